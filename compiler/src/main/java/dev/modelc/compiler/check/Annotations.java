@@ -1,0 +1,115 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.Param;
+import dev.modelc.compiler.ast.TypeExpr;
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.compiler.types.TensorType;
+import dev.modelc.runtime.DType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the arguments of one call against the parameters' type annotations
+ * ({@code a: float[*S], b: float[*S]}), binding dimension names and {@code *S} shapes per call so
+ * the same name must mean the same size in every argument.
+ */
+final class Annotations {
+    private final Elaborator elaborator;
+    private final String callee;
+    private final Scope constants;
+    private final Map<String, Dim> dims = new HashMap<>();
+    private final Map<String, Shape> shapes = new HashMap<>();
+    private final Map<String, String> boundBy = new HashMap<>();
+
+    Annotations(Elaborator elaborator, String callee, Scope constants) {
+        this.elaborator = elaborator;
+        this.callee = callee;
+        this.constants = constants;
+    }
+
+    boolean matches(Param p, Value v, Span at) {
+        TypeExpr ann = p.type().orElseThrow();
+        String name = p.name().text();
+        if (!(v instanceof Value.Tensor t)) {
+            return fail(at, "argument '" + name + "' of '" + callee + "' must be a tensor " + ann.span().text()
+                    + ", found " + Elaborator.describe(v));
+        }
+        TensorType type = t.type();
+        String dtype = ann.dtype().text();
+        boolean dtypeOk = switch (dtype) {
+            case "float" -> type.isFloating() || (type.weak() && type.dtype() == DType.I32);
+            default -> {
+                DType want = DeclaredTypes.dtype(ann.dtype(), elaborator.diagnostics());
+                if (want == null) yield false;
+                yield type.weak() ? DTypes.adopt(type, want) instanceof DTypes.Joined.Ok : type.dtype() == want;
+            }
+        };
+        if (!dtypeOk) return mismatch(at, name, ann, type);
+
+        List<TypeExpr.DimExpr> written = ann.dims();
+        int spread = -1;
+        for (int i = 0; i < written.size(); i++) {
+            if (written.get(i) instanceof TypeExpr.DimExpr.Spread) {
+                if (spread >= 0) return fail(written.get(i).span(), "only one *name may appear in a type");
+                spread = i;
+            }
+        }
+        Shape shape = type.shape();
+        int fixed = spread >= 0 ? written.size() - 1 : written.size();
+        if (spread < 0 ? shape.rank() != fixed : shape.rank() < fixed) return mismatch(at, name, ann, type);
+        int tail = written.size() - spread - 1;
+        for (int i = 0; i < written.size(); i++) {
+            TypeExpr.DimExpr w = written.get(i);
+            if (i == spread) {
+                String s = ((TypeExpr.DimExpr.Spread) w).name().text();
+                Shape part = new Shape(shape.dims().subList(i, shape.rank() - tail));
+                Shape prior = shapes.putIfAbsent(s, part);
+                if (prior != null && !prior.equals(part)) {
+                    return mismatch(at, name, ann, type, s + " is " + prior + ", bound by argument '" + boundBy.get(s) + "'");
+                }
+                boundBy.putIfAbsent(s, name);
+                continue;
+            }
+            Dim actual = shape.dim(spread >= 0 && i > spread ? shape.rank() - (written.size() - i) : i);
+            switch (w) {
+                case TypeExpr.DimExpr.Literal l -> {
+                    if (!actual.isConstant(l.value())) return mismatch(at, name, ann, type);
+                }
+                case TypeExpr.DimExpr.Name n -> {
+                    String d = n.name().text();
+                    Long c = DeclaredTypes.constantDim(d, constants);
+                    if (c != null) {
+                        if (!actual.isConstant(c)) return mismatch(at, name, ann, type, d + " is " + c);
+                    } else {
+                        Dim prior = dims.putIfAbsent(d, actual);
+                        if (prior != null && !prior.equals(actual)) {
+                            return mismatch(at, name, ann, type, d + " is " + prior + ", bound by argument '" + boundBy.get(d) + "'");
+                        }
+                        boundBy.putIfAbsent(d, name);
+                    }
+                }
+                case TypeExpr.DimExpr.Spread s -> throw new IllegalStateException("spread handled above");
+            }
+        }
+        return true;
+    }
+
+    private boolean mismatch(Span at, String name, TypeExpr ann, TensorType found, String... why) {
+        List<String> notes = new ArrayList<>(List.of(why));
+        if (callee.equals("cross_entropy") && name.equals("y") && found.isFloating()) {
+            notes.add("cross_entropy takes class indices (i32); for class probabilities use soft_cross_entropy(z, p)");
+        }
+        elaborator.diagnostics().error(at, "argument '" + name + "' of '" + callee + "' must be " + ann.span().text()
+                + ", found " + found, notes.toArray(String[]::new));
+        return false;
+    }
+
+    private boolean fail(Span at, String message) {
+        elaborator.diagnostics().error(at, message);
+        return false;
+    }
+}

@@ -1,0 +1,411 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.Decl;
+import dev.modelc.compiler.ast.Expr;
+import dev.modelc.compiler.ast.FunctionBody;
+import dev.modelc.compiler.ast.Identifier;
+import dev.modelc.compiler.ast.Stmt;
+import dev.modelc.compiler.check.Value.Tensor;
+import dev.modelc.compiler.diagnostics.Diagnostics;
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.types.Broadcast;
+import dev.modelc.compiler.types.TensorType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks statements in order: model bodies (inputs, params, outputs, loss, updates, train),
+ * layer bodies (run once per instance, giving params their paths), and the block bodies of defs
+ * and forwards.
+ */
+final class Bodies {
+    /** Where a list of statements stands; it decides which statements are allowed. */
+    enum Place { MODEL, LAYER, BLOCK }
+
+    /** Names user code may not redefine. */
+    static final Set<String> PROTECTED = Set.of("grad", "stop_gradient", "f32", "f64", "i32", "bool");
+
+    private final Elaborator el;
+    private final Diagnostics diagnostics;
+
+    Bodies(Elaborator elaborator) {
+        this.el = elaborator;
+        this.diagnostics = elaborator.diagnostics();
+    }
+
+    ModelSignature model(Decl.Model m, FileScope file) {
+        ModelState state = new ModelState(m);
+        Env env = new Env(new Scope(null), file, "", state, null);
+        run(m.body(), env, Place.MODEL, null);
+        if (state.optimizerSpan != null && !state.updates.isEmpty()) {
+            diagnostics.error(state.optimizerSpan, "a model with update rules cannot also have an optimizer",
+                    "update rules are the training step; remove either the optimizer or the update rules");
+        }
+        if (state.trainSpan != null && state.loss == null && state.updates.isEmpty()) {
+            diagnostics.error(state.trainSpan, "model '" + m.name().text() + "' has a train block but no loss",
+                    "add loss = ... so there is something to minimise");
+        }
+        return state.signature();
+    }
+
+    /** The result of running a body: the returned value of a block, the forward of a layer. */
+    private record Result(Value returned, Stmt.Forward forward) {
+    }
+
+    /** Runs a def's or forward's block; returns its value. */
+    Value block(FunctionBody.Block b, Env env) {
+        Result r = run(b.statements(), env, Place.BLOCK, b.span());
+        return r.returned() == null ? Value.POISON : r.returned();
+    }
+
+    private Result run(List<Stmt> body, Env env, Place place, Span blockSpan) {
+        for (Stmt s : body) {
+            Identifier defined = definedName(s);
+            if (defined != null) env.scope().willDefine(defined.text());
+        }
+        Value returned = null;
+        Stmt.Forward forward = null;
+        boolean sawReturn = false;
+        for (Stmt s : body) {
+            if (sawReturn) {
+                diagnostics.error(s.span(), "statement after return", "return ends the block");
+                break;
+            }
+            switch (s) {
+                case Stmt.Input i -> {
+                    if (allowed(s, "input", place, Place.MODEL)) input(i, env);
+                }
+                case Stmt.Param p -> {
+                    if (allowed(s, "param", place, Place.MODEL, Place.LAYER)) param(p, env);
+                }
+                case Stmt.Const c -> constant(c, env);
+                case Stmt.Let l -> let(l, env, place);
+                case Stmt.Output o -> {
+                    if (allowed(s, "output", place, Place.MODEL)) output(o, env);
+                }
+                case Stmt.Loss l -> {
+                    if (allowed(s, "loss", place, Place.MODEL)) loss(l, env);
+                }
+                case Stmt.Update u -> {
+                    if (allowed(s, "update", place, Place.MODEL)) update(u, env);
+                }
+                case Stmt.Train t -> {
+                    if (allowed(s, "train", place, Place.MODEL)) train(t, env);
+                }
+                case Stmt.Forward f -> {
+                    if (allowed(s, "forward", place, Place.LAYER)) {
+                        if (forward != null) {
+                            diagnostics.error(f.span(), "a layer has one forward", "the first is at " + forward.span());
+                        } else {
+                            forward = f;
+                        }
+                    }
+                }
+                case Stmt.Return r -> {
+                    if (place != Place.BLOCK) {
+                        diagnostics.error(r.span(), "return is only allowed at the end of a def or forward block");
+                    } else {
+                        returned = el.eval(r.value(), env);
+                        sawReturn = true;
+                    }
+                }
+            }
+        }
+        if (place == Place.BLOCK && !sawReturn) {
+            diagnostics.error(blockSpan, "missing return at the end of the block", "a block body ends with return expr");
+        }
+        return new Result(returned, forward);
+    }
+
+    private static Identifier definedName(Stmt s) {
+        return switch (s) {
+            case Stmt.Input i -> i.name();
+            case Stmt.Param p -> p.name();
+            case Stmt.Const c -> c.name();
+            case Stmt.Let l -> l.name();
+            case Stmt.Output o -> o.value().isPresent() ? o.name() : null;
+            case Stmt.Loss l -> l.name().orElse(null);
+            case Stmt.Update u -> null;
+            case Stmt.Train t -> null;
+            case Stmt.Forward f -> null;
+            case Stmt.Return r -> null;
+        };
+    }
+
+    private boolean allowed(Stmt s, String keyword, Place place, Place... where) {
+        for (Place p : where) if (p == place) return true;
+        String whereText = where.length == 2 ? "a model or a layer" : where[0] == Place.MODEL ? "a model" : "a layer";
+        String here = switch (place) {
+            case MODEL -> "a model";
+            case LAYER -> "a layer";
+            case BLOCK -> "a def or forward block";
+        };
+        diagnostics.error(keywordSpan(s, keyword), keyword + " is only allowed in " + whereText + ", not in " + here);
+        return false;
+    }
+
+    private static Span keywordSpan(Stmt s, String keyword) {
+        Span all = s.span();
+        return new Span(all.source(), all.start(), Math.min(all.end(), all.start() + keyword.length()));
+    }
+
+    /** Binds a name in the current body, reporting duplicates and protected names. */
+    private void define(Identifier name, Binding b, Env env) {
+        if (PROTECTED.contains(name.text())) {
+            diagnostics.error(name.span(), "'" + name.text() + "' is built in and cannot be redefined");
+            return;
+        }
+        Binding prior = env.scope().define(name.text(), b);
+        if (prior != null) {
+            diagnostics.error(name.span(), "'" + name.text() + "' is already defined",
+                    "first defined at " + prior.definedAt() + "; names are assigned once");
+        }
+    }
+
+    private void input(Stmt.Input i, Env env) {
+        TensorType t = DeclaredTypes.resolve(i.type(), env.scope(), false, "input", diagnostics);
+        Value v = t == null ? Value.POISON : new Tensor(t);
+        define(i.name(), new Binding(Binding.Kind.INPUT, v, i.name().span(), i.name().text()), env);
+        if (t != null) env.model().inputs.add(new ModelSignature.Entry(i.name().text(), t, i.span()));
+    }
+
+    private void param(Stmt.Param p, Env env) {
+        String path = env.pathPrefix() + p.name().text();
+        TensorType t = DeclaredTypes.resolve(p.type(), env.scope(), true, "param", diagnostics);
+        if (t != null && !t.isFloating()) {
+            diagnostics.error(p.type().dtype().span(), "params must be f32 or f64, found " + t,
+                    "params are trained by gradients; keep integer data in inputs or consts");
+            t = null;
+        }
+        if (t != null && p.init().isEmpty()) {
+            diagnostics.error(p.name().span(), "param '" + p.name().text() + "' needs an initializer",
+                    "for example = randn(), = zeros(), = uniform(-0.1, 0.1) or a tensor literal");
+        } else if (t != null) {
+            Value init = el.eval(p.init().get(), env.initialising(t));
+            if (init instanceof Tensor it) {
+                String problem = assignable(it.type(), t);
+                if (problem != null) {
+                    diagnostics.error(p.init().get().span(), "cannot initialize param '" + path + "' of type " + t
+                            + " with " + it.type(), problem);
+                }
+            }
+        }
+        Value v = t == null ? Value.POISON : new Tensor(t);
+        define(p.name(), new Binding(Binding.Kind.PARAM, v, p.name().span(), path), env);
+        if (t != null && env.model() != null) {
+            env.model().params.add(new ModelSignature.ParamEntry(path, t,
+                    p.init().map(e -> e.span().text()).orElse(""), p.span()));
+        }
+    }
+
+    /** Why a value of type {@code from} cannot be stored in {@code to}, or null when it can. */
+    private static String assignable(TensorType from, TensorType to) {
+        DTypes.Joined j = from.weak() ? DTypes.adopt(from, to.dtype())
+                : from.dtype() == to.dtype() ? new DTypes.Joined.Ok(to.dtype(), false)
+                : new DTypes.Joined.Mismatch("dtypes differ: " + from.dtype() + " and " + to.dtype()
+                        + "; convert with " + to.dtype() + "(...)");
+        if (j instanceof DTypes.Joined.Mismatch m) return m.note();
+        if (!Broadcast.to(from.shape(), to.shape())) {
+            return "the shapes differ: " + from.shape() + " does not broadcast to " + to.shape();
+        }
+        return null;
+    }
+
+    private void constant(Stmt.Const c, Env env) {
+        Value v = el.eval(c.value(), env);
+        if (v instanceof Tensor t && !t.constant()) {
+            diagnostics.error(c.value().span(), "const '" + c.name().text() + "' must be a compile-time constant",
+                    "consts may use literals, other consts and layer arguments; use a local (" + c.name().text()
+                            + " = ...) for values computed from inputs or params");
+            v = Value.POISON;
+        } else if (!(v instanceof Tensor) && !(v instanceof Value.Poison)) {
+            diagnostics.error(c.value().span(), "const '" + c.name().text() + "' must be a tensor, found " + Elaborator.describe(v));
+            v = Value.POISON;
+        }
+        define(c.name(), new Binding(Binding.Kind.CONST, v, c.name().span(), c.name().text()), env);
+    }
+
+    private void let(Stmt.Let l, Env env, Place place) {
+        if (l.value() instanceof Expr.Call call && !(call.callee() instanceof Expr.Call)) {
+            Value callee = calleeIfLayer(call.callee(), env);
+            if (callee instanceof Value.LayerType layer) {
+                if (place == Place.BLOCK) {
+                    diagnostics.error(call.span(), "layers are instantiated in models and layers, not in defs or forwards",
+                            "declare the instance in the enclosing model or layer body");
+                    define(l.name(), new Binding(Binding.Kind.LOCAL, Value.POISON, l.name().span(), l.name().text()), env);
+                    return;
+                }
+                Value inst = instantiate(layer, call, env, env.pathPrefix() + l.name().text());
+                define(l.name(), new Binding(Binding.Kind.INSTANCE, inst, l.name().span(), env.pathPrefix() + l.name().text()), env);
+                return;
+            }
+        }
+        Value v = el.eval(l.value(), env);
+        if (!(v instanceof Tensor) && !(v instanceof Value.Poison) && !(v instanceof Value.Instance)) {
+            diagnostics.error(l.value().span(), "cannot bind " + Elaborator.describe(v) + " to a name",
+                    "locals hold tensors; call it to get one");
+            v = Value.POISON;
+        }
+        define(l.name(), new Binding(Binding.Kind.LOCAL, v, l.name().span(), env.pathPrefix() + l.name().text()), env);
+    }
+
+    /** The callee if it plainly names a layer (no errors reported otherwise; the call reports them). */
+    private Value calleeIfLayer(Expr callee, Env env) {
+        if (!(callee instanceof Expr.Name n)) return null;
+        for (Scope s = env.scope(); s != null; s = s.parent()) {
+            if (s.local(n.id().text()) != null || s.definesLater(n.id().text())) return null;
+        }
+        Decl d = env.file().lookup(n.id().text());
+        return d instanceof Decl.Layer layer ? new Value.LayerType(layer, env.file().owner(layer)) : null;
+    }
+
+    private Value instantiate(Value.LayerType type, Expr.Call call, Env env, String path) {
+        Decl.Layer layer = type.layer();
+        if (el.expanding().contains(layer)) {
+            diagnostics.error(call.span(), "layer '" + layer.name().text() + "' contains itself", "layers cannot nest recursively");
+            return Value.POISON;
+        }
+        List<Value> values = new ArrayList<>();
+        for (Expr.Arg a : call.args()) values.add(el.eval(a.value(), env));
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i) instanceof Tensor t && !t.constant()) {
+                diagnostics.error(call.args().get(i).span(), "layer arguments must be constants, found " + t.type(),
+                        "layer arguments size params, so they must be known before the model runs");
+                return Value.POISON;
+            }
+        }
+        Scope scope = el.bindParams(layer.name().text(), layer.params(), call, values, null, type.file(), env);
+        if (scope == null) return Value.POISON;
+        Scope members = new Scope(null);
+        scope.bindings().forEach((name, b) -> members.define(name,
+                new Binding(Binding.Kind.LAYER_ARGUMENT, b.value(), b.definedAt(), path + "." + name)));
+        el.expanding().push(layer);
+        try {
+            Result r = run(layer.body(), new Env(members, type.file(), path + ".", env.model(), null), Place.LAYER, null);
+            return new Value.Instance(path, layer, members, r.forward(), type.file());
+        } finally {
+            el.expanding().pop();
+        }
+    }
+
+    /** Applies a layer instance to arguments through its forward. */
+    Value apply(Value.Instance inst, Expr.Call call, List<Value> values, Env env) {
+        if (inst.forward() == null) {
+            diagnostics.error(call.span(), "layer '" + inst.layer().name().text() + "' has no forward, so '" + inst.path()
+                    + "' cannot be applied", "add forward(x) = ... to the layer");
+            return Value.POISON;
+        }
+        Stmt.Forward f = inst.forward();
+        Scope scope = el.bindParams(inst.path(), f.params(), call, values, inst.members(), inst.file(), env);
+        if (scope == null) return Value.POISON;
+        Env inner = new Env(scope, inst.file(), inst.path() + ".", null, null);
+        return switch (f.body()) {
+            case FunctionBody.Expression e -> el.eval(e.expr(), inner);
+            case FunctionBody.Block b -> block(b, inner);
+        };
+    }
+
+    private void output(Stmt.Output o, Env env) {
+        ModelState model = env.model();
+        String name = o.name().text();
+        for (ModelSignature.Entry e : model.outputs) {
+            if (e.name().equals(name)) {
+                diagnostics.error(o.name().span(), "'" + name + "' is already an output", "first marked at " + e.span());
+                return;
+            }
+        }
+        Value v;
+        if (o.value().isPresent()) {
+            v = el.eval(o.value().get(), env);
+            define(o.name(), new Binding(Binding.Kind.LOCAL, v, o.name().span(), name), env);
+        } else {
+            v = el.lookup(o.name(), env);
+        }
+        if (v instanceof Tensor t) {
+            model.outputs.add(new ModelSignature.Entry(name, DTypes.settle(t.type()), o.span()));
+        } else if (!(v instanceof Value.Poison)) {
+            diagnostics.error(o.name().span(), "output '" + name + "' must be a tensor, found " + Elaborator.describe(v));
+        }
+    }
+
+    private void loss(Stmt.Loss l, Env env) {
+        ModelState model = env.model();
+        Identifier name = l.name().orElse(null);
+        Value v = el.eval(l.value(), env);
+        if (name != null) define(name, new Binding(Binding.Kind.LOCAL, v, name.span(), name.text()), env);
+        else if (env.scope().local("loss") == null) {
+            env.scope().define("loss", new Binding(Binding.Kind.LOCAL, v, l.span(), "loss"));
+        }
+        if (model.lossSpan != null) {
+            diagnostics.error(keywordSpan(l, "loss"), "a model has at most one loss", "the first is at " + model.lossSpan);
+            return;
+        }
+        model.lossSpan = l.span();
+        if (!(v instanceof Tensor t)) {
+            if (!(v instanceof Value.Poison)) diagnostics.error(l.value().span(), "the loss must be a tensor, found " + Elaborator.describe(v));
+            return;
+        }
+        if (!t.type().isScalar()) {
+            diagnostics.error(l.value().span(), "the loss must be a scalar, found " + t.type(),
+                    "reduce it, for example with mean(...) or sum(...)");
+            return;
+        }
+        if (!t.type().isFloating() || t.type().weak()) {
+            diagnostics.error(l.value().span(), "the loss must be a floating value computed from the model, found " + t.type());
+            return;
+        }
+        model.loss = new ModelSignature.Entry(name == null ? "loss" : name.text(), t.type(), l.span());
+    }
+
+    private void update(Stmt.Update u, Env env) {
+        ModelState model = env.model();
+        Binding target = null;
+        Scope scope = env.scope();
+        for (int i = 0; i < u.target().size(); i++) {
+            Identifier part = u.target().get(i);
+            Binding b = null;
+            if (i == 0) {
+                for (Scope s = scope; s != null && b == null; s = s.parent()) b = s.local(part.text());
+            } else if (target != null && target.value() instanceof Value.Instance inst) {
+                b = inst.members().local(part.text());
+            }
+            if (b == null) {
+                diagnostics.error(part.span(), i == 0 ? "undefined name '" + part.text() + "'"
+                        : "'" + target.path() + "' has no member '" + part.text() + "'");
+                return;
+            }
+            target = b;
+        }
+        Value rhs = el.eval(u.value(), env);
+        if (target.kind() != Binding.Kind.PARAM) {
+            diagnostics.error(u.targetSpan(), "update target '" + u.path() + "' is not a param (it is "
+                    + target.kind().description() + ")", "update rules assign new values to params");
+            return;
+        }
+        Span prior = model.updates.putIfAbsent(target.path(), u.span());
+        if (prior != null) {
+            diagnostics.error(u.targetSpan(), "param '" + target.path() + "' has two update rules", "the first is at " + prior);
+            return;
+        }
+        if (rhs instanceof Tensor t && target.value() instanceof Tensor p) {
+            String problem = assignable(t.type(), p.type());
+            if (problem != null) {
+                diagnostics.error(u.value().span(), "the update of '" + target.path() + "' must have type " + p.type()
+                        + ", found " + t.type(), problem);
+            }
+        } else if (!(rhs instanceof Value.Poison) && !(rhs instanceof Tensor)) {
+            diagnostics.error(u.value().span(), "an update must be a tensor, found " + Elaborator.describe(rhs));
+        }
+    }
+
+    private void train(Stmt.Train t, Env env) {
+        ModelState model = env.model();
+        if (model.trainSpan != null) {
+            diagnostics.error(keywordSpan(t, "train"), "a model has at most one train block", "the first is at " + model.trainSpan);
+            return;
+        }
+        model.trainSpan = keywordSpan(t, "train");
+        model.train = new TrainBlock(el).check(t, env, model);
+    }
+}

@@ -1,0 +1,496 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.BinaryOp;
+import dev.modelc.compiler.check.Value.Known;
+import dev.modelc.compiler.check.Value.Tensor;
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.types.Broadcast;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.compiler.types.TensorType;
+import dev.modelc.runtime.DType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The built-in operations of the language reference and their typing rules. Shape rules follow
+ * NumPy and PyTorch; each rule reports at the argument that is wrong.
+ */
+final class Builtins {
+    private static final Map<String, Builtin> TABLE = new LinkedHashMap<>();
+
+    private Builtins() {
+    }
+
+    static Builtin lookup(String name) {
+        return TABLE.get(name);
+    }
+
+    static Iterable<String> names() {
+        return TABLE.keySet();
+    }
+
+    private static void define(String name, Signature sig, Builtin.Rule rule) {
+        TABLE.put(name, new Builtin(name, sig, rule, null, false, false));
+    }
+
+    static {
+        // Elementwise, floating: differentiable math.
+        floatUnary("exp", Math::exp);
+        floatUnary("log", Math::log);
+        floatUnary("log1p", Math::log1p);
+        floatUnary("sqrt", Math::sqrt);
+        floatUnary("sin", Math::sin);
+        floatUnary("cos", Math::cos);
+        floatUnary("tanh", Math::tanh);
+        floatUnary("sigmoid", x -> 1 / (1 + Math.exp(-x)));
+        floatUnary("softplus", x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
+        // Elementwise on any numbers.
+        numericUnary("neg", x -> -x);
+        numericUnary("abs", Math::abs);
+        numericUnary("square", x -> x * x);
+        numericUnary("relu", x -> Math.max(x, 0));
+        numericUnary("sign", Math::signum);
+
+        define("maximum", Signature.of("a", "b"), s -> pairwise(s, "maximum"));
+        define("minimum", Signature.of("a", "b"), s -> pairwise(s, "minimum"));
+        define("where", Signature.of("mask", "a", "b"), Builtins::where);
+
+        for (String r : List.of("sum", "mean", "max", "min", "logsumexp")) {
+            define(r, Signature.of("x").optional("other").keywords("axis", "keepdims"), s -> reduction(s, r));
+        }
+        define("argmax", Signature.of("x").keywords("axis", "keepdims"), Builtins::argReduction);
+        define("argmin", Signature.of("x").keywords("axis", "keepdims"), Builtins::argReduction);
+        define("softmax", Signature.of("x").keywords("axis"), Builtins::softmax);
+        define("log_softmax", Signature.of("x").keywords("axis"), Builtins::softmax);
+
+        define("transpose", Signature.of("x", "a", "b"), Builtins::transpose);
+        define("permute", Signature.of("x", "axes"), Builtins::permute);
+        define("reshape", Signature.of("x", "shape"), Builtins::reshape);
+        define("broadcast_to", Signature.of("x", "shape"), Builtins::broadcastTo);
+        define("cat", Signature.variadic("tensors").keywords("axis"), s -> join(s, false));
+        define("stack", Signature.variadic("tensors").keywords("axis"), s -> join(s, true));
+        define("squeeze", Signature.of("x").keywords("axis"), Builtins::squeeze);
+        define("unsqueeze", Signature.of("x").keywords("axis"), Builtins::unsqueeze);
+
+        define("full", new Signature(List.of("shape", "value"), 0, false, List.of("dtype")), s -> creation(s, "value"));
+        define("zeros", new Signature(List.of("shape"), 0, false, List.of("dtype")), s -> creation(s, null));
+        define("ones", new Signature(List.of("shape"), 0, false, List.of("dtype")), s -> creation(s, null));
+        define("arange", Signature.of("n").keywords("dtype"), Builtins::arange);
+        define("one_hot", Signature.of("labels", "classes").keywords("dtype"), Builtins::oneHot);
+
+        define("numel", Signature.of("x"), Builtins::numel);
+        define("size", Signature.of("x", "axis"), Builtins::size);
+
+        // Param initializers: they take the param's shape and dtype.
+        initializer("randn", Signature.of());
+        initializer("rand", Signature.of());
+        initializer("normal", Signature.of("mean", "std"));
+        initializer("uniform", Signature.of("lo", "hi"));
+
+        // Names user code may not redefine.
+        for (DType d : DType.values()) {
+            TABLE.put(d.spelling(), new Builtin(d.spelling(), Signature.of("x"), s -> cast(s, d), d, false, true));
+        }
+        TABLE.put("grad", new Builtin("grad", Signature.of("y", "x"), Builtins::grad, null, false, true));
+        TABLE.put("stop_gradient", new Builtin("stop_gradient", Signature.of("x"), Builtins::stopGradient, null, false, true));
+    }
+
+    private static void floatUnary(String name, DoubleUnaryOperator f) {
+        define(name, Signature.of("x"), s -> {
+            Tensor x = s.floating("x");
+            if (x == null) return Value.POISON;
+            TensorType t = x.type().weak() ? TensorType.weakFloat(x.type().shape()) : x.type();
+            return new Tensor(t, x.constant(), Folding.unary(f, x.known()));
+        });
+    }
+
+    private static void numericUnary(String name, DoubleUnaryOperator f) {
+        define(name, Signature.of("x"), s -> {
+            Tensor x = s.numeric("x");
+            if (x == null) return Value.POISON;
+            return new Tensor(x.type(), x.constant(), name.equals("neg") ? Folding.unary(Folding.NEGATE, x.known())
+                    : Folding.unary(f, x.known()));
+        });
+    }
+
+    private static void initializer(String name, Signature sig) {
+        TABLE.put(name, new Builtin(name, sig, s -> {
+            for (String p : sig.positional()) {
+                if (s.constNumber(p, null) == null) return Value.POISON;
+            }
+            if (name.equals("normal") && s.constNumber("std", 1.0) < 0) return s.fail("std", "std must not be negative");
+            if (name.equals("uniform") && s.constNumber("lo", 0.0) > s.constNumber("hi", 1.0)) {
+                return s.fail("lo", "uniform needs lo <= hi", "found lo = " + s.args.get("lo").expr().span().text()
+                        + " and hi = " + s.args.get("hi").expr().span().text());
+            }
+            return new Tensor(s.env.initTarget());
+        }, null, true, false));
+    }
+
+    private static Value pairwise(Site s, String what) {
+        Tensor a = s.numeric("a"), b = s.numeric("b");
+        if (a == null || b == null) return Value.POISON;
+        TensorType t = s.elaborator.combine(a, b, s.args.get("a").span(), s.args.get("b").span(), s.calleeSpan(),
+                "take the " + what + " of");
+        return t == null ? Value.POISON : new Tensor(t, Site.allConstant(a, b), null);
+    }
+
+    private static Value where(Site s) {
+        Tensor mask = s.tensor("mask"), a = s.tensor("a"), b = s.tensor("b");
+        if (mask == null || a == null || b == null) return Value.POISON;
+        if (mask.type().dtype() != DType.BOOL) {
+            return s.fail("mask", "the mask of 'where' must be bool, found " + mask.type(),
+                    "make a mask with a comparison, such as x > 0");
+        }
+        TensorType ab = s.elaborator.combine(a, b, s.args.get("a").span(), s.args.get("b").span(), s.calleeSpan(),
+                "choose between");
+        if (ab == null) return Value.POISON;
+        Broadcast.Result r = Broadcast.shapes(mask.type().shape(), ab.shape());
+        if (r instanceof Broadcast.Result.Clash c) {
+            return s.fail("mask", "cannot broadcast the mask " + mask.type() + " with " + ab, c.explain());
+        }
+        return new Tensor(ab.withShape(((Broadcast.Result.Ok) r).shape()));
+    }
+
+    private static Value reduction(Site s, String name) {
+        if (s.has("other")) {
+            if (name.equals("max") || name.equals("min")) {
+                String other = name.equals("max") ? "maximum" : "minimum";
+                return s.fail("other", name + "(a, b) with two tensors is not a reduction",
+                        "for the elementwise " + other + " write " + other + "(a, b); to reduce along an axis write "
+                                + name + "(x, axis = k)");
+            }
+            return s.fail("other", "too many arguments to '" + name + "'",
+                    "'" + name + "' takes 1 positional argument; axis is keyword-only: write " + name
+                            + "(x, axis = " + s.args.get("other").expr().span().text() + ")");
+        }
+        Tensor x = name.equals("mean") || name.equals("logsumexp") ? s.floating("x") : s.numeric("x");
+        if (x == null) return Value.POISON;
+        List<Integer> axes = s.axes("axis", x.type().rank());
+        Boolean keep = s.constBool("keepdims", false);
+        if (axes == null || keep == null) return Value.POISON;
+        TensorType t = x.type().withShape(reduce(x.type().shape(), axes, keep));
+        if (t.weak() && (name.equals("mean") || name.equals("logsumexp"))) t = TensorType.weakFloat(t.shape());
+        return new Tensor(t, x.constant(), null);
+    }
+
+    static Shape reduce(Shape shape, List<Integer> axes, boolean keepdims) {
+        List<Dim> out = new ArrayList<>();
+        for (int i = 0; i < shape.rank(); i++) {
+            if (!axes.contains(i)) out.add(shape.dim(i));
+            else if (keepdims) out.add(Dim.of(1));
+        }
+        return new Shape(out);
+    }
+
+    private static Value argReduction(Site s) {
+        Tensor x = s.numeric("x");
+        if (x == null) return Value.POISON;
+        Boolean keep = s.constBool("keepdims", false);
+        if (keep == null) return Value.POISON;
+        if (!s.has("axis")) return Site.result(DType.I32, keep ? reduce(x.type().shape(), s.axes("axis", x.type().rank()), true) : Shape.SCALAR);
+        Long axis = s.constInt("axis", null);
+        if (axis == null) return Value.POISON;
+        Integer a = s.axis("axis", axis, x.type().rank());
+        if (a == null) return Value.POISON;
+        return Site.result(DType.I32, reduce(x.type().shape(), List.of(a), keep));
+    }
+
+    private static Value softmax(Site s) {
+        Tensor x = s.floating("x");
+        if (x == null) return Value.POISON;
+        Long axis = s.constInt("axis", -1L);
+        if (axis == null || s.axis("axis", axis, x.type().rank()) == null) return Value.POISON;
+        return new Tensor(x.type().weak() ? TensorType.weakFloat(x.type().shape()) : x.type());
+    }
+
+    private static Value transpose(Site s) {
+        Tensor x = s.tensor("x");
+        Long a = s.constInt("a", null), b = s.constInt("b", null);
+        if (x == null || a == null || b == null) return Value.POISON;
+        int rank = x.type().rank();
+        Integer ia = s.axis("a", a, rank), ib = s.axis("b", b, rank);
+        if (ia == null || ib == null) return Value.POISON;
+        List<Dim> dims = new ArrayList<>(x.type().shape().dims());
+        dims.set(ia, x.type().shape().dim(ib));
+        dims.set(ib, x.type().shape().dim(ia));
+        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null);
+    }
+
+    private static Value permute(Site s) {
+        Tensor x = s.tensor("x");
+        if (x == null) return Value.POISON;
+        List<Dim> perm = s.sizes("axes", false);
+        if (perm == null) return Value.POISON;
+        int rank = x.type().rank();
+        if (perm.size() != rank) {
+            return s.fail("axes", "permute needs " + rank + " axes for " + x.type() + ", found " + perm.size());
+        }
+        List<Dim> dims = new ArrayList<>();
+        List<Integer> seen = new ArrayList<>();
+        for (Dim p : perm) {
+            Integer a = p.isConstant() ? s.axis("axes", p.constant(), rank) : null;
+            if (a == null) return Value.POISON;
+            if (seen.contains(a)) return s.fail("axes", "axis " + a + " appears twice in the permutation");
+            seen.add(a);
+            dims.add(x.type().shape().dim(a));
+        }
+        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null);
+    }
+
+    private static Value reshape(Site s) {
+        Tensor x = s.tensor("x");
+        List<Dim> target = s.sizes("shape", true);
+        if (x == null || target == null) return Value.POISON;
+        Dim total = x.type().shape().numel();
+        Dim known = Dim.of(1);
+        int infer = -1;
+        for (int i = 0; i < target.size(); i++) {
+            if (target.get(i).isConstant(-1)) infer = i;
+            else known = known.times(target.get(i));
+        }
+        List<Dim> dims = new ArrayList<>(target);
+        if (infer >= 0) {
+            Dim rest = known.isConstant(0) ? null : total.dividedBy(known);
+            if (rest == null) {
+                return s.fail("shape", "cannot reshape " + x.type() + " (" + total + " elements) to "
+                                + new Shape(target).toString().replace("-1", "?"),
+                        total + " is not a multiple of " + known);
+            }
+            dims.set(infer, rest);
+        } else if (!known.equals(total)) {
+            return s.fail("shape", "cannot reshape " + x.type() + " to " + new Shape(target),
+                    "it has " + total + " elements and the new shape holds " + known);
+        }
+        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null);
+    }
+
+    private static Value broadcastTo(Site s) {
+        Tensor x = s.tensor("x");
+        List<Dim> target = s.sizes("shape", false);
+        if (x == null || target == null) return Value.POISON;
+        Shape to = new Shape(target);
+        if (!Broadcast.to(x.type().shape(), to)) {
+            return s.fail("shape", "cannot broadcast " + x.type() + " to " + to,
+                    "only axes of size 1 stretch, and missing leading axes are added");
+        }
+        return new Tensor(x.type().withShape(to), x.constant(), null);
+    }
+
+    private static Value join(Site s, boolean stack) {
+        String name = stack ? "stack" : "cat";
+        List<Tensor> parts = new ArrayList<>();
+        for (Arguments.Bound b : s.args.rest()) {
+            Tensor t = s.tensor(b);
+            if (t == null) return Value.POISON;
+            parts.add(t);
+        }
+        Long axisArg = s.constInt("axis", 0L);
+        if (axisArg == null) return Value.POISON;
+        Tensor first = parts.getFirst();
+        TensorType type = first.type();
+        for (int i = 1; i < parts.size(); i++) {
+            Tensor p = parts.get(i);
+            DTypes.Joined j = DTypes.join(type, p.type());
+            if (j instanceof DTypes.Joined.Mismatch m) {
+                return s.failAt(s.args.rest().get(i).span(), "cannot " + name + " " + type + " and " + p.type(), m.note());
+            }
+            DTypes.Joined.Ok ok = (DTypes.Joined.Ok) j;
+            type = new TensorType(ok.dtype(), ok.weak(), type.shape());
+        }
+        int rank = first.type().rank();
+        Integer axis = s.axis("axis", axisArg, stack ? rank + 1 : rank);
+        if (axis == null) return Value.POISON;
+        Dim joined = Dim.of(0);
+        for (int i = 0; i < parts.size(); i++) {
+            Shape shape = parts.get(i).type().shape();
+            Span at = s.args.rest().get(i).span();
+            if (shape.rank() != rank) {
+                return s.failAt(at, "cannot " + name + " " + first.type() + " and " + parts.get(i).type(),
+                        "all tensors need the same rank: " + rank + " and " + shape.rank());
+            }
+            for (int k = 0; k < rank; k++) {
+                if ((stack || k != axis) && !shape.dim(k).equals(first.type().shape().dim(k))) {
+                    return s.failAt(at, "cannot " + name + " " + first.type() + " and " + parts.get(i).type()
+                                    + (stack ? "" : " along axis " + axis),
+                            "axis " + k + " is " + first.type().shape().dim(k) + " in the first and " + shape.dim(k)
+                                    + " here" + (stack ? "; stack needs equal shapes" : ""));
+                }
+            }
+            if (!stack) joined = joined.plus(shape.dim(axis));
+        }
+        Shape out = stack ? first.type().shape().inserting(axis, Dim.of(parts.size()))
+                : first.type().shape().with(axis, joined);
+        boolean constant = parts.stream().allMatch(Tensor::constant);
+        return new Tensor(type.withShape(out), constant, null);
+    }
+
+    private static Value squeeze(Site s) {
+        Tensor x = s.tensor("x");
+        if (x == null) return Value.POISON;
+        Shape shape = x.type().shape();
+        if (!s.has("axis")) {
+            List<Dim> dims = shape.dims().stream().filter(d -> !d.isConstant(1)).toList();
+            return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), x.known());
+        }
+        Long axis = s.constInt("axis", null);
+        Integer a = axis == null ? null : s.axis("axis", axis, shape.rank());
+        if (a == null) return Value.POISON;
+        if (!shape.dim(a).isConstant(1)) {
+            return s.fail("axis", "cannot squeeze axis " + a + " of " + x.type(), "its size is " + shape.dim(a) + ", not 1");
+        }
+        return new Tensor(x.type().withShape(shape.without(a)), x.constant(), x.known());
+    }
+
+    private static Value unsqueeze(Site s) {
+        Tensor x = s.tensor("x");
+        if (x == null) return Value.POISON;
+        if (!s.has("axis")) return s.fail(null, "missing argument 'axis' in call to 'unsqueeze'", "write unsqueeze(x, axis = 0)");
+        Long axis = s.constInt("axis", null);
+        Integer a = axis == null ? null : s.axis("axis", axis, x.type().rank() + 1);
+        if (a == null) return Value.POISON;
+        return new Tensor(x.type().withShape(x.type().shape().inserting(a, Dim.of(1))), x.constant(), x.known());
+    }
+
+    private static Value creation(Site s, String valueArg) {
+        DType dtype = s.dtype("dtype");
+        if (s.failed()) return Value.POISON;
+        TensorType fill;
+        Known known = null;
+        if (valueArg == null) {
+            fill = TensorType.weakFloat(Shape.SCALAR);
+            known = Folding.scalar(s.name.equals("ones") ? 1 : 0);
+        } else {
+            if (!s.has(valueArg)) return s.fail(null, "missing argument 'value' in call to 'full'",
+                    s.env.initTarget() != null ? "write full(v) with the fill value" : "write full([2, 3], v)");
+            Tensor v = s.tensor(valueArg);
+            if (v == null) return Value.POISON;
+            if (!v.type().isScalar() || !v.constant()) {
+                return s.fail(valueArg, "the fill value of 'full' must be a constant scalar, found " + v.type());
+            }
+            fill = v.type();
+            known = v.known();
+        }
+        Shape shape;
+        if (!s.has("shape")) {
+            TensorType target = s.env.initTarget();
+            if (target == null) {
+                return s.fail(null, "missing argument 'shape' in call to '" + s.name + "'",
+                        "write " + s.name + "([2, 3]" + (valueArg != null ? ", v" : "") + "); only a param initializer takes its shape from the param");
+            }
+            shape = target.shape();
+            if (dtype == null) dtype = target.dtype();
+        } else {
+            List<Dim> dims = s.sizes("shape", false);
+            if (dims == null) return Value.POISON;
+            shape = new Shape(dims);
+        }
+        TensorType t = dtype != null ? TensorType.of(dtype, shape) : fill.withShape(shape);
+        if (dtype != null && fill.weak()) {
+            DTypes.Joined j = DTypes.adopt(fill, dtype);
+            if (j instanceof DTypes.Joined.Mismatch m) return s.fail(valueArg, "cannot fill a " + dtype + " tensor with "
+                    + s.args.get(valueArg).expr().span().text(), m.note());
+        }
+        return new Tensor(t, true, shape.isScalar() ? known : null);
+    }
+
+    private static Value arange(Site s) {
+        DType dtype = s.dtype("dtype");
+        Arguments.Bound n = s.args.get("n");
+        List<Dim> size = n.value() instanceof Tensor t && t.type().isScalar() ? Folding.sizes(t.known()) : null;
+        if (s.failed()) return Value.POISON;
+        if (size == null || size.size() != 1) {
+            return s.fail("n", "the length of 'arange' must be a constant integer or a size, found " + n.expr().span().text());
+        }
+        Shape shape = new Shape(List.of(size.getFirst()));
+        return new Tensor(dtype != null ? TensorType.of(dtype, shape) : TensorType.weakInt(shape), size.getFirst().isConstant(), null);
+    }
+
+    private static Value oneHot(Site s) {
+        Tensor labels = s.tensor("labels");
+        Long classes = s.constInt("classes", null);
+        DType dtype = s.dtype("dtype");
+        if (labels == null || classes == null || s.failed()) return Value.POISON;
+        if (labels.type().dtype() != DType.I32) {
+            return s.fail("labels", "one_hot needs i32 class labels, found " + labels.type(), "convert with i32(...)");
+        }
+        if (classes <= 0) return s.fail("classes", "one_hot needs at least one class, found " + classes);
+        Shape shape = labels.type().shape().inserting(labels.type().rank(), Dim.of(classes));
+        return new Tensor(dtype != null ? TensorType.of(dtype, shape) : TensorType.weakFloat(shape));
+    }
+
+    private static Value numel(Site s) {
+        Tensor x = s.tensor("x");
+        if (x == null) return Value.POISON;
+        Dim n = x.type().shape().numel();
+        return new Tensor(TensorType.weakInt(Shape.SCALAR), n.isConstant(), new Known.Sizes(List.of(n)));
+    }
+
+    private static Value size(Site s) {
+        Tensor x = s.tensor("x");
+        Long axis = s.constInt("axis", null);
+        if (x == null || axis == null) return Value.POISON;
+        Integer a = s.axis("axis", axis, x.type().rank());
+        if (a == null) return Value.POISON;
+        Dim d = x.type().shape().dim(a);
+        return new Tensor(TensorType.weakInt(Shape.SCALAR), d.isConstant(), new Known.Sizes(List.of(d)));
+    }
+
+    private static Value cast(Site s, DType to) {
+        Tensor x = s.tensor("x");
+        if (x == null) return Value.POISON;
+        Known known = to.isFloating() ? x.known() : null;
+        return new Tensor(TensorType.of(to, x.type().shape()), x.constant(), known);
+    }
+
+    private static Value stopGradient(Site s) {
+        Tensor x = s.tensor("x");
+        return x == null ? Value.POISON : new Tensor(x.type(), x.constant(), x.known());
+    }
+
+    private static Value grad(Site s) {
+        Tensor y = s.tensor("y");
+        if (y == null) return Value.POISON;
+        if (!y.type().isScalar()) {
+            return s.fail("y", "grad needs a scalar to differentiate, found " + y.type(),
+                    "reduce it first, for example grad(sum(" + s.args.get("y").expr().span().text() + "), ...)");
+        }
+        if (!y.type().isFloating() || y.type().weak()) {
+            return s.fail("y", "grad needs a floating value to differentiate, found " + y.type());
+        }
+        Arguments.Bound xb = s.args.get("x");
+        Binding binding = s.elaborator.bindingOf(xb.expr(), s.env);
+        if (xb.value() instanceof Value.Poison) return Value.POISON;
+        if (binding == null) {
+            return s.fail("x", "grad differentiates with respect to a param, input or local, found '"
+                            + xb.expr().span().text() + "'",
+                    "bind it to a local first: v = " + xb.expr().span().text());
+        }
+        if (binding.kind() == Binding.Kind.CONST || binding.kind() == Binding.Kind.LAYER_ARGUMENT
+                || (binding.value() instanceof Tensor t && t.constant())) {
+            return s.fail("x", "cannot differentiate with respect to " + binding.kind().description() + " '"
+                    + xb.expr().span().text() + "'", "constants have no gradient");
+        }
+        if (!(binding.value() instanceof Tensor x)) {
+            return s.fail("x", "cannot differentiate with respect to " + Elaborator.describe(binding.value()));
+        }
+        if (!x.type().isFloating()) {
+            return s.fail("x", "cannot differentiate with respect to " + x.type() + " value '" + xb.expr().span().text() + "'",
+                    "only f32 and f64 values have gradients");
+        }
+        if (!y.type().dtype().equals(x.type().dtype())) {
+            return s.fail("x", "cannot differentiate " + y.type() + " with respect to " + x.type(),
+                    "both must have the same dtype");
+        }
+        return new Tensor(x.type());
+    }
+
+    /** Applies a binary operator's fold to two constants, for the elaborator. */
+    static Known fold(BinaryOp op, Tensor a, Tensor b) {
+        return a.type().isScalar() && b.type().isScalar() ? Folding.binary(op, a.known(), b.known()) : null;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.Decl;
+import dev.modelc.compiler.ast.Expr;
+import dev.modelc.compiler.ast.FunctionBody;
+import dev.modelc.compiler.ast.ModelFile;
+import dev.modelc.compiler.ast.Param;
+import dev.modelc.compiler.ast.Stmt;
+import dev.modelc.compiler.diagnostics.Diagnostics;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a parsed file: top-level names (unique, not protected, no recursion among defs), then
+ * each model in turn. Defs and layers are checked where they are used, with the types they are
+ * used at, since they are shape-polymorphic and inlined.
+ */
+public final class Checker {
+    private Checker() {
+    }
+
+    public static CheckedProgram check(ModelFile file, Diagnostics diagnostics) {
+        FileScope scope = new FileScope(Prelude.scope());
+        for (Decl d : file.decls()) {
+            if (Bodies.PROTECTED.contains(d.name().text())) {
+                diagnostics.error(d.name().span(), "'" + d.name().text() + "' is built in and cannot be redefined");
+                continue;
+            }
+            Decl prior = scope.putIfAbsent(d);
+            if (prior != null) {
+                diagnostics.error(d.name().span(), "'" + d.name().text() + "' is already defined",
+                        "first defined at " + prior.name().span());
+            }
+            if (d instanceof Decl.Def def) checkParams(def.params(), diagnostics);
+            if (d instanceof Decl.Layer layer) checkParams(layer.params(), diagnostics);
+        }
+        Set<Decl.Def> recursive = recursiveDefs(scope, diagnostics);
+        Elaborator elaborator = new Elaborator(diagnostics, recursive);
+        Bodies bodies = new Bodies(elaborator);
+        elaborator.bodies(bodies);
+        List<ModelSignature> models = new ArrayList<>();
+        for (Decl d : file.decls()) {
+            if (d instanceof Decl.Model m && scope.decls().get(m.name().text()) == m) models.add(bodies.model(m, scope));
+        }
+        return new CheckedProgram(file, models);
+    }
+
+    /** Parameter names are unique, and those with defaults come last. */
+    private static void checkParams(List<Param> params, Diagnostics diagnostics) {
+        Set<String> seen = new HashSet<>();
+        boolean defaults = false;
+        for (Param p : params) {
+            if (!seen.add(p.name().text())) {
+                diagnostics.error(p.name().span(), "parameter '" + p.name().text() + "' is declared twice");
+            }
+            if (p.defaultValue().isPresent()) defaults = true;
+            else if (defaults) {
+                diagnostics.error(p.name().span(), "parameter '" + p.name().text() + "' without a default follows one with a default",
+                        "put parameters with defaults last");
+            }
+        }
+    }
+
+    /**
+     * Finds defs that call themselves, directly or through other defs, and reports each cycle
+     * once, at its first def in source order. Defs are inlined, so recursion could not end.
+     */
+    private static Set<Decl.Def> recursiveDefs(FileScope scope, Diagnostics diagnostics) {
+        Map<Decl.Def, List<Decl.Def>> calls = new LinkedHashMap<>();
+        for (Decl d : scope.decls().values()) {
+            if (d instanceof Decl.Def def) calls.put(def, callees(def, scope));
+        }
+        Set<Decl.Def> recursive = new HashSet<>();
+        for (Decl.Def start : calls.keySet()) {
+            if (recursive.contains(start)) continue;
+            List<Decl.Def> cycle = cycleThrough(start, calls);
+            if (cycle == null) continue;
+            recursive.addAll(cycle);
+            List<String> names = new ArrayList<>();
+            for (Decl.Def d : cycle) names.add(d.name().text());
+            names.add(start.name().text());
+            diagnostics.error(start.name().span(), cycle.size() == 1 ? "def '" + start.name().text() + "' calls itself"
+                            : "defs " + String.join(", ", names.subList(0, cycle.size())) + " call each other",
+                    String.join(" -> ", names) + "; defs are inlined at each call, so recursion cannot end");
+        }
+        return recursive;
+    }
+
+    /** A path of calls from {@code start} back to itself, or null (an iterative depth-first search). */
+    private static List<Decl.Def> cycleThrough(Decl.Def start, Map<Decl.Def, List<Decl.Def>> calls) {
+        Map<Decl.Def, Decl.Def> parent = new HashMap<>();
+        Deque<Decl.Def> stack = new ArrayDeque<>();
+        Set<Decl.Def> seen = new HashSet<>();
+        stack.push(start);
+        while (!stack.isEmpty()) {
+            Decl.Def d = stack.pop();
+            for (Decl.Def next : calls.getOrDefault(d, List.of())) {
+                if (next == start) {
+                    List<Decl.Def> path = new ArrayList<>();
+                    for (Decl.Def p = d; p != null; p = parent.get(p)) path.addFirst(p);
+                    return path;
+                }
+                if (seen.add(next)) {
+                    parent.put(next, d);
+                    stack.push(next);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The file's defs that a def's body calls by name (names shadowed by its params or locals excluded). */
+    private static List<Decl.Def> callees(Decl.Def def, FileScope scope) {
+        Set<String> local = new HashSet<>();
+        for (Param p : def.params()) local.add(p.name().text());
+        List<Expr> roots = new ArrayList<>();
+        switch (def.body()) {
+            case FunctionBody.Expression e -> roots.add(e.expr());
+            case FunctionBody.Block b -> {
+                for (Stmt s : b.statements()) {
+                    switch (s) {
+                        case Stmt.Let l -> {
+                            local.add(l.name().text());
+                            roots.add(l.value());
+                        }
+                        case Stmt.Const c -> {
+                            local.add(c.name().text());
+                            roots.add(c.value());
+                        }
+                        case Stmt.Return r -> roots.add(r.value());
+                        default -> {
+                        }
+                    }
+                }
+            }
+        }
+        for (Param p : def.params()) p.defaultValue().ifPresent(roots::add);
+        List<Decl.Def> out = new ArrayList<>();
+        Deque<Expr> work = new ArrayDeque<>(roots);
+        while (!work.isEmpty()) {
+            Expr e = work.pop();
+            switch (e) {
+                case Expr.Call c -> {
+                    if (c.callee() instanceof Expr.Name n && !local.contains(n.id().text())
+                            && scope.decls().get(n.id().text()) instanceof Decl.Def target && !out.contains(target)) {
+                        out.add(target);
+                    }
+                    work.push(c.callee());
+                    for (Expr.Arg a : c.args()) work.push(a.value());
+                }
+                case Expr.Binary b -> {
+                    work.push(b.left());
+                    work.push(b.right());
+                }
+                case Expr.Unary u -> work.push(u.operand());
+                case Expr.Member m -> work.push(m.target());
+                case Expr.Index i -> {
+                    work.push(i.target());
+                    for (Expr.Subscript s : i.subscripts()) {
+                        switch (s) {
+                            case Expr.Subscript.At at -> work.push(at.index());
+                            case Expr.Subscript.Slice sl -> {
+                                sl.start().ifPresent(work::push);
+                                sl.stop().ifPresent(work::push);
+                                sl.step().ifPresent(work::push);
+                            }
+                        }
+                    }
+                }
+                case Expr.ListLiteral l -> l.elements().forEach(work::push);
+                case Expr.Number n -> {
+                }
+                case Expr.Bool b -> {
+                }
+                case Expr.Name n -> {
+                }
+            }
+        }
+        return out;
+    }
+}

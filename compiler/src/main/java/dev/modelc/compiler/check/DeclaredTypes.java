@@ -1,0 +1,82 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.Identifier;
+import dev.modelc.compiler.ast.TypeExpr;
+import dev.modelc.compiler.diagnostics.Diagnostics;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.compiler.types.TensorType;
+import dev.modelc.runtime.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Resolves the written types of inputs and params. A dimension name is a layer argument, then
+ * a const, then a symbolic dimension; params must come out concrete.
+ */
+final class DeclaredTypes {
+    private DeclaredTypes() {
+    }
+
+    static final List<String> DTYPE_NAMES = List.of("f32", "f64", "i32", "bool");
+
+    /** The dtype a written type names, or null after reporting. {@code float} is for def annotations only. */
+    static DType dtype(Identifier name, Diagnostics diagnostics) {
+        DType d = DType.bySpelling(name.text());
+        if (d != null) return d;
+        if (name.text().equals("float")) {
+            diagnostics.error(name.span(), "'float' is only allowed in def and forward annotations", "choose f32 or f64 here");
+            return null;
+        }
+        String near = Spelling.nearest(name.text(), DTYPE_NAMES);
+        diagnostics.error(name.span(), "unknown dtype '" + name.text() + "'",
+                (near != null ? "did you mean " + near + "? " : "") + "dtypes are f32, f64, i32 and bool");
+        return null;
+    }
+
+    /** A dimension name's value when it is a layer argument or a const; null when it is symbolic. */
+    static Long constantDim(String name, Scope scope) {
+        for (Scope s = scope; s != null; s = s.parent()) {
+            Binding b = s.local(name);
+            if (b == null) continue;
+            if ((b.kind() == Binding.Kind.CONST || b.kind() == Binding.Kind.LAYER_ARGUMENT || b.kind() == Binding.Kind.ARGUMENT)
+                    && b.value() instanceof Value.Tensor t && t.isConstantScalar()) {
+                double v = Folding.number(t.known());
+                if (!Double.isNaN(v)) return v == Math.rint(v) && v >= 0 ? (long) v : -1L;
+            }
+            return null;
+        }
+        return null;
+    }
+
+    static TensorType resolve(TypeExpr type, Scope scope, boolean concrete, String what, Diagnostics diagnostics) {
+        DType dtype = dtype(type.dtype(), diagnostics);
+        if (dtype == null) return null;
+        List<Dim> dims = new ArrayList<>();
+        for (TypeExpr.DimExpr d : type.dims()) {
+            switch (d) {
+                case TypeExpr.DimExpr.Literal l -> dims.add(Dim.of(l.value()));
+                case TypeExpr.DimExpr.Name n -> {
+                    Long v = constantDim(n.name().text(), scope);
+                    if (v != null && v < 0) {
+                        diagnostics.error(n.span(), "dimension '" + n.name().text() + "' must be a non-negative integer");
+                        return null;
+                    }
+                    if (v != null) dims.add(Dim.of(v));
+                    else if (!concrete) dims.add(Dim.symbol(n.name().text()));
+                    else {
+                        diagnostics.error(n.span(), what + " shapes must be concrete, but '" + n.name().text()
+                                        + "' is a symbolic dimension",
+                                "use a number, a layer argument or a const; only inputs have symbolic dimensions");
+                        return null;
+                    }
+                }
+                case TypeExpr.DimExpr.Spread s -> {
+                    diagnostics.error(s.span(), "*" + s.name().text() + " is only allowed in def and forward annotations");
+                    return null;
+                }
+            }
+        }
+        return TensorType.of(dtype, new Shape(dims));
+    }
+}

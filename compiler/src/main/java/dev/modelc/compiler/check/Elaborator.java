@@ -1,0 +1,527 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.BinaryOp;
+import dev.modelc.compiler.ast.Decl;
+import dev.modelc.compiler.ast.Expr;
+import dev.modelc.compiler.ast.FunctionBody;
+import dev.modelc.compiler.ast.Identifier;
+import dev.modelc.compiler.ast.Param;
+import dev.modelc.compiler.ast.UnaryOp;
+import dev.modelc.compiler.check.Value.Known;
+import dev.modelc.compiler.check.Value.Tensor;
+import dev.modelc.compiler.diagnostics.Diagnostic;
+import dev.modelc.compiler.diagnostics.Diagnostics;
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.types.Broadcast;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.compiler.types.TensorType;
+import dev.modelc.runtime.DType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks expressions by evaluating them over types: every expression gets a dtype and a shape
+ * (symbolic dims allowed), defs are inlined at each call with the argument types, and layer
+ * instances are applied through their forward.
+ */
+final class Elaborator {
+    /** Inlining deeper than this is reported rather than followed. */
+    private static final int MAX_INLINE_DEPTH = 200;
+
+    private final Diagnostics diagnostics;
+    private final Set<Decl.Def> recursiveDefs;
+    private final Deque<Decl> expanding = new ArrayDeque<>();
+    private Bodies bodies;
+
+    Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs) {
+        this.diagnostics = diagnostics;
+        this.recursiveDefs = recursiveDefs;
+    }
+
+    void bodies(Bodies b) {
+        this.bodies = b;
+    }
+
+    Diagnostics diagnostics() {
+        return diagnostics;
+    }
+
+    Deque<Decl> expanding() {
+        return expanding;
+    }
+
+    Value eval(Expr e, Env env) {
+        return switch (e) {
+            case Expr.Number n -> new Tensor(n.integer() ? TensorType.weakInt(Shape.SCALAR) : TensorType.weakFloat(Shape.SCALAR),
+                    true, Folding.scalar(n.value()));
+            case Expr.Bool b -> new Tensor(new TensorType(DType.BOOL, true, Shape.SCALAR), true, Folding.scalar(b.value() ? 1 : 0));
+            case Expr.Name n -> lookup(n.id(), env);
+            case Expr.ListLiteral l -> list(l, env);
+            case Expr.Unary u -> unary(u, env);
+            case Expr.Binary b -> binary(b, env);
+            case Expr.Call c -> call(c, env);
+            case Expr.Member m -> member(m, env);
+            case Expr.Index i -> index(i, env);
+        };
+    }
+
+    /** A short description of a value for messages: "tensor f32[3]", "layer 'Linear'". */
+    static String describe(Value v) {
+        return switch (v) {
+            case Tensor t -> "tensor " + t.type();
+            case Value.Instance i -> "layer instance '" + i.path() + "' (" + i.layer().name().text() + ")";
+            case Value.Function f -> "def '" + f.def().name().text() + "'";
+            case Value.LayerType l -> "layer '" + l.layer().name().text() + "'";
+            case Value.BuiltinRef b -> "built-in '" + b.builtin().name() + "'";
+            case Value.Poison p -> "an erroneous value";
+        };
+    }
+
+    // ---- names ------------------------------------------------------------------------------
+
+    Value lookup(Identifier id, Env env) {
+        String name = id.text();
+        for (Scope s = env.scope(); s != null; s = s.parent()) {
+            Binding b = s.local(name);
+            if (b != null) {
+                if (env.initTarget() != null && b.kind() != Binding.Kind.CONST && b.kind() != Binding.Kind.LAYER_ARGUMENT
+                        && !(b.value() instanceof Tensor t && t.constant())) {
+                    diagnostics.error(id.span(), "a param initializer can only use constants, but '" + name + "' is "
+                            + b.kind().description(), "initializers run once, before any input is seen");
+                    return Value.POISON;
+                }
+                return b.value();
+            }
+            if (s.definesLater(name)) {
+                diagnostics.error(id.span(), "'" + name + "' is used before it is defined",
+                        "statements run in order; move this use after the definition of '" + name + "'");
+                return Value.POISON;
+            }
+        }
+        Decl d = env.file().lookup(name);
+        if (d != null) {
+            return switch (d) {
+                case Decl.Def def -> new Value.Function(def, env.file().owner(def));
+                case Decl.Layer layer -> new Value.LayerType(layer, env.file().owner(layer));
+                case Decl.Model model -> {
+                    diagnostics.error(id.span(), "model '" + name + "' cannot be used in an expression",
+                            "models are compiled on their own; share code between them with def or layer");
+                    yield Value.POISON;
+                }
+            };
+        }
+        Builtin b = Builtins.lookup(name);
+        if (b != null) return new Value.BuiltinRef(b);
+        List<String> candidates = new ArrayList<>();
+        for (Scope s = env.scope(); s != null; s = s.parent()) candidates.addAll(s.bindings().keySet());
+        env.file().allNames().forEach(candidates::add);
+        Builtins.names().forEach(candidates::add);
+        String near = Spelling.nearest(name, candidates);
+        diagnostics.error(id.span(), "undefined name '" + name + "'", near == null ? new String[0]
+                : new String[] {"did you mean '" + near + "'?"});
+        return Value.POISON;
+    }
+
+    /** The binding an expression names ({@code w}, {@code linear.weight}), or null for other expressions. */
+    Binding bindingOf(Expr e, Env env) {
+        switch (e) {
+            case Expr.Name n -> {
+                for (Scope s = env.scope(); s != null; s = s.parent()) {
+                    Binding b = s.local(n.id().text());
+                    if (b != null) return b;
+                }
+                return null;
+            }
+            case Expr.Member m -> {
+                Binding target = bindingOf(m.target(), env);
+                if (target != null && target.value() instanceof Value.Instance i) return i.members().local(m.member().text());
+                return null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    // ---- literals and operators --------------------------------------------------------------
+
+    private Value list(Expr.ListLiteral l, Env env) {
+        List<Value> items = new ArrayList<>();
+        for (Expr e : l.elements()) items.add(eval(e, env));
+        if (items.stream().anyMatch(v -> v instanceof Value.Poison)) return Value.POISON;
+        if (items.isEmpty()) return new Tensor(TensorType.weakFloat(Shape.of(0)), true, new Known.Numbers(new double[0]));
+        Shape inner = null;
+        boolean integer = true, bool = true, numbers = true;
+        List<Double> data = new ArrayList<>();
+        List<Dim> sizes = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Expr at = l.elements().get(i);
+            if (!(items.get(i) instanceof Tensor t) || !t.constant() || !t.type().weak()) {
+                diagnostics.error(at.span(), "tensor literal elements must be constant numbers, found "
+                        + describe(items.get(i)), "combine tensors with stack(...) or cat(...)");
+                return Value.POISON;
+            }
+            if (inner == null) inner = t.type().shape();
+            else if (!inner.equals(t.type().shape())) {
+                diagnostics.error(at.span(), "ragged tensor literal: element " + i + " has shape " + t.type().shape()
+                        + " but element 0 has shape " + inner, "every row of a tensor literal needs the same length");
+                return Value.POISON;
+            }
+            integer &= t.type().dtype() == DType.I32;
+            bool &= t.type().dtype() == DType.BOOL;
+            if (!bool && t.type().dtype() == DType.BOOL) {
+                diagnostics.error(at.span(), "a tensor literal cannot mix bools and numbers");
+                return Value.POISON;
+            }
+            switch (t.known()) {
+                case Known.Numbers n -> {
+                    for (double v : n.data()) data.add(v);
+                    for (double v : n.data()) sizes.add(v == Math.rint(v) ? Dim.of((long) v) : null);
+                }
+                case Known.Sizes s -> {
+                    numbers = false;
+                    sizes.addAll(s.dims());
+                }
+                case null -> numbers = false;
+            }
+        }
+        Shape shape = inner.inserting(0, Dim.of(items.size()));
+        DType dtype = bool ? DType.BOOL : integer ? DType.I32 : DType.F32;
+        Known known = numbers ? new Known.Numbers(data.stream().mapToDouble(Double::doubleValue).toArray())
+                : integer && !sizes.contains(null) && sizes.size() == items.size() ? new Known.Sizes(sizes) : null;
+        return new Tensor(new TensorType(dtype, true, shape), true, known);
+    }
+
+    private Value unary(Expr.Unary u, Env env) {
+        Value v = eval(u.operand(), env);
+        if (v instanceof Value.Poison) return v;
+        Tensor t = operand(v, u.operand());
+        if (t == null) return Value.POISON;
+        if (u.op() == UnaryOp.NOT ? t.type().dtype() != DType.BOOL : !t.type().dtype().isNumeric()) {
+            diagnostics.report(Diagnostic.error(u.opSpan(), "cannot " + u.op().verb() + " " + t.type(),
+                    u.op() == UnaryOp.NOT ? "~ inverts bool masks; for numbers use -x" : "arithmetic needs numbers; convert a mask with f32(...)")
+                    .withRelated(u.operand().span()));
+            return Value.POISON;
+        }
+        Known k = u.op() == UnaryOp.NEG ? Folding.unary(Folding.NEGATE, t.known())
+                : u.op() == UnaryOp.PLUS ? t.known() : Folding.unary(x -> x == 0 ? 1 : 0, t.known());
+        return new Tensor(t.type(), t.constant(), k);
+    }
+
+    /** A value used as an operand must be a tensor. */
+    private Tensor operand(Value v, Expr at) {
+        if (v instanceof Tensor t) return t;
+        if (v instanceof Value.Poison) return null;
+        String hint = v instanceof Value.Instance i ? "apply it: " + at.span().text() + "(...)"
+                : v instanceof Value.LayerType ? "instantiate it in the model first: l = " + at.span().text() + "(...)"
+                : "call it: " + at.span().text() + "(...)";
+        diagnostics.error(at.span(), describe(v) + " is not a tensor", hint);
+        return null;
+    }
+
+    private Value binary(Expr.Binary b, Env env) {
+        Value lv = eval(b.left(), env), rv = eval(b.right(), env);
+        Tensor l = operand(lv, b.left()), r = operand(rv, b.right());
+        if (l == null || r == null) return Value.POISON;
+        BinaryOp op = b.op();
+        TensorType lt = l.type(), rt = r.type();
+        String message = switch (op.kind()) {
+            case ARITHMETIC -> op == BinaryOp.POW ? "cannot raise " + lt + " to the power " + rt
+                    : "cannot " + op.verb() + " " + lt + " and " + rt;
+            case COMPARISON -> "cannot compare " + lt + " and " + rt + " with " + op.symbol();
+            case LOGICAL -> "cannot combine " + lt + " and " + rt + " with " + op.symbol();
+            case MATMUL -> "cannot matrix-multiply " + lt + " and " + rt;
+        };
+        boolean eqOnBools = (op == BinaryOp.EQ || op == BinaryOp.NE) && lt.dtype() == DType.BOOL && rt.dtype() == DType.BOOL;
+        if (op.kind() == BinaryOp.Kind.LOGICAL) {
+            if (lt.dtype() != DType.BOOL || rt.dtype() != DType.BOOL) {
+                return fail(b, message, op.symbol() + " combines bool masks; compare numbers first, for example (x > 0) "
+                        + op.symbol() + " (y > 0)");
+            }
+        } else if (!eqOnBools && (!lt.dtype().isNumeric() || !rt.dtype().isNumeric())) {
+            return fail(b, message, "arithmetic and comparisons need numbers; convert a mask with f32(...)");
+        }
+        if (op == BinaryOp.MATMUL) return matmul(l, r, b, message);
+        TensorType t = combine(l, r, b.left().span(), b.right().span(), b.opSpan(), message);
+        if (t == null) return Value.POISON;
+        if (op == BinaryOp.DIV && t.dtype() == DType.I32) {
+            if (!t.weak()) {
+                return fail(b, message, "/ is true division and i32 / i32 has no i32 result; convert with f32(...) first");
+            }
+            t = TensorType.weakFloat(t.shape());
+        }
+        if (op.kind() != BinaryOp.Kind.ARITHMETIC) t = new TensorType(DType.BOOL, t.weak(), t.shape());
+        return new Tensor(t, l.constant() && r.constant(), Builtins.fold(op, l, r));
+    }
+
+    private Value fail(Expr.Binary b, String message, String note) {
+        diagnostics.report(Diagnostic.error(b.opSpan(), message, note).withRelated(b.left().span(), b.right().span()));
+        return Value.POISON;
+    }
+
+    /**
+     * Combines two operands elementwise: joins their dtypes and broadcasts their shapes, or
+     * reports at {@code at} with both operands marked. Returns null after reporting.
+     */
+    TensorType combine(Tensor a, Tensor b, Span aSpan, Span bSpan, Span at, String message) {
+        DTypes.Joined j = DTypes.join(a.type(), b.type());
+        if (j instanceof DTypes.Joined.Mismatch m) {
+            diagnostics.report(Diagnostic.error(at, message, m.note()).withRelated(aSpan, bSpan));
+            return null;
+        }
+        Broadcast.Result r = Broadcast.shapes(a.type().shape(), b.type().shape());
+        if (r instanceof Broadcast.Result.Clash c) {
+            diagnostics.report(Diagnostic.error(at, message, c.explain()).withRelated(aSpan, bSpan));
+            return null;
+        }
+        DTypes.Joined.Ok ok = (DTypes.Joined.Ok) j;
+        return new TensorType(ok.dtype(), ok.weak(), ((Broadcast.Result.Ok) r).shape());
+    }
+
+    /** {@code @} by NumPy's matmul rules: 1-D operands are promoted and the added axis dropped; batch axes broadcast. */
+    private Value matmul(Tensor l, Tensor r, Expr.Binary b, String message) {
+        Shape a = l.type().shape(), c = r.type().shape();
+        if (a.rank() == 0 || c.rank() == 0) {
+            return fail(b, message, "@ needs operands with at least one axis; to scale by a scalar use *");
+        }
+        DTypes.Joined j = DTypes.join(l.type(), r.type());
+        if (j instanceof DTypes.Joined.Mismatch m) return fail(b, message, m.note());
+        Dim k1 = a.dim(a.rank() - 1);
+        Dim k2 = c.rank() == 1 ? c.dim(0) : c.dim(c.rank() - 2);
+        if (!k1.equals(k2)) {
+            String note = "the left's last axis is " + k1 + " but the right's "
+                    + (c.rank() == 1 ? "only axis" : "second-to-last axis") + " is " + k2;
+            if (c.rank() == 2 && c.dim(1).equals(k1)) note += "; did you mean " + b.right().span().text() + ".T?";
+            return fail(b, message, note);
+        }
+        Shape batchA = a.rank() > 2 ? new Shape(a.dims().subList(0, a.rank() - 2)) : Shape.SCALAR;
+        Shape batchC = c.rank() > 2 ? new Shape(c.dims().subList(0, c.rank() - 2)) : Shape.SCALAR;
+        Broadcast.Result batch = Broadcast.shapes(batchA, batchC);
+        if (batch instanceof Broadcast.Result.Clash clash) {
+            return fail(b, message, "batch " + clash.explain());
+        }
+        List<Dim> out = new ArrayList<>(((Broadcast.Result.Ok) batch).shape().dims());
+        if (a.rank() >= 2) out.add(a.dim(a.rank() - 2));
+        if (c.rank() >= 2) out.add(c.dim(c.rank() - 1));
+        DTypes.Joined.Ok ok = (DTypes.Joined.Ok) j;
+        return new Tensor(new TensorType(ok.dtype(), ok.weak(), new Shape(out)), l.constant() && r.constant(), null);
+    }
+
+    // ---- members and indexing ----------------------------------------------------------------
+
+    private Value member(Expr.Member m, Env env) {
+        Value target = eval(m.target(), env);
+        String name = m.member().text();
+        switch (target) {
+            case Value.Poison p -> {
+                return p;
+            }
+            case Value.Instance i -> {
+                Binding b = i.members().local(name);
+                if (b == null) {
+                    diagnostics.error(m.member().span(), "layer instance '" + i.path() + "' (" + i.layer().name().text()
+                            + ") has no member '" + name + "'", "its members are " + String.join(", ", i.members().bindings().keySet()));
+                    return Value.POISON;
+                }
+                return b.value();
+            }
+            case Tensor t -> {
+                if (name.equals("T")) {
+                    if (t.type().rank() != 2) {
+                        diagnostics.error(m.member().span(), ".T needs a 2-D tensor, found " + t.type(),
+                                "for other ranks use transpose(x, a, b) or permute(x, [...])");
+                        return Value.POISON;
+                    }
+                    Shape s = t.type().shape();
+                    return new Tensor(t.type().withShape(Shape.of(s.dim(1), s.dim(0))), t.constant(), null);
+                }
+                String hint = switch (name) {
+                    case "t", "transpose" -> "write " + m.target().span().text() + ".T";
+                    case "shape", "size" -> "write size(x, k) or numel(x)";
+                    default -> Builtins.lookup(name) != null
+                            ? "built-ins are functions: write " + name + "(" + m.target().span().text() + ")"
+                            : ".T is the only member of a tensor";
+                };
+                diagnostics.error(m.member().span(), "tensors have no member '" + name + "'", hint);
+                return Value.POISON;
+            }
+            default -> {
+                diagnostics.error(m.member().span(), describe(target) + " has no member '" + name + "'");
+                return Value.POISON;
+            }
+        }
+    }
+
+    private Value index(Expr.Index ix, Env env) {
+        Value v = eval(ix.target(), env);
+        Tensor t = operand(v, ix.target());
+        if (t == null) return Value.POISON;
+        Shape shape = t.type().shape();
+        if (ix.subscripts().size() > shape.rank()) {
+            diagnostics.error(ix.subscripts().get(shape.rank()).span(), "too many indices for " + t.type() + ": "
+                    + ix.subscripts().size() + " given", "it has " + shape.rank() + (shape.rank() == 1 ? " axis" : " axes"));
+            return Value.POISON;
+        }
+        List<Dim> out = new ArrayList<>();
+        for (int axis = 0; axis < shape.rank(); axis++) {
+            Dim size = shape.dim(axis);
+            if (axis >= ix.subscripts().size()) {
+                out.add(size);
+                continue;
+            }
+            switch (ix.subscripts().get(axis)) {
+                case Expr.Subscript.At at -> {
+                    Long i = constIndex(at.index(), env);
+                    if (i == null) return Value.POISON;
+                    if (size.isConstant() && (i < -size.constant() || i >= size.constant())) {
+                        diagnostics.error(at.span(), "index " + i + " is out of bounds for axis " + axis + " of size " + size,
+                                "valid indices run from " + (-size.constant()) + " to " + (size.constant() - 1));
+                        return Value.POISON;
+                    }
+                }
+                case Expr.Subscript.Slice sl -> {
+                    Dim len = sliceLength(sl, size, axis, env);
+                    if (len == null) return Value.POISON;
+                    out.add(len);
+                }
+            }
+        }
+        return new Tensor(t.type().withShape(new Shape(out)), t.constant(), null);
+    }
+
+    private Long constIndex(Expr e, Env env) {
+        Value v = eval(e, env);
+        if (v instanceof Value.Poison) return null;
+        double n = v instanceof Tensor t && t.isConstantScalar() && t.type().dtype() == DType.I32 ? Folding.number(t.known()) : Double.NaN;
+        if (Double.isNaN(n)) {
+            diagnostics.error(e.span(), "indices must be constant integers, found " + describe(v),
+                    "tensor and mask indexing are not supported; use where(...) or one_hot(...)");
+            return null;
+        }
+        return (long) n;
+    }
+
+    /** The length of {@code a:b:c} over an axis of {@code size}; bounds are never clamped. */
+    private Dim sliceLength(Expr.Subscript.Slice sl, Dim size, int axis, Env env) {
+        Long start = sl.start().isPresent() ? constIndex(sl.start().get(), env) : Long.valueOf(0);
+        Long stop = sl.stop().isPresent() ? constIndex(sl.stop().get(), env) : null;
+        Long step = sl.step().isPresent() ? constIndex(sl.step().get(), env) : Long.valueOf(1);
+        if (start == null || step == null || (sl.stop().isPresent() && stop == null)) return null;
+        if (step <= 0) {
+            diagnostics.error(sl.step().get().span(), "slice step must be positive, found " + step);
+            return null;
+        }
+        Dim from = start < 0 ? size.plus(Dim.of(start)) : Dim.of(start);
+        Dim to = stop == null ? size : stop < 0 ? size.plus(Dim.of(stop)) : Dim.of(stop);
+        if (size.isConstant()) {
+            long n = size.constant(), f = from.constant(), t = to.constant();
+            if (f < 0 || t > n || f > t) {
+                diagnostics.error(sl.span(), "slice " + sl.span().text() + " is out of bounds for axis " + axis + " of size " + n,
+                        "bounds must satisfy 0 <= start <= stop <= " + n + " (after counting negatives from the end); they are never clamped");
+                return null;
+            }
+            return Dim.of((t - f + step - 1) / step);
+        }
+        Dim len = to.minus(from);
+        if (step != 1) {
+            if (!len.isConstant()) {
+                diagnostics.error(sl.step().get().span(), "a slice step other than 1 needs an axis of fixed size",
+                        "axis " + axis + " has size " + size);
+                return null;
+            }
+            return Dim.of((len.constant() + step - 1) / step);
+        }
+        if (len.isConstant() && len.constant() < 0) {
+            diagnostics.error(sl.span(), "slice " + sl.span().text() + " has negative length");
+            return null;
+        }
+        return len;
+    }
+
+    // ---- calls ---------------------------------------------------------------------------------
+
+    private Value call(Expr.Call c, Env env) {
+        Value callee = eval(c.callee(), env);
+        List<Value> values = new ArrayList<>();
+        for (Expr.Arg a : c.args()) values.add(eval(a.value(), env));
+        return switch (callee) {
+            case Value.Poison p -> p;
+            case Value.BuiltinRef b -> callBuiltin(b.builtin(), c, values, env);
+            case Value.Function f -> callDef(f, c, values, env);
+            case Value.Instance i -> bodies.apply(i, c, values, env);
+            case Value.LayerType l -> {
+                diagnostics.error(c.span(), "layer '" + l.layer().name().text() + "' must be instantiated in a declaration",
+                        "write l = " + c.span().text() + " in the model or layer body, then apply it: l(x)");
+                yield Value.POISON;
+            }
+            case Tensor t -> {
+                diagnostics.error(c.callee().span(), "'" + c.callee().span().text() + "' is a tensor " + t.type() + ", not a function");
+                yield Value.POISON;
+            }
+        };
+    }
+
+    private Value callBuiltin(Builtin b, Expr.Call c, List<Value> values, Env env) {
+        if (b.initOnly() && env.initTarget() == null) {
+            diagnostics.error(c.callee().span(), "'" + b.name() + "' is only allowed as a param initializer",
+                    "for example: param w: f32[2, 3] = " + b.name() + "(" + String.join(", ", b.signature().positional()) + ")");
+            return Value.POISON;
+        }
+        Arguments.Binding binding = Arguments.bind(b.name(), b.signature(), c.args(), values, c.span(), diagnostics);
+        if (binding == null || values.stream().anyMatch(v -> v instanceof Value.Poison)) return Value.POISON;
+        return b.rule().apply(new Site(b.name(), c, binding, env, this));
+    }
+
+    static Signature signatureOf(List<Param> params) {
+        int required = 0;
+        while (required < params.size() && params.get(required).defaultValue().isEmpty()) required++;
+        return new Signature(params.stream().map(p -> p.name().text()).toList(), required, false, List.of());
+    }
+
+    private Value callDef(Value.Function f, Expr.Call c, List<Value> values, Env env) {
+        Decl.Def def = f.def();
+        if (recursiveDefs.contains(def)) return Value.POISON;
+        if (expanding.contains(def) || expanding.size() > MAX_INLINE_DEPTH) {
+            diagnostics.error(c.span(), "def '" + def.name().text() + "' calls itself", "defs are inlined, so recursion cannot end");
+            return Value.POISON;
+        }
+        Scope scope = bindParams(def.name().text(), def.params(), c, values, null, f.file(), env);
+        if (scope == null) return Value.POISON;
+        expanding.push(def);
+        try {
+            Env inner = new Env(scope, f.file(), env.pathPrefix(), null, env.initTarget());
+            return switch (def.body()) {
+                case FunctionBody.Expression e -> eval(e.expr(), inner);
+                case FunctionBody.Block b -> bodies.block(b, inner);
+            };
+        } finally {
+            expanding.pop();
+        }
+    }
+
+    /**
+     * Binds a call's arguments to a def's or forward's parameters in a new scope (chained to
+     * {@code parent}), filling defaults and checking type annotations; null after reporting.
+     */
+    Scope bindParams(String callee, List<Param> params, Expr.Call c, List<Value> values, Scope parent,
+                     FileScope file, Env callerEnv) {
+        Arguments.Binding binding = Arguments.bind(callee, signatureOf(params), c.args(), values, c.span(), diagnostics);
+        if (binding == null || values.stream().anyMatch(v -> v instanceof Value.Poison)) return null;
+        Scope scope = new Scope(parent);
+        Annotations annotations = new Annotations(this, callee, parent);
+        for (Param p : params) {
+            Arguments.Bound bound = binding.get(p.name().text());
+            Value v;
+            if (bound != null) v = bound.value();
+            else v = eval(p.defaultValue().orElseThrow(), new Env(new Scope(parent), file, callerEnv.pathPrefix(), null, null));
+            if (v instanceof Value.Poison) return null;
+            if (p.type().isPresent() && !annotations.matches(p, v, bound != null ? bound.span() : c.span())) return null;
+            scope.define(p.name().text(), new Binding(Binding.Kind.ARGUMENT, v, p.name().span(), p.name().text()));
+        }
+        return scope;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.types.TensorType;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a checked model takes and gives: inputs, params by path ({@code linear.weight}, in
+ * declaration order, like PyTorch's {@code state_dict}), outputs, the loss, the params its
+ * update rules train, and its training defaults.
+ */
+public record ModelSignature(String name, List<Entry> inputs, List<ParamEntry> params, List<Entry> outputs,
+                             Optional<Entry> loss, List<String> updated, Optional<TrainConfig> train) {
+    public ModelSignature {
+        inputs = List.copyOf(inputs);
+        params = List.copyOf(params);
+        outputs = List.copyOf(outputs);
+        updated = List.copyOf(updated);
+    }
+
+    /** A named, typed value of the signature. */
+    public record Entry(String name, TensorType type, Span span) {
+    }
+
+    /** A param: its path, type and initializer as written. */
+    public record ParamEntry(String path, TensorType type, String init, Span span) {
+    }
+}

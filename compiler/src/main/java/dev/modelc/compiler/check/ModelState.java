@@ -1,0 +1,32 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.Decl;
+import dev.modelc.compiler.diagnostics.Span;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What checking a model has collected so far: the parts of its signature. */
+final class ModelState {
+    final Decl.Model decl;
+    final List<ModelSignature.Entry> inputs = new ArrayList<>();
+    final List<ModelSignature.ParamEntry> params = new ArrayList<>();
+    final List<ModelSignature.Entry> outputs = new ArrayList<>();
+    ModelSignature.Entry loss;
+    Span lossSpan;
+    final Map<String, Span> updates = new LinkedHashMap<>();
+    TrainConfig train;
+    Span trainSpan;
+    Span optimizerSpan;
+
+    ModelState(Decl.Model decl) {
+        this.decl = decl;
+    }
+
+    ModelSignature signature() {
+        return new ModelSignature(decl.name().text(), inputs, params, outputs, Optional.ofNullable(loss),
+                List.copyOf(updates.keySet()), Optional.ofNullable(train));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.Expr;
+import dev.modelc.compiler.ast.Stmt;
+import dev.modelc.compiler.diagnostics.Diagnostics;
+import dev.modelc.runtime.DType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Checks a {@code train { ... }} block: known keys, constant values of the right kind and range. */
+final class TrainBlock {
+    private static final List<String> KEYS = List.of("batch", "epochs", "shuffle", "seed", "optimizer");
+    private static final Signature SGD = new Signature(List.of(), 0, false, List.of("lr", "momentum", "weight_decay"));
+    private static final Signature ADAM = new Signature(List.of(), 0, false,
+            List.of("lr", "beta1", "beta2", "eps", "weight_decay"));
+
+    private final Elaborator elaborator;
+    private final Diagnostics diagnostics;
+
+    TrainBlock(Elaborator elaborator) {
+        this.elaborator = elaborator;
+        this.diagnostics = elaborator.diagnostics();
+    }
+
+    TrainConfig check(Stmt.Train train, Env env, ModelState model) {
+        TrainConfig c = TrainConfig.DEFAULT;
+        OptionalLong batch = c.batch();
+        long epochs = c.epochs(), seed = c.seed();
+        boolean shuffle = c.shuffle();
+        Optional<TrainConfig.Optimizer> optimizer = Optional.empty();
+        Map<String, Stmt.TrainEntry> seen = new HashMap<>();
+        for (Stmt.TrainEntry e : train.entries()) {
+            String key = e.key().text();
+            if (!KEYS.contains(key)) {
+                String note = switch (key) {
+                    case "lr", "momentum", "weight_decay" -> key + " belongs to the optimizer: optimizer = sgd(" + key + " = ...)";
+                    case "batch_size" -> "it is called batch";
+                    default -> "settings are " + String.join(", ", KEYS);
+                };
+                diagnostics.error(e.key().span(), "unknown train setting '" + key + "'", note);
+                continue;
+            }
+            Stmt.TrainEntry prior = seen.putIfAbsent(key, e);
+            if (prior != null) {
+                diagnostics.error(e.key().span(), "train setting '" + key + "' is given twice",
+                        "first given at " + prior.key().span());
+                continue;
+            }
+            switch (key) {
+                case "batch" -> {
+                    Long v = integer(e, 1, env);
+                    if (v != null) batch = OptionalLong.of(v);
+                }
+                case "epochs" -> {
+                    Long v = integer(e, 1, env);
+                    if (v != null) epochs = v;
+                }
+                case "seed" -> {
+                    Long v = integer(e, 0, env);
+                    if (v != null) seed = v;
+                }
+                case "shuffle" -> {
+                    Value v = elaborator.eval(e.value(), env);
+                    if (v instanceof Value.Tensor t && t.type().dtype() == DType.BOOL && t.isConstantScalar()) {
+                        shuffle = Folding.number(t.known()) != 0;
+                    } else if (!(v instanceof Value.Poison)) {
+                        diagnostics.error(e.value().span(), "shuffle must be true or false, found " + e.value().span().text());
+                    }
+                }
+                case "optimizer" -> {
+                    optimizer = optimizer(e.value(), env);
+                    model.optimizerSpan = e.span();
+                }
+                default -> throw new IllegalStateException("unhandled key " + key);
+            }
+        }
+        return new TrainConfig(batch, epochs, shuffle, seed, optimizer);
+    }
+
+    private Long integer(Stmt.TrainEntry e, long min, Env env) {
+        Value v = elaborator.eval(e.value(), env);
+        if (v instanceof Value.Poison) return null;
+        double n = v instanceof Value.Tensor t && t.isConstantScalar() ? Folding.number(t.known()) : Double.NaN;
+        if (Double.isNaN(n) || n != Math.rint(n) || n < min) {
+            diagnostics.error(e.value().span(), e.key().text() + " must be " + (min > 0 ? "a positive" : "a non-negative")
+                    + " integer constant, found " + e.value().span().text());
+            return null;
+        }
+        return (long) n;
+    }
+
+    private Optional<TrainConfig.Optimizer> optimizer(Expr value, Env env) {
+        if (!(value instanceof Expr.Call call && call.callee() instanceof Expr.Name name
+                && (name.id().text().equals("sgd") || name.id().text().equals("adam")))) {
+            diagnostics.error(value.span(), "optimizer must be sgd(...) or adam(...), found " + value.span().text(),
+                    "for example: optimizer = sgd(lr = 1e-3, momentum = 0.9)");
+            return Optional.empty();
+        }
+        String kind = name.id().text();
+        boolean sgd = kind.equals("sgd");
+        List<Value> values = new ArrayList<>();
+        for (Expr.Arg a : call.args()) values.add(elaborator.eval(a.value(), env));
+        Arguments.Binding b = Arguments.bind(kind, sgd ? SGD : ADAM, call.args(), values, call.span(), diagnostics);
+        if (b == null) return Optional.empty();
+        Site site = new Site(kind, call, b, env, elaborator);
+        Double lr = setting(site, "lr", 1e-3, 0, false, Double.POSITIVE_INFINITY);
+        Double wd = setting(site, "weight_decay", 0.0, 0, true, Double.POSITIVE_INFINITY);
+        if (sgd) {
+            Double momentum = setting(site, "momentum", 0.0, 0, true, Double.POSITIVE_INFINITY);
+            if (lr == null || wd == null || momentum == null) return Optional.empty();
+            return Optional.of(new TrainConfig.Optimizer.Sgd(lr, momentum, wd));
+        }
+        Double beta1 = setting(site, "beta1", 0.9, 0, true, 1);
+        Double beta2 = setting(site, "beta2", 0.999, 0, true, 1);
+        Double eps = setting(site, "eps", 1e-8, 0, false, Double.POSITIVE_INFINITY);
+        if (lr == null || wd == null || beta1 == null || beta2 == null || eps == null) return Optional.empty();
+        return Optional.of(new TrainConfig.Optimizer.Adam(lr, beta1, beta2, eps, wd));
+    }
+
+    /** A constant number in {@code [lo, hi)} ({@code (lo, hi)} when {@code !loInclusive}). */
+    private Double setting(Site site, String name, double fallback, double lo, boolean loInclusive, double hi) {
+        Double v = site.constNumber(name, fallback);
+        if (v == null) return null;
+        if (v < lo || (!loInclusive && v == lo) || v >= hi) {
+            site.fail(name, name + " of " + site.name + " must be " + (loInclusive ? ">= " : "> ") + lo
+                    + (hi < Double.POSITIVE_INFINITY ? " and < " + hi : "") + ", found " + v);
+            return null;
+        }
+        return v;
+    }
+}

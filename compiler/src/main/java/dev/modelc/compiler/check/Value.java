@@ -1,0 +1,60 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.Decl;
+import dev.modelc.compiler.ast.Stmt;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.TensorType;
+import java.util.List;
+
+/** What a name or expression denotes while a model is checked. */
+sealed interface Value {
+
+    /**
+     * A tensor of a known type. {@code constant} is true for compile-time constants (literals,
+     * consts, layer arguments and what is built only from them); {@code known} holds the value
+     * when the checker could fold it, which axis, shape and layer arguments need.
+     */
+    record Tensor(TensorType type, boolean constant, Known known) implements Value {
+        Tensor(TensorType type) {
+            this(type, false, null);
+        }
+
+        /** A compile-time scalar constant whose value the checker knows. */
+        boolean isConstantScalar() {
+            return constant && known != null && type.isScalar();
+        }
+    }
+
+    /** A folded constant: numbers, or sizes that may be symbolic ({@code size(x, 0)}). */
+    sealed interface Known {
+        /** Row-major numbers. */
+        record Numbers(double[] data) implements Known {
+        }
+
+        /** Integer sizes, row-major; scalar sizes hold one. */
+        record Sizes(List<Dim> dims) implements Known {
+        }
+    }
+
+    /** A layer instance: its members (params, instances, locals) and its forward. */
+    record Instance(String path, Decl.Layer layer, Scope members, Stmt.Forward forward, FileScope file) implements Value {
+    }
+
+    /** A def, to be inlined at its calls. */
+    record Function(Decl.Def def, FileScope file) implements Value {
+    }
+
+    /** A layer, to be instantiated. */
+    record LayerType(Decl.Layer layer, FileScope file) implements Value {
+    }
+
+    /** A built-in operation. */
+    record BuiltinRef(Builtin builtin) implements Value {
+    }
+
+    /** The value of an expression whose error was already reported; it silences follow-on errors. */
+    record Poison() implements Value {
+    }
+
+    Poison POISON = new Poison();
+}

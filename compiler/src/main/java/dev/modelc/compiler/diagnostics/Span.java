@@ -1,0 +1,45 @@
+package dev.modelc.compiler.diagnostics;
+
+import java.util.Objects;
+
+/**
+ * A range of source text, as code-point offsets {@code [start, end)} into one file. Every AST
+ * node carries one, so every error can point at what the user wrote.
+ */
+public record Span(SourceFile source, int start, int end) implements Comparable<Span> {
+    public Span {
+        Objects.requireNonNull(source, "source == null");
+        if (start < 0 || end < start) throw new IllegalArgumentException("bad span " + start + ".." + end);
+    }
+
+    /** The smallest span covering both. */
+    public Span to(Span other) {
+        return new Span(source, Math.min(start, other.start), Math.max(end, other.end));
+    }
+
+    public int line() {
+        return source.line(start);
+    }
+
+    public int column() {
+        return source.column(start);
+    }
+
+    /** The source text this span covers. */
+    public String text() {
+        return source.slice(start, end);
+    }
+
+    @Override
+    public int compareTo(Span o) {
+        int c = source.name().compareTo(o.source.name());
+        if (c != 0) return c;
+        c = Integer.compare(start, o.start);
+        return c != 0 ? c : Integer.compare(end, o.end);
+    }
+
+    @Override
+    public String toString() {
+        return source.name() + ":" + line() + ":" + column();
+    }
+}
