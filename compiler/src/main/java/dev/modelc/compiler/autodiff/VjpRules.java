@@ -1,0 +1,193 @@
+package dev.modelc.compiler.autodiff;
+
+import dev.modelc.compiler.graph.BinaryFn;
+import dev.modelc.compiler.graph.Emitter;
+import dev.modelc.compiler.graph.Node;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.UnaryFn;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * One vector-Jacobian product per op: given a node and the gradient {@code g} of the result
+ * (same shape as the node), the gradient of each input (null where none flows). Every rule
+ * builds ordinary nodes, so rules compose into higher derivatives.
+ *
+ * <p>Where a derivative is infinite or undefined at points a {@code where} may have masked out
+ * (sqrt and log at 0, division by 0), the rule multiplies "safely": a zero upstream gradient
+ * gives zero, not {@code 0 * inf = NaN}, so a masked branch cannot poison the result.
+ */
+final class VjpRules {
+    private VjpRules() {
+    }
+
+    static List<Integer> vjp(Emitter e, Node n, int g, IntPredicate wanted) {
+        int x = n.inputs().isEmpty() ? -1 : n.input(0);
+        int y = n.id();
+        return switch (n.op()) {
+            case Op.Input i -> List.of();
+            case Op.Param p -> List.of();
+            case Op.Constant c -> List.of();
+            case Op.Size s -> List.of();
+            case Op.Iota i -> List.of();
+            case Op.Random r -> List.of();
+            case Op.StopGradient s -> none(1);
+            case Op.ArgReduce a -> none(1);
+            case Op.OneHot o -> none(1);
+            case Op.Unary u -> one(unary(e, u.fn(), x, y, g));
+            case Op.Binary bin -> binary(e, bin.fn(), n.input(0), n.input(1), y, g, wanted);
+            // where(m, a, b): the gradient goes to the branch that was taken.
+            case Op.Where w -> {
+                int zero = e.full(0, e.type(g));
+                yield Arrays.asList(null, e.where(n.input(0), g, zero), e.where(n.input(0), zero, g));
+            }
+            case Op.Cast c -> one(e.cast(g, e.dtype(x)));
+            case Op.Broadcast b -> one(e.sumTo(g, e.shape(x)));
+            case Op.Reshape r -> one(e.reshape(g, e.shape(x)));
+            case Op.Transpose t -> one(e.transpose(g, inverse(t.perm())));
+            case Op.Slice s -> one(e.pad(g, s.starts(), s.steps(), e.shape(x)));
+            case Op.Pad p -> one(e.slice(g, p.starts(), p.steps(), e.shape(x)));
+            case Op.Concat c -> concat(e, n, c.axis(), g);
+            case Op.Reduce r -> one(reduce(e, r, x, y, g));
+            case Op.Softmax s -> one(softmax(e, s, y, g));
+            // C = A @ B: dA = dC @ B^T, dB = A^T @ dC (batched over leading axes).
+            case Op.MatMul m -> Arrays.asList(
+                    wanted.test(0) ? e.matmul(g, e.transposeLast(n.input(1))) : null,
+                    wanted.test(1) ? e.matmul(e.transposeLast(n.input(0)), g) : null);
+        };
+    }
+
+    private static List<Integer> one(int g) {
+        return List.of(g);
+    }
+
+    private static List<Integer> none(int arity) {
+        return Arrays.asList(new Integer[arity]);
+    }
+
+    private static int c(Emitter e, double v, int like) {
+        return e.full(v, e.dtype(like), Shape.SCALAR);
+    }
+
+    /** {@code g * d}, but exactly zero where {@code g} is zero (see the class comment). */
+    private static int safeMul(Emitter e, int g, int d) {
+        int zero = e.full(0, e.type(g));
+        return e.where(e.binary(BinaryFn.EQ, g, zero), zero, e.mul(g, d));
+    }
+
+    private static int unary(Emitter e, UnaryFn fn, int x, int y, int g) {
+        return switch (fn) {
+            case NEG -> e.neg(g);                                                     // d(-x) = -1
+            case ABS -> e.mul(g, e.unary(UnaryFn.SIGN, x));                           // abs'(0) = 0
+            case EXP -> e.mul(g, y);                                                  // d e^x = e^x
+            case LOG -> safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, x));                // 1/x
+            case LOG1P -> safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, e.add(c(e, 1, x), x)));
+            case SQRT -> safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, e.scale(2, y)));   // 1/(2 sqrt x)
+            case SQUARE -> e.mul(g, e.scale(2, x));
+            case SIN -> e.mul(g, e.unary(UnaryFn.COS, x));
+            case COS -> e.neg(e.mul(g, e.unary(UnaryFn.SIN, x)));
+            case TANH -> e.mul(g, e.sub(c(e, 1, y), e.mul(y, y)));                    // 1 - tanh^2
+            case SIGMOID -> e.mul(g, e.mul(y, e.sub(c(e, 1, y), y)));                 // s(1 - s)
+            case RELU -> e.mul(g, e.cast(e.binary(BinaryFn.GT, x, c(e, 0, x)), e.dtype(x))); // relu'(0) = 0
+            case SOFTPLUS -> e.mul(g, e.unary(UnaryFn.SIGMOID, x));
+            case RECIPROCAL -> safeMul(e, g, e.neg(e.mul(y, y)));                     // -1/x^2
+            case SIGN, NOT -> e.full(0, e.type(x));
+        };
+    }
+
+    private static List<Integer> binary(Emitter e, BinaryFn fn, int a, int b, int y, int g, IntPredicate wanted) {
+        Shape sa = e.shape(a), sb = e.shape(b);
+        return switch (fn) {
+            case ADD -> Arrays.asList(g, g);
+            case SUB -> Arrays.asList(g, wanted.test(1) ? e.neg(g) : null);
+            case MUL -> Arrays.asList(wanted.test(0) ? e.mul(g, b) : null, wanted.test(1) ? e.mul(g, a) : null);
+            // d(a/b) = 1/b, -a/b^2 = -y/b
+            case DIV -> Arrays.asList(
+                    wanted.test(0) ? safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, b)) : null,
+                    wanted.test(1) ? safeMul(e, g, e.neg(e.div(y, b))) : null);
+            // d(a^b) = b a^(b-1), a^b log a (taken as 0 where a = 0, as PyTorch does)
+            case POW -> Arrays.asList(
+                    wanted.test(0) ? safeMul(e, g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b))))) : null,
+                    wanted.test(1) ? e.where(e.binary(BinaryFn.EQ, a, c(e, 0, a)), e.full(0, e.type(g)),
+                            safeMul(e, g, e.mul(y, e.unary(UnaryFn.LOG, a)))) : null);
+            // maximum/minimum: the larger (smaller) side gets the gradient; ties split it in half.
+            case MAX, MIN -> {
+                BinaryFn wins = fn == BinaryFn.MAX ? BinaryFn.GT : BinaryFn.LT;
+                int ga = e.add(e.cast(e.binary(wins, a, b), e.dtype(g)),
+                        e.scale(0.5, e.cast(e.binary(BinaryFn.EQ, a, b), e.dtype(g))));
+                yield Arrays.asList(e.mul(g, ga), e.mul(g, e.sub(c(e, 1, g), ga)));
+            }
+            case LT, LE, GT, GE, EQ, NE, AND, OR -> Arrays.asList(null, null);
+        };
+    }
+
+    private static List<Integer> concat(Emitter e, Node n, int axis, int g) {
+        List<Integer> out = new ArrayList<>();
+        Dim start = Dim.of(0);
+        Shape gs = e.shape(g);
+        for (int in : n.inputs()) {
+            Shape s = e.shape(in);
+            List<Dim> starts = new ArrayList<>();
+            List<Long> steps = new ArrayList<>();
+            for (int i = 0; i < gs.rank(); i++) {
+                starts.add(i == axis ? start : Dim.of(0));
+                steps.add(1L);
+            }
+            out.add(e.slice(g, starts, steps, s));
+            start = start.plus(s.dim(axis));
+        }
+        return out;
+    }
+
+    private static int reduce(Emitter e, Op.Reduce r, int x, int y, int g) {
+        Shape xs = e.shape(x);
+        Shape kept = keptShape(xs, r.axes());
+        int gk = e.broadcast(e.reshape(g, kept), xs);
+        return switch (r.fn()) {
+            case SUM -> gk;
+            case MEAN -> {
+                Dim count = Dim.of(1);
+                for (int a : r.axes()) count = count.times(xs.dim(a));
+                yield e.div(gk, e.size(count, e.dtype(x)));
+            }
+            // Ties split the gradient evenly, as the language reference says.
+            case MAX, MIN -> {
+                int mask = e.cast(e.binary(BinaryFn.EQ, x, e.broadcast(e.reshape(y, kept), xs)), e.dtype(x));
+                int ties = e.broadcast(e.sum(mask, r.axes(), true), xs);
+                yield e.div(e.mul(gk, mask), ties);
+            }
+            // d logsumexp = softmax = exp(x - lse)
+            case LOGSUMEXP -> e.mul(gk, e.unary(UnaryFn.EXP, e.sub(x, e.broadcast(e.reshape(y, kept), xs))));
+        };
+    }
+
+    private static int softmax(Emitter e, Op.Softmax s, int y, int g) {
+        List<Integer> axis = List.of(s.axis());
+        Shape ys = e.shape(y);
+        if (s.log()) {
+            // d log_softmax: g - softmax * sum(g)
+            int total = e.broadcast(e.sum(g, axis, true), ys);
+            return e.sub(g, e.mul(e.unary(UnaryFn.EXP, y), total));
+        }
+        // d softmax: s * (g - sum(g * s))
+        int dot = e.broadcast(e.sum(e.mul(g, y), axis, true), ys);
+        return e.mul(y, e.sub(g, dot));
+    }
+
+    /** The shape of a reduction's result with keepdims. */
+    static Shape keptShape(Shape s, List<Integer> axes) {
+        List<Dim> out = new ArrayList<>();
+        for (int i = 0; i < s.rank(); i++) out.add(axes.contains(i) ? Dim.of(1) : s.dim(i));
+        return new Shape(out);
+    }
+
+    private static List<Integer> inverse(List<Integer> perm) {
+        Integer[] inv = new Integer[perm.size()];
+        for (int i = 0; i < perm.size(); i++) inv[perm.get(i)] = i;
+        return List.of(inv);
+    }
+}

@@ -1,0 +1,256 @@
+package dev.modelc.compiler.graph;
+
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.types.Broadcast;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.compiler.types.TensorType;
+import dev.modelc.runtime.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Typed constructors for graph nodes, shared by lowering and differentiation. It makes
+ * broadcasting explicit (elementwise nodes always see equal shapes) and skips no-ops (a reshape
+ * to the same shape is the operand itself). Nodes get the span set with {@link #at}.
+ */
+public final class Emitter {
+    private final GraphBuilder b;
+    private Span span;
+
+    public Emitter(GraphBuilder builder) {
+        this.b = builder;
+    }
+
+    public GraphBuilder builder() {
+        return b;
+    }
+
+    /** Sets the span of the nodes made from now on; returns the previous one. */
+    public Span at(Span s) {
+        Span prior = span;
+        span = s;
+        return prior;
+    }
+
+    public Span span() {
+        return span;
+    }
+
+    public TensorType type(int id) {
+        return b.type(id);
+    }
+
+    public Shape shape(int id) {
+        return b.type(id).shape();
+    }
+
+    public DType dtype(int id) {
+        return b.type(id).dtype();
+    }
+
+    // ---- leaves ----
+
+    public int input(String name, TensorType t) {
+        return b.add(new Op.Input(name), t, span);
+    }
+
+    public int param(String path, TensorType t) {
+        return b.add(new Op.Param(path), t, span);
+    }
+
+    /** A tensor of {@code type} filled with {@code v}. */
+    public int full(double v, TensorType type) {
+        return b.add(new Op.Constant(new double[] {v}), type, span);
+    }
+
+    public int full(double v, DType dtype, Shape shape) {
+        return full(v, TensorType.of(dtype, shape));
+    }
+
+    /** A constant with one value per element, row-major. */
+    public int constant(double[] values, TensorType type) {
+        if (values.length == 1) return full(values[0], type);
+        return b.add(new Op.Constant(values), type, span);
+    }
+
+    public int size(Dim d, DType dtype) {
+        if (d.isConstant()) return full(d.constant(), dtype, Shape.SCALAR);
+        return b.add(new Op.Size(d), TensorType.of(dtype, Shape.SCALAR), span);
+    }
+
+    public int iota(Dim n, DType dtype) {
+        return b.add(new Op.Iota(), TensorType.of(dtype, Shape.of(n)), span);
+    }
+
+    public int random(Op.Random.Distribution d, double a, double c, TensorType type) {
+        return b.add(new Op.Random(d, a, c), type, span);
+    }
+
+    // ---- elementwise ----
+
+    public int unary(UnaryFn fn, int x) {
+        TensorType t = type(x);
+        if (fn == UnaryFn.NOT) t = t.withDType(DType.BOOL);
+        return b.add(new Op.Unary(fn), t, span, x);
+    }
+
+    /** {@code fn(a, c)} after broadcasting both to their common shape. */
+    public int binary(BinaryFn fn, int a, int c) {
+        Shape s = common(shape(a), shape(c));
+        a = broadcast(a, s);
+        c = broadcast(c, s);
+        DType d = fn.givesBool() ? DType.BOOL : dtype(a);
+        return b.add(new Op.Binary(fn), TensorType.of(d, s), span, a, c);
+    }
+
+    public int add(int a, int c) {
+        return binary(BinaryFn.ADD, a, c);
+    }
+
+    public int sub(int a, int c) {
+        return binary(BinaryFn.SUB, a, c);
+    }
+
+    public int mul(int a, int c) {
+        return binary(BinaryFn.MUL, a, c);
+    }
+
+    public int div(int a, int c) {
+        return binary(BinaryFn.DIV, a, c);
+    }
+
+    public int neg(int x) {
+        return unary(UnaryFn.NEG, x);
+    }
+
+    /** {@code v * x} for a number {@code v}, in x's dtype. */
+    public int scale(double v, int x) {
+        return mul(full(v, dtype(x), Shape.SCALAR), x);
+    }
+
+    public int where(int mask, int a, int c) {
+        Shape s = common(common(shape(mask), shape(a)), shape(c));
+        return b.add(new Op.Where(), TensorType.of(dtype(a), s), span, broadcast(mask, s), broadcast(a, s), broadcast(c, s));
+    }
+
+    public int cast(int x, DType to) {
+        if (dtype(x) == to) return x;
+        return b.add(new Op.Cast(), type(x).withDType(to), span, x);
+    }
+
+    public int stopGradient(int x) {
+        return b.add(new Op.StopGradient(), type(x), span, x);
+    }
+
+    // ---- shapes ----
+
+    public int broadcast(int x, Shape to) {
+        if (shape(x).equals(to)) return x;
+        if (!Broadcast.to(shape(x), to)) throw new IllegalArgumentException("cannot broadcast " + type(x) + " to " + to);
+        return b.add(new Op.Broadcast(), type(x).withShape(to), span, x);
+    }
+
+    public int reshape(int x, Shape to) {
+        if (shape(x).equals(to)) return x;
+        return b.add(new Op.Reshape(), type(x).withShape(to), span, x);
+    }
+
+    public int transpose(int x, List<Integer> perm) {
+        boolean identity = true;
+        for (int i = 0; i < perm.size(); i++) identity &= perm.get(i) == i;
+        if (identity) return x;
+        Shape s = shape(x);
+        List<Dim> dims = new ArrayList<>();
+        for (int p : perm) dims.add(s.dim(p));
+        return b.add(new Op.Transpose(perm), type(x).withShape(new Shape(dims)), span, x);
+    }
+
+    /** Swaps the last two axes. */
+    public int transposeLast(int x) {
+        int r = shape(x).rank();
+        List<Integer> perm = new ArrayList<>();
+        for (int i = 0; i < r; i++) perm.add(i);
+        perm.set(r - 1, r - 2);
+        perm.set(r - 2, r - 1);
+        return transpose(x, perm);
+    }
+
+    public int slice(int x, List<Dim> starts, List<Long> steps, Shape to) {
+        return b.add(new Op.Slice(starts, steps), type(x).withShape(to), span, x);
+    }
+
+    public int pad(int x, List<Dim> starts, List<Long> steps, Shape to) {
+        return b.add(new Op.Pad(starts, steps), type(x).withShape(to), span, x);
+    }
+
+    public int concat(List<Integer> parts, int axis) {
+        if (parts.size() == 1) return parts.getFirst();
+        Dim total = Dim.of(0);
+        for (int p : parts) total = total.plus(shape(p).dim(axis));
+        return b.add(new Op.Concat(axis), type(parts.getFirst()).withShape(shape(parts.getFirst()).with(axis, total)), span, parts);
+    }
+
+    // ---- reductions and friends ----
+
+    public int reduce(ReduceFn fn, int x, List<Integer> axes, boolean keepdims) {
+        if (axes.isEmpty()) return x;
+        Shape s = shape(x);
+        List<Dim> out = new ArrayList<>();
+        for (int i = 0; i < s.rank(); i++) {
+            if (!axes.contains(i)) out.add(s.dim(i));
+            else if (keepdims) out.add(Dim.of(1));
+        }
+        return b.add(new Op.Reduce(fn, axes, keepdims), type(x).withShape(new Shape(out)), span, x);
+    }
+
+    public int sum(int x, List<Integer> axes, boolean keepdims) {
+        return reduce(ReduceFn.SUM, x, axes, keepdims);
+    }
+
+    /** Sums {@code x} down to {@code target}, the shape it was broadcast from: the adjoint of a broadcast. */
+    public int sumTo(int x, Shape target) {
+        Shape s = shape(x);
+        if (s.equals(target)) return x;
+        int lead = s.rank() - target.rank();
+        List<Integer> axes = new ArrayList<>();
+        for (int i = 0; i < s.rank(); i++) {
+            if (i < lead || (target.dim(i - lead).isConstant(1) && !s.dim(i).isConstant(1))) axes.add(i);
+        }
+        return reshape(sum(x, axes, true), target);
+    }
+
+    public int argReduce(boolean max, int x, int axis, boolean keepdims) {
+        Shape s = shape(x);
+        Shape out;
+        if (axis < 0) out = keepdims ? new Shape(s.dims().stream().map(d -> Dim.of(1)).toList()) : Shape.SCALAR;
+        else out = keepdims ? s.with(axis, Dim.of(1)) : s.without(axis);
+        return b.add(new Op.ArgReduce(max, axis, keepdims), TensorType.of(DType.I32, out), span, x);
+    }
+
+    public int softmax(int x, int axis, boolean log) {
+        return b.add(new Op.Softmax(axis, log), type(x), span, x);
+    }
+
+    /** NumPy matmul over canonical operands {@code [..., n, k] @ [..., k, m]} with equal batch axes. */
+    public int matmul(int a, int c) {
+        Shape sa = shape(a), sc = shape(c);
+        List<Dim> out = new ArrayList<>(sa.dims().subList(0, sa.rank() - 1));
+        out.add(sc.dim(sc.rank() - 1));
+        return b.add(new Op.MatMul(), type(a).withShape(new Shape(out)), span, a, c);
+    }
+
+    public int oneHot(int labels, long classes, DType dtype) {
+        Shape s = shape(labels);
+        return b.add(new Op.OneHot(classes), TensorType.of(dtype, s.inserting(s.rank(), Dim.of(classes))), span, labels);
+    }
+
+    /** The broadcast shape of two shapes, which the checker has already shown to exist. */
+    public static Shape common(Shape a, Shape c) {
+        return switch (Broadcast.shapes(a, c)) {
+            case Broadcast.Result.Ok ok -> ok.shape();
+            case Broadcast.Result.Clash clash -> throw new IllegalArgumentException(
+                    "shapes " + a + " and " + c + " do not broadcast: " + clash.explain());
+        };
+    }
+}

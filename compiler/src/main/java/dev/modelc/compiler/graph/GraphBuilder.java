@@ -1,0 +1,60 @@
+package dev.modelc.compiler.graph;
+
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.types.TensorType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a graph node by node. Nodes are hash-consed: adding an op with the same inputs and
+ * type as an existing node returns that node, so common subexpressions are shared as they are
+ * built (random initializers excepted: two draws are two draws).
+ */
+public final class GraphBuilder {
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<Key, Integer> interned = new HashMap<>();
+
+    private record Key(Op op, List<Integer> inputs, TensorType type) {
+    }
+
+    /** Adds a node, or finds the equal one already built; returns its id. */
+    public int add(Op op, TensorType type, Span span, List<Integer> inputs) {
+        if (type.weak()) type = type.strong();
+        for (int i : inputs) {
+            if (i < 0 || i >= nodes.size()) throw new IllegalArgumentException("input %" + i + " of " + op.label() + " does not exist");
+        }
+        Key key = new Key(op, List.copyOf(inputs), type);
+        if (!(op instanceof Op.Random)) {
+            Integer found = interned.get(key);
+            if (found != null) return found;
+        }
+        int id = nodes.size();
+        nodes.add(new Node(id, op, key.inputs(), type, span));
+        interned.put(key, id);
+        return id;
+    }
+
+    public int add(Op op, TensorType type, Span span, int... inputs) {
+        List<Integer> in = new ArrayList<>(inputs.length);
+        for (int i : inputs) in.add(i);
+        return add(op, type, span, in);
+    }
+
+    public Node node(int id) {
+        return nodes.get(id);
+    }
+
+    public TensorType type(int id) {
+        return nodes.get(id).type();
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    public Graph build(List<Graph.Output> outputs) {
+        return new Graph(nodes, outputs);
+    }
+}

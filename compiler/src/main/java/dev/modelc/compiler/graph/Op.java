@@ -1,0 +1,242 @@
+package dev.modelc.compiler.graph;
+
+import dev.modelc.compiler.types.Dim;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What a graph node computes; one record per kind. A node's result type (dtype and shape) is
+ * on the node, so ops whose result shape is a choice (reshape, broadcast, cast) need no
+ * attribute for it. Elementwise ops take operands of equal shape: broadcasting is explicit.
+ */
+public sealed interface Op {
+
+    /** The name the text form prints, with attributes: {@code reduce_sum[axes=(1) keepdims=false]}. */
+    String label();
+
+    /** Data fed at run time. */
+    record Input(String name) implements Op {
+        public String label() {
+            return "input[" + name + "]";
+        }
+    }
+
+    /** Trainable state, by path ({@code linear.weight}). */
+    record Param(String path) implements Op {
+        public String label() {
+            return "param[" + path + "]";
+        }
+    }
+
+    /** A constant, row-major; a single value fills any shape. */
+    record Constant(double[] values) implements Op {
+        public Constant {
+            values = values.clone();
+        }
+
+        @Override
+        public double[] values() {
+            return values.clone();
+        }
+
+        public int size() {
+            return values.length;
+        }
+
+        public double value(int i) {
+            return values[values.length == 1 ? 0 : i];
+        }
+
+        public boolean isScalar(double v) {
+            for (double x : values) if (Double.compare(x, v) != 0) return false;
+            return values.length > 0;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Constant c && Arrays.equals(values, c.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return label();
+        }
+
+        public String label() {
+            if (values.length <= 6) {
+                return "const[" + Arrays.stream(values).mapToObj(Op::number).collect(Collectors.joining(" ")) + "]";
+            }
+            return "const[" + number(values[0]) + " " + number(values[1]) + " ... (" + values.length + " values)]";
+        }
+    }
+
+    /** A size as a number: {@code numel(x)}, {@code size(x, 0)}, the count behind {@code mean}. */
+    record Size(Dim dim) implements Op {
+        public String label() {
+            return "size[" + dim + "]";
+        }
+    }
+
+    /** {@code arange}: 0, 1, ..., n-1 along the node's one axis. */
+    record Iota() implements Op {
+        public String label() {
+            return "iota";
+        }
+    }
+
+    /** A param initializer drawing random numbers (runs once, before training). */
+    record Random(Distribution distribution, double a, double b) implements Op {
+        /** {@code randn()}: normal(a, b); {@code rand()}/{@code uniform}: uniform on [a, b). */
+        public enum Distribution { NORMAL, UNIFORM }
+
+        public String label() {
+            return "random_" + distribution.name().toLowerCase() + "[" + number(a) + " " + number(b) + "]";
+        }
+    }
+
+    /** An elementwise function of one operand. */
+    record Unary(UnaryFn fn) implements Op {
+        public String label() {
+            return fn.spelling();
+        }
+    }
+
+    /** An elementwise function of two operands of equal shape. */
+    record Binary(BinaryFn fn) implements Op {
+        public String label() {
+            return fn.spelling();
+        }
+    }
+
+    /** {@code where(mask, a, b)}, all three of equal shape. */
+    record Where() implements Op {
+        public String label() {
+            return "where";
+        }
+    }
+
+    /** Conversion to the node's dtype. */
+    record Cast() implements Op {
+        public String label() {
+            return "cast";
+        }
+    }
+
+    /** Stretches axes of size 1 and adds leading axes, to the node's shape. */
+    record Broadcast() implements Op {
+        public String label() {
+            return "broadcast";
+        }
+    }
+
+    /** Same elements, the node's shape. */
+    record Reshape() implements Op {
+        public String label() {
+            return "reshape";
+        }
+    }
+
+    /** Axis {@code i} of the result is axis {@code perm[i]} of the operand. */
+    record Transpose(List<Integer> perm) implements Op {
+        public Transpose {
+            perm = List.copyOf(perm);
+        }
+
+        public String label() {
+            return "transpose[perm=" + tuple(perm) + "]";
+        }
+    }
+
+    /** A strided window: per axis, the first index and the step; lengths are the node's shape. */
+    record Slice(List<Dim> starts, List<Long> steps) implements Op {
+        public Slice {
+            starts = List.copyOf(starts);
+            steps = List.copyOf(steps);
+        }
+
+        public String label() {
+            return "slice[starts=" + tuple(starts) + " steps=" + tuple(steps) + "]";
+        }
+    }
+
+    /** The adjoint of {@link Slice}: the operand placed at the window, zeros elsewhere, in the node's shape. */
+    record Pad(List<Dim> starts, List<Long> steps) implements Op {
+        public Pad {
+            starts = List.copyOf(starts);
+            steps = List.copyOf(steps);
+        }
+
+        public String label() {
+            return "pad[starts=" + tuple(starts) + " steps=" + tuple(steps) + "]";
+        }
+    }
+
+    /** Joins operands along an axis. */
+    record Concat(int axis) implements Op {
+        public String label() {
+            return "concat[axis=" + axis + "]";
+        }
+    }
+
+    /** A reduction over axes. */
+    record Reduce(ReduceFn fn, List<Integer> axes, boolean keepdims) implements Op {
+        public Reduce {
+            axes = List.copyOf(axes);
+        }
+
+        public String label() {
+            return "reduce_" + fn.name().toLowerCase() + "[axes=" + tuple(axes) + " keepdims=" + keepdims + "]";
+        }
+    }
+
+    /** Index of the largest (or smallest) element along an axis, or of the flattened tensor when {@code axis} is -1. */
+    record ArgReduce(boolean max, int axis, boolean keepdims) implements Op {
+        public String label() {
+            return (max ? "argmax" : "argmin") + "[axis=" + axis + " keepdims=" + keepdims + "]";
+        }
+    }
+
+    /** softmax or log_softmax along an axis. */
+    record Softmax(int axis, boolean log) implements Op {
+        public String label() {
+            return (log ? "log_softmax" : "softmax") + "[axis=" + axis + "]";
+        }
+    }
+
+    /** Batched matrix product {@code [..., n, k] @ [..., k, m]} with equal batch axes. */
+    record MatMul() implements Op {
+        public String label() {
+            return "matmul";
+        }
+    }
+
+    /** Class indices to one-hot rows of {@code classes} columns. */
+    record OneHot(long classes) implements Op {
+        public String label() {
+            return "one_hot[classes=" + classes + "]";
+        }
+    }
+
+    /** The identity that differentiation does not pass through. */
+    record StopGradient() implements Op {
+        public String label() {
+            return "stop_gradient";
+        }
+    }
+
+    private static String tuple(List<?> items) {
+        return items.stream().map(Object::toString).collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** A number in the text form: integers without a fraction, others as Java prints them. */
+    static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        return Double.toString(v);
+    }
+}

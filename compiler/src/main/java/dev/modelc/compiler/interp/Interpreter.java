@@ -1,0 +1,208 @@
+package dev.modelc.compiler.interp;
+
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.Node;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Generator;
+import dev.modelc.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reference interpreter: runs any graph node by node, the oracle every backend is tested
+ * against. It computes in f64 and, in {@link Precision#DECLARED} mode, rounds each f32 node's
+ * result to f32, so an f32 model sees f32 rounding after every op (PyTorch's CPU f32 kernels
+ * may accumulate differently inside one op, e.g. in a matmul, hence tolerances, not equality).
+ */
+public final class Interpreter {
+    /** Which arithmetic floating nodes get. */
+    public enum Precision {
+        /** Each node in its own dtype: f32 results are rounded to f32. */
+        DECLARED,
+        /** Every floating node in f64, whatever it was declared as (for reference comparisons). */
+        F64
+    }
+
+    private Interpreter() {
+    }
+
+    /**
+     * Runs the graph on values for its inputs and params (by name and path); returns every named
+     * result. Random initializers draw from {@code seed}, keyed by the result's name.
+     */
+    public static Map<String, Tensor> run(Graph g, Map<String, Tensor> values, Precision precision, long seed) {
+        double[][] vals = evaluate(g, values, precision, seed, null);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        DimBindings dims = DimBindings.of(g, values);
+        for (Graph.Output o : g.outputs()) {
+            Node n = g.node(o.node());
+            DType d = precision == Precision.F64 && n.type().isFloating() ? DType.F64 : n.type().dtype();
+            String key = switch (o.role()) {
+                case OUTPUT -> o.name();
+                case LOSS -> "loss";
+                case GRADIENT -> "grad:" + o.name();
+                case UPDATE -> "update:" + o.name();
+            };
+            out.put(key, Tensor.of(d, dims.eval(n.type().shape()), vals[o.node()]));
+        }
+        return out;
+    }
+
+    /** Evaluates every node; {@code randomStream} names the generator stream (null: each output's name). */
+    static double[][] evaluate(Graph g, Map<String, Tensor> values, Precision precision, long seed, String randomStream) {
+        DimBindings dims = DimBindings.of(g, values);
+        int n = g.size();
+        double[][] v = new double[n][];
+        int[][] shapes = new int[n][];
+        Map<Integer, Generator> generators = new LinkedHashMap<>();
+        for (Node node : g.nodes()) {
+            int[] shape = dims.eval(node.type().shape());
+            shapes[node.id()] = shape;
+            double[] r = compute(g, node, v, shapes, shape, values, dims, seed, generators, randomStream);
+            if (r.length != Kernels.numel(shape)) {
+                throw new IllegalStateException("node %" + node.id() + " (" + node.op().label() + ") computed "
+                        + r.length + " values for shape " + java.util.Arrays.toString(shape));
+            }
+            round(r, node.type().dtype(), precision);
+            v[node.id()] = r;
+        }
+        return v;
+    }
+
+    private static void round(double[] r, DType d, Precision p) {
+        switch (d) {
+            case F32 -> {
+                if (p == Precision.DECLARED) for (int i = 0; i < r.length; i++) r[i] = (float) r[i];
+            }
+            case F64 -> {
+            }
+            case I32 -> {
+                for (int i = 0; i < r.length; i++) r[i] = (int) r[i];
+            }
+            case BOOL -> {
+                for (int i = 0; i < r.length; i++) r[i] = r[i] != 0 ? 1 : 0;
+            }
+        }
+    }
+
+    private static double[] compute(Graph g, Node node, double[][] v, int[][] shapes, int[] shape,
+                                    Map<String, Tensor> values, DimBindings dims, long seed,
+                                    Map<Integer, Generator> generators, String randomStream) {
+        int size = Kernels.numel(shape);
+        double[] x = node.inputs().isEmpty() ? null : v[node.input(0)];
+        int[] xs = node.inputs().isEmpty() ? null : shapes[node.input(0)];
+        return switch (node.op()) {
+            case Op.Input i -> bound(values, i.name(), "input", shape);
+            case Op.Param p -> bound(values, p.path(), "param", shape);
+            case Op.Constant c -> {
+                double[] out = new double[size];
+                for (int k = 0; k < size; k++) out[k] = c.value(k);
+                yield out;
+            }
+            case Op.Size s -> new double[] {dims.eval(s.dim())};
+            case Op.Iota i -> {
+                double[] out = new double[size];
+                for (int k = 0; k < size; k++) out[k] = k;
+                yield out;
+            }
+            case Op.Random r -> {
+                String stream = randomStream != null ? randomStream : streamOf(g, node);
+                Generator gen = Generator.of(seed, stream);
+                double[] out = new double[size];
+                for (int k = 0; k < size; k++) {
+                    out[k] = r.distribution() == Op.Random.Distribution.NORMAL
+                            ? r.a() + r.b() * gen.nextNormal() : gen.nextUniform(r.a(), r.b());
+                }
+                yield out;
+            }
+            case Op.Unary u -> {
+                double[] out = new double[size];
+                for (int k = 0; k < size; k++) out[k] = u.fn().apply(x[k]);
+                yield out;
+            }
+            case Op.Binary b -> {
+                double[] y = v[node.input(1)];
+                double[] out = new double[size];
+                for (int k = 0; k < size; k++) out[k] = b.fn().apply(x[k], y[k]);
+                yield out;
+            }
+            case Op.Where w -> {
+                double[] a = v[node.input(1)], c = v[node.input(2)];
+                double[] out = new double[size];
+                for (int k = 0; k < size; k++) out[k] = x[k] != 0 ? a[k] : c[k];
+                yield out;
+            }
+            case Op.Cast c -> {
+                double[] out = x.clone();
+                if (node.type().dtype() == DType.I32) for (int k = 0; k < size; k++) out[k] = truncate(out[k]);
+                yield out;
+            }
+            case Op.StopGradient s -> x.clone();
+            case Op.Reshape r -> x.clone();
+            case Op.Broadcast b -> Kernels.broadcast(x, xs, shape);
+            case Op.Transpose t -> Kernels.transpose(x, xs, t.perm());
+            case Op.Slice s -> Kernels.slice(x, xs, starts(s.starts(), dims), steps(s.steps()), shape);
+            case Op.Pad p -> Kernels.pad(x, xs, starts(p.starts(), dims), steps(p.steps()), shape);
+            case Op.Concat c -> {
+                List<double[]> parts = new ArrayList<>();
+                List<int[]> partShapes = new ArrayList<>();
+                for (int in : node.inputs()) {
+                    parts.add(v[in]);
+                    partShapes.add(shapes[in]);
+                }
+                yield Kernels.concat(parts, partShapes, c.axis(), shape);
+            }
+            case Op.Reduce r -> Kernels.reduce(r.fn(), x, xs, r.axes(), size);
+            case Op.ArgReduce a -> Kernels.argReduce(a.max(), x, xs, a.axis());
+            case Op.Softmax s -> Kernels.softmax(x, xs, s.axis(), s.log());
+            case Op.MatMul m -> Kernels.matmul(x, xs, v[node.input(1)], shapes[node.input(1)]);
+            case Op.OneHot o -> {
+                double[] out = new double[size];
+                for (int k = 0; k < x.length; k++) {
+                    long label = (long) x[k];
+                    if (label < 0 || label >= o.classes()) {
+                        throw new EvaluationError("class label " + label + " is out of range for " + o.classes() + " classes");
+                    }
+                    out[(int) (k * o.classes() + label)] = 1;
+                }
+                yield out;
+            }
+        };
+    }
+
+    private static double truncate(double d) {
+        if (Double.isNaN(d)) return 0;
+        return d < 0 ? Math.ceil(d) : Math.floor(d);
+    }
+
+    private static double[] bound(Map<String, Tensor> values, String name, String what, int[] shape) {
+        Tensor t = values.get(name);
+        if (t == null) throw new EvaluationError("no value for " + what + " '" + name + "'");
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw new EvaluationError(what + " '" + name + "' must have shape " + java.util.Arrays.toString(shape)
+                    + ", found " + java.util.Arrays.toString(t.shape()));
+        }
+        return t.toDoubleArray();
+    }
+
+    private static long[] starts(List<dev.modelc.compiler.types.Dim> starts, DimBindings dims) {
+        long[] out = new long[starts.size()];
+        for (int i = 0; i < out.length; i++) out[i] = dims.eval(starts.get(i));
+        return out;
+    }
+
+    private static long[] steps(List<Long> steps) {
+        long[] out = new long[steps.size()];
+        for (int i = 0; i < out.length; i++) out[i] = steps.get(i);
+        return out;
+    }
+
+    /** The generator stream of a random node: the name of the first result that uses it. */
+    private static String streamOf(Graph g, Node node) {
+        for (Graph.Output o : g.outputs()) if (o.node() >= node.id()) return o.name();
+        return "%" + node.id();
+    }
+}

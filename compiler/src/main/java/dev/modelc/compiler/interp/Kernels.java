@@ -1,0 +1,251 @@
+package dev.modelc.compiler.interp;
+
+import dev.modelc.compiler.graph.ReduceFn;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reference implementations of the graph's ops over row-major f64 arrays: plain loops with
+ * index arithmetic, written for clarity rather than speed (they are the oracle).
+ */
+final class Kernels {
+    private Kernels() {
+    }
+
+    static int numel(int[] shape) {
+        int n = 1;
+        for (int s : shape) n *= s;
+        return n;
+    }
+
+    static int[] strides(int[] shape) {
+        int[] st = new int[shape.length];
+        int s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            st[i] = s;
+            s *= shape[i];
+        }
+        return st;
+    }
+
+    /** Stretches {@code x} of shape {@code from} to {@code to} (NumPy rules). */
+    static double[] broadcast(double[] x, int[] from, int[] to) {
+        int n = numel(to);
+        double[] out = new double[n];
+        int lead = to.length - from.length;
+        int[] fromStrides = strides(from);
+        int[] src = new int[to.length];
+        for (int i = 0; i < to.length; i++) {
+            src[i] = i < lead || from[i - lead] == 1 ? 0 : fromStrides[i - lead];
+        }
+        int[] idx = new int[to.length];
+        int off = 0;
+        for (int k = 0; k < n; k++) {
+            out[k] = x[off];
+            for (int ax = to.length - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                off += src[ax];
+                if (idx[ax] < to[ax]) break;
+                off -= src[ax] * idx[ax];
+                idx[ax] = 0;
+            }
+        }
+        return out;
+    }
+
+    static double[] transpose(double[] x, int[] shape, List<Integer> perm) {
+        int r = shape.length;
+        int[] outShape = new int[r];
+        for (int i = 0; i < r; i++) outShape[i] = shape[perm.get(i)];
+        int[] inStrides = strides(shape);
+        int[] src = new int[r];
+        for (int i = 0; i < r; i++) src[i] = inStrides[perm.get(i)];
+        return gather(x, outShape, src, 0);
+    }
+
+    /** Reads {@code out[idx] = x[base + sum(idx[i] * src[i])]} over {@code outShape}. */
+    static double[] gather(double[] x, int[] outShape, int[] src, int base) {
+        int n = numel(outShape);
+        double[] out = new double[n];
+        int[] idx = new int[outShape.length];
+        int off = base;
+        for (int k = 0; k < n; k++) {
+            out[k] = x[off];
+            for (int ax = outShape.length - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                off += src[ax];
+                if (idx[ax] < outShape[ax]) break;
+                off -= src[ax] * idx[ax];
+                idx[ax] = 0;
+            }
+        }
+        return out;
+    }
+
+    static double[] slice(double[] x, int[] shape, long[] starts, long[] steps, int[] outShape) {
+        int[] st = strides(shape);
+        int base = 0;
+        int[] src = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            if (outShape[i] > 0 && (starts[i] < 0 || starts[i] + (outShape[i] - 1) * steps[i] >= shape[i])) {
+                throw new EvaluationError("slice from " + starts[i] + " with " + outShape[i] + " elements and step " + steps[i]
+                        + " is out of bounds for axis " + i + " of size " + shape[i]);
+            }
+            base += (int) starts[i] * st[i];
+            src[i] = (int) steps[i] * st[i];
+        }
+        return numel(outShape) == 0 ? new double[0] : gather(x, outShape, src, base);
+    }
+
+    static double[] pad(double[] x, int[] shape, long[] starts, long[] steps, int[] outShape) {
+        double[] out = new double[numel(outShape)];
+        int[] st = strides(outShape);
+        int n = numel(shape);
+        int[] idx = new int[shape.length];
+        for (int k = 0; k < n; k++) {
+            int off = 0;
+            for (int i = 0; i < shape.length; i++) off += (int) (starts[i] + idx[i] * steps[i]) * st[i];
+            out[off] = x[k];
+            for (int ax = shape.length - 1; ax >= 0; ax--) {
+                if (++idx[ax] < shape[ax]) break;
+                idx[ax] = 0;
+            }
+        }
+        return out;
+    }
+
+    static double[] concat(List<double[]> parts, List<int[]> shapes, int axis, int[] outShape) {
+        double[] out = new double[numel(outShape)];
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= outShape[i];
+        for (int i = axis + 1; i < outShape.length; i++) inner *= outShape[i];
+        int outRow = outShape[axis] * inner;
+        int offset = 0;
+        for (int p = 0; p < parts.size(); p++) {
+            int row = shapes.get(p)[axis] * inner;
+            for (int o = 0; o < outer; o++) System.arraycopy(parts.get(p), o * row, out, o * outRow + offset, row);
+            offset += row;
+        }
+        return out;
+    }
+
+    /** Maps each input position to its output position when {@code axes} are reduced away (kept as size 1). */
+    private static int[] reduceTargets(int[] shape, List<Integer> axes) {
+        int[] outStrides = new int[shape.length];
+        int s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            outStrides[i] = axes.contains(i) ? 0 : s;
+            if (!axes.contains(i)) s *= shape[i];
+        }
+        int n = numel(shape);
+        int[] target = new int[n];
+        int[] idx = new int[shape.length];
+        int off = 0;
+        for (int k = 0; k < n; k++) {
+            target[k] = off;
+            for (int ax = shape.length - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                off += outStrides[ax];
+                if (idx[ax] < shape[ax]) break;
+                off -= outStrides[ax] * idx[ax];
+                idx[ax] = 0;
+            }
+        }
+        return target;
+    }
+
+    static double[] reduce(ReduceFn fn, double[] x, int[] shape, List<Integer> axes, int outSize) {
+        int[] target = reduceTargets(shape, axes);
+        double[] out = new double[outSize];
+        switch (fn) {
+            case SUM, MEAN -> {
+                for (int k = 0; k < x.length; k++) out[target[k]] += x[k];
+                if (fn == ReduceFn.MEAN) {
+                    double count = outSize == 0 ? 1 : (double) x.length / outSize;
+                    for (int i = 0; i < out.length; i++) out[i] /= count;
+                }
+            }
+            case MAX, MIN -> {
+                boolean max = fn == ReduceFn.MAX;
+                Arrays.fill(out, max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+                for (int k = 0; k < x.length; k++) {
+                    double v = x[k], o = out[target[k]];
+                    if (Double.isNaN(v) || Double.isNaN(o)) out[target[k]] = Double.NaN;
+                    else out[target[k]] = max ? Math.max(o, v) : Math.min(o, v);
+                }
+            }
+            case LOGSUMEXP -> {
+                double[] m = reduce(ReduceFn.MAX, x, shape, axes, outSize);
+                for (int k = 0; k < x.length; k++) {
+                    double mk = m[target[k]];
+                    if (!Double.isInfinite(mk)) out[target[k]] += Math.exp(x[k] - mk);
+                }
+                for (int i = 0; i < out.length; i++) out[i] = Double.isInfinite(m[i]) ? m[i] : m[i] + Math.log(out[i]);
+            }
+        }
+        return out;
+    }
+
+    static double[] argReduce(boolean max, double[] x, int[] shape, int axis) {
+        if (axis < 0) {
+            int best = 0;
+            for (int k = 1; k < x.length; k++) if (max ? x[k] > x[best] : x[k] < x[best]) best = k;
+            return new double[] {x.length == 0 ? 0 : best};
+        }
+        int outer = 1, inner = 1, len = shape[axis];
+        for (int i = 0; i < axis; i++) outer *= shape[i];
+        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
+        double[] out = new double[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int best = 0;
+                for (int i = 1; i < len; i++) {
+                    double v = x[(o * len + i) * inner + in], b = x[(o * len + best) * inner + in];
+                    if (max ? v > b : v < b) best = i;
+                }
+                out[o * inner + in] = best;
+            }
+        }
+        return out;
+    }
+
+    /** softmax or log_softmax along an axis, shifted by the maximum so large inputs do not overflow. */
+    static double[] softmax(double[] x, int[] shape, int axis, boolean log) {
+        int outer = 1, inner = 1, len = shape[axis];
+        for (int i = 0; i < axis; i++) outer *= shape[i];
+        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
+        double[] out = new double[x.length];
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                double m = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < len; i++) m = Math.max(m, x[(o * len + i) * inner + in]);
+                double sum = 0;
+                for (int i = 0; i < len; i++) sum += Math.exp(x[(o * len + i) * inner + in] - m);
+                for (int i = 0; i < len; i++) {
+                    int k = (o * len + i) * inner + in;
+                    out[k] = log ? x[k] - m - Math.log(sum) : Math.exp(x[k] - m) / sum;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code [..., n, k] @ [..., k, m]} with equal batch axes. */
+    static double[] matmul(double[] a, int[] sa, double[] b, int[] sb) {
+        int r = sa.length;
+        int n = sa[r - 2], k = sa[r - 1], m = sb[r - 1];
+        int batch = 1;
+        for (int i = 0; i < r - 2; i++) batch *= sa[i];
+        double[] out = new double[batch * n * m];
+        for (int bt = 0; bt < batch; bt++) {
+            int ao = bt * n * k, bo = bt * k * m, oo = bt * n * m;
+            for (int i = 0; i < n; i++) {
+                for (int p = 0; p < k; p++) {
+                    double av = a[ao + i * k + p];
+                    for (int j = 0; j < m; j++) out[oo + i * m + j] += av * b[bo + p * m + j];
+                }
+            }
+        }
+        return out;
+    }
+}
