@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +23,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
+        // picocli's parameter-exception handler prints the message and the usage, once.
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
@@ -29,15 +31,32 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code (for tests). */
+    /** Runs the command line on the process's stdout and stderr and returns the exit code. */
     public static int run(String... args) {
+        Charset cs = System.out.charset();
+        return run(new PrintWriter(System.out, true, cs), new PrintWriter(System.err, true, System.err.charset()), args);
+    }
+
+    /**
+     * Runs the command line, printing results to {@code out} and messages (diagnostics, usage
+     * errors, bug reports) to {@code err}, and returns the exit code. Both are flushed.
+     */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println(BugReport.of(e));
             return INTERNAL_ERROR;
         });
-        cl.setExitCodeExceptionMapper(e -> INTERNAL_ERROR);
-        cl.getCommandSpec().exitCodeOnInvalidInput(USER_ERROR);
-        return cl.execute(args);
+        // A usage mistake (unknown option, missing FILE or command) is the user's: exit 1, on
+        // every subcommand. Exit 2 stays for bugs in modelc.
+        cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USER_ERROR : INTERNAL_ERROR);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 }
