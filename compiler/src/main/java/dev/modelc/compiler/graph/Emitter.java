@@ -83,16 +83,37 @@ public final class Emitter {
         return b.add(new Op.Iota(), TensorType.of(dtype, Shape.of(n)), span);
     }
 
-    public int random(Op.Random.Distribution d, double a, double c, TensorType type) {
-        return b.add(new Op.Random(d, a, c), type, span);
+    public int random(Op.Random.Distribution d, double a, double c, String stream, TensorType type) {
+        return b.add(new Op.Random(d, a, c, stream), type, span);
     }
 
     // ---- elementwise ----
 
     public int unary(UnaryFn fn, int x) {
+        if (fn == UnaryFn.LOG) {
+            Integer stable = stableLog(x);
+            if (stable != null) return stable;
+        }
         TensorType t = type(x);
         if (fn == UnaryFn.NOT) t = t.withDType(DType.BOOL);
         return b.add(new Op.Unary(fn), t, span, x);
+    }
+
+    /**
+     * The numerically stable form of {@code log(x)} when {@code x} is built from an op whose log
+     * has one (see {@code passes.StabilityRewrites}); null otherwise.
+     */
+    private Integer stableLog(int x) {
+        Node n = b.node(x);
+        return switch (n.op()) {
+            case Op.Softmax s when !s.log() -> softmax(n.input(0), s.axis(), true);        // log(softmax(x)) -> log_softmax(x)
+            case Op.Unary u when u.fn() == UnaryFn.SIGMOID ->
+                    neg(unary(UnaryFn.SOFTPLUS, neg(n.input(0))));                            // log(sigmoid(x)) -> -softplus(-x)
+            case Op.Reduce r when r.fn() == ReduceFn.SUM
+                    && b.node(n.input(0)).op() instanceof Op.Unary e && e.fn() == UnaryFn.EXP ->
+                    reduce(ReduceFn.LOGSUMEXP, b.node(n.input(0)).input(0), r.axes(), r.keepdims()); // log(sum(exp(x))) -> logsumexp(x)
+            default -> null;
+        };
     }
 
     /** {@code fn(a, c)} after broadcasting both to their common shape. */

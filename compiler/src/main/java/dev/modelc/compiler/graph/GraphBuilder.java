@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Builds a graph node by node. Nodes are hash-consed: adding an op with the same inputs and
  * type as an existing node returns that node, so common subexpressions are shared as they are
- * built (random initializers excepted: two draws are two draws).
+ * built. (Random initializers name their stream, so two params never share a draw.)
  */
 public final class GraphBuilder {
     private final List<Node> nodes = new ArrayList<>();
@@ -26,10 +26,8 @@ public final class GraphBuilder {
             if (i < 0 || i >= nodes.size()) throw new IllegalArgumentException("input %" + i + " of " + op.label() + " does not exist");
         }
         Key key = new Key(op, List.copyOf(inputs), type);
-        if (!(op instanceof Op.Random)) {
-            Integer found = interned.get(key);
-            if (found != null) return found;
-        }
+        Integer found = interned.get(key);
+        if (found != null) return found;
         int id = nodes.size();
         nodes.add(new Node(id, op, key.inputs(), type, span));
         interned.put(key, id);

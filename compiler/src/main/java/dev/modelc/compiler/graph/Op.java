@@ -90,13 +90,17 @@ public sealed interface Op {
         }
     }
 
-    /** A param initializer drawing random numbers (runs once, before training). */
-    record Random(Distribution distribution, double a, double b) implements Op {
+    /**
+     * A param initializer drawing random numbers (runs once, before training) from the
+     * generator stream {@code stream} (the param's path), so values depend only on the seed and
+     * the path.
+     */
+    record Random(Distribution distribution, double a, double b, String stream) implements Op {
         /** {@code randn()}: normal(a, b); {@code rand()}/{@code uniform}: uniform on [a, b). */
         public enum Distribution { NORMAL, UNIFORM }
 
         public String label() {
-            return "random_" + distribution.name().toLowerCase() + "[" + number(a) + " " + number(b) + "]";
+            return "random_" + distribution.name().toLowerCase() + "[" + number(a) + " " + number(b) + " stream=" + stream + "]";
         }
     }
 

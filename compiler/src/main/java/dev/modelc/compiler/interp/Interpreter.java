@@ -34,7 +34,7 @@ public final class Interpreter {
      * result. Random initializers draw from {@code seed}, keyed by the result's name.
      */
     public static Map<String, Tensor> run(Graph g, Map<String, Tensor> values, Precision precision, long seed) {
-        double[][] vals = evaluate(g, values, precision, seed, null);
+        double[][] vals = evaluate(g, values, precision, seed);
         Map<String, Tensor> out = new LinkedHashMap<>();
         DimBindings dims = DimBindings.of(g, values);
         for (Graph.Output o : g.outputs()) {
@@ -51,17 +51,16 @@ public final class Interpreter {
         return out;
     }
 
-    /** Evaluates every node; {@code randomStream} names the generator stream (null: each output's name). */
-    static double[][] evaluate(Graph g, Map<String, Tensor> values, Precision precision, long seed, String randomStream) {
+    /** Evaluates every node. */
+    static double[][] evaluate(Graph g, Map<String, Tensor> values, Precision precision, long seed) {
         DimBindings dims = DimBindings.of(g, values);
         int n = g.size();
         double[][] v = new double[n][];
         int[][] shapes = new int[n][];
-        Map<Integer, Generator> generators = new LinkedHashMap<>();
         for (Node node : g.nodes()) {
             int[] shape = dims.eval(node.type().shape());
             shapes[node.id()] = shape;
-            double[] r = compute(g, node, v, shapes, shape, values, dims, seed, generators, randomStream);
+            double[] r = compute(node, v, shapes, shape, values, dims, seed);
             if (r.length != Kernels.numel(shape)) {
                 throw new IllegalStateException("node %" + node.id() + " (" + node.op().label() + ") computed "
                         + r.length + " values for shape " + java.util.Arrays.toString(shape));
@@ -88,9 +87,8 @@ public final class Interpreter {
         }
     }
 
-    private static double[] compute(Graph g, Node node, double[][] v, int[][] shapes, int[] shape,
-                                    Map<String, Tensor> values, DimBindings dims, long seed,
-                                    Map<Integer, Generator> generators, String randomStream) {
+    private static double[] compute(Node node, double[][] v, int[][] shapes, int[] shape,
+                                    Map<String, Tensor> values, DimBindings dims, long seed) {
         int size = Kernels.numel(shape);
         double[] x = node.inputs().isEmpty() ? null : v[node.input(0)];
         int[] xs = node.inputs().isEmpty() ? null : shapes[node.input(0)];
@@ -109,8 +107,7 @@ public final class Interpreter {
                 yield out;
             }
             case Op.Random r -> {
-                String stream = randomStream != null ? randomStream : streamOf(g, node);
-                Generator gen = Generator.of(seed, stream);
+                Generator gen = Generator.of(seed, r.stream());
                 double[] out = new double[size];
                 for (int k = 0; k < size; k++) {
                     out[k] = r.distribution() == Op.Random.Distribution.NORMAL
@@ -198,11 +195,5 @@ public final class Interpreter {
         long[] out = new long[steps.size()];
         for (int i = 0; i < out.length; i++) out[i] = steps.get(i);
         return out;
-    }
-
-    /** The generator stream of a random node: the name of the first result that uses it. */
-    private static String streamOf(Graph g, Node node) {
-        for (Graph.Output o : g.outputs()) if (o.node() >= node.id()) return o.name();
-        return "%" + node.id();
     }
 }

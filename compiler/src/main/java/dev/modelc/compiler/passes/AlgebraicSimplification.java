@@ -1,0 +1,113 @@
+package dev.modelc.compiler.passes;
+
+import dev.modelc.compiler.graph.Emitter;
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.Node;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.ReduceFn;
+import dev.modelc.compiler.graph.UnaryFn;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Identities that shrink the graph without changing any value, NaN and infinity included
+ * (so no {@code x * 0 -> 0}). Each rule is one case, with the identity as its comment. Run it
+ * on a differentiated graph: {@code stop_gradient} has done its work there and becomes the
+ * identity.
+ */
+public final class AlgebraicSimplification {
+    private AlgebraicSimplification() {
+    }
+
+    public static Graph run(Graph g) {
+        return Rewrite.apply(g, AlgebraicSimplification::simplify);
+    }
+
+    private static boolean isFill(Emitter e, int id, double v) {
+        return e.builder().node(id).op() instanceof Op.Constant c && c.size() == 1 && Double.compare(c.value(0), v) == 0;
+    }
+
+    private static Node node(Emitter e, int id) {
+        return e.builder().node(id);
+    }
+
+    static Integer simplify(Node n, List<Integer> in, Emitter e) {
+        return switch (n.op()) {
+            case Op.Binary b -> {
+                int x = in.get(0), y = in.get(1);
+                yield switch (b.fn()) {
+                    case ADD -> isFill(e, y, 0) ? x                                  // x + 0 -> x
+                            : isFill(e, x, 0) ? y                                    // 0 + x -> x
+                            : node(e, y).op() instanceof Op.Unary u && u.fn() == UnaryFn.NEG
+                                    ? e.sub(x, node(e, y).input(0)) : null;          // x + (-y) -> x - y
+                    case SUB -> isFill(e, y, 0) ? x                                  // x - 0 -> x
+                            : isFill(e, x, 0) ? e.neg(y) : null;                     // 0 - y -> -y
+                    case MUL -> isFill(e, y, 1) ? x                                  // x * 1 -> x
+                            : isFill(e, x, 1) ? y                                    // 1 * x -> x
+                            : isFill(e, y, -1) ? e.neg(x)                            // x * -1 -> -x
+                            : isFill(e, x, -1) ? e.neg(y) : null;                    // -1 * x -> -x
+                    case DIV -> isFill(e, y, 1) ? x : null;                          // x / 1 -> x
+                    case POW -> isFill(e, y, 1) ? x                                  // x ** 1 -> x
+                            : isFill(e, y, 2) ? e.unary(UnaryFn.SQUARE, x) : null;   // x ** 2 -> square(x)
+                    default -> null;
+                };
+            }
+            case Op.Unary u -> {
+                Node x = node(e, in.getFirst());
+                if (u.fn() == UnaryFn.NEG && x.op() instanceof Op.Unary v && v.fn() == UnaryFn.NEG) {
+                    yield x.input(0);                                                  // -(-x) -> x
+                }
+                yield null;
+            }
+            case Op.Where w -> in.get(1).equals(in.get(2)) ? in.get(1) : null;         // where(m, x, x) -> x
+            case Op.StopGradient s -> in.getFirst();                                   // stop_gradient(x) -> x, after differentiation
+            case Op.Cast c -> node(e, in.getFirst()).type().dtype() == n.type().dtype() ? in.getFirst() : null;
+            case Op.Reshape r -> {
+                Node x = node(e, in.getFirst());
+                if (x.type().shape().equals(n.type().shape())) yield in.getFirst();   // reshape to the same shape -> x
+                if (x.op() instanceof Op.Reshape) yield e.reshape(x.input(0), n.type().shape()); // reshape(reshape(x)) -> reshape(x)
+                if (x.op() instanceof Op.Constant c && c.size() == 1) yield e.full(c.value(0), n.type());
+                yield null;
+            }
+            case Op.Broadcast bc -> {
+                Node x = node(e, in.getFirst());
+                if (x.type().shape().equals(n.type().shape())) yield in.getFirst();
+                if (x.op() instanceof Op.Broadcast) yield e.broadcast(x.input(0), n.type().shape()); // broadcast(broadcast(x)) -> broadcast(x)
+                if (x.op() instanceof Op.Constant c && c.size() == 1) yield e.full(c.value(0), n.type()); // broadcast(fill v) -> fill v
+                yield null;
+            }
+            case Op.Transpose t -> {
+                Node x = node(e, in.getFirst());
+                if (x.op() instanceof Op.Transpose inner) {                             // transpose(transpose(x, p), q) -> transpose(x, p[q])
+                    List<Integer> composed = new ArrayList<>();
+                    for (int q : t.perm()) composed.add(inner.perm().get(q));
+                    yield e.transpose(x.input(0), composed);
+                }
+                yield null;
+            }
+            case Op.Reduce r -> sumOfBroadcast(n, r, in.getFirst(), e);
+            default -> null;
+        };
+    }
+
+    /**
+     * sum(broadcast(x)) over exactly the stretched axes -> x * (number of copies): the pattern
+     * every gradient of a broadcast-then-reduce makes.
+     */
+    private static Integer sumOfBroadcast(Node n, Op.Reduce r, int input, Emitter e) {
+        Node b = node(e, input);
+        if (r.fn() != ReduceFn.SUM || !(b.op() instanceof Op.Broadcast)) return null;
+        Shape from = node(e, b.input(0)).type().shape(), to = b.type().shape();
+        int lead = to.rank() - from.rank();
+        Dim copies = Dim.of(1);
+        for (int i = 0; i < to.rank(); i++) {
+            boolean stretched = i < lead || (from.dim(i - lead).isConstant(1) && !to.dim(i).isConstant(1));
+            if (stretched != r.axes().contains(i)) return null;
+            if (stretched) copies = copies.times(to.dim(i));
+        }
+        int x = e.reshape(b.input(0), n.type().shape());
+        return copies.isConstant(1) ? x : e.mul(x, e.size(copies, n.type().dtype()));
+    }
+}
