@@ -2,6 +2,7 @@ package dev.modelc.compiler.check;
 
 import dev.modelc.compiler.ast.Param;
 import dev.modelc.compiler.ast.TypeExpr;
+import dev.modelc.compiler.diagnostics.Diagnostic;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
@@ -24,6 +25,7 @@ final class Annotations {
     private final Map<String, Dim> dims = new HashMap<>();
     private final Map<String, Shape> shapes = new HashMap<>();
     private final Map<String, String> boundBy = new HashMap<>();
+    private final Map<String, Span> boundAt = new HashMap<>();
 
     Annotations(Elaborator elaborator, String callee, Scope constants) {
         this.elaborator = elaborator;
@@ -48,7 +50,7 @@ final class Annotations {
                 yield type.weak() ? DTypes.adopt(type, want) instanceof DTypes.Joined.Ok : type.dtype() == want;
             }
         };
-        if (!dtypeOk) return mismatch(at, name, ann, type);
+        if (!dtypeOk) return mismatch(at, null, name, ann, type);
 
         List<TypeExpr.DimExpr> written = ann.dims();
         int spread = -1;
@@ -60,7 +62,7 @@ final class Annotations {
         }
         Shape shape = type.shape();
         int fixed = spread >= 0 ? written.size() - 1 : written.size();
-        if (spread < 0 ? shape.rank() != fixed : shape.rank() < fixed) return mismatch(at, name, ann, type);
+        if (spread < 0 ? shape.rank() != fixed : shape.rank() < fixed) return mismatch(at, null, name, ann, type);
         int tail = written.size() - spread - 1;
         for (int i = 0; i < written.size(); i++) {
             TypeExpr.DimExpr w = written.get(i);
@@ -69,27 +71,31 @@ final class Annotations {
                 Shape part = new Shape(shape.dims().subList(i, shape.rank() - tail));
                 Shape prior = shapes.putIfAbsent(s, part);
                 if (prior != null && !prior.equals(part)) {
-                    return mismatch(at, name, ann, type, s + " is " + prior + ", bound by argument '" + boundBy.get(s) + "'");
+                    return mismatch(at, boundAt.get(s), name, ann, type, s + " is " + prior + ", bound by argument '"
+                            + boundBy.get(s) + "'; here it would be " + part);
                 }
                 boundBy.putIfAbsent(s, name);
+                boundAt.putIfAbsent(s, at);
                 continue;
             }
             Dim actual = shape.dim(spread >= 0 && i > spread ? shape.rank() - (written.size() - i) : i);
             switch (w) {
                 case TypeExpr.DimExpr.Literal l -> {
-                    if (!actual.isConstant(l.value())) return mismatch(at, name, ann, type);
+                    if (!actual.isConstant(l.value())) return mismatch(at, null, name, ann, type);
                 }
                 case TypeExpr.DimExpr.Name n -> {
                     String d = n.name().text();
                     Long c = DeclaredTypes.constantDim(d, constants);
                     if (c != null) {
-                        if (!actual.isConstant(c)) return mismatch(at, name, ann, type, d + " is " + c);
+                        if (!actual.isConstant(c)) return mismatch(at, null, name, ann, type, d + " is " + c);
                     } else {
                         Dim prior = dims.putIfAbsent(d, actual);
                         if (prior != null && !prior.equals(actual)) {
-                            return mismatch(at, name, ann, type, d + " is " + prior + ", bound by argument '" + boundBy.get(d) + "'");
+                            return mismatch(at, boundAt.get(d), name, ann, type, d + " is " + prior + ", bound by argument '"
+                                    + boundBy.get(d) + "'; here it would be " + actual);
                         }
                         boundBy.putIfAbsent(d, name);
+                        boundAt.putIfAbsent(d, at);
                     }
                 }
                 case TypeExpr.DimExpr.Spread s -> throw new IllegalStateException("spread handled above");
@@ -98,13 +104,15 @@ final class Annotations {
         return true;
     }
 
-    private boolean mismatch(Span at, String name, TypeExpr ann, TensorType found, String... why) {
+    /** Reports an argument that does not fit its annotation; {@code binder} is the argument that bound the clashing name, if any. */
+    private boolean mismatch(Span at, Span binder, String name, TypeExpr ann, TensorType found, String... why) {
         List<String> notes = new ArrayList<>(List.of(why));
         if (callee.equals("cross_entropy") && name.equals("y") && found.isFloating()) {
             notes.add("cross_entropy takes class indices (i32); for class probabilities use soft_cross_entropy(z, p)");
         }
-        elaborator.diagnostics().error(at, "argument '" + name + "' of '" + callee + "' must be " + ann.span().text()
+        Diagnostic d = Diagnostic.error(at, "argument '" + name + "' of '" + callee + "' must be " + ann.span().text()
                 + ", found " + found, notes.toArray(String[]::new));
+        elaborator.diagnostics().report(binder != null ? d.withRelated(binder) : d);
         return false;
     }
 

@@ -54,7 +54,7 @@ final class Arguments {
                     String name = sig.positional().get(position);
                     named.put(name, new Bound(name, a.value(), v, a.span()));
                 } else {
-                    String note = "'" + callee + "' takes " + count(sig.positional().size(), "positional argument");
+                    String note = takes(callee, sig) + "; found " + count(positionalCount(args), "positional argument");
                     if (!sig.keywordOnly().isEmpty() && position == sig.positional().size()) {
                         String kw = sig.keywordOnly().getFirst();
                         note += "; " + kw + " is keyword-only: write " + callee + "(..., " + kw + " = " + a.span().text() + ")";
@@ -68,10 +68,10 @@ final class Arguments {
                 String k = a.keyword().get().text();
                 Span kSpan = a.keyword().get().span();
                 if (!sig.all().contains(k) || (sig.variadic() && k.equals(sig.positional().getFirst()))) {
+                    String near = Spelling.nearest(k, sig.all());
                     String note = "dim".equals(k) && sig.all().contains("axis")
                             ? "modelc calls it axis: write axis = " + a.value().span().text()
-                            : sig.all().isEmpty() ? "'" + callee + "' takes no arguments"
-                            : "'" + callee + "' takes " + String.join(", ", sig.all());
+                            : (near != null ? "did you mean '" + near + "'? " : "") + takes(callee, sig);
                     diagnostics.error(kSpan, "'" + callee + "' has no argument named '" + k + "'", note);
                     ok = false;
                 } else if (named.containsKey(k)) {
@@ -88,11 +88,32 @@ final class Arguments {
             String name = sig.positional().get(i);
             if (sig.variadic() ? supplied == 0 : !named.containsKey(name)) {
                 diagnostics.error(callSpan, "missing argument '" + name + "' in call to '" + callee + "'",
-                        "'" + callee + "' takes " + String.join(", ", sig.all()));
+                        takes(callee, sig) + "; found " + (args.isEmpty() ? "no arguments" : count(args.size(), "argument")));
                 return null;
             }
         }
         return new Binding(named, rest);
+    }
+
+    /** What a callee takes, for notes: "'affine' takes x, w, b", "'sum' takes x and the keyword arguments axis, keepdims". */
+    static String takes(String callee, Signature sig) {
+        List<String> positional = sig.visiblePositional();
+        String out = "'" + callee + "' takes ";
+        if (sig.variadic()) out += "one or more " + positional.getFirst();
+        else if (!positional.isEmpty()) out += String.join(", ", positional);
+        if (!sig.keywordOnly().isEmpty()) {
+            out += (positional.isEmpty() ? "" : " and ") + "the keyword argument" + (sig.keywordOnly().size() == 1 ? " " : "s ")
+                    + String.join(", ", sig.keywordOnly());
+        } else if (positional.isEmpty()) {
+            out += "no arguments";
+        }
+        return out;
+    }
+
+    private static int positionalCount(List<Expr.Arg> args) {
+        int n = 0;
+        for (Expr.Arg a : args) if (a.keyword().isEmpty()) n++;
+        return n;
     }
 
     private static String count(int n, String what) {

@@ -27,11 +27,14 @@ final class Bodies {
     static final Set<String> PROTECTED = Set.of("grad", "stop_gradient", "f32", "f64", "i32", "bool");
 
     private final Elaborator el;
-    private final Diagnostics diagnostics;
 
     Bodies(Elaborator elaborator) {
         this.el = elaborator;
-        this.diagnostics = elaborator.diagnostics();
+    }
+
+    /** Where errors go now: the elaborator's, which calls into the prelude redirect. */
+    private Diagnostics diagnostics() {
+        return el.diagnostics();
     }
 
     ModelSignature model(Decl.Model m, FileScope file) {
@@ -39,11 +42,12 @@ final class Bodies {
         Env env = new Env(new Scope(null), file, "", state, null);
         run(m.body(), env, Place.MODEL, null);
         if (state.optimizerSpan != null && !state.updates.isEmpty()) {
-            diagnostics.error(state.optimizerSpan, "a model with update rules cannot also have an optimizer",
-                    "update rules are the training step; remove either the optimizer or the update rules");
+            diagnostics().error(state.optimizerSpan, "a model with update rules cannot also have an optimizer",
+                    "the first update rule is at " + state.updates.values().iterator().next()
+                            + "; update rules are the training step, so remove either the optimizer or the update rules");
         }
         if (state.trainSpan != null && state.loss == null && state.updates.isEmpty()) {
-            diagnostics.error(state.trainSpan, "model '" + m.name().text() + "' has a train block but no loss",
+            diagnostics().error(state.trainSpan, "model '" + m.name().text() + "' has a train block but no loss",
                     "add loss = ... so there is something to minimise");
         }
         return state.signature();
@@ -62,14 +66,14 @@ final class Bodies {
     private Result run(List<Stmt> body, Env env, Place place, Span blockSpan) {
         for (Stmt s : body) {
             Identifier defined = definedName(s);
-            if (defined != null) env.scope().willDefine(defined.text());
+            if (defined != null) env.scope().willDefine(defined.text(), defined.span());
         }
         Value returned = null;
         Stmt.Forward forward = null;
         boolean sawReturn = false;
         for (Stmt s : body) {
             if (sawReturn) {
-                diagnostics.error(s.span(), "statement after return", "return ends the block");
+                diagnostics().error(s.span(), "statement after return", "return ends the block");
                 break;
             }
             switch (s) {
@@ -96,7 +100,7 @@ final class Bodies {
                 case Stmt.Forward f -> {
                     if (allowed(s, "forward", place, Place.LAYER)) {
                         if (forward != null) {
-                            diagnostics.error(f.span(), "a layer has one forward", "the first is at " + forward.span());
+                            diagnostics().error(f.span(), "a layer has one forward", "the first is at " + forward.span());
                         } else {
                             forward = f;
                         }
@@ -104,7 +108,7 @@ final class Bodies {
                 }
                 case Stmt.Return r -> {
                     if (place != Place.BLOCK) {
-                        diagnostics.error(r.span(), "return is only allowed at the end of a def or forward block");
+                        diagnostics().error(r.span(), "return is only allowed at the end of a def or forward block");
                     } else {
                         returned = el.eval(r.value(), env);
                         sawReturn = true;
@@ -113,7 +117,17 @@ final class Bodies {
             }
         }
         if (place == Place.BLOCK && !sawReturn) {
-            diagnostics.error(blockSpan, "missing return at the end of the block", "a block body ends with return expr");
+            // At the closing '}', where the return belongs.
+            Span end = new Span(blockSpan.source(), blockSpan.end() - 1, blockSpan.end());
+            String example = !body.isEmpty() && body.getLast() instanceof Stmt.Let last
+                    ? "; to return '" + last.name().text() + "', add: return " + last.name().text() : "";
+            if (body.isEmpty()) {
+                diagnostics().error(end, "the block is empty", "a block body ends with return expr;"
+                        + " for a single expression write = expr instead of a block");
+            } else {
+                diagnostics().error(end, "missing return at the end of the block",
+                        "a block body ends with return expr" + example);
+            }
         }
         return new Result(returned, forward);
     }
@@ -141,7 +155,15 @@ final class Bodies {
             case LAYER -> "a layer";
             case BLOCK -> "a def or forward block";
         };
-        diagnostics.error(keywordSpan(s, keyword), keyword + " is only allowed in " + whereText + ", not in " + here);
+        String note = switch (keyword) {
+            case "input" -> place == Place.LAYER ? "a layer gets its data as arguments of forward(x)"
+                    : "a def gets its data as arguments";
+            case "param" -> "declare params in a layer and instantiate it in the model";
+            case "forward" -> "a model's results are its outputs: output y = ...";
+            default -> null;
+        };
+        if (note == null) diagnostics().error(keywordSpan(s, keyword), keyword + " is only allowed in " + whereText + ", not in " + here);
+        else diagnostics().error(keywordSpan(s, keyword), keyword + " is only allowed in " + whereText + ", not in " + here, note);
         return false;
     }
 
@@ -153,18 +175,18 @@ final class Bodies {
     /** Binds a name in the current body, reporting duplicates and protected names. */
     private void define(Identifier name, Binding b, Env env) {
         if (PROTECTED.contains(name.text())) {
-            diagnostics.error(name.span(), "'" + name.text() + "' is built in and cannot be redefined");
+            diagnostics().error(name.span(), "'" + name.text() + "' is built in and cannot be redefined");
             return;
         }
         Binding prior = env.scope().define(name.text(), b);
         if (prior != null) {
-            diagnostics.error(name.span(), "'" + name.text() + "' is already defined",
+            diagnostics().error(name.span(), "'" + name.text() + "' is already defined",
                     "first defined at " + prior.definedAt() + "; names are assigned once");
         }
     }
 
     private void input(Stmt.Input i, Env env) {
-        TensorType t = DeclaredTypes.resolve(i.type(), env.scope(), false, "input", diagnostics);
+        TensorType t = DeclaredTypes.resolve(i.type(), env.scope(), false, "input", diagnostics());
         Value v = t == null ? Value.POISON : new Tensor(t);
         define(i.name(), new Binding(Binding.Kind.INPUT, v, i.name().span(), i.name().text()), env);
         if (t != null) env.model().inputs.add(new ModelSignature.Entry(i.name().text(), t, i.span()));
@@ -172,21 +194,21 @@ final class Bodies {
 
     private void param(Stmt.Param p, Env env) {
         String path = env.pathPrefix() + p.name().text();
-        TensorType t = DeclaredTypes.resolve(p.type(), env.scope(), true, "param", diagnostics);
+        TensorType t = DeclaredTypes.resolve(p.type(), env.scope(), true, "param", diagnostics());
         if (t != null && !t.isFloating()) {
-            diagnostics.error(p.type().dtype().span(), "params must be f32 or f64, found " + t,
+            diagnostics().error(p.type().dtype().span(), "params must be f32 or f64, found " + t,
                     "params are trained by gradients; keep integer data in inputs or consts");
             t = null;
         }
         if (t != null && p.init().isEmpty()) {
-            diagnostics.error(p.name().span(), "param '" + p.name().text() + "' needs an initializer",
+            diagnostics().error(p.name().span(), "param '" + p.name().text() + "' needs an initializer",
                     "for example = randn(), = zeros(), = uniform(-0.1, 0.1) or a tensor literal");
         } else if (t != null) {
             Value init = el.eval(p.init().get(), env.initialising(t));
             if (init instanceof Tensor it) {
                 String problem = assignable(it.type(), t);
                 if (problem != null) {
-                    diagnostics.error(p.init().get().span(), "cannot initialize param '" + path + "' of type " + t
+                    diagnostics().error(p.init().get().span(), "cannot initialize param '" + path + "' of type " + t
                             + " with " + it.type(), problem);
                 }
             }
@@ -215,15 +237,46 @@ final class Bodies {
     private void constant(Stmt.Const c, Env env) {
         Value v = el.eval(c.value(), env);
         if (v instanceof Tensor t && !t.constant()) {
-            diagnostics.error(c.value().span(), "const '" + c.name().text() + "' must be a compile-time constant",
+            Binding varying = varyingName(c.value(), env);
+            diagnostics().error(c.value().span(), "const '" + c.name().text() + "' must be a compile-time constant"
+                            + (varying != null ? ", but it depends on '" + varying.path() + "', " + varying.kind().description() : ""),
                     "consts may use literals, other consts and layer arguments; use a local (" + c.name().text()
                             + " = ...) for values computed from inputs or params");
             v = Value.POISON;
         } else if (!(v instanceof Tensor) && !(v instanceof Value.Poison)) {
-            diagnostics.error(c.value().span(), "const '" + c.name().text() + "' must be a tensor, found " + Elaborator.describe(v));
+            diagnostics().error(c.value().span(), "const '" + c.name().text() + "' must be a tensor, found " + Elaborator.describe(v));
             v = Value.POISON;
         }
         define(c.name(), new Binding(Binding.Kind.CONST, v, c.name().span(), c.name().text()), env);
+    }
+
+    /** The first name in {@code e} (in source order) bound to a value known only when the model runs, or null. */
+    private Binding varyingName(Expr e, Env env) {
+        return switch (e) {
+            case Expr.Name n -> {
+                Binding b = el.bindingOf(n, env);
+                yield b != null && b.value() instanceof Tensor t && !t.constant() ? b : null;
+            }
+            case Expr.Number n -> null;
+            case Expr.Bool b -> null;
+            case Expr.ListLiteral l -> first(l.elements(), env);
+            case Expr.Unary u -> varyingName(u.operand(), env);
+            case Expr.Binary b -> first(List.of(b.left(), b.right()), env);
+            case Expr.Call c -> first(c.args().stream().map(Expr.Arg::value).toList(), env);
+            case Expr.Member m -> {
+                Binding b = el.bindingOf(m, env);
+                yield b != null && b.value() instanceof Tensor t && !t.constant() ? b : varyingName(m.target(), env);
+            }
+            case Expr.Index i -> varyingName(i.target(), env);
+        };
+    }
+
+    private Binding first(List<Expr> es, Env env) {
+        for (Expr e : es) {
+            Binding b = varyingName(e, env);
+            if (b != null) return b;
+        }
+        return null;
     }
 
     private void let(Stmt.Let l, Env env, Place place) {
@@ -231,19 +284,20 @@ final class Bodies {
             Value callee = calleeIfLayer(call.callee(), env);
             if (callee instanceof Value.LayerType layer) {
                 if (place == Place.BLOCK) {
-                    diagnostics.error(call.span(), "layers are instantiated in models and layers, not in defs or forwards",
+                    diagnostics().error(call.span(), "layers are instantiated in models and layers, not in defs or forwards",
                             "declare the instance in the enclosing model or layer body");
                     define(l.name(), new Binding(Binding.Kind.LOCAL, Value.POISON, l.name().span(), l.name().text()), env);
                     return;
                 }
-                Value inst = instantiate(layer, call, env, env.pathPrefix() + l.name().text());
+                Value inst = el.intoPrelude(layer.layer(), "'" + layer.layer().name().text() + "'", call,
+                        () -> instantiate(layer, call, env, env.pathPrefix() + l.name().text()));
                 define(l.name(), new Binding(Binding.Kind.INSTANCE, inst, l.name().span(), env.pathPrefix() + l.name().text()), env);
                 return;
             }
         }
         Value v = el.eval(l.value(), env);
         if (!(v instanceof Tensor) && !(v instanceof Value.Poison) && !(v instanceof Value.Instance)) {
-            diagnostics.error(l.value().span(), "cannot bind " + Elaborator.describe(v) + " to a name",
+            diagnostics().error(l.value().span(), "cannot bind " + Elaborator.describe(v) + " to a name",
                     "locals hold tensors; call it to get one");
             v = Value.POISON;
         }
@@ -262,15 +316,21 @@ final class Bodies {
 
     private Value instantiate(Value.LayerType type, Expr.Call call, Env env, String path) {
         Decl.Layer layer = type.layer();
-        if (el.expanding().contains(layer)) {
-            diagnostics.error(call.span(), "layer '" + layer.name().text() + "' contains itself", "layers cannot nest recursively");
+        if (el.isExpanding(layer)) {
+            diagnostics().error(call.span(), "layer '" + layer.name().text() + "' contains itself", "layers cannot nest recursively");
             return Value.POISON;
         }
         List<Value> values = new ArrayList<>();
         for (Expr.Arg a : call.args()) values.add(el.eval(a.value(), env));
         for (int i = 0; i < values.size(); i++) {
             if (values.get(i) instanceof Tensor t && !t.constant()) {
-                diagnostics.error(call.args().get(i).span(), "layer arguments must be constants, found " + t.type(),
+                Expr arg = call.args().get(i).value();
+                Binding varying = varyingName(arg, env);
+                diagnostics().error(call.args().get(i).span(), "layer arguments must be constants, but '" + arg.span().text()
+                                + "' " + (varying != null && varying.value() instanceof Tensor vt && arg instanceof Expr.Name
+                                ? "is " + varying.kind().description() + " (" + vt.type() + ")"
+                                : varying != null ? "depends on '" + varying.path() + "', " + varying.kind().description()
+                                : "is computed when the model runs"),
                         "layer arguments size params, so they must be known before the model runs");
                 return Value.POISON;
             }
@@ -292,7 +352,7 @@ final class Bodies {
     /** Applies a layer instance to arguments through its forward. */
     Value apply(Value.Instance inst, Expr.Call call, List<Value> values, Env env) {
         if (inst.forward() == null) {
-            diagnostics.error(call.span(), "layer '" + inst.layer().name().text() + "' has no forward, so '" + inst.path()
+            diagnostics().error(call.span(), "layer '" + inst.layer().name().text() + "' has no forward, so '" + inst.path()
                     + "' cannot be applied", "add forward(x) = ... to the layer");
             return Value.POISON;
         }
@@ -311,7 +371,7 @@ final class Bodies {
         String name = o.name().text();
         for (ModelSignature.Entry e : model.outputs) {
             if (e.name().equals(name)) {
-                diagnostics.error(o.name().span(), "'" + name + "' is already an output", "first marked at " + e.span());
+                diagnostics().error(o.name().span(), "'" + name + "' is already an output", "first marked at " + e.span());
                 return;
             }
         }
@@ -325,7 +385,7 @@ final class Bodies {
         if (v instanceof Tensor t) {
             model.outputs.add(new ModelSignature.Entry(name, DTypes.settle(t.type()), o.span()));
         } else if (!(v instanceof Value.Poison)) {
-            diagnostics.error(o.name().span(), "output '" + name + "' must be a tensor, found " + Elaborator.describe(v));
+            diagnostics().error(o.name().span(), "output '" + name + "' must be a tensor, found " + Elaborator.describe(v));
         }
     }
 
@@ -338,21 +398,21 @@ final class Bodies {
             env.scope().define("loss", new Binding(Binding.Kind.LOCAL, v, l.span(), "loss"));
         }
         if (model.lossSpan != null) {
-            diagnostics.error(keywordSpan(l, "loss"), "a model has at most one loss", "the first is at " + model.lossSpan);
+            diagnostics().error(keywordSpan(l, "loss"), "a model has at most one loss", "the first is at " + model.lossSpan);
             return;
         }
         model.lossSpan = l.span();
         if (!(v instanceof Tensor t)) {
-            if (!(v instanceof Value.Poison)) diagnostics.error(l.value().span(), "the loss must be a tensor, found " + Elaborator.describe(v));
+            if (!(v instanceof Value.Poison)) diagnostics().error(l.value().span(), "the loss must be a tensor, found " + Elaborator.describe(v));
             return;
         }
         if (!t.type().isScalar()) {
-            diagnostics.error(l.value().span(), "the loss must be a scalar, found " + t.type(),
+            diagnostics().error(l.value().span(), "the loss must be a scalar, found " + t.type(),
                     "reduce it, for example with mean(...) or sum(...)");
             return;
         }
         if (!t.type().isFloating() || t.type().weak()) {
-            diagnostics.error(l.value().span(), "the loss must be a floating value computed from the model, found " + t.type());
+            diagnostics().error(l.value().span(), "the loss must be a floating value computed from the model, found " + t.type());
             return;
         }
         model.loss = new ModelSignature.Entry(name == null ? "loss" : name.text(), t.type(), l.span());
@@ -371,38 +431,45 @@ final class Bodies {
                 b = inst.members().local(part.text());
             }
             if (b == null) {
-                diagnostics.error(part.span(), i == 0 ? "undefined name '" + part.text() + "'"
-                        : "'" + target.path() + "' has no member '" + part.text() + "'");
+                if (i == 0) {
+                    diagnostics().error(part.span(), "undefined name '" + part.text() + "'");
+                } else if (target.value() instanceof Value.Instance inst) {
+                    diagnostics().error(part.span(), "'" + target.path() + "' has no member '" + part.text() + "'",
+                            "its members are " + String.join(", ", inst.members().bindings().keySet()));
+                } else {
+                    diagnostics().error(part.span(), "'" + target.path() + "' is " + target.kind().description()
+                            + ", not a layer instance, so it has no member '" + part.text() + "'");
+                }
                 return;
             }
             target = b;
         }
         Value rhs = el.eval(u.value(), env);
         if (target.kind() != Binding.Kind.PARAM) {
-            diagnostics.error(u.targetSpan(), "update target '" + u.path() + "' is not a param (it is "
+            diagnostics().error(u.targetSpan(), "update target '" + u.path() + "' is not a param (it is "
                     + target.kind().description() + ")", "update rules assign new values to params");
             return;
         }
         Span prior = model.updates.putIfAbsent(target.path(), u.span());
         if (prior != null) {
-            diagnostics.error(u.targetSpan(), "param '" + target.path() + "' has two update rules", "the first is at " + prior);
+            diagnostics().error(u.targetSpan(), "param '" + target.path() + "' has two update rules", "the first is at " + prior);
             return;
         }
         if (rhs instanceof Tensor t && target.value() instanceof Tensor p) {
             String problem = assignable(t.type(), p.type());
             if (problem != null) {
-                diagnostics.error(u.value().span(), "the update of '" + target.path() + "' must have type " + p.type()
+                diagnostics().error(u.value().span(), "the update of '" + target.path() + "' must have type " + p.type()
                         + ", found " + t.type(), problem);
             }
         } else if (!(rhs instanceof Value.Poison) && !(rhs instanceof Tensor)) {
-            diagnostics.error(u.value().span(), "an update must be a tensor, found " + Elaborator.describe(rhs));
+            diagnostics().error(u.value().span(), "an update must be a tensor, found " + Elaborator.describe(rhs));
         }
     }
 
     private void train(Stmt.Train t, Env env) {
         ModelState model = env.model();
         if (model.trainSpan != null) {
-            diagnostics.error(keywordSpan(t, "train"), "a model has at most one train block", "the first is at " + model.trainSpan);
+            diagnostics().error(keywordSpan(t, "train"), "a model has at most one train block", "the first is at " + model.trainSpan);
             return;
         }
         model.trainSpan = keywordSpan(t, "train");

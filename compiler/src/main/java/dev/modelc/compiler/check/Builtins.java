@@ -60,7 +60,7 @@ final class Builtins {
         define("where", Signature.of("mask", "a", "b"), Builtins::where);
 
         for (String r : List.of("sum", "mean", "max", "min", "logsumexp")) {
-            define(r, Signature.of("x").optional("other").keywords("axis", "keepdims"), s -> reduction(s, r));
+            define(r, Signature.of("x").optional("_second").keywords("axis", "keepdims"), s -> reduction(s, r));
         }
         define("argmax", Signature.of("x").keywords("axis", "keepdims"), Builtins::argReduction);
         define("argmin", Signature.of("x").keywords("axis", "keepdims"), Builtins::argReduction);
@@ -157,16 +157,18 @@ final class Builtins {
     }
 
     private static Value reduction(Site s, String name) {
-        if (s.has("other")) {
+        if (s.has("_second")) {
             if (name.equals("max") || name.equals("min")) {
                 String other = name.equals("max") ? "maximum" : "minimum";
-                return s.fail("other", name + "(a, b) with two tensors is not a reduction",
-                        "for the elementwise " + other + " write " + other + "(a, b); to reduce along an axis write "
-                                + name + "(x, axis = k)");
+                String a = s.args.get("x").expr().span().text(), b = s.args.get("_second").expr().span().text();
+                return s.fail("_second", name + "(a, b) with two tensors is not a reduction",
+                        "for the elementwise " + other + " write " + other + "(" + a + ", " + b + "); to reduce along an axis write "
+                                + name + "(" + a + ", axis = " + (s.args.get("_second").value() instanceof Tensor t
+                                && t.isConstantScalar() && t.type().dtype() == DType.I32 ? b : "k") + ")");
             }
-            return s.fail("other", "too many arguments to '" + name + "'",
+            return s.fail("_second", "too many arguments to '" + name + "'",
                     "'" + name + "' takes 1 positional argument; axis is keyword-only: write " + name
-                            + "(x, axis = " + s.args.get("other").expr().span().text() + ")");
+                            + "(x, axis = " + s.args.get("_second").expr().span().text() + ")");
         }
         Tensor x = name.equals("mean") || name.equals("logsumexp") ? s.floating("x") : s.numeric("x");
         if (x == null) return Value.POISON;
@@ -459,12 +461,21 @@ final class Builtins {
             return s.fail("y", "grad needs a scalar to differentiate, found " + y.type(),
                     "reduce it first, for example grad(sum(" + s.args.get("y").expr().span().text() + "), ...)");
         }
-        if (!y.type().isFloating() || y.type().weak()) {
-            return s.fail("y", "grad needs a floating value to differentiate, found " + y.type());
+        if (!y.type().isFloating()) {
+            return s.fail("y", "grad needs a floating value to differentiate, found " + y.type(),
+                    "i32 and bool values have no gradient");
+        }
+        if (y.type().weak()) {
+            return s.fail("y", "grad needs a value computed from the model, found the constant "
+                    + s.args.get("y").expr().span().text(), "a constant does not depend on anything, so it has no gradient");
         }
         Arguments.Bound xb = s.args.get("x");
         Binding binding = s.elaborator.bindingOf(xb.expr(), s.env);
         if (xb.value() instanceof Value.Poison) return Value.POISON;
+        if (binding == null && xb.value() instanceof Tensor t && t.constant()) {
+            return s.fail("x", "cannot differentiate with respect to the constant " + xb.expr().span().text(),
+                    "grad differentiates with respect to a param, input or local; constants have no gradient");
+        }
         if (binding == null) {
             return s.fail("x", "grad differentiates with respect to a param, input or local, found '"
                             + xb.expr().span().text() + "'",
@@ -472,15 +483,17 @@ final class Builtins {
         }
         if (binding.kind() == Binding.Kind.CONST || binding.kind() == Binding.Kind.LAYER_ARGUMENT
                 || (binding.value() instanceof Tensor t && t.constant())) {
-            return s.fail("x", "cannot differentiate with respect to " + binding.kind().description() + " '"
-                    + xb.expr().span().text() + "'", "constants have no gradient");
+            return s.fail("x", "cannot differentiate with respect to '" + xb.expr().span().text() + "', "
+                    + binding.kind().description(), "its value is fixed when the model is compiled, so it has no gradient;"
+                    + " differentiate with respect to a param, an input or a local");
         }
         if (!(binding.value() instanceof Tensor x)) {
             return s.fail("x", "cannot differentiate with respect to " + Elaborator.describe(binding.value()));
         }
         if (!x.type().isFloating()) {
-            return s.fail("x", "cannot differentiate with respect to " + x.type() + " value '" + xb.expr().span().text() + "'",
-                    "only f32 and f64 values have gradients");
+            return s.fail("x", "cannot differentiate with respect to '" + xb.expr().span().text() + "', "
+                            + binding.kind().description() + " of type " + x.type(),
+                    "only f32 and f64 values have gradients; i32 holds labels and indices, bool holds masks");
         }
         if (!y.type().dtype().equals(x.type().dtype())) {
             return s.fail("x", "cannot differentiate " + y.type() + " with respect to " + x.type(),

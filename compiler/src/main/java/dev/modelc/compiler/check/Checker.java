@@ -10,7 +10,9 @@ import dev.modelc.compiler.diagnostics.Diagnostics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,18 +73,27 @@ public final class Checker {
     /**
      * Finds defs that call themselves, directly or through other defs, and reports each cycle
      * once, at its first def in source order. Defs are inlined, so recursion could not end.
+     * The cycles are the strongly connected components of the call graph (Tarjan's algorithm,
+     * iterative, linear in the size of the file: a chain of 20,000 defs is no harder than 20).
      */
     private static Set<Decl.Def> recursiveDefs(FileScope scope, Diagnostics diagnostics) {
-        Map<Decl.Def, List<Decl.Def>> calls = new LinkedHashMap<>();
+        // Identity maps: defs are records, and hashing one hashes its whole syntax tree.
+        List<Decl.Def> defs = new ArrayList<>();
+        Map<Decl.Def, List<Decl.Def>> calls = new IdentityHashMap<>();
         for (Decl d : scope.decls().values()) {
-            if (d instanceof Decl.Def def) calls.put(def, callees(def, scope));
+            if (d instanceof Decl.Def def) {
+                defs.add(def);
+                calls.put(def, callees(def, scope));
+            }
         }
-        Set<Decl.Def> recursive = new HashSet<>();
-        for (Decl.Def start : calls.keySet()) {
-            if (recursive.contains(start)) continue;
-            List<Decl.Def> cycle = cycleThrough(start, calls);
-            if (cycle == null) continue;
-            recursive.addAll(cycle);
+        Set<Decl.Def> recursive = identitySet();
+        for (List<Decl.Def> component : components(defs, calls)) {
+            Decl.Def start = component.getFirst();
+            if (component.size() == 1 && !calls.get(start).contains(start)) continue;
+            recursive.addAll(component);
+            Set<Decl.Def> members = identitySet();
+            members.addAll(component);
+            List<Decl.Def> cycle = cycleThrough(start, calls, members);
             List<String> names = new ArrayList<>();
             for (Decl.Def d : cycle) names.add(d.name().text());
             names.add(start.name().text());
@@ -93,27 +104,89 @@ public final class Checker {
         return recursive;
     }
 
-    /** A path of calls from {@code start} back to itself, or null (an iterative depth-first search). */
-    private static List<Decl.Def> cycleThrough(Decl.Def start, Map<Decl.Def, List<Decl.Def>> calls) {
-        Map<Decl.Def, Decl.Def> parent = new HashMap<>();
+    static <T> Set<T> identitySet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /** The strongly connected components of the call graph, each in source order. */
+    private static List<List<Decl.Def>> components(List<Decl.Def> defs, Map<Decl.Def, List<Decl.Def>> calls) {
+        Map<Decl.Def, Integer> index = new IdentityHashMap<>(), low = new IdentityHashMap<>();
         Deque<Decl.Def> stack = new ArrayDeque<>();
-        Set<Decl.Def> seen = new HashSet<>();
-        stack.push(start);
-        while (!stack.isEmpty()) {
-            Decl.Def d = stack.pop();
+        Set<Decl.Def> onStack = identitySet();
+        List<List<Decl.Def>> out = new ArrayList<>();
+        Map<Decl.Def, Integer> order = new IdentityHashMap<>();
+        for (Decl.Def d : defs) order.put(d, order.size());
+        for (Decl.Def root : defs) {
+            if (index.containsKey(root)) continue;
+            // Each frame: a def and how many of its callees have been visited.
+            Deque<Object[]> frames = new ArrayDeque<>();
+            frames.push(new Object[] {root, 0});
+            index.put(root, index.size());
+            low.put(root, index.get(root));
+            stack.push(root);
+            onStack.add(root);
+            while (!frames.isEmpty()) {
+                Object[] f = frames.peek();
+                Decl.Def d = (Decl.Def) f[0];
+                List<Decl.Def> next = calls.getOrDefault(d, List.of());
+                int i = (int) f[1];
+                if (i < next.size()) {
+                    f[1] = i + 1;
+                    Decl.Def w = next.get(i);
+                    if (!index.containsKey(w)) {
+                        index.put(w, index.size());
+                        low.put(w, index.get(w));
+                        stack.push(w);
+                        onStack.add(w);
+                        frames.push(new Object[] {w, 0});
+                    } else if (onStack.contains(w)) {
+                        low.put(d, Math.min(low.get(d), index.get(w)));
+                    }
+                    continue;
+                }
+                frames.pop();
+                if (!frames.isEmpty()) {
+                    Decl.Def parent = (Decl.Def) frames.peek()[0];
+                    low.put(parent, Math.min(low.get(parent), low.get(d)));
+                }
+                if (low.get(d).equals(index.get(d))) {
+                    List<Decl.Def> component = new ArrayList<>();
+                    Decl.Def w;
+                    do {
+                        w = stack.pop();
+                        onStack.remove(w);
+                        component.add(w);
+                    } while (w != d);
+                    component.sort(java.util.Comparator.comparing(order::get));
+                    out.add(component);
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(c -> order.get(c.getFirst())));
+        return out;
+    }
+
+    /** A path of calls from {@code start} back to itself within its component (a breadth-first search, so the shortest). */
+    private static List<Decl.Def> cycleThrough(Decl.Def start, Map<Decl.Def, List<Decl.Def>> calls, Set<Decl.Def> component) {
+        Map<Decl.Def, Decl.Def> parent = new IdentityHashMap<>();
+        Deque<Decl.Def> queue = new ArrayDeque<>();
+        Set<Decl.Def> seen = identitySet();
+        queue.add(start);
+        while (!queue.isEmpty()) {
+            Decl.Def d = queue.poll();
             for (Decl.Def next : calls.getOrDefault(d, List.of())) {
                 if (next == start) {
                     List<Decl.Def> path = new ArrayList<>();
                     for (Decl.Def p = d; p != null; p = parent.get(p)) path.addFirst(p);
                     return path;
                 }
-                if (seen.add(next)) {
+                if (component.contains(next) && seen.add(next)) {
                     parent.put(next, d);
-                    stack.push(next);
+                    queue.add(next);
                 }
             }
         }
-        return null;
+        throw new IllegalStateException("no cycle through " + start.name() + " in its component");
     }
 
     /** The file's defs that a def's body calls by name (names shadowed by its params or locals excluded). */

@@ -28,7 +28,14 @@ final class DeclaredTypes {
             diagnostics.error(name.span(), "'float' is only allowed in def and forward annotations", "choose f32 or f64 here");
             return null;
         }
-        String near = Spelling.nearest(name.text(), DTYPE_NAMES);
+        String near = switch (name.text()) {
+            // PyTorch's and NumPy's spellings.
+            case "float32", "single" -> "f32";
+            case "float64", "double" -> "f64";
+            case "int32", "int", "int64", "long" -> "i32";
+            case "boolean" -> "bool";
+            default -> Spelling.nearest(name.text(), DTYPE_NAMES);
+        };
         diagnostics.error(name.span(), "unknown dtype '" + name.text() + "'",
                 (near != null ? "did you mean " + near + "? " : "") + "dtypes are f32, f64, i32 and bool");
         return null;

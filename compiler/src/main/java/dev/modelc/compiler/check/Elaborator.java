@@ -11,6 +11,7 @@ import dev.modelc.compiler.check.Value.Known;
 import dev.modelc.compiler.check.Value.Tensor;
 import dev.modelc.compiler.diagnostics.Diagnostic;
 import dev.modelc.compiler.diagnostics.Diagnostics;
+import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Checks expressions by evaluating them over types: every expression gets a dtype and a shape
@@ -30,9 +32,10 @@ import java.util.Set;
  */
 final class Elaborator {
     /** Inlining deeper than this is reported rather than followed. */
-    private static final int MAX_INLINE_DEPTH = 200;
+    private static final int MAX_INLINE_DEPTH = 10_000;
 
-    private final Diagnostics diagnostics;
+    /** Where errors go; swapped while a call from the user's file runs prelude code (see {@link #intoPrelude}). */
+    private Diagnostics diagnostics;
     private final Set<Decl.Def> recursiveDefs;
     private final Deque<Decl> expanding = new ArrayDeque<>();
     private Bodies bodies;
@@ -52,6 +55,12 @@ final class Elaborator {
 
     Deque<Decl> expanding() {
         return expanding;
+    }
+
+    /** Whether {@code d} is being inlined or instantiated now (by identity: a record's equals compares whole syntax trees). */
+    boolean isExpanding(Decl d) {
+        for (Decl e : expanding) if (e == d) return true;
+        return false;
     }
 
     Value eval(Expr e, Env env) {
@@ -84,6 +93,11 @@ final class Elaborator {
     // ---- names ------------------------------------------------------------------------------
 
     Value lookup(Identifier id, Env env) {
+        return lookup(id, env, false);
+    }
+
+    /** Looks a name up; {@code called} when it is the callee of a call, which changes only the message when it is undefined. */
+    private Value lookup(Identifier id, Env env, boolean called) {
         String name = id.text();
         for (Scope s = env.scope(); s != null; s = s.parent()) {
             Binding b = s.local(name);
@@ -98,7 +112,8 @@ final class Elaborator {
             }
             if (s.definesLater(name)) {
                 diagnostics.error(id.span(), "'" + name + "' is used before it is defined",
-                        "statements run in order; move this use after the definition of '" + name + "'");
+                        "it is defined later, at " + s.definitionOf(name)
+                                + "; statements run in order, so move this use after it");
                 return Value.POISON;
             }
         }
@@ -121,9 +136,34 @@ final class Elaborator {
         env.file().allNames().forEach(candidates::add);
         Builtins.names().forEach(candidates::add);
         String near = Spelling.nearest(name, candidates);
-        diagnostics.error(id.span(), "undefined name '" + name + "'", near == null ? new String[0]
-                : new String[] {"did you mean '" + near + "'?"});
+        List<String> notes = new ArrayList<>();
+        if (near != null) notes.add("did you mean '" + near + "'?");
+        String dimOf = symbolicDimNote(name, env);
+        if (dimOf != null) notes.add(dimOf);
+        diagnostics.error(id.span(), (called ? "unknown function '" : "undefined name '") + name + "'",
+                notes.toArray(String[]::new));
         return Value.POISON;
+    }
+
+    /**
+     * When an undefined name is a symbolic dimension of an input ({@code N} in
+     * {@code input x: f32[N, 3]}), how to get its size in an expression; else null.
+     */
+    private static String symbolicDimNote(String name, Env env) {
+        for (Scope s = env.scope(); s != null; s = s.parent()) {
+            for (var e : s.bindings().entrySet()) {
+                if (e.getValue().kind() == Binding.Kind.INPUT && e.getValue().value() instanceof Tensor t) {
+                    List<Dim> dims = t.type().shape().dims();
+                    for (int k = 0; k < dims.size(); k++) {
+                        if (dims.get(k).equals(Dim.symbol(name))) {
+                            return name + " is a symbolic dimension, not a value; in expressions write size("
+                                    + e.getKey() + ", " + k + ")";
+                        }
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** The binding an expression names ({@code w}, {@code linear.weight}), or null for other expressions. */
@@ -275,11 +315,23 @@ final class Elaborator {
         }
         Broadcast.Result r = Broadcast.shapes(a.type().shape(), b.type().shape());
         if (r instanceof Broadcast.Result.Clash c) {
-            diagnostics.report(Diagnostic.error(at, message, c.explain()).withRelated(aSpan, bSpan));
+            diagnostics.report(Diagnostic.error(at, message, clashNotes(c)).withRelated(aSpan, bSpan));
             return null;
         }
         DTypes.Joined.Ok ok = (DTypes.Joined.Ok) j;
         return new TensorType(ok.dtype(), ok.weak(), ((Broadcast.Result.Ok) r).shape());
+    }
+
+    /** Why two shapes do not broadcast; when a symbolic size is involved, also why it does not stretch as 1 would. */
+    static String[] clashNotes(Broadcast.Result.Clash c) {
+        Dim symbolic = !c.left().isConstant() ? c.left() : !c.right().isConstant() ? c.right() : null;
+        if (symbolic == null) return new String[] {c.explain()};
+        if (!c.left().isConstant() && !c.right().isConstant()) {
+            return new String[] {c.explain(), c.left() + " and " + c.right() + " are different symbolic dimensions, bound when the model"
+                    + " runs; each broadcasts only with itself and 1"};
+        }
+        return new String[] {c.explain(), symbolic + " is a symbolic dimension, bound when the model runs; it broadcasts only with "
+                + symbolic + " and 1"};
     }
 
     /** {@code @} by NumPy's matmul rules: 1-D operands are promoted and the added axis dropped; batch axes broadcast. */
@@ -295,7 +347,10 @@ final class Elaborator {
         if (!k1.equals(k2)) {
             String note = "the left's last axis is " + k1 + " but the right's "
                     + (c.rank() == 1 ? "only axis" : "second-to-last axis") + " is " + k2;
-            if (c.rank() == 2 && c.dim(1).equals(k1)) note += "; did you mean " + b.right().span().text() + ".T?";
+            if (c.rank() == 2 && c.dim(1).equals(k1)) {
+                String right = b.right().span().text();
+                note += "; did you mean " + (right.endsWith(".T") ? right.substring(0, right.length() - 2) : right + ".T") + "?";
+            }
             return fail(b, message, note);
         }
         Shape batchA = a.rank() > 2 ? new Shape(a.dims().subList(0, a.rank() - 2)) : Shape.SCALAR;
@@ -323,8 +378,10 @@ final class Elaborator {
             case Value.Instance i -> {
                 Binding b = i.members().local(name);
                 if (b == null) {
+                    String near = Spelling.nearest(name, i.members().bindings().keySet());
                     diagnostics.error(m.member().span(), "layer instance '" + i.path() + "' (" + i.layer().name().text()
-                            + ") has no member '" + name + "'", "its members are " + String.join(", ", i.members().bindings().keySet()));
+                            + ") has no member '" + name + "'", (near != null ? "did you mean '" + near + "'? " : "")
+                            + "its members are " + String.join(", ", i.members().bindings().keySet()));
                     return Value.POISON;
                 }
                 return b.value();
@@ -398,7 +455,8 @@ final class Elaborator {
         if (v instanceof Value.Poison) return null;
         double n = v instanceof Tensor t && t.isConstantScalar() && t.type().dtype() == DType.I32 ? Folding.number(t.known()) : Double.NaN;
         if (Double.isNaN(n)) {
-            diagnostics.error(e.span(), "indices must be constant integers, found " + describe(v),
+            diagnostics.error(e.span(), "indices must be constant integers, found "
+                            + (v instanceof Tensor t && t.isConstantScalar() ? e.span().text() : describe(v)),
                     "tensor and mask indexing are not supported; use where(...) or one_hot(...)");
             return null;
         }
@@ -445,14 +503,15 @@ final class Elaborator {
     // ---- calls ---------------------------------------------------------------------------------
 
     private Value call(Expr.Call c, Env env) {
-        Value callee = eval(c.callee(), env);
+        Value callee = c.callee() instanceof Expr.Name n ? lookup(n.id(), env, true) : eval(c.callee(), env);
         List<Value> values = new ArrayList<>();
         for (Expr.Arg a : c.args()) values.add(eval(a.value(), env));
         return switch (callee) {
             case Value.Poison p -> p;
             case Value.BuiltinRef b -> callBuiltin(b.builtin(), c, values, env);
             case Value.Function f -> callDef(f, c, values, env);
-            case Value.Instance i -> bodies.apply(i, c, values, env);
+            case Value.Instance i -> intoPrelude(i.layer(), "the forward of '" + i.layer().name().text() + "'", c,
+                    () -> bodies.apply(i, c, values, env));
             case Value.LayerType l -> {
                 diagnostics.error(c.span(), "layer '" + l.layer().name().text() + "' must be instantiated in a declaration",
                         "write l = " + c.span().text() + " in the model or layer body, then apply it: l(x)");
@@ -485,10 +544,20 @@ final class Elaborator {
     private Value callDef(Value.Function f, Expr.Call c, List<Value> values, Env env) {
         Decl.Def def = f.def();
         if (recursiveDefs.contains(def)) return Value.POISON;
-        if (expanding.contains(def) || expanding.size() > MAX_INLINE_DEPTH) {
+        if (isExpanding(def)) {
             diagnostics.error(c.span(), "def '" + def.name().text() + "' calls itself", "defs are inlined, so recursion cannot end");
             return Value.POISON;
         }
+        if (expanding.size() > MAX_INLINE_DEPTH) {
+            diagnostics.error(c.span(), "calls of defs and layers are nested more than " + MAX_INLINE_DEPTH + " deep",
+                    "defs and layers are inlined at each call; flatten the chain of calls");
+            return Value.POISON;
+        }
+        return intoPrelude(def, "'" + def.name().text() + "'", c, () -> inline(f, c, values, env));
+    }
+
+    private Value inline(Value.Function f, Expr.Call c, List<Value> values, Env env) {
+        Decl.Def def = f.def();
         Scope scope = bindParams(def.name().text(), def.params(), c, values, null, f.file(), env);
         if (scope == null) return Value.POISON;
         expanding.push(def);
@@ -500,6 +569,39 @@ final class Elaborator {
             };
         } finally {
             expanding.pop();
+        }
+    }
+
+    /**
+     * Runs {@code work}, a call from the user's file into the prelude's {@code callee}. What goes
+     * wrong inside the prelude is reported at the call, since the user can neither see nor
+     * change the prelude's code; a note quotes where inside it happened.
+     */
+    Value intoPrelude(Decl callee, String what, Expr.Call call, Supplier<Value> work) {
+        SourceFile prelude = Prelude.source();
+        if (callee.span().source() != prelude || call.span().source() == prelude) return work.get();
+        Diagnostics outer = diagnostics;
+        Diagnostics inner = new Diagnostics();
+        diagnostics = inner;
+        try {
+            return work.get();
+        } finally {
+            diagnostics = outer;
+            for (Diagnostic d : inner.sorted()) {
+                if (d.primary().source() != prelude) {
+                    outer.report(d);
+                    continue;
+                }
+                Span inside = d.primary();
+                List<Span> related = new ArrayList<>();
+                for (Span r : d.related()) {
+                    if (r.source() == prelude) inside = inside.to(r);
+                    else related.add(r);
+                }
+                List<String> notes = new ArrayList<>(d.notes());
+                notes.add("in " + what + " (from the prelude), at: " + inside.text().strip());
+                outer.report(new Diagnostic(d.severity(), call.span(), related, d.message(), notes));
+            }
         }
     }
 

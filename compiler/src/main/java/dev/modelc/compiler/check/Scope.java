@@ -1,9 +1,9 @@
 package dev.modelc.compiler.check;
 
-import java.util.HashSet;
+import dev.modelc.compiler.diagnostics.Span;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The names of one body (a model, a layer instance, a call), chained to the enclosing body.
@@ -13,7 +13,7 @@ import java.util.Set;
 final class Scope {
     private final Scope parent;
     private final Map<String, Binding> names = new LinkedHashMap<>();
-    private final Set<String> definedLater = new HashSet<>();
+    private final Map<String, Span> definedLater = new HashMap<>();
 
     Scope(Scope parent) {
         this.parent = parent;
@@ -23,13 +23,18 @@ final class Scope {
         return parent;
     }
 
-    /** Declares that this body defines {@code name} somewhere. */
-    void willDefine(String name) {
-        definedLater.add(name);
+    /** Declares that this body defines {@code name} at {@code at} (the first definition counts). */
+    void willDefine(String name, Span at) {
+        definedLater.putIfAbsent(name, at);
     }
 
     boolean definesLater(String name) {
-        return definedLater.contains(name);
+        return definedLater.containsKey(name);
+    }
+
+    /** Where this body defines {@code name}, or null. */
+    Span definitionOf(String name) {
+        return definedLater.get(name);
     }
 
     /** Binds a name here; returns the earlier binding of the same name in this scope, if any. */

@@ -27,8 +27,23 @@ record Signature(List<String> positional, int required, boolean variadic, List<S
         return new Signature(List.of(name), 1, true, List.of());
     }
 
+    /**
+     * Whether a positional parameter is only there to catch a common mistake ({@code sum(x, 1)}
+     * binds {@code _second} so the rule can say axis is keyword-only): such a parameter is never
+     * named in messages nor accepted as a keyword.
+     */
+    static boolean hidden(String name) {
+        return name.startsWith("_");
+    }
+
+    /** The positional parameters a user may know about. */
+    List<String> visiblePositional() {
+        return positional.stream().filter(n -> !hidden(n)).toList();
+    }
+
+    /** Every name a keyword argument may use. */
     List<String> all() {
-        List<String> out = new java.util.ArrayList<>(positional);
+        List<String> out = new java.util.ArrayList<>(visiblePositional());
         out.addAll(keywordOnly);
         return out;
     }

@@ -210,7 +210,8 @@ final class Site {
             }
         }
         if (inferred > 1) {
-            fail(arg, "only one size may be -1", "found " + inferred);
+            fail(arg, "only one size may be -1, found " + inferred + " in " + b.expr().span().text(),
+                    "-1 stands for the one size inferred from the element count; give the others");
             return null;
         }
         return given;

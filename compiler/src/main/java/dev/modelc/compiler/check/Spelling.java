@@ -12,7 +12,8 @@ final class Spelling {
         for (String c : candidates) {
             if (c.equals(name)) continue;
             int d = distance(name, c);
-            if (d < bestDistance) {
+            // A one-letter name is one edit from every other; suggesting 'x' for 'q' is noise.
+            if (d < bestDistance && d < name.length()) {
                 bestDistance = d;
                 best = c;
             }

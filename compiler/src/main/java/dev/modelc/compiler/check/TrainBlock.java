@@ -39,7 +39,10 @@ final class TrainBlock {
                 String note = switch (key) {
                     case "lr", "momentum", "weight_decay" -> key + " belongs to the optimizer: optimizer = sgd(" + key + " = ...)";
                     case "batch_size" -> "it is called batch";
-                    default -> "settings are " + String.join(", ", KEYS);
+                    default -> {
+                        String near = Spelling.nearest(key, KEYS);
+                        yield (near != null ? "did you mean '" + near + "'? " : "") + "settings are " + String.join(", ", KEYS);
+                    }
                 };
                 diagnostics.error(e.key().span(), "unknown train setting '" + key + "'", note);
                 continue;
@@ -86,8 +89,13 @@ final class TrainBlock {
         if (v instanceof Value.Poison) return null;
         double n = v instanceof Value.Tensor t && t.isConstantScalar() ? Folding.number(t.known()) : Double.NaN;
         if (Double.isNaN(n) || n != Math.rint(n) || n < min) {
+            String meaning = switch (e.key().text()) {
+                case "batch" -> "batch is the number of rows in each training step; leave it out to use all rows";
+                case "epochs" -> "epochs is the number of passes over the data";
+                default -> "seed picks the random streams of initializers and shuffling";
+            };
             diagnostics.error(e.value().span(), e.key().text() + " must be " + (min > 0 ? "a positive" : "a non-negative")
-                    + " integer constant, found " + e.value().span().text());
+                    + " integer constant, found " + e.value().span().text(), meaning);
             return null;
         }
         return (long) n;
@@ -126,8 +134,9 @@ final class TrainBlock {
         Double v = site.constNumber(name, fallback);
         if (v == null) return null;
         if (v < lo || (!loInclusive && v == lo) || v >= hi) {
-            site.fail(name, name + " of " + site.name + " must be " + (loInclusive ? ">= " : "> ") + lo
-                    + (hi < Double.POSITIVE_INFINITY ? " and < " + hi : "") + ", found " + v);
+            site.fail(name, name + " of " + site.name + " must be " + (loInclusive ? ">= " : "> ") + SignatureTable.number(lo)
+                    + (hi < Double.POSITIVE_INFINITY ? " and < " + SignatureTable.number(hi) : "") + ", found "
+                    + site.args.get(name).expr().span().text());
             return null;
         }
         return v;

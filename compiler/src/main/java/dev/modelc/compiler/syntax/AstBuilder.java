@@ -125,8 +125,11 @@ final class AstBuilder {
             case IndexExprContext c -> index(c);
             case PowExprContext c -> binary(BinaryOp.POW, c.expr(0), c.expr(1), c.POW().getSymbol(), c);
             case CaretExprContext c -> {
+                // Quoting the operands only when they are short keeps a long chain linear.
+                Span left = span(c.expr(0)), right = span(c.expr(1));
                 diagnostics.error(span(c.CARET().getSymbol()), "'^' is not an operator",
-                        "use ** for powers: " + text(c.expr(0)) + " ** " + text(c.expr(1)));
+                        left.end() - left.start() + right.end() - right.start() <= 60
+                                ? "use ** for powers: " + text(c.expr(0)) + " ** " + text(c.expr(1)) : "use ** for powers");
                 yield binary(BinaryOp.POW, c.expr(0), c.expr(1), c.CARET().getSymbol(), c);
             }
             case UnaryExprContext c -> new Expr.Unary(switch (c.op.getType()) {
@@ -142,12 +145,13 @@ final class AstBuilder {
             case AddExprContext c -> binary(c.op.getType() == ModelParser.PLUS ? BinaryOp.ADD : BinaryOp.SUB,
                     c.expr(0), c.expr(1), c.op, c);
             case CompareExprContext c -> {
-                for (ExprContext side : c.expr()) {
-                    if (side instanceof CompareExprContext inner) {
-                        diagnostics.error(span(c.op), "comparisons cannot be chained",
-                                "'" + text(c) + "' compares a bool with a value; write ("
-                                        + text(inner) + ") & (...) or split it into locals");
-                    }
+                // Comparisons are one left-associative level, so a chain nests on the left; it is
+                // reported once, at its second operator (a chain of 20,000 is still one mistake).
+                if (c.expr(0) instanceof CompareExprContext inner && !(inner.expr(0) instanceof CompareExprContext)) {
+                    diagnostics.error(span(c.op), "comparisons cannot be chained",
+                            "'" + text(c) + "' would compare the bool " + text(inner) + " with " + text(c.expr(1))
+                                    + "; write (" + text(inner) + ") & (" + text(inner.expr(1)) + " " + c.op.getText()
+                                    + " " + text(c.expr(1)) + ")");
                 }
                 yield binary(switch (c.op.getType()) {
                     case ModelParser.LT -> BinaryOp.LT;

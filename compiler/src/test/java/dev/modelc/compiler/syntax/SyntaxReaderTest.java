@@ -127,7 +127,7 @@ class SyntaxReaderTest {
                 }
                 """);
         assertTrue(out.startsWith("t.model:2:11: error: expected ':', found name 'f32'"), out);
-        assertTrue(out.contains("t.model:4:3: error: expected"), out);
+        assertTrue(out.contains("t.model:3:7: error: '(' is never closed"), out);
     }
 
     @Test
