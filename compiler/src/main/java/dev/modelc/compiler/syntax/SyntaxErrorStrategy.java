@@ -38,6 +38,8 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
             ModelLexer.MODEL, ModelLexer.LAYER, ModelLexer.DEF, ModelLexer.LBRACE, ModelLexer.RBRACE);
 
     private final Reporter reporter;
+    /** Whether the token being reported as unwanted is being deleted (else recovery skips ahead). */
+    private boolean deleting;
 
     SyntaxErrorStrategy(Reporter reporter) {
         this.reporter = reporter;
@@ -74,9 +76,6 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
         Token found = parser.getCurrentToken();
         reporter.report(found, summarize(getExpectedTokens(parser)), true);
     }
-
-    /** Whether the token being reported as unwanted is being deleted (else recovery skips ahead). */
-    private boolean deleting;
 
     @Override
     protected Token singleTokenDeletion(Parser parser) {
