@@ -35,25 +35,7 @@ public final class AlgebraicSimplification {
 
     static Integer simplify(Node n, List<Integer> in, Emitter e) {
         return switch (n.op()) {
-            case Op.Binary b -> {
-                int x = in.get(0), y = in.get(1);
-                yield switch (b.fn()) {
-                    case ADD -> isFill(e, y, 0) ? x                                  // x + 0 -> x
-                            : isFill(e, x, 0) ? y                                    // 0 + x -> x
-                            : node(e, y).op() instanceof Op.Unary u && u.fn() == UnaryFn.NEG
-                                    ? e.sub(x, node(e, y).input(0)) : null;          // x + (-y) -> x - y
-                    case SUB -> isFill(e, y, 0) ? x                                  // x - 0 -> x
-                            : isFill(e, x, 0) ? e.neg(y) : null;                     // 0 - y -> -y
-                    case MUL -> isFill(e, y, 1) ? x                                  // x * 1 -> x
-                            : isFill(e, x, 1) ? y                                    // 1 * x -> x
-                            : isFill(e, y, -1) ? e.neg(x)                            // x * -1 -> -x
-                            : isFill(e, x, -1) ? e.neg(y) : null;                    // -1 * x -> -x
-                    case DIV -> isFill(e, y, 1) ? x : null;                          // x / 1 -> x
-                    case POW -> isFill(e, y, 1) ? x                                  // x ** 1 -> x
-                            : isFill(e, y, 2) ? e.unary(UnaryFn.SQUARE, x) : null;   // x ** 2 -> square(x)
-                    default -> null;
-                };
-            }
+            case Op.Binary b -> binary(b, in.get(0), in.get(1), e);
             case Op.Unary u -> {
                 Node x = node(e, in.getFirst());
                 if (u.fn() == UnaryFn.NEG && x.op() instanceof Op.Unary v && v.fn() == UnaryFn.NEG) {
@@ -90,6 +72,39 @@ public final class AlgebraicSimplification {
             case Op.Reduce r -> sumOfBroadcast(n, r, in.getFirst(), e);
             default -> null;
         };
+    }
+
+    // Written as ifs, not ?: chains: a chain mixing int and null unboxes the null.
+    private static Integer binary(Op.Binary b, int x, int y, Emitter e) {
+        switch (b.fn()) {
+            case ADD -> {
+                if (isFill(e, y, 0)) return x;                                        // x + 0 -> x
+                if (isFill(e, x, 0)) return y;                                        // 0 + x -> x
+                if (node(e, y).op() instanceof Op.Unary u && u.fn() == UnaryFn.NEG) {
+                    return e.sub(x, node(e, y).input(0));                             // x + (-y) -> x - y
+                }
+            }
+            case SUB -> {
+                if (isFill(e, y, 0)) return x;                                        // x - 0 -> x
+                if (isFill(e, x, 0)) return e.neg(y);                                 // 0 - y -> -y
+            }
+            case MUL -> {
+                if (isFill(e, y, 1)) return x;                                        // x * 1 -> x
+                if (isFill(e, x, 1)) return y;                                        // 1 * x -> x
+                if (isFill(e, y, -1)) return e.neg(x);                                // x * -1 -> -x
+                if (isFill(e, x, -1)) return e.neg(y);                                // -1 * x -> -x
+            }
+            case DIV -> {
+                if (isFill(e, y, 1)) return x;                                        // x / 1 -> x
+            }
+            case POW -> {
+                if (isFill(e, y, 1)) return x;                                        // x ** 1 -> x
+                if (isFill(e, y, 2)) return e.unary(UnaryFn.SQUARE, x);               // x ** 2 -> square(x)
+            }
+            default -> {
+            }
+        }
+        return null;
     }
 
     /**
