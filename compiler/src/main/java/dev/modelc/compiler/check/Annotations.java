@@ -42,11 +42,13 @@ final class Annotations {
         }
         TensorType type = t.type();
         String dtype = ann.dtype().text();
+        if (!dtype.equals("float") && DeclaredTypes.dtype(ann.dtype(), elaborator.diagnostics()) == null) {
+            return false; // reported as an unknown dtype; the argument is not to blame
+        }
         boolean dtypeOk = switch (dtype) {
             case "float" -> type.isFloating() || (type.weak() && type.dtype() == DType.I32);
             default -> {
                 DType want = DeclaredTypes.dtype(ann.dtype(), elaborator.diagnostics());
-                if (want == null) yield false;
                 yield type.weak() ? DTypes.adopt(type, want) instanceof DTypes.Joined.Ok : type.dtype() == want;
             }
         };
@@ -62,7 +64,10 @@ final class Annotations {
         }
         Shape shape = type.shape();
         int fixed = spread >= 0 ? written.size() - 1 : written.size();
-        if (spread < 0 ? shape.rank() != fixed : shape.rank() < fixed) return mismatch(at, null, name, ann, type);
+        if (spread < 0 ? shape.rank() != fixed : shape.rank() < fixed) {
+            return mismatch(at, null, name, ann, type, ann.span().text() + " has " + (spread >= 0 ? "at least " : "")
+                    + axes(fixed) + ", found " + axes(shape.rank()));
+        }
         int tail = written.size() - spread - 1;
         for (int i = 0; i < written.size(); i++) {
             TypeExpr.DimExpr w = written.get(i);
@@ -81,13 +86,19 @@ final class Annotations {
             Dim actual = shape.dim(spread >= 0 && i > spread ? shape.rank() - (written.size() - i) : i);
             switch (w) {
                 case TypeExpr.DimExpr.Literal l -> {
-                    if (!actual.isConstant(l.value())) return mismatch(at, null, name, ann, type);
+                    if (!actual.isConstant(l.value())) {
+                        return mismatch(at, null, name, ann, type, "axis " + axisIndex(i, spread, written.size(), shape.rank())
+                                + " must be " + l.value() + ", found " + actual);
+                    }
                 }
                 case TypeExpr.DimExpr.Name n -> {
                     String d = n.name().text();
                     Long c = DeclaredTypes.constantDim(d, constants);
                     if (c != null) {
-                        if (!actual.isConstant(c)) return mismatch(at, null, name, ann, type, d + " is " + c);
+                        if (!actual.isConstant(c)) {
+                            return mismatch(at, null, name, ann, type, "axis " + axisIndex(i, spread, written.size(), shape.rank())
+                                    + " must be " + d + " = " + c + ", found " + actual);
+                        }
                     } else {
                         Dim prior = dims.putIfAbsent(d, actual);
                         if (prior != null && !prior.equals(actual)) {
@@ -102,6 +113,15 @@ final class Annotations {
             }
         }
         return true;
+    }
+
+    private static String axes(int n) {
+        return n + (n == 1 ? " axis" : " axes");
+    }
+
+    /** The axis of the argument that written dimension {@code i} stands for. */
+    private static int axisIndex(int i, int spread, int written, int rank) {
+        return spread >= 0 && i > spread ? rank - (written - i) : i;
     }
 
     /** Reports an argument that does not fit its annotation; {@code binder} is the argument that bound the clashing name, if any. */

@@ -9,6 +9,7 @@ import dev.modelc.compiler.check.Value.Tensor;
 import dev.modelc.compiler.diagnostics.Diagnostics;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.types.Broadcast;
+import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,48 @@ final class Bodies {
             diagnostics().error(state.trainSpan, "model '" + m.name().text() + "' has a train block but no loss",
                     "add loss = ... so there is something to minimise");
         }
+        if (state.trainSpan != null) batchAxis(m, state);
         return state.signature();
+    }
+
+    /**
+     * Training splits axis 0 of every input into batches, so the inputs of a model with a train
+     * block share one symbolic leading dimension; reports the first input that does not.
+     */
+    private void batchAxis(Decl.Model m, ModelState state) {
+        ModelSignature.Entry first = null;
+        for (ModelSignature.Entry e : state.inputs) {
+            Span at = leadingDimSpan(m, e);
+            String why = "training splits axis 0 of every input into batches, so the inputs share one symbolic leading"
+                    + " dimension";
+            if (e.type().isScalar()) {
+                diagnostics().error(at, "input '" + e.name() + "' is a scalar, so it cannot be split into batches", why);
+                return;
+            }
+            Dim lead = e.type().shape().dim(0);
+            if (first == null) {
+                if (lead.isConstant()) {
+                    diagnostics().error(at, "the leading dimension of input '" + e.name() + "' is " + lead
+                            + ", but training needs a symbolic batch dimension such as N", why);
+                    return;
+                }
+                first = e;
+            } else if (!lead.equals(first.type().shape().dim(0))) {
+                diagnostics().error(at, "input '" + e.name() + "' has leading dimension " + lead + ", but '" + first.name()
+                        + "' has " + first.type().shape().dim(0), why);
+                return;
+            }
+        }
+    }
+
+    /** Where an input's leading dimension is written (its type, for a scalar). */
+    private static Span leadingDimSpan(Decl.Model m, ModelSignature.Entry e) {
+        for (Stmt s : m.body()) {
+            if (s instanceof Stmt.Input i && i.name().text().equals(e.name())) {
+                return i.type().dims().isEmpty() ? i.type().span() : i.type().dims().getFirst().span();
+            }
+        }
+        return e.span();
     }
 
     /** The result of running a body: the returned value of a block, the forward of a layer. */

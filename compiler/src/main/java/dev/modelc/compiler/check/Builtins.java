@@ -135,7 +135,7 @@ final class Builtins {
         Tensor a = s.numeric("a"), b = s.numeric("b");
         if (a == null || b == null) return Value.POISON;
         TensorType t = s.elaborator.combine(a, b, s.args.get("a").span(), s.args.get("b").span(), s.calleeSpan(),
-                "take the " + what + " of");
+                "cannot take the " + what + " of " + a.type() + " and " + b.type());
         return t == null ? Value.POISON : new Tensor(t, Site.allConstant(a, b), null);
     }
 
@@ -147,7 +147,7 @@ final class Builtins {
                     "make a mask with a comparison, such as x > 0");
         }
         TensorType ab = s.elaborator.combine(a, b, s.args.get("a").span(), s.args.get("b").span(), s.calleeSpan(),
-                "choose between");
+                "'where' cannot choose between " + a.type() + " and " + b.type());
         if (ab == null) return Value.POISON;
         Broadcast.Result r = Broadcast.shapes(mask.type().shape(), ab.shape());
         if (r instanceof Broadcast.Result.Clash c) {
@@ -261,7 +261,8 @@ final class Builtins {
             if (rest == null) {
                 return s.fail("shape", "cannot reshape " + x.type() + " (" + total + " elements) to "
                                 + new Shape(target).toString().replace("-1", "?"),
-                        total + " is not a multiple of " + known);
+                        known.isConstant(0) ? "the other sizes multiply to 0, so -1 cannot be inferred"
+                                : total + " is not a multiple of " + known);
             }
             dims.set(infer, rest);
         } else if (!known.equals(total)) {
@@ -394,7 +395,7 @@ final class Builtins {
         TensorType t = dtype != null ? TensorType.of(dtype, shape) : fill.withShape(shape);
         if (dtype != null && fill.weak()) {
             DTypes.Joined j = DTypes.adopt(fill, dtype);
-            if (j instanceof DTypes.Joined.Mismatch m) return s.fail(valueArg, "cannot fill a " + dtype + " tensor with "
+            if (j instanceof DTypes.Joined.Mismatch m) return s.fail(valueArg, "cannot fill " + (dtype == DType.I32 ? "an " : "a ") + dtype + " tensor with "
                     + s.args.get(valueArg).expr().span().text(), m.note());
         }
         return new Tensor(t, true, shape.isScalar() ? known : null);
@@ -407,6 +408,9 @@ final class Builtins {
         if (s.failed()) return Value.POISON;
         if (size == null || size.size() != 1) {
             return s.fail("n", "the length of 'arange' must be a constant integer or a size, found " + n.expr().span().text());
+        }
+        if (size.getFirst().isConstant() && size.getFirst().constant() < 0) {
+            return s.fail("n", "the length of 'arange' must not be negative, found " + size.getFirst());
         }
         Shape shape = new Shape(List.of(size.getFirst()));
         return new Tensor(dtype != null ? TensorType.of(dtype, shape) : TensorType.weakInt(shape), size.getFirst().isConstant(), null);

@@ -84,6 +84,12 @@ final class DeclaredTypes {
                 }
             }
         }
-        return TensorType.of(dtype, new Shape(dims));
+        Shape shape = new Shape(dims);
+        if (!Elaborator.countable(shape)) {
+            diagnostics.error(type.span(), what + " type " + type.span().text() + " has more elements than a 64-bit count holds",
+                    "its sizes multiply past 2^63 - 1");
+            return null;
+        }
+        return TensorType.of(dtype, shape);
     }
 }

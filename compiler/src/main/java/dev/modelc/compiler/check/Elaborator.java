@@ -38,6 +38,8 @@ final class Elaborator {
     private Diagnostics diagnostics;
     private final Set<Decl.Def> recursiveDefs;
     private final Deque<Decl> expanding = new ArrayDeque<>();
+    /** The scopes of the calls being inlined, innermost first: only to explain a def's use of its caller's names. */
+    private final Deque<Scope> callers = new ArrayDeque<>();
     private Bodies bodies;
 
     Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs) {
@@ -64,6 +66,41 @@ final class Elaborator {
     }
 
     Value eval(Expr e, Env env) {
+        Value v = evalHere(e, env);
+        if (v instanceof Tensor t && !countable(t.type().shape())) {
+            diagnostics.error(e.span(), "this tensor would have more elements than a 64-bit count holds: " + t.type(),
+                    "its sizes multiply past 2^63 - 1");
+            return Value.POISON;
+        }
+        return v;
+    }
+
+    /**
+     * Whether a shape's element count fits in a long. Sizes are longs and their products would
+     * wrap silently (2^32 * 2^32 is 0), so every result is checked where it is made; symbolic
+     * sizes are bound at run time and checked then.
+     */
+    static boolean countable(Shape shape) {
+        long n = 1;
+        boolean overflow = false;
+        for (Dim d : shape.dims()) {
+            if (!d.isConstant()) continue;
+            if (d.constant() == 0) return true;
+            try {
+                n = Math.multiplyExact(n, d.constant());
+            } catch (ArithmeticException e) {
+                overflow = true;
+            }
+        }
+        return !overflow;
+    }
+
+    /** The length of a slice of {@code length} elements taken every {@code step}, without overflow. */
+    private static long stepsIn(long length, long step) {
+        return length <= 0 ? 0 : (length - 1) / step + 1;
+    }
+
+    private Value evalHere(Expr e, Env env) {
         return switch (e) {
             case Expr.Number n -> new Tensor(n.integer() ? TensorType.weakInt(Shape.SCALAR) : TensorType.weakFloat(Shape.SCALAR),
                     true, Folding.scalar(n.value()));
@@ -140,9 +177,29 @@ final class Elaborator {
         if (near != null) notes.add("did you mean '" + near + "'?");
         String dimOf = symbolicDimNote(name, env);
         if (dimOf != null) notes.add(dimOf);
+        String captured = capturedNote(name, env);
+        if (captured != null) notes.add(captured);
         diagnostics.error(id.span(), (called ? "unknown function '" : "undefined name '") + name + "'",
                 notes.toArray(String[]::new));
         return Value.POISON;
+    }
+
+    /**
+     * When an undefined name inside a def is a name of the body calling it, why the def does not
+     * see it (defs are shape-polymorphic functions and cannot capture a model's params); else null.
+     */
+    private String capturedNote(String name, Env env) {
+        if (env.model() != null || callers.isEmpty() || expanding.isEmpty() || !(expanding.peek() instanceof Decl.Def def)) {
+            return null;
+        }
+        for (Scope s = callers.peek(); s != null; s = s.parent()) {
+            Binding b = s.local(name);
+            if (b != null) {
+                return "'" + name + "' is " + b.kind().description() + " of the caller, and defs see only their own"
+                        + " arguments and top-level names; pass it in: def " + def.name().text() + "(..., " + name + ")";
+            }
+        }
+        return null;
     }
 
     /**
@@ -482,7 +539,7 @@ final class Elaborator {
                         "bounds must satisfy 0 <= start <= stop <= " + n + " (after counting negatives from the end); they are never clamped");
                 return null;
             }
-            return Dim.of((t - f + step - 1) / step);
+            return Dim.of(stepsIn(t - f, step));
         }
         Dim len = to.minus(from);
         if (step != 1) {
@@ -491,7 +548,7 @@ final class Elaborator {
                         "axis " + axis + " has size " + size);
                 return null;
             }
-            return Dim.of((len.constant() + step - 1) / step);
+            return Dim.of(stepsIn(len.constant(), step));
         }
         if (len.isConstant() && len.constant() < 0) {
             diagnostics.error(sl.span(), "slice " + sl.span().text() + " has negative length");
@@ -561,6 +618,7 @@ final class Elaborator {
         Scope scope = bindParams(def.name().text(), def.params(), c, values, null, f.file(), env);
         if (scope == null) return Value.POISON;
         expanding.push(def);
+        callers.push(env.scope());
         try {
             Env inner = new Env(scope, f.file(), env.pathPrefix(), null, env.initTarget());
             return switch (def.body()) {
@@ -568,6 +626,7 @@ final class Elaborator {
                 case FunctionBody.Block b -> bodies.block(b, inner);
             };
         } finally {
+            callers.pop();
             expanding.pop();
         }
     }

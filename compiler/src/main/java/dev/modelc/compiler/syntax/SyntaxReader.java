@@ -22,6 +22,7 @@ import org.antlr.v4.runtime.ListTokenSource;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.Pair;
 
 /**
  * Turns source text into an AST, reporting every lexical and syntax error it can recover
@@ -43,6 +44,7 @@ public final class SyntaxReader {
         lexer.removeErrorListeners();
         List<Token> tokens = new ArrayList<>();
         int errors = 0;
+        int depth = 0; // of ( and [, as the lexer counts it
         for (Token t = lexer.nextToken(); ; t = lexer.nextToken()) {
             if (t.getType() == ModelLexer.UNKNOWN) {
                 if (errors++ < MAX_SYNTAX_ERRORS) {
@@ -50,6 +52,27 @@ public final class SyntaxReader {
                             hintFor(t.getText()));
                 }
                 continue; // the parser never sees it, so it reports what else is wrong
+            }
+            // A '}' always ends its statement (a train block, a forward or def block), but the
+            // lexer lets a newline end a statement only after a token that can end an
+            // expression, which '}' is not; so `train { ... }` followed by another statement
+            // on the next line would not parse. The newline is put back here.
+            Token last = tokens.isEmpty() ? null : tokens.getLast();
+            if (last != null && last.getType() == ModelLexer.RBRACE && t.getType() != Token.EOF
+                    && t.getType() != ModelLexer.NL && t.getLine() > last.getLine() && depth == 0) {
+                // With the '}'s source, as ANTLR's recovery builds missing tokens from the one it is at.
+                CommonToken newline = new CommonToken(new Pair<>(last.getTokenSource(), last.getInputStream()),
+                        ModelLexer.NL, Token.DEFAULT_CHANNEL, last.getStopIndex() + 1, last.getStopIndex());
+                newline.setText("\n");
+                newline.setLine(last.getLine());
+                newline.setCharPositionInLine(last.getCharPositionInLine() + 1);
+                tokens.add(newline);
+            }
+            switch (t.getType()) {
+                case ModelLexer.LPAREN, ModelLexer.LBRACK -> depth++;
+                case ModelLexer.RPAREN, ModelLexer.RBRACK -> depth = Math.max(0, depth - 1);
+                default -> {
+                }
             }
             tokens.add(t);
             if (t.getType() == Token.EOF) break;

@@ -93,6 +93,25 @@ class SyntaxReaderTest {
     }
 
     @Test
+    void aNewlineAfterABlocksClosingBraceEndsTheStatement() {
+        ModelFile f = parse("""
+                layer L {
+                  forward(x) {
+                    return x
+                  }
+                  param w: f32[3] = zeros()
+                }
+                model M {
+                  input x: f32[3]
+                  train { epochs = 2 }
+                  output y = x
+                }
+                """);
+        assertEquals(2, ((Decl.Layer) f.decls().getFirst()).body().size());
+        assertEquals(3, ((Decl.Model) f.decls().getLast()).body().size());
+    }
+
+    @Test
     void statementKeywordsAreNamesInsideExpressions() {
         ModelFile f = parse("""
                 model M {
