@@ -179,6 +179,9 @@ final class Elaborator {
         if (dimOf != null) notes.add(dimOf);
         String captured = capturedNote(name, env);
         if (captured != null) notes.add(captured);
+        if (List.of("torch", "F", "nn", "np", "numpy").contains(name)) {
+            notes.add("there are no modules: built-ins and prelude functions are called by name, as in sum(x) or Linear(3, 2)");
+        }
         diagnostics.error(id.span(), (called ? "unknown function '" : "undefined name '") + name + "'",
                 notes.toArray(String[]::new));
         return Value.POISON;
@@ -453,9 +456,15 @@ final class Elaborator {
                     Shape s = t.type().shape();
                     return new Tensor(t.type().withShape(Shape.of(s.dim(1), s.dim(0))), t.constant(), null);
                 }
+                String x = m.target().span().text();
                 String hint = switch (name) {
-                    case "t", "transpose" -> "write " + m.target().span().text() + ".T";
-                    case "shape", "size" -> "write size(x, k) or numel(x)";
+                    case "t", "transpose" -> "write " + x + ".T";
+                    case "shape", "size" -> "write size(" + x + ", k) or numel(" + x + ")";
+                    case "view" -> "write reshape(" + x + ", [...])";
+                    case "detach" -> "write stop_gradient(" + x + ")";
+                    case "float" -> "write f32(" + x + ")";
+                    case "double" -> "write f64(" + x + ")";
+                    case "long", "int" -> "write i32(" + x + ")";
                     default -> Builtins.lookup(name) != null
                             ? "built-ins are functions: write " + name + "(" + m.target().span().text() + ")"
                             : ".T is the only member of a tensor";

@@ -48,7 +48,11 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
     @Override
     protected void reportNoViableAlternative(Parser parser, NoViableAltException e) {
         Token found = e.getOffendingToken();
-        reporter.report(found, summarize(parser.getExpectedTokens()), false);
+        // What the parser expects is known only where the decision started; when it looked
+        // further ahead (`def f(x):` fails at ':' while choosing which kind of def it is), that
+        // set names the wrong place.
+        boolean atStart = e.getStartToken() == null || e.getStartToken().getTokenIndex() == found.getTokenIndex();
+        reporter.report(found, atStart ? summarize(parser.getExpectedTokens()) : null, false);
     }
 
     @Override

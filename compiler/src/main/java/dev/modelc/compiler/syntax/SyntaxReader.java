@@ -13,7 +13,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
@@ -32,6 +31,10 @@ public final class SyntaxReader {
     /** Tokens that can never continue an expression from the line before. */
     private static final Set<Integer> CANNOT_CONTINUE = Set.of(
             ModelLexer.RBRACE, ModelLexer.MODEL, ModelLexer.LAYER, ModelLexer.DEF);
+
+    /** Words that are never names, unlike the statement keywords. */
+    private static final Set<Integer> RESERVED = Set.of(
+            ModelLexer.MODEL, ModelLexer.LAYER, ModelLexer.DEF, ModelLexer.RETURN, ModelLexer.TRUE, ModelLexer.FALSE);
 
     /** Past this many syntax errors in one file the rest is noise; parsing stops. */
     private static final int MAX_SYNTAX_ERRORS = 50;
@@ -96,34 +99,30 @@ public final class SyntaxReader {
         int[] syntaxErrors = {0};
         int[] quietThrough = {-1};
         int[] firstKept = {Integer.MAX_VALUE};
-        BiConsumer<Token, String> report = (at, message) -> {
+        Reported report = (index, where, message, notes) -> {
             if (++syntaxErrors[0] >= MAX_SYNTAX_ERRORS) throw new TooManyErrors();
-            int index = at.getTokenIndex();
-            if (damaged >= 0 && at.getStartIndex() >= damaged) return;
+            if (damaged >= 0 && where.start() >= damaged) return;
             if (index >= 0 && index <= quietThrough[0]) return;
-            Span where = span(source, tokens, at);
             firstKept[0] = Math.min(firstKept[0], where.start());
-            diagnostics.error(where, message);
+            diagnostics.error(where, message, notes);
         };
         SyntaxErrorStrategy.Reporter reporter = (found, expected, repaired) -> {
             int index = found.getTokenIndex();
             boolean quiet = index >= 0 && index <= quietThrough[0];
             String message = expected == null ? "unexpected " + SyntaxErrorStrategy.describe(found)
                     : "expected " + expected + ", found " + SyntaxErrorStrategy.describe(found);
-            Token at = found;
+            Span where = span(source, tokens, found);
             // `def f(x) =` with nothing after it: the newline was skipped (it cannot end a
             // statement after '='), so the parser finds the next declaration or '}'. Point at
             // the end of the line that is cut short, not at the innocent line below.
             Token before = index > 0 ? tokens.get(index - 1) : null;
             if (expected != null && before != null && CANNOT_CONTINUE.contains(found.getType())
                     && before.getLine() < found.getLine()) {
-                at = new CommonToken(ModelLexer.NL, "\n");
-                ((CommonToken) at).setStartIndex(before.getStopIndex() + 1);
-                ((CommonToken) at).setStopIndex(before.getStopIndex());
-                ((CommonToken) at).setTokenIndex(index);
+                int end = span(source, before).end();
+                where = new Span(source, end, end);
                 message = "expected " + expected + ", found end of line";
             }
-            report.accept(at, message);
+            report.report(index, where, message, hint(found, expected));
             // When the parser skips ahead to resynchronise it has often lost its place in the
             // block, and what it says next in that block is follow-on noise.
             if (!quiet && index >= 0 && !repaired) quietThrough[0] = regionEnds[index];
@@ -133,7 +132,8 @@ public final class SyntaxReader {
             @Override
             public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column,
                                     String message, RecognitionException e) {
-                report.accept((Token) offending, message);
+                Token t = (Token) offending;
+                report.report(t.getTokenIndex(), span(source, tokens, t), message);
             }
         });
         ModelParser.FileContext tree;
@@ -153,6 +153,28 @@ public final class SyntaxReader {
         if (tree == null || syntaxErrors[0] > 0 || errors > 0) return Optional.empty();
         ModelFile file = new AstBuilder(source, diagnostics).file(tree);
         return diagnostics.hasErrors() ? Optional.empty() : Optional.of(file);
+    }
+
+    /** Reports one syntax error at the token numbered {@code index}, unless it is follow-on noise. */
+    @FunctionalInterface
+    private interface Reported {
+        void report(int index, Span where, String message, String... notes);
+    }
+
+    /** A hint for the mistakes that habits from Python and PyTorch make; none when there is no likely one. */
+    private static String[] hint(Token found, String expected) {
+        if (found.getType() == ModelLexer.COLON) {
+            if ("'='".equals(expected)) return new String[] {"locals take the type of their value: write name = expr"};
+            return new String[] {"bodies are written in braces, not after ':' as in Python:"
+                    + " model M { ... }, def f(x) = expr or def f(x) { ...; return expr }"};
+        }
+        if (RESERVED.contains(found.getType()) && (expected == null || expected.contains("a name"))) {
+            return new String[] {"'" + found.getText() + "' is a reserved word and cannot be a name"};
+        }
+        if (found.getType() == ModelLexer.ASSIGN && "':'".equals(expected)) {
+            return new String[] {"params and inputs are declared with a type: param w: f32[2, 3] = randn(), input x: f32[N, 3]"};
+        }
+        return new String[0];
     }
 
     /**
@@ -222,7 +244,8 @@ public final class SyntaxReader {
                 unclosed == innermost ? "expected '}' to end " + bodyOf(tokens, unclosed) + " before the end of the file"
                         : "expected '}' to close it; the '}' at " + span(source, closerOf(misaligned, unclosed))
                         + " is indented like the '{' at " + span(source, innermost));
-        return new Brackets(error, source.length(), false); // only the parser's "found end of file" is noise
+        // Only the parser's "found end of file", placed after the last token, is noise.
+        return new Brackets(error, span(source, tokens, tokens.getLast()).start(), false);
     }
 
     /** What a '{' opens, from the start of its line: "the body of model 'M'", "the train block". */
