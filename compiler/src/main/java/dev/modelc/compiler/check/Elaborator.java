@@ -66,7 +66,7 @@ final class Elaborator {
     }
 
     Value eval(Expr e, Env env) {
-        Value v = evalHere(e, env);
+        Value v = evalNode(e, env);
         if (v instanceof Tensor t && !countable(t.type().shape())) {
             diagnostics.error(e.span(), "this tensor would have more elements than a 64-bit count holds: " + t.type(),
                     "its sizes multiply past 2^63 - 1");
@@ -100,7 +100,7 @@ final class Elaborator {
         return length <= 0 ? 0 : (length - 1) / step + 1;
     }
 
-    private Value evalHere(Expr e, Env env) {
+    private Value evalNode(Expr e, Env env) {
         return switch (e) {
             case Expr.Number n -> new Tensor(n.integer() ? TensorType.weakInt(Shape.SCALAR) : TensorType.weakFloat(Shape.SCALAR),
                     true, Folding.scalar(n.value()));
