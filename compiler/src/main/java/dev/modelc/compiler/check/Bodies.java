@@ -8,6 +8,9 @@ import dev.modelc.compiler.ast.Stmt;
 import dev.modelc.compiler.check.Value.Tensor;
 import dev.modelc.compiler.diagnostics.Diagnostics;
 import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.autodiff.Autodiff;
+import dev.modelc.compiler.graph.Emitter;
+import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
@@ -38,8 +41,10 @@ final class Bodies {
         return el.diagnostics();
     }
 
-    ModelSignature model(Decl.Model m, FileScope file) {
+    CheckedModel model(Decl.Model m, FileScope file) {
         ModelState state = new ModelState(m);
+        Lowering lowering = new Lowering();
+        el.lowering(lowering);
         Env env = new Env(new Scope(null), file, "", state, null);
         run(m.body(), env, Place.MODEL, null);
         if (state.optimizerSpan != null && !state.updates.isEmpty()) {
@@ -52,7 +57,23 @@ final class Bodies {
                     "add loss = ... so there is something to minimise");
         }
         if (state.trainSpan != null) batchAxis(m, state);
-        return state.signature();
+        gradientsOfLoss(state, lowering);
+        return new CheckedModel(state.signature(), lowering.graph());
+    }
+
+    /** Every model gets the loss's gradient for every param, without the user writing grad. */
+    private void gradientsOfLoss(ModelState state, Lowering lowering) {
+        if (state.loss == null || state.lossNode < 0 || diagnostics().hasErrors()) return;
+        Emitter e = lowering.at(state.loss.span());
+        List<Integer> params = new ArrayList<>();
+        for (int node : state.paramNodes.values()) params.add(node);
+        List<Integer> grads = Autodiff.gradients(e, state.lossNode, params);
+        int i = 0;
+        for (var p : state.paramNodes.entrySet()) {
+            Integer g = grads.get(i++);
+            int node = g != null ? g : e.full(0, e.type(p.getValue()));
+            lowering.output(p.getKey(), Graph.Role.GRADIENT, node);
+        }
     }
 
     /**
@@ -229,7 +250,7 @@ final class Bodies {
 
     private void input(Stmt.Input i, Env env) {
         TensorType t = DeclaredTypes.resolve(i.type(), env.scope(), false, "input", diagnostics());
-        Value v = t == null ? Value.POISON : new Tensor(t);
+        Value v = t == null ? Value.POISON : new Tensor(t, el.lowering().at(i.span()).input(i.name().text(), t));
         define(i.name(), new Binding(Binding.Kind.INPUT, v, i.name().span(), i.name().text()), env);
         if (t != null) env.model().inputs.add(new ModelSignature.Entry(i.name().text(), t, i.span()));
     }
@@ -246,16 +267,27 @@ final class Bodies {
             diagnostics().error(p.name().span(), "param '" + p.name().text() + "' needs an initializer",
                     "for example = randn(), = zeros(), = uniform(-0.1, 0.1) or a tensor literal");
         } else if (t != null) {
-            Value init = el.eval(p.init().get(), env.initialising(t));
+            Lowering lowering = el.lowering();
+            lowering.initPath(path);
+            Value init;
+            try {
+                init = el.eval(p.init().get(), env.initialising(t));
+            } finally {
+                lowering.initPath(null);
+            }
             if (init instanceof Tensor it) {
-                String problem = assignable(it.type(), t);
+                String problem = assignable(it.type(), t, false);
                 if (problem != null) {
                     diagnostics().error(p.init().get().span(), "cannot initialize param '" + path + "' of type " + t
                             + " with " + it.type(), problem);
+                } else {
+                    lowering.at(p.init().get().span());
+                    lowering.output(path, Graph.Role.INITIAL, lowering.as(it, t.dtype(), t.shape()));
                 }
             }
         }
-        Value v = t == null ? Value.POISON : new Tensor(t);
+        Value v = t == null ? Value.POISON : new Tensor(t, el.lowering().at(p.span()).param(path, t));
+        if (v instanceof Tensor pt && env.model() != null) env.model().paramNodes.put(path, pt.node());
         define(p.name(), new Binding(Binding.Kind.PARAM, v, p.name().span(), path), env);
         if (t != null && env.model() != null) {
             env.model().params.add(new ModelSignature.ParamEntry(path, t,
@@ -263,15 +295,18 @@ final class Bodies {
         }
     }
 
-    /** Why a value of type {@code from} cannot be stored in {@code to}, or null when it can. */
-    private static String assignable(TensorType from, TensorType to) {
+    /**
+     * Why a value of type {@code from} cannot be stored in {@code to}, or null when it can; a
+     * value broadcasts to the shape unless {@code exact}.
+     */
+    private static String assignable(TensorType from, TensorType to, boolean exact) {
         DTypes.Joined j = from.weak() ? DTypes.adopt(from, to.dtype())
                 : from.dtype() == to.dtype() ? new DTypes.Joined.Ok(to.dtype(), false)
                 : new DTypes.Joined.Mismatch("dtypes differ: " + from.dtype() + " and " + to.dtype()
                         + "; convert with " + to.dtype() + "(...)");
         if (j instanceof DTypes.Joined.Mismatch m) return m.note();
-        if (!Broadcast.to(from.shape(), to.shape())) {
-            return "the shapes differ: " + from.shape() + " does not broadcast to " + to.shape();
+        if (exact ? !from.shape().equals(to.shape()) : !Broadcast.to(from.shape(), to.shape())) {
+            return "the shapes differ: " + from.shape() + (exact ? " is not " : " does not broadcast to ") + to.shape();
         }
         return null;
     }
@@ -425,7 +460,11 @@ final class Bodies {
             v = el.lookup(o.name(), env);
         }
         if (v instanceof Tensor t) {
-            model.outputs.add(new ModelSignature.Entry(name, DTypes.settle(t.type()), o.span()));
+            TensorType settled = DTypes.settle(t.type());
+            model.outputs.add(new ModelSignature.Entry(name, settled, o.span()));
+            Lowering lowering = el.lowering();
+            lowering.at(o.span());
+            lowering.output(name, Graph.Role.OUTPUT, lowering.as(t, settled.dtype()));
         } else if (!(v instanceof Value.Poison)) {
             diagnostics().error(o.name().span(), "output '" + name + "' must be a tensor, found " + Elaborator.describe(v));
         }
@@ -458,6 +497,8 @@ final class Bodies {
             return;
         }
         model.loss = new ModelSignature.Entry(name == null ? "loss" : name.text(), t.type(), l.span());
+        model.lossNode = el.lowering().node(t);
+        el.lowering().output(model.loss.name(), Graph.Role.LOSS, model.lossNode);
     }
 
     private void update(Stmt.Update u, Env env) {
@@ -498,10 +539,14 @@ final class Bodies {
             return;
         }
         if (rhs instanceof Tensor t && target.value() instanceof Tensor p) {
-            String problem = assignable(t.type(), p.type());
+            String problem = assignable(t.type(), p.type(), !t.type().isScalar() || !t.type().weak());
             if (problem != null) {
                 diagnostics().error(u.value().span(), "the update of '" + target.path() + "' must have type " + p.type()
                         + ", found " + t.type(), problem);
+            } else {
+                Lowering lowering = el.lowering();
+                lowering.at(u.span());
+                lowering.output(target.path(), Graph.Role.UPDATE, lowering.as(t, p.type().dtype(), p.type().shape()));
             }
         } else if (!(rhs instanceof Value.Poison) && !(rhs instanceof Tensor)) {
             diagnostics().error(u.value().span(), "an update must be a tensor, found " + Elaborator.describe(rhs));

@@ -14,6 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
+import dev.modelc.compiler.autodiff.Autodiff;
+import dev.modelc.compiler.graph.BinaryFn;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.ReduceFn;
+import dev.modelc.compiler.graph.UnaryFn;
 
 /**
  * The built-in operations of the language reference and their typing rules. Shape rules follow
@@ -100,20 +105,25 @@ final class Builtins {
     }
 
     private static void floatUnary(String name, DoubleUnaryOperator f) {
+        UnaryFn fn = UnaryFn.valueOf(name.toUpperCase());
         define(name, Signature.of("x"), s -> {
             Tensor x = s.floating("x");
             if (x == null) return Value.POISON;
             TensorType t = x.type().weak() ? TensorType.weakFloat(x.type().shape()) : x.type();
-            return new Tensor(t, x.constant(), Folding.unary(f, x.known()));
+            Known k = Folding.unary(f, x.known());
+            if (k != null) return new Tensor(t, x.constant(), k);
+            return new Tensor(t, x.constant(), null, s.at().unary(fn, s.lowering().as(x, Lowering.natural(t))));
         });
     }
 
     private static void numericUnary(String name, DoubleUnaryOperator f) {
+        UnaryFn fn = UnaryFn.valueOf(name.toUpperCase());
         define(name, Signature.of("x"), s -> {
             Tensor x = s.numeric("x");
             if (x == null) return Value.POISON;
-            return new Tensor(x.type(), x.constant(), name.equals("neg") ? Folding.unary(Folding.NEGATE, x.known())
-                    : Folding.unary(f, x.known()));
+            Known k = name.equals("neg") ? Folding.unary(Folding.NEGATE, x.known()) : Folding.unary(f, x.known());
+            if (k != null) return new Tensor(x.type(), x.constant(), k);
+            return new Tensor(x.type(), x.constant(), null, s.at().unary(fn, s.lowering().node(x)));
         });
     }
 
@@ -127,7 +137,13 @@ final class Builtins {
                 return s.fail("lo", "uniform needs lo <= hi", "found lo = " + s.args.get("lo").expr().span().text()
                         + " and hi = " + s.args.get("hi").expr().span().text());
             }
-            return new Tensor(s.env.initTarget());
+            TensorType target = s.env.initTarget();
+            boolean normal = name.equals("randn") || name.equals("normal");
+            double a = name.equals("normal") ? s.constNumber("mean", 0.0) : name.equals("uniform") ? s.constNumber("lo", 0.0) : 0;
+            double b = name.equals("normal") ? s.constNumber("std", 1.0) : name.equals("uniform") ? s.constNumber("hi", 1.0) : 1;
+            int node = s.at().random(normal ? Op.Random.Distribution.NORMAL : Op.Random.Distribution.UNIFORM, a, b,
+                    s.lowering().initPath(), target);
+            return new Tensor(target, node);
         }, null, true, false));
     }
 
@@ -136,7 +152,10 @@ final class Builtins {
         if (a == null || b == null) return Value.POISON;
         TensorType t = s.elaborator.combine(a, b, s.args.get("a").span(), s.args.get("b").span(), s.calleeSpan(),
                 "cannot take the " + what + " of " + a.type() + " and " + b.type());
-        return t == null ? Value.POISON : new Tensor(t, Site.allConstant(a, b), null);
+        if (t == null) return Value.POISON;
+        DType d = Lowering.natural(t);
+        int node = s.at().binary(what.equals("maximum") ? BinaryFn.MAX : BinaryFn.MIN, s.lowering().as(a, d), s.lowering().as(b, d));
+        return new Tensor(t, Site.allConstant(a, b), null, node);
     }
 
     private static Value where(Site s) {
@@ -153,7 +172,10 @@ final class Builtins {
         if (r instanceof Broadcast.Result.Clash c) {
             return s.fail("mask", "cannot broadcast the mask " + mask.type() + " with " + ab, c.explain());
         }
-        return new Tensor(ab.withShape(((Broadcast.Result.Ok) r).shape()));
+        TensorType t = ab.withShape(((Broadcast.Result.Ok) r).shape());
+        DType d = Lowering.natural(t);
+        Lowering lo = s.lowering();
+        return new Tensor(t, s.at().where(lo.as(mask, DType.BOOL), lo.as(a, d), lo.as(b, d)));
     }
 
     private static Value reduction(Site s, String name) {
@@ -177,7 +199,8 @@ final class Builtins {
         if (axes == null || keep == null) return Value.POISON;
         TensorType t = x.type().withShape(reduce(x.type().shape(), axes, keep));
         if (t.weak() && (name.equals("mean") || name.equals("logsumexp"))) t = TensorType.weakFloat(t.shape());
-        return new Tensor(t, x.constant(), null);
+        int node = s.at().reduce(ReduceFn.valueOf(name.toUpperCase()), s.lowering().as(x, Lowering.natural(t)), axes, keep);
+        return new Tensor(t, x.constant(), null, node);
     }
 
     static Shape reduce(Shape shape, List<Integer> axes, boolean keepdims) {
@@ -194,20 +217,27 @@ final class Builtins {
         if (x == null) return Value.POISON;
         Boolean keep = s.constBool("keepdims", false);
         if (keep == null) return Value.POISON;
-        if (!s.has("axis")) return Site.result(DType.I32, keep ? reduce(x.type().shape(), s.axes("axis", x.type().rank()), true) : Shape.SCALAR);
+        boolean max = s.name.equals("argmax");
+        int xs = s.lowering().node(x);
+        if (!s.has("axis")) {
+            Shape out = keep ? reduce(x.type().shape(), s.axes("axis", x.type().rank()), true) : Shape.SCALAR;
+            return new Tensor(TensorType.of(DType.I32, out), s.at().argReduce(max, xs, -1, keep));
+        }
         Long axis = s.constInt("axis", null);
         if (axis == null) return Value.POISON;
         Integer a = s.axis("axis", axis, x.type().rank());
         if (a == null) return Value.POISON;
-        return Site.result(DType.I32, reduce(x.type().shape(), List.of(a), keep));
+        return new Tensor(TensorType.of(DType.I32, reduce(x.type().shape(), List.of(a), keep)), s.at().argReduce(max, xs, a, keep));
     }
 
     private static Value softmax(Site s) {
         Tensor x = s.floating("x");
         if (x == null) return Value.POISON;
         Long axis = s.constInt("axis", -1L);
-        if (axis == null || s.axis("axis", axis, x.type().rank()) == null) return Value.POISON;
-        return new Tensor(x.type().weak() ? TensorType.weakFloat(x.type().shape()) : x.type());
+        Integer a = axis == null ? null : s.axis("axis", axis, x.type().rank());
+        if (a == null) return Value.POISON;
+        TensorType t = x.type().weak() ? TensorType.weakFloat(x.type().shape()) : x.type();
+        return new Tensor(t, s.at().softmax(s.lowering().as(x, Lowering.natural(t)), a, s.name.equals("log_softmax")));
     }
 
     private static Value transpose(Site s) {
@@ -220,7 +250,9 @@ final class Builtins {
         List<Dim> dims = new ArrayList<>(x.type().shape().dims());
         dims.set(ia, x.type().shape().dim(ib));
         dims.set(ib, x.type().shape().dim(ia));
-        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null);
+        List<Integer> perm = new ArrayList<>();
+        for (int i = 0; i < rank; i++) perm.add(i == ia ? ib : i == ib ? ia : i);
+        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null, s.at().transpose(s.lowering().node(x), perm));
     }
 
     private static Value permute(Site s) {
@@ -241,7 +273,7 @@ final class Builtins {
             seen.add(a);
             dims.add(x.type().shape().dim(a));
         }
-        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null);
+        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null, s.at().transpose(s.lowering().node(x), seen));
     }
 
     private static Value reshape(Site s) {
@@ -269,7 +301,8 @@ final class Builtins {
             return s.fail("shape", "cannot reshape " + x.type() + " to " + new Shape(target),
                     "it has " + total + " elements and the new shape holds " + known);
         }
-        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null);
+        Shape out = new Shape(dims);
+        return new Tensor(x.type().withShape(out), x.constant(), null, s.at().reshape(s.lowering().node(x), out));
     }
 
     private static Value broadcastTo(Site s) {
@@ -281,7 +314,7 @@ final class Builtins {
             return s.fail("shape", "cannot broadcast " + x.type() + " to " + to,
                     "only axes of size 1 stretch, and missing leading axes are added");
         }
-        return new Tensor(x.type().withShape(to), x.constant(), null);
+        return new Tensor(x.type().withShape(to), x.constant(), null, s.at().broadcast(s.lowering().node(x), to));
     }
 
     private static Value join(Site s, boolean stack) {
@@ -329,7 +362,14 @@ final class Builtins {
         Shape out = stack ? first.type().shape().inserting(axis, Dim.of(parts.size()))
                 : first.type().shape().with(axis, joined);
         boolean constant = parts.stream().allMatch(Tensor::constant);
-        return new Tensor(type.withShape(out), constant, null);
+        DType d = Lowering.natural(type);
+        List<Integer> nodes = new ArrayList<>();
+        var e = s.at();
+        for (Tensor p : parts) {
+            int n = s.lowering().as(p, d);
+            nodes.add(stack ? e.reshape(n, p.type().shape().inserting(axis, Dim.of(1))) : n);
+        }
+        return new Tensor(type.withShape(out), constant, null, e.concat(nodes, axis));
     }
 
     private static Value squeeze(Site s) {
@@ -337,8 +377,10 @@ final class Builtins {
         if (x == null) return Value.POISON;
         Shape shape = x.type().shape();
         if (!s.has("axis")) {
-            List<Dim> dims = shape.dims().stream().filter(d -> !d.isConstant(1)).toList();
-            return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), x.known());
+            // The language reference asks for an axis that is statically 1: squeeze(x) alone would
+            // silently drop a symbolic axis that happens to be 1 at run time in PyTorch.
+            return s.fail(null, "missing argument 'axis' in call to 'squeeze'",
+                    "name the axis to remove, which must have size 1: squeeze(x, axis = 0)");
         }
         Long axis = s.constInt("axis", null);
         Integer a = axis == null ? null : s.axis("axis", axis, shape.rank());
@@ -346,7 +388,9 @@ final class Builtins {
         if (!shape.dim(a).isConstant(1)) {
             return s.fail("axis", "cannot squeeze axis " + a + " of " + x.type(), "its size is " + shape.dim(a) + ", not 1");
         }
-        return new Tensor(x.type().withShape(shape.without(a)), x.constant(), x.known());
+        Shape out = shape.without(a);
+        if (x.known() != null) return new Tensor(x.type().withShape(out), x.constant(), x.known());
+        return new Tensor(x.type().withShape(out), x.constant(), null, s.at().reshape(s.lowering().node(x), out));
     }
 
     private static Value unsqueeze(Site s) {
@@ -356,12 +400,18 @@ final class Builtins {
         Long axis = s.constInt("axis", null);
         Integer a = axis == null ? null : s.axis("axis", axis, x.type().rank() + 1);
         if (a == null) return Value.POISON;
-        return new Tensor(x.type().withShape(x.type().shape().inserting(a, Dim.of(1))), x.constant(), x.known());
+        Shape out = x.type().shape().inserting(a, Dim.of(1));
+        if (x.known() != null) return new Tensor(x.type().withShape(out), x.constant(), x.known());
+        return new Tensor(x.type().withShape(out), x.constant(), null, s.at().reshape(s.lowering().node(x), out));
     }
 
     private static Value creation(Site s, String valueArg) {
         DType dtype = s.dtype("dtype");
         if (s.failed()) return Value.POISON;
+        // As a param initializer, full(v) takes the param's shape: its one argument is the value.
+        if (valueArg != null && s.env.initTarget() != null && s.has("shape") && !s.has(valueArg)) {
+            s = s.renamed("shape", valueArg);
+        }
         TensorType fill;
         Known known = null;
         if (valueArg == null) {
@@ -393,12 +443,14 @@ final class Builtins {
             shape = new Shape(dims);
         }
         TensorType t = dtype != null ? TensorType.of(dtype, shape) : fill.withShape(shape);
-        if (dtype != null && fill.weak()) {
+        if (dtype != null && fill.weak() && valueArg != null) {
             DTypes.Joined j = DTypes.adopt(fill, dtype);
             if (j instanceof DTypes.Joined.Mismatch m) return s.fail(valueArg, "cannot fill " + (dtype == DType.I32 ? "an " : "a ") + dtype + " tensor with "
                     + s.args.get(valueArg).expr().span().text(), m.note());
         }
-        return new Tensor(t, true, shape.isScalar() ? known : null);
+        if (shape.isScalar() && known != null) return new Tensor(t, true, known);
+        double v = Folding.number(known);
+        return new Tensor(t, true, null, s.at().full(v, TensorType.of(Lowering.natural(t), shape)));
     }
 
     private static Value arange(Site s) {
@@ -413,7 +465,8 @@ final class Builtins {
             return s.fail("n", "the length of 'arange' must not be negative, found " + size.getFirst());
         }
         Shape shape = new Shape(List.of(size.getFirst()));
-        return new Tensor(dtype != null ? TensorType.of(dtype, shape) : TensorType.weakInt(shape), size.getFirst().isConstant(), null);
+        TensorType t = dtype != null ? TensorType.of(dtype, shape) : TensorType.weakInt(shape);
+        return new Tensor(t, size.getFirst().isConstant(), null, s.at().iota(size.getFirst(), Lowering.natural(t)));
     }
 
     private static Value oneHot(Site s) {
@@ -426,7 +479,8 @@ final class Builtins {
         }
         if (classes <= 0) return s.fail("classes", "one_hot needs at least one class, found " + classes);
         Shape shape = labels.type().shape().inserting(labels.type().rank(), Dim.of(classes));
-        return new Tensor(dtype != null ? TensorType.of(dtype, shape) : TensorType.weakFloat(shape));
+        TensorType t = dtype != null ? TensorType.of(dtype, shape) : TensorType.weakFloat(shape);
+        return new Tensor(t, s.at().oneHot(s.lowering().as(labels, DType.I32), classes, Lowering.natural(t)));
     }
 
     private static Value numel(Site s) {
@@ -449,13 +503,32 @@ final class Builtins {
     private static Value cast(Site s, DType to) {
         Tensor x = s.tensor("x");
         if (x == null) return Value.POISON;
-        Known known = to.isFloating() ? x.known() : null;
-        return new Tensor(TensorType.of(to, x.type().shape()), x.constant(), known);
+        TensorType t = TensorType.of(to, x.type().shape());
+        Known known = castKnown(x.known(), to);
+        if (known != null) return new Tensor(t, x.constant(), known);
+        return new Tensor(t, x.constant(), null, s.at().cast(s.lowering().node(x), to));
+    }
+
+    /** A folded value converted like the cast converts it: truncated for i32, non-zero for bool. */
+    private static Known castKnown(Known k, DType to) {
+        if (!(k instanceof Known.Numbers n)) return to.isFloating() || to == DType.I32 ? k : null;
+        double[] out = n.data().clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (to) {
+                case F32 -> (float) out[i];
+                case F64 -> out[i];
+                case I32 -> Double.isNaN(out[i]) ? 0 : (long) out[i];
+                case BOOL -> out[i] != 0 ? 1 : 0;
+            };
+        }
+        return new Known.Numbers(out);
     }
 
     private static Value stopGradient(Site s) {
         Tensor x = s.tensor("x");
-        return x == null ? Value.POISON : new Tensor(x.type(), x.constant(), x.known());
+        if (x == null) return Value.POISON;
+        if (x.known() != null) return x;
+        return new Tensor(x.type(), x.constant(), null, s.at().stopGradient(s.lowering().node(x)));
     }
 
     private static Value grad(Site s) {
@@ -503,7 +576,14 @@ final class Builtins {
             return s.fail("x", "cannot differentiate " + y.type() + " with respect to " + x.type(),
                     "both must have the same dtype");
         }
-        return new Tensor(x.type());
+        var e = s.at();
+        Integer g = Autodiff.gradients(e, s.lowering().node(y), List.of(s.lowering().node(x))).getFirst();
+        if (g == null) {
+            s.diagnostics.warning(s.span(), "'" + s.args.get("y").expr().span().text() + "' does not depend on '"
+                    + xb.expr().span().text() + "', so its gradient is zero", "like torch.autograd.grad with allow_unused");
+            return new Tensor(x.type(), e.full(0, x.type()));
+        }
+        return new Tensor(x.type(), g);
     }
 
     /** Applies a binary operator's fold to two constants, for the elaborator. */

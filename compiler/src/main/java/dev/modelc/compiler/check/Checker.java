@@ -47,7 +47,7 @@ public final class Checker {
         Elaborator elaborator = new Elaborator(diagnostics, recursive);
         Bodies bodies = new Bodies(elaborator);
         elaborator.bodies(bodies);
-        List<ModelSignature> models = new ArrayList<>();
+        List<CheckedModel> models = new ArrayList<>();
         for (Decl d : file.decls()) {
             if (d instanceof Decl.Model m && scope.decls().get(m.name().text()) == m) models.add(bodies.model(m, scope));
         }

@@ -13,6 +13,9 @@ import dev.modelc.compiler.diagnostics.Diagnostic;
 import dev.modelc.compiler.diagnostics.Diagnostics;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.graph.BinaryFn;
+import dev.modelc.compiler.graph.Emitter;
+import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
@@ -41,6 +44,8 @@ final class Elaborator {
     /** The scopes of the calls being inlined, innermost first: only to explain a def's use of its caller's names. */
     private final Deque<Scope> callers = new ArrayDeque<>();
     private Bodies bodies;
+    /** The graph of the model being checked. */
+    private Lowering lowering;
 
     Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs) {
         this.diagnostics = diagnostics;
@@ -49,6 +54,14 @@ final class Elaborator {
 
     void bodies(Bodies b) {
         this.bodies = b;
+    }
+
+    Lowering lowering() {
+        return lowering;
+    }
+
+    void lowering(Lowering l) {
+        lowering = l;
     }
 
     Diagnostics diagnostics() {
@@ -255,16 +268,21 @@ final class Elaborator {
         if (items.stream().anyMatch(v -> v instanceof Value.Poison)) return Value.POISON;
         if (items.isEmpty()) return new Tensor(TensorType.weakFloat(Shape.of(0)), true, new Known.Numbers(new double[0]));
         Shape inner = null;
-        boolean integer = true, bool = true, numbers = true;
+        boolean integer = true, bool = true, numbers = true, constant = true;
         List<Double> data = new ArrayList<>();
         List<Dim> sizes = new ArrayList<>();
+        List<Tensor> elements = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             Expr at = l.elements().get(i);
-            if (!(items.get(i) instanceof Tensor t) || !t.constant() || !t.type().weak()) {
+            // Elements are constants, or sizes such as size(x, 0) (weak, known, but symbolic),
+            // so that [size(x, 0), -1] is a shape.
+            if (!(items.get(i) instanceof Tensor t) || !t.type().weak() || (!t.constant() && !(t.known() instanceof Known.Sizes))) {
                 diagnostics.error(at.span(), "tensor literal elements must be constant numbers, found "
                         + describe(items.get(i)), "combine tensors with stack(...) or cat(...)");
                 return Value.POISON;
             }
+            elements.add(t);
+            constant &= t.constant();
             if (inner == null) inner = t.type().shape();
             else if (!inner.equals(t.type().shape())) {
                 diagnostics.error(at.span(), "ragged tensor literal: element " + i + " has shape " + t.type().shape()
@@ -291,9 +309,14 @@ final class Elaborator {
         }
         Shape shape = inner.inserting(0, Dim.of(items.size()));
         DType dtype = bool ? DType.BOOL : integer ? DType.I32 : DType.F32;
-        Known known = numbers ? new Known.Numbers(data.stream().mapToDouble(Double::doubleValue).toArray())
-                : integer && !sizes.contains(null) && sizes.size() == items.size() ? new Known.Sizes(sizes) : null;
-        return new Tensor(new TensorType(dtype, true, shape), true, known);
+        TensorType type = new TensorType(dtype, true, shape);
+        if (numbers) return new Tensor(type, constant, new Known.Numbers(data.stream().mapToDouble(Double::doubleValue).toArray()));
+        Known known = integer && !sizes.contains(null) && sizes.size() == items.size() ? new Known.Sizes(sizes) : null;
+        // Not all numbers known: stack the elements' nodes.
+        var e = lowering.at(l.span());
+        List<Integer> rows = new ArrayList<>();
+        for (Tensor t : elements) rows.add(e.reshape(lowering.as(t, Lowering.natural(type)), t.type().shape().inserting(0, Dim.of(1))));
+        return new Tensor(type, constant, known, e.concat(rows, 0));
     }
 
     private Value unary(Expr.Unary u, Env env) {
@@ -309,7 +332,11 @@ final class Elaborator {
         }
         Known k = u.op() == UnaryOp.NEG ? Folding.unary(Folding.NEGATE, t.known())
                 : u.op() == UnaryOp.PLUS ? t.known() : Folding.unary(x -> x == 0 ? 1 : 0, t.known());
-        return new Tensor(t.type(), t.constant(), k);
+        if (u.op() == UnaryOp.PLUS) return t;
+        if (k != null) return new Tensor(t.type(), t.constant(), k);
+        int x = lowering.node(t);
+        var e = lowering.at(u.opSpan());
+        return new Tensor(t.type(), t.constant(), null, u.op() == UnaryOp.NEG ? e.neg(x) : e.unary(UnaryFn.NOT, x));
     }
 
     /** A value used as an operand must be a tensor. */
@@ -354,9 +381,32 @@ final class Elaborator {
             }
             t = TensorType.weakFloat(t.shape());
         }
-        if (op.kind() != BinaryOp.Kind.ARITHMETIC) t = new TensorType(DType.BOOL, t.weak(), t.shape());
-        return new Tensor(t, l.constant() && r.constant(), Builtins.fold(op, l, r));
+        // A weak integer raised to a negative or unknown power is a float, as in Python: 2 ** -1 is 0.5.
+        if (op == BinaryOp.POW && t.weak() && t.dtype() == DType.I32 && !(Folding.number(r.known()) >= 0)) {
+            t = TensorType.weakFloat(t.shape());
+        }
+        DType operands = Lowering.natural(t);
+        if (op.kind() != BinaryOp.Kind.ARITHMETIC) {
+            TensorType joined = t;
+            operands = Lowering.natural(joined);
+            t = new TensorType(DType.BOOL, t.weak(), t.shape());
+        }
+        Value.Known folded = Builtins.fold(op, l, r);
+        if (folded != null) return new Tensor(t, l.constant() && r.constant(), folded);
+        int a = lowering.as(l, operands), c = lowering.as(r, operands);
+        int node = lowering.at(b.opSpan()).binary(FUNCTIONS.get(op), a, c);
+        return new Tensor(t, l.constant() && r.constant(), null, node);
     }
+
+    /** The graph function of each infix operator other than {@code @}. */
+    private static final java.util.Map<BinaryOp, BinaryFn> FUNCTIONS = java.util.Map.ofEntries(
+            java.util.Map.entry(BinaryOp.ADD, BinaryFn.ADD), java.util.Map.entry(BinaryOp.SUB, BinaryFn.SUB),
+            java.util.Map.entry(BinaryOp.MUL, BinaryFn.MUL), java.util.Map.entry(BinaryOp.DIV, BinaryFn.DIV),
+            java.util.Map.entry(BinaryOp.POW, BinaryFn.POW), java.util.Map.entry(BinaryOp.LT, BinaryFn.LT),
+            java.util.Map.entry(BinaryOp.LE, BinaryFn.LE), java.util.Map.entry(BinaryOp.GT, BinaryFn.GT),
+            java.util.Map.entry(BinaryOp.GE, BinaryFn.GE), java.util.Map.entry(BinaryOp.EQ, BinaryFn.EQ),
+            java.util.Map.entry(BinaryOp.NE, BinaryFn.NE), java.util.Map.entry(BinaryOp.AND, BinaryFn.AND),
+            java.util.Map.entry(BinaryOp.OR, BinaryFn.OR));
 
     private Value fail(Expr.Binary b, String message, String note) {
         diagnostics.report(Diagnostic.error(b.opSpan(), message, note).withRelated(b.left().span(), b.right().span()));
@@ -423,7 +473,28 @@ final class Elaborator {
         if (a.rank() >= 2) out.add(a.dim(a.rank() - 2));
         if (c.rank() >= 2) out.add(c.dim(c.rank() - 1));
         DTypes.Joined.Ok ok = (DTypes.Joined.Ok) j;
-        return new Tensor(new TensorType(ok.dtype(), ok.weak(), new Shape(out)), l.constant() && r.constant(), null);
+        TensorType type = new TensorType(ok.dtype(), ok.weak(), new Shape(out));
+        DType d = Lowering.natural(type);
+        int x = lowering.as(l, d), y = lowering.as(r, d);
+        return new Tensor(type, l.constant() && r.constant(), null,
+                lowerMatmul(lowering.at(b.opSpan()), x, y, ((Broadcast.Result.Ok) batch).shape(), type.shape()));
+    }
+
+    /**
+     * NumPy's matmul in the graph's canonical form: 1-D operands get the axis they lack, both
+     * are broadcast to the common batch axes, the product is taken, and added axes are dropped.
+     */
+    private static int lowerMatmul(Emitter e, int x, int y, Shape batch, Shape result) {
+        Shape a = e.shape(x), c = e.shape(y);
+        if (a.rank() == 1) x = e.reshape(x, Shape.of(Dim.of(1), a.dim(0)));
+        if (c.rank() == 1) y = e.reshape(y, Shape.of(c.dim(0), Dim.of(1)));
+        Shape a2 = e.shape(x), c2 = e.shape(y);
+        List<Dim> da = new ArrayList<>(batch.dims());
+        da.addAll(a2.dims().subList(a2.rank() - 2, a2.rank()));
+        List<Dim> dc = new ArrayList<>(batch.dims());
+        dc.addAll(c2.dims().subList(c2.rank() - 2, c2.rank()));
+        int product = e.matmul(e.broadcast(x, new Shape(da)), e.broadcast(y, new Shape(dc)));
+        return e.reshape(product, result);
     }
 
     // ---- members and indexing ----------------------------------------------------------------
@@ -454,7 +525,8 @@ final class Elaborator {
                         return Value.POISON;
                     }
                     Shape s = t.type().shape();
-                    return new Tensor(t.type().withShape(Shape.of(s.dim(1), s.dim(0))), t.constant(), null);
+                    int node = lowering.at(m.member().span()).transpose(lowering.node(t), List.of(1, 0));
+                    return new Tensor(t.type().withShape(Shape.of(s.dim(1), s.dim(0))), t.constant(), null, node);
                 }
                 String x = m.target().span().text();
                 String hint = switch (name) {
@@ -490,10 +562,16 @@ final class Elaborator {
             return Value.POISON;
         }
         List<Dim> out = new ArrayList<>();
+        // Lowered as one strided slice (an index is a window of length 1) and a reshape that drops indexed axes.
+        List<Dim> starts = new ArrayList<>(), windows = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
         for (int axis = 0; axis < shape.rank(); axis++) {
             Dim size = shape.dim(axis);
             if (axis >= ix.subscripts().size()) {
                 out.add(size);
+                starts.add(Dim.of(0));
+                steps.add(1L);
+                windows.add(size);
                 continue;
             }
             switch (ix.subscripts().get(axis)) {
@@ -505,15 +583,27 @@ final class Elaborator {
                                 "valid indices run from " + (-size.constant()) + " to " + (size.constant() - 1));
                         return Value.POISON;
                     }
+                    starts.add(i < 0 ? size.plus(Dim.of(i)) : Dim.of(i));
+                    steps.add(1L);
+                    windows.add(Dim.of(1));
                 }
                 case Expr.Subscript.Slice sl -> {
-                    Dim len = sliceLength(sl, size, axis, env);
-                    if (len == null) return Value.POISON;
-                    out.add(len);
+                    Window w = slice(sl, size, axis, env);
+                    if (w == null) return Value.POISON;
+                    out.add(w.length());
+                    starts.add(w.start());
+                    steps.add(w.step());
+                    windows.add(w.length());
                 }
             }
         }
-        return new Tensor(t.type().withShape(new Shape(out)), t.constant(), null);
+        TensorType type = t.type().withShape(new Shape(out));
+        var e = lowering.at(ix.span());
+        int x = lowering.node(t);
+        boolean whole = new Shape(windows).equals(shape) && steps.stream().allMatch(st -> st == 1)
+                && starts.stream().allMatch(st -> st.isConstant(0));
+        int sliced = whole ? x : e.slice(x, starts, steps, new Shape(windows));
+        return new Tensor(type, t.constant(), null, e.reshape(sliced, type.shape()));
     }
 
     private Long constIndex(Expr e, Env env) {
@@ -530,7 +620,11 @@ final class Elaborator {
     }
 
     /** The length of {@code a:b:c} over an axis of {@code size}; bounds are never clamped. */
-    private Dim sliceLength(Expr.Subscript.Slice sl, Dim size, int axis, Env env) {
+    /** A slice of one axis: its first index, its step and how many elements it takes. */
+    private record Window(Dim start, long step, Dim length) {
+    }
+
+    private Window slice(Expr.Subscript.Slice sl, Dim size, int axis, Env env) {
         Long start = sl.start().isPresent() ? constIndex(sl.start().get(), env) : Long.valueOf(0);
         Long stop = sl.stop().isPresent() ? constIndex(sl.stop().get(), env) : null;
         Long step = sl.step().isPresent() ? constIndex(sl.step().get(), env) : Long.valueOf(1);
@@ -548,7 +642,7 @@ final class Elaborator {
                         "bounds must satisfy 0 <= start <= stop <= " + n + " (after counting negatives from the end); they are never clamped");
                 return null;
             }
-            return Dim.of(stepsIn(t - f, step));
+            return new Window(from, step, Dim.of(stepsIn(t - f, step)));
         }
         Dim len = to.minus(from);
         if (step != 1) {
@@ -557,13 +651,13 @@ final class Elaborator {
                         "axis " + axis + " has size " + size);
                 return null;
             }
-            return Dim.of(stepsIn(len.constant(), step));
+            return new Window(from, step, Dim.of(stepsIn(len.constant(), step)));
         }
         if (len.isConstant() && len.constant() < 0) {
             diagnostics.error(sl.span(), "slice " + sl.span().text() + " has negative length");
             return null;
         }
-        return len;
+        return new Window(from, 1, len);
     }
 
     // ---- calls ---------------------------------------------------------------------------------

@@ -16,6 +16,10 @@ final class ModelState {
     final List<ModelSignature.Entry> outputs = new ArrayList<>();
     ModelSignature.Entry loss;
     Span lossSpan;
+    /** The loss's graph node, once known. */
+    int lossNode = -1;
+    /** Each param's graph node, by path, in declaration order. */
+    final Map<String, Integer> paramNodes = new LinkedHashMap<>();
     final Map<String, Span> updates = new LinkedHashMap<>();
     TrainConfig train;
     Span trainSpan;

@@ -38,6 +38,24 @@ final class Site {
         return call.span();
     }
 
+    /** The graph under construction. */
+    Lowering lowering() {
+        return elaborator.lowering();
+    }
+
+    /** The emitter, attributing new nodes to this call. */
+    dev.modelc.compiler.graph.Emitter at() {
+        return elaborator.lowering().at(call.span());
+    }
+
+    /** The same call with argument {@code from} read as {@code to} (for {@code full(v)} as an initializer). */
+    Site renamed(String from, String to) {
+        java.util.Map<String, Arguments.Bound> named = new java.util.LinkedHashMap<>(args.named());
+        Arguments.Bound b = named.remove(from);
+        named.put(to, new Arguments.Bound(to, b.expr(), b.value(), b.span()));
+        return new Site(name, call, new Arguments.Binding(named, args.rest()), env, elaborator);
+    }
+
     Span calleeSpan() {
         return call.callee().span();
     }
@@ -228,14 +246,6 @@ final class Site {
         }
         failed = true;
         return null;
-    }
-
-    static Value.Tensor result(TensorType t) {
-        return new Value.Tensor(t);
-    }
-
-    static Value.Tensor result(DType d, Shape s) {
-        return new Value.Tensor(TensorType.of(d, s));
     }
 
     /** The weakness of a result: weak only when every input is weak (a literal-only expression). */

@@ -12,11 +12,25 @@ sealed interface Value {
     /**
      * A tensor of a known type. {@code constant} is true for compile-time constants (literals,
      * consts, layer arguments and what is built only from them); {@code known} holds the value
-     * when the checker could fold it, which axis, shape and layer arguments need.
+     * when the checker could fold it, which axis, shape and layer arguments need. {@code node}
+     * is the graph node computing it (see {@link Lowering}); it may be {@link #NO_NODE} only when
+     * the value is known, in which case a node is built where it is used, in the dtype it meets.
      */
-    record Tensor(TensorType type, boolean constant, Known known) implements Value {
-        Tensor(TensorType type) {
-            this(type, false, null);
+    record Tensor(TensorType type, boolean constant, Known known, int node) implements Value {
+        static final int NO_NODE = -1;
+
+        public Tensor {
+            if (node == NO_NODE && known == null) throw new IllegalArgumentException("a " + type + " value without a graph node");
+        }
+
+        /** A folded constant, lowered where it is used. */
+        Tensor(TensorType type, boolean constant, Known known) {
+            this(type, constant, known, NO_NODE);
+        }
+
+        /** A value computed by graph node {@code node}. */
+        Tensor(TensorType type, int node) {
+            this(type, false, null, node);
         }
 
         /** A compile-time scalar constant whose value the checker knows. */

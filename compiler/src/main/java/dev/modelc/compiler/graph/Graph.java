@@ -23,7 +23,9 @@ public record Graph(List<Node> nodes, List<Output> outputs) {
         /** The gradient of the loss with respect to a param; named by the param's path. */
         GRADIENT,
         /** The new value of a param from its {@code update} rule; named by the param's path. */
-        UPDATE
+        UPDATE,
+        /** A param's initial value, from its initializer; named by the param's path. */
+        INITIAL
     }
 
     /** A named result. */

@@ -28,6 +28,7 @@ public final class GraphPrinter {
                 case LOSS -> "loss ";
                 case GRADIENT -> "grad ";
                 case UPDATE -> "update ";
+                case INITIAL -> "init ";
             }).append(o.name()).append(" = %").append(o.node()).append('\n');
         }
         return out.toString();

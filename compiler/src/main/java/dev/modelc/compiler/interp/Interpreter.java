@@ -23,7 +23,9 @@ public final class Interpreter {
         /** Each node in its own dtype: f32 results are rounded to f32. */
         DECLARED,
         /** Every floating node in f64, whatever it was declared as (for reference comparisons). */
-        F64
+        F64,
+        /** Every floating node rounded to f32, whatever it was declared as. */
+        F32
     }
 
     private Interpreter() {
@@ -34,19 +36,36 @@ public final class Interpreter {
      * result. Random initializers draw from {@code seed}, keyed by the result's name.
      */
     public static Map<String, Tensor> run(Graph g, Map<String, Tensor> values, Precision precision, long seed) {
-        double[][] vals = evaluate(g, values, precision, seed);
+        List<Tensor> results = results(g, values, precision, seed);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        DimBindings dims = DimBindings.of(g, values);
-        for (Graph.Output o : g.outputs()) {
-            Node n = g.node(o.node());
-            DType d = precision == Precision.F64 && n.type().isFloating() ? DType.F64 : n.type().dtype();
+        for (int i = 0; i < results.size(); i++) {
+            Graph.Output o = g.outputs().get(i);
             String key = switch (o.role()) {
                 case OUTPUT -> o.name();
                 case LOSS -> "loss";
                 case GRADIENT -> "grad:" + o.name();
                 case UPDATE -> "update:" + o.name();
+                case INITIAL -> "init:" + o.name();
             };
-            out.put(key, Tensor.of(d, dims.eval(n.type().shape()), vals[o.node()]));
+            out.put(key, results.get(i));
+        }
+        return out;
+    }
+
+    /** The value of each of the graph's results, in the order of {@link Graph#outputs()}. */
+    public static List<Tensor> results(Graph g, Map<String, Tensor> values, Precision precision, long seed) {
+        double[][] vals = evaluate(g, values, precision, seed);
+        List<Tensor> out = new ArrayList<>();
+        DimBindings dims = DimBindings.of(g, values);
+        for (Graph.Output o : g.outputs()) {
+            Node n = g.node(o.node());
+            DType d = !n.type().isFloating() ? n.type().dtype()
+                    : switch (precision) {
+                        case DECLARED -> n.type().dtype();
+                        case F64 -> DType.F64;
+                        case F32 -> DType.F32;
+                    };
+            out.add(Tensor.of(d, dims.eval(n.type().shape()), vals[o.node()]));
         }
         return out;
     }
@@ -73,10 +92,9 @@ public final class Interpreter {
 
     private static void round(double[] r, DType d, Precision p) {
         switch (d) {
-            case F32 -> {
-                if (p == Precision.DECLARED) for (int i = 0; i < r.length; i++) r[i] = (float) r[i];
-            }
-            case F64 -> {
+            case F32, F64 -> {
+                boolean toF32 = p == Precision.F32 || (p == Precision.DECLARED && d == DType.F32);
+                if (toF32) for (int i = 0; i < r.length; i++) r[i] = (float) r[i];
             }
             case I32 -> {
                 for (int i = 0; i < r.length; i++) r[i] = (int) r[i];

@@ -69,7 +69,7 @@ final class FuzzSupport {
             if (d.message().isBlank()) fail("a diagnostic with an empty message for input " + input);
         }
         c.program().ifPresent(p -> {
-            for (ModelSignature m : p.models()) checkSignature(m, input);
+            for (ModelSignature m : p.signatures()) checkSignature(m, input);
         });
         try {
             c.render();
@@ -100,6 +100,8 @@ final class FuzzSupport {
     }
 
     private static void checkType(String what, TensorType type, List<String> problems) {
+        // A tensor with an axis of size 0 has no elements, however large its other axes.
+        boolean empty = type.shape().dims().stream().anyMatch(d -> d.isConstant(0));
         long numel = 1;
         for (Dim d : type.shape().dims()) {
             if (!d.isConstant()) continue;
@@ -111,8 +113,8 @@ final class FuzzSupport {
                 numel = Math.multiplyExact(numel, d.constant());
             } catch (ArithmeticException overflow) {
                 // PyTorch refuses such a shape too ("numel: integer multiplication overflow").
-                problems.add(what + " has more elements than a long can count: " + type);
-                return;
+                if (!empty) problems.add(what + " has more elements than a long can count: " + type);
+                if (!empty) return;
             }
         }
     }

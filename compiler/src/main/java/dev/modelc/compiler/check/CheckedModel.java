@@ -1,0 +1,15 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.graph.Graph;
+
+/**
+ * A model that passed checking: its signature and its graph. The graph has the model's
+ * outputs, its loss, the loss's gradient for every param, the update rules' new values, and
+ * each param's initial value (roles of {@link Graph.Role}); take the part you need with
+ * {@link Graph#keeping} and a dead-code pass.
+ */
+public record CheckedModel(ModelSignature signature, Graph graph) {
+    public String name() {
+        return signature.name();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.check.Value.Known;
+import dev.modelc.compiler.check.Value.Tensor;
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.graph.Emitter;
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.GraphBuilder;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.compiler.types.TensorType;
+import dev.modelc.runtime.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lowering happens while checking: each tensor value the checker computes also gets the graph
+ * node computing it, so the checked model is its graph. This class holds a model's graph under
+ * construction and turns values into nodes of the dtype they meet.
+ *
+ * <p>Weak values are lowered in their widest form (weak floats as f64, weak ints as i32) and
+ * converted where they meet a tensor; known constants are built directly in the dtype they
+ * meet, so a literal is rounded once, as the language reference promises.
+ */
+final class Lowering {
+    private final Emitter emitter = new Emitter(new GraphBuilder());
+    private final List<Graph.Output> outputs = new ArrayList<>();
+    /** The param whose initializer is being lowered (random draws are keyed by it), or null. */
+    private String initPath;
+
+    /** The emitter, with nodes from now on attributed to {@code at}. */
+    Emitter at(Span at) {
+        emitter.at(at);
+        return emitter;
+    }
+
+    Emitter emitter() {
+        return emitter;
+    }
+
+    String initPath() {
+        return initPath;
+    }
+
+    void initPath(String path) {
+        initPath = path;
+    }
+
+    void output(String name, Graph.Role role, int node) {
+        outputs.add(new Graph.Output(name, role, node));
+    }
+
+    Graph graph() {
+        return emitter.builder().build(outputs);
+    }
+
+    /** The dtype a value's node has: its own, except that weak floats are kept in f64 until they meet a tensor. */
+    static DType natural(TensorType t) {
+        return t.weak() && t.dtype() == DType.F32 ? DType.F64 : t.dtype();
+    }
+
+    /** The node of {@code t} in its natural dtype. */
+    int node(Tensor t) {
+        return as(t, natural(t.type()));
+    }
+
+    /** The node of {@code t} converted to dtype {@code d}. */
+    int as(Tensor t, DType d) {
+        if (t.node() != Tensor.NO_NODE && emitter.dtype(t.node()) == d) return t.node();
+        Shape shape = t.type().shape();
+        switch (t.known()) {
+            case Known.Numbers n when n.data().length == 1 || (shape.isConcrete() && shape.numel().isConstant(n.data().length)) -> {
+                return emitter.constant(n.data(), TensorType.of(d, shape));
+            }
+            case Known.Sizes s when s.dims().size() == 1 && shape.isScalar() -> {
+                return emitter.size(s.dims().getFirst(), d);
+            }
+            case null, default -> {
+                if (t.node() == Tensor.NO_NODE) throw new IllegalStateException("no graph node for a " + t.type() + " value");
+                return emitter.cast(t.node(), d);
+            }
+        }
+    }
+
+    /** The node of {@code t} as dtype {@code d}, broadcast to {@code shape}. */
+    int as(Tensor t, DType d, Shape shape) {
+        return emitter.broadcast(as(t, d), shape);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.modelc.compiler.interp;
+
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.check.ModelSignature;
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.passes.DeadCodeElimination;
+import dev.modelc.compiler.passes.Pipeline;
+import dev.modelc.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs a checked model on the reference interpreter: params not given are initialised from
+ * their initializers (seeded by path), then the outputs, the loss and the loss's gradient for
+ * every param are computed from the optimized graph.
+ */
+public final class ModelEvaluation {
+    private ModelEvaluation() {
+    }
+
+    /** What one evaluation gives: outputs by name, the loss if the model has one, gradients by param path. */
+    public record Result(Map<String, Tensor> outputs, Optional<Tensor> loss, Map<String, Tensor> gradients,
+                         Map<String, Tensor> params) {
+    }
+
+    /** The initial values of the params not in {@code given}, drawn with {@code seed}. */
+    public static Map<String, Tensor> initialParams(CheckedModel model, Map<String, Tensor> given, long seed,
+                                                    Interpreter.Precision precision) {
+        List<Graph.Output> wanted = new ArrayList<>();
+        for (Graph.Output o : model.graph().outputs(Graph.Role.INITIAL)) {
+            if (!given.containsKey(o.name())) wanted.add(o);
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        if (wanted.isEmpty()) return out;
+        Graph init = DeadCodeElimination.run(model.graph().withOutputs(wanted));
+        List<Tensor> values = Interpreter.results(init, Map.of(), precision, seed);
+        for (int i = 0; i < values.size(); i++) out.put(init.outputs().get(i).name(), values.get(i));
+        return out;
+    }
+
+    /**
+     * Evaluates outputs, loss and gradients on {@code values} (inputs by name; params by path,
+     * overriding their initializers).
+     */
+    public static Result evaluate(CheckedModel model, Map<String, Tensor> values, Interpreter.Precision precision, long seed) {
+        ModelSignature sig = model.signature();
+        Map<String, Tensor> bound = new LinkedHashMap<>(values);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Map<String, Tensor> initial = initialParams(model, values, seed, precision);
+        for (ModelSignature.ParamEntry p : sig.params()) {
+            Tensor t = values.containsKey(p.path()) ? values.get(p.path()) : initial.get(p.path());
+            params.put(p.path(), t);
+            bound.put(p.path(), t);
+        }
+        Graph g = Pipeline.optimize(model.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT), false);
+        List<Tensor> r = Interpreter.results(g, bound, precision, seed);
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        Tensor loss = null;
+        for (int i = 0; i < r.size(); i++) {
+            Graph.Output o = g.outputs().get(i);
+            switch (o.role()) {
+                case OUTPUT -> outputs.put(o.name(), r.get(i));
+                case LOSS -> loss = r.get(i);
+                case GRADIENT -> grads.put(o.name(), r.get(i));
+                case UPDATE, INITIAL -> throw new IllegalStateException("unexpected result " + o);
+            }
+        }
+        return new Result(outputs, Optional.ofNullable(loss), grads, params);
+    }
+}
