@@ -151,7 +151,7 @@ final class Builtins {
         Tensor a = s.numeric("a"), b = s.numeric("b");
         if (a == null || b == null) return Value.POISON;
         TensorType t = s.elaborator.combine(a, b, s.args.get("a").span(), s.args.get("b").span(), s.calleeSpan(),
-                "cannot take the " + what + " of " + a.type() + " and " + b.type());
+                () -> "cannot take the " + what + " of " + a.type() + " and " + b.type());
         if (t == null) return Value.POISON;
         DType d = Lowering.natural(t);
         int node = s.at().binary(what.equals("maximum") ? BinaryFn.MAX : BinaryFn.MIN, s.lowering().as(a, d), s.lowering().as(b, d));
@@ -166,7 +166,7 @@ final class Builtins {
                     "make a mask with a comparison, such as x > 0");
         }
         TensorType ab = s.elaborator.combine(a, b, s.args.get("a").span(), s.args.get("b").span(), s.calleeSpan(),
-                "'where' cannot choose between " + a.type() + " and " + b.type());
+                () -> "'where' cannot choose between " + a.type() + " and " + b.type());
         if (ab == null) return Value.POISON;
         Broadcast.Result r = Broadcast.shapes(mask.type().shape(), ab.shape());
         if (r instanceof Broadcast.Result.Clash c) {

@@ -356,7 +356,8 @@ final class Elaborator {
         if (l == null || r == null) return Value.POISON;
         BinaryOp op = b.op();
         TensorType lt = l.type(), rt = r.type();
-        String message = switch (op.kind()) {
+        // Built only when something is wrong: formatting types is most of the cost otherwise.
+        Supplier<String> message = () -> switch (op.kind()) {
             case ARITHMETIC -> op == BinaryOp.POW ? "cannot raise " + lt + " to the power " + rt
                     : "cannot " + op.verb() + " " + lt + " and " + rt;
             case COMPARISON -> "cannot compare " + lt + " and " + rt + " with " + op.symbol();
@@ -408,8 +409,8 @@ final class Elaborator {
             java.util.Map.entry(BinaryOp.NE, BinaryFn.NE), java.util.Map.entry(BinaryOp.AND, BinaryFn.AND),
             java.util.Map.entry(BinaryOp.OR, BinaryFn.OR));
 
-    private Value fail(Expr.Binary b, String message, String note) {
-        diagnostics.report(Diagnostic.error(b.opSpan(), message, note).withRelated(b.left().span(), b.right().span()));
+    private Value fail(Expr.Binary b, Supplier<String> message, String note) {
+        diagnostics.report(Diagnostic.error(b.opSpan(), message.get(), note).withRelated(b.left().span(), b.right().span()));
         return Value.POISON;
     }
 
@@ -417,15 +418,15 @@ final class Elaborator {
      * Combines two operands elementwise: joins their dtypes and broadcasts their shapes, or
      * reports at {@code at} with both operands marked. Returns null after reporting.
      */
-    TensorType combine(Tensor a, Tensor b, Span aSpan, Span bSpan, Span at, String message) {
+    TensorType combine(Tensor a, Tensor b, Span aSpan, Span bSpan, Span at, Supplier<String> message) {
         DTypes.Joined j = DTypes.join(a.type(), b.type());
         if (j instanceof DTypes.Joined.Mismatch m) {
-            diagnostics.report(Diagnostic.error(at, message, m.note()).withRelated(aSpan, bSpan));
+            diagnostics.report(Diagnostic.error(at, message.get(), m.note()).withRelated(aSpan, bSpan));
             return null;
         }
         Broadcast.Result r = Broadcast.shapes(a.type().shape(), b.type().shape());
         if (r instanceof Broadcast.Result.Clash c) {
-            diagnostics.report(Diagnostic.error(at, message, clashNotes(c)).withRelated(aSpan, bSpan));
+            diagnostics.report(Diagnostic.error(at, message.get(), clashNotes(c)).withRelated(aSpan, bSpan));
             return null;
         }
         DTypes.Joined.Ok ok = (DTypes.Joined.Ok) j;
@@ -445,7 +446,7 @@ final class Elaborator {
     }
 
     /** {@code @} by NumPy's matmul rules: 1-D operands are promoted and the added axis dropped; batch axes broadcast. */
-    private Value matmul(Tensor l, Tensor r, Expr.Binary b, String message) {
+    private Value matmul(Tensor l, Tensor r, Expr.Binary b, Supplier<String> message) {
         Shape a = l.type().shape(), c = r.type().shape();
         if (a.rank() == 0 || c.rank() == 0) {
             return fail(b, message, "@ needs operands with at least one axis; to scale by a scalar use *");

@@ -13,7 +13,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.CommonTokenStream;
@@ -93,6 +96,22 @@ public final class SyntaxReader {
         Brackets brackets = checkBrackets(source, tokens);
         int damaged = brackets == null ? -1 : brackets.noiseFrom();
         int[] regionEnds = regionEnds(tokens);
+
+        // Most files are correct: parse them first with ANTLR's fast SLL prediction, which bails
+        // out at the first problem; only then parse again with full LL and error recovery.
+        if (brackets == null && errors == 0) {
+            ModelParser fast = new ModelParser(new CommonTokenStream(new ListTokenSource(tokens)));
+            fast.removeErrorListeners();
+            fast.getInterpreter().setPredictionMode(PredictionMode.SLL);
+            fast.setErrorHandler(new BailErrorStrategy());
+            try {
+                ModelParser.FileContext tree = fast.file();
+                ModelFile file = new AstBuilder(source, diagnostics).file(tree);
+                return diagnostics.hasErrors() ? Optional.empty() : Optional.of(file);
+            } catch (ParseCancellationException slowPath) {
+                // a syntax error, or SLL was not enough: the full parse below decides and reports
+            }
+        }
 
         ModelParser parser = new ModelParser(new CommonTokenStream(new ListTokenSource(tokens)));
         parser.removeErrorListeners();
