@@ -41,7 +41,10 @@ public final class Checker {
                         "first defined at " + prior.name().span());
             }
             if (d instanceof Decl.Def def) checkParams(def.params(), diagnostics);
-            if (d instanceof Decl.Layer layer) checkParams(layer.params(), diagnostics);
+            if (d instanceof Decl.Layer layer) {
+                checkParams(layer.params(), diagnostics);
+                for (Stmt s : layer.body()) if (s instanceof Stmt.Forward f) checkParams(f.params(), diagnostics);
+            }
         }
         Set<Decl.Def> recursive = recursiveDefs(scope, diagnostics);
         Elaborator elaborator = new Elaborator(diagnostics, recursive);
@@ -59,6 +62,10 @@ public final class Checker {
         Set<String> seen = new HashSet<>();
         boolean defaults = false;
         for (Param p : params) {
+            if (Bodies.PROTECTED.contains(p.name().text())) {
+                diagnostics.error(p.name().span(), "'" + p.name().text() + "' is built in and cannot be redefined",
+                        "choose another parameter name");
+            }
             if (!seen.add(p.name().text())) {
                 diagnostics.error(p.name().span(), "parameter '" + p.name().text() + "' is declared twice");
             }

@@ -56,6 +56,18 @@ final class DeclaredTypes {
         return null;
     }
 
+    /**
+     * Where a name used as a dimension is defined later in the body, or null. Such a name is a
+     * mistake (a const used before its definition), not a symbolic dimension.
+     */
+    private static dev.modelc.compiler.diagnostics.Span definedLater(String name, Scope scope) {
+        for (Scope s = scope; s != null; s = s.parent()) {
+            if (s.local(name) != null) return null;
+            if (s.definesLater(name)) return s.definitionOf(name);
+        }
+        return null;
+    }
+
     static TensorType resolve(TypeExpr type, Scope scope, boolean concrete, String what, Diagnostics diagnostics) {
         DType dtype = dtype(type.dtype(), diagnostics);
         if (dtype == null) return null;
@@ -64,6 +76,13 @@ final class DeclaredTypes {
             switch (d) {
                 case TypeExpr.DimExpr.Literal l -> dims.add(Dim.of(l.value()));
                 case TypeExpr.DimExpr.Name n -> {
+                    var later = definedLater(n.name().text(), scope);
+                    if (later != null) {
+                        diagnostics.error(n.span(), "'" + n.name().text() + "' is used before it is defined",
+                                "it is defined later, at " + later + "; a name in a type is a layer argument or a const"
+                                        + " defined above, or else a symbolic dimension, so rename one of them or move the const up");
+                        return null;
+                    }
                     Long v = constantDim(n.name().text(), scope);
                     if (v != null && v < 0) {
                         diagnostics.error(n.span(), "dimension '" + n.name().text() + "' must be a non-negative integer");

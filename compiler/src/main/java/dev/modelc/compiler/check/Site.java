@@ -127,7 +127,9 @@ final class Site {
             failed = true;
             return null;
         }
-        double v = b.value() instanceof Value.Tensor t && t.isConstantScalar() ? Folding.number(t.known()) : Double.NaN;
+        // Integers only: axis = 1.0 or axis = true is a mistake PyTorch rejects too.
+        double v = b.value() instanceof Value.Tensor t && t.isConstantScalar() && t.type().dtype() == DType.I32
+                ? Folding.number(t.known()) : Double.NaN;
         if (Double.isNaN(v) || v != Math.rint(v)) {
             fail(arg, "argument '" + arg + "' of '" + name + "' must be a constant integer, found " + b.expr().span().text());
             return null;
@@ -183,7 +185,7 @@ final class Site {
             return out;
         }
         List<Dim> given = b.value() instanceof Value.Tensor t && t.constant() && t.type().rank() <= 1
-                ? Folding.sizes(t.known()) : null;
+                && t.type().dtype() == DType.I32 ? Folding.sizes(t.known()) : null;
         if (given == null || given.stream().anyMatch(d -> !d.isConstant())) {
             if (!(b.value() instanceof Value.Poison)) {
                 fail(arg, "argument '" + arg + "' of '" + name + "' must be a constant axis or list of axes, found "
