@@ -110,8 +110,11 @@ final class VjpRules {
                     wanted.test(0) ? safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, b)) : null,
                     wanted.test(1) ? safeMul(e, g, e.neg(e.div(y, b))) : null);
             // d(a^b) = b a^(b-1), a^b log a (taken as 0 where a = 0, as PyTorch does)
+            // (a constant power >= 1 has a finite derivative everywhere: no guard needed)
             case POW -> Arrays.asList(
-                    wanted.test(0) ? safeMul(e, g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b))))) : null,
+                    wanted.test(0) ? (e.fill(b) >= 1
+                            ? e.mul(g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b)))))
+                            : safeMul(e, g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b)))))) : null,
                     wanted.test(1) ? e.where(e.binary(BinaryFn.EQ, a, c(e, 0, a)), e.full(0, e.type(g)),
                             safeMul(e, g, e.mul(y, e.unary(UnaryFn.LOG, a)))) : null);
             // maximum/minimum: the larger (smaller) side gets the gradient; ties split it in half.

@@ -116,8 +116,16 @@ public final class Emitter {
         };
     }
 
+    /** The value of a constant node filled with one number, or NaN when {@code id} is something else. */
+    public double fill(int id) {
+        return b.node(id).op() instanceof Op.Constant k && k.size() == 1 ? k.value(0) : Double.NaN;
+    }
+
     /** {@code fn(a, c)} after broadcasting both to their common shape. */
     public int binary(BinaryFn fn, int a, int c) {
+        if (fn == BinaryFn.POW && fill(c) == 2 && shape(c).rank() <= shape(a).rank() && Broadcast.to(shape(c), shape(a))) {
+            return unary(UnaryFn.SQUARE, a);                                            // x ** 2 -> square(x)
+        }
         Shape s = common(shape(a), shape(c));
         a = broadcast(a, s);
         c = broadcast(c, s);

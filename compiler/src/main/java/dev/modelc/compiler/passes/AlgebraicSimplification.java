@@ -74,8 +74,21 @@ public final class AlgebraicSimplification {
         };
     }
 
+    /** The scalar a node merely repeats (a broadcast scalar or a fill), or null. */
+    private static Integer scalarSource(Emitter e, int id) {
+        Node n = node(e, id);
+        if (n.type().isScalar()) return id;
+        if (n.op() instanceof Op.Broadcast && node(e, n.input(0)).type().isScalar()) return n.input(0);
+        if (n.op() instanceof Op.Constant c && c.size() == 1) return e.full(c.value(0), n.type().withShape(Shape.SCALAR));
+        return null;
+    }
+
     // Written as ifs, not ?: chains: a chain mixing int and null unboxes the null.
     private static Integer binary(Op.Binary b, int x, int y, Emitter e) {
+        Integer sx = scalarSource(e, x), sy = scalarSource(e, y);
+        if (sx != null && sy != null && !node(e, x).type().isScalar()) {
+            return e.broadcast(e.binary(b.fn(), sx, sy), node(e, x).type().shape());  // f(bcast a, bcast b) -> bcast f(a, b)
+        }
         switch (b.fn()) {
             case ADD -> {
                 if (isFill(e, y, 0)) return x;                                        // x + 0 -> x
