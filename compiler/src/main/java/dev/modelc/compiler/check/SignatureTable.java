@@ -1,5 +1,7 @@
 package dev.modelc.compiler.check;
 
+import dev.modelc.runtime.model.TrainConfig;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.modelc.compiler.check;
+package dev.modelc.runtime.model;
 
 import java.util.Optional;
 import java.util.OptionalLong;

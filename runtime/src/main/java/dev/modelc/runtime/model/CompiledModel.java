@@ -1,0 +1,49 @@
+package dev.modelc.runtime.model;
+
+import dev.modelc.runtime.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A compiled model as the runtime sees it: what it takes and what it computes, with params
+ * passed in and returned explicitly (the model holds no state). The reference interpreter
+ * implements it today; generated code implements the same interface.
+ */
+public interface CompiledModel {
+    String name();
+
+    List<TensorSpec> inputs();
+
+    /** The params by path, in declaration order (PyTorch's {@code parameters()} order). */
+    List<TensorSpec> params();
+
+    List<String> outputs();
+
+    boolean hasLoss();
+
+    /** Whether the model trains itself with {@code update} rules (else an optimizer trains it). */
+    boolean hasUpdateRules();
+
+    /** The model's {@code train} block, with the language's defaults filled in. */
+    TrainConfig trainConfig();
+
+    /** Fresh initial values of every param, drawn with {@code seed} (keyed by path). */
+    Map<String, Tensor> initialParams(long seed);
+
+    /** The outputs, by name, for one batch of inputs. */
+    Map<String, Tensor> forward(Map<String, Tensor> params, Map<String, Tensor> inputs);
+
+    /** The loss of one batch and its gradient for every param. */
+    Gradients lossAndGradients(Map<String, Tensor> params, Map<String, Tensor> batch);
+
+    /** One step of the model's own update rules: the loss before the step and every param after it. */
+    Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch);
+
+    /** A batch's loss and gradients by param path. */
+    record Gradients(Tensor loss, Map<String, Tensor> gradients) {
+    }
+
+    /** A batch's loss (before the step) and the params after it. */
+    record Step(Tensor loss, Map<String, Tensor> params) {
+    }
+}
