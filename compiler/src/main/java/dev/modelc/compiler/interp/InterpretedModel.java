@@ -24,6 +24,7 @@ public final class InterpretedModel implements CompiledModel {
     private final CheckedModel model;
     private final Interpreter.Precision precision;
     private final Graph forward;
+    private final Graph loss;
     private final Graph gradients;
     private final Graph update;
 
@@ -32,6 +33,7 @@ public final class InterpretedModel implements CompiledModel {
         this.precision = precision;
         Graph g = model.graph();
         this.forward = Pipeline.optimize(g.keeping(Graph.Role.OUTPUT), false);
+        this.loss = Pipeline.optimize(g.keeping(Graph.Role.LOSS), false);
         this.gradients = Pipeline.optimize(g.keeping(Graph.Role.LOSS, Graph.Role.GRADIENT), false);
         this.update = Pipeline.optimize(g.keeping(Graph.Role.LOSS, Graph.Role.UPDATE), false);
     }
@@ -94,6 +96,12 @@ public final class InterpretedModel implements CompiledModel {
         List<Tensor> r = Interpreter.results(forward, merge(params, inputs), precision, 0);
         for (int i = 0; i < r.size(); i++) out.put(forward.outputs().get(i).name(), r.get(i));
         return out;
+    }
+
+    @Override
+    public Tensor loss(Map<String, Tensor> params, Map<String, Tensor> batch) {
+        if (!hasLoss()) throw new IllegalStateException("model " + name() + " has no loss");
+        return Interpreter.results(loss, merge(params, batch), precision, 0).getFirst();
     }
 
     @Override

@@ -33,6 +33,9 @@ public interface CompiledModel {
     /** The outputs, by name, for one batch of inputs. */
     Map<String, Tensor> forward(Map<String, Tensor> params, Map<String, Tensor> inputs);
 
+    /** The loss of one batch (of the whole training set, when reporting an epoch). */
+    Tensor loss(Map<String, Tensor> params, Map<String, Tensor> batch);
+
     /** The loss of one batch and its gradient for every param. */
     Gradients lossAndGradients(Map<String, Tensor> params, Map<String, Tensor> batch);
 

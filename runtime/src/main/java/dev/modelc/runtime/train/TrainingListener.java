@@ -1,0 +1,26 @@
+package dev.modelc.runtime.train;
+
+/**
+ * What a training run reports as it goes; the command line turns it into a progress bar or
+ * plain lines. Every method has an empty default.
+ */
+public interface TrainingListener {
+    /** Before the first epoch. */
+    default void started(int epochs, int batchesPerEpoch) {
+    }
+
+    /** After each batch: its loss before the step (NaN when the model has no loss). */
+    default void batch(int epoch, int batch, double loss) {
+    }
+
+    /** After each epoch (1-based): the loss over the whole training set with the params at the end of the epoch. */
+    default void epoch(int epoch, int epochs, double loss) {
+    }
+
+    /** After a checkpoint was written. */
+    default void saved(java.nio.file.Path checkpoint) {
+    }
+
+    TrainingListener NONE = new TrainingListener() {
+    };
+}
