@@ -1,0 +1,167 @@
+package dev.modelc.api;
+
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.check.ModelSignature;
+import dev.modelc.compiler.interp.InterpretedModel;
+import dev.modelc.runtime.Npz;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.data.TensorDataset;
+import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.TensorSpec;
+import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.optim.Adam;
+import dev.modelc.runtime.optim.Optimizer;
+import dev.modelc.runtime.optim.Sgd;
+import dev.modelc.runtime.train.Trainer;
+import dev.modelc.runtime.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One model with its params, like a PyTorch {@code nn.Module}: run it forward, get the loss and
+ * its gradients, take steps, train, and save or load its params (by path, as in
+ * {@code state_dict}). It runs on the reference interpreter until the compiled backends exist;
+ * this API stays the same when they do.
+ */
+public final class Model {
+    private final CheckedModel checked;
+    private final CompiledModel compiled;
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
+
+    Model(CheckedModel checked) {
+        this.checked = checked;
+        this.compiled = new InterpretedModel(checked);
+    }
+
+    public String name() {
+        return checked.name();
+    }
+
+    /** Inputs, params, outputs and loss with their types. */
+    public ModelSignature signature() {
+        return checked.signature();
+    }
+
+    /** The model as the runtime runs it. */
+    public CompiledModel compiled() {
+        return compiled;
+    }
+
+    /** Sets every param from its initializer, drawn with {@code seed} (keyed by param path). */
+    public Model initialize(long seed) {
+        params.clear();
+        params.putAll(compiled.initialParams(seed));
+        return this;
+    }
+
+    /** The params by path, in declaration order (a read-only view). */
+    public Map<String, Tensor> params() {
+        ensureInitialized();
+        return Collections.unmodifiableMap(params);
+    }
+
+    public Tensor param(String path) {
+        ensureInitialized();
+        Tensor t = params.get(path);
+        if (t == null) throw new IllegalArgumentException("no param '" + path + "'; params are " + params.keySet());
+        return t;
+    }
+
+    /** Replaces a param's value; it must have the param's dtype and shape. */
+    public Model setParam(String path, Tensor value) {
+        ensureInitialized();
+        Objects.requireNonNull(value, "value == null");
+        TensorSpec spec = compiled.params().stream().filter(p -> p.name().equals(path)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no param '" + path + "'; params are " + params.keySet()));
+        Tensor old = params.get(path);
+        if (value.dtype() != spec.dtype() || !Arrays.equals(value.shape(), old.shape())) {
+            throw new IllegalArgumentException("param '" + path + "' is " + spec.dtype() + Arrays.toString(old.shape())
+                    + ", given " + value.dtype() + Arrays.toString(value.shape()));
+        }
+        params.put(path, value);
+        return this;
+    }
+
+    /** The outputs for {@code inputs} (only the inputs the outputs depend on are needed). */
+    public Map<String, Tensor> forward(Map<String, Tensor> inputs) {
+        return compiled.forward(params(), inputs);
+    }
+
+    /** The loss on one batch of inputs. */
+    public double loss(Map<String, Tensor> batch) {
+        return compiled.loss(params(), batch).item();
+    }
+
+    /** The loss's gradient for every param, by path. */
+    public Map<String, Tensor> gradients(Map<String, Tensor> batch) {
+        return compiled.lossAndGradients(params(), batch).gradients();
+    }
+
+    /** One step of the model's own update rules; returns the loss before the step. */
+    public double step(Map<String, Tensor> batch) {
+        CompiledModel.Step s = compiled.updateStep(params(), batch);
+        params.putAll(s.params());
+        return s.loss() == null ? Double.NaN : s.loss().item();
+    }
+
+    /** One optimizer step on the loss's gradients; returns the loss before the step. */
+    public double step(Map<String, Tensor> batch, Optimizer optimizer) {
+        CompiledModel.Gradients g = compiled.lossAndGradients(params(), batch);
+        params.putAll(optimizer.step(params(), g.gradients()));
+        return g.loss().item();
+    }
+
+    /** Trains with the model's {@code train} block (its update rules, or its optimizer, SGD lr 1e-3 if none). */
+    public Trainer.Result fit(TensorDataset data) {
+        TrainConfig c = compiled.trainConfig();
+        int batch = (int) Math.min(Integer.MAX_VALUE, c.batch().orElse(data.size()));
+        return fit(data, new Trainer.Options((int) c.epochs(), Math.max(1, batch), c.shuffle(), c.seed(),
+                compiled.hasUpdateRules() ? null : optimizerOf(c), null), TrainingListener.NONE);
+    }
+
+    /** Trains with explicit options; the params become the trained ones. */
+    public Trainer.Result fit(TensorDataset data, Trainer.Options options, TrainingListener listener) {
+        Trainer.Result r = Trainer.fit(compiled, params(), data, options, listener, () -> false);
+        params.putAll(r.params());
+        return r;
+    }
+
+    /** The optimizer a train block names (SGD with PyTorch's default lr when it names none). */
+    public static Optimizer optimizerOf(TrainConfig c) {
+        return switch (c.optimizer().orElse(new TrainConfig.Optimizer.Sgd(1e-3, 0, 0))) {
+            case TrainConfig.Optimizer.Sgd s -> new Sgd(s.lr(), s.momentum(), s.weightDecay());
+            case TrainConfig.Optimizer.Adam a -> new Adam(a.lr(), a.beta1(), a.beta2(), a.eps(), a.weightDecay());
+        };
+    }
+
+    /** Writes the params as an {@code .npz} file (atomically), keyed by path. */
+    public void save(Path file) throws IOException {
+        Npz.write(file, params());
+    }
+
+    /** Reads params saved by {@link #save}; every param must be there with its dtype and shape. */
+    public Model load(Path file) throws IOException {
+        Map<String, Tensor> loaded = Npz.read(file);
+        ensureInitialized();
+        for (TensorSpec p : compiled.params()) {
+            Tensor t = loaded.get(p.name());
+            if (t == null) throw new IOException(file + " has no param '" + p.name() + "'");
+            setParam(p.name(), t);
+        }
+        return this;
+    }
+
+    private void ensureInitialized() {
+        if (params.isEmpty() && !compiled.params().isEmpty()) initialize(compiled.trainConfig().seed());
+    }
+
+    @Override
+    public String toString() {
+        return "Model(" + name() + ", params " + compiled.params() + ")";
+    }
+}

@@ -1,0 +1,40 @@
+package dev.modelc.api;
+
+import dev.modelc.compiler.Compilation;
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.diagnostics.Diagnostic;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/** A compiled `.model` file: its models by name, and any warnings. */
+public final class Program {
+    private final Compilation compilation;
+
+    Program(Compilation compilation) {
+        this.compilation = compilation;
+    }
+
+    /** The models' names, in source order. */
+    public List<String> modelNames() {
+        return compilation.program().orElseThrow().models().stream().map(CheckedModel::name).toList();
+    }
+
+    /** A fresh instance of the model called {@code name}, its params not yet initialised. */
+    public Model model(String name) {
+        CheckedModel m = compilation.program().orElseThrow().model(name)
+                .orElseThrow(() -> new NoSuchElementException("no model '" + name + "'; the file has " + modelNames()));
+        return new Model(m);
+    }
+
+    /** The file's only model. */
+    public Model model() {
+        List<String> names = modelNames();
+        if (names.size() != 1) throw new IllegalStateException("the file has " + names.size() + " models " + names + "; name one");
+        return model(names.getFirst());
+    }
+
+    /** Warnings the compiler gave (errors would have thrown). */
+    public List<Diagnostic> warnings() {
+        return compilation.diagnostics();
+    }
+}
