@@ -1,0 +1,58 @@
+package dev.modelc.runtime.data;
+
+import dev.modelc.runtime.Tensor;
+import java.util.Arrays;
+
+/** Row access along axis 0 of row-major tensors: single rows, contiguous slices and gathers by index. */
+public final class Rows {
+    private Rows() {}
+
+    /** The number of rows of {@code t}, its size on axis 0. */
+    public static int count(Tensor t) {
+        if (t.rank() == 0) throw new IllegalArgumentException("a scalar has no rows");
+        return t.size(0);
+    }
+
+    /** Row {@code i} of {@code t}, with axis 0 dropped (as {@code t[i]} in PyTorch). */
+    public static Tensor row(Tensor t, int i) {
+        int n = count(t);
+        if (i < 0 || i >= n) throw new IndexOutOfBoundsException("row " + i + " of a tensor with " + n + " rows");
+        int[] shape = t.shape();
+        int[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
+        return copy(t, rowShape, new int[] {i});
+    }
+
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) of {@code t}, keeping axis 0 (as {@code t[from:to]}). */
+    public static Tensor slice(Tensor t, int from, int to) {
+        int n = count(t);
+        if (from < 0 || to > n || from > to) {
+            throw new IndexOutOfBoundsException("rows " + from + " to " + to + " of a tensor with " + n + " rows");
+        }
+        int[] indices = new int[to - from];
+        for (int k = 0; k < indices.length; k++) indices[k] = from + k;
+        return gather(t, indices);
+    }
+
+    /** The rows of {@code t} at {@code indices}, in that order, stacked along a new axis 0 of size {@code indices.length}. */
+    public static Tensor gather(Tensor t, int[] indices) {
+        int n = count(t);
+        for (int index : indices) {
+            if (index < 0 || index >= n) throw new IndexOutOfBoundsException("row " + index + " of a tensor with " + n + " rows");
+        }
+        int[] shape = t.shape();
+        shape[0] = indices.length;
+        return copy(t, shape, indices);
+    }
+
+    private static Tensor copy(Tensor t, int[] shape, int[] indices) {
+        int[] full = t.shape();
+        int rowSize = Tensor.numel(Arrays.copyOfRange(full, 1, full.length));
+        double[] values = new double[indices.length * rowSize];
+        for (int k = 0; k < indices.length; k++) {
+            int base = indices[k] * rowSize;
+            for (int j = 0; j < rowSize; j++) values[k * rowSize + j] = t.getDouble(base + j);
+        }
+        // Exact for every dtype: f32, i32 and bool values all survive a round trip through double.
+        return Tensor.of(t.dtype(), shape, values);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.modelc.runtime.optim;
+
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.optim.ParamState.Buffer;
+import dev.modelc.runtime.optim.ParamState.Slot;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Adam with L2 weight decay added to the gradient (not AdamW's decoupled decay), as
+ * {@code torch.optim.Adam} (PyTorch 2.x, {@code amsgrad=False, maximize=False}, the CPU default
+ * single-tensor path).
+ *
+ * <p>Per param, following {@code _single_tensor_adam} in {@code torch/optim/adam.py}:
+ * <pre>{@code
+ * step += 1
+ * g = grad
+ * if weight_decay != 0: g = g.add(p, alpha=weight_decay)        # g + wd * p
+ * exp_avg.lerp_(g, 1 - beta1)                                  # m = b1 * m + (1 - b1) * g
+ * exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1 - beta2)       # v = b2 * v + (1 - b2) * g * g
+ * bias_correction1 = 1 - beta1 ** step                         # in double, as Python floats
+ * bias_correction2 = 1 - beta2 ** step
+ * step_size = lr / bias_correction1
+ * denom = (exp_avg_sq.sqrt() / sqrt(bias_correction2)).add_(eps)
+ * p.addcdiv_(exp_avg, denom, value=-step_size)                 # p - lr * mhat / (sqrt(vhat) + eps)
+ * }</pre>
+ * The element operations follow ATen's scalar CPU kernels, every one rounded to the param's dtype and
+ * every scalar first rounded to it: {@code lerp(m, g, w)} is {@code m + w * (g - m)} for
+ * {@code |w| < 0.5}, else {@code g - (g - m) * (1 - w)}; {@code addcmul} is {@code v + (s * g) * g};
+ * {@code addcdiv} is {@code p + (s * m) / denom}. (PyTorch's vectorized kernels use FMAs on long
+ * tensors, which can differ from this in the last bit of an f32.) The step count is kept per param,
+ * as PyTorch does, so a param that missed a step for want of a gradient has its own bias correction.
+ *
+ * <p>State per param: {@code "exp_avg/<path>"}, {@code "exp_avg_sq/<path>"} (the param's dtype and
+ * shape) and {@code "step/<path>"} (an f64 scalar), once the param has had a step.
+ */
+public final class Adam implements Optimizer {
+    static final String EXP_AVG = "exp_avg";
+    static final String EXP_AVG_SQ = "exp_avg_sq";
+    static final String STEP = "step";
+
+    private final double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final Map<String, Buffer> expAvg = new HashMap<>();
+    private final Map<String, Buffer> expAvgSq = new HashMap<>();
+    private final Map<String, Long> steps = new HashMap<>();
+
+    /** Adam with PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, no weight decay. */
+    public Adam() {
+        this(1e-3);
+    }
+
+    /** Adam with PyTorch's defaults but the learning rate. */
+    public Adam(double lr) {
+        this(lr, 0.9, 0.999, 1e-8, 0);
+    }
+
+    /** Adam with every option of {@code torch.optim.Adam} but amsgrad and maximize, checked as PyTorch checks them. */
+    public Adam(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be at least 0, not " + lr);
+        if (!(eps >= 0)) throw new IllegalArgumentException("epsilon must be at least 0, not " + eps);
+        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), not " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), not " + beta2);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be at least 0, not " + weightDecay);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+    }
+
+    /** The learning rate. */
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        Map<String, Slot> slots = ParamState.slots(params, grads);
+        for (Slot s : slots.values()) {
+            if (expAvg.containsKey(s.path())) {
+                expAvg.get(s.path()).check(EXP_AVG, s);
+                expAvgSq.get(s.path()).check(EXP_AVG_SQ, s);
+            }
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>(params);
+        for (Slot s : slots.values()) {
+            double[] p = s.p();
+            double[] g = s.g().clone();
+            int n = p.length;
+            double[] m = expAvg.computeIfAbsent(s.path(), k -> zeros(s)).values();
+            double[] v = expAvgSq.computeIfAbsent(s.path(), k -> zeros(s)).values();
+            long step = steps.merge(s.path(), 1L, Long::sum);
+
+            if (weightDecay != 0) {
+                double wd = s.r(weightDecay);
+                for (int i = 0; i < n; i++) g[i] = s.r(g[i] + s.r(wd * p[i]));
+            }
+            double w = s.r(1 - beta1);
+            boolean small = Math.abs(w) < 0.5;
+            double oneMinusW = s.r(1 - w);
+            double b2 = s.r(beta2);
+            double c2 = s.r(1 - beta2);
+            for (int i = 0; i < n; i++) {
+                double diff = s.r(g[i] - m[i]);
+                m[i] = small ? s.r(m[i] + s.r(w * diff)) : s.r(g[i] - s.r(diff * oneMinusW));
+                v[i] = s.r(v[i] * b2);
+                v[i] = s.r(v[i] + s.r(s.r(c2 * g[i]) * g[i]));
+            }
+
+            double biasCorrection1 = 1 - StrictMath.pow(beta1, step);
+            double biasCorrection2 = 1 - StrictMath.pow(beta2, step);
+            double stepSize = lr / biasCorrection1;
+            double bc2Sqrt = s.r(Math.sqrt(biasCorrection2));
+            double epsR = s.r(eps);
+            double negStep = s.r(-stepSize);
+            double[] next = new double[n];
+            for (int i = 0; i < n; i++) {
+                double denom = s.r(s.r(s.r(Math.sqrt(v[i])) / bc2Sqrt) + epsR);
+                next[i] = s.r(p[i] + s.r(s.r(negStep * m[i]) / denom));
+            }
+            out.put(s.path(), s.result(next));
+        }
+        return out;
+    }
+
+    private static Buffer zeros(Slot s) {
+        return new Buffer(s.param().dtype(), s.param().shape(), new double[s.p().length]);
+    }
+
+    @Override
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = ParamState.sorted();
+        expAvg.forEach((path, b) -> out.put(EXP_AVG + "/" + path, b.tensor()));
+        expAvgSq.forEach((path, b) -> out.put(EXP_AVG_SQ + "/" + path, b.tensor()));
+        steps.forEach((path, n) -> out.put(STEP + "/" + path, Tensor.scalar(DType.F64, n)));
+        return out;
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Buffer> avg = new HashMap<>();
+        Map<String, Buffer> avgSq = new HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
+        state.forEach((key, t) -> {
+            String[] kindAndPath = ParamState.splitKey(key, EXP_AVG, EXP_AVG_SQ, STEP);
+            String path = kindAndPath[1];
+            if (kindAndPath[0].equals(STEP)) {
+                double d = t.numel() == 1 ? t.getDouble(0) : Double.NaN;
+                if (!(d >= 0 && d == Math.rint(d))) {
+                    throw new IllegalArgumentException("optimizer state \"" + key + "\" must be one whole number of steps, not " + t);
+                }
+                counts.put(path, (long) d);
+            } else {
+                if (!t.dtype().isFloating()) {
+                    throw new IllegalArgumentException("optimizer state \"" + key + "\" is " + t.dtype() + ", not f32 or f64");
+                }
+                (kindAndPath[0].equals(EXP_AVG) ? avg : avgSq).put(path, Buffer.of(t));
+            }
+        });
+        Set<String> paths = new HashSet<>(avg.keySet());
+        paths.addAll(avgSq.keySet());
+        paths.addAll(counts.keySet());
+        for (String path : paths) {
+            for (String kind : new String[] {EXP_AVG, EXP_AVG_SQ, STEP}) {
+                Map<String, ?> m = kind.equals(EXP_AVG) ? avg : kind.equals(EXP_AVG_SQ) ? avgSq : counts;
+                if (!m.containsKey(path)) {
+                    throw new IllegalArgumentException("optimizer state for \"" + path + "\" lacks \"" + kind + "/" + path + "\"");
+                }
+            }
+        }
+        expAvg.clear();
+        expAvg.putAll(avg);
+        expAvgSq.clear();
+        expAvgSq.putAll(avgSq);
+        steps.clear();
+        steps.putAll(counts);
+    }
+
+    @Override
+    public String toString() {
+        return "Adam(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weight_decay=" + weightDecay + ")";
+    }
+}

@@ -1,0 +1,27 @@
+package dev.modelc.runtime.optim;
+
+import dev.modelc.runtime.Tensor;
+import java.util.Map;
+
+/**
+ * A first-order optimizer in the manner of {@code torch.optim}: given the params and their gradients
+ * by param path, it returns the updated params, keeping its own state (such as momentum) by path.
+ *
+ * <p>A param with no gradient in {@code grads} is returned unchanged and its state is left alone, as
+ * PyTorch skips params whose {@code grad} is {@code None}. Params must be f32 or f64; f32 params are
+ * updated in float arithmetic (every operation rounded to float, as PyTorch's CPU kernels do), f64
+ * params in double arithmetic. A gradient of another dtype is first converted to the param's dtype.
+ */
+public interface Optimizer {
+    /** The params after one update with {@code grads}, by path, in the order of {@code params}. */
+    Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads);
+
+    /**
+     * The optimizer's state for a checkpoint, keyed {@code "<kind>/<param path>"} (such as
+     * {@code "momentum_buffer/linear.weight"}), in the names PyTorch uses for its per-param state.
+     */
+    Map<String, Tensor> stateDict();
+
+    /** Replaces the state with one from {@link #stateDict()}; unknown keys are an error. */
+    void loadStateDict(Map<String, Tensor> state);
+}
