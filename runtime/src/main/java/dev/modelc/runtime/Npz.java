@@ -1,0 +1,98 @@
+package dev.modelc.runtime;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes NumPy's {@code .npz} archives: zip files of {@code .npy} entries, as made by
+ * {@code np.savez} (stored) and {@code np.savez_compressed} (deflated). Names are given without
+ * the {@code .npy} suffix, in the order of the archive.
+ */
+public final class Npz {
+    /** Entry timestamps are fixed so that the same arrays always make the same bytes. */
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+
+    private Npz() {}
+
+    /** Every array in {@code file}, by name without {@code .npy}, in the order the archive lists them. */
+    public static LinkedHashMap<String, Tensor> read(Path file) throws IOException {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new Npy.FormatException(file + ": not a readable .npz (zip) file: " + e.getMessage());
+        }
+        try (zip) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory()) continue;
+                String name = e.getName();
+                if (!name.endsWith(".npy")) {
+                    throw new Npy.FormatException(file + ": entry '" + name + "' is not a .npy file");
+                }
+                String key = name.substring(0, name.length() - ".npy".length());
+                if (out.containsKey(key)) throw new Npy.FormatException(file + ": entry '" + name + "' appears twice");
+                try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
+                    out.put(key, Npy.read(in, file + "[" + name + "]"));
+                } catch (ZipException ze) {
+                    throw new Npy.FormatException(file + "[" + name + "]: the zip entry is damaged: " + ze.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Writes {@code arrays} as an uncompressed archive like {@code np.savez}, replacing {@code file} atomically. */
+    public static void write(Path file, Map<String, Tensor> arrays) throws IOException {
+        write(file, arrays, false, UnaryOperator.identity());
+    }
+
+    /** Writes {@code arrays} as a deflated archive like {@code np.savez_compressed}, replacing {@code file} atomically. */
+    public static void writeCompressed(Path file, Map<String, Tensor> arrays) throws IOException {
+        write(file, arrays, true, UnaryOperator.identity());
+    }
+
+    /** The writer behind both public forms, with a wrapper around the output stream for tests that make writing fail. */
+    static void write(Path file, Map<String, Tensor> arrays, boolean compress, UnaryOperator<OutputStream> wrap) throws IOException {
+        for (String name : arrays.keySet()) {
+            if (name == null || name.isEmpty()) throw new IllegalArgumentException("npz array names must not be empty");
+        }
+        AtomicFiles.write(file, out -> writeTo(out, arrays, compress), wrap);
+    }
+
+    private static void writeTo(OutputStream out, Map<String, Tensor> arrays, boolean compress) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        zip.setMethod(compress ? ZipOutputStream.DEFLATED : ZipOutputStream.STORED);
+        for (Map.Entry<String, Tensor> a : arrays.entrySet()) {
+            byte[] bytes = Npy.toBytes(a.getValue());
+            ZipEntry e = new ZipEntry(a.getKey() + ".npy");
+            e.setTimeLocal(ENTRY_TIME);
+            if (!compress) {
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                e.setSize(bytes.length);
+                e.setCompressedSize(bytes.length);
+                e.setCrc(crc.getValue());
+            }
+            zip.putNextEntry(e);
+            zip.write(bytes);
+            zip.closeEntry();
+        }
+        zip.finish(); // not close: the stream belongs to the caller
+    }
+}
