@@ -31,7 +31,7 @@ class GradientProperties {
     static final double RELATIVE = 1e-5;
     static final double ABSOLUTE = 1e-7;
 
-    static final int TRIES = 1000;
+    static final int TRIES = 2000;
 
     @Provide
     Arbitrary<Program> programs() {

@@ -43,7 +43,7 @@ class PassProperties {
     /** The passes with a property of their own; the pipeline property checks this covers Pipeline.STANDARD. */
     private static final Set<String> CHECKED_ALONE = Set.of("stability", "simplify", "fold", "cse", "dce");
 
-    static final int TRIES = 1000;
+    static final int TRIES = 2000;
 
     /** Relative tolerance for passes that reassociate or substitute stable formulas. */
     static final double RELATIVE = 1e-12;
