@@ -48,7 +48,7 @@ final class CheckCommand implements Callable<Integer> {
                 failed = true;
                 continue;
             }
-            List<ModelSignature> models = c.program().orElseThrow().models();
+            List<ModelSignature> models = c.program().orElseThrow().signatures();
             if (models.isEmpty()) out.println(source.name() + ": no models");
             for (ModelSignature m : models) {
                 if (!first) out.println();

@@ -90,7 +90,7 @@ class SamplesTest {
         }
 
         assertTrue(c.diagnostics().isEmpty(), () -> name + " should check clean, but:\n" + c.render());
-        List<ModelSignature> models = c.program().orElseThrow().models();
+        List<ModelSignature> models = c.program().orElseThrow().signatures();
         assertFalse(models.isEmpty(), name + " has no models");
         String actual = models.stream().map(SignatureTable::render).collect(Collectors.joining("\n"));
         compareWithGolden(file, ".signature", actual);
