@@ -142,7 +142,7 @@ final class Builtins {
             double a = name.equals("normal") ? s.constNumber("mean", 0.0) : name.equals("uniform") ? s.constNumber("lo", 0.0) : 0;
             double b = name.equals("normal") ? s.constNumber("std", 1.0) : name.equals("uniform") ? s.constNumber("hi", 1.0) : 1;
             int node = s.at().random(normal ? Op.Random.Distribution.NORMAL : Op.Random.Distribution.UNIFORM, a, b,
-                    s.lowering().initPath(), target);
+                    s.lowering().nextDrawStream(), target);
             return new Tensor(target, node);
         }, null, true, false));
     }
@@ -456,7 +456,8 @@ final class Builtins {
     private static Value arange(Site s) {
         DType dtype = s.dtype("dtype");
         Arguments.Bound n = s.args.get("n");
-        List<Dim> size = n.value() instanceof Tensor t && t.type().isScalar() ? Folding.sizes(t.known()) : null;
+        List<Dim> size = n.value() instanceof Tensor t && t.type().isScalar() && t.type().dtype() == DType.I32
+                ? Folding.sizes(t.known()) : null;
         if (s.failed()) return Value.POISON;
         if (size == null || size.size() != 1) {
             return s.fail("n", "the length of 'arange' must be a constant integer or a size, found " + n.expr().span().text());

@@ -26,6 +26,8 @@ final class Lowering {
     private final List<Graph.Output> outputs = new ArrayList<>();
     /** The param whose initializer is being lowered (random draws are keyed by it), or null. */
     private String initPath;
+    /** How many random draws that initializer has made so far. */
+    private int draws;
 
     /** The emitter, with nodes from now on attributed to {@code at}. */
     Emitter at(Span at) {
@@ -37,12 +39,18 @@ final class Lowering {
         return emitter;
     }
 
-    String initPath() {
-        return initPath;
+    /**
+     * The generator stream of the next random draw in the current initializer: the param's path
+     * for the first draw (so {@code randn()} depends only on seed and path), then path#1, path#2
+     * ... so that {@code randn() - randn()} draws twice rather than sharing one node.
+     */
+    String nextDrawStream() {
+        return draws++ == 0 ? initPath : initPath + "#" + (draws - 1);
     }
 
     void initPath(String path) {
         initPath = path;
+        draws = 0;
     }
 
     void output(String name, Graph.Role role, int node) {

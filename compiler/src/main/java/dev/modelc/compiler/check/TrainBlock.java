@@ -89,7 +89,8 @@ final class TrainBlock {
     private Long integer(Stmt.TrainEntry e, long min, Env env) {
         Value v = elaborator.eval(e.value(), env);
         if (v instanceof Value.Poison) return null;
-        double n = v instanceof Value.Tensor t && t.isConstantScalar() ? Folding.number(t.known()) : Double.NaN;
+        double n = v instanceof Value.Tensor t && t.isConstantScalar() && t.type().dtype() == DType.I32
+                ? Folding.number(t.known()) : Double.NaN;
         if (Double.isNaN(n) || n != Math.rint(n) || n < min) {
             String meaning = switch (e.key().text()) {
                 case "batch" -> "batch is the number of rows in each training step; leave it out to use all rows";
