@@ -2,6 +2,7 @@ package dev.modelc.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Compiles machine-learning models written in .model files.",
-        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, EvalCommand.class, GraphCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit codes scripts can rely on. */
@@ -52,11 +54,46 @@ public final class Main implements Runnable {
         // A usage mistake (unknown option, missing FILE or command) is the user's: exit 1, on
         // every subcommand. Exit 2 stays for bugs in modelc.
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USER_ERROR : INTERNAL_ERROR);
+        cl.setParameterExceptionHandler(Main::usageError);
         try {
             return cl.execute(args);
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * picocli's own handling of a usage mistake (the message, then suggestions or the usage),
+     * except that a mistyped command is only offered commands it resembles: picocli's n-gram
+     * similarity would offer {@code eval} for {@code compile-everything}.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println(cl.getColorScheme().errorText(e.getMessage()));
+        if (!suggest(e, err)) cl.usage(err, cl.getColorScheme());
+        err.flush();
+        return USER_ERROR;
+    }
+
+    private static boolean suggest(CommandLine.ParameterException e, PrintWriter err) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException u)) return false;
+        if (u.isUnknownOption()) return CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        if (u.getUnmatched().isEmpty()) return false;
+        String word = u.getUnmatched().getFirst();
+        String command = e.getCommandLine().getCommandSpec().qualifiedName();
+        List<String> close = u.getSuggestions().stream()
+                .filter(s -> resembles(word, s.substring(s.lastIndexOf(' ') + 1)))
+                .map(s -> command + " " + s).toList();
+        if (close.isEmpty()) return false;
+        err.println("Did you mean: " + String.join(" or ", close) + "?");
+        return true;
+    }
+
+    /** A likely typo of a command: a few edits away, or a prefix either way ({@code evaluate}, {@code che}). */
+    private static boolean resembles(String typed, String command) {
+        if (typed.length() >= 2 && (typed.startsWith(command) || command.startsWith(typed))) return true;
+        return Spelling.distance(typed, command) <= Math.max(2, command.length() / 2);
     }
 }

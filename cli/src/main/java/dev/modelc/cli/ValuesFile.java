@@ -22,8 +22,8 @@ import java.util.Map;
  * pointing into the file.
  */
 final class ValuesFile {
-    /** One named value: row-major numbers, its shape, and where it was written. */
-    record Value(String name, double[] values, int[] shape, Span at) {
+    /** One named value: row-major numbers, its shape, where its name was written ({@code at}) and the value itself ({@code valueAt}). */
+    record Value(String name, double[] values, int[] shape, Span at, Span valueAt) {
     }
 
     /** A mistake in the file, as a diagnostic. */
@@ -53,10 +53,15 @@ final class ValuesFile {
                 String name = p.currentName();
                 JsonLocation at = p.currentTokenLocation();
                 p.nextToken();
+                JsonLocation valueStart = p.currentTokenLocation();
                 List<Double> values = new ArrayList<>();
                 int[] shape = shapeOf(source, p, values);
                 Span span = span(source, at, name.length() + 2);
-                if (out.putIfAbsent(name, new Value(name, values.stream().mapToDouble(Double::doubleValue).toArray(), shape, span)) != null) {
+                Span valueSpan = span(source, valueStart, 1);
+                int valueEnd = offset(source, p.currentLocation());
+                if (valueEnd > valueSpan.start()) valueSpan = new Span(source, valueSpan.start(), valueEnd);
+                Value value = new Value(name, values.stream().mapToDouble(Double::doubleValue).toArray(), shape, span, valueSpan);
+                if (out.putIfAbsent(name, value) != null) {
                     throw new Invalid(Diagnostic.error(span, "'" + name + "' is given twice"));
                 }
             }
@@ -127,9 +132,14 @@ final class ValuesFile {
 
     /** The span at a parser location (1-based line and column, as Jackson counts them). */
     private static Span span(SourceFile source, JsonLocation loc, int length) {
-        if (loc == null || loc.getLineNr() < 1) return new Span(source, 0, 0);
-        int line = Math.min(loc.getLineNr(), source.line(source.length()));
-        int start = Math.min(source.lineStart(line) + Math.max(0, loc.getColumnNr() - 1), source.length());
+        int start = offset(source, loc);
         return new Span(source, start, Math.min(start + length, source.length()));
+    }
+
+    /** The offset of a parser location in the file (0 when it has none). */
+    private static int offset(SourceFile source, JsonLocation loc) {
+        if (loc == null || loc.getLineNr() < 1) return 0;
+        int line = Math.min(loc.getLineNr(), source.line(source.length()));
+        return Math.min(source.lineStart(line) + Math.max(0, loc.getColumnNr() - 1), source.length());
     }
 }

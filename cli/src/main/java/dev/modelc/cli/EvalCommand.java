@@ -1,0 +1,154 @@
+package dev.modelc.cli;
+
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.check.ModelSignature;
+import dev.modelc.compiler.diagnostics.DiagnosticRenderer;
+import dev.modelc.compiler.diagnostics.SourceFile;
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.Node;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.interp.EvaluationError;
+import dev.modelc.compiler.interp.Interpreter;
+import dev.modelc.compiler.interp.ModelEvaluation;
+import dev.modelc.compiler.passes.DeadCodeElimination;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelc eval FILE --inputs VALUES.json}: a model's outputs, loss and gradients on given values, as JSON. */
+@Command(name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {"Runs a model once on named values and prints its outputs, its loss and",
+                "the loss's gradient for every param, as one JSON object on one line:",
+                "  {\"model\": M, \"outputs\": {NAME: V}, \"loss\": V or null, \"grads\": {PATH: V}}",
+                "VALUES.json maps the model's inputs and param paths to numbers or nested",
+                "arrays, e.g. {\"x\": [[73, 67, 43], [91, 88, 64]], \"y\": [[56, 70], [81, 101]]}",
+                "Params left out start from their initializers (random ones drawn with --seed).",
+                "Numbers print so they read back exactly (f32 values as the shortest decimal of",
+                "the float); NaN and infinities, which JSON lacks, print as the strings \"NaN\",",
+                "\"Infinity\" and \"-Infinity\"."},
+        footer = {"", "Exit status: 0 on success, 1 on a mistake in FILE, VALUES.json or the command",
+                "line (values the model cannot run on included), 2 on a bug in modelc."})
+final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .model file.")
+    Path file;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "The model to run; needed when FILE has several.")
+    String model;
+
+    @Option(names = "--inputs", required = true, paramLabel = "VALUES.json",
+            description = "The inputs (and any params to set), as a JSON object of named values.")
+    Path inputs;
+
+    @Option(names = "--dtype", paramLabel = "f32|f64",
+            description = "Compute every floating value in this dtype, whatever it is declared as "
+                    + "(default: each value in its declared dtype).")
+    String dtype;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "The seed for random initializers of params not in VALUES.json (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "interp",
+            description = "What runs the model: interp, the reference interpreter (the only one for now).")
+    String backend;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Interpreter.Precision precision = precision();
+        if (!backend.equals("interp")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown backend '" + backend
+                    + "' for --backend: only 'interp' (the reference interpreter) is available for now");
+        }
+        try {
+            CheckedModel m = ModelChoice.load(file, model, err);
+            Map<String, Tensor> values = values(m, precision);
+            ModelEvaluation.Result r = ModelEvaluation.evaluate(m, values, precision, seed);
+            out.print(EvalJson.write(m.name(), r));
+            return Main.OK;
+        } catch (UserError e) {
+            err.print(e.report);
+            return Main.USER_ERROR;
+        } catch (EvaluationError e) {
+            err.println("modelc: " + e.getMessage());
+            return Main.USER_ERROR;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private Interpreter.Precision precision() {
+        if (dtype == null) return Interpreter.Precision.DECLARED;
+        return switch (dtype) {
+            case "f64" -> Interpreter.Precision.F64;
+            case "f32" -> Interpreter.Precision.F32;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown dtype '" + dtype + "' for --dtype: it is f32 or f64");
+        };
+    }
+
+    /** The values of VALUES.json as tensors, checked against the model's signature. */
+    private Map<String, Tensor> values(CheckedModel m, Interpreter.Precision precision) throws UserError {
+        SourceFile source;
+        try {
+            source = SourceReader.read(inputs);
+        } catch (SourceReader.Unreadable e) {
+            throw UserError.line(e.getMessage());
+        }
+        Map<String, ValuesFile.Value> raw;
+        try {
+            raw = ValuesFile.parse(source);
+        } catch (ValuesFile.Invalid e) {
+            throw UserError.rendered(DiagnosticRenderer.render(e.diagnostic));
+        }
+        DType floating = switch (precision) {
+            case DECLARED -> null;
+            case F64 -> DType.F64;
+            case F32 -> DType.F32;
+        };
+        ValueBinding.Bound bound = ValueBinding.bind(m.signature(), raw, floating);
+        StringBuilder report = new StringBuilder(DiagnosticRenderer.render(bound.problems()));
+        List<String> missing = new ArrayList<>();
+        for (String name : neededInputs(m)) {
+            if (!raw.containsKey(name) && !bound.suggested().contains(name)) missing.add(name);
+        }
+        if (!missing.isEmpty()) report.append("modelc: ").append(missingMessage(m.signature(), missing, source.name())).append('\n');
+        if (!report.isEmpty()) throw UserError.rendered(report.toString());
+        return bound.values();
+    }
+
+    /** The inputs the outputs, the loss and its gradients depend on. */
+    private static List<String> neededInputs(CheckedModel m) {
+        Graph g = DeadCodeElimination.run(m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT));
+        List<String> out = new ArrayList<>();
+        for (Node n : g.inputs()) out.add(((Op.Input) n.op()).name());
+        return out;
+    }
+
+    private static String missingMessage(ModelSignature sig, List<String> missing, String valuesFile) {
+        List<String> described = new ArrayList<>();
+        for (String name : missing) {
+            String type = sig.inputs().stream().filter(e -> e.name().equals(name)).map(e -> " (" + e.type() + ")")
+                    .findFirst().orElse("");
+            described.add("'" + name + "'" + type);
+        }
+        return valuesFile + ": missing " + (missing.size() == 1 ? "input " : "inputs ") + String.join(", ", described)
+                + ", needed by " + sig.name();
+    }
+}

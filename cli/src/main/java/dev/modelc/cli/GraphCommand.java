@@ -1,0 +1,74 @@
+package dev.modelc.cli;
+
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.GraphDot;
+import dev.modelc.compiler.graph.GraphPrinter;
+import dev.modelc.compiler.passes.DeadCodeElimination;
+import dev.modelc.compiler.passes.Pipeline;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelc graph FILE}: the computation graph a model compiles to, as text or Graphviz DOT. */
+@Command(name = "graph",
+        mixinStandardHelpOptions = true,
+        description = {"Prints the computation graph of a model: one equation per node (op, dtype",
+                "and shape, and the line:column it came from), then the results (out, loss,",
+                "grad, update). By default the graph computes the outputs and the loss, and",
+                "is optimized. For a picture: modelc graph FILE --format dot | dot -Tsvg > g.svg"},
+        footer = {"", "Exit status: 0 on success, 1 on a mistake in FILE or the command line, 2 on a",
+                "bug in modelc."})
+final class GraphCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .model file.")
+    Path file;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "The model to show; needed when FILE has several.")
+    String model;
+
+    @Option(names = "--format", paramLabel = "text|dot", defaultValue = "text",
+            description = "text (default), or dot for Graphviz.")
+    String format;
+
+    @Option(names = "--backward",
+            description = "Show the training graph: also the gradient of the loss for every param, and the update rules.")
+    boolean backward;
+
+    @Option(names = "--optimize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the optimization passes (default); --no-optimize shows the graph as lowered, "
+                    + "less the nodes no result uses.")
+    boolean optimize;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!format.equals("text") && !format.equals("dot")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown format '" + format + "' for --format: it is text or dot");
+        }
+        try {
+            CheckedModel m = ModelChoice.load(file, model, err);
+            Graph g = backward
+                    ? m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT, Graph.Role.UPDATE)
+                    : m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS);
+            g = optimize ? Pipeline.optimize(g, false) : DeadCodeElimination.run(g);
+            out.print(format.equals("dot") ? GraphDot.render(g, m.name()) : GraphPrinter.print(g));
+            return Main.OK;
+        } catch (UserError e) {
+            err.print(e.report);
+            return Main.USER_ERROR;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}
