@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Compiles machine-learning models written in .model files.",
-        subcommands = {CheckCommand.class, EvalCommand.class, GraphCommand.class,
+        subcommands = {CheckCommand.class, EvalCommand.class, GraphCommand.class, TrainCommand.class, PredictCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

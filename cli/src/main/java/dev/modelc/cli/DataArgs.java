@@ -1,0 +1,316 @@
+package dev.modelc.cli;
+
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.Node;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.passes.DeadCodeElimination;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Npy;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.data.CsvSource;
+import dev.modelc.runtime.data.DataException;
+import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.TensorSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code --data NAME=SOURCE} arguments of {@code train} and {@code predict}: each names one
+ * of the model's inputs and where its values come from, {@code path.npy} or
+ * {@code path.csv:col1,col2,...} (columns by header name). The values become the input's declared
+ * dtype (floating ones the {@code --dtype} when given) and must fit its declared shape; symbolic
+ * sizes such as {@code N} must agree across inputs.
+ */
+final class DataArgs {
+    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** One {@code --data} argument: the input it feeds, the file, and the columns for a CSV file (null for .npy). */
+    record Source(String input, Path file, List<String> columns) {
+        boolean csv() {
+            return columns != null;
+        }
+
+        String describe() {
+            return "--data " + input;
+        }
+    }
+
+    private DataArgs() {
+    }
+
+    /** Parses {@code NAME=path.npy} or {@code NAME=path.csv:col1,col2}. */
+    static Source parse(String arg) throws UserError {
+        int eq = arg.indexOf('=');
+        if (eq <= 0) {
+            throw UserError.line("--data takes NAME=SOURCE, such as x=data.csv:temp,rainfall or x=x.npy; found '" + arg + "'");
+        }
+        String input = arg.substring(0, eq).strip();
+        String source = arg.substring(eq + 1).strip();
+        if (source.isEmpty()) throw UserError.line("--data " + input + " names no source; give x=path.npy or x=path.csv:col1,col2");
+        String lower = source.toLowerCase(Locale.ROOT);
+        int colon = source.lastIndexOf(':');
+        if (colon > 0 && source.substring(0, colon).toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            Path file = Path.of(source.substring(0, colon));
+            List<String> columns = new ArrayList<>();
+            for (String c : source.substring(colon + 1).split(",", -1)) {
+                String name = c.strip();
+                if (name.isEmpty()) {
+                    throw UserError.line("--data " + input + ": empty column name in '" + source.substring(colon + 1)
+                            + "'; list the columns as path.csv:col1,col2");
+                }
+                columns.add(name);
+            }
+            return new Source(input, file, List.copyOf(columns));
+        }
+        if (lower.endsWith(".csv")) {
+            Path file = Path.of(source);
+            String header = "";
+            try {
+                if (Files.isRegularFile(file)) header = " (its columns are " + String.join(", ", new CsvSource(file).header()) + ")";
+            } catch (DataException e) {
+                // reported when the file is read
+            }
+            throw UserError.line("--data " + input + ": name the columns to read from " + source + ", such as "
+                    + input + "=" + source + ":col1,col2" + header);
+        }
+        if (lower.endsWith(".npy")) return new Source(input, Path.of(source), null);
+        throw UserError.line("--data " + input + ": cannot read '" + source + "': give a .npy file or a .csv file with "
+                + "its columns, such as " + input + "=data.csv:col1,col2");
+    }
+
+    /** The names of the inputs the results of {@code g} depend on, in graph order. */
+    static List<String> inputsOf(Graph g) {
+        List<String> out = new ArrayList<>();
+        for (Node n : DeadCodeElimination.run(g).inputs()) out.add(((Op.Input) n.op()).name());
+        return out;
+    }
+
+    /**
+     * Reads the sources of the inputs in {@code needed} (every one must be given) as tensors,
+     * by input name. A source for an input that is not needed is skipped with a warning saying
+     * {@code unusedWhy}.
+     */
+    static Map<String, Tensor> load(CompiledModel model, List<Source> sources, List<String> needed, DType floating,
+                                    String neededBy, PrintWriter err) throws UserError {
+        Map<String, TensorSpec> inputs = new LinkedHashMap<>();
+        for (TensorSpec s : model.inputs()) inputs.put(s.name(), s);
+        Map<String, Source> byInput = new LinkedHashMap<>();
+        for (Source s : sources) {
+            if (!inputs.containsKey(s.input())) throw UserError.line(notAnInput(model, s.input()));
+            if (byInput.containsKey(s.input())) throw UserError.line("--data " + s.input() + " is given twice");
+            byInput.put(s.input(), s);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String name : needed) if (!byInput.containsKey(name)) missing.add("'" + name + "' (" + typeOf(inputs.get(name)) + ")");
+        if (!missing.isEmpty()) {
+            throw UserError.line("missing --data for " + (missing.size() == 1 ? "input " : "inputs ") + String.join(", ", missing)
+                    + ", needed by " + neededBy);
+        }
+        List<Source> used = new ArrayList<>();
+        for (Source s : byInput.values()) {
+            if (needed.contains(s.input())) used.add(s);
+            else err.println("modelc: warning: ignoring --data " + s.input() + ": " + neededBy + " does not use input '" + s.input() + "'");
+        }
+
+        // Every CSV file is read once per dtype it is read as (f32 exactly as Float.parseFloat rounds).
+        Map<String, Tensor> raw = new HashMap<>();
+        Map<Path, Map<DType, Map<String, List<String>>>> csvGroups = new LinkedHashMap<>();
+        for (Source s : used) {
+            DType want = target(inputs.get(s.input()), floating);
+            if (s.csv()) {
+                checkColumns(s);
+                csvGroups.computeIfAbsent(s.file(), f -> new LinkedHashMap<>())
+                        .computeIfAbsent(want == DType.F32 ? DType.F32 : DType.F64, d -> new LinkedHashMap<>())
+                        .put(s.input(), s.columns());
+            } else {
+                raw.put(s.input(), readNpy(s));
+            }
+        }
+        for (var file : csvGroups.entrySet()) {
+            for (var group : file.getValue().entrySet()) {
+                try {
+                    raw.putAll(new CsvSource(file.getKey()).readGroups(group.getKey(), group.getValue()));
+                } catch (DataException e) {
+                    String inputsRead = String.join(", ", group.getValue().keySet());
+                    throw UserError.line("--data " + inputsRead + ": " + e.getMessage());
+                }
+            }
+        }
+
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, String> bound = new HashMap<>(); // symbol -> "size from input 'x' (axis 0)"
+        Map<String, Integer> sizes = new HashMap<>();
+        for (Source s : used) {
+            TensorSpec spec = inputs.get(s.input());
+            Tensor t = shape(s, spec, raw.get(s.input()));
+            t = convert(s, spec, t, target(spec, floating));
+            checkDims(s, spec, t, sizes, bound);
+            out.put(s.input(), t);
+        }
+        return out;
+    }
+
+    /** The dtype an input's values are read as. */
+    private static DType target(TensorSpec spec, DType floating) {
+        return spec.dtype().isFloating() && floating != null ? floating : spec.dtype();
+    }
+
+    private static String typeOf(TensorSpec spec) {
+        return spec.dtype() + spec.dims().toString();
+    }
+
+    private static String notAnInput(CompiledModel model, String name) {
+        List<String> names = model.inputs().stream().map(TensorSpec::name).toList();
+        StringBuilder sb = new StringBuilder(model.name()).append(" has no input '").append(name).append("'");
+        String near = Spelling.nearest(name, names);
+        if (model.params().stream().anyMatch(p -> p.name().equals(name))) {
+            sb.append(": '").append(name).append("' is a param (params come from the initializers or a params file)");
+        } else if (model.outputs().contains(name)) {
+            sb.append(": '").append(name).append("' is an output, computed, not given");
+        } else if (near != null) {
+            sb.append(" (did you mean '").append(near).append("'?)");
+        }
+        sb.append(names.isEmpty() ? "; it takes no inputs" : "; its inputs are " + String.join(", ", names));
+        return sb.toString();
+    }
+
+    private static void checkColumns(Source s) throws UserError {
+        if (!Files.exists(s.file())) throw UserError.line(s.describe() + ": no such file: " + s.file());
+        List<String> header;
+        try {
+            header = new CsvSource(s.file()).header();
+        } catch (DataException e) {
+            throw UserError.line(s.describe() + ": " + e.getMessage());
+        }
+        for (String c : s.columns()) {
+            if (header.contains(c)) continue;
+            String near = Spelling.nearest(c, header);
+            throw UserError.line(s.describe() + ": " + s.file() + " has no column '" + c + "'"
+                    + (near != null ? " (did you mean '" + near + "'?)" : "") + "; its columns are " + String.join(", ", header));
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (String c : s.columns()) {
+            if (!seen.add(c)) throw UserError.line(s.describe() + ": column '" + c + "' is listed twice");
+        }
+    }
+
+    private static Tensor readNpy(Source s) throws UserError {
+        try {
+            return Npy.read(s.file());
+        } catch (NoSuchFileException e) {
+            throw UserError.line(s.describe() + ": no such file: " + s.file());
+        } catch (Npy.FormatException e) {
+            throw UserError.line(s.describe() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw UserError.line(s.describe() + ": cannot read " + s.file() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * CSV values come as {@code [rows, columns]}: a rank-1 input takes one column as {@code [rows]};
+     * a higher-rank one takes its fixed trailing sizes from the columns in row-major order.
+     */
+    private static Tensor shape(Source s, TensorSpec spec, Tensor t) throws UserError {
+        if (!s.csv()) return t;
+        int rank = spec.dims().size();
+        int rows = t.size(0), cols = t.size(1);
+        String what = "input '" + spec.name() + "' is " + typeOf(spec);
+        if (rank == 2) return t;
+        if (rank == 0) throw UserError.line(s.describe() + ": " + what + ", a single value, but csv columns give one value per row");
+        if (rank == 1) {
+            if (cols != 1) {
+                throw UserError.line(s.describe() + ": " + what + ", one value per row, but " + cols + " columns are listed ("
+                        + String.join(", ", s.columns()) + ")");
+            }
+            return t.reshape(rows);
+        }
+        int[] shape = new int[rank];
+        shape[0] = rows;
+        int per = 1;
+        for (int i = 1; i < rank; i++) {
+            Integer size = constant(spec.dims().get(i));
+            if (size == null) {
+                throw UserError.line(s.describe() + ": " + what + "; csv columns can fill only fixed sizes after the rows");
+            }
+            shape[i] = size;
+            per *= size;
+        }
+        if (per != cols) {
+            throw UserError.line(s.describe() + ": " + what + ", " + per + " values per row, but " + cols + " columns are listed");
+        }
+        return t.reshape(shape);
+    }
+
+    private static Tensor convert(Source s, TensorSpec spec, Tensor t, DType dtype) throws UserError {
+        if (t.dtype() == dtype) return t;
+        if (dtype == DType.I32 || dtype == DType.BOOL) {
+            int perRow = t.rank() == 0 || t.size(0) == 0 ? 1 : t.numel() / t.size(0);
+            for (int i = 0; i < t.numel(); i++) {
+                double v = t.getDouble(i);
+                boolean ok = dtype == DType.I32 ? v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE : v == 0 || v == 1;
+                if (!ok) {
+                    String where = s.csv() ? "data row " + (i / perRow + 1) : "flat index " + i;
+                    throw UserError.line(s.describe() + ": input '" + spec.name() + "' is " + dtype + ", but " + s.file()
+                            + " has " + number(v) + " at " + where + " (" + dtype + " values are "
+                            + (dtype == DType.I32 ? "whole numbers" : "0 or 1") + ")");
+                }
+            }
+        }
+        return t.to(dtype);
+    }
+
+    private static void checkDims(Source s, TensorSpec spec, Tensor t, Map<String, Integer> sizes, Map<String, String> from)
+            throws UserError {
+        int[] shape = t.shape();
+        List<String> dims = spec.dims();
+        String expected = "input '" + spec.name() + "' is " + typeOf(spec) + ", but " + s.file() + " gives "
+                + t.dtype() + Arrays.toString(shape);
+        if (shape.length != dims.size()) {
+            throw UserError.line(s.describe() + ": " + expected + " (rank " + shape.length + ", not " + dims.size() + ")");
+        }
+        Map<String, Integer> fresh = new LinkedHashMap<>();
+        for (int i = 0; i < shape.length; i++) {
+            String d = dims.get(i);
+            Integer fixed = constant(d);
+            if (fixed != null) {
+                if (fixed != shape[i]) throw UserError.line(s.describe() + ": " + expected + " (axis " + i + " is " + shape[i] + ", not " + fixed + ")");
+            } else if (SYMBOL.matcher(d).matches()) {
+                Integer prior = sizes.containsKey(d) ? sizes.get(d) : fresh.get(d);
+                if (prior == null) {
+                    fresh.put(d, shape[i]);
+                    from.put(d, "'" + spec.name() + "' (axis " + i + ")");
+                } else if (prior != shape[i]) {
+                    String rows = i == 0 && d.equals(dims.getFirst()) ? "; the data must share the leading dimension" : "";
+                    throw UserError.line(s.describe() + ": " + d + " is " + prior + " from " + from.get(d) + ", but axis " + i
+                            + " of '" + spec.name() + "' has " + shape[i] + rows);
+                }
+            }
+        }
+        sizes.putAll(fresh);
+    }
+
+    private static Integer constant(String dim) {
+        try {
+            return Integer.valueOf(dim.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String number(double x) {
+        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.modelc.cli;
+
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Npy;
+import dev.modelc.runtime.Npz;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.TensorSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's params in an {@code .npz} file, keyed by param path ({@code linear.weight}), as
+ * {@code modelc train --save} writes them and {@code np.savez(**state_dict)} would.
+ */
+final class ParamsFile {
+    private ParamsFile() {
+    }
+
+    /**
+     * Reads {@code file} for {@code model}: every param must be there, with its declared shape,
+     * and nothing else; floating values become the param's dtype ({@code floating} when not null).
+     */
+    static Map<String, Tensor> read(Path file, CompiledModel model, DType floating, String option) throws UserError {
+        Map<String, Tensor> loaded;
+        try {
+            if (!Files.exists(file)) throw UserError.line(option + ": no such file: " + file);
+            if (Files.isDirectory(file)) throw UserError.line(option + ": " + file + " is a directory, not an .npz file");
+            loaded = Npz.read(file);
+        } catch (NoSuchFileException e) {
+            throw UserError.line(option + ": no such file: " + file);
+        } catch (Npy.FormatException e) {
+            throw UserError.line(option + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw UserError.line(option + ": cannot read " + file + ": " + e.getMessage());
+        }
+        List<String> paths = model.params().stream().map(TensorSpec::name).toList();
+        List<String> extra = new ArrayList<>();
+        for (String key : loaded.keySet()) if (!paths.contains(key)) extra.add(key);
+        if (!extra.isEmpty()) {
+            String first = extra.getFirst();
+            String near = Spelling.nearest(first, paths);
+            throw UserError.line(option + ": " + file + " has " + quoted(extra) + ", but " + model.name() + " has no "
+                    + (extra.size() == 1 ? "such param" : "such params") + (near != null ? " (did you mean '" + near + "'?)" : "")
+                    + "; its params are " + (paths.isEmpty() ? "none" : String.join(", ", paths)));
+        }
+        List<String> missing = new ArrayList<>();
+        for (TensorSpec p : model.params()) {
+            if (!loaded.containsKey(p.name())) missing.add("'" + p.name() + "' (" + p.dtype() + p.dims() + ")");
+        }
+        if (!missing.isEmpty()) {
+            throw UserError.line(option + ": " + file + " lacks " + (missing.size() == 1 ? "param " : "params ")
+                    + String.join(", ", missing) + " of " + model.name());
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (TensorSpec p : model.params()) {
+            Tensor t = loaded.get(p.name());
+            int[] want = p.dims().stream().mapToInt(d -> Integer.parseInt(d.strip())).toArray();
+            if (!Arrays.equals(want, t.shape())) {
+                throw UserError.line(option + ": param '" + p.name() + "' of " + model.name() + " is " + p.dtype() + p.dims()
+                        + ", but " + file + " holds " + t.dtype() + Arrays.toString(t.shape()));
+            }
+            DType dtype = p.dtype().isFloating() && floating != null ? floating : p.dtype();
+            if (!t.dtype().isFloating() && dtype.isFloating() || t.dtype().isFloating() && !dtype.isFloating()) {
+                throw UserError.line(option + ": param '" + p.name() + "' of " + model.name() + " is " + dtype + ", but "
+                        + file + " holds " + t.dtype() + " values");
+            }
+            out.put(p.name(), t.to(dtype));
+        }
+        return out;
+    }
+
+    private static String quoted(List<String> names) {
+        List<String> q = names.stream().map(n -> "'" + n + "'").toList();
+        return String.join(", ", q);
+    }
+}

@@ -1,0 +1,341 @@
+package dev.modelc.cli;
+
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.interp.EvaluationError;
+import dev.modelc.compiler.interp.InterpretedModel;
+import dev.modelc.compiler.interp.Interpreter;
+import dev.modelc.compiler.passes.Pipeline;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.data.TensorDataset;
+import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.optim.Adam;
+import dev.modelc.runtime.optim.Optimizer;
+import dev.modelc.runtime.optim.Sgd;
+import dev.modelc.runtime.train.Trainer;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelc train FILE --data NAME=SOURCE...}: trains a model on data from .npy and .csv files. */
+@Command(name = "train",
+        mixinStandardHelpOptions = true,
+        description = {"Trains a model on data and saves its params.",
+                "Each --data feeds one of the model's inputs (every input its loss uses)",
+                "from a .npy file or from columns of a .csv file with a header row, e.g.",
+                "  --data x=crops.csv:temp,rainfall --data y=crops.csv:apples,oranges",
+                "The data must share the leading dimension (the rows). Values become the",
+                "input's declared dtype: i32 columns must hold whole numbers (class labels).",
+                "Options override the model's train block, whose defaults are all rows in",
+                "one batch, 1 epoch, no shuffling and seed 0. A model with update rules is",
+                "trained by them; any other by the train block's optimizer (sgd with lr",
+                "0.001 when it names none) or the one --optimizer picks.",
+                "Prints the loss over the whole training set after each epoch as",
+                "'Epoch [k/E], Loss: v' (a progress bar instead, on a terminal). --save",
+                "writes the params after every epoch; Ctrl-C stops after the current batch",
+                "and keeps them."},
+        footer = {"", "Exit status: 0 when training ran to the end, 1 on a mistake in FILE, the",
+                "data or the command line, 2 on a bug in modelc, 130 when stopped by Ctrl-C."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .model file.")
+    Path file;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "The model to train; needed when FILE has several.")
+    String model;
+
+    @Option(names = "--data", required = true, paramLabel = "NAME=SOURCE",
+            description = "An input's values: NAME=path.npy or NAME=path.csv:col1,col2,... (repeat for each input).")
+    List<String> data = new ArrayList<>();
+
+    @Option(names = "--epochs", paramLabel = "E", description = "Passes over the data (default: the train block's, else 1).")
+    Integer epochs;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Rows per batch (default: the train block's, else all rows).")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "The optimizer's learning rate (default: the train block's).")
+    Double lr;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|adam",
+            description = "The optimizer (default: the train block's); another kind than the block's starts from "
+                    + "PyTorch's defaults for its settings.")
+    String optimizer;
+
+    @Option(names = "--shuffle", negatable = true,
+            description = "Shuffle the rows every epoch, or not with --no-shuffle (default: the train block's, else not).")
+    Boolean shuffle;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "The seed for initial params and shuffling (default: the train block's, else 0).")
+    Long seed;
+
+    @Option(names = "--save", paramLabel = "PARAMS.npz",
+            description = "Where to write the params (keyed by path), after every epoch and at the end.")
+    Path save;
+
+    @Option(names = "--resume", paramLabel = "PARAMS.npz",
+            description = "Start from these params instead of the model's initializers.")
+    Path resume;
+
+    @Option(names = "--print-every", paramLabel = "K",
+            description = "Without a progress bar, print the loss every K epochs and after the last (default: every "
+                    + "epoch up to 20 epochs, else every ceil(E/10)-th).")
+    Integer printEvery;
+
+    @Option(names = "--dtype", paramLabel = "f32|f64",
+            description = "Train in this floating dtype, whatever the model declares (default: as declared).")
+    String dtype;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DType floating = floatingDType(spec, dtype);
+        checkOptions();
+        try {
+            return train(out, err, floating);
+        } catch (UserError e) {
+            err.print(e.report);
+            return Main.USER_ERROR;
+        } catch (EvaluationError e) {
+            err.println("modelc: " + e.getMessage());
+            return Main.USER_ERROR;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The --dtype option as a dtype, or null when absent. */
+    static DType floatingDType(CommandLine.Model.CommandSpec spec, String dtype) {
+        if (dtype == null) return null;
+        return switch (dtype) {
+            case "f32" -> DType.F32;
+            case "f64" -> DType.F64;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown dtype '" + dtype + "' for --dtype: it is f32 or f64");
+        };
+    }
+
+    static Interpreter.Precision precision(DType floating) {
+        if (floating == null) return Interpreter.Precision.DECLARED;
+        return floating == DType.F64 ? Interpreter.Precision.F64 : Interpreter.Precision.F32;
+    }
+
+    private void checkOptions() {
+        if (epochs != null && epochs < 1) usage("--epochs must be at least 1, not " + epochs);
+        if (batch != null && batch < 1) usage("--batch must be at least 1, not " + batch);
+        if (printEvery != null && printEvery < 1) usage("--print-every must be at least 1, not " + printEvery);
+        if (lr != null && !(lr >= 0 && Double.isFinite(lr))) usage("--lr must be a finite number at least 0, not " + lr);
+        if (optimizer != null && !optimizer.equals("sgd") && !optimizer.equals("adam")) {
+            usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd or adam");
+        }
+    }
+
+    private void usage(String message) {
+        throw new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private int train(PrintWriter out, PrintWriter err, DType floating) throws UserError {
+        List<DataArgs.Source> sources = new ArrayList<>();
+        for (String d : data) sources.add(DataArgs.parse(d));
+        CheckedModel checked = ModelChoice.load(file, model, err);
+        InterpretedModel m = new InterpretedModel(checked, precision(floating));
+        String where = file + ": " + m.name();
+        if (!m.hasLoss()) {
+            throw UserError.line(where + " has no loss, so there is nothing to train (add `loss = ...`)");
+        }
+        TrainConfig config = m.trainConfig();
+        Optimizer opt = optimizer(m, config);
+
+        Graph steps = checked.graph().keeping(Graph.Role.LOSS, m.hasUpdateRules() ? Graph.Role.UPDATE : Graph.Role.GRADIENT);
+        List<String> needed = DataArgs.inputsOf(steps);
+        if (needed.isEmpty()) throw UserError.line(where + ": its loss uses no inputs, so there is no data to train on");
+        Map<String, Tensor> columns = DataArgs.load(m, sources, needed, floating, "the loss of " + m.name(), err);
+        String first = null;
+        for (var e : columns.entrySet()) {
+            Tensor t = e.getValue();
+            if (t.rank() == 0) {
+                throw UserError.line("--data " + e.getKey() + ": input '" + e.getKey() + "' is a single value, but training "
+                        + "splits every input into batches of rows along axis 0");
+            }
+            if (first == null) first = e.getKey();
+            else if (t.size(0) != columns.get(first).size(0)) {
+                throw UserError.line("--data " + e.getKey() + " has " + t.size(0) + " rows but --data " + first + " has "
+                        + columns.get(first).size(0) + "; the data must share the leading dimension");
+            }
+        }
+        TensorDataset dataset = new TensorDataset(columns);
+        if (dataset.size() == 0) throw UserError.line("--data " + first + " has no rows");
+
+        long seedUsed = seed != null ? seed : config.seed();
+        Map<String, Tensor> params = resume != null ? ParamsFile.read(resume, m, floating, "--resume") : m.initialParams(seedUsed);
+        long epochCount = epochs != null ? epochs : config.epochs();
+        if (epochCount > Integer.MAX_VALUE) throw UserError.line(where + ": " + epochCount + " epochs are more than modelc can count");
+        long batchRows = batch != null ? batch : config.batch().orElse(dataset.size());
+        int batchSize = (int) Math.max(1, Math.min(batchRows, dataset.size()));
+        boolean shuffled = shuffle != null ? shuffle : config.shuffle();
+        checkSavePath();
+
+        Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save);
+        int batches = (dataset.size() + batchSize - 1) / batchSize;
+        out.println("training " + m.name() + " on " + dataset.size() + (dataset.size() == 1 ? " row: " : " rows: ") + epochCount
+                + (epochCount == 1 ? " epoch" : " epochs") + " of " + batches + (batches == 1 ? " batch" : " batches")
+                + " (" + (batches == 1 ? batchSize + (batchSize == 1 ? " row" : " rows")
+                        : (dataset.size() % batchSize == 0 ? "" : "up to ") + batchSize + " rows each")
+                + (shuffled ? ", shuffled" : "") + "), "
+                + (opt == null ? "its update rules" : describe(opt, config))
+                + (resume != null ? ", params from " + resume : "") + ", seed " + seedUsed);
+        out.flush();
+
+        Trainer.Result r;
+        TrainProgress progress = TrainProgress.interactive()
+                ? TrainProgress.bar(out, System.err, "train " + m.name())
+                : TrainProgress.lines(out, printEvery);
+        try (Interrupts interrupts = Interrupts.install(System.err); progress) {
+            try {
+                r = Trainer.fit(m, params, dataset, options, progress, interrupts);
+            } catch (UncheckedIOException e) {
+                progress.close();
+                throw UserError.line(e.getMessage());
+            }
+            progress.finish(r.stopped());
+            if (r.stopped()) {
+                int done = r.epochLosses().size();
+                String partial = progress.batchesInEpoch > 0 && progress.batchesInEpoch < batches
+                        ? " (and " + progress.batchesInEpoch + " of " + batches + " batches of epoch " + (done + 1) + ")" : "";
+                out.println("stopped after epoch " + done + partial + " of " + epochCount + "; "
+                        + (save != null ? "params saved to " + save : "params not saved (no --save)"));
+                out.flush();
+                return Interrupts.EXIT_CODE;
+            }
+            out.println("trained " + m.name() + " for " + r.epochLosses().size() + (r.epochLosses().size() == 1 ? " epoch" : " epochs")
+                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss())
+                    + scalarOutputs(checked, r.params(), columns, precision(floating)));
+            if (!Double.isFinite(r.finalLoss())) {
+                err.println("modelc: warning: the loss is " + TrainProgress.fixed4(r.finalLoss()) + "; training diverged"
+                        + (opt != null ? " (a smaller --lr may help)" : ""));
+            }
+            out.println(save != null ? "params saved to " + save : "params not saved (add --save PARAMS.npz to keep them)");
+            return Main.OK;
+        }
+    }
+
+    /** The model's scalar outputs (such as an accuracy) on the training data, as {@code ", accuracy 0.9733"}; or "". */
+    private static String scalarOutputs(CheckedModel checked, Map<String, Tensor> params, Map<String, Tensor> data,
+                                        Interpreter.Precision precision) {
+        Graph g = checked.graph();
+        List<Graph.Output> scalars = new ArrayList<>();
+        for (Graph.Output o : g.outputs(Graph.Role.OUTPUT)) {
+            boolean scalar = checked.signature().outputs().stream()
+                    .anyMatch(e -> e.name().equals(o.name()) && e.type().shape().rank() == 0 && e.type().dtype().isNumeric());
+            if (scalar && data.keySet().containsAll(DataArgs.inputsOf(g.withOutputs(List.of(o))))) scalars.add(o);
+        }
+        if (scalars.isEmpty()) return "";
+        Graph sub = Pipeline.optimize(g.withOutputs(scalars), false);
+        Map<String, Tensor> values = new HashMap<>(data);
+        values.putAll(params);
+        List<Tensor> r = Interpreter.results(sub, values, precision, 0);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < r.size(); i++) {
+            sb.append(", ").append(sub.outputs().get(i).name()).append(' ').append(r.get(i).dtype().isFloating()
+                    ? TrainProgress.fixed4(r.get(i).item()) : Long.toString((long) r.get(i).item()));
+        }
+        return sb.toString();
+    }
+
+    /** The optimizer to train with, or null for the model's update rules. */
+    private Optimizer optimizer(InterpretedModel m, TrainConfig config) throws UserError {
+        if (m.hasUpdateRules()) {
+            if (optimizer != null || lr != null) {
+                throw UserError.line(file + ": " + m.name() + " has update rules, and a model with update rules is trained by "
+                        + "them; drop " + (optimizer != null ? "--optimizer" : "--lr") + " (its learning rate is in its rules)");
+            }
+            return null;
+        }
+        TrainConfig.Optimizer declared = config.optimizer().orElse(new TrainConfig.Optimizer.Sgd(1e-3, 0, 0));
+        if (optimizer != null && !optimizer.equals(kind(declared))) {
+            declared = optimizer.equals("adam") ? new TrainConfig.Optimizer.Adam(1e-3, 0.9, 0.999, 1e-8, 0)
+                    : new TrainConfig.Optimizer.Sgd(1e-3, 0, 0);
+        }
+        double rate = lr != null ? lr : declared.lr();
+        return switch (declared) {
+            case TrainConfig.Optimizer.Sgd s -> new Sgd(rate, s.momentum(), s.weightDecay());
+            case TrainConfig.Optimizer.Adam a -> new Adam(rate, a.beta1(), a.beta2(), a.eps(), a.weightDecay());
+        };
+    }
+
+    private static String kind(TrainConfig.Optimizer o) {
+        return o instanceof TrainConfig.Optimizer.Adam ? "adam" : "sgd";
+    }
+
+    /** The optimizer as a train block would write it, with only the settings that differ from PyTorch's defaults. */
+    private String describe(Optimizer o, TrainConfig config) {
+        TrainConfig.Optimizer declared = config.optimizer().orElse(null);
+        boolean sameKind = declared != null && (optimizer == null || optimizer.equals(kind(declared)));
+        return switch (o) {
+            case Sgd s -> {
+                StringBuilder sb = new StringBuilder("sgd(lr = " + number(s.lr()));
+                if (sameKind && declared instanceof TrainConfig.Optimizer.Sgd d) {
+                    if (d.momentum() != 0) sb.append(", momentum = ").append(number(d.momentum()));
+                    if (d.weightDecay() != 0) sb.append(", weight_decay = ").append(number(d.weightDecay()));
+                }
+                yield sb.append(")").toString();
+            }
+            case Adam a -> {
+                StringBuilder sb = new StringBuilder("adam(lr = " + number(a.lr()));
+                if (sameKind && declared instanceof TrainConfig.Optimizer.Adam d) {
+                    if (d.beta1() != 0.9) sb.append(", beta1 = ").append(number(d.beta1()));
+                    if (d.beta2() != 0.999) sb.append(", beta2 = ").append(number(d.beta2()));
+                    if (d.eps() != 1e-8) sb.append(", eps = ").append(number(d.eps()));
+                    if (d.weightDecay() != 0) sb.append(", weight_decay = ").append(number(d.weightDecay()));
+                }
+                yield sb.append(")").toString();
+            }
+            default -> o.toString();
+        };
+    }
+
+    private void checkSavePath() throws UserError {
+        if (save == null) return;
+        if (Files.isDirectory(save)) throw UserError.line("--save: " + save + " is a directory; give a file such as params.npz");
+        Path parent = save.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw UserError.line("--save: cannot write " + save + ": no directory " + parent);
+        }
+    }
+
+    /** A number as short as it can be written exactly: {@code 0}, {@code 0.01}, {@code 1e-5}. */
+    static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e7) return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        String[] parts = Double.toString(v).split("E");
+        String mantissa = parts[0].contains(".") ? parts[0].replaceAll("0+$", "").replaceAll("\\.$", "") : parts[0];
+        return mantissa + "e" + parts[1];
+    }
+
+    static String duration(Duration d) {
+        double s = d.toNanos() / 1e9;
+        if (s < 60) return String.format(Locale.ROOT, "%.2f s", s);
+        long whole = Math.round(s);
+        return whole / 60 + " min " + whole % 60 + " s";
+    }
+}

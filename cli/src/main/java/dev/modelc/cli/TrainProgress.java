@@ -1,0 +1,174 @@
+package dev.modelc.cli;
+
+import dev.modelc.runtime.train.TrainingListener;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * What {@code modelc train} shows while it runs: on a terminal, a progress bar over all batches
+ * with the epoch and its loss; elsewhere (a pipe, a file, CI), {@code Epoch [k/E], Loss: v} lines
+ * as the PyTorch tutorial prints them, for every epoch when there are at most 20, else for every
+ * {@code ceil(E/10)}-th epoch and the last.
+ */
+abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
+    /** The last completed epoch and its loss. */
+    int lastEpoch;
+    double lastLoss = Double.NaN;
+    int epochs;
+    /** Batches done in the epoch under way (0 at an epoch's end). */
+    int batchesInEpoch;
+    int batchesPerEpoch;
+
+    /** Plain lines to {@code out}, every {@code every} epochs (null: the default spacing). */
+    static TrainProgress lines(PrintWriter out, Integer every) {
+        return new Lines(out, every);
+    }
+
+    /** A progress bar on {@code terminal} (stderr); the final epoch line goes to {@code out}. */
+    static TrainProgress bar(PrintWriter out, PrintStream terminal, String task) {
+        return new Bar(out, terminal, task);
+    }
+
+    /** Whether this process writes to a terminal a person watches (not a pipe, not CI, not a dumb terminal). */
+    static boolean interactive() {
+        var console = System.console();
+        if (console == null || !console.isTerminal()) return false;
+        String ci = System.getenv("CI");
+        if (ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false")) return false;
+        return !"dumb".equals(System.getenv("TERM"));
+    }
+
+    /** The line for an epoch: {@code Epoch [10/100], Loss: 1234.5678}. */
+    static String epochLine(int epoch, int epochs, double loss) {
+        return "Epoch [" + epoch + "/" + epochs + "], Loss: " + fixed4(loss);
+    }
+
+    /** Python's {@code "{:.4f}".format(v)}: the exact binary value rounded half-even; nan and inf as Python spells them. */
+    static String fixed4(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        String digits = new BigDecimal(Math.abs(v)).setScale(4, RoundingMode.HALF_EVEN).toPlainString();
+        return (Double.doubleToRawLongBits(v) < 0 ? "-" : "") + digits;
+    }
+
+    @Override
+    public void started(int epochs, int batchesPerEpoch) {
+        this.epochs = epochs;
+        this.batchesPerEpoch = batchesPerEpoch;
+    }
+
+    @Override
+    public void batch(int epoch, int batch, double loss) {
+        batchesInEpoch = batch;
+    }
+
+    @Override
+    public void epoch(int epoch, int epochs, double loss) {
+        lastEpoch = epoch;
+        lastLoss = loss;
+        batchesInEpoch = 0;
+    }
+
+    /** Ends the display; after a stop, {@code stopped} is true. Prints the last epoch's line if it is not shown yet. */
+    abstract void finish(boolean stopped);
+
+    @Override
+    public void close() {
+    }
+
+    private static final class Lines extends TrainProgress {
+        private final PrintWriter out;
+        private final Integer every;
+        private int printed;
+
+        Lines(PrintWriter out, Integer every) {
+            this.out = out;
+            this.every = every;
+        }
+
+        private boolean shown(int epoch) {
+            if (epoch == epochs) return true;
+            if (every != null) return epoch % every == 0;
+            return epochs <= 20 || epoch % ((epochs + 9) / 10) == 0;
+        }
+
+        @Override
+        public void epoch(int epoch, int epochs, double loss) {
+            super.epoch(epoch, epochs, loss);
+            if (shown(epoch)) print();
+        }
+
+        private void print() {
+            out.println(epochLine(lastEpoch, epochs, lastLoss));
+            out.flush();
+            printed = lastEpoch;
+        }
+
+        @Override
+        void finish(boolean stopped) {
+            if (lastEpoch > 0 && printed != lastEpoch) print();
+        }
+    }
+
+    private static final class Bar extends TrainProgress {
+        private final PrintWriter out;
+        private final PrintStream terminal;
+        private final String task;
+        private ProgressBar bar;
+
+        Bar(PrintWriter out, PrintStream terminal, String task) {
+            this.out = out;
+            this.terminal = terminal;
+            this.task = task;
+        }
+
+        @Override
+        public void started(int epochs, int batchesPerEpoch) {
+            super.started(epochs, batchesPerEpoch);
+            bar = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax((long) epochs * batchesPerEpoch)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUnit(" batches", 1)
+                    .setUpdateIntervalMillis(200)
+                    .setConsumer(new ConsoleProgressBarConsumer(terminal))
+                    .build();
+            bar.setExtraMessage("epoch 1/" + epochs);
+        }
+
+        @Override
+        public void batch(int epoch, int batch, double loss) {
+            super.batch(epoch, batch, loss);
+            bar.step();
+        }
+
+        @Override
+        public void epoch(int epoch, int epochs, double loss) {
+            super.epoch(epoch, epochs, loss);
+            bar.setExtraMessage("epoch " + Math.min(epoch + 1, epochs) + "/" + epochs + ", loss " + fixed4(loss));
+        }
+
+        @Override
+        void finish(boolean stopped) {
+            close();
+            if (lastEpoch > 0) {
+                out.println(epochLine(lastEpoch, epochs, lastLoss));
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+    }
+}
