@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import dev.modelc.compiler.diagnostics.Spelling;
+
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.List;

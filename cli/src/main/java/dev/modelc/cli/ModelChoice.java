@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import dev.modelc.compiler.diagnostics.Spelling;
+
 import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.check.CheckedModel;

@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import dev.modelc.compiler.diagnostics.Spelling;
+
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npy;
 import dev.modelc.runtime.Npz;

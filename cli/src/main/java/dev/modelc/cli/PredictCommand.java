@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import dev.modelc.compiler.diagnostics.Spelling;
+
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.interp.EvaluationError;

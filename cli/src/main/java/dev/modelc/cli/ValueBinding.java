@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import dev.modelc.compiler.diagnostics.Spelling;
+
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.diagnostics.Diagnostic;
 import dev.modelc.compiler.types.Dim;

@@ -1,5 +1,7 @@
 package dev.modelc.compiler.check;
 
+import dev.modelc.compiler.diagnostics.Spelling;
+
 import dev.modelc.compiler.ast.Identifier;
 import dev.modelc.compiler.ast.TypeExpr;
 import dev.modelc.compiler.diagnostics.Diagnostics;

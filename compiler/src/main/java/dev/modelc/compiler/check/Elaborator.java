@@ -1,5 +1,7 @@
 package dev.modelc.compiler.check;
 
+import dev.modelc.compiler.diagnostics.Spelling;
+
 import dev.modelc.compiler.ast.BinaryOp;
 import dev.modelc.compiler.ast.Decl;
 import dev.modelc.compiler.ast.Expr;

@@ -1,5 +1,7 @@
 package dev.modelc.compiler.check;
 
+import dev.modelc.compiler.diagnostics.Spelling;
+
 import dev.modelc.runtime.model.TrainConfig;
 
 import dev.modelc.compiler.ast.Expr;

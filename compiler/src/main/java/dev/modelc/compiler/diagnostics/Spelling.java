@@ -1,12 +1,12 @@
-package dev.modelc.compiler.check;
+package dev.modelc.compiler.diagnostics;
 
-/** "Did you mean" suggestions by edit distance. */
-final class Spelling {
+/** "Did you mean" suggestions by edit distance, for diagnostics and command-line messages. */
+public final class Spelling {
     private Spelling() {
     }
 
     /** The candidate closest to {@code name}, if it is close enough to be a likely typo; else null. */
-    static String nearest(String name, Iterable<String> candidates) {
+    public static String nearest(String name, Iterable<String> candidates) {
         String best = null;
         int bestDistance = Math.max(1, name.length() / 3) + 1;
         for (String c : candidates) {
@@ -21,7 +21,7 @@ final class Spelling {
         return best;
     }
 
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) prev[j] = j;
         for (int i = 1; i <= a.length(); i++) {
