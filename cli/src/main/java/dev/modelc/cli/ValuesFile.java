@@ -89,7 +89,6 @@ final class ValuesFile {
                 return new int[0];
             }
             case START_ARRAY -> {
-                JsonLocation start = p.currentTokenLocation();
                 int[] inner = null;
                 int count = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -106,7 +105,6 @@ final class ValuesFile {
                 int[] shape = new int[inner.length + 1];
                 shape[0] = count;
                 System.arraycopy(inner, 0, shape, 1, inner.length);
-                if (count == 0 && start != null) return shape;
                 return shape;
             }
             default -> throw invalid(source, p.currentTokenLocation(), "expected a number or an array of numbers, found " + describe(t));
