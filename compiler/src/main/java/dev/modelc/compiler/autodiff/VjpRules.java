@@ -36,6 +36,7 @@ final class VjpRules {
             case Op.Iota i -> List.of();
             case Op.Random r -> List.of();
             case Op.StopGradient s -> none(1);
+            case Op.Alias a -> one(g);
             case Op.ArgReduce a -> none(1);
             case Op.OneHot o -> none(1);
             case Op.Unary u -> one(unary(e, u.fn(), x, y, g));
@@ -110,11 +111,13 @@ final class VjpRules {
                     wanted.test(0) ? safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, b)) : null,
                     wanted.test(1) ? safeMul(e, g, e.neg(e.div(y, b))) : null);
             // d(a^b) = b a^(b-1), a^b log a (taken as 0 where a = 0, as PyTorch does)
-            // (a constant power >= 1 has a finite derivative everywhere: no guard needed)
+            // (a constant power >= 1 has a finite derivative everywhere: no guard needed; a power of
+            // exactly 0 has derivative 0, even at a = 0 where b a^(b-1) would be 0 * inf, as in PyTorch)
             case POW -> Arrays.asList(
                     wanted.test(0) ? (e.fill(b) >= 1
                             ? e.mul(g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b)))))
-                            : safeMul(e, g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b)))))) : null,
+                            : e.where(e.binary(BinaryFn.EQ, b, c(e, 0, b)), e.full(0, e.type(g)),
+                                    safeMul(e, g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b))))))) : null,
                     wanted.test(1) ? e.where(e.binary(BinaryFn.EQ, a, c(e, 0, a)), e.full(0, e.type(g)),
                             safeMul(e, g, e.mul(y, e.unary(UnaryFn.LOG, a)))) : null);
             // maximum/minimum: the larger (smaller) side gets the gradient; ties split it in half.

@@ -372,7 +372,7 @@ final class Bodies {
                 return;
             }
         }
-        Value v = el.eval(l.value(), env);
+        Value v = el.lowering().named(el.eval(l.value(), env), l.name().text(), l.name().span());
         if (!(v instanceof Tensor) && !(v instanceof Value.Poison) && !(v instanceof Value.Instance)) {
             diagnostics().error(l.value().span(), "cannot bind " + Elaborator.describe(v) + " to a name",
                     "locals hold tensors; call it to get one");
@@ -454,7 +454,7 @@ final class Bodies {
         }
         Value v;
         if (o.value().isPresent()) {
-            v = el.eval(o.value().get(), env);
+            v = el.lowering().named(el.eval(o.value().get(), env), name, o.name().span());
             define(o.name(), new Binding(Binding.Kind.LOCAL, v, o.name().span(), name), env);
         } else {
             v = el.lookup(o.name(), env);
@@ -473,7 +473,7 @@ final class Bodies {
     private void loss(Stmt.Loss l, Env env) {
         ModelState model = env.model();
         Identifier name = l.name().orElse(null);
-        Value v = el.eval(l.value(), env);
+        Value v = el.lowering().named(el.eval(l.value(), env), name != null ? name.text() : "loss", l.span());
         if (name != null) define(name, new Binding(Binding.Kind.LOCAL, v, name.span(), name.text()), env);
         else if (env.scope().local("loss") == null) {
             env.scope().define("loss", new Binding(Binding.Kind.LOCAL, v, l.span(), "loss"));

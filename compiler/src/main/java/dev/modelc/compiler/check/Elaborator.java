@@ -787,6 +787,7 @@ final class Elaborator {
             else v = eval(p.defaultValue().orElseThrow(), new Env(new Scope(parent), file, callerEnv.pathPrefix(), null, null));
             if (v instanceof Value.Poison) return null;
             if (p.type().isPresent() && !annotations.matches(p, v, bound != null ? bound.span() : c.span())) return null;
+            v = lowering.named(v, p.name().text(), bound != null ? bound.span() : c.span());
             scope.define(p.name().text(), new Binding(Binding.Kind.ARGUMENT, v, p.name().span(), p.name().text()));
         }
         return scope;

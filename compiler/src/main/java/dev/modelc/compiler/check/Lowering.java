@@ -89,6 +89,15 @@ final class Lowering {
         }
     }
 
+    /**
+     * The value {@code v} under a name: a tensor computed by a node gets its own alias node, so
+     * that {@code grad(y, name)} means this value even when an equal expression is used elsewhere.
+     */
+    Value named(Value v, String name, Span at) {
+        if (!(v instanceof Tensor t) || t.node() == Tensor.NO_NODE) return v;
+        return new Tensor(t.type(), t.constant(), t.known(), at(at).alias(t.node(), name));
+    }
+
     /** The node of {@code t} as dtype {@code d}, broadcast to {@code shape}. */
     int as(Tensor t, DType d, Shape shape) {
         return emitter.broadcast(as(t, d), shape);

@@ -168,6 +168,13 @@ public final class Emitter {
         return b.add(new Op.Cast(), type(x).withDType(to), span, x);
     }
 
+    private int aliases;
+
+    /** A fresh, never-merged name for the value {@code x} (see {@link Op.Alias}). */
+    public int alias(int x, String name) {
+        return b.add(new Op.Alias(name, aliases++), type(x), span, x);
+    }
+
     public int stopGradient(int x) {
         return b.add(new Op.StopGradient(), type(x), span, x);
     }

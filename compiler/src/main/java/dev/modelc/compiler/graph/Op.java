@@ -227,6 +227,17 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * A named value ({@code v = ...}, a def's argument): the identity, but never merged with
+     * another node, so {@code grad(y, v)} differentiates with respect to this value and not to
+     * every equal expression. Simplification removes it once gradients are built.
+     */
+    record Alias(String name, int serial) implements Op {
+        public String label() {
+            return "alias[" + name + "]";
+        }
+    }
+
     /** The identity that differentiation does not pass through. */
     record StopGradient() implements Op {
         public String label() {

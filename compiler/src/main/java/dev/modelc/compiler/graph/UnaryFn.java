@@ -31,7 +31,7 @@ public enum UnaryFn {
             case TANH -> Math.tanh(x);
             // 1/(1+e^-x) overflows e^-x for very negative x only harmlessly (gives 0); for positive x it is exact.
             case SIGMOID -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-            case RELU -> x > 0 ? x : 0;
+            case RELU -> x > 0 || Double.isNaN(x) ? x : 0;                 // NaN stays NaN, as in PyTorch
             // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows.
             case SOFTPLUS -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
             case SIGN -> Math.signum(x);

@@ -97,7 +97,8 @@ public final class Interpreter {
                 if (toF32) for (int i = 0; i < r.length; i++) r[i] = (float) r[i];
             }
             case I32 -> {
-                for (int i = 0; i < r.length; i++) r[i] = (int) r[i];
+                // Wrap around like two's-complement int32 (as NumPy and PyTorch do), not saturate.
+                for (int i = 0; i < r.length; i++) r[i] = (int) (long) r[i];
             }
             case BOOL -> {
                 for (int i = 0; i < r.length; i++) r[i] = r[i] != 0 ? 1 : 0;
@@ -156,6 +157,7 @@ public final class Interpreter {
                 yield out;
             }
             case Op.StopGradient s -> x.clone();
+            case Op.Alias a -> x.clone();
             case Op.Reshape r -> x.clone();
             case Op.Broadcast b -> Kernels.broadcast(x, xs, shape);
             case Op.Transpose t -> Kernels.transpose(x, xs, t.perm());

@@ -45,6 +45,7 @@ public final class AlgebraicSimplification {
             }
             case Op.Where w -> in.get(1).equals(in.get(2)) ? in.get(1) : null;         // where(m, x, x) -> x
             case Op.StopGradient s -> in.getFirst();                                   // stop_gradient(x) -> x, after differentiation
+            case Op.Alias a -> in.getFirst();                                          // alias(x) -> x, after differentiation
             case Op.Cast c -> node(e, in.getFirst()).type().dtype() == n.type().dtype() ? in.getFirst() : null;
             case Op.Reshape r -> {
                 Node x = node(e, in.getFirst());

@@ -34,7 +34,7 @@ public final class ConstantFolding {
             boolean fills = constants.stream().allMatch(c -> c.size() == 1);
             boolean elementwise = node.op() instanceof Op.Unary || node.op() instanceof Op.Binary
                     || node.op() instanceof Op.Where || node.op() instanceof Op.Cast || node.op() instanceof Op.Broadcast
-                    || node.op() instanceof Op.Reshape || node.op() instanceof Op.StopGradient;
+                    || node.op() instanceof Op.Reshape || node.op() instanceof Op.StopGradient || node.op() instanceof Op.Alias;
             if (fills && elementwise) {
                 double[] one = evaluate(node, constants, e.builder(), inputs, true);
                 return e.full(one[0], node.type());
