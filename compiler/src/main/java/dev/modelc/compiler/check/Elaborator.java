@@ -384,6 +384,10 @@ final class Elaborator {
             }
             t = TensorType.weakFloat(t.shape());
         }
+        // PyTorch refuses integers to negative integer powers (the result is not an integer).
+        if (op == BinaryOp.POW && !t.weak() && t.dtype() == DType.I32 && Folding.number(r.known()) < 0) {
+            return fail(b, message, "integers to negative integer powers are not allowed; convert with f32(...) first");
+        }
         // A weak integer raised to a negative or unknown power is a float, as in Python: 2 ** -1 is 0.5.
         if (op == BinaryOp.POW && t.weak() && t.dtype() == DType.I32 && !(Folding.number(r.known()) >= 0)) {
             t = TensorType.weakFloat(t.shape());

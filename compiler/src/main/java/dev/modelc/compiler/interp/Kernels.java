@@ -186,11 +186,24 @@ final class Kernels {
         return out;
     }
 
+    /** Whether {@code v} beats the current best {@code b}: NaN beats everything, as in NumPy and PyTorch (first NaN wins). */
+    private static boolean beats(boolean max, double v, double b) {
+        if (Double.isNaN(b)) return false;
+        if (Double.isNaN(v)) return true;
+        return max ? v > b : v < b;
+    }
+
     static double[] argReduce(boolean max, double[] x, int[] shape, int axis) {
         if (axis < 0) {
+            if (x.length == 0) throw new EvaluationError("argmax/argmin of an empty tensor");
             int best = 0;
-            for (int k = 1; k < x.length; k++) if (max ? x[k] > x[best] : x[k] < x[best]) best = k;
-            return new double[] {x.length == 0 ? 0 : best};
+            for (int k = 1; k < x.length; k++) if (beats(max, x[k], x[best])) best = k;
+            return new double[] {best};
+        }
+        if (shape[axis] == 0 && x.length == 0 && shape.length > 0) {
+            int others = 1;
+            for (int i = 0; i < shape.length; i++) if (i != axis) others *= shape[i];
+            if (others > 0) throw new EvaluationError("argmax/argmin along an empty axis " + axis);
         }
         int outer = 1, inner = 1, len = shape[axis];
         for (int i = 0; i < axis; i++) outer *= shape[i];
@@ -201,7 +214,7 @@ final class Kernels {
                 int best = 0;
                 for (int i = 1; i < len; i++) {
                     double v = x[(o * len + i) * inner + in], b = x[(o * len + best) * inner + in];
-                    if (max ? v > b : v < b) best = i;
+                    if (beats(max, v, b)) best = i;
                 }
                 out[o * inner + in] = best;
             }

@@ -79,4 +79,12 @@ class EdgeSemanticsTest {
                 """, Map.of("x", Tensor.of(new double[] {0, 1, 2}, 3), "b", Tensor.of(new double[] {0, 0, 2}, 3)));
         assertArrayEquals(new double[] {0, 0, 4}, r.gradients().get("x").toDoubleArray());
     }
+
+    @Test
+    void argmaxReturnsTheFirstNaNLikeNumPy() {
+        var r = run("model M {\n  input x: f64[4]\n  output i = argmax(x)\n  output j = argmin(x, axis = 0)\n}\n",
+                Map.of("x", Tensor.of(new double[] {1, Double.NaN, 5, Double.NaN}, 4)));
+        assertArrayEquals(new double[] {1}, r.outputs().get("i").toDoubleArray());
+        assertArrayEquals(new double[] {1}, r.outputs().get("j").toDoubleArray());
+    }
 }
