@@ -135,11 +135,12 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
                     .setTaskName(task)
                     .setInitialMax((long) epochs * batchesPerEpoch)
                     .setStyle(ProgressBarStyle.ASCII)
-                    .setUnit(" batches", 1)
+                    // counts batches (smooth within an epoch) but shows epochs, to fit 80 columns
+                    .setUnit(" epochs", Math.max(1, batchesPerEpoch))
                     .setUpdateIntervalMillis(200)
                     .setConsumer(new ConsoleProgressBarConsumer(terminal))
                     .build();
-            bar.setExtraMessage("epoch 1/" + epochs);
+            bar.setExtraMessage("");
         }
 
         @Override
@@ -151,7 +152,7 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         @Override
         public void epoch(int epoch, int epochs, double loss) {
             super.epoch(epoch, epochs, loss);
-            bar.setExtraMessage("epoch " + Math.min(epoch + 1, epochs) + "/" + epochs + ", loss " + fixed4(loss));
+            bar.setExtraMessage("loss " + fixed4(loss));
         }
 
         @Override
