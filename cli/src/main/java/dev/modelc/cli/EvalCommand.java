@@ -40,11 +40,9 @@ import picocli.CommandLine.Parameters;
                 "line (values the model cannot run on included), 2 on a bug in modelc."})
 final class EvalCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The .model file.")
-    Path file;
+    @CommandLine.Mixin
+    ModelFile target;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "The model to run; needed when FILE has several.")
-    String model;
 
     @Option(names = "--inputs", required = true, paramLabel = "VALUES.json",
             description = "The inputs (and any params to set), as a JSON object of named values.")
@@ -76,7 +74,7 @@ final class EvalCommand implements Callable<Integer> {
                     + "' for --backend: only 'interp' (the reference interpreter) is available for now");
         }
         try {
-            CheckedModel m = ModelChoice.load(file, model, err);
+            CheckedModel m = target.load(err);
             Map<String, Tensor> values = values(m, precision);
             ModelEvaluation.Result r = ModelEvaluation.evaluate(m, values, precision, seed);
             out.print(EvalJson.write(m.name(), r));

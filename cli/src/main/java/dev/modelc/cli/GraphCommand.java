@@ -25,11 +25,9 @@ import picocli.CommandLine.Parameters;
                 "bug in modelc."})
 final class GraphCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The .model file.")
-    Path file;
+    @CommandLine.Mixin
+    ModelFile target;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "The model to show; needed when FILE has several.")
-    String model;
 
     @Option(names = "--format", paramLabel = "text|dot", defaultValue = "text",
             description = "text (default), or dot for Graphviz.")
@@ -56,7 +54,7 @@ final class GraphCommand implements Callable<Integer> {
                     "unknown format '" + format + "' for --format: it is text or dot");
         }
         try {
-            CheckedModel m = ModelChoice.load(file, model, err);
+            CheckedModel m = target.load(err);
             Graph g = backward
                     ? m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT, Graph.Role.UPDATE)
                     : m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS);

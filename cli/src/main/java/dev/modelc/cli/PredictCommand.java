@@ -46,11 +46,9 @@ import picocli.CommandLine.Parameters;
                 "or the command line, 2 on a bug in modelc."})
 final class PredictCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The .model file.")
-    Path file;
+    @CommandLine.Mixin
+    ModelFile target;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "The model to run; needed when FILE has several.")
-    String model;
 
     @Option(names = "--params", required = true, paramLabel = "PARAMS.npz",
             description = "The params, keyed by path, as train --save writes them.")
@@ -97,11 +95,11 @@ final class PredictCommand implements Callable<Integer> {
         String format = format();
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
-        CheckedModel checked = ModelChoice.load(file, model, err);
+        CheckedModel checked = target.load(err);
         Interpreter.Precision precision = TrainCommand.precision(floating);
         InterpretedModel m = new InterpretedModel(checked, precision);
         if (m.outputs().isEmpty()) {
-            throw UserError.line(file + ": " + m.name() + " has no outputs to predict (mark one with `output name = ...`)");
+            throw UserError.line(target.file + ": " + m.name() + " has no outputs to predict (mark one with `output name = ...`)");
         }
         Graph g = checked.graph();
         Map<String, Graph.Output> all = new LinkedHashMap<>();

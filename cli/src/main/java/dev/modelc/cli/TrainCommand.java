@@ -52,11 +52,9 @@ import picocli.CommandLine.Parameters;
                 "data or the command line, 2 on a bug in modelc, 130 when stopped by Ctrl-C."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The .model file.")
-    Path file;
+    @CommandLine.Mixin
+    ModelFile target;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "The model to train; needed when FILE has several.")
-    String model;
 
     @Option(names = "--data", required = true, paramLabel = "NAME=SOURCE",
             description = "An input's values: NAME=path.npy or NAME=path.csv:col1,col2,... (repeat for each input).")
@@ -157,9 +155,9 @@ final class TrainCommand implements Callable<Integer> {
     private int train(PrintWriter out, PrintWriter err, DType floating) throws UserError {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
-        CheckedModel checked = ModelChoice.load(file, model, err);
+        CheckedModel checked = target.load(err);
         InterpretedModel m = new InterpretedModel(checked, precision(floating));
-        String where = file + ": " + m.name();
+        String where = target.file + ": " + m.name();
         if (!m.hasLoss()) {
             throw UserError.line(where + " has no loss, so there is nothing to train (add `loss = ...`)");
         }
@@ -266,7 +264,7 @@ final class TrainCommand implements Callable<Integer> {
     private Optimizer optimizer(InterpretedModel m, TrainConfig config) throws UserError {
         if (m.hasUpdateRules()) {
             if (optimizer != null || lr != null) {
-                throw UserError.line(file + ": " + m.name() + " has update rules, and a model with update rules is trained by "
+                throw UserError.line(target.file + ": " + m.name() + " has update rules, and a model with update rules is trained by "
                         + "them; drop " + (optimizer != null ? "--optimizer" : "--lr") + " (its learning rate is in its rules)");
             }
             return null;
