@@ -1,0 +1,138 @@
+package dev.modelc.compiler.check;
+
+import dev.modelc.compiler.ast.Expr;
+import dev.modelc.compiler.check.Value.Tensor;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.compiler.types.TensorType;
+import dev.modelc.runtime.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Indexing and slicing with constant bounds ({@code x[0, 1:3]}): typed by NumPy's rules, never
+ * clamped (an out-of-bounds bound on a fixed axis is an error; on a symbolic axis it is checked
+ * when the size is bound), and lowered as one strided slice plus a reshape that drops the
+ * indexed axes.
+ */
+final class Indexing {
+    private final Elaborator el;
+
+    Indexing(Elaborator elaborator) {
+        this.el = elaborator;
+    }
+
+    Value index(Expr.Index ix, Env env) {
+        Value v = el.eval(ix.target(), env);
+        Tensor t = el.operand(v, ix.target());
+        if (t == null) return Value.POISON;
+        Shape shape = t.type().shape();
+        if (ix.subscripts().size() > shape.rank()) {
+            el.diagnostics().error(ix.subscripts().get(shape.rank()).span(), "too many indices for " + t.type() + ": "
+                    + ix.subscripts().size() + " given", "it has " + shape.rank() + (shape.rank() == 1 ? " axis" : " axes"));
+            return Value.POISON;
+        }
+        List<Dim> out = new ArrayList<>();
+        // Lowered as one strided slice (an index is a window of length 1) and a reshape that drops indexed axes.
+        List<Dim> starts = new ArrayList<>(), windows = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
+        for (int axis = 0; axis < shape.rank(); axis++) {
+            Dim size = shape.dim(axis);
+            if (axis >= ix.subscripts().size()) {
+                out.add(size);
+                starts.add(Dim.of(0));
+                steps.add(1L);
+                windows.add(size);
+                continue;
+            }
+            switch (ix.subscripts().get(axis)) {
+                case Expr.Subscript.At at -> {
+                    Long i = constIndex(at.index(), env);
+                    if (i == null) return Value.POISON;
+                    if (size.isConstant() && (i < -size.constant() || i >= size.constant())) {
+                        el.diagnostics().error(at.span(), "index " + i + " is out of bounds for axis " + axis + " of size " + size,
+                                "valid indices run from " + (-size.constant()) + " to " + (size.constant() - 1));
+                        return Value.POISON;
+                    }
+                    starts.add(i < 0 ? size.plus(Dim.of(i)) : Dim.of(i));
+                    steps.add(1L);
+                    windows.add(Dim.of(1));
+                }
+                case Expr.Subscript.Slice sl -> {
+                    Window w = slice(sl, size, axis, env);
+                    if (w == null) return Value.POISON;
+                    out.add(w.length());
+                    starts.add(w.start());
+                    steps.add(w.step());
+                    windows.add(w.length());
+                }
+            }
+        }
+        TensorType type = t.type().withShape(new Shape(out));
+        var e = el.lowering().at(ix.span());
+        int x = el.lowering().node(t);
+        boolean whole = new Shape(windows).equals(shape) && steps.stream().allMatch(st -> st == 1)
+                && starts.stream().allMatch(st -> st.isConstant(0));
+        int sliced = whole ? x : e.slice(x, starts, steps, new Shape(windows));
+        return new Tensor(type, t.constant(), null, e.reshape(sliced, type.shape()));
+    }
+
+    private Long constIndex(Expr e, Env env) {
+        Value v = el.eval(e, env);
+        if (v instanceof Value.Poison) return null;
+        double n = v instanceof Tensor t && t.isConstantScalar() && t.type().dtype() == DType.I32 ? Folding.number(t.known()) : Double.NaN;
+        if (Double.isNaN(n)) {
+            el.diagnostics().error(e.span(), "indices must be constant integers, found "
+                            + (v instanceof Tensor t && t.isConstantScalar() ? e.span().text() : Elaborator.describe(v)),
+                    "tensor and mask indexing are not supported; use where(...) or one_hot(...)");
+            return null;
+        }
+        return (long) n;
+    }
+
+    /** The length of {@code a:b:c} over an axis of {@code size}; bounds are never clamped. */
+    /** A slice of one axis: its first index, its step and how many elements it takes. */
+    private record Window(Dim start, long step, Dim length) {
+    }
+
+    private Window slice(Expr.Subscript.Slice sl, Dim size, int axis, Env env) {
+        Long start = sl.start().isPresent() ? constIndex(sl.start().get(), env) : Long.valueOf(0);
+        Long stop = sl.stop().isPresent() ? constIndex(sl.stop().get(), env) : null;
+        Long step = sl.step().isPresent() ? constIndex(sl.step().get(), env) : Long.valueOf(1);
+        if (start == null || step == null || (sl.stop().isPresent() && stop == null)) return null;
+        if (step <= 0) {
+            el.diagnostics().error(sl.step().get().span(), "slice step must be positive, found " + step);
+            return null;
+        }
+        Dim from = start < 0 ? size.plus(Dim.of(start)) : Dim.of(start);
+        Dim to = stop == null ? size : stop < 0 ? size.plus(Dim.of(stop)) : Dim.of(stop);
+        if (size.isConstant()) {
+            long n = size.constant(), f = from.constant(), t = to.constant();
+            if (f < 0 || t > n || f > t) {
+                el.diagnostics().error(sl.span(), "slice " + sl.span().text() + " is out of bounds for axis " + axis + " of size " + n,
+                        "bounds must satisfy 0 <= start <= stop <= " + n + " (after counting negatives from the end); they are never clamped");
+                return null;
+            }
+            return new Window(from, step, Dim.of(stepsIn(t - f, step)));
+        }
+        Dim len = to.minus(from);
+        if (step != 1) {
+            if (!len.isConstant()) {
+                el.diagnostics().error(sl.step().get().span(), "a slice step other than 1 needs an axis of fixed size",
+                        "axis " + axis + " has size " + size);
+                return null;
+            }
+            return new Window(from, step, Dim.of(stepsIn(len.constant(), step)));
+        }
+        if (len.isConstant() && len.constant() < 0) {
+            el.diagnostics().error(sl.span(), "slice " + sl.span().text() + " has negative length");
+            return null;
+        }
+        return new Window(from, 1, len);
+    }
+
+    /** The length of a slice of {@code length} elements taken every {@code step}, without overflow. */
+    static long stepsIn(long length, long step) {
+        return length <= 0 ? 0 : (length - 1) / step + 1;
+    }
+}
