@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import dev.modelc.runtime.train.Checkpoint;
+
 import dev.modelc.compiler.diagnostics.Spelling;
 
 import dev.modelc.runtime.DType;
@@ -45,6 +47,8 @@ final class ParamsFile {
         }
         List<String> paths = model.params().stream().map(TensorSpec::name).toList();
         List<String> extra = new ArrayList<>();
+        // A checkpoint also holds what resuming needs, under training/ (no param path has a '/').
+        loaded.keySet().removeIf(key -> key.startsWith(Checkpoint.TRAINING));
         for (String key : loaded.keySet()) if (!paths.contains(key)) extra.add(key);
         if (!extra.isEmpty()) {
             String first = extra.getFirst();

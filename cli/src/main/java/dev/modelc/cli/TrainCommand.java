@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import dev.modelc.runtime.train.Checkpoint;
+
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.interp.EvaluationError;
@@ -17,6 +19,7 @@ import dev.modelc.runtime.train.Trainer;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,11 +86,13 @@ final class TrainCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--save", paramLabel = "PARAMS.npz",
-            description = "Where to write the params (keyed by path), after every epoch and at the end.")
+            description = "Where to write a checkpoint after every epoch: the params (keyed by path, as predict "
+                    + "reads them) and, under training/, the epochs done and the optimizer's state.")
     Path save;
 
     @Option(names = "--resume", paramLabel = "PARAMS.npz",
-            description = "Start from these params instead of the model's initializers.")
+            description = "Continue from a checkpoint (or a plain params file) instead of the model's initializers: "
+                    + "E more epochs, with the optimizer's state and the shuffle order where the checkpoint left them.")
     Path resume;
 
     @Option(names = "--print-every", paramLabel = "K",
@@ -193,7 +198,27 @@ final class TrainCommand implements Callable<Integer> {
         boolean shuffled = shuffle != null ? shuffle : config.shuffle();
         checkSavePath();
 
-        Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save);
+        int startEpoch = 0;
+        if (resume != null) {
+            // Continue where the checkpoint stopped: its epoch count keeps the shuffle order, and
+            // its optimizer state (momentum, Adam's moments) makes the steps the same as one long run.
+            Checkpoint resumed;
+            try {
+                resumed = Checkpoint.read(resume);
+            } catch (IOException e) {
+                throw UserError.line("--resume: cannot read " + resume + ": " + e.getMessage());
+            }
+            startEpoch = resumed.epoch();
+            if (opt != null && !resumed.optimizerState().isEmpty()) {
+                try {
+                    opt.loadStateDict(resumed.optimizerState());
+                } catch (IllegalArgumentException e) {
+                    throw UserError.line("--resume: " + resume + " holds another optimizer's state (" + e.getMessage()
+                            + "); resume with the optimizer it was trained with");
+                }
+            }
+        }
+        Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, startEpoch);
         int batches = (dataset.size() + batchSize - 1) / batchSize;
         out.println("training " + m.name() + " on " + dataset.size() + (dataset.size() == 1 ? " row: " : " rows: ") + epochCount
                 + (epochCount == 1 ? " epoch" : " epochs") + " of " + batches + (batches == 1 ? " batch" : " batches")

@@ -1,5 +1,7 @@
 package dev.modelc.cli;
 
+import dev.modelc.runtime.train.Checkpoint;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -200,7 +202,7 @@ class TrainCommandTest {
         assertTrue(four.out().endsWith("params saved to " + all + "\n"), four.out());
         Run two = modelc(concat(common, "--epochs", "2", "--save", half.toString()));
         assertEquals(Main.OK, two.code(), two.err());
-        Map<String, Tensor> checkpoint = Npz.read(half);
+        Map<String, Tensor> checkpoint = Checkpoint.read(half).params();
         assertEquals(List.of("linear.weight", "linear.bias"), List.copyOf(checkpoint.keySet()));
         assertArrayEquals(new int[] {2, 3}, checkpoint.get("linear.weight").shape());
 
@@ -335,7 +337,7 @@ class TrainCommandTest {
         assertTrue(m.find(), out.toString());
         assertTrue(Integer.parseInt(m.group(1)) >= 3, out.toString());
         assertEquals(checkpoint.toString(), m.group(2));
-        Map<String, Tensor> saved = Npz.read(checkpoint);
+        Map<String, Tensor> saved = Checkpoint.read(checkpoint).params();
         assertEquals(List.of("linear.weight", "linear.bias"), List.copyOf(saved.keySet()));
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "only the checkpoint, no temporary files");

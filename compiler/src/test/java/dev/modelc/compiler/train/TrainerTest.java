@@ -15,16 +15,18 @@ import dev.modelc.compiler.interp.InterpretedModel;
 import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.compiler.reference.PyTorchReference;
 import dev.modelc.runtime.DType;
-import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
+import dev.modelc.runtime.optim.Adam;
 import dev.modelc.runtime.optim.Sgd;
+import dev.modelc.runtime.train.Checkpoint;
 import dev.modelc.runtime.train.Trainer;
 import dev.modelc.runtime.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,11 +119,34 @@ class TrainerTest {
         assertTrue(r.stopped());
         assertEquals(7, batches.get());
         assertEquals(2, r.epochLosses().size(), "two whole epochs of 3 batches, then one batch of the third");
-        Map<String, Tensor> saved = Npz.read(checkpoint);
-        assertEquals(r.params().keySet(), saved.keySet());
-        for (String k : saved.keySet()) assertEquals(r.params().get(k), saved.get(k), k);
+        Checkpoint saved = Checkpoint.read(checkpoint);
+        assertEquals(r.params().keySet(), saved.params().keySet());
+        for (String k : saved.params().keySet()) assertEquals(r.params().get(k), saved.params().get(k), k);
+        assertEquals(2, saved.epoch(), "the epoch count stays at the last whole epoch");
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary files are left behind");
+        }
+    }
+
+    @Test
+    void aResumedRunContinuesExactlyWithAdamAndShuffling(@TempDir Path dir) throws Exception {
+        InterpretedModel m = model();
+        var straight = Trainer.fit(m, initial(), data(), new Trainer.Options(4, 5, true, 9, new Adam(0.01), null),
+                TrainingListener.NONE, () -> false);
+
+        Path checkpoint = dir.resolve("ckpt.npz");
+        Trainer.fit(m, initial(), data(), new Trainer.Options(2, 5, true, 9, new Adam(0.01), checkpoint),
+                TrainingListener.NONE, () -> false);
+        Checkpoint saved = Checkpoint.read(checkpoint);
+        assertEquals(2, saved.epoch());
+        assertEquals(Set.of("linear.weight", "linear.bias"), saved.params().keySet());
+        Adam resumedAdam = new Adam(0.01);
+        resumedAdam.loadStateDict(saved.optimizerState());
+        var resumed = Trainer.fit(m, saved.params(), data(),
+                new Trainer.Options(2, 5, true, 9, resumedAdam, null, saved.epoch()), TrainingListener.NONE, () -> false);
+
+        for (String path : straight.params().keySet()) {
+            assertArrayEquals(straight.params().get(path).toDoubleArray(), resumed.params().get(path).toDoubleArray(), path);
         }
     }
 }

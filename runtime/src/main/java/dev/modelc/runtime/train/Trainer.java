@@ -1,6 +1,5 @@
 package dev.modelc.runtime.train;
 
-import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.DataLoader;
 import dev.modelc.runtime.data.TensorDataset;
@@ -24,13 +23,21 @@ import java.util.function.BooleanSupplier;
 public final class Trainer {
 
     /**
-     * How to train: {@code optimizer} null means the model's update rules; {@code checkpoint}
-     * null means no checkpoints.
+     * How to train: {@code epochs} more epochs after {@code startEpoch} already done (a resumed
+     * run continues the shuffle order); {@code optimizer} null means the model's update rules;
+     * {@code checkpoint} null means no checkpoints.
      */
-    public record Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint) {
+    public record Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
+                          int startEpoch) {
         public Options {
             if (epochs < 0) throw new IllegalArgumentException("epochs must not be negative, found " + epochs);
             if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, found " + batchSize);
+            if (startEpoch < 0) throw new IllegalArgumentException("start epoch must not be negative, found " + startEpoch);
+        }
+
+        /** A fresh run. */
+        public Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint) {
+            this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, 0);
         }
     }
 
@@ -71,7 +78,7 @@ public final class Trainer {
         listener.started(o.epochs(), loader.batchCount());
         boolean stopped = false;
         for (int epoch = 0; epoch < o.epochs() && !stopped; epoch++) {
-            List<Map<String, Tensor>> batches = loader.epoch(epoch);
+            List<Map<String, Tensor>> batches = loader.epoch(o.startEpoch() + epoch);
             for (int b = 0; b < batches.size(); b++) {
                 Map<String, Tensor> batch = batches.get(b);
                 double loss;
@@ -94,20 +101,21 @@ public final class Trainer {
             double epochLoss = model.hasLoss() ? model.loss(current, data.columns()).item() : Double.NaN;
             losses.add(epochLoss);
             listener.epoch(epoch + 1, o.epochs(), epochLoss);
-            save(o.checkpoint(), current, listener);
+            save(o, current, o.startEpoch() + epoch + 1, listener);
         }
-        if (stopped) save(o.checkpoint(), current, listener);
+        // A stop mid-epoch saves the params as they are; the epoch count stays at the last whole one.
+        if (stopped) save(o, current, o.startEpoch() + losses.size(), listener);
         return new Result(current, losses, stopped, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** Writes the params as {@code .npz}, atomically: a crash leaves the old checkpoint or the new one. */
-    private static void save(Path checkpoint, Map<String, Tensor> params, TrainingListener listener) {
-        if (checkpoint == null) return;
+    /** Writes a {@link Checkpoint}, atomically: a crash leaves the old checkpoint or the new one. */
+    private static void save(Options o, Map<String, Tensor> params, int epoch, TrainingListener listener) {
+        if (o.checkpoint() == null) return;
         try {
-            Npz.write(checkpoint, params);
+            Checkpoint.save(o.checkpoint(), params, epoch, o.optimizer());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + checkpoint + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write checkpoint " + o.checkpoint() + ": " + e.getMessage(), e);
         }
-        listener.saved(checkpoint);
+        listener.saved(o.checkpoint());
     }
 }
