@@ -25,6 +25,7 @@ import dev.modelc.runtime.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,6 +92,7 @@ class TrainerTest {
         for (String path : params.keySet()) {
             assertArrayEquals(params.get(path).toDoubleArray(), r.params().get(path).toDoubleArray(), path);
         }
+        assertEquals(List.of("linear.weight", "linear.bias"), List.copyOf(r.params().keySet()), "declaration order");
         assertEquals(10, r.epochLosses().size());
         assertTrue(r.finalLoss() < r.epochLosses().getFirst(), "the loss should fall: " + r.epochLosses());
     }

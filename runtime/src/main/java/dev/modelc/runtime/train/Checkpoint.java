@@ -6,6 +6,7 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,8 +23,9 @@ public record Checkpoint(Map<String, Tensor> params, int epoch, Map<String, Tens
     private static final String OPTIMIZER = TRAINING + "optimizer/";
 
     public Checkpoint {
-        params = Map.copyOf(params);
-        optimizerState = Map.copyOf(optimizerState);
+        // Insertion order is declaration order (PyTorch's parameters() order): keep it.
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        optimizerState = Collections.unmodifiableMap(new LinkedHashMap<>(optimizerState));
     }
 
     /** Writes params, epoch and the optimizer's state (none for update rules) atomically. */

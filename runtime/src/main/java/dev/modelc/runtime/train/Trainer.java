@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class Trainer {
     /** How a run ended: the params, the loss after each completed epoch, and whether it was stopped early. */
     public record Result(Map<String, Tensor> params, List<Double> epochLosses, boolean stopped, Duration time) {
         public Result {
-            params = Map.copyOf(params);
+            params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // keeps declaration order
             epochLosses = List.copyOf(epochLosses);
         }
 
