@@ -74,7 +74,13 @@ public final class Trainer {
         }
         long start = System.nanoTime();
         DataLoader loader = new DataLoader(data, o.batchSize(), o.shuffle(), false, o.seed());
-        Map<String, Tensor> current = new LinkedHashMap<>(params);
+        // In the model's declaration order (PyTorch's parameters() order), whatever the order given.
+        Map<String, Tensor> current = new LinkedHashMap<>();
+        for (var spec : model.params()) {
+            Tensor t = params.get(spec.name());
+            if (t == null) throw new IllegalArgumentException("no value for param '" + spec.name() + "'");
+            current.put(spec.name(), t);
+        }
         List<Double> losses = new java.util.ArrayList<>();
         listener.started(o.epochs(), loader.batchCount());
         boolean stopped = false;
