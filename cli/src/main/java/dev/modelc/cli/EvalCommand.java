@@ -43,7 +43,6 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelFile target;
 
-
     @Option(names = "--inputs", required = true, paramLabel = "VALUES.json",
             description = "The inputs (and any params to set), as a JSON object of named values.")
     Path inputs;

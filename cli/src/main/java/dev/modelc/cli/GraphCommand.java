@@ -28,7 +28,6 @@ final class GraphCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelFile target;
 
-
     @Option(names = "--format", paramLabel = "text|dot", defaultValue = "text",
             description = "text (default), or dot for Graphviz.")
     String format;

@@ -49,7 +49,6 @@ final class PredictCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelFile target;
 
-
     @Option(names = "--params", required = true, paramLabel = "PARAMS.npz",
             description = "The params, keyed by path, as train --save writes them.")
     Path params;

@@ -58,7 +58,6 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelFile target;
 
-
     @Option(names = "--data", required = true, paramLabel = "NAME=SOURCE",
             description = "An input's values: NAME=path.npy or NAME=path.csv:col1,col2,... (repeat for each input).")
     List<String> data = new ArrayList<>();
