@@ -7,7 +7,7 @@ import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
-import dev.modelc.compiler.interp.EvaluationError;
+import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.compiler.passes.DeadCodeElimination;
@@ -81,7 +81,7 @@ final class EvalCommand implements Callable<Integer> {
         } catch (UserError e) {
             err.print(e.report);
             return Main.USER_ERROR;
-        } catch (EvaluationError e) {
+        } catch (ExecutionError e) {
             err.println("modelc: " + e.getMessage());
             return Main.USER_ERROR;
         } finally {

@@ -4,7 +4,7 @@ import dev.modelc.runtime.train.Checkpoint;
 
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.graph.Graph;
-import dev.modelc.compiler.interp.EvaluationError;
+import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.compiler.interp.InterpretedModel;
 import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.compiler.passes.Pipeline;
@@ -117,7 +117,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (UserError e) {
             err.print(e.report);
             return Main.USER_ERROR;
-        } catch (EvaluationError e) {
+        } catch (ExecutionError e) {
             err.println("modelc: " + e.getMessage());
             return Main.USER_ERROR;
         } finally {

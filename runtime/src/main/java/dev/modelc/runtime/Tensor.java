@@ -27,8 +27,11 @@ public final class Tensor {
         this.data = data;
     }
 
-    /** Wraps an array of the dtype's storage type without copying; the caller gives up the arrays. */
-    static Tensor wrap(DType dtype, int[] shape, Object data) {
+    /**
+     * Wraps an array of the dtype's storage type (float[], double[], int[] or boolean[]) without
+     * copying, for backends and generated code; the caller gives the array up.
+     */
+    public static Tensor wrap(DType dtype, int[] shape, Object data) {
         int n = numel(shape);
         int length = switch (dtype) {
             case F32 -> ((float[]) data).length;
@@ -42,6 +45,14 @@ public final class Tensor {
 
     /** The storage array itself (float[], double[], int[] or boolean[]); callers must not change it. */
     Object data() {
+        return data;
+    }
+
+    /**
+     * The storage array itself, row-major, without copying: float[], double[], int[] or
+     * boolean[] by dtype. For backends and generated code, which only read it.
+     */
+    public Object storage() {
         return data;
     }
 

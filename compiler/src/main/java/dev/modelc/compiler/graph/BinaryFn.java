@@ -1,5 +1,7 @@
 package dev.modelc.compiler.graph;
 
+import dev.modelc.runtime.exec.Scalars;
+
 /** Elementwise functions of two operands. Comparisons and logic give bools (0 or 1). */
 public enum BinaryFn {
     ADD("add"), SUB("sub"), MUL("mul"), DIV("div"), POW("pow"), MAX("maximum"), MIN("minimum"),
@@ -27,23 +29,33 @@ public enum BinaryFn {
         };
     }
 
+    /** The function on f64 values; its meaning lives in {@link Scalars}, shared with generated code. */
     public double apply(double a, double b) {
         return switch (this) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            case POW -> Math.pow(a, b);
-            case MAX -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
-            case MIN -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
-            case LT -> a < b ? 1 : 0;
-            case LE -> a <= b ? 1 : 0;
-            case GT -> a > b ? 1 : 0;
-            case GE -> a >= b ? 1 : 0;
-            case EQ -> a == b ? 1 : 0;
-            case NE -> a != b ? 1 : 0;
-            case AND -> a != 0 && b != 0 ? 1 : 0;
-            case OR -> a != 0 || b != 0 ? 1 : 0;
+            case ADD -> Scalars.add(a, b);
+            case SUB -> Scalars.sub(a, b);
+            case MUL -> Scalars.mul(a, b);
+            case DIV -> Scalars.div(a, b);
+            case POW -> Scalars.pow(a, b);
+            case MAX -> Scalars.maximum(a, b);
+            case MIN -> Scalars.minimum(a, b);
+            case LT -> Scalars.lt(a, b);
+            case LE -> Scalars.le(a, b);
+            case GT -> Scalars.gt(a, b);
+            case GE -> Scalars.ge(a, b);
+            case EQ -> Scalars.eq(a, b);
+            case NE -> Scalars.ne(a, b);
+            case AND -> Scalars.and(a, b);
+            case OR -> Scalars.or(a, b);
+        };
+    }
+
+    /** The name of the {@link Scalars} method that computes it. */
+    public String scalarsMethod() {
+        return switch (this) {
+            case MAX -> "maximum";
+            case MIN -> "minimum";
+            default -> name().toLowerCase();
         };
     }
 }

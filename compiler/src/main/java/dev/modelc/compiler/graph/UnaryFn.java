@@ -1,5 +1,7 @@
 package dev.modelc.compiler.graph;
 
+import dev.modelc.runtime.exec.Scalars;
+
 /** Elementwise functions of one operand. */
 public enum UnaryFn {
     NEG("neg"), ABS("abs"), EXP("exp"), LOG("log"), LOG1P("log1p"), SQRT("sqrt"), SQUARE("square"),
@@ -16,27 +18,30 @@ public enum UnaryFn {
         return spelling;
     }
 
-    /** The function on one f64 value; bools are 0 and 1. Stable forms where the naive one overflows. */
+    /** The function on one f64 value; bools are 0 and 1. Its meaning lives in {@link Scalars}, shared with generated code. */
     public double apply(double x) {
         return switch (this) {
-            case NEG -> -x;
-            case ABS -> Math.abs(x);
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case LOG1P -> Math.log1p(x);
-            case SQRT -> Math.sqrt(x);
-            case SQUARE -> x * x;
-            case SIN -> Math.sin(x);
-            case COS -> Math.cos(x);
-            case TANH -> Math.tanh(x);
-            // 1/(1+e^-x) overflows e^-x for very negative x only harmlessly (gives 0); for positive x it is exact.
-            case SIGMOID -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-            case RELU -> x > 0 || Double.isNaN(x) ? x : 0;                 // NaN stays NaN, as in PyTorch
-            // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows.
-            case SOFTPLUS -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-            case SIGN -> Math.signum(x);
-            case RECIPROCAL -> 1 / x;
-            case NOT -> x == 0 ? 1 : 0;
+            case NEG -> Scalars.neg(x);
+            case ABS -> Scalars.abs(x);
+            case EXP -> Scalars.exp(x);
+            case LOG -> Scalars.log(x);
+            case LOG1P -> Scalars.log1p(x);
+            case SQRT -> Scalars.sqrt(x);
+            case SQUARE -> Scalars.square(x);
+            case SIN -> Scalars.sin(x);
+            case COS -> Scalars.cos(x);
+            case TANH -> Scalars.tanh(x);
+            case SIGMOID -> Scalars.sigmoid(x);
+            case RELU -> Scalars.relu(x);
+            case SOFTPLUS -> Scalars.softplus(x);
+            case SIGN -> Scalars.sign(x);
+            case RECIPROCAL -> Scalars.reciprocal(x);
+            case NOT -> Scalars.not(x);
         };
+    }
+
+    /** The name of the {@link Scalars} method that computes it. */
+    public String scalarsMethod() {
+        return name().toLowerCase();
     }
 }

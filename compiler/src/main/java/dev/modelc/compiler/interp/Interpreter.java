@@ -4,8 +4,9 @@ import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.runtime.DType;
-import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.exec.Reference;
+import dev.modelc.runtime.exec.Scalars;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +81,7 @@ public final class Interpreter {
             int[] shape = dims.eval(node.type().shape());
             shapes[node.id()] = shape;
             double[] r = compute(node, v, shapes, shape, values, dims, seed);
-            if (r.length != Kernels.numel(shape)) {
+            if (r.length != Reference.numel(shape)) {
                 throw new IllegalStateException("node %" + node.id() + " (" + node.op().label() + ") computed "
                         + r.length + " values for shape " + java.util.Arrays.toString(shape));
             }
@@ -98,7 +99,7 @@ public final class Interpreter {
             }
             case I32 -> {
                 // Wrap around like two's-complement int32 (as NumPy and PyTorch do), not saturate.
-                for (int i = 0; i < r.length; i++) r[i] = (int) (long) r[i];
+                for (int i = 0; i < r.length; i++) r[i] = Scalars.wrapI32(r[i]);
             }
             case BOOL -> {
                 for (int i = 0; i < r.length; i++) r[i] = r[i] != 0 ? 1 : 0;
@@ -108,7 +109,7 @@ public final class Interpreter {
 
     private static double[] compute(Node node, double[][] v, int[][] shapes, int[] shape,
                                     Map<String, Tensor> values, DimBindings dims, long seed) {
-        int size = Kernels.numel(shape);
+        int size = Reference.numel(shape);
         double[] x = node.inputs().isEmpty() ? null : v[node.input(0)];
         int[] xs = node.inputs().isEmpty() ? null : shapes[node.input(0)];
         return switch (node.op()) {
@@ -125,15 +126,8 @@ public final class Interpreter {
                 for (int k = 0; k < size; k++) out[k] = k;
                 yield out;
             }
-            case Op.Random r -> {
-                Generator gen = Generator.of(seed, r.stream());
-                double[] out = new double[size];
-                for (int k = 0; k < size; k++) {
-                    out[k] = r.distribution() == Op.Random.Distribution.NORMAL
-                            ? r.a() + r.b() * gen.nextNormal() : gen.nextUniform(r.a(), r.b());
-                }
-                yield out;
-            }
+            case Op.Random r -> Reference.random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(),
+                    seed, r.stream(), size);
             case Op.Unary u -> {
                 double[] out = new double[size];
                 for (int k = 0; k < size; k++) out[k] = u.fn().apply(x[k]);
@@ -153,16 +147,16 @@ public final class Interpreter {
             }
             case Op.Cast c -> {
                 double[] out = x.clone();
-                if (node.type().dtype() == DType.I32) for (int k = 0; k < size; k++) out[k] = truncate(out[k]);
+                if (node.type().dtype() == DType.I32) for (int k = 0; k < size; k++) out[k] = Scalars.toI32(out[k]);
                 yield out;
             }
             case Op.StopGradient s -> x.clone();
             case Op.Alias a -> x.clone();
             case Op.Reshape r -> x.clone();
-            case Op.Broadcast b -> Kernels.broadcast(x, xs, shape);
-            case Op.Transpose t -> Kernels.transpose(x, xs, t.perm());
-            case Op.Slice s -> Kernels.slice(x, xs, starts(s.starts(), dims), steps(s.steps()), shape);
-            case Op.Pad p -> Kernels.pad(x, xs, starts(p.starts(), dims), steps(p.steps()), shape);
+            case Op.Broadcast b -> Reference.broadcast(x, xs, shape);
+            case Op.Transpose t -> Reference.transpose(x, xs, t.perm());
+            case Op.Slice s -> Reference.slice(x, xs, starts(s.starts(), dims), steps(s.steps()), shape);
+            case Op.Pad p -> Reference.pad(x, xs, starts(p.starts(), dims), steps(p.steps()), shape);
             case Op.Concat c -> {
                 List<double[]> parts = new ArrayList<>();
                 List<int[]> partShapes = new ArrayList<>();
@@ -170,29 +164,14 @@ public final class Interpreter {
                     parts.add(v[in]);
                     partShapes.add(shapes[in]);
                 }
-                yield Kernels.concat(parts, partShapes, c.axis(), shape);
+                yield Reference.concat(parts, partShapes, c.axis(), shape);
             }
-            case Op.Reduce r -> Kernels.reduce(r.fn(), x, xs, r.axes(), size);
-            case Op.ArgReduce a -> Kernels.argReduce(a.max(), x, xs, a.axis());
-            case Op.Softmax s -> Kernels.softmax(x, xs, s.axis(), s.log());
-            case Op.MatMul m -> Kernels.matmul(x, xs, v[node.input(1)], shapes[node.input(1)]);
-            case Op.OneHot o -> {
-                double[] out = new double[size];
-                for (int k = 0; k < x.length; k++) {
-                    long label = (long) x[k];
-                    if (label < 0 || label >= o.classes()) {
-                        throw new EvaluationError("class label " + label + " is out of range for " + o.classes() + " classes");
-                    }
-                    out[(int) (k * o.classes() + label)] = 1;
-                }
-                yield out;
-            }
+            case Op.Reduce r -> Reference.reduce(Reference.Reduction.valueOf(r.fn().name()), x, xs, r.axes(), size);
+            case Op.ArgReduce a -> Reference.argReduce(a.max(), x, xs, a.axis());
+            case Op.Softmax s -> Reference.softmax(x, xs, s.axis(), s.log());
+            case Op.MatMul m -> Reference.matmul(x, xs, v[node.input(1)], shapes[node.input(1)]);
+            case Op.OneHot o -> Reference.oneHot(x, o.classes());
         };
-    }
-
-    private static double truncate(double d) {
-        if (Double.isNaN(d)) return 0;
-        return d < 0 ? Math.ceil(d) : Math.floor(d);
     }
 
     private static double[] bound(Map<String, Tensor> values, String name, String what, int[] shape) {

@@ -1,24 +1,28 @@
-package dev.modelc.compiler.interp;
+package dev.modelc.runtime.exec;
 
-import dev.modelc.compiler.graph.ReduceFn;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Reference implementations of the graph's ops over row-major f64 arrays: plain loops with
- * index arithmetic, written for clarity rather than speed (they are the oracle).
+ * index arithmetic, written for clarity rather than speed. The interpreter (the oracle) runs on
+ * them; compiled backends call them through {@link Library} for the rare ops they do not
+ * generate loops for (softmax, pad, concat, argmax, ...).
  */
-final class Kernels {
-    private Kernels() {
+public final class Reference {
+    /** The reductions {@link #reduce} knows (the graph's {@code ReduceFn}, by name). */
+    public enum Reduction { SUM, MEAN, MAX, MIN, LOGSUMEXP }
+
+    private Reference() {
     }
 
-    static int numel(int[] shape) {
+    public static int numel(int[] shape) {
         int n = 1;
         for (int s : shape) n *= s;
         return n;
     }
 
-    static int[] strides(int[] shape) {
+    public static int[] strides(int[] shape) {
         int[] st = new int[shape.length];
         int s = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
@@ -29,7 +33,7 @@ final class Kernels {
     }
 
     /** Stretches {@code x} of shape {@code from} to {@code to} (NumPy rules). */
-    static double[] broadcast(double[] x, int[] from, int[] to) {
+    public static double[] broadcast(double[] x, int[] from, int[] to) {
         int n = numel(to);
         double[] out = new double[n];
         int lead = to.length - from.length;
@@ -53,7 +57,7 @@ final class Kernels {
         return out;
     }
 
-    static double[] transpose(double[] x, int[] shape, List<Integer> perm) {
+    public static double[] transpose(double[] x, int[] shape, List<Integer> perm) {
         int r = shape.length;
         int[] outShape = new int[r];
         for (int i = 0; i < r; i++) outShape[i] = shape[perm.get(i)];
@@ -64,7 +68,7 @@ final class Kernels {
     }
 
     /** Reads {@code out[idx] = x[base + sum(idx[i] * src[i])]} over {@code outShape}. */
-    static double[] gather(double[] x, int[] outShape, int[] src, int base) {
+    public static double[] gather(double[] x, int[] outShape, int[] src, int base) {
         int n = numel(outShape);
         double[] out = new double[n];
         int[] idx = new int[outShape.length];
@@ -82,13 +86,13 @@ final class Kernels {
         return out;
     }
 
-    static double[] slice(double[] x, int[] shape, long[] starts, long[] steps, int[] outShape) {
+    public static double[] slice(double[] x, int[] shape, long[] starts, long[] steps, int[] outShape) {
         int[] st = strides(shape);
         int base = 0;
         int[] src = new int[shape.length];
         for (int i = 0; i < shape.length; i++) {
             if (outShape[i] > 0 && (starts[i] < 0 || starts[i] + (outShape[i] - 1) * steps[i] >= shape[i])) {
-                throw new EvaluationError("slice from " + starts[i] + " with " + outShape[i] + " elements and step " + steps[i]
+                throw new ExecutionError("slice from " + starts[i] + " with " + outShape[i] + " elements and step " + steps[i]
                         + " is out of bounds for axis " + i + " of size " + shape[i]);
             }
             base += (int) starts[i] * st[i];
@@ -97,7 +101,7 @@ final class Kernels {
         return numel(outShape) == 0 ? new double[0] : gather(x, outShape, src, base);
     }
 
-    static double[] pad(double[] x, int[] shape, long[] starts, long[] steps, int[] outShape) {
+    public static double[] pad(double[] x, int[] shape, long[] starts, long[] steps, int[] outShape) {
         double[] out = new double[numel(outShape)];
         int[] st = strides(outShape);
         int n = numel(shape);
@@ -114,7 +118,7 @@ final class Kernels {
         return out;
     }
 
-    static double[] concat(List<double[]> parts, List<int[]> shapes, int axis, int[] outShape) {
+    public static double[] concat(List<double[]> parts, List<int[]> shapes, int axis, int[] outShape) {
         double[] out = new double[numel(outShape)];
         int outer = 1, inner = 1;
         for (int i = 0; i < axis; i++) outer *= outShape[i];
@@ -154,19 +158,19 @@ final class Kernels {
         return target;
     }
 
-    static double[] reduce(ReduceFn fn, double[] x, int[] shape, List<Integer> axes, int outSize) {
+    public static double[] reduce(Reduction fn, double[] x, int[] shape, List<Integer> axes, int outSize) {
         int[] target = reduceTargets(shape, axes);
         double[] out = new double[outSize];
         switch (fn) {
             case SUM, MEAN -> {
                 for (int k = 0; k < x.length; k++) out[target[k]] += x[k];
-                if (fn == ReduceFn.MEAN) {
+                if (fn == Reduction.MEAN) {
                     double count = outSize == 0 ? 1 : (double) x.length / outSize;
                     for (int i = 0; i < out.length; i++) out[i] /= count;
                 }
             }
             case MAX, MIN -> {
-                boolean max = fn == ReduceFn.MAX;
+                boolean max = fn == Reduction.MAX;
                 Arrays.fill(out, max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
                 for (int k = 0; k < x.length; k++) {
                     double v = x[k], o = out[target[k]];
@@ -175,7 +179,7 @@ final class Kernels {
                 }
             }
             case LOGSUMEXP -> {
-                double[] m = reduce(ReduceFn.MAX, x, shape, axes, outSize);
+                double[] m = reduce(Reduction.MAX, x, shape, axes, outSize);
                 for (int k = 0; k < x.length; k++) {
                     double mk = m[target[k]];
                     if (!Double.isInfinite(mk)) out[target[k]] += Math.exp(x[k] - mk);
@@ -193,9 +197,9 @@ final class Kernels {
         return max ? v > b : v < b;
     }
 
-    static double[] argReduce(boolean max, double[] x, int[] shape, int axis) {
+    public static double[] argReduce(boolean max, double[] x, int[] shape, int axis) {
         if (axis < 0) {
-            if (x.length == 0) throw new EvaluationError("argmax/argmin of an empty tensor");
+            if (x.length == 0) throw new ExecutionError("argmax/argmin of an empty tensor");
             int best = 0;
             for (int k = 1; k < x.length; k++) if (beats(max, x[k], x[best])) best = k;
             return new double[] {best};
@@ -203,7 +207,7 @@ final class Kernels {
         if (shape[axis] == 0 && x.length == 0 && shape.length > 0) {
             int others = 1;
             for (int i = 0; i < shape.length; i++) if (i != axis) others *= shape[i];
-            if (others > 0) throw new EvaluationError("argmax/argmin along an empty axis " + axis);
+            if (others > 0) throw new ExecutionError("argmax/argmin along an empty axis " + axis);
         }
         int outer = 1, inner = 1, len = shape[axis];
         for (int i = 0; i < axis; i++) outer *= shape[i];
@@ -223,7 +227,7 @@ final class Kernels {
     }
 
     /** softmax or log_softmax along an axis, shifted by the maximum so large inputs do not overflow. */
-    static double[] softmax(double[] x, int[] shape, int axis, boolean log) {
+    public static double[] softmax(double[] x, int[] shape, int axis, boolean log) {
         int outer = 1, inner = 1, len = shape[axis];
         for (int i = 0; i < axis; i++) outer *= shape[i];
         for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
@@ -244,7 +248,7 @@ final class Kernels {
     }
 
     /** {@code [..., n, k] @ [..., k, m]} with equal batch axes. */
-    static double[] matmul(double[] a, int[] sa, double[] b, int[] sb) {
+    public static double[] matmul(double[] a, int[] sa, double[] b, int[] sb) {
         int r = sa.length;
         int n = sa[r - 2], k = sa[r - 1], m = sb[r - 1];
         int batch = 1;
@@ -259,6 +263,30 @@ final class Kernels {
                 }
             }
         }
+        return out;
+    }
+
+    /** Class indices to one-hot rows of {@code classes} columns. */
+    public static double[] oneHot(double[] labels, long classes) {
+        double[] out = new double[(int) (labels.length * classes)];
+        for (int k = 0; k < labels.length; k++) {
+            long label = (long) labels[k];
+            if (label < 0 || label >= classes) {
+                throw new ExecutionError("class label " + label + " is out of range for " + classes + " classes");
+            }
+            out[(int) (k * classes + label)] = 1;
+        }
+        return out;
+    }
+
+    /**
+     * {@code size} draws from the generator stream {@code stream} of {@code seed}: normal(a, b)
+     * or uniform on [a, b). The values depend only on the seed and the stream's name.
+     */
+    public static double[] random(boolean normal, double a, double b, long seed, String stream, int size) {
+        dev.modelc.runtime.Generator gen = dev.modelc.runtime.Generator.of(seed, stream);
+        double[] out = new double[size];
+        for (int k = 0; k < size; k++) out[k] = normal ? a + b * gen.nextNormal() : gen.nextUniform(a, b);
         return out;
     }
 }

@@ -1,0 +1,173 @@
+package dev.modelc.runtime.exec;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What generated code calls for work it does not write out as loops: matrix products (packed,
+ * row-parallel loops the JIT vectorizes) and the rare ops (softmax, pad, concat, argmax,
+ * one-hot, random initializers, logsumexp), which go through the {@link Reference} kernels on
+ * f64 copies and are rounded to the result's dtype as the interpreter rounds them. Buffers are
+ * storage arrays: float[], double[], int[] or boolean[].
+ */
+public final class Library {
+    private Library() {
+    }
+
+    /** The values of a storage array as f64. */
+    public static double[] toDoubles(Object array) {
+        return switch (array) {
+            case float[] f -> {
+                double[] out = new double[f.length];
+                for (int i = 0; i < f.length; i++) out[i] = f[i];
+                yield out;
+            }
+            case double[] d -> d.clone();
+            case int[] n -> {
+                double[] out = new double[n.length];
+                for (int i = 0; i < n.length; i++) out[i] = n[i];
+                yield out;
+            }
+            case boolean[] z -> {
+                double[] out = new double[z.length];
+                for (int i = 0; i < z.length; i++) out[i] = z[i] ? 1 : 0;
+                yield out;
+            }
+            default -> throw new IllegalArgumentException("not a storage array: " + array.getClass().getName());
+        };
+    }
+
+    /** Stores f64 values into a storage array, rounding as the interpreter does (f32, i32 wrap, bool non-zero). */
+    public static void store(double[] values, Object out) {
+        switch (out) {
+            case float[] f -> {
+                for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+            }
+            case double[] d -> System.arraycopy(values, 0, d, 0, d.length);
+            case int[] n -> {
+                for (int i = 0; i < n.length; i++) n[i] = (int) (long) values[i];
+            }
+            case boolean[] z -> {
+                for (int i = 0; i < z.length; i++) z[i] = values[i] != 0;
+            }
+            default -> throw new IllegalArgumentException("not a storage array: " + out.getClass().getName());
+        }
+    }
+
+    /** Copies a storage array of the same type and length (results leave the reused buffers this way). */
+    public static Object copy(Object array) {
+        return switch (array) {
+            case float[] f -> f.clone();
+            case double[] d -> d.clone();
+            case int[] n -> n.clone();
+            case boolean[] z -> z.clone();
+            default -> throw new IllegalArgumentException("not a storage array: " + array.getClass().getName());
+        };
+    }
+
+    /** {@code out = softmax(x)} or {@code log_softmax(x)} along {@code axis}. */
+    public static void softmax(Object x, int[] shape, int axis, boolean log, Object out) {
+        store(Reference.softmax(toDoubles(x), shape, axis, log), out);
+    }
+
+    /** {@code out = logsumexp(x)} over {@code axes}, shifted by the maximum. */
+    public static void logsumexp(Object x, int[] shape, int[] axes, Object out) {
+        int outSize = java.lang.reflect.Array.getLength(out);
+        store(Reference.reduce(Reference.Reduction.LOGSUMEXP, toDoubles(x), shape, Arrays.stream(axes).boxed().toList(), outSize), out);
+    }
+
+    /** Index of the first largest (smallest) element along {@code axis}, or of the flattened tensor when it is -1. */
+    public static void argReduce(boolean max, Object x, int[] shape, int axis, Object out) {
+        store(Reference.argReduce(max, toDoubles(x), shape, axis), out);
+    }
+
+    /** The adjoint of a strided slice: {@code x} placed at the window, zeros elsewhere. */
+    public static void pad(Object x, int[] shape, long[] starts, long[] steps, int[] outShape, Object out) {
+        store(Reference.pad(toDoubles(x), shape, starts, steps, outShape), out);
+    }
+
+    /** Joins parts along {@code axis}. */
+    public static void concat(Object[] parts, int[][] shapes, int axis, int[] outShape, Object out) {
+        List<double[]> values = Arrays.stream(parts).map(Library::toDoubles).toList();
+        store(Reference.concat(values, Arrays.asList(shapes), axis, outShape), out);
+    }
+
+    /** Class indices to one-hot rows. */
+    public static void oneHot(Object labels, long classes, Object out) {
+        store(Reference.oneHot(toDoubles(labels), classes), out);
+    }
+
+    /** A random initializer: draws from the stream named {@code stream} of {@code seed}. */
+    public static void random(boolean normal, double a, double b, long seed, String stream, Object out) {
+        store(Reference.random(normal, a, b, seed, stream, java.lang.reflect.Array.getLength(out)), out);
+    }
+
+    /**
+     * {@code out = op(a) @ op(b)} for {@code batch} stacked matrices, op being a transpose of the
+     * last two axes when asked: a is {@code [n, k]} (stored {@code [k, n]} when transposed), b is
+     * {@code [k, m]} (stored {@code [m, k]}). f32 accumulates in f32 like BLAS and PyTorch;
+     * every element is summed over k in order from zero, so f64 results equal the reference's.
+     */
+    public static void matmul(float[] a, float[] b, float[] out, int batch, int n, int k, int m,
+                              boolean transA, boolean transB) {
+        for (int bt = 0; bt < batch; bt++) {
+            float[][] packed = packF(b, bt * k * m, k, m, transB);
+            int ao = bt * n * k, oo = bt * n * m;
+            Parallel.forRange(n, (long) k * m, (start, end) -> {
+                float[] row = new float[m];
+                for (int i = start; i < end; i++) {
+                    Arrays.fill(row, 0f);
+                    for (int p = 0; p < k; p++) {
+                        float av = transA ? a[ao + p * n + i] : a[ao + i * k + p];
+                        float[] brow = packed[p];
+                        // Same index on both sides: C2 vectorizes this even though it cannot prove row != brow.
+                        for (int j = 0; j < m; j++) row[j] += av * brow[j];
+                    }
+                    System.arraycopy(row, 0, out, oo + i * m, m);
+                }
+            });
+        }
+    }
+
+    /** The f64 form of {@link #matmul(float[], float[], float[], int, int, int, int, boolean, boolean)}. */
+    public static void matmul(double[] a, double[] b, double[] out, int batch, int n, int k, int m,
+                              boolean transA, boolean transB) {
+        for (int bt = 0; bt < batch; bt++) {
+            double[][] packed = packD(b, bt * k * m, k, m, transB);
+            int ao = bt * n * k, oo = bt * n * m;
+            Parallel.forRange(n, (long) k * m, (start, end) -> {
+                double[] row = new double[m];
+                for (int i = start; i < end; i++) {
+                    Arrays.fill(row, 0d);
+                    for (int p = 0; p < k; p++) {
+                        double av = transA ? a[ao + p * n + i] : a[ao + i * k + p];
+                        double[] brow = packed[p];
+                        for (int j = 0; j < m; j++) row[j] += av * brow[j];
+                    }
+                    System.arraycopy(row, 0, out, oo + i * m, m);
+                }
+            });
+        }
+    }
+
+    /** The rows of b as {@code [k][m]}, read transposed from {@code [m, k]} storage when asked. */
+    private static float[][] packF(float[] b, int offset, int k, int m, boolean trans) {
+        float[][] rows = new float[k][m];
+        for (int p = 0; p < k; p++) {
+            float[] row = rows[p];
+            if (trans) for (int j = 0; j < m; j++) row[j] = b[offset + j * k + p];
+            else System.arraycopy(b, offset + p * m, row, 0, m);
+        }
+        return rows;
+    }
+
+    private static double[][] packD(double[] b, int offset, int k, int m, boolean trans) {
+        double[][] rows = new double[k][m];
+        for (int p = 0; p < k; p++) {
+            double[] row = rows[p];
+            if (trans) for (int j = 0; j < m; j++) row[j] = b[offset + j * k + p];
+            else System.arraycopy(b, offset + p * m, row, 0, m);
+        }
+        return rows;
+    }
+}
