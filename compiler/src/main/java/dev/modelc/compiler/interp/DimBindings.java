@@ -36,6 +36,16 @@ public final class DimBindings {
         return b;
     }
 
+    /** Binds the symbolic dimensions of {@code declared} (name to shape) from the given tensors; missing ones are skipped. */
+    public static DimBindings of(Map<String, Shape> declared, Map<String, Tensor> values) {
+        DimBindings b = new DimBindings();
+        declared.forEach((name, shape) -> {
+            Tensor t = values.get(name);
+            if (t != null) b.bind(name, shape, t.shape());
+        });
+        return b;
+    }
+
     void bind(String name, Shape declared, int[] actual) {
         if (declared.rank() != actual.length) {
             throw new EvaluationError("'" + name + "' must have shape " + declared + " (rank " + declared.rank()

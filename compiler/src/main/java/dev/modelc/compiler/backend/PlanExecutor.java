@@ -1,0 +1,219 @@
+package dev.modelc.compiler.backend;
+
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.interp.DimBindings;
+import dev.modelc.compiler.interp.EvaluationError;
+import dev.modelc.compiler.kernel.Buffer;
+import dev.modelc.compiler.kernel.Kernel;
+import dev.modelc.compiler.kernel.KernelPlan;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.exec.Library;
+import dev.modelc.runtime.exec.Parallel;
+import dev.modelc.runtime.exec.RangeKernel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@link KernelPlan} whose loops were compiled to {@link RangeKernel}s: binds the sizes
+ * from the tensors given, allocates the slots once per set of sizes (a new batch size allocates,
+ * the next step with the same one does not), runs the kernels in order, long loops split across
+ * cores, and copies the results out of the reused slots.
+ */
+public final class PlanExecutor {
+    private final KernelPlan plan;
+    private final RangeKernel[] loops;
+    private final int[][] loopBuffers;
+    private final Map<String, Shape> declared = new LinkedHashMap<>();
+    private Frame frame;
+
+    /** {@code loops} holds, for each kernel of the plan, its compiled loop (null for matmuls and calls). */
+    public PlanExecutor(KernelPlan plan, List<RangeKernel> loops, List<List<Integer>> loopBuffers) {
+        this.plan = plan;
+        this.loops = loops.toArray(RangeKernel[]::new);
+        this.loopBuffers = new int[loops.size()][];
+        for (int k = 0; k < loops.size(); k++) {
+            List<Integer> b = loopBuffers.get(k);
+            this.loopBuffers[k] = b == null ? null : b.stream().mapToInt(Integer::intValue).toArray();
+        }
+        for (Buffer b : plan.external()) declared.put(b.name(), b.shape());
+    }
+
+    public KernelPlan plan() {
+        return plan;
+    }
+
+    /** Storage and sizes for one binding of the symbolic dims. */
+    private static final class Frame {
+        final long[] d;
+        final int[][] shapes;
+        final Object[] storage;
+        final Object[][] args;
+
+        Frame(long[] d, int buffers, int kernels) {
+            this.d = d;
+            this.shapes = new int[buffers][];
+            this.storage = new Object[buffers];
+            this.args = new Object[kernels][];
+        }
+    }
+
+    /** The results, in the plan's order. One call at a time: the slots are shared between calls. */
+    public synchronized List<Tensor> run(Map<String, Tensor> values, long seed) {
+        DimBindings dims = DimBindings.of(declared, values);
+        long[] d = new long[plan.symbols().size()];
+        for (int i = 0; i < d.length; i++) d[i] = dims.eval(Dim.symbol(plan.symbols().get(i)));
+        Frame f = frame != null && Arrays.equals(frame.d, d) ? frame : allocate(d, dims);
+        frame = f;
+        for (Buffer b : plan.external()) {
+            Tensor t = values.get(b.name());
+            String what = b.kind() == Buffer.Kind.INPUT ? "input" : "param";
+            if (t == null) throw new EvaluationError("no value for " + what + " '" + b.name() + "'");
+            if (!Arrays.equals(t.shape(), f.shapes[b.id()])) {
+                throw new EvaluationError(what + " '" + b.name() + "' must have shape " + Arrays.toString(f.shapes[b.id()])
+                        + ", found " + Arrays.toString(t.shape()));
+            }
+            f.storage[b.id()] = t.to(b.dtype()).storage();
+        }
+        List<Kernel> kernels = plan.kernels();
+        for (int k = 0; k < kernels.size(); k++) {
+            switch (kernels.get(k)) {
+                case Kernel.Loop l -> runLoop(f, k, l);
+                case Kernel.MatMul m -> matmul(f, m);
+                case Kernel.Call c -> call(f, c, seed);
+            }
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (KernelPlan.Result r : plan.results()) {
+            Buffer b = plan.buffer(r.buffer());
+            int[] shape = dims.eval(r.shape());
+            Object data = f.storage[b.id()];
+            int n = Tensor.numel(shape);
+            out.add(Tensor.wrap(b.dtype(), shape, Library.copy(java.lang.reflect.Array.getLength(data) == n ? data : trimmed(data, n))));
+        }
+        return out;
+    }
+
+    private void runLoop(Frame f, int k, Kernel.Loop l) {
+        Object[] args = f.args[k];
+        int[] ids = loopBuffers[k];
+        for (int i = 0; i < ids.length; i++) args[i] = f.storage[ids[i]];
+        long outer = 1;
+        for (Dim dim : l.outer()) outer *= eval(dim, f.d);
+        long range = l.flat() || l.outer().isEmpty() ? outer : eval(l.outer().getFirst(), f.d);
+        long inner = l.reduction().map(r -> eval(r.count(), f.d)).orElse(1L);
+        long work = (range == 0 ? 0 : outer / range) * inner * Math.max(1, l.body().size()
+                + l.reduction().map(r -> r.body().size()).orElse(0));
+        Parallel.forRange(loops[k], args, f.d, (int) range, work);
+    }
+
+    private void matmul(Frame f, Kernel.MatMul m) {
+        int batch = (int) eval(m.batch(), f.d), n = (int) eval(m.n(), f.d), k = (int) eval(m.k(), f.d), p = (int) eval(m.m(), f.d);
+        Object a = f.storage[m.a()], b = f.storage[m.b()], out = f.storage[m.out()];
+        switch (m.dtype()) {
+            case F32 -> Library.matmul((float[]) a, (float[]) b, (float[]) out, batch, n, k, p, m.transA(), m.transB());
+            case F64 -> Library.matmul((double[]) a, (double[]) b, (double[]) out, batch, n, k, p, m.transA(), m.transB());
+            default -> throw new IllegalStateException("matmul of " + m.dtype());
+        }
+    }
+
+    private void call(Frame f, Kernel.Call c, long seed) {
+        Object out = f.storage[c.out()];
+        Object x = c.inputs().isEmpty() ? null : f.storage[c.inputs().getFirst()];
+        int[] xs = c.inputs().isEmpty() ? null : f.shapes[c.inputs().getFirst()];
+        // Slots may be longer than this buffer: the library sees exactly the buffer's elements.
+        Object exact = trimmedView(out, Tensor.numel(f.shapes[c.out()]));
+        switch (c.op()) {
+            case Op.Softmax s -> Library.softmax(trimmed(x, Tensor.numel(xs)), xs, s.axis(), s.log(), exact);
+            case Op.Reduce r -> Library.logsumexp(trimmed(x, Tensor.numel(xs)), xs,
+                    r.axes().stream().mapToInt(Integer::intValue).toArray(), exact);
+            case Op.ArgReduce a -> Library.argReduce(a.max(), trimmed(x, Tensor.numel(xs)), xs, a.axis(), exact);
+            case Op.Pad p -> Library.pad(trimmed(x, Tensor.numel(xs)), xs, longs(p.starts(), f.d),
+                    p.steps().stream().mapToLong(Long::longValue).toArray(), f.shapes[c.out()], exact);
+            case Op.Concat cat -> {
+                Object[] parts = new Object[c.inputs().size()];
+                int[][] shapes = new int[parts.length][];
+                for (int i = 0; i < parts.length; i++) {
+                    shapes[i] = f.shapes[c.inputs().get(i)];
+                    parts[i] = trimmed(f.storage[c.inputs().get(i)], Tensor.numel(shapes[i]));
+                }
+                Library.concat(parts, shapes, cat.axis(), f.shapes[c.out()], exact);
+            }
+            case Op.OneHot o -> Library.oneHot(trimmed(x, Tensor.numel(xs)), o.classes(), exact);
+            case Op.Random r -> Library.random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(), seed,
+                    r.stream(), exact);
+            default -> throw new IllegalStateException("no library call for " + c.op().label());
+        }
+        if (exact != out) System.arraycopy(exact, 0, out, 0, java.lang.reflect.Array.getLength(exact));
+    }
+
+    private Frame allocate(long[] d, DimBindings dims) {
+        Frame f = new Frame(d, plan.buffers().size(), plan.kernels().size());
+        int[] slotSize = new int[plan.slots()];
+        DType[] slotType = new DType[plan.slots()];
+        for (Buffer b : plan.buffers()) {
+            f.shapes[b.id()] = dims.eval(b.shape());
+            if (b.slot() >= 0) {
+                slotSize[b.slot()] = Math.max(slotSize[b.slot()], Tensor.numel(f.shapes[b.id()]));
+                slotType[b.slot()] = b.dtype();
+            }
+        }
+        Object[] slots = new Object[plan.slots()];
+        for (int s = 0; s < slots.length; s++) slots[s] = array(slotType[s], slotSize[s]);
+        for (Buffer b : plan.buffers()) {
+            if (b.slot() >= 0) f.storage[b.id()] = slots[b.slot()];
+            if (b.kind() == Buffer.Kind.CONSTANT) {
+                Object c = array(b.dtype(), b.values().length);
+                Library.store(b.values(), c);
+                f.storage[b.id()] = c;
+            }
+        }
+        for (int k = 0; k < loopBuffers.length; k++) if (loopBuffers[k] != null) f.args[k] = new Object[loopBuffers[k].length];
+        return f;
+    }
+
+    private static Object array(DType t, int n) {
+        return switch (t) {
+            case F32 -> new float[n];
+            case F64 -> new double[n];
+            case I32 -> new int[n];
+            case BOOL -> new boolean[n];
+        };
+    }
+
+    /** The first {@code n} elements (a copy when the slot is longer). */
+    private static Object trimmed(Object data, int n) {
+        if (java.lang.reflect.Array.getLength(data) == n) return data;
+        Object out = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), n);
+        System.arraycopy(data, 0, out, 0, n);
+        return out;
+    }
+
+    /** An array of exactly {@code n} elements to write into: the slot itself when it fits exactly. */
+    private static Object trimmedView(Object data, int n) {
+        if (java.lang.reflect.Array.getLength(data) == n) return data;
+        return java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), n);
+    }
+
+    private long[] longs(List<Dim> dims, long[] d) {
+        long[] out = new long[dims.size()];
+        for (int i = 0; i < out.length; i++) out[i] = eval(dims.get(i), d);
+        return out;
+    }
+
+    /** A size's value, for the plan's symbols bound to {@code d}. */
+    private long eval(Dim dim, long[] d) {
+        long total = 0;
+        for (var t : dim.terms().entrySet()) {
+            long v = t.getValue();
+            for (String s : t.getKey()) v *= d[plan.symbols().indexOf(s)];
+            total += v;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.modelc.compiler.backend.bytecode;
+
+import dev.modelc.compiler.backend.EntryPoint;
+import dev.modelc.compiler.backend.PlanExecutor;
+import dev.modelc.compiler.backend.StagedModel;
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.kernel.Kernel;
+import dev.modelc.compiler.kernel.KernelPlan;
+import dev.modelc.compiler.kernel.Scheduler;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.exec.RangeKernel;
+import java.lang.constant.ClassDesc;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checked model compiled to JVM bytecode: each entry point is scheduled into a kernel plan,
+ * each fused loop becomes a hidden class written with {@code java.lang.classfile} (no javac),
+ * and a {@link PlanExecutor} runs the plan. Kernels are compiled on an entry point's first use.
+ */
+public final class BytecodeModel extends StagedModel {
+    private final Map<EntryPoint, PlanExecutor> executors = new EnumMap<>(EntryPoint.class);
+
+    public BytecodeModel(CheckedModel model) {
+        super(model);
+    }
+
+    /** The plan of an entry point, as run. */
+    public KernelPlan plan(EntryPoint e) {
+        return executor(e).plan();
+    }
+
+    private synchronized PlanExecutor executor(EntryPoint e) {
+        return executors.computeIfAbsent(e, k -> compile(Scheduler.schedule(name() + "." + k.methodName(), graph(k))));
+    }
+
+    @Override
+    protected List<Tensor> run(EntryPoint e, Map<String, Tensor> values, long seed) {
+        return executor(e).run(values, seed);
+    }
+
+    /** Loads the plan's loops as hidden classes beside this one. */
+    public static PlanExecutor compile(KernelPlan plan) {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        List<RangeKernel> loops = new ArrayList<>();
+        List<List<Integer>> buffers = new ArrayList<>();
+        for (Kernel k : plan.kernels()) {
+            if (k instanceof Kernel.Loop l) {
+                ClassDesc name = ClassDesc.of(BytecodeModel.class.getPackageName() + ".Kernel_" + sanitize(plan.name()) + "_" + l.name());
+                byte[] bytes = LoopCompiler.compile(name, l, plan);
+                try {
+                    Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
+                    loops.add((RangeKernel) c.getConstructor().newInstance());
+                } catch (ReflectiveOperationException | LinkageError ex) {
+                    throw new IllegalStateException("kernel " + l.name() + " of " + plan.name() + " did not load: " + ex, ex);
+                }
+                buffers.add(KernelBuffers.of(l));
+            } else {
+                loops.add(null);
+                buffers.add(null);
+            }
+        }
+        return new PlanExecutor(plan, loops, buffers);
+    }
+
+    private static String sanitize(String s) {
+        return s.replaceAll("[^A-Za-z0-9_]", "_");
+    }
+}

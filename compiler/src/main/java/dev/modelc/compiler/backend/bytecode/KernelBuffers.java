@@ -1,0 +1,52 @@
+package dev.modelc.compiler.backend.bytecode;
+
+import dev.modelc.compiler.kernel.Affine;
+import dev.modelc.compiler.kernel.Expr;
+import dev.modelc.compiler.kernel.Kernel;
+import dev.modelc.compiler.kernel.Let;
+import dev.modelc.compiler.types.Dim;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** What a loop kernel touches: the order of its buffers in the {@code Object[]} it is given, and the sizes it uses. */
+final class KernelBuffers {
+    private KernelBuffers() {
+    }
+
+    /** The buffers it reads, then the one it writes (if not also read). */
+    static List<Integer> of(Kernel.Loop loop) {
+        LinkedHashSet<Integer> out = new LinkedHashSet<>(loop.reads());
+        out.add(loop.writes());
+        return new ArrayList<>(out);
+    }
+
+    /** Every size in the loop: extents, index coefficients and offsets, the reduction's count, and the outer layout. */
+    static List<Dim> dims(Kernel.Loop loop) {
+        LinkedHashSet<Dim> out = new LinkedHashSet<>(loop.outer());
+        List<Let> all = new ArrayList<>(loop.body());
+        loop.reduction().ifPresent(r -> {
+            out.addAll(r.inner());
+            out.add(r.count());
+            all.addAll(r.body());
+        });
+        Dim stride = Dim.of(1);
+        for (int a = loop.outer().size() - 1; a >= 0; a--) {
+            out.add(stride);
+            stride = stride.times(loop.outer().get(a));
+        }
+        out.add(stride);
+        for (Let l : all) {
+            Affine index = switch (l.expr()) {
+                case Expr.Load ld -> ld.index();
+                case Expr.Position p -> p.index();
+                default -> null;
+            };
+            if (index != null) {
+                out.add(index.offset());
+                out.addAll(index.coefs());
+            }
+        }
+        return new ArrayList<>(out);
+    }
+}

@@ -1,0 +1,412 @@
+package dev.modelc.compiler.backend.bytecode;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_double;
+import static java.lang.constant.ConstantDescs.CD_float;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+import static java.lang.constant.ConstantDescs.INIT_NAME;
+import static java.lang.constant.ConstantDescs.MTD_void;
+
+import dev.modelc.compiler.graph.BinaryFn;
+import dev.modelc.compiler.graph.UnaryFn;
+import dev.modelc.compiler.kernel.Affine;
+import dev.modelc.compiler.kernel.Expr;
+import dev.modelc.compiler.kernel.Kernel;
+import dev.modelc.compiler.kernel.KernelPlan;
+import dev.modelc.compiler.kernel.Let;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.exec.RangeKernel;
+import dev.modelc.runtime.exec.Scalars;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.TypeKind;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders one {@link Kernel.Loop} as the bytecode of a {@link RangeKernel}: the loop nest with
+ * every let in a local variable, the same program the Java source backend prints. f32 lets are
+ * {@code float} locals and use float arithmetic for + - * / (which rounds exactly as the
+ * interpreter does); every other function widens, calls {@link Scalars} and rounds, so there is
+ * one definition of what each function means. i32 and bool lets are held as doubles and
+ * rounded like the interpreter rounds them.
+ */
+final class LoopCompiler {
+    private static final ClassDesc SCALARS = ClassDesc.of(Scalars.class.getName());
+    private static final ClassDesc RANGE_KERNEL = ClassDesc.of(RangeKernel.class.getName());
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_void, CD_Object.arrayType(), CD_long.arrayType(), CD_int, CD_int);
+    private static final MethodTypeDesc D_D = MethodTypeDesc.of(CD_double, CD_double);
+    private static final MethodTypeDesc DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
+    private static final MethodTypeDesc DDD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double, CD_double);
+    private static final MethodTypeDesc DFF_F = MethodTypeDesc.of(CD_float, CD_double, CD_float, CD_float);
+
+    private static final int B = 1, D = 2, START = 3, END = 4;
+
+    private final Kernel.Loop loop;
+    private final KernelPlan plan;
+    private final List<Integer> buffers;
+    private CodeBuilder code;
+    private final Map<Integer, Integer> bufferLocal = new HashMap<>();
+    private final Map<Dim, Integer> dimLocal = new HashMap<>();
+    private final Map<Integer, Integer> letLocal = new HashMap<>();
+    private final Map<Integer, Let> lets = new HashMap<>();
+    /** Loop variable number to its local (nested loops); the flat variable of a flat group. */
+    private final int[] varLocal;
+    private int outerFlat = -1, innerFlat = -1, accumulator = -1;
+
+    private LoopCompiler(Kernel.Loop loop, KernelPlan plan) {
+        this.loop = loop;
+        this.plan = plan;
+        this.buffers = KernelBuffers.of(loop);
+        this.varLocal = new int[loop.variables()];
+        loop.body().forEach(l -> lets.put(l.id(), l));
+        loop.reduction().ifPresent(r -> r.body().forEach(l -> lets.put(l.id(), l)));
+    }
+
+    /** The class file of a {@link RangeKernel} named {@code name} running {@code loop}. */
+    static byte[] compile(ClassDesc name, Kernel.Loop loop, KernelPlan plan) {
+        LoopCompiler c = new LoopCompiler(loop, plan);
+        return ClassFile.of().build(name, cb -> cb
+                .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL)
+                .withInterfaceSymbols(RANGE_KERNEL)
+                .withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC, code -> code
+                        .aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_())
+                .withMethodBody("run", RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, c::body));
+    }
+
+    private void body(CodeBuilder cb) {
+        this.code = cb;
+        for (int i = 0; i < buffers.size(); i++) {
+            DType t = plan.buffer(buffers.get(i)).dtype();
+            code.aload(B).loadConstant(i).aaload().checkcast(arrayOf(t));
+            int local = code.allocateLocal(TypeKind.REFERENCE);
+            code.astore(local);
+            bufferLocal.put(buffers.get(i), local);
+        }
+        // Every symbolic size the loops use, computed once per call before any loop.
+        for (Dim d : KernelBuffers.dims(loop)) if (!d.isConstant()) dimInt(d);
+        List<Dim> outer = loop.outer();
+        if (loop.flat() || outer.isEmpty()) {
+            outerFlat = code.allocateLocal(TypeKind.INT);
+            forRange(outerFlat, START, -1, this::outerBody);
+        } else {
+            int i0 = code.allocateLocal(TypeKind.INT);
+            varLocal[0] = i0;
+            forRange(i0, START, -1, () -> nested(1, outer.size(), this::outerBody));
+        }
+        code.return_();
+    }
+
+    /** Loops over variables {@code from..to-1} (extents from the loop's dims), then {@code then}. */
+    private void nested(int from, int to, Runnable then) {
+        if (from == to) {
+            then.run();
+            return;
+        }
+        int v = code.allocateLocal(TypeKind.INT);
+        varLocal[from] = v;
+        int extent = dimInt(extentOf(from));
+        forRange(v, -1, extent, () -> nested(from + 1, to, then));
+    }
+
+    private Dim extentOf(int variable) {
+        int r = loop.outer().size();
+        return variable < r ? loop.outer().get(variable) : loop.reduction().orElseThrow().inner().get(variable - r);
+    }
+
+    /**
+     * {@code for (v = from; v < to; v++) body}: {@code from} is the START parameter or zero
+     * (when -1), {@code to} is the END parameter (when {@code toLocal} is -1) or a local.
+     */
+    private void forRange(int v, int fromParam, int toLocal, Runnable body) {
+        if (fromParam >= 0) code.iload(fromParam);
+        else code.iconst_0();
+        code.istore(v);
+        Label test = code.newLabel(), done = code.newLabel();
+        code.labelBinding(test);
+        code.iload(v);
+        code.iload(toLocal >= 0 ? toLocal : END);
+        code.if_icmpge(done);
+        body.run();
+        code.iinc(v, 1);
+        code.goto_(test);
+        code.labelBinding(done);
+    }
+
+    private void outerBody() {
+        loop.reduction().ifPresent(r -> {
+            accumulator = code.allocateLocal(TypeKind.DOUBLE);
+            code.loadConstant(switch (r.fn()) {
+                case SUM, MEAN -> 0.0;
+                case MAX -> Double.NEGATIVE_INFINITY;
+                case MIN -> Double.POSITIVE_INFINITY;
+                case LOGSUMEXP -> throw new IllegalStateException("logsumexp is a library call");
+            });
+            code.dstore(accumulator);
+            Runnable inner = () -> {
+                for (Let l : r.body()) let(l);
+                code.dload(accumulator);
+                loadAsDouble(r.value());
+                switch (r.fn()) {
+                    case SUM, MEAN -> code.dadd();
+                    case MAX -> code.invokestatic(SCALARS, "maxNaN", DD_D);
+                    case MIN -> code.invokestatic(SCALARS, "minNaN", DD_D);
+                    case LOGSUMEXP -> throw new IllegalStateException();
+                }
+                code.dstore(accumulator);
+            };
+            int r0 = loop.outer().size();
+            if (r.flat() || r.inner().isEmpty()) {
+                innerFlat = code.allocateLocal(TypeKind.INT);
+                forRange(innerFlat, -1, dimInt(r.count()), inner);
+            } else {
+                nested(r0, r0 + r.inner().size(), inner);
+            }
+        });
+        for (Let l : loop.body()) let(l);
+        // store at the loop's own position
+        DType out = plan.buffer(loop.store().buffer()).dtype();
+        code.aload(bufferLocal.get(loop.store().buffer()));
+        ownIndex();
+        load(loop.store().value());
+        switch (out) {
+            case F32 -> code.fastore();
+            case F64 -> code.dastore();
+            case I32 -> {
+                code.d2i();
+                code.iastore();
+            }
+            case BOOL -> {
+                code.d2i();
+                code.bastore();
+            }
+        }
+    }
+
+    private void ownIndex() {
+        if (outerFlat >= 0) {
+            code.iload(outerFlat);
+            return;
+        }
+        int vars = loop.variables();
+        List<Affine> pos = new ArrayList<>();
+        for (int a = 0; a < loop.outer().size(); a++) pos.add(Affine.variable(a, vars));
+        index(Affine.flat(pos, loop.outer(), vars));
+    }
+
+    /** Pushes an affine index; variables of a flat group contribute the flat variable once. */
+    private void index(Affine a) {
+        dim(a.offset());
+        int r = loop.outer().size();
+        boolean outerMoves = false, innerMoves = false;
+        for (int v = 0; v < a.coefs().size(); v++) {
+            Dim c = a.coefs().get(v);
+            if (c.isConstant(0)) continue;
+            boolean isOuter = v < r;
+            if (isOuter && outerFlat >= 0) {
+                outerMoves = true;
+                continue;
+            }
+            if (!isOuter && innerFlat >= 0) {
+                innerMoves = true;
+                continue;
+            }
+            code.iload(varLocal[v]);
+            if (!c.isConstant(1)) {
+                dim(c);
+                code.imul();
+            }
+            code.iadd();
+        }
+        if (outerMoves) {
+            code.iload(outerFlat);
+            code.iadd();
+        }
+        if (innerMoves) {
+            code.iload(innerFlat);
+            code.iadd();
+        }
+    }
+
+    private void let(Let l) {
+        boolean f = l.dtype() == DType.F32;
+        switch (l.expr()) {
+            case Expr.Load ld -> {
+                DType t = plan.buffer(ld.buffer()).dtype();
+                code.aload(bufferLocal.get(ld.buffer()));
+                index(ld.index());
+                switch (t) {
+                    case F32 -> code.faload();
+                    case F64 -> code.daload();
+                    case I32 -> {
+                        code.iaload();
+                        code.i2d();
+                    }
+                    case BOOL -> {
+                        code.baload();
+                        code.i2d();
+                    }
+                }
+            }
+            case Expr.Constant c -> {
+                if (f) code.loadConstant((float) c.value());
+                else code.loadConstant(c.value());
+            }
+            case Expr.SizeOf s -> {
+                dimLong(s.size());
+                code.l2d();
+                if (f) code.d2f();
+            }
+            case Expr.Position p -> {
+                index(p.index());
+                code.i2d();
+                if (f) code.d2f();
+            }
+            case Expr.Unary u -> unary(u.fn(), u.x(), l.dtype());
+            case Expr.Binary b -> binary(b.fn(), b.a(), b.b(), l.dtype());
+            case Expr.Select s -> {
+                loadAsDouble(s.mask());
+                load(s.a());
+                load(s.b());
+                code.invokestatic(SCALARS, "select", f ? DFF_F : DDD_D);
+            }
+            case Expr.Convert c -> {
+                loadAsDouble(c.x());
+                switch (l.dtype()) {
+                    case F32 -> code.d2f();
+                    case F64 -> {
+                    }
+                    case I32 -> code.invokestatic(SCALARS, "toI32", D_D);
+                    case BOOL -> code.invokestatic(SCALARS, "toBool", D_D);
+                }
+            }
+            case Expr.Accumulated a -> {
+                Kernel.Reduction r = loop.reduction().orElseThrow();
+                code.dload(accumulator);
+                if (r.fn() == dev.modelc.compiler.graph.ReduceFn.MEAN) {
+                    dimLong(r.count());
+                    code.l2d();
+                    code.ddiv();
+                }
+                roundDouble(l.dtype());
+                if (f) code.d2f();
+            }
+        }
+        int local = code.allocateLocal(f ? TypeKind.FLOAT : TypeKind.DOUBLE);
+        if (f) code.fstore(local);
+        else code.dstore(local);
+        letLocal.put(l.id(), local);
+    }
+
+    private void unary(UnaryFn fn, int x, DType t) {
+        if (t == DType.F32 && lets.get(x).dtype() == DType.F32 && (fn == UnaryFn.NEG || fn == UnaryFn.SQUARE)) {
+            load(x);
+            if (fn == UnaryFn.NEG) {
+                code.fneg();
+            } else {
+                load(x);
+                code.fmul();
+            }
+            return;
+        }
+        loadAsDouble(x);
+        code.invokestatic(SCALARS, fn.scalarsMethod(), D_D);
+        narrow(t);
+    }
+
+    private void binary(BinaryFn fn, int a, int b, DType t) {
+        boolean floats = t == DType.F32 && lets.get(a).dtype() == DType.F32 && lets.get(b).dtype() == DType.F32;
+        if (floats && (fn == BinaryFn.ADD || fn == BinaryFn.SUB || fn == BinaryFn.MUL || fn == BinaryFn.DIV)) {
+            load(a);
+            load(b);
+            switch (fn) {
+                case ADD -> code.fadd();
+                case SUB -> code.fsub();
+                case MUL -> code.fmul();
+                default -> code.fdiv();
+            }
+            return;
+        }
+        loadAsDouble(a);
+        loadAsDouble(b);
+        code.invokestatic(SCALARS, fn.scalarsMethod(), DD_D);
+        narrow(t);
+    }
+
+    /** Rounds a double result to the let's dtype, as the interpreter rounds each node. */
+    private void narrow(DType t) {
+        if (t == DType.F32) code.d2f();
+        else roundDouble(t);
+    }
+
+    private void roundDouble(DType t) {
+        switch (t) {
+            case I32 -> code.invokestatic(SCALARS, "wrapI32", D_D);
+            case BOOL -> code.invokestatic(SCALARS, "toBool", D_D);
+            default -> {
+            }
+        }
+    }
+
+    private void load(int let) {
+        Let l = lets.get(let);
+        if (l.dtype() == DType.F32) code.fload(letLocal.get(let));
+        else code.dload(letLocal.get(let));
+    }
+
+    private void loadAsDouble(int let) {
+        load(let);
+        if (lets.get(let).dtype() == DType.F32) code.f2d();
+    }
+
+    /** Pushes a size as an int, computed once per call into a local. */
+    private void dim(Dim d) {
+        if (d.isConstant()) {
+            code.loadConstant((int) d.constant());
+            return;
+        }
+        code.iload(dimInt(d));
+    }
+
+    /** The local holding a size as an int; the prologue computes every one before the loops. */
+    private int dimInt(Dim d) {
+        Integer known = dimLocal.get(d);
+        if (known != null) return known;
+        dimLong(d);
+        code.l2i();
+        int local = code.allocateLocal(TypeKind.INT);
+        code.istore(local);
+        dimLocal.put(d, local);
+        return local;
+    }
+
+    /** Pushes a size as a long: sum over terms of coefficient times the bound symbols. */
+    private void dimLong(Dim d) {
+        code.lconst_0();
+        for (var term : d.terms().entrySet()) {
+            code.loadConstant(term.getValue());
+            for (String s : term.getKey()) {
+                code.aload(D).loadConstant(plan.symbols().indexOf(s)).laload();
+                code.lmul();
+            }
+            code.ladd();
+        }
+    }
+
+    private static ClassDesc arrayOf(DType t) {
+        return switch (t) {
+            case F32 -> CD_float.arrayType();
+            case F64 -> CD_double.arrayType();
+            case I32 -> CD_int.arrayType();
+            case BOOL -> java.lang.constant.ConstantDescs.CD_boolean.arrayType();
+        };
+    }
+}

@@ -1,0 +1,143 @@
+package dev.modelc.compiler.kernel;
+
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.Node;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.ReduceFn;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides which graph nodes get a buffer; every other node is computed inside the loop of each
+ * node that uses it (fused). A node gets a buffer when it is a result, when it is not
+ * elementwise (matmul, reductions, softmax, ...: each is its own kernel, with its elementwise
+ * producers fused into it), when a matmul, library call or reshape needs its operand in memory,
+ * or when it would be recomputed in two kernels and recomputing is not cheap (anything with
+ * arithmetic). Decided consumers-first, so each node knows which kernels would inline it.
+ */
+final class Fusion {
+    /** Beyond this many kernels even an index-only node is stored rather than recomputed. */
+    private static final int MAX_CHEAP_COPIES = 8;
+
+    final boolean[] materialized;
+    /** For a matmul operand read transposed in place: the transpose node whose operand is read. */
+    final boolean[] transposedInPlace;
+
+    private Fusion(int n) {
+        materialized = new boolean[n];
+        transposedInPlace = new boolean[n];
+    }
+
+    static Fusion decide(Graph g) {
+        int n = g.size();
+        Fusion f = new Fusion(n);
+        List<List<Integer>> consumers = new ArrayList<>();
+        for (int i = 0; i < n; i++) consumers.add(new ArrayList<>());
+        for (Node node : g.nodes()) for (int in : node.inputs()) consumers.get(in).add(node.id());
+        boolean[] needsBuffer = new boolean[n];
+        for (Graph.Output o : g.outputs()) needsBuffer[o.node()] = true;
+        List<Set<Integer>> roots = new ArrayList<>();
+        for (int i = 0; i < n; i++) roots.add(null);
+
+        for (int id = n - 1; id >= 0; id--) {
+            Node node = g.node(id);
+            Set<Integer> kernels = new HashSet<>();
+            for (int c : consumers.get(id)) {
+                if (f.materialized[c]) kernels.add(c);
+                else kernels.addAll(roots.get(c));
+            }
+            boolean shared = kernels.size() > 1;
+            boolean m = needsBuffer[id] || !isFusible(node.op())
+                    || (shared && (!isCheap(node.op()) || kernels.size() > MAX_CHEAP_COPIES));
+            f.materialized[id] = m;
+            roots.set(id, m ? Set.of(id) : kernels);
+
+            switch (node.op()) {
+                case Op.Reshape r -> needsBuffer[node.input(0)] = true;
+                case Op.MatMul mm -> {
+                    for (int in : node.inputs()) {
+                        if (isLastTwoTranspose(g.node(in))) {
+                            f.transposedInPlace[in] = true;
+                            needsBuffer[g.node(in).input(0)] = true;
+                        } else {
+                            needsBuffer[in] = true;
+                        }
+                    }
+                }
+                case Op.Reduce r when r.fn() == ReduceFn.LOGSUMEXP -> needsBuffer[node.input(0)] = true;
+                case Op.Softmax s -> needsBuffer[node.input(0)] = true;
+                case Op.ArgReduce a -> needsBuffer[node.input(0)] = true;
+                case Op.Pad p -> needsBuffer[node.input(0)] = true;
+                case Op.Concat c -> node.inputs().forEach(in -> needsBuffer[in] = true);
+                case Op.OneHot o -> needsBuffer[node.input(0)] = true;
+                default -> {
+                }
+            }
+        }
+        // A transpose read in place by a matmul needs no loop of its own unless something else uses it.
+        for (int id = 0; id < n; id++) {
+            if (f.transposedInPlace[id] && !needsBuffer[id]) {
+                boolean otherUse = false;
+                for (int c : consumers.get(id)) if (!(g.node(c).op() instanceof Op.MatMul)) otherUse = true;
+                if (!otherUse) f.materialized[id] = false;
+            }
+        }
+        return f;
+    }
+
+    /** Whether the node can be computed inside another node's loop, one element at a time. */
+    static boolean isFusible(Op op) {
+        return switch (op) {
+            case Op.Unary u -> true;
+            case Op.Binary b -> true;
+            case Op.Where w -> true;
+            case Op.Cast c -> true;
+            case Op.Alias a -> true;
+            case Op.StopGradient s -> true;
+            case Op.Broadcast b -> true;
+            case Op.Transpose t -> true;
+            case Op.Slice s -> true;
+            case Op.Reshape r -> true;
+            case Op.Size s -> true;
+            case Op.Iota i -> true;
+            case Op.Constant c -> c.size() == 1;
+            case Op.Input i -> false;
+            case Op.Param p -> false;
+            case Op.Random r -> false;
+            case Op.Pad p -> false;
+            case Op.Concat c -> false;
+            case Op.Reduce r -> false;
+            case Op.ArgReduce a -> false;
+            case Op.Softmax s -> false;
+            case Op.MatMul m -> false;
+            case Op.OneHot o -> false;
+        };
+    }
+
+    /** Nodes that only move or name data: recomputing them in several loops costs a load, not arithmetic. */
+    private static boolean isCheap(Op op) {
+        return switch (op) {
+            case Op.Alias a -> true;
+            case Op.StopGradient s -> true;
+            case Op.Broadcast b -> true;
+            case Op.Transpose t -> true;
+            case Op.Slice s -> true;
+            case Op.Reshape r -> true;
+            case Op.Size s -> true;
+            case Op.Iota i -> true;
+            case Op.Constant c -> true;
+            default -> false;
+        };
+    }
+
+    static boolean isLastTwoTranspose(Node node) {
+        if (!(node.op() instanceof Op.Transpose t)) return false;
+        List<Integer> p = t.perm();
+        int r = p.size();
+        if (r < 2) return false;
+        for (int i = 0; i < r - 2; i++) if (p.get(i) != i) return false;
+        return p.get(r - 2) == r - 1 && p.get(r - 1) == r - 2;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.modelc.compiler.kernel;
+
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.ReduceFn;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.runtime.DType;
+import java.util.List;
+import java.util.Optional;
+
+/** One step of a {@link KernelPlan}: a fused loop, a matrix product, or a library call. */
+public sealed interface Kernel {
+    /** {@code k3}: its position in the plan. */
+    String name();
+
+    /** The source line(s) it came from, for comments in generated code. */
+    Span span();
+
+    /** Buffers it reads. */
+    List<Integer> reads();
+
+    /** The buffer it writes. */
+    int writes();
+
+    /**
+     * A loop nest over {@code outer} (row-major) computing {@code body} at every position and
+     * storing to the loop's output; with a reduction, an inner loop nest over {@code inner}
+     * folds {@link Reduction#body} into an accumulator first, which the body reads as
+     * {@link Expr.Accumulated}. Loop variables are numbered outer first, then inner.
+     *
+     * @param flat whether every access is either the loop's own position or a broadcast
+     *             scalar, so the loops may run as one flat loop over the elements (what C2
+     *             vectorizes best); for a reduction, this is about the inner loops
+     */
+    record Loop(String name, List<Dim> outer, Optional<Reduction> reduction, List<Let> body, Store store,
+                boolean flat, Span span) implements Kernel {
+        public Loop {
+            outer = List.copyOf(outer);
+            body = List.copyOf(body);
+        }
+
+        public List<Integer> reads() {
+            java.util.LinkedHashSet<Integer> out = new java.util.LinkedHashSet<>();
+            reduction.ifPresent(r -> r.body().forEach(l -> {
+                if (l.expr() instanceof Expr.Load ld) out.add(ld.buffer());
+            }));
+            for (Let l : body) if (l.expr() instanceof Expr.Load ld) out.add(ld.buffer());
+            return List.copyOf(out);
+        }
+
+        public int writes() {
+            return store.buffer();
+        }
+
+        public int variables() {
+            return outer.size() + reduction.map(r -> r.inner().size()).orElse(0);
+        }
+    }
+
+    /**
+     * An inner loop nest folding one value per position with {@code fn} (sum, mean, max or min),
+     * in f64, in row-major order: the interpreter's order, so sums come out the same.
+     */
+    record Reduction(ReduceFn fn, List<Dim> inner, List<Let> body, int value, boolean flat) {
+        public Reduction {
+            inner = List.copyOf(inner);
+            body = List.copyOf(body);
+        }
+
+        /** How many values each position folds (the divisor of a mean). */
+        public Dim count() {
+            Dim c = Dim.of(1);
+            for (Dim d : inner) c = c.times(d);
+            return c;
+        }
+    }
+
+    /**
+     * {@code out = op(a) @ op(b)} over {@code batch} stacked matrices, a being {@code [n, k]}
+     * and b {@code [k, m]} after the optional transposes of their last two axes (which are read
+     * in place rather than copied).
+     */
+    record MatMul(String name, int a, int b, int out, Dim batch, Dim n, Dim k, Dim m, boolean transA, boolean transB,
+                  DType dtype, Span span) implements Kernel {
+        public List<Integer> reads() {
+            return List.of(a, b);
+        }
+
+        public int writes() {
+            return out;
+        }
+    }
+
+    /** An op run by the runtime's {@code Library} on whole buffers (softmax, pad, concat, argmax, one-hot, random, logsumexp). */
+    record Call(String name, Op op, List<Integer> inputs, List<Shape> inputShapes, int out, Shape outShape,
+                Span span) implements Kernel {
+        public Call {
+            inputs = List.copyOf(inputs);
+            inputShapes = List.copyOf(inputShapes);
+        }
+
+        public List<Integer> reads() {
+            return inputs;
+        }
+
+        public int writes() {
+            return out;
+        }
+    }
+}

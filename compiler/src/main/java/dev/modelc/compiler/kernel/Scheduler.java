@@ -1,0 +1,130 @@
+package dev.modelc.compiler.kernel;
+
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.Node;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.ReduceFn;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns an optimized graph into a {@link KernelPlan}: {@link Fusion} picks the nodes that get
+ * buffers, each of those becomes one kernel (a fused loop, a matmul or a library call) in graph
+ * order, and the {@link BufferPlanner} packs the temporaries into shared slots.
+ */
+public final class Scheduler {
+    private Scheduler() {
+    }
+
+    public static KernelPlan schedule(String name, Graph g) {
+        Fusion fusion = Fusion.decide(g);
+        int[] bufferOf = new int[g.size()];
+        Arrays.fill(bufferOf, -1);
+        List<Buffer> buffers = new ArrayList<>();
+        for (Node node : g.nodes()) {
+            int id = node.id();
+            Buffer.Kind kind;
+            String bufferName;
+            double[] values = null;
+            switch (node.op()) {
+                case Op.Input i -> {
+                    kind = Buffer.Kind.INPUT;
+                    bufferName = i.name();
+                }
+                case Op.Param p -> {
+                    kind = Buffer.Kind.PARAM;
+                    bufferName = p.path();
+                }
+                case Op.Constant c when c.size() != 1 -> {
+                    kind = Buffer.Kind.CONSTANT;
+                    bufferName = "c" + id;
+                    values = c.values();
+                }
+                case Op.Reshape r -> {
+                    // A view: the operand is stored (Fusion sees to it) and has the same elements.
+                    bufferOf[id] = bufferOf[node.input(0)];
+                    continue;
+                }
+                default -> {
+                    if (!fusion.materialized[id]) continue;
+                    kind = Buffer.Kind.TEMP;
+                    bufferName = "t" + id;
+                }
+            }
+            bufferOf[id] = buffers.size();
+            buffers.add(new Buffer(buffers.size(), bufferName, node.type().dtype(), node.type().shape(), kind, values, -1));
+        }
+
+        List<Kernel> kernels = new ArrayList<>();
+        for (Node node : g.nodes()) {
+            int id = node.id();
+            if (bufferOf[id] < 0 || !fusion.materialized[id]) continue;
+            Buffer out = buffers.get(bufferOf[id]);
+            if (out.kind() != Buffer.Kind.TEMP || node.op() instanceof Op.Reshape) continue;
+            String kname = "k" + kernels.size();
+            kernels.add(switch (node.op()) {
+                case Op.MatMul m -> matmul(kname, g, node, bufferOf, fusion);
+                case Op.Reduce r when r.fn() == ReduceFn.LOGSUMEXP -> call(kname, g, node, bufferOf);
+                case Op.Softmax s -> call(kname, g, node, bufferOf);
+                case Op.ArgReduce a -> call(kname, g, node, bufferOf);
+                case Op.Pad p -> call(kname, g, node, bufferOf);
+                case Op.Concat c -> call(kname, g, node, bufferOf);
+                case Op.OneHot o -> call(kname, g, node, bufferOf);
+                case Op.Random r -> call(kname, g, node, bufferOf);
+                default -> LoopBuilder.build(kname, g, fusion, bufferOf, id, bufferOf[id]);
+            });
+        }
+
+        List<KernelPlan.Result> results = new ArrayList<>();
+        Set<Integer> resultBuffers = new HashSet<>();
+        for (Graph.Output o : g.outputs()) {
+            int b = bufferOf[o.node()];
+            if (b < 0) throw new IllegalStateException("result " + o.name() + " (node %" + o.node() + ") has no buffer");
+            results.add(new KernelPlan.Result(o, b, g.node(o.node()).type().shape()));
+            resultBuffers.add(b);
+        }
+        buffers = BufferPlanner.assign(buffers, kernels, resultBuffers);
+        int slots = buffers.stream().mapToInt(Buffer::slot).max().orElse(-1) + 1;
+        LinkedHashSet<String> symbols = new LinkedHashSet<>();
+        for (Buffer b : buffers) if (b.isExternal()) for (Dim d : b.shape().dims()) symbols.addAll(d.symbols());
+        return new KernelPlan(name, List.copyOf(symbols), buffers, kernels, results, slots);
+    }
+
+    private static Kernel matmul(String name, Graph g, Node node, int[] bufferOf, Fusion fusion) {
+        int[] operands = new int[2];
+        boolean[] trans = new boolean[2];
+        for (int i = 0; i < 2; i++) {
+            Node in = g.node(node.input(i));
+            // Read a transposed operand in place unless it was stored for another reader anyway.
+            if (fusion.transposedInPlace[in.id()] && !fusion.materialized[in.id()]) {
+                operands[i] = bufferOf[in.input(0)];
+                trans[i] = true;
+            } else {
+                operands[i] = bufferOf[in.id()];
+            }
+        }
+        Shape a = g.node(node.input(0)).type().shape();
+        Shape b = g.node(node.input(1)).type().shape();
+        int r = a.rank();
+        Dim batch = Dim.of(1);
+        for (int i = 0; i < r - 2; i++) batch = batch.times(a.dim(i));
+        return new Kernel.MatMul(name, operands[0], operands[1], bufferOf[node.id()], batch,
+                a.dim(r - 2), a.dim(r - 1), b.dim(r - 1), trans[0], trans[1], node.type().dtype(), node.span());
+    }
+
+    private static Kernel call(String name, Graph g, Node node, int[] bufferOf) {
+        List<Integer> inputs = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        for (int in : node.inputs()) {
+            inputs.add(bufferOf[in]);
+            shapes.add(g.node(in).type().shape());
+        }
+        return new Kernel.Call(name, node.op(), inputs, shapes, bufferOf[node.id()], node.type().shape(), node.span());
+    }
+}
