@@ -125,7 +125,8 @@ public final class PlanExecutor {
     private void call(Frame f, Kernel.Call c, long seed) {
         Object out = f.storage[c.out()];
         Object x = c.inputs().isEmpty() ? null : f.storage[c.inputs().getFirst()];
-        int[] xs = c.inputs().isEmpty() ? null : f.shapes[c.inputs().getFirst()];
+        // The operands' own shapes: a reshaped view reads its buffer in another shape.
+        int[] xs = c.inputs().isEmpty() ? null : shape(c.inputShapes().getFirst(), f.d);
         // Slots may be longer than this buffer: the library sees exactly the buffer's elements.
         Object exact = trimmedView(out, Tensor.numel(f.shapes[c.out()]));
         switch (c.op()) {
@@ -139,7 +140,7 @@ public final class PlanExecutor {
                 Object[] parts = new Object[c.inputs().size()];
                 int[][] shapes = new int[parts.length][];
                 for (int i = 0; i < parts.length; i++) {
-                    shapes[i] = f.shapes[c.inputs().get(i)];
+                    shapes[i] = shape(c.inputShapes().get(i), f.d);
                     parts[i] = trimmed(f.storage[c.inputs().get(i)], Tensor.numel(shapes[i]));
                 }
                 Library.concat(parts, shapes, cat.axis(), f.shapes[c.out()], exact);
@@ -203,6 +204,12 @@ public final class PlanExecutor {
     private long[] longs(List<Dim> dims, long[] d) {
         long[] out = new long[dims.size()];
         for (int i = 0; i < out.length; i++) out[i] = eval(dims.get(i), d);
+        return out;
+    }
+
+    private int[] shape(Shape s, long[] d) {
+        int[] out = new int[s.rank()];
+        for (int i = 0; i < out.length; i++) out[i] = (int) eval(s.dim(i), d);
         return out;
     }
 
