@@ -13,6 +13,7 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.Library;
 import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.RangeKernel;
+import dev.modelc.runtime.exec.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -91,10 +92,7 @@ public final class PlanExecutor {
         List<Tensor> out = new ArrayList<>();
         for (KernelPlan.Result r : plan.results()) {
             Buffer b = plan.buffer(r.buffer());
-            int[] shape = dims.eval(r.shape());
-            Object data = f.storage[b.id()];
-            int n = Tensor.numel(shape);
-            out.add(Tensor.wrap(b.dtype(), shape, Library.copy(java.lang.reflect.Array.getLength(data) == n ? data : trimmed(data, n))));
+            out.add(Shapes.result(b.dtype(), dims.eval(r.shape()), f.storage[b.id()]));
         }
         return out;
     }
@@ -127,30 +125,26 @@ public final class PlanExecutor {
         Object x = c.inputs().isEmpty() ? null : f.storage[c.inputs().getFirst()];
         // The operands' own shapes: a reshaped view reads its buffer in another shape.
         int[] xs = c.inputs().isEmpty() ? null : shape(c.inputShapes().getFirst(), f.d);
-        // Slots may be longer than this buffer: the library sees exactly the buffer's elements.
-        Object exact = trimmedView(out, Tensor.numel(f.shapes[c.out()]));
+        int[] os = shape(c.outShape(), f.d);
         switch (c.op()) {
-            case Op.Softmax s -> Library.softmax(trimmed(x, Tensor.numel(xs)), xs, s.axis(), s.log(), exact);
-            case Op.Reduce r -> Library.logsumexp(trimmed(x, Tensor.numel(xs)), xs,
-                    r.axes().stream().mapToInt(Integer::intValue).toArray(), exact);
-            case Op.ArgReduce a -> Library.argReduce(a.max(), trimmed(x, Tensor.numel(xs)), xs, a.axis(), exact);
-            case Op.Pad p -> Library.pad(trimmed(x, Tensor.numel(xs)), xs, longs(p.starts(), f.d),
-                    p.steps().stream().mapToLong(Long::longValue).toArray(), f.shapes[c.out()], exact);
+            case Op.Softmax s -> Library.softmax(x, xs, s.axis(), s.log(), out);
+            case Op.Reduce r -> Library.logsumexp(x, xs, r.axes().stream().mapToInt(Integer::intValue).toArray(), out);
+            case Op.ArgReduce a -> Library.argReduce(a.max(), x, xs, a.axis(), out);
+            case Op.Pad p -> Library.pad(x, xs, longs(p.starts(), f.d), p.steps().stream().mapToLong(Long::longValue).toArray(), os, out);
             case Op.Concat cat -> {
                 Object[] parts = new Object[c.inputs().size()];
                 int[][] shapes = new int[parts.length][];
                 for (int i = 0; i < parts.length; i++) {
                     shapes[i] = shape(c.inputShapes().get(i), f.d);
-                    parts[i] = trimmed(f.storage[c.inputs().get(i)], Tensor.numel(shapes[i]));
+                    parts[i] = f.storage[c.inputs().get(i)];
                 }
-                Library.concat(parts, shapes, cat.axis(), f.shapes[c.out()], exact);
+                Library.concat(parts, shapes, cat.axis(), os, out);
             }
-            case Op.OneHot o -> Library.oneHot(trimmed(x, Tensor.numel(xs)), o.classes(), exact);
+            case Op.OneHot o -> Library.oneHot(x, xs, o.classes(), out);
             case Op.Random r -> Library.random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(), seed,
-                    r.stream(), exact);
+                    r.stream(), Tensor.numel(os), out);
             default -> throw new IllegalStateException("no library call for " + c.op().label());
         }
-        if (exact != out) System.arraycopy(exact, 0, out, 0, java.lang.reflect.Array.getLength(exact));
     }
 
     private Frame allocate(long[] d, DimBindings dims) {
@@ -185,20 +179,6 @@ public final class PlanExecutor {
             case I32 -> new int[n];
             case BOOL -> new boolean[n];
         };
-    }
-
-    /** The first {@code n} elements (a copy when the slot is longer). */
-    private static Object trimmed(Object data, int n) {
-        if (java.lang.reflect.Array.getLength(data) == n) return data;
-        Object out = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), n);
-        System.arraycopy(data, 0, out, 0, n);
-        return out;
-    }
-
-    /** An array of exactly {@code n} elements to write into: the slot itself when it fits exactly. */
-    private static Object trimmedView(Object data, int n) {
-        if (java.lang.reflect.Array.getLength(data) == n) return data;
-        return java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), n);
     }
 
     private long[] longs(List<Dim> dims, long[] d) {

@@ -3,6 +3,8 @@ package dev.modelc.compiler.backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.passes.Retype;
+import dev.modelc.runtime.DType;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.Tensor;
@@ -22,10 +24,13 @@ import java.util.Map;
  */
 public abstract class StagedModel implements CompiledModel {
     private final CheckedModel model;
+    private final DType floating;
     private final Map<EntryPoint, Graph> graphs = new EnumMap<>(EntryPoint.class);
 
-    protected StagedModel(CheckedModel model) {
+    /** {@code floating}, when not null, redeclares every floating node (see {@link Retype}). */
+    protected StagedModel(CheckedModel model, DType floating) {
         this.model = model;
+        this.floating = floating;
     }
 
     public CheckedModel checked() {
@@ -34,7 +39,7 @@ public abstract class StagedModel implements CompiledModel {
 
     /** The optimized graph of an entry point (built once). */
     public final synchronized Graph graph(EntryPoint e) {
-        return graphs.computeIfAbsent(e, k -> k.graph(model.graph()));
+        return graphs.computeIfAbsent(e, k -> k.graph(Retype.floating(model.graph(), floating)));
     }
 
     /**

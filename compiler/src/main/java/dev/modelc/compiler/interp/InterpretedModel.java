@@ -12,7 +12,8 @@ public final class InterpretedModel extends StagedModel {
     private final Interpreter.Precision precision;
 
     public InterpretedModel(CheckedModel model, Interpreter.Precision precision) {
-        super(model);
+        // The interpreter honours an override through its precision rather than by redeclaring nodes.
+        super(model, null);
         this.precision = precision;
     }
 

@@ -10,7 +10,8 @@ import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.Fixtures;
 import dev.modelc.compiler.check.CheckedModel;
-import dev.modelc.compiler.interp.Interpreter;
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.compiler.backend.Evaluation;
 import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every case of the PyTorch reference is a `.model` file (src/test/resources/reference); the
- * compiled model, run by the interpreter in f64, must give PyTorch's output and gradients (or
+ * compiled model, run in f64 by every backend, must give PyTorch's output and gradients (or
  * Hessian) to 1e-9 relative: both sides are f64, and the only differences are summation order.
  */
 class ReferenceCasesTest {
@@ -33,7 +34,8 @@ class ReferenceCasesTest {
     @TestFactory
     Stream<DynamicTest> everyReferenceCaseMatchesPyTorch() {
         JsonNode cases = PyTorchReference.load().get("cases");
-        return StreamSupport.stream(cases.spliterator(), false).map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> {
+        return Stream.of(Backend.values()).flatMap(backend -> StreamSupport.stream(cases.spliterator(), false)
+                .map(c -> DynamicTest.dynamicTest(c.get("name").asText() + " on " + backend.spelling(), () -> {
             Path file = Fixtures.list("reference", ".model").stream()
                     .filter(p -> p.getFileName().toString().equals(c.get("name").asText() + ".model")).findFirst()
                     .orElseThrow(() -> new AssertionError("no reference/" + c.get("name").asText() + ".model"));
@@ -42,7 +44,7 @@ class ReferenceCasesTest {
             CheckedModel model = compiled.program().orElseThrow().models().getFirst();
             Map<String, Tensor> values = new LinkedHashMap<>();
             c.get("inputs").properties().forEach(e -> values.put(e.getKey(), PyTorchReference.tensor(e.getValue(), DType.F64)));
-            ModelEvaluation.Result r = ModelEvaluation.evaluate(model, values, Interpreter.Precision.F64, 0);
+            ModelEvaluation.Result r = Evaluation.evaluate(backend.compile(model, DType.F64), values, 0);
             if (c.has("output")) {
                 assertClose(c.get("output").asDouble(), r.loss().orElseThrow().item(), "loss");
             }
@@ -61,7 +63,7 @@ class ReferenceCasesTest {
                 assertArrayEquals(want.shape(), got.shape(), "shape of the Hessian");
                 assertAllClose(want.toDoubleArray(), got.toDoubleArray(), "Hessian");
             }
-        }));
+        })));
     }
 
     private static void assertClose(double want, double got, String what) {

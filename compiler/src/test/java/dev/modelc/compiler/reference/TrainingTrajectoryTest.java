@@ -7,17 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.Fixtures;
-import dev.modelc.compiler.interp.InterpretedModel;
+import dev.modelc.compiler.backend.Backend;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The explicit-update crop-yield model reproduces PyTorch's 100 epochs of full-batch gradient
+ * The explicit-update crop-yield model, on every backend, reproduces PyTorch's 100 epochs of full-batch gradient
  * descent (lr = 1e-5) from the tutorial's nn.Linear initial weights: the loss after each epoch's
  * update (what the reference records: its first value is the loss after one step) and the final
  * params within 1e-4 relative in f32 (PyTorch's f32 matmul accumulates in a different order,
@@ -25,13 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class TrainingTrajectoryTest {
 
-    private static void reproduce(String folder, String file, DType dtype, String key, double relative) {
+    private static void reproduce(Backend backend, String folder, String file, DType dtype, String key, double relative) {
         JsonNode training = PyTorchReference.load().get("training");
         JsonNode want = training.get(key);
         Path p = Fixtures.list(folder, ".model").stream().filter(f -> f.getFileName().toString().equals(file)).findFirst().orElseThrow();
         Compilation c = Compiler.compile(Fixtures.source(p));
         assertFalse(c.hasErrors(), c::render);
-        CompiledModel model = new InterpretedModel(c.program().orElseThrow().models().getFirst());
+        CompiledModel model = backend.compile(c.program().orElseThrow().models().getFirst(), null);
         Map<String, Tensor> params = new LinkedHashMap<>();
         params.put("w", PyTorchReference.tensor(training.get("init").get("w"), dtype));
         params.put("b", PyTorchReference.tensor(training.get("init").get("b"), dtype));
@@ -54,13 +55,15 @@ class TrainingTrajectoryTest {
         }
     }
 
-    @Test
-    void f32TrajectoryMatchesPyTorch() {
-        reproduce("graphs", "linreg.model", DType.F32, "full_batch_gd_lr1e-5_100_epochs_f32", 1e-4);
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void f32TrajectoryMatchesPyTorch(Backend backend) {
+        reproduce(backend, "graphs", "linreg.model", DType.F32, "full_batch_gd_lr1e-5_100_epochs_f32", 1e-4);
     }
 
-    @Test
-    void f64TrajectoryMatchesPyTorch() {
-        reproduce("reference", "crop_yield_manual_f64.model", DType.F64, "full_batch_gd_lr1e-5_100_epochs_f64", 1e-9);
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void f64TrajectoryMatchesPyTorch(Backend backend) {
+        reproduce(backend, "reference", "crop_yield_manual_f64.model", DType.F64, "full_batch_gd_lr1e-5_100_epochs_f64", 1e-9);
     }
 }

@@ -14,92 +14,87 @@ public final class Library {
     private Library() {
     }
 
-    /** The values of a storage array as f64. */
-    public static double[] toDoubles(Object array) {
-        return switch (array) {
+    /** The first {@code n} values of a storage array as f64 (slots may be longer than the buffer they hold). */
+    public static double[] toDoubles(Object array, int n) {
+        double[] out = new double[n];
+        switch (array) {
             case float[] f -> {
-                double[] out = new double[f.length];
-                for (int i = 0; i < f.length; i++) out[i] = f[i];
-                yield out;
+                for (int i = 0; i < n; i++) out[i] = f[i];
             }
-            case double[] d -> d.clone();
-            case int[] n -> {
-                double[] out = new double[n.length];
-                for (int i = 0; i < n.length; i++) out[i] = n[i];
-                yield out;
+            case double[] d -> System.arraycopy(d, 0, out, 0, n);
+            case int[] v -> {
+                for (int i = 0; i < n; i++) out[i] = v[i];
             }
             case boolean[] z -> {
-                double[] out = new double[z.length];
-                for (int i = 0; i < z.length; i++) out[i] = z[i] ? 1 : 0;
-                yield out;
+                for (int i = 0; i < n; i++) out[i] = z[i] ? 1 : 0;
             }
             default -> throw new IllegalArgumentException("not a storage array: " + array.getClass().getName());
-        };
+        }
+        return out;
     }
 
-    /** Stores f64 values into a storage array, rounding as the interpreter does (f32, i32 wrap, bool non-zero). */
+    /** Stores f64 values into the start of a storage array, rounding as the interpreter does (f32, i32 wrap, bool non-zero). */
     public static void store(double[] values, Object out) {
+        int n = values.length;
         switch (out) {
             case float[] f -> {
-                for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+                for (int i = 0; i < n; i++) f[i] = (float) values[i];
             }
-            case double[] d -> System.arraycopy(values, 0, d, 0, d.length);
-            case int[] n -> {
-                for (int i = 0; i < n.length; i++) n[i] = (int) (long) values[i];
+            case double[] d -> System.arraycopy(values, 0, d, 0, n);
+            case int[] v -> {
+                for (int i = 0; i < n; i++) v[i] = (int) (long) values[i];
             }
             case boolean[] z -> {
-                for (int i = 0; i < z.length; i++) z[i] = values[i] != 0;
+                for (int i = 0; i < n; i++) z[i] = values[i] != 0;
             }
             default -> throw new IllegalArgumentException("not a storage array: " + out.getClass().getName());
         }
     }
 
-    /** Copies a storage array of the same type and length (results leave the reused buffers this way). */
-    public static Object copy(Object array) {
-        return switch (array) {
-            case float[] f -> f.clone();
-            case double[] d -> d.clone();
-            case int[] n -> n.clone();
-            case boolean[] z -> z.clone();
-            default -> throw new IllegalArgumentException("not a storage array: " + array.getClass().getName());
-        };
+    private static double[] in(Object x, int[] shape) {
+        return toDoubles(x, Reference.numel(shape));
     }
 
     /** {@code out = softmax(x)} or {@code log_softmax(x)} along {@code axis}. */
     public static void softmax(Object x, int[] shape, int axis, boolean log, Object out) {
-        store(Reference.softmax(toDoubles(x), shape, axis, log), out);
+        store(Reference.softmax(in(x, shape), shape, axis, log), out);
     }
 
     /** {@code out = logsumexp(x)} over {@code axes}, shifted by the maximum. */
     public static void logsumexp(Object x, int[] shape, int[] axes, Object out) {
-        int outSize = java.lang.reflect.Array.getLength(out);
-        store(Reference.reduce(Reference.Reduction.LOGSUMEXP, toDoubles(x), shape, Arrays.stream(axes).boxed().toList(), outSize), out);
+        int outSize = 1;
+        for (int a = 0; a < shape.length; a++) {
+            final int axis = a;
+            if (Arrays.stream(axes).noneMatch(r -> r == axis)) outSize *= shape[a];
+        }
+        store(Reference.reduce(Reference.Reduction.LOGSUMEXP, in(x, shape), shape, Arrays.stream(axes).boxed().toList(), outSize), out);
     }
 
     /** Index of the first largest (smallest) element along {@code axis}, or of the flattened tensor when it is -1. */
     public static void argReduce(boolean max, Object x, int[] shape, int axis, Object out) {
-        store(Reference.argReduce(max, toDoubles(x), shape, axis), out);
+        store(Reference.argReduce(max, in(x, shape), shape, axis), out);
     }
 
     /** The adjoint of a strided slice: {@code x} placed at the window, zeros elsewhere. */
     public static void pad(Object x, int[] shape, long[] starts, long[] steps, int[] outShape, Object out) {
-        store(Reference.pad(toDoubles(x), shape, starts, steps, outShape), out);
+        store(Reference.pad(in(x, shape), shape, starts, steps, outShape), out);
     }
 
     /** Joins parts along {@code axis}. */
     public static void concat(Object[] parts, int[][] shapes, int axis, int[] outShape, Object out) {
-        List<double[]> values = Arrays.stream(parts).map(Library::toDoubles).toList();
+        List<double[]> values = new java.util.ArrayList<>();
+        for (int i = 0; i < parts.length; i++) values.add(in(parts[i], shapes[i]));
         store(Reference.concat(values, Arrays.asList(shapes), axis, outShape), out);
     }
 
-    /** Class indices to one-hot rows. */
-    public static void oneHot(Object labels, long classes, Object out) {
-        store(Reference.oneHot(toDoubles(labels), classes), out);
+    /** Class indices (of shape {@code shape}) to one-hot rows. */
+    public static void oneHot(Object labels, int[] shape, long classes, Object out) {
+        store(Reference.oneHot(in(labels, shape), classes), out);
     }
 
-    /** A random initializer: draws from the stream named {@code stream} of {@code seed}. */
-    public static void random(boolean normal, double a, double b, long seed, String stream, Object out) {
-        store(Reference.random(normal, a, b, seed, stream, java.lang.reflect.Array.getLength(out)), out);
+    /** A random initializer of {@code size} elements: draws from the stream named {@code stream} of {@code seed}. */
+    public static void random(boolean normal, double a, double b, long seed, String stream, int size, Object out) {
+        store(Reference.random(normal, a, b, seed, stream, size), out);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Scheduler;
+import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.RangeKernel;
 import java.lang.constant.ClassDesc;
@@ -24,8 +25,12 @@ import java.util.Map;
 public final class BytecodeModel extends StagedModel {
     private final Map<EntryPoint, PlanExecutor> executors = new EnumMap<>(EntryPoint.class);
 
+    public BytecodeModel(CheckedModel model, DType floating) {
+        super(model, floating);
+    }
+
     public BytecodeModel(CheckedModel model) {
-        super(model);
+        this(model, null);
     }
 
     /** The plan of an entry point, as run. */
@@ -57,7 +62,7 @@ public final class BytecodeModel extends StagedModel {
                 } catch (ReflectiveOperationException | LinkageError ex) {
                     throw new IllegalStateException("kernel " + l.name() + " of " + plan.name() + " did not load: " + ex, ex);
                 }
-                buffers.add(KernelBuffers.of(l));
+                buffers.add(KernelOrder.of(l));
             } else {
                 loops.add(null);
                 buffers.add(null);

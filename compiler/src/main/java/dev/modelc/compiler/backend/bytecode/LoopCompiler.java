@@ -65,7 +65,7 @@ final class LoopCompiler {
     private LoopCompiler(Kernel.Loop loop, KernelPlan plan) {
         this.loop = loop;
         this.plan = plan;
-        this.buffers = KernelBuffers.of(loop);
+        this.buffers = KernelOrder.of(loop);
         this.varLocal = new int[loop.variables()];
         loop.body().forEach(l -> lets.put(l.id(), l));
         loop.reduction().ifPresent(r -> r.body().forEach(l -> lets.put(l.id(), l)));
@@ -92,7 +92,7 @@ final class LoopCompiler {
             bufferLocal.put(buffers.get(i), local);
         }
         // Every symbolic size the loops use, computed once per call before any loop.
-        for (Dim d : KernelBuffers.dims(loop)) if (!d.isConstant()) dimInt(d);
+        for (Dim d : KernelOrder.dims(loop)) if (!d.isConstant()) dimInt(d);
         List<Dim> outer = loop.outer();
         if (loop.flat() || outer.isEmpty()) {
             outerFlat = code.allocateLocal(TypeKind.INT);

@@ -10,19 +10,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /** What a loop kernel touches: the order of its buffers in the {@code Object[]} it is given, and the sizes it uses. */
-final class KernelBuffers {
-    private KernelBuffers() {
+public final class KernelOrder {
+    private KernelOrder() {
     }
 
     /** The buffers it reads, then the one it writes (if not also read). */
-    static List<Integer> of(Kernel.Loop loop) {
+    public static List<Integer> of(Kernel.Loop loop) {
         LinkedHashSet<Integer> out = new LinkedHashSet<>(loop.reads());
         out.add(loop.writes());
         return new ArrayList<>(out);
     }
 
     /** Every size in the loop: extents, index coefficients and offsets, the reduction's count, and the outer layout. */
-    static List<Dim> dims(Kernel.Loop loop) {
+    public static List<Dim> dims(Kernel.Loop loop) {
         LinkedHashSet<Dim> out = new LinkedHashSet<>(loop.outer());
         List<Let> all = new ArrayList<>(loop.body());
         loop.reduction().ifPresent(r -> {
@@ -42,6 +42,7 @@ final class KernelBuffers {
                 case Expr.Position p -> p.index();
                 default -> null;
             };
+            if (l.expr() instanceof Expr.SizeOf z) out.add(z.size());
             if (index != null) {
                 out.add(index.offset());
                 out.addAll(index.coefs());

@@ -1,0 +1,276 @@
+package dev.modelc.compiler.backend.java;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.modelc.compiler.graph.BinaryFn;
+import dev.modelc.compiler.graph.ReduceFn;
+import dev.modelc.compiler.graph.UnaryFn;
+import dev.modelc.compiler.kernel.Affine;
+import dev.modelc.compiler.kernel.Expr;
+import dev.modelc.compiler.kernel.Kernel;
+import dev.modelc.compiler.kernel.KernelPlan;
+import dev.modelc.compiler.kernel.Let;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.exec.Scalars;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of one {@link Kernel.Loop} as Java statements: the same loop nest, lets and rounding
+ * as the bytecode backend's {@code LoopCompiler} emits (f32 + - * / as float arithmetic,
+ * everything else through {@link Scalars}), so both give the same bits.
+ */
+final class LoopSource {
+    static final ClassName SCALARS = ClassName.get(Scalars.class);
+
+    private final Kernel.Loop loop;
+    private final KernelPlan plan;
+    private final Map<Integer, String> bufferNames;
+    private final Map<String, String> symbols;
+    private final Map<Integer, Let> lets = new HashMap<>();
+    private final CodeBlock.Builder code = CodeBlock.builder();
+    private final String[] varNames;
+    private String outerFlat, innerFlat;
+
+    private LoopSource(Kernel.Loop loop, KernelPlan plan, Map<Integer, String> bufferNames, Map<String, String> symbols) {
+        this.symbols = symbols;
+        this.loop = loop;
+        this.plan = plan;
+        this.bufferNames = bufferNames;
+        this.varNames = new String[loop.variables()];
+        loop.body().forEach(l -> lets.put(l.id(), l));
+        loop.reduction().ifPresent(r -> r.body().forEach(l -> lets.put(l.id(), l)));
+    }
+
+    /**
+     * The statements of the kernel method; its parameters are the buffers (named by
+     * {@code bufferNames}), the sizes it uses (named by {@code symbols}), start and end.
+     */
+    static CodeBlock render(Kernel.Loop loop, KernelPlan plan, Map<Integer, String> bufferNames, Map<String, String> symbols) {
+        LoopSource s = new LoopSource(loop, plan, bufferNames, symbols);
+        s.body();
+        return s.code.build();
+    }
+
+    private void body() {
+        int r = loop.outer().size();
+        if (loop.flat() || r == 0) {
+            outerFlat = "i";
+            code.beginControlFlow("for (int i = start; i < end; i++)");
+            outerBody();
+            code.endControlFlow();
+            return;
+        }
+        varNames[0] = "i0";
+        code.beginControlFlow("for (int i0 = start; i0 < end; i0++)");
+        nested(1, r, this::outerBody);
+        code.endControlFlow();
+    }
+
+    private void nested(int from, int to, Runnable then) {
+        if (from == to) {
+            then.run();
+            return;
+        }
+        int r = loop.outer().size();
+        String v = from < r ? "i" + from : "j" + (from - r);
+        varNames[from] = v;
+        Dim extent = from < r ? loop.outer().get(from) : loop.reduction().orElseThrow().inner().get(from - r);
+        code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", v, v, sized(extent), v);
+        nested(from + 1, to, then);
+        code.endControlFlow();
+    }
+
+    private void outerBody() {
+        loop.reduction().ifPresent(r -> {
+            String init = switch (r.fn()) {
+                case SUM, MEAN -> "0.0";
+                case MAX -> "Double.NEGATIVE_INFINITY";
+                case MIN -> "Double.POSITIVE_INFINITY";
+                case LOGSUMEXP -> throw new IllegalStateException("logsumexp is a library call");
+            };
+            code.addStatement("double acc = $L", init);
+            Runnable inner = () -> {
+                for (Let l : r.body()) let(l);
+                String v = "v" + r.value();
+                switch (r.fn()) {
+                    case SUM, MEAN -> code.addStatement("acc += $L", v);
+                    case MAX -> code.addStatement("acc = $T.maxNaN(acc, $L)", SCALARS, v);
+                    case MIN -> code.addStatement("acc = $T.minNaN(acc, $L)", SCALARS, v);
+                    case LOGSUMEXP -> throw new IllegalStateException();
+                }
+            };
+            int r0 = loop.outer().size();
+            if (r.flat() || r.inner().isEmpty()) {
+                innerFlat = "j";
+                code.beginControlFlow("for (int j = 0; j < $L; j++)", sized(r.count()));
+                inner.run();
+                code.endControlFlow();
+            } else {
+                nested(r0, r0 + r.inner().size(), inner);
+            }
+        });
+        for (Let l : loop.body()) let(l);
+        String out = bufferNames.get(loop.store().buffer());
+        String v = "v" + loop.store().value();
+        String value = switch (plan.buffer(loop.store().buffer()).dtype()) {
+            case F32, F64 -> v;
+            case I32 -> "(int) " + v;
+            case BOOL -> v + " != 0";
+        };
+        code.addStatement("$L[$L] = $L", out, ownIndex(), value);
+    }
+
+    private String ownIndex() {
+        if (outerFlat != null) return outerFlat;
+        int vars = loop.variables();
+        List<Affine> pos = new ArrayList<>();
+        for (int a = 0; a < loop.outer().size(); a++) pos.add(Affine.variable(a, vars));
+        return index(Affine.flat(pos, loop.outer(), vars));
+    }
+
+    private String index(Affine a) {
+        List<String> terms = new ArrayList<>();
+        int r = loop.outer().size();
+        boolean outerMoves = false, innerMoves = false;
+        for (int v = 0; v < a.coefs().size(); v++) {
+            Dim c = a.coefs().get(v);
+            if (c.isConstant(0)) continue;
+            if (v < r && outerFlat != null) {
+                outerMoves = true;
+            } else if (v >= r && innerFlat != null) {
+                innerMoves = true;
+            } else {
+                terms.add(c.isConstant(1) ? varNames[v] : factor(renamed(c)) + " * " + varNames[v]);
+            }
+        }
+        if (outerMoves) terms.add(outerFlat);
+        if (innerMoves) terms.add(innerFlat);
+        if (!a.offset().isConstant(0) || terms.isEmpty()) terms.add(factor(renamed(a.offset())));
+        return String.join(" + ", terms);
+    }
+
+    private void let(Let l) {
+        boolean f = l.dtype() == DType.F32;
+        String type = f ? "float" : "double";
+        String rhs = switch (l.expr()) {
+            case Expr.Load ld -> {
+                String at = bufferNames.get(ld.buffer()) + "[" + index(ld.index()) + "]";
+                yield switch (plan.buffer(ld.buffer()).dtype()) {
+                    case F32, F64 -> at;
+                    case I32 -> "(double) " + at;
+                    case BOOL -> "(" + at + " ? 1.0 : 0.0)";
+                };
+            }
+            case Expr.Constant c -> f ? floatLiteral((float) c.value()) : doubleLiteral(c.value());
+            case Expr.SizeOf s -> (f ? "(float) " : "(double) ") + "(" + longDim(renamed(s.size())) + ")";
+            case Expr.Position p -> (f ? "(float) " : "(double) ") + "(" + index(p.index()) + ")";
+            case Expr.Unary u -> unary(u.fn(), u.x(), l.dtype());
+            case Expr.Binary b -> binary(b.fn(), b.a(), b.b(), l.dtype());
+            case Expr.Select s -> CodeBlock.of("$T.select($L, v$L, v$L)", SCALARS, "v" + s.mask(), s.a(), s.b()).toString();
+            case Expr.Convert c -> switch (l.dtype()) {
+                case F32 -> "(float) v" + c.x();
+                case F64 -> "(double) v" + c.x();
+                case I32 -> CodeBlock.of("$T.toI32(v$L)", SCALARS, c.x()).toString();
+                case BOOL -> CodeBlock.of("$T.toBool(v$L)", SCALARS, c.x()).toString();
+            };
+            case Expr.Accumulated a -> {
+                Kernel.Reduction r = loop.reduction().orElseThrow();
+                String acc = r.fn() == ReduceFn.MEAN ? "acc / (double) (" + longDim(renamed(r.count())) + ")" : "acc";
+                yield narrow(acc, l.dtype(), r.fn() == ReduceFn.MEAN);
+            }
+        };
+        code.addStatement("$L v$L = $L", type, l.id(), rhs);
+    }
+
+    private String unary(UnaryFn fn, int x, DType t) {
+        boolean floats = t == DType.F32 && lets.get(x).dtype() == DType.F32;
+        if (floats && fn == UnaryFn.NEG) return "-v" + x;
+        if (floats && fn == UnaryFn.SQUARE) return "v" + x + " * v" + x;
+        return narrow(CodeBlock.of("$T.$L(v$L)", SCALARS, fn.scalarsMethod(), x).toString(), t, false);
+    }
+
+    private String binary(BinaryFn fn, int a, int b, DType t) {
+        boolean floats = t == DType.F32 && lets.get(a).dtype() == DType.F32 && lets.get(b).dtype() == DType.F32;
+        if (floats) {
+            String op = switch (fn) {
+                case ADD -> "+";
+                case SUB -> "-";
+                case MUL -> "*";
+                case DIV -> "/";
+                default -> null;
+            };
+            if (op != null) return "v" + a + " " + op + " v" + b;
+        }
+        return narrow(CodeBlock.of("$T.$L(v$L, v$L)", SCALARS, fn.scalarsMethod(), a, b).toString(), t, false);
+    }
+
+    /** A double-valued expression rounded to {@code t}, as the interpreter rounds a node. */
+    private static String narrow(String e, DType t, boolean compound) {
+        return switch (t) {
+            case F32 -> "(float) " + (compound ? "(" + e + ")" : e);
+            case F64 -> e;
+            case I32 -> CodeBlock.of("$T.wrapI32($L)", SCALARS, e).toString();
+            case BOOL -> CodeBlock.of("$T.toBool($L)", SCALARS, e).toString();
+        };
+    }
+
+    private String sized(Dim d) {
+        return dim(renamed(d));
+    }
+
+    /** The size over the kernel's local names for the symbols. */
+    private Dim renamed(Dim d) {
+        Map<List<String>, Long> out = new java.util.LinkedHashMap<>();
+        d.terms().forEach((k, v) -> out.merge(k.stream().map(symbols::get).sorted().toList(), v, Long::sum));
+        return new Dim(out);
+    }
+
+    /** A size as a Java int expression over the symbols: {@code 2 * N}, {@code N + M}. */
+    static String dim(Dim d) {
+        if (d.isConstant()) return Long.toString(d.constant());
+        StringBuilder s = new StringBuilder();
+        for (var t : d.terms().entrySet()) {
+            long c = t.getValue();
+            List<String> syms = t.getKey();
+            if (s.isEmpty()) {
+                if (c < 0) s.append('-');
+            } else {
+                s.append(c < 0 ? " - " : " + ");
+            }
+            long mag = Math.abs(c);
+            List<String> factors = new ArrayList<>();
+            if (mag != 1 || syms.isEmpty()) factors.add(Long.toString(mag));
+            factors.addAll(syms);
+            s.append(String.join(" * ", factors));
+        }
+        return s.toString();
+    }
+
+    /** A size usable as a factor: parenthesized when it has several terms. */
+    static String factor(Dim d) {
+        String s = dim(d);
+        return d.terms().size() > 1 || s.startsWith("-") ? "(" + s + ")" : s;
+    }
+
+    /** A size in long arithmetic (counts and sizes used as numbers can exceed int). */
+    private static String longDim(Dim d) {
+        if (d.isConstant()) return d.constant() + "L";
+        return "(long) " + factor(d);
+    }
+
+    static String floatLiteral(float v) {
+        if (Float.isNaN(v)) return "Float.NaN";
+        if (Float.isInfinite(v)) return v > 0 ? "Float.POSITIVE_INFINITY" : "Float.NEGATIVE_INFINITY";
+        return Float.toString(v) + "f";
+    }
+
+    static String doubleLiteral(double v) {
+        if (Double.isNaN(v)) return "Double.NaN";
+        if (Double.isInfinite(v)) return v > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+        return Double.toString(v);
+    }
+}

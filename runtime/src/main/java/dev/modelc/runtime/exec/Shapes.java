@@ -1,0 +1,61 @@
+package dev.modelc.runtime.exec;
+
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+import java.util.Arrays;
+
+/**
+ * Checks generated code makes at its boundary: the tensors it is given have the declared shapes
+ * (symbolic sizes bound from the first tensor that has them), and their storage in the declared
+ * dtype. Errors are {@link ExecutionError}s naming the tensor and both shapes.
+ */
+public final class Shapes {
+    private Shapes() {
+    }
+
+    /** Axis {@code axis} of {@code t}, after checking that its rank is {@code rank}: how a symbolic size is bound. */
+    public static int size(String kind, String name, Tensor t, int rank, int axis) {
+        present(kind, name, t);
+        if (t.rank() != rank) {
+            throw new ExecutionError(kind + " '" + name + "' must have rank " + rank + ", found shape " + Arrays.toString(t.shape()));
+        }
+        return t.shape()[axis];
+    }
+
+    /** Fails unless {@code t} has exactly the shape {@code dims}. */
+    public static void check(String kind, String name, Tensor t, int... dims) {
+        present(kind, name, t);
+        if (!Arrays.equals(t.shape(), dims)) {
+            throw new ExecutionError(kind + " '" + name + "' must have shape " + Arrays.toString(dims) + ", found "
+                    + Arrays.toString(t.shape()));
+        }
+    }
+
+    private static void present(String kind, String name, Tensor t) {
+        if (t == null) throw new ExecutionError("no value for " + kind + " '" + name + "'");
+    }
+
+    public static float[] f32(Tensor t) {
+        return (float[]) t.to(DType.F32).storage();
+    }
+
+    public static double[] f64(Tensor t) {
+        return (double[]) t.to(DType.F64).storage();
+    }
+
+    public static int[] i32(Tensor t) {
+        return (int[]) t.to(DType.I32).storage();
+    }
+
+    public static boolean[] bool(Tensor t) {
+        return (boolean[]) t.to(DType.BOOL).storage();
+    }
+
+    /** A result: the first numel(shape) elements of {@code storage}, copied (storage is reused by later calls). */
+    public static Tensor result(DType dtype, int[] shape, Object storage) {
+        int n = Tensor.numel(shape);
+        Object out = java.lang.reflect.Array.newInstance(storage.getClass().getComponentType(), n);
+        System.arraycopy(storage, 0, out, 0, n);
+        return Tensor.wrap(dtype, shape, out);
+    }
+}
