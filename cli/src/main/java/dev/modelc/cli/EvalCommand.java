@@ -9,6 +9,8 @@ import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.compiler.interp.Interpreter;
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.compiler.backend.Evaluation;
 import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.compiler.passes.DeadCodeElimination;
 import dev.modelc.runtime.DType;
@@ -56,9 +58,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "The seed for random initializers of params not in VALUES.json (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "interp",
-            description = "What runs the model: interp, the reference interpreter (the only one for now).")
-    String backend;
+    @CommandLine.Mixin
+    BackendOption backend;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,14 +69,11 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Interpreter.Precision precision = precision();
-        if (!backend.equals("interp")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown backend '" + backend
-                    + "' for --backend: only 'interp' (the reference interpreter) is available for now");
-        }
+        Backend chosen = backend.backend();
         try {
             CheckedModel m = target.load(err);
             Map<String, Tensor> values = values(m, precision);
-            ModelEvaluation.Result r = ModelEvaluation.evaluate(m, values, precision, seed);
+            ModelEvaluation.Result r = Evaluation.evaluate(chosen.compile(m, floating(precision)), values, seed);
             out.print(EvalJson.write(m.name(), r));
             return Main.OK;
         } catch (UserError e) {
@@ -88,6 +86,14 @@ final class EvalCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    private static DType floating(Interpreter.Precision precision) {
+        return switch (precision) {
+            case DECLARED -> null;
+            case F64 -> DType.F64;
+            case F32 -> DType.F32;
+        };
     }
 
     private Interpreter.Precision precision() {
@@ -114,11 +120,7 @@ final class EvalCommand implements Callable<Integer> {
         } catch (ValuesFile.Invalid e) {
             throw UserError.rendered(DiagnosticRenderer.render(e.diagnostic));
         }
-        DType floating = switch (precision) {
-            case DECLARED -> null;
-            case F64 -> DType.F64;
-            case F32 -> DType.F32;
-        };
+        DType floating = floating(precision);
         ValueBinding.Bound bound = ValueBinding.bind(m.signature(), raw, floating);
         StringBuilder report = new StringBuilder(DiagnosticRenderer.render(bound.problems()));
         List<String> missing = new ArrayList<>();

@@ -5,7 +5,8 @@ import dev.modelc.compiler.diagnostics.Spelling;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.runtime.exec.ExecutionError;
-import dev.modelc.compiler.interp.InterpretedModel;
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.runtime.DType;
@@ -48,6 +49,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     ModelFile target;
+
+    @CommandLine.Mixin
+    BackendOption backend;
 
     @Option(names = "--params", required = true, paramLabel = "PARAMS.npz",
             description = "The params, keyed by path, as train --save writes them.")
@@ -95,8 +99,8 @@ final class PredictCommand implements Callable<Integer> {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
         CheckedModel checked = target.load(err);
-        Interpreter.Precision precision = TrainCommand.precision(floating);
-        InterpretedModel m = new InterpretedModel(checked, precision);
+        Backend runner = backend.backend();
+        CompiledModel m = runner.compile(checked, floating);
         if (m.outputs().isEmpty()) {
             throw UserError.line(target.file + ": " + m.name() + " has no outputs to predict (mark one with `output name = ...`)");
         }
@@ -111,7 +115,7 @@ final class PredictCommand implements Callable<Integer> {
         List<String> chosen = new ArrayList<>();
         if (!outputs.isEmpty()) {
             for (String name : outputs) {
-                if (!all.containsKey(name)) throw UserError.line(notAnOutput(m, name));
+                if (!all.containsKey(name)) throw UserError.line(notAnOutput(m, checked, name));
                 if (!chosen.contains(name)) chosen.add(name);
             }
         } else {
@@ -146,7 +150,7 @@ final class PredictCommand implements Callable<Integer> {
             Graph sub = Pipeline.optimize(g.withOutputs(chosen.stream().map(all::get).toList()), false);
             Map<String, Tensor> values = new HashMap<>(inputs);
             values.putAll(trained);
-            List<Tensor> r = Interpreter.results(sub, values, precision, 0);
+            List<Tensor> r = runner.runOutputs(sub, values, floating);
             results = new LinkedHashMap<>();
             for (int i = 0; i < r.size(); i++) results.put(sub.outputs().get(i).name(), r.get(i));
         }
@@ -200,9 +204,9 @@ final class PredictCommand implements Callable<Integer> {
         return format;
     }
 
-    private static String notAnOutput(InterpretedModel m, String name) {
+    private static String notAnOutput(CompiledModel m, CheckedModel checked, String name) {
         StringBuilder sb = new StringBuilder(m.name()).append(" has no output '").append(name).append("'");
-        boolean isLoss = m.checked().signature().loss().map(l -> l.name().equals(name)).orElse(false);
+        boolean isLoss = checked.signature().loss().map(l -> l.name().equals(name)).orElse(false);
         String near = Spelling.nearest(name, m.outputs());
         if (isLoss) sb.append(": '").append(name).append("' is its loss (train reports it)");
         else if (m.inputs().stream().anyMatch(i -> i.name().equals(name))) sb.append(": '").append(name).append("' is an input");

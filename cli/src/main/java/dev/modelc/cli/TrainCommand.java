@@ -5,7 +5,8 @@ import dev.modelc.runtime.train.Checkpoint;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.runtime.exec.ExecutionError;
-import dev.modelc.compiler.interp.InterpretedModel;
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.runtime.DType;
@@ -57,6 +58,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     ModelFile target;
+
+    @CommandLine.Mixin
+    BackendOption backend;
 
     @Option(names = "--data", required = true, paramLabel = "NAME=SOURCE",
             description = "An input's values: NAME=path.npy or NAME=path.csv:col1,col2,... (repeat for each input).")
@@ -160,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
         CheckedModel checked = target.load(err);
-        InterpretedModel m = new InterpretedModel(checked, precision(floating));
+        CompiledModel m = backend.backend().compile(checked, floating);
         String where = target.file + ": " + m.name();
         if (!m.hasLoss()) {
             throw UserError.line(where + " has no loss, so there is nothing to train (add `loss = ...`)");
@@ -251,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             out.println("trained " + m.name() + " for " + r.epochLosses().size() + (r.epochLosses().size() == 1 ? " epoch" : " epochs")
                     + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss())
-                    + scalarOutputs(checked, r.params(), columns, precision(floating)));
+                    + scalarOutputs(checked, r.params(), columns, backend.backend(), floating));
             if (!Double.isFinite(r.finalLoss())) {
                 err.println("modelc: warning: the loss is " + TrainProgress.fixed4(r.finalLoss()) + "; training diverged"
                         + (opt != null ? " (a smaller --lr may help)" : ""));
@@ -263,7 +267,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The model's scalar outputs (such as an accuracy) on the training data, as {@code ", accuracy 0.9733"}; or "". */
     private static String scalarOutputs(CheckedModel checked, Map<String, Tensor> params, Map<String, Tensor> data,
-                                        Interpreter.Precision precision) {
+                                        Backend backend, DType floating) {
         Graph g = checked.graph();
         List<Graph.Output> scalars = new ArrayList<>();
         for (Graph.Output o : g.outputs(Graph.Role.OUTPUT)) {
@@ -275,7 +279,7 @@ final class TrainCommand implements Callable<Integer> {
         Graph sub = Pipeline.optimize(g.withOutputs(scalars), false);
         Map<String, Tensor> values = new HashMap<>(data);
         values.putAll(params);
-        List<Tensor> r = Interpreter.results(sub, values, precision, 0);
+        List<Tensor> r = backend.runOutputs(sub, values, floating);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < r.size(); i++) {
             sb.append(", ").append(sub.outputs().get(i).name()).append(' ').append(r.get(i).dtype().isFloating()
@@ -285,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The optimizer to train with, or null for the model's update rules. */
-    private Optimizer optimizer(InterpretedModel m, TrainConfig config) throws UserError {
+    private Optimizer optimizer(CompiledModel m, TrainConfig config) throws UserError {
         if (m.hasUpdateRules()) {
             if (optimizer != null || lr != null) {
                 throw UserError.line(target.file + ": " + m.name() + " has update rules, and a model with update rules is trained by "

@@ -95,7 +95,9 @@ class EvalCommandTest {
         Path values = write("values.json", "{" + XY + ", \"w\": " + json(W) + ", \"b\": " + json(B) + "}");
         CheckedModel m = Compiler.compile(SourceReaderAccess.read(Cli.cropYield())).program().orElseThrow().model("CropYield").orElseThrow();
         for (String dtype : new String[] {"f64", "f32"}) {
-            Cli.Result r = modelc("eval", model(), "--model", "CropYield", "--inputs", values.toString(), "--dtype", dtype);
+            // The interpreter, so the numbers can be compared exactly (compiled f32 matmuls sum in f32).
+            Cli.Result r = modelc("eval", model(), "--model", "CropYield", "--inputs", values.toString(), "--dtype", dtype,
+                    "--backend", "interp");
             JsonNode json = parse(r);
             DType d = dtype.equals("f64") ? DType.F64 : DType.F32;
             Map<String, Tensor> in = Map.of("x", tensor(d, X), "y", tensor(d, Y), "w", tensor(d, W),
@@ -311,15 +313,22 @@ class EvalCommandTest {
     }
 
     @Test
-    void onlyTheInterpreterBackendExistsForNow() throws IOException {
-        Path values = write("values.json", "{" + XY + "}");
-        Cli.Result interp = modelc("eval", model(), "--model", "CropYield", "--inputs", values.toString(), "--backend", "interp");
-        assertEquals(Main.OK, interp.code(), interp.err());
-        Cli.Result java = modelc("eval", model(), "--model", "CropYield", "--inputs", values.toString(), "--backend", "java");
-        assertEquals(Main.USER_ERROR, java.code());
-        assertEquals("", java.out());
-        assertTrue(java.err().startsWith("unknown backend 'java' for --backend: only 'interp'"), java.err());
-        assertTrue(java.err().contains("Usage: modelc eval"), java.err());
+    void everyBackendGivesTheInterpretersNumbersAndUnknownOnesAreRefused() throws IOException {
+        Path values = write("values.json", "{" + XY + ", \"w\": " + json(W) + ", \"b\": " + json(B) + "}");
+        JsonNode want = parse(modelc("eval", model(), "--model", "CropYield", "--inputs", values.toString(), "--backend", "interp",
+                "--dtype", "f64"));
+        for (String backend : new String[] {"bytecode", "java"}) {
+            Cli.Result r = modelc("eval", model(), "--model", "CropYield", "--inputs", values.toString(), "--backend", backend,
+                    "--dtype", "f64");
+            assertEquals(Main.OK, r.code(), r.err());
+            // In f64 every backend sums in the interpreter's order: the same bits, so the same JSON.
+            assertEquals(want, parse(r), backend);
+        }
+        Cli.Result bad = modelc("eval", model(), "--model", "CropYield", "--inputs", values.toString(), "--backend", "gpu");
+        assertEquals(Main.USER_ERROR, bad.code());
+        assertEquals("", bad.out());
+        assertTrue(bad.err().startsWith("unknown backend 'gpu' for --backend: it is interp, bytecode or java"), bad.err());
+        assertTrue(bad.err().contains("Usage: modelc eval"), bad.err());
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.modelc.api;
 
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
-import dev.modelc.compiler.interp.InterpretedModel;
+import dev.modelc.compiler.backend.Backend;
 import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
@@ -25,17 +25,17 @@ import java.util.Objects;
 /**
  * One model with its params, like a PyTorch {@code nn.Module}: run it forward, get the loss and
  * its gradients, take steps, train, and save or load its params (by path, as in
- * {@code state_dict}). It runs on the reference interpreter until the compiled backends exist;
- * this API stays the same when they do.
+ * {@code state_dict}). It runs on the backend it was made with ({@link Backend#DEFAULT}, the
+ * bytecode backend, unless {@link Program#model(String, Backend)} chose another).
  */
 public final class Model {
     private final CheckedModel checked;
     private final CompiledModel compiled;
     private final Map<String, Tensor> params = new LinkedHashMap<>();
 
-    Model(CheckedModel checked) {
+    Model(CheckedModel checked, Backend backend) {
         this.checked = checked;
-        this.compiled = new InterpretedModel(checked);
+        this.compiled = backend.compile(checked, null);
     }
 
     public String name() {

@@ -1,6 +1,7 @@
 package dev.modelc.api;
 
 import dev.modelc.compiler.Compilation;
+import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.Diagnostic;
 import java.util.List;
@@ -19,11 +20,16 @@ public final class Program {
         return compilation.program().orElseThrow().models().stream().map(CheckedModel::name).toList();
     }
 
-    /** A fresh instance of the model called {@code name}, its params not yet initialised. */
+    /** A fresh instance of the model called {@code name} on the default (bytecode) backend, its params not yet initialised. */
     public Model model(String name) {
+        return model(name, Backend.DEFAULT);
+    }
+
+    /** A fresh instance of the model called {@code name}, run by {@code backend}. */
+    public Model model(String name, Backend backend) {
         CheckedModel m = compilation.program().orElseThrow().model(name)
                 .orElseThrow(() -> new NoSuchElementException("no model '" + name + "'; the file has " + modelNames()));
-        return new Model(m);
+        return new Model(m, backend);
     }
 
     /** The file's only model. */

@@ -32,6 +32,20 @@ public enum Backend {
         };
     }
 
+    /**
+     * Runs a graph's OUTPUT results once (a subset of a model's outputs, say) on this backend, in
+     * the order of the graph's outputs; {@code values} binds its inputs and params by name.
+     */
+    public java.util.List<dev.modelc.runtime.Tensor> runOutputs(dev.modelc.compiler.graph.Graph g,
+                                                              java.util.Map<String, dev.modelc.runtime.Tensor> values, DType floating) {
+        CheckedModel m = GraphModel.of("Outputs", g.keeping(dev.modelc.compiler.graph.Graph.Role.OUTPUT));
+        CompiledModel c = compile(m, floating);
+        java.util.Map<String, dev.modelc.runtime.Tensor> params = new java.util.HashMap<>();
+        for (var p : c.params()) params.put(p.name(), values.get(p.name()));
+        java.util.Map<String, dev.modelc.runtime.Tensor> out = c.forward(params, values);
+        return m.signature().outputs().stream().map(o -> out.get(o.name())).toList();
+    }
+
     public String spelling() {
         return name().toLowerCase(Locale.ROOT);
     }
