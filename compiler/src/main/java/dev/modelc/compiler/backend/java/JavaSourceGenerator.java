@@ -116,9 +116,11 @@ public final class JavaSourceGenerator {
                 entries.add(CodeBlock.of("null"));
                 continue;
             }
-            entries.add(CodeBlock.of("new $T.Entry($L, $L, $L::$L)", GENERATED, strings(plan.external().stream().map(Buffer::name).toList()),
+            // A lambda, not ClassName::method: a model named like an inherited nested type (Gradients) would shadow it.
+            entries.add(CodeBlock.of("new $T.Entry($L, $L, (args, seed) -> $L(args, seed))", GENERATED,
+                    strings(plan.external().stream().map(Buffer::name).toList()),
                     strings(plan.results().stream().map(r -> r.output().role() == Graph.Role.LOSS ? "loss" : r.output().name()).toList()),
-                    className, e.methodName()));
+                    e.methodName()));
             entry(e, plan);
         }
         ctor.add(CodeBlock.join(entries, ",\n")).add(")");
