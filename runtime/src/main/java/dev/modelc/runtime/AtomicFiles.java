@@ -19,8 +19,13 @@ import java.util.function.UnaryOperator;
  * temporary file in the same directory, which is forced to disk and then renamed over the
  * target with {@link StandardCopyOption#ATOMIC_MOVE}.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {}
+
+    /** Writes {@code bytes} to {@code target} atomically (generated sources, reports). */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, out -> out.write(bytes));
+    }
 
     /** What writes the content; it must not close the stream. */
     @FunctionalInterface

@@ -95,7 +95,14 @@ public final class JavaSourceGenerator {
     private static String sourceName(CheckedModel model) {
         Span s = model.signature().inputs().isEmpty() ? null : model.signature().inputs().getFirst().span();
         if (s == null && !model.graph().nodes().isEmpty()) s = model.graph().nodes().getFirst().span();
-        return s == null ? "a .model file" : s.source().name();
+        return s == null ? "a .model file" : fileName(s);
+    }
+
+    /** The source's file name without its folders: generated code must not depend on where it was generated. */
+    private static String fileName(Span s) {
+        String name = s.source().name();
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+        return name.substring(slash + 1);
     }
 
     private TypeSpec build() {
@@ -268,7 +275,7 @@ public final class JavaSourceGenerator {
     private void kernelMethod(String name, Kernel.Loop l, KernelPlan plan, Map<String, String> symbolNames) {
         MethodSpec.Builder k = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC);
         Span span = l.span();
-        if (span != null) k.addJavadoc("$L:$L: {@code $L}\n", span.source().name(), span.line(), sourceLine(span).replace("*/", "* /"));
+        if (span != null) k.addJavadoc("$L:$L: {@code $L}\n", fileName(span), span.line(), sourceLine(span).replace("*/", "* /"));
         Map<Integer, String> params = new LinkedHashMap<>();
         JavaNames names = new JavaNames("start", "end", "acc", "i", "j");
         for (String s : symbolNames.values()) names.fresh(s);
@@ -303,12 +310,13 @@ public final class JavaSourceGenerator {
             case Kernel.Call c -> c.op().label();
         };
         if (s == null) return CodeBlock.of("// $L: $L\n", k.name(), what);
-        return CodeBlock.of("// $L: $L, $L:$L: $L\n", k.name(), what, s.source().name(), s.line(), sourceLine(s));
+        return CodeBlock.of("// $L: $L, $L:$L: $L\n", k.name(), what, fileName(s), s.line(), sourceLine(s));
     }
 
     private static String sourceLine(Span s) {
         int[] cps = s.source().lineCodePoints(s.line());
-        return new String(cps, 0, cps.length).strip();
+        // javac reads \\u escapes even in comments; a model line must not be able to end one.
+        return new String(cps, 0, cps.length).strip().replace("\\u", "\\ u");
     }
 
     private CodeBlock call(Kernel.Call c, Map<Integer, String> local, Map<String, String> sym) {

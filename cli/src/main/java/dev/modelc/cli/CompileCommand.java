@@ -1,0 +1,130 @@
+package dev.modelc.cli;
+
+import dev.modelc.compiler.Compilation;
+import dev.modelc.compiler.Compiler;
+import dev.modelc.compiler.backend.EntryPoint;
+import dev.modelc.compiler.backend.java.JavaSourceGenerator;
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.diagnostics.SourceFile;
+import dev.modelc.compiler.kernel.PlanPrinter;
+import dev.modelc.compiler.kernel.Scheduler;
+import dev.modelc.compiler.passes.Retype;
+import dev.modelc.runtime.AtomicFiles;
+import dev.modelc.runtime.DType;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.lang.model.SourceVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code modelc compile FILE --emit java --out DIR}: the generated code, written out. */
+@Command(name = "compile",
+        mixinStandardHelpOptions = true,
+        description = {"Writes what modelc generates for the models of FILE (all of them, or the one",
+                "--model names). --emit java writes one Java class per model under DIR (in",
+                "the folders of --package); it needs only modelc-runtime to compile and run.",
+                "--emit kernels prints the kernel plans (fused loops, matmuls, library calls)."},
+        footer = {"", "Exit status: 0 on success, 1 on a mistake in FILE or the command line, 2 on a",
+                "bug in modelc."})
+final class CompileCommand implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    ModelFile target;
+
+    @Option(names = "--emit", paramLabel = "java|kernels", required = true, description = "What to generate: java or kernels.")
+    String emit;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where --emit java writes its sources (created if missing).")
+    Path out;
+
+    @Option(names = "--package", paramLabel = "NAME",
+            description = "The Java package of the generated classes (default: the file's name, e.g. crop_yield).")
+    String packageName;
+
+    @Option(names = "--dtype", paramLabel = "f32|f64",
+            description = "Declare every floating value as this dtype (default: as declared).")
+    String dtype;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!emit.equals("java") && !emit.equals("kernels")) usage("unknown target '" + emit + "' for --emit: it is java or kernels");
+        if (emit.equals("java") && out == null) usage("--emit java needs --out DIR");
+        DType floating = TrainCommand.floatingDType(spec, dtype);
+        String pkg = packageName != null ? packageName : defaultPackage(target.file);
+        if (!SourceVersion.isName(pkg)) usage("'" + pkg + "' is not a Java package name; choose one with --package");
+        try {
+            List<CheckedModel> models = models(err);
+            for (CheckedModel m : models) {
+                if (emit.equals("kernels")) {
+                    for (EntryPoint e : EntryPoint.values()) {
+                        var g = e.graph(Retype.floating(m.graph(), floating));
+                        if (g.outputs().isEmpty()) continue;
+                        stdout.print(PlanPrinter.print(Scheduler.schedule(m.name() + "." + e.methodName(), g)));
+                        stdout.println();
+                    }
+                    continue;
+                }
+                if (!SourceVersion.isIdentifier(m.name()) || SourceVersion.isKeyword(m.name())) {
+                    throw UserError.line(target.file + ": model '" + m.name() + "' is not a valid Java class name");
+                }
+                String source = JavaSourceGenerator.generate(m, floating, pkg).toString();
+                Path file = out.resolve(pkg.replace('.', '/')).resolve(m.name() + ".java");
+                try {
+                    Files.createDirectories(file.getParent());
+                    AtomicFiles.write(file, source.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw UserError.line("cannot write " + file + ": " + e.getMessage());
+                }
+                stdout.println("wrote " + file);
+            }
+            return Main.OK;
+        } catch (UserError e) {
+            err.print(e.report);
+            return Main.USER_ERROR;
+        } finally {
+            stdout.flush();
+            err.flush();
+        }
+    }
+
+    private List<CheckedModel> models(PrintWriter err) throws UserError {
+        if (target.model != null) return List.of(target.load(err));
+        SourceFile source;
+        try {
+            source = SourceReader.read(target.file);
+        } catch (SourceReader.Unreadable e) {
+            throw UserError.line(e.getMessage());
+        }
+        Compilation c = Compiler.compile(source);
+        if (c.hasErrors()) throw UserError.rendered(c.render());
+        if (!c.diagnostics().isEmpty()) err.print(c.render());
+        List<CheckedModel> all = c.program().orElseThrow().models();
+        if (all.isEmpty()) throw UserError.line(target.file + ": no models");
+        return all;
+    }
+
+    /** {@code crop_yield.model} gives {@code crop_yield}; characters Java does not allow become {@code _}. */
+    static String defaultPackage(Path file) {
+        String stem = file.getFileName().toString().replaceFirst("\\.model$", "").toLowerCase(java.util.Locale.ROOT);
+        StringBuilder s = new StringBuilder();
+        stem.codePoints().forEach(c -> s.appendCodePoint(Character.isJavaIdentifierPart(c) ? c : '_'));
+        if (s.isEmpty() || !Character.isJavaIdentifierStart(s.codePointAt(0))) s.insert(0, '_');
+        String name = s.toString();
+        return SourceVersion.isKeyword(name) ? name + "_" : name;
+    }
+
+    private void usage(String message) {
+        throw new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}
