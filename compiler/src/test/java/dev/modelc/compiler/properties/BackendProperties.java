@@ -92,6 +92,26 @@ class BackendProperties {
         return new Graph(nodes, g.outputs());
     }
 
+    /**
+     * The Java source backend on the same programs (fewer: each try runs javac). Its loops are
+     * the bytecode backend's, printed as Java, so it must match the interpreter bit for bit too.
+     */
+    @Property(tries = 60)
+    void javaSourceBackendMatchesTheInterpreter(@ForAll("programs") Program program) {
+        Harness t = new Harness(program);
+        Map<String, Tensor> at = t.smoothPoint();
+        Assume.that(at != null);
+        Graph g = dev.modelc.compiler.passes.Pipeline.optimize(t.graph, false);
+        List<Tensor> want = Interpreter.results(g, at, Interpreter.Precision.DECLARED, 0);
+        List<Tensor> got;
+        try {
+            got = dev.modelc.compiler.backend.Backend.JAVA.runOutputs(g, at, null);
+        } catch (RuntimeException bad) {
+            throw new AssertionError("the java backend fails: " + bad + "\n" + t.describe(), bad);
+        }
+        compare(g, Scheduler.schedule("program", g), want, got, t, "java");
+    }
+
     static void compare(Graph g, KernelPlan plan, List<Tensor> want, List<Tensor> got, Harness t, String backend) {
         for (int i = 0; i < want.size(); i++) {
             Tensor a = want.get(i), b = got.get(i);
