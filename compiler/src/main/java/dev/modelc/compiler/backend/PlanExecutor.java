@@ -131,6 +131,20 @@ public final class PlanExecutor {
             }
         }
 
+        /** Runs every kernel once, adding each kernel's wall time in nanoseconds to {@code nanos} (for profiles). */
+        public void runTimed(long seed, long[] nanos) {
+            List<Kernel> kernels = plan.kernels();
+            for (int k = 0; k < kernels.size(); k++) {
+                long t0 = System.nanoTime();
+                switch (kernels.get(k)) {
+                    case Kernel.Loop l -> runLoop(frame, k, l);
+                    case Kernel.MatMul m -> matmul(frame, k, m);
+                    case Kernel.Call c -> call(frame, c, seed);
+                }
+                nanos[k] += System.nanoTime() - t0;
+            }
+        }
+
         /** The storage array of a buffer (a slot may be longer than the buffer). */
         public Object storage(int buffer) {
             return frame.storage[buffer];

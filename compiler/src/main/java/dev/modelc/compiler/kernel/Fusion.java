@@ -57,7 +57,7 @@ final class Fusion {
                 else kernels.addAll(roots.get(c));
             }
             boolean shared = kernels.size() > 1;
-            boolean m = needsBuffer[id] || !isFusible(node.op())
+            boolean m = needsBuffer[id] || !(isFusible(node.op()) || isSmallContraction(g, node))
                     || (shared && (!isCheap(node.op()) || kernels.size() > MAX_CHEAP_COPIES));
             if (m && !needsBuffer[id] && kernels.size() == 1 && isFoldable(node.op())) {
                 int root = kernels.iterator().next();
@@ -71,7 +71,7 @@ final class Fusion {
 
             switch (node.op()) {
                 case Op.Reshape r when !isUnitReshape(g, node) -> needsBuffer[node.input(0)] = true;
-                case Op.MatMul mm -> {
+                case Op.MatMul mm when !isSmallContraction(g, node) -> {
                     for (int in : node.inputs()) {
                         if (isLastTwoTranspose(g.node(in))) {
                             f.transposedInPlace[in] = true;
@@ -100,6 +100,21 @@ final class Fusion {
             }
         }
         return f;
+    }
+
+    /** Contractions over at most this many terms are written out inside the loop that reads them. */
+    static final int SMALL_CONTRACTION = 8;
+
+    /**
+     * A matmul over a few terms ({@code x @ w.T} with 3 features): each result element is a
+     * handful of multiply-adds, computed where it is read, so the product is never stored and
+     * the bias, the residual and the loss fuse with it.
+     */
+    static boolean isSmallContraction(Graph g, Node n) {
+        if (!(n.op() instanceof Op.MatMul)) return false;
+        var a = g.node(n.input(0)).type().shape();
+        var k = a.dim(a.rank() - 1);
+        return k.isConstant() && k.constant() <= SMALL_CONTRACTION;
     }
 
     /** A reduction a loop can fold in an inner loop (logsumexp is a library call). */

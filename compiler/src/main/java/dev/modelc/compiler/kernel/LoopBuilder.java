@@ -1,5 +1,6 @@
 package dev.modelc.compiler.kernel;
 
+import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.modelc.runtime.DType;
 
 /**
  * Builds the loop of one stored node: the node's value at the loop's position, with every
@@ -175,6 +177,7 @@ final class LoopBuilder {
                 }
                 yield at(node.input(0), p);
             }
+            case Op.MatMul m -> contraction(node, position);
             case Op.Reshape r -> {
                 if (!Fusion.isUnitReshape(graph, node)) {
                     // The operand is stored (Fusion sees to it), so the reshape is a read of its buffer.
@@ -192,6 +195,37 @@ final class LoopBuilder {
             }
             default -> throw new IllegalStateException("node %" + id + " (" + node.op().label() + ") cannot be fused");
         };
+    }
+
+    /**
+     * A small matmul's element at {@code position}: {@code sum over p of a[.., i, p] * b[.., p, j]}
+     * written out term by term in f64 from 0, in order, then rounded once: what the interpreter
+     * computes, bit for bit.
+     */
+    private int contraction(Node node, List<Affine> position) {
+        Node a = graph.node(node.input(0)), b = graph.node(node.input(1));
+        int r = position.size();
+        long k = a.type().shape().dim(r - 1).constant();
+        int acc = add(new Let(nextId[0]++, DType.F64, new Expr.Constant(0), node.id()));
+        for (long p = 0; p < k; p++) {
+            Affine at = Affine.constant(Dim.of(p), vars);
+            List<Affine> pa = new ArrayList<>(position.subList(0, r - 1));
+            pa.add(at);
+            List<Affine> pb = new ArrayList<>(position.subList(0, r - 2));
+            pb.add(at);
+            pb.add(position.get(r - 1));
+            int x = wide(at(a.id(), pa), a, node), y = wide(at(b.id(), pb), b, node);
+            int prod = add(new Let(nextId[0]++, DType.F64, new Expr.Binary(BinaryFn.MUL, x, y), node.id()));
+            acc = add(new Let(nextId[0]++, DType.F64, new Expr.Binary(BinaryFn.ADD, acc, prod), node.id()));
+        }
+        if (node.type().dtype() == DType.F64) return acc;
+        return add(new Let(nextId[0]++, node.type().dtype(), new Expr.Convert(acc), node.id()));
+    }
+
+    /** Let {@code let} (node {@code of}'s value) as an f64 let. */
+    private int wide(int let, Node of, Node user) {
+        if (of.type().dtype() == DType.F64) return let;
+        return add(new Let(nextId[0]++, DType.F64, new Expr.Convert(let), user.id()));
     }
 
     /**

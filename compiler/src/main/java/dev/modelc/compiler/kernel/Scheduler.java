@@ -70,7 +70,7 @@ public final class Scheduler {
             if (out.kind() != Buffer.Kind.TEMP || view) continue;
             String kname = "k" + kernels.size();
             kernels.add(switch (node.op()) {
-                case Op.MatMul m -> matmul(kname, g, node, bufferOf, fusion);
+                case Op.MatMul m when !Fusion.isSmallContraction(g, node) -> matmul(kname, g, node, bufferOf, fusion);
                 case Op.Reduce r when r.fn() == ReduceFn.LOGSUMEXP -> call(kname, g, node, bufferOf);
                 case Op.Softmax s -> call(kname, g, node, bufferOf);
                 case Op.ArgReduce a -> call(kname, g, node, bufferOf);

@@ -164,17 +164,25 @@ public final class Library {
         double[] partial = new double[chunks * n * m];
         int as = transA ? n : 1, bs = transB ? 1 : m;
         Parallel.forRange(chunks, (long) K_CHUNK * n * m, (s, e) -> {
-            float[] acc = new float[n * m];
             for (int c = s; c < e; c++) {
-                Arrays.fill(acc, 0f);
                 int p0 = c * K_CHUNK, p1 = Math.min(k, p0 + K_CHUNK);
-                for (int p = p0; p < p1; p++) {
-                    for (int i = 0; i < n; i++) {
-                        float av = a[ao + (transA ? i : i * k) + p * as];
-                        for (int j = 0; j < m; j++) acc[i * m + j] += av * b[bo + (transB ? j * k : j) + p * bs];
+                for (int i = 0; i < n; i++) {
+                    int ar = ao + (transA ? i : i * k);
+                    for (int j = 0; j < m; j++) {
+                        int bc = bo + (transB ? j * k : j);
+                        // Four running sums hide the latency of the adds; a chunk stays in cache across the n * m dots.
+                        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                        int p = p0;
+                        for (; p + 3 < p1; p += 4) {
+                            s0 += a[ar + p * as] * b[bc + p * bs];
+                            s1 += a[ar + (p + 1) * as] * b[bc + (p + 1) * bs];
+                            s2 += a[ar + (p + 2) * as] * b[bc + (p + 2) * bs];
+                            s3 += a[ar + (p + 3) * as] * b[bc + (p + 3) * bs];
+                        }
+                        for (; p < p1; p++) s0 += a[ar + p * as] * b[bc + p * bs];
+                        partial[(c * n + i) * m + j] = (double) s0 + s1 + s2 + s3;
                     }
                 }
-                for (int r = 0; r < n * m; r++) partial[c * n * m + r] = acc[r];
             }
         });
         for (int r = 0; r < n * m; r++) {
