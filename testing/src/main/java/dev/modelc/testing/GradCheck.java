@@ -49,17 +49,36 @@ import org.opentest4j.TestAbortedException;
  * GradCheck.of(model).output("preds").on(myBackend).assertSecondDerivatives(bindings);
  * }</pre>
  *
- * <p>Instances are immutable and thread-safe; the derived models are built on first use and
- * shared by the copies that only change tolerances, margin or seed.
+ * <p>Instances are immutable and thread-safe. The models a check derives are built on first use
+ * and shared by every check made from the same {@code of(...)} (and {@link #of(Model)} returns
+ * one check per model), so configuring a check inside a property costs nothing after the first
+ * try. A {@link Backend.Compiled} is part of the key: keep it in a constant.
  */
 public final class GradCheck {
     /** Checks by {@link Model}, so that the static assertions derive each model's graphs once. */
     private static final Map<Model, GradCheck> BY_MODEL = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** The derived models and their evaluator, built on first use. */
-    private static final class Derived {
-        private PreparedModel model;
-        private Evaluator evaluator;
+    /** The derived models and their evaluator. */
+    private record Derived(PreparedModel model, Evaluator evaluator) {
+    }
+
+    /** What the derived models depend on: which objective, which variables, which backend. */
+    private record Derivation(Optional<String> output, boolean inputs, Backend backend) {
+    }
+
+    /**
+     * The derived models of one source model, built on first use and shared by every check of
+     * it, so that a property which configures its check on every try derives them once.
+     */
+    private static final class Derivations {
+        private final Map<Derivation, Derived> built = new HashMap<>();
+
+        synchronized Derived of(CheckedModel model, Derivation d) {
+            return built.computeIfAbsent(d, k -> {
+                PreparedModel pm = PreparedModel.of(model, k.output(), k.inputs());
+                return new Derived(pm, new Evaluator(pm, k.backend()));
+            });
+        }
     }
 
     private final CheckedModel model;
@@ -69,10 +88,10 @@ public final class GradCheck {
     private final Tolerances tolerances;
     private final double kinkMargin;
     private final long seed;
-    private final Derived derived;
+    private final Derivations derivations;
 
     private GradCheck(CheckedModel model, Optional<String> output, boolean inputs, Backend backend, Tolerances tolerances,
-                      double kinkMargin, long seed, Derived derived) {
+                      double kinkMargin, long seed, Derivations derivations) {
         this.model = model;
         this.output = output;
         this.inputs = inputs;
@@ -80,7 +99,7 @@ public final class GradCheck {
         this.tolerances = tolerances;
         this.kinkMargin = kinkMargin;
         this.seed = seed;
-        this.derived = derived;
+        this.derivations = derivations;
     }
 
     /** A check of {@code model}'s loss and params on the reference interpreter, with the default tolerances. */
@@ -92,7 +111,7 @@ public final class GradCheck {
     /** A check of a checked model (from the compiler, or a graph built by hand). */
     public static GradCheck of(CheckedModel model) {
         Objects.requireNonNull(model, "model == null");
-        return new GradCheck(model, Optional.empty(), false, Backend.REFERENCE, Tolerances.DEFAULT, 0, 0, new Derived());
+        return new GradCheck(model, Optional.empty(), false, Backend.REFERENCE, Tolerances.DEFAULT, 0, 0, new Derivations());
     }
 
     /** Checks the loss's gradients of {@code model} at {@code at}; see {@link #assertGradients(Bindings)}. */
@@ -115,23 +134,23 @@ public final class GradCheck {
     /** Runs the derived models on {@code backend} (the reference interpreter by default). */
     public GradCheck on(Backend backend) {
         Objects.requireNonNull(backend, "backend == null");
-        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, new Derived());
+        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, derivations);
     }
 
     /** Checks one floating output, projected on a fixed random cotangent, instead of the loss. */
     public GradCheck output(String name) {
         Objects.requireNonNull(name, "name == null");
-        return new GradCheck(model, Optional.of(name), inputs, backend, tolerances, kinkMargin, seed, new Derived());
+        return new GradCheck(model, Optional.of(name), inputs, backend, tolerances, kinkMargin, seed, derivations);
     }
 
     /** Also differentiates with respect to every floating input, as if it were a param. */
     public GradCheck withRespectToInputs() {
-        return new GradCheck(model, output, true, backend, tolerances, kinkMargin, seed, new Derived());
+        return new GradCheck(model, output, true, backend, tolerances, kinkMargin, seed, derivations);
     }
 
     public GradCheck tolerances(Tolerances tolerances) {
         Objects.requireNonNull(tolerances, "tolerances == null");
-        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, derived);
+        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, derivations);
     }
 
     /**
@@ -141,12 +160,12 @@ public final class GradCheck {
      */
     public GradCheck kinkMargin(double margin) {
         if (!(margin >= 0)) throw new IllegalArgumentException("margin must not be negative, is " + margin);
-        return new GradCheck(model, output, inputs, backend, tolerances, margin, seed, derived);
+        return new GradCheck(model, output, inputs, backend, tolerances, margin, seed, derivations);
     }
 
     /** The seed of the random cotangent (for an output) and of the directions of second derivatives. */
     public GradCheck seed(long seed) {
-        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, derived);
+        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, derivations);
     }
 
     public Tolerances tolerances() {
@@ -268,14 +287,7 @@ public final class GradCheck {
     // ---- the work ----
 
     private Derived derived() {
-        synchronized (derived) {
-            if (derived.model == null) {
-                PreparedModel pm = PreparedModel.of(model, output, inputs);
-                derived.evaluator = new Evaluator(pm, backend);
-                derived.model = pm;
-            }
-            return derived;
-        }
+        return derivations.of(model, new Derivation(output, inputs, backend));
     }
 
     /** The bindings as the derived models take them: floating values in f64, and the cotangent of an output. */
