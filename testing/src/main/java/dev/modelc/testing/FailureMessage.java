@@ -38,7 +38,7 @@ final class FailureMessage {
                     .append('\n');
         }
         if (bad.size() > SHOWN) s.append("  and ").append(bad.size() - SHOWN).append(" more\n");
-        s.append("at (").append(output.isEmpty() ? "loss" : "objective").append(" = ").append(objective).append(")\n");
+        s.append("at the point (").append(output.isEmpty() ? "loss" : "objective").append(" = ").append(objective).append(")\n");
         for (String entry : at.entries()) s.append("  ").append(entry).append('\n');
         if (directions != null) {
             s.append("along v\n");

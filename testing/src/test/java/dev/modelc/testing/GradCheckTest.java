@@ -115,7 +115,7 @@ class GradCheckTest {
                 + "differences at 1 of 3 elements", lines[0]);
         assertTrue(lines[1].startsWith("  input 'x' at [1]: symbolic 1.0, finite difference 0.7772998"), lines[1]);
         assertTrue(lines[1].endsWith(", relative error 0.223 (allowed difference 1.04e-05)"), lines[1]);
-        assertTrue(lines[2].startsWith("at (loss = 2.789"), lines[2]);
+        assertTrue(lines[2].startsWith("at the point (loss = 2.789"), lines[2]);
         assertEquals("  x: f32[3] = [0.5, 1.25, -1.0]", lines[3]);
         assertEquals("with h = 1.0E-5, relative tolerance 1.0E-5, absolute 1.0E-7, on the reference interpreter (f64)", lines[4]);
     }
