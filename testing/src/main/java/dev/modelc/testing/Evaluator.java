@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Runs a {@link PreparedModel} on a backend: the objective, its gradients and Hessian-vector
+ * Runs a {@link PreparedModel} on an {@link Engine}: the objective, its gradients and Hessian-vector
  * products at a point, and where the point is relative to the kinks of the graphs (always by the
  * reference interpreter, on the optimized graphs with their kink arguments as extra results, see
- * {@link Kinks}). On the reference backend the same run gives the values.
+ * {@link Kinks}). On the reference engine the same run gives the values.
  */
 final class Evaluator {
     /** The objective, the gradients by variable (empty when not asked for), and the kinks: which side, how close. */
@@ -23,7 +23,7 @@ final class Evaluator {
     }
 
     private final PreparedModel model;
-    private final Backend backend;
+    private final Engine engine;
     private final Graph objective;
     private final Graph gradients;
     private final boolean kinkyObjective;
@@ -32,15 +32,15 @@ final class Evaluator {
     private Graph hessian;
     private CompiledModel compiledSecond;
 
-    Evaluator(PreparedModel model, Backend backend) {
+    Evaluator(PreparedModel model, Engine engine) {
         this.model = model;
-        this.backend = backend;
+        this.engine = engine;
         Graph g = model.first().graph();
         this.objective = Kinks.probed(Pipeline.optimize(g.keeping(Graph.Role.LOSS), false));
         this.gradients = Kinks.probed(Pipeline.optimize(g.keeping(Graph.Role.LOSS, Graph.Role.GRADIENT), false));
         this.kinkyObjective = Kinks.any(objective);
         this.kinkyGradients = Kinks.any(gradients);
-        this.compiledFirst = backend instanceof Backend.Compiled c ? c.compiler().apply(model.first()) : null;
+        this.compiledFirst = engine instanceof Engine.Compiled c ? c.compile(model.first()) : null;
     }
 
     /** The objective at {@code at}; with {@code probe}, which side of the objective's kinks it is on. */
@@ -67,7 +67,7 @@ final class Evaluator {
             y = c.loss().item();
             for (PreparedModel.Variable v : model.variables()) {
                 Tensor t = c.gradients().get(v.name());
-                if (t == null) throw new AssertionError(backend.name() + " gives no gradient for " + v.describe());
+                if (t == null) throw new AssertionError(engine.name() + " gives no gradient for " + v.describe());
                 g.put(v.name(), t.toDoubleArray());
             }
         }
@@ -82,7 +82,7 @@ final class Evaluator {
                 if (compiledFirst == null) {
                     hessian = Pipeline.optimize(model.second().graph().keeping(Graph.Role.LOSS, Graph.Role.GRADIENT), false);
                 } else {
-                    compiledSecond = ((Backend.Compiled) backend).compiler().apply(model.second());
+                    compiledSecond = ((Engine.Compiled) engine).compile(model.second());
                 }
             }
         }
@@ -94,7 +94,7 @@ final class Evaluator {
             Map<String, Tensor> g = compiledSecond.lossAndGradients(params(at), batch(at)).gradients();
             for (PreparedModel.Variable v : model.variables()) {
                 Tensor t = g.get(v.name());
-                if (t == null) throw new AssertionError(backend.name() + " gives no Hessian-vector product for " + v.describe());
+                if (t == null) throw new AssertionError(engine.name() + " gives no Hessian-vector product for " + v.describe());
                 out.put(v.name(), t.toDoubleArray());
             }
         }

@@ -21,7 +21,7 @@ final class FailureMessage {
 
     static String of(CheckedModel model, Optional<String> output, Mismatch.Order order, List<Mismatch> bad, int checked,
                      double objective, Bindings at, Map<String, Tensor> directions, Tolerances tolerances,
-                     Backend backend) {
+                     Engine engine) {
         StringBuilder s = new StringBuilder("GradCheck: model ").append(model.name()).append(source(model)).append(": ");
         String of = output.map(o -> "output '" + o + "' (projected on a fixed random cotangent)")
                 .orElseGet(() -> "the loss" + model.signature().loss().map(l -> " '" + l.name() + "'").orElse(""));
@@ -45,7 +45,7 @@ final class FailureMessage {
             for (String entry : Bindings.of(Map.of(), directions).entries()) s.append("  ").append(entry).append('\n');
         }
         s.append("with h = ").append(tolerances.step()).append(", relative tolerance ").append(tolerances.relative())
-                .append(", absolute ").append(tolerances.absolute()).append(", on ").append(backend.name());
+                .append(", absolute ").append(tolerances.absolute()).append(", on ").append(engine.name());
         return s.toString();
     }
 

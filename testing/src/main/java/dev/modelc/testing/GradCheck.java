@@ -1,11 +1,13 @@
 package dev.modelc.testing;
 
 import dev.modelc.api.Model;
+import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.interp.DimBindings;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.CompiledModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.function.Function;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
@@ -37,22 +40,24 @@ import org.opentest4j.TestAbortedException;
  * Hessian-vector product H v is compared with {@code (g(x + h v) - g(x - h v)) / 2h}, element by
  * element.
  *
- * <p>Tolerances and the step are {@link Tolerances#DEFAULT} unless set. Non-differentiable points
- * are not failures: where a step crosses a kink (relu at 0, where the operands of maximum meet,
- * a comparison that decides differently, a max reduction whose extreme changes hands), or the
- * objective is not finite, the outcome is {@link Outcome.Undecidable}, and the assertions abort
- * the test instead of failing it (jqwik counts that try as rejected and generates another).
+ * <p>The derived models run on the reference interpreter in f64, the oracle, unless {@link #on}
+ * picks a backend. Tolerances and the step are {@link Tolerances#DEFAULT} unless set.
+ * Non-differentiable points are not failures: where a step crosses a kink (relu at 0, where the
+ * operands of maximum meet, a comparison that decides differently, a max reduction whose
+ * extreme changes hands), or the objective is not finite, the outcome is
+ * {@link Outcome.Undecidable}, and the assertions abort the test instead of failing it (jqwik
+ * counts that try as rejected and generates another).
  *
  * <pre>{@code
  * Model model = Modelc.compile(Path.of("crop_yield.model")).model("CropYield");
  * GradCheck.assertGradients(model, Bindings.of(Map.of("x", x, "y", y), Map.of("w", w, "b", b)));
- * GradCheck.of(model).output("preds").on(myBackend).assertSecondDerivatives(bindings);
+ * GradCheck.of(model).output("preds").on(Backend.BYTECODE).assertSecondDerivatives(bindings);
  * }</pre>
  *
  * <p>Instances are immutable and thread-safe. The models a check derives are built on first use
  * and shared by every check made from the same {@code of(...)} (and {@link #of(Model)} returns
  * one check per model), so configuring a check inside a property costs nothing after the first
- * try. A {@link Backend.Compiled} is part of the key: keep it in a constant.
+ * try.
  */
 public final class GradCheck {
     /** Checks by {@link Model}, so that the static assertions derive each model's graphs once. */
@@ -62,8 +67,8 @@ public final class GradCheck {
     private record Derived(PreparedModel model, Evaluator evaluator) {
     }
 
-    /** What the derived models depend on: which objective, which variables, which backend. */
-    private record Derivation(Optional<String> output, boolean inputs, Backend backend) {
+    /** What the derived models depend on: which objective, which variables, which engine. */
+    private record Derivation(Optional<String> output, boolean inputs, Engine engine) {
     }
 
     /**
@@ -76,7 +81,7 @@ public final class GradCheck {
         synchronized Derived of(CheckedModel model, Derivation d) {
             return built.computeIfAbsent(d, k -> {
                 PreparedModel pm = PreparedModel.of(model, k.output(), k.inputs());
-                return new Derived(pm, new Evaluator(pm, k.backend()));
+                return new Derived(pm, new Evaluator(pm, k.engine()));
             });
         }
     }
@@ -84,18 +89,18 @@ public final class GradCheck {
     private final CheckedModel model;
     private final Optional<String> output;
     private final boolean inputs;
-    private final Backend backend;
+    private final Engine engine;
     private final Tolerances tolerances;
     private final double kinkMargin;
     private final long seed;
     private final Derivations derivations;
 
-    private GradCheck(CheckedModel model, Optional<String> output, boolean inputs, Backend backend, Tolerances tolerances,
+    private GradCheck(CheckedModel model, Optional<String> output, boolean inputs, Engine engine, Tolerances tolerances,
                       double kinkMargin, long seed, Derivations derivations) {
         this.model = model;
         this.output = output;
         this.inputs = inputs;
-        this.backend = backend;
+        this.engine = engine;
         this.tolerances = tolerances;
         this.kinkMargin = kinkMargin;
         this.seed = seed;
@@ -111,7 +116,7 @@ public final class GradCheck {
     /** A check of a checked model (from the compiler, or a graph built by hand). */
     public static GradCheck of(CheckedModel model) {
         Objects.requireNonNull(model, "model == null");
-        return new GradCheck(model, Optional.empty(), false, Backend.REFERENCE, Tolerances.DEFAULT, 0, 0, new Derivations());
+        return new GradCheck(model, Optional.empty(), false, Engine.REFERENCE, Tolerances.DEFAULT, 0, 0, new Derivations());
     }
 
     /** Checks the loss's gradients of {@code model} at {@code at}; see {@link #assertGradients(Bindings)}. */
@@ -131,26 +136,37 @@ public final class GradCheck {
 
     // ---- configuration: each returns a new check ----
 
-    /** Runs the derived models on {@code backend} (the reference interpreter by default). */
+    /**
+     * Runs the derived models on one of the project's backends, told to compute in f64, rather
+     * than on the reference interpreter directly (the default).
+     */
     public GradCheck on(Backend backend) {
-        Objects.requireNonNull(backend, "backend == null");
-        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, derivations);
+        return new GradCheck(model, output, inputs, new Engine.Project(backend), tolerances, kinkMargin, seed, derivations);
+    }
+
+    /**
+     * Runs the derived models on any backend: {@code compiler} turns each (all-f64) derived model
+     * into the runtime's {@link CompiledModel}. The derived models are cached per function, so
+     * keep it in a constant rather than writing a new lambda on every try.
+     */
+    public GradCheck on(String name, Function<CheckedModel, CompiledModel> compiler) {
+        return new GradCheck(model, output, inputs, new Engine.Custom(name, compiler), tolerances, kinkMargin, seed, derivations);
     }
 
     /** Checks one floating output, projected on a fixed random cotangent, instead of the loss. */
     public GradCheck output(String name) {
         Objects.requireNonNull(name, "name == null");
-        return new GradCheck(model, Optional.of(name), inputs, backend, tolerances, kinkMargin, seed, derivations);
+        return new GradCheck(model, Optional.of(name), inputs, engine, tolerances, kinkMargin, seed, derivations);
     }
 
     /** Also differentiates with respect to every floating input, as if it were a param. */
     public GradCheck withRespectToInputs() {
-        return new GradCheck(model, output, true, backend, tolerances, kinkMargin, seed, derivations);
+        return new GradCheck(model, output, true, engine, tolerances, kinkMargin, seed, derivations);
     }
 
     public GradCheck tolerances(Tolerances tolerances) {
         Objects.requireNonNull(tolerances, "tolerances == null");
-        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, derivations);
+        return new GradCheck(model, output, inputs, engine, tolerances, kinkMargin, seed, derivations);
     }
 
     /**
@@ -160,20 +176,16 @@ public final class GradCheck {
      */
     public GradCheck kinkMargin(double margin) {
         if (!(margin >= 0)) throw new IllegalArgumentException("margin must not be negative, is " + margin);
-        return new GradCheck(model, output, inputs, backend, tolerances, margin, seed, derivations);
+        return new GradCheck(model, output, inputs, engine, tolerances, margin, seed, derivations);
     }
 
     /** The seed of the random cotangent (for an output) and of the directions of second derivatives. */
     public GradCheck seed(long seed) {
-        return new GradCheck(model, output, inputs, backend, tolerances, kinkMargin, seed, derivations);
+        return new GradCheck(model, output, inputs, engine, tolerances, kinkMargin, seed, derivations);
     }
 
     public Tolerances tolerances() {
         return tolerances;
-    }
-
-    public Backend backend() {
-        return backend;
     }
 
     // ---- checks ----
@@ -229,7 +241,7 @@ public final class GradCheck {
                 }
             }
         }
-        if (!bad.isEmpty()) return new Outcome.Failed(FailureMessage.of(model, output, Mismatch.Order.FIRST, bad, checked, y, b, null, tolerances, backend), bad);
+        if (!bad.isEmpty()) return new Outcome.Failed(FailureMessage.of(model, output, Mismatch.Order.FIRST, bad, checked, y, b, null, tolerances, engine), bad);
         if (undecided > 0) return new Outcome.Undecidable(undecided + " element(s) cannot be differenced: " + why);
         return new Outcome.Passed(checked);
     }
@@ -280,14 +292,14 @@ public final class GradCheck {
             }
         }
         if (!bad.isEmpty()) return new Outcome.Failed(FailureMessage.of(model, output, Mismatch.Order.SECOND, bad, checked, here.objective(), b, directions,
-                tolerances, backend), bad);
+                tolerances, engine), bad);
         return new Outcome.Passed(checked);
     }
 
     // ---- the work ----
 
     private Derived derived() {
-        return derivations.of(model, new Derivation(output, inputs, backend));
+        return derivations.of(model, new Derivation(output, inputs, engine));
     }
 
     /** The bindings as the derived models take them: floating values in f64, and the cotangent of an output. */
@@ -389,6 +401,6 @@ public final class GradCheck {
     @Override
     public String toString() {
         return "GradCheck(" + model.name() + output.map(o -> ", output " + o).orElse("") + (inputs ? ", inputs too" : "")
-                + ", " + tolerances + ", " + backend.name() + ")";
+                + ", " + tolerances + ", " + engine.name() + ")";
     }
 }

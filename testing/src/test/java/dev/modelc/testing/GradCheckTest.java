@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelc.api.Model;
 import dev.modelc.api.Modelc;
+import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.interp.InterpretedModel;
 import dev.modelc.compiler.interp.Interpreter;
+import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -85,19 +87,27 @@ class GradCheckTest {
     }
 
     @Test
-    void anotherBackendIsUsedThroughCompiledModel() {
-        Backend interpreted = Backend.compiled("InterpretedModel", m -> new InterpretedModel(m, Interpreter.Precision.F64));
-        GradCheck check = GradCheck.of(REGRESSION).on(interpreted);
+    void theProjectsBackendsComputeInF64() {
+        for (Backend backend : Backend.values()) {
+            GradCheck check = GradCheck.of(REGRESSION).on(backend);
+            assertEquals(new Outcome.Passed(8), check.checkGradients(AT), backend.spelling());
+            check.assertSecondDerivatives(AT);
+        }
+        GradCheck.of(REGRESSION).on(Backend.BYTECODE).output("preds").withRespectToInputs().assertGradients(AT);
+    }
+
+    @Test
+    void anyBackendIsUsedThroughCompiledModel() {
+        GradCheck check = GradCheck.of(REGRESSION).on("InterpretedModel", m -> new InterpretedModel(m, Interpreter.Precision.F64));
         assertEquals(new Outcome.Passed(8), check.checkGradients(AT));
         check.assertSecondDerivatives(AT);
     }
 
     @Test
     void aBackendWithAGradientWrongInTheFourthDigitFails() {
-        Backend broken = Backend.compiled("a broken backend",
-                m -> new ScaledGradients(new InterpretedModel(m, Interpreter.Precision.F64), "b", 1 + 1e-4));
-        Outcome o = GradCheck.of(REGRESSION).on(broken).checkGradients(AT);
-        Outcome.Failed f = assertInstanceOf(Outcome.Failed.class, o);
+        GradCheck check = GradCheck.of(REGRESSION).on("a broken backend",
+                m -> new ScaledGradients(Backend.BYTECODE.compile(m, DType.F64), "b", 1 + 1e-4));
+        Outcome.Failed f = assertInstanceOf(Outcome.Failed.class, check.checkGradients(AT));
         assertEquals(List.of("param 'b'", "param 'b'"), f.mismatches().stream().map(Mismatch::variable).toList());
         assertTrue(f.message().endsWith("on a broken backend"), f.message());
     }
