@@ -2,6 +2,7 @@ package dev.modelc.samples;
 
 import dev.modelc.api.Model;
 import dev.modelc.api.Modelc;
+import dev.modelc.compiler.backend.Backend;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.CsvSource;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * jqwik draws complete bindings for a model's signature (a batch size N from 1 to 8, every
  * input and param in [-2, 2], class labels in [0, 3)), and {@link GradCheck} compares the
  * compiler's gradients, and their derivatives along a random direction, with central
- * differences in f64 on the reference interpreter.
+ * differences in f64, on the reference interpreter and on the bytecode backend.
  */
 class SampleGradientProperties {
     private static final Path ROOT = Path.of("").toAbsolutePath();
@@ -83,7 +84,7 @@ class SampleGradientProperties {
     }
 
     /** 131 param elements, two forward passes each: the most expensive property here. */
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void classifierGradients(@ForAll("classifier") Bindings b) {
         GradCheck.assertGradients(CLASSIFIER, b);
     }
@@ -94,16 +95,23 @@ class SampleGradientProperties {
     }
 
     /** Softmax probabilities with respect to the features and the params. */
-    @Property(tries = 300)
+    @Property(tries = 200)
     void classifierProbabilitiesWithRespectToEverything(@ForAll("classifier") Bindings b) {
         GradCheck.of(CLASSIFIER).output("probs").withRespectToInputs().assertGradients(b);
     }
 
     /** The loss written out (log_softmax against one-hot targets). */
-    @Property(tries = 300)
+    @Property(tries = 200)
     void classifierByHandGradients(@ForAll("classifierByHand") Bindings b) {
         GradCheck.assertGradients(CLASSIFIER_BY_HAND, b);
         GradCheck.assertSecondDerivatives(CLASSIFIER_BY_HAND, b);
+    }
+
+    /** The same checks with the derived models compiled by the bytecode backend (in f64) instead of interpreted. */
+    @Property(tries = 200)
+    void onTheBytecodeBackend(@ForAll("classifier") Bindings b) {
+        GradCheck.of(CLASSIFIER).on(Backend.BYTECODE).assertSecondDerivatives(b);
+        GradCheck.of(CLASSIFIER).output("probs").on(Backend.BYTECODE).assertGradients(b);
     }
 
     /** Plain JUnit, no jqwik: the tutorial's first five rows at the params the model initializes. */
