@@ -5,6 +5,7 @@ import dev.modelc.compiler.backend.EntryPoint;
 import dev.modelc.compiler.backend.PlanExecutor;
 import dev.modelc.compiler.backend.bytecode.BytecodeModel;
 import dev.modelc.compiler.backend.bytecode.StepLoop;
+import dev.modelc.compiler.backend.bytecode.VectorLanes;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
 import java.io.IOException;
@@ -97,7 +98,7 @@ public final class BenchTable {
         Map<String, Tensor> data = Workloads.regressionData(15);
         BytecodeModel bytecode = (BytecodeModel) Workloads.model("Regression", Backend.BYTECODE);
         StepLoop loop = bytecode.stepLoop(Workloads.regressionParams(), data);
-        add(w, "seed", "modelc bytecode (step loop)", time(() -> loop.run(100), reps(2000), reps(200)));
+        add(w, "seed", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(100), reps(2000), reps(200)));
         add(w, "seed", "modelc bytecode (CompiledModel.updateStep)", time(() -> epochs(bytecode, data, 100), reps(300), reps(50)));
         CompiledModel interp = Workloads.model("Regression", Backend.INTERP);
         add(w, "seed", "interpreter", time(() -> epochs(interp, data, 100), reps(20), reps(10)));
@@ -106,6 +107,11 @@ public final class BenchTable {
         add(w, "seed", "hand-written Java (1 thread)", time(() -> {
             for (int e = 0; e < 100; e++) HandWritten.regressionStep(x, y, wts, b, 15, Workloads.LR);
         }, reps(5000), reps(500)));
+    }
+
+    /** Whether the bytecode rows ran with vector lanes. */
+    private static String lanes() {
+        return VectorLanes.available() ? ", vector lanes" : "";
     }
 
     private static void epochs(CompiledModel m, Map<String, Tensor> data, int epochs) {
@@ -119,7 +125,7 @@ public final class BenchTable {
         Map<String, Tensor> data = Workloads.regressionData(n);
         BytecodeModel bytecode = (BytecodeModel) Workloads.model("Regression", Backend.BYTECODE);
         StepLoop loop = bytecode.stepLoop(Workloads.regressionParams(), data);
-        add(w, "linreg", "modelc bytecode (step loop)", time(() -> loop.run(1), reps(200), reps(60)));
+        add(w, "linreg", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(200), reps(60)));
         CompiledModel interp = Workloads.model("Regression", Backend.INTERP);
         add(w, "linreg", "interpreter", time(() -> interp.updateStep(Workloads.regressionParams(), data), 1, reps(5)));
         float[] x = (float[]) data.get("x").storage(), y = (float[]) data.get("y").storage();
@@ -135,7 +141,11 @@ public final class BenchTable {
         Map<String, Tensor> in = Map.of("x", Tensor.of(xs, n));
         BytecodeModel bytecode = (BytecodeModel) Workloads.model("Smooth", Backend.BYTECODE);
         PlanExecutor.Bound bound = bytecode.bind(EntryPoint.FORWARD, in);
-        add(w, "smooth", "modelc bytecode (bound plan)", time(() -> bound.run(0), reps(60), reps(30)));
+        add(w, "smooth", "modelc bytecode (bound plan)" + lanes(), time(() -> bound.run(0), reps(60), reps(30)));
+        if (VectorLanes.available()) {
+            PlanExecutor.Bound scalar = BytecodeModel.compile(bytecode.plan(EntryPoint.FORWARD), false).bind(in, true);
+            add(w, "smooth", "modelc bytecode (bound plan, scalar loops)", time(() -> scalar.run(0), reps(20), reps(10)));
+        }
         CompiledModel interp = Workloads.model("Smooth", Backend.INTERP);
         add(w, "smooth", "interpreter", time(() -> interp.forward(Map.of(), in), 1, reps(5)));
         float[] dx = new float[n];
@@ -148,7 +158,7 @@ public final class BenchTable {
         BytecodeModel bytecode = (BytecodeModel) Workloads.model("Mlp", Backend.BYTECODE);
         Map<String, Tensor> params = bytecode.initialParams(0);
         StepLoop loop = bytecode.stepLoop(params, data);
-        add(w, "mlp", "modelc bytecode (step loop)", time(() -> loop.run(1), reps(100), reps(40)));
+        add(w, "mlp", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(100), reps(40)));
         CompiledModel interp = Workloads.model("Mlp", Backend.INTERP);
         add(w, "mlp", "interpreter", time(() -> interp.updateStep(params, data), 1, reps(5)));
         float[][] x = Workloads.rows(data.get("x"));

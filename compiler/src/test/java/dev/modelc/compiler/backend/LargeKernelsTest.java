@@ -105,4 +105,29 @@ class LargeKernelsTest {
         assertEquals(want.loss().item(), got.loss().item(), 1e-12 * Math.abs(want.loss().item()), "loss");
         for (String p : want.gradients().keySet()) close(want.gradients().get(p), got.gradients().get(p), 1e-12, p);
     }
+
+    /** The f(x) of the benchmarks and its derivative on vector lanes (when this JVM has them) against the interpreter, in f32. */
+    @org.junit.jupiter.api.Test
+    void vectorLanesOnALongElementwiseChain() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.modelc.compiler.backend.bytecode.VectorLanes.present(),
+                "the JVM was started without --add-modules jdk.incubator.vector");
+        CheckedModel m = model("""
+                model Smooth {
+                  input x: f32[N]
+                  output f = sum(exp(sin(x)) * x / (1 + x * x))
+                  output dx = grad(f, x)
+                  output r = relu(x) - sqrt(abs(x)) * tanh(x) + log1p(abs(x)) / (1 + cos(x) ** 2)
+                }
+                """);
+        Map<String, Tensor> in = Map.of("x", random(DType.F32, 6, 100_003));
+        Map<String, Tensor> want = Backend.INTERP.compile(m, null).forward(Map.of(), in);
+        var bytecode = new dev.modelc.compiler.backend.bytecode.BytecodeModel(m);
+        var plan = bytecode.plan(EntryPoint.FORWARD);
+        var lanes = dev.modelc.compiler.backend.bytecode.BytecodeModel.compile(plan, true);
+        java.util.List<Tensor> got = lanes.run(in, 0);
+        for (int i = 0; i < plan.results().size(); i++) {
+            String name = plan.results().get(i).output().name();
+            close(want.get(name), got.get(i), 1e-4, name + " on lanes");
+        }
+    }
 }

@@ -64,15 +64,20 @@ public final class BytecodeModel extends StagedModel {
         return executor(e).run(values, seed);
     }
 
-    /** Loads the plan's loops as hidden classes beside this one. */
+    /** Loads the plan's loops as hidden classes beside this one, with vector lanes where this JVM has them. */
     public static PlanExecutor compile(KernelPlan plan) {
+        return compile(plan, VectorLanes.available());
+    }
+
+    /** As {@link #compile(KernelPlan)}, choosing whether flat f32 loops may use vector lanes. */
+    public static PlanExecutor compile(KernelPlan plan, boolean vector) {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         List<RangeKernel> loops = new ArrayList<>();
         List<List<Integer>> buffers = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
             if (k instanceof Kernel.Loop l) {
                 ClassDesc name = ClassDesc.of(BytecodeModel.class.getPackageName() + ".Kernel_" + sanitize(plan.name()) + "_" + l.name());
-                byte[] bytes = LoopCompiler.compile(name, l, plan);
+                byte[] bytes = LoopCompiler.compile(name, l, plan, vector);
                 try {
                     Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
                     loops.add((RangeKernel) c.getConstructor().newInstance());

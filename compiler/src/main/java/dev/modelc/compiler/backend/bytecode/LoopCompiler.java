@@ -63,7 +63,19 @@ final class LoopCompiler {
     private final int[] varLocal;
     private int outerFlat = -1, innerFlat = -1, accumulator = -1;
 
-    private LoopCompiler(Kernel.Loop loop, KernelPlan plan) {
+    private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
+    private static final ClassDesc VECTOR = ClassDesc.of("jdk.incubator.vector.Vector");
+    private static final ClassDesc SPECIES = ClassDesc.of("jdk.incubator.vector.VectorSpecies");
+    private static final ClassDesc OPERATORS = ClassDesc.of("jdk.incubator.vector.VectorOperators");
+    private static final ClassDesc UNARY_OPERATOR = ClassDesc.of("jdk.incubator.vector.VectorOperators$Unary");
+
+    /** Whether the flat loop gets a vector main loop before its scalar one (see {@link VectorLanes}). */
+    private final boolean lanes;
+    private int species = -1;
+    private final Map<Integer, Integer> laneLocal = new HashMap<>();
+
+    private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector) {
+        this.lanes = vector && VectorLanes.fits(loop, plan);
         this.loop = loop;
         this.plan = plan;
         this.buffers = KernelOrder.of(loop);
@@ -73,8 +85,8 @@ final class LoopCompiler {
     }
 
     /** The class file of a {@link RangeKernel} named {@code name} running {@code loop}. */
-    static byte[] compile(ClassDesc name, Kernel.Loop loop, KernelPlan plan) {
-        LoopCompiler c = new LoopCompiler(loop, plan);
+    static byte[] compile(ClassDesc name, Kernel.Loop loop, KernelPlan plan, boolean vector) {
+        LoopCompiler c = new LoopCompiler(loop, plan, vector);
         return ClassFile.of().build(name, cb -> cb
                 .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL)
                 .withInterfaceSymbols(RANGE_KERNEL)
@@ -99,7 +111,26 @@ final class LoopCompiler {
             splitReduction(loop.reduction().orElseThrow());
             return;
         }
-        if (loop.flat() || outer.isEmpty()) {
+        if (lanes) {
+            // Lanes from START up to the last whole vector, then the scalar loop for the rest.
+            int i = code.allocateLocal(TypeKind.INT), upper = code.allocateLocal(TypeKind.INT), len = code.allocateLocal(TypeKind.INT);
+            species = code.allocateLocal(TypeKind.REFERENCE);
+            code.getstatic(FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES).astore(species);
+            code.aload(species).invokeinterface(SPECIES, "length", MethodTypeDesc.of(CD_int)).istore(len);
+            code.iload(START).aload(species).iload(END).iload(START).isub()
+                    .invokeinterface(SPECIES, "loopBound", MethodTypeDesc.of(CD_int, CD_int)).iadd().istore(upper);
+            outerFlat = i;
+            code.iload(START).istore(i);
+            Label test = code.newLabel(), done = code.newLabel();
+            code.labelBinding(test);
+            code.iload(i).iload(upper).if_icmpge(done);
+            laneBody();
+            code.iload(i).iload(len).iadd().istore(i);
+            code.goto_(test);
+            code.labelBinding(done);
+            laneLocal.clear();
+            loop(i, () -> code.iload(i), () -> code.iload(END), this::outerBody);
+        } else if (loop.flat() || outer.isEmpty()) {
             outerFlat = code.allocateLocal(TypeKind.INT);
             forRange(outerFlat, START, -1, this::outerBody);
         } else {
@@ -184,6 +215,87 @@ final class LoopCompiler {
         for (Let l : loop.body()) let(l);
         store();
         code.return_();
+    }
+
+    /** One vector of the loop: every let a FloatVector in a local, then one intoArray. */
+    private void laneBody() {
+        for (Let l : loop.body()) {
+            switch (l.expr()) {
+                case Expr.Load ld -> {
+                    if (ld.index().isConstant()) {
+                        code.aload(species);
+                        code.aload(bufferLocal.get(ld.buffer()));
+                        index(ld.index());
+                        code.faload();
+                        broadcast();
+                    } else {
+                        code.aload(species).aload(bufferLocal.get(ld.buffer()));
+                        index(ld.index());
+                        code.invokestatic(FLOAT_VECTOR, "fromArray",
+                                MethodTypeDesc.of(FLOAT_VECTOR, SPECIES, CD_float.arrayType(), CD_int));
+                    }
+                }
+                case Expr.Constant c -> {
+                    code.aload(species).loadConstant((float) c.value());
+                    broadcast();
+                }
+                case Expr.SizeOf z -> {
+                    code.aload(species);
+                    dimLong(z.size());
+                    code.l2d().d2f();
+                    broadcast();
+                }
+                case Expr.Unary u -> {
+                    code.aload(laneLocal.get(u.x()));
+                    switch (u.fn()) {
+                        case NEG -> code.invokevirtual(FLOAT_VECTOR, "neg", MethodTypeDesc.of(FLOAT_VECTOR));
+                        case ABS -> code.invokevirtual(FLOAT_VECTOR, "abs", MethodTypeDesc.of(FLOAT_VECTOR));
+                        case SQUARE -> code.dup().invokevirtual(FLOAT_VECTOR, "mul", MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
+                        case RECIPROCAL -> {
+                            // 1 / x, one correctly rounded division, as the scalar path.
+                            int x = code.allocateLocal(TypeKind.REFERENCE);
+                            code.astore(x).aload(species).loadConstant(1f);
+                            broadcast();
+                            code.aload(x).invokevirtual(FLOAT_VECTOR, "div", MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
+                        }
+                        case RELU -> {
+                            // max(x, 0) keeps NaN and turns -0 into 0, as relu does.
+                            code.aload(species).loadConstant(0f);
+                            broadcast();
+                            code.invokevirtual(FLOAT_VECTOR, "max", MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
+                        }
+                        default -> {
+                            code.getstatic(OPERATORS, u.fn().name(), UNARY_OPERATOR);
+                            code.invokevirtual(FLOAT_VECTOR, "lanewise", MethodTypeDesc.of(FLOAT_VECTOR, UNARY_OPERATOR));
+                        }
+                    }
+                }
+                case Expr.Binary b -> {
+                    code.aload(laneLocal.get(b.a())).aload(laneLocal.get(b.b()));
+                    String method = switch (b.fn()) {
+                        case ADD -> "add";
+                        case SUB -> "sub";
+                        case MUL -> "mul";
+                        case DIV -> "div";
+                        case MAX -> "max";
+                        case MIN -> "min";
+                        default -> throw new IllegalStateException(b.fn() + " has no lanes");
+                    };
+                    code.invokevirtual(FLOAT_VECTOR, method, MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
+                }
+                default -> throw new IllegalStateException(l.expr() + " has no lanes");
+            }
+            int local = code.allocateLocal(TypeKind.REFERENCE);
+            code.astore(local);
+            laneLocal.put(l.id(), local);
+        }
+        code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
+        ownIndex();
+        code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+    }
+
+    private void broadcast() {
+        code.invokestatic(FLOAT_VECTOR, "broadcast", MethodTypeDesc.of(FLOAT_VECTOR, SPECIES, CD_float));
     }
 
     private void initAccumulator(Kernel.Reduction r) {
