@@ -3,7 +3,7 @@
 import java.util.jar.JarFile
 
 String log = new File(basedir, 'build.log').getText('UTF-8')
-assert log.contains('modelc: generating Java for 2 of 2 .model files in src/main/model (changed: com/example/shop/demand.model, pricing.model)')
+assert log.contains('modelc: generating Java for 2 of 2 .model files in src/main/model: com/example/shop/demand.model, pricing.model')
 assert log.contains('modelc: wrote 2 classes to target/generated-sources/modelc')
 
 File generated = new File(basedir, 'target/generated-sources/modelc')

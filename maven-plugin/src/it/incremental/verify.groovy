@@ -3,9 +3,9 @@
 String log = new File(basedir, 'build.log').getText('UTF-8')
 def lines = log.readLines().findAll { it.contains('modelc: ') }*.replaceFirst(/^\[INFO\] /, '')
 def expected = [
-    'modelc: generating Java for 2 of 2 .model files in src/main/model (changed: a.model, b.model)',
+    'modelc: generating Java for 2 of 2 .model files in src/main/model: a.model, b.model',
     'modelc: wrote 2 classes to target/generated-sources/modelc',
-    'modelc: generating Java for 1 of 2 .model files in src/main/model (changed: b.model)',
+    'modelc: generating Java for 1 of 2 .model files in src/main/model: b.model',
     'modelc: wrote 1 class to target/generated-sources/modelc',
     'modelc: 2 .model files in src/main/model, all up to date',
 ]

@@ -101,14 +101,15 @@ public class GenerateMojo extends AbstractMojo {
             ForkedGenerator.Launcher launcher = new ForkedGenerator.Launcher(java(), classPath());
             String fingerprint = fingerprint(launcher, out);
             GenerationState before = GenerationState.read(stateFile);
-            if (!before.fingerprint().equals(fingerprint)) before = new GenerationState(fingerprint, Map.of());
+            // Another generator or other options: every file is stale, and every old class is deleted below.
+            boolean sameGenerator = before.fingerprint().equals(fingerprint);
             Map<String, GenerationState.Entry> after = new LinkedHashMap<>();
             Map<String, String> hashes = new LinkedHashMap<>();
             List<ModelFiles.ModelFile> stale = new ArrayList<>();
             for (ModelFiles.ModelFile f : files) {
                 String hash = GenerationState.sha256(f.file());
                 hashes.put(f.relativePath(), hash);
-                if (before.isStale(f.relativePath(), hash, out)) stale.add(f);
+                if (!sameGenerator || before.isStale(f.relativePath(), hash, out)) stale.add(f);
                 else after.put(f.relativePath(), before.entries().get(f.relativePath()));
             }
             // Outputs of files that are gone or will be generated again: a renamed model must not leave its old class behind.
@@ -119,7 +120,7 @@ public class GenerateMojo extends AbstractMojo {
             if (files.isEmpty()) getLog().info("modelc: no .model files in " + where);
             else if (stale.isEmpty()) getLog().info("modelc: " + count(files.size(), ".model file") + " in " + where + ", all up to date");
             else getLog().info("modelc: generating Java for " + stale.size() + " of " + count(files.size(), ".model file") + " in "
-                    + where + " (changed: " + String.join(", ", stale.stream().map(ModelFiles.ModelFile::relativePath).toList()) + ")");
+                    + where + ": " + String.join(", ", stale.stream().map(ModelFiles.ModelFile::relativePath).toList()));
 
             List<String> failed = new ArrayList<>();
             String diagnostics = "";
