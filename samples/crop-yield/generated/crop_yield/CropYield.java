@@ -250,14 +250,33 @@ public final class CropYield {
         /**
          * crop_yield.model:10: {@code output preds = x @ w.T + b}
          */
-        private static void forwardK1(float[] t4, float[] b, float[] t6, int N, int start,
+        private static void forwardK0(float[] x, float[] w, float[] b, float[] t6, int N, int start,
                 int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 2; i1++) {
-                    float v0 = t4[2 * i0 + i1];
-                    float v1 = b[i1];
-                    float v2 = v0 + v1;
-                    t6[2 * i0 + i1] = v2;
+                    double v0 = 0.0;
+                    float v1 = x[3 * i0];
+                    double v2 = (double) v1;
+                    float v3 = w[3 * i1];
+                    double v4 = (double) v3;
+                    double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                    double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                    float v7 = x[3 * i0 + 1];
+                    double v8 = (double) v7;
+                    float v9 = w[3 * i1 + 1];
+                    double v10 = (double) v9;
+                    double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                    double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                    float v13 = x[3 * i0 + 2];
+                    double v14 = (double) v13;
+                    float v15 = w[3 * i1 + 2];
+                    double v16 = (double) v15;
+                    double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                    double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                    float v19 = (float) v18;
+                    float v20 = b[i1];
+                    float v21 = v19 + v20;
+                    t6[2 * i0 + i1] = v21;
                 }
             }
         }
@@ -274,34 +293,50 @@ public final class CropYield {
             float[] w = Shapes.f32(args[1]);
             float[] b = Shapes.f32(args[2]);
             float[] s0 = new float[2 * N];
-            float[] s1 = new float[2 * N];
-            // k0: matmul, crop_yield.model:10: output preds = x @ w.T + b
-            Library.matmul(x, w, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop, crop_yield.model:10: output preds = x @ w.T + b
-            Parallel.forRange(N, (long) 2 * 3, (s, e) -> forwardK1(s0, b, s1, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {N, 2}, s1)};
+            // k0: fused loop, crop_yield.model:10: output preds = x @ w.T + b
+            Parallel.forRange(N, (long) 2 * 22, (s, e) -> forwardK0(x, w, b, s0, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {N, 2}, s0)};
         }
 
         /**
          * crop_yield.model:2: {@code def mse(a, b) = mean((a - b) ** 2)}
          */
-        private static void lossK1(float[] t5, float[] b, float[] y, float[] t10, int N, int start,
-                int end) {
+        private static void lossK0(float[] x, float[] w, float[] b, float[] y, float[] t10, int N,
+                int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j0 = 0; j0 < N; j0++) {
                     for (int j1 = 0; j1 < 2; j1++) {
-                        float v0 = t5[2 * j0 + j1];
-                        float v1 = b[j1];
-                        float v2 = v0 + v1;
-                        float v3 = y[2 * j0 + j1];
-                        float v4 = v2 - v3;
-                        float v5 = v4 * v4;
-                        acc += v5;
+                        double v0 = 0.0;
+                        float v1 = x[3 * j0];
+                        double v2 = (double) v1;
+                        float v3 = w[3 * j1];
+                        double v4 = (double) v3;
+                        double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                        double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                        float v7 = x[3 * j0 + 1];
+                        double v8 = (double) v7;
+                        float v9 = w[3 * j1 + 1];
+                        double v10 = (double) v9;
+                        double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                        double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                        float v13 = x[3 * j0 + 2];
+                        double v14 = (double) v13;
+                        float v15 = w[3 * j1 + 2];
+                        double v16 = (double) v15;
+                        double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                        double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                        float v19 = (float) v18;
+                        float v20 = b[j1];
+                        float v21 = v19 + v20;
+                        float v22 = y[2 * j0 + j1];
+                        float v23 = v21 - v22;
+                        float v24 = v23 * v23;
+                        acc += v24;
                     }
                 }
-                float v6 = (float) (acc / (double) ((long) 2 * N));
-                t10[i] = v6;
+                float v25 = (float) (acc / (double) ((long) 2 * N));
+                t10[i] = v25;
             }
         }
 
@@ -318,28 +353,44 @@ public final class CropYield {
             float[] y = Shapes.f32(args[1]);
             float[] w = Shapes.f32(args[2]);
             float[] b = Shapes.f32(args[3]);
-            float[] s0 = new float[2 * N];
-            float[] s1 = new float[1];
-            // k0: matmul, crop_yield.model:10: output preds = x @ w.T + b
-            Library.matmul(x, w, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop with a mean reduction, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 7, (s, e) -> lossK1(s0, b, y, s1, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1)};
+            float[] s0 = new float[1];
+            // k0: fused loop with a mean reduction, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
+            Parallel.forRange(1, (long) (2 * N) * 26, (s, e) -> lossK0(x, w, b, y, s0, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0)};
         }
 
         /**
          * crop_yield.model:2: {@code def mse(a, b) = mean((a - b) ** 2)}
          */
-        private static void lossAndGradientsK1(float[] t5, float[] b, float[] y, float[] t8, int N,
-                int start, int end) {
+        private static void lossAndGradientsK0(float[] x, float[] w, float[] b, float[] y,
+                float[] t8, int N, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 2; i1++) {
-                    float v0 = t5[2 * i0 + i1];
-                    float v1 = b[i1];
-                    float v2 = v0 + v1;
-                    float v3 = y[2 * i0 + i1];
-                    float v4 = v2 - v3;
-                    t8[2 * i0 + i1] = v4;
+                    double v0 = 0.0;
+                    float v1 = x[3 * i0];
+                    double v2 = (double) v1;
+                    float v3 = w[3 * i1];
+                    double v4 = (double) v3;
+                    double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                    double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                    float v7 = x[3 * i0 + 1];
+                    double v8 = (double) v7;
+                    float v9 = w[3 * i1 + 1];
+                    double v10 = (double) v9;
+                    double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                    double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                    float v13 = x[3 * i0 + 2];
+                    double v14 = (double) v13;
+                    float v15 = w[3 * i1 + 2];
+                    double v16 = (double) v15;
+                    double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                    double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                    float v19 = (float) v18;
+                    float v20 = b[i1];
+                    float v21 = v19 + v20;
+                    float v22 = y[2 * i0 + i1];
+                    float v23 = v21 - v22;
+                    t8[2 * i0 + i1] = v23;
                 }
             }
         }
@@ -347,7 +398,7 @@ public final class CropYield {
         /**
          * crop_yield.model:2: {@code def mse(a, b) = mean((a - b) ** 2)}
          */
-        private static void lossAndGradientsK2(float[] t8, float[] t10, int N, int start, int end) {
+        private static void lossAndGradientsK1(float[] t8, float[] t10, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j = 0; j < 2 * N; j++) {
@@ -363,7 +414,7 @@ public final class CropYield {
         /**
          * crop_yield.model:2: {@code def mse(a, b) = mean((a - b) ** 2)}
          */
-        private static void lossAndGradientsK3(float[] t8, float[] t17, int N, int start, int end) {
+        private static void lossAndGradientsK2(float[] t8, float[] t17, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 float v0 = 1.0f;
                 float v1 = (float) ((long) 2 * N);
@@ -379,7 +430,7 @@ public final class CropYield {
         /**
          * crop_yield.model:10: {@code output preds = x @ w.T + b}
          */
-        private static void lossAndGradientsK4(float[] t17, float[] t18, int N, int start,
+        private static void lossAndGradientsK3(float[] t17, float[] t19, int N, int start,
                 int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
@@ -388,14 +439,14 @@ public final class CropYield {
                     acc += v0;
                 }
                 float v1 = (float) acc;
-                t18[i] = v1;
+                t19[i] = v1;
             }
         }
 
         /**
          * crop_yield.model:10: {@code output preds = x @ w.T + b}
          */
-        private static void lossAndGradientsK6(float[] t21, float[] t22, int start, int end) {
+        private static void lossAndGradientsK5(float[] t21, float[] t22, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = t21[i0 + 2 * i1];
@@ -417,28 +468,25 @@ public final class CropYield {
             float[] y = Shapes.f32(args[1]);
             float[] w = Shapes.f32(args[2]);
             float[] b = Shapes.f32(args[3]);
-            // s0 holds t5, then t10
-            float[] s0 = new float[Math.max(2 * N, 1)];
-            // s1 holds t8, then t18
-            float[] s1 = new float[Math.max(2 * N, 2)];
+            // s0 holds t8, then t19
+            float[] s0 = new float[Math.max(2 * N, 2)];
+            float[] s1 = new float[1];
             // s2 holds t17, then t22
             float[] s2 = new float[Math.max(2 * N, 6)];
             float[] s3 = new float[6];
-            // k0: matmul, crop_yield.model:10: output preds = x @ w.T + b
-            Library.matmul(x, w, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(N, (long) 2 * 5, (s, e) -> lossAndGradientsK1(s0, b, y, s1, N, s, e));
-            // k2: fused loop with a mean reduction, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK2(s1, s0, N, s, e));
-            // k3: fused loop, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(2 * N, 7L, (s, e) -> lossAndGradientsK3(s1, s2, N, s, e));
-            // k4: fused loop with a sum reduction, crop_yield.model:10: output preds = x @ w.T + b
-            Parallel.forRange(2, (long) N * 2, (s, e) -> lossAndGradientsK4(s2, s1, N, s, e));
-            // k5: matmul, crop_yield.model:10: output preds = x @ w.T + b
+            // k0: fused loop, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
+            Parallel.forRange(N, (long) 2 * 24, (s, e) -> lossAndGradientsK0(x, w, b, y, s0, N, s, e));
+            // k1: fused loop with a mean reduction, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
+            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK1(s0, s1, N, s, e));
+            // k2: fused loop, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
+            Parallel.forRange(2 * N, 7L, (s, e) -> lossAndGradientsK2(s0, s2, N, s, e));
+            // k3: fused loop with a sum reduction, crop_yield.model:10: output preds = x @ w.T + b
+            Parallel.forRange(2, (long) N * 2, (s, e) -> lossAndGradientsK3(s2, s0, N, s, e));
+            // k4: matmul, crop_yield.model:10: output preds = x @ w.T + b
             Library.matmul(x, s2, s3, 1, 3, N, 2, true, false);
-            // k6: fused loop, crop_yield.model:10: output preds = x @ w.T + b
-            Parallel.forRange(2, (long) 3 * 1, (s, e) -> lossAndGradientsK6(s3, s2, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0), Shapes.result(DType.F32, new int[] {2, 3}, s2), Shapes.result(DType.F32, new int[] {2}, s1)};
+            // k5: fused loop, crop_yield.model:10: output preds = x @ w.T + b
+            Parallel.forRange(2, (long) 3 * 1, (s, e) -> lossAndGradientsK5(s3, s2, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s2), Shapes.result(DType.F32, new int[] {2}, s0)};
         }
 
         /**

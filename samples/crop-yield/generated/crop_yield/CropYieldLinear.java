@@ -251,14 +251,33 @@ public final class CropYieldLinear {
         /**
          * crop_yield.model:32: {@code forward(x) = x @ weight.T + bias}
          */
-        private static void forwardK1(float[] t4, float[] linear_bias, float[] t6, int N, int start,
-                int end) {
+        private static void forwardK0(float[] x, float[] linear_weight, float[] linear_bias,
+                float[] t6, int N, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 2; i1++) {
-                    float v0 = t4[2 * i0 + i1];
-                    float v1 = linear_bias[i1];
-                    float v2 = v0 + v1;
-                    t6[2 * i0 + i1] = v2;
+                    double v0 = 0.0;
+                    float v1 = x[3 * i0];
+                    double v2 = (double) v1;
+                    float v3 = linear_weight[3 * i1];
+                    double v4 = (double) v3;
+                    double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                    double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                    float v7 = x[3 * i0 + 1];
+                    double v8 = (double) v7;
+                    float v9 = linear_weight[3 * i1 + 1];
+                    double v10 = (double) v9;
+                    double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                    double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                    float v13 = x[3 * i0 + 2];
+                    double v14 = (double) v13;
+                    float v15 = linear_weight[3 * i1 + 2];
+                    double v16 = (double) v15;
+                    double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                    double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                    float v19 = (float) v18;
+                    float v20 = linear_bias[i1];
+                    float v21 = v19 + v20;
+                    t6[2 * i0 + i1] = v21;
                 }
             }
         }
@@ -275,34 +294,50 @@ public final class CropYieldLinear {
             float[] linear_weight = Shapes.f32(args[1]);
             float[] linear_bias = Shapes.f32(args[2]);
             float[] s0 = new float[2 * N];
-            float[] s1 = new float[2 * N];
-            // k0: matmul, crop_yield.model:32: forward(x) = x @ weight.T + bias
-            Library.matmul(x, linear_weight, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop, crop_yield.model:32: forward(x) = x @ weight.T + bias
-            Parallel.forRange(N, (long) 2 * 3, (s, e) -> forwardK1(s0, linear_bias, s1, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {N, 2}, s1)};
+            // k0: fused loop, crop_yield.model:32: forward(x) = x @ weight.T + bias
+            Parallel.forRange(N, (long) 2 * 22, (s, e) -> forwardK0(x, linear_weight, linear_bias, s0, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {N, 2}, s0)};
         }
 
         /**
          * <prelude>:13: {@code def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)}
          */
-        private static void lossK1(float[] t5, float[] linear_bias, float[] y, float[] t10, int N,
-                int start, int end) {
+        private static void lossK0(float[] x, float[] linear_weight, float[] linear_bias, float[] y,
+                float[] t10, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j0 = 0; j0 < N; j0++) {
                     for (int j1 = 0; j1 < 2; j1++) {
-                        float v0 = t5[2 * j0 + j1];
-                        float v1 = linear_bias[j1];
-                        float v2 = v0 + v1;
-                        float v3 = y[2 * j0 + j1];
-                        float v4 = v2 - v3;
-                        float v5 = v4 * v4;
-                        acc += v5;
+                        double v0 = 0.0;
+                        float v1 = x[3 * j0];
+                        double v2 = (double) v1;
+                        float v3 = linear_weight[3 * j1];
+                        double v4 = (double) v3;
+                        double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                        double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                        float v7 = x[3 * j0 + 1];
+                        double v8 = (double) v7;
+                        float v9 = linear_weight[3 * j1 + 1];
+                        double v10 = (double) v9;
+                        double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                        double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                        float v13 = x[3 * j0 + 2];
+                        double v14 = (double) v13;
+                        float v15 = linear_weight[3 * j1 + 2];
+                        double v16 = (double) v15;
+                        double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                        double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                        float v19 = (float) v18;
+                        float v20 = linear_bias[j1];
+                        float v21 = v19 + v20;
+                        float v22 = y[2 * j0 + j1];
+                        float v23 = v21 - v22;
+                        float v24 = v23 * v23;
+                        acc += v24;
                     }
                 }
-                float v6 = (float) (acc / (double) ((long) 2 * N));
-                t10[i] = v6;
+                float v25 = (float) (acc / (double) ((long) 2 * N));
+                t10[i] = v25;
             }
         }
 
@@ -319,28 +354,44 @@ public final class CropYieldLinear {
             float[] y = Shapes.f32(args[1]);
             float[] linear_weight = Shapes.f32(args[2]);
             float[] linear_bias = Shapes.f32(args[3]);
-            float[] s0 = new float[2 * N];
-            float[] s1 = new float[1];
-            // k0: matmul, crop_yield.model:32: forward(x) = x @ weight.T + bias
-            Library.matmul(x, linear_weight, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop with a mean reduction, <prelude>:13: def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 7, (s, e) -> lossK1(s0, linear_bias, y, s1, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1)};
+            float[] s0 = new float[1];
+            // k0: fused loop with a mean reduction, <prelude>:13: def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)
+            Parallel.forRange(1, (long) (2 * N) * 26, (s, e) -> lossK0(x, linear_weight, linear_bias, y, s0, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0)};
         }
 
         /**
          * <prelude>:13: {@code def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)}
          */
-        private static void lossAndGradientsK1(float[] t5, float[] linear_bias, float[] y,
-                float[] t8, int N, int start, int end) {
+        private static void lossAndGradientsK0(float[] x, float[] linear_weight,
+                float[] linear_bias, float[] y, float[] t8, int N, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 2; i1++) {
-                    float v0 = t5[2 * i0 + i1];
-                    float v1 = linear_bias[i1];
-                    float v2 = v0 + v1;
-                    float v3 = y[2 * i0 + i1];
-                    float v4 = v2 - v3;
-                    t8[2 * i0 + i1] = v4;
+                    double v0 = 0.0;
+                    float v1 = x[3 * i0];
+                    double v2 = (double) v1;
+                    float v3 = linear_weight[3 * i1];
+                    double v4 = (double) v3;
+                    double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                    double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                    float v7 = x[3 * i0 + 1];
+                    double v8 = (double) v7;
+                    float v9 = linear_weight[3 * i1 + 1];
+                    double v10 = (double) v9;
+                    double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                    double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                    float v13 = x[3 * i0 + 2];
+                    double v14 = (double) v13;
+                    float v15 = linear_weight[3 * i1 + 2];
+                    double v16 = (double) v15;
+                    double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                    double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                    float v19 = (float) v18;
+                    float v20 = linear_bias[i1];
+                    float v21 = v19 + v20;
+                    float v22 = y[2 * i0 + i1];
+                    float v23 = v21 - v22;
+                    t8[2 * i0 + i1] = v23;
                 }
             }
         }
@@ -348,7 +399,7 @@ public final class CropYieldLinear {
         /**
          * <prelude>:13: {@code def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)}
          */
-        private static void lossAndGradientsK2(float[] t8, float[] t10, int N, int start, int end) {
+        private static void lossAndGradientsK1(float[] t8, float[] t10, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j = 0; j < 2 * N; j++) {
@@ -364,7 +415,7 @@ public final class CropYieldLinear {
         /**
          * <prelude>:13: {@code def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)}
          */
-        private static void lossAndGradientsK3(float[] t8, float[] t17, int N, int start, int end) {
+        private static void lossAndGradientsK2(float[] t8, float[] t17, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 float v0 = 1.0f;
                 float v1 = (float) ((long) 2 * N);
@@ -380,7 +431,7 @@ public final class CropYieldLinear {
         /**
          * crop_yield.model:32: {@code forward(x) = x @ weight.T + bias}
          */
-        private static void lossAndGradientsK4(float[] t17, float[] t18, int N, int start,
+        private static void lossAndGradientsK3(float[] t17, float[] t19, int N, int start,
                 int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
@@ -389,14 +440,14 @@ public final class CropYieldLinear {
                     acc += v0;
                 }
                 float v1 = (float) acc;
-                t18[i] = v1;
+                t19[i] = v1;
             }
         }
 
         /**
          * crop_yield.model:32: {@code forward(x) = x @ weight.T + bias}
          */
-        private static void lossAndGradientsK6(float[] t21, float[] t22, int start, int end) {
+        private static void lossAndGradientsK5(float[] t21, float[] t22, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = t21[i0 + 2 * i1];
@@ -418,28 +469,25 @@ public final class CropYieldLinear {
             float[] y = Shapes.f32(args[1]);
             float[] linear_weight = Shapes.f32(args[2]);
             float[] linear_bias = Shapes.f32(args[3]);
-            // s0 holds t5, then t10
-            float[] s0 = new float[Math.max(2 * N, 1)];
-            // s1 holds t8, then t18
-            float[] s1 = new float[Math.max(2 * N, 2)];
+            // s0 holds t8, then t19
+            float[] s0 = new float[Math.max(2 * N, 2)];
+            float[] s1 = new float[1];
             // s2 holds t17, then t22
             float[] s2 = new float[Math.max(2 * N, 6)];
             float[] s3 = new float[6];
-            // k0: matmul, crop_yield.model:32: forward(x) = x @ weight.T + bias
-            Library.matmul(x, linear_weight, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop, <prelude>:13: def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)
-            Parallel.forRange(N, (long) 2 * 5, (s, e) -> lossAndGradientsK1(s0, linear_bias, y, s1, N, s, e));
-            // k2: fused loop with a mean reduction, <prelude>:13: def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK2(s1, s0, N, s, e));
-            // k3: fused loop, <prelude>:13: def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)
-            Parallel.forRange(2 * N, 7L, (s, e) -> lossAndGradientsK3(s1, s2, N, s, e));
-            // k4: fused loop with a sum reduction, crop_yield.model:32: forward(x) = x @ weight.T + bias
-            Parallel.forRange(2, (long) N * 2, (s, e) -> lossAndGradientsK4(s2, s1, N, s, e));
-            // k5: matmul, crop_yield.model:32: forward(x) = x @ weight.T + bias
+            // k0: fused loop, <prelude>:13: def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)
+            Parallel.forRange(N, (long) 2 * 24, (s, e) -> lossAndGradientsK0(x, linear_weight, linear_bias, y, s0, N, s, e));
+            // k1: fused loop with a mean reduction, <prelude>:13: def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)
+            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK1(s0, s1, N, s, e));
+            // k2: fused loop, <prelude>:13: def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)
+            Parallel.forRange(2 * N, 7L, (s, e) -> lossAndGradientsK2(s0, s2, N, s, e));
+            // k3: fused loop with a sum reduction, crop_yield.model:32: forward(x) = x @ weight.T + bias
+            Parallel.forRange(2, (long) N * 2, (s, e) -> lossAndGradientsK3(s2, s0, N, s, e));
+            // k4: matmul, crop_yield.model:32: forward(x) = x @ weight.T + bias
             Library.matmul(x, s2, s3, 1, 3, N, 2, true, false);
-            // k6: fused loop, crop_yield.model:32: forward(x) = x @ weight.T + bias
-            Parallel.forRange(2, (long) 3 * 1, (s, e) -> lossAndGradientsK6(s3, s2, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0), Shapes.result(DType.F32, new int[] {2, 3}, s2), Shapes.result(DType.F32, new int[] {2}, s1)};
+            // k5: fused loop, crop_yield.model:32: forward(x) = x @ weight.T + bias
+            Parallel.forRange(2, (long) 3 * 1, (s, e) -> lossAndGradientsK5(s3, s2, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s2), Shapes.result(DType.F32, new int[] {2}, s0)};
         }
 
         /**

@@ -251,23 +251,42 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void lossK1(float[] t5, float[] b, float[] y, float[] t10, int N, int start,
-                int end) {
+        private static void lossK0(float[] x, float[] w, float[] b, float[] y, float[] t10, int N,
+                int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j0 = 0; j0 < N; j0++) {
                     for (int j1 = 0; j1 < 2; j1++) {
-                        float v0 = t5[2 * j0 + j1];
-                        float v1 = b[j1];
-                        float v2 = v0 + v1;
-                        float v3 = y[2 * j0 + j1];
-                        float v4 = v2 - v3;
-                        float v5 = v4 * v4;
-                        acc += v5;
+                        double v0 = 0.0;
+                        float v1 = x[3 * j0];
+                        double v2 = (double) v1;
+                        float v3 = w[3 * j1];
+                        double v4 = (double) v3;
+                        double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                        double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                        float v7 = x[3 * j0 + 1];
+                        double v8 = (double) v7;
+                        float v9 = w[3 * j1 + 1];
+                        double v10 = (double) v9;
+                        double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                        double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                        float v13 = x[3 * j0 + 2];
+                        double v14 = (double) v13;
+                        float v15 = w[3 * j1 + 2];
+                        double v16 = (double) v15;
+                        double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                        double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                        float v19 = (float) v18;
+                        float v20 = b[j1];
+                        float v21 = v19 + v20;
+                        float v22 = y[2 * j0 + j1];
+                        float v23 = v21 - v22;
+                        float v24 = v23 * v23;
+                        acc += v24;
                     }
                 }
-                float v6 = (float) (acc / (double) ((long) 2 * N));
-                t10[i] = v6;
+                float v25 = (float) (acc / (double) ((long) 2 * N));
+                t10[i] = v25;
             }
         }
 
@@ -284,28 +303,44 @@ public final class CropYieldManual {
             float[] y = Shapes.f32(args[1]);
             float[] w = Shapes.f32(args[2]);
             float[] b = Shapes.f32(args[3]);
-            float[] s0 = new float[2 * N];
-            float[] s1 = new float[1];
-            // k0: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, w, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 7, (s, e) -> lossK1(s0, b, y, s1, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1)};
+            float[] s0 = new float[1];
+            // k0: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
+            Parallel.forRange(1, (long) (2 * N) * 26, (s, e) -> lossK0(x, w, b, y, s0, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0)};
         }
 
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void lossAndGradientsK1(float[] t5, float[] b, float[] y, float[] t8, int N,
-                int start, int end) {
+        private static void lossAndGradientsK0(float[] x, float[] w, float[] b, float[] y,
+                float[] t8, int N, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 2; i1++) {
-                    float v0 = t5[2 * i0 + i1];
-                    float v1 = b[i1];
-                    float v2 = v0 + v1;
-                    float v3 = y[2 * i0 + i1];
-                    float v4 = v2 - v3;
-                    t8[2 * i0 + i1] = v4;
+                    double v0 = 0.0;
+                    float v1 = x[3 * i0];
+                    double v2 = (double) v1;
+                    float v3 = w[3 * i1];
+                    double v4 = (double) v3;
+                    double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                    double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                    float v7 = x[3 * i0 + 1];
+                    double v8 = (double) v7;
+                    float v9 = w[3 * i1 + 1];
+                    double v10 = (double) v9;
+                    double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                    double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                    float v13 = x[3 * i0 + 2];
+                    double v14 = (double) v13;
+                    float v15 = w[3 * i1 + 2];
+                    double v16 = (double) v15;
+                    double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                    double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                    float v19 = (float) v18;
+                    float v20 = b[i1];
+                    float v21 = v19 + v20;
+                    float v22 = y[2 * i0 + i1];
+                    float v23 = v21 - v22;
+                    t8[2 * i0 + i1] = v23;
                 }
             }
         }
@@ -313,7 +348,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void lossAndGradientsK2(float[] t8, float[] t10, int N, int start, int end) {
+        private static void lossAndGradientsK1(float[] t8, float[] t10, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j = 0; j < 2 * N; j++) {
@@ -329,7 +364,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void lossAndGradientsK3(float[] t8, float[] t17, int N, int start, int end) {
+        private static void lossAndGradientsK2(float[] t8, float[] t17, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 float v0 = 1.0f;
                 float v1 = (float) ((long) 2 * N);
@@ -345,7 +380,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:22: {@code preds = x @ w.T + b}
          */
-        private static void lossAndGradientsK5(float[] t19, float[] t20, int start, int end) {
+        private static void lossAndGradientsK4(float[] t19, float[] t20, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = t19[i0 + 2 * i1];
@@ -357,7 +392,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:22: {@code preds = x @ w.T + b}
          */
-        private static void lossAndGradientsK6(float[] t17, float[] t21, int N, int start,
+        private static void lossAndGradientsK5(float[] t17, float[] t22, int N, int start,
                 int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
@@ -366,7 +401,7 @@ public final class CropYieldManual {
                     acc += v0;
                 }
                 float v1 = (float) acc;
-                t21[i] = v1;
+                t22[i] = v1;
             }
         }
 
@@ -383,42 +418,58 @@ public final class CropYieldManual {
             float[] y = Shapes.f32(args[1]);
             float[] w = Shapes.f32(args[2]);
             float[] b = Shapes.f32(args[3]);
-            // s0 holds t5, then t10
-            float[] s0 = new float[Math.max(2 * N, 1)];
-            // s1 holds t8, then t19, then t21
-            float[] s1 = new float[Math.max(Math.max(2 * N, 6), 2)];
+            // s0 holds t8, then t19, then t22
+            float[] s0 = new float[Math.max(Math.max(2 * N, 6), 2)];
+            float[] s1 = new float[1];
             float[] s2 = new float[2 * N];
             float[] s3 = new float[6];
-            // k0: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, w, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(N, (long) 2 * 5, (s, e) -> lossAndGradientsK1(s0, b, y, s1, N, s, e));
-            // k2: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK2(s1, s0, N, s, e));
-            // k3: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(2 * N, 7L, (s, e) -> lossAndGradientsK3(s1, s2, N, s, e));
-            // k4: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, s2, s1, 1, 3, N, 2, true, false);
-            // k5: fused loop, crop_yield.model:22: preds = x @ w.T + b
-            Parallel.forRange(2, (long) 3 * 1, (s, e) -> lossAndGradientsK5(s1, s3, s, e));
-            // k6: fused loop with a sum reduction, crop_yield.model:22: preds = x @ w.T + b
-            Parallel.forRange(2, (long) N * 2, (s, e) -> lossAndGradientsK6(s2, s1, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0), Shapes.result(DType.F32, new int[] {2, 3}, s3), Shapes.result(DType.F32, new int[] {2}, s1)};
+            // k0: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
+            Parallel.forRange(N, (long) 2 * 24, (s, e) -> lossAndGradientsK0(x, w, b, y, s0, N, s, e));
+            // k1: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
+            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK1(s0, s1, N, s, e));
+            // k2: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
+            Parallel.forRange(2 * N, 7L, (s, e) -> lossAndGradientsK2(s0, s2, N, s, e));
+            // k3: matmul, crop_yield.model:22: preds = x @ w.T + b
+            Library.matmul(x, s2, s0, 1, 3, N, 2, true, false);
+            // k4: fused loop, crop_yield.model:22: preds = x @ w.T + b
+            Parallel.forRange(2, (long) 3 * 1, (s, e) -> lossAndGradientsK4(s0, s3, s, e));
+            // k5: fused loop with a sum reduction, crop_yield.model:22: preds = x @ w.T + b
+            Parallel.forRange(2, (long) N * 2, (s, e) -> lossAndGradientsK5(s2, s0, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s3), Shapes.result(DType.F32, new int[] {2}, s0)};
         }
 
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void updateStepK1(float[] t5, float[] b, float[] y, float[] t8, int N,
-                int start, int end) {
+        private static void updateStepK0(float[] x, float[] w, float[] b, float[] y, float[] t8,
+                int N, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 2; i1++) {
-                    float v0 = t5[2 * i0 + i1];
-                    float v1 = b[i1];
-                    float v2 = v0 + v1;
-                    float v3 = y[2 * i0 + i1];
-                    float v4 = v2 - v3;
-                    t8[2 * i0 + i1] = v4;
+                    double v0 = 0.0;
+                    float v1 = x[3 * i0];
+                    double v2 = (double) v1;
+                    float v3 = w[3 * i1];
+                    double v4 = (double) v3;
+                    double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                    double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                    float v7 = x[3 * i0 + 1];
+                    double v8 = (double) v7;
+                    float v9 = w[3 * i1 + 1];
+                    double v10 = (double) v9;
+                    double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                    double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                    float v13 = x[3 * i0 + 2];
+                    double v14 = (double) v13;
+                    float v15 = w[3 * i1 + 2];
+                    double v16 = (double) v15;
+                    double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                    double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                    float v19 = (float) v18;
+                    float v20 = b[i1];
+                    float v21 = v19 + v20;
+                    float v22 = y[2 * i0 + i1];
+                    float v23 = v21 - v22;
+                    t8[2 * i0 + i1] = v23;
                 }
             }
         }
@@ -426,7 +477,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void updateStepK2(float[] t8, float[] t10, int N, int start, int end) {
+        private static void updateStepK1(float[] t8, float[] t10, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j = 0; j < 2 * N; j++) {
@@ -442,7 +493,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void updateStepK3(float[] t8, float[] t17, int N, int start, int end) {
+        private static void updateStepK2(float[] t8, float[] t17, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 float v0 = 1.0f;
                 float v1 = (float) ((long) 2 * N);
@@ -458,7 +509,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:24: {@code update w = w - lr * grad(loss, w)}
          */
-        private static void updateStepK5(float[] w, float[] t19, float[] t23, int start, int end) {
+        private static void updateStepK4(float[] w, float[] t19, float[] t23, int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = w[3 * i0 + i1];
@@ -472,31 +523,22 @@ public final class CropYieldManual {
         }
 
         /**
-         * crop_yield.model:22: {@code preds = x @ w.T + b}
+         * crop_yield.model:25: {@code update b = b - lr * grad(loss, b)}
          */
-        private static void updateStepK6(float[] t17, float[] t24, int N, int start, int end) {
+        private static void updateStepK5(float[] t17, float[] b, float[] t28, int N, int start,
+                int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j0 = 0; j0 < N; j0++) {
-                    float v0 = t17[2 * j0 + i];
-                    acc += v0;
+                    float v2 = t17[2 * j0 + i];
+                    acc += v2;
                 }
-                float v1 = (float) acc;
-                t24[i] = v1;
-            }
-        }
-
-        /**
-         * crop_yield.model:25: {@code update b = b - lr * grad(loss, b)}
-         */
-        private static void updateStepK7(float[] b, float[] t24, float[] t28, int start, int end) {
-            for (int i = start; i < end; i++) {
                 float v0 = b[i];
                 float v1 = 1.0E-5f;
-                float v2 = t24[i];
-                float v3 = v1 * v2;
-                float v4 = v0 - v3;
-                t28[i] = v4;
+                float v3 = (float) acc;
+                float v4 = v1 * v3;
+                float v5 = v0 - v4;
+                t28[i] = v5;
             }
         }
 
@@ -513,30 +555,24 @@ public final class CropYieldManual {
             float[] y = Shapes.f32(args[1]);
             float[] w = Shapes.f32(args[2]);
             float[] b = Shapes.f32(args[3]);
-            // s0 holds t5, then t10
-            float[] s0 = new float[Math.max(2 * N, 1)];
-            // s1 holds t8, then t19, then t24
-            float[] s1 = new float[Math.max(Math.max(2 * N, 6), 2)];
-            // s2 holds t17, then t28
-            float[] s2 = new float[Math.max(2 * N, 2)];
+            // s0 holds t8, then t19, then t28
+            float[] s0 = new float[Math.max(Math.max(2 * N, 6), 2)];
+            float[] s1 = new float[1];
+            float[] s2 = new float[2 * N];
             float[] s3 = new float[6];
-            // k0: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, w, s0, 1, N, 3, 2, false, true);
-            // k1: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(N, (long) 2 * 5, (s, e) -> updateStepK1(s0, b, y, s1, N, s, e));
-            // k2: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> updateStepK2(s1, s0, N, s, e));
-            // k3: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(2 * N, 7L, (s, e) -> updateStepK3(s1, s2, N, s, e));
-            // k4: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, s2, s1, 1, 3, N, 2, true, false);
-            // k5: fused loop, crop_yield.model:24: update w = w - lr * grad(loss, w)
-            Parallel.forRange(2, (long) 3 * 5, (s, e) -> updateStepK5(w, s1, s3, s, e));
-            // k6: fused loop with a sum reduction, crop_yield.model:22: preds = x @ w.T + b
-            Parallel.forRange(2, (long) N * 2, (s, e) -> updateStepK6(s2, s1, N, s, e));
-            // k7: fused loop, crop_yield.model:25: update b = b - lr * grad(loss, b)
-            Parallel.forRange(2, 5L, (s, e) -> updateStepK7(b, s1, s2, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0), Shapes.result(DType.F32, new int[] {2, 3}, s3), Shapes.result(DType.F32, new int[] {2}, s2)};
+            // k0: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
+            Parallel.forRange(N, (long) 2 * 24, (s, e) -> updateStepK0(x, w, b, y, s0, N, s, e));
+            // k1: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
+            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> updateStepK1(s0, s1, N, s, e));
+            // k2: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
+            Parallel.forRange(2 * N, 7L, (s, e) -> updateStepK2(s0, s2, N, s, e));
+            // k3: matmul, crop_yield.model:22: preds = x @ w.T + b
+            Library.matmul(x, s2, s0, 1, 3, N, 2, true, false);
+            // k4: fused loop, crop_yield.model:24: update w = w - lr * grad(loss, w)
+            Parallel.forRange(2, (long) 3 * 5, (s, e) -> updateStepK4(w, s0, s3, s, e));
+            // k5: fused loop with a sum reduction, crop_yield.model:25: update b = b - lr * grad(loss, b)
+            Parallel.forRange(2, (long) N * 6, (s, e) -> updateStepK5(s2, b, s0, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s3), Shapes.result(DType.F32, new int[] {2}, s0)};
         }
 
         /**

@@ -42,6 +42,23 @@ public final class BytecodeModel extends StagedModel {
         return executors.computeIfAbsent(e, k -> compile(Scheduler.schedule(name() + "." + k.methodName(), graph(k))));
     }
 
+    /**
+     * A training loop with the model's update rules on one batch (full-batch gradient descent),
+     * allocating nothing per step; {@code params} are copied, not changed.
+     */
+    public StepLoop stepLoop(Map<String, Tensor> params, Map<String, Tensor> batch) {
+        if (!hasUpdateRules()) throw new IllegalStateException("model " + name() + " has no update rules");
+        return new StepLoop(executor(EntryPoint.UPDATE), params, batch);
+    }
+
+    /**
+     * An entry point bound to tensors with slots of its own, to run repeatedly without
+     * allocating (benchmarks, serving the same batch shape); results stay in its buffers.
+     */
+    public PlanExecutor.Bound bind(EntryPoint e, Map<String, Tensor> values) {
+        return executor(e).bind(values, true);
+    }
+
     @Override
     protected List<Tensor> run(EntryPoint e, Map<String, Tensor> values, long seed) {
         return executor(e).run(values, seed);

@@ -18,6 +18,7 @@ import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Let;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.RangeKernel;
 import dev.modelc.runtime.exec.Scalars;
 import java.lang.classfile.ClassFile;
@@ -94,6 +95,10 @@ final class LoopCompiler {
         // Every symbolic size the loops use, computed once per call before any loop.
         for (Dim d : KernelOrder.dims(loop)) if (!d.isConstant()) dimInt(d);
         List<Dim> outer = loop.outer();
+        if (loop.isSplittable()) {
+            splitReduction(loop.reduction().orElseThrow());
+            return;
+        }
         if (loop.flat() || outer.isEmpty()) {
             outerFlat = code.allocateLocal(TypeKind.INT);
             forRange(outerFlat, START, -1, this::outerBody);
@@ -141,28 +146,92 @@ final class LoopCompiler {
         code.labelBinding(done);
     }
 
+    /**
+     * A full reduction in two calls: {@code run(b, d, start, end)} folds chunks
+     * {@code [start, end)} of the inner range into the f64 partials array (the last buffer);
+     * {@code run(b, d, -1, chunks)} folds the partials in order, computes the body and stores.
+     */
+    private void splitReduction(Kernel.Reduction r) {
+        int partials = code.allocateLocal(TypeKind.REFERENCE);
+        code.aload(B).loadConstant(buffers.size()).aaload().checkcast(CD_double.arrayType()).astore(partials);
+        accumulator = code.allocateLocal(TypeKind.DOUBLE);
+        Label finish = code.newLabel();
+        code.iload(START);
+        code.iflt(finish);
+        int c = code.allocateLocal(TypeKind.INT);
+        int lo = code.allocateLocal(TypeKind.INT), hi = code.allocateLocal(TypeKind.INT);
+        innerFlat = code.allocateLocal(TypeKind.INT);
+        loop(c, () -> code.iload(START), () -> code.iload(END), () -> {
+            initAccumulator(r);
+            code.iload(c).loadConstant(Parallel.REDUCTION_CHUNK).imul().istore(lo);
+            dim(r.count());
+            code.iload(lo).loadConstant(Parallel.REDUCTION_CHUNK).iadd();
+            code.invokestatic(ClassDesc.of(Math.class.getName()), "min", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+            code.istore(hi);
+            loop(innerFlat, () -> code.iload(lo), () -> code.iload(hi), () -> fold(r, () -> {
+                for (Let l : r.body()) let(l);
+                loadAsDouble(r.value());
+            }));
+            code.aload(partials).iload(c).dload(accumulator).dastore();
+        });
+        code.return_();
+        code.labelBinding(finish);
+        initAccumulator(r);
+        int p = code.allocateLocal(TypeKind.INT);
+        loop(p, code::iconst_0, () -> code.iload(END), () -> fold(r, () -> code.aload(partials).iload(p).daload()));
+        outerFlat = code.allocateLocal(TypeKind.INT);
+        code.iconst_0().istore(outerFlat);
+        for (Let l : loop.body()) let(l);
+        store();
+        code.return_();
+    }
+
+    private void initAccumulator(Kernel.Reduction r) {
+        code.loadConstant(switch (r.fn()) {
+            case SUM, MEAN -> 0.0;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+            case LOGSUMEXP -> throw new IllegalStateException("logsumexp is a library call");
+        });
+        code.dstore(accumulator);
+    }
+
+    /** {@code acc = combine(acc, value)}, the value pushed (as a double) by {@code value}. */
+    private void fold(Kernel.Reduction r, Runnable value) {
+        code.dload(accumulator);
+        value.run();
+        switch (r.fn()) {
+            case SUM, MEAN -> code.dadd();
+            case MAX -> code.invokestatic(SCALARS, "maxNaN", DD_D);
+            case MIN -> code.invokestatic(SCALARS, "minNaN", DD_D);
+            case LOGSUMEXP -> throw new IllegalStateException();
+        }
+        code.dstore(accumulator);
+    }
+
+    /** {@code for (v = from; v < to; v++) body}, the bounds pushed by {@code from} and {@code to}. */
+    private void loop(int v, Runnable from, Runnable to, Runnable body) {
+        from.run();
+        code.istore(v);
+        Label test = code.newLabel(), done = code.newLabel();
+        code.labelBinding(test);
+        code.iload(v);
+        to.run();
+        code.if_icmpge(done);
+        body.run();
+        code.iinc(v, 1);
+        code.goto_(test);
+        code.labelBinding(done);
+    }
+
     private void outerBody() {
         loop.reduction().ifPresent(r -> {
             accumulator = code.allocateLocal(TypeKind.DOUBLE);
-            code.loadConstant(switch (r.fn()) {
-                case SUM, MEAN -> 0.0;
-                case MAX -> Double.NEGATIVE_INFINITY;
-                case MIN -> Double.POSITIVE_INFINITY;
-                case LOGSUMEXP -> throw new IllegalStateException("logsumexp is a library call");
-            });
-            code.dstore(accumulator);
-            Runnable inner = () -> {
+            initAccumulator(r);
+            Runnable inner = () -> fold(r, () -> {
                 for (Let l : r.body()) let(l);
-                code.dload(accumulator);
                 loadAsDouble(r.value());
-                switch (r.fn()) {
-                    case SUM, MEAN -> code.dadd();
-                    case MAX -> code.invokestatic(SCALARS, "maxNaN", DD_D);
-                    case MIN -> code.invokestatic(SCALARS, "minNaN", DD_D);
-                    case LOGSUMEXP -> throw new IllegalStateException();
-                }
-                code.dstore(accumulator);
-            };
+            });
             int r0 = loop.outer().size();
             if (r.flat() || r.inner().isEmpty()) {
                 innerFlat = code.allocateLocal(TypeKind.INT);
@@ -172,7 +241,11 @@ final class LoopCompiler {
             }
         });
         for (Let l : loop.body()) let(l);
-        // store at the loop's own position
+        store();
+    }
+
+    /** The loop's value stored at its own position. */
+    private void store() {
         DType out = plan.buffer(loop.store().buffer()).dtype();
         code.aload(bufferLocal.get(loop.store().buffer()));
         ownIndex();
