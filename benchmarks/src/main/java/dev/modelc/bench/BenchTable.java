@@ -177,13 +177,19 @@ public final class BenchTable {
         s.append("| --- | --- | ---: | ---: | ---: |\n");
         for (Row r : rows) {
             Row hand = rows.stream().filter(o -> o.key().equals(r.key()) && o.variant().startsWith("hand-written")).findFirst().orElse(null);
-            String vsHand = hand == null || hand == r ? "" : String.format(Locale.ROOT, "%.2fx slower", r.seconds() / hand.seconds());
+            String vsHand = hand == null || hand == r ? "" : ratio(r.seconds(), hand.seconds());
             Double torch = PYTORCH.get(r.key());
-            String vsTorch = torch == null ? "" : String.format(Locale.ROOT, "%.1fx faster", torch / r.seconds());
+            String vsTorch = torch == null ? "" : ratio(r.seconds(), torch);
             s.append("| ").append(r.workload()).append(" | ").append(r.variant()).append(" | ").append(format(r.seconds()))
                     .append(" | ").append(vsHand).append(" | ").append(vsTorch).append(" |\n");
         }
         return s.toString();
+    }
+
+    /** {@code 3.1x slower} or {@code 2.0x faster}: this time against another. */
+    static String ratio(double mine, double other) {
+        return mine >= other ? String.format(Locale.ROOT, "%.1fx slower", mine / other)
+                : String.format(Locale.ROOT, "%.1fx faster", other / mine);
     }
 
     static String format(double seconds) {
