@@ -51,6 +51,9 @@ final class LoopCompiler {
 
     private static final int B = 1, D = 2, START = 3, END = 4;
 
+    /** Innermost loops of at most this many iterations (a constant) are unrolled. */
+    private static final int UNROLL = 4;
+
     private final Kernel.Loop loop;
     private final KernelPlan plan;
     private final List<Integer> buffers;
@@ -149,7 +152,17 @@ final class LoopCompiler {
         }
         int v = code.allocateLocal(TypeKind.INT);
         varLocal[from] = v;
-        int extent = dimInt(extentOf(from));
+        Dim e = extentOf(from);
+        if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL) {
+            // A short innermost loop ([N, 2] with a broadcast bias) is written out: no loop
+            // overhead per element, and C2 sees straight-line code.
+            for (int c = 0; c < e.constant(); c++) {
+                code.loadConstant(c).istore(v);
+                then.run();
+            }
+            return;
+        }
+        int extent = dimInt(e);
         forRange(v, -1, extent, () -> nested(from + 1, to, then));
     }
 
