@@ -135,7 +135,7 @@ class GraphCommandTest {
         assertEquals(Main.USER_ERROR, typo.code());
         assertEquals("Unmatched argument at index 0: 'grpah'\nDid you mean: modelc graph?\n", typo.err());
 
-        Cli.Result far = modelc("compile-everything");
+        Cli.Result far = modelc("frobnicate-everything");
         assertEquals(Main.USER_ERROR, far.code());
         assertFalse(far.err().contains("Did you mean"), far.err());
         assertTrue(far.err().contains("Usage: modelc"), far.err());

@@ -230,10 +230,10 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageErrorExitingOne() {
-        Result r = modelc("compile-everything");
+        Result r = modelc("frobnicate-everything");
         assertEquals(Main.USER_ERROR, r.code());
         assertEquals("", r.out());
-        assertTrue(r.err().contains("compile-everything"), r.err());
+        assertTrue(r.err().contains("frobnicate-everything"), r.err());
         assertTrue(r.err().contains("Usage: modelc"), r.err());
     }
 
