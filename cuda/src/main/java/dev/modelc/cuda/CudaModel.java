@@ -1,0 +1,358 @@
+package dev.modelc.cuda;
+
+import dev.modelc.compiler.backend.EntryPoint;
+import dev.modelc.compiler.backend.StagedModel;
+import dev.modelc.compiler.backend.cuda.CudaKernel;
+import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.backend.cuda.LaunchGeometry;
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.interp.DimBindings;
+import dev.modelc.compiler.interp.EvaluationError;
+import dev.modelc.compiler.kernel.Buffer;
+import dev.modelc.compiler.kernel.Kernel;
+import dev.modelc.compiler.kernel.KernelPlan;
+import dev.modelc.compiler.kernel.Scheduler;
+import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.Shape;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.exec.Library;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+
+/**
+ * A checked model on one GPU: each entry point's kernel plan rendered as CUDA C
+ * ({@link CudaProgram}), compiled by NVRTC (or read from the {@link KernelCache}), loaded once,
+ * and run kernel by kernel on device buffers. Temporaries live in device slots allocated once
+ * per set of sizes, as the JVM backends' slots are; library calls (softmax, pad, ...) copy their
+ * operands to the host, run the runtime's {@code Library}, and copy the result back.
+ *
+ * <p>Params stay on the device between calls: a param tensor that this model uploaded or
+ * returned is recognised (by identity) on the next call and not copied again, and the params an
+ * update step returns are kept on the device for the step after. Tensors handed to a model are
+ * treated as immutable, as everywhere in the runtime. Inputs are copied in for every call and
+ * results out.
+ */
+final class CudaModel extends StagedModel {
+    private final CudaDevice device;
+    private final Nvrtc nvrtc;
+    private final KernelCache cache;
+    private final Map<EntryPoint, Executable> executables = new EnumMap<>(EntryPoint.class);
+    /** By param path: the tensor last seen or returned for it, and its copy on the device. */
+    private final Map<String, Resident> resident = new HashMap<>();
+
+    private record Resident(Tensor tensor, CUdeviceptr pointer, long bytes) {
+    }
+
+    CudaModel(CheckedModel model, DType floating, CudaDevice device, Nvrtc nvrtc, KernelCache cache) {
+        super(model, floating);
+        this.device = device;
+        this.nvrtc = nvrtc;
+        this.cache = cache;
+    }
+
+    /** An entry point's plan, its program and its loaded functions, and the storage of its last binding of sizes. */
+    private static final class Executable {
+        final KernelPlan plan;
+        final CudaProgram program;
+        final CUfunction[] functions;
+        final Map<String, Shape> declared = new LinkedHashMap<>();
+        Frame frame;
+
+        Executable(KernelPlan plan, CudaProgram program, CUfunction[] functions) {
+            this.plan = plan;
+            this.program = program;
+            this.functions = functions;
+            for (Buffer b : plan.external()) declared.put(b.name(), b.shape());
+        }
+    }
+
+    /** Device storage for one binding of the symbolic sizes. */
+    private static final class Frame {
+        final long[] d;
+        final int[][] shapes;
+        final CUdeviceptr[] pointers;
+        final List<CUdeviceptr> owned = new ArrayList<>();
+        /** Per kernel: a split reduction's partial results and counters (null otherwise). */
+        final CUdeviceptr[] partials, counters;
+        final LaunchGeometry[] geometry;
+
+        Frame(long[] d, int buffers, int kernels) {
+            this.d = d;
+            this.shapes = new int[buffers][];
+            this.pointers = new CUdeviceptr[buffers];
+            this.partials = new CUdeviceptr[kernels];
+            this.counters = new CUdeviceptr[kernels];
+            this.geometry = new LaunchGeometry[kernels];
+        }
+    }
+
+    /** The CUDA C of an entry point, as run (for reports and {@code modelc compile --emit cuda}). */
+    String source(EntryPoint e) {
+        return executable(e).program.source();
+    }
+
+    private synchronized Executable executable(EntryPoint e) {
+        return executables.computeIfAbsent(e, k -> {
+            KernelPlan plan = Scheduler.schedule(name() + "." + k.methodName(), graph(k));
+            CudaProgram program = CudaProgram.of(plan);
+            List<String> options = new ArrayList<>(CudaProgram.NVRTC_OPTIONS);
+            options.add("--gpu-architecture=" + device.arch());
+            String key = KernelCache.key(program.source(), device.arch(), nvrtc.version(), options);
+            String ptx = cache.ptx(key, () -> nvrtc.compile(program.source(), plan.name() + ".cu", options));
+            device.makeCurrent();
+            CUmodule module = device.load(ptx);
+            CUfunction[] functions = new CUfunction[program.kernels().size()];
+            for (int i = 0; i < functions.length; i++) {
+                String f = switch (program.kernels().get(i)) {
+                    case CudaKernel.Elementwise el -> el.function();
+                    case CudaKernel.Reduction r -> r.function();
+                    case CudaKernel.MatMul m -> m.function();
+                    case CudaKernel.Host h -> null;
+                };
+                if (f != null) functions[i] = device.function(module, f);
+            }
+            return new Executable(plan, program, functions);
+        });
+    }
+
+    @Override
+    protected synchronized List<Tensor> run(EntryPoint e, Map<String, Tensor> values, long seed) {
+        Executable x = executable(e);
+        KernelPlan plan = x.plan;
+        device.makeCurrent();
+        DimBindings dims = DimBindings.of(x.declared, values);
+        long[] d = new long[plan.symbols().size()];
+        for (int i = 0; i < d.length; i++) d[i] = dims.eval(Dim.symbol(plan.symbols().get(i)));
+        if (x.frame == null || !Arrays.equals(x.frame.d, d)) {
+            if (x.frame != null) x.frame.owned.forEach(device::free);
+            x.frame = allocate(x, d, dims);
+        }
+        Frame f = x.frame;
+        for (Buffer b : plan.external()) bind(f, b, values.get(b.name()));
+        List<CudaKernel> kernels = x.program.kernels();
+        for (int k = 0; k < kernels.size(); k++) launch(x, f, k, kernels.get(k), seed);
+        List<Tensor> out = new ArrayList<>();
+        List<Graph.Output> outputs = graph(e).outputs();
+        for (int i = 0; i < plan.results().size(); i++) {
+            KernelPlan.Result r = plan.results().get(i);
+            Buffer b = plan.buffer(r.buffer());
+            int[] shape = dims.eval(r.shape());
+            Tensor t = Tensor.wrap(b.dtype(), shape, device.download(f.pointers[b.id()], b.dtype(), Tensor.numel(shape)));
+            out.add(t);
+            // The params an update step returns are the next step's: keep them on the device.
+            if (outputs.get(i).role() == Graph.Role.UPDATE) keep(outputs.get(i).name(), t, f.pointers[b.id()]);
+        }
+        return out;
+    }
+
+    /** Points an input or param buffer at the tensor's device copy, uploading it unless it is already there. */
+    private void bind(Frame f, Buffer b, Tensor t) {
+        String what = b.kind() == Buffer.Kind.INPUT ? "input" : "param";
+        if (t == null) throw new EvaluationError("no value for " + what + " '" + b.name() + "'");
+        if (!Arrays.equals(t.shape(), f.shapes[b.id()])) {
+            throw new EvaluationError(what + " '" + b.name() + "' must have shape " + Arrays.toString(f.shapes[b.id()])
+                    + ", found " + Arrays.toString(t.shape()));
+        }
+        long bytes = (long) t.numel() * CudaProgram.elementBytes(b.dtype());
+        String key = what + " " + b.name();
+        Resident r = resident.get(key);
+        if (r != null && r.tensor == t && r.bytes == bytes && t.dtype() == b.dtype()) {
+            f.pointers[b.id()] = r.pointer;
+            return;
+        }
+        CUdeviceptr p = r != null && r.bytes == bytes ? r.pointer : null;
+        if (p == null) {
+            if (r != null) device.free(r.pointer);
+            p = device.alloc(bytes);
+        }
+        device.upload(p, t.to(b.dtype()).storage(), t.numel());
+        // Inputs change with every batch; only params are worth recognising next time.
+        resident.put(key, new Resident(b.kind() == Buffer.Kind.PARAM ? t : null, p, bytes));
+        f.pointers[b.id()] = p;
+    }
+
+    private void keep(String path, Tensor t, CUdeviceptr from) {
+        String key = "param " + path;
+        long bytes = (long) t.numel() * CudaProgram.elementBytes(t.dtype());
+        Resident r = resident.get(key);
+        CUdeviceptr p = r != null && r.bytes == bytes ? r.pointer : null;
+        if (p == null) {
+            if (r != null) device.free(r.pointer);
+            p = device.alloc(bytes);
+        }
+        if (!p.equals(from)) device.copy(p, from, bytes);
+        resident.put(key, new Resident(t, p, bytes));
+    }
+
+    private Frame allocate(Executable x, long[] d, DimBindings dims) {
+        KernelPlan plan = x.plan;
+        Frame f = new Frame(d, plan.buffers().size(), plan.kernels().size());
+        long[] slotBytes = new long[plan.slots()];
+        for (Buffer b : plan.buffers()) {
+            f.shapes[b.id()] = dims.eval(b.shape());
+            if (b.slot() >= 0) {
+                slotBytes[b.slot()] = Math.max(slotBytes[b.slot()],
+                        (long) Tensor.numel(f.shapes[b.id()]) * CudaProgram.elementBytes(b.dtype()));
+            }
+        }
+        CUdeviceptr[] slots = new CUdeviceptr[plan.slots()];
+        for (int s = 0; s < slots.length; s++) f.owned.add(slots[s] = device.alloc(slotBytes[s]));
+        for (Buffer b : plan.buffers()) {
+            if (b.slot() >= 0) f.pointers[b.id()] = slots[b.slot()];
+            if (b.kind() == Buffer.Kind.CONSTANT) {
+                Object c = switch (b.dtype()) {
+                    case F32 -> new float[b.values().length];
+                    case F64 -> new double[b.values().length];
+                    case I32 -> new int[b.values().length];
+                    case BOOL -> new boolean[b.values().length];
+                };
+                Library.store(b.values(), c);
+                CUdeviceptr p = device.alloc((long) b.values().length * CudaProgram.elementBytes(b.dtype()));
+                device.upload(p, c, b.values().length);
+                f.owned.add(p);
+                f.pointers[b.id()] = p;
+            }
+        }
+        for (int k = 0; k < plan.kernels().size(); k++) {
+            CudaKernel ck = x.program.kernels().get(k);
+            switch (ck) {
+                case CudaKernel.Elementwise el -> {
+                    long n = eval(count(el.kernel().outer()), d, plan);
+                    if (n > 0) f.geometry[k] = LaunchGeometry.elementwise(n, device.multiprocessors);
+                }
+                case CudaKernel.Reduction r -> {
+                    long outer = eval(count(r.kernel().outer()), d, plan);
+                    long inner = eval(r.kernel().reduction().orElseThrow().count(), d, plan);
+                    if (outer == 0) break;
+                    LaunchGeometry g = LaunchGeometry.reduction(outer, inner, device.multiprocessors);
+                    f.geometry[k] = g;
+                    f.owned.add(f.partials[k] = device.alloc(8 * g.partials(outer)));
+                    f.owned.add(f.counters[k] = device.alloc(4 * outer));
+                    device.zero(f.counters[k], 4 * outer);
+                }
+                case CudaKernel.MatMul m -> {
+                    Kernel.MatMul mm = m.kernel();
+                    long batch = eval(mm.batch(), d, plan), n = eval(mm.n(), d, plan), p = eval(mm.m(), d, plan);
+                    if (batch > 0 && n > 0 && p > 0) f.geometry[k] = LaunchGeometry.matmul(batch, n, p);
+                }
+                case CudaKernel.Host h -> {
+                }
+            }
+        }
+        return f;
+    }
+
+    private void launch(Executable x, Frame f, int k, CudaKernel ck, long seed) {
+        switch (ck) {
+            case CudaKernel.Elementwise el -> {
+                if (f.geometry[k] == null) return;
+                device.launch(x.functions[k], f.geometry[k], arguments(f, el.buffers(), null, null));
+            }
+            case CudaKernel.Reduction r -> {
+                if (f.geometry[k] == null) return;
+                device.launch(x.functions[k], f.geometry[k], arguments(f, r.buffers(), f.partials[k], f.counters[k]));
+            }
+            case CudaKernel.MatMul m -> {
+                if (f.geometry[k] == null) {
+                    // An empty k still makes zeros; an empty n, m or batch makes nothing.
+                    return;
+                }
+                Kernel.MatMul mm = m.kernel();
+                long[] d = f.d;
+                KernelPlan plan = x.plan;
+                Pointer args = Pointer.to(Pointer.to(f.pointers[mm.a()]), Pointer.to(f.pointers[mm.b()]),
+                        Pointer.to(f.pointers[mm.out()]), Pointer.to(new long[] {eval(mm.batch(), d, plan)}),
+                        Pointer.to(new long[] {eval(mm.n(), d, plan)}), Pointer.to(new long[] {eval(mm.k(), d, plan)}),
+                        Pointer.to(new long[] {eval(mm.m(), d, plan)}));
+                device.launch(x.functions[k], f.geometry[k], args);
+            }
+            case CudaKernel.Host h -> host(x, f, h.kernel(), seed);
+        }
+    }
+
+    /** Buffers' device pointers, then every symbol's value, then a reduction's scratch. */
+    private static Pointer arguments(Frame f, List<Integer> buffers, CUdeviceptr partials, CUdeviceptr counters) {
+        List<NativePointerObject> args = new ArrayList<>();
+        for (int b : buffers) args.add(Pointer.to(f.pointers[b]));
+        for (long v : f.d) args.add(Pointer.to(new long[] {v}));
+        if (partials != null) {
+            args.add(Pointer.to(partials));
+            args.add(Pointer.to(counters));
+        }
+        return Pointer.to(args.toArray(NativePointerObject[]::new));
+    }
+
+    /** A library call on the host: operands down, the runtime's Library, the result up. */
+    private void host(Executable x, Frame f, Kernel.Call c, long seed) {
+        KernelPlan plan = x.plan;
+        int[] os = shape(c.outShape(), f.d, plan);
+        Buffer outBuffer = plan.buffer(c.out());
+        Object out = switch (outBuffer.dtype()) {
+            case F32 -> new float[Tensor.numel(os)];
+            case F64 -> new double[Tensor.numel(os)];
+            case I32 -> new int[Tensor.numel(os)];
+            case BOOL -> new boolean[Tensor.numel(os)];
+        };
+        Object[] in = new Object[c.inputs().size()];
+        int[][] shapes = new int[in.length][];
+        for (int i = 0; i < in.length; i++) {
+            shapes[i] = shape(c.inputShapes().get(i), f.d, plan);
+            Buffer b = plan.buffer(c.inputs().get(i));
+            in[i] = device.download(f.pointers[b.id()], b.dtype(), Tensor.numel(shapes[i]));
+        }
+        Object x0 = in.length == 0 ? null : in[0];
+        int[] xs = in.length == 0 ? null : shapes[0];
+        switch (c.op()) {
+            case Op.Softmax s -> Library.softmax(x0, xs, s.axis(), s.log(), out);
+            case Op.Reduce r -> Library.logsumexp(x0, xs, r.axes().stream().mapToInt(Integer::intValue).toArray(), out);
+            case Op.ArgReduce a -> Library.argReduce(a.max(), x0, xs, a.axis(), out);
+            case Op.Pad p -> {
+                long[] starts = new long[p.starts().size()];
+                for (int i = 0; i < starts.length; i++) starts[i] = eval(p.starts().get(i), f.d, plan);
+                Library.pad(x0, xs, starts, p.steps().stream().mapToLong(Long::longValue).toArray(), os, out);
+            }
+            case Op.Concat cat -> Library.concat(in, shapes, cat.axis(), os, out);
+            case Op.OneHot o -> Library.oneHot(x0, xs, o.classes(), out);
+            case Op.Random r -> Library.random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(), seed,
+                    r.stream(), Tensor.numel(os), out);
+            default -> throw new IllegalStateException("no library call for " + c.op().label());
+        }
+        device.upload(f.pointers[c.out()], out, Tensor.numel(os));
+    }
+
+    private static Dim count(List<Dim> dims) {
+        Dim c = Dim.of(1);
+        for (Dim d : dims) c = c.times(d);
+        return c;
+    }
+
+    private static int[] shape(Shape s, long[] d, KernelPlan plan) {
+        int[] out = new int[s.rank()];
+        for (int i = 0; i < out.length; i++) out[i] = (int) eval(s.dim(i), d, plan);
+        return out;
+    }
+
+    /** A size's value for the plan's symbols bound to {@code d}. */
+    private static long eval(Dim dim, long[] d, KernelPlan plan) {
+        long total = 0;
+        for (var t : dim.terms().entrySet()) {
+            long v = t.getValue();
+            for (String s : t.getKey()) v *= d[plan.symbols().indexOf(s)];
+            total += v;
+        }
+        return total;
+    }
+}
