@@ -39,18 +39,19 @@ import jcuda.driver.CUmodule;
  * per set of sizes, as the JVM backends' slots are; library calls (softmax, pad, ...) copy their
  * operands to the host, run the runtime's {@code Library}, and copy the result back.
  *
- * <p>Params stay on the device between calls: a param tensor that this model uploaded or
+ * <p>Params and data stay on the device between calls: a tensor that this model uploaded or
  * returned is recognised (by identity) on the next call and not copied again, and the params an
- * update step returns are kept on the device for the step after. Tensors handed to a model are
- * treated as immutable, as everywhere in the runtime. Inputs are copied in for every call and
- * results out.
+ * update step returns are kept on the device for the step after. So a training loop copies in
+ * each new batch (the data loader gathers fresh tensors) and copies out the results, and the
+ * whole-data loss at the end of an epoch reuses the data already there. This relies on what the
+ * runtime already assumes: a tensor handed to a model is never modified afterwards.
  */
 final class CudaModel extends StagedModel {
     private final CudaDevice device;
     private final Nvrtc nvrtc;
     private final KernelCache cache;
     private final Map<EntryPoint, Executable> executables = new EnumMap<>(EntryPoint.class);
-    /** By param path: the tensor last seen or returned for it, and its copy on the device. */
+    /** By "input NAME" or "param PATH": the tensor last seen or returned for it, and its copy on the device. */
     private final Map<String, Resident> resident = new HashMap<>();
 
     private record Resident(Tensor tensor, CUdeviceptr pointer, long bytes) {
@@ -169,7 +170,7 @@ final class CudaModel extends StagedModel {
         long bytes = (long) t.numel() * CudaProgram.elementBytes(b.dtype());
         String key = what + " " + b.name();
         Resident r = resident.get(key);
-        if (r != null && r.tensor == t && r.bytes == bytes && t.dtype() == b.dtype()) {
+        if (r != null && r.tensor == t && r.bytes == bytes) {
             f.pointers[b.id()] = r.pointer;
             return;
         }
@@ -179,8 +180,7 @@ final class CudaModel extends StagedModel {
             p = device.alloc(bytes);
         }
         device.upload(p, t.to(b.dtype()).storage(), t.numel());
-        // Inputs change with every batch; only params are worth recognising next time.
-        resident.put(key, new Resident(b.kind() == Buffer.Kind.PARAM ? t : null, p, bytes));
+        resident.put(key, new Resident(t, p, bytes));
         f.pointers[b.id()] = p;
     }
 
