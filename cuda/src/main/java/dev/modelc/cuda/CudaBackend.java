@@ -65,7 +65,7 @@ public final class CudaBackend implements DeviceBackend {
         unavailable().ifPresent(reason -> {
             throw new dev.modelc.compiler.backend.BackendUnavailableException(Backend.CUDA, reason);
         });
-        CudaDevice d = CudaDevice.open(device);
-        return new CudaModel(model, floating, d, nvrtc, KernelCache.of(System.getenv(), System.getProperty("user.home")));
+        CudaDevice d = CudaDevice.open(device, nvrtc, KernelCache.of(System.getenv(), System.getProperty("user.home")));
+        return new CudaModel(model, floating, d);
     }
 }

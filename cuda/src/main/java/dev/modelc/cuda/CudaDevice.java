@@ -2,10 +2,13 @@ package dev.modelc.cuda;
 
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.BackendUnavailableException;
-import dev.modelc.compiler.backend.cuda.LaunchGeometry;
 import dev.modelc.runtime.DType;
+import dev.modelc.compiler.backend.cuda.CudaProgram;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -16,14 +19,22 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
 /**
- * One GPU through JCuda's driver API: its primary context, device memory, modules and launches.
- * This is the only class that touches {@link JCudaDriver}, and only after {@link CudaBackend}
- * found {@code libcuda.so.1}: JCuda's JNI library links it, so loading it anywhere else would
- * fail with a native stack trace rather than a sentence.
+ * One GPU through JCuda's driver API: its primary context, device memory, modules and launches;
+ * programs are compiled by NVRTC (or read from the {@link KernelCache}) for the device's
+ * architecture. This is the only class that touches {@link JCudaDriver}, and only after
+ * {@link CudaBackend} found {@code libcuda.so.1}: JCuda's JNI library links it, so loading it
+ * anywhere else would fail with a native stack trace rather than a sentence.
  */
-final class CudaDevice {
+final class CudaDevice implements Device {
+    /** Device memory as the driver API hands it out. */
+    private record DriverMemory(CUdeviceptr pointer) implements Memory {
+    }
+
     private static final Map<Integer, CudaDevice> OPEN = new HashMap<>();
     private static boolean initialized;
+
+    private Nvrtc nvrtc;
+    private KernelCache cache;
 
     final int ordinal;
     final String name;
@@ -60,14 +71,51 @@ final class CudaDevice {
         return n[0];
     }
 
-    /** Device {@code ordinal}, opened once per JVM. */
-    static synchronized CudaDevice open(int ordinal) {
+    /** Device {@code ordinal}, opened once per JVM; programs compile with {@code nvrtc} through {@code cache}. */
+    static synchronized CudaDevice open(int ordinal, Nvrtc nvrtc, KernelCache cache) {
         int n = count();
         if (ordinal >= n) {
             throw new BackendUnavailableException(Backend.CUDA, "there is no device " + ordinal + " (this machine has "
                     + n + (n == 1 ? " GPU, device 0)" : " GPUs, devices 0 to " + (n - 1) + ")"));
         }
-        return OPEN.computeIfAbsent(ordinal, CudaDevice::new);
+        CudaDevice d = OPEN.computeIfAbsent(ordinal, CudaDevice::new);
+        d.nvrtc = nvrtc;
+        d.cache = cache;
+        return d;
+    }
+
+    @Override
+    public int multiprocessors() {
+        return multiprocessors;
+    }
+
+    @Override
+    public Program load(CudaProgram program) {
+        List<String> options = new ArrayList<>(CudaProgram.NVRTC_OPTIONS);
+        options.add("--gpu-architecture=" + arch());
+        String key = KernelCache.key(program.source(), arch(), nvrtc.version(), options);
+        String ptx = cache.ptx(key, () -> nvrtc.compile(program.source(), program.name() + ".cu", options));
+        bind();
+        CUmodule module = new CUmodule();
+        JCudaDriver.cuModuleLoadData(module, ptx);
+        Map<String, CUfunction> functions = new HashMap<>();
+        return (function, g, args) -> {
+            CUfunction f = functions.computeIfAbsent(function, name -> {
+                CUfunction fn = new CUfunction();
+                JCudaDriver.cuModuleGetFunction(fn, module, name);
+                return fn;
+            });
+            NativePointerObject[] params = new NativePointerObject[args.size()];
+            for (int i = 0; i < params.length; i++) {
+                params[i] = switch (args.get(i)) {
+                    case DriverMemory m -> Pointer.to(m.pointer());
+                    case Long v -> Pointer.to(new long[] {v});
+                    default -> throw new IllegalArgumentException("kernel argument " + args.get(i));
+                };
+            }
+            JCudaDriver.cuLaunchKernel(f, g.gridX(), g.gridY(), g.gridZ(), g.blockX(), g.blockY(), g.blockZ(), 0, null,
+                    Pointer.to(params), null);
+        };
     }
 
     /** {@code compute_90}: the virtual architecture NVRTC compiles PTX for; the driver finishes it for the exact GPU. */
@@ -76,7 +124,8 @@ final class CudaDevice {
     }
 
     /** Binds this device's context to the calling thread (CUDA contexts are per thread). */
-    void makeCurrent() {
+    @Override
+    public void bind() {
         JCudaDriver.cuCtxSetCurrent(context);
     }
 
@@ -86,26 +135,35 @@ final class CudaDevice {
         return v[0];
     }
 
-    CUdeviceptr alloc(long bytes) {
+    @Override
+    public Memory alloc(long bytes) {
         CUdeviceptr p = new CUdeviceptr();
         JCudaDriver.cuMemAlloc(p, Math.max(1, bytes));
-        return p;
+        return new DriverMemory(p);
     }
 
-    void free(CUdeviceptr p) {
-        JCudaDriver.cuMemFree(p);
+    @Override
+    public void free(Memory m) {
+        JCudaDriver.cuMemFree(ptr(m));
     }
 
-    void zero(CUdeviceptr p, long bytes) {
-        if (bytes > 0) JCudaDriver.cuMemsetD8(p, (byte) 0, bytes);
+    @Override
+    public void zero(Memory m, long bytes) {
+        if (bytes > 0) JCudaDriver.cuMemsetD8(ptr(m), (byte) 0, bytes);
     }
 
-    void copy(CUdeviceptr dst, CUdeviceptr src, long bytes) {
-        if (bytes > 0) JCudaDriver.cuMemcpyDtoD(dst, src, bytes);
+    @Override
+    public void copy(Memory dst, Memory src, long bytes) {
+        if (bytes > 0) JCudaDriver.cuMemcpyDtoD(ptr(dst), ptr(src), bytes);
     }
 
-    /** Copies the first {@code n} elements of a storage array (float[], double[], int[] or boolean[]) to the device. */
-    void upload(CUdeviceptr dst, Object array, int n) {
+    private static CUdeviceptr ptr(Memory m) {
+        return ((DriverMemory) m).pointer();
+    }
+
+    @Override
+    public void upload(Memory m, Object array, int n) {
+        CUdeviceptr dst = ptr(m);
         if (n == 0) return;
         switch (array) {
             case float[] f -> JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(f), 4L * n);
@@ -120,8 +178,9 @@ final class CudaDevice {
         }
     }
 
-    /** {@code n} elements of dtype {@code t} from the device, as a storage array. */
-    Object download(CUdeviceptr src, DType t, int n) {
+    @Override
+    public Object download(Memory m, DType t, int n) {
+        CUdeviceptr src = ptr(m);
         return switch (t) {
             case F32 -> {
                 float[] f = new float[n];
@@ -148,29 +207,8 @@ final class CudaDevice {
         };
     }
 
-    CUmodule load(String ptx) {
-        CUmodule m = new CUmodule();
-        JCudaDriver.cuModuleLoadData(m, ptx);
-        return m;
-    }
-
-    CUfunction function(CUmodule module, String name) {
-        CUfunction f = new CUfunction();
-        JCudaDriver.cuModuleGetFunction(f, module, name);
-        return f;
-    }
-
-    /** Launches on the default stream; {@code args} points to an array of pointers to each argument. */
-    void launch(CUfunction f, LaunchGeometry g, Pointer args) {
-        JCudaDriver.cuLaunchKernel(f, g.gridX(), g.gridY(), g.gridZ(), g.blockX(), g.blockY(), g.blockZ(), 0, null, args, null);
-    }
-
-    void synchronize() {
-        JCudaDriver.cuCtxSynchronize();
-    }
-
-    /** {@code NVIDIA H200 (device 0, sm_90, 132 multiprocessors)}. */
-    String describe() {
+    @Override
+    public String describe() {
         return name + " (device " + ordinal + ", sm_" + major + minor + ", " + multiprocessors + " multiprocessors)";
     }
 }

@@ -26,11 +26,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jcuda.NativePointerObject;
-import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUmodule;
 
 /**
  * A checked model on one GPU: each entry point's kernel plan rendered as CUDA C
@@ -47,35 +42,31 @@ import jcuda.driver.CUmodule;
  * runtime already assumes: a tensor handed to a model is never modified afterwards.
  */
 final class CudaModel extends StagedModel {
-    private final CudaDevice device;
-    private final Nvrtc nvrtc;
-    private final KernelCache cache;
+    private final Device device;
     private final Map<EntryPoint, Executable> executables = new EnumMap<>(EntryPoint.class);
     /** By "input NAME" or "param PATH": the tensor last seen or returned for it, and its copy on the device. */
     private final Map<String, Resident> resident = new HashMap<>();
 
-    private record Resident(Tensor tensor, CUdeviceptr pointer, long bytes) {
+    private record Resident(Tensor tensor, Device.Memory pointer, long bytes) {
     }
 
-    CudaModel(CheckedModel model, DType floating, CudaDevice device, Nvrtc nvrtc, KernelCache cache) {
+    CudaModel(CheckedModel model, DType floating, Device device) {
         super(model, floating);
         this.device = device;
-        this.nvrtc = nvrtc;
-        this.cache = cache;
     }
 
     /** An entry point's plan, its program and its loaded functions, and the storage of its last binding of sizes. */
     private static final class Executable {
         final KernelPlan plan;
         final CudaProgram program;
-        final CUfunction[] functions;
+        final Device.Program loaded;
         final Map<String, Shape> declared = new LinkedHashMap<>();
         Frame frame;
 
-        Executable(KernelPlan plan, CudaProgram program, CUfunction[] functions) {
+        Executable(KernelPlan plan, CudaProgram program, Device.Program loaded) {
             this.plan = plan;
             this.program = program;
-            this.functions = functions;
+            this.loaded = loaded;
             for (Buffer b : plan.external()) declared.put(b.name(), b.shape());
         }
     }
@@ -84,18 +75,18 @@ final class CudaModel extends StagedModel {
     private static final class Frame {
         final long[] d;
         final int[][] shapes;
-        final CUdeviceptr[] pointers;
-        final List<CUdeviceptr> owned = new ArrayList<>();
+        final Device.Memory[] pointers;
+        final List<Device.Memory> owned = new ArrayList<>();
         /** Per kernel: a split reduction's partial results and counters (null otherwise). */
-        final CUdeviceptr[] partials, counters;
+        final Device.Memory[] partials, counters;
         final LaunchGeometry[] geometry;
 
         Frame(long[] d, int buffers, int kernels) {
             this.d = d;
             this.shapes = new int[buffers][];
-            this.pointers = new CUdeviceptr[buffers];
-            this.partials = new CUdeviceptr[kernels];
-            this.counters = new CUdeviceptr[kernels];
+            this.pointers = new Device.Memory[buffers];
+            this.partials = new Device.Memory[kernels];
+            this.counters = new Device.Memory[kernels];
             this.geometry = new LaunchGeometry[kernels];
         }
     }
@@ -107,33 +98,37 @@ final class CudaModel extends StagedModel {
 
     private synchronized Executable executable(EntryPoint e) {
         return executables.computeIfAbsent(e, k -> {
-            KernelPlan plan = Scheduler.schedule(name() + "." + k.methodName(), graph(k));
+            KernelPlan plan = plan(k);
             CudaProgram program = CudaProgram.of(plan);
-            List<String> options = new ArrayList<>(CudaProgram.NVRTC_OPTIONS);
-            options.add("--gpu-architecture=" + device.arch());
-            String key = KernelCache.key(program.source(), device.arch(), nvrtc.version(), options);
-            String ptx = cache.ptx(key, () -> nvrtc.compile(program.source(), plan.name() + ".cu", options));
-            device.makeCurrent();
-            CUmodule module = device.load(ptx);
-            CUfunction[] functions = new CUfunction[program.kernels().size()];
-            for (int i = 0; i < functions.length; i++) {
-                String f = switch (program.kernels().get(i)) {
-                    case CudaKernel.Elementwise el -> el.function();
-                    case CudaKernel.Reduction r -> r.function();
-                    case CudaKernel.MatMul m -> m.function();
-                    case CudaKernel.Host h -> null;
-                };
-                if (f != null) functions[i] = device.function(module, f);
-            }
-            return new Executable(plan, program, functions);
+            device.bind();
+            return new Executable(plan, program, device.load(program));
         });
+    }
+
+    private KernelPlan plan(EntryPoint e) {
+        return Scheduler.schedule(name() + "." + e.methodName(), graph(e));
+    }
+
+    /** The CUDA C of every entry point the model has, without compiling any (for tests that compile them together). */
+    List<CudaProgram> programs() {
+        List<CudaProgram> out = new ArrayList<>();
+        for (EntryPoint e : EntryPoint.values()) {
+            boolean has = switch (e) {
+                case INIT -> true;
+                case FORWARD -> !outputs().isEmpty();
+                case LOSS, GRADIENTS -> hasLoss();
+                case UPDATE -> hasUpdateRules();
+            };
+            if (has) out.add(CudaProgram.of(plan(e)));
+        }
+        return out;
     }
 
     @Override
     protected synchronized List<Tensor> run(EntryPoint e, Map<String, Tensor> values, long seed) {
         Executable x = executable(e);
         KernelPlan plan = x.plan;
-        device.makeCurrent();
+        device.bind();
         DimBindings dims = DimBindings.of(x.declared, values);
         long[] d = new long[plan.symbols().size()];
         for (int i = 0; i < d.length; i++) d[i] = dims.eval(Dim.symbol(plan.symbols().get(i)));
@@ -174,7 +169,7 @@ final class CudaModel extends StagedModel {
             f.pointers[b.id()] = r.pointer;
             return;
         }
-        CUdeviceptr p = r != null && r.bytes == bytes ? r.pointer : null;
+        Device.Memory p = r != null && r.bytes == bytes ? r.pointer : null;
         if (p == null) {
             if (r != null) device.free(r.pointer);
             p = device.alloc(bytes);
@@ -184,11 +179,11 @@ final class CudaModel extends StagedModel {
         f.pointers[b.id()] = p;
     }
 
-    private void keep(String path, Tensor t, CUdeviceptr from) {
+    private void keep(String path, Tensor t, Device.Memory from) {
         String key = "param " + path;
         long bytes = (long) t.numel() * CudaProgram.elementBytes(t.dtype());
         Resident r = resident.get(key);
-        CUdeviceptr p = r != null && r.bytes == bytes ? r.pointer : null;
+        Device.Memory p = r != null && r.bytes == bytes ? r.pointer : null;
         if (p == null) {
             if (r != null) device.free(r.pointer);
             p = device.alloc(bytes);
@@ -208,7 +203,7 @@ final class CudaModel extends StagedModel {
                         (long) Tensor.numel(f.shapes[b.id()]) * CudaProgram.elementBytes(b.dtype()));
             }
         }
-        CUdeviceptr[] slots = new CUdeviceptr[plan.slots()];
+        Device.Memory[] slots = new Device.Memory[plan.slots()];
         for (int s = 0; s < slots.length; s++) f.owned.add(slots[s] = device.alloc(slotBytes[s]));
         for (Buffer b : plan.buffers()) {
             if (b.slot() >= 0) f.pointers[b.id()] = slots[b.slot()];
@@ -220,7 +215,7 @@ final class CudaModel extends StagedModel {
                     case BOOL -> new boolean[b.values().length];
                 };
                 Library.store(b.values(), c);
-                CUdeviceptr p = device.alloc((long) b.values().length * CudaProgram.elementBytes(b.dtype()));
+                Device.Memory p = device.alloc((long) b.values().length * CudaProgram.elementBytes(b.dtype()));
                 device.upload(p, c, b.values().length);
                 f.owned.add(p);
                 f.pointers[b.id()] = p;
@@ -231,13 +226,13 @@ final class CudaModel extends StagedModel {
             switch (ck) {
                 case CudaKernel.Elementwise el -> {
                     long n = eval(count(el.kernel().outer()), d, plan);
-                    if (n > 0) f.geometry[k] = LaunchGeometry.elementwise(n, device.multiprocessors);
+                    if (n > 0) f.geometry[k] = LaunchGeometry.elementwise(n, device.multiprocessors());
                 }
                 case CudaKernel.Reduction r -> {
                     long outer = eval(count(r.kernel().outer()), d, plan);
                     long inner = eval(r.kernel().reduction().orElseThrow().count(), d, plan);
                     if (outer == 0) break;
-                    LaunchGeometry g = LaunchGeometry.reduction(outer, inner, device.multiprocessors);
+                    LaunchGeometry g = LaunchGeometry.reduction(outer, inner, device.multiprocessors());
                     f.geometry[k] = g;
                     f.owned.add(f.partials[k] = device.alloc(8 * g.partials(outer)));
                     f.owned.add(f.counters[k] = device.alloc(4 * outer));
@@ -259,11 +254,11 @@ final class CudaModel extends StagedModel {
         switch (ck) {
             case CudaKernel.Elementwise el -> {
                 if (f.geometry[k] == null) return;
-                device.launch(x.functions[k], f.geometry[k], arguments(f, el.buffers(), null, null));
+                x.loaded.launch(el.function(), f.geometry[k], arguments(f, el.buffers(), null, null));
             }
             case CudaKernel.Reduction r -> {
                 if (f.geometry[k] == null) return;
-                device.launch(x.functions[k], f.geometry[k], arguments(f, r.buffers(), f.partials[k], f.counters[k]));
+                x.loaded.launch(r.function(), f.geometry[k], arguments(f, r.buffers(), f.partials[k], f.counters[k]));
             }
             case CudaKernel.MatMul m -> {
                 if (f.geometry[k] == null) {
@@ -273,26 +268,23 @@ final class CudaModel extends StagedModel {
                 Kernel.MatMul mm = m.kernel();
                 long[] d = f.d;
                 KernelPlan plan = x.plan;
-                Pointer args = Pointer.to(Pointer.to(f.pointers[mm.a()]), Pointer.to(f.pointers[mm.b()]),
-                        Pointer.to(f.pointers[mm.out()]), Pointer.to(new long[] {eval(mm.batch(), d, plan)}),
-                        Pointer.to(new long[] {eval(mm.n(), d, plan)}), Pointer.to(new long[] {eval(mm.k(), d, plan)}),
-                        Pointer.to(new long[] {eval(mm.m(), d, plan)}));
-                device.launch(x.functions[k], f.geometry[k], args);
+                x.loaded.launch(m.function(), f.geometry[k], List.of(f.pointers[mm.a()], f.pointers[mm.b()], f.pointers[mm.out()],
+                        eval(mm.batch(), d, plan), eval(mm.n(), d, plan), eval(mm.k(), d, plan), eval(mm.m(), d, plan)));
             }
             case CudaKernel.Host h -> host(x, f, h.kernel(), seed);
         }
     }
 
     /** Buffers' device pointers, then every symbol's value, then a reduction's scratch. */
-    private static Pointer arguments(Frame f, List<Integer> buffers, CUdeviceptr partials, CUdeviceptr counters) {
-        List<NativePointerObject> args = new ArrayList<>();
-        for (int b : buffers) args.add(Pointer.to(f.pointers[b]));
-        for (long v : f.d) args.add(Pointer.to(new long[] {v}));
+    private static List<Object> arguments(Frame f, List<Integer> buffers, Device.Memory partials, Device.Memory counters) {
+        List<Object> args = new ArrayList<>();
+        for (int b : buffers) args.add(f.pointers[b]);
+        for (long v : f.d) args.add(v);
         if (partials != null) {
-            args.add(Pointer.to(partials));
-            args.add(Pointer.to(counters));
+            args.add(partials);
+            args.add(counters);
         }
-        return Pointer.to(args.toArray(NativePointerObject[]::new));
+        return args;
     }
 
     /** A library call on the host: operands down, the runtime's Library, the result up. */

@@ -28,15 +28,19 @@ public final class BackendComparison {
 
     /** What differs, one line per difference (empty when nothing does). */
     public static List<String> compare(CheckedModel m, Backend backend, DType floating) {
+        return compare(m, backend.compile(m, floating), floating, 4);
+    }
+
+    /** {@link #compare(CheckedModel, Backend, DType)} for a model already compiled, with every symbolic size {@code size}. */
+    public static List<String> compare(CheckedModel m, CompiledModel got, DType floating, int size) {
         List<String> problems = new ArrayList<>();
         CompiledModel want = Backend.INTERP.compile(m, floating);
-        CompiledModel got = backend.compile(m, floating);
         double tol = f64(floating, m) ? F64_TOLERANCE : F32_TOLERANCE;
         Map<String, Tensor> params = want.initialParams(0);
         same("initial params", params, got.initialParams(0), 0, problems);
         Map<String, Tensor> batch = new LinkedHashMap<>();
         Generator g = Generator.of(1, "inputs");
-        for (TensorSpec in : want.inputs()) batch.put(in.name(), random(in, floating, g));
+        for (TensorSpec in : want.inputs()) batch.put(in.name(), random(in, floating, g, size));
         if (!want.outputs().isEmpty()) same("outputs", want.forward(params, batch), got.forward(params, batch), tol, problems);
         if (want.hasLoss()) {
             CompiledModel.Gradients a = want.lossAndGradients(params, batch), b = got.lossAndGradients(params, batch);
@@ -78,9 +82,9 @@ public final class BackendComparison {
         }
     }
 
-    /** Floats in [-2, 2), i32 class labels 0 or 1, bools; symbolic sizes 4. */
-    static Tensor random(TensorSpec spec, DType floating, Generator g) {
-        int[] shape = spec.dims().stream().mapToInt(d -> d.matches("\\d+") ? Integer.parseInt(d) : 4).toArray();
+    /** Floats in [-2, 2), i32 class labels 0 or 1, bools; symbolic sizes {@code size}. */
+    static Tensor random(TensorSpec spec, DType floating, Generator g, int size) {
+        int[] shape = spec.dims().stream().mapToInt(d -> d.matches("\\d+") ? Integer.parseInt(d) : size).toArray();
         int n = Tensor.numel(shape);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
