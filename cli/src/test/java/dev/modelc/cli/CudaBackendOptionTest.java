@@ -8,6 +8,7 @@ import dev.modelc.compiler.backend.Backend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,5 +41,15 @@ class CudaBackendOptionTest {
         Cli.Result r = modelc("eval", Cli.cropYield().toString(), "--inputs", "v.json", "--backend", "cuda", "--device", "-1");
         assertEquals(1, r.code());
         assertEquals("--device must be 0 or more, not -1", r.err().lines().findFirst().orElse(""));
+    }
+
+    @Test
+    void compileEmitsTheCudaCOfEveryEntryPoint() {
+        Cli.Result r = modelc("compile", Cli.cropYield().toString(), "--model", "CropYieldManual", "--emit", "cuda");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("loss", "lossAndGradients", "updateStep", "initialParams"), r.out().lines()
+                .filter(l -> l.startsWith("// modelc: CropYieldManual."))
+                .map(l -> l.substring("// modelc: CropYieldManual.".length(), l.indexOf(','))).toList());
+        assertEquals(true, r.out().contains("extern \"C\" __global__ void k0("), r.out());
     }
 }
