@@ -97,7 +97,8 @@ final class CudaDevice implements Device {
         String ptx = cache.ptx(key, () -> nvrtc.compile(program.source(), program.name() + ".cu", options));
         bind();
         CUmodule module = new CUmodule();
-        JCudaDriver.cuModuleLoadData(module, ptx);
+        // PTX is ASCII text that the driver reads up to a NUL.
+        JCudaDriver.cuModuleLoadData(module, (ptx + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Map<String, CUfunction> functions = new HashMap<>();
         return (function, g, args) -> {
             CUfunction f = functions.computeIfAbsent(function, name -> {

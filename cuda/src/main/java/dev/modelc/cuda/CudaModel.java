@@ -146,10 +146,14 @@ final class CudaModel extends StagedModel {
             KernelPlan.Result r = plan.results().get(i);
             Buffer b = plan.buffer(r.buffer());
             int[] shape = dims.eval(r.shape());
-            Tensor t = Tensor.wrap(b.dtype(), shape, device.download(f.pointers[b.id()], b.dtype(), Tensor.numel(shape)));
-            out.add(t);
-            // The params an update step returns are the next step's: keep them on the device.
-            if (outputs.get(i).role() == Graph.Role.UPDATE) keep(outputs.get(i).name(), t, f.pointers[b.id()]);
+            out.add(Tensor.wrap(b.dtype(), shape, device.download(f.pointers[b.id()], b.dtype(), Tensor.numel(shape))));
+        }
+        // The params an update step returns are the next step's: keep them on the device. Only after
+        // every result is downloaded, since a result may be read from an old param's buffer.
+        for (int i = 0; i < out.size(); i++) {
+            if (outputs.get(i).role() == Graph.Role.UPDATE) {
+                keep(outputs.get(i).name(), out.get(i), f.pointers[plan.results().get(i).buffer()]);
+            }
         }
         return out;
     }
@@ -188,8 +192,20 @@ final class CudaModel extends StagedModel {
             if (r != null) device.free(r.pointer);
             p = device.alloc(bytes);
         }
-        if (!p.equals(from)) device.copy(p, from, bytes);
+        if (p.equals(from)) {
+            // A param its rule leaves as it is: already there.
+        } else if (isResident(from)) {
+            // Another param's buffer (update b = w), which an earlier keep may have overwritten: from the host.
+            device.upload(p, t.storage(), t.numel());
+        } else {
+            device.copy(p, from, bytes);
+        }
         resident.put(key, new Resident(t, p, bytes));
+    }
+
+    private boolean isResident(Device.Memory m) {
+        for (Resident r : resident.values()) if (r.pointer.equals(m)) return true;
+        return false;
     }
 
     private Frame allocate(Executable x, long[] d, DimBindings dims) {

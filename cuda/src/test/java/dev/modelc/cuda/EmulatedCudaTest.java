@@ -133,6 +133,31 @@ class EmulatedCudaTest {
         }
     }
 
+    /** Update rules that swap two params: each step's new a is the old b, read from b's buffer before b is replaced. */
+    @Test
+    void paramsThatSwapStayRightOnTheDevice() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        CheckedModel m = Compiler.compile(new SourceFile("swap.model", """
+                model Swap {
+                  input x: f32[N]
+                  param a: f32[3] = [1, 2, 3]
+                  param b: f32[3] = [4, 5, 6]
+                  loss = sum(x) * 0 + sum(a)
+                  update a = b
+                  update b = a
+                }
+                """)).program().orElseThrow().models().getFirst();
+        CompiledModel got = new CudaModel(m, null, device);
+        Map<String, Tensor> p = got.initialParams(0), batch = Map.of("x", Tensor.of(new float[] {1, 2}, 2));
+        for (int step = 1; step <= 3; step++) {
+            CompiledModel.Step s = got.updateStep(p, batch);
+            assertEquals(step % 2 == 1 ? 6 : 15, s.loss().item(), "loss before step " + step);
+            p = s.params();
+        }
+        assertEquals(List.of(4.0, 5.0, 6.0), java.util.Arrays.stream(p.get("a").toDoubleArray()).boxed().toList());
+        assertEquals(List.of(1.0, 2.0, 3.0), java.util.Arrays.stream(p.get("b").toDoubleArray()).boxed().toList());
+    }
+
     private static void close(Map<String, Tensor> want, Map<String, Tensor> got) {
         assertEquals(want.keySet(), got.keySet());
         for (String k : want.keySet()) {
