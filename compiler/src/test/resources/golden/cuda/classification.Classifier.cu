@@ -64,6 +64,47 @@ extern "C" __global__ void k0(const float* __restrict__ a, const float* __restri
   }
 }
 
+extern "C" __global__ void k0_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k0 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const float* A = a + bt * n * k;
+    const float* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[col * k + p];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (float) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
 extern "C" __global__ void k1(const float* __restrict__ b6, const float* __restrict__ b3, float* __restrict__ b7, long long d_N) {
   // k1 loop [N, 16]  (classification.model:8)
   const long long total = (16LL * d_N);
@@ -105,6 +146,47 @@ extern "C" __global__ void k2(const float* __restrict__ a, const float* __restri
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k2_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k2 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const float* A = a + bt * n * k;
+    const float* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[col * k + p];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (float) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 
@@ -235,6 +317,47 @@ extern "C" __global__ void k0(const float* __restrict__ a, const float* __restri
   }
 }
 
+extern "C" __global__ void k0_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k0 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const float* A = a + bt * n * k;
+    const float* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[col * k + p];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (float) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
 extern "C" __global__ void k1(const float* __restrict__ b6, const float* __restrict__ b3, float* __restrict__ b7, long long d_N) {
   // k1 loop [N, 16]  (classification.model:8)
   const long long total = (16LL * d_N);
@@ -276,6 +399,47 @@ extern "C" __global__ void k2(const float* __restrict__ a, const float* __restri
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k2_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k2 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const float* A = a + bt * n * k;
+    const float* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[col * k + p];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (float) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 
@@ -558,6 +722,47 @@ extern "C" __global__ void k15(const float* __restrict__ a, const float* __restr
   }
 }
 
+extern "C" __global__ void k15_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k15 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const float* A = a + bt * n * k;
+    const float* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (float) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
 extern "C" __global__ void k16(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
   // k16 matmul %22 = %7^T @ %19  (<prelude>:9)
   __shared__ float ta[16][16 + 1];
@@ -584,6 +789,47 @@ extern "C" __global__ void k16(const float* __restrict__ a, const float* __restr
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k16_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k16 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const float* A = a + bt * n * k;
+    const float* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (float) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 
@@ -682,6 +928,47 @@ extern "C" __global__ void k20(const float* __restrict__ a, const float* __restr
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k20_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k20 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const float* A = a + bt * n * k;
+    const float* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (float) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 

@@ -64,6 +64,47 @@ extern "C" __global__ void k0(const double* __restrict__ a, const double* __rest
   }
 }
 
+extern "C" __global__ void k0_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k0 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[col * k + p];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
 extern "C" __global__ void k1(const double* __restrict__ b4, const double* __restrict__ b3, const double* __restrict__ b1, double* __restrict__ b5, long long d_N) {
   // k1 loop [N, 2]  (crop_yield_manual_f64.model:10)
   const long long total = (2LL * d_N);
@@ -163,6 +204,47 @@ extern "C" __global__ void k4(const double* __restrict__ a, const double* __rest
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k4_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k4 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 
@@ -286,6 +368,47 @@ extern "C" __global__ void k0(const double* __restrict__ a, const double* __rest
   }
 }
 
+extern "C" __global__ void k0_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k0 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[col * k + p];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
 extern "C" __global__ void k1(const double* __restrict__ b4, const double* __restrict__ b3, const double* __restrict__ b1, double* __restrict__ b5, long long d_N) {
   // k1 loop [N, 2]  (crop_yield_manual_f64.model:10)
   const long long total = (2LL * d_N);
@@ -385,6 +508,47 @@ extern "C" __global__ void k4(const double* __restrict__ a, const double* __rest
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k4_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k4 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 

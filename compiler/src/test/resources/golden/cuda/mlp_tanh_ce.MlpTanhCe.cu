@@ -64,6 +64,47 @@ extern "C" __global__ void k0(const double* __restrict__ a, const double* __rest
   }
 }
 
+extern "C" __global__ void k0_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k0 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
 extern "C" __global__ void k1(const double* __restrict__ b5, const double* __restrict__ b2, double* __restrict__ b6, long long d_N) {
   // k1 loop [N, 8]  (mlp_tanh_ce.model:9)
   const long long total = (8LL * d_N);
@@ -105,6 +146,47 @@ extern "C" __global__ void k2(const double* __restrict__ a, const double* __rest
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k2_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k2 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 
@@ -187,6 +269,47 @@ extern "C" __global__ void k0(const double* __restrict__ a, const double* __rest
   }
 }
 
+extern "C" __global__ void k0_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k0 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
 extern "C" __global__ void k1(const double* __restrict__ b6, const double* __restrict__ b3, double* __restrict__ b7, long long d_N) {
   // k1 loop [N, 8]  (mlp_tanh_ce.model:9)
   const long long total = (8LL * d_N);
@@ -228,6 +351,47 @@ extern "C" __global__ void k2(const double* __restrict__ a, const double* __rest
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k2_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k2 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 
@@ -498,6 +662,47 @@ extern "C" __global__ void k13(const double* __restrict__ a, const double* __res
   }
 }
 
+extern "C" __global__ void k13_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k13 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[col * k + p];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
 extern "C" __global__ void k14(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m) {
   // k14 matmul %20 = %7^T @ %17  (mlp_tanh_ce.model:10)
   __shared__ double ta[16][16 + 1];
@@ -524,6 +729,47 @@ extern "C" __global__ void k14(const double* __restrict__ a, const double* __res
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k14_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k14 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
   }
 }
 
@@ -610,5 +856,46 @@ extern "C" __global__ void k17(const double* __restrict__ a, const double* __res
         if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
       }
     }
+  }
+}
+
+extern "C" __global__ void k17_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k17 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
   }
 }

@@ -257,7 +257,18 @@ final class CudaModel extends StagedModel {
                 case CudaKernel.MatMul m -> {
                     Kernel.MatMul mm = m.kernel();
                     long batch = eval(mm.batch(), d, plan), n = eval(mm.n(), d, plan), p = eval(mm.m(), d, plan);
-                    if (batch > 0 && n > 0 && p > 0) f.geometry[k] = LaunchGeometry.matmul(batch, n, p);
+                    long inner = eval(mm.k(), d, plan);
+                    if (batch == 0 || n == 0 || p == 0) break;
+                    if (LaunchGeometry.splitK(batch, n, inner, p, device.multiprocessors())) {
+                        long outer = batch * n * p;
+                        LaunchGeometry g = LaunchGeometry.reduction(outer, inner, device.multiprocessors());
+                        f.geometry[k] = g;
+                        f.owned.add(f.partials[k] = device.alloc(8 * g.partials(outer)));
+                        f.owned.add(f.counters[k] = device.alloc(4 * outer));
+                        device.zero(f.counters[k], 4 * outer);
+                    } else {
+                        f.geometry[k] = LaunchGeometry.matmul(batch, n, p);
+                    }
                 }
                 case CudaKernel.Host h -> {
                 }
@@ -284,8 +295,14 @@ final class CudaModel extends StagedModel {
                 Kernel.MatMul mm = m.kernel();
                 long[] d = f.d;
                 KernelPlan plan = x.plan;
-                x.loaded.launch(m.function(), f.geometry[k], List.of(f.pointers[mm.a()], f.pointers[mm.b()], f.pointers[mm.out()],
+                List<Object> args = new ArrayList<>(List.of(f.pointers[mm.a()], f.pointers[mm.b()], f.pointers[mm.out()],
                         eval(mm.batch(), d, plan), eval(mm.n(), d, plan), eval(mm.k(), d, plan), eval(mm.m(), d, plan)));
+                boolean split = f.partials[k] != null;
+                if (split) {
+                    args.add(f.partials[k]);
+                    args.add(f.counters[k]);
+                }
+                x.loaded.launch(split ? m.splitFunction() : m.function(), f.geometry[k], args);
             }
             case CudaKernel.Host h -> host(x, f, h.kernel(), seed);
         }

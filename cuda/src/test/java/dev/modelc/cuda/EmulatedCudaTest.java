@@ -45,8 +45,8 @@ class EmulatedCudaTest {
 
     @BeforeAll
     static void device() {
-        // One multiprocessor: grids stay small, so the emulation's threads stay few.
-        device = new EmulatedDevice(dir, 1);
+        // Eight multiprocessors: small grids, yet a matmul of a few tiles and k >= 256 runs split-k.
+        device = new EmulatedDevice(dir, 8);
     }
 
     @TestFactory
@@ -75,18 +75,19 @@ class EmulatedCudaTest {
     }
 
     /**
-     * 600 rows: the mean over [600, 19] is split over 6 blocks whose partial sums the last block
-     * adds (max and min over [600, 37] over 11); the matmuls' 19 and 37 are not multiples of the
-     * 16-wide tiles, and the gradient's matmul runs k = 600 through shared memory.
+     * 1,300 rows: the mean over [1300, 5] is split over 4 blocks whose partial sums the last block
+     * adds (max and min over [1300, 7] over 5); the forward matmul's 5 and 7 are not multiples of
+     * the 16-wide tiles; the weight gradient (5 x 7 outputs, one tile, k = 1300) runs split-k.
+     * (With two blocks, which run one after another here, a wrong ticket test could go unseen.)
      */
     @Test
     void largerSizesSplitReductionsAndTileMatmulsUnevenly() {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
         CheckedModel m = Compiler.compile(new SourceFile("big.model", """
                 model Big {
-                  input x: f64[N, 37]
-                  param w: f64[19, 37] = randn()
-                  param b: f64[19] = randn()
+                  input x: f64[N, 7]
+                  param w: f64[5, 7] = randn()
+                  param b: f64[5] = randn()
                   output y = x @ w.T + b
                   output spread = max(x) - min(x)
                   loss = mean(tanh(x @ w.T + b) ** 2)
@@ -94,7 +95,9 @@ class EmulatedCudaTest {
                   update b = b - 0.1 * grad(loss, b)
                 }
                 """)).program().orElseThrow().models().getFirst();
-        assertEquals(List.of(), BackendComparison.compare(m, new CudaModel(m, null, device), null, 600));
+        CudaModel model = new CudaModel(m, null, device);
+        device.compile(model.programs());
+        assertEquals(List.of(), BackendComparison.compare(m, model, null, 1300));
     }
 
     /**

@@ -111,18 +111,19 @@ final class EmulatedDevice implements Device {
                         .append("}\n");
                 Map<String, Integer> kinds = new LinkedHashMap<>();
                 for (CudaKernel k : program.kernels()) {
-                    String f = switch (k) {
-                        case CudaKernel.Elementwise e -> e.function();
-                        case CudaKernel.Reduction r -> r.function();
-                        case CudaKernel.MatMul m -> m.function();
-                        case CudaKernel.Host h -> null;
+                    List<String> functions = switch (k) {
+                        case CudaKernel.Elementwise e -> List.of(e.function());
+                        case CudaKernel.Reduction r -> List.of(r.function());
+                        case CudaKernel.MatMul m -> List.of(m.function(), m.splitFunction());
+                        case CudaKernel.Host h -> List.of();
                     };
-                    if (f == null) continue;
-                    // Only elementwise loops never meet at __syncthreads: their threads may run one after another.
-                    kinds.put(f, k instanceof CudaKernel.Elementwise ? 0 : 1);
-                    src.append("extern \"C\" void emu_").append(ns).append('_').append(f)
-                            .append("(void** a, const int* g, int c) { emu::launch(").append(ns).append("::").append(f)
-                            .append(", a, g, c); }\n");
+                    for (String f : functions) {
+                        // Only elementwise loops never meet at __syncthreads: their threads may run one after another.
+                        kinds.put(f, k instanceof CudaKernel.Elementwise ? 0 : 1);
+                        src.append("extern \"C\" void emu_").append(ns).append('_').append(f)
+                                .append("(void** a, const int* g, int c) { emu::launch(").append(ns).append("::").append(f)
+                                .append(", a, g, c); }\n");
+                    }
                 }
                 cooperative.put(program.source(), kinds);
             }

@@ -37,9 +37,12 @@ public sealed interface CudaKernel {
 
     /**
      * A matrix product tiled through shared memory ({@link LaunchGeometry#matmul}). Arguments:
-     * the a, b and out pointers, then batch, n, k and m as {@code long long}.
+     * the a, b and out pointers, then batch, n, k and m as {@code long long}. When
+     * {@link LaunchGeometry#splitK} says so, {@code splitFunction} runs it instead, as a
+     * reduction over k ({@link LaunchGeometry#reduction} of {@code batch * n * m} outputs of k
+     * elements), with the same arguments followed by a reduction's partials and counters.
      */
-    record MatMul(String function, Kernel.MatMul kernel) implements CudaKernel {
+    record MatMul(String function, String splitFunction, Kernel.MatMul kernel) implements CudaKernel {
     }
 
     /** A library call (softmax, pad, concat, argmax, one-hot, random, logsumexp) run on the host by the runtime's {@code Library}. */

@@ -92,7 +92,7 @@ final class CudaLoop {
 
     private void reduction(Kernel.Reduction r) {
         String id = CudaScalars.identity(r.fn());
-        out.append("  __shared__ double mc_fold[").append(MAX_REDUCTION_BLOCK).append("];\n");
+        out.append(CudaFold.declaration());
         out.append("  const long long outer = ").append(count(loop.outer())).append(";\n");
         out.append("  const long long inner = ").append(sizes.dim(r.count())).append(";\n");
         out.append("  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {\n");
@@ -104,34 +104,10 @@ final class CudaLoop {
         for (Let l : r.body()) let(l, "      ");
         out.append("      acc = ").append(CudaScalars.combine(r.fn(), "acc", operand(r.value()))).append(";\n");
         out.append("    }\n");
-        out.append("""
-                    mc_fold[threadIdx.x] = acc;
-                    __syncthreads();
-                    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
-                      if (threadIdx.x < s) mc_fold[threadIdx.x] = %s;
-                      __syncthreads();
-                    }
-                    if (threadIdx.x == 0) {
-                      acc = mc_fold[0];
-                      bool last = true;
-                      if (gridDim.x > 1) {
-                        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
-                        partials[o * gridDim.x + blockIdx.x] = acc;
-                        __threadfence();
-                        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
-                        if (last) {
-                          __threadfence();
-                          acc = %s;
-                          for (unsigned int b = 0; b < gridDim.x; b++) acc = %s;
-                          counters[o] = 0;
-                        }
-                      }
-                      if (last) {
-                """.formatted(CudaScalars.combine(r.fn(), "mc_fold[threadIdx.x]", "mc_fold[threadIdx.x + s]"), id,
-                CudaScalars.combine(r.fn(), "acc", "((volatile double*) partials)[o * gridDim.x + b]")));
+        out.append(CudaFold.open(r.fn()));
         for (Let l : loop.body()) let(l, "        ");
         out.append("        ").append(store()).append('\n');
-        out.append("      }\n    }\n    __syncthreads();\n  }\n");
+        out.append(CudaFold.CLOSE);
     }
 
     /** Row-major position {@code flatVar} split into the variables {@code first...} over {@code extents}. */

@@ -9,6 +9,12 @@ import dev.modelc.compiler.kernel.Kernel;
  * runtime's {@code Library.matmul} do), so with contraction off it gives the bits the JVM
  * backends give. No tensor cores: for f32 they would mean TF32 (10-bit mantissas), outside the
  * interpreter's tolerance, and f64 tensor-core tiles are not written yet.
+ *
+ * <p>A product with few outputs and a long k (a weight gradient {@code g.T @ x} over a big
+ * batch: 6 outputs, k = 2^24) would get a handful of tiles, each looping over all of k on one
+ * multiprocessor; it also has a split-k form, a reduction over k with the fold of
+ * {@link CudaFold} (in f64, as the interpreter sums), which the runtime picks by
+ * {@link LaunchGeometry#splitK}.
  */
 final class CudaMatMul {
     /** The tile edge; blocks are TILE x TILE threads. */
@@ -54,5 +60,28 @@ final class CudaMatMul {
                 }
                 """.formatted(function, t, m.name(), m.out(), m.a(), m.transA() ? "^T" : "", m.b(), m.transB() ? "^T" : "",
                 where, TILE, aAt, bAt);
+    }
+
+    /** The split-k form: one output element per block row, k split over blocks and folded in f64. */
+    static String renderSplitK(String function, Kernel.MatMul m) {
+        String t = CudaProgram.cType(m.dtype());
+        String aAt = m.transA() ? "A[p * n + row]" : "A[row * k + p]";
+        String bAt = m.transB() ? "B[col * k + p]" : "B[p * m + col]";
+        return """
+                extern "C" __global__ void %1$s(const %2$s* __restrict__ a, const %2$s* __restrict__ b, %2$s* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+                  // %3$s as a reduction over k (split-k)
+                %4$s  const long long outer = batch * n * m;
+                  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+                    const long long col = o %% m, row = (o / m) %% n, bt = o / (n * m);
+                    const %2$s* A = a + bt * n * k;
+                    const %2$s* B = b + bt * k * m;
+                    double acc = 0.0;
+                    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+                      acc = acc + (double) %5$s * (double) %6$s;
+                    }
+                %7$s        c[o] = (%2$s) acc;
+                %8$s}
+                """.formatted(function, t, m.name(), CudaFold.declaration(), aAt, bAt,
+                CudaFold.open(dev.modelc.compiler.graph.ReduceFn.SUM), CudaFold.CLOSE);
     }
 }

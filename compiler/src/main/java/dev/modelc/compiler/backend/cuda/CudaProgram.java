@@ -43,8 +43,10 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
                             : new CudaKernel.Elementwise(l.name(), l, buffers));
                 }
                 case Kernel.MatMul m -> {
+                    String split = m.name() + "_splitk";
                     src.append('\n').append(CudaMatMul.render(m.name(), m));
-                    kernels.add(new CudaKernel.MatMul(m.name(), m));
+                    src.append('\n').append(CudaMatMul.renderSplitK(split, m));
+                    kernels.add(new CudaKernel.MatMul(m.name(), split, m));
                 }
                 case Kernel.Call c -> {
                     src.append("\n// ").append(c.name()).append(": ").append(c.op().label()).append(" runs on the host\n");

@@ -57,6 +57,15 @@ public record LaunchGeometry(int gridX, int gridY, int gridZ, int blockX, int bl
                 (int) Math.min(Math.max(batch, 1), MAX_GRID_YZ), CudaMatMul.TILE, CudaMatMul.TILE, 1);
     }
 
+    /**
+     * Whether a matmul runs as a reduction over k: when its tiles would not give every
+     * multiprocessor a block and k is long enough to share out (at least 256).
+     */
+    public static boolean splitK(long batch, long n, long k, long m, int multiprocessors) {
+        long tiles = Math.max(1, batch) * Math.max(1, ceilDiv(n, CudaMatMul.TILE)) * Math.max(1, ceilDiv(m, CudaMatMul.TILE));
+        return k >= 256 && tiles < multiprocessors;
+    }
+
     /** Scratch a split reduction needs: {@code outer * gridX} partial results. */
     public long partials(long outer) {
         return Math.max(1, outer) * gridX;

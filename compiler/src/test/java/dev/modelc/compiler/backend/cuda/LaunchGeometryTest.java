@@ -49,4 +49,14 @@ class LaunchGeometryTest {
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(0, 1, 1, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 70_000, 1, 1, 1, 1));
     }
+
+    @Test
+    void aMatmulWithFewTilesAndALongKIsSplitOverK() {
+        // The seed's weight gradient over 2^24 rows: 2 x 3 outputs, one tile, k = 2^24.
+        assertEquals(true, LaunchGeometry.splitK(1, 2, 1L << 24, 3, SMS));
+        // The MLP's layers have hundreds of tiles: tiled.
+        assertEquals(false, LaunchGeometry.splitK(1, 8192, 784, 1024, SMS));
+        // A short k is not worth splitting.
+        assertEquals(false, LaunchGeometry.splitK(1, 2, 100, 3, SMS));
+    }
 }
