@@ -204,9 +204,36 @@ extern "C" __global__ void k3(const float* __restrict__ b8, const float* __restr
   }
 }
 
-// k4: softmax[axis=1] runs on the host
+extern "C" __global__ void k4(const float* __restrict__ x, float* __restrict__ y, long long d_N) {
+  // k4 softmax[axis=1]  (iris.model:16): a thread per row, in f64
+  const long long outer = d_N, len = 3LL, inner = 1LL;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
+    const long long base = (r / inner) * len * inner + r % inner;
+    double m = -MC_INF;
+    for (long long i = 0; i < len; i++) m = mc_maximum(m, (double) x[base + i * inner]);
+    double sum = 0.0;
+    for (long long i = 0; i < len; i++) sum = sum + exp((double) x[base + i * inner] - m);
+    for (long long i = 0; i < len; i++) {
+      const double v = (double) x[base + i * inner];
+      y[base + i * inner] = (float) (exp(v - m) / sum);
+    }
+  }
+}
 
-// k5: argmax[axis=1 keepdims=false] runs on the host
+extern "C" __global__ void k5(const float* __restrict__ x, int* __restrict__ y, long long d_N) {
+  // k5 argmax[axis=1 keepdims=false]  (iris.model:17): a thread per row, in f64
+  const long long outer = d_N, len = 3LL, inner = 1LL;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
+    const long long base = (r / inner) * len * inner + r % inner;
+    long long best = 0;
+    for (long long i = 1; i < len; i++) {
+      const double v = (double) x[base + i * inner], b = (double) x[base + best * inner];
+      // The first best wins; NaN beats everything (NumPy, PyTorch).
+      if (!mc_isnan(b) && (mc_isnan(v) || v > b)) best = i;
+    }
+    y[r] = (int) best;
+  }
+}
 
 extern "C" __global__ void k6(const int* __restrict__ b11, const int* __restrict__ b1, float* __restrict__ b12, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k6 loop [] reduce mean over [N]  (iris.model:18)
@@ -457,7 +484,21 @@ extern "C" __global__ void k3(const float* __restrict__ b8, const float* __restr
   }
 }
 
-// k4: log_softmax[axis=1] runs on the host
+extern "C" __global__ void k4(const float* __restrict__ x, float* __restrict__ y, long long d_N) {
+  // k4 log_softmax[axis=1]  (<prelude>:28): a thread per row, in f64
+  const long long outer = d_N, len = 3LL, inner = 1LL;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
+    const long long base = (r / inner) * len * inner + r % inner;
+    double m = -MC_INF;
+    for (long long i = 0; i < len; i++) m = mc_maximum(m, (double) x[base + i * inner]);
+    double sum = 0.0;
+    for (long long i = 0; i < len; i++) sum = sum + exp((double) x[base + i * inner] - m);
+    for (long long i = 0; i < len; i++) {
+      const double v = (double) x[base + i * inner];
+      y[base + i * inner] = (float) (v - m - log(sum));
+    }
+  }
+}
 
 // k5: one_hot[classes=3] runs on the host
 

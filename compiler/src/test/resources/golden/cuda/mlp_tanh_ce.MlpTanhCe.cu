@@ -409,7 +409,21 @@ extern "C" __global__ void k3(const double* __restrict__ b8, const double* __res
   }
 }
 
-// k4: log_softmax[axis=1] runs on the host
+extern "C" __global__ void k4(const double* __restrict__ x, double* __restrict__ y, long long d_N) {
+  // k4 log_softmax[axis=1]  (<prelude>:32): a thread per row, in f64
+  const long long outer = d_N, len = 3LL, inner = 1LL;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
+    const long long base = (r / inner) * len * inner + r % inner;
+    double m = -MC_INF;
+    for (long long i = 0; i < len; i++) m = mc_maximum(m, (double) x[base + i * inner]);
+    double sum = 0.0;
+    for (long long i = 0; i < len; i++) sum = sum + exp((double) x[base + i * inner] - m);
+    for (long long i = 0; i < len; i++) {
+      const double v = (double) x[base + i * inner];
+      y[base + i * inner] = (double) (v - m - log(sum));
+    }
+  }
+}
 
 extern "C" __global__ void k5(const double* __restrict__ b1, const double* __restrict__ b10, double* __restrict__ b11, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k5 loop [N] reduce sum over [3]  (<prelude>:32)

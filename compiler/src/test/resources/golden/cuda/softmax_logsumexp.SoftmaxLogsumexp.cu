@@ -35,7 +35,21 @@ __device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0
 __device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
 __device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
 
-// k0: softmax[axis=1] runs on the host
+extern "C" __global__ void k0(const double* __restrict__ x, double* __restrict__ y) {
+  // k0 softmax[axis=1]  (softmax_logsumexp.model:5): a thread per row, in f64
+  const long long outer = 4LL, len = 6LL, inner = 1LL;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
+    const long long base = (r / inner) * len * inner + r % inner;
+    double m = -MC_INF;
+    for (long long i = 0; i < len; i++) m = mc_maximum(m, (double) x[base + i * inner]);
+    double sum = 0.0;
+    for (long long i = 0; i < len; i++) sum = sum + exp((double) x[base + i * inner] - m);
+    for (long long i = 0; i < len; i++) {
+      const double v = (double) x[base + i * inner];
+      y[base + i * inner] = (double) (exp(v - m) / sum);
+    }
+  }
+}
 
 extern "C" __global__ void k1(const double* __restrict__ b2, const double* __restrict__ b1, double* __restrict__ b3, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k1 loop [] reduce sum over [4, 6]  (softmax_logsumexp.model:5)

@@ -18,6 +18,7 @@ import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.exec.Library;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +32,9 @@ import java.util.Map;
  * A checked model on one GPU: each entry point's kernel plan rendered as CUDA C
  * ({@link CudaProgram}), compiled by NVRTC (or read from the {@link KernelCache}), loaded once,
  * and run kernel by kernel on device buffers. Temporaries live in device slots allocated once
- * per set of sizes, as the JVM backends' slots are; library calls (softmax, pad, ...) copy their
- * operands to the host, run the runtime's {@code Library}, and copy the result back.
+ * per set of sizes, as the JVM backends' slots are; softmax and argmax run on the GPU, the other
+ * library calls (pad, concat, one-hot, ...) copy their operands to the host, run the runtime's
+ * {@code Library}, and copy the result back.
  *
  * <p>Params and data stay on the device between calls: a tensor that this model uploaded or
  * returned is recognised (by identity) on the next call and not copied again, and the params an
@@ -270,6 +272,14 @@ final class CudaModel extends StagedModel {
                         f.geometry[k] = LaunchGeometry.matmul(batch, n, p);
                     }
                 }
+                case CudaKernel.Library l -> {
+                    List<Dim> r = l.rows();
+                    long rows = eval(r.get(0), d, plan) * eval(r.get(2), d, plan);
+                    if (rows > 0 && eval(r.get(1), d, plan) == 0 && l.kernel().op() instanceof Op.ArgReduce) {
+                        throw new ExecutionError("argmax/argmin along an empty axis " + l.axis());
+                    }
+                    if (rows > 0) f.geometry[k] = LaunchGeometry.elementwise(rows, device.multiprocessors());
+                }
                 case CudaKernel.Host h -> {
                 }
             }
@@ -303,6 +313,12 @@ final class CudaModel extends StagedModel {
                     args.add(f.counters[k]);
                 }
                 x.loaded.launch(split ? m.splitFunction() : m.function(), f.geometry[k], args);
+            }
+            case CudaKernel.Library l -> {
+                if (f.geometry[k] == null) return;
+                List<Object> args = new ArrayList<>(List.of(f.pointers[l.kernel().inputs().getFirst()], f.pointers[l.kernel().out()]));
+                for (long v : f.d) args.add(v);
+                x.loaded.launch(l.function(), f.geometry[k], args);
             }
             case CudaKernel.Host h -> host(x, f, h.kernel(), seed);
         }

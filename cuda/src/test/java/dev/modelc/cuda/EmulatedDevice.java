@@ -115,11 +115,12 @@ final class EmulatedDevice implements Device {
                         case CudaKernel.Elementwise e -> List.of(e.function());
                         case CudaKernel.Reduction r -> List.of(r.function());
                         case CudaKernel.MatMul m -> List.of(m.function(), m.splitFunction());
+                        case CudaKernel.Library l -> List.of(l.function());
                         case CudaKernel.Host h -> List.of();
                     };
                     for (String f : functions) {
-                        // Only elementwise loops never meet at __syncthreads: their threads may run one after another.
-                        kinds.put(f, k instanceof CudaKernel.Elementwise ? 0 : 1);
+                        // Elementwise loops and row kernels never meet at __syncthreads: their threads may run one after another.
+                        kinds.put(f, k instanceof CudaKernel.Elementwise || k instanceof CudaKernel.Library ? 0 : 1);
                         src.append("extern \"C\" void emu_").append(ns).append('_').append(f)
                                 .append("(void** a, const int* g, int c) { emu::launch(").append(ns).append("::").append(f)
                                 .append(", a, g, c); }\n");

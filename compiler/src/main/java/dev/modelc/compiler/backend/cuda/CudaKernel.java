@@ -45,7 +45,27 @@ public sealed interface CudaKernel {
     record MatMul(String function, String splitFunction, Kernel.MatMul kernel) implements CudaKernel {
     }
 
-    /** A library call (softmax, pad, concat, argmax, one-hot, random, logsumexp) run on the host by the runtime's {@code Library}. */
+    /**
+     * A library call on the GPU ({@link CudaLibrary}: softmax, argmax along an axis), a thread
+     * per row. Arguments: the input and output pointers, then every symbol of the plan.
+     */
+    record Library(String function, Kernel.Call kernel) implements CudaKernel {
+        /** The axis its rows run along. */
+        public int axis() {
+            return switch (kernel.op()) {
+                case dev.modelc.compiler.graph.Op.Softmax s -> s.axis();
+                case dev.modelc.compiler.graph.Op.ArgReduce a -> a.axis();
+                default -> throw new IllegalStateException("no GPU kernel for " + kernel.op().label());
+            };
+        }
+
+        /** The input's sizes before the axis, along it, and after it: the rows are outer x inner, each len long. */
+        public List<dev.modelc.compiler.types.Dim> rows() {
+            return CudaLibrary.rows(kernel.inputShapes().getFirst(), axis());
+        }
+    }
+
+    /** A library call (pad, concat, one-hot, random, logsumexp, a flattened argmax) run on the host by the runtime's {@code Library}. */
     record Host(Kernel.Call kernel) implements CudaKernel {
     }
 }

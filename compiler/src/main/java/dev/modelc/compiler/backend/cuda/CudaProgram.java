@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A kernel plan rendered as one CUDA C translation unit for NVRTC: the scalar prelude, then an
- * {@code extern "C" __global__} function per loop and matmul (library calls stay on the host),
+ * {@code extern "C" __global__} function per loop, matmul and library call that runs on the GPU,
  * and how to launch each. Pure text: it needs no GPU and no CUDA library, so it is tested on any
  * machine against golden files.
  *
@@ -49,8 +49,14 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
                     kernels.add(new CudaKernel.MatMul(m.name(), split, m));
                 }
                 case Kernel.Call c -> {
-                    src.append("\n// ").append(c.name()).append(": ").append(c.op().label()).append(" runs on the host\n");
-                    kernels.add(new CudaKernel.Host(c));
+                    var gpu = CudaLibrary.render(c.name(), c, plan, sizes);
+                    if (gpu.isPresent()) {
+                        src.append('\n').append(gpu.get());
+                        kernels.add(new CudaKernel.Library(c.name(), c));
+                    } else {
+                        src.append("\n// ").append(c.name()).append(": ").append(c.op().label()).append(" runs on the host\n");
+                        kernels.add(new CudaKernel.Host(c));
+                    }
                 }
             }
         }
