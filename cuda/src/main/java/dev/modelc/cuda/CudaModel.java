@@ -320,7 +320,7 @@ final class CudaModel extends StagedModel {
                 for (long v : f.d) args.add(v);
                 x.loaded.launch(l.function(), f.geometry[k], args);
             }
-            case CudaKernel.Host h -> host(x, f, h.kernel(), seed);
+            case CudaKernel.Host h -> HostCall.run(device, x.plan, f.d, f.pointers, h.kernel(), seed);
         }
     }
 
@@ -336,64 +336,14 @@ final class CudaModel extends StagedModel {
         return args;
     }
 
-    /** A library call on the host: operands down, the runtime's Library, the result up. */
-    private void host(Executable x, Frame f, Kernel.Call c, long seed) {
-        KernelPlan plan = x.plan;
-        int[] os = shape(c.outShape(), f.d, plan);
-        Buffer outBuffer = plan.buffer(c.out());
-        Object out = switch (outBuffer.dtype()) {
-            case F32 -> new float[Tensor.numel(os)];
-            case F64 -> new double[Tensor.numel(os)];
-            case I32 -> new int[Tensor.numel(os)];
-            case BOOL -> new boolean[Tensor.numel(os)];
-        };
-        Object[] in = new Object[c.inputs().size()];
-        int[][] shapes = new int[in.length][];
-        for (int i = 0; i < in.length; i++) {
-            shapes[i] = shape(c.inputShapes().get(i), f.d, plan);
-            Buffer b = plan.buffer(c.inputs().get(i));
-            in[i] = device.download(f.pointers[b.id()], b.dtype(), Tensor.numel(shapes[i]));
-        }
-        Object x0 = in.length == 0 ? null : in[0];
-        int[] xs = in.length == 0 ? null : shapes[0];
-        switch (c.op()) {
-            case Op.Softmax s -> Library.softmax(x0, xs, s.axis(), s.log(), out);
-            case Op.Reduce r -> Library.logsumexp(x0, xs, r.axes().stream().mapToInt(Integer::intValue).toArray(), out);
-            case Op.ArgReduce a -> Library.argReduce(a.max(), x0, xs, a.axis(), out);
-            case Op.Pad p -> {
-                long[] starts = new long[p.starts().size()];
-                for (int i = 0; i < starts.length; i++) starts[i] = eval(p.starts().get(i), f.d, plan);
-                Library.pad(x0, xs, starts, p.steps().stream().mapToLong(Long::longValue).toArray(), os, out);
-            }
-            case Op.Concat cat -> Library.concat(in, shapes, cat.axis(), os, out);
-            case Op.OneHot o -> Library.oneHot(x0, xs, o.classes(), out);
-            case Op.Random r -> Library.random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(), seed,
-                    r.stream(), Tensor.numel(os), out);
-            default -> throw new IllegalStateException("no library call for " + c.op().label());
-        }
-        device.upload(f.pointers[c.out()], out, Tensor.numel(os));
-    }
-
     private static Dim count(List<Dim> dims) {
         Dim c = Dim.of(1);
         for (Dim d : dims) c = c.times(d);
         return c;
     }
 
-    private static int[] shape(Shape s, long[] d, KernelPlan plan) {
-        int[] out = new int[s.rank()];
-        for (int i = 0; i < out.length; i++) out[i] = (int) eval(s.dim(i), d, plan);
-        return out;
-    }
-
     /** A size's value for the plan's symbols bound to {@code d}. */
     private static long eval(Dim dim, long[] d, KernelPlan plan) {
-        long total = 0;
-        for (var t : dim.terms().entrySet()) {
-            long v = t.getValue();
-            for (String s : t.getKey()) v *= d[plan.symbols().indexOf(s)];
-            total += v;
-        }
-        return total;
+        return HostCall.eval(dim, d, plan);
     }
 }
