@@ -23,6 +23,10 @@ class CudaBackendTest {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> Backend.CUDA.compile(m, null));
         assertEquals("backend cuda is not available here: no CUDA driver found (libcuda.so.1 did not load)", e.getMessage());
         assertEquals(Backend.CUDA, e.backend());
+        // The Java API says the same.
+        BackendUnavailableException api = assertThrows(BackendUnavailableException.class, () -> dev.modelc.api.Modelc
+                .compile("m.model", "model M {\n  input x: f32[N]\n  output y = x * 2\n}\n").model("M", Backend.CUDA, 0));
+        assertEquals(e.getMessage(), api.getMessage());
     }
 
     @Test
