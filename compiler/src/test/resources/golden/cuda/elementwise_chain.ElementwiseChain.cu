@@ -125,7 +125,7 @@ extern "C" __global__ void k4(const double* __restrict__ b0, double* __restrict_
   }
 }
 
-extern "C" __global__ void k5(const double* __restrict__ b5, double* __restrict__ b6, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+extern "C" __global__ void k5(const double* __restrict__ b5, const double* __restrict__ b4, double* __restrict__ b6, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k5 loop [] reduce mean over [7]  (elementwise_chain.model:4)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
@@ -133,8 +133,8 @@ extern "C" __global__ void k5(const double* __restrict__ b5, double* __restrict_
   for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      const double v0 = b5[j];  // f64 %11
-      acc = acc + v0;
+      const double v1 = b5[j];  // f64 %11
+      acc = acc + v1;
     }
     mc_fold[threadIdx.x] = acc;
     __syncthreads();
@@ -158,59 +158,45 @@ extern "C" __global__ void k5(const double* __restrict__ b5, double* __restrict_
         }
       }
       if (last) {
-        const double v1 = (acc / (double) 7LL);  // f64 %12
-        b6[o] = v1;
+        const double v0 = b4[0LL];  // f64 %8
+        const double v2 = (acc / (double) 7LL);  // f64 %12
+        const double v3 = (v0 + v2);  // f64 %13
+        b6[o] = v3;
       }
     }
     __syncthreads();
   }
 }
 
-extern "C" __global__ void k6(const double* __restrict__ b4, const double* __restrict__ b6, double* __restrict__ b7) {
-  // k6 loop []  (elementwise_chain.model:4)
-  const long long total = 1LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const double v0 = b4[0LL];  // f64 %8
-    const double v1 = b6[0LL];  // f64 %12
-    const double v2 = (v0 + v1);  // f64 %13
-    b7[e] = v2;
-  }
-}
-
-extern "C" __global__ void k7(const double* __restrict__ b5, const double* __restrict__ b0, const double* __restrict__ b3, const double* __restrict__ b2, const double* __restrict__ b1, double* __restrict__ b8) {
-  // k7 loop [7]  (elementwise_chain.model:4)
+extern "C" __global__ void k6(const double* __restrict__ b5, const double* __restrict__ b0, const double* __restrict__ b3, const double* __restrict__ b2, const double* __restrict__ b1, double* __restrict__ b7) {
+  // k6 loop [7]  (elementwise_chain.model:4)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const double v0 = 0.0;  // bool %19
-    const double v1 = 0.0;  // f64 %18
-    const double v2 = 0.14285714285714285;  // f64 %14
-    const double v3 = 2.0;  // f64 %15
-    const double v4 = b5[e];  // f64 %11
-    const double v5 = (v3 * v4);  // f64 %16
-    const double v6 = (1.0 / v5);  // f64 %17
-    const double v7 = (v2 * v6);  // f64 %20
-    const double v8 = v0 != 0 ? v1 : v7;  // f64 %21
-    const double v9 = b0[e];  // f64 %0
-    const double v10 = mc_sign(v9);  // f64 %22
-    const double v11 = (v8 * v10);  // f64 %23
-    const double v12 = b3[e];  // f64 %7
-    const double v13 = b2[e];  // f64 %6
-    const double v14 = (v12 / v13);  // f64 %26
-    const double v15 = (-v14);  // f64 %27
-    const double v16 = v0 != 0 ? v1 : v15;  // f64 %28
-    const double v17 = (v16 * v9);  // f64 %29
-    const double v18 = (v11 + v17);  // f64 %30
-    const double v19 = (v18 + v17);  // f64 %31
-    const double v20 = (1.0 / v13);  // f64 %24
-    const double v21 = v0 != 0 ? v1 : v20;  // f64 %25
-    const double v22 = b1[e];  // f64 %2
-    const double v23 = (v21 * v22);  // f64 %33
-    const double v24 = (v19 + v23);  // f64 %34
-    const double v25 = (v21 * v9);  // f64 %32
-    const double v26 = (v25 * v22);  // f64 %35
-    const double v27 = cos(v9);  // f64 %36
-    const double v28 = (v26 * v27);  // f64 %37
-    const double v29 = (v24 + v28);  // f64 %38
-    b8[e] = v29;
+    const double v0 = 0.14285714285714285;  // f64 %14
+    const double v1 = 2.0;  // f64 %15
+    const double v2 = b5[e];  // f64 %11
+    const double v3 = (v1 * v2);  // f64 %16
+    const double v4 = (1.0 / v3);  // f64 %17
+    const double v5 = (v0 * v4);  // f64 %18
+    const double v6 = b0[e];  // f64 %0
+    const double v7 = mc_sign(v6);  // f64 %19
+    const double v8 = (v5 * v7);  // f64 %20
+    const double v9 = b3[e];  // f64 %7
+    const double v10 = b2[e];  // f64 %6
+    const double v11 = (v9 / v10);  // f64 %22
+    const double v12 = (-v11);  // f64 %23
+    const double v13 = (v12 * v6);  // f64 %24
+    const double v14 = (v8 + v13);  // f64 %25
+    const double v15 = (v14 + v13);  // f64 %26
+    const double v16 = (1.0 / v10);  // f64 %21
+    const double v17 = b1[e];  // f64 %2
+    const double v18 = (v16 * v17);  // f64 %28
+    const double v19 = (v15 + v18);  // f64 %29
+    const double v20 = (v16 * v6);  // f64 %27
+    const double v21 = (v20 * v17);  // f64 %30
+    const double v22 = cos(v6);  // f64 %31
+    const double v23 = (v21 * v22);  // f64 %32
+    const double v24 = (v19 + v23);  // f64 %33
+    b7[e] = v24;
   }
 }

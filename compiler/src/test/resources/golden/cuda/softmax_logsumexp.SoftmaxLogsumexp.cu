@@ -96,7 +96,7 @@ extern "C" __global__ void k1(const double* __restrict__ b2, const double* __res
 
 // k2: reduce_logsumexp[axes=(1) keepdims=false] runs on the host
 
-extern "C" __global__ void k3(const double* __restrict__ b4, double* __restrict__ b5, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+extern "C" __global__ void k3(const double* __restrict__ b4, const double* __restrict__ b3, double* __restrict__ b5, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k3 loop [] reduce sum over [4]  (softmax_logsumexp.model:5)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
@@ -104,8 +104,8 @@ extern "C" __global__ void k3(const double* __restrict__ b4, double* __restrict_
   for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      const double v0 = b4[j];  // f64 %5
-      acc = acc + v0;
+      const double v1 = b4[j];  // f64 %5
+      acc = acc + v1;
     }
     mc_fold[threadIdx.x] = acc;
     __syncthreads();
@@ -129,27 +129,18 @@ extern "C" __global__ void k3(const double* __restrict__ b4, double* __restrict_
         }
       }
       if (last) {
-        const double v1 = acc;  // f64 %6
-        b5[o] = v1;
+        const double v0 = b3[0LL];  // f64 %4
+        const double v2 = acc;  // f64 %6
+        const double v3 = (v0 + v2);  // f64 %7
+        b5[o] = v3;
       }
     }
     __syncthreads();
   }
 }
 
-extern "C" __global__ void k4(const double* __restrict__ b3, const double* __restrict__ b5, double* __restrict__ b6) {
-  // k4 loop []  (softmax_logsumexp.model:5)
-  const long long total = 1LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const double v0 = b3[0LL];  // f64 %4
-    const double v1 = b5[0LL];  // f64 %6
-    const double v2 = (v0 + v1);  // f64 %7
-    b6[e] = v2;
-  }
-}
-
-extern "C" __global__ void k5(const double* __restrict__ b1, const double* __restrict__ b2, double* __restrict__ b7, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k5 loop [4] reduce sum over [6]  (softmax_logsumexp.model:5)
+extern "C" __global__ void k4(const double* __restrict__ b1, const double* __restrict__ b2, double* __restrict__ b6, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k4 loop [4] reduce sum over [6]  (softmax_logsumexp.model:5)
   __shared__ double mc_fold[256];
   const long long outer = 4LL;
   const long long inner = 6LL;
@@ -185,30 +176,30 @@ extern "C" __global__ void k5(const double* __restrict__ b1, const double* __res
       }
       if (last) {
         const double v3 = acc;  // f64 %13
-        b7[o] = v3;
+        b6[o] = v3;
       }
     }
     __syncthreads();
   }
 }
 
-extern "C" __global__ void k6(const double* __restrict__ b0, const double* __restrict__ b4, const double* __restrict__ b2, const double* __restrict__ b1, const double* __restrict__ b7, double* __restrict__ b8) {
-  // k6 loop [4, 6]  (softmax_logsumexp.model:5)
+extern "C" __global__ void k5(const double* __restrict__ b0, const double* __restrict__ b4, const double* __restrict__ b2, const double* __restrict__ b1, const double* __restrict__ b6, double* __restrict__ b7) {
+  // k5 loop [4, 6]  (softmax_logsumexp.model:5)
   const long long total = 24LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     long long rest_i = e;
     const long long i1 = rest_i % 6LL; rest_i /= 6LL;
     const long long i0 = rest_i;
     const double v0 = b0[6LL * i0 + i1];  // f64 %0
-    const double v1 = b4[i0];  // f64 %8
+    const double v1 = b4[i0];  // f64 %5
     const double v2 = (v0 - v1);  // f64 %10
     const double v3 = exp(v2);  // f64 %11
     const double v4 = b2[6LL * i0 + i1];  // f64 %2
     const double v5 = b1[6LL * i0 + i1];  // f64 %1
-    const double v6 = b7[i0];  // f64 %13
+    const double v6 = b6[i0];  // f64 %13
     const double v7 = (v5 - v6);  // f64 %15
     const double v8 = (v4 * v7);  // f64 %16
     const double v9 = (v3 + v8);  // f64 %17
-    b8[e] = v9;
+    b7[e] = v9;
   }
 }

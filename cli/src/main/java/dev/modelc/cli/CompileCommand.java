@@ -4,7 +4,7 @@ import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.EntryPoint;
 import dev.modelc.compiler.backend.cuda.CudaProgram;
-import dev.modelc.compiler.backend.java.JavaSourceGenerator;
+import dev.modelc.compiler.backend.java.TypedModelGenerator;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.kernel.PlanPrinter;
@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Writes what modelc generates for the models of FILE (all of them, or the one",
                 "--model names). --emit java writes one Java class per model under DIR (in",
-                "the folders of --package); it needs only modelc-runtime to compile and run.",
+                "the folders of --package): typed methods named after the model's inputs and",
+                "outputs, holding its params; it needs only modelc-runtime to compile and run.",
                 "--emit kernels prints the kernel plans (fused loops, matmuls, library calls);",
                 "--emit cuda prints them as the CUDA C that --backend cuda compiles with NVRTC."},
         footer = {"", "Exit status: 0 on success, 1 on a mistake in FILE or the command line, 2 on a",
@@ -83,7 +84,7 @@ final class CompileCommand implements Callable<Integer> {
                 if (!SourceVersion.isIdentifier(m.name()) || SourceVersion.isKeyword(m.name())) {
                     throw UserError.line(target.file + ": model '" + m.name() + "' is not a valid Java class name");
                 }
-                String source = JavaSourceGenerator.generate(m, floating, pkg).toString();
+                String source = TypedModelGenerator.generate(m, floating, pkg).toString();
                 Path file = out.resolve(pkg.replace('.', '/')).resolve(m.name() + ".java");
                 try {
                     Files.createDirectories(file.getParent());

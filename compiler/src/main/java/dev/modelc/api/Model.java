@@ -47,6 +47,11 @@ public final class Model {
         return checked.signature();
     }
 
+    /** The checked model (signature and graph) this model was compiled from; tools derive other models from it. */
+    public CheckedModel checked() {
+        return checked;
+    }
+
     /** The model as the runtime runs it. */
     public CompiledModel compiled() {
         return compiled;

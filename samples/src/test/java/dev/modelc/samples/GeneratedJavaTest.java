@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.Backend;
-import dev.modelc.compiler.backend.java.JavaSourceGenerator;
+import dev.modelc.compiler.backend.java.TypedModelGenerator;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.runtime.DType;
@@ -30,11 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Java the source backend generates for the crop-yield models is checked in
- * ({@code crop-yield/generated/}), so a change to the generator shows up as a reviewable diff.
+ * The Java the source backend generates for the crop-yield models (what {@code modelc compile
+ * --emit java} and the Maven plugin write: the typed class with its kernels nested) is checked
+ * in ({@code crop-yield/generated/}), so a change to the generator shows up as a reviewable diff.
  * The checked-in files must be what the generator writes today, must compile with javac against
  * modelc-runtime alone (no compiler on the class path), and, loaded, must compute what the
- * interpreter computes.
+ * interpreter computes. {@code TypedApiTest} drives their typed methods.
  */
 class GeneratedJavaTest {
     private static final Path SAMPLE = Path.of("crop-yield").toAbsolutePath();
@@ -52,7 +53,7 @@ class GeneratedJavaTest {
     @Test
     void theCheckedInSourcesAreWhatTheGeneratorWrites() throws IOException {
         for (CheckedModel m : models()) {
-            String want = JavaSourceGenerator.generate(m, null, "crop_yield").toString();
+            String want = TypedModelGenerator.generate(m, null, "crop_yield").toString();
             Path golden = GOLDEN.resolve(m.name() + ".java");
             assertTrue(Files.exists(golden), golden + " is missing; " + REGENERATE);
             assertEquals(want, Files.readString(golden, StandardCharsets.UTF_8), m.name() + " changed; " + REGENERATE);
@@ -76,7 +77,7 @@ class GeneratedJavaTest {
                 "y", csv.read(DType.F32, "apples", "oranges"));
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL(), runtime.toUri().toURL()}, null)) {
             for (CheckedModel m : models()) {
-                Class<?> c = loader.loadClass("crop_yield." + m.name());
+                Class<?> c = loader.loadClass("crop_yield." + m.name() + "$Kernels");
                 // Loaded apart from this test's runtime classes, so it is driven reflectively.
                 Object generated = c.getConstructor().newInstance();
                 CompiledModel want = Backend.INTERP.compile(m, null);
@@ -92,5 +93,36 @@ class GeneratedJavaTest {
             double a = interp.loss(params, data).item(), b = java.loss(params, data).item();
             assertEquals(a, b, 1e-4 * Math.abs(a), m.name() + " loss");
         }
+    }
+
+    /** Beyond the golden files: the typed class of every model of every sample compiles, warning-free, on the runtime alone. */
+    @Test
+    void everySampleModelsTypedClassCompilesAgainstTheRuntimeAlone(@TempDir Path dir) throws Exception {
+        Path samples = SAMPLE.getParent();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(samples)) {
+            files = walk.filter(p -> p.toString().endsWith(".model") && !p.startsWith(samples.resolve("target"))
+                    && !p.startsWith(samples.resolve("errors")) && !p.toString().contains("/pending/")).sorted().toList();
+        }
+        List<String> args = new ArrayList<>(List.of("-classpath",
+                Path.of(Tensor.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+                "-d", dir.resolve("classes").toString(), "-Xlint:all", "-Werror", "-implicit:none"));
+        int models = 0;
+        for (Path file : files) {
+            Compilation c = Compiler.compile(new SourceFile(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8)));
+            assertFalse(c.hasErrors(), c::render);
+            String pkg = "sample" + models;
+            for (CheckedModel m : c.program().orElseThrow().models()) {
+                Path out = dir.resolve(pkg).resolve(m.name() + ".java");
+                Files.createDirectories(out.getParent());
+                Files.writeString(out, TypedModelGenerator.generate(m, null, pkg).toString());
+                args.add(out.toString());
+                models++;
+            }
+        }
+        assertTrue(models > 20, "found only " + models + " models under " + samples);
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        int status = ToolProvider.getSystemJavaCompiler().run(null, log, log, args.toArray(String[]::new));
+        assertEquals(0, status, "javac failed on the typed classes of the samples' models:\n" + log);
     }
 }

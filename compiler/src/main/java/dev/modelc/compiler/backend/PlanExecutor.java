@@ -55,22 +55,47 @@ public final class PlanExecutor {
         final int[][] shapes;
         final Object[] storage;
         final Object[][] args;
+        /** Per kernel, the sizes it runs with, evaluated once per binding: a loop's range and work, a matmul's batch, n, k, m. */
+        final long[][] sizes;
 
         Frame(long[] d, int buffers, int kernels) {
             this.d = d;
             this.shapes = new int[buffers][];
             this.storage = new Object[buffers];
             this.args = new Object[kernels][];
+            this.sizes = new long[kernels][];
         }
     }
 
     /** The results, in the plan's order. One call at a time: the slots are shared between calls. */
     public synchronized List<Tensor> run(Map<String, Tensor> values, long seed) {
+        Bound b = bind(values, false);
+        b.run(seed);
+        List<Tensor> out = new ArrayList<>();
+        for (KernelPlan.Result r : plan.results()) {
+            Buffer buf = plan.buffer(r.buffer());
+            out.add(Shapes.result(buf.dtype(), b.dims.eval(r.shape()), b.frame.storage[buf.id()]));
+        }
+        return out;
+    }
+
+    /**
+     * The plan bound to tensors: sizes bound, slots allocated, inputs and params pointing at the
+     * tensors' storage, ready to run any number of times without allocating. A fresh binding
+     * has slots of its own (for a training loop that keeps it); otherwise the slots are the
+     * executor's, reused while the sizes stay the same.
+     */
+    public synchronized Bound bind(Map<String, Tensor> values, boolean fresh) {
         DimBindings dims = DimBindings.of(declared, values);
         long[] d = new long[plan.symbols().size()];
         for (int i = 0; i < d.length; i++) d[i] = dims.eval(Dim.symbol(plan.symbols().get(i)));
-        Frame f = frame != null && Arrays.equals(frame.d, d) ? frame : allocate(d, dims);
-        frame = f;
+        Frame f;
+        if (fresh) {
+            f = allocate(d, dims);
+        } else {
+            f = frame != null && Arrays.equals(frame.d, d) ? frame : allocate(d, dims);
+            frame = f;
+        }
         for (Buffer b : plan.external()) {
             Tensor t = values.get(b.name());
             String what = b.kind() == Buffer.Kind.INPUT ? "input" : "param";
@@ -81,37 +106,86 @@ public final class PlanExecutor {
             }
             f.storage[b.id()] = t.to(b.dtype()).storage();
         }
-        List<Kernel> kernels = plan.kernels();
-        for (int k = 0; k < kernels.size(); k++) {
-            switch (kernels.get(k)) {
-                case Kernel.Loop l -> runLoop(f, k, l);
-                case Kernel.MatMul m -> matmul(f, m);
-                case Kernel.Call c -> call(f, c, seed);
+        return new Bound(f, dims);
+    }
+
+    /** A bound plan (see {@link #bind}). */
+    public final class Bound {
+        private final Frame frame;
+        private final DimBindings dims;
+
+        private Bound(Frame frame, DimBindings dims) {
+            this.frame = frame;
+            this.dims = dims;
+        }
+
+        /** Runs every kernel once. */
+        public void run(long seed) {
+            List<Kernel> kernels = plan.kernels();
+            for (int k = 0; k < kernels.size(); k++) {
+                switch (kernels.get(k)) {
+                    case Kernel.Loop l -> runLoop(frame, k, l);
+                    case Kernel.MatMul m -> matmul(frame, k, m);
+                    case Kernel.Call c -> call(frame, c, seed);
+                }
             }
         }
-        List<Tensor> out = new ArrayList<>();
-        for (KernelPlan.Result r : plan.results()) {
-            Buffer b = plan.buffer(r.buffer());
-            out.add(Shapes.result(b.dtype(), dims.eval(r.shape()), f.storage[b.id()]));
+
+        /** Runs every kernel once, adding each kernel's wall time in nanoseconds to {@code nanos} (for profiles). */
+        public void runTimed(long seed, long[] nanos) {
+            List<Kernel> kernels = plan.kernels();
+            for (int k = 0; k < kernels.size(); k++) {
+                long t0 = System.nanoTime();
+                switch (kernels.get(k)) {
+                    case Kernel.Loop l -> runLoop(frame, k, l);
+                    case Kernel.MatMul m -> matmul(frame, k, m);
+                    case Kernel.Call c -> call(frame, c, seed);
+                }
+                nanos[k] += System.nanoTime() - t0;
+            }
         }
-        return out;
+
+        /** The storage array of a buffer (a slot may be longer than the buffer). */
+        public Object storage(int buffer) {
+            return frame.storage[buffer];
+        }
+
+        /** Points an input or param at other storage of the same dtype and size (say, an owned copy of a param). */
+        public void rebind(int buffer, Object storage) {
+            if (!plan.buffer(buffer).isExternal()) throw new IllegalArgumentException("%" + buffer + " is not an input or param");
+            frame.storage[buffer] = storage;
+        }
     }
 
     private void runLoop(Frame f, int k, Kernel.Loop l) {
         Object[] args = f.args[k];
         int[] ids = loopBuffers[k];
         for (int i = 0; i < ids.length; i++) args[i] = f.storage[ids[i]];
-        long outer = 1;
-        for (Dim dim : l.outer()) outer *= eval(dim, f.d);
-        long range = l.flat() || l.outer().isEmpty() ? outer : eval(l.outer().getFirst(), f.d);
-        long inner = l.reduction().map(r -> eval(r.count(), f.d)).orElse(1L);
-        long work = (range == 0 ? 0 : outer / range) * inner * Math.max(1, l.body().size()
-                + l.reduction().map(r -> r.body().size()).orElse(0));
-        Parallel.forRange(loops[k], args, f.d, (int) range, work);
+        long[] size = f.sizes[k];
+        Parallel.forRange(loops[k], args, f.d, (int) size[0], size[1]);
+        // A split reduction folded its chunks above; this call folds the chunks' results and stores.
+        if (l.isSplittable()) loops[k].run(args, f.d, -1, (int) size[0]);
     }
 
-    private void matmul(Frame f, Kernel.MatMul m) {
-        int batch = (int) eval(m.batch(), f.d), n = (int) eval(m.n(), f.d), k = (int) eval(m.k(), f.d), p = (int) eval(m.m(), f.d);
+    /** A loop's range (its outermost loop, or all its elements when flat) and the work per iteration, for splitting. */
+    private long[] loopSizes(Kernel.Loop l, long[] d) {
+        if (l.isSplittable()) {
+            long count = eval(l.reduction().orElseThrow().count(), d);
+            long chunks = Math.max(1, (count + Parallel.REDUCTION_CHUNK - 1) / Parallel.REDUCTION_CHUNK);
+            return new long[] {chunks, (long) Parallel.REDUCTION_CHUNK * Math.max(1, l.reduction().orElseThrow().body().size())};
+        }
+        long outer = 1;
+        for (Dim dim : l.outer()) outer *= eval(dim, d);
+        long range = l.flat() || l.outer().isEmpty() ? outer : eval(l.outer().getFirst(), d);
+        long inner = l.reduction().map(r -> eval(r.count(), d)).orElse(1L);
+        long work = (range == 0 ? 0 : outer / range) * inner * Math.max(1, l.body().size()
+                + l.reduction().map(r -> r.body().size()).orElse(0));
+        return new long[] {range, work};
+    }
+
+    private void matmul(Frame f, int kernel, Kernel.MatMul m) {
+        long[] size = f.sizes[kernel];
+        int batch = (int) size[0], n = (int) size[1], k = (int) size[2], p = (int) size[3];
         Object a = f.storage[m.a()], b = f.storage[m.b()], out = f.storage[m.out()];
         switch (m.dtype()) {
             case F32 -> Library.matmul((float[]) a, (float[]) b, (float[]) out, batch, n, k, p, m.transA(), m.transB());
@@ -168,7 +242,18 @@ public final class PlanExecutor {
                 f.storage[b.id()] = c;
             }
         }
-        for (int k = 0; k < loopBuffers.length; k++) if (loopBuffers[k] != null) f.args[k] = new Object[loopBuffers[k].length];
+        for (int k = 0; k < plan.kernels().size(); k++) {
+            f.sizes[k] = switch (plan.kernels().get(k)) {
+                case Kernel.Loop l -> loopSizes(l, d);
+                case Kernel.MatMul m -> new long[] {eval(m.batch(), d), eval(m.n(), d), eval(m.k(), d), eval(m.m(), d)};
+                case Kernel.Call c -> null;
+            };
+            if (plan.kernels().get(k) instanceof Kernel.Loop l) {
+                // A split reduction's partial results travel as one more buffer, after its own.
+                f.args[k] = new Object[loopBuffers[k].length + (l.isSplittable() ? 1 : 0)];
+                if (l.isSplittable()) f.args[k][loopBuffers[k].length] = new double[(int) f.sizes[k][0]];
+            }
+        }
         return f;
     }
 

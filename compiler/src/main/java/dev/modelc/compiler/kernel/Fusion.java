@@ -22,12 +22,20 @@ final class Fusion {
     private static final int MAX_CHEAP_COPIES = 8;
 
     final boolean[] materialized;
+    /**
+     * For an elementwise root, the reduction computed inside its loop (its accumulator), or -1:
+     * a sum, mean, max or min whose only reader is that loop, reached through elementwise ops
+     * only, so the loop needs its value exactly once per iteration ({@code b - lr * sum(g)}).
+     */
+    final int[] accumulatedBy;
     /** For a matmul operand read transposed in place: the transpose node whose operand is read. */
     final boolean[] transposedInPlace;
 
     private Fusion(int n) {
         materialized = new boolean[n];
         transposedInPlace = new boolean[n];
+        accumulatedBy = new int[n];
+        java.util.Arrays.fill(accumulatedBy, -1);
     }
 
     static Fusion decide(Graph g) {
@@ -49,14 +57,21 @@ final class Fusion {
                 else kernels.addAll(roots.get(c));
             }
             boolean shared = kernels.size() > 1;
-            boolean m = needsBuffer[id] || !isFusible(node.op())
+            boolean m = needsBuffer[id] || !(isFusible(node.op()) || isSmallContraction(g, node))
                     || (shared && (!isCheap(node.op()) || kernels.size() > MAX_CHEAP_COPIES));
+            if (m && !needsBuffer[id] && kernels.size() == 1 && isFoldable(node.op())) {
+                int root = kernels.iterator().next();
+                if (f.accumulatedBy[root] < 0 && onlyElementwiseUpTo(g, consumers, id, root, f)) {
+                    f.accumulatedBy[root] = id;
+                    m = false;
+                }
+            }
             f.materialized[id] = m;
             roots.set(id, m ? Set.of(id) : kernels);
 
             switch (node.op()) {
-                case Op.Reshape r -> needsBuffer[node.input(0)] = true;
-                case Op.MatMul mm -> {
+                case Op.Reshape r when !isUnitReshape(g, node) -> needsBuffer[node.input(0)] = true;
+                case Op.MatMul mm when !isSmallContraction(g, node) -> {
                     for (int in : node.inputs()) {
                         if (isLastTwoTranspose(g.node(in))) {
                             f.transposedInPlace[in] = true;
@@ -85,6 +100,65 @@ final class Fusion {
             }
         }
         return f;
+    }
+
+    /** Contractions over at most this many terms are written out inside the loop that reads them. */
+    static final int SMALL_CONTRACTION = 8;
+
+    /**
+     * A matmul over a few terms ({@code x @ w.T} with 3 features): each result element is a
+     * handful of multiply-adds, computed where it is read, so the product is never stored and
+     * the bias, the residual and the loss fuse with it.
+     */
+    static boolean isSmallContraction(Graph g, Node n) {
+        if (!(n.op() instanceof Op.MatMul)) return false;
+        var a = g.node(n.input(0)).type().shape();
+        var k = a.dim(a.rank() - 1);
+        return k.isConstant() && k.constant() <= SMALL_CONTRACTION;
+    }
+
+    /** A reduction a loop can fold in an inner loop (logsumexp is a library call). */
+    private static boolean isFoldable(Op op) {
+        return op instanceof Op.Reduce r && r.fn() != ReduceFn.LOGSUMEXP;
+    }
+
+    /**
+     * Whether every path from {@code id} to the root {@code root} goes through elementwise
+     * ops (and unit-axis reshapes) only, all computed inside the root's loop and the root one
+     * of them: then the root's loop reads {@code id} once per iteration, at its own position.
+     */
+    private static boolean onlyElementwiseUpTo(Graph g, List<List<Integer>> consumers, int id, int root, Fusion f) {
+        Node r = g.node(root);
+        if (!isPointwise(g, r) || f.accumulatedBy[root] >= 0) return false;
+        for (int c : consumers.get(id)) {
+            if (c == root) continue;
+            if (f.materialized[c] || !isPointwise(g, g.node(c))) return false;
+            if (!onlyElementwiseUpTo(g, consumers, c, root, f)) return false;
+        }
+        return true;
+    }
+
+    private static boolean isPointwise(Graph g, Node n) {
+        return switch (n.op()) {
+            case Op.Unary u -> true;
+            case Op.Binary b -> true;
+            case Op.Where w -> true;
+            case Op.Cast c -> true;
+            case Op.Alias a -> true;
+            case Op.StopGradient s -> true;
+            case Op.Reshape r -> isUnitReshape(g, n);
+            default -> false;
+        };
+    }
+
+    /** A reshape that only adds or removes axes of size 1: positions map without division. */
+    static boolean isUnitReshape(Graph g, Node n) {
+        if (!(n.op() instanceof Op.Reshape)) return false;
+        return nonUnit(g.node(n.input(0)).type().shape().dims()).equals(nonUnit(n.type().shape().dims()));
+    }
+
+    static List<dev.modelc.compiler.types.Dim> nonUnit(List<dev.modelc.compiler.types.Dim> dims) {
+        return dims.stream().filter(d -> !d.isConstant(1)).toList();
     }
 
     /** Whether the node can be computed inside another node's loop, one element at a time. */

@@ -56,6 +56,14 @@ public sealed interface Kernel {
         public int variables() {
             return outer.size() + reduction.map(r -> r.inner().size()).orElse(0);
         }
+
+        /**
+         * Whether this reduces everything to one value over a flat inner loop: such a loop may
+         * be folded in chunks on several cores (see {@code Parallel.REDUCTION_CHUNK}).
+         */
+        public boolean isSplittable() {
+            return outer.isEmpty() && reduction.map(Reduction::flat).orElse(false);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.modelc.compiler.kernel;
 
+import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.modelc.runtime.DType;
 
 /**
  * Builds the loop of one stored node: the node's value at the loop's position, with every
@@ -26,6 +28,10 @@ final class LoopBuilder {
     private final int[] nextId;
     private final int vars;
     private int root = -1;
+    /** The reduction this loop folds (the root, or the one Fusion gave it), -1 for none; built on first use. */
+    private int folded = -1;
+    private int outerRank;
+    private Kernel.Reduction reduction;
 
     private record Key(int node, List<Affine> position) {
     }
@@ -41,37 +47,37 @@ final class LoopBuilder {
     /** The loop that computes and stores node {@code id} into buffer {@code out}. */
     static Kernel.Loop build(String name, Graph g, Fusion fusion, int[] bufferOf, int id, int out) {
         Node node = g.node(id);
-        int[] nextId = {0};
-        if (node.op() instanceof Op.Reduce r) {
-            Node x = g.node(node.input(0));
-            List<Dim> in = x.type().shape().dims();
-            List<Dim> outer = new ArrayList<>(), inner = new ArrayList<>();
-            for (int a = 0; a < in.size(); a++) (r.axes().contains(a) ? inner : outer).add(in.get(a));
-            int vars = in.size();
-            // Outer variables are the kept axes in order, then the reduced ones.
-            List<Affine> position = new ArrayList<>();
-            int o = 0, k = outer.size();
-            for (int a = 0; a < in.size(); a++) position.add(Affine.variable(r.axes().contains(a) ? k++ : o++, vars));
-            LoopBuilder innerBody = new LoopBuilder(g, fusion, bufferOf, vars, nextId);
-            int value = innerBody.at(x.id(), position);
-            LoopBuilder epilogue = new LoopBuilder(g, fusion, bufferOf, vars, nextId);
-            int acc = epilogue.add(new Let(nextId[0]++, node.type().dtype(), new Expr.Accumulated(), id));
-            boolean innerFlat = isFlat(innerBody.lets, inner, outer.size(), vars);
-            Kernel.Reduction red = new Kernel.Reduction(r.fn(), inner, innerBody.lets, value, innerFlat);
-            List<Let> all = new ArrayList<>(innerBody.lets);
-            all.addAll(epilogue.lets);
-            return new Kernel.Loop(name, outer, Optional.of(red), epilogue.lets, new Store(out, acc),
-                    isFlat(all, outer, 0, vars), node.span());
+        int folded = node.op() instanceof Op.Reduce ? id : fusion.accumulatedBy[id];
+        List<Dim> outer;
+        List<Affine> position = new ArrayList<>();
+        int innerRank = folded < 0 ? 0 : ((Op.Reduce) g.node(folded).op()).axes().size();
+        if (folded == id) {
+            // A reduction stored as it is: the loops run over the kept axes.
+            Op.Reduce r = (Op.Reduce) node.op();
+            List<Dim> in = g.node(node.input(0)).type().shape().dims();
+            outer = new ArrayList<>();
+            for (int a = 0; a < in.size(); a++) if (!r.axes().contains(a)) outer.add(in.get(a));
+            int vars = outer.size() + innerRank, o = 0;
+            for (int a = 0; a < in.size(); a++) {
+                if (!r.axes().contains(a)) position.add(Affine.variable(o++, vars));
+                else if (r.keepdims()) position.add(Affine.constant(Dim.of(0), vars));
+            }
+        } else {
+            outer = node.type().shape().dims();
+            int vars = outer.size() + innerRank;
+            for (int a = 0; a < outer.size(); a++) position.add(Affine.variable(a, vars));
         }
-        List<Dim> outer = node.type().shape().dims();
-        int vars = outer.size();
+        int vars = outer.size() + innerRank;
+        int[] nextId = {0};
         LoopBuilder body = new LoopBuilder(g, fusion, bufferOf, vars, nextId);
         body.root = id;
-        List<Affine> position = new ArrayList<>();
-        for (int a = 0; a < vars; a++) position.add(Affine.variable(a, vars));
+        body.folded = folded;
+        body.outerRank = outer.size();
         int value = body.at(id, position);
-        return new Kernel.Loop(name, outer, Optional.empty(), body.lets, new Store(out, value),
-                isFlat(body.lets, outer, 0, vars), node.span());
+        List<Let> all = new ArrayList<>(body.lets);
+        if (body.reduction != null) all.addAll(body.reduction.body());
+        return new Kernel.Loop(name, outer, Optional.ofNullable(body.reduction), body.lets, new Store(out, value),
+                isFlat(all, outer, 0, vars), node.span());
     }
 
     /**
@@ -122,6 +128,7 @@ final class LoopBuilder {
             return load(id, node.type().shape(), position);
         }
         var dtype = node.type().dtype();
+        if (id == folded) return fold(node, position);
         return switch (node.op()) {
             case Op.Constant c -> add(new Let(nextId[0]++, dtype, new Expr.Constant(c.value(0)), id));
             case Op.Size s -> add(new Let(nextId[0]++, dtype, new Expr.SizeOf(s.dim()), id));
@@ -170,10 +177,82 @@ final class LoopBuilder {
                 }
                 yield at(node.input(0), p);
             }
-            // The operand is stored (Fusion sees to it), so the reshape is a read of its buffer.
-            case Op.Reshape r -> load(id, node.type().shape(), position);
+            case Op.MatMul m -> contraction(node, position);
+            case Op.Reshape r -> {
+                if (!Fusion.isUnitReshape(graph, node)) {
+                    // The operand is stored (Fusion sees to it), so the reshape is a read of its buffer.
+                    yield load(id, node.type().shape(), position);
+                }
+                // Only axes of size 1 come or go: the other axes keep their positions, in order.
+                List<Dim> from = graph.node(node.input(0)).type().shape().dims();
+                List<Affine> moving = new ArrayList<>();
+                List<Dim> to = node.type().shape().dims();
+                for (int a = 0; a < to.size(); a++) if (!to.get(a).isConstant(1)) moving.add(position.get(a));
+                List<Affine> p = new ArrayList<>();
+                int next = 0;
+                for (Dim d : from) p.add(d.isConstant(1) ? Affine.constant(Dim.of(0), vars) : moving.get(next++));
+                yield at(node.input(0), p);
+            }
             default -> throw new IllegalStateException("node %" + id + " (" + node.op().label() + ") cannot be fused");
         };
+    }
+
+    /**
+     * A small matmul's element at {@code position}: {@code sum over p of a[.., i, p] * b[.., p, j]}
+     * written out term by term in f64 from 0, in order, then rounded once: what the interpreter
+     * computes, bit for bit.
+     */
+    private int contraction(Node node, List<Affine> position) {
+        Node a = graph.node(node.input(0)), b = graph.node(node.input(1));
+        int r = position.size();
+        long k = a.type().shape().dim(r - 1).constant();
+        int acc = add(new Let(nextId[0]++, DType.F64, new Expr.Constant(0), node.id()));
+        for (long p = 0; p < k; p++) {
+            Affine at = Affine.constant(Dim.of(p), vars);
+            List<Affine> pa = new ArrayList<>(position.subList(0, r - 1));
+            pa.add(at);
+            List<Affine> pb = new ArrayList<>(position.subList(0, r - 2));
+            pb.add(at);
+            pb.add(position.get(r - 1));
+            int x = wide(at(a.id(), pa), a, node), y = wide(at(b.id(), pb), b, node);
+            int prod = add(new Let(nextId[0]++, DType.F64, new Expr.Binary(BinaryFn.MUL, x, y), node.id()));
+            acc = add(new Let(nextId[0]++, DType.F64, new Expr.Binary(BinaryFn.ADD, acc, prod), node.id()));
+        }
+        if (node.type().dtype() == DType.F64) return acc;
+        return add(new Let(nextId[0]++, node.type().dtype(), new Expr.Convert(acc), node.id()));
+    }
+
+    /** Let {@code let} (node {@code of}'s value) as an f64 let. */
+    private int wide(int let, Node of, Node user) {
+        if (of.type().dtype() == DType.F64) return let;
+        return add(new Let(nextId[0]++, DType.F64, new Expr.Convert(let), user.id()));
+    }
+
+    /**
+     * The loop's reduction, folded in an inner loop over the reduced axes at {@code position}
+     * (the node's output axes); its value is the {@link Expr.Accumulated} let.
+     */
+    private int fold(Node node, List<Affine> position) {
+        if (reduction != null) throw new IllegalStateException("a second reduction in the loop of %" + root);
+        Op.Reduce r = (Op.Reduce) node.op();
+        Node x = graph.node(node.input(0));
+        List<Dim> in = x.type().shape().dims();
+        List<Dim> inner = new ArrayList<>();
+        List<Affine> p = new ArrayList<>();
+        int k = outerRank, o = 0;
+        for (int a = 0; a < in.size(); a++) {
+            if (r.axes().contains(a)) {
+                inner.add(in.get(a));
+                p.add(Affine.variable(k++, vars));
+                if (r.keepdims()) o++;
+            } else {
+                p.add(position.get(o++));
+            }
+        }
+        LoopBuilder body = new LoopBuilder(graph, fusion, bufferOf, vars, nextId);
+        int value = body.at(x.id(), p);
+        reduction = new Kernel.Reduction(r.fn(), inner, body.lets, value, isFlat(body.lets, inner, outerRank, vars));
+        return add(new Let(nextId[0]++, node.type().dtype(), new Expr.Accumulated(), node.id()));
     }
 
     private static boolean isSource(Op op) {

@@ -46,8 +46,8 @@ public final class Scheduler {
                     bufferName = "c" + id;
                     values = c.values();
                 }
-                case Op.Reshape r -> {
-                    // A view: the operand is stored (Fusion sees to it) and has the same elements.
+                case Op.Reshape r when bufferOf[node.input(0)] >= 0 -> {
+                    // A view: the operand is stored and has the same elements.
                     bufferOf[id] = bufferOf[node.input(0)];
                     continue;
                 }
@@ -66,10 +66,11 @@ public final class Scheduler {
             int id = node.id();
             if (bufferOf[id] < 0 || !fusion.materialized[id]) continue;
             Buffer out = buffers.get(bufferOf[id]);
-            if (out.kind() != Buffer.Kind.TEMP || node.op() instanceof Op.Reshape) continue;
+            boolean view = node.op() instanceof Op.Reshape && bufferOf[id] == bufferOf[node.input(0)];
+            if (out.kind() != Buffer.Kind.TEMP || view) continue;
             String kname = "k" + kernels.size();
             kernels.add(switch (node.op()) {
-                case Op.MatMul m -> matmul(kname, g, node, bufferOf, fusion);
+                case Op.MatMul m when !Fusion.isSmallContraction(g, node) -> matmul(kname, g, node, bufferOf, fusion);
                 case Op.Reduce r when r.fn() == ReduceFn.LOGSUMEXP -> call(kname, g, node, bufferOf);
                 case Op.Softmax s -> call(kname, g, node, bufferOf);
                 case Op.ArgReduce a -> call(kname, g, node, bufferOf);

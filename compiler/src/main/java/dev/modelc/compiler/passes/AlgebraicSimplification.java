@@ -43,7 +43,13 @@ public final class AlgebraicSimplification {
                 }
                 yield null;
             }
-            case Op.Where w -> in.get(1).equals(in.get(2)) ? in.get(1) : null;         // where(m, x, x) -> x
+            case Op.Where w -> {
+                if (in.get(1).equals(in.get(2))) yield in.get(1);                      // where(m, x, x) -> x
+                if (node(e, in.getFirst()).op() instanceof Op.Constant c && c.size() == 1) {
+                    yield c.value(0) != 0 ? in.get(1) : in.get(2);                     // where(true, a, b) -> a; where(false, a, b) -> b
+                }
+                yield null;
+            }
             case Op.StopGradient s -> in.getFirst();                                   // stop_gradient(x) -> x, after differentiation
             case Op.Alias a -> in.getFirst();                                          // alias(x) -> x, after differentiation
             case Op.Cast c -> node(e, in.getFirst()).type().dtype() == n.type().dtype() ? in.getFirst() : null;

@@ -47,7 +47,7 @@ class BackendProperties {
         List<Tensor> want = Interpreter.results(g, at, Interpreter.Precision.DECLARED, 0);
         List<Tensor> got;
         try {
-            PlanExecutor exec = BytecodeModel.compile(plan);
+            PlanExecutor exec = BytecodeModel.compile(plan, false);
             got = exec.run(at, 0);
         } catch (RuntimeException | LinkageError bad) {
             throw new AssertionError("the bytecode backend fails: " + bad + "\n" + t.describe() + PlanPrinter.print(plan), bad);
@@ -69,7 +69,27 @@ class BackendProperties {
         Graph g = toF32(dev.modelc.compiler.passes.Pipeline.optimize(t.graph, false));
         KernelPlan plan = Scheduler.schedule("program", g);
         List<Tensor> want = Interpreter.results(g, at, Interpreter.Precision.DECLARED, 0);
-        List<Tensor> got = BytecodeModel.compile(plan).run(at, 0);
+        List<Tensor> got = BytecodeModel.compile(plan, false).run(at, 0);
+        compareF32(g, plan, want, got, t, "bytecode");
+    }
+
+    /**
+     * The same in f32 with {@code jdk.incubator.vector} lanes for the flat loops that fit them:
+     * exp, sin and friends are within an ulp or so of the scalar path, inside the same tolerance.
+     */
+    @Property(tries = TRIES / 2)
+    void bytecodeBackendWithVectorLanesMatchesTheInterpreterInF32(@ForAll("programs") Program program) {
+        Assume.that(dev.modelc.compiler.backend.bytecode.VectorLanes.present());
+        Harness t = new Harness(program);
+        Map<String, Tensor> at = t.smoothPoint();
+        Assume.that(at != null);
+        Graph g = toF32(dev.modelc.compiler.passes.Pipeline.optimize(t.graph, false));
+        KernelPlan plan = Scheduler.schedule("program", g);
+        List<Tensor> want = Interpreter.results(g, at, Interpreter.Precision.DECLARED, 0);
+        compareF32(g, plan, want, BytecodeModel.compile(plan, true).run(at, 0), t, "bytecode with lanes");
+    }
+
+    private static void compareF32(Graph g, KernelPlan plan, List<Tensor> want, List<Tensor> got, Harness t, String backend) {
         double scale = 1;
         for (Tensor w : want) for (double d : w.toDoubleArray()) if (Double.isFinite(d)) scale = Math.max(scale, Math.abs(d));
         for (int i = 0; i < want.size(); i++) {
@@ -77,7 +97,7 @@ class BackendProperties {
             for (int k = 0; k < x.length; k++) {
                 if (x[k] == y[k] || (Double.isNaN(x[k]) && Double.isNaN(y[k]))) continue;
                 if (Math.abs(x[k] - y[k]) > 1e-4 * scale) {
-                    fail("f32, result '" + g.outputs().get(i).name() + "'[" + k + "]: " + x[k] + " from the interpreter, "
+                    fail(backend + ", f32, result '" + g.outputs().get(i).name() + "'[" + k + "]: " + x[k] + " from the interpreter, "
                             + y[k] + " from the backend\n" + t.describe() + PlanPrinter.print(plan));
                 }
             }

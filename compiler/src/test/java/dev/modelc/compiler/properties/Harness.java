@@ -34,7 +34,7 @@ final class Harness {
      */
     static final double KINK_MARGIN = 1e-3;
 
-    /** Step of the finite differences (see {@link GradientProperties}). */
+    /** Step of the finite differences (as in the gradient properties, now in the testing module). */
     static final double H = 1e-5;
 
     /** Points tried per program before the sample is discarded. */

@@ -97,51 +97,159 @@ public final class Library {
         store(Reference.random(normal, a, b, seed, stream, size), out);
     }
 
+    /** Below this many columns a row of the result is computed as dot products, with no packing or allocation. */
+    static final int NARROW = 32;
+    /** f32 products with at most this many results and at least {@link #SPLIT_K} terms each are split along k. */
+    static final int SPLIT_RESULTS = 64;
+    static final int SPLIT_K = 1 << 15;
+    /** The length of one k chunk: fixed, so results do not depend on the number of cores. */
+    static final int K_CHUNK = 1 << 14;
+
     /**
      * {@code out = op(a) @ op(b)} for {@code batch} stacked matrices, op being a transpose of the
      * last two axes when asked: a is {@code [n, k]} (stored {@code [k, n]} when transposed), b is
-     * {@code [k, m]} (stored {@code [m, k]}). f32 accumulates in f32 like BLAS and PyTorch;
-     * every element is summed over k in order from zero, so f64 results equal the reference's.
+     * {@code [k, m]} (stored {@code [m, k]}). Each element is summed over k in order from zero in
+     * f32, as BLAS and PyTorch accumulate, except for the tall products a gradient makes
+     * ({@code x.T @ g}: few results, k in the millions), which sum fixed 16384-term chunks in f32
+     * on all cores and add the chunks' sums in f64, in order.
      */
     public static void matmul(float[] a, float[] b, float[] out, int batch, int n, int k, int m,
                               boolean transA, boolean transB) {
         for (int bt = 0; bt < batch; bt++) {
-            float[][] packed = packF(b, bt * k * m, k, m, transB);
-            int ao = bt * n * k, oo = bt * n * m;
-            Parallel.forRange(n, (long) k * m, (start, end) -> {
-                float[] row = new float[m];
-                for (int i = start; i < end; i++) {
-                    Arrays.fill(row, 0f);
-                    for (int p = 0; p < k; p++) {
-                        float av = transA ? a[ao + p * n + i] : a[ao + i * k + p];
-                        float[] brow = packed[p];
-                        // Same index on both sides: C2 vectorizes this even though it cannot prove row != brow.
-                        for (int j = 0; j < m; j++) row[j] += av * brow[j];
+            int ao = bt * n * k, bo = bt * k * m, oo = bt * n * m;
+            if ((long) n * m <= SPLIT_RESULTS && k >= SPLIT_K) {
+                splitK(a, b, out, ao, bo, oo, n, k, m, transA, transB);
+            } else if (m <= NARROW) {
+                if (Parallel.tasks(n, (long) k * m) <= 1) {
+                    dots(a, b, out, ao, bo, oo, n, k, m, transA, transB, 0, n);
+                } else {
+                    Parallel.forRange(n, (long) k * m, (s, e) -> dots(a, b, out, ao, bo, oo, n, k, m, transA, transB, s, e));
+                }
+            } else {
+                float[][] packed = packF(b, bo, k, m, transB);
+                Parallel.forRange(n, (long) k * m, (start, end) -> {
+                    float[] row = new float[m];
+                    for (int i = start; i < end; i++) {
+                        packedRow(a, ao + (transA ? i : i * k), transA ? n : 1, k, packed, row);
+                        System.arraycopy(row, 0, out, oo + i * m, m);
                     }
+                });
+            }
+        }
+    }
+
+    /**
+     * One row of a packed product. A method of its own, called once per row: C2 compiles it
+     * normally (and vectorizes the inner loop); a loop nest inside one long call would run in
+     * on-stack-replacement code, which C2 optimizes far less (measured: 10x slower).
+     */
+    private static void packedRow(float[] a, int offset, int stride, int k, float[][] packed, float[] row) {
+        Arrays.fill(row, 0f);
+        for (int p = 0; p < k; p++) {
+            // No branch on the transpose here: a method that has run both ways lost its vectorized
+            // inner loop (measured 6x slower), so the layout is an offset and a stride.
+            float av = a[offset + p * stride];
+            float[] brow = packed[p];
+            // Same index on both sides: C2 vectorizes this even though it cannot prove row != brow.
+            for (int j = 0; j < row.length; j++) row[j] += av * brow[j];
+        }
+    }
+
+    private static void dots(float[] a, float[] b, float[] out, int ao, int bo, int oo, int n, int k, int m,
+                             boolean transA, boolean transB, int start, int end) {
+        int as = transA ? n : 1, bs = transB ? 1 : m;
+        for (int i = start; i < end; i++) {
+            int ar = ao + (transA ? i : i * k);
+            for (int j = 0; j < m; j++) {
+                int bc = bo + (transB ? j * k : j);
+                float acc = 0f;
+                for (int p = 0; p < k; p++) acc += a[ar + p * as] * b[bc + p * bs];
+                out[oo + i * m + j] = acc;
+            }
+        }
+    }
+
+    private static void splitK(float[] a, float[] b, float[] out, int ao, int bo, int oo, int n, int k, int m,
+                               boolean transA, boolean transB) {
+        int chunks = (k + K_CHUNK - 1) / K_CHUNK;
+        double[] partial = new double[chunks * n * m];
+        int as = transA ? n : 1, bs = transB ? 1 : m;
+        Parallel.forRange(chunks, (long) K_CHUNK * n * m, (s, e) -> {
+            for (int c = s; c < e; c++) {
+                int p0 = c * K_CHUNK, p1 = Math.min(k, p0 + K_CHUNK);
+                for (int i = 0; i < n; i++) {
+                    int ar = ao + (transA ? i : i * k);
+                    for (int j = 0; j < m; j++) {
+                        int bc = bo + (transB ? j * k : j);
+                        // Four running sums hide the latency of the adds; a chunk stays in cache across the n * m dots.
+                        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                        int p = p0;
+                        for (; p + 3 < p1; p += 4) {
+                            s0 += a[ar + p * as] * b[bc + p * bs];
+                            s1 += a[ar + (p + 1) * as] * b[bc + (p + 1) * bs];
+                            s2 += a[ar + (p + 2) * as] * b[bc + (p + 2) * bs];
+                            s3 += a[ar + (p + 3) * as] * b[bc + (p + 3) * bs];
+                        }
+                        for (; p < p1; p++) s0 += a[ar + p * as] * b[bc + p * bs];
+                        partial[(c * n + i) * m + j] = (double) s0 + s1 + s2 + s3;
+                    }
+                }
+            }
+        });
+        for (int r = 0; r < n * m; r++) {
+            double sum = 0;
+            for (int c = 0; c < chunks; c++) sum += partial[c * n * m + r];
+            out[oo + r] = (float) sum;
+        }
+    }
+
+    /**
+     * The f64 form. Every element is summed over k in order from zero, always: f64 results equal
+     * the reference interpreter's bit for bit, so no k-splitting here.
+     */
+    public static void matmul(double[] a, double[] b, double[] out, int batch, int n, int k, int m,
+                              boolean transA, boolean transB) {
+        for (int bt = 0; bt < batch; bt++) {
+            int ao = bt * n * k, bo = bt * k * m, oo = bt * n * m;
+            if (m <= NARROW) {
+                if (Parallel.tasks(n, (long) k * m) <= 1) {
+                    dots(a, b, out, ao, bo, oo, n, k, m, transA, transB, 0, n);
+                } else {
+                    Parallel.forRange(n, (long) k * m, (s, e) -> dots(a, b, out, ao, bo, oo, n, k, m, transA, transB, s, e));
+                }
+                continue;
+            }
+            double[][] packed = packD(b, bo, k, m, transB);
+            Parallel.forRange(n, (long) k * m, (start, end) -> {
+                double[] row = new double[m];
+                for (int i = start; i < end; i++) {
+                    packedRow(a, ao + (transA ? i : i * k), transA ? n : 1, k, packed, row);
                     System.arraycopy(row, 0, out, oo + i * m, m);
                 }
             });
         }
     }
 
-    /** The f64 form of {@link #matmul(float[], float[], float[], int, int, int, int, boolean, boolean)}. */
-    public static void matmul(double[] a, double[] b, double[] out, int batch, int n, int k, int m,
-                              boolean transA, boolean transB) {
-        for (int bt = 0; bt < batch; bt++) {
-            double[][] packed = packD(b, bt * k * m, k, m, transB);
-            int ao = bt * n * k, oo = bt * n * m;
-            Parallel.forRange(n, (long) k * m, (start, end) -> {
-                double[] row = new double[m];
-                for (int i = start; i < end; i++) {
-                    Arrays.fill(row, 0d);
-                    for (int p = 0; p < k; p++) {
-                        double av = transA ? a[ao + p * n + i] : a[ao + i * k + p];
-                        double[] brow = packed[p];
-                        for (int j = 0; j < m; j++) row[j] += av * brow[j];
-                    }
-                    System.arraycopy(row, 0, out, oo + i * m, m);
-                }
-            });
+    private static void packedRow(double[] a, int offset, int stride, int k, double[][] packed, double[] row) {
+        Arrays.fill(row, 0d);
+        for (int p = 0; p < k; p++) {
+            double av = a[offset + p * stride];
+            double[] brow = packed[p];
+            for (int j = 0; j < row.length; j++) row[j] += av * brow[j];
+        }
+    }
+
+    private static void dots(double[] a, double[] b, double[] out, int ao, int bo, int oo, int n, int k, int m,
+                             boolean transA, boolean transB, int start, int end) {
+        int as = transA ? n : 1, bs = transB ? 1 : m;
+        for (int i = start; i < end; i++) {
+            int ar = ao + (transA ? i : i * k);
+            for (int j = 0; j < m; j++) {
+                int bc = bo + (transB ? j * k : j);
+                double acc = 0;
+                for (int p = 0; p < k; p++) acc += a[ar + p * as] * b[bc + p * bs];
+                out[oo + i * m + j] = acc;
+            }
         }
     }
 

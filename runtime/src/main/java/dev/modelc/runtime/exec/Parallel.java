@@ -10,6 +10,13 @@ public final class Parallel {
     /** The range a thread is worth below which splitting costs more than it saves (measured: a fork-join hop is ~5-20 µs). */
     public static final int MIN_ELEMENTS_PER_TASK = 1 << 15;
 
+    /**
+     * A reduction of everything to one value is split into chunks of this many elements, each
+     * folded in order, the chunks' results then folded in order: fixed, so the result does not
+     * depend on the number of cores.
+     */
+    public static final int REDUCTION_CHUNK = 1 << 16;
+
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private Parallel() {

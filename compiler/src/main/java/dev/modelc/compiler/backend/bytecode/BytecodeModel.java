@@ -42,20 +42,42 @@ public final class BytecodeModel extends StagedModel {
         return executors.computeIfAbsent(e, k -> compile(Scheduler.schedule(name() + "." + k.methodName(), graph(k))));
     }
 
+    /**
+     * A training loop with the model's update rules on one batch (full-batch gradient descent),
+     * allocating nothing per step; {@code params} are copied, not changed.
+     */
+    public StepLoop stepLoop(Map<String, Tensor> params, Map<String, Tensor> batch) {
+        if (!hasUpdateRules()) throw new IllegalStateException("model " + name() + " has no update rules");
+        return new StepLoop(executor(EntryPoint.UPDATE), params, batch);
+    }
+
+    /**
+     * An entry point bound to tensors with slots of its own, to run repeatedly without
+     * allocating (benchmarks, serving the same batch shape); results stay in its buffers.
+     */
+    public PlanExecutor.Bound bind(EntryPoint e, Map<String, Tensor> values) {
+        return executor(e).bind(values, true);
+    }
+
     @Override
     protected List<Tensor> run(EntryPoint e, Map<String, Tensor> values, long seed) {
         return executor(e).run(values, seed);
     }
 
-    /** Loads the plan's loops as hidden classes beside this one. */
+    /** Loads the plan's loops as hidden classes beside this one, with vector lanes where this JVM has them. */
     public static PlanExecutor compile(KernelPlan plan) {
+        return compile(plan, VectorLanes.available());
+    }
+
+    /** As {@link #compile(KernelPlan)}, choosing whether flat f32 loops may use vector lanes. */
+    public static PlanExecutor compile(KernelPlan plan, boolean vector) {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         List<RangeKernel> loops = new ArrayList<>();
         List<List<Integer>> buffers = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
             if (k instanceof Kernel.Loop l) {
                 ClassDesc name = ClassDesc.of(BytecodeModel.class.getPackageName() + ".Kernel_" + sanitize(plan.name()) + "_" + l.name());
-                byte[] bytes = LoopCompiler.compile(name, l, plan);
+                byte[] bytes = LoopCompiler.compile(name, l, plan, vector);
                 try {
                     Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
                     loops.add((RangeKernel) c.getConstructor().newInstance());

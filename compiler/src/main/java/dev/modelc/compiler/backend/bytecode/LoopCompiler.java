@@ -18,6 +18,7 @@ import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Let;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.RangeKernel;
 import dev.modelc.runtime.exec.Scalars;
 import java.lang.classfile.ClassFile;
@@ -50,6 +51,9 @@ final class LoopCompiler {
 
     private static final int B = 1, D = 2, START = 3, END = 4;
 
+    /** Innermost loops of at most this many iterations (a constant) are unrolled. */
+    private static final int UNROLL = 4;
+
     private final Kernel.Loop loop;
     private final KernelPlan plan;
     private final List<Integer> buffers;
@@ -62,7 +66,19 @@ final class LoopCompiler {
     private final int[] varLocal;
     private int outerFlat = -1, innerFlat = -1, accumulator = -1;
 
-    private LoopCompiler(Kernel.Loop loop, KernelPlan plan) {
+    private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
+    private static final ClassDesc VECTOR = ClassDesc.of("jdk.incubator.vector.Vector");
+    private static final ClassDesc SPECIES = ClassDesc.of("jdk.incubator.vector.VectorSpecies");
+    private static final ClassDesc OPERATORS = ClassDesc.of("jdk.incubator.vector.VectorOperators");
+    private static final ClassDesc UNARY_OPERATOR = ClassDesc.of("jdk.incubator.vector.VectorOperators$Unary");
+
+    /** Whether the flat loop gets a vector main loop before its scalar one (see {@link VectorLanes}). */
+    private final boolean lanes;
+    private int species = -1;
+    private final Map<Integer, Integer> laneLocal = new HashMap<>();
+
+    private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector) {
+        this.lanes = vector && VectorLanes.fits(loop, plan);
         this.loop = loop;
         this.plan = plan;
         this.buffers = KernelOrder.of(loop);
@@ -72,8 +88,8 @@ final class LoopCompiler {
     }
 
     /** The class file of a {@link RangeKernel} named {@code name} running {@code loop}. */
-    static byte[] compile(ClassDesc name, Kernel.Loop loop, KernelPlan plan) {
-        LoopCompiler c = new LoopCompiler(loop, plan);
+    static byte[] compile(ClassDesc name, Kernel.Loop loop, KernelPlan plan, boolean vector) {
+        LoopCompiler c = new LoopCompiler(loop, plan, vector);
         return ClassFile.of().build(name, cb -> cb
                 .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL)
                 .withInterfaceSymbols(RANGE_KERNEL)
@@ -94,7 +110,30 @@ final class LoopCompiler {
         // Every symbolic size the loops use, computed once per call before any loop.
         for (Dim d : KernelOrder.dims(loop)) if (!d.isConstant()) dimInt(d);
         List<Dim> outer = loop.outer();
-        if (loop.flat() || outer.isEmpty()) {
+        if (loop.isSplittable()) {
+            splitReduction(loop.reduction().orElseThrow());
+            return;
+        }
+        if (lanes) {
+            // Lanes from START up to the last whole vector, then the scalar loop for the rest.
+            int i = code.allocateLocal(TypeKind.INT), upper = code.allocateLocal(TypeKind.INT), len = code.allocateLocal(TypeKind.INT);
+            species = code.allocateLocal(TypeKind.REFERENCE);
+            code.getstatic(FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES).astore(species);
+            code.aload(species).invokeinterface(SPECIES, "length", MethodTypeDesc.of(CD_int)).istore(len);
+            code.iload(START).aload(species).iload(END).iload(START).isub()
+                    .invokeinterface(SPECIES, "loopBound", MethodTypeDesc.of(CD_int, CD_int)).iadd().istore(upper);
+            outerFlat = i;
+            code.iload(START).istore(i);
+            Label test = code.newLabel(), done = code.newLabel();
+            code.labelBinding(test);
+            code.iload(i).iload(upper).if_icmpge(done);
+            laneBody();
+            code.iload(i).iload(len).iadd().istore(i);
+            code.goto_(test);
+            code.labelBinding(done);
+            laneLocal.clear();
+            loop(i, () -> code.iload(i), () -> code.iload(END), this::outerBody);
+        } else if (loop.flat() || outer.isEmpty()) {
             outerFlat = code.allocateLocal(TypeKind.INT);
             forRange(outerFlat, START, -1, this::outerBody);
         } else {
@@ -113,7 +152,17 @@ final class LoopCompiler {
         }
         int v = code.allocateLocal(TypeKind.INT);
         varLocal[from] = v;
-        int extent = dimInt(extentOf(from));
+        Dim e = extentOf(from);
+        if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL) {
+            // A short innermost loop ([N, 2] with a broadcast bias) is written out: no loop
+            // overhead per element, and C2 sees straight-line code.
+            for (int c = 0; c < e.constant(); c++) {
+                code.loadConstant(c).istore(v);
+                then.run();
+            }
+            return;
+        }
+        int extent = dimInt(e);
         forRange(v, -1, extent, () -> nested(from + 1, to, then));
     }
 
@@ -141,28 +190,173 @@ final class LoopCompiler {
         code.labelBinding(done);
     }
 
+    /**
+     * A full reduction in two calls: {@code run(b, d, start, end)} folds chunks
+     * {@code [start, end)} of the inner range into the f64 partials array (the last buffer);
+     * {@code run(b, d, -1, chunks)} folds the partials in order, computes the body and stores.
+     */
+    private void splitReduction(Kernel.Reduction r) {
+        int partials = code.allocateLocal(TypeKind.REFERENCE);
+        code.aload(B).loadConstant(buffers.size()).aaload().checkcast(CD_double.arrayType()).astore(partials);
+        accumulator = code.allocateLocal(TypeKind.DOUBLE);
+        Label finish = code.newLabel();
+        code.iload(START);
+        code.iflt(finish);
+        int c = code.allocateLocal(TypeKind.INT);
+        int lo = code.allocateLocal(TypeKind.INT), hi = code.allocateLocal(TypeKind.INT);
+        innerFlat = code.allocateLocal(TypeKind.INT);
+        loop(c, () -> code.iload(START), () -> code.iload(END), () -> {
+            initAccumulator(r);
+            code.iload(c).loadConstant(Parallel.REDUCTION_CHUNK).imul().istore(lo);
+            dim(r.count());
+            code.iload(lo).loadConstant(Parallel.REDUCTION_CHUNK).iadd();
+            code.invokestatic(ClassDesc.of(Math.class.getName()), "min", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+            code.istore(hi);
+            loop(innerFlat, () -> code.iload(lo), () -> code.iload(hi), () -> fold(r, () -> {
+                for (Let l : r.body()) let(l);
+                loadAsDouble(r.value());
+            }));
+            code.aload(partials).iload(c).dload(accumulator).dastore();
+        });
+        code.return_();
+        code.labelBinding(finish);
+        initAccumulator(r);
+        int p = code.allocateLocal(TypeKind.INT);
+        loop(p, code::iconst_0, () -> code.iload(END), () -> fold(r, () -> code.aload(partials).iload(p).daload()));
+        outerFlat = code.allocateLocal(TypeKind.INT);
+        code.iconst_0().istore(outerFlat);
+        for (Let l : loop.body()) let(l);
+        store();
+        code.return_();
+    }
+
+    /** One vector of the loop: every let a FloatVector in a local, then one intoArray. */
+    private void laneBody() {
+        for (Let l : loop.body()) {
+            switch (l.expr()) {
+                case Expr.Load ld -> {
+                    if (ld.index().isConstant()) {
+                        code.aload(species);
+                        code.aload(bufferLocal.get(ld.buffer()));
+                        index(ld.index());
+                        code.faload();
+                        broadcast();
+                    } else {
+                        code.aload(species).aload(bufferLocal.get(ld.buffer()));
+                        index(ld.index());
+                        code.invokestatic(FLOAT_VECTOR, "fromArray",
+                                MethodTypeDesc.of(FLOAT_VECTOR, SPECIES, CD_float.arrayType(), CD_int));
+                    }
+                }
+                case Expr.Constant c -> {
+                    code.aload(species).loadConstant((float) c.value());
+                    broadcast();
+                }
+                case Expr.SizeOf z -> {
+                    code.aload(species);
+                    dimLong(z.size());
+                    code.l2d().d2f();
+                    broadcast();
+                }
+                case Expr.Unary u -> {
+                    code.aload(laneLocal.get(u.x()));
+                    switch (u.fn()) {
+                        case NEG -> code.invokevirtual(FLOAT_VECTOR, "neg", MethodTypeDesc.of(FLOAT_VECTOR));
+                        case ABS -> code.invokevirtual(FLOAT_VECTOR, "abs", MethodTypeDesc.of(FLOAT_VECTOR));
+                        case SQUARE -> code.dup().invokevirtual(FLOAT_VECTOR, "mul", MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
+                        case RECIPROCAL -> {
+                            // 1 / x, one correctly rounded division, as the scalar path.
+                            int x = code.allocateLocal(TypeKind.REFERENCE);
+                            code.astore(x).aload(species).loadConstant(1f);
+                            broadcast();
+                            code.aload(x).invokevirtual(FLOAT_VECTOR, "div", MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
+                        }
+                        case RELU -> {
+                            // max(x, 0) keeps NaN and turns -0 into 0, as relu does.
+                            code.aload(species).loadConstant(0f);
+                            broadcast();
+                            code.invokevirtual(FLOAT_VECTOR, "max", MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
+                        }
+                        default -> {
+                            code.getstatic(OPERATORS, u.fn().name(), UNARY_OPERATOR);
+                            code.invokevirtual(FLOAT_VECTOR, "lanewise", MethodTypeDesc.of(FLOAT_VECTOR, UNARY_OPERATOR));
+                        }
+                    }
+                }
+                case Expr.Binary b -> {
+                    code.aload(laneLocal.get(b.a())).aload(laneLocal.get(b.b()));
+                    String method = switch (b.fn()) {
+                        case ADD -> "add";
+                        case SUB -> "sub";
+                        case MUL -> "mul";
+                        case DIV -> "div";
+                        case MAX -> "max";
+                        case MIN -> "min";
+                        default -> throw new IllegalStateException(b.fn() + " has no lanes");
+                    };
+                    code.invokevirtual(FLOAT_VECTOR, method, MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
+                }
+                default -> throw new IllegalStateException(l.expr() + " has no lanes");
+            }
+            int local = code.allocateLocal(TypeKind.REFERENCE);
+            code.astore(local);
+            laneLocal.put(l.id(), local);
+        }
+        code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
+        ownIndex();
+        code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+    }
+
+    private void broadcast() {
+        code.invokestatic(FLOAT_VECTOR, "broadcast", MethodTypeDesc.of(FLOAT_VECTOR, SPECIES, CD_float));
+    }
+
+    private void initAccumulator(Kernel.Reduction r) {
+        code.loadConstant(switch (r.fn()) {
+            case SUM, MEAN -> 0.0;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+            case LOGSUMEXP -> throw new IllegalStateException("logsumexp is a library call");
+        });
+        code.dstore(accumulator);
+    }
+
+    /** {@code acc = combine(acc, value)}, the value pushed (as a double) by {@code value}. */
+    private void fold(Kernel.Reduction r, Runnable value) {
+        code.dload(accumulator);
+        value.run();
+        switch (r.fn()) {
+            case SUM, MEAN -> code.dadd();
+            case MAX -> code.invokestatic(SCALARS, "maxNaN", DD_D);
+            case MIN -> code.invokestatic(SCALARS, "minNaN", DD_D);
+            case LOGSUMEXP -> throw new IllegalStateException();
+        }
+        code.dstore(accumulator);
+    }
+
+    /** {@code for (v = from; v < to; v++) body}, the bounds pushed by {@code from} and {@code to}. */
+    private void loop(int v, Runnable from, Runnable to, Runnable body) {
+        from.run();
+        code.istore(v);
+        Label test = code.newLabel(), done = code.newLabel();
+        code.labelBinding(test);
+        code.iload(v);
+        to.run();
+        code.if_icmpge(done);
+        body.run();
+        code.iinc(v, 1);
+        code.goto_(test);
+        code.labelBinding(done);
+    }
+
     private void outerBody() {
         loop.reduction().ifPresent(r -> {
             accumulator = code.allocateLocal(TypeKind.DOUBLE);
-            code.loadConstant(switch (r.fn()) {
-                case SUM, MEAN -> 0.0;
-                case MAX -> Double.NEGATIVE_INFINITY;
-                case MIN -> Double.POSITIVE_INFINITY;
-                case LOGSUMEXP -> throw new IllegalStateException("logsumexp is a library call");
-            });
-            code.dstore(accumulator);
-            Runnable inner = () -> {
+            initAccumulator(r);
+            Runnable inner = () -> fold(r, () -> {
                 for (Let l : r.body()) let(l);
-                code.dload(accumulator);
                 loadAsDouble(r.value());
-                switch (r.fn()) {
-                    case SUM, MEAN -> code.dadd();
-                    case MAX -> code.invokestatic(SCALARS, "maxNaN", DD_D);
-                    case MIN -> code.invokestatic(SCALARS, "minNaN", DD_D);
-                    case LOGSUMEXP -> throw new IllegalStateException();
-                }
-                code.dstore(accumulator);
-            };
+            });
             int r0 = loop.outer().size();
             if (r.flat() || r.inner().isEmpty()) {
                 innerFlat = code.allocateLocal(TypeKind.INT);
@@ -172,7 +366,11 @@ final class LoopCompiler {
             }
         });
         for (Let l : loop.body()) let(l);
-        // store at the loop's own position
+        store();
+    }
+
+    /** The loop's value stored at its own position. */
+    private void store() {
         DType out = plan.buffer(loop.store().buffer()).dtype();
         code.aload(bufferLocal.get(loop.store().buffer()));
         ownIndex();

@@ -1,0 +1,211 @@
+package dev.modelc.bench;
+
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.compiler.backend.EntryPoint;
+import dev.modelc.compiler.backend.PlanExecutor;
+import dev.modelc.compiler.backend.bytecode.BytecodeModel;
+import dev.modelc.compiler.backend.bytecode.StepLoop;
+import dev.modelc.compiler.backend.bytecode.VectorLanes;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.CompiledModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code scripts/bench}: every workload of PERFORMANCE.md on the bytecode backend, the
+ * interpreter and a hand-written Java loop, measured in one run on one machine, printed as one
+ * Markdown table (the one in docs/benchmarks.md). Each row is the median of repeated timings
+ * after a warm-up of many short calls (a few long calls can leave a kernel in slow code).
+ * JMH measures the same workloads with forks and error bars ({@code java -jar
+ * benchmarks/target/benchmarks.jar --jmh}); this table trades those for one quick, comparable
+ * picture.
+ */
+public final class BenchTable {
+    /** PyTorch CPU times from PERFORMANCE.md (libtorch 2.7.1 via DJL, 2 threads, this machine type), in seconds. */
+    private static final Map<String, Double> PYTORCH = Map.of(
+            "seed", 22.5e-3, "linreg", 27.4e-3, "smooth", 71.2e-3, "mlp", 3.76e-3);
+
+    private record Row(String workload, String key, String variant, double seconds) {
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+    private final boolean quick;
+
+    private BenchTable(boolean quick) {
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--jmh")) {
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        boolean quick = Arrays.asList(args).contains("--quick");
+        int only = Arrays.asList(args).indexOf("--only");
+        String which = only >= 0 && only + 1 < args.length ? args[only + 1] : "all";
+        BenchTable t = new BenchTable(quick);
+        if (which.equals("all") || which.equals("compile")) t.compileLatency();
+        if (which.equals("all") || which.equals("seed")) t.seed();
+        if (which.equals("all") || which.equals("linreg")) t.linreg();
+        if (which.equals("all") || which.equals("smooth")) t.smooth();
+        if (which.equals("all") || which.equals("mlp")) t.mlp();
+        String table = t.table();
+        System.out.print(table);
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--out")) Files.writeString(Path.of(args[i + 1]), table);
+        }
+    }
+
+    private int reps(int n) {
+        return quick ? Math.max(1, n / 10) : n;
+    }
+
+    /** Median seconds of {@code op} over {@code reps} timings, after {@code warm} untimed calls. */
+    private static double time(Runnable op, int warm, int reps) {
+        for (int i = 0; i < warm; i++) op.run();
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long start = System.nanoTime();
+            op.run();
+            t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[reps / 2];
+    }
+
+    private void add(String workload, String key, String variant, double seconds) {
+        rows.add(new Row(workload, key, variant, seconds));
+        System.err.printf(Locale.ROOT, "%-48s %-34s %s%n", workload, variant, format(seconds));
+    }
+
+    private void compileLatency() {
+        String w = "seed model: source text to loaded kernels (warm JVM)";
+        Runnable op = () -> {
+            BytecodeModel m = (BytecodeModel) Workloads.compile().model("Regression").compiled();
+            m.plan(EntryPoint.UPDATE);
+        };
+        add(w, "compile", "modelc bytecode", time(op, reps(30), reps(30)));
+    }
+
+    private void seed() {
+        String w = "seed regression, 15 rows, 100 epochs";
+        Map<String, Tensor> data = Workloads.regressionData(15);
+        BytecodeModel bytecode = (BytecodeModel) Workloads.model("Regression", Backend.BYTECODE);
+        StepLoop loop = bytecode.stepLoop(Workloads.regressionParams(), data);
+        add(w, "seed", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(100), reps(2000), reps(200)));
+        add(w, "seed", "modelc bytecode (CompiledModel.updateStep)", time(() -> epochs(bytecode, data, 100), reps(300), reps(50)));
+        CompiledModel interp = Workloads.model("Regression", Backend.INTERP);
+        add(w, "seed", "interpreter", time(() -> epochs(interp, data, 100), reps(20), reps(10)));
+        float[] x = (float[]) data.get("x").storage(), y = (float[]) data.get("y").storage();
+        float[] wts = Workloads.W0.clone(), b = Workloads.B0.clone();
+        add(w, "seed", "hand-written Java (1 thread)", time(() -> {
+            for (int e = 0; e < 100; e++) HandWritten.regressionStep(x, y, wts, b, 15, Workloads.LR);
+        }, reps(5000), reps(500)));
+    }
+
+    /** Whether the bytecode rows ran with vector lanes. */
+    private static String lanes() {
+        return VectorLanes.available() ? ", vector lanes" : "";
+    }
+
+    private static void epochs(CompiledModel m, Map<String, Tensor> data, int epochs) {
+        Map<String, Tensor> p = Workloads.regressionParams();
+        for (int e = 0; e < epochs; e++) p = m.updateStep(p, data).params();
+    }
+
+    private void linreg() {
+        String w = "linear-regression training step, 2^20 rows";
+        int n = 1 << 20;
+        Map<String, Tensor> data = Workloads.regressionData(n);
+        BytecodeModel bytecode = (BytecodeModel) Workloads.model("Regression", Backend.BYTECODE);
+        StepLoop loop = bytecode.stepLoop(Workloads.regressionParams(), data);
+        add(w, "linreg", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(200), reps(60)));
+        CompiledModel interp = Workloads.model("Regression", Backend.INTERP);
+        add(w, "linreg", "interpreter", time(() -> interp.updateStep(Workloads.regressionParams(), data), 1, reps(5)));
+        float[] x = (float[]) data.get("x").storage(), y = (float[]) data.get("y").storage();
+        float[] wts = Workloads.W0.clone(), b = Workloads.B0.clone();
+        add(w, "linreg", "hand-written Java (all cores)",
+                time(() -> HandWritten.regressionStepParallel(x, y, wts, b, n, Workloads.LR), reps(200), reps(60)));
+    }
+
+    private void smooth() {
+        String w = "f(x) = sum(exp(sin(x)) * x / (1 + x*x)) and df/dx, 2^22";
+        int n = 1 << 22;
+        float[] xs = Workloads.smoothInput(n);
+        Map<String, Tensor> in = Map.of("x", Tensor.of(xs, n));
+        BytecodeModel bytecode = (BytecodeModel) Workloads.model("Smooth", Backend.BYTECODE);
+        PlanExecutor.Bound bound = bytecode.bind(EntryPoint.FORWARD, in);
+        add(w, "smooth", "modelc bytecode (bound plan)" + lanes(), time(() -> bound.run(0), reps(60), reps(30)));
+        if (VectorLanes.available()) {
+            PlanExecutor.Bound scalar = BytecodeModel.compile(bytecode.plan(EntryPoint.FORWARD), false).bind(in, true);
+            add(w, "smooth", "modelc bytecode (bound plan, scalar loops)", time(() -> scalar.run(0), reps(20), reps(10)));
+        }
+        CompiledModel interp = Workloads.model("Smooth", Backend.INTERP);
+        add(w, "smooth", "interpreter", time(() -> interp.forward(Map.of(), in), 1, reps(5)));
+        float[] dx = new float[n];
+        add(w, "smooth", "hand-written Java (scalar Math, 1 thread)", time(() -> HandWritten.smooth(xs, dx), reps(10), reps(10)));
+    }
+
+    private void mlp() {
+        String w = "MLP 784-256-256-10 SGD step, batch 256";
+        Map<String, Tensor> data = Workloads.mlpData(256);
+        BytecodeModel bytecode = (BytecodeModel) Workloads.model("Mlp", Backend.BYTECODE);
+        Map<String, Tensor> params = bytecode.initialParams(0);
+        StepLoop loop = bytecode.stepLoop(params, data);
+        add(w, "mlp", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(100), reps(40)));
+        CompiledModel interp = Workloads.model("Mlp", Backend.INTERP);
+        add(w, "mlp", "interpreter", time(() -> interp.updateStep(params, data), 1, reps(5)));
+        float[][] x = Workloads.rows(data.get("x"));
+        int[] y = (int[]) data.get("y").storage();
+        float[][] w1 = Workloads.rows(params.get("w1")), w2 = Workloads.rows(params.get("w2")), w3 = Workloads.rows(params.get("w3"));
+        float[] b1 = new float[256], b2 = new float[256], b3 = new float[10];
+        add(w, "mlp", "hand-written Java (all cores)",
+                time(() -> HandWritten.mlpStep(x, y, w1, b1, w2, b2, w3, b3, 0.01f), reps(100), reps(40)));
+    }
+
+    private String table() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "Machine: %s, %d cores; %s %s; %s%n%n", cpu(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), quick ? "quick run (--quick)" : "full run"));
+        s.append("| workload | variant | median time | vs hand-written | vs PyTorch CPU (PERFORMANCE.md) |\n");
+        s.append("| --- | --- | ---: | ---: | ---: |\n");
+        for (Row r : rows) {
+            Row hand = rows.stream().filter(o -> o.key().equals(r.key()) && o.variant().startsWith("hand-written")).findFirst().orElse(null);
+            String vsHand = hand == null || hand == r ? "" : ratio(r.seconds(), hand.seconds());
+            Double torch = PYTORCH.get(r.key());
+            String vsTorch = torch == null ? "" : ratio(r.seconds(), torch);
+            s.append("| ").append(r.workload()).append(" | ").append(r.variant()).append(" | ").append(format(r.seconds()))
+                    .append(" | ").append(vsHand).append(" | ").append(vsTorch).append(" |\n");
+        }
+        return s.toString();
+    }
+
+    /** {@code 3.1x slower} or {@code 2.0x faster}: this time against another. */
+    static String ratio(double mine, double other) {
+        return mine >= other ? String.format(Locale.ROOT, "%.1fx slower", mine / other)
+                : String.format(Locale.ROOT, "%.1fx faster", other / mine);
+    }
+
+    static String format(double seconds) {
+        if (seconds < 1e-3) return String.format(Locale.ROOT, "%.1f µs", seconds * 1e6);
+        if (seconds < 1) return String.format(Locale.ROOT, "%.2f ms", seconds * 1e3);
+        return String.format(Locale.ROOT, "%.2f s", seconds);
+    }
+
+    private static String cpu() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}

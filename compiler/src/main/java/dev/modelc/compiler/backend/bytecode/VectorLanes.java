@@ -1,0 +1,61 @@
+package dev.modelc.compiler.backend.bytecode;
+
+import dev.modelc.compiler.graph.BinaryFn;
+import dev.modelc.compiler.graph.UnaryFn;
+import dev.modelc.compiler.kernel.Expr;
+import dev.modelc.compiler.kernel.Kernel;
+import dev.modelc.compiler.kernel.KernelPlan;
+import dev.modelc.compiler.kernel.Let;
+import dev.modelc.runtime.DType;
+import java.util.Set;
+
+/**
+ * When a loop may also run on {@code jdk.incubator.vector} lanes: the module must be in the
+ * boot layer (the JVM started with {@code --add-modules jdk.incubator.vector}; the {@code modelc}
+ * launcher does so when {@code MODELC_VECTOR=1}), and the loop must be a flat f32 loop made of
+ * loads, constants and functions {@code FloatVector} has. Lanes compute exp, log, sin, cos and
+ * tanh to within an ulp or so of the correctly rounded value (not bit for bit like
+ * {@code (float) Math.exp(x)}), so vector loops agree with the interpreter within the f32
+ * tolerance, not exactly; + - * / max min sqrt neg abs are exact in both.
+ */
+public final class VectorLanes {
+    private VectorLanes() {
+    }
+
+    private static final Set<UnaryFn> UNARY = Set.of(UnaryFn.NEG, UnaryFn.ABS, UnaryFn.SQUARE, UnaryFn.EXP, UnaryFn.LOG,
+            UnaryFn.LOG1P, UnaryFn.SQRT, UnaryFn.SIN, UnaryFn.COS, UnaryFn.TANH, UnaryFn.RELU, UnaryFn.RECIPROCAL);
+    private static final Set<BinaryFn> BINARY = Set.of(BinaryFn.ADD, BinaryFn.SUB, BinaryFn.MUL, BinaryFn.DIV,
+            BinaryFn.MAX, BinaryFn.MIN);
+
+    /** Whether this JVM can run vector lanes (and the {@code modelc.vector} property does not turn them off). */
+    public static boolean available() {
+        return present() && !"false".equals(System.getProperty("modelc.vector"));
+    }
+
+    /** Whether the vector module is in this JVM, whatever the property says. */
+    public static boolean present() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Whether the loop can be written with lanes. */
+    static boolean fits(Kernel.Loop loop, KernelPlan plan) {
+        if (!loop.flat() || loop.reduction().isPresent() || loop.outer().isEmpty()) return false;
+        if (plan.buffer(loop.store().buffer()).dtype() != DType.F32) return false;
+        for (Let l : loop.body()) {
+            if (l.dtype() != DType.F32) return false;
+            boolean ok = switch (l.expr()) {
+                case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == DType.F32;
+                case Expr.Constant c -> true;
+                case Expr.SizeOf s -> true;
+                case Expr.Unary u -> UNARY.contains(u.fn());
+                case Expr.Binary b -> BINARY.contains(b.fn());
+                case Expr.Position p -> false;
+                case Expr.Select s -> false;
+                case Expr.Convert c -> false;
+                case Expr.Accumulated a -> false;
+            };
+            if (!ok) return false;
+        }
+        return true;
+    }
+}
