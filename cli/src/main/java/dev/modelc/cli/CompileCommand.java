@@ -3,6 +3,7 @@ package dev.modelc.cli;
 import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.EntryPoint;
+import dev.modelc.compiler.backend.cuda.CudaProgram;
 import dev.modelc.compiler.backend.java.TypedModelGenerator;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
                 "--model names). --emit java writes one Java class per model under DIR (in",
                 "the folders of --package): typed methods named after the model's inputs and",
                 "outputs, holding its params; it needs only modelc-runtime to compile and run.",
-                "--emit kernels prints the kernel plans (fused loops, matmuls, library calls)."},
+                "--emit kernels prints the kernel plans (fused loops, matmuls, library calls);",
+                "--emit cuda prints them as the CUDA C that --backend cuda compiles with NVRTC."},
         footer = {"", "Exit status: 0 on success, 1 on a mistake in FILE or the command line, 2 on a",
                 "bug in modelc."})
 final class CompileCommand implements Callable<Integer> {
@@ -38,7 +40,7 @@ final class CompileCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelFile target;
 
-    @Option(names = "--emit", paramLabel = "java|kernels", required = true, description = "What to generate: java or kernels.")
+    @Option(names = "--emit", paramLabel = "java|kernels|cuda", required = true, description = "What to generate: java, kernels or cuda.")
     String emit;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where --emit java writes its sources (created if missing).")
@@ -59,7 +61,9 @@ final class CompileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!emit.equals("java") && !emit.equals("kernels")) usage("unknown target '" + emit + "' for --emit: it is java or kernels");
+        if (!emit.equals("java") && !emit.equals("kernels") && !emit.equals("cuda")) {
+            usage("unknown target '" + emit + "' for --emit: it is java, kernels or cuda");
+        }
         if (emit.equals("java") && out == null) usage("--emit java needs --out DIR");
         DType floating = TrainCommand.floatingDType(spec, dtype);
         String pkg = packageName != null ? packageName : defaultPackage(target.file);
@@ -67,11 +71,12 @@ final class CompileCommand implements Callable<Integer> {
         try {
             List<CheckedModel> models = models(err);
             for (CheckedModel m : models) {
-                if (emit.equals("kernels")) {
+                if (emit.equals("kernels") || emit.equals("cuda")) {
                     for (EntryPoint e : EntryPoint.values()) {
                         var g = e.graph(Retype.floating(m.graph(), floating));
                         if (g.outputs().isEmpty()) continue;
-                        stdout.print(PlanPrinter.print(Scheduler.schedule(m.name() + "." + e.methodName(), g)));
+                        var plan = Scheduler.schedule(m.name() + "." + e.methodName(), g);
+                        stdout.print(emit.equals("cuda") ? CudaProgram.of(plan).source() : PlanPrinter.print(plan));
                         stdout.println();
                     }
                     continue;

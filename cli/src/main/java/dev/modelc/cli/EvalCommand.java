@@ -9,7 +9,6 @@ import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.compiler.interp.Interpreter;
-import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.Evaluation;
 import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.compiler.passes.DeadCodeElimination;
@@ -69,11 +68,11 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Interpreter.Precision precision = precision();
-        Backend chosen = backend.backend();
+        backend.backend();
         try {
             CheckedModel m = target.load(err);
             Map<String, Tensor> values = values(m, precision);
-            ModelEvaluation.Result r = Evaluation.evaluate(chosen.compile(m, floating(precision)), values, seed);
+            ModelEvaluation.Result r = Evaluation.evaluate(backend.compile(m, floating(precision)), values, seed);
             out.print(EvalJson.write(m.name(), r));
             return Main.OK;
         } catch (UserError e) {

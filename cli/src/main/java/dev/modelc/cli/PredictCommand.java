@@ -5,7 +5,6 @@ import dev.modelc.compiler.diagnostics.Spelling;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.runtime.exec.ExecutionError;
-import dev.modelc.compiler.backend.Backend;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.compiler.passes.Pipeline;
@@ -99,8 +98,7 @@ final class PredictCommand implements Callable<Integer> {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
         CheckedModel checked = target.load(err);
-        Backend runner = backend.backend();
-        CompiledModel m = runner.compile(checked, floating);
+        CompiledModel m = backend.compile(checked, floating);
         if (m.outputs().isEmpty()) {
             throw UserError.line(target.file + ": " + m.name() + " has no outputs to predict (mark one with `output name = ...`)");
         }
@@ -150,7 +148,7 @@ final class PredictCommand implements Callable<Integer> {
             Graph sub = Pipeline.optimize(g.withOutputs(chosen.stream().map(all::get).toList()), false);
             Map<String, Tensor> values = new HashMap<>(inputs);
             values.putAll(trained);
-            List<Tensor> r = runner.runOutputs(sub, values, floating);
+            List<Tensor> r = backend.backend().runOutputs(sub, values, floating, backend.device());
             results = new LinkedHashMap<>();
             for (int i = 0; i < r.size(); i++) results.put(sub.outputs().get(i).name(), r.get(i));
         }

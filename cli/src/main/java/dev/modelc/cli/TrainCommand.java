@@ -164,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
         CheckedModel checked = target.load(err);
-        CompiledModel m = backend.backend().compile(checked, floating);
+        CompiledModel m = backend.compile(checked, floating);
         String where = target.file + ": " + m.name();
         if (!m.hasLoss()) {
             throw UserError.line(where + " has no loss, so there is nothing to train (add `loss = ...`)");
@@ -255,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             out.println("trained " + m.name() + " for " + r.epochLosses().size() + (r.epochLosses().size() == 1 ? " epoch" : " epochs")
                     + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss())
-                    + scalarOutputs(checked, r.params(), columns, backend.backend(), floating));
+                    + scalarOutputs(checked, r.params(), columns, backend.backend(), backend.device(), floating));
             if (!Double.isFinite(r.finalLoss())) {
                 err.println("modelc: warning: the loss is " + TrainProgress.fixed4(r.finalLoss()) + "; training diverged"
                         + (opt != null ? " (a smaller --lr may help)" : ""));
@@ -267,7 +267,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The model's scalar outputs (such as an accuracy) on the training data, as {@code ", accuracy 0.9733"}; or "". */
     private static String scalarOutputs(CheckedModel checked, Map<String, Tensor> params, Map<String, Tensor> data,
-                                        Backend backend, DType floating) {
+                                        Backend backend, int device, DType floating) {
         Graph g = checked.graph();
         List<Graph.Output> scalars = new ArrayList<>();
         for (Graph.Output o : g.outputs(Graph.Role.OUTPUT)) {
@@ -279,7 +279,7 @@ final class TrainCommand implements Callable<Integer> {
         Graph sub = Pipeline.optimize(g.withOutputs(scalars), false);
         Map<String, Tensor> values = new HashMap<>(data);
         values.putAll(params);
-        List<Tensor> r = backend.runOutputs(sub, values, floating);
+        List<Tensor> r = backend.runOutputs(sub, values, floating, device);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < r.size(); i++) {
             sb.append(", ").append(sub.outputs().get(i).name()).append(' ').append(r.get(i).dtype().isFloating()

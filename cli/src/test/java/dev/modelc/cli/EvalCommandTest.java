@@ -327,7 +327,7 @@ class EvalCommandTest {
         Cli.Result bad = modelc("eval", model(), "--model", "CropYield", "--inputs", values.toString(), "--backend", "gpu");
         assertEquals(Main.USER_ERROR, bad.code());
         assertEquals("", bad.out());
-        assertTrue(bad.err().startsWith("unknown backend 'gpu' for --backend: it is interp, bytecode or java"), bad.err());
+        assertTrue(bad.err().startsWith("unknown backend 'gpu' for --backend: it is interp, bytecode, java or cuda"), bad.err());
         assertTrue(bad.err().contains("Usage: modelc eval"), bad.err());
     }
 

@@ -33,9 +33,9 @@ public final class Model {
     private final CompiledModel compiled;
     private final Map<String, Tensor> params = new LinkedHashMap<>();
 
-    Model(CheckedModel checked, Backend backend) {
+    Model(CheckedModel checked, Backend backend, int device) {
         this.checked = checked;
-        this.compiled = backend.compile(checked, null);
+        this.compiled = backend.compile(checked, null, device);
     }
 
     public String name() {

@@ -27,9 +27,19 @@ public final class Program {
 
     /** A fresh instance of the model called {@code name}, run by {@code backend}. */
     public Model model(String name, Backend backend) {
+        return model(name, backend, 0);
+    }
+
+    /**
+     * A fresh instance of the model called {@code name}, run by {@code backend} on device number
+     * {@code device} ({@code --device N}; only {@link Backend#CUDA} has devices).
+     *
+     * @throws dev.modelc.compiler.backend.BackendUnavailableException when the backend cannot run here
+     */
+    public Model model(String name, Backend backend, int device) {
         CheckedModel m = compilation.program().orElseThrow().model(name)
                 .orElseThrow(() -> new NoSuchElementException("no model '" + name + "'; the file has " + modelNames()));
-        return new Model(m, backend);
+        return new Model(m, backend, device);
     }
 
     /** The file's only model. */

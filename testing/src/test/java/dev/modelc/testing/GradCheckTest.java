@@ -89,6 +89,8 @@ class GradCheckTest {
     @Test
     void theProjectsBackendsComputeInF64() {
         for (Backend backend : Backend.values()) {
+            // A device backend (cuda) runs only where its device is.
+            if (backend.unavailable().isPresent()) continue;
             GradCheck check = GradCheck.of(REGRESSION).on(backend);
             assertEquals(new Outcome.Passed(8), check.checkGradients(AT), backend.spelling());
             check.assertSecondDerivatives(AT);

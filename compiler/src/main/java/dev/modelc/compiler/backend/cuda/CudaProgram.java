@@ -1,0 +1,84 @@
+package dev.modelc.compiler.backend.cuda;
+
+import dev.modelc.compiler.kernel.Kernel;
+import dev.modelc.compiler.kernel.KernelPlan;
+import dev.modelc.compiler.backend.bytecode.KernelOrder;
+import dev.modelc.runtime.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A kernel plan rendered as one CUDA C translation unit for NVRTC: the scalar prelude, then an
+ * {@code extern "C" __global__} function per loop, matmul and library call that runs on the GPU,
+ * and how to launch each. Pure text: it needs no GPU and no CUDA library, so it is tested on any
+ * machine against golden files.
+ *
+ * @param symbols the plan's symbolic sizes, which every loop kernel takes, in this order, after its buffers
+ */
+public record CudaProgram(String name, String source, List<CudaKernel> kernels, List<String> symbols) {
+    /**
+     * Options every compilation uses. Contraction is off so that {@code a * b + c} rounds twice,
+     * as the interpreter does: fused multiply-adds would change the last bits of f32 results.
+     */
+    public static final List<String> NVRTC_OPTIONS = List.of("--fmad=false", "--std=c++17");
+
+    public CudaProgram {
+        kernels = List.copyOf(kernels);
+        symbols = List.copyOf(symbols);
+    }
+
+    /** The plan as CUDA C. */
+    public static CudaProgram of(KernelPlan plan) {
+        CudaSizes sizes = new CudaSizes(plan.symbols());
+        StringBuilder src = new StringBuilder();
+        src.append("// modelc: ").append(plan.name()).append(", generated from its kernel plan (modelc compile --emit kernels)\n");
+        src.append(CudaScalars.PRELUDE);
+        List<CudaKernel> kernels = new ArrayList<>();
+        for (Kernel k : plan.kernels()) {
+            switch (k) {
+                case Kernel.Loop l -> {
+                    List<Integer> buffers = KernelOrder.of(l);
+                    src.append('\n').append(CudaLoop.render(l.name(), l, plan, sizes, buffers));
+                    kernels.add(l.reduction().isPresent() ? new CudaKernel.Reduction(l.name(), l, buffers)
+                            : new CudaKernel.Elementwise(l.name(), l, buffers));
+                }
+                case Kernel.MatMul m -> {
+                    String split = m.name() + "_splitk";
+                    src.append('\n').append(CudaMatMul.render(m.name(), m));
+                    src.append('\n').append(CudaMatMul.renderSplitK(split, m));
+                    kernels.add(new CudaKernel.MatMul(m.name(), split, m));
+                }
+                case Kernel.Call c -> {
+                    var gpu = CudaLibrary.render(c.name(), c, plan, sizes);
+                    if (gpu.isPresent()) {
+                        src.append('\n').append(gpu.get());
+                        kernels.add(new CudaKernel.Library(c.name(), c));
+                    } else {
+                        src.append("\n// ").append(c.name()).append(": ").append(c.op().label()).append(" runs on the host\n");
+                        kernels.add(new CudaKernel.Host(c));
+                    }
+                }
+            }
+        }
+        return new CudaProgram(plan.name(), src.toString(), kernels, plan.symbols());
+    }
+
+    /** The C type of a buffer element: bools are bytes (0 or 1). */
+    static String cType(DType t) {
+        return switch (t) {
+            case F32 -> "float";
+            case F64 -> "double";
+            case I32 -> "int";
+            case BOOL -> "unsigned char";
+        };
+    }
+
+    /** Bytes per element on the device. */
+    public static int elementBytes(DType t) {
+        return switch (t) {
+            case F32, I32 -> 4;
+            case F64 -> 8;
+            case BOOL -> 1;
+        };
+    }
+}

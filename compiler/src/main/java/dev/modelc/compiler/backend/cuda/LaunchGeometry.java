@@ -1,0 +1,86 @@
+package dev.modelc.compiler.backend.cuda;
+
+/**
+ * The grid and block of one kernel launch, chosen from the sizes bound at run time and the
+ * device's multiprocessor count. Every kernel strides over whatever the grid does not cover, so
+ * a capped grid is still correct; the caps keep grids within the hardware limits (y and z at
+ * most 65,535) and near the number of blocks the device runs at once.
+ */
+public record LaunchGeometry(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ) {
+    /** Threads per block of an elementwise loop. */
+    public static final int ELEMENTWISE_BLOCK = 256;
+    /** The hardware limit on gridDim.y and gridDim.z. */
+    public static final int MAX_GRID_YZ = 65_535;
+    /** Elements each thread of a split reduction should fold before another block is worth it. */
+    static final int FOLD_PER_THREAD = 8;
+
+    public LaunchGeometry {
+        if (gridX < 1 || gridY < 1 || gridZ < 1 || blockX < 1 || blockY < 1 || blockZ < 1) {
+            throw new IllegalArgumentException("empty launch " + gridX + "x" + gridY + "x" + gridZ + " of " + blockX + "x" + blockY + "x" + blockZ);
+        }
+        if (gridY > MAX_GRID_YZ || gridZ > MAX_GRID_YZ) throw new IllegalArgumentException("grid y or z over " + MAX_GRID_YZ);
+    }
+
+    /** Blocks a launch may usefully have at once: 32 per multiprocessor. */
+    public static long residentBlocks(int multiprocessors) {
+        return 32L * Math.max(1, multiprocessors);
+    }
+
+    /** A grid-stride loop over {@code count} elements (count > 0). */
+    public static LaunchGeometry elementwise(long count, int multiprocessors) {
+        long blocks = Math.min(ceilDiv(count, ELEMENTWISE_BLOCK), residentBlocks(multiprocessors));
+        return new LaunchGeometry((int) Math.max(1, blocks), 1, 1, ELEMENTWISE_BLOCK, 1, 1);
+    }
+
+    /**
+     * A reduction of {@code outer} positions (at least 1) of {@code inner} elements each: a block
+     * of the smallest power of two from 32 to 256 that covers {@code inner}, one block row per
+     * position (y, strided past 65,535), and as many blocks per position (x) as it takes to give
+     * each thread about {@link #FOLD_PER_THREAD} elements, while the grid stays within the
+     * resident blocks.
+     */
+    public static LaunchGeometry reduction(long outer, long inner, int multiprocessors) {
+        int block = 32;
+        while (block < CudaLoop.MAX_REDUCTION_BLOCK && block < inner) block *= 2;
+        int rows = (int) Math.min(Math.max(outer, 1), MAX_GRID_YZ);
+        long wanted = ceilDiv(inner, (long) block * FOLD_PER_THREAD);
+        long room = Math.max(1, residentBlocks(multiprocessors) / rows);
+        int split = (int) Math.max(1, Math.min(wanted, room));
+        return new LaunchGeometry(split, rows, 1, block, 1, 1);
+    }
+
+    /** A matmul of {@code batch} products of n x m results: one 16x16 block per output tile. */
+    public static LaunchGeometry matmul(long batch, long n, long m) {
+        long tilesM = Math.max(1, ceilDiv(m, CudaMatMul.TILE));
+        long tilesN = Math.max(1, ceilDiv(n, CudaMatMul.TILE));
+        return new LaunchGeometry((int) Math.min(tilesM, Integer.MAX_VALUE), (int) Math.min(tilesN, MAX_GRID_YZ),
+                (int) Math.min(Math.max(batch, 1), MAX_GRID_YZ), CudaMatMul.TILE, CudaMatMul.TILE, 1);
+    }
+
+    /**
+     * Whether a matmul runs as a reduction over k: when its tiles would not give every
+     * multiprocessor a block and k is long enough to share out (at least 256).
+     */
+    public static boolean splitK(long batch, long n, long k, long m, int multiprocessors) {
+        long tiles = Math.max(1, batch) * Math.max(1, ceilDiv(n, CudaMatMul.TILE)) * Math.max(1, ceilDiv(m, CudaMatMul.TILE));
+        return k >= 256 && tiles < multiprocessors;
+    }
+
+    /** Scratch a split reduction needs: {@code outer * gridX} partial results. */
+    public long partials(long outer) {
+        return Math.max(1, outer) * gridX;
+    }
+
+    public long threads() {
+        return (long) gridX * gridY * gridZ * blockX * blockY * blockZ;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    @Override
+    public String toString() {
+        return "grid " + gridX + "x" + gridY + "x" + gridZ + ", block " + blockX + "x" + blockY + "x" + blockZ;
+    }
+}

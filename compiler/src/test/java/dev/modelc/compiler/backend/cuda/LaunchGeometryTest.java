@@ -1,0 +1,62 @@
+package dev.modelc.compiler.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Launch geometry for the sizes a run binds, on a device with 132 multiprocessors (an H100 SXM). */
+class LaunchGeometryTest {
+    private static final int SMS = 132;
+
+    @Test
+    void elementwiseLoopsCoverSmallTensorsAndStrideOverLargeOnes() {
+        assertEquals(new LaunchGeometry(1, 1, 1, 256, 1, 1), LaunchGeometry.elementwise(30, SMS));
+        assertEquals(new LaunchGeometry(4, 1, 1, 256, 1, 1), LaunchGeometry.elementwise(1024, SMS));
+        // 2^28 elements would be a million blocks: capped at 32 per multiprocessor, each thread strides.
+        assertEquals(new LaunchGeometry(32 * SMS, 1, 1, 256, 1, 1), LaunchGeometry.elementwise(1L << 28, SMS));
+    }
+
+    @Test
+    void reductionBlocksArePowersOfTwoThatCoverTheInnerCount() {
+        // The seed's mean over [15, 2]: one block of 32 threads.
+        assertEquals(new LaunchGeometry(1, 1, 1, 32, 1, 1), LaunchGeometry.reduction(1, 30, SMS));
+        assertEquals(new LaunchGeometry(1, 10, 1, 128, 1, 1), LaunchGeometry.reduction(10, 100, SMS));
+        assertEquals(new LaunchGeometry(1, 1, 1, 32, 1, 1), LaunchGeometry.reduction(1, 0, SMS));
+    }
+
+    @Test
+    void aLongReductionIsSplitOverBlocksThatTheLastOneCombines() {
+        // 2^24 rows summed to a scalar: 8 elements a thread would need 8192 blocks; the grid holds 32 per SM.
+        LaunchGeometry g = LaunchGeometry.reduction(1, 1L << 24, SMS);
+        assertEquals(new LaunchGeometry(32 * SMS, 1, 1, 256, 1, 1), g);
+        assertEquals(32L * SMS, g.partials(1));
+        // Two outputs share the resident blocks.
+        assertEquals(16 * SMS, LaunchGeometry.reduction(2, 1L << 24, SMS).gridX());
+        // Many outputs: one block each, rows past 65,535 strided.
+        assertEquals(new LaunchGeometry(1, 65_535, 1, 32, 1, 1), LaunchGeometry.reduction(1_000_000, 10, SMS));
+    }
+
+    @Test
+    void matmulHasABlockPerSixteenBySixteenTile() {
+        assertEquals(new LaunchGeometry(1, 1, 1, 16, 16, 1), LaunchGeometry.matmul(1, 15, 2));
+        assertEquals(new LaunchGeometry(64, 512, 3, 16, 16, 1), LaunchGeometry.matmul(3, 8192, 1024));
+        assertEquals(65_535, LaunchGeometry.matmul(1, 1L << 24, 2).gridY());
+    }
+
+    @Test
+    void emptyOrOversizedGridsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(0, 1, 1, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 70_000, 1, 1, 1, 1));
+    }
+
+    @Test
+    void aMatmulWithFewTilesAndALongKIsSplitOverK() {
+        // The seed's weight gradient over 2^24 rows: 2 x 3 outputs, one tile, k = 2^24.
+        assertEquals(true, LaunchGeometry.splitK(1, 2, 1L << 24, 3, SMS));
+        // The MLP's layers have hundreds of tiles: tiled.
+        assertEquals(false, LaunchGeometry.splitK(1, 8192, 784, 1024, SMS));
+        // A short k is not worth splitting.
+        assertEquals(false, LaunchGeometry.splitK(1, 2, 100, 3, SMS));
+    }
+}

@@ -1,0 +1,500 @@
+// ===== CropYieldManual64.lossAndGradients =====
+// modelc: CropYieldManual64.lossAndGradients, generated from its kernel plan (modelc compile --emit kernels)
+// modelc scalar functions: the meanings of dev.modelc.runtime.exec.Scalars, in f64.
+#define MC_INF __longlong_as_double(0x7ff0000000000000LL)
+#define MC_NAN __longlong_as_double(0x7ff8000000000000LL)
+#define MC_INF_F __int_as_float(0x7f800000)
+#define MC_NAN_F __int_as_float(0x7fc00000)
+__device__ __forceinline__ bool mc_isnan(double x) { return x != x; }
+__device__ __forceinline__ bool mc_negative_sign(double x) { return __double_as_longlong(x) < 0; }
+// sigmoid: 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) below, so neither form overflows into NaN.
+__device__ __forceinline__ double mc_sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x)); }
+// relu keeps NaN, as PyTorch does.
+__device__ __forceinline__ double mc_relu(double x) { return x > 0 || mc_isnan(x) ? x : 0.0; }
+// softplus: max(x, 0) + log1p(e^-|x|), Java's Math.max (NaN in, NaN out).
+__device__ __forceinline__ double mc_softplus(double x) { return (mc_isnan(x) ? x : x > 0 ? x : 0.0) + log1p(exp(-fabs(x))); }
+// sign: Math.signum (NaN and both zeros stay themselves).
+__device__ __forceinline__ double mc_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
+// pow: Math.pow, which differs from C's pow where the exponent is NaN, or infinite with |base| = 1.
+__device__ __forceinline__ double mc_pow(double a, double b) {
+  if (mc_isnan(b)) return b;
+  if (fabs(a) == 1.0 && fabs(b) == MC_INF) return MC_NAN;
+  return pow(a, b);
+}
+// maximum and minimum propagate NaN (PyTorch) and order -0 below +0 (Math.max, Math.min).
+__device__ __forceinline__ double mc_maximum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a > b || (a == b && !mc_negative_sign(a)) ? a : b;
+}
+__device__ __forceinline__ double mc_minimum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a < b || (a == b && mc_negative_sign(a)) ? a : b;
+}
+// i32: toward zero, NaN to 0, then wrapped to 32 bits (the conversions saturate at 64 bits, as Java's do).
+__device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }
+__device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
+__device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
+
+extern "C" __global__ void k0(const double* __restrict__ b0, const double* __restrict__ b2, const double* __restrict__ b3, const double* __restrict__ b1, double* __restrict__ b4, long long d_N) {
+  // k0 loop [N, 2]  (crop_yield_manual_f64.model:10)
+  const long long total = (2LL * d_N);
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 2LL; rest_i /= 2LL;
+    const long long i0 = rest_i;
+    const double v0 = 0.0;  // f64 %5
+    const double v1 = b0[3LL * i0];  // f64 %0
+    const double v2 = b2[3LL * i1];  // f64 %2
+    const double v3 = (v1 * v2);  // f64 %5
+    const double v4 = (v0 + v3);  // f64 %5
+    const double v5 = b0[3LL * i0 + 1LL];  // f64 %0
+    const double v6 = b2[3LL * i1 + 1LL];  // f64 %2
+    const double v7 = (v5 * v6);  // f64 %5
+    const double v8 = (v4 + v7);  // f64 %5
+    const double v9 = b0[3LL * i0 + 2LL];  // f64 %0
+    const double v10 = b2[3LL * i1 + 2LL];  // f64 %2
+    const double v11 = (v9 * v10);  // f64 %5
+    const double v12 = (v8 + v11);  // f64 %5
+    const double v13 = b3[i1];  // f64 %3
+    const double v14 = (v12 + v13);  // f64 %7
+    const double v15 = b1[2LL * i0 + i1];  // f64 %1
+    const double v16 = (v14 - v15);  // f64 %8
+    b4[e] = v16;
+  }
+}
+
+extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict__ b5, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k1 loop [] reduce mean over [N, 2]  (crop_yield_manual_f64.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 1LL;
+  const long long inner = (2LL * d_N);
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v0 = b4[j];  // f64 %8
+      const double v1 = (v0 * v0);  // f64 %9
+      acc = acc + v1;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v2 = (acc / (double) (2LL * d_N));  // f64 %10
+        b5[o] = v2;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k2(const double* __restrict__ b4, double* __restrict__ b6, long long d_N) {
+  // k2 loop [N, 2]  (crop_yield_manual_f64.model:10)
+  const long long total = (2LL * d_N);
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    const double v0 = 1.0;  // f64 %11
+    const double v1 = (double) (2LL * d_N);  // f64 %12
+    const double v2 = (v0 / v1);  // f64 %13
+    const double v3 = 2.0;  // f64 %15
+    const double v4 = b4[e];  // f64 %8
+    const double v5 = (v3 * v4);  // f64 %16
+    const double v6 = (v2 * v5);  // f64 %17
+    b6[e] = v6;
+  }
+}
+
+extern "C" __global__ void k3(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k3 matmul %7 = %0^T @ %6  (crop_yield_manual_f64.model:9)
+  __shared__ double ta[16][16 + 1];
+  __shared__ double tb[16][16 + 1];
+  const int tx = threadIdx.x, ty = threadIdx.y;
+  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;
+  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
+      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
+        const long long row = tr * 16 + ty, col = tc * 16 + tx;
+        double acc = 0;
+        for (long long p0 = 0; p0 < k; p0 += 16) {
+          const long long pa = p0 + tx, pb = p0 + ty;
+          ta[ty][tx] = row < n && pa < k ? A[pa * n + row] : (double) 0;
+          tb[ty][tx] = pb < k && col < m ? B[pb * m + col] : (double) 0;
+          __syncthreads();
+          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
+          const int width = k - p0 < 16 ? (int) (k - p0) : 16;
+          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
+          __syncthreads();
+        }
+        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
+      }
+    }
+  }
+}
+
+extern "C" __global__ void k3_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k3 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k4(const double* __restrict__ b7, double* __restrict__ b8, long long d_N) {
+  // k4 loop [2, 3]  (crop_yield_manual_f64.model:9)
+  const long long total = 6LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b7[i0 + 2LL * i1];  // f64 %19
+    b8[e] = v0;
+  }
+}
+
+extern "C" __global__ void k5(const double* __restrict__ b6, double* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k5 loop [2] reduce sum over [N]  (crop_yield_manual_f64.model:9)
+  __shared__ double mc_fold[256];
+  const long long outer = 2LL;
+  const long long inner = d_N;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long i0 = o;
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const long long j0 = j;
+      const double v0 = b6[i0 + 2LL * j0];  // f64 %17
+      acc = acc + v0;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v1 = acc;  // f64 %21
+        b9[o] = v1;
+      }
+    }
+    __syncthreads();
+  }
+}
+// ===== CropYieldManual64.updateStep =====
+// modelc: CropYieldManual64.updateStep, generated from its kernel plan (modelc compile --emit kernels)
+// modelc scalar functions: the meanings of dev.modelc.runtime.exec.Scalars, in f64.
+#define MC_INF __longlong_as_double(0x7ff0000000000000LL)
+#define MC_NAN __longlong_as_double(0x7ff8000000000000LL)
+#define MC_INF_F __int_as_float(0x7f800000)
+#define MC_NAN_F __int_as_float(0x7fc00000)
+__device__ __forceinline__ bool mc_isnan(double x) { return x != x; }
+__device__ __forceinline__ bool mc_negative_sign(double x) { return __double_as_longlong(x) < 0; }
+// sigmoid: 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) below, so neither form overflows into NaN.
+__device__ __forceinline__ double mc_sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x)); }
+// relu keeps NaN, as PyTorch does.
+__device__ __forceinline__ double mc_relu(double x) { return x > 0 || mc_isnan(x) ? x : 0.0; }
+// softplus: max(x, 0) + log1p(e^-|x|), Java's Math.max (NaN in, NaN out).
+__device__ __forceinline__ double mc_softplus(double x) { return (mc_isnan(x) ? x : x > 0 ? x : 0.0) + log1p(exp(-fabs(x))); }
+// sign: Math.signum (NaN and both zeros stay themselves).
+__device__ __forceinline__ double mc_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
+// pow: Math.pow, which differs from C's pow where the exponent is NaN, or infinite with |base| = 1.
+__device__ __forceinline__ double mc_pow(double a, double b) {
+  if (mc_isnan(b)) return b;
+  if (fabs(a) == 1.0 && fabs(b) == MC_INF) return MC_NAN;
+  return pow(a, b);
+}
+// maximum and minimum propagate NaN (PyTorch) and order -0 below +0 (Math.max, Math.min).
+__device__ __forceinline__ double mc_maximum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a > b || (a == b && !mc_negative_sign(a)) ? a : b;
+}
+__device__ __forceinline__ double mc_minimum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a < b || (a == b && mc_negative_sign(a)) ? a : b;
+}
+// i32: toward zero, NaN to 0, then wrapped to 32 bits (the conversions saturate at 64 bits, as Java's do).
+__device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }
+__device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
+__device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
+
+extern "C" __global__ void k0(const double* __restrict__ b0, const double* __restrict__ b2, const double* __restrict__ b3, const double* __restrict__ b1, double* __restrict__ b4, long long d_N) {
+  // k0 loop [N, 2]  (crop_yield_manual_f64.model:10)
+  const long long total = (2LL * d_N);
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 2LL; rest_i /= 2LL;
+    const long long i0 = rest_i;
+    const double v0 = 0.0;  // f64 %5
+    const double v1 = b0[3LL * i0];  // f64 %0
+    const double v2 = b2[3LL * i1];  // f64 %2
+    const double v3 = (v1 * v2);  // f64 %5
+    const double v4 = (v0 + v3);  // f64 %5
+    const double v5 = b0[3LL * i0 + 1LL];  // f64 %0
+    const double v6 = b2[3LL * i1 + 1LL];  // f64 %2
+    const double v7 = (v5 * v6);  // f64 %5
+    const double v8 = (v4 + v7);  // f64 %5
+    const double v9 = b0[3LL * i0 + 2LL];  // f64 %0
+    const double v10 = b2[3LL * i1 + 2LL];  // f64 %2
+    const double v11 = (v9 * v10);  // f64 %5
+    const double v12 = (v8 + v11);  // f64 %5
+    const double v13 = b3[i1];  // f64 %3
+    const double v14 = (v12 + v13);  // f64 %7
+    const double v15 = b1[2LL * i0 + i1];  // f64 %1
+    const double v16 = (v14 - v15);  // f64 %8
+    b4[e] = v16;
+  }
+}
+
+extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict__ b5, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k1 loop [] reduce mean over [N, 2]  (crop_yield_manual_f64.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 1LL;
+  const long long inner = (2LL * d_N);
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v0 = b4[j];  // f64 %8
+      const double v1 = (v0 * v0);  // f64 %9
+      acc = acc + v1;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v2 = (acc / (double) (2LL * d_N));  // f64 %10
+        b5[o] = v2;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k2(const double* __restrict__ b4, double* __restrict__ b6, long long d_N) {
+  // k2 loop [N, 2]  (crop_yield_manual_f64.model:10)
+  const long long total = (2LL * d_N);
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    const double v0 = 1.0;  // f64 %11
+    const double v1 = (double) (2LL * d_N);  // f64 %12
+    const double v2 = (v0 / v1);  // f64 %13
+    const double v3 = 2.0;  // f64 %15
+    const double v4 = b4[e];  // f64 %8
+    const double v5 = (v3 * v4);  // f64 %16
+    const double v6 = (v2 * v5);  // f64 %17
+    b6[e] = v6;
+  }
+}
+
+extern "C" __global__ void k3(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k3 matmul %7 = %0^T @ %6  (crop_yield_manual_f64.model:9)
+  __shared__ double ta[16][16 + 1];
+  __shared__ double tb[16][16 + 1];
+  const int tx = threadIdx.x, ty = threadIdx.y;
+  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;
+  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
+      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
+        const long long row = tr * 16 + ty, col = tc * 16 + tx;
+        double acc = 0;
+        for (long long p0 = 0; p0 < k; p0 += 16) {
+          const long long pa = p0 + tx, pb = p0 + ty;
+          ta[ty][tx] = row < n && pa < k ? A[pa * n + row] : (double) 0;
+          tb[ty][tx] = pb < k && col < m ? B[pb * m + col] : (double) 0;
+          __syncthreads();
+          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
+          const int width = k - p0 < 16 ? (int) (k - p0) : 16;
+          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
+          __syncthreads();
+        }
+        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
+      }
+    }
+  }
+}
+
+extern "C" __global__ void k3_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k3 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k4(const double* __restrict__ b2, const double* __restrict__ b7, double* __restrict__ b8, long long d_N) {
+  // k4 loop [2, 3]  (crop_yield_manual_f64.model:11)
+  const long long total = 6LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b2[3LL * i0 + i1];  // f64 %2
+    const double v1 = 1.0E-5;  // f64 %21
+    const double v2 = b7[i0 + 2LL * i1];  // f64 %19
+    const double v3 = (v1 * v2);  // f64 %22
+    const double v4 = (v0 - v3);  // f64 %23
+    b8[e] = v4;
+  }
+}
+
+extern "C" __global__ void k5(const double* __restrict__ b6, const double* __restrict__ b3, double* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k5 loop [2] reduce sum over [N]  (crop_yield_manual_f64.model:12)
+  __shared__ double mc_fold[256];
+  const long long outer = 2LL;
+  const long long inner = d_N;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long i0 = o;
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const long long j0 = j;
+      const double v2 = b6[i0 + 2LL * j0];  // f64 %17
+      acc = acc + v2;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v0 = b3[i0];  // f64 %3
+        const double v1 = 1.0E-5;  // f64 %26
+        const double v3 = acc;  // f64 %24
+        const double v4 = (v1 * v3);  // f64 %27
+        const double v5 = (v0 - v4);  // f64 %28
+        b9[o] = v5;
+      }
+    }
+    __syncthreads();
+  }
+}

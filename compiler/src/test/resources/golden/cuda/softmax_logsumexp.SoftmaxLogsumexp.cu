@@ -1,0 +1,205 @@
+// ===== SoftmaxLogsumexp.lossAndGradients =====
+// modelc: SoftmaxLogsumexp.lossAndGradients, generated from its kernel plan (modelc compile --emit kernels)
+// modelc scalar functions: the meanings of dev.modelc.runtime.exec.Scalars, in f64.
+#define MC_INF __longlong_as_double(0x7ff0000000000000LL)
+#define MC_NAN __longlong_as_double(0x7ff8000000000000LL)
+#define MC_INF_F __int_as_float(0x7f800000)
+#define MC_NAN_F __int_as_float(0x7fc00000)
+__device__ __forceinline__ bool mc_isnan(double x) { return x != x; }
+__device__ __forceinline__ bool mc_negative_sign(double x) { return __double_as_longlong(x) < 0; }
+// sigmoid: 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) below, so neither form overflows into NaN.
+__device__ __forceinline__ double mc_sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x)); }
+// relu keeps NaN, as PyTorch does.
+__device__ __forceinline__ double mc_relu(double x) { return x > 0 || mc_isnan(x) ? x : 0.0; }
+// softplus: max(x, 0) + log1p(e^-|x|), Java's Math.max (NaN in, NaN out).
+__device__ __forceinline__ double mc_softplus(double x) { return (mc_isnan(x) ? x : x > 0 ? x : 0.0) + log1p(exp(-fabs(x))); }
+// sign: Math.signum (NaN and both zeros stay themselves).
+__device__ __forceinline__ double mc_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
+// pow: Math.pow, which differs from C's pow where the exponent is NaN, or infinite with |base| = 1.
+__device__ __forceinline__ double mc_pow(double a, double b) {
+  if (mc_isnan(b)) return b;
+  if (fabs(a) == 1.0 && fabs(b) == MC_INF) return MC_NAN;
+  return pow(a, b);
+}
+// maximum and minimum propagate NaN (PyTorch) and order -0 below +0 (Math.max, Math.min).
+__device__ __forceinline__ double mc_maximum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a > b || (a == b && !mc_negative_sign(a)) ? a : b;
+}
+__device__ __forceinline__ double mc_minimum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a < b || (a == b && mc_negative_sign(a)) ? a : b;
+}
+// i32: toward zero, NaN to 0, then wrapped to 32 bits (the conversions saturate at 64 bits, as Java's do).
+__device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }
+__device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
+__device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
+
+extern "C" __global__ void k0(const double* __restrict__ x, double* __restrict__ y) {
+  // k0 softmax[axis=1]  (softmax_logsumexp.model:5): a thread per row, in f64
+  const long long outer = 4LL, len = 6LL, inner = 1LL;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
+    const long long base = (r / inner) * len * inner + r % inner;
+    double m = -MC_INF;
+    for (long long i = 0; i < len; i++) m = mc_maximum(m, (double) x[base + i * inner]);
+    double sum = 0.0;
+    for (long long i = 0; i < len; i++) sum = sum + exp((double) x[base + i * inner] - m);
+    for (long long i = 0; i < len; i++) {
+      const double v = (double) x[base + i * inner];
+      y[base + i * inner] = (double) (exp(v - m) / sum);
+    }
+  }
+}
+
+extern "C" __global__ void k1(const double* __restrict__ b2, const double* __restrict__ b1, double* __restrict__ b3, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k1 loop [] reduce sum over [4, 6]  (softmax_logsumexp.model:5)
+  __shared__ double mc_fold[256];
+  const long long outer = 1LL;
+  const long long inner = 24LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v0 = b2[j];  // f64 %2
+      const double v1 = b1[j];  // f64 %1
+      const double v2 = (v0 * v1);  // f64 %3
+      acc = acc + v2;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v3 = acc;  // f64 %4
+        b3[o] = v3;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+// k2: reduce_logsumexp[axes=(1) keepdims=false] runs on the host
+
+extern "C" __global__ void k3(const double* __restrict__ b4, const double* __restrict__ b3, double* __restrict__ b5, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k3 loop [] reduce sum over [4]  (softmax_logsumexp.model:5)
+  __shared__ double mc_fold[256];
+  const long long outer = 1LL;
+  const long long inner = 4LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v1 = b4[j];  // f64 %5
+      acc = acc + v1;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v0 = b3[0LL];  // f64 %4
+        const double v2 = acc;  // f64 %6
+        const double v3 = (v0 + v2);  // f64 %7
+        b5[o] = v3;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k4(const double* __restrict__ b1, const double* __restrict__ b2, double* __restrict__ b6, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k4 loop [4] reduce sum over [6]  (softmax_logsumexp.model:5)
+  __shared__ double mc_fold[256];
+  const long long outer = 4LL;
+  const long long inner = 6LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long i0 = o;
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v0 = b1[6LL * i0 + j];  // f64 %1
+      const double v1 = b2[6LL * i0 + j];  // f64 %2
+      const double v2 = (v0 * v1);  // f64 %12
+      acc = acc + v2;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v3 = acc;  // f64 %13
+        b6[o] = v3;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k5(const double* __restrict__ b0, const double* __restrict__ b4, const double* __restrict__ b2, const double* __restrict__ b1, const double* __restrict__ b6, double* __restrict__ b7) {
+  // k5 loop [4, 6]  (softmax_logsumexp.model:5)
+  const long long total = 24LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 6LL; rest_i /= 6LL;
+    const long long i0 = rest_i;
+    const double v0 = b0[6LL * i0 + i1];  // f64 %0
+    const double v1 = b4[i0];  // f64 %5
+    const double v2 = (v0 - v1);  // f64 %10
+    const double v3 = exp(v2);  // f64 %11
+    const double v4 = b2[6LL * i0 + i1];  // f64 %2
+    const double v5 = b1[6LL * i0 + i1];  // f64 %1
+    const double v6 = b6[i0];  // f64 %13
+    const double v7 = (v5 - v6);  // f64 %15
+    const double v8 = (v4 * v7);  // f64 %16
+    const double v9 = (v3 + v8);  // f64 %17
+    b7[e] = v9;
+  }
+}

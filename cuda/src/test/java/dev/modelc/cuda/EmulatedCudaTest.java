@@ -1,0 +1,171 @@
+package dev.modelc.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.modelc.compiler.Compiler;
+import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.diagnostics.SourceFile;
+import dev.modelc.cuda.check.BackendComparison;
+import dev.modelc.cuda.check.ModelFiles;
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Generator;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.data.TensorDataset;
+import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.optim.Sgd;
+import dev.modelc.runtime.train.Trainer;
+import dev.modelc.runtime.train.TrainingListener;
+import java.util.Map;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CUDA backend's generated CUDA C and its runtime ({@link CudaModel}: plans, slots, launch
+ * geometry, library calls on the host, params kept on the device) run on the CPU through
+ * {@link EmulatedDevice}, against the interpreter: the reference cases and the training samples
+ * at small sizes, and one model at sizes that split reductions over blocks and tile matmuls
+ * unevenly. With {@code -Dmodelc.emulate.all=true}, every sample too. Skipped without g++.
+ */
+class EmulatedCudaTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    static Path dir;
+    private static EmulatedDevice device;
+
+    @BeforeAll
+    static void device() {
+        // Eight multiprocessors: small grids, yet a matmul of a few tiles and k >= 256 runs split-k.
+        device = new EmulatedDevice(dir, 8);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> referenceCasesAndSamplesRunLikeTheInterpreter() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        boolean all = Boolean.getBoolean("modelc.emulate.all");
+        List<DynamicTest> tests = new ArrayList<>();
+        List<CudaProgram> programs = new ArrayList<>();
+        for (Path f : ModelFiles.under(ROOT)) {
+            String rel = ROOT.relativize(f).toString();
+            boolean chosen = all || rel.startsWith("compiler/") || rel.startsWith("samples/crop-yield/")
+                    || rel.startsWith("samples/classification");
+            if (!chosen) continue;
+            for (CheckedModel m : ModelFiles.models(f)) {
+                for (DType floating : new DType[] {null, DType.F64}) {
+                    CudaModel model = new CudaModel(m, floating, device);
+                    programs.addAll(model.programs());
+                    tests.add(DynamicTest.dynamicTest(rel + " " + m.name() + (floating == null ? "" : " in f64"),
+                            () -> assertEquals(List.of(), BackendComparison.compare(m, model, floating, 4))));
+                }
+            }
+        }
+        // One g++ run for all of them: starting g++ is most of the cost of a small program.
+        device.compile(programs);
+        return tests.stream();
+    }
+
+    /**
+     * 1,300 rows: the mean over [1300, 5] is split over 4 blocks whose partial sums the last block
+     * adds (max and min over [1300, 7] over 5); the forward matmul's 5 and 7 are not multiples of
+     * the 16-wide tiles; the weight gradient (5 x 7 outputs, one tile, k = 1300) runs split-k.
+     * (With two blocks, which run one after another here, a wrong ticket test could go unseen.)
+     */
+    @Test
+    void largerSizesSplitReductionsAndTileMatmulsUnevenly() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        CheckedModel m = Compiler.compile(new SourceFile("big.model", """
+                model Big {
+                  input x: f64[N, 7]
+                  param w: f64[5, 7] = randn()
+                  param b: f64[5] = randn()
+                  output y = x @ w.T + b
+                  output spread = max(x) - min(x)
+                  loss = mean(tanh(x @ w.T + b) ** 2)
+                  update w = w - 0.1 * grad(loss, w)
+                  update b = b - 0.1 * grad(loss, b)
+                }
+                """)).program().orElseThrow().models().getFirst();
+        CudaModel model = new CudaModel(m, null, device);
+        device.compile(model.programs());
+        assertEquals(List.of(), BackendComparison.compare(m, model, null, 1300));
+    }
+
+    /**
+     * Training: the seed's model trained by its own update rules for ten steps (each step's
+     * params, returned by the last, stay on the device) and the tutorial's nn.Linear trained by
+     * the Trainer with SGD for five epochs (new params uploaded each step, the whole data reused
+     * for each epoch's loss), against the same on the interpreter.
+     */
+    @Test
+    void trainingKeepsParamsOnTheDeviceAndMatchesTheInterpreter() throws Exception {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        Map<String, CheckedModel> models = new java.util.HashMap<>();
+        for (CheckedModel m : ModelFiles.models(ROOT.resolve("samples/crop-yield/crop_yield.model"))) models.put(m.name(), m);
+        Generator g = Generator.of(3, "training");
+        Map<String, Tensor> batch = Map.of("x", Tensor.randn(DType.F32, g, 15, 3), "y", Tensor.randn(DType.F32, g, 15, 2));
+
+        CheckedModel manual = models.get("CropYieldManual");
+        CompiledModel want = Backend.INTERP.compile(manual, null), got = new CudaModel(manual, null, device);
+        Map<String, Tensor> p = want.initialParams(0), q = got.initialParams(0);
+        for (int step = 0; step < 10; step++) {
+            p = want.updateStep(p, batch).params();
+            q = got.updateStep(q, batch).params();
+        }
+        close(p, q);
+
+        CheckedModel linear = models.get("CropYieldLinear");
+        TensorDataset data = new TensorDataset(batch);
+        Trainer.Options o = new Trainer.Options(5, 5, true, 0, new Sgd(1e-2), null);
+        CompiledModel a = Backend.INTERP.compile(linear, null), b = new CudaModel(linear, null, device);
+        Trainer.Result ra = Trainer.fit(a, a.initialParams(0), data, o, new TrainingListener() { }, () -> false);
+        Trainer.Result rb = Trainer.fit(b, b.initialParams(0), data, new Trainer.Options(5, 5, true, 0, new Sgd(1e-2), null),
+                new TrainingListener() { }, () -> false);
+        close(ra.params(), rb.params());
+        for (int e = 0; e < 5; e++) {
+            assertEquals(ra.epochLosses().get(e), rb.epochLosses().get(e), 1e-4 * Math.abs(ra.epochLosses().get(e)), "epoch " + e);
+        }
+    }
+
+    /** Update rules that swap two params: each step's new a is the old b, read from b's buffer before b is replaced. */
+    @Test
+    void paramsThatSwapStayRightOnTheDevice() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        CheckedModel m = Compiler.compile(new SourceFile("swap.model", """
+                model Swap {
+                  input x: f32[N]
+                  param a: f32[3] = [1, 2, 3]
+                  param b: f32[3] = [4, 5, 6]
+                  loss = sum(x) * 0 + sum(a)
+                  update a = b
+                  update b = a
+                }
+                """)).program().orElseThrow().models().getFirst();
+        CompiledModel got = new CudaModel(m, null, device);
+        Map<String, Tensor> p = got.initialParams(0), batch = Map.of("x", Tensor.of(new float[] {1, 2}, 2));
+        for (int step = 1; step <= 3; step++) {
+            CompiledModel.Step s = got.updateStep(p, batch);
+            assertEquals(step % 2 == 1 ? 6 : 15, s.loss().item(), "loss before step " + step);
+            p = s.params();
+        }
+        assertEquals(List.of(4.0, 5.0, 6.0), java.util.Arrays.stream(p.get("a").toDoubleArray()).boxed().toList());
+        assertEquals(List.of(1.0, 2.0, 3.0), java.util.Arrays.stream(p.get("b").toDoubleArray()).boxed().toList());
+    }
+
+    private static void close(Map<String, Tensor> want, Map<String, Tensor> got) {
+        assertEquals(want.keySet(), got.keySet());
+        for (String k : want.keySet()) {
+            double[] x = want.get(k).toDoubleArray(), y = got.get(k).toDoubleArray();
+            for (int i = 0; i < x.length; i++) assertEquals(x[i], y[i], 1e-4 * Math.max(1, Math.abs(x[i])), k + "[" + i + "]");
+        }
+    }
+}
