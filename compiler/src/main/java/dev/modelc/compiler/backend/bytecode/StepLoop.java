@@ -22,6 +22,11 @@ public final class StepLoop {
     private final KernelPlan plan;
     private final PlanExecutor.Bound bound;
     private final List<int[]> copies = new ArrayList<>();     // {update result buffer, param buffer, length}
+    /**
+     * For a rule whose new value is another param's current one ({@code update b = a}): that
+     * value, saved before any param is overwritten (index-aligned with {@link #copies}, else null).
+     */
+    private final List<Object> staged = new ArrayList<>();
     private final Map<String, Integer> paramBuffers = new LinkedHashMap<>();
     private final int lossBuffer;
 
@@ -42,6 +47,7 @@ public final class StepLoop {
             } else {
                 int param = paramBuffers.get(r.output().name());
                 copies.add(new int[] {r.buffer(), param, java.lang.reflect.Array.getLength(bound.storage(param))});
+                staged.add(plan.buffer(r.buffer()).isExternal() ? copy(bound.storage(param)) : null);
             }
         }
         this.lossBuffer = loss;
@@ -51,7 +57,15 @@ public final class StepLoop {
     public double run(int steps) {
         for (int s = 0; s < steps; s++) {
             bound.run(0);
-            for (int[] c : copies) System.arraycopy(bound.storage(c[0]), 0, bound.storage(c[1]), 0, c[2]);
+            for (int i = 0; i < copies.size(); i++) {
+                int[] c = copies.get(i);
+                if (staged.get(i) != null) System.arraycopy(bound.storage(c[0]), 0, staged.get(i), 0, c[2]);
+            }
+            for (int i = 0; i < copies.size(); i++) {
+                int[] c = copies.get(i);
+                Object from = staged.get(i) != null ? staged.get(i) : bound.storage(c[0]);
+                System.arraycopy(from, 0, bound.storage(c[1]), 0, c[2]);
+            }
         }
         return lossBuffer < 0 ? Double.NaN : java.lang.reflect.Array.getDouble(bound.storage(lossBuffer), 0);
     }
