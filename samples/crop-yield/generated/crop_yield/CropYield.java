@@ -398,7 +398,7 @@ public final class CropYield {
         /**
          * crop_yield.model:2: {@code def mse(a, b) = mean((a - b) ** 2)}
          */
-        private static void lossAndGradientsK1(float[] t8, float[] t10, int N, int start, int end) {
+        private static void lossAndGradientsK1(float[] t8, float[] t11, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j = 0; j < 2 * N; j++) {
@@ -407,50 +407,55 @@ public final class CropYield {
                     acc += v1;
                 }
                 float v2 = (float) (acc / (double) ((long) 2 * N));
-                t10[i] = v2;
+                t11[i] = v2;
             }
         }
 
         /**
          * crop_yield.model:2: {@code def mse(a, b) = mean((a - b) ** 2)}
          */
-        private static void lossAndGradientsK2(float[] t8, float[] t17, int N, int start, int end) {
+        private static void lossAndGradientsK2(float[] t14, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 float v0 = 1.0f;
                 float v1 = (float) ((long) 2 * N);
                 float v2 = v0 / v1;
-                float v3 = 2.0f;
-                float v4 = t8[i];
-                float v5 = v3 * v4;
-                float v6 = v2 * v5;
-                t17[i] = v6;
+                t14[i] = v2;
             }
         }
 
         /**
          * crop_yield.model:10: {@code output preds = x @ w.T + b}
          */
-        private static void lossAndGradientsK3(float[] t17, float[] t19, int N, int start,
-                int end) {
+        private static void lossAndGradientsK3(float[] t8, float[] t14, float[] t20, int N,
+                int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j0 = 0; j0 < N; j0++) {
-                    float v0 = t17[2 * j0 + i];
+                    float v0 = t8[2 * j0 + i];
                     acc += v0;
                 }
                 float v1 = (float) acc;
-                t19[i] = v1;
+                float v2 = 2.0f;
+                float v3 = v1 * v2;
+                float v4 = t14[0];
+                float v5 = v3 * v4;
+                t20[i] = v5;
             }
         }
 
         /**
          * crop_yield.model:10: {@code output preds = x @ w.T + b}
          */
-        private static void lossAndGradientsK5(float[] t21, float[] t22, int start, int end) {
+        private static void lossAndGradientsK5(float[] t22, float[] t14, float[] t27, int start,
+                int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
-                    float v0 = t21[i0 + 2 * i1];
-                    t22[3 * i0 + i1] = v0;
+                    float v0 = t22[i0 + 2 * i1];
+                    float v1 = 2.0f;
+                    float v2 = v0 * v1;
+                    float v3 = t14[0];
+                    float v4 = v2 * v3;
+                    t27[3 * i0 + i1] = v4;
                 }
             }
         }
@@ -468,25 +473,25 @@ public final class CropYield {
             float[] y = Shapes.f32(args[1]);
             float[] w = Shapes.f32(args[2]);
             float[] b = Shapes.f32(args[3]);
-            // s0 holds t8, then t19
-            float[] s0 = new float[Math.max(2 * N, 2)];
+            // s0 holds t8, then t27
+            float[] s0 = new float[Math.max(2 * N, 6)];
             float[] s1 = new float[1];
-            // s2 holds t17, then t22
-            float[] s2 = new float[Math.max(2 * N, 6)];
-            float[] s3 = new float[6];
+            float[] s2 = new float[1];
+            float[] s3 = new float[2];
+            float[] s4 = new float[6];
             // k0: fused loop, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
             Parallel.forRange(N, (long) 2 * 24, (s, e) -> lossAndGradientsK0(x, w, b, y, s0, N, s, e));
             // k1: fused loop with a mean reduction, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
             Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK1(s0, s1, N, s, e));
             // k2: fused loop, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(2 * N, 7L, (s, e) -> lossAndGradientsK2(s0, s2, N, s, e));
+            Parallel.forRange(1, 3L, (s, e) -> lossAndGradientsK2(s2, N, s, e));
             // k3: fused loop with a sum reduction, crop_yield.model:10: output preds = x @ w.T + b
-            Parallel.forRange(2, (long) N * 2, (s, e) -> lossAndGradientsK3(s2, s0, N, s, e));
+            Parallel.forRange(2, (long) N * 6, (s, e) -> lossAndGradientsK3(s0, s2, s3, N, s, e));
             // k4: matmul, crop_yield.model:10: output preds = x @ w.T + b
-            Library.matmul(x, s2, s3, 1, 3, N, 2, true, false);
+            Library.matmul(x, s0, s4, 1, 3, N, 2, true, false);
             // k5: fused loop, crop_yield.model:10: output preds = x @ w.T + b
-            Parallel.forRange(2, (long) 3 * 1, (s, e) -> lossAndGradientsK5(s3, s2, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s2), Shapes.result(DType.F32, new int[] {2}, s0)};
+            Parallel.forRange(2, (long) 3 * 5, (s, e) -> lossAndGradientsK5(s4, s2, s0, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s0), Shapes.result(DType.F32, new int[] {2}, s3)};
         }
 
         /**

@@ -348,7 +348,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void lossAndGradientsK1(float[] t8, float[] t10, int N, int start, int end) {
+        private static void lossAndGradientsK1(float[] t8, float[] t11, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j = 0; j < 2 * N; j++) {
@@ -357,34 +357,35 @@ public final class CropYieldManual {
                     acc += v1;
                 }
                 float v2 = (float) (acc / (double) ((long) 2 * N));
-                t10[i] = v2;
+                t11[i] = v2;
             }
         }
 
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void lossAndGradientsK2(float[] t8, float[] t17, int N, int start, int end) {
+        private static void lossAndGradientsK2(float[] t14, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 float v0 = 1.0f;
                 float v1 = (float) ((long) 2 * N);
                 float v2 = v0 / v1;
-                float v3 = 2.0f;
-                float v4 = t8[i];
-                float v5 = v3 * v4;
-                float v6 = v2 * v5;
-                t17[i] = v6;
+                t14[i] = v2;
             }
         }
 
         /**
          * crop_yield.model:22: {@code preds = x @ w.T + b}
          */
-        private static void lossAndGradientsK4(float[] t19, float[] t20, int start, int end) {
+        private static void lossAndGradientsK4(float[] t16, float[] t14, float[] t21, int start,
+                int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
-                    float v0 = t19[i0 + 2 * i1];
-                    t20[3 * i0 + i1] = v0;
+                    float v0 = t16[i0 + 2 * i1];
+                    float v1 = 2.0f;
+                    float v2 = v0 * v1;
+                    float v3 = t14[0];
+                    float v4 = v2 * v3;
+                    t21[3 * i0 + i1] = v4;
                 }
             }
         }
@@ -392,16 +393,20 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:22: {@code preds = x @ w.T + b}
          */
-        private static void lossAndGradientsK5(float[] t17, float[] t22, int N, int start,
-                int end) {
+        private static void lossAndGradientsK5(float[] t8, float[] t14, float[] t27, int N,
+                int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j0 = 0; j0 < N; j0++) {
-                    float v0 = t17[2 * j0 + i];
+                    float v0 = t8[2 * j0 + i];
                     acc += v0;
                 }
                 float v1 = (float) acc;
-                t22[i] = v1;
+                float v2 = 2.0f;
+                float v3 = v1 * v2;
+                float v4 = t14[0];
+                float v5 = v3 * v4;
+                t27[i] = v5;
             }
         }
 
@@ -418,24 +423,25 @@ public final class CropYieldManual {
             float[] y = Shapes.f32(args[1]);
             float[] w = Shapes.f32(args[2]);
             float[] b = Shapes.f32(args[3]);
-            // s0 holds t8, then t19, then t22
-            float[] s0 = new float[Math.max(Math.max(2 * N, 6), 2)];
+            float[] s0 = new float[2 * N];
             float[] s1 = new float[1];
-            float[] s2 = new float[2 * N];
-            float[] s3 = new float[6];
+            float[] s2 = new float[1];
+            // s3 holds t16, then t27
+            float[] s3 = new float[Math.max(6, 2)];
+            float[] s4 = new float[6];
             // k0: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
             Parallel.forRange(N, (long) 2 * 24, (s, e) -> lossAndGradientsK0(x, w, b, y, s0, N, s, e));
             // k1: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
             Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK1(s0, s1, N, s, e));
             // k2: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(2 * N, 7L, (s, e) -> lossAndGradientsK2(s0, s2, N, s, e));
+            Parallel.forRange(1, 3L, (s, e) -> lossAndGradientsK2(s2, N, s, e));
             // k3: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, s2, s0, 1, 3, N, 2, true, false);
+            Library.matmul(x, s0, s3, 1, 3, N, 2, true, false);
             // k4: fused loop, crop_yield.model:22: preds = x @ w.T + b
-            Parallel.forRange(2, (long) 3 * 1, (s, e) -> lossAndGradientsK4(s0, s3, s, e));
+            Parallel.forRange(2, (long) 3 * 5, (s, e) -> lossAndGradientsK4(s3, s2, s4, s, e));
             // k5: fused loop with a sum reduction, crop_yield.model:22: preds = x @ w.T + b
-            Parallel.forRange(2, (long) N * 2, (s, e) -> lossAndGradientsK5(s2, s0, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s3), Shapes.result(DType.F32, new int[] {2}, s0)};
+            Parallel.forRange(2, (long) N * 6, (s, e) -> lossAndGradientsK5(s0, s2, s3, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s4), Shapes.result(DType.F32, new int[] {2}, s3)};
         }
 
         /**
@@ -477,7 +483,7 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void updateStepK1(float[] t8, float[] t10, int N, int start, int end) {
+        private static void updateStepK1(float[] t8, float[] t11, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j = 0; j < 2 * N; j++) {
@@ -486,38 +492,39 @@ public final class CropYieldManual {
                     acc += v1;
                 }
                 float v2 = (float) (acc / (double) ((long) 2 * N));
-                t10[i] = v2;
+                t11[i] = v2;
             }
         }
 
         /**
          * crop_yield.model:23: {@code loss = mean((preds - y) ** 2)}
          */
-        private static void updateStepK2(float[] t8, float[] t17, int N, int start, int end) {
+        private static void updateStepK2(float[] t14, int N, int start, int end) {
             for (int i = start; i < end; i++) {
                 float v0 = 1.0f;
                 float v1 = (float) ((long) 2 * N);
                 float v2 = v0 / v1;
-                float v3 = 2.0f;
-                float v4 = t8[i];
-                float v5 = v3 * v4;
-                float v6 = v2 * v5;
-                t17[i] = v6;
+                t14[i] = v2;
             }
         }
 
         /**
          * crop_yield.model:24: {@code update w = w - lr * grad(loss, w)}
          */
-        private static void updateStepK4(float[] w, float[] t19, float[] t23, int start, int end) {
+        private static void updateStepK4(float[] w, float[] t16, float[] t14, float[] t24,
+                int start, int end) {
             for (int i0 = start; i0 < end; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = w[3 * i0 + i1];
                     float v1 = 1.0E-5f;
-                    float v2 = t19[i0 + 2 * i1];
-                    float v3 = v1 * v2;
-                    float v4 = v0 - v3;
-                    t23[3 * i0 + i1] = v4;
+                    float v2 = t16[i0 + 2 * i1];
+                    float v3 = 2.0f;
+                    float v4 = v2 * v3;
+                    float v5 = t14[0];
+                    float v6 = v4 * v5;
+                    float v7 = v1 * v6;
+                    float v8 = v0 - v7;
+                    t24[3 * i0 + i1] = v8;
                 }
             }
         }
@@ -525,20 +532,24 @@ public final class CropYieldManual {
         /**
          * crop_yield.model:25: {@code update b = b - lr * grad(loss, b)}
          */
-        private static void updateStepK5(float[] t17, float[] b, float[] t28, int N, int start,
-                int end) {
+        private static void updateStepK5(float[] t8, float[] b, float[] t14, float[] t33, int N,
+                int start, int end) {
             for (int i = start; i < end; i++) {
                 double acc = 0.0;
                 for (int j0 = 0; j0 < N; j0++) {
-                    float v2 = t17[2 * j0 + i];
+                    float v2 = t8[2 * j0 + i];
                     acc += v2;
                 }
                 float v0 = b[i];
                 float v1 = 1.0E-5f;
                 float v3 = (float) acc;
-                float v4 = v1 * v3;
-                float v5 = v0 - v4;
-                t28[i] = v5;
+                float v4 = 2.0f;
+                float v5 = v3 * v4;
+                float v6 = t14[0];
+                float v7 = v5 * v6;
+                float v8 = v1 * v7;
+                float v9 = v0 - v8;
+                t33[i] = v9;
             }
         }
 
@@ -555,24 +566,25 @@ public final class CropYieldManual {
             float[] y = Shapes.f32(args[1]);
             float[] w = Shapes.f32(args[2]);
             float[] b = Shapes.f32(args[3]);
-            // s0 holds t8, then t19, then t28
-            float[] s0 = new float[Math.max(Math.max(2 * N, 6), 2)];
+            float[] s0 = new float[2 * N];
             float[] s1 = new float[1];
-            float[] s2 = new float[2 * N];
-            float[] s3 = new float[6];
+            float[] s2 = new float[1];
+            // s3 holds t16, then t33
+            float[] s3 = new float[Math.max(6, 2)];
+            float[] s4 = new float[6];
             // k0: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
             Parallel.forRange(N, (long) 2 * 24, (s, e) -> updateStepK0(x, w, b, y, s0, N, s, e));
             // k1: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
             Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> updateStepK1(s0, s1, N, s, e));
             // k2: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(2 * N, 7L, (s, e) -> updateStepK2(s0, s2, N, s, e));
+            Parallel.forRange(1, 3L, (s, e) -> updateStepK2(s2, N, s, e));
             // k3: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, s2, s0, 1, 3, N, 2, true, false);
+            Library.matmul(x, s0, s3, 1, 3, N, 2, true, false);
             // k4: fused loop, crop_yield.model:24: update w = w - lr * grad(loss, w)
-            Parallel.forRange(2, (long) 3 * 5, (s, e) -> updateStepK4(w, s0, s3, s, e));
+            Parallel.forRange(2, (long) 3 * 9, (s, e) -> updateStepK4(w, s3, s2, s4, s, e));
             // k5: fused loop with a sum reduction, crop_yield.model:25: update b = b - lr * grad(loss, b)
-            Parallel.forRange(2, (long) N * 6, (s, e) -> updateStepK5(s2, b, s0, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s3), Shapes.result(DType.F32, new int[] {2}, s0)};
+            Parallel.forRange(2, (long) N * 10, (s, e) -> updateStepK5(s0, b, s2, s3, N, s, e));
+            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s4), Shapes.result(DType.F32, new int[] {2}, s3)};
         }
 
         /**

@@ -79,7 +79,7 @@ extern "C" __global__ void k1(const float* __restrict__ b4, float* __restrict__ 
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const float v0 = b4[j];  // f32 %8
-      const float v1 = v0 * v0;  // f32 %9
+      const float v1 = v0 * v0;  // f32 %10
       acc = acc + (double) v1;
     }
     mc_fold[threadIdx.x] = acc;
@@ -104,7 +104,7 @@ extern "C" __global__ void k1(const float* __restrict__ b4, float* __restrict__ 
         }
       }
       if (last) {
-        const float v2 = (float) (acc / (double) (2LL * d_N));  // f32 %10
+        const float v2 = (float) (acc / (double) (2LL * d_N));  // f32 %11
         b5[o] = v2;
       }
     }
@@ -112,23 +112,19 @@ extern "C" __global__ void k1(const float* __restrict__ b4, float* __restrict__ 
   }
 }
 
-extern "C" __global__ void k2(const float* __restrict__ b4, float* __restrict__ b6, long long d_N) {
-  // k2 loop [N, 2]  (crop_yield.model:23)
-  const long long total = (2LL * d_N);
+extern "C" __global__ void k2(float* __restrict__ b6, long long d_N) {
+  // k2 loop []  (crop_yield.model:23)
+  const long long total = 1LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const float v0 = 1.0f;  // f32 %11
-    const float v1 = (float) (2LL * d_N);  // f32 %12
-    const float v2 = v0 / v1;  // f32 %13
-    const float v3 = 2.0f;  // f32 %15
-    const float v4 = b4[e];  // f32 %8
-    const float v5 = v3 * v4;  // f32 %16
-    const float v6 = v2 * v5;  // f32 %17
-    b6[e] = v6;
+    const float v0 = 1.0f;  // f32 %12
+    const float v1 = (float) (2LL * d_N);  // f32 %13
+    const float v2 = v0 / v1;  // f32 %14
+    b6[e] = v2;
   }
 }
 
 extern "C" __global__ void k3(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k3 matmul %7 = %0^T @ %6  (crop_yield.model:22)
+  // k3 matmul %7 = %0^T @ %4  (crop_yield.model:22)
   __shared__ float ta[16][16 + 1];
   __shared__ float tb[16][16 + 1];
   const int tx = threadIdx.x, ty = threadIdx.y;
@@ -197,19 +193,23 @@ extern "C" __global__ void k3_splitk(const float* __restrict__ a, const float* _
   }
 }
 
-extern "C" __global__ void k4(const float* __restrict__ b7, float* __restrict__ b8, long long d_N) {
+extern "C" __global__ void k4(const float* __restrict__ b7, const float* __restrict__ b6, float* __restrict__ b8, long long d_N) {
   // k4 loop [2, 3]  (crop_yield.model:22)
   const long long total = 6LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     long long rest_i = e;
     const long long i1 = rest_i % 3LL; rest_i /= 3LL;
     const long long i0 = rest_i;
-    const float v0 = b7[i0 + 2LL * i1];  // f32 %19
-    b8[e] = v0;
+    const float v0 = b7[i0 + 2LL * i1];  // f32 %16
+    const float v1 = 2.0f;  // f32 %9
+    const float v2 = v0 * v1;  // f32 %18
+    const float v3 = b6[0LL];  // f32 %14
+    const float v4 = v2 * v3;  // f32 %20
+    b8[e] = v4;
   }
 }
 
-extern "C" __global__ void k5(const float* __restrict__ b6, float* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+extern "C" __global__ void k5(const float* __restrict__ b4, const float* __restrict__ b6, float* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k5 loop [2] reduce sum over [N]  (crop_yield.model:22)
   __shared__ double mc_fold[256];
   const long long outer = 2LL;
@@ -219,7 +219,7 @@ extern "C" __global__ void k5(const float* __restrict__ b6, float* __restrict__ 
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const long long j0 = j;
-      const float v0 = b6[i0 + 2LL * j0];  // f32 %17
+      const float v0 = b4[i0 + 2LL * j0];  // f32 %8
       acc = acc + (double) v0;
     }
     mc_fold[threadIdx.x] = acc;
@@ -244,8 +244,12 @@ extern "C" __global__ void k5(const float* __restrict__ b6, float* __restrict__ 
         }
       }
       if (last) {
-        const float v1 = (float) acc;  // f32 %21
-        b9[o] = v1;
+        const float v1 = (float) acc;  // f32 %22
+        const float v2 = 2.0f;  // f32 %9
+        const float v3 = v1 * v2;  // f32 %24
+        const float v4 = b6[0LL];  // f32 %14
+        const float v5 = v3 * v4;  // f32 %26
+        b9[o] = v5;
       }
     }
     __syncthreads();
@@ -332,7 +336,7 @@ extern "C" __global__ void k1(const float* __restrict__ b4, float* __restrict__ 
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const float v0 = b4[j];  // f32 %8
-      const float v1 = v0 * v0;  // f32 %9
+      const float v1 = v0 * v0;  // f32 %10
       acc = acc + (double) v1;
     }
     mc_fold[threadIdx.x] = acc;
@@ -357,7 +361,7 @@ extern "C" __global__ void k1(const float* __restrict__ b4, float* __restrict__ 
         }
       }
       if (last) {
-        const float v2 = (float) (acc / (double) (2LL * d_N));  // f32 %10
+        const float v2 = (float) (acc / (double) (2LL * d_N));  // f32 %11
         b5[o] = v2;
       }
     }
@@ -365,23 +369,19 @@ extern "C" __global__ void k1(const float* __restrict__ b4, float* __restrict__ 
   }
 }
 
-extern "C" __global__ void k2(const float* __restrict__ b4, float* __restrict__ b6, long long d_N) {
-  // k2 loop [N, 2]  (crop_yield.model:23)
-  const long long total = (2LL * d_N);
+extern "C" __global__ void k2(float* __restrict__ b6, long long d_N) {
+  // k2 loop []  (crop_yield.model:23)
+  const long long total = 1LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const float v0 = 1.0f;  // f32 %11
-    const float v1 = (float) (2LL * d_N);  // f32 %12
-    const float v2 = v0 / v1;  // f32 %13
-    const float v3 = 2.0f;  // f32 %15
-    const float v4 = b4[e];  // f32 %8
-    const float v5 = v3 * v4;  // f32 %16
-    const float v6 = v2 * v5;  // f32 %17
-    b6[e] = v6;
+    const float v0 = 1.0f;  // f32 %12
+    const float v1 = (float) (2LL * d_N);  // f32 %13
+    const float v2 = v0 / v1;  // f32 %14
+    b6[e] = v2;
   }
 }
 
 extern "C" __global__ void k3(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k3 matmul %7 = %0^T @ %6  (crop_yield.model:22)
+  // k3 matmul %7 = %0^T @ %4  (crop_yield.model:22)
   __shared__ float ta[16][16 + 1];
   __shared__ float tb[16][16 + 1];
   const int tx = threadIdx.x, ty = threadIdx.y;
@@ -450,7 +450,7 @@ extern "C" __global__ void k3_splitk(const float* __restrict__ a, const float* _
   }
 }
 
-extern "C" __global__ void k4(const float* __restrict__ b2, const float* __restrict__ b7, float* __restrict__ b8, long long d_N) {
+extern "C" __global__ void k4(const float* __restrict__ b2, const float* __restrict__ b7, const float* __restrict__ b6, float* __restrict__ b8, long long d_N) {
   // k4 loop [2, 3]  (crop_yield.model:24)
   const long long total = 6LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
@@ -458,15 +458,19 @@ extern "C" __global__ void k4(const float* __restrict__ b2, const float* __restr
     const long long i1 = rest_i % 3LL; rest_i /= 3LL;
     const long long i0 = rest_i;
     const float v0 = b2[3LL * i0 + i1];  // f32 %2
-    const float v1 = 1.0E-5f;  // f32 %21
-    const float v2 = b7[i0 + 2LL * i1];  // f32 %19
-    const float v3 = v1 * v2;  // f32 %22
-    const float v4 = v0 - v3;  // f32 %23
-    b8[e] = v4;
+    const float v1 = 1.0E-5f;  // f32 %22
+    const float v2 = b7[i0 + 2LL * i1];  // f32 %16
+    const float v3 = 2.0f;  // f32 %9
+    const float v4 = v2 * v3;  // f32 %18
+    const float v5 = b6[0LL];  // f32 %14
+    const float v6 = v4 * v5;  // f32 %20
+    const float v7 = v1 * v6;  // f32 %23
+    const float v8 = v0 - v7;  // f32 %24
+    b8[e] = v8;
   }
 }
 
-extern "C" __global__ void k5(const float* __restrict__ b6, const float* __restrict__ b3, float* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+extern "C" __global__ void k5(const float* __restrict__ b4, const float* __restrict__ b3, const float* __restrict__ b6, float* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k5 loop [2] reduce sum over [N]  (crop_yield.model:25)
   __shared__ double mc_fold[256];
   const long long outer = 2LL;
@@ -476,7 +480,7 @@ extern "C" __global__ void k5(const float* __restrict__ b6, const float* __restr
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const long long j0 = j;
-      const float v2 = b6[i0 + 2LL * j0];  // f32 %17
+      const float v2 = b4[i0 + 2LL * j0];  // f32 %8
       acc = acc + (double) v2;
     }
     mc_fold[threadIdx.x] = acc;
@@ -502,11 +506,15 @@ extern "C" __global__ void k5(const float* __restrict__ b6, const float* __restr
       }
       if (last) {
         const float v0 = b3[i0];  // f32 %3
-        const float v1 = 1.0E-5f;  // f32 %26
-        const float v3 = (float) acc;  // f32 %24
-        const float v4 = v1 * v3;  // f32 %27
-        const float v5 = v0 - v4;  // f32 %28
-        b9[o] = v5;
+        const float v1 = 1.0E-5f;  // f32 %31
+        const float v3 = (float) acc;  // f32 %25
+        const float v4 = 2.0f;  // f32 %9
+        const float v5 = v3 * v4;  // f32 %27
+        const float v6 = b6[0LL];  // f32 %14
+        const float v7 = v5 * v6;  // f32 %29
+        const float v8 = v1 * v7;  // f32 %32
+        const float v9 = v0 - v8;  // f32 %33
+        b9[o] = v9;
       }
     }
     __syncthreads();

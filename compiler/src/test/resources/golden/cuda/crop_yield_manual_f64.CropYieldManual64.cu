@@ -72,7 +72,7 @@ extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict_
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const double v0 = b4[j];  // f64 %8
-      const double v1 = (v0 * v0);  // f64 %9
+      const double v1 = (v0 * v0);  // f64 %10
       acc = acc + v1;
     }
     mc_fold[threadIdx.x] = acc;
@@ -97,7 +97,7 @@ extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict_
         }
       }
       if (last) {
-        const double v2 = (acc / (double) (2LL * d_N));  // f64 %10
+        const double v2 = (acc / (double) (2LL * d_N));  // f64 %11
         b5[o] = v2;
       }
     }
@@ -105,23 +105,19 @@ extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict_
   }
 }
 
-extern "C" __global__ void k2(const double* __restrict__ b4, double* __restrict__ b6, long long d_N) {
-  // k2 loop [N, 2]  (crop_yield_manual_f64.model:10)
-  const long long total = (2LL * d_N);
+extern "C" __global__ void k2(double* __restrict__ b6, long long d_N) {
+  // k2 loop []  (crop_yield_manual_f64.model:10)
+  const long long total = 1LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const double v0 = 1.0;  // f64 %11
-    const double v1 = (double) (2LL * d_N);  // f64 %12
-    const double v2 = (v0 / v1);  // f64 %13
-    const double v3 = 2.0;  // f64 %15
-    const double v4 = b4[e];  // f64 %8
-    const double v5 = (v3 * v4);  // f64 %16
-    const double v6 = (v2 * v5);  // f64 %17
-    b6[e] = v6;
+    const double v0 = 1.0;  // f64 %12
+    const double v1 = (double) (2LL * d_N);  // f64 %13
+    const double v2 = (v0 / v1);  // f64 %14
+    b6[e] = v2;
   }
 }
 
 extern "C" __global__ void k3(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k3 matmul %7 = %0^T @ %6  (crop_yield_manual_f64.model:9)
+  // k3 matmul %7 = %0^T @ %4  (crop_yield_manual_f64.model:9)
   __shared__ double ta[16][16 + 1];
   __shared__ double tb[16][16 + 1];
   const int tx = threadIdx.x, ty = threadIdx.y;
@@ -190,19 +186,23 @@ extern "C" __global__ void k3_splitk(const double* __restrict__ a, const double*
   }
 }
 
-extern "C" __global__ void k4(const double* __restrict__ b7, double* __restrict__ b8, long long d_N) {
+extern "C" __global__ void k4(const double* __restrict__ b7, const double* __restrict__ b6, double* __restrict__ b8, long long d_N) {
   // k4 loop [2, 3]  (crop_yield_manual_f64.model:9)
   const long long total = 6LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     long long rest_i = e;
     const long long i1 = rest_i % 3LL; rest_i /= 3LL;
     const long long i0 = rest_i;
-    const double v0 = b7[i0 + 2LL * i1];  // f64 %19
-    b8[e] = v0;
+    const double v0 = b7[i0 + 2LL * i1];  // f64 %16
+    const double v1 = 2.0;  // f64 %9
+    const double v2 = (v0 * v1);  // f64 %18
+    const double v3 = b6[0LL];  // f64 %14
+    const double v4 = (v2 * v3);  // f64 %20
+    b8[e] = v4;
   }
 }
 
-extern "C" __global__ void k5(const double* __restrict__ b6, double* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+extern "C" __global__ void k5(const double* __restrict__ b4, const double* __restrict__ b6, double* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k5 loop [2] reduce sum over [N]  (crop_yield_manual_f64.model:9)
   __shared__ double mc_fold[256];
   const long long outer = 2LL;
@@ -212,7 +212,7 @@ extern "C" __global__ void k5(const double* __restrict__ b6, double* __restrict_
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const long long j0 = j;
-      const double v0 = b6[i0 + 2LL * j0];  // f64 %17
+      const double v0 = b4[i0 + 2LL * j0];  // f64 %8
       acc = acc + v0;
     }
     mc_fold[threadIdx.x] = acc;
@@ -237,8 +237,12 @@ extern "C" __global__ void k5(const double* __restrict__ b6, double* __restrict_
         }
       }
       if (last) {
-        const double v1 = acc;  // f64 %21
-        b9[o] = v1;
+        const double v1 = acc;  // f64 %22
+        const double v2 = 2.0;  // f64 %9
+        const double v3 = (v1 * v2);  // f64 %24
+        const double v4 = b6[0LL];  // f64 %14
+        const double v5 = (v3 * v4);  // f64 %26
+        b9[o] = v5;
       }
     }
     __syncthreads();
@@ -318,7 +322,7 @@ extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict_
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const double v0 = b4[j];  // f64 %8
-      const double v1 = (v0 * v0);  // f64 %9
+      const double v1 = (v0 * v0);  // f64 %10
       acc = acc + v1;
     }
     mc_fold[threadIdx.x] = acc;
@@ -343,7 +347,7 @@ extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict_
         }
       }
       if (last) {
-        const double v2 = (acc / (double) (2LL * d_N));  // f64 %10
+        const double v2 = (acc / (double) (2LL * d_N));  // f64 %11
         b5[o] = v2;
       }
     }
@@ -351,23 +355,19 @@ extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict_
   }
 }
 
-extern "C" __global__ void k2(const double* __restrict__ b4, double* __restrict__ b6, long long d_N) {
-  // k2 loop [N, 2]  (crop_yield_manual_f64.model:10)
-  const long long total = (2LL * d_N);
+extern "C" __global__ void k2(double* __restrict__ b6, long long d_N) {
+  // k2 loop []  (crop_yield_manual_f64.model:10)
+  const long long total = 1LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const double v0 = 1.0;  // f64 %11
-    const double v1 = (double) (2LL * d_N);  // f64 %12
-    const double v2 = (v0 / v1);  // f64 %13
-    const double v3 = 2.0;  // f64 %15
-    const double v4 = b4[e];  // f64 %8
-    const double v5 = (v3 * v4);  // f64 %16
-    const double v6 = (v2 * v5);  // f64 %17
-    b6[e] = v6;
+    const double v0 = 1.0;  // f64 %12
+    const double v1 = (double) (2LL * d_N);  // f64 %13
+    const double v2 = (v0 / v1);  // f64 %14
+    b6[e] = v2;
   }
 }
 
 extern "C" __global__ void k3(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k3 matmul %7 = %0^T @ %6  (crop_yield_manual_f64.model:9)
+  // k3 matmul %7 = %0^T @ %4  (crop_yield_manual_f64.model:9)
   __shared__ double ta[16][16 + 1];
   __shared__ double tb[16][16 + 1];
   const int tx = threadIdx.x, ty = threadIdx.y;
@@ -436,7 +436,7 @@ extern "C" __global__ void k3_splitk(const double* __restrict__ a, const double*
   }
 }
 
-extern "C" __global__ void k4(const double* __restrict__ b2, const double* __restrict__ b7, double* __restrict__ b8, long long d_N) {
+extern "C" __global__ void k4(const double* __restrict__ b2, const double* __restrict__ b7, const double* __restrict__ b6, double* __restrict__ b8, long long d_N) {
   // k4 loop [2, 3]  (crop_yield_manual_f64.model:11)
   const long long total = 6LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
@@ -444,15 +444,19 @@ extern "C" __global__ void k4(const double* __restrict__ b2, const double* __res
     const long long i1 = rest_i % 3LL; rest_i /= 3LL;
     const long long i0 = rest_i;
     const double v0 = b2[3LL * i0 + i1];  // f64 %2
-    const double v1 = 1.0E-5;  // f64 %21
-    const double v2 = b7[i0 + 2LL * i1];  // f64 %19
-    const double v3 = (v1 * v2);  // f64 %22
-    const double v4 = (v0 - v3);  // f64 %23
-    b8[e] = v4;
+    const double v1 = 1.0E-5;  // f64 %22
+    const double v2 = b7[i0 + 2LL * i1];  // f64 %16
+    const double v3 = 2.0;  // f64 %9
+    const double v4 = (v2 * v3);  // f64 %18
+    const double v5 = b6[0LL];  // f64 %14
+    const double v6 = (v4 * v5);  // f64 %20
+    const double v7 = (v1 * v6);  // f64 %23
+    const double v8 = (v0 - v7);  // f64 %24
+    b8[e] = v8;
   }
 }
 
-extern "C" __global__ void k5(const double* __restrict__ b6, const double* __restrict__ b3, double* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+extern "C" __global__ void k5(const double* __restrict__ b4, const double* __restrict__ b3, const double* __restrict__ b6, double* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k5 loop [2] reduce sum over [N]  (crop_yield_manual_f64.model:12)
   __shared__ double mc_fold[256];
   const long long outer = 2LL;
@@ -462,7 +466,7 @@ extern "C" __global__ void k5(const double* __restrict__ b6, const double* __res
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const long long j0 = j;
-      const double v2 = b6[i0 + 2LL * j0];  // f64 %17
+      const double v2 = b4[i0 + 2LL * j0];  // f64 %8
       acc = acc + v2;
     }
     mc_fold[threadIdx.x] = acc;
@@ -488,11 +492,15 @@ extern "C" __global__ void k5(const double* __restrict__ b6, const double* __res
       }
       if (last) {
         const double v0 = b3[i0];  // f64 %3
-        const double v1 = 1.0E-5;  // f64 %26
-        const double v3 = acc;  // f64 %24
-        const double v4 = (v1 * v3);  // f64 %27
-        const double v5 = (v0 - v4);  // f64 %28
-        b9[o] = v5;
+        const double v1 = 1.0E-5;  // f64 %31
+        const double v3 = acc;  // f64 %25
+        const double v4 = 2.0;  // f64 %9
+        const double v5 = (v3 * v4);  // f64 %27
+        const double v6 = b6[0LL];  // f64 %14
+        const double v7 = (v5 * v6);  // f64 %29
+        const double v8 = (v1 * v7);  // f64 %32
+        const double v9 = (v0 - v8);  // f64 %33
+        b9[o] = v9;
       }
     }
     __syncthreads();

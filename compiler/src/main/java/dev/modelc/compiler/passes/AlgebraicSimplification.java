@@ -1,5 +1,6 @@
 package dev.modelc.compiler.passes;
 
+import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.Emitter;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
@@ -76,7 +77,11 @@ public final class AlgebraicSimplification {
                 }
                 yield null;
             }
-            case Op.Reduce r -> sumOfBroadcast(n, r, in.getFirst(), e);
+            case Op.Reduce r -> {
+                Integer x = sumOfBroadcast(n, r, in.getFirst(), e);
+                yield x != null ? x : scaledReduction(r, in.getFirst(), e);
+            }
+            case Op.MatMul m -> scaledProduct(in, e);
             default -> null;
         };
     }
@@ -123,6 +128,40 @@ public final class AlgebraicSimplification {
             }
             default -> {
             }
+        }
+        return null;
+    }
+
+    /**
+     * A scalar factor of a matmul operand moves to the product: {@code a @ (s * b)} ->
+     * {@code (a @ b) * s}. A gradient scaled by {@code 2 / numel} is then scaled once per result
+     * element rather than once per row, and the scaled copy need not be stored. (The result
+     * rounds differently, by an ulp or so, like any reassociation.)
+     */
+    private static Integer scaledProduct(List<Integer> in, Emitter e) {
+        for (int i = 0; i < 2; i++) {
+            Node operand = node(e, in.get(i));
+            if (!(operand.op() instanceof Op.Binary b) || b.fn() != BinaryFn.MUL) continue;
+            for (int side = 0; side < 2; side++) {
+                Integer factor = scalarSource(e, operand.input(side));
+                if (factor == null || node(e, operand.input(1 - side)).type().isScalar()) continue;
+                int other = operand.input(1 - side);
+                int product = i == 0 ? e.matmul(other, in.get(1)) : e.matmul(in.get(0), other);
+                return e.mul(product, factor);
+            }
+        }
+        return null;
+    }
+
+    /** {@code sum(s * x)} -> {@code sum(x) * s} and the same for mean, for a scalar {@code s}. */
+    private static Integer scaledReduction(Op.Reduce r, int input, Emitter e) {
+        if (r.fn() != ReduceFn.SUM && r.fn() != ReduceFn.MEAN) return null;
+        Node x = node(e, input);
+        if (!(x.op() instanceof Op.Binary b) || b.fn() != BinaryFn.MUL) return null;
+        for (int side = 0; side < 2; side++) {
+            Integer factor = scalarSource(e, x.input(side));
+            if (factor == null || node(e, x.input(1 - side)).type().isScalar()) continue;
+            return e.mul(e.reduce(r.fn(), x.input(1 - side), r.axes(), r.keepdims()), factor);
         }
         return null;
     }
