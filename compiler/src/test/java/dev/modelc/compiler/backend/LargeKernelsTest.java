@@ -86,6 +86,27 @@ class LargeKernelsTest {
         for (String p : want.params().keySet()) close(want.params().get(p), got.params().get(p), 1e-4, p);
     }
 
+    /** Three outputs: the k-split product's column pairs and its odd column. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"BYTECODE", "JAVA"})
+    void aGradientWithAnOddNumberOfColumnsOnManyRows(Backend backend) {
+        CheckedModel m = model("""
+                model Odd {
+                  input x: f32[N, 3]
+                  input y: f32[N, 3]
+                  param w: f32[3, 3] = uniform(-1, 1)
+                  loss = mean((x @ w - y) ** 2)
+                }
+                """);
+        int n = 70_001;
+        Map<String, Tensor> batch = Map.of("x", random(DType.F32, 7, n, 3), "y", random(DType.F32, 8, n, 3));
+        CompiledModel interp = Backend.INTERP.compile(m, null), compiled = backend.compile(m, null);
+        Map<String, Tensor> params = interp.initialParams(1);
+        CompiledModel.Gradients want = interp.lossAndGradients(params, batch), got = compiled.lossAndGradients(params, batch);
+        assertEquals(want.loss().item(), got.loss().item(), 1e-4 * Math.abs(want.loss().item()), "loss");
+        close(want.gradients().get("w"), got.gradients().get("w"), 1e-4, "w");
+    }
+
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"BYTECODE", "JAVA"})
     void wideMatrixProductsAndTheirGradients(Backend backend) {

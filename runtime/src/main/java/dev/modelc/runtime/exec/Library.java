@@ -179,9 +179,30 @@ public final class Library {
                 int p0 = c * K_CHUNK, p1 = Math.min(k, p0 + K_CHUNK);
                 for (int i = 0; i < n; i++) {
                     int ar = ao + (transA ? i : i * k);
-                    for (int j = 0; j < m; j++) {
+                    int j = 0;
+                    // Two columns per pass over the chunk: a is read once for both.
+                    for (; j + 1 < m; j += 2) {
+                        int bc = bo + (transB ? j * k : j), bd = bo + (transB ? (j + 1) * k : j + 1);
+                        float s0 = 0, s1 = 0, t0 = 0, t1 = 0;
+                        int p = p0;
+                        for (; p + 1 < p1; p += 2) {
+                            float a0 = a[ar + p * as], a1 = a[ar + (p + 1) * as];
+                            s0 += a0 * b[bc + p * bs];
+                            t0 += a0 * b[bd + p * bs];
+                            s1 += a1 * b[bc + (p + 1) * bs];
+                            t1 += a1 * b[bd + (p + 1) * bs];
+                        }
+                        for (; p < p1; p++) {
+                            float a0 = a[ar + p * as];
+                            s0 += a0 * b[bc + p * bs];
+                            t0 += a0 * b[bd + p * bs];
+                        }
+                        partial[(c * n + i) * m + j] = (double) s0 + s1;
+                        partial[(c * n + i) * m + j + 1] = (double) t0 + t1;
+                    }
+                    for (; j < m; j++) {
                         int bc = bo + (transB ? j * k : j);
-                        // Four running sums hide the latency of the adds; a chunk stays in cache across the n * m dots.
+                        // Running sums hide the latency of the adds; a chunk stays in cache across the dots.
                         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                         int p = p0;
                         for (; p + 3 < p1; p += 4) {
