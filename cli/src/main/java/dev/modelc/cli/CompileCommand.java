@@ -1,12 +1,9 @@
 package dev.modelc.cli;
 
-import dev.modelc.compiler.Compilation;
-import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.EntryPoint;
 import dev.modelc.compiler.backend.cuda.CudaProgram;
 import dev.modelc.compiler.backend.java.TypedModelGenerator;
 import dev.modelc.compiler.check.CheckedModel;
-import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.kernel.PlanPrinter;
 import dev.modelc.compiler.kernel.Scheduler;
 import dev.modelc.compiler.passes.Retype;
@@ -106,16 +103,7 @@ final class CompileCommand implements Callable<Integer> {
 
     private List<CheckedModel> models(PrintWriter err) throws UserError {
         if (target.model != null) return List.of(target.load(err));
-        SourceFile source;
-        try {
-            source = SourceReader.read(target.file);
-        } catch (SourceReader.Unreadable e) {
-            throw UserError.line(e.getMessage());
-        }
-        Compilation c = Compiler.compile(source);
-        if (c.hasErrors()) throw UserError.rendered(c.render());
-        if (!c.diagnostics().isEmpty()) err.print(c.render());
-        List<CheckedModel> all = c.program().orElseThrow().models();
+        List<CheckedModel> all = ModelChoice.compile(target.file, err).models();
         if (all.isEmpty()) throw UserError.line(target.file + ": no models");
         return all;
     }

@@ -21,6 +21,11 @@ final class ModelChoice {
      * {@code name}, or the only model when {@code name} is null.
      */
     static CheckedModel load(Path file, String name, PrintWriter err) throws UserError {
+        return choose(compile(file, err), file.toString(), name);
+    }
+
+    /** Compiles {@code file}, printing its warnings to {@code err}; errors are a {@link UserError}. */
+    static CheckedProgram compile(Path file, PrintWriter err) throws UserError {
         SourceFile source;
         try {
             source = SourceReader.read(file);
@@ -30,7 +35,7 @@ final class ModelChoice {
         Compilation c = Compiler.compile(source);
         if (c.hasErrors()) throw UserError.rendered(c.render());
         if (!c.diagnostics().isEmpty()) err.print(c.render());
-        return choose(c.program().orElseThrow(), source.name(), name);
+        return c.program().orElseThrow();
     }
 
     static CheckedModel choose(CheckedProgram program, String file, String name) throws UserError {

@@ -344,6 +344,6 @@ final class CudaModel extends StagedModel {
 
     /** A size's value for the plan's symbols bound to {@code d}. */
     private static long eval(Dim dim, long[] d, KernelPlan plan) {
-        return HostCall.eval(dim, d, plan);
+        return plan.size(dim, d);
     }
 }

@@ -4,8 +4,6 @@ import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.kernel.Buffer;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
-import dev.modelc.compiler.types.Dim;
-import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.Library;
 
@@ -20,7 +18,7 @@ final class HostCall {
 
     /** Runs {@code c} of {@code plan} with the sizes {@code d}, on the device buffers {@code pointers} (by buffer id). */
     static void run(Device device, KernelPlan plan, long[] d, Device.Memory[] pointers, Kernel.Call c, long seed) {
-        int[] os = shape(c.outShape(), d, plan);
+        int[] os = plan.shape(c.outShape(), d);
         Buffer outBuffer = plan.buffer(c.out());
         Object out = switch (outBuffer.dtype()) {
             case F32 -> new float[Tensor.numel(os)];
@@ -32,7 +30,7 @@ final class HostCall {
         int[][] shapes = new int[in.length][];
         for (int i = 0; i < in.length; i++) {
             // The operand's own shape: a reshaped view reads its buffer in another shape.
-            shapes[i] = shape(c.inputShapes().get(i), d, plan);
+            shapes[i] = plan.shape(c.inputShapes().get(i), d);
             Buffer b = plan.buffer(c.inputs().get(i));
             in[i] = device.download(pointers[b.id()], b.dtype(), Tensor.numel(shapes[i]));
         }
@@ -44,7 +42,7 @@ final class HostCall {
             case Op.ArgReduce a -> Library.argReduce(a.max(), x0, xs, a.axis(), out);
             case Op.Pad p -> {
                 long[] starts = new long[p.starts().size()];
-                for (int i = 0; i < starts.length; i++) starts[i] = eval(p.starts().get(i), d, plan);
+                for (int i = 0; i < starts.length; i++) starts[i] = plan.size(p.starts().get(i), d);
                 Library.pad(x0, xs, starts, p.steps().stream().mapToLong(Long::longValue).toArray(), os, out);
             }
             case Op.Concat cat -> Library.concat(in, shapes, cat.axis(), os, out);
@@ -54,22 +52,5 @@ final class HostCall {
             default -> throw new IllegalStateException("no library call for " + c.op().label());
         }
         device.upload(pointers[c.out()], out, Tensor.numel(os));
-    }
-
-    private static int[] shape(Shape s, long[] d, KernelPlan plan) {
-        int[] out = new int[s.rank()];
-        for (int i = 0; i < out.length; i++) out[i] = (int) eval(s.dim(i), d, plan);
-        return out;
-    }
-
-    /** A size's value for the plan's symbols bound to {@code d}. */
-    static long eval(Dim dim, long[] d, KernelPlan plan) {
-        long total = 0;
-        for (var t : dim.terms().entrySet()) {
-            long v = t.getValue();
-            for (String s : t.getKey()) v *= d[plan.symbols().indexOf(s)];
-            total += v;
-        }
-        return total;
     }
 }

@@ -170,14 +170,14 @@ public final class PlanExecutor {
     /** A loop's range (its outermost loop, or all its elements when flat) and the work per iteration, for splitting. */
     private long[] loopSizes(Kernel.Loop l, long[] d) {
         if (l.isSplittable()) {
-            long count = eval(l.reduction().orElseThrow().count(), d);
+            long count = plan.size(l.reduction().orElseThrow().count(), d);
             long chunks = Math.max(1, (count + Parallel.REDUCTION_CHUNK - 1) / Parallel.REDUCTION_CHUNK);
             return new long[] {chunks, (long) Parallel.REDUCTION_CHUNK * Math.max(1, l.reduction().orElseThrow().body().size())};
         }
         long outer = 1;
-        for (Dim dim : l.outer()) outer *= eval(dim, d);
-        long range = l.flat() || l.outer().isEmpty() ? outer : eval(l.outer().getFirst(), d);
-        long inner = l.reduction().map(r -> eval(r.count(), d)).orElse(1L);
+        for (Dim dim : l.outer()) outer *= plan.size(dim, d);
+        long range = l.flat() || l.outer().isEmpty() ? outer : plan.size(l.outer().getFirst(), d);
+        long inner = l.reduction().map(r -> plan.size(r.count(), d)).orElse(1L);
         long work = (range == 0 ? 0 : outer / range) * inner * Math.max(1, l.body().size()
                 + l.reduction().map(r -> r.body().size()).orElse(0));
         return new long[] {range, work};
@@ -198,8 +198,8 @@ public final class PlanExecutor {
         Object out = f.storage[c.out()];
         Object x = c.inputs().isEmpty() ? null : f.storage[c.inputs().getFirst()];
         // The operands' own shapes: a reshaped view reads its buffer in another shape.
-        int[] xs = c.inputs().isEmpty() ? null : shape(c.inputShapes().getFirst(), f.d);
-        int[] os = shape(c.outShape(), f.d);
+        int[] xs = c.inputs().isEmpty() ? null : plan.shape(c.inputShapes().getFirst(), f.d);
+        int[] os = plan.shape(c.outShape(), f.d);
         switch (c.op()) {
             case Op.Softmax s -> Library.softmax(x, xs, s.axis(), s.log(), out);
             case Op.Reduce r -> Library.logsumexp(x, xs, r.axes().stream().mapToInt(Integer::intValue).toArray(), out);
@@ -209,7 +209,7 @@ public final class PlanExecutor {
                 Object[] parts = new Object[c.inputs().size()];
                 int[][] shapes = new int[parts.length][];
                 for (int i = 0; i < parts.length; i++) {
-                    shapes[i] = shape(c.inputShapes().get(i), f.d);
+                    shapes[i] = plan.shape(c.inputShapes().get(i), f.d);
                     parts[i] = f.storage[c.inputs().get(i)];
                 }
                 Library.concat(parts, shapes, cat.axis(), os, out);
@@ -245,7 +245,7 @@ public final class PlanExecutor {
         for (int k = 0; k < plan.kernels().size(); k++) {
             f.sizes[k] = switch (plan.kernels().get(k)) {
                 case Kernel.Loop l -> loopSizes(l, d);
-                case Kernel.MatMul m -> new long[] {eval(m.batch(), d), eval(m.n(), d), eval(m.k(), d), eval(m.m(), d)};
+                case Kernel.MatMul m -> new long[] {plan.size(m.batch(), d), plan.size(m.n(), d), plan.size(m.k(), d), plan.size(m.m(), d)};
                 case Kernel.Call c -> null;
             };
             if (plan.kernels().get(k) instanceof Kernel.Loop l) {
@@ -268,24 +268,7 @@ public final class PlanExecutor {
 
     private long[] longs(List<Dim> dims, long[] d) {
         long[] out = new long[dims.size()];
-        for (int i = 0; i < out.length; i++) out[i] = eval(dims.get(i), d);
+        for (int i = 0; i < out.length; i++) out[i] = plan.size(dims.get(i), d);
         return out;
-    }
-
-    private int[] shape(Shape s, long[] d) {
-        int[] out = new int[s.rank()];
-        for (int i = 0; i < out.length; i++) out[i] = (int) eval(s.dim(i), d);
-        return out;
-    }
-
-    /** A size's value, for the plan's symbols bound to {@code d}. */
-    private long eval(Dim dim, long[] d) {
-        long total = 0;
-        for (var t : dim.terms().entrySet()) {
-            long v = t.getValue();
-            for (String s : t.getKey()) v *= d[plan.symbols().indexOf(s)];
-            total += v;
-        }
-        return total;
     }
 }

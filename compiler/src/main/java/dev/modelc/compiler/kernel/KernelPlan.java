@@ -28,6 +28,24 @@ public record KernelPlan(String name, List<String> symbols, List<Buffer> buffers
         return buffers.get(id);
     }
 
+    /** A size's value with the plan's symbols bound to {@code d} (in the order of {@link #symbols}). */
+    public long size(dev.modelc.compiler.types.Dim dim, long[] d) {
+        long total = 0;
+        for (var t : dim.terms().entrySet()) {
+            long v = t.getValue();
+            for (String s : t.getKey()) v *= d[symbols.indexOf(s)];
+            total += v;
+        }
+        return total;
+    }
+
+    /** A shape's sizes with the plan's symbols bound to {@code d}. */
+    public int[] shape(dev.modelc.compiler.types.Shape s, long[] d) {
+        int[] out = new int[s.rank()];
+        for (int i = 0; i < out.length; i++) out[i] = (int) size(s.dim(i), d);
+        return out;
+    }
+
     /** Buffers bound from the caller's tensors (inputs and params), in plan order. */
     public List<Buffer> external() {
         return buffers.stream().filter(Buffer::isExternal).toList();
