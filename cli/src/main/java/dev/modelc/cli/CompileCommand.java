@@ -85,6 +85,12 @@ final class CompileCommand implements Callable<Integer> {
                 Path file = out.resolve(pkg.replace('.', '/')).resolve(m.name() + ".java");
                 try {
                     Files.createDirectories(file.getParent());
+                } catch (IOException e) {
+                    throw UserError.line("--out: cannot create the directory " + file.getParent() + ": " + e);
+                }
+                new OutputFile("--out", file).check(new OutputFile.Replaceable.GeneratedSource(),
+                        List.of(new OutputFile.Input("model file", target.file)));
+                try {
                     AtomicFiles.write(file, source.getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     throw UserError.line("cannot write " + file + ": " + e.getMessage());

@@ -12,6 +12,7 @@ import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
+import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Adam;
 import dev.modelc.runtime.optim.Optimizer;
@@ -171,6 +172,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig config = m.trainConfig();
         Optimizer opt = optimizer(m, config);
+        checkSavePath(m, sources);
 
         Graph steps = checked.graph().keeping(Graph.Role.LOSS, m.hasUpdateRules() ? Graph.Role.UPDATE : Graph.Role.GRADIENT);
         List<String> needed = DataArgs.inputsOf(steps);
@@ -199,7 +201,6 @@ final class TrainCommand implements Callable<Integer> {
         long batchRows = batch != null ? batch : config.batch().orElse(dataset.size());
         int batchSize = (int) Math.max(1, Math.min(batchRows, dataset.size()));
         boolean shuffled = shuffle != null ? shuffle : config.shuffle();
-        checkSavePath();
 
         int startEpoch = 0;
         if (resume != null) {
@@ -340,13 +341,18 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    private void checkSavePath() throws UserError {
+    /**
+     * Refuses a --save path that would destroy something: an input of this run (the model file, a
+     * --data file; --resume may be the same file, it is read before the first save), anything but a
+     * regular file, or a file that is not a checkpoint.
+     */
+    private void checkSavePath(CompiledModel m, List<DataArgs.Source> sources) throws UserError {
         if (save == null) return;
-        if (Files.isDirectory(save)) throw UserError.line("--save: " + save + " is a directory; give a file such as params.npz");
-        Path parent = save.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw UserError.line("--save: cannot write " + save + ": no directory " + parent);
-        }
+        List<OutputFile.Input> inputs = new ArrayList<>();
+        inputs.add(new OutputFile.Input("model file", target.file));
+        for (DataArgs.Source s : sources) inputs.add(new OutputFile.Input(s.describe() + " file", s.file()));
+        new OutputFile("--save", save).check(
+                new OutputFile.Replaceable.CheckpointFile(m.params().stream().map(TensorSpec::name).toList()), inputs);
     }
 
     /** A number as short as it can be written exactly: {@code 0}, {@code 0.01}, {@code 1e-5}. */
