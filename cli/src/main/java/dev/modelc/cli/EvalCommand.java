@@ -71,6 +71,7 @@ final class EvalCommand implements Callable<Integer> {
         backend.backend();
         try {
             CheckedModel m = target.load(err);
+            ModelMemory.check(m, floating(precision), "running", 1, "");
             Map<String, Tensor> values = values(m, precision);
             ModelEvaluation.Result r = Evaluation.evaluate(backend.compile(m, floating(precision)), values, seed);
             out.print(EvalJson.write(m.name(), r));

@@ -97,6 +97,7 @@ final class PredictCommand implements Callable<Integer> {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
         CheckedModel checked = target.load(err);
+        ModelMemory.check(checked, floating, "running", 1, "");
         CompiledModel m = backend.compile(checked, floating);
         if (m.outputs().isEmpty()) {
             throw UserError.line(target.file + ": " + m.name() + " has no outputs to predict (mark one with `output name = ...`)");

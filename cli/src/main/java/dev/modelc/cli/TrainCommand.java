@@ -111,6 +111,9 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The momentum of the SGD chosen by {@link #optimizer}, 0 for none; for the memory check. */
+    private double momentum;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -173,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = m.trainConfig();
         Optimizer opt = optimizer(m, config);
         checkSavePath(m, sources);
+        checkMemory(checked, floating, opt);
 
         Graph steps = checked.graph().keeping(Graph.Role.LOSS, m.hasUpdateRules() ? Graph.Role.UPDATE : Graph.Role.GRADIENT);
         List<String> needed = DataArgs.inputsOf(steps);
@@ -304,6 +308,7 @@ final class TrainCommand implements Callable<Integer> {
                     : new TrainConfig.Optimizer.Sgd(1e-3, 0, 0);
         }
         double rate = lr != null ? lr : declared.lr();
+        momentum = declared instanceof TrainConfig.Optimizer.Sgd s ? s.momentum() : 0;
         return switch (declared) {
             case TrainConfig.Optimizer.Sgd s -> new Sgd(rate, s.momentum(), s.weightDecay());
             case TrainConfig.Optimizer.Adam a -> new Adam(rate, a.beta1(), a.beta2(), a.eps(), a.weightDecay());
@@ -339,6 +344,23 @@ final class TrainCommand implements Callable<Integer> {
             }
             default -> o.toString();
         };
+    }
+
+    /** Refuses a model whose params, with the gradients and optimizer state training keeps beside them, cannot fit the heap. */
+    private void checkMemory(CheckedModel checked, DType floating, Optimizer opt) throws UserError {
+        // Copies of the params training holds at once: the values, their gradients, and the optimizer's state.
+        int state = switch (opt) {
+            case null -> 0; // update rules: the new values are computed beside the old
+            case Adam a -> 2;
+            case Sgd s -> momentum != 0 ? 1 : 0;
+            default -> 0;
+        };
+        String why = switch (state) {
+            case 2 -> "the values, their gradients and Adam's two moments";
+            case 1 -> "the values, their gradients and SGD's momentum";
+            default -> opt == null ? "the values and the update rules' new values" : "the values and their gradients";
+        };
+        ModelMemory.check(checked, floating, "training", 2 + state, why);
     }
 
     /**
