@@ -14,6 +14,7 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.model.TrainRules;
 import dev.modelc.runtime.optim.Adam;
 import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.optim.Sgd;
@@ -150,14 +151,23 @@ final class TrainCommand implements Callable<Integer> {
         return floating == DType.F64 ? Interpreter.Precision.F64 : Interpreter.Precision.F32;
     }
 
+    /** The options that stand for train block settings follow the block's rules (TrainRules), the others their own. */
     private void checkOptions() {
-        if (epochs != null && epochs < 1) usage("--epochs must be at least 1, not " + epochs);
-        if (batch != null && batch < 1) usage("--batch must be at least 1, not " + batch);
+        check(spec, "--epochs", epochs, TrainRules.EPOCHS);
+        check(spec, "--batch", batch, TrainRules.BATCH);
+        check(spec, "--lr", lr, TrainRules.LR);
+        check(spec, "--seed", seed, TrainRules.SEED);
         if (printEvery != null && printEvery < 1) usage("--print-every must be at least 1, not " + printEvery);
-        if (lr != null && !(lr >= 0 && Double.isFinite(lr))) usage("--lr must be a finite number at least 0, not " + lr);
         if (optimizer != null && !optimizer.equals("sgd") && !optimizer.equals("adam")) {
             usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd or adam");
         }
+    }
+
+    /** Refuses {@code value} of {@code option} (when given) unless {@code rule}, the train block's, admits it. */
+    static void check(CommandLine.Model.CommandSpec spec, String option, Number value, TrainRules.Range rule) {
+        if (value == null || rule.admits(value.doubleValue())) return;
+        throw new CommandLine.ParameterException(spec.commandLine(), option + " must be " + rule.requirement() + ", as "
+                + rule.name() + " in a train block must; found " + (rule.integer() || !Double.isFinite(value.doubleValue()) ? value.toString() : number(value.doubleValue())));
     }
 
     private void usage(String message) {
