@@ -66,9 +66,10 @@ public final class Npy {
 
     /** Reads the array in {@code file}. */
     public static Tensor read(Path file) throws IOException {
-        long size = Files.size(file);
+        // A pipe (bash's <(...)) has no size to check against: its data is read as it comes.
+        Extent extent = Files.isRegularFile(file) ? new Extent(Files.size(file), true, "the file") : Extent.UNKNOWN;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
-            return read(in, file.toString(), new Extent(size, true, "the file"));
+            return read(in, file.toString(), extent);
         }
     }
 
