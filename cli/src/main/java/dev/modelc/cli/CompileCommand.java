@@ -86,7 +86,12 @@ final class CompileCommand implements Callable<Integer> {
                 try {
                     Files.createDirectories(file.getParent());
                 } catch (IOException e) {
-                    throw UserError.line("--out: cannot create the directory " + file.getParent() + ": " + e);
+                    String why = switch (e) {
+                        case java.nio.file.FileAlreadyExistsException f -> f.getFile() + " is a file, not a directory";
+                        case java.nio.file.AccessDeniedException a -> "permission denied on " + a.getFile();
+                        default -> e.getMessage();
+                    };
+                    throw UserError.line("--out: cannot create the directory " + file.getParent() + ": " + why);
                 }
                 new OutputFile("--out", file).check(new OutputFile.Replaceable.GeneratedSource(),
                         List.of(new OutputFile.Input("model file", target.file)));

@@ -146,6 +146,12 @@ class OutputFileTest {
         refused(source, () -> TrainCommandTest.modelc("compile", model.toString(), "--model", "CropYieldLinear", "--emit", "java",
                 "--out", out.toString()), "modelc: --out: " + source + " exists and is not a source modelc generated");
         Files.delete(source);
+        Files.delete(source.getParent());
+        Files.writeString(source.getParent(), "a file where the package folder goes\n");
+        refused(source.getParent(), () -> TrainCommandTest.modelc("compile", model.toString(), "--model", "CropYieldLinear",
+                "--emit", "java", "--out", out.toString()), "modelc: --out: cannot create the directory " + source.getParent() + ": "
+                + source.getParent() + " is a file, not a directory");
+        Files.delete(source.getParent());
         String[] args = {"compile", model.toString(), "--model", "CropYieldLinear", "--emit", "java", "--out", out.toString()};
         assertEquals(Main.OK, TrainCommandTest.modelc(args).code());
         assertEquals(Main.OK, TrainCommandTest.modelc(args).code(), "a generated source is replaced");
