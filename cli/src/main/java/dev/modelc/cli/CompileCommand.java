@@ -98,7 +98,7 @@ final class CompileCommand implements Callable<Integer> {
                 try {
                     AtomicFiles.write(file, source.getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
-                    throw UserError.line("cannot write " + file + ": " + e.getMessage());
+                    throw UserError.line("--out: cannot write " + file + ": " + OutputFile.reason(e));
                 }
                 stdout.println("wrote " + file);
             }

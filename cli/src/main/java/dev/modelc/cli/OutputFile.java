@@ -1,5 +1,6 @@
 package dev.modelc.cli;
 
+import dev.modelc.runtime.AtomicFiles;
 import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.train.Checkpoint;
 import java.io.BufferedReader;
@@ -157,6 +158,11 @@ record OutputFile(String option, Path path) {
         if (dir != null && !Files.isWritable(dir)) {
             throw UserError.line(option + ": cannot write " + path + ": directory " + dir + " is not writable (permission denied)");
         }
+    }
+
+    /** Why writing failed, for a message that already names the file: the directory and the reason, once. */
+    static String reason(IOException e) {
+        return e instanceof AtomicFiles.WriteFailure w ? w.detail() : e.getMessage();
     }
 
     private static boolean sameFile(Path a, Path b) {

@@ -168,7 +168,7 @@ final class PredictCommand implements Callable<Integer> {
                 try {
                     Npy.write(outFile, picked.values().iterator().next());
                 } catch (IOException e) {
-                    throw UserError.line("--out: cannot write " + outFile + ": " + e.getMessage());
+                    throw UserError.line("--out: cannot write " + outFile + ": " + OutputFile.reason(e));
                 }
                 out.println("wrote " + chosen.getFirst() + " " + shapeOf(picked.get(chosen.getFirst())) + " to " + outFile);
             }
@@ -259,7 +259,7 @@ final class PredictCommand implements Callable<Integer> {
         try {
             AtomicFiles.write(outFile, sb.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw UserError.line("--out: cannot write " + outFile + ": " + e.getMessage());
+            throw UserError.line("--out: cannot write " + outFile + ": " + OutputFile.reason(e));
         }
     }
 
