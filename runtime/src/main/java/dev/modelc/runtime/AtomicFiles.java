@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
 public final class AtomicFiles {
     /** The temporary files this process is writing; their locks are not probed (closing a probe would drop them). */
     private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
+    /** How long an empty temporary file counts as one whose writer may not have locked it yet. */
+    private static final long JUST_CREATED_MILLIS = 5_000;
 
     private AtomicFiles() {}
 
@@ -168,7 +170,7 @@ public final class AtomicFiles {
             return; // an unreadable directory: the write itself reports what is wrong
         }
         for (Path p : candidates) {
-            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) continue;
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || justCreated(p)) continue;
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
                 FileLock lock = ch.tryLock();
                 if (lock == null) continue; // a live writer in another process
@@ -176,6 +178,19 @@ public final class AtomicFiles {
             } catch (IOException | OverlappingFileLockException e) {
                 // held, vanished or not ours to delete: leave it
             }
+        }
+    }
+
+    /**
+     * Whether {@code p} is empty and new: a writer that has created its file but not yet locked it
+     * (a window of microseconds) must not lose it. A dead writer's empty file goes on a later write.
+     */
+    private static boolean justCreated(Path p) {
+        try {
+            return Files.size(p) == 0
+                    && Files.getLastModifiedTime(p).toMillis() > System.currentTimeMillis() - JUST_CREATED_MILLIS;
+        } catch (IOException e) {
+            return true; // vanished or unreadable: not ours to judge
         }
     }
 

@@ -130,7 +130,13 @@ class AtomicWriteTest {
         for (String name : listDir()) {
             assertTrue(name.equals("killed.npy") || name.startsWith(".killed.npy.") && name.endsWith(".tmp"), name);
         }
-        // ...and the next write of the same file removes it: its writer is dead, its lock gone.
+        // ...and the next write of the same file removes it: its writer is dead, its lock gone. (An
+        // empty one, killed between creating and locking it, waits until it is 5 s old.)
+        Npy.write(p, Tensor.arange(3));
+        for (String name : listDir()) {
+            assertTrue(name.equals("killed.npy") || Files.size(dir.resolve(name)) == 0, name + " left");
+            Files.setLastModifiedTime(dir.resolve(name), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        }
         Npy.write(p, Tensor.arange(3));
         assertEquals(List.of("killed.npy"), listDir());
     }
@@ -153,6 +159,13 @@ class AtomicWriteTest {
         Files.write(dir.resolve(".other.npz.0123456789ab.tmp"), new byte[10]); // another target's
         Files.write(dir.resolve(".w.npz.notes.tmp"), new byte[10]); // not a name modelc makes
         Files.write(dir.resolve(".w.npz.0123456789AB.tmp"), new byte[10]); // nor this (upper case)
+        Files.write(dir.resolve(".w.npz.00000000000a.tmp"), new byte[0]); // empty and new: a writer about to lock it
+        Npz.write(p, Map.of("a", Tensor.arange(5)));
+        assertEquals(List.of(".other.npz.0123456789ab.tmp", ".w.npz.00000000000a.tmp", ".w.npz.0123456789AB.tmp",
+                ".w.npz.notes.tmp", "w.npz"), listDir());
+        // An empty one of a dead writer goes once it is no longer new.
+        Files.setLastModifiedTime(dir.resolve(".w.npz.00000000000a.tmp"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Npz.write(p, Map.of("a", Tensor.arange(5)));
         assertEquals(List.of(".other.npz.0123456789ab.tmp", ".w.npz.0123456789AB.tmp", ".w.npz.notes.tmp", "w.npz"), listDir());
     }
