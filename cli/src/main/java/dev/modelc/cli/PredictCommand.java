@@ -63,7 +63,8 @@ final class PredictCommand implements Callable<Integer> {
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "FILE.npy|FILE.csv",
-            description = "Where to write the outputs (default: print them).")
+            description = "Where to write the outputs (default: print them). A file already there must be a .npy, or a "
+                    + ".csv of this model's outputs; an input of the run is never overwritten.")
     Path outFile;
 
     @Option(names = "--dtype", paramLabel = "f32|f64",

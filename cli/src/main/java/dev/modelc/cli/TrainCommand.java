@@ -92,7 +92,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--save", paramLabel = "PARAMS.npz",
             description = "Where to write a checkpoint after every epoch: the params (keyed by path, as predict "
-                    + "reads them) and, under training/, the epochs done and the optimizer's state.")
+                    + "reads them) and, under training/, the epochs done and the optimizer's state. A file already there "
+                    + "must be a checkpoint or this model's params; an input of the run is never overwritten.")
     Path save;
 
     @Option(names = "--resume", paramLabel = "PARAMS.npz",
