@@ -33,22 +33,21 @@ final class ModelMemory {
      * is the dtype floating values are computed in.
      */
     static void check(CheckedModel m, DType floating, String purpose, int copies, String copiesWhy) throws UserError {
+        checkSizes(m);
+        checkHeap(m, floating, purpose, copies, copiesWhy);
+    }
+
+    /**
+     * Refuses {@code m} when a param or a value of fixed shape is past a tensor's limit; before a
+     * backend compiles anything (the java backend would write the size into its source).
+     */
+    static void checkSizes(CheckedModel m) throws UserError {
         ModelSignature sig = m.signature();
-        BigInteger total = BigInteger.ZERO;
-        ModelSignature.ParamEntry largest = null;
-        BigInteger largestBytes = BigInteger.ZERO;
         for (ModelSignature.ParamEntry p : sig.params()) {
             BigInteger n = elements(p.type());
-            if (n == null) continue;
-            if (n.compareTo(MAX_ELEMENTS) > 0) {
+            if (n != null && n.compareTo(MAX_ELEMENTS) > 0) {
                 throw UserError.line(where(p.span()) + ": param '" + p.path() + "' of " + sig.name() + " is " + p.type() + ", "
                         + n + " elements, more than the " + Integer.MAX_VALUE + " a tensor can hold; make it smaller");
-            }
-            BigInteger bytes = n.multiply(BigInteger.valueOf(dtype(p.type(), floating).byteSize()));
-            total = total.add(bytes);
-            if (bytes.compareTo(largestBytes) > 0) {
-                largest = p;
-                largestBytes = bytes;
             }
         }
         for (Node node : m.graph().nodes()) {
@@ -57,6 +56,24 @@ final class ModelMemory {
             if (n != null && n.compareTo(MAX_ELEMENTS) > 0) {
                 throw UserError.line(where(node.span()) + ": " + quote(node) + " has shape " + node.type().shape() + ", " + n
                         + " elements, more than the " + Integer.MAX_VALUE + " a tensor can hold");
+            }
+        }
+    }
+
+    /** Refuses {@code m} when {@code copies} copies of its params exceed the heap (see {@link #check}). */
+    static void checkHeap(CheckedModel m, DType floating, String purpose, int copies, String copiesWhy) throws UserError {
+        ModelSignature sig = m.signature();
+        BigInteger total = BigInteger.ZERO;
+        ModelSignature.ParamEntry largest = null;
+        BigInteger largestBytes = BigInteger.ZERO;
+        for (ModelSignature.ParamEntry p : sig.params()) {
+            BigInteger n = elements(p.type());
+            if (n == null) continue;
+            BigInteger bytes = n.multiply(BigInteger.valueOf(dtype(p.type(), floating).byteSize()));
+            total = total.add(bytes);
+            if (bytes.compareTo(largestBytes) > 0) {
+                largest = p;
+                largestBytes = bytes;
             }
         }
         BigInteger needed = total.multiply(BigInteger.valueOf(copies));

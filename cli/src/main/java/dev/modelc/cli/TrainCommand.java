@@ -179,6 +179,7 @@ final class TrainCommand implements Callable<Integer> {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
         CheckedModel checked = target.load(err);
+        ModelMemory.checkSizes(checked);
         CompiledModel m = backend.compile(checked, floating);
         String where = target.file + ": " + m.name();
         if (!m.hasLoss()) {
@@ -371,7 +372,7 @@ final class TrainCommand implements Callable<Integer> {
             case 1 -> "the values, their gradients and SGD's momentum";
             default -> opt == null ? "the values and the update rules' new values" : "the values and their gradients";
         };
-        ModelMemory.check(checked, floating, "training", 2 + state, why);
+        ModelMemory.checkHeap(checked, floating, "training", 2 + state, why);
     }
 
     /**
