@@ -68,6 +68,7 @@ final class CompileCommand implements Callable<Integer> {
         try {
             List<CheckedModel> models = models(err);
             for (CheckedModel m : models) {
+                ModelMemory.checkSizes(m); // generated code indexes with int: a larger size would not compile or would wrap
                 if (emit.equals("kernels") || emit.equals("cuda")) {
                     for (EntryPoint e : EntryPoint.values()) {
                         var g = e.graph(Retype.floating(m.graph(), floating));

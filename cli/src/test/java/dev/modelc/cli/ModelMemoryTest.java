@@ -99,6 +99,9 @@ class ModelMemoryTest {
         refused(TrainCommandTest.modelc("eval", model.toString(), "--inputs", values.toString()), expected);
         refused(TrainCommandTest.modelc("predict", model.toString(), "--params", dir.resolve("none.npz").toString(),
                 "--data", "x=" + data() + ":a,b,c"), expected);
+        refused(TrainCommandTest.modelc("compile", model.toString(), "--emit", "java", "--out", dir.resolve("gen").toString()),
+                expected);
+        assertTrue(!Files.exists(dir.resolve("gen/huge/Huge.java")), "no source that javac rejects");
         // 10^12 elements used to read "size 1000000000000 = 1000000000000 is out of range".
         Path t = file("t.model", """
                 model T {
