@@ -13,11 +13,11 @@ import java.math.BigInteger;
 
 /**
  * What running a model must hold in memory at the least, checked before any work by {@code train},
- * {@code eval} and {@code predict}: every value of a fixed shape must fit in one tensor (at most
+ * {@code eval} and {@code predict} ({@code compile}: the sizes only): every value of a fixed shape must fit in one tensor (at most
  * 2^31 - 1 elements, the length of a Java array), and the params, times the copies the command
  * keeps of them, must fit under the Java heap's limit. A refusal names the param or the value and
- * its line, what it needs, and how to raise the limit. Values whose sizes depend on the data are
- * checked when the data is read.
+ * its line, what it needs, and how to raise the limit. Values whose sizes depend on the data
+ * ({@code N}) are not checked here.
  */
 final class ModelMemory {
     private static final BigInteger MAX_ELEMENTS = BigInteger.valueOf(Integer.MAX_VALUE);
