@@ -3,6 +3,8 @@ package dev.modelc.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npy;
@@ -83,6 +85,21 @@ class OutputFileTest {
                 "modelc: --save: cannot write " + nowhere + ": no directory " + nowhere.getParent());
         Path dangling = Files.createSymbolicLink(dir.resolve("dangling.npz"), dir.resolve("gone.npz"));
         refused(dangling, () -> train(dangling.toString()), "--save: " + dangling + " is a symbolic link to nothing");
+    }
+
+    @Test
+    void saveRefusesAReadOnlyDirectoryNamingItAndTheReason() throws IOException {
+        assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path ro = Files.createDirectory(dir.resolve("ro"));
+        Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(ro), "root writes anywhere");
+            Path p = ro.resolve("p.npz");
+            refused(p, () -> train(p.toString()),
+                    "modelc: --save: cannot write " + p + ": directory " + ro + " is not writable (permission denied)");
+        } finally {
+            Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test
