@@ -16,7 +16,12 @@ import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Adam;
 import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.optim.Sgd;
+import dev.modelc.runtime.train.NonFinite;
+import dev.modelc.runtime.train.Position;
+import dev.modelc.runtime.train.RowAggregate;
 import dev.modelc.runtime.train.Trainer;
+import dev.modelc.runtime.train.TrainingListener;
+import dev.modelc.compiler.backend.GraphModel;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -107,6 +112,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train in this floating dtype, whatever the model declares (default: as declared).")
     String dtype;
 
+    @Option(names = "--allow-non-finite",
+            description = "Go on when the data, a loss or a param holds NaN or an infinity (default: stop at the first, "
+                    + "exit 1 and keep the last checkpoint with finite params).")
+    boolean allowNonFinite;
+
+    /** Asks for a stop after this many batches, as Ctrl-C would (for tests of stopping and resuming). */
+    @Option(names = "--stop-after-batches", hidden = true, paramLabel = "K")
+    Integer stopAfterBatches;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -118,6 +132,10 @@ final class TrainCommand implements Callable<Integer> {
         checkOptions();
         try {
             return train(out, err, floating);
+        } catch (OutOfMemoryError e) {
+            // Reading the data or compiling, before the loop (whose own handler says more).
+            err.println("modelc: " + OutOfMemory.message("preparing to train", batch == null));
+            return Main.USER_ERROR;
         } catch (UserError e) {
             err.print(e.report);
             return Main.USER_ERROR;
@@ -149,6 +167,7 @@ final class TrainCommand implements Callable<Integer> {
     private void checkOptions() {
         if (epochs != null && epochs < 1) usage("--epochs must be at least 1, not " + epochs);
         if (batch != null && batch < 1) usage("--batch must be at least 1, not " + batch);
+        if (stopAfterBatches != null && stopAfterBatches < 1) usage("--stop-after-batches must be at least 1, not " + stopAfterBatches);
         if (printEvery != null && printEvery < 1) usage("--print-every must be at least 1, not " + printEvery);
         if (lr != null && !(lr >= 0 && Double.isFinite(lr))) usage("--lr must be a finite number at least 0, not " + lr);
         if (optimizer != null && !optimizer.equals("sgd") && !optimizer.equals("adam")) {
@@ -189,39 +208,38 @@ final class TrainCommand implements Callable<Integer> {
                         + columns.get(first).size(0) + "; the data must share the leading dimension");
             }
         }
+        if (!allowNonFinite) FiniteData.check(columns, sources);
         TensorDataset dataset = new TensorDataset(columns);
         if (dataset.size() == 0) throw UserError.line("--data " + first + " has no rows");
 
         long seedUsed = seed != null ? seed : config.seed();
-        Map<String, Tensor> params = resume != null ? ParamsFile.read(resume, m, floating, "--resume") : m.initialParams(seedUsed);
         long epochCount = epochs != null ? epochs : config.epochs();
         if (epochCount > Integer.MAX_VALUE) throw UserError.line(where + ": " + epochCount + " epochs are more than modelc can count");
         long batchRows = batch != null ? batch : config.batch().orElse(dataset.size());
         int batchSize = (int) Math.max(1, Math.min(batchRows, dataset.size()));
         boolean shuffled = shuffle != null ? shuffle : config.shuffle();
         checkSavePath();
+        Checkpoint.BatchOrder order = new Checkpoint.BatchOrder(seedUsed, shuffled, batchSize, dataset.size());
 
-        int startEpoch = 0;
+        // A resumed run continues where the checkpoint stopped, inside an epoch if need be: the epoch's
+        // index keeps the shuffle order, and the optimizer's state (momentum, Adam's moments and step
+        // counts) makes the steps the same as those of one long run.
+        Map<String, Tensor> params;
+        Position start = Position.START;
         if (resume != null) {
-            // Continue where the checkpoint stopped: its epoch count keeps the shuffle order, and
-            // its optimizer state (momentum, Adam's moments) makes the steps the same as one long run.
-            Checkpoint resumed;
-            try {
-                resumed = Checkpoint.read(resume);
-            } catch (IOException e) {
-                throw UserError.line("--resume: cannot read " + resume + ": " + e.getMessage());
+            Resume.Point point = Resume.read(resume, m, floating, opt, order, allowNonFinite);
+            params = point.params();
+            start = point.position();
+            if ((long) start.epoch() + epochCount > Integer.MAX_VALUE) {
+                throw UserError.line("--resume " + resume + ": " + epochCount + " more epochs after epoch " + start.epoch()
+                        + " are more than modelc can count");
             }
-            startEpoch = resumed.epoch();
-            if (opt != null && !resumed.optimizerState().isEmpty()) {
-                try {
-                    opt.loadStateDict(resumed.optimizerState());
-                } catch (IllegalArgumentException e) {
-                    throw UserError.line("--resume: " + resume + " holds another optimizer's state (" + e.getMessage()
-                            + "); resume with the optimizer it was trained with");
-                }
-            }
+        } else {
+            params = m.initialParams(seedUsed);
         }
-        Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, startEpoch);
+        RowAggregate lossAggregate = RowAggregates.ofLoss(checked.graph());
+        Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, start,
+                allowNonFinite, lossAggregate);
         int batches = (dataset.size() + batchSize - 1) / batchSize;
         out.println("training " + m.name() + " on " + dataset.size() + (dataset.size() == 1 ? " row: " : " rows: ") + epochCount
                 + (epochCount == 1 ? " epoch" : " epochs") + " of " + batches + (batches == 1 ? " batch" : " batches")
@@ -229,7 +247,12 @@ final class TrainCommand implements Callable<Integer> {
                         : (dataset.size() % batchSize == 0 ? "" : "up to ") + batchSize + " rows each")
                 + (shuffled ? ", shuffled" : "") + "), "
                 + (opt == null ? "its update rules" : describe(opt, config))
-                + (resume != null ? ", params from " + resume : "") + ", seed " + seedUsed);
+                + (resume != null ? ", params from " + resume + (start.equals(Position.START) ? "" : " (after " + start.describe() + ")") : "")
+                + ", seed " + seedUsed);
+        if (batches > 1 && !lossAggregate.exact()) {
+            out.println("note: the loss of " + m.name() + " is not a sum or a mean over rows, so the epoch losses are the means of its"
+                    + " values on the batches, weighted by rows");
+        }
         out.flush();
 
         Trainer.Result r;
@@ -237,53 +260,97 @@ final class TrainCommand implements Callable<Integer> {
                 ? TrainProgress.bar(out, System.err, "train " + m.name())
                 : TrainProgress.lines(out, printEvery);
         try (Interrupts interrupts = Interrupts.install(System.err); progress) {
+            TrainingListener listener = stopAfterBatches == null ? progress : new StopAfter(progress, stopAfterBatches, interrupts);
             try {
-                r = Trainer.fit(m, params, dataset, options, progress, interrupts);
+                r = Trainer.fit(m, params, dataset, options, listener, interrupts);
             } catch (UncheckedIOException e) {
                 progress.close();
                 throw UserError.line(e.getMessage());
+            } catch (OutOfMemoryError e) {
+                progress.close();
+                throw UserError.line(OutOfMemory.message("training (" + progress.where() + ")", true) + "; "
+                        + (progress.saved != null ? progress.saved + " holds the params after epoch " + progress.savedEpoch
+                        : "no checkpoint was written"));
             }
             progress.finish(r.stopped());
-            if (r.stopped()) {
-                int done = r.epochLosses().size();
-                String partial = progress.batchesInEpoch > 0 && progress.batchesInEpoch < batches
-                        ? " (and " + progress.batchesInEpoch + " of " + batches + " batches of epoch " + (done + 1) + ")" : "";
-                out.println("stopped after epoch " + done + partial + " of " + epochCount + "; "
-                        + (save != null ? "params saved to " + save : "params not saved (no --save)"));
-                out.flush();
-                return Interrupts.EXIT_CODE;
+            int done = r.position().epoch() - start.epoch(); // epochs done in this run, as the Epoch lines count them
+            String saved = r.saved().isPresent() ? "params saved to " + save
+                    : save != null ? "params not saved (no epoch ended)" : "params not saved (no --save)";
+            switch (r.ending()) {
+                case Trainer.Ending.Stopped s -> {
+                    String partial = r.position().atEpochEnd() ? ""
+                            : " (and " + r.position().batch() + " of " + batches + " batches of epoch " + (done + 1) + ")";
+                    out.println("stopped after epoch " + done + partial + " of " + epochCount + "; " + saved);
+                    out.flush();
+                    return Interrupts.EXIT_CODE;
+                }
+                case Trainer.Ending.Diverged d -> {
+                    int before = start.epoch();
+                    String kept = r.saved().map(p -> "; " + save + " holds the params after "
+                            + new Position(p.epoch() - before, p.batch()).describe())
+                            .orElse(save != null ? "; nothing was saved to " + save : "");
+                    throw UserError.line("training diverged: " + d.describe() + kept + "; "
+                            + (opt != null ? "a smaller --lr may help" : "smaller steps in its update rules may help")
+                            + " (or --allow-non-finite to go on regardless)");
+                }
+                case Trainer.Ending.Completed c -> {
+                }
             }
-            out.println("trained " + m.name() + " for " + r.epochLosses().size() + (r.epochLosses().size() == 1 ? " epoch" : " epochs")
-                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss())
-                    + scalarOutputs(checked, r.params(), columns, backend.backend(), backend.device(), floating));
-            if (!Double.isFinite(r.finalLoss())) {
-                err.println("modelc: warning: the loss is " + TrainProgress.fixed4(r.finalLoss()) + "; training diverged"
-                        + (opt != null ? " (a smaller --lr may help)" : ""));
+            String outputs;
+            try {
+                outputs = scalarOutputs(checked, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
+            } catch (OutOfMemoryError e) {
+                throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
+                        + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
             }
-            out.println(save != null ? "params saved to " + save : "params not saved (add --save PARAMS.npz to keep them)");
+            out.println("trained " + m.name() + " for " + done + (done == 1 ? " epoch" : " epochs")
+                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss()) + outputs);
+            // Only with --allow-non-finite can a run end with NaN or infinities; it says so rather than pass for a result.
+            String badParam = NonFinite.firstName(r.params());
+            if (!Double.isFinite(r.finalLoss()) || badParam != null) {
+                err.println("modelc: warning: " + (badParam != null ? "param '" + badParam + "' holds NaN or infinities" : "")
+                        + (badParam != null && !Double.isFinite(r.finalLoss()) ? " and " : "")
+                        + (!Double.isFinite(r.finalLoss()) ? "the final loss is " + TrainProgress.fixed4(r.finalLoss()) : "")
+                        + " (--allow-non-finite went on past them)");
+            }
+            out.println(saved.equals("params not saved (no --save)") ? "params not saved (add --save PARAMS.npz to keep them)" : saved);
             return Main.OK;
         }
     }
 
-    /** The model's scalar outputs (such as an accuracy) on the training data, as {@code ", accuracy 0.9733"}; or "". */
-    private static String scalarOutputs(CheckedModel checked, Map<String, Tensor> params, Map<String, Tensor> data,
+    /**
+     * The model's scalar outputs (such as an accuracy) on the training data, as {@code ", accuracy 0.9733"}; or "".
+     * Evaluated {@code batchSize} rows at a time, each output combined over the batches as {@link RowAggregates} finds
+     * it can be (outputs that are not sums or means over rows are their row-weighted means over batches).
+     */
+    private static String scalarOutputs(CheckedModel checked, Map<String, Tensor> params, TensorDataset data, int batchSize,
                                         Backend backend, int device, DType floating) {
         Graph g = checked.graph();
         List<Graph.Output> scalars = new ArrayList<>();
         for (Graph.Output o : g.outputs(Graph.Role.OUTPUT)) {
             boolean scalar = checked.signature().outputs().stream()
                     .anyMatch(e -> e.name().equals(o.name()) && e.type().shape().rank() == 0 && e.type().dtype().isNumeric());
-            if (scalar && data.keySet().containsAll(DataArgs.inputsOf(g.withOutputs(List.of(o))))) scalars.add(o);
+            if (scalar && data.columns().keySet().containsAll(DataArgs.inputsOf(g.withOutputs(List.of(o))))) scalars.add(o);
         }
         if (scalars.isEmpty()) return "";
-        Graph sub = Pipeline.optimize(g.withOutputs(scalars), false);
-        Map<String, Tensor> values = new HashMap<>(data);
-        values.putAll(params);
-        List<Tensor> r = backend.runOutputs(sub, values, floating, device);
+        Graph sub = g.withOutputs(scalars);
+        CompiledModel c = backend.compile(GraphModel.of("Outputs", Pipeline.optimize(sub, false)), floating, device);
+        List<RowAggregate.Accumulator> sums = new ArrayList<>();
+        for (Graph.Output o : scalars) sums.add(RowAggregates.of(sub, o.node()).accumulator());
+        Map<String, Tensor> p = new HashMap<>();
+        for (var spec : c.params()) p.put(spec.name(), params.get(spec.name()));
+        for (int from = 0; from < data.size(); from += batchSize) {
+            int to = (int) Math.min(data.size(), (long) from + batchSize);
+            Map<String, Tensor> results = c.forward(p, to - from == data.size() ? data.columns() : data.slice(from, to));
+            for (int i = 0; i < scalars.size(); i++) sums.get(i).add(results.get(scalars.get(i).name()).item(), to - from);
+        }
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < r.size(); i++) {
-            sb.append(", ").append(sub.outputs().get(i).name()).append(' ').append(r.get(i).dtype().isFloating()
-                    ? TrainProgress.fixed4(r.get(i).item()) : Long.toString((long) r.get(i).item()));
+        for (int i = 0; i < scalars.size(); i++) {
+            Graph.Output o = scalars.get(i);
+            boolean floatingOutput = g.node(o.node()).type().dtype().isFloating();
+            double v = sums.get(i).value();
+            sb.append(", ").append(o.name()).append(' ')
+                    .append(floatingOutput || v != Math.rint(v) ? TrainProgress.fixed4(v) : Long.toString((long) v));
         }
         return sb.toString();
     }
@@ -346,6 +413,34 @@ final class TrainCommand implements Callable<Integer> {
         Path parent = save.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw UserError.line("--save: cannot write " + save + ": no directory " + parent);
+        }
+    }
+
+    /** A listener that passes everything on and asks {@code interrupts} for a stop after {@code limit} batches. */
+    private record StopAfter(TrainingListener inner, int limit, Interrupts interrupts, int[] count) implements TrainingListener {
+        StopAfter(TrainingListener inner, int limit, Interrupts interrupts) {
+            this(inner, limit, interrupts, new int[1]);
+        }
+
+        @Override
+        public void started(int epochs, int batchesPerEpoch) {
+            inner.started(epochs, batchesPerEpoch);
+        }
+
+        @Override
+        public void batch(int epoch, int batch, double loss) {
+            inner.batch(epoch, batch, loss);
+            if (++count[0] == limit) interrupts.request();
+        }
+
+        @Override
+        public void epoch(int epoch, int epochs, double loss) {
+            inner.epoch(epoch, epochs, loss);
+        }
+
+        @Override
+        public void saved(Path checkpoint) {
+            inner.saved(checkpoint);
         }
     }
 

@@ -192,7 +192,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void saveWritesACheckpointAndResumeContinuesFromIt() throws IOException {
+    void saveWritesACheckpointAndResumeContinuesFromIt() throws Exception {
         Path all = dir.resolve("all.npz");
         Path half = dir.resolve("half.npz");
         Path rest = dir.resolve("rest.npz");

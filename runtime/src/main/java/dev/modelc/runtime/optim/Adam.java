@@ -185,6 +185,22 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public void checkState(Map<String, Tensor> params) {
+        ParamState.checkBuffers(EXP_AVG, expAvg, params);
+        ParamState.checkBuffers(EXP_AVG_SQ, expAvgSq, params);
+        for (var e : new java.util.TreeMap<>(steps).entrySet()) {
+            if (!params.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("optimizer state \"" + STEP + "/" + e.getKey() + "\" is for a param \""
+                        + e.getKey() + "\" the model does not have");
+            }
+            if (e.getValue() < 1) {
+                throw new IllegalArgumentException("optimizer state \"" + STEP + "/" + e.getKey() + "\" is " + e.getValue()
+                        + ", but a param with moments has had at least 1 step");
+            }
+        }
+    }
+
+    @Override
     public String toString() {
         return "Adam(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weight_decay=" + weightDecay + ")";
     }
