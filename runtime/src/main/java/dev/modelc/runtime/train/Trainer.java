@@ -63,6 +63,11 @@ public final class Trainer {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, position, allowNonFinite, lossAggregate);
         }
 
+        /** These options, for {@code count} epochs. */
+        public Options withEpochs(int count) {
+            return new Options(count, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate);
+        }
+
         /** These options, going on past non-finite values or not. */
         public Options allowingNonFinite(boolean allow) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allow, lossAggregate);
