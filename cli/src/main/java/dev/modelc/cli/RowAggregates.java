@@ -263,6 +263,7 @@ final class RowAggregates {
         if (a instanceof Fixed && b instanceof Fixed) return FIXED;
         if (a instanceof Rows ra && b instanceof Fixed) return ra.axis() <= rankA - 2 ? ra : OTHER; // on k it sums over rows
         if (a instanceof Rows ra && b instanceof Rows rb) {
+            if (ra.axis() == rankA - 1 && rb.axis() == rankB - 2) return SUM; // x.T @ y: a sum over rows of their products
             return rankA == rankB && ra.axis() == rb.axis() && ra.axis() < rankA - 2 ? ra : OTHER; // rows on a batch axis
         }
         if (a instanceof Fixed && b instanceof Rows rb) {
