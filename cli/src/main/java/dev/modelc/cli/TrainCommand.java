@@ -53,12 +53,15 @@ import picocli.CommandLine.Parameters;
                 "one batch, 1 epoch, no shuffling and seed 0. A model with update rules is",
                 "trained by them; any other by the train block's optimizer (sgd with lr",
                 "0.001 when it names none) or the one --optimizer picks.",
-                "Prints the loss over the whole training set after each epoch as",
-                "'Epoch [k/E], Loss: v' (a progress bar instead, on a terminal). --save",
-                "writes the params after every epoch; Ctrl-C stops after the current batch",
-                "and keeps them."},
+                "Prints the loss over all rows (evaluated a batch at a time) after each",
+                "epoch as 'Epoch [k/E], Loss: v' (a progress bar instead, on a terminal).",
+                "--save writes a checkpoint after every epoch; Ctrl-C stops after the",
+                "current batch and keeps one there, which --resume continues exactly. The",
+                "first NaN or infinity in the data, a loss or a param stops the run."},
         footer = {"", "Exit status: 0 when training ran to the end, 1 on a mistake in FILE, the",
-                "data or the command line, 2 on a bug in modelc, 130 when stopped by Ctrl-C."})
+                "data, a checkpoint or the command line, when training diverges or runs out",
+                "of memory (MODELC_OPTS=-Xmx8g gives the launcher's java more), 2 on a bug in",
+                "modelc, 130 when stopped by Ctrl-C."})
 final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -94,13 +97,15 @@ final class TrainCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--save", paramLabel = "PARAMS.npz",
-            description = "Where to write a checkpoint after every epoch: the params (keyed by path, as predict "
-                    + "reads them) and, under training/, the epochs done and the optimizer's state.")
+            description = "Where to write a checkpoint after every epoch and on Ctrl-C: the params (keyed by path, as "
+                    + "predict reads them) and, under training/, the position (epochs and batches done), the batch "
+                    + "order and the optimizer's state.")
     Path save;
 
     @Option(names = "--resume", paramLabel = "PARAMS.npz",
             description = "Continue from a checkpoint (or a plain params file) instead of the model's initializers: "
-                    + "E more epochs, with the optimizer's state and the shuffle order where the checkpoint left them.")
+                    + "E more epochs, the first finishing the epoch the checkpoint is inside, with the optimizer's state "
+                    + "and the batch order where it left them.")
     Path resume;
 
     @Option(names = "--print-every", paramLabel = "K",
