@@ -294,6 +294,12 @@ final class TrainCommand implements Callable<Integer> {
                     String kept = r.saved().map(p -> "; " + save + " holds the params after "
                             + new Position(p.epoch() - before, p.batch()).describe())
                             .orElse(save != null ? "; nothing was saved to " + save : "");
+                    if (d.beforeAnyStep()) {
+                        // No step was taken, so no learning rate is to blame: the model gives this on the data.
+                        throw UserError.line(d.describe() + " with the " + (resume != null ? "params from " + resume : "initial params")
+                                + ", before any training step: " + m.name() + " gives a loss that is not finite on this batch"
+                                + " (see `modelc eval`; or --allow-non-finite to go on regardless)");
+                    }
                     throw UserError.line("training diverged: " + d.describe() + kept + "; "
                             + (opt != null ? "a smaller --lr may help" : "smaller steps in its update rules may help")
                             + " (or --allow-non-finite to go on regardless)");

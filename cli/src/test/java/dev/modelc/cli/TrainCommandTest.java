@@ -208,7 +208,7 @@ class TrainCommandTest {
 
         Run resumed = modelc(concat(common, "--epochs", "2", "--resume", half.toString(), "--save", rest.toString()));
         assertEquals(Main.OK, resumed.code(), resumed.err());
-        assertTrue(resumed.out().contains(", params from " + half + ", seed 0"), resumed.out());
+        assertTrue(resumed.out().contains(", params from " + half + " (after epoch 2), seed 0"), resumed.out());
         // SGD without momentum keeps no state, and unshuffled batches come in the same order: 2 + 2 epochs = 4.
         Map<String, Tensor> a = Npz.read(all), b = Npz.read(rest);
         for (String k : a.keySet()) assertEquals(a.get(k), b.get(k), k);

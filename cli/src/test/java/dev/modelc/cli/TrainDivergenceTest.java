@@ -86,6 +86,23 @@ class TrainDivergenceTest {
     }
 
     @Test
+    void aLossThatIsNotFiniteBeforeAnyStepIsNotCalledDivergence() throws Exception {
+        Path model = Files.writeString(dir.resolve("log.model"), """
+                model Log {
+                  input x: f32[N, 1]
+                  param w: f32[1] = ones()
+                  loss = mean(log(x * w))
+                  train { optimizer = sgd(lr = 0.1) }
+                }
+                """);
+        Path data = Files.writeString(dir.resolve("d.csv"), "a\n-1\n2\n");
+        TrainCommandTest.Run r = modelc("train", model.toString(), "--data", "x=" + data + ":a");
+        r.assertOneLineError("modelc: the loss of batch 1 of epoch 1 is nan with the initial params, before any training step: "
+                + "Log gives a loss that is not finite on this batch (see `modelc eval`; or --allow-non-finite to go on regardless)");
+        assertFalse(r.err().contains("diverged") || r.err().contains("--lr"), r.err());
+    }
+
+    @Test
     void nanInCsvDataNamesTheInputRowAndColumnAndIsNotDivergence() throws Exception {
         Path csv = dir.resolve("crops.csv");
         Files.writeString(csv, "temp,rainfall,humidity,apples,oranges\n73,67,43,56,70\n91,88,64,81,101\n87,nan,58,119,133\n");

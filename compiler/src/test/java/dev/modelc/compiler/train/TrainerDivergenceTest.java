@@ -86,6 +86,7 @@ class TrainerDivergenceTest {
         Trainer.Ending.Diverged d = assertInstanceOf(Trainer.Ending.Diverged.class, r.ending());
         assertEquals("the loss of batch 2 of epoch 2 is -inf", d.describe());
         assertNull(d.param());
+        assertFalse(d.beforeAnyStep());
         assertEquals(new Position(1, 1), r.position(), "after batch 1 of epoch 2, the last good step");
         Checkpoint kept = Checkpoint.read(ckpt);
         assertEquals(new Position(1, 0), kept.position());

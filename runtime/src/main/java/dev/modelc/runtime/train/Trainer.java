@@ -93,9 +93,12 @@ public final class Trainer {
          * A loss or a param became NaN or infinite: on batch {@code batch} (1-based) of epoch
          * {@code epoch} (1-based, counted in this run), or, with {@code batch} 0, in the loss
          * over all rows after that epoch. {@code param} names the param the step made
-         * non-finite (null when it was the loss), {@code detail} says where and what.
+         * non-finite (null when it was the loss), {@code detail} says where and what;
+         * {@code beforeAnyStep}: the params were the run's first ones, so no step (and no
+         * learning rate) made the value non-finite: the model gives it on that data.
          */
-        record Diverged(int epoch, int batch, double loss, String param, String detail) implements Ending {
+        record Diverged(int epoch, int batch, double loss, String param, String detail, boolean beforeAnyStep)
+                implements Ending {
             /** {@code "the loss of batch 2 of epoch 3 is nan"}, or what else went non-finite, where. */
             public String describe() {
                 if (param != null) {
@@ -173,6 +176,7 @@ public final class Trainer {
         Ending ending = new Ending.Completed();
         Position at = o.start();
         Position saved = null;
+        long steps = 0;
         run:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
             int epochIndex = o.start().epoch() + epoch;
@@ -185,7 +189,7 @@ public final class Trainer {
                     CompiledModel.Step step = model.updateStep(current, batch);
                     loss = step.loss() == null ? Double.NaN : step.loss().item();
                     if (!o.allowNonFinite() && step.loss() != null && !Double.isFinite(loss)) {
-                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null);
+                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null, steps == 0);
                         break run;
                     }
                     next = step.params();
@@ -194,7 +198,7 @@ public final class Trainer {
                     loss = g.loss().item();
                     // Checked before the step, so that the optimizer's state is never fed a NaN.
                     if (!o.allowNonFinite() && !Double.isFinite(loss)) {
-                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null);
+                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null, steps == 0);
                         break run;
                     }
                     next = o.optimizer().step(current, g.gradients());
@@ -205,11 +209,12 @@ public final class Trainer {
                         Tensor t = next.get(bad);
                         int i = NonFinite.first(t);
                         String detail = NonFinite.spell(t.getDouble(i)) + (t.rank() == 0 ? "" : " at " + NonFinite.index(t.shape(), i));
-                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, bad, detail);
+                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, bad, detail, false);
                         break run;
                     }
                 }
                 current = new LinkedHashMap<>(next);
+                steps++;
                 at = b + 1 == batches.size() ? new Position(epochIndex + 1, 0) : new Position(epochIndex, b + 1);
                 listener.batch(epoch + 1, b + 1, loss);
                 if (stop.getAsBoolean()) {
@@ -224,7 +229,7 @@ public final class Trainer {
             losses.add(epochLoss);
             listener.epoch(epoch + 1, o.epochs(), epochLoss);
             if (model.hasLoss() && !o.allowNonFinite() && !Double.isFinite(epochLoss)) {
-                ending = new Ending.Diverged(epoch + 1, 0, epochLoss, null, null);
+                ending = new Ending.Diverged(epoch + 1, 0, epochLoss, null, null, false);
                 break;
             }
         }
