@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Npy;
+import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,12 +24,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Training in a small heap (a forked JVM with {@code -Xmx96m}): evaluating the loss after each
- * epoch takes memory bounded by the batch, not by the data, and a heap that is too small for
- * the batch asked for is a one-line exit-1 message saying what to change, with the checkpoint
- * written before it.
+ * Commands in a small heap (a forked JVM with {@code -Xmx96m}): training's evaluation of the loss
+ * after each epoch takes memory bounded by the batch, not by the data; a heap too small for
+ * the batch asked for, or for a prediction over all rows, is a one-line exit-1 message saying
+ * what to change.
  */
-class TrainMemoryTest {
+class HeapLimitTest {
     /** 40,000 rows through a 1,024-wide hidden layer: one [40000, 1024] f32 activation is 164 MB, a batch of 500 is 2 MB. */
     private static final int ROWS = 40_000;
     private static final String MODEL = """
@@ -35,7 +38,8 @@ class TrainMemoryTest {
               input y: f32[N, 1]
               hidden = Linear(16, 1024)
               out = Linear(1024, 1)
-              loss = mse_loss(out(relu(hidden(x))), y)
+              output pred = out(relu(hidden(x)))
+              loss = mse_loss(pred, y)
               train { optimizer = sgd(lr = 0.01) }
             }
             """;
@@ -93,6 +97,25 @@ class TrainMemoryTest {
         assertTrue(r.err().startsWith("modelc: out of memory while training (on the first batch) (the Java heap's limit is "), r.err());
         assertTrue(r.err().contains("MODELC_OPTS=-Xmx8g ./modelc"), r.err());
         assertTrue(r.err().contains("or train in smaller batches with --batch; no checkpoint was written"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void predictingOnMoreRowsThanTheHeapHoldsIsAMessageNotATrace() throws Exception {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("hidden.weight", Tensor.zeros(DType.F32, 1024, 16));
+        params.put("hidden.bias", Tensor.zeros(DType.F32, 1024));
+        params.put("out.weight", Tensor.zeros(DType.F32, 1, 1024));
+        params.put("out.bias", Tensor.zeros(DType.F32, 1));
+        Path file = dir.resolve("zeros.npz");
+        Npz.write(file, params);
+        Run r = fork("predict", dir.resolve("wide.model").toString(), "--params", file.toString(), "--data", "x=" + dir.resolve("x.npy"),
+                "--out", dir.resolve("pred.npy").toString());
+        assertEquals(Main.USER_ERROR, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("modelc: out of memory while predicting with "), r.err());
+        assertTrue(r.err().contains("(the Java heap's limit is ") && r.err().contains("MODELC_OPTS=-Xmx8g ./modelc"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
     }
