@@ -70,6 +70,8 @@ final class Resume {
             try {
                 optimizer.loadStateDict(c.optimizerState());
             } catch (IllegalArgumentException e) {
+                // A key of another kind means another optimizer; anything else is a malformed entry of this one's.
+                if (!e.getMessage().startsWith("unknown optimizer state key")) throw UserError.line(where + ": " + e.getMessage());
                 throw UserError.line(where + ": it holds another optimizer's state (" + e.getMessage()
                         + "); resume with the optimizer it was trained with");
             }

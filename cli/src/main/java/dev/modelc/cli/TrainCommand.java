@@ -5,10 +5,8 @@ import dev.modelc.runtime.train.Checkpoint;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.runtime.exec.ExecutionError;
-import dev.modelc.compiler.backend.Backend;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.compiler.interp.Interpreter;
-import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
@@ -21,16 +19,13 @@ import dev.modelc.runtime.train.Position;
 import dev.modelc.runtime.train.RowAggregate;
 import dev.modelc.runtime.train.Trainer;
 import dev.modelc.runtime.train.TrainingListener;
-import dev.modelc.compiler.backend.GraphModel;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -265,7 +260,7 @@ final class TrainCommand implements Callable<Integer> {
                 ? TrainProgress.bar(out, System.err, "train " + m.name())
                 : TrainProgress.lines(out, printEvery);
         try (Interrupts interrupts = Interrupts.install(System.err); progress) {
-            TrainingListener listener = stopAfterBatches == null ? progress : new StopAfter(progress, stopAfterBatches, interrupts);
+            TrainingListener listener = stopAfterBatches == null ? progress : new StopAfterBatches(progress, stopAfterBatches, interrupts);
             try {
                 r = Trainer.fit(m, params, dataset, options, listener, interrupts);
             } catch (UncheckedIOException e) {
@@ -309,7 +304,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             String outputs;
             try {
-                outputs = scalarOutputs(checked, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
+                outputs = ScalarOutputs.describe(checked, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
             } catch (OutOfMemoryError e) {
                 throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
                         + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
@@ -327,43 +322,6 @@ final class TrainCommand implements Callable<Integer> {
             out.println(saved.equals("params not saved (no --save)") ? "params not saved (add --save PARAMS.npz to keep them)" : saved);
             return Main.OK;
         }
-    }
-
-    /**
-     * The model's scalar outputs (such as an accuracy) on the training data, as {@code ", accuracy 0.9733"}; or "".
-     * Evaluated {@code batchSize} rows at a time, each output combined over the batches as {@link RowAggregates} finds
-     * it can be (outputs that are not sums or means over rows are their row-weighted means over batches).
-     */
-    private static String scalarOutputs(CheckedModel checked, Map<String, Tensor> params, TensorDataset data, int batchSize,
-                                        Backend backend, int device, DType floating) {
-        Graph g = checked.graph();
-        List<Graph.Output> scalars = new ArrayList<>();
-        for (Graph.Output o : g.outputs(Graph.Role.OUTPUT)) {
-            boolean scalar = checked.signature().outputs().stream()
-                    .anyMatch(e -> e.name().equals(o.name()) && e.type().shape().rank() == 0 && e.type().dtype().isNumeric());
-            if (scalar && data.columns().keySet().containsAll(DataArgs.inputsOf(g.withOutputs(List.of(o))))) scalars.add(o);
-        }
-        if (scalars.isEmpty()) return "";
-        Graph sub = g.withOutputs(scalars);
-        CompiledModel c = backend.compile(GraphModel.of("Outputs", Pipeline.optimize(sub, false)), floating, device);
-        List<RowAggregate.Accumulator> sums = new ArrayList<>();
-        for (Graph.Output o : scalars) sums.add(RowAggregates.of(sub, o.node()).accumulator());
-        Map<String, Tensor> p = new HashMap<>();
-        for (var spec : c.params()) p.put(spec.name(), params.get(spec.name()));
-        for (int from = 0; from < data.size(); from += batchSize) {
-            int to = (int) Math.min(data.size(), (long) from + batchSize);
-            Map<String, Tensor> results = c.forward(p, to - from == data.size() ? data.columns() : data.slice(from, to));
-            for (int i = 0; i < scalars.size(); i++) sums.get(i).add(results.get(scalars.get(i).name()).item(), to - from);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < scalars.size(); i++) {
-            Graph.Output o = scalars.get(i);
-            boolean floatingOutput = g.node(o.node()).type().dtype().isFloating();
-            double v = sums.get(i).value();
-            sb.append(", ").append(o.name()).append(' ')
-                    .append(floatingOutput || v != Math.rint(v) ? TrainProgress.fixed4(v) : Long.toString((long) v));
-        }
-        return sb.toString();
     }
 
     /** The optimizer to train with, or null for the model's update rules. */
@@ -424,34 +382,6 @@ final class TrainCommand implements Callable<Integer> {
         Path parent = save.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw UserError.line("--save: cannot write " + save + ": no directory " + parent);
-        }
-    }
-
-    /** A listener that passes everything on and asks {@code interrupts} for a stop after {@code limit} batches. */
-    private record StopAfter(TrainingListener inner, int limit, Interrupts interrupts, int[] count) implements TrainingListener {
-        StopAfter(TrainingListener inner, int limit, Interrupts interrupts) {
-            this(inner, limit, interrupts, new int[1]);
-        }
-
-        @Override
-        public void started(int epochs, int batchesPerEpoch) {
-            inner.started(epochs, batchesPerEpoch);
-        }
-
-        @Override
-        public void batch(int epoch, int batch, double loss) {
-            inner.batch(epoch, batch, loss);
-            if (++count[0] == limit) interrupts.request();
-        }
-
-        @Override
-        public void epoch(int epoch, int epochs, double loss) {
-            inner.epoch(epoch, epochs, loss);
-        }
-
-        @Override
-        public void saved(Path checkpoint) {
-            inner.saved(checkpoint);
         }
     }
 
