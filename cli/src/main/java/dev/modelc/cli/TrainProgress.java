@@ -169,7 +169,7 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         @Override
         public void batch(int epoch, int batch, double loss) {
             super.batch(epoch, batch, loss);
-            bar.step();
+            bar.stepTo((long) (epoch - 1) * batchesPerEpoch + batch); // a run resumed inside an epoch starts part way
         }
 
         @Override
