@@ -165,6 +165,11 @@ class TrainResumeTest {
                 "optimizer state \"exp_avg/linear.bias\" holds NaN at flat index 1");
 
         c = checkpoint();
+        c.put("training/optimizer/exp_avg_sq/linear.bias", Tensor.of(DType.F32, new int[] {2}, new double[] {0.5, -1}));
+        modelc(run("--epochs", "1", "--resume", write("negative.npz", c).toString())).assertOneLineError(
+                "optimizer state \"exp_avg_sq/linear.bias\" holds -1.0 at flat index 1, but a mean of squared gradients is never negative");
+
+        c = checkpoint();
         c.put("training/optimizer/step/linear.bias", Tensor.scalar(DType.F64, 0));
         modelc(run("--epochs", "1", "--resume", write("step.npz", c).toString())).assertOneLineError(
                 "optimizer state \"step/linear.bias\" is 0, but a param with moments has had at least 1 step");
