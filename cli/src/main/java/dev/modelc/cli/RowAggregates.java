@@ -65,7 +65,25 @@ final class RowAggregates {
                 rowSymbols.addAll(d.symbols());
             }
         }
-        for (Node n : graph.nodes()) kinds[n.id()] = kindOf(n);
+        for (Node n : graph.nodes()) kinds[n.id()] = checked(n.type().shape(), kindOf(n));
+    }
+
+    /**
+     * The rules above assume a value has at most one axis whose size involves the rows, and that
+     * it is exactly the rows' size and, for rows, the row axis: a second one ({@code [N, N]}
+     * from a broadcast), or one of another size ({@code N - 1} from a slice), would make a value
+     * depend on the batch's size in ways they do not follow.
+     */
+    private Kind checked(Shape shape, Kind k) {
+        if (!(k instanceof Fixed || k instanceof Rows)) return k;
+        int rowAxes = 0;
+        for (int a = 0; a < shape.rank(); a++) {
+            Dim d = shape.dim(a);
+            if (!mentionsRows(Shape.of(d))) continue;
+            if (!rowDims.contains(d) || k instanceof Rows r && r.axis() != a) return OTHER;
+            rowAxes++;
+        }
+        return rowAxes > 1 ? OTHER : k;
     }
 
     /** How the scalar result node {@code node} of {@code graph} combines over batches of rows. */

@@ -73,6 +73,9 @@ class RowAggregatesTest {
             "sum(x.T @ x)                                       | SUM",
             "mean(z) * mean(z)                                  | BATCH_MEAN",
             "mean(f64(arange(size(x, 0))) * z[:, 0])            | BATCH_MEAN",
+            "sum(broadcast_to(z[:, 0:1], [size(x, 0), size(x, 0)])) | BATCH_MEAN",
+            "sum(ones([size(x, 0) - 1])) + sum(z)               | BATCH_MEAN",
+            "sum(ones([size(x, 0)])) + sum(z)                   | SUM",
     })
     void lossesCombineOverBatchesAsTheirKindSays(String loss, RowAggregate expected) {
         CheckedModel checked = checked(loss);
