@@ -23,7 +23,8 @@ final class ScalarOutputs {
     /**
      * The model's scalar outputs (such as an accuracy) on the training data, as {@code ", accuracy 0.9733"}; or "".
      * Evaluated {@code batchSize} rows at a time, each output combined over the batches as {@link RowAggregates} finds
-     * it can be (outputs that are not sums or means over rows are their row-weighted means over batches).
+     * it can be (outputs that are not sums or means over rows are their row-weighted means over batches, marked
+     * {@code (batch mean)} when there was more than one batch).
      */
     static String describe(CheckedModel checked, Map<String, Tensor> params, TensorDataset data, int batchSize,
                            Backend backend, int device, DType floating) {
@@ -37,8 +38,12 @@ final class ScalarOutputs {
         if (scalars.isEmpty()) return "";
         Graph sub = g.withOutputs(scalars);
         CompiledModel c = backend.compile(GraphModel.of("Outputs", Pipeline.optimize(sub, false)), floating, device);
+        List<RowAggregate> kinds = new ArrayList<>();
         List<RowAggregate.Accumulator> sums = new ArrayList<>();
-        for (Graph.Output o : scalars) sums.add(RowAggregates.of(sub, o.node()).accumulator());
+        for (Graph.Output o : scalars) {
+            kinds.add(RowAggregates.of(sub, o.node()));
+            sums.add(kinds.getLast().accumulator());
+        }
         Map<String, Tensor> p = new HashMap<>();
         for (var spec : c.params()) p.put(spec.name(), params.get(spec.name()));
         for (int from = 0; from < data.size(); from += batchSize) {
@@ -52,7 +57,8 @@ final class ScalarOutputs {
             boolean floatingOutput = g.node(o.node()).type().dtype().isFloating();
             double v = sums.get(i).value();
             sb.append(", ").append(o.name()).append(' ')
-                    .append(floatingOutput || v != Math.rint(v) ? TrainProgress.fixed4(v) : Long.toString((long) v));
+                    .append(floatingOutput || v != Math.rint(v) ? TrainProgress.fixed4(v) : Long.toString((long) v))
+                    .append(kinds.get(i).exact() || batchSize >= data.size() ? "" : " (batch mean)");
         }
         return sb.toString();
     }
