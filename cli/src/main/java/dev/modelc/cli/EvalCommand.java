@@ -78,6 +78,9 @@ final class EvalCommand implements Callable<Integer> {
             ModelEvaluation.Result r = Evaluation.evaluate(backend.compile(m, floating(precision)), values, seed);
             out.print(EvalJson.write(m.name(), r));
             return Main.OK;
+        } catch (OutOfMemoryError e) {
+            err.println("modelc: " + OutOfMemory.message("evaluating " + target.file, false));
+            return Main.USER_ERROR;
         } catch (UserError e) {
             err.print(e.report);
             return Main.USER_ERROR;

@@ -45,6 +45,18 @@ final class ParamsFile {
         } catch (IOException e) {
             throw UserError.line(option + ": cannot read " + file + ": " + e.getMessage());
         }
+        return check(loaded, file, model, floating, option, false);
+    }
+
+    /**
+     * Checks params read from {@code file} against {@code model}, as {@link #read} does, and
+     * converts them to the model's dtypes; with {@code exactDType} (a checkpoint being resumed,
+     * whose optimizer state and rounding belong to its dtype) a floating param must already
+     * have the dtype it will train in.
+     */
+    static Map<String, Tensor> check(Map<String, Tensor> loaded, Path file, CompiledModel model, DType floating, String option,
+                                     boolean exactDType) throws UserError {
+        loaded = new LinkedHashMap<>(loaded);
         List<String> paths = model.params().stream().map(TensorSpec::name).toList();
         List<String> extra = new ArrayList<>();
         // A checkpoint also holds what resuming needs, under training/ (no param path has a '/').
@@ -77,6 +89,11 @@ final class ParamsFile {
             if (!t.dtype().isFloating() && dtype.isFloating() || t.dtype().isFloating() && !dtype.isFloating()) {
                 throw UserError.line(option + ": param '" + p.name() + "' of " + model.name() + " is " + dtype + ", but "
                         + file + " holds " + t.dtype() + " values");
+            }
+            if (exactDType && t.dtype() != dtype) {
+                throw UserError.line(option + ": param '" + p.name() + "' of " + model.name() + " trains as " + dtype
+                        + (floating != null ? " (--dtype " + floating + ")" : "") + ", but the checkpoint " + file + " holds "
+                        + t.dtype() + Arrays.toString(t.shape()) + "; resume in the dtype it was trained in (--dtype " + t.dtype() + ")");
             }
             out.put(p.name(), t.to(dtype));
         }

@@ -81,6 +81,9 @@ final class PredictCommand implements Callable<Integer> {
         DType floating = TrainCommand.floatingDType(spec, dtype);
         try {
             return predict(out, err, floating);
+        } catch (OutOfMemoryError e) {
+            err.println("modelc: " + OutOfMemory.message("predicting with " + target.file, false));
+            return Main.USER_ERROR;
         } catch (UserError e) {
             err.print(e.report);
             return Main.USER_ERROR;

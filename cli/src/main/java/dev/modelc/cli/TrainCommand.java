@@ -5,10 +5,8 @@ import dev.modelc.runtime.train.Checkpoint;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.runtime.exec.ExecutionError;
-import dev.modelc.compiler.backend.Backend;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.compiler.interp.Interpreter;
-import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
@@ -18,16 +16,18 @@ import dev.modelc.runtime.model.TrainRules;
 import dev.modelc.runtime.optim.Adam;
 import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.optim.Sgd;
+import dev.modelc.runtime.train.NonFinite;
+import dev.modelc.runtime.train.Position;
+import dev.modelc.runtime.train.RowAggregate;
 import dev.modelc.runtime.train.Trainer;
+import dev.modelc.runtime.train.TrainingListener;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,12 +50,15 @@ import picocli.CommandLine.Parameters;
                 "one batch, 1 epoch, no shuffling and seed 0. A model with update rules is",
                 "trained by them; any other by the train block's optimizer (sgd with lr",
                 "0.001 when it names none) or the one --optimizer picks.",
-                "Prints the loss over the whole training set after each epoch as",
-                "'Epoch [k/E], Loss: v' (a progress bar instead, on a terminal). --save",
-                "writes the params after every epoch; Ctrl-C stops after the current batch",
-                "and keeps them."},
+                "Prints the loss over all rows (evaluated a batch at a time) after each",
+                "epoch as 'Epoch [k/E], Loss: v' (a progress bar instead, on a terminal).",
+                "--save writes a checkpoint after every epoch; Ctrl-C stops after the",
+                "current batch and keeps one there, which --resume continues exactly. The",
+                "first NaN or infinity in the data, a loss or a param stops the run."},
         footer = {"", "Exit status: 0 when training ran to the end, 1 on a mistake in FILE, the",
-                "data or the command line, 2 on a bug in modelc, 130 when stopped by Ctrl-C."})
+                "data, a checkpoint or the command line, when training diverges or runs out",
+                "of memory (MODELC_OPTS=-Xmx8g gives the launcher's java more), 2 on a bug in",
+                "modelc, 130 when stopped by Ctrl-C."})
 final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -91,14 +94,16 @@ final class TrainCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--save", paramLabel = "PARAMS.npz",
-            description = "Where to write a checkpoint after every epoch: the params (keyed by path, as predict "
-                    + "reads them) and, under training/, the epochs done and the optimizer's state. A file already there "
-                    + "must be a checkpoint or this model's params; an input of the run is never overwritten.")
+            description = "Where to write a checkpoint after every epoch and on Ctrl-C: the params (keyed by path, as "
+                    + "predict reads them) and, under training/, the position (epochs and batches done), the batch "
+                    + "order and the optimizer's state. A file already there must be a checkpoint or this model's "
+                    + "params; an input of the run is never overwritten.")
     Path save;
 
     @Option(names = "--resume", paramLabel = "PARAMS.npz",
             description = "Continue from a checkpoint (or a plain params file) instead of the model's initializers: "
-                    + "E more epochs, with the optimizer's state and the shuffle order where the checkpoint left them.")
+                    + "E more epochs, the first finishing the epoch the checkpoint is inside, with the optimizer's state "
+                    + "and the batch order where it left them.")
     Path resume;
 
     @Option(names = "--print-every", paramLabel = "K",
@@ -109,6 +114,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "f32|f64",
             description = "Train in this floating dtype, whatever the model declares (default: as declared).")
     String dtype;
+
+    @Option(names = "--allow-non-finite",
+            description = "Go on when the data, a loss or a param holds NaN or an infinity (default: stop at the first, "
+                    + "exit 1 and keep the last checkpoint with finite params).")
+    boolean allowNonFinite;
+
+    /** Asks for a stop after this many batches, as Ctrl-C would (for tests of stopping and resuming). */
+    @Option(names = "--stop-after-batches", hidden = true, paramLabel = "K")
+    Integer stopAfterBatches;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -124,6 +138,10 @@ final class TrainCommand implements Callable<Integer> {
         checkOptions();
         try {
             return train(out, err, floating);
+        } catch (OutOfMemoryError e) {
+            // Reading the data or compiling, before the loop (whose own handler says more).
+            err.println("modelc: " + OutOfMemory.message("preparing to train", batch == null));
+            return Main.USER_ERROR;
         } catch (UserError e) {
             err.print(e.report);
             return Main.USER_ERROR;
@@ -158,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         check(spec, "--batch", batch, TrainRules.BATCH);
         check(spec, "--lr", lr, TrainRules.LR);
         check(spec, "--seed", seed, TrainRules.SEED);
+        if (stopAfterBatches != null && stopAfterBatches < 1) usage("--stop-after-batches must be at least 1, not " + stopAfterBatches);
         if (printEvery != null && printEvery < 1) usage("--print-every must be at least 1, not " + printEvery);
         if (optimizer != null && !optimizer.equals("sgd") && !optimizer.equals("adam")) {
             usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd or adam");
@@ -207,38 +226,37 @@ final class TrainCommand implements Callable<Integer> {
                         + columns.get(first).size(0) + "; the data must share the leading dimension");
             }
         }
+        if (!allowNonFinite) FiniteData.check(columns, sources);
         TensorDataset dataset = new TensorDataset(columns);
         if (dataset.size() == 0) throw UserError.line("--data " + first + " has no rows");
 
         long seedUsed = seed != null ? seed : config.seed();
-        Map<String, Tensor> params = resume != null ? ParamsFile.read(resume, m, floating, "--resume") : m.initialParams(seedUsed);
         long epochCount = epochs != null ? epochs : config.epochs();
         if (epochCount > Integer.MAX_VALUE) throw UserError.line(where + ": " + epochCount + " epochs are more than modelc can count");
         long batchRows = batch != null ? batch : config.batch().orElse(dataset.size());
         int batchSize = (int) Math.max(1, Math.min(batchRows, dataset.size()));
         boolean shuffled = shuffle != null ? shuffle : config.shuffle();
+        Checkpoint.BatchOrder order = new Checkpoint.BatchOrder(seedUsed, shuffled, batchSize, dataset.size());
 
-        int startEpoch = 0;
+        // A resumed run continues where the checkpoint stopped, inside an epoch if need be: the epoch's
+        // index keeps the shuffle order, and the optimizer's state (momentum, Adam's moments and step
+        // counts) makes the steps the same as those of one long run.
+        Map<String, Tensor> params;
+        Position start = Position.START;
         if (resume != null) {
-            // Continue where the checkpoint stopped: its epoch count keeps the shuffle order, and
-            // its optimizer state (momentum, Adam's moments) makes the steps the same as one long run.
-            Checkpoint resumed;
-            try {
-                resumed = Checkpoint.read(resume);
-            } catch (IOException e) {
-                throw UserError.line("--resume: cannot read " + resume + ": " + e.getMessage());
+            Resume.Point point = Resume.read(resume, m, floating, opt, order, allowNonFinite);
+            params = point.params();
+            start = point.position();
+            if ((long) start.epoch() + epochCount > Integer.MAX_VALUE) {
+                throw UserError.line("--resume " + resume + ": " + epochCount + " more epochs after epoch " + start.epoch()
+                        + " are more than modelc can count");
             }
-            startEpoch = resumed.epoch();
-            if (opt != null && !resumed.optimizerState().isEmpty()) {
-                try {
-                    opt.loadStateDict(resumed.optimizerState());
-                } catch (IllegalArgumentException e) {
-                    throw UserError.line("--resume: " + resume + " holds another optimizer's state (" + e.getMessage()
-                            + "); resume with the optimizer it was trained with");
-                }
-            }
+        } else {
+            params = m.initialParams(seedUsed);
         }
-        Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, startEpoch);
+        RowAggregate lossAggregate = RowAggregates.ofLoss(checked.graph());
+        Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, start,
+                allowNonFinite, lossAggregate);
         int batches = (dataset.size() + batchSize - 1) / batchSize;
         out.println("training " + m.name() + " on " + dataset.size() + (dataset.size() == 1 ? " row: " : " rows: ") + epochCount
                 + (epochCount == 1 ? " epoch" : " epochs") + " of " + batches + (batches == 1 ? " batch" : " batches")
@@ -246,7 +264,12 @@ final class TrainCommand implements Callable<Integer> {
                         : (dataset.size() % batchSize == 0 ? "" : "up to ") + batchSize + " rows each")
                 + (shuffled ? ", shuffled" : "") + "), "
                 + (opt == null ? "its update rules" : describe(opt, config))
-                + (resume != null ? ", params from " + resume : "") + ", seed " + seedUsed);
+                + (resume != null ? ", params from " + resume + (start.equals(Position.START) ? "" : " (after " + start.describe() + ")") : "")
+                + ", seed " + seedUsed);
+        if (batches > 1 && !lossAggregate.exact()) {
+            out.println("note: the loss of " + m.name() + " is not a sum or a mean over rows, so the epoch losses are the means of its"
+                    + " values on the batches, weighted by rows");
+        }
         out.flush();
 
         Trainer.Result r;
@@ -254,55 +277,68 @@ final class TrainCommand implements Callable<Integer> {
                 ? TrainProgress.bar(out, System.err, "train " + m.name())
                 : TrainProgress.lines(out, printEvery);
         try (Interrupts interrupts = Interrupts.install(System.err); progress) {
+            TrainingListener listener = stopAfterBatches == null ? progress : new StopAfterBatches(progress, stopAfterBatches, interrupts);
             try {
-                r = Trainer.fit(m, params, dataset, options, progress, interrupts);
+                r = Trainer.fit(m, params, dataset, options, listener, interrupts);
             } catch (UncheckedIOException e) {
                 progress.close();
                 throw UserError.line(e.getMessage());
+            } catch (OutOfMemoryError e) {
+                progress.close();
+                throw UserError.line(OutOfMemory.message("training (" + progress.where() + ")", true) + "; "
+                        + (progress.saved != null ? progress.saved + " holds the params after epoch " + progress.savedEpoch
+                        : "no checkpoint was written"));
             }
             progress.finish(r.stopped());
-            if (r.stopped()) {
-                int done = r.epochLosses().size();
-                String partial = progress.batchesInEpoch > 0 && progress.batchesInEpoch < batches
-                        ? " (and " + progress.batchesInEpoch + " of " + batches + " batches of epoch " + (done + 1) + ")" : "";
-                out.println("stopped after epoch " + done + partial + " of " + epochCount + "; "
-                        + (save != null ? "params saved to " + save : "params not saved (no --save)"));
-                out.flush();
-                return Interrupts.EXIT_CODE;
+            int done = r.position().epoch() - start.epoch(); // epochs done in this run, as the Epoch lines count them
+            String saved = r.saved().isPresent() ? "params saved to " + save
+                    : save != null ? "params not saved (no epoch ended)" : "params not saved (no --save)";
+            switch (r.ending()) {
+                case Trainer.Ending.Stopped s -> {
+                    String partial = r.position().atEpochEnd() ? ""
+                            : " (and " + r.position().batch() + " of " + batches + " batches of epoch " + (done + 1) + ")";
+                    out.println("stopped after epoch " + done + partial + " of " + epochCount + "; " + saved);
+                    out.flush();
+                    return Interrupts.EXIT_CODE;
+                }
+                case Trainer.Ending.Diverged d -> {
+                    int before = start.epoch();
+                    String kept = r.saved().map(p -> "; " + save + " holds the params after "
+                            + new Position(p.epoch() - before, p.batch()).describe())
+                            .orElse(save != null ? "; nothing was saved to " + save : "");
+                    if (d.beforeAnyStep()) {
+                        // No step was taken, so no learning rate is to blame: the model gives this on the data.
+                        throw UserError.line(d.describe() + " with the " + (resume != null ? "params from " + resume : "initial params")
+                                + ", before any training step: " + m.name() + " gives a loss that is not finite on this batch"
+                                + " (see `modelc eval`; or --allow-non-finite to go on regardless)");
+                    }
+                    throw UserError.line("training diverged: " + d.describe() + kept + "; "
+                            + (opt != null ? "a smaller --lr may help" : "smaller steps in its update rules may help")
+                            + " (or --allow-non-finite to go on regardless)");
+                }
+                case Trainer.Ending.Completed c -> {
+                }
             }
-            out.println("trained " + m.name() + " for " + r.epochLosses().size() + (r.epochLosses().size() == 1 ? " epoch" : " epochs")
-                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss())
-                    + scalarOutputs(checked, r.params(), columns, backend.backend(), backend.device(), floating));
-            if (!Double.isFinite(r.finalLoss())) {
-                err.println("modelc: warning: the loss is " + TrainProgress.fixed4(r.finalLoss()) + "; training diverged"
-                        + (opt != null ? " (a smaller --lr may help)" : ""));
+            String outputs;
+            try {
+                outputs = ScalarOutputs.describe(checked, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
+            } catch (OutOfMemoryError e) {
+                throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
+                        + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
             }
-            out.println(save != null ? "params saved to " + save : "params not saved (add --save PARAMS.npz to keep them)");
+            out.println("trained " + m.name() + " for " + done + (done == 1 ? " epoch" : " epochs")
+                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss()) + outputs);
+            // Only with --allow-non-finite can a run end with NaN or infinities; it says so rather than pass for a result.
+            String badParam = NonFinite.firstName(r.params());
+            if (!Double.isFinite(r.finalLoss()) || badParam != null) {
+                err.println("modelc: warning: " + (badParam != null ? "param '" + badParam + "' holds NaN or infinities" : "")
+                        + (badParam != null && !Double.isFinite(r.finalLoss()) ? " and " : "")
+                        + (!Double.isFinite(r.finalLoss()) ? "the final loss is " + TrainProgress.fixed4(r.finalLoss()) : "")
+                        + " (--allow-non-finite went on past them)");
+            }
+            out.println(saved.equals("params not saved (no --save)") ? "params not saved (add --save PARAMS.npz to keep them)" : saved);
             return Main.OK;
         }
-    }
-
-    /** The model's scalar outputs (such as an accuracy) on the training data, as {@code ", accuracy 0.9733"}; or "". */
-    private static String scalarOutputs(CheckedModel checked, Map<String, Tensor> params, Map<String, Tensor> data,
-                                        Backend backend, int device, DType floating) {
-        Graph g = checked.graph();
-        List<Graph.Output> scalars = new ArrayList<>();
-        for (Graph.Output o : g.outputs(Graph.Role.OUTPUT)) {
-            boolean scalar = checked.signature().outputs().stream()
-                    .anyMatch(e -> e.name().equals(o.name()) && e.type().shape().rank() == 0 && e.type().dtype().isNumeric());
-            if (scalar && data.keySet().containsAll(DataArgs.inputsOf(g.withOutputs(List.of(o))))) scalars.add(o);
-        }
-        if (scalars.isEmpty()) return "";
-        Graph sub = Pipeline.optimize(g.withOutputs(scalars), false);
-        Map<String, Tensor> values = new HashMap<>(data);
-        values.putAll(params);
-        List<Tensor> r = backend.runOutputs(sub, values, floating, device);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < r.size(); i++) {
-            sb.append(", ").append(sub.outputs().get(i).name()).append(' ').append(r.get(i).dtype().isFloating()
-                    ? TrainProgress.fixed4(r.get(i).item()) : Long.toString((long) r.get(i).item()));
-        }
-        return sb.toString();
     }
 
     /** The optimizer to train with, or null for the model's update rules. */

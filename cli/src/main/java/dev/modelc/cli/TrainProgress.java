@@ -24,6 +24,12 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
     /** Batches done in the epoch under way (0 at an epoch's end). */
     int batchesInEpoch;
     int batchesPerEpoch;
+    /** The epoch and batch (1-based) of the last batch done, 0 before the first. */
+    int currentEpoch;
+    int currentBatch;
+    /** The last checkpoint written and the epoch it holds, or null. */
+    java.nio.file.Path saved;
+    int savedEpoch;
 
     /** Plain lines to {@code out}, every {@code every} epochs (null: the default spacing). */
     static TrainProgress lines(PrintWriter out, Integer every) {
@@ -66,6 +72,23 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
     @Override
     public void batch(int epoch, int batch, double loss) {
         batchesInEpoch = batch;
+        currentEpoch = epoch;
+        currentBatch = batch;
+    }
+
+    @Override
+    public void saved(java.nio.file.Path checkpoint) {
+        // Written at an epoch's end, before its loss is evaluated (and on a stop, after which nothing runs).
+        saved = checkpoint;
+        savedEpoch = currentEpoch;
+    }
+
+    /** What the run was doing after the last event: {@code "epoch 3, batch 2"} or {@code "evaluating the loss after epoch 3"}. */
+    String where() {
+        if (currentEpoch == 0) return "on the first batch";
+        if (currentBatch == batchesPerEpoch && lastEpoch != currentEpoch) return "evaluating the loss after epoch " + currentEpoch;
+        if (currentBatch == batchesPerEpoch) return "epoch " + (currentEpoch + 1) + ", batch 1";
+        return "epoch " + currentEpoch + ", batch " + (currentBatch + 1);
     }
 
     @Override
@@ -146,7 +169,7 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         @Override
         public void batch(int epoch, int batch, double loss) {
             super.batch(epoch, batch, loss);
-            bar.step();
+            bar.stepTo((long) (epoch - 1) * batchesPerEpoch + batch); // a run resumed inside an epoch starts part way
         }
 
         @Override

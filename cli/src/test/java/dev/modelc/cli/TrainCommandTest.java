@@ -192,7 +192,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void saveWritesACheckpointAndResumeContinuesFromIt() throws IOException {
+    void saveWritesACheckpointAndResumeContinuesFromIt() throws Exception {
         Path all = dir.resolve("all.npz");
         Path half = dir.resolve("half.npz");
         Path rest = dir.resolve("rest.npz");
@@ -208,7 +208,7 @@ class TrainCommandTest {
 
         Run resumed = modelc(concat(common, "--epochs", "2", "--resume", half.toString(), "--save", rest.toString()));
         assertEquals(Main.OK, resumed.code(), resumed.err());
-        assertTrue(resumed.out().contains(", params from " + half + ", seed 0"), resumed.out());
+        assertTrue(resumed.out().contains(", params from " + half + " (after epoch 2), seed 0"), resumed.out());
         // SGD without momentum keeps no state, and unshuffled batches come in the same order: 2 + 2 epochs = 4.
         Map<String, Tensor> a = Npz.read(all), b = Npz.read(rest);
         for (String k : a.keySet()) assertEquals(a.get(k), b.get(k), k);
@@ -299,6 +299,25 @@ class TrainCommandTest {
         Run r = modelc("train", model.toString(), "--data", "x=" + data + ":a,b", "--data", "y=" + data + ":label");
         assertEquals(Main.OK, r.code(), r.err());
         assertTrue(r.out().contains(", acc 1.0000\n"), r.out());
+        // In batches, an accuracy (a mean) and a count (a sum) combine exactly; a root mean square does not, and says so.
+        Path more = Files.writeString(dir.resolve("more.model"), """
+                model More {
+                  input x: f32[N, 2]
+                  input y: i32[N]
+                  param w: f32[2, 3] = zeros()
+                  output acc = accuracy(x @ w, y)
+                  output hits = sum(i32(argmax(x @ w, axis = -1) == y))
+                  output rms = sqrt(mean((x @ w) ** 2))
+                  loss = cross_entropy(x @ w, y)
+                  train { epochs = 30; optimizer = sgd(lr = 0.5) }
+                }
+                """);
+        Run batched = modelc("train", more.toString(), "--data", "x=" + data + ":a,b", "--data", "y=" + data + ":label", "--batch", "3");
+        assertEquals(Main.OK, batched.code(), batched.err());
+        assertTrue(batched.out().contains(", acc 1.0000, hits 4, rms "), batched.out());
+        assertTrue(batched.out().contains(" (batch mean)\n"), batched.out());
+        Run whole = modelc("train", more.toString(), "--data", "x=" + data + ":a,b", "--data", "y=" + data + ":label");
+        assertFalse(whole.out().contains("(batch mean)"), whole.out());
         Path half = Files.writeString(dir.resolve("half.csv"), "a,b,label\n1,0,0\n0,1,1.5\n");
         modelc("train", model.toString(), "--data", "x=" + half + ":a,b", "--data", "y=" + half + ":label")
                 .assertOneLineError("input 'y' is i32", "1.5 at data row 2", "whole numbers");

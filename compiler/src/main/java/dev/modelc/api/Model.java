@@ -121,7 +121,11 @@ public final class Model {
         return g.loss().item();
     }
 
-    /** Trains with the model's {@code train} block (its update rules, or its optimizer, SGD lr 1e-3 if none). */
+    /**
+     * Trains with the model's {@code train} block (its update rules, or its optimizer, SGD lr 1e-3 if none).
+     * A run stops at the first NaN or infinity in a loss or a param, keeping the last finite params
+     * ({@code Trainer.Result.ending()} says so); data holding NaN or infinities is refused.
+     */
     public Trainer.Result fit(TensorDataset data) {
         TrainConfig c = compiled.trainConfig();
         int batch = (int) Math.min(Integer.MAX_VALUE, c.batch().orElse(data.size()));

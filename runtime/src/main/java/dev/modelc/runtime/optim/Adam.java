@@ -185,6 +185,32 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public void checkState(Map<String, Tensor> params) {
+        ParamState.checkBuffers(EXP_AVG, expAvg, params);
+        ParamState.checkBuffers(EXP_AVG_SQ, expAvgSq, params);
+        for (var e : new java.util.TreeMap<>(expAvgSq).entrySet()) {
+            double[] v = e.getValue().values();
+            for (int i = 0; i < v.length; i++) {
+                // A mean of squares: a negative one would make the step's square root NaN.
+                if (v[i] < 0) {
+                    throw new IllegalArgumentException("optimizer state \"" + EXP_AVG_SQ + "/" + e.getKey() + "\" holds " + v[i]
+                            + " at flat index " + i + ", but a mean of squared gradients is never negative");
+                }
+            }
+        }
+        for (var e : new java.util.TreeMap<>(steps).entrySet()) {
+            if (!params.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("optimizer state \"" + STEP + "/" + e.getKey() + "\" is for a param \""
+                        + e.getKey() + "\" the model does not have");
+            }
+            if (e.getValue() < 1) {
+                throw new IllegalArgumentException("optimizer state \"" + STEP + "/" + e.getKey() + "\" is " + e.getValue()
+                        + ", but a param with moments has had at least 1 step");
+            }
+        }
+    }
+
+    @Override
     public String toString() {
         return "Adam(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weight_decay=" + weightDecay + ")";
     }

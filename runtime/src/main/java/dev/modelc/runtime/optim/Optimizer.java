@@ -24,4 +24,14 @@ public interface Optimizer {
 
     /** Replaces the state with one from {@link #stateDict()}; unknown keys are an error. */
     void loadStateDict(Map<String, Tensor> state);
+
+    /**
+     * Checks the state against the params it is to update, as a resumed run must before its
+     * first step: every state entry belongs to one of {@code params}, has its dtype and shape,
+     * and holds finite values.
+     *
+     * @throws IllegalArgumentException naming the first state entry that does not fit, with
+     *     both types
+     */
+    void checkState(Map<String, Tensor> params);
 }

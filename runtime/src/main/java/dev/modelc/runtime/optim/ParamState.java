@@ -67,6 +67,27 @@ final class ParamState {
         }
     }
 
+    /** Checks per-param buffers of {@code kind} against {@code params}: each of an existing param, its dtype and shape, finite. */
+    static void checkBuffers(String kind, Map<String, Buffer> buffers, Map<String, Tensor> params) {
+        for (String path : new TreeMap<>(buffers).keySet()) {
+            Buffer b = buffers.get(path);
+            Tensor p = params.get(path);
+            String key = "\"" + kind + "/" + path + "\"";
+            if (p == null) {
+                throw new IllegalArgumentException("optimizer state " + key + " is for a param \"" + path + "\" the model does not have");
+            }
+            if (b.dtype() != p.dtype() || !Arrays.equals(b.shape(), p.shape())) {
+                throw new IllegalArgumentException("optimizer state " + key + " is " + b.dtype() + Arrays.toString(b.shape())
+                        + " but param \"" + path + "\" is " + p.dtype() + Arrays.toString(p.shape()));
+            }
+            for (int i = 0; i < b.values().length; i++) {
+                if (!Double.isFinite(b.values()[i])) {
+                    throw new IllegalArgumentException("optimizer state " + key + " holds " + b.values()[i] + " at flat index " + i);
+                }
+            }
+        }
+    }
+
     /** Splits a state key {@code "<kind>/<path>"}, checking the kind is one of {@code kinds}. */
     static String[] splitKey(String key, String... kinds) {
         int slash = key.indexOf('/');

@@ -137,6 +137,11 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public void checkState(Map<String, Tensor> params) {
+        ParamState.checkBuffers(MOMENTUM_BUFFER, buffers, params);
+    }
+
+    @Override
     public String toString() {
         return "Sgd(lr=" + lr + ", momentum=" + momentum + ", dampening=" + dampening + ", weight_decay=" + weightDecay
                 + ", nesterov=" + nesterov + ")";

@@ -10,41 +10,115 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
  * The training loop: epochs of batches from a {@link DataLoader}, each batch stepped by an
  * optimizer (on the loss's gradients) or by the model's own update rules, with a checkpoint of
- * the params after every epoch and a clean stop on request (Ctrl-C) that keeps the last one.
+ * the params after every epoch (written before the epoch's loss is evaluated), a clean stop on
+ * request (Ctrl-C) that checkpoints the exact position inside the epoch, and a stop at the first
+ * NaN or infinity in a loss or a param unless asked to go on.
  */
 public final class Trainer {
 
     /**
-     * How to train: {@code epochs} more epochs after {@code startEpoch} already done (a resumed
-     * run continues the shuffle order); {@code optimizer} null means the model's update rules;
-     * {@code checkpoint} null means no checkpoints.
+     * How to train: {@code epochs} more epochs from {@code start} (a resumed run first finishes
+     * the epoch {@code start} is inside, counted as the first of the {@code epochs}; the shuffle
+     * order depends only on the seed and the epoch's index); {@code optimizer} null means the
+     * model's update rules; {@code checkpoint} null means no checkpoints; {@code allowNonFinite}
+     * goes on past NaN and infinities (in the data, a loss or a param); {@code lossAggregate}
+     * says how the epoch's loss over all rows follows from its values on batches.
      */
     public record Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
-                          int startEpoch) {
+                          Position start, boolean allowNonFinite, RowAggregate lossAggregate) {
         public Options {
             if (epochs < 0) throw new IllegalArgumentException("epochs must not be negative, found " + epochs);
             if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, found " + batchSize);
-            if (startEpoch < 0) throw new IllegalArgumentException("start epoch must not be negative, found " + startEpoch);
+            Objects.requireNonNull(start, "start == null");
+            Objects.requireNonNull(lossAggregate, "lossAggregate == null");
+            if ((long) start.epoch() + epochs > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(epochs + " epochs after epoch " + start.epoch() + " are more than an int counts");
+            }
         }
 
         /** A fresh run. */
         public Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint) {
-            this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, 0);
+            this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, Position.START, false, RowAggregate.MEAN);
+        }
+
+        /** A run resumed after {@code startEpoch} whole epochs. */
+        public Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
+                       int startEpoch) {
+            this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, new Position(startEpoch, 0), false, RowAggregate.MEAN);
+        }
+
+        /** These options, starting at {@code position} (such as a checkpoint's). */
+        public Options from(Position position) {
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, position, allowNonFinite, lossAggregate);
+        }
+
+        /** These options, for {@code count} epochs. */
+        public Options withEpochs(int count) {
+            return new Options(count, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate);
+        }
+
+        /** These options, going on past non-finite values or not. */
+        public Options allowingNonFinite(boolean allow) {
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allow, lossAggregate);
+        }
+
+        /** These options, with the epoch loss combined from batches as {@code how}. */
+        public Options lossCombinedBy(RowAggregate how) {
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, how);
         }
     }
 
-    /** How a run ended: the params, the loss after each completed epoch, and whether it was stopped early. */
-    public record Result(Map<String, Tensor> params, List<Double> epochLosses, boolean stopped, Duration time) {
+    /** How a run ended. */
+    public sealed interface Ending {
+        /** Every epoch asked for was done. */
+        record Completed() implements Ending {
+        }
+
+        /** Stopped on request after a batch. */
+        record Stopped() implements Ending {
+        }
+
+        /**
+         * A loss or a param became NaN or infinite: on batch {@code batch} (1-based) of epoch
+         * {@code epoch} (1-based, counted in this run), or, with {@code batch} 0, in the loss
+         * over all rows after that epoch. {@code param} names the param the step made
+         * non-finite (null when it was the loss), {@code detail} says where and what;
+         * {@code beforeAnyStep}: the params were the run's first ones, so no step (and no
+         * learning rate) made the value non-finite: the model gives it on that data.
+         */
+        record Diverged(int epoch, int batch, double loss, String param, String detail, boolean beforeAnyStep)
+                implements Ending {
+            /** {@code "the loss of batch 2 of epoch 3 is nan"}, or what else went non-finite, where. */
+            public String describe() {
+                if (param != null) {
+                    return "the step on batch " + batch + " of epoch " + epoch + " made param '" + param + "' " + detail
+                            + " (the batch's loss was " + NonFinite.spell(loss) + ")";
+                }
+                if (batch == 0) return "the loss over all rows after epoch " + epoch + " is " + NonFinite.spell(loss);
+                return "the loss of batch " + batch + " of epoch " + epoch + " is " + NonFinite.spell(loss);
+            }
+        }
+    }
+
+    /**
+     * How a run ended: the params (for a diverged run, the last finite ones, before the step that
+     * went wrong), the loss after each completed epoch, why it ended, where it ended, the last
+     * checkpoint written by this run if any, and the time taken.
+     */
+    public record Result(Map<String, Tensor> params, List<Double> epochLosses, Ending ending, Position position,
+                         Optional<Position> saved, Duration time) {
         public Result {
             params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // keeps declaration order
             epochLosses = List.copyOf(epochLosses);
@@ -54,6 +128,11 @@ public final class Trainer {
         public double finalLoss() {
             return epochLosses.isEmpty() ? Double.NaN : epochLosses.getLast();
         }
+
+        /** Whether the run was stopped on request. */
+        public boolean stopped() {
+            return ending instanceof Ending.Stopped;
+        }
     }
 
     private Trainer() {
@@ -62,7 +141,11 @@ public final class Trainer {
     /**
      * Trains {@code model} from {@code params} on {@code data}. {@code stop} is polled after
      * every batch; when it says so, the run ends after that batch, saving a checkpoint of the
-     * params as they are.
+     * params as they are and of the position in the epoch, so that resuming from it gives the
+     * same params, bit for bit, as a run that was never stopped.
+     *
+     * @throws IllegalArgumentException for options that do not fit the model or the data, and
+     *     for data holding NaN or infinities (unless {@code allowNonFinite})
      */
     public static Result fit(CompiledModel model, Map<String, Tensor> params, TensorDataset data, Options o,
                              TrainingListener listener, BooleanSupplier stop) {
@@ -73,8 +156,15 @@ public final class Trainer {
         if (o.optimizer() != null && !model.hasLoss()) {
             throw new IllegalArgumentException("model " + model.name() + " has no loss to optimize");
         }
+        if (!o.allowNonFinite()) checkFinite(data);
         long start = System.nanoTime();
         DataLoader loader = new DataLoader(data, o.batchSize(), o.shuffle(), false, o.seed());
+        int batchCount = loader.batchCount();
+        if (o.start().batch() >= Math.max(1, batchCount)) {
+            throw new IllegalArgumentException("the run starts after " + o.start().describe() + ", but an epoch of " + data.size()
+                    + " rows in batches of " + o.batchSize() + " has " + batchCount + " batches");
+        }
+        Checkpoint.BatchOrder order = new Checkpoint.BatchOrder(o.seed(), o.shuffle(), o.batchSize(), data.size());
         // In the model's declaration order (PyTorch's parameters() order), whatever the order given.
         Map<String, Tensor> current = new LinkedHashMap<>();
         for (var spec : model.params()) {
@@ -82,49 +172,112 @@ public final class Trainer {
             if (t == null) throw new IllegalArgumentException("no value for param '" + spec.name() + "'");
             current.put(spec.name(), t);
         }
-        List<Double> losses = new java.util.ArrayList<>();
-        listener.started(o.epochs(), loader.batchCount());
-        boolean stopped = false;
-        for (int epoch = 0; epoch < o.epochs() && !stopped; epoch++) {
-            List<Map<String, Tensor>> batches = loader.epoch(o.startEpoch() + epoch);
-            for (int b = 0; b < batches.size(); b++) {
+        List<Double> losses = new ArrayList<>();
+        listener.started(o.epochs(), batchCount);
+        Ending ending = new Ending.Completed();
+        Position at = o.start();
+        Position saved = null;
+        long steps = 0;
+        run:
+        for (int epoch = 0; epoch < o.epochs(); epoch++) {
+            int epochIndex = o.start().epoch() + epoch;
+            List<Map<String, Tensor>> batches = loader.epoch(epochIndex);
+            for (int b = epoch == 0 ? o.start().batch() : 0; b < batches.size(); b++) {
                 Map<String, Tensor> batch = batches.get(b);
                 double loss;
+                Map<String, Tensor> next;
                 if (o.optimizer() == null) {
                     CompiledModel.Step step = model.updateStep(current, batch);
                     loss = step.loss() == null ? Double.NaN : step.loss().item();
-                    current = new LinkedHashMap<>(step.params());
+                    if (!o.allowNonFinite() && step.loss() != null && !Double.isFinite(loss)) {
+                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null, steps == 0);
+                        break run;
+                    }
+                    next = step.params();
                 } else {
                     CompiledModel.Gradients g = model.lossAndGradients(current, batch);
                     loss = g.loss().item();
-                    current = new LinkedHashMap<>(o.optimizer().step(current, g.gradients()));
+                    // Checked before the step, so that the optimizer's state is never fed a NaN.
+                    if (!o.allowNonFinite() && !Double.isFinite(loss)) {
+                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null, steps == 0);
+                        break run;
+                    }
+                    next = o.optimizer().step(current, g.gradients());
                 }
+                if (!o.allowNonFinite()) {
+                    String bad = NonFinite.firstName(next);
+                    if (bad != null) {
+                        Tensor t = next.get(bad);
+                        int i = NonFinite.first(t);
+                        String detail = NonFinite.spell(t.getDouble(i)) + (t.rank() == 0 ? "" : " at " + NonFinite.index(t.shape(), i));
+                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, bad, detail, false);
+                        break run;
+                    }
+                }
+                current = new LinkedHashMap<>(next);
+                steps++;
+                at = b + 1 == batches.size() ? new Position(epochIndex + 1, 0) : new Position(epochIndex, b + 1);
                 listener.batch(epoch + 1, b + 1, loss);
                 if (stop.getAsBoolean()) {
-                    stopped = true;
-                    break;
+                    ending = new Ending.Stopped();
+                    break run;
                 }
             }
-            if (stopped) break;
-            double epochLoss = model.hasLoss() ? model.loss(current, data.columns()).item() : Double.NaN;
+            at = new Position(epochIndex + 1, 0);
+            // The checkpoint comes first: evaluating can fail (memory) or take long, and must not lose the epoch.
+            if (save(o, current, at, order, listener)) saved = at;
+            double epochLoss = model.hasLoss() ? loss(model, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
             losses.add(epochLoss);
             listener.epoch(epoch + 1, o.epochs(), epochLoss);
-            save(o, current, o.startEpoch() + epoch + 1, listener);
+            if (model.hasLoss() && !o.allowNonFinite() && !Double.isFinite(epochLoss)) {
+                ending = new Ending.Diverged(epoch + 1, 0, epochLoss, null, null, false);
+                break;
+            }
         }
-        // A stop mid-epoch saves the params as they are; the epoch count stays at the last whole one.
-        if (stopped) save(o, current, o.startEpoch() + losses.size(), listener);
-        return new Result(current, losses, stopped, Duration.ofNanos(System.nanoTime() - start));
+        // A stop keeps the params as they are, and where in the epoch they are.
+        if (ending instanceof Ending.Stopped && !at.equals(saved) && save(o, current, at, order, listener)) saved = at;
+        return new Result(current, losses, ending, at, Optional.ofNullable(saved), Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** Writes a {@link Checkpoint}, atomically: a crash leaves the old checkpoint or the new one. */
-    private static void save(Options o, Map<String, Tensor> params, int epoch, TrainingListener listener) {
-        if (o.checkpoint() == null) return;
+    /**
+     * The loss over all rows of {@code data}, evaluated {@code batchSize} rows at a time in order
+     * (so memory is bounded by the batch, not the data) and combined as {@code how} says.
+     */
+    public static double loss(CompiledModel model, Map<String, Tensor> params, TensorDataset data, int batchSize,
+                              RowAggregate how) {
+        int n = data.size();
+        if (n <= batchSize) return model.loss(params, data.columns()).item();
+        RowAggregate.Accumulator acc = how.accumulator();
+        for (int from = 0; from < n; from += batchSize) {
+            int to = (int) Math.min(n, (long) from + batchSize);
+            acc.add(model.loss(params, data.slice(from, to)).item(), to - from);
+        }
+        return acc.value();
+    }
+
+    /** Refuses data holding NaN or infinities, naming the tensor, the row and the index. */
+    static void checkFinite(TensorDataset data) {
+        for (var e : data.columns().entrySet()) {
+            Tensor t = e.getValue();
+            int i = NonFinite.first(t);
+            if (i < 0) continue;
+            int perRow = t.size(0) == 0 ? 1 : t.numel() / t.size(0);
+            throw new IllegalArgumentException("data '" + e.getKey() + "' has " + NonFinite.spell(t.getDouble(i)) + " in row "
+                    + i / perRow + " (at " + NonFinite.index(t.shape(), i) + "); training needs finite data");
+        }
+    }
+
+    /** Writes a {@link Checkpoint}, atomically: a crash leaves the old checkpoint or the new one. Whether one was written. */
+    private static boolean save(Options o, Map<String, Tensor> params, Position at, Checkpoint.BatchOrder order,
+                                TrainingListener listener) {
+        if (o.checkpoint() == null) return false;
         try {
-            Checkpoint.save(o.checkpoint(), params, epoch, o.optimizer());
+            Checkpoint.save(o.checkpoint(), params, at, order, o.optimizer());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + o.checkpoint() + ": "
                     + (e instanceof AtomicFiles.WriteFailure w ? w.detail() : e.getMessage()), e);
         }
         listener.saved(o.checkpoint());
+        return true;
     }
 }

@@ -13,7 +13,10 @@ public interface TrainingListener {
     default void batch(int epoch, int batch, double loss) {
     }
 
-    /** After each epoch (1-based): the loss over the whole training set with the params at the end of the epoch. */
+    /**
+     * After each epoch (1-based), once its checkpoint is written: the loss over the whole training
+     * set with the params at the end of the epoch, evaluated a batch at a time (see {@link RowAggregate}).
+     */
     default void epoch(int epoch, int epochs, double loss) {
     }
 

@@ -1,0 +1,43 @@
+package dev.modelc.runtime.train;
+
+import dev.modelc.runtime.Tensor;
+import java.util.Map;
+
+/** Finding NaN and infinities in tensors: in data before training, in params after each step. */
+public final class NonFinite {
+    private NonFinite() {
+    }
+
+    /** The flat index of the first NaN or infinity in {@code t}, or -1 (always -1 for i32 and bool). */
+    public static int first(Tensor t) {
+        if (!t.dtype().isFloating()) return -1;
+        int n = t.numel();
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(t.getDouble(i))) return i;
+        }
+        return -1;
+    }
+
+    /** The name of the first tensor of {@code tensors} (in map order) holding a NaN or infinity, or null. */
+    public static String firstName(Map<String, Tensor> tensors) {
+        for (var e : tensors.entrySet()) if (first(e.getValue()) >= 0) return e.getKey();
+        return null;
+    }
+
+    /** The index of flat position {@code flat} in a row-major tensor of {@code shape}: {@code [12, 3]}. */
+    public static String index(int[] shape, int flat) {
+        int[] at = new int[shape.length];
+        for (int a = shape.length - 1; a >= 0; a--) {
+            at[a] = shape[a] == 0 ? 0 : flat % shape[a];
+            flat = shape[a] == 0 ? flat : flat / shape[a];
+        }
+        return java.util.Arrays.toString(at);
+    }
+
+    /** {@code nan}, {@code inf} or {@code -inf}, as Python prints them; a finite value as its shortest decimal ({@code 8.25e37}). */
+    public static String spell(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        return Double.toString(v).replace('E', 'e');
+    }
+}
