@@ -20,6 +20,7 @@ import dev.modelc.compiler.graph.Emitter;
 import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.DimTooLarge;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
@@ -82,7 +83,18 @@ final class Elaborator {
     }
 
     Value eval(Expr e, Env env) {
-        Value v = evalNode(e, env);
+        Value v;
+        try {
+            v = evalNode(e, env);
+            // Every stage after this one may take a shape's element count; it must be computable.
+            if (v instanceof Tensor t && !t.type().shape().isConcrete()) t.type().shape().numel();
+        } catch (DimTooLarge tooLarge) {
+            // The innermost expression whose size arithmetic went too far (an enclosing one never sees it).
+            diagnostics.error(e.span(), tooLarge.getMessage(), "symbolic sizes are kept exactly, as polynomials in the"
+                    + " dimension names ((A + B)*(C + D) has 4 terms), of at most " + Dim.MAX_TERMS + " terms, each"
+                    + " of degree at most " + Dim.MAX_DEGREE + ", with 64-bit coefficients");
+            return Value.POISON;
+        }
         if (v instanceof Tensor t && !countable(t.type().shape())) {
             diagnostics.error(e.span(), "this tensor would have more elements than a 64-bit count holds: " + t.type(),
                     "its sizes multiply past 2^63 - 1");
@@ -179,11 +191,12 @@ final class Elaborator {
         }
         Builtin b = Builtins.lookup(name);
         if (b != null) return new Value.BuiltinRef(b);
-        List<String> candidates = new ArrayList<>();
-        for (Scope s = env.scope(); s != null; s = s.parent()) candidates.addAll(s.bindings().keySet());
-        env.file().allNames().forEach(candidates::add);
-        Builtins.names().forEach(candidates::add);
-        String near = Spelling.nearest(name, candidates);
+        // Every name in sight is a candidate, but most are skipped on length alone (see Spelling).
+        Spelling.Search search = new Spelling.Search(name);
+        for (Scope s = env.scope(); s != null; s = s.parent()) search.considerAll(s.bindings().keySet());
+        env.file().offerNames(search);
+        search.considerAll(Builtins.names());
+        String near = search.best();
         List<String> notes = new ArrayList<>();
         if (near != null) notes.add("did you mean '" + near + "'?");
         String dimOf = symbolicDimNote(name, env);
