@@ -6,16 +6,19 @@ import dev.modelc.compiler.ast.FunctionBody;
 import dev.modelc.compiler.ast.Identifier;
 import dev.modelc.compiler.ast.Stmt;
 import dev.modelc.compiler.check.Value.Tensor;
+import dev.modelc.compiler.diagnostics.Diagnostic;
 import dev.modelc.compiler.diagnostics.Diagnostics;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.autodiff.Autodiff;
 import dev.modelc.compiler.graph.Emitter;
 import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.GraphTooLarge;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -26,6 +29,12 @@ import java.util.Set;
 final class Bodies {
     /** Where a list of statements stands; it decides which statements are allowed. */
     enum Place { MODEL, LAYER, BLOCK }
+
+    /**
+     * The most params (tensors, not elements) one model may declare: layers holding two of the
+     * layer before, 20 levels deep, are a million params from a 1.4 KB file.
+     */
+    static final int MAX_PARAMS = 100_000;
 
     /** Names user code may not redefine. */
     static final Set<String> PROTECTED = Set.of("grad", "stop_gradient", "f32", "f64", "i32", "bool");
@@ -44,9 +53,23 @@ final class Bodies {
     CheckedModel model(Decl.Model m, FileScope file) {
         ModelState state = new ModelState(m);
         Lowering lowering = new Lowering();
-        el.lowering(lowering);
+        el.startModel(m.name().text(), lowering);
         Env env = new Env(new Scope(null), file, "", state, null);
-        run(m.body(), env, Place.MODEL, null);
+        try {
+            checkBody(m, env, state, lowering);
+        } catch (ModelTooLarge tooLarge) {
+            diagnostics().report(tooLarge.diagnostic());
+        } catch (GraphTooLarge tooLarge) {
+            // Outside any expression: the loss's gradients, or a statement's result. The node's
+            // own position when it is in this file (not the prelude's), else the model's name.
+            Span at = tooLarge.span() != null && tooLarge.span().source() == m.span().source() ? tooLarge.span() : m.name().span();
+            diagnostics().report(el.graphTooLarge(at, tooLarge.limit()).diagnostic());
+        }
+        return new CheckedModel(state.signature(), lowering.graph());
+    }
+
+    private void checkBody(Decl.Model m, Env env, ModelState state, Lowering lowering) {
+        run(m.body(), env, Place.MODEL, null, true);
         if (state.optimizerSpan != null && !state.updates.isEmpty()) {
             diagnostics().error(state.optimizerSpan, "a model with update rules cannot also have an optimizer",
                     "the first update rule is at " + state.updates.values().iterator().next()
@@ -58,7 +81,6 @@ final class Bodies {
         }
         if (state.trainSpan != null) batchAxis(m, state);
         gradientsOfLoss(state, lowering);
-        return new CheckedModel(state.signature(), lowering.graph());
     }
 
     /** Every model gets the loss's gradient for every param, without the user writing grad. */
@@ -120,13 +142,13 @@ final class Bodies {
     private record Result(Value returned, Stmt.Forward forward) {
     }
 
-    /** Runs a def's or forward's block; returns its value. */
-    Value block(FunctionBody.Block b, Env env) {
-        Result r = run(b.statements(), env, Place.BLOCK, b.span());
+    /** Runs a def's or forward's block; returns its value. With {@code keepNames} its locals get alias nodes. */
+    Value block(FunctionBody.Block b, Env env, boolean keepNames) {
+        Result r = run(b.statements(), env, Place.BLOCK, b.span(), keepNames);
         return r.returned() == null ? Value.POISON : r.returned();
     }
 
-    private Result run(List<Stmt> body, Env env, Place place, Span blockSpan) {
+    private Result run(List<Stmt> body, Env env, Place place, Span blockSpan, boolean keepNames) {
         for (Stmt s : body) {
             Identifier defined = definedName(s);
             if (defined != null) env.scope().willDefine(defined.text(), defined.span());
@@ -147,7 +169,7 @@ final class Bodies {
                     if (allowed(s, "param", place, Place.MODEL, Place.LAYER)) param(p, env);
                 }
                 case Stmt.Const c -> constant(c, env);
-                case Stmt.Let l -> let(l, env, place);
+                case Stmt.Let l -> let(l, env, place, keepNames);
                 case Stmt.Output o -> {
                     if (allowed(s, "output", place, Place.MODEL)) output(o, env);
                 }
@@ -286,6 +308,7 @@ final class Bodies {
                 }
             }
         }
+        if (env.model() != null && env.model().params.size() >= MAX_PARAMS) throw tooManyParams(p, path, env.model());
         Value v = t == null ? Value.POISON : new Tensor(t, el.lowering().at(p.span()).param(path, t));
         if (v instanceof Tensor pt && env.model() != null) env.model().paramNodes.put(path, pt.node());
         define(p.name(), new Binding(Binding.Kind.PARAM, v, p.name().span(), path), env);
@@ -293,6 +316,24 @@ final class Bodies {
             env.model().params.add(new ModelSignature.ParamEntry(path, t,
                     p.init().map(e -> e.span().text()).orElse(""), p.span()));
         }
+    }
+
+    /**
+     * The error that stops a model declaring its {@link #MAX_PARAMS}+1st param: at the layer
+     * instantiation from the user's file that declares it (or the param itself), with its path.
+     */
+    private ModelTooLarge tooManyParams(Stmt.Param p, String path, ModelState model) {
+        Span at = p.span();
+        for (Expr.Call c : el.calls()) {
+            if (c.span().source() == model.decl.span().source()) {
+                at = c.span();
+                break;
+            }
+        }
+        return new ModelTooLarge(Diagnostic.error(at, "model '" + model.decl.name().text() + "' declares more than "
+                        + String.format(Locale.ROOT, "%,d", MAX_PARAMS) + " params; the next would be '" + path + "'",
+                "each layer instance declares its layer's params again, so layers that hold two instances of the layer"
+                        + " before double the params at every level of nesting"));
     }
 
     /**
@@ -356,7 +397,7 @@ final class Bodies {
         return null;
     }
 
-    private void let(Stmt.Let l, Env env, Place place) {
+    private void let(Stmt.Let l, Env env, Place place, boolean keepNames) {
         if (l.value() instanceof Expr.Call call && !(call.callee() instanceof Expr.Call)) {
             Value callee = calleeIfLayer(call.callee(), env);
             if (callee instanceof Value.LayerType layer) {
@@ -372,7 +413,8 @@ final class Bodies {
                 return;
             }
         }
-        Value v = el.lowering().named(el.eval(l.value(), env), l.name().text(), l.name().span());
+        Value v = el.eval(l.value(), env);
+        if (keepNames) v = el.lowering().named(v, l.name().text(), l.name().span());
         if (!(v instanceof Tensor) && !(v instanceof Value.Poison) && !(v instanceof Value.Instance)) {
             diagnostics().error(l.value().span(), "cannot bind " + Elaborator.describe(v) + " to a name",
                     "locals hold tensors; call it to get one");
@@ -412,16 +454,18 @@ final class Bodies {
                 return Value.POISON;
             }
         }
-        Scope scope = el.bindParams(layer.name().text(), layer.params(), call, values, null, type.file(), env);
+        Scope scope = el.bindParams(layer.name().text(), layer.params(), call, values, null, type.file(), env, true);
         if (scope == null) return Value.POISON;
         Scope members = new Scope(null);
         scope.bindings().forEach((name, b) -> members.define(name,
                 new Binding(Binding.Kind.LAYER_ARGUMENT, b.value(), b.definedAt(), path + "." + name)));
         el.expanding().push(layer);
+        el.calls().push(call);
         try {
-            Result r = run(layer.body(), new Env(members, type.file(), path + ".", env.model(), null), Place.LAYER, null);
+            Result r = run(layer.body(), new Env(members, type.file(), path + ".", env.model(), null), Place.LAYER, null, true);
             return new Value.Instance(path, layer, members, r.forward(), type.file());
         } finally {
+            el.calls().pop();
             el.expanding().pop();
         }
     }
@@ -434,12 +478,13 @@ final class Bodies {
             return Value.POISON;
         }
         Stmt.Forward f = inst.forward();
-        Scope scope = el.bindParams(inst.path(), f.params(), call, values, inst.members(), inst.file(), env);
+        boolean keepNames = el.cache().keepsNames(f.body(), f.params());
+        Scope scope = el.bindParams(inst.path(), f.params(), call, values, inst.members(), inst.file(), env, keepNames);
         if (scope == null) return Value.POISON;
         Env inner = new Env(scope, inst.file(), inst.path() + ".", null, null);
         return switch (f.body()) {
             case FunctionBody.Expression e -> el.eval(e.expr(), inner);
-            case FunctionBody.Block b -> block(b, inner);
+            case FunctionBody.Block b -> block(b, inner, keepNames);
         };
     }
 

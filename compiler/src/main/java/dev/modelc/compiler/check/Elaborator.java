@@ -17,6 +17,7 @@ import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.Emitter;
+import dev.modelc.compiler.graph.GraphTooLarge;
 import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
@@ -39,6 +40,19 @@ import java.util.function.Supplier;
 final class Elaborator {
     /** Inlining deeper than this is reported rather than followed. */
     private static final int MAX_INLINE_DEPTH = 10_000;
+    /**
+     * Past this many expressions evaluated inside inlined calls in one model (each def, forward
+     * and layer body counting again at every call that is not shared), checking the model stops
+     * with an error: a few hundred bytes of defs can otherwise expand into billions of
+     * expressions. What the model's own body says is bounded by the file's size and not counted.
+     */
+    static final int MAX_EVALUATIONS = 500_000;
+    /**
+     * Past this many graph nodes swept by the grad(...) calls of one model, checking it stops
+     * with an error: each grad sweeps the graph between its x and its y, so gradients of
+     * gradients, or many grads over a large graph, could otherwise take hours.
+     */
+    static final long MAX_DIFFERENTIATED = 50_000_000;
 
     /** Where errors go; swapped while a call from the user's file runs prelude code (see {@link #intoPrelude}). */
     private Diagnostics diagnostics;
@@ -50,6 +64,15 @@ final class Elaborator {
     /** The graph of the model being checked. */
     private Lowering lowering;
     private final Indexing indexing = new Indexing(this);
+    /** The model being checked, for the messages of the limits. */
+    private String model;
+    /** Expressions evaluated so far inside calls in this model; see {@link #MAX_EVALUATIONS}. */
+    private int evaluations;
+    /** Graph nodes swept by grad(...) so far in this model; see {@link #MAX_DIFFERENTIATED}. */
+    private long differentiated;
+    /** The calls being inlined now (defs, forwards, layer instantiations), innermost first. */
+    private final Deque<Expr.Call> calls = new ArrayDeque<>();
+    private InlineCache cache = new InlineCache();
 
     Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs) {
         this.diagnostics = diagnostics;
@@ -64,8 +87,42 @@ final class Elaborator {
         return lowering;
     }
 
-    void lowering(Lowering l) {
+    /** Starts checking model {@code name} into the graph of {@code l}; nothing is shared with the model before. */
+    void startModel(String name, Lowering l) {
+        model = name;
         lowering = l;
+        evaluations = 0;
+        differentiated = 0;
+        cache = new InlineCache();
+    }
+
+    /**
+     * Accounts for a grad(...) at {@code at} about to sweep {@code nodes} graph nodes; throws
+     * {@link ModelTooLarge} when the model's grads would sweep more than {@link #MAX_DIFFERENTIATED}.
+     */
+    void differentiating(long nodes, Span at) {
+        differentiated += Math.max(0, nodes);
+        if (differentiated <= MAX_DIFFERENTIATED) return;
+        Span where = at.source() != Prelude.source() ? at : userCall() != null ? userCall().span() : at;
+        throw new ModelTooLarge(Diagnostic.error(where, "model '" + model + "' is too large to check: its grad(...) calls"
+                        + " sweep more than " + String.format(java.util.Locale.ROOT, "%,d", MAX_DIFFERENTIATED)
+                        + " graph nodes in all, reached here",
+                "each grad(y, x) builds the gradient from the graph between x and y; gradients of gradients, or a"
+                        + " grad in a def called many times with different arguments, multiply that work"));
+    }
+
+    /** The innermost call being inlined that is written in the user's file (not the prelude), or null. */
+    private Expr.Call userCall() {
+        for (Expr.Call c : calls) if (c.span().source() != Prelude.source()) return c;
+        return null;
+    }
+
+    InlineCache cache() {
+        return cache;
+    }
+
+    Deque<Expr.Call> calls() {
+        return calls;
     }
 
     Diagnostics diagnostics() {
@@ -83,11 +140,14 @@ final class Elaborator {
     }
 
     Value eval(Expr e, Env env) {
+        if (!calls.isEmpty() && ++evaluations > MAX_EVALUATIONS) throw tooManyEvaluations(e);
         Value v;
         try {
             v = evalNode(e, env);
             // Every stage after this one may take a shape's element count; it must be computable.
-            if (v instanceof Tensor t && !t.type().shape().isConcrete()) t.type().shape().numel();
+            if (v instanceof Tensor t) checkNumel(t.type().shape());
+        } catch (GraphTooLarge tooLarge) {
+            throw graphTooLarge(e.span(), tooLarge.limit());
         } catch (DimTooLarge tooLarge) {
             // The innermost expression whose size arithmetic went too far (an enclosing one never sees it).
             diagnostics.error(e.span(), tooLarge.getMessage(), "symbolic sizes are kept exactly, as polynomials in the"
@@ -101,6 +161,84 @@ final class Elaborator {
             return Value.POISON;
         }
         return v;
+    }
+
+    /**
+     * The error that stops a model past {@link #MAX_EVALUATIONS}: at the innermost call from the
+     * user's file being inlined (or at {@code e} when none is), naming what it calls and where the
+     * expansion started.
+     */
+    private ModelTooLarge tooManyEvaluations(Expr e) {
+        Expr.Call inner = userCall();
+        String limit = String.format(java.util.Locale.ROOT, "%,d", MAX_EVALUATIONS);
+        List<String> notes = new ArrayList<>();
+        notes.add("defs and layers are inlined at every call; calls with equal arguments are shared, but a body that"
+                + " calls a def twice with different arguments doubles at every level of nesting");
+        Expr.Call outer = calls.peekLast();
+        if (outer != null && outer != inner) {
+            notes.add("the calls being inlined go from " + describeCall(outer) + " at " + outer.span() + " to "
+                    + describeCall(inner) + " here, " + calls.size() + " deep");
+        }
+        Span at = inner != null ? inner.span() : e.span();
+        String where = inner != null ? "; reached while inlining " + describeCall(inner) : "";
+        return new ModelTooLarge(Diagnostic.error(at, "model '" + model + "' is too large to check: its calls expand"
+                + " to more than " + limit + " expressions" + where, notes.toArray(String[]::new)));
+    }
+
+    /**
+     * The error that stops a model whose graph would pass {@link Lowering#MAX_NODES}: at the
+     * innermost expression being evaluated (or the user's call into the prelude that runs it).
+     */
+    ModelTooLarge graphTooLarge(Span at, int limit) {
+        Expr.Call inner = userCall();
+        Span where = at.source() != Prelude.source() || inner == null ? at : inner.span();
+        List<String> notes = new ArrayList<>();
+        notes.add("defs and layers are inlined at every call, and grad(...) adds the nodes of a gradient; calls that"
+                + " differ in their arguments, or gradients of gradients, can grow the graph exponentially");
+        Expr.Call outer = calls.peekLast();
+        if (outer != null) notes.add("the calls being inlined start at " + describeCall(outer) + " at " + outer.span()
+                + ", " + calls.size() + " deep");
+        return new ModelTooLarge(Diagnostic.error(where, "model '" + model + "' is too large to check: its graph needs more"
+                + " than " + String.format(java.util.Locale.ROOT, "%,d", limit) + " nodes, reached here",
+                notes.toArray(String[]::new)));
+    }
+
+    /** {@code 'f3'} for the call {@code f3(x * 2)}; the callee's text for other callees. */
+    private static String describeCall(Expr.Call c) {
+        return "'" + c.callee().span().text() + "'";
+    }
+
+    /**
+     * Throws {@link DimTooLarge} when a symbolic shape's element count is not a size within the
+     * limits. Most shapes have at most one symbolic axis, whose count is checked without
+     * building it (this runs for every expression).
+     */
+    private static void checkNumel(Shape shape) {
+        Dim symbolic = null;
+        long constant = 1;
+        for (Dim d : shape.dims()) {
+            if (d.isConstant()) {
+                if (d.constant() == 0) return;
+                try {
+                    constant = Math.multiplyExact(constant, d.constant());
+                } catch (ArithmeticException e) {
+                    return; // countable() reports it
+                }
+            } else if (symbolic == null) {
+                symbolic = d;
+            } else {
+                shape.numel();
+                return;
+            }
+        }
+        if (symbolic == null || constant == 1) return;
+        for (long k : symbolic.terms().values()) {
+            try {
+                Math.multiplyExact(constant, k);
+            } catch (ArithmeticException e) {
+                shape.numel(); // throws, with the message of the overflow
+            }
+        }
     }
 
     /**
@@ -577,8 +715,8 @@ final class Elaborator {
             case Value.Poison p -> p;
             case Value.BuiltinRef b -> callBuiltin(b.builtin(), c, values, env);
             case Value.Function f -> callDef(f, c, values, env);
-            case Value.Instance i -> intoPrelude(i.layer(), "the forward of '" + i.layer().name().text() + "'", c,
-                    () -> bodies.apply(i, c, values, env));
+            case Value.Instance i -> shared(i, c, values, env, () -> intoPrelude(i.layer(),
+                    "the forward of '" + i.layer().name().text() + "'", c, () -> bodies.apply(i, c, values, env)));
             case Value.LayerType l -> {
                 diagnostics.error(c.span(), "layer '" + l.layer().name().text() + "' must be instantiated in a declaration",
                         "write l = " + c.span().text() + " in the model or layer body, then apply it: l(x)");
@@ -620,12 +758,38 @@ final class Elaborator {
                     "defs and layers are inlined at each call; flatten the chain of calls");
             return Value.POISON;
         }
-        return intoPrelude(def, "'" + def.name().text() + "'", c, () -> inline(f, c, values, env));
+        return shared(def, c, values, env, () -> intoPrelude(def, "'" + def.name().text() + "'", c, () -> inline(f, c, values, env)));
+    }
+
+    /**
+     * Inlines a call of {@code callee} (a def, or a layer instance's forward), or returns the
+     * result of an equal call inlined before in this model (see {@link InlineCache}). A call
+     * that reported anything is not kept, so a mistake is reported at every call it affects;
+     * nor is one in an initializer, where each call draws its own random numbers.
+     */
+    private Value shared(Object callee, Expr.Call c, List<Value> values, Env env, Supplier<Value> inline) {
+        boolean cacheable = env.initTarget() == null;
+        List<Object> key = cacheable ? InlineCache.key(c, values) : null;
+        if (cacheable) {
+            Value hit = cache.get(callee, key);
+            if (hit != null) return hit;
+        }
+        long reportsBefore = diagnostics.reports();
+        calls.push(c);
+        Value result;
+        try {
+            result = inline.get();
+        } finally {
+            calls.pop();
+        }
+        if (cacheable && diagnostics.reports() == reportsBefore) cache.put(callee, key, result);
+        return result;
     }
 
     private Value inline(Value.Function f, Expr.Call c, List<Value> values, Env env) {
         Decl.Def def = f.def();
-        Scope scope = bindParams(def.name().text(), def.params(), c, values, null, f.file(), env);
+        boolean keepNames = cache.keepsNames(def.body(), def.params());
+        Scope scope = bindParams(def.name().text(), def.params(), c, values, null, f.file(), env, keepNames);
         if (scope == null) return Value.POISON;
         expanding.push(def);
         callers.push(env.scope());
@@ -633,7 +797,7 @@ final class Elaborator {
             Env inner = new Env(scope, f.file(), env.pathPrefix(), null, env.initTarget());
             return switch (def.body()) {
                 case FunctionBody.Expression e -> eval(e.expr(), inner);
-                case FunctionBody.Block b -> bodies.block(b, inner);
+                case FunctionBody.Block b -> bodies.block(b, inner, keepNames);
             };
         } finally {
             callers.pop();
@@ -677,9 +841,10 @@ final class Elaborator {
     /**
      * Binds a call's arguments to a def's or forward's parameters in a new scope (chained to
      * {@code parent}), filling defaults and checking type annotations; null after reporting.
+     * With {@code keepNames} each argument gets an alias node of its own (see {@link InlineCache#keepsNames}).
      */
     Scope bindParams(String callee, List<Param> params, Expr.Call c, List<Value> values, Scope parent,
-                     FileScope file, Env callerEnv) {
+                     FileScope file, Env callerEnv, boolean keepNames) {
         Arguments.Binding binding = Arguments.bind(callee, signatureOf(params), c.args(), values, c.span(), diagnostics);
         if (binding == null || values.stream().anyMatch(v -> v instanceof Value.Poison)) return null;
         Scope scope = new Scope(parent);
@@ -691,7 +856,7 @@ final class Elaborator {
             else v = eval(p.defaultValue().orElseThrow(), new Env(new Scope(parent), file, callerEnv.pathPrefix(), null, null));
             if (v instanceof Value.Poison) return null;
             if (p.type().isPresent() && !annotations.matches(p, v, bound != null ? bound.span() : c.span())) return null;
-            v = lowering.named(v, p.name().text(), bound != null ? bound.span() : c.span());
+            if (keepNames) v = lowering.named(v, p.name().text(), bound != null ? bound.span() : c.span());
             scope.define(p.name().text(), new Binding(Binding.Kind.ARGUMENT, v, p.name().span(), p.name().text()));
         }
         return scope;

@@ -22,7 +22,14 @@ import java.util.List;
  * meet, so a literal is rounded once, as the language reference promises.
  */
 final class Lowering {
-    private final Emitter emitter = new Emitter(new GraphBuilder());
+    /**
+     * The most nodes a model's graph may have, its gradients included: past it checking stops
+     * with an error ({@link dev.modelc.compiler.graph.GraphTooLarge}) rather than run out of
+     * memory. The 20,000-statement chains of the tests need about 100,000.
+     */
+    static final int MAX_NODES = 1_000_000;
+
+    private final Emitter emitter = new Emitter(new GraphBuilder(MAX_NODES));
     private final List<Graph.Output> outputs = new ArrayList<>();
     /** The param whose initializer is being lowered (random draws are keyed by it), or null. */
     private String initPath;

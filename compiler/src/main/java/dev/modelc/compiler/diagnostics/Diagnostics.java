@@ -17,9 +17,16 @@ public final class Diagnostics {
     private final Set<Diagnostic> all = new LinkedHashSet<>();
     /** Kept as reports come, since the checker asks after every model and a file may have 10,000. */
     private int errors;
+    private long reports;
 
     public void report(Diagnostic d) {
+        reports++;
         if (all.add(d) && d.isError()) errors++;
+    }
+
+    /** How many reports were made so far, repeats included: whether a piece of work reported anything. */
+    public long reports() {
+        return reports;
     }
 
     public void error(Span at, String message, String... notes) {
