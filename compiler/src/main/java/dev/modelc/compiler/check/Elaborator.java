@@ -64,6 +64,12 @@ final class Elaborator {
     /** The graph of the model being checked. */
     private Lowering lowering;
     private final Indexing indexing = new Indexing(this);
+    /**
+     * What is left for "did you mean" searches in this file, in character pairs compared
+     * (about a tenth of a second of work): past it, undefined names get no suggestion, so that
+     * thousands of mistakes among thousands of similar names stay linear.
+     */
+    private long spellingBudget = 50_000_000;
     /** The model being checked, for the messages of the limits. */
     private String model;
     /** Expressions evaluated so far inside calls in this model; see {@link #MAX_EVALUATIONS}. */
@@ -329,11 +335,13 @@ final class Elaborator {
         }
         Builtin b = Builtins.lookup(name);
         if (b != null) return new Value.BuiltinRef(b);
-        // Every name in sight is a candidate, but most are skipped on length alone (see Spelling).
-        Spelling.Search search = new Spelling.Search(name);
+        // Every name in sight is a candidate, but most are skipped on length alone (see Spelling);
+        // the nearest scopes and the built-ins first, as they are the likeliest and fewest.
+        Spelling.Search search = new Spelling.Search(name, spellingBudget);
         for (Scope s = env.scope(); s != null; s = s.parent()) search.considerAll(s.bindings().keySet());
-        env.file().offerNames(search);
         search.considerAll(Builtins.names());
+        env.file().offerNames(search);
+        spellingBudget -= search.spent();
         String near = search.best();
         List<String> notes = new ArrayList<>();
         if (near != null) notes.add("did you mean '" + near + "'?");

@@ -30,21 +30,34 @@ public final class Spelling {
         return s.best();
     }
 
-    /** One search for the name nearest to {@code name}, fed candidates from several places. */
+    /**
+     * One search for the name nearest to {@code name}, fed candidates from several places, with
+     * a budget of work (character pairs compared): names of the same length are not skipped by
+     * the index, and 10,000 mistakes among 10,000 similar names must still end in a moment.
+     */
     public static final class Search {
         private final String name;
+        private final long budget;
+        private long spent;
         private String best;
         /** Only candidates closer than this are suggested; it shrinks as better ones are found. */
         private int bound;
 
         public Search(String name) {
+            this(name, Long.MAX_VALUE);
+        }
+
+        /** A search that stops comparing once {@code budget} character pairs have been compared. */
+        public Search(String name, long budget) {
             this.name = name;
+            this.budget = budget;
             this.bound = Math.max(1, name.length() / 3) + 1;
         }
 
         public void consider(String c) {
             if (name.length() > MAX_LENGTH || c.length() > MAX_LENGTH) return;
-            if (Math.abs(c.length() - name.length()) >= bound || c.equals(name)) return;
+            if (Math.abs(c.length() - name.length()) >= bound || c.equals(name) || spent >= budget) return;
+            spent += (long) name.length() * c.length();
             int d = distance(name, c);
             // A one-letter name is one edit from every other; suggesting 'x' for 'q' is noise.
             if (d < bound && d < name.length()) {
@@ -63,6 +76,11 @@ public final class Spelling {
                 List<String> sameLength = index.byLength.get(len);
                 if (sameLength != null) considerAll(sameLength);
             }
+        }
+
+        /** The work done so far, in character pairs compared. */
+        public long spent() {
+            return spent;
         }
 
         /** The nearest candidate seen, or null. */
