@@ -54,7 +54,8 @@ final class Bodies {
         ModelState state = new ModelState(m);
         Lowering lowering = new Lowering();
         el.startModel(m.name().text(), lowering);
-        Env env = new Env(new Scope(null), file, "", state, null);
+        state.scope = new Scope(null);
+        Env env = new Env(state.scope, file, "", state, null);
         try {
             checkBody(m, env, state, lowering);
         } catch (ModelTooLarge tooLarge) {
@@ -274,7 +275,16 @@ final class Bodies {
         TensorType t = DeclaredTypes.resolve(i.type(), env.scope(), false, "input", diagnostics());
         Value v = t == null ? Value.POISON : new Tensor(t, el.lowering().at(i.span()).input(i.name().text(), t));
         define(i.name(), new Binding(Binding.Kind.INPUT, v, i.name().span(), i.name().text()), env);
-        if (t != null) env.model().inputs.add(new ModelSignature.Entry(i.name().text(), t, i.span()));
+        if (t != null) {
+            env.model().inputs.add(new ModelSignature.Entry(i.name().text(), t, i.span()));
+            List<Dim> dims = t.shape().dims();
+            for (int k = 0; k < dims.size(); k++) {
+                Dim d = dims.get(k);
+                if (!d.isConstant() && d.equals(Dim.symbol(d.symbols().getFirst()))) {
+                    env.model().symbolicDims.putIfAbsent(d.symbols().getFirst(), "size(" + i.name().text() + ", " + k + ")");
+                }
+            }
+        }
     }
 
     private void param(Stmt.Param p, Env env) {
@@ -491,11 +501,10 @@ final class Bodies {
     private void output(Stmt.Output o, Env env) {
         ModelState model = env.model();
         String name = o.name().text();
-        for (ModelSignature.Entry e : model.outputs) {
-            if (e.name().equals(name)) {
-                diagnostics().error(o.name().span(), "'" + name + "' is already an output", "first marked at " + e.span());
-                return;
-            }
+        ModelSignature.Entry earlier = model.outputsByName.get(name);
+        if (earlier != null) {
+            diagnostics().error(o.name().span(), "'" + name + "' is already an output", "first marked at " + earlier.span());
+            return;
         }
         Value v;
         if (o.value().isPresent()) {
@@ -506,7 +515,9 @@ final class Bodies {
         }
         if (v instanceof Tensor t) {
             TensorType settled = DTypes.settle(t.type());
-            model.outputs.add(new ModelSignature.Entry(name, settled, o.span()));
+            ModelSignature.Entry entry = new ModelSignature.Entry(name, settled, o.span());
+            model.outputs.add(entry);
+            model.outputsByName.put(name, entry);
             Lowering lowering = el.lowering();
             lowering.at(o.span());
             lowering.output(name, Graph.Role.OUTPUT, lowering.as(t, settled.dtype()));
@@ -563,7 +574,7 @@ final class Bodies {
                     diagnostics().error(part.span(), "undefined name '" + part.text() + "'");
                 } else if (target.value() instanceof Value.Instance inst) {
                     diagnostics().error(part.span(), "'" + target.path() + "' has no member '" + part.text() + "'",
-                            "its members are " + String.join(", ", inst.members().bindings().keySet()));
+                            "its members are " + Elaborator.listed(inst.members().bindings().keySet()));
                 } else {
                     diagnostics().error(part.span(), "'" + target.path() + "' is " + target.kind().description()
                             + ", not a layer instance, so it has no member '" + part.text() + "'");

@@ -282,6 +282,15 @@ final class Elaborator {
         };
     }
 
+    /**
+     * Names for a note, in order: all of them, or the first 20 and how many there are, so a
+     * layer of 20,000 members does not put 20,000 names into every message about it.
+     */
+    static String listed(java.util.Collection<String> names) {
+        if (names.size() <= 20) return String.join(", ", names);
+        return String.join(", ", names.stream().limit(20).toList()) + ", ... (" + names.size() + " in all)";
+    }
+
     /** A short description of a value for messages: "tensor f32[3]", "layer 'Linear'". */
     static String describe(Value v) {
         return switch (v) {
@@ -338,7 +347,7 @@ final class Elaborator {
         // Every name in sight is a candidate, but most are skipped on length alone (see Spelling);
         // the nearest scopes and the built-ins first, as they are the likeliest and fewest.
         Spelling.Search search = new Spelling.Search(name, spellingBudget);
-        for (Scope s = env.scope(); s != null; s = s.parent()) search.considerAll(s.bindings().keySet());
+        for (Scope s = env.scope(); s != null; s = s.parent()) s.offerNames(search);
         search.considerAll(Builtins.names());
         env.file().offerNames(search);
         spellingBudget -= search.spent();
@@ -380,17 +389,12 @@ final class Elaborator {
      * {@code input x: f32[N, 3]}), how to get its size in an expression; else null.
      */
     private static String symbolicDimNote(String name, Env env) {
+        // Inputs are declared only in a model's body, so the note applies where its scope is in sight.
+        if (env.model() == null) return null;
         for (Scope s = env.scope(); s != null; s = s.parent()) {
-            for (var e : s.bindings().entrySet()) {
-                if (e.getValue().kind() == Binding.Kind.INPUT && e.getValue().value() instanceof Tensor t) {
-                    List<Dim> dims = t.type().shape().dims();
-                    for (int k = 0; k < dims.size(); k++) {
-                        if (dims.get(k).equals(Dim.symbol(name))) {
-                            return name + " is a symbolic dimension, not a value; in expressions write size("
-                                    + e.getKey() + ", " + k + ")";
-                        }
-                    }
-                }
+            if (s == env.model().scope) {
+                String size = env.model().symbolicDims.get(name);
+                return size == null ? null : name + " is a symbolic dimension, not a value; in expressions write " + size;
             }
         }
         return null;
@@ -674,7 +678,7 @@ final class Elaborator {
                     String near = Spelling.nearest(name, i.members().bindings().keySet());
                     diagnostics.error(m.member().span(), "layer instance '" + i.path() + "' (" + i.layer().name().text()
                             + ") has no member '" + name + "'", (near != null ? "did you mean '" + near + "'? " : "")
-                            + "its members are " + String.join(", ", i.members().bindings().keySet()));
+                            + "its members are " + listed(i.members().bindings().keySet()));
                     return Value.POISON;
                 }
                 return b.value();

@@ -63,15 +63,17 @@ public final class DiagnosticRenderer {
         out.append(file.name()).append(':').append(line).append(':').append(at.column())
                 .append(": ").append(d.severity().label()).append(": ").append(d.message()).append('\n');
 
-        int[] text = file.lineCodePoints(line);
+        int length = file.lineLength(line);
         int lineStart = file.lineStart(line);
-        // The part of the line quoted: all of it, or a window from a little before the caret.
-        int from = 0, to = text.length;
-        if (text.length > MAX_QUOTED) {
-            from = Math.clamp(at.start() - lineStart - QUOTED_BEFORE, 0, text.length - MAX_QUOTED);
+        // The part of the line quoted: all of it, or a window from a little before the caret
+        // (only that part is copied: a file may have thousands of warnings on a 20 MB line).
+        int from = 0, to = length;
+        if (length > MAX_QUOTED) {
+            from = Math.clamp(at.start() - lineStart - QUOTED_BEFORE, 0, length - MAX_QUOTED);
             to = from + MAX_QUOTED;
         }
-        String before = from > 0 ? ELLIPSIS : "", after = to < text.length ? ELLIPSIS : "";
+        int[] window = file.lineCodePoints(line, from, to);
+        String before = from > 0 ? ELLIPSIS : "", after = to < length ? ELLIPSIS : "";
         char[] marks = new char[to - from + 1];
         Arrays.fill(marks, ' ');
         for (Span s : d.related()) {
@@ -82,11 +84,11 @@ public final class DiagnosticRenderer {
         while (last >= 0 && marks[last] == ' ') last--;
 
         StringBuilder quoted = new StringBuilder(before);
-        for (int i = from; i < to; i++) quoted.appendCodePoint(text[i]);
+        for (int c : window) quoted.appendCodePoint(c);
         out.append(quoted).append(after).append('\n');
         StringBuilder marker = new StringBuilder(" ".repeat(before.length()));
         for (int i = 0; i <= last; i++) {
-            marker.append(marks[i] == ' ' && from + i < to && text[from + i] == '\t' ? '\t' : marks[i]);
+            marker.append(marks[i] == ' ' && i < window.length && window[i] == '\t' ? '\t' : marks[i]);
         }
         out.append(marker).append('\n');
         for (String note : d.notes()) {

@@ -32,7 +32,7 @@ public final class Spelling {
 
     /**
      * One search for the name nearest to {@code name}, fed candidates from several places, with
-     * a budget of work (character pairs compared): names of the same length are not skipped by
+     * a budget of work (candidates looked at and character pairs compared): names of the same length are not skipped by
      * the index, and 10,000 mistakes among 10,000 similar names must still end in a moment.
      */
     public static final class Search {
@@ -55,8 +55,10 @@ public final class Spelling {
         }
 
         public void consider(String c) {
+            if (spent >= budget) return;
+            spent++;
             if (name.length() > MAX_LENGTH || c.length() > MAX_LENGTH) return;
-            if (Math.abs(c.length() - name.length()) >= bound || c.equals(name) || spent >= budget) return;
+            if (Math.abs(c.length() - name.length()) >= bound || c.equals(name)) return;
             spent += (long) name.length() * c.length();
             int d = distance(name, c);
             // A one-letter name is one edit from every other; suggesting 'x' for 'q' is noise.
@@ -67,7 +69,10 @@ public final class Spelling {
         }
 
         public void considerAll(Iterable<String> candidates) {
-            for (String c : candidates) consider(c);
+            for (String c : candidates) {
+                if (spent >= budget) return;
+                consider(c);
+            }
         }
 
         /** The names of {@code index} whose length can be close enough. */
@@ -78,7 +83,7 @@ public final class Spelling {
             }
         }
 
-        /** The work done so far, in character pairs compared. */
+        /** The work done so far: candidates looked at, plus character pairs compared. */
         public long spent() {
             return spent;
         }
@@ -89,12 +94,19 @@ public final class Spelling {
         }
     }
 
-    /** Names grouped by length, for searches over a large fixed set (a file's declarations). */
+    /** Names grouped by length, for searches over a large set (a file's declarations, a body's names). */
     public static final class Index {
         private final Map<Integer, List<String>> byLength = new HashMap<>();
 
+        public Index() {
+        }
+
         public Index(Iterable<String> names) {
-            for (String n : names) byLength.computeIfAbsent(n.length(), k -> new ArrayList<>()).add(n);
+            for (String n : names) add(n);
+        }
+
+        public void add(String name) {
+            byLength.computeIfAbsent(name.length(), k -> new ArrayList<>()).add(name);
         }
     }
 
