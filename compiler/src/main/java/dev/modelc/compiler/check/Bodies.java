@@ -18,7 +18,6 @@ import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -64,7 +63,7 @@ final class Bodies {
             // Outside any expression: the loss's gradients, or a statement's result. The node's
             // own position when it is in this file (not the prelude's), else the model's name.
             Span at = tooLarge.span() != null && tooLarge.span().source() == m.span().source() ? tooLarge.span() : m.name().span();
-            diagnostics().report(el.graphTooLarge(at, tooLarge.limit()).diagnostic());
+            diagnostics().report(el.expansion().graphTooLarge(at, tooLarge.limit()).diagnostic());
         }
         return new CheckedModel(state.signature(), lowering.graph());
     }
@@ -333,15 +332,10 @@ final class Bodies {
      * instantiation from the user's file that declares it (or the param itself), with its path.
      */
     private ModelTooLarge tooManyParams(Stmt.Param p, String path, ModelState model) {
-        Span at = p.span();
-        for (Expr.Call c : el.calls()) {
-            if (c.span().source() == model.decl.span().source()) {
-                at = c.span();
-                break;
-            }
-        }
+        Expr.Call call = el.expansion().userCall();
+        Span at = call != null ? call.span() : p.span();
         return new ModelTooLarge(Diagnostic.error(at, "model '" + model.decl.name().text() + "' declares more than "
-                        + String.format(Locale.ROOT, "%,d", MAX_PARAMS) + " params; the next would be '" + path + "'",
+                        + Expansion.count(MAX_PARAMS) + " params; the next would be '" + path + "'",
                 "each layer instance declares its layer's params again, so layers that hold two instances of the layer"
                         + " before double the params at every level of nesting"));
     }
@@ -470,12 +464,12 @@ final class Bodies {
         scope.bindings().forEach((name, b) -> members.define(name,
                 new Binding(Binding.Kind.LAYER_ARGUMENT, b.value(), b.definedAt(), path + "." + name)));
         el.expanding().push(layer);
-        el.calls().push(call);
+        el.expansion().calls().push(call);
         try {
             Result r = run(layer.body(), new Env(members, type.file(), path + ".", env.model(), null), Place.LAYER, null, true);
             return new Value.Instance(path, layer, members, r.forward(), type.file());
         } finally {
-            el.calls().pop();
+            el.expansion().calls().pop();
             el.expanding().pop();
         }
     }

@@ -579,7 +579,7 @@ final class Builtins {
         }
         var e = s.at();
         int yNode = s.lowering().node(y), xNode = s.lowering().node(x);
-        s.elaborator.differentiating(yNode - xNode + 1, s.span());
+        s.elaborator.expansion().differentiating(yNode - xNode + 1, s.span());
         Integer g = Autodiff.gradients(e, yNode, List.of(xNode)).getFirst();
         if (g == null) {
             s.diagnostics.warning(s.span(), "'" + s.args.get("y").expr().span().text() + "' does not depend on '"

@@ -40,19 +40,6 @@ import java.util.function.Supplier;
 final class Elaborator {
     /** Inlining deeper than this is reported rather than followed. */
     private static final int MAX_INLINE_DEPTH = 10_000;
-    /**
-     * Past this many expressions evaluated inside inlined calls in one model (each def, forward
-     * and layer body counting again at every call that is not shared), checking the model stops
-     * with an error: a few hundred bytes of defs can otherwise expand into billions of
-     * expressions. What the model's own body says is bounded by the file's size and not counted.
-     */
-    static final int MAX_EVALUATIONS = 500_000;
-    /**
-     * Past this many graph nodes swept by the grad(...) calls of one model, checking it stops
-     * with an error: each grad sweeps the graph between its x and its y, so gradients of
-     * gradients, or many grads over a large graph, could otherwise take hours.
-     */
-    static final long MAX_DIFFERENTIATED = 50_000_000;
 
     /** Where errors go; swapped while a call from the user's file runs prelude code (see {@link #intoPrelude}). */
     private Diagnostics diagnostics;
@@ -65,19 +52,13 @@ final class Elaborator {
     private Lowering lowering;
     private final Indexing indexing = new Indexing(this);
     /**
-     * What is left for "did you mean" searches in this file, in character pairs compared
-     * (about a tenth of a second of work): past it, undefined names get no suggestion, so that
+     * What is left for "did you mean" searches in this file, in candidates looked at and
+     * character pairs compared (about a tenth of a second of work): past it, undefined names get no suggestion, so that
      * thousands of mistakes among thousands of similar names stay linear.
      */
     private long spellingBudget = 50_000_000;
-    /** The model being checked, for the messages of the limits. */
-    private String model;
-    /** Expressions evaluated so far inside calls in this model; see {@link #MAX_EVALUATIONS}. */
-    private int evaluations;
-    /** Graph nodes swept by grad(...) so far in this model; see {@link #MAX_DIFFERENTIATED}. */
-    private long differentiated;
-    /** The calls being inlined now (defs, forwards, layer instantiations), innermost first. */
-    private final Deque<Expr.Call> calls = new ArrayDeque<>();
+    /** The model being checked: how far it has expanded, and its calls shared so far. */
+    private Expansion expansion = new Expansion("");
     private InlineCache cache = new InlineCache();
 
     Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs) {
@@ -95,40 +76,17 @@ final class Elaborator {
 
     /** Starts checking model {@code name} into the graph of {@code l}; nothing is shared with the model before. */
     void startModel(String name, Lowering l) {
-        model = name;
         lowering = l;
-        evaluations = 0;
-        differentiated = 0;
+        expansion = new Expansion(name);
         cache = new InlineCache();
     }
 
-    /**
-     * Accounts for a grad(...) at {@code at} about to sweep {@code nodes} graph nodes; throws
-     * {@link ModelTooLarge} when the model's grads would sweep more than {@link #MAX_DIFFERENTIATED}.
-     */
-    void differentiating(long nodes, Span at) {
-        differentiated += Math.max(0, nodes);
-        if (differentiated <= MAX_DIFFERENTIATED) return;
-        Span where = at.source() != Prelude.source() ? at : userCall() != null ? userCall().span() : at;
-        throw new ModelTooLarge(Diagnostic.error(where, "model '" + model + "' is too large to check: its grad(...) calls"
-                        + " sweep more than " + String.format(java.util.Locale.ROOT, "%,d", MAX_DIFFERENTIATED)
-                        + " graph nodes in all, reached here",
-                "each grad(y, x) builds the gradient from the graph between x and y; gradients of gradients, or a"
-                        + " grad in a def called many times with different arguments, multiply that work"));
-    }
-
-    /** The innermost call being inlined that is written in the user's file (not the prelude), or null. */
-    private Expr.Call userCall() {
-        for (Expr.Call c : calls) if (c.span().source() != Prelude.source()) return c;
-        return null;
+    Expansion expansion() {
+        return expansion;
     }
 
     InlineCache cache() {
         return cache;
-    }
-
-    Deque<Expr.Call> calls() {
-        return calls;
     }
 
     Diagnostics diagnostics() {
@@ -146,14 +104,14 @@ final class Elaborator {
     }
 
     Value eval(Expr e, Env env) {
-        if (!calls.isEmpty() && ++evaluations > MAX_EVALUATIONS) throw tooManyEvaluations(e);
+        expansion.evaluating(e);
         Value v;
         try {
             v = evalNode(e, env);
             // Every stage after this one may take a shape's element count; it must be computable.
             if (v instanceof Tensor t) checkNumel(t.type().shape());
         } catch (GraphTooLarge tooLarge) {
-            throw graphTooLarge(e.span(), tooLarge.limit());
+            throw expansion.graphTooLarge(e.span(), tooLarge.limit());
         } catch (DimTooLarge tooLarge) {
             // The innermost expression whose size arithmetic went too far (an enclosing one never sees it).
             diagnostics.error(e.span(), tooLarge.getMessage(), "symbolic sizes are kept exactly, as polynomials in the"
@@ -167,51 +125,6 @@ final class Elaborator {
             return Value.POISON;
         }
         return v;
-    }
-
-    /**
-     * The error that stops a model past {@link #MAX_EVALUATIONS}: at the innermost call from the
-     * user's file being inlined (or at {@code e} when none is), naming what it calls and where the
-     * expansion started.
-     */
-    private ModelTooLarge tooManyEvaluations(Expr e) {
-        Expr.Call inner = userCall();
-        String limit = String.format(java.util.Locale.ROOT, "%,d", MAX_EVALUATIONS);
-        List<String> notes = new ArrayList<>();
-        notes.add("defs and layers are inlined at every call; calls with equal arguments are shared, but a body that"
-                + " calls a def twice with different arguments doubles at every level of nesting");
-        Expr.Call outer = calls.peekLast();
-        if (outer != null && outer != inner) {
-            notes.add("the calls being inlined go from " + describeCall(outer) + " at " + outer.span() + " to "
-                    + describeCall(inner) + " here, " + calls.size() + " deep");
-        }
-        Span at = inner != null ? inner.span() : e.span();
-        String where = inner != null ? "; reached while inlining " + describeCall(inner) : "";
-        return new ModelTooLarge(Diagnostic.error(at, "model '" + model + "' is too large to check: its calls expand"
-                + " to more than " + limit + " expressions" + where, notes.toArray(String[]::new)));
-    }
-
-    /**
-     * The error that stops a model whose graph would pass {@link Lowering#MAX_NODES}: at the
-     * innermost expression being evaluated (or the user's call into the prelude that runs it).
-     */
-    ModelTooLarge graphTooLarge(Span at, int limit) {
-        Expr.Call inner = userCall();
-        Span where = at.source() != Prelude.source() || inner == null ? at : inner.span();
-        List<String> notes = new ArrayList<>();
-        notes.add("defs and layers are inlined at every call, and grad(...) adds the nodes of a gradient; calls that"
-                + " differ in their arguments, or gradients of gradients, can grow the graph exponentially");
-        Expr.Call outer = calls.peekLast();
-        if (outer != null) notes.add("the calls being inlined start at " + describeCall(outer) + " at " + outer.span()
-                + ", " + calls.size() + " deep");
-        return new ModelTooLarge(Diagnostic.error(where, "model '" + model + "' is too large to check: its graph needs more"
-                + " than " + String.format(java.util.Locale.ROOT, "%,d", limit) + " nodes, reached here",
-                notes.toArray(String[]::new)));
-    }
-
-    /** {@code 'f3'} for the call {@code f3(x * 2)}; the callee's text for other callees. */
-    private static String describeCall(Expr.Call c) {
-        return "'" + c.callee().span().text() + "'";
     }
 
     /**
@@ -787,12 +700,12 @@ final class Elaborator {
             if (hit != null) return hit;
         }
         long reportsBefore = diagnostics.reports();
-        calls.push(c);
+        expansion.calls().push(c);
         Value result;
         try {
             result = inline.get();
         } finally {
-            calls.pop();
+            expansion.calls().pop();
         }
         if (cacheable && diagnostics.reports() == reportsBefore) cache.put(callee, key, result);
         return result;

@@ -3,11 +3,11 @@ package dev.modelc.compiler.check;
 import dev.modelc.compiler.diagnostics.Diagnostic;
 
 /**
- * Checking a model stopped at one of the limits on its size (expressions evaluated, params;
- * see {@link Elaborator#MAX_EVALUATIONS} and {@link Bodies#MAX_PARAMS}). Thrown from deep
- * inside elaboration and caught where the model is checked, which reports the diagnostic and
- * goes on with the next model: once a model is that large, every further expression in it
- * would only hit the limit again.
+ * Checking a model stopped at one of the limits on its size (expressions evaluated in calls,
+ * nodes swept by grad, graph nodes: see {@link Expansion}; params: {@link Bodies#MAX_PARAMS}).
+ * Thrown from deep inside elaboration and caught where the model is checked, which reports the
+ * diagnostic and goes on with the next model: once a model is that large, every further
+ * expression in it would only hit the limit again.
  */
 final class ModelTooLarge extends RuntimeException {
     private final transient Diagnostic diagnostic;
