@@ -29,12 +29,6 @@ final class Bodies {
     /** Where a list of statements stands; it decides which statements are allowed. */
     enum Place { MODEL, LAYER, BLOCK }
 
-    /**
-     * The most params (tensors, not elements) one model may declare: layers holding two of the
-     * layer before, 20 levels deep, are a million params from a 1.4 KB file.
-     */
-    static final int MAX_PARAMS = 100_000;
-
     /** Names user code may not redefine. */
     static final Set<String> PROTECTED = Set.of("grad", "stop_gradient", "f32", "f64", "i32", "bool");
 
@@ -51,8 +45,7 @@ final class Bodies {
 
     CheckedModel model(Decl.Model m, FileScope file) {
         ModelState state = new ModelState(m);
-        Lowering lowering = new Lowering();
-        el.startModel(m.name().text(), lowering);
+        Lowering lowering = el.startModel(m.name().text());
         state.scope = new Scope(null);
         Env env = new Env(state.scope, file, "", state, null);
         try {
@@ -65,6 +58,7 @@ final class Bodies {
             Span at = tooLarge.span() != null && tooLarge.span().source() == m.span().source() ? tooLarge.span() : m.name().span();
             diagnostics().report(el.expansion().graphTooLarge(at, tooLarge.limit()).diagnostic());
         }
+        el.expansion().finished(lowering);
         return new CheckedModel(state.signature(), lowering.graph());
     }
 
@@ -317,7 +311,7 @@ final class Bodies {
                 }
             }
         }
-        if (env.model() != null && env.model().params.size() >= MAX_PARAMS) throw tooManyParams(p, path, env.model());
+        if (env.model() != null) el.expansion().declaringParam(path, p.span());
         Value v = t == null ? Value.POISON : new Tensor(t, el.lowering().at(p.span()).param(path, t));
         if (v instanceof Tensor pt && env.model() != null) env.model().paramNodes.put(path, pt.node());
         define(p.name(), new Binding(Binding.Kind.PARAM, v, p.name().span(), path), env);
@@ -325,19 +319,6 @@ final class Bodies {
             env.model().params.add(new ModelSignature.ParamEntry(path, t,
                     p.init().map(e -> e.span().text()).orElse(""), p.span()));
         }
-    }
-
-    /**
-     * The error that stops a model declaring its {@link #MAX_PARAMS}+1st param: at the layer
-     * instantiation from the user's file that declares it (or the param itself), with its path.
-     */
-    private ModelTooLarge tooManyParams(Stmt.Param p, String path, ModelState model) {
-        Expr.Call call = el.expansion().userCall();
-        Span at = call != null ? call.span() : p.span();
-        return new ModelTooLarge(Diagnostic.error(at, "model '" + model.decl.name().text() + "' declares more than "
-                        + Expansion.count(MAX_PARAMS) + " params; the next would be '" + path + "'",
-                "each layer instance declares its layer's params again, so layers that hold two instances of the layer"
-                        + " before double the params at every level of nesting"));
     }
 
     /**

@@ -57,8 +57,10 @@ final class Elaborator {
      * thousands of mistakes among thousands of similar names stay linear.
      */
     private long spellingBudget = 50_000_000;
+    /** What the models checked so far have expanded to, for the file's limits. */
+    private final Expansion.Totals fileTotals = new Expansion.Totals();
     /** The model being checked: how far it has expanded, and its calls shared so far. */
-    private Expansion expansion = new Expansion("");
+    private Expansion expansion = new Expansion("", fileTotals);
     private InlineCache cache = new InlineCache();
 
     Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs) {
@@ -74,11 +76,12 @@ final class Elaborator {
         return lowering;
     }
 
-    /** Starts checking model {@code name} into the graph of {@code l}; nothing is shared with the model before. */
-    void startModel(String name, Lowering l) {
-        lowering = l;
-        expansion = new Expansion(name);
+    /** Starts checking model {@code name}; returns its graph under construction. Nothing is shared with the model before. */
+    Lowering startModel(String name) {
+        expansion = new Expansion(name, fileTotals);
+        lowering = new Lowering(expansion.nodeLimit());
         cache = new InlineCache();
+        return lowering;
     }
 
     Expansion expansion() {

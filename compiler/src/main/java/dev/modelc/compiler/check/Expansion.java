@@ -11,43 +11,81 @@ import java.util.Locale;
 
 /**
  * How far checking one model has expanded: the calls being inlined now, the expressions
- * evaluated inside calls and the graph nodes swept by {@code grad}, against the limits that stop
- * a small file from describing unbounded work (docs/language.md, "Limits"). Past a limit it
+ * evaluated inside calls, the graph nodes swept by {@code grad}, the params declared and the
+ * graph's nodes, against the limits that stop a small file from describing unbounded work
+ * (docs/language.md, "Limits"). Each limit holds per model, and twice it for the whole file, so
+ * that a file repeating a hostile model a thousand times still ends in seconds. Past a limit it
  * builds the {@link ModelTooLarge} that stops the model, at the innermost call written in the
  * user's file (a call inside the prelude is not where the user can act).
  */
 final class Expansion {
     /**
-     * Past this many expressions evaluated inside inlined calls in one model (each def, forward
-     * and layer body counting again at every call that is not shared), checking the model stops:
-     * a few hundred bytes of defs can otherwise expand into billions of expressions. What the
-     * model's own body says is bounded by the file's size and not counted.
+     * Expressions evaluated inside inlined calls in one model (each def, forward and layer body
+     * counting again at every call that is not shared): a few hundred bytes of defs can otherwise
+     * expand into billions. What the model's own body says is bounded by the file's size and not
+     * counted.
      */
-    static final int MAX_EVALUATIONS = 500_000;
+    static final long MAX_EVALUATIONS = 500_000;
     /**
-     * Past this many graph nodes swept by the grad(...) calls of one model, checking it stops:
-     * each grad sweeps the graph between its x and its y, so gradients of gradients, or many
-     * grads over a large graph, could otherwise take hours.
+     * Graph nodes swept by the grad(...) calls of one model: each grad works on the graph between
+     * its x and its y, so gradients of gradients, or many grads over a large graph, could
+     * otherwise take hours.
      */
     static final long MAX_DIFFERENTIATED = 50_000_000;
+    /** Nodes of one model's graph, its gradients included. */
+    static final long MAX_NODES = 1_000_000;
+    /**
+     * Params (tensors, not elements) of one model: layers holding two of the layer before, 20
+     * levels deep, are a million params from a 1.4 KB file.
+     */
+    static final long MAX_PARAMS = 100_000;
+    /** Each limit holds for all the file's models together at this multiple. */
+    static final int FILE_FACTOR = 2;
+
+    /** What a file's models have used so far, the one being checked included. */
+    static final class Totals {
+        private long evaluations;
+        private long differentiated;
+        private long nodes;
+        private long params;
+    }
 
     private final String model;
+    private final Totals file;
     /** The calls being inlined (defs, forwards, layer instantiations), innermost first. */
     private final Deque<Expr.Call> calls = new ArrayDeque<>();
-    private int evaluations;
+    private long evaluations;
     private long differentiated;
+    private long params;
 
-    Expansion(String model) {
+    Expansion(String model, Totals file) {
         this.model = model;
+        this.file = file;
     }
 
     Deque<Expr.Call> calls() {
         return calls;
     }
 
-    /** Counts the evaluation of {@code e}; throws past {@link #MAX_EVALUATIONS} expressions inside calls. */
+    /** How many nodes this model's graph may have: its own limit, or what the file has left. */
+    int nodeLimit() {
+        return (int) Math.max(0, Math.min(MAX_NODES, FILE_FACTOR * MAX_NODES - file.nodes));
+    }
+
+    /** Adds a finished model's graph to the file's nodes. */
+    void finished(Lowering lowering) {
+        file.nodes += lowering.emitter().builder().size();
+    }
+
+    /** Counts the evaluation of {@code e}; throws past the limit on expressions inside calls. */
     void evaluating(Expr e) {
-        if (calls.isEmpty() || ++evaluations <= MAX_EVALUATIONS) return;
+        if (calls.isEmpty()) return;
+        file.evaluations++;
+        String what = ++evaluations > MAX_EVALUATIONS ? "its calls expand to more than " + count(MAX_EVALUATIONS)
+                : file.evaluations > FILE_FACTOR * MAX_EVALUATIONS
+                ? "with the models before it, the file's calls expand to more than " + count(FILE_FACTOR * MAX_EVALUATIONS)
+                : null;
+        if (what == null) return;
         Expr.Call inner = userCall();
         List<String> notes = new ArrayList<>();
         notes.add("defs and layers are inlined at every call; calls with equal arguments are shared, but a body that"
@@ -59,22 +97,45 @@ final class Expansion {
         }
         Span at = inner != null ? inner.span() : e.span();
         String where = inner != null ? "; reached while inlining " + describe(inner) : "";
-        throw new ModelTooLarge(Diagnostic.error(at, "model '" + model + "' is too large to check: its calls expand to"
-                + " more than " + count(MAX_EVALUATIONS) + " expressions" + where, notes.toArray(String[]::new)));
+        throw new ModelTooLarge(Diagnostic.error(at, tooLarge() + what + " expressions" + where,
+                notes.toArray(String[]::new)));
     }
 
-    /** Counts a grad(...) at {@code at} about to sweep {@code nodes} nodes; throws past {@link #MAX_DIFFERENTIATED}. */
+    /** Counts a grad(...) at {@code at} about to sweep {@code nodes} nodes; throws past the limit. */
     void differentiating(long nodes, Span at) {
         differentiated += Math.max(0, nodes);
-        if (differentiated <= MAX_DIFFERENTIATED) return;
-        throw new ModelTooLarge(Diagnostic.error(inUserFile(at), "model '" + model + "' is too large to check: its"
-                        + " grad(...) calls sweep more than " + count(MAX_DIFFERENTIATED) + " graph nodes in all, reached here",
+        file.differentiated += Math.max(0, nodes);
+        String what = differentiated > MAX_DIFFERENTIATED ? "its grad(...) calls sweep more than " + count(MAX_DIFFERENTIATED)
+                : file.differentiated > FILE_FACTOR * MAX_DIFFERENTIATED
+                ? "with the models before it, the file's grad(...) calls sweep more than "
+                        + count(FILE_FACTOR * MAX_DIFFERENTIATED)
+                : null;
+        if (what == null) return;
+        throw new ModelTooLarge(Diagnostic.error(inUserFile(at), tooLarge() + what + " graph nodes in all, reached here",
                 "each grad(y, x) builds the gradient from the graph between x and y; gradients of gradients, or a"
                         + " grad in a def called many times with different arguments, multiply that work"));
     }
 
-    /** The error for a graph that would pass {@code limit} nodes while {@code at} was being built. */
+    /** Counts a param about to be declared at {@code at} with {@code path}; throws past the limit. */
+    void declaringParam(String path, Span at) {
+        file.params++;
+        String what = ++params > MAX_PARAMS ? "model '" + model + "' declares more than " + count(MAX_PARAMS) + " params"
+                : file.params > FILE_FACTOR * MAX_PARAMS
+                ? "with the models before it, the file declares more than " + count(FILE_FACTOR * MAX_PARAMS)
+                        + " params (model '" + model + "')"
+                : null;
+        if (what == null) return;
+        Expr.Call call = userCall();
+        throw new ModelTooLarge(Diagnostic.error(call != null ? call.span() : at, what + "; the next would be '" + path + "'",
+                "each layer instance declares its layer's params again, so layers that hold two instances of the layer"
+                        + " before double the params at every level of nesting"));
+    }
+
+    /** The error for a graph that would pass {@code limit} nodes (see {@link #nodeLimit}) while {@code at} was built. */
     ModelTooLarge graphTooLarge(Span at, int limit) {
+        String what = limit >= MAX_NODES ? "its graph needs more than " + count(MAX_NODES) + " nodes"
+                : "with the models before it, the file's graphs need more than " + count(FILE_FACTOR * MAX_NODES)
+                        + " nodes in all";
         List<String> notes = new ArrayList<>();
         notes.add("defs and layers are inlined at every call, and grad(...) adds the nodes of a gradient; calls that"
                 + " differ in their arguments, or gradients of gradients, can grow the graph exponentially");
@@ -83,8 +144,12 @@ final class Expansion {
             notes.add("the calls being inlined start at " + describe(outer) + " at " + outer.span() + ", " + calls.size()
                     + " deep");
         }
-        return new ModelTooLarge(Diagnostic.error(inUserFile(at), "model '" + model + "' is too large to check: its graph"
-                + " needs more than " + count(limit) + " nodes, reached here", notes.toArray(String[]::new)));
+        return new ModelTooLarge(Diagnostic.error(inUserFile(at), tooLarge() + what + ", reached here",
+                notes.toArray(String[]::new)));
+    }
+
+    private String tooLarge() {
+        return "model '" + model + "' is too large to check: ";
     }
 
     /** {@code at}, or when it is in the prelude the innermost call from the user's file that runs it. */

@@ -22,14 +22,16 @@ import java.util.List;
  * meet, so a literal is rounded once, as the language reference promises.
  */
 final class Lowering {
-    /**
-     * The most nodes a model's graph may have, its gradients included: past it checking stops
-     * with an error ({@link dev.modelc.compiler.graph.GraphTooLarge}) rather than run out of
-     * memory. The 20,000-statement chains of the tests need about 100,000.
-     */
-    static final int MAX_NODES = 1_000_000;
+    private final Emitter emitter;
 
-    private final Emitter emitter = new Emitter(new GraphBuilder(MAX_NODES));
+    /**
+     * A model's graph, refusing to grow past {@code maxNodes} nodes (see {@link Expansion#MAX_NODES}):
+     * past it, checking stops with an error ({@link dev.modelc.compiler.graph.GraphTooLarge})
+     * rather than run out of memory.
+     */
+    Lowering(int maxNodes) {
+        emitter = new Emitter(new GraphBuilder(maxNodes));
+    }
     private final List<Graph.Output> outputs = new ArrayList<>();
     /** The param whose initializer is being lowered (random draws are keyed by it), or null. */
     private String initPath;

@@ -161,6 +161,27 @@ class HostileSizeTest {
     }
 
     @Test
+    void aFileRepeatingAHostileModelStopsAtTheFileLimit() {
+        // Each model alone stops at 500,000 expressions; the file as a whole stops at twice that,
+        // so five copies (or five thousand) cost about two.
+        StringBuilder s = new StringBuilder("def f0(x) = sum(x * 1.5)\n");
+        for (int i = 0; i < 30; i++) {
+            s.append("def f").append(i + 1).append("(x) = f").append(i).append("(x) + f").append(i)
+                    .append("(x * 2) + sum(grad(f").append(i).append("(x), x))\n");
+        }
+        for (int m = 0; m < 5; m++) s.append("model M").append(m).append(" {\n  input x: f64[N, 3]\n  output y = f30(x)\n}\n");
+        Compilation c = compile("repeated.model", s.toString());
+        List<Diagnostic> errors = errors(c);
+        assertEquals(5, errors.size(), c::render);
+        assertTrue(errors.getFirst().message().startsWith("model 'M0' is too large to check: its calls expand to more"
+                + " than 500,000 expressions"), errors.getFirst()::message);
+        for (Diagnostic d : errors.subList(1, 5)) {
+            assertTrue(d.message().contains("is too large to check: with the models before it, the file's calls expand to"
+                    + " more than 1,000,000 expressions"), d::message);
+        }
+    }
+
+    @Test
     void layersApplyingAnInstanceTwiceToTheSameValueAreShared() {
         StringBuilder s = new StringBuilder("layer L0() {\n  param w: f32[3] = zeros()\n  forward(x) = x * w\n}\n");
         for (int i = 0; i < 40; i++) {
