@@ -25,20 +25,20 @@ final class Expansion {
      * expand into billions. What the model's own body says is bounded by the file's size and not
      * counted.
      */
-    static final long MAX_EVALUATIONS = 500_000;
+    static final long MAX_EVALUATIONS = 200_000;
     /**
      * Graph nodes swept by the grad(...) calls of one model: each grad works on the graph between
      * its x and its y, so gradients of gradients, or many grads over a large graph, could
      * otherwise take hours.
      */
-    static final long MAX_DIFFERENTIATED = 50_000_000;
+    static final long MAX_DIFFERENTIATED = 20_000_000;
     /** Nodes of one model's graph, its gradients included. */
-    static final long MAX_NODES = 1_000_000;
+    static final long MAX_NODES = 500_000;
     /**
      * Params (tensors, not elements) of one model: layers holding two of the layer before, 20
-     * levels deep, are a million params from a 1.4 KB file.
+     * levels deep, are a million params from a 1.4 KB file; real models have hundreds to a few thousand.
      */
-    static final long MAX_PARAMS = 100_000;
+    static final long MAX_PARAMS = 50_000;
     /** Each limit holds for all the file's models together at this multiple. */
     static final int FILE_FACTOR = 2;
 

@@ -90,11 +90,11 @@ class HostileSizeTest {
     @Test
     void doublingDefsThatDifferentiateStopAtTheExpansionLimit() {
         // grad needs the argument's own name, so each call is new: 2^30 bodies. The check stops
-        // at 500,000 expressions inside calls, pointing at a call of the chain.
+        // at 200,000 expressions inside calls, pointing at a call of the chain.
         String text = doublingDefs(30, "sum(x * 1.5)", "f64", " + sum(grad(PREV(x), x))");
         Compilation c = compile("grads.model", text);
         Diagnostic d = onlyError(c);
-        assertTrue(d.message().startsWith("model 'M' is too large to check: its calls expand to more than 500,000"
+        assertTrue(d.message().startsWith("model 'M' is too large to check: its calls expand to more than 200,000"
                 + " expressions; reached while inlining 'f"), d::message);
         assertTrue(d.primary().line() <= 31, () -> "not at a call inside the defs: " + at(d));
         assertTrue(d.notes().stream().anyMatch(n -> n.startsWith("the calls being inlined go from 'f30' at grads.model:34:14")),
@@ -139,7 +139,7 @@ class HostileSizeTest {
         for (int levels : List.of(20, 40)) {
             Compilation c = compile("layers" + levels + ".model", doublingLayers(levels));
             Diagnostic d = onlyError(c);
-            assertTrue(d.message().startsWith("model 'M' declares more than 100,000 params; the next would be 'l.a.a."),
+            assertTrue(d.message().startsWith("model 'M' declares more than 50,000 params; the next would be 'l.a.a."),
                     d::message);
             assertEquals("6:7", at(d), "at the instantiation of the innermost layer, in L1");
         }
@@ -155,14 +155,14 @@ class HostileSizeTest {
         s.append("model M {\n  input x: f32[N, 3]\n  l = L40()\n  output y = l(x)\n}\n");
         Compilation c = compile("applied.model", s.toString());
         Diagnostic d = onlyError(c);
-        assertTrue(d.message().startsWith("model 'M' is too large to check: its calls expand to more than 500,000"),
+        assertTrue(d.message().startsWith("model 'M' is too large to check: its calls expand to more than 200,000"),
                 d::message);
         assertTrue(d.message().endsWith("reached while inlining 'a'"), d::message);
     }
 
     @Test
     void aFileRepeatingAHostileModelStopsAtTheFileLimit() {
-        // Each model alone stops at 500,000 expressions; the file as a whole stops at twice that,
+        // Each model alone stops at 200,000 expressions; the file as a whole stops at twice that,
         // so five copies (or five thousand) cost about two.
         StringBuilder s = new StringBuilder("def f0(x) = sum(x * 1.5)\n");
         for (int i = 0; i < 30; i++) {
@@ -174,10 +174,10 @@ class HostileSizeTest {
         List<Diagnostic> errors = errors(c);
         assertEquals(5, errors.size(), c::render);
         assertTrue(errors.getFirst().message().startsWith("model 'M0' is too large to check: its calls expand to more"
-                + " than 500,000 expressions"), errors.getFirst()::message);
+                + " than 200,000 expressions"), errors.getFirst()::message);
         for (Diagnostic d : errors.subList(1, 5)) {
             assertTrue(d.message().contains("is too large to check: with the models before it, the file's calls expand to"
-                    + " more than 1,000,000 expressions"), d::message);
+                    + " more than 400,000 expressions"), d::message);
         }
     }
 
@@ -201,7 +201,7 @@ class HostileSizeTest {
         s.append("model M {\n  input x: f64[N, 3]\n  output y = g40(x)\n}\n");
         Compilation c = compile("grads.model", s.toString());
         Diagnostic d = onlyError(c);
-        assertTrue(d.message().startsWith("model 'M' is too large to check: its graph needs more than 1,000,000 nodes"),
+        assertTrue(d.message().startsWith("model 'M' is too large to check: its graph needs more than 500,000 nodes"),
                 d::message);
         assertTrue(d.primary().text().startsWith("grad(g"), () -> "not at a grad call: " + d.primary().text());
     }
