@@ -1,18 +1,26 @@
 package dev.modelc.compiler.syntax;
 
 import dev.modelc.grammar.ModelLexer;
+import java.util.Locale;
 import java.util.Set;
 import org.antlr.v4.runtime.Token;
 
 /**
  * Counts the numbers written in each outermost tensor literal as the lexer produces tokens, so
- * that a literal past {@link #MAX_ELEMENTS} is refused before the parser holds it: a 10^7-number
+ * that a literal past {@link #MAX_ELEMENTS} (or a file's literals past {@link #MAX_FILE_ELEMENTS})
+ * is refused before the parser holds them: a 10^7-number
  * literal (a 20 MB file) took a minute and 6 GB to parse and check. Large data belongs in a
  * data file given to an input.
  */
 final class LiteralSize {
     /** The most numbers one tensor literal may hold (nested rows included). */
     static final int MAX_ELEMENTS = 100_000;
+    /** The most numbers all the literals of a file may hold together (the same cost, split up). */
+    static final int MAX_FILE_ELEMENTS = 1_000_000;
+
+    /** A literal that passes a limit: its opening bracket, and what to say there. */
+    record TooLarge(Token literal, String message) {
+    }
 
     /** Tokens after which '[' indexes or types what comes before it ({@code x[0]}, {@code f32[3]}), rather than opening a literal. */
     private static final Set<Integer> ENDS_OPERAND = Set.of(ModelLexer.ID, ModelLexer.INT, ModelLexer.FLOAT,
@@ -26,12 +34,13 @@ final class LiteralSize {
     /** Brackets of any kind open inside it, the literal's own included. */
     private int depth;
     private int elements;
+    private int fileElements;
 
-    /** Takes the next token; returns the literal's opening bracket when this token takes it past the limit, else null. */
-    Token next(Token t) {
+    /** Takes the next token; returns the literal it takes past a limit, else null. */
+    TooLarge next(Token t) {
         int type = t.getType();
         if (type == ModelLexer.NL) return null; // newlines inside brackets are layout
-        Token tooLarge = null;
+        TooLarge tooLarge = null;
         if (literal == null) {
             if (type == ModelLexer.LBRACK && !ENDS_OPERAND.contains(previousType)) {
                 literal = t;
@@ -45,7 +54,12 @@ final class LiteralSize {
                     if (--depth == 0) literal = null;
                 }
                 case ModelLexer.INT, ModelLexer.FLOAT, ModelLexer.TRUE, ModelLexer.FALSE -> {
-                    if (++elements > MAX_ELEMENTS) tooLarge = literal;
+                    if (++elements > MAX_ELEMENTS) {
+                        tooLarge = new TooLarge(literal, "this tensor literal has more than " + count(MAX_ELEMENTS) + " elements");
+                    } else if (++fileElements > MAX_FILE_ELEMENTS) {
+                        tooLarge = new TooLarge(literal, "with the literals before it, this file's tensor literals have more than "
+                                + count(MAX_FILE_ELEMENTS) + " elements");
+                    }
                 }
                 default -> {
                 }
@@ -53,5 +67,9 @@ final class LiteralSize {
         }
         previousType = type;
         return tooLarge;
+    }
+
+    private static String count(int n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.antlr.v4.runtime.BailErrorStrategy;
@@ -54,11 +53,10 @@ public final class SyntaxReader {
         int depth = 0; // of ( and [, as the lexer counts it
         LiteralSize literals = new LiteralSize();
         for (Token t = lexer.nextToken(); ; t = lexer.nextToken()) {
-            Token tooLarge = literals.next(t);
+            LiteralSize.TooLarge tooLarge = literals.next(t);
             if (tooLarge != null) {
                 // Reported before the parser sees the file: parsing a literal that large is the cost.
-                diagnostics.error(span(source, tooLarge), "this tensor literal has more than "
-                                + String.format(Locale.ROOT, "%,d", LiteralSize.MAX_ELEMENTS) + " elements",
+                diagnostics.error(span(source, tooLarge.literal()), tooLarge.message(),
                         "literals are for small constants; put large data in a .npy file and declare it as an input"
                                 + " (input table: f32[...]), given with --data table=FILE.npy");
                 return Optional.empty();

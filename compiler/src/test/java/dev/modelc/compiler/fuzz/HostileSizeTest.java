@@ -321,6 +321,20 @@ class HostileSizeTest {
     }
 
     @Test
+    void aMillionNumbersSplitIntoLiteralsAreRefusedToo() {
+        // The same 20 MB, as 100 literals of 100,000 numbers: the file's literals are limited too.
+        StringBuilder s = new StringBuilder("model M {\n");
+        String numbers = "1,".repeat(99_999) + "1";
+        for (int i = 0; i < 100; i++) s.append("  const c").append(i).append(" = [").append(numbers).append("]\n");
+        s.append("  output y = sum(c0)\n}\n");
+        Compilation c = compile("split.model", s.toString());
+        Diagnostic d = onlyError(c);
+        assertEquals("with the literals before it, this file's tensor literals have more than 1,000,000 elements",
+                d.message());
+        assertEquals("12:15", at(d), "at the eleventh literal");
+    }
+
+    @Test
     void nestedRowsCountTowardsTheLiteral() {
         // 400 rows of 251 numbers: 100,400 numbers in one literal.
         String row = "[" + "1,".repeat(250) + "1]";
