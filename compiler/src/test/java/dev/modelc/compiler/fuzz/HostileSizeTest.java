@@ -255,6 +255,19 @@ class HostileSizeTest {
         assertEquals("3:21", at(d));
     }
 
+    @Test
+    void anInputWhoseElementCountIsNoSizeIsRefusedAtItsType() {
+        // N written 300 times: its element count N^300 multiplies more symbols than a size may,
+        // and every stage after checking may take it (output x alone checked clean before).
+        String dims = String.join(", ", java.util.Collections.nCopies(300, "N"));
+        Compilation c = compile("rank.model", "model M {\n  input x: f32[" + dims + "]\n  output x\n}\n");
+        Diagnostic d = onlyError(c);
+        assertTrue(d.message().startsWith("the element count of input type f32[N, N, N,"), d::message);
+        assertTrue(d.message().endsWith("is too large a size: a term of this size would multiply more than 256 symbolic sizes"),
+                d::message);
+        assertEquals("2:12", at(d));
+    }
+
     // ------------------------------------------------------------------ many mistakes
 
     @Test
