@@ -693,7 +693,7 @@ extern "C" __global__ void k7(const float* __restrict__ b12, float* __restrict__
 }
 
 extern "C" __global__ void k8(const float* __restrict__ b11, float* __restrict__ b14, long long d_N) {
-  // k8 loop [N, 3]  (classification.model:33)
+  // k8 loop [N, 3]  (<prelude>:32)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const float v0 = (-1.0f);  // f32 %22

@@ -3,6 +3,7 @@ package dev.modelc.cli;
 import static dev.modelc.cli.Cli.modelc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -63,7 +64,12 @@ class GraphCommandTest {
         String raw = ok("graph", model(), "--model", "CropYieldLinear", "--backward", "--no-optimize").out();
         assertEquals(optimized, ok("graph", model(), "--model", "CropYieldLinear", "--backward", "--optimize").out());
         assertTrue(raw.contains("grad linear.weight = %"), raw);
-        assertTrue(lines(raw) > lines(optimized), "optimizing did not shrink the graph:\n" + optimized + "\nfrom\n" + raw);
+        // The lowered graph names its values (alias nodes, which gradients need) and the optimizer
+        // drops the names and rewrites the rest; it is not always shorter, since the front end
+        // shares equal calls as it lowers.
+        assertTrue(raw.contains("alias[loss]"), raw);
+        assertFalse(optimized.contains("alias["), optimized);
+        assertNotEquals(raw, optimized, "optimizing did not change the graph");
         // dead code is gone either way: no param initializers, which only INITIAL results use
         assertFalse(raw.contains("random_"), raw);
         assertFalse(raw.contains("init "), raw);

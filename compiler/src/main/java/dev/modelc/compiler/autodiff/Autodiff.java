@@ -19,36 +19,51 @@ public final class Autodiff {
     private Autodiff() {
     }
 
-    /** Gradients of {@code y} with respect to each of {@code wrt}; null where y does not depend on it. */
+    /**
+     * Gradients of {@code y} with respect to each of {@code wrt}; null where y does not depend on it.
+     * The work is proportional to the part of the graph from the lowest {@code wrt} node up to
+     * {@code y}, not to the whole graph: nothing older than a wrt node can depend on it, so a
+     * grad in a large graph costs what lies between its x and its y.
+     */
     public static List<Integer> gradients(Emitter e, int y, List<Integer> wrt) {
         int n = y + 1;
-        boolean[] needed = new boolean[n];
-        needed[y] = true;
-        for (int id = y; id >= 0; id--) {
-            if (!needed[id]) continue;
-            for (int in : e.builder().node(id).inputs()) needed[in] = true;
-        }
-        boolean[] depends = new boolean[n];
         int lowest = n;
         for (int w : wrt) {
+            if (w < n && differentiable(e.builder().node(w))) lowest = Math.min(lowest, w);
+        }
+        List<Integer> out = new ArrayList<>();
+        if (lowest == n) {
+            for (int ignored : wrt) out.add(null);
+            return out;
+        }
+        // Indexed by id - lowest: only nodes from the lowest wrt node up to y matter.
+        int base = lowest;
+        boolean[] needed = new boolean[n - base];
+        needed[y - base] = true;
+        for (int id = y; id >= base; id--) {
+            if (!needed[id - base]) continue;
+            for (int in : e.builder().node(id).inputs()) if (in >= base) needed[in - base] = true;
+        }
+        boolean[] depends = new boolean[n - base];
+        boolean[] isWrt = new boolean[n - base];
+        for (int w : wrt) {
             if (w < n && differentiable(e.builder().node(w))) {
-                depends[w] = true;
-                lowest = Math.min(lowest, w);
+                depends[w - base] = true;
+                isWrt[w - base] = true;
             }
         }
-        for (int id = lowest; id < n; id++) {
+        for (int id = base; id < n; id++) {
             Node node = e.builder().node(id);
-            if (depends[id] || !differentiable(node) || node.op() instanceof Op.StopGradient) continue;
+            if (depends[id - base] || !differentiable(node) || node.op() instanceof Op.StopGradient) continue;
             for (int in : node.inputs()) {
-                if (depends[in]) {
-                    depends[id] = true;
+                if (in >= base && depends[in - base]) {
+                    depends[id - base] = true;
                     break;
                 }
             }
         }
         Map<Integer, Integer> adjoint = new HashMap<>();
-        List<Integer> out = new ArrayList<>();
-        if (!depends[y]) {
+        if (!depends[y - base]) {
             for (int ignored : wrt) out.add(null);
             return out;
         }
@@ -56,17 +71,17 @@ public final class Autodiff {
         try {
             e.at(e.builder().node(y).span());
             adjoint.put(y, e.full(1, e.type(y)));
-            for (int id = y; id >= lowest; id--) {
+            for (int id = y; id >= base; id--) {
                 Integer g = adjoint.get(id);
-                if (g == null || !needed[id] || !depends[id]) continue;
+                if (g == null || !needed[id - base] || !depends[id - base]) continue;
                 Node node = e.builder().node(id);
-                if (isWrtOnly(id, wrt) && node.inputs().stream().noneMatch(i -> depends[i])) continue;
+                if (isWrt[id - base] && node.inputs().stream().noneMatch(i -> i >= base && depends[i - base])) continue;
                 e.at(node.span());
-                List<Integer> grads = VjpRules.vjp(e, node, g, i -> depends[node.input(i)]);
+                List<Integer> grads = VjpRules.vjp(e, node, g, i -> node.input(i) >= base && depends[node.input(i) - base]);
                 for (int i = 0; i < node.inputs().size(); i++) {
                     Integer gi = grads.get(i);
                     int in = node.input(i);
-                    if (gi == null || !depends[in]) continue;
+                    if (gi == null || in < base || !depends[in - base]) continue;
                     Integer acc = adjoint.get(in);
                     adjoint.put(in, acc == null ? gi : e.add(acc, gi));
                 }
@@ -76,10 +91,6 @@ public final class Autodiff {
         }
         for (int w : wrt) out.add(w < n ? adjoint.get(w) : null);
         return out;
-    }
-
-    private static boolean isWrtOnly(int id, List<Integer> wrt) {
-        return wrt.contains(id);
     }
 
     /** Whether gradients flow through a node at all: floating values only. */

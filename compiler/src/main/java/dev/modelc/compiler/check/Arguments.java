@@ -40,6 +40,8 @@ final class Arguments {
         boolean ok = true;
         boolean sawKeyword = false;
         int position = 0;
+        // The names keywords may use, looked up once per keyword: a def may have thousands.
+        java.util.Set<String> keywords = null;
         for (int i = 0; i < args.size(); i++) {
             Expr.Arg a = args.get(i);
             Value v = values.get(i);
@@ -69,7 +71,8 @@ final class Arguments {
                 sawKeyword = true;
                 String k = a.keyword().get().text();
                 Span kSpan = a.keyword().get().span();
-                if (!sig.all().contains(k) || (sig.variadic() && k.equals(sig.positional().getFirst()))) {
+                if (keywords == null) keywords = new java.util.HashSet<>(sig.all());
+                if (!keywords.contains(k) || (sig.variadic() && k.equals(sig.positional().getFirst()))) {
                     String near = Spelling.nearest(k, sig.all());
                     String note = "dim".equals(k) && sig.all().contains("axis")
                             ? "modelc calls it axis: write axis = " + a.value().span().text()

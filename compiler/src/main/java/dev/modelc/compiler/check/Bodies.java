@@ -6,11 +6,13 @@ import dev.modelc.compiler.ast.FunctionBody;
 import dev.modelc.compiler.ast.Identifier;
 import dev.modelc.compiler.ast.Stmt;
 import dev.modelc.compiler.check.Value.Tensor;
+import dev.modelc.compiler.diagnostics.Diagnostic;
 import dev.modelc.compiler.diagnostics.Diagnostics;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.autodiff.Autodiff;
 import dev.modelc.compiler.graph.Emitter;
 import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.GraphTooLarge;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
@@ -43,10 +45,25 @@ final class Bodies {
 
     CheckedModel model(Decl.Model m, FileScope file) {
         ModelState state = new ModelState(m);
-        Lowering lowering = new Lowering();
-        el.lowering(lowering);
-        Env env = new Env(new Scope(null), file, "", state, null);
-        run(m.body(), env, Place.MODEL, null);
+        Lowering lowering = el.startModel(m.name().text());
+        state.scope = new Scope(null);
+        Env env = new Env(state.scope, file, "", state, null);
+        try {
+            checkBody(m, env, state, lowering);
+        } catch (ModelTooLarge tooLarge) {
+            diagnostics().report(tooLarge.diagnostic());
+        } catch (GraphTooLarge tooLarge) {
+            // Outside any expression: the loss's gradients, or a statement's result. The node's
+            // own position when it is in this file (not the prelude's), else the model's name.
+            Span at = tooLarge.span() != null && tooLarge.span().source() == m.span().source() ? tooLarge.span() : m.name().span();
+            diagnostics().report(el.expansion().graphTooLarge(at, tooLarge.limit()).diagnostic());
+        }
+        el.expansion().finished(lowering);
+        return new CheckedModel(state.signature(), lowering.graph());
+    }
+
+    private void checkBody(Decl.Model m, Env env, ModelState state, Lowering lowering) {
+        run(m.body(), env, Place.MODEL, null, true);
         if (state.optimizerSpan != null && !state.updates.isEmpty()) {
             diagnostics().error(state.optimizerSpan, "a model with update rules cannot also have an optimizer",
                     "the first update rule is at " + state.updates.values().iterator().next()
@@ -58,7 +75,6 @@ final class Bodies {
         }
         if (state.trainSpan != null) batchAxis(m, state);
         gradientsOfLoss(state, lowering);
-        return new CheckedModel(state.signature(), lowering.graph());
     }
 
     /** Every model gets the loss's gradient for every param, without the user writing grad. */
@@ -120,13 +136,13 @@ final class Bodies {
     private record Result(Value returned, Stmt.Forward forward) {
     }
 
-    /** Runs a def's or forward's block; returns its value. */
-    Value block(FunctionBody.Block b, Env env) {
-        Result r = run(b.statements(), env, Place.BLOCK, b.span());
+    /** Runs a def's or forward's block; returns its value. With {@code keepNames} its locals get alias nodes. */
+    Value block(FunctionBody.Block b, Env env, boolean keepNames) {
+        Result r = run(b.statements(), env, Place.BLOCK, b.span(), keepNames);
         return r.returned() == null ? Value.POISON : r.returned();
     }
 
-    private Result run(List<Stmt> body, Env env, Place place, Span blockSpan) {
+    private Result run(List<Stmt> body, Env env, Place place, Span blockSpan, boolean keepNames) {
         for (Stmt s : body) {
             Identifier defined = definedName(s);
             if (defined != null) env.scope().willDefine(defined.text(), defined.span());
@@ -147,7 +163,7 @@ final class Bodies {
                     if (allowed(s, "param", place, Place.MODEL, Place.LAYER)) param(p, env);
                 }
                 case Stmt.Const c -> constant(c, env);
-                case Stmt.Let l -> let(l, env, place);
+                case Stmt.Let l -> let(l, env, place, keepNames);
                 case Stmt.Output o -> {
                     if (allowed(s, "output", place, Place.MODEL)) output(o, env);
                 }
@@ -252,7 +268,16 @@ final class Bodies {
         TensorType t = DeclaredTypes.resolve(i.type(), env.scope(), false, "input", diagnostics());
         Value v = t == null ? Value.POISON : new Tensor(t, el.lowering().at(i.span()).input(i.name().text(), t));
         define(i.name(), new Binding(Binding.Kind.INPUT, v, i.name().span(), i.name().text()), env);
-        if (t != null) env.model().inputs.add(new ModelSignature.Entry(i.name().text(), t, i.span()));
+        if (t != null) {
+            env.model().inputs.add(new ModelSignature.Entry(i.name().text(), t, i.span()));
+            List<Dim> dims = t.shape().dims();
+            for (int k = 0; k < dims.size(); k++) {
+                Dim d = dims.get(k);
+                if (!d.isConstant() && d.equals(Dim.symbol(d.symbols().getFirst()))) {
+                    env.model().symbolicDims.putIfAbsent(d.symbols().getFirst(), "size(" + i.name().text() + ", " + k + ")");
+                }
+            }
+        }
     }
 
     private void param(Stmt.Param p, Env env) {
@@ -286,6 +311,7 @@ final class Bodies {
                 }
             }
         }
+        if (env.model() != null) el.expansion().declaringParam(path, p.span());
         Value v = t == null ? Value.POISON : new Tensor(t, el.lowering().at(p.span()).param(path, t));
         if (v instanceof Tensor pt && env.model() != null) env.model().paramNodes.put(path, pt.node());
         define(p.name(), new Binding(Binding.Kind.PARAM, v, p.name().span(), path), env);
@@ -357,7 +383,7 @@ final class Bodies {
         return null;
     }
 
-    private void let(Stmt.Let l, Env env, Place place) {
+    private void let(Stmt.Let l, Env env, Place place, boolean keepNames) {
         if (l.value() instanceof Expr.Call call && !(call.callee() instanceof Expr.Call)) {
             Value callee = calleeIfLayer(call.callee(), env);
             if (callee instanceof Value.LayerType layer) {
@@ -373,7 +399,8 @@ final class Bodies {
                 return;
             }
         }
-        Value v = el.lowering().named(el.eval(l.value(), env), l.name().text(), l.name().span());
+        Value v = el.eval(l.value(), env);
+        if (keepNames) v = el.lowering().named(v, l.name().text(), l.name().span());
         if (!(v instanceof Tensor) && !(v instanceof Value.Poison) && !(v instanceof Value.Instance)) {
             diagnostics().error(l.value().span(), "cannot bind " + Elaborator.describe(v) + " to a name",
                     "locals hold tensors; call it to get one");
@@ -413,16 +440,18 @@ final class Bodies {
                 return Value.POISON;
             }
         }
-        Scope scope = el.bindParams(layer.name().text(), layer.params(), call, values, null, type.file(), env);
+        Scope scope = el.bindParams(layer.name().text(), layer.params(), call, values, null, type.file(), env, true);
         if (scope == null) return Value.POISON;
         Scope members = new Scope(null);
         scope.bindings().forEach((name, b) -> members.define(name,
                 new Binding(Binding.Kind.LAYER_ARGUMENT, b.value(), b.definedAt(), path + "." + name)));
         el.expanding().push(layer);
+        el.expansion().calls().push(call);
         try {
-            Result r = run(layer.body(), new Env(members, type.file(), path + ".", env.model(), null), Place.LAYER, null);
+            Result r = run(layer.body(), new Env(members, type.file(), path + ".", env.model(), null), Place.LAYER, null, true);
             return new Value.Instance(path, layer, members, r.forward(), type.file());
         } finally {
+            el.expansion().calls().pop();
             el.expanding().pop();
         }
     }
@@ -435,23 +464,23 @@ final class Bodies {
             return Value.POISON;
         }
         Stmt.Forward f = inst.forward();
-        Scope scope = el.bindParams(inst.path(), f.params(), call, values, inst.members(), inst.file(), env);
+        boolean keepNames = el.cache().keepsNames(f.body(), f.params());
+        Scope scope = el.bindParams(inst.path(), f.params(), call, values, inst.members(), inst.file(), env, keepNames);
         if (scope == null) return Value.POISON;
         Env inner = new Env(scope, inst.file(), inst.path() + ".", null, null);
         return switch (f.body()) {
             case FunctionBody.Expression e -> el.eval(e.expr(), inner);
-            case FunctionBody.Block b -> block(b, inner);
+            case FunctionBody.Block b -> block(b, inner, keepNames);
         };
     }
 
     private void output(Stmt.Output o, Env env) {
         ModelState model = env.model();
         String name = o.name().text();
-        for (ModelSignature.Entry e : model.outputs) {
-            if (e.name().equals(name)) {
-                diagnostics().error(o.name().span(), "'" + name + "' is already an output", "first marked at " + e.span());
-                return;
-            }
+        ModelSignature.Entry earlier = model.outputsByName.get(name);
+        if (earlier != null) {
+            diagnostics().error(o.name().span(), "'" + name + "' is already an output", "first marked at " + earlier.span());
+            return;
         }
         Value v;
         if (o.value().isPresent()) {
@@ -462,7 +491,9 @@ final class Bodies {
         }
         if (v instanceof Tensor t) {
             TensorType settled = DTypes.settle(t.type());
-            model.outputs.add(new ModelSignature.Entry(name, settled, o.span()));
+            ModelSignature.Entry entry = new ModelSignature.Entry(name, settled, o.span());
+            model.outputs.add(entry);
+            model.outputsByName.put(name, entry);
             Lowering lowering = el.lowering();
             lowering.at(o.span());
             lowering.output(name, Graph.Role.OUTPUT, lowering.as(t, settled.dtype()));
@@ -519,7 +550,7 @@ final class Bodies {
                     diagnostics().error(part.span(), "undefined name '" + part.text() + "'");
                 } else if (target.value() instanceof Value.Instance inst) {
                     diagnostics().error(part.span(), "'" + target.path() + "' has no member '" + part.text() + "'",
-                            "its members are " + String.join(", ", inst.members().bindings().keySet()));
+                            "its members are " + Elaborator.listed(inst.members().bindings().keySet()));
                 } else {
                     diagnostics().error(part.span(), "'" + target.path() + "' is " + target.kind().description()
                             + ", not a layer instance, so it has no member '" + part.text() + "'");

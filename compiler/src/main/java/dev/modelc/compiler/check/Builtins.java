@@ -578,7 +578,9 @@ final class Builtins {
                     "both must have the same dtype");
         }
         var e = s.at();
-        Integer g = Autodiff.gradients(e, s.lowering().node(y), List.of(s.lowering().node(x))).getFirst();
+        int yNode = s.lowering().node(y), xNode = s.lowering().node(x);
+        s.elaborator.expansion().differentiating(yNode - xNode + 1, s.span());
+        Integer g = Autodiff.gradients(e, yNode, List.of(xNode)).getFirst();
         if (g == null) {
             s.diagnostics.warning(s.span(), "'" + s.args.get("y").expr().span().text() + "' does not depend on '"
                     + xb.expr().span().text() + "', so its gradient is zero", "like torch.autograd.grad with allow_unused");

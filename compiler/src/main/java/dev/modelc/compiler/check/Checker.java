@@ -96,7 +96,7 @@ public final class Checker {
         Set<Decl.Def> recursive = identitySet();
         for (List<Decl.Def> component : components(defs, calls)) {
             Decl.Def start = component.getFirst();
-            if (component.size() == 1 && !calls.get(start).contains(start)) continue;
+            if (component.size() == 1 && calls.get(start).stream().noneMatch(d -> d == start)) continue;
             recursive.addAll(component);
             Set<Decl.Def> members = identitySet();
             members.addAll(component);
@@ -223,13 +223,16 @@ public final class Checker {
         }
         for (Param p : def.params()) p.defaultValue().ifPresent(roots::add);
         List<Decl.Def> out = new ArrayList<>();
+        // By identity, and not by scanning out: a def may call 20,000 others, and a def's
+        // equals compares whole syntax trees.
+        Set<Decl.Def> seen = identitySet();
         Deque<Expr> work = new ArrayDeque<>(roots);
         while (!work.isEmpty()) {
             Expr e = work.pop();
             switch (e) {
                 case Expr.Call c -> {
                     if (c.callee() instanceof Expr.Name n && !local.contains(n.id().text())
-                            && scope.decls().get(n.id().text()) instanceof Decl.Def target && !out.contains(target)) {
+                            && scope.decls().get(n.id().text()) instanceof Decl.Def target && seen.add(target)) {
                         out.add(target);
                     }
                     work.push(c.callee());

@@ -6,6 +6,7 @@ import dev.modelc.compiler.ast.Identifier;
 import dev.modelc.compiler.ast.TypeExpr;
 import dev.modelc.compiler.diagnostics.Diagnostics;
 import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.DimTooLarge;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
@@ -109,6 +110,14 @@ final class DeclaredTypes {
         if (!Elaborator.countable(shape)) {
             diagnostics.error(type.span(), what + " type " + type.span().text() + " has more elements than a 64-bit count holds",
                     "its sizes multiply past 2^63 - 1");
+            return null;
+        }
+        try {
+            shape.numel(); // every later stage may take it: N written 300 times is N^300
+        } catch (DimTooLarge tooLarge) {
+            diagnostics.error(type.span(), "the element count of " + what + " type " + type.span().text() + " is too large a"
+                    + " size: " + tooLarge.getMessage(), "a size's terms multiply at most " + Dim.MAX_DEGREE
+                    + " symbolic sizes");
             return null;
         }
         return TensorType.of(dtype, shape);

@@ -17,9 +17,11 @@ import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.Emitter;
+import dev.modelc.compiler.graph.GraphTooLarge;
 import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
+import dev.modelc.compiler.types.DimTooLarge;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
@@ -49,6 +51,17 @@ final class Elaborator {
     /** The graph of the model being checked. */
     private Lowering lowering;
     private final Indexing indexing = new Indexing(this);
+    /**
+     * What is left for "did you mean" searches in this file, in candidates looked at and
+     * character pairs compared (about a tenth of a second of work): past it, undefined names get no suggestion, so that
+     * thousands of mistakes among thousands of similar names stay linear.
+     */
+    private long spellingBudget = 50_000_000;
+    /** What the models checked so far have expanded to, for the file's limits. */
+    private final Expansion.Totals fileTotals = new Expansion.Totals();
+    /** The model being checked: how far it has expanded, and its calls shared so far. */
+    private Expansion expansion = new Expansion("", fileTotals);
+    private InlineCache cache = new InlineCache();
 
     Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs) {
         this.diagnostics = diagnostics;
@@ -63,8 +76,20 @@ final class Elaborator {
         return lowering;
     }
 
-    void lowering(Lowering l) {
-        lowering = l;
+    /** Starts checking model {@code name}; returns its graph under construction. Nothing is shared with the model before. */
+    Lowering startModel(String name) {
+        expansion = new Expansion(name, fileTotals);
+        lowering = new Lowering(expansion.nodeLimit());
+        cache = new InlineCache();
+        return lowering;
+    }
+
+    Expansion expansion() {
+        return expansion;
+    }
+
+    InlineCache cache() {
+        return cache;
     }
 
     Diagnostics diagnostics() {
@@ -82,13 +107,60 @@ final class Elaborator {
     }
 
     Value eval(Expr e, Env env) {
-        Value v = evalNode(e, env);
+        expansion.evaluating(e);
+        Value v;
+        try {
+            v = evalNode(e, env);
+            // Every stage after this one may take a shape's element count; it must be computable.
+            if (v instanceof Tensor t) checkNumel(t.type().shape());
+        } catch (GraphTooLarge tooLarge) {
+            throw expansion.graphTooLarge(e.span(), tooLarge.limit());
+        } catch (DimTooLarge tooLarge) {
+            // The innermost expression whose size arithmetic went too far (an enclosing one never sees it).
+            diagnostics.error(e.span(), tooLarge.getMessage(), "symbolic sizes are kept exactly, as polynomials in the"
+                    + " dimension names ((A + B)*(C + D) has 4 terms), of at most " + Dim.MAX_TERMS + " terms, each"
+                    + " of degree at most " + Dim.MAX_DEGREE + ", with 64-bit coefficients");
+            return Value.POISON;
+        }
         if (v instanceof Tensor t && !countable(t.type().shape())) {
             diagnostics.error(e.span(), "this tensor would have more elements than a 64-bit count holds: " + t.type(),
                     "its sizes multiply past 2^63 - 1");
             return Value.POISON;
         }
         return v;
+    }
+
+    /**
+     * Throws {@link DimTooLarge} when a symbolic shape's element count is not a size within the
+     * limits. Most shapes have at most one symbolic axis, whose count is checked without
+     * building it (this runs for every expression).
+     */
+    private static void checkNumel(Shape shape) {
+        Dim symbolic = null;
+        long constant = 1;
+        for (Dim d : shape.dims()) {
+            if (d.isConstant()) {
+                if (d.constant() == 0) return;
+                try {
+                    constant = Math.multiplyExact(constant, d.constant());
+                } catch (ArithmeticException e) {
+                    return; // countable() reports it
+                }
+            } else if (symbolic == null) {
+                symbolic = d;
+            } else {
+                shape.numel();
+                return;
+            }
+        }
+        if (symbolic == null || constant == 1) return;
+        for (long k : symbolic.terms().values()) {
+            try {
+                Math.multiplyExact(constant, k);
+            } catch (ArithmeticException e) {
+                shape.numel(); // throws, with the message of the overflow
+            }
+        }
     }
 
     /**
@@ -124,6 +196,15 @@ final class Elaborator {
             case Expr.Member m -> member(m, env);
             case Expr.Index i -> indexing.index(i, env);
         };
+    }
+
+    /**
+     * Names for a note, in order: all of them, or the first 20 and how many there are, so a
+     * layer of 20,000 members does not put 20,000 names into every message about it.
+     */
+    static String listed(java.util.Collection<String> names) {
+        if (names.size() <= 20) return String.join(", ", names);
+        return String.join(", ", names.stream().limit(20).toList()) + ", ... (" + names.size() + " in all)";
     }
 
     /** A short description of a value for messages: "tensor f32[3]", "layer 'Linear'". */
@@ -179,11 +260,14 @@ final class Elaborator {
         }
         Builtin b = Builtins.lookup(name);
         if (b != null) return new Value.BuiltinRef(b);
-        List<String> candidates = new ArrayList<>();
-        for (Scope s = env.scope(); s != null; s = s.parent()) candidates.addAll(s.bindings().keySet());
-        env.file().allNames().forEach(candidates::add);
-        Builtins.names().forEach(candidates::add);
-        String near = Spelling.nearest(name, candidates);
+        // Every name in sight is a candidate, but most are skipped on length alone (see Spelling);
+        // the nearest scopes and the built-ins first, as they are the likeliest and fewest.
+        Spelling.Search search = new Spelling.Search(name, spellingBudget);
+        for (Scope s = env.scope(); s != null; s = s.parent()) s.offerNames(search);
+        search.considerAll(Builtins.names());
+        env.file().offerNames(search);
+        spellingBudget -= search.spent();
+        String near = search.best();
         List<String> notes = new ArrayList<>();
         if (near != null) notes.add("did you mean '" + near + "'?");
         String dimOf = symbolicDimNote(name, env);
@@ -221,17 +305,12 @@ final class Elaborator {
      * {@code input x: f32[N, 3]}), how to get its size in an expression; else null.
      */
     private static String symbolicDimNote(String name, Env env) {
+        // Inputs are declared only in a model's body, so the note applies where its scope is in sight.
+        if (env.model() == null) return null;
         for (Scope s = env.scope(); s != null; s = s.parent()) {
-            for (var e : s.bindings().entrySet()) {
-                if (e.getValue().kind() == Binding.Kind.INPUT && e.getValue().value() instanceof Tensor t) {
-                    List<Dim> dims = t.type().shape().dims();
-                    for (int k = 0; k < dims.size(); k++) {
-                        if (dims.get(k).equals(Dim.symbol(name))) {
-                            return name + " is a symbolic dimension, not a value; in expressions write size("
-                                    + e.getKey() + ", " + k + ")";
-                        }
-                    }
-                }
+            if (s == env.model().scope) {
+                String size = env.model().symbolicDims.get(name);
+                return size == null ? null : name + " is a symbolic dimension, not a value; in expressions write " + size;
             }
         }
         return null;
@@ -515,7 +594,7 @@ final class Elaborator {
                     String near = Spelling.nearest(name, i.members().bindings().keySet());
                     diagnostics.error(m.member().span(), "layer instance '" + i.path() + "' (" + i.layer().name().text()
                             + ") has no member '" + name + "'", (near != null ? "did you mean '" + near + "'? " : "")
-                            + "its members are " + String.join(", ", i.members().bindings().keySet()));
+                            + "its members are " + listed(i.members().bindings().keySet()));
                     return Value.POISON;
                 }
                 return b.value();
@@ -564,8 +643,8 @@ final class Elaborator {
             case Value.Poison p -> p;
             case Value.BuiltinRef b -> callBuiltin(b.builtin(), c, values, env);
             case Value.Function f -> callDef(f, c, values, env);
-            case Value.Instance i -> intoPrelude(i.layer(), "the forward of '" + i.layer().name().text() + "'", c,
-                    () -> bodies.apply(i, c, values, env));
+            case Value.Instance i -> shared(i, c, values, env, () -> intoPrelude(i.layer(),
+                    "the forward of '" + i.layer().name().text() + "'", c, () -> bodies.apply(i, c, values, env)));
             case Value.LayerType l -> {
                 diagnostics.error(c.span(), "layer '" + l.layer().name().text() + "' must be instantiated in a declaration",
                         "write l = " + c.span().text() + " in the model or layer body, then apply it: l(x)");
@@ -607,12 +686,38 @@ final class Elaborator {
                     "defs and layers are inlined at each call; flatten the chain of calls");
             return Value.POISON;
         }
-        return intoPrelude(def, "'" + def.name().text() + "'", c, () -> inline(f, c, values, env));
+        return shared(def, c, values, env, () -> intoPrelude(def, "'" + def.name().text() + "'", c, () -> inline(f, c, values, env)));
+    }
+
+    /**
+     * Inlines a call of {@code callee} (a def, or a layer instance's forward), or returns the
+     * result of an equal call inlined before in this model (see {@link InlineCache}). A call
+     * that reported anything is not kept, so a mistake is reported at every call it affects;
+     * nor is one in an initializer, where each call draws its own random numbers.
+     */
+    private Value shared(Object callee, Expr.Call c, List<Value> values, Env env, Supplier<Value> inline) {
+        boolean cacheable = env.initTarget() == null;
+        List<Object> key = cacheable ? InlineCache.key(c, values) : null;
+        if (cacheable) {
+            Value hit = cache.get(callee, key);
+            if (hit != null) return hit;
+        }
+        long reportsBefore = diagnostics.reports();
+        expansion.calls().push(c);
+        Value result;
+        try {
+            result = inline.get();
+        } finally {
+            expansion.calls().pop();
+        }
+        if (cacheable && diagnostics.reports() == reportsBefore) cache.put(callee, key, result);
+        return result;
     }
 
     private Value inline(Value.Function f, Expr.Call c, List<Value> values, Env env) {
         Decl.Def def = f.def();
-        Scope scope = bindParams(def.name().text(), def.params(), c, values, null, f.file(), env);
+        boolean keepNames = cache.keepsNames(def.body(), def.params());
+        Scope scope = bindParams(def.name().text(), def.params(), c, values, null, f.file(), env, keepNames);
         if (scope == null) return Value.POISON;
         expanding.push(def);
         callers.push(env.scope());
@@ -620,7 +725,7 @@ final class Elaborator {
             Env inner = new Env(scope, f.file(), env.pathPrefix(), null, env.initTarget());
             return switch (def.body()) {
                 case FunctionBody.Expression e -> eval(e.expr(), inner);
-                case FunctionBody.Block b -> bodies.block(b, inner);
+                case FunctionBody.Block b -> bodies.block(b, inner, keepNames);
             };
         } finally {
             callers.pop();
@@ -664,9 +769,10 @@ final class Elaborator {
     /**
      * Binds a call's arguments to a def's or forward's parameters in a new scope (chained to
      * {@code parent}), filling defaults and checking type annotations; null after reporting.
+     * With {@code keepNames} each argument gets an alias node of its own (see {@link InlineCache#keepsNames}).
      */
     Scope bindParams(String callee, List<Param> params, Expr.Call c, List<Value> values, Scope parent,
-                     FileScope file, Env callerEnv) {
+                     FileScope file, Env callerEnv, boolean keepNames) {
         Arguments.Binding binding = Arguments.bind(callee, signatureOf(params), c.args(), values, c.span(), diagnostics);
         if (binding == null || values.stream().anyMatch(v -> v instanceof Value.Poison)) return null;
         Scope scope = new Scope(parent);
@@ -678,7 +784,7 @@ final class Elaborator {
             else v = eval(p.defaultValue().orElseThrow(), new Env(new Scope(parent), file, callerEnv.pathPrefix(), null, null));
             if (v instanceof Value.Poison) return null;
             if (p.type().isPresent() && !annotations.matches(p, v, bound != null ? bound.span() : c.span())) return null;
-            v = lowering.named(v, p.name().text(), bound != null ? bound.span() : c.span());
+            if (keepNames) v = lowering.named(v, p.name().text(), bound != null ? bound.span() : c.span());
             scope.define(p.name().text(), new Binding(Binding.Kind.ARGUMENT, v, p.name().span(), p.name().text()));
         }
         return scope;

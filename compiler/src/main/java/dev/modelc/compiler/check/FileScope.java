@@ -1,6 +1,7 @@
 package dev.modelc.compiler.check;
 
 import dev.modelc.compiler.ast.Decl;
+import dev.modelc.compiler.diagnostics.Spelling;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,12 +13,15 @@ import java.util.Map;
 final class FileScope {
     private final FileScope parent;
     private final Map<String, Decl> decls = new LinkedHashMap<>();
+    /** This file's names by length, for "did you mean"; built on the first undefined name. */
+    private Spelling.Index spellingIndex;
 
     FileScope(FileScope parent) {
         this.parent = parent;
     }
 
     Decl putIfAbsent(Decl d) {
+        spellingIndex = null;
         return decls.putIfAbsent(d.name().text(), d);
     }
 
@@ -42,9 +46,11 @@ final class FileScope {
         return decls;
     }
 
-    Iterable<String> allNames() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (FileScope f = this; f != null; f = f.parent) out.addAll(f.decls.keySet());
-        return out;
+    /** Offers this file's names and the prelude's to a spelling search, without listing them all. */
+    void offerNames(Spelling.Search search) {
+        for (FileScope f = this; f != null; f = f.parent) {
+            if (f.spellingIndex == null) f.spellingIndex = new Spelling.Index(f.decls.keySet());
+            search.consider(f.spellingIndex);
+        }
     }
 }

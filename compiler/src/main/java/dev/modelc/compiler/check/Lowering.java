@@ -22,7 +22,16 @@ import java.util.List;
  * meet, so a literal is rounded once, as the language reference promises.
  */
 final class Lowering {
-    private final Emitter emitter = new Emitter(new GraphBuilder());
+    private final Emitter emitter;
+
+    /**
+     * A model's graph, refusing to grow past {@code maxNodes} nodes (see {@link Expansion#MAX_NODES}):
+     * past it, checking stops with an error ({@link dev.modelc.compiler.graph.GraphTooLarge})
+     * rather than run out of memory.
+     */
+    Lowering(int maxNodes) {
+        emitter = new Emitter(new GraphBuilder(maxNodes));
+    }
     private final List<Graph.Output> outputs = new ArrayList<>();
     /** The param whose initializer is being lowered (random draws are keyed by it), or null. */
     private String initPath;

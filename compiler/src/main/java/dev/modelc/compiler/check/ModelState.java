@@ -5,6 +5,7 @@ import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.compiler.ast.Decl;
 import dev.modelc.compiler.diagnostics.Span;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,15 @@ final class ModelState {
     final List<ModelSignature.Entry> inputs = new ArrayList<>();
     final List<ModelSignature.ParamEntry> params = new ArrayList<>();
     final List<ModelSignature.Entry> outputs = new ArrayList<>();
+    /** The outputs by name, to find a repeated one without scanning them all. */
+    final Map<String, ModelSignature.Entry> outputsByName = new HashMap<>();
+    /** The model body's scope: where its inputs are. */
+    Scope scope;
+    /**
+     * For each symbolic dimension of the inputs, how an expression gets its size
+     * ({@code size(x, 0)} for {@code N} in {@code input x: f32[N, 3]}); the first input and axis win.
+     */
+    final Map<String, String> symbolicDims = new HashMap<>();
     ModelSignature.Entry loss;
     Span lossSpan;
     /** The loss's graph node, once known. */

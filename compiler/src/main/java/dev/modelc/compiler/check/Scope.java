@@ -1,6 +1,7 @@
 package dev.modelc.compiler.check;
 
 import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.diagnostics.Spelling;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +15,8 @@ final class Scope {
     private final Scope parent;
     private final Map<String, Binding> names = new LinkedHashMap<>();
     private final Map<String, Span> definedLater = new HashMap<>();
+    /** The names bound here by length, for "did you mean": a model body may bind 20,000. */
+    private final Spelling.Index spelling = new Spelling.Index();
 
     Scope(Scope parent) {
         this.parent = parent;
@@ -39,7 +42,14 @@ final class Scope {
 
     /** Binds a name here; returns the earlier binding of the same name in this scope, if any. */
     Binding define(String name, Binding b) {
-        return names.putIfAbsent(name, b);
+        Binding prior = names.putIfAbsent(name, b);
+        if (prior == null) spelling.add(name);
+        return prior;
+    }
+
+    /** Offers the names bound here to a spelling search. */
+    void offerNames(Spelling.Search search) {
+        search.consider(spelling);
     }
 
     /** This scope's own binding of {@code name}, or null. */

@@ -4,6 +4,7 @@ import dev.modelc.compiler.ast.Decl;
 import dev.modelc.compiler.ast.Stmt;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
+import java.util.Arrays;
 import java.util.List;
 
 /** What a name or expression denotes while a model is checked. */
@@ -41,8 +42,22 @@ sealed interface Value {
 
     /** A folded constant: numbers, or sizes that may be symbolic ({@code size(x, 0)}). */
     sealed interface Known {
-        /** Row-major numbers. */
+        /** Row-major numbers; equal when the numbers are (bit for bit), so equal calls can be shared. */
         record Numbers(double[] data) implements Known {
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Numbers n && Arrays.equals(data, n.data);
+            }
+
+            @Override
+            public int hashCode() {
+                return Arrays.hashCode(data);
+            }
+
+            @Override
+            public String toString() {
+                return "Numbers" + Arrays.toString(data);
+            }
         }
 
         /** Integer sizes, row-major; scalar sizes hold one. */

@@ -16,9 +16,19 @@ import java.util.Map;
  *   dimension -1 is 2 on the left and 3 on the right (NumPy broadcasting)
  * </pre>
  *
- * The source line is quoted as is; the marker line copies its tabs so markers stay aligned.
+ * The source line is quoted as is (a very long one in part, around the caret); the marker line
+ * copies its tabs so markers stay aligned.
  */
 public final class DiagnosticRenderer {
+    /**
+     * Lines longer than this many code points are quoted in part, from {@link #QUOTED_BEFORE}
+     * before the caret, with "..." for what is left out: a 20 MB line is not echoed whole. The
+     * column in the header still counts every code point.
+     */
+    static final int MAX_QUOTED = 240;
+    static final int QUOTED_BEFORE = 80;
+    private static final String ELLIPSIS = "...";
+
     private DiagnosticRenderer() {
     }
 
@@ -53,23 +63,32 @@ public final class DiagnosticRenderer {
         out.append(file.name()).append(':').append(line).append(':').append(at.column())
                 .append(": ").append(d.severity().label()).append(": ").append(d.message()).append('\n');
 
-        int[] text = file.lineCodePoints(line);
+        int length = file.lineLength(line);
         int lineStart = file.lineStart(line);
-        char[] marks = new char[text.length + 1];
+        // The part of the line quoted: all of it, or a window from a little before the caret
+        // (only that part is copied: a file may have thousands of warnings on a 20 MB line).
+        int from = 0, to = length;
+        if (length > MAX_QUOTED) {
+            from = Math.clamp(at.start() - lineStart - QUOTED_BEFORE, 0, length - MAX_QUOTED);
+            to = from + MAX_QUOTED;
+        }
+        int[] window = file.lineCodePoints(line, from, to);
+        String before = from > 0 ? ELLIPSIS : "", after = to < length ? ELLIPSIS : "";
+        char[] marks = new char[to - from + 1];
         Arrays.fill(marks, ' ');
         for (Span s : d.related()) {
-            if (s.source() == file && s.line() == line) mark(marks, s, lineStart, text.length, '~');
+            if (s.source() == file && s.line() == line) mark(marks, s, lineStart + from, to - from, '~');
         }
-        mark(marks, at, lineStart, text.length, '^');
+        mark(marks, at, lineStart + from, to - from, '^');
         int last = marks.length - 1;
         while (last >= 0 && marks[last] == ' ') last--;
 
-        StringBuilder quoted = new StringBuilder();
-        for (int c : text) quoted.appendCodePoint(c);
-        out.append(quoted).append('\n');
-        StringBuilder marker = new StringBuilder();
+        StringBuilder quoted = new StringBuilder(before);
+        for (int c : window) quoted.appendCodePoint(c);
+        out.append(quoted).append(after).append('\n');
+        StringBuilder marker = new StringBuilder(" ".repeat(before.length()));
         for (int i = 0; i <= last; i++) {
-            marker.append(marks[i] == ' ' && i < text.length && text[i] == '\t' ? '\t' : marks[i]);
+            marker.append(marks[i] == ' ' && i < window.length && window[i] == '\t' ? '\t' : marks[i]);
         }
         out.append(marker).append('\n');
         for (String note : d.notes()) {
@@ -78,9 +97,10 @@ public final class DiagnosticRenderer {
         return out.toString();
     }
 
-    private static void mark(char[] marks, Span s, int lineStart, int lineLength, char c) {
-        int from = s.start() - lineStart;
-        int to = Math.min(s.end() - lineStart, lineLength);
+    /** Marks {@code s} in {@code marks}, which covers the {@code length} code points from offset {@code origin}. */
+    private static void mark(char[] marks, Span s, int origin, int length, char c) {
+        int from = s.start() - origin;
+        int to = Math.min(s.end() - origin, length);
         if (to <= from) to = from + 1; // an empty span (end of file, a missing token) still gets a caret
         for (int i = Math.max(0, from); i < to && i < marks.length; i++) marks[i] = c;
     }

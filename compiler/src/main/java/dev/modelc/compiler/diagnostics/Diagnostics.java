@@ -15,9 +15,18 @@ public final class Diagnostics {
     public static final int MAX_ERRORS_PER_FILE = 20;
 
     private final Set<Diagnostic> all = new LinkedHashSet<>();
+    /** Kept as reports come, since the checker asks after every model and a file may have 10,000. */
+    private int errors;
+    private long reports;
 
     public void report(Diagnostic d) {
-        all.add(d);
+        reports++;
+        if (all.add(d) && d.isError()) errors++;
+    }
+
+    /** How many reports were made so far, repeats included: whether a piece of work reported anything. */
+    public long reports() {
+        return reports;
     }
 
     public void error(Span at, String message, String... notes) {
@@ -29,14 +38,11 @@ public final class Diagnostics {
     }
 
     public boolean hasErrors() {
-        for (Diagnostic d : all) if (d.isError()) return true;
-        return false;
+        return errors > 0;
     }
 
     public int errorCount() {
-        int n = 0;
-        for (Diagnostic d : all) if (d.isError()) n++;
-        return n;
+        return errors;
     }
 
     /** Everything reported, in source order. */

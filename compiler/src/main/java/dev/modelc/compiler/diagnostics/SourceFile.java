@@ -65,12 +65,23 @@ public final class SourceFile {
 
     /** The text of a 1-based line, without its line break, as code points. */
     public int[] lineCodePoints(int line) {
+        return lineCodePoints(line, 0, lineLength(line));
+    }
+
+    /** Code points {@code from} (inclusive) to {@code to} (exclusive) of a 1-based line, counted from its start. */
+    public int[] lineCodePoints(int line, int from, int to) {
+        int start = lineStarts[line - 1];
+        int[] out = new int[to - from];
+        System.arraycopy(codePoints, start + from, out, 0, out.length);
+        return out;
+    }
+
+    /** The length of a 1-based line in code points, without its line break. */
+    public int lineLength(int line) {
         int start = lineStarts[line - 1];
         int end = line < lineStarts.length ? lineStarts[line] : codePoints.length;
         while (end > start && (codePoints[end - 1] == '\n' || codePoints[end - 1] == '\r')) end--;
-        int[] out = new int[end - start];
-        System.arraycopy(codePoints, start, out, 0, out.length);
-        return out;
+        return end - start;
     }
 
     /** The text between two code-point offsets. */

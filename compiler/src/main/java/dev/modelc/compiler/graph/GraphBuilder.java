@@ -15,8 +15,28 @@ import java.util.Map;
 public final class GraphBuilder {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<Key, Integer> interned = new HashMap<>();
+    /** Past this many nodes {@link #add} throws {@link GraphTooLarge}. */
+    private final int maxNodes;
+
+    /** A builder with no limit but an int's, for passes over graphs that were already built. */
+    public GraphBuilder() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** A builder that refuses to grow past {@code maxNodes} nodes (the checker's, see {@link GraphTooLarge}). */
+    public GraphBuilder(int maxNodes) {
+        this.maxNodes = maxNodes;
+    }
 
     private record Key(Op op, List<Integer> inputs, TensorType type) {
+        /**
+         * Op and inputs only: hashing a type hashes every size polynomial of its shape, which
+         * was most of the time spent building large graphs; nodes that differ only in type are rare.
+         */
+        @Override
+        public int hashCode() {
+            return 31 * op.hashCode() + inputs.hashCode();
+        }
     }
 
     /** Adds a node, or finds the equal one already built; returns its id. */
@@ -28,6 +48,7 @@ public final class GraphBuilder {
         Key key = new Key(op, List.copyOf(inputs), type);
         Integer found = interned.get(key);
         if (found != null) return found;
+        if (nodes.size() >= maxNodes) throw new GraphTooLarge(span, maxNodes);
         int id = nodes.size();
         nodes.add(new Node(id, op, key.inputs(), type, span));
         interned.put(key, id);

@@ -51,7 +51,16 @@ public final class SyntaxReader {
         List<Token> tokens = new ArrayList<>();
         int errors = 0;
         int depth = 0; // of ( and [, as the lexer counts it
+        LiteralSize literals = new LiteralSize();
         for (Token t = lexer.nextToken(); ; t = lexer.nextToken()) {
+            LiteralSize.TooLarge tooLarge = literals.next(t);
+            if (tooLarge != null) {
+                // Reported before the parser sees the file: parsing a literal that large is the cost.
+                diagnostics.error(span(source, tooLarge.literal()), tooLarge.message(),
+                        "literals are for small constants; put large data in a .npy file and declare it as an input"
+                                + " (input table: f32[...]), given with --data table=FILE.npy");
+                return Optional.empty();
+            }
             if (t.getType() == ModelLexer.UNKNOWN) {
                 if (errors++ < MAX_SYNTAX_ERRORS) {
                     diagnostics.error(span(source, t), "unexpected character " + describeCharacter(t.getText()),

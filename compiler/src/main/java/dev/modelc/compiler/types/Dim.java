@@ -13,9 +13,18 @@ import java.util.TreeMap;
  * {@code N + M} after a cat, {@code N - 1} after a slice). Kept in a canonical form, so equal
  * sizes are equal records.
  *
+ * <p>Arithmetic is exact or refused: a result with more than {@link #MAX_TERMS} terms, a term of
+ * degree above {@link #MAX_DEGREE}, or a coefficient past a long throws {@link DimTooLarge}
+ * (never a wrapped number, never an expansion into millions of terms).
+ *
  * @param terms monomial (sorted symbol names, with repeats) to a non-zero coefficient
  */
 public record Dim(Map<List<String>, Long> terms) {
+    /** The most terms a size may have; real sizes have one to four ({@code N}, {@code N + M - 1}). */
+    public static final int MAX_TERMS = 256;
+    /** The most symbols one term may multiply ({@code N*N*M} has degree 3). */
+    public static final int MAX_DEGREE = 256;
+
     public Dim {
         TreeMap<List<String>, Long> canonical = new TreeMap<>(Dim::compareMonomials);
         terms.forEach((k, v) -> {
@@ -51,8 +60,8 @@ public record Dim(Map<List<String>, Long> terms) {
     public Dim plus(Dim other) {
         Map<List<String>, Long> out = new TreeMap<>(Dim::compareMonomials);
         out.putAll(terms);
-        other.terms.forEach((k, v) -> out.merge(k, v, Long::sum));
-        return new Dim(out);
+        other.terms.forEach((k, v) -> out.merge(k, v, Dim::addExact));
+        return checked(out);
     }
 
     public Dim minus(Dim other) {
@@ -62,12 +71,41 @@ public record Dim(Map<List<String>, Long> terms) {
     public Dim times(Dim other) {
         Map<List<String>, Long> out = new TreeMap<>(Dim::compareMonomials);
         terms.forEach((k1, v1) -> other.terms.forEach((k2, v2) -> {
+            if (k1.size() + k2.size() > MAX_DEGREE) {
+                throw new DimTooLarge("a term of this size would multiply more than " + MAX_DEGREE + " symbolic sizes");
+            }
             List<String> m = new ArrayList<>(k1);
             m.addAll(k2);
             Collections.sort(m);
-            out.merge(m, v1 * v2, Long::sum);
+            long product;
+            try {
+                product = Math.multiplyExact(v1, v2);
+            } catch (ArithmeticException e) {
+                throw overflow();
+            }
+            out.merge(m, product, Dim::addExact);
         }));
-        return new Dim(out);
+        return checked(out);
+    }
+
+    private static Dim checked(Map<List<String>, Long> terms) {
+        Dim d = new Dim(terms);
+        if (d.terms.size() > MAX_TERMS) {
+            throw new DimTooLarge("this size would be a polynomial of more than " + MAX_TERMS + " terms");
+        }
+        return d;
+    }
+
+    private static long addExact(long a, long b) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw overflow();
+        }
+    }
+
+    private static DimTooLarge overflow() {
+        return new DimTooLarge("this size arithmetic overflows a 64-bit integer");
     }
 
     /**
