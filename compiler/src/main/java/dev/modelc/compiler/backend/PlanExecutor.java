@@ -31,6 +31,8 @@ public final class PlanExecutor {
     private final RangeKernel[] loops;
     private final int[][] loopBuffers;
     private final Map<String, Shape> declared = new LinkedHashMap<>();
+    /** Inputs and params that only bind sizes (see {@link KernelPlan#isWitness}): they may be left out. */
+    private final java.util.Set<Integer> witnesses = new java.util.HashSet<>();
     private Frame frame;
 
     /** {@code loops} holds, for each kernel of the plan, its compiled loop (null for matmuls and calls). */
@@ -42,7 +44,10 @@ public final class PlanExecutor {
             List<Integer> b = loopBuffers.get(k);
             this.loopBuffers[k] = b == null ? null : b.stream().mapToInt(Integer::intValue).toArray();
         }
-        for (Buffer b : plan.external()) declared.put(b.name(), b.shape());
+        for (Buffer b : plan.external()) {
+            declared.put(b.name(), b.shape());
+            if (plan.isWitness(b)) witnesses.add(b.id());
+        }
     }
 
     public KernelPlan plan() {
@@ -99,6 +104,7 @@ public final class PlanExecutor {
         for (Buffer b : plan.external()) {
             Tensor t = values.get(b.name());
             String what = b.kind() == Buffer.Kind.INPUT ? "input" : "param";
+            if (t == null && witnesses.contains(b.id())) continue;
             if (t == null) throw new EvaluationError("no value for " + what + " '" + b.name() + "'");
             if (!Arrays.equals(t.shape(), f.shapes[b.id()])) {
                 throw new EvaluationError(what + " '" + b.name() + "' must have shape " + Arrays.toString(f.shapes[b.id()])

@@ -3,6 +3,7 @@ package dev.modelc.compiler.interp;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.Reference;
@@ -77,7 +78,10 @@ public final class Interpreter {
         int n = g.size();
         double[][] v = new double[n][];
         int[][] shapes = new int[n][];
+        boolean[] witness = SizeSymbols.witnesses(g);
         for (Node node : g.nodes()) {
+            // A size witness no one reads needs no value: it was only there to bind sizes.
+            if (witness[node.id()] && !values.containsKey(SizeSymbols.binder(node).orElseThrow())) continue;
             int[] shape = dims.eval(node.type().shape());
             shapes[node.id()] = shape;
             double[] r = compute(node, v, shapes, shape, values, dims, seed);

@@ -22,6 +22,27 @@ public final class Shapes {
         return t.shape()[axis];
     }
 
+    /** Axis {@code axis} of {@code t} as {@link #size} gives it, or -1 when {@code t} was not given. */
+    public static int sizeIfGiven(String kind, String name, Tensor t, int rank, int axis) {
+        return t == null ? -1 : size(kind, name, t, rank, axis);
+    }
+
+    /**
+     * A symbolic size bound only by size witnesses (tensors no kernel reads, kept for their
+     * sizes): the first of {@code sizes} that was given (not -1), else an error naming what
+     * would have bound it ({@code sources}, empty when nothing can).
+     */
+    public static int bound(String symbol, String sources, int... sizes) {
+        for (int s : sizes) if (s >= 0) return s;
+        throw new ExecutionError(sources.isEmpty() ? "dimension " + symbol + " is not bound by any input or param"
+                : "dimension " + symbol + " is not bound by the values given: give a value for " + sources);
+    }
+
+    /** {@link #check} for a size witness, which may be left out. */
+    public static void checkIfGiven(String kind, String name, Tensor t, int... dims) {
+        if (t != null) check(kind, name, t, dims);
+    }
+
     /** Fails unless {@code t} has exactly the shape {@code dims}. */
     public static void check(String kind, String name, Tensor t, int... dims) {
         present(kind, name, t);

@@ -14,6 +14,7 @@ import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.compiler.kernel.Buffer;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
@@ -197,27 +198,45 @@ public final class JavaSourceGenerator {
             case INIT -> "every param's initial value, drawn with the seed (keyed by param path)";
         });
         List<Buffer> external = plan.external();
-        // Bind every symbolic size from the first tensor that has it alone on an axis.
+        // Bind every symbolic size from the first tensor the kernels read that has it alone on
+        // an axis; failing that, from whichever size witness (a tensor kept only for its sizes,
+        // see KernelPlan.isWitness) was given.
         LinkedHashSet<String> bound = new LinkedHashSet<>();
         for (int i = 0; i < external.size(); i++) {
             Buffer b = external.get(i);
+            if (plan.isWitness(b)) continue;
             for (int a = 0; a < b.shape().rank(); a++) {
-                Dim d = b.shape().dim(a);
-                if (d.terms().size() == 1 && d.symbols().size() == 1 && d.terms().containsKey(List.of(d.symbols().getFirst()))
-                        && d.terms().get(List.of(d.symbols().getFirst())) == 1 && bound.add(d.symbols().getFirst())) {
-                    m.addStatement("int $L = $T.size($S, $S, args[$L], $L, $L)", symbolNames.get(d.symbols().getFirst()), SHAPES,
+                String symbol = SizeSymbols.alone(b.shape().dim(a)).orElse(null);
+                if (symbol != null && bound.add(symbol)) {
+                    m.addStatement("int $L = $T.size($S, $S, args[$L], $L, $L)", symbolNames.get(symbol), SHAPES,
                             kind(b), b.name(), i, b.shape().rank(), a);
                 }
             }
+        }
+        for (String symbol : plan.symbols()) {
+            if (bound.contains(symbol)) continue;
+            List<CodeBlock> sizes = new ArrayList<>();
+            List<String> sources = new ArrayList<>();
+            for (int i = 0; i < external.size(); i++) {
+                Buffer b = external.get(i);
+                int a = b.shape().dims().indexOf(Dim.symbol(symbol));
+                if (a < 0) continue;
+                sizes.add(CodeBlock.of("$T.sizeIfGiven($S, $S, args[$L], $L, $L)", SHAPES, kind(b), b.name(), i, b.shape().rank(), a));
+                sources.add("'" + b.name() + "' " + b.shape());
+            }
+            m.addStatement("int $L = $T.bound($S, $S$L)", symbolNames.get(symbol), SHAPES, symbol, String.join(" or ", sources),
+                    sizes.stream().map(c -> CodeBlock.of(", $L", c)).collect(CodeBlock.joining("")));
         }
         Map<Integer, String> local = new LinkedHashMap<>();
         for (int i = 0; i < external.size(); i++) {
             Buffer b = external.get(i);
             String shape = b.shape().dims().stream().map(d -> render(d, symbolNames)).collect(Collectors.joining(", "));
-            m.addStatement("$T.check($S, $S, args[$L]$L)", SHAPES, kind(b), b.name(), i, shape.isEmpty() ? "" : ", " + shape);
+            m.addStatement("$T.$L($S, $S, args[$L]$L)", SHAPES, plan.isWitness(b) ? "checkIfGiven" : "check", kind(b), b.name(), i,
+                    shape.isEmpty() ? "" : ", " + shape);
         }
         for (int i = 0; i < external.size(); i++) {
             Buffer b = external.get(i);
+            if (plan.isWitness(b)) continue;
             String name = names.fresh(b.name());
             local.put(b.id(), name);
             m.addStatement("$L $L = $T.$L(args[$L])", javaArray(b.dtype()), name, SHAPES, b.dtype().spelling(), i);
