@@ -4,6 +4,7 @@ import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.interp.DimBindings;
 import dev.modelc.compiler.interp.EvaluationError;
 import dev.modelc.compiler.kernel.Buffer;
+import dev.modelc.compiler.kernel.IndexRange;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.types.Dim;
@@ -33,6 +34,8 @@ public final class PlanExecutor {
     private final Map<String, Shape> declared = new LinkedHashMap<>();
     /** Inputs and params that only bind sizes (see {@link KernelPlan#isWitness}): they may be left out. */
     private final java.util.Set<Integer> witnesses = new java.util.HashSet<>();
+    /** What must fit in an int under the bound sizes (checked once per set of sizes). */
+    private final List<IndexRange.Limit> limits;
     private Frame frame;
 
     /** {@code loops} holds, for each kernel of the plan, its compiled loop (null for matmuls and calls). */
@@ -44,6 +47,7 @@ public final class PlanExecutor {
             List<Integer> b = loopBuffers.get(k);
             this.loopBuffers[k] = b == null ? null : b.stream().mapToInt(Integer::intValue).toArray();
         }
+        this.limits = IndexRange.limits(plan);
         for (Buffer b : plan.external()) {
             declared.put(b.name(), b.shape());
             if (plan.isWitness(b)) witnesses.add(b.id());
@@ -94,6 +98,7 @@ public final class PlanExecutor {
         DimBindings dims = DimBindings.of(declared, values);
         long[] d = new long[plan.symbols().size()];
         for (int i = 0; i < d.length; i++) d[i] = dims.eval(Dim.symbol(plan.symbols().get(i)));
+        IndexRange.check(plan, limits, d);
         Frame f;
         if (fresh) {
             f = allocate(d, dims);

@@ -43,6 +43,22 @@ public final class Shapes {
         if (t != null) check(kind, name, t, dims);
     }
 
+    /**
+     * Fails unless {@code value} fits in an int: generated kernels hold element counts, loop
+     * extents and positions in ints, which would wrap around past 2^31 - 1 and give wrong numbers.
+     *
+     * @param what the quantity and where it comes from ({@code m.model:3: axis 2 of the sum over [N, 3, 3000000000]})
+     */
+    public static void indexable(String what, long value) {
+        if (value > Integer.MAX_VALUE) throw tooLarge(what, value);
+    }
+
+    /** The error for a quantity past what an int holds ({@code value} Long.MAX_VALUE when it overflowed a long too). */
+    public static ExecutionError tooLarge(String what, long value) {
+        return new ExecutionError(what + " is " + (value == Long.MAX_VALUE ? "more than 2^63" : Long.toString(value))
+                + ", more than " + Integer.MAX_VALUE + ", the largest size compiled kernels index (Java arrays and loop counters are ints)");
+    }
+
     /** Fails unless {@code t} has exactly the shape {@code dims}. */
     public static void check(String kind, String name, Tensor t, int... dims) {
         present(kind, name, t);

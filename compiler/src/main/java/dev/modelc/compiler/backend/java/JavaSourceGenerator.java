@@ -16,6 +16,7 @@ import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.compiler.kernel.Buffer;
+import dev.modelc.compiler.kernel.IndexRange;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Scheduler;
@@ -227,6 +228,10 @@ public final class JavaSourceGenerator {
             m.addStatement("int $L = $T.bound($S, $S$L)", symbolNames.get(symbol), SHAPES, symbol, String.join(" or ", sources),
                     sizes.stream().map(c -> CodeBlock.of(", $L", c)).collect(CodeBlock.joining("")));
         }
+        // Sizes the kernels hold in ints that the tensors given do not already bound.
+        for (IndexRange.Limit l : IndexRange.limits(plan)) {
+            m.addStatement("$T.indexable($S, $L)", SHAPES, l.what(), longValue(l, symbolNames));
+        }
         Map<Integer, String> local = new LinkedHashMap<>();
         for (int i = 0; i < external.size(); i++) {
             Buffer b = external.get(i);
@@ -403,6 +408,30 @@ public final class JavaSourceGenerator {
         Map<List<String>, Long> renamed = new LinkedHashMap<>();
         d.terms().forEach((k, v) -> renamed.merge(k.stream().map(sym::get).sorted().toList(), v, Long::sum));
         return LoopSource.dim(new Dim(renamed));
+    }
+
+    /** A limit's value (see {@link IndexRange.Limit}) in long arithmetic. */
+    private static String longValue(IndexRange.Limit l, Map<String, String> sym) {
+        if (l.coefs().isEmpty()) return longSize(l.offset(), sym);
+        List<String> terms = new ArrayList<>();
+        terms.add("Math.abs(" + longSize(l.offset(), sym) + ")");
+        for (int v = 0; v < l.coefs().size(); v++) {
+            if (l.coefs().get(v).isConstant(0)) continue;
+            terms.add("Math.abs(" + longSize(l.coefs().get(v), sym) + ") * (" + longSize(l.extents().get(v), sym) + " - 1)");
+        }
+        return String.join(" + ", terms);
+    }
+
+    /** A size in long arithmetic from its first factor on ({@code 3L * N * M}), so no int product wraps. */
+    private static String longSize(Dim d, Map<String, String> sym) {
+        if (d.isConstant()) return d.constant() + "L";
+        List<String> terms = new ArrayList<>();
+        d.terms().forEach((symbols, c) -> {
+            StringBuilder t = new StringBuilder(c + "L");
+            for (String s : symbols) t.append(" * ").append(sym.get(s));
+            terms.add(t.toString());
+        });
+        return terms.size() == 1 ? terms.getFirst() : "(" + String.join(" + ", terms) + ")";
     }
 
     private static String javaArray(DType t) {
