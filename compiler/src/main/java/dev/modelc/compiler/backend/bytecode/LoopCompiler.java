@@ -51,8 +51,12 @@ final class LoopCompiler {
 
     private static final int B = 1, D = 2, START = 3, END = 4;
 
-    /** Innermost loops of at most this many iterations (a constant) are unrolled. */
-    private static final int UNROLL = 4;
+    /**
+     * Innermost loops of at most this many iterations (a constant) are unrolled, when the copies
+     * hold at most {@link #UNROLLED_LETS} lets in all: a method past 8,000 bytes of code is never
+     * compiled by the JIT, so a long body is better left a loop.
+     */
+    private static final int UNROLL = 4, UNROLLED_LETS = 256;
 
     private final Kernel.Loop loop;
     private final KernelPlan plan;
@@ -155,7 +159,7 @@ final class LoopCompiler {
         int v = code.allocateLocal(TypeKind.INT);
         varLocal[from] = v;
         Dim e = extentOf(from);
-        if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL) {
+        if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL && e.constant() * lets.size() <= UNROLLED_LETS) {
             // A short innermost loop ([N, 2] with a broadcast bias) is written out: no loop
             // overhead per element, and C2 sees straight-line code.
             for (int c = 0; c < e.constant(); c++) {
