@@ -68,11 +68,12 @@ public final class IndexRange {
      */
     public static List<Limit> limits(KernelPlan plan) {
         List<Limit> out = new ArrayList<>();
+        java.util.Map<List<String>, Long> bounds = externalBounds(plan);
         for (Limit l : all(plan)) {
             if (l.isConstant()) {
                 long v = l.value(Dim::constant);
                 if (v > MAX) throw l.error(v);
-            } else if (!(l.coefs().isEmpty() && withinAnExternal(plan, l.offset()))) {
+            } else if (!(l.coefs().isEmpty() && withinAnExternal(bounds, l.offset()))) {
                 out.add(l);
             }
         }
@@ -123,13 +124,12 @@ public final class IndexRange {
     }
 
     /**
-     * Whether {@code size} is at most the product of some axes of an input or param, whose
-     * tensor exists, so that product fits in an int: {@code 2*N} is, given {@code x: [N, 3]}
-     * (a monomial over the same symbols with a coefficient at least as large).
+     * For every product of some axes of an input or param (whose tensor exists, so the product
+     * fits in an int) that is a monomial, its symbols and the largest coefficient seen:
+     * {@code [N] -> 3} given {@code x: [N, 3]}.
      */
-    private static boolean withinAnExternal(KernelPlan plan, Dim size) {
-        if (size.terms().size() != 1) return false;
-        var term = size.terms().entrySet().iterator().next();
+    private static java.util.Map<List<String>, Long> externalBounds(KernelPlan plan) {
+        java.util.Map<List<String>, Long> out = new java.util.HashMap<>();
         for (Buffer b : plan.external()) {
             // A witness may be left out (see KernelPlan.isWitness): its tensor need not exist.
             if (plan.isWitness(b)) continue;
@@ -139,10 +139,18 @@ public final class IndexRange {
                 Dim p = Dim.of(1);
                 for (int a = 0; a < dims.size(); a++) if ((mask & 1 << a) != 0) p = p.times(dims.get(a));
                 if (p.terms().size() != 1) continue;
-                var bound = p.terms().entrySet().iterator().next();
-                if (bound.getKey().equals(term.getKey()) && bound.getValue() >= term.getValue()) return true;
+                var term = p.terms().entrySet().iterator().next();
+                out.merge(term.getKey(), term.getValue(), Math::max);
             }
         }
-        return false;
+        return out;
+    }
+
+    /** Whether {@code size} is a monomial at most one of the {@link #externalBounds}: {@code 2*N} given {@code x: [N, 3]}. */
+    private static boolean withinAnExternal(java.util.Map<List<String>, Long> bounds, Dim size) {
+        if (size.terms().size() != 1) return false;
+        var term = size.terms().entrySet().iterator().next();
+        Long bound = bounds.get(term.getKey());
+        return bound != null && bound >= term.getValue();
     }
 }
