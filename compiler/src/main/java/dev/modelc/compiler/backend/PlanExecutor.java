@@ -98,7 +98,8 @@ public final class PlanExecutor {
         DimBindings dims = DimBindings.of(declared, values);
         long[] d = new long[plan.symbols().size()];
         for (int i = 0; i < d.length; i++) d[i] = dims.eval(Dim.symbol(plan.symbols().get(i)));
-        IndexRange.check(plan, limits, d);
+        // Once per set of sizes, like the allocation: a training step with the same batch size checks nothing.
+        if (fresh || frame == null || !Arrays.equals(frame.d, d)) IndexRange.check(plan, limits, d);
         Frame f;
         if (fresh) {
             f = allocate(d, dims);
