@@ -17,9 +17,11 @@ import dev.modelc.runtime.exec.RangeKernel;
 import dev.modelc.runtime.exec.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a {@link KernelPlan} whose loops were compiled to {@link RangeKernel}s: binds the sizes
@@ -33,7 +35,7 @@ public final class PlanExecutor {
     private final int[][] loopBuffers;
     private final Map<String, Shape> declared = new LinkedHashMap<>();
     /** Inputs and params that only bind sizes (see {@link KernelPlan#isWitness}): they may be left out. */
-    private final java.util.Set<Integer> witnesses = new java.util.HashSet<>();
+    private final Set<Integer> witnesses = new HashSet<>();
     /** What must fit in an int under the bound sizes (checked once per set of sizes). */
     private final List<IndexRange.Limit> limits;
     private Frame frame;

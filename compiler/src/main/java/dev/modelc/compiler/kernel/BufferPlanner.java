@@ -1,8 +1,12 @@
 package dev.modelc.compiler.kernel;
 
+import dev.modelc.runtime.DType;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Gives temporaries storage slots: a slot freed after the last kernel that reads its buffer is
@@ -27,15 +31,15 @@ final class BufferPlanner {
         List<Buffer> out = new ArrayList<>(buffers);
         // Free slots per dtype, lowest first; and per kernel, the slots its end frees. Linear in
         // the plan (a 20,000-statement chain has as many kernels and slots).
-        java.util.Map<dev.modelc.runtime.DType, java.util.TreeSet<Integer>> free = new java.util.EnumMap<>(dev.modelc.runtime.DType.class);
+        Map<DType, TreeSet<Integer>> free = new EnumMap<>(DType.class);
         List<List<Integer>> freedAfter = new ArrayList<>();
         for (int k = 0; k < kernels.size(); k++) freedAfter.add(new ArrayList<>());
-        List<dev.modelc.runtime.DType> slotType = new ArrayList<>();
+        List<DType> slotType = new ArrayList<>();
         for (int k = 0; k < kernels.size(); k++) {
             int w = kernels.get(k).writes();
             Buffer b = out.get(w);
             if (b.kind() == Buffer.Kind.TEMP && b.slot() < 0) {
-                java.util.TreeSet<Integer> open = free.computeIfAbsent(b.dtype(), t -> new java.util.TreeSet<>());
+                TreeSet<Integer> open = free.computeIfAbsent(b.dtype(), t -> new TreeSet<>());
                 int slot;
                 if (open.isEmpty()) {
                     slot = slotType.size();

@@ -4,6 +4,7 @@ import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.graph.ReduceFn;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -214,7 +215,7 @@ final class Fusion {
         if (!isPointwise(g, r) || f.accumulatedBy[root] >= 0) return false;
         // Every consumer reachable from id short of the root, each visited once (iterative: a
         // long elementwise chain must not recurse once per link).
-        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(List.of(id));
+        ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(id));
         Set<Integer> seen = new HashSet<>();
         while (!todo.isEmpty()) {
             for (int c : consumers.get(todo.pop())) {

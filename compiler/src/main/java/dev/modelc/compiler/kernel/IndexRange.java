@@ -6,7 +6,10 @@ import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.exec.Shapes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
@@ -68,7 +71,7 @@ public final class IndexRange {
      */
     public static List<Limit> limits(KernelPlan plan) {
         List<Limit> out = new ArrayList<>();
-        java.util.Map<List<String>, Long> bounds = externalBounds(plan);
+        Map<List<String>, Long> bounds = externalBounds(plan);
         for (Limit l : all(plan)) {
             if (l.isConstant()) {
                 long v = l.value(Dim::constant);
@@ -103,7 +106,7 @@ public final class IndexRange {
             l.reduction().ifPresent(r -> {
                 extents.addAll(r.inner());
                 lets.addAll(r.body());
-                String over = r.fn().name().toLowerCase(java.util.Locale.ROOT) + " over " + new Shape(r.inner());
+                String over = r.fn().name().toLowerCase(Locale.ROOT) + " over " + new Shape(r.inner());
                 for (int a = 0; a < r.inner().size(); a++) out.add(Limit.size(at + "axis " + a + " of the " + over, r.inner().get(a)));
                 if (r.flat()) out.add(Limit.size(at + "the number of elements of the " + over, r.count()));
             });
@@ -128,8 +131,8 @@ public final class IndexRange {
      * fits in an int) that is a monomial, its symbols and the largest coefficient seen:
      * {@code [N] -> 3} given {@code x: [N, 3]}.
      */
-    private static java.util.Map<List<String>, Long> externalBounds(KernelPlan plan) {
-        java.util.Map<List<String>, Long> out = new java.util.HashMap<>();
+    private static Map<List<String>, Long> externalBounds(KernelPlan plan) {
+        Map<List<String>, Long> out = new HashMap<>();
         for (Buffer b : plan.external()) {
             // A witness may be left out (see KernelPlan.isWitness): its tensor need not exist.
             if (plan.isWitness(b)) continue;
@@ -147,7 +150,7 @@ public final class IndexRange {
     }
 
     /** Whether {@code size} is a monomial at most one of the {@link #externalBounds}: {@code 2*N} given {@code x: [N, 3]}. */
-    private static boolean withinAnExternal(java.util.Map<List<String>, Long> bounds, Dim size) {
+    private static boolean withinAnExternal(Map<List<String>, Long> bounds, Dim size) {
         if (size.terms().size() != 1) return false;
         var term = size.terms().entrySet().iterator().next();
         Long bound = bounds.get(term.getKey());
