@@ -47,14 +47,13 @@ final class Fusion {
      */
     static Fusion decide(Graph g) {
         boolean[] cut = new boolean[g.size()];
-        for (int round = 0; ; round++) {
+        while (true) {
+            // Each round stores at least one more node, so this ends; the decision returned is
+            // one no cut was needed for (cutting marks the decision it inspects).
             Fusion f = decide(g, cut);
-            if (!f.cutLargeRegions(g, cut) || round == MAX_ROUNDS) return f;
+            if (!f.cutLargeRegions(g, cut)) return f;
         }
     }
-
-    /** Rounds of cutting before the decision is taken as it stands (only code size, never a value, depends on it). */
-    private static final int MAX_ROUNDS = 16;
 
     private static Fusion decide(Graph g, boolean[] cut) {
         int n = g.size();
