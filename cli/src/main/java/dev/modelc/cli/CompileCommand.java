@@ -69,6 +69,7 @@ final class CompileCommand implements Callable<Integer> {
         try {
             List<CheckedModel> models = models(err);
             for (CheckedModel m : models) {
+                ModelMemory.checkSizes(m); // generated code indexes with int: a larger size would not compile or would wrap
                 if (emit.equals("kernels") || emit.equals("cuda")) {
                     for (EntryPoint e : EntryPoint.values()) {
                         var g = e.graph(Retype.floating(m.graph(), floating));
@@ -92,9 +93,20 @@ final class CompileCommand implements Callable<Integer> {
                 Path file = out.resolve(pkg.replace('.', '/')).resolve(m.name() + ".java");
                 try {
                     Files.createDirectories(file.getParent());
+                } catch (IOException e) {
+                    String why = switch (e) {
+                        case java.nio.file.FileAlreadyExistsException f -> f.getFile() + " is a file, not a directory";
+                        case java.nio.file.AccessDeniedException a -> "permission denied on " + a.getFile();
+                        default -> e.getMessage();
+                    };
+                    throw UserError.line("--out: cannot create the directory " + file.getParent() + ": " + why);
+                }
+                new OutputFile("--out", file).check(new OutputFile.Replaceable.GeneratedSource(),
+                        List.of(new OutputFile.Input("model file", target.file)));
+                try {
                     AtomicFiles.write(file, source.getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
-                    throw UserError.line("cannot write " + file + ": " + e.getMessage());
+                    throw UserError.line("--out: cannot write " + file + ": " + OutputFile.reason(e));
                 }
                 stdout.println("wrote " + file);
             }

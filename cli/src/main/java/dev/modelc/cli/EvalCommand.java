@@ -13,6 +13,7 @@ import dev.modelc.compiler.backend.Evaluation;
 import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.compiler.passes.DeadCodeElimination;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.model.TrainRules;
 import dev.modelc.runtime.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,9 +69,11 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Interpreter.Precision precision = precision();
+        TrainCommand.check(spec, "--seed", seed, TrainRules.SEED);
         backend.backend();
         try {
             CheckedModel m = target.load(err);
+            ModelMemory.check(m, floating(precision), "running", 1, "");
             Map<String, Tensor> values = values(m, precision);
             ModelEvaluation.Result r = Evaluation.evaluate(backend.compile(m, floating(precision)), values, seed);
             out.print(EvalJson.write(m.name(), r));

@@ -8,15 +8,14 @@ import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.compiler.passes.Pipeline;
+import dev.modelc.runtime.AtomicFiles;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npy;
 import dev.modelc.runtime.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,7 +63,8 @@ final class PredictCommand implements Callable<Integer> {
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "FILE.npy|FILE.csv",
-            description = "Where to write the outputs (default: print them).")
+            description = "Where to write the outputs (default: print them). A file already there must be a .npy, or a "
+                    + ".csv of this model's outputs; an input of the run is never overwritten.")
     Path outFile;
 
     @Option(names = "--dtype", paramLabel = "f32|f64",
@@ -98,6 +98,7 @@ final class PredictCommand implements Callable<Integer> {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
         CheckedModel checked = target.load(err);
+        ModelMemory.check(checked, floating, "running", 1, "");
         CompiledModel m = backend.compile(checked, floating);
         if (m.outputs().isEmpty()) {
             throw UserError.line(target.file + ": " + m.name() + " has no outputs to predict (mark one with `output name = ...`)");
@@ -138,6 +139,14 @@ final class PredictCommand implements Callable<Integer> {
             throw UserError.line("--out " + outFile + ": a .npy file holds one output, but " + String.join(", ", chosen)
                     + " are computed; pick one with --output NAME, or write a .csv file");
         }
+        if (outFile != null) {
+            List<OutputFile.Input> read = new ArrayList<>();
+            read.add(new OutputFile.Input("model file", target.file));
+            read.add(new OutputFile.Input("--params file", params));
+            for (DataArgs.Source s : sources) read.add(new OutputFile.Input(s.describe() + " file", s.file()));
+            new OutputFile("--out", outFile).check(format.equals("npy") ? new OutputFile.Replaceable.NpyFile()
+                    : new OutputFile.Replaceable.OutputTable(all.keySet()), read);
+        }
         Map<String, Tensor> inputs = DataArgs.load(m, sources, needed, floating, neededBy, err);
         Map<String, Tensor> trained = ParamsFile.read(params, m, floating, "--params");
 
@@ -160,7 +169,7 @@ final class PredictCommand implements Callable<Integer> {
                 try {
                     Npy.write(outFile, picked.values().iterator().next());
                 } catch (IOException e) {
-                    throw UserError.line("--out: cannot write " + outFile + ": " + e.getMessage());
+                    throw UserError.line("--out: cannot write " + outFile + ": " + OutputFile.reason(e));
                 }
                 out.println("wrote " + chosen.getFirst() + " " + shapeOf(picked.get(chosen.getFirst())) + " to " + outFile);
             }
@@ -190,16 +199,13 @@ final class PredictCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** "npy", "csv", or "print" when there is no --out; checks the directory exists. */
+    /** "npy", "csv", or "print" when there is no --out. */
     private String format() throws UserError {
         if (outFile == null) return "print";
         String name = outFile.getFileName() == null ? "" : outFile.getFileName().toString().toLowerCase(Locale.ROOT);
         String format = name.endsWith(".npy") ? "npy" : name.endsWith(".csv") ? "csv" : null;
         if (format == null) throw UserError.line("--out: write a .npy or a .csv file, not '" + outFile + "'");
-        if (Files.isDirectory(outFile)) throw UserError.line("--out: " + outFile + " is a directory");
-        Path parent = outFile.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) throw UserError.line("--out: cannot write " + outFile + ": no directory " + parent);
-        return format;
+        return format; // where it may be written is checked once the model's outputs are known (OutputFile)
     }
 
     private static String notAnOutput(CompiledModel m, CheckedModel checked, String name) {
@@ -252,15 +258,9 @@ final class PredictCommand implements Callable<Integer> {
             sb.append('\n');
         }
         try {
-            Path tmp = Files.createTempFile(outFile.toAbsolutePath().getParent(), "." + outFile.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-                Files.move(tmp, outFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(outFile, sb.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw UserError.line("--out: cannot write " + outFile + ": " + e.getMessage());
+            throw UserError.line("--out: cannot write " + outFile + ": " + OutputFile.reason(e));
         }
     }
 

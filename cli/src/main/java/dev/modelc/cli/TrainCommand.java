@@ -12,7 +12,9 @@ import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
+import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.model.TrainRules;
 import dev.modelc.runtime.optim.Adam;
 import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.optim.Sgd;
@@ -90,7 +92,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--save", paramLabel = "PARAMS.npz",
             description = "Where to write a checkpoint after every epoch: the params (keyed by path, as predict "
-                    + "reads them) and, under training/, the epochs done and the optimizer's state.")
+                    + "reads them) and, under training/, the epochs done and the optimizer's state. A file already there "
+                    + "must be a checkpoint or this model's params; an input of the run is never overwritten.")
     Path save;
 
     @Option(names = "--resume", paramLabel = "PARAMS.npz",
@@ -109,6 +112,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The momentum of the SGD chosen by {@link #optimizer}, 0 for none; for the memory check. */
+    private double momentum;
 
     @Override
     public Integer call() {
@@ -146,14 +152,23 @@ final class TrainCommand implements Callable<Integer> {
         return floating == DType.F64 ? Interpreter.Precision.F64 : Interpreter.Precision.F32;
     }
 
+    /** The options that stand for train block settings follow the block's rules (TrainRules), the others their own. */
     private void checkOptions() {
-        if (epochs != null && epochs < 1) usage("--epochs must be at least 1, not " + epochs);
-        if (batch != null && batch < 1) usage("--batch must be at least 1, not " + batch);
+        check(spec, "--epochs", epochs, TrainRules.EPOCHS);
+        check(spec, "--batch", batch, TrainRules.BATCH);
+        check(spec, "--lr", lr, TrainRules.LR);
+        check(spec, "--seed", seed, TrainRules.SEED);
         if (printEvery != null && printEvery < 1) usage("--print-every must be at least 1, not " + printEvery);
-        if (lr != null && !(lr >= 0 && Double.isFinite(lr))) usage("--lr must be a finite number at least 0, not " + lr);
         if (optimizer != null && !optimizer.equals("sgd") && !optimizer.equals("adam")) {
             usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd or adam");
         }
+    }
+
+    /** Refuses {@code value} of {@code option} (when given) unless {@code rule}, the train block's, admits it. */
+    static void check(CommandLine.Model.CommandSpec spec, String option, Number value, TrainRules.Range rule) {
+        if (value == null || rule.admits(value.doubleValue())) return;
+        throw new CommandLine.ParameterException(spec.commandLine(), option + " must be " + rule.requirement() + ", as "
+                + rule.name() + " in a train block must; found " + (rule.integer() || !Double.isFinite(value.doubleValue()) ? value.toString() : number(value.doubleValue())));
     }
 
     private void usage(String message) {
@@ -164,6 +179,7 @@ final class TrainCommand implements Callable<Integer> {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
         CheckedModel checked = target.load(err);
+        ModelMemory.checkSizes(checked);
         CompiledModel m = backend.compile(checked, floating);
         String where = target.file + ": " + m.name();
         if (!m.hasLoss()) {
@@ -171,6 +187,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig config = m.trainConfig();
         Optimizer opt = optimizer(m, config);
+        checkSavePath(m, sources);
+        checkMemory(checked, floating, opt);
 
         Graph steps = checked.graph().keeping(Graph.Role.LOSS, m.hasUpdateRules() ? Graph.Role.UPDATE : Graph.Role.GRADIENT);
         List<String> needed = DataArgs.inputsOf(steps);
@@ -199,7 +217,6 @@ final class TrainCommand implements Callable<Integer> {
         long batchRows = batch != null ? batch : config.batch().orElse(dataset.size());
         int batchSize = (int) Math.max(1, Math.min(batchRows, dataset.size()));
         boolean shuffled = shuffle != null ? shuffle : config.shuffle();
-        checkSavePath();
 
         int startEpoch = 0;
         if (resume != null) {
@@ -303,6 +320,7 @@ final class TrainCommand implements Callable<Integer> {
                     : new TrainConfig.Optimizer.Sgd(1e-3, 0, 0);
         }
         double rate = lr != null ? lr : declared.lr();
+        momentum = declared instanceof TrainConfig.Optimizer.Sgd s ? s.momentum() : 0;
         return switch (declared) {
             case TrainConfig.Optimizer.Sgd s -> new Sgd(rate, s.momentum(), s.weightDecay());
             case TrainConfig.Optimizer.Adam a -> new Adam(rate, a.beta1(), a.beta2(), a.eps(), a.weightDecay());
@@ -340,13 +358,35 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    private void checkSavePath() throws UserError {
+    /** Refuses a model whose params, with the gradients and optimizer state training keeps beside them, cannot fit the heap. */
+    private void checkMemory(CheckedModel checked, DType floating, Optimizer opt) throws UserError {
+        // Copies of the params training holds at once: the values, their gradients, and the optimizer's state.
+        int state = switch (opt) {
+            case null -> 0; // update rules: the new values are computed beside the old
+            case Adam a -> 2;
+            case Sgd s -> momentum != 0 ? 1 : 0;
+            default -> 0;
+        };
+        String why = switch (state) {
+            case 2 -> "the values, their gradients and Adam's two moments";
+            case 1 -> "the values, their gradients and SGD's momentum";
+            default -> opt == null ? "the values and the update rules' new values" : "the values and their gradients";
+        };
+        ModelMemory.checkHeap(checked, floating, "training", 2 + state, why);
+    }
+
+    /**
+     * Refuses a --save path that would destroy something: an input of this run (the model file, a
+     * --data file; --resume may be the same file, it is read before the first save), anything but a
+     * regular file, or a file that is not a checkpoint.
+     */
+    private void checkSavePath(CompiledModel m, List<DataArgs.Source> sources) throws UserError {
         if (save == null) return;
-        if (Files.isDirectory(save)) throw UserError.line("--save: " + save + " is a directory; give a file such as params.npz");
-        Path parent = save.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw UserError.line("--save: cannot write " + save + ": no directory " + parent);
-        }
+        List<OutputFile.Input> inputs = new ArrayList<>();
+        inputs.add(new OutputFile.Input("model file", target.file));
+        for (DataArgs.Source s : sources) inputs.add(new OutputFile.Input(s.describe() + " file", s.file()));
+        new OutputFile("--save", save).check(
+                new OutputFile.Replaceable.CheckpointFile(m.params().stream().map(TensorSpec::name).toList()), inputs);
     }
 
     /** A number as short as it can be written exactly: {@code 0}, {@code 0.01}, {@code 1e-5}. */

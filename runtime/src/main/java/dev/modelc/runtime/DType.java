@@ -30,6 +30,15 @@ public enum DType {
         return this != BOOL;
     }
 
+    /** The bytes one element takes in a tensor's Java array (a {@code boolean[]} takes one per element). */
+    public int byteSize() {
+        return switch (this) {
+            case F32, I32 -> 4;
+            case F64 -> 8;
+            case BOOL -> 1;
+        };
+    }
+
     /** The dtype spelled {@code name} in source, or null when the name is not a dtype. */
     public static DType bySpelling(String name) {
         for (DType t : values()) {

@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ public final class Npy {
     /** numpy leaves room in the header for the first axis to grow to this many digits. */
     private static final int GROWTH_AXIS_MAX_DIGITS = 21;
     private static final int CHUNK = 1 << 16;
+    /** Where an array whose size is only claimed starts (4 MB of f32), before it grows with the data. */
+    private static final int INITIAL_ELEMENTS = 1 << 20;
 
     private Npy() {}
 
@@ -43,47 +47,104 @@ public final class Npy {
         }
     }
 
+    /**
+     * The most bytes a source of a {@code .npy} can hold, header included, and what the source is
+     * ({@code "the file"}, {@code "the zip entry"}), so that a header claiming more is refused before
+     * anything is allocated. When {@code exact}, the bytes are known to be there (a file's size), so
+     * the array may be allocated whole; otherwise (a zip entry's declared size, which a zip may
+     * overstate) it grows as the data arrives.
+     */
+    public record Extent(long bytes, boolean exact, String what) {
+        /** Nothing known: no claim is refused for size, and the array grows as data arrives. */
+        public static final Extent UNKNOWN = new Extent(Long.MAX_VALUE, false, "the stream");
+
+        /** {@code "the file has 37 bytes"}, or {@code "the zip entry holds at most 37 bytes"}, for {@code bytes}. */
+        String holds(long bytes) {
+            return what + (exact ? " has " : " holds at most ") + bytes + (bytes == 1 ? " byte" : " bytes");
+        }
+    }
+
     /** Reads the array in {@code file}. */
     public static Tensor read(Path file) throws IOException {
+        // A pipe (bash's <(...)) has no size to check against: its data is read as it comes.
+        Extent extent = Files.isRegularFile(file) ? new Extent(Files.size(file), true, "the file") : Extent.UNKNOWN;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), extent);
         }
     }
 
     /** Reads one array from {@code in}; {@code source} names it in error messages (a path, or an npz entry). */
     public static Tensor read(InputStream in, String source) throws IOException {
+        return read(in, source, Extent.UNKNOWN);
+    }
+
+    /**
+     * Reads one array from {@code in}, which holds at most {@code extent.bytes()} bytes: a header
+     * claiming more data than that, more elements than a tensor holds (2^31 - 1), or more bytes
+     * than the Java heap can hold is refused before the array is allocated.
+     */
+    public static Tensor read(InputStream in, String source, Extent extent) throws IOException {
         byte[] prefix = readFully(in, MAGIC.length + 2, source, "the magic string and version");
         for (int i = 0; i < MAGIC.length; i++) {
             if (prefix[i] != MAGIC[i]) throw new FormatException(source + ": not a .npy file (the magic string \\x93NUMPY is missing)");
         }
         int major = prefix[6] & 0xff, minor = prefix[7] & 0xff;
-        int headerLen;
+        int headerLen, lenBytes;
         if (major == 1) {
+            lenBytes = 2;
             headerLen = ByteBuffer.wrap(readFully(in, 2, source, "the header length")).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
         } else if (major == 2 || major == 3) {
+            lenBytes = 4;
             int n = ByteBuffer.wrap(readFully(in, 4, source, "the header length")).order(ByteOrder.LITTLE_ENDIAN).getInt();
             if (n < 0) throw new FormatException(source + ": header length " + Integer.toUnsignedString(n) + " is too large");
             headerLen = n;
         } else {
             throw new FormatException(source + ": .npy format version " + major + "." + minor + " is not supported (1.0, 2.0 and 3.0 are)");
         }
+        long dataStart = MAGIC.length + 2L + lenBytes + headerLen;
+        if (dataStart > extent.bytes()) {
+            throw new FormatException(source + ": the header claims to be " + headerLen + " bytes long, but "
+                    + extent.holds(extent.bytes()));
+        }
         byte[] headerBytes = readFully(in, headerLen, source, "the header");
         String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Header h = Header.parse(header, source);
 
-        int n = Tensor.numel(h.shape);
-        long bytes = (long) n * h.itemSize;
+        // Claims are checked in long arithmetic, before anything the size of the claim is allocated.
+        BigInteger claimed = h.elements();
+        BigInteger bytes = claimed.multiply(BigInteger.valueOf(h.itemSize));
+        if (bytes.compareTo(BigInteger.valueOf(extent.bytes() - dataStart)) > 0) {
+            throw new FormatException(source + ": the header claims shape " + h.shapeText() + " " + h.descr + ", " + claimed
+                    + " elements in " + bytes + " bytes, but " + extent.holds(extent.bytes() - dataStart) + " after its "
+                    + dataStart + "-byte header: the data is truncated, or the header is wrong");
+        }
+        if (claimed.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw new FormatException(source + ": shape " + h.shapeText() + " has " + claimed + " elements, more than the "
+                    + Integer.MAX_VALUE + " a tensor can hold");
+        }
+        int n = claimed.intValueExact();
+        long storage = (long) n * h.dtype.byteSize();
+        if (!HeapLimit.admits(storage)) {
+            throw new FormatException(source + ": " + HeapLimit.shortfall("shape " + h.shapeText() + " " + h.dtype, storage));
+        }
         ByteBuffer buf = ByteBuffer.allocate(CHUNK - CHUNK % 8).order(h.order);
-        Object out = TensorMath.newStorage(h.dtype, n);
+        // Allocated whole when the bytes are known to exist; else grown as they arrive, so a lying
+        // zip entry costs memory in proportion to the data it really holds.
+        Object out = TensorMath.newStorage(h.dtype, extent.exact() ? n : Math.min(n, INITIAL_ELEMENTS));
+        int capacity = extent.exact() ? n : Math.min(n, INITIAL_ELEMENTS);
         int done = 0;
-        long remaining = bytes;
+        long remaining = (long) n * h.itemSize;
         while (done < n) {
             buf.clear();
             int want = (int) Math.min(buf.capacity(), remaining);
             int got = in.readNBytes(buf.array(), 0, want);
             if (got < want) {
                 throw new FormatException(source + ": the data is truncated: " + h.shapeText() + " " + h.descr + " needs " + bytes
-                        + " bytes, found " + (bytes - remaining + got));
+                        + " bytes, found " + ((long) n * h.itemSize - remaining + got));
+            }
+            if (done + want / h.itemSize > capacity) {
+                capacity = (int) Math.min(n, Math.max(2L * capacity, done + want / h.itemSize));
+                out = grow(out, capacity);
             }
             buf.limit(want);
             remaining -= want;
@@ -109,6 +170,17 @@ public final class Npy {
         return Tensor.wrap(h.dtype, h.shape, out);
     }
 
+    /** A copy of {@code storage} (a primitive array) with room for {@code length} elements. */
+    private static Object grow(Object storage, int length) {
+        return switch (storage) {
+            case float[] a -> Arrays.copyOf(a, length);
+            case double[] a -> Arrays.copyOf(a, length);
+            case int[] a -> Arrays.copyOf(a, length);
+            case boolean[] a -> Arrays.copyOf(a, length);
+            default -> throw new AssertionError(storage.getClass());
+        };
+    }
+
     /** Writes {@code t} to {@code file} atomically: a crash leaves the old file or the new one, never a mix. */
     public static void write(Path file, Tensor t) throws IOException {
         write(file, t, UnaryOperator.identity());
@@ -132,7 +204,7 @@ public final class Npy {
 
     /** Reads an array from the bytes of a {@code .npy} file. */
     public static Tensor fromBytes(byte[] bytes, String source) throws IOException {
-        return read(new ByteArrayInputStream(bytes), source);
+        return read(new ByteArrayInputStream(bytes), source, new Extent(bytes.length, true, "the file"));
     }
 
     /** Writes {@code t} as a {@code .npy} file to {@code out}, without closing it. */
@@ -216,6 +288,13 @@ public final class Npy {
             return pythonTuple(shape);
         }
 
+        /** The number of elements the shape claims, exactly: a hostile header's product may not fit a long. */
+        BigInteger elements() {
+            BigInteger n = BigInteger.ONE;
+            for (int d : shape) n = n.multiply(BigInteger.valueOf(d));
+            return n;
+        }
+
         static Header parse(String text, String source) throws FormatException {
             Object parsed = new Literal(text.strip(), source).parseWhole();
             if (!(parsed instanceof Map<?, ?> map)) throw new FormatException(source + ": the header is not a dictionary: " + text.strip());
@@ -239,17 +318,17 @@ public final class Npy {
             }
             int[] shape = new int[dims.size()];
             for (int i = 0; i < shape.length; i++) {
-                if (!(dims.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
-                    throw new FormatException(source + ": shape " + Literal.show(map.get("shape")) + " has an invalid size");
+                if (!(dims.get(i) instanceof Long d)) {
+                    throw new FormatException(source + ": shape " + Literal.show(map.get("shape")) + " has " + Literal.show(dims.get(i))
+                            + " where a size belongs");
+                }
+                if (d < 0) throw new FormatException(source + ": shape " + Literal.show(map.get("shape")) + " has the negative size " + d);
+                if (d > Integer.MAX_VALUE) {
+                    throw new FormatException(source + ": shape " + Literal.show(map.get("shape")) + " has the size " + d
+                            + ", more than the " + Integer.MAX_VALUE + " an axis can hold");
                 }
                 shape[i] = (int) (long) d;
             }
-            try {
-                Tensor.numel(shape);
-            } catch (IllegalArgumentException e) {
-                throw new FormatException(source + ": shape " + pythonTuple(shape) + " has too many elements for one tensor");
-            }
-
             String supported = "supported dtypes are <f4, <f8, <i4, <i8 (read as i32), their big-endian forms, and |b1";
             if (descr.length() < 2) throw new FormatException(source + ": dtype '" + descr + "' is not supported; " + supported);
             char orderChar = descr.charAt(0);

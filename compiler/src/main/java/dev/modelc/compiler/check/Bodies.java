@@ -292,6 +292,7 @@ final class Bodies {
         if (t != null && env.model() != null) {
             env.model().params.add(new ModelSignature.ParamEntry(path, t,
                     p.init().map(e -> e.span().text()).orElse(""), p.span()));
+            ParamSize.check(path, t, p.type().span(), diagnostics());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.modelc.compiler.check;
 import dev.modelc.compiler.diagnostics.Spelling;
 
 import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.model.TrainRules;
 
 import dev.modelc.compiler.ast.Expr;
 import dev.modelc.compiler.ast.Stmt;
@@ -59,15 +60,15 @@ final class TrainBlock {
             }
             switch (key) {
                 case "batch" -> {
-                    Long v = integer(e, 1, env);
+                    Long v = integer(e, TrainRules.BATCH, env);
                     if (v != null) batch = OptionalLong.of(v);
                 }
                 case "epochs" -> {
-                    Long v = integer(e, 1, env);
+                    Long v = integer(e, TrainRules.EPOCHS, env);
                     if (v != null) epochs = v;
                 }
                 case "seed" -> {
-                    Long v = integer(e, 0, env);
+                    Long v = integer(e, TrainRules.SEED, env);
                     if (v != null) seed = v;
                 }
                 case "shuffle" -> {
@@ -88,19 +89,19 @@ final class TrainBlock {
         return new TrainConfig(batch, epochs, shuffle, seed, optimizer);
     }
 
-    private Long integer(Stmt.TrainEntry e, long min, Env env) {
+    private Long integer(Stmt.TrainEntry e, TrainRules.Range rule, Env env) {
         Value v = elaborator.eval(e.value(), env);
         if (v instanceof Value.Poison) return null;
         double n = v instanceof Value.Tensor t && t.isConstantScalar() && t.type().dtype() == DType.I32
                 ? Folding.number(t.known()) : Double.NaN;
-        if (Double.isNaN(n) || n != Math.rint(n) || n < min) {
+        if (!rule.admits(n)) {
             String meaning = switch (e.key().text()) {
                 case "batch" -> "batch is the number of rows in each training step; leave it out to use all rows";
                 case "epochs" -> "epochs is the number of passes over the data";
                 default -> "seed picks the random streams of initializers and shuffling";
             };
-            diagnostics.error(e.value().span(), e.key().text() + " must be " + (min > 0 ? "a positive" : "a non-negative")
-                    + " integer constant, found " + e.value().span().text(), meaning);
+            diagnostics.error(e.value().span(), e.key().text() + " must be " + rule.requirement()
+                    + " constant, found " + e.value().span().text(), meaning);
             return null;
         }
         return (long) n;
@@ -120,28 +121,27 @@ final class TrainBlock {
         Arguments.Binding b = Arguments.bind(kind, sgd ? SGD : ADAM, call.args(), values, call.span(), diagnostics);
         if (b == null) return Optional.empty();
         Site site = new Site(kind, call, b, env, elaborator);
-        Double lr = setting(site, "lr", 1e-3, 0, false, Double.POSITIVE_INFINITY);
-        Double wd = setting(site, "weight_decay", 0.0, 0, true, Double.POSITIVE_INFINITY);
+        Double lr = setting(site, TrainRules.LR, 1e-3);
+        Double wd = setting(site, TrainRules.WEIGHT_DECAY, 0.0);
         if (sgd) {
-            Double momentum = setting(site, "momentum", 0.0, 0, true, Double.POSITIVE_INFINITY);
+            Double momentum = setting(site, TrainRules.MOMENTUM, 0.0);
             if (lr == null || wd == null || momentum == null) return Optional.empty();
             return Optional.of(new TrainConfig.Optimizer.Sgd(lr, momentum, wd));
         }
-        Double beta1 = setting(site, "beta1", 0.9, 0, true, 1);
-        Double beta2 = setting(site, "beta2", 0.999, 0, true, 1);
-        Double eps = setting(site, "eps", 1e-8, 0, false, Double.POSITIVE_INFINITY);
+        Double beta1 = setting(site, TrainRules.BETA1, 0.9);
+        Double beta2 = setting(site, TrainRules.BETA2, 0.999);
+        Double eps = setting(site, TrainRules.EPS, 1e-8);
         if (lr == null || wd == null || beta1 == null || beta2 == null || eps == null) return Optional.empty();
         return Optional.of(new TrainConfig.Optimizer.Adam(lr, beta1, beta2, eps, wd));
     }
 
-    /** A constant number in {@code [lo, hi)} ({@code (lo, hi)} when {@code !loInclusive}). */
-    private Double setting(Site site, String name, double fallback, double lo, boolean loInclusive, double hi) {
-        Double v = site.constNumber(name, fallback);
+    /** A constant number that {@code rule} admits, or {@code fallback} when the argument is not given. */
+    private Double setting(Site site, TrainRules.Range rule, double fallback) {
+        Double v = site.constNumber(rule.name(), fallback);
         if (v == null) return null;
-        if (v < lo || (!loInclusive && v == lo) || v >= hi) {
-            site.fail(name, name + " of " + site.name + " must be " + (loInclusive ? ">= " : "> ") + SignatureTable.number(lo)
-                    + (hi < Double.POSITIVE_INFINITY ? " and < " + SignatureTable.number(hi) : "") + ", found "
-                    + site.args.get(name).expr().span().text());
+        if (!rule.admits(v)) {
+            site.fail(rule.name(), rule.name() + " of " + site.name + " must be " + rule.requirement() + ", found "
+                    + site.args.get(rule.name()).expr().span().text());
             return null;
         }
         return v;

@@ -40,7 +40,11 @@ public final class ConstantFolding {
                 return e.full(one[0], node.type());
             }
             boolean small = node.type().shape().isConcrete() && node.type().shape().numel().constant() <= MAX_FOLDED_ELEMENTS;
-            for (int i : inputs) small &= e.builder().type(i).shape().isConcrete();
+            // The inputs are expanded to arrays to run the node: a fill as large as memory must not be.
+            for (int i : inputs) {
+                var shape = e.builder().type(i).shape();
+                small &= shape.isConcrete() && shape.numel().constant() <= MAX_FOLDED_ELEMENTS;
+            }
             if (!small) return null;
             return e.constant(evaluate(node, constants, e.builder(), inputs, false), node.type());
         });

@@ -1,5 +1,6 @@
 package dev.modelc.runtime.train;
 
+import dev.modelc.runtime.AtomicFiles;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.DataLoader;
 import dev.modelc.runtime.data.TensorDataset;
@@ -121,7 +122,8 @@ public final class Trainer {
         try {
             Checkpoint.save(o.checkpoint(), params, epoch, o.optimizer());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + o.checkpoint() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write checkpoint " + o.checkpoint() + ": "
+                    + (e instanceof AtomicFiles.WriteFailure w ? w.detail() : e.getMessage()), e);
         }
         listener.saved(o.checkpoint());
     }

@@ -1,5 +1,6 @@
 package dev.modelc.compiler.backend.cuda;
 
+import dev.modelc.compiler.backend.CommentText;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
@@ -44,7 +45,7 @@ final class CudaLibrary {
         params.append("const ").append(CudaProgram.cType(plan.buffer(c.inputs().getFirst()).dtype())).append("* __restrict__ x, ")
                 .append(CudaProgram.cType(plan.buffer(c.out()).dtype())).append("* __restrict__ y");
         for (String d : sizes.parameters()) params.append(", long long ").append(d);
-        String where = c.span() == null ? "" : "  (" + c.span().source().name() + ":" + c.span().line() + ")";
+        String where = c.span() == null ? "" : "  (" + CommentText.of(c.span().source().name()) + ":" + c.span().line() + ")";
         return """
                 extern "C" __global__ void %s(%s) {
                   // %s %s%s: a thread per row, in f64

@@ -1,5 +1,6 @@
 package dev.modelc.compiler.backend.cuda;
 
+import dev.modelc.compiler.backend.CommentText;
 import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.kernel.Expr;
 import dev.modelc.compiler.kernel.Kernel;
@@ -69,7 +70,7 @@ final class CudaLoop {
     }
 
     private String header() {
-        String where = loop.span() == null ? "" : "  (" + loop.span().source().name() + ":" + loop.span().line() + ")";
+        String where = loop.span() == null ? "" : "  (" + CommentText.of(loop.span().source().name()) + ":" + loop.span().line() + ")";
         StringBuilder s = new StringBuilder(loop.name()).append(" loop ").append(loop.outer());
         loop.reduction().ifPresent(r -> s.append(" reduce ").append(r.fn().name().toLowerCase()).append(" over ").append(r.inner()));
         return s.append(where).toString();

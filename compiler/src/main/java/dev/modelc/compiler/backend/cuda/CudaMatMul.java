@@ -1,5 +1,6 @@
 package dev.modelc.compiler.backend.cuda;
 
+import dev.modelc.compiler.backend.CommentText;
 import dev.modelc.compiler.kernel.Kernel;
 
 /**
@@ -28,7 +29,7 @@ final class CudaMatMul {
         // a is [n, k], stored [k, n] when transposed; b is [k, m], stored [m, k] when transposed.
         String aAt = m.transA() ? "A[pa * n + row]" : "A[row * k + pa]";
         String bAt = m.transB() ? "B[col * k + pb]" : "B[pb * m + col]";
-        String where = m.span() == null ? "" : "  (" + m.span().source().name() + ":" + m.span().line() + ")";
+        String where = m.span() == null ? "" : "  (" + CommentText.of(m.span().source().name()) + ":" + m.span().line() + ")";
         return """
                 extern "C" __global__ void %1$s(const %2$s* __restrict__ a, const %2$s* __restrict__ b, %2$s* __restrict__ c, long long batch, long long n, long long k, long long m) {
                   // %3$s matmul %%%4$d = %%%5$d%6$s @ %%%7$d%8$s%9$s

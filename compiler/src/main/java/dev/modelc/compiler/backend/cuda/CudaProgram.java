@@ -1,5 +1,6 @@
 package dev.modelc.compiler.backend.cuda;
 
+import dev.modelc.compiler.backend.CommentText;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.backend.bytecode.KernelOrder;
@@ -31,7 +32,7 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
     public static CudaProgram of(KernelPlan plan) {
         CudaSizes sizes = new CudaSizes(plan.symbols());
         StringBuilder src = new StringBuilder();
-        src.append("// modelc: ").append(plan.name()).append(", generated from its kernel plan (modelc compile --emit kernels)\n");
+        src.append("// modelc: ").append(CommentText.of(plan.name())).append(", generated from its kernel plan (modelc compile --emit kernels)\n");
         src.append(CudaScalars.PRELUDE);
         List<CudaKernel> kernels = new ArrayList<>();
         for (Kernel k : plan.kernels()) {

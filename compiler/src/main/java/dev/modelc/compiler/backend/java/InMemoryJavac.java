@@ -26,6 +26,27 @@ final class InMemoryJavac {
     }
 
     static Object compileAndInstantiate(String className, String source) {
+        Map<String, byte[]> classes = compile(className, source);
+        ClassLoader loader = new ClassLoader(InMemoryJavac.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                byte[] b = classes.get(name);
+                if (b == null) throw new ClassNotFoundException(name);
+                return defineClass(name, b, 0, b.length);
+            }
+        };
+        try {
+            return loader.loadClass(className).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the generated class " + className + " did not load: " + e, e);
+        }
+    }
+
+    /**
+     * The class files of {@code source}, by binary class name, compiled without debug information
+     * ({@code -g:none}): two sources that differ only in their comments give the same bytes.
+     */
+    static Map<String, byte[]> compile(String className, String source) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("--backend java needs javac, and this Java runtime has none; use a JDK, or --backend bytecode");
@@ -60,19 +81,8 @@ final class InMemoryJavac {
             throw new IllegalStateException("javac rejected the generated source of " + className + ":\n" + diagnostics.getDiagnostics()
                     + "\n" + log + "\n" + source);
         }
-        ClassLoader loader = new ClassLoader(InMemoryJavac.class.getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                ByteArrayOutputStream bytes = classes.get(name);
-                if (bytes == null) throw new ClassNotFoundException(name);
-                byte[] b = bytes.toByteArray();
-                return defineClass(name, b, 0, b.length);
-            }
-        };
-        try {
-            return loader.loadClass(className).getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the generated class " + className + " did not load: " + e, e);
-        }
+        Map<String, byte[]> bytes = new HashMap<>();
+        classes.forEach((name, out) -> bytes.put(name, out.toByteArray()));
+        return bytes;
     }
 }
