@@ -10,6 +10,7 @@ import dev.modelc.compiler.graph.Emitter;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.GraphBuilder;
 import dev.modelc.compiler.graph.GraphPrinter;
+import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.compiler.kernel.KernelPlan;
@@ -34,7 +35,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Sums over random axes of broadcast products, and their gradients (sums over the broadcast
+ * Sums (and means, maxima, minima) over random axes of broadcast products, and their gradients (sums over the broadcast
  * axes, with kept axes around them), on the compiled backends against the interpreter, bit for
  * bit in f64. {@link BackendProperties} keeps every axis at most 8 long and most at 2 or 3; here
  * axes run up to 7 in up to four dimensions, so every mix of unrolled short loops (at most 4
@@ -49,11 +50,12 @@ class ReductionProperties {
 
     /**
      * {@code a} has shape {@code dims}; {@code b} the same with the axes {@code unitInB} set to 1
-     * and the first {@code dropInB} axes left out (broadcast along both); the result sums the
-     * body over the axes {@code reduced} (all of them when none is chosen), keeping them or not.
+     * and the first {@code dropInB} axes left out (broadcast along both); the result reduces the
+     * body with {@code fn} over the axes {@code reduced} (all of them when none is chosen),
+     * keeping them or not.
      */
-    record Case(List<Integer> dims, List<Boolean> unitInB, int dropInB, Body body, List<Boolean> reduced, boolean keepdims,
-                int seed) {
+    record Case(List<Integer> dims, List<Boolean> unitInB, int dropInB, Body body, ReduceFn fn, List<Boolean> reduced,
+                boolean keepdims, int seed) {
     }
 
     @Provide
@@ -61,7 +63,8 @@ class ReductionProperties {
         Arbitrary<List<Boolean>> flags = Arbitraries.of(true, false).list().ofSize(4);
         return Combinators.combine(
                 Arbitraries.integers().between(1, 7).list().ofMinSize(1).ofMaxSize(4),
-                flags, Arbitraries.integers().between(0, 3), Arbitraries.of(Body.class), flags,
+                flags, Arbitraries.integers().between(0, 3), Arbitraries.of(Body.class),
+                Arbitraries.of(ReduceFn.SUM, ReduceFn.MEAN, ReduceFn.MAX, ReduceFn.MIN), flags,
                 Arbitraries.of(true, false), Arbitraries.integers().between(0, 1 << 20))
                 .as(Case::new);
     }
@@ -90,7 +93,7 @@ class ReductionProperties {
         List<Integer> axes = new ArrayList<>();
         for (int i = 0; i < rank; i++) if (c.reduced().get(i)) axes.add(i);
         if (axes.isEmpty()) for (int i = 0; i < rank; i++) axes.add(i);
-        int s = e.sum(body, axes, c.keepdims());
+        int s = e.reduce(c.fn(), body, axes, c.keepdims());
         int v = e.input("v", e.type(s));
         List<Integer> all = new ArrayList<>();
         for (int i = 0; i < e.shape(s).rank(); i++) all.add(i);
