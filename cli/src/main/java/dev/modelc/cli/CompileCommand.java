@@ -9,6 +9,7 @@ import dev.modelc.compiler.kernel.Scheduler;
 import dev.modelc.compiler.passes.Retype;
 import dev.modelc.runtime.AtomicFiles;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.exec.ExecutionError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,13 @@ final class CompileCommand implements Callable<Integer> {
                 if (!SourceVersion.isIdentifier(m.name()) || SourceVersion.isKeyword(m.name())) {
                     throw UserError.line(target.file + ": model '" + m.name() + "' is not a valid Java class name");
                 }
-                String source = TypedModelGenerator.generate(m, floating, pkg).toString();
+                String source;
+                try {
+                    source = TypedModelGenerator.generate(m, floating, pkg).toString();
+                } catch (ExecutionError e) {
+                    // Sizes no compiled kernel can index (past 2^31 - 1), known without running.
+                    throw UserError.line(e.getMessage());
+                }
                 Path file = out.resolve(pkg.replace('.', '/')).resolve(m.name() + ".java");
                 try {
                     Files.createDirectories(file.getParent());

@@ -139,7 +139,11 @@ final class CudaModel extends StagedModel {
             x.frame = allocate(x, d, dims);
         }
         Frame f = x.frame;
-        for (Buffer b : plan.external()) bind(f, b, values.get(b.name()));
+        for (Buffer b : plan.external()) {
+            // A size witness (no kernel reads it) may be left out; its sizes were bound above.
+            if (values.get(b.name()) == null && plan.isWitness(b)) continue;
+            bind(f, b, values.get(b.name()));
+        }
         List<CudaKernel> kernels = x.program.kernels();
         for (int k = 0; k < kernels.size(); k++) launch(x, f, k, kernels.get(k), seed);
         List<Tensor> out = new ArrayList<>();

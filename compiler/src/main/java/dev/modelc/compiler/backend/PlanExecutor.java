@@ -4,6 +4,7 @@ import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.interp.DimBindings;
 import dev.modelc.compiler.interp.EvaluationError;
 import dev.modelc.compiler.kernel.Buffer;
+import dev.modelc.compiler.kernel.IndexRange;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.types.Dim;
@@ -16,9 +17,11 @@ import dev.modelc.runtime.exec.RangeKernel;
 import dev.modelc.runtime.exec.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a {@link KernelPlan} whose loops were compiled to {@link RangeKernel}s: binds the sizes
@@ -31,6 +34,10 @@ public final class PlanExecutor {
     private final RangeKernel[] loops;
     private final int[][] loopBuffers;
     private final Map<String, Shape> declared = new LinkedHashMap<>();
+    /** Inputs and params that only bind sizes (see {@link KernelPlan#isWitness}): they may be left out. */
+    private final Set<Integer> witnesses = new HashSet<>();
+    /** What must fit in an int under the bound sizes (checked once per set of sizes). */
+    private final List<IndexRange.Limit> limits;
     private Frame frame;
 
     /** {@code loops} holds, for each kernel of the plan, its compiled loop (null for matmuls and calls). */
@@ -42,7 +49,11 @@ public final class PlanExecutor {
             List<Integer> b = loopBuffers.get(k);
             this.loopBuffers[k] = b == null ? null : b.stream().mapToInt(Integer::intValue).toArray();
         }
-        for (Buffer b : plan.external()) declared.put(b.name(), b.shape());
+        this.limits = IndexRange.limits(plan);
+        for (Buffer b : plan.external()) {
+            declared.put(b.name(), b.shape());
+            if (plan.isWitness(b)) witnesses.add(b.id());
+        }
     }
 
     public KernelPlan plan() {
@@ -89,6 +100,8 @@ public final class PlanExecutor {
         DimBindings dims = DimBindings.of(declared, values);
         long[] d = new long[plan.symbols().size()];
         for (int i = 0; i < d.length; i++) d[i] = dims.eval(Dim.symbol(plan.symbols().get(i)));
+        // Once per set of sizes, like the allocation: a training step with the same batch size checks nothing.
+        if (fresh || frame == null || !Arrays.equals(frame.d, d)) IndexRange.check(plan, limits, d);
         Frame f;
         if (fresh) {
             f = allocate(d, dims);
@@ -99,6 +112,7 @@ public final class PlanExecutor {
         for (Buffer b : plan.external()) {
             Tensor t = values.get(b.name());
             String what = b.kind() == Buffer.Kind.INPUT ? "input" : "param";
+            if (t == null && witnesses.contains(b.id())) continue;
             if (t == null) throw new EvaluationError("no value for " + what + " '" + b.name() + "'");
             if (!Arrays.equals(t.shape(), f.shapes[b.id()])) {
                 throw new EvaluationError(what + " '" + b.name() + "' must have shape " + Arrays.toString(f.shapes[b.id()])

@@ -258,22 +258,15 @@ final class Builtins {
     private static Value permute(Site s) {
         Tensor x = s.tensor("x");
         if (x == null) return Value.POISON;
-        List<Dim> perm = s.sizes("axes", false);
-        if (perm == null) return Value.POISON;
         int rank = x.type().rank();
+        List<Integer> perm = s.axisList("axes", rank);
+        if (perm == null) return Value.POISON;
         if (perm.size() != rank) {
             return s.fail("axes", "permute needs " + rank + " axes for " + x.type() + ", found " + perm.size());
         }
         List<Dim> dims = new ArrayList<>();
-        List<Integer> seen = new ArrayList<>();
-        for (Dim p : perm) {
-            Integer a = p.isConstant() ? s.axis("axes", p.constant(), rank) : null;
-            if (a == null) return Value.POISON;
-            if (seen.contains(a)) return s.fail("axes", "axis " + a + " appears twice in the permutation");
-            seen.add(a);
-            dims.add(x.type().shape().dim(a));
-        }
-        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null, s.at().transpose(s.lowering().node(x), seen));
+        for (int a : perm) dims.add(x.type().shape().dim(a));
+        return new Tensor(x.type().withShape(new Shape(dims)), x.constant(), null, s.at().transpose(s.lowering().node(x), perm));
     }
 
     private static Value reshape(Site s) {
@@ -339,7 +332,7 @@ final class Builtins {
             type = new TensorType(ok.dtype(), ok.weak(), type.shape());
         }
         int rank = first.type().rank();
-        Integer axis = s.axis("axis", axisArg, stack ? rank + 1 : rank);
+        Integer axis = stack ? s.newAxis("axis", axisArg, rank) : s.axis("axis", axisArg, rank);
         if (axis == null) return Value.POISON;
         Dim joined = Dim.of(0);
         for (int i = 0; i < parts.size(); i++) {
@@ -398,7 +391,7 @@ final class Builtins {
         if (x == null) return Value.POISON;
         if (!s.has("axis")) return s.fail(null, "missing argument 'axis' in call to 'unsqueeze'", "write unsqueeze(x, axis = 0)");
         Long axis = s.constInt("axis", null);
-        Integer a = axis == null ? null : s.axis("axis", axis, x.type().rank() + 1);
+        Integer a = axis == null ? null : s.newAxis("axis", axis, x.type().rank());
         if (a == null) return Value.POISON;
         Shape out = x.type().shape().inserting(a, Dim.of(1));
         if (x.known() != null) return new Tensor(x.type().withShape(out), x.constant(), x.known());

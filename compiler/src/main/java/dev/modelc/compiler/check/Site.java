@@ -176,14 +176,36 @@ final class Site {
         return (int) (value < 0 ? value + rank : value);
     }
 
+    /** Where a new axis goes in a tensor of {@code rank} (stack, unsqueeze): -1 is after the last axis. */
+    Integer newAxis(String arg, long value, int rank) {
+        if (value < -(rank + 1) || value > rank) {
+            fail(arg, "new axis " + value + " is out of range for a tensor of rank " + rank,
+                    "a new axis goes at " + (-(rank + 1)) + " to " + rank);
+            return null;
+        }
+        return (int) (value < 0 ? value + rank + 1 : value);
+    }
+
     /** The {@code axis} argument as a sorted list of distinct axes; all axes when absent. */
     List<Integer> axes(String arg, int rank) {
-        Arguments.Bound b = args.get(arg);
-        List<Integer> out = new ArrayList<>();
-        if (b == null) {
+        if (args.get(arg) == null) {
+            List<Integer> out = new ArrayList<>();
             for (int i = 0; i < rank; i++) out.add(i);
             return out;
         }
+        List<Integer> out = axisList(arg, rank);
+        if (out != null) out.sort(null);
+        return out;
+    }
+
+    /**
+     * A constant axis or list of distinct axes of a tensor of {@code rank}, in the order given,
+     * each normalised to be non-negative ({@code -1} is the last axis), as every op that takes
+     * axes reads them.
+     */
+    List<Integer> axisList(String arg, int rank) {
+        Arguments.Bound b = args.get(arg);
+        if (b == null) return null;
         List<Dim> given = b.value() instanceof Value.Tensor t && t.constant() && t.type().rank() <= 1
                 && t.type().dtype() == DType.I32 ? Folding.sizes(t.known()) : null;
         if (given == null || given.stream().anyMatch(d -> !d.isConstant())) {
@@ -194,16 +216,21 @@ final class Site {
             failed = true;
             return null;
         }
+        List<Integer> out = new ArrayList<>();
+        List<Long> written = new ArrayList<>();
         for (Dim d : given) {
             Integer a = axis(arg, d.constant(), rank);
             if (a == null) return null;
-            if (out.contains(a)) {
-                fail(arg, "axis " + d.constant() + " is repeated");
+            int first = out.indexOf(a);
+            if (first >= 0) {
+                long before = written.get(first);
+                fail(arg, "axis " + d.constant() + " is repeated" + (before == d.constant() ? "" : " (as " + before + " and "
+                        + d.constant() + ")"));
                 return null;
             }
             out.add(a);
+            written.add(d.constant());
         }
-        out.sort(null);
         return out;
     }
 

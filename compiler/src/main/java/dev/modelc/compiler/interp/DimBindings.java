@@ -2,12 +2,14 @@ package dev.modelc.compiler.interp;
 
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
-import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.Tensor;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,30 +20,29 @@ import java.util.Map;
 public final class DimBindings {
     private final Map<String, Long> sizes = new HashMap<>();
     private final Map<String, String> boundBy = new HashMap<>();
+    /** Per symbol, the declared tensors not given that would have bound it ({@code 'x' [N, 3]}). */
+    private final Map<String, List<String>> missing = new HashMap<>();
 
     /** Binds every symbolic dimension of the graph's inputs and params from the given tensors. */
     public static DimBindings of(Graph g, Map<String, Tensor> values) {
-        DimBindings b = new DimBindings();
-        for (Node n : g.nodes()) {
-            String name = switch (n.op()) {
-                case Op.Input i -> i.name();
-                case Op.Param p -> p.path();
-                default -> null;
-            };
-            if (name == null) continue;
-            Tensor t = values.get(name);
-            if (t == null) continue;
-            b.bind(name, n.type().shape(), t.shape());
-        }
-        return b;
+        Map<String, Shape> declared = new LinkedHashMap<>();
+        for (Node n : g.nodes()) SizeSymbols.binder(n).ifPresent(name -> declared.put(name, n.type().shape()));
+        return of(declared, values);
     }
 
-    /** Binds the symbolic dimensions of {@code declared} (name to shape) from the given tensors; missing ones are skipped. */
+    /**
+     * Binds the symbolic dimensions of {@code declared} (name to shape) from the given tensors;
+     * missing ones are skipped, and named when a size they would have bound is needed.
+     */
     public static DimBindings of(Map<String, Shape> declared, Map<String, Tensor> values) {
         DimBindings b = new DimBindings();
         declared.forEach((name, shape) -> {
             Tensor t = values.get(name);
-            if (t != null) b.bind(name, shape, t.shape());
+            if (t != null) {
+                b.bind(name, shape, t.shape());
+            } else {
+                for (String s : SizeSymbols.bound(shape)) b.missing.computeIfAbsent(s, k -> new ArrayList<>()).add("'" + name + "' " + shape);
+            }
         });
         return b;
     }
@@ -84,12 +85,19 @@ public final class DimBindings {
             long v = t.getValue();
             for (String s : t.getKey()) {
                 Long size = sizes.get(s);
-                if (size == null) throw new EvaluationError("dimension " + s + " is not bound by any input");
+                if (size == null) throw unbound(s);
                 v *= size;
             }
             total += v;
         }
         return total;
+    }
+
+    private EvaluationError unbound(String s) {
+        List<String> could = missing.get(s);
+        if (could == null) return new EvaluationError("dimension " + s + " is not bound by any input or param");
+        return new EvaluationError("dimension " + s + " is not bound by the values given: give a value for "
+                + String.join(" or ", could));
     }
 
     public int[] eval(Shape s) {

@@ -11,10 +11,15 @@ import java.util.Map;
 public final class InterpretedModel extends StagedModel {
     private final Interpreter.Precision precision;
 
+    /**
+     * {@code precision} F64 or F32 runs the model as if every floating value had been declared in
+     * that dtype, the same rule as the compiled backends' override: the graph is redeclared
+     * before it is optimized, so the constants folding computes (a mean's 1/n, the scale of a
+     * gradient) are computed in the dtype the program runs in, not rounded to the declared one.
+     */
     public InterpretedModel(CheckedModel model, Interpreter.Precision precision) {
-        // The interpreter honours an override through its precision rather than by redeclaring nodes.
-        super(model, null);
-        this.precision = precision;
+        super(model, ModelEvaluation.floating(precision));
+        this.precision = Interpreter.Precision.DECLARED;
     }
 
     public InterpretedModel(CheckedModel model) {

@@ -3,6 +3,7 @@ package dev.modelc.compiler.interp;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.Reference;
@@ -77,8 +78,11 @@ public final class Interpreter {
         int n = g.size();
         double[][] v = new double[n][];
         int[][] shapes = new int[n][];
+        boolean[] witness = SizeSymbols.witnesses(g);
         for (Node node : g.nodes()) {
-            int[] shape = dims.eval(node.type().shape());
+            // A size witness no one reads needs no value: it was only there to bind sizes.
+            if (witness[node.id()] && !values.containsKey(SizeSymbols.binder(node).orElseThrow())) continue;
+            int[] shape = shape(node, dims);
             shapes[node.id()] = shape;
             double[] r = compute(node, v, shapes, shape, values, dims, seed);
             if (r.length != Reference.numel(shape)) {
@@ -89,6 +93,24 @@ public final class Interpreter {
             v[node.id()] = r;
         }
         return v;
+    }
+
+    /**
+     * A node's shape under the bound sizes; every value is held whole, so one of more than
+     * 2^31 - 1 elements (a broadcast a reduction does not simplify away) is refused, naming it.
+     */
+    private static int[] shape(Node node, DimBindings dims) {
+        long numel = 1;
+        for (var d : node.type().shape().dims()) {
+            long v = dims.eval(d);
+            numel = v < 0 || numel > Long.MAX_VALUE / Math.max(1, v) ? Long.MAX_VALUE : numel * v;
+        }
+        if (numel > Integer.MAX_VALUE) {
+            throw new EvaluationError((node.span() == null ? "" : node.span() + ": ") + "the value of " + node.op().label()
+                    + " has shape " + node.type().shape() + ": " + (numel == Long.MAX_VALUE ? "more than 2^63" : Long.toString(numel))
+                    + " elements, more than the " + Integer.MAX_VALUE + " the interpreter holds in one array");
+        }
+        return dims.eval(node.type().shape());
     }
 
     private static void round(double[] r, DType d, Precision p) {

@@ -5,6 +5,8 @@ import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.passes.DeadCodeElimination;
 import dev.modelc.compiler.passes.Pipeline;
+import dev.modelc.compiler.passes.Retype;
+import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,17 +28,31 @@ public final class ModelEvaluation {
                          Map<String, Tensor> params) {
     }
 
+    /**
+     * The floating dtype a precision declares every floating node as ({@link Retype}), null for
+     * {@code DECLARED}. Models are redeclared before they are optimized, never run at another
+     * precision afterwards: constant folding would have rounded to the declared dtype.
+     */
+    public static DType floating(Interpreter.Precision precision) {
+        return switch (precision) {
+            case DECLARED -> null;
+            case F64 -> DType.F64;
+            case F32 -> DType.F32;
+        };
+    }
+
     /** The initial values of the params not in {@code given}, drawn with {@code seed}. */
     public static Map<String, Tensor> initialParams(CheckedModel model, Map<String, Tensor> given, long seed,
                                                     Interpreter.Precision precision) {
+        Graph graph = Retype.floating(model.graph(), floating(precision));
         List<Graph.Output> wanted = new ArrayList<>();
-        for (Graph.Output o : model.graph().outputs(Graph.Role.INITIAL)) {
+        for (Graph.Output o : graph.outputs(Graph.Role.INITIAL)) {
             if (!given.containsKey(o.name())) wanted.add(o);
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         if (wanted.isEmpty()) return out;
-        Graph init = DeadCodeElimination.run(model.graph().withOutputs(wanted));
-        List<Tensor> values = Interpreter.results(init, Map.of(), precision, seed);
+        Graph init = DeadCodeElimination.run(graph.withOutputs(wanted));
+        List<Tensor> values = Interpreter.results(init, Map.of(), Interpreter.Precision.DECLARED, seed);
         for (int i = 0; i < values.size(); i++) out.put(init.outputs().get(i).name(), values.get(i));
         return out;
     }
@@ -55,8 +71,9 @@ public final class ModelEvaluation {
             params.put(p.path(), t);
             bound.put(p.path(), t);
         }
-        Graph g = Pipeline.optimize(model.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT), false);
-        List<Tensor> r = Interpreter.results(g, bound, precision, seed);
+        Graph g = Pipeline.optimize(Retype.floating(model.graph(), floating(precision))
+                .keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT), false);
+        List<Tensor> r = Interpreter.results(g, bound, Interpreter.Precision.DECLARED, seed);
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         Map<String, Tensor> grads = new LinkedHashMap<>();
         Tensor loss = null;

@@ -1,8 +1,12 @@
 package dev.modelc.compiler.kernel;
 
+import dev.modelc.runtime.DType;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Gives temporaries storage slots: a slot freed after the last kernel that reads its buffer is
@@ -25,31 +29,28 @@ final class BufferPlanner {
         }
         for (int r : results) lastUse[r] = Integer.MAX_VALUE;
         List<Buffer> out = new ArrayList<>(buffers);
-        List<Integer> slotHolder = new ArrayList<>();          // slot -> buffer now in it, or -1
-        List<dev.modelc.runtime.DType> slotType = new ArrayList<>();
+        // Free slots per dtype, lowest first; and per kernel, the slots its end frees. Linear in
+        // the plan (a 20,000-statement chain has as many kernels and slots).
+        Map<DType, TreeSet<Integer>> free = new EnumMap<>(DType.class);
+        List<List<Integer>> freedAfter = new ArrayList<>();
+        for (int k = 0; k < kernels.size(); k++) freedAfter.add(new ArrayList<>());
+        List<DType> slotType = new ArrayList<>();
         for (int k = 0; k < kernels.size(); k++) {
             int w = kernels.get(k).writes();
             Buffer b = out.get(w);
             if (b.kind() == Buffer.Kind.TEMP && b.slot() < 0) {
-                int slot = -1;
-                for (int s = 0; s < slotHolder.size(); s++) {
-                    if (slotHolder.get(s) == -1 && slotType.get(s) == b.dtype()) {
-                        slot = s;
-                        break;
-                    }
-                }
-                if (slot < 0) {
-                    slot = slotHolder.size();
-                    slotHolder.add(-1);
+                TreeSet<Integer> open = free.computeIfAbsent(b.dtype(), t -> new TreeSet<>());
+                int slot;
+                if (open.isEmpty()) {
+                    slot = slotType.size();
                     slotType.add(b.dtype());
+                } else {
+                    slot = open.pollFirst();
                 }
-                slotHolder.set(slot, w);
                 out.set(w, b.withSlot(slot));
+                if (lastUse[w] < kernels.size()) freedAfter.get(Math.max(lastUse[w], k)).add(slot);
             }
-            for (int s = 0; s < slotHolder.size(); s++) {
-                int held = slotHolder.get(s);
-                if (held >= 0 && lastUse[held] <= k) slotHolder.set(s, -1);
-            }
+            for (int s : freedAfter.get(k)) free.get(slotType.get(s)).add(s);
         }
         return out;
     }

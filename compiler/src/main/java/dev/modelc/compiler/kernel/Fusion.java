@@ -4,6 +4,7 @@ import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.graph.ReduceFn;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +39,23 @@ final class Fusion {
         java.util.Arrays.fill(accumulatedBy, -1);
     }
 
+    /**
+     * The decision for a graph: decided as below, then each fused region that is too large
+     * (see {@link #MAX_FUSED_LETS}) is cut by storing some of its nodes, and the graph decided
+     * again with those stored, until every region is within the limits. Ordinary models need
+     * one round.
+     */
     static Fusion decide(Graph g) {
+        boolean[] cut = new boolean[g.size()];
+        while (true) {
+            // Each round stores at least one more node, so this ends; the decision returned is
+            // one no cut was needed for (cutting marks the decision it inspects).
+            Fusion f = decide(g, cut);
+            if (!f.cutLargeRegions(g, cut)) return f;
+        }
+    }
+
+    private static Fusion decide(Graph g, boolean[] cut) {
         int n = g.size();
         Fusion f = new Fusion(n);
         List<List<Integer>> consumers = new ArrayList<>();
@@ -46,6 +63,7 @@ final class Fusion {
         for (Node node : g.nodes()) for (int in : node.inputs()) consumers.get(in).add(node.id());
         boolean[] needsBuffer = new boolean[n];
         for (Graph.Output o : g.outputs()) needsBuffer[o.node()] = true;
+        for (int id = 0; id < n; id++) needsBuffer[id] |= cut[id];
         List<Set<Integer>> roots = new ArrayList<>();
         for (int i = 0; i < n; i++) roots.add(null);
 
@@ -102,6 +120,70 @@ final class Fusion {
         return f;
     }
 
+    /**
+     * The most fused producers one loop may chain (fused depth) and hold (lets, counted with
+     * repeats; see {@link #cutLargeRegions}): a 20,000-statement chain of elementwise lets would otherwise be one loop whose
+     * building recurses 20,000 deep and whose method passes the JVM's 64 KB code limit (and,
+     * long before, the 8,000 bytes the JIT compiles at all). Ordinary models stay far below.
+     */
+    static final int MAX_FUSED_DEPTH = 64, MAX_FUSED_LETS = 256;
+
+    /**
+     * Marks in {@code cut} the nodes to store so that no loop's fused region (the lets inlined
+     * into one loop, counted with repeats, so an upper bound) is deeper than
+     * {@link #MAX_FUSED_DEPTH} or holds more than {@link #MAX_FUSED_LETS}: producers first, a
+     * region that would pass a limit has its largest fused operands stored instead, whose own
+     * regions were within it. Returns whether it marked any.
+     */
+    private boolean cutLargeRegions(Graph g, boolean[] cut) {
+        int n = g.size();
+        int[] depth = new int[n];
+        long[] lets = new long[n];
+        boolean added = false;
+        for (Node node : g.nodes()) {
+            int id = node.id();
+            boolean inLoop = isFusible(node.op()) || isSmallContraction(g, node) || isFoldable(node.op());
+            if (!inLoop || transposedInPlace[id]) continue;
+            while (true) {
+                int d = 0, deepest = -1, largest = -1;
+                long l = weight(g, node);
+                for (int in : node.inputs()) {
+                    if (fusedInto(g, in)) {
+                        d = Math.max(d, depth[in]);
+                        l += lets[in];
+                        if (deepest < 0 || depth[in] > depth[deepest]) deepest = in;
+                        if (largest < 0 || lets[in] > lets[largest]) largest = in;
+                    } else {
+                        l += 1;                                    // a load of a stored value
+                    }
+                }
+                if (d + 1 <= MAX_FUSED_DEPTH && l <= MAX_FUSED_LETS || largest < 0) {
+                    depth[id] = d + 1;
+                    lets[id] = l;
+                    break;
+                }
+                int victim = d + 1 > MAX_FUSED_DEPTH ? deepest : largest;
+                cut[victim] = true;
+                materialized[victim] = true;                      // for the rest of this pass
+                added = true;
+            }
+        }
+        return added;
+    }
+
+    /** Whether node {@code id} is computed inside the loops that read it (not stored, not a source). */
+    private boolean fusedInto(Graph g, int id) {
+        Node node = g.node(id);
+        return !materialized[id] && !(node.op() instanceof Op.Input || node.op() instanceof Op.Param
+                || node.op() instanceof Op.Constant c && c.size() != 1);
+    }
+
+    /** The lets a node adds to a loop: one, or a small contraction's terms written out. */
+    private static long weight(Graph g, Node node) {
+        if (!isSmallContraction(g, node)) return 1;
+        return 1 + 4 * g.node(node.input(0)).type().shape().dims().getLast().constant();
+    }
+
     /** Contractions over at most this many terms are written out inside the loop that reads them. */
     static final int SMALL_CONTRACTION = 8;
 
@@ -130,10 +212,16 @@ final class Fusion {
     private static boolean onlyElementwiseUpTo(Graph g, List<List<Integer>> consumers, int id, int root, Fusion f) {
         Node r = g.node(root);
         if (!isPointwise(g, r) || f.accumulatedBy[root] >= 0) return false;
-        for (int c : consumers.get(id)) {
-            if (c == root) continue;
-            if (f.materialized[c] || !isPointwise(g, g.node(c))) return false;
-            if (!onlyElementwiseUpTo(g, consumers, c, root, f)) return false;
+        // Every consumer reachable from id short of the root, each visited once (iterative: a
+        // long elementwise chain must not recurse once per link).
+        ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(id));
+        Set<Integer> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            for (int c : consumers.get(todo.pop())) {
+                if (c == root || !seen.add(c)) continue;
+                if (f.materialized[c] || !isPointwise(g, g.node(c))) return false;
+                todo.push(c);
+            }
         }
         return true;
     }

@@ -46,6 +46,18 @@ public record KernelPlan(String name, List<String> symbols, List<Buffer> buffers
         return out;
     }
 
+    /**
+     * Whether an input or param is a size witness: no kernel reads it and no result is it, it is
+     * only there to bind sizes (see {@code DeadCodeElimination}), so its tensor may be left out
+     * when other tensors bind the sizes the plan needs.
+     */
+    public boolean isWitness(Buffer b) {
+        if (!b.isExternal()) return false;
+        for (Kernel k : kernels) if (k.reads().contains(b.id())) return false;
+        for (Result r : results) if (r.buffer() == b.id()) return false;
+        return true;
+    }
+
     /** Buffers bound from the caller's tensors (inputs and params), in plan order. */
     public List<Buffer> external() {
         return buffers.stream().filter(Buffer::isExternal).toList();

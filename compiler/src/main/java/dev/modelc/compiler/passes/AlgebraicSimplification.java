@@ -167,21 +167,30 @@ public final class AlgebraicSimplification {
     }
 
     /**
-     * sum(broadcast(x)) over exactly the stretched axes -> x * (number of copies): the pattern
-     * every gradient of a broadcast-then-reduce makes.
+     * A reduction of a broadcast over at least the stretched axes reduces the operand instead:
+     * sum(broadcast(x)) -> sum(x over the other reduced axes) * (number of copies); mean, max
+     * and min of a known, nonzero number of copies are those of x. Every gradient of a
+     * broadcast-then-reduce makes the pattern, and a broadcast can make a virtual tensor far
+     * larger than memory (or than an int can index: [N, 3, 3e9] from [N, 3, 1]) that the
+     * reduction then never visits.
      */
     private static Integer sumOfBroadcast(Node n, Op.Reduce r, int input, Emitter e) {
         Node b = node(e, input);
-        if (r.fn() != ReduceFn.SUM || !(b.op() instanceof Op.Broadcast)) return null;
+        if (r.fn() == ReduceFn.LOGSUMEXP || !(b.op() instanceof Op.Broadcast)) return null;
         Shape from = node(e, b.input(0)).type().shape(), to = b.type().shape();
         int lead = to.rank() - from.rank();
         Dim copies = Dim.of(1);
+        List<Integer> operandAxes = new ArrayList<>();
         for (int i = 0; i < to.rank(); i++) {
             boolean stretched = i < lead || (from.dim(i - lead).isConstant(1) && !to.dim(i).isConstant(1));
-            if (stretched != r.axes().contains(i)) return null;
+            boolean reduced = r.axes().contains(i);
+            if (stretched && !reduced) return null;
             if (stretched) copies = copies.times(to.dim(i));
+            if (reduced && i >= lead) operandAxes.add(i - lead);
         }
-        int x = e.reshape(b.input(0), n.type().shape());
-        return copies.isConstant(1) ? x : e.mul(x, e.size(copies, n.type().dtype()));
+        // Over no copies at all a mean is NaN and a max -inf whatever x is: only a known number of copies.
+        if (r.fn() != ReduceFn.SUM && !(copies.isConstant() && copies.constant() > 0)) return null;
+        int x = e.reshape(e.reduce(r.fn(), b.input(0), operandAxes, r.keepdims()), n.type().shape());
+        return r.fn() != ReduceFn.SUM || copies.isConstant(1) ? x : e.mul(x, e.size(copies, n.type().dtype()));
     }
 }

@@ -22,6 +22,43 @@ public final class Shapes {
         return t.shape()[axis];
     }
 
+    /** Axis {@code axis} of {@code t} as {@link #size} gives it, or -1 when {@code t} was not given. */
+    public static int sizeIfGiven(String kind, String name, Tensor t, int rank, int axis) {
+        return t == null ? -1 : size(kind, name, t, rank, axis);
+    }
+
+    /**
+     * A symbolic size bound only by size witnesses (tensors no kernel reads, kept for their
+     * sizes): the first of {@code sizes} that was given (not -1), else an error naming what
+     * would have bound it ({@code sources}, empty when nothing can).
+     */
+    public static int bound(String symbol, String sources, int... sizes) {
+        for (int s : sizes) if (s >= 0) return s;
+        throw new ExecutionError(sources.isEmpty() ? "dimension " + symbol + " is not bound by any input or param"
+                : "dimension " + symbol + " is not bound by the values given: give a value for " + sources);
+    }
+
+    /** {@link #check} for a size witness, which may be left out. */
+    public static void checkIfGiven(String kind, String name, Tensor t, int... dims) {
+        if (t != null) check(kind, name, t, dims);
+    }
+
+    /**
+     * Fails unless {@code value} fits in an int: generated kernels hold element counts, loop
+     * extents and positions in ints, which would wrap around past 2^31 - 1 and give wrong numbers.
+     *
+     * @param what the quantity and where it comes from ({@code m.model:3: axis 2 of the sum over [N, 3, 3000000000]})
+     */
+    public static void indexable(String what, long value) {
+        if (value > Integer.MAX_VALUE) throw tooLarge(what, value);
+    }
+
+    /** The error for a quantity past what an int holds ({@code value} Long.MAX_VALUE when it overflowed a long too). */
+    public static ExecutionError tooLarge(String what, long value) {
+        return new ExecutionError(what + " is " + (value == Long.MAX_VALUE ? "more than 2^63" : Long.toString(value))
+                + ", more than " + Integer.MAX_VALUE + ", the largest size compiled kernels index (Java arrays and loop counters are ints)");
+    }
+
     /** Fails unless {@code t} has exactly the shape {@code dims}. */
     public static void check(String kind, String name, Tensor t, int... dims) {
         present(kind, name, t);

@@ -51,8 +51,12 @@ final class LoopCompiler {
 
     private static final int B = 1, D = 2, START = 3, END = 4;
 
-    /** Innermost loops of at most this many iterations (a constant) are unrolled. */
-    private static final int UNROLL = 4;
+    /**
+     * Innermost loops of at most this many iterations (a constant) are unrolled, when the copies
+     * hold at most {@link #UNROLLED_LETS} lets in all: a method past 8,000 bytes of code is never
+     * compiled by the JIT, so a long body is better left a loop.
+     */
+    private static final int UNROLL = 4, UNROLLED_LETS = 256;
 
     private final Kernel.Loop loop;
     private final KernelPlan plan;
@@ -107,8 +111,10 @@ final class LoopCompiler {
             code.astore(local);
             bufferLocal.put(buffers.get(i), local);
         }
-        // Every symbolic size the loops use, computed once per call before any loop.
-        for (Dim d : KernelOrder.dims(loop)) if (!d.isConstant()) dimInt(d);
+        // Every symbolic size the loops use, computed once per call before any loop: a local
+        // stored here is assigned on every path to every later use (one stored inside a loop
+        // would not be, for the verifier, after that loop: see dim).
+        for (Dim d : KernelOrder.dims(loop)) if (!d.isConstant()) prologueDim(d);
         List<Dim> outer = loop.outer();
         if (loop.isSplittable()) {
             splitReduction(loop.reduction().orElseThrow());
@@ -135,11 +141,11 @@ final class LoopCompiler {
             loop(i, () -> code.iload(i), () -> code.iload(END), this::outerBody);
         } else if (loop.flat() || outer.isEmpty()) {
             outerFlat = code.allocateLocal(TypeKind.INT);
-            forRange(outerFlat, START, -1, this::outerBody);
+            loop(outerFlat, () -> code.iload(START), () -> code.iload(END), this::outerBody);
         } else {
             int i0 = code.allocateLocal(TypeKind.INT);
             varLocal[0] = i0;
-            forRange(i0, START, -1, () -> nested(1, outer.size(), this::outerBody));
+            loop(i0, () -> code.iload(START), () -> code.iload(END), () -> nested(1, outer.size(), this::outerBody));
         }
         code.return_();
     }
@@ -153,7 +159,7 @@ final class LoopCompiler {
         int v = code.allocateLocal(TypeKind.INT);
         varLocal[from] = v;
         Dim e = extentOf(from);
-        if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL) {
+        if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL && e.constant() * lets.size() <= UNROLLED_LETS) {
             // A short innermost loop ([N, 2] with a broadcast bias) is written out: no loop
             // overhead per element, and C2 sees straight-line code.
             for (int c = 0; c < e.constant(); c++) {
@@ -162,32 +168,12 @@ final class LoopCompiler {
             }
             return;
         }
-        int extent = dimInt(e);
-        forRange(v, -1, extent, () -> nested(from + 1, to, then));
+        loop(v, code::iconst_0, () -> dim(e), () -> nested(from + 1, to, then));
     }
 
     private Dim extentOf(int variable) {
         int r = loop.outer().size();
         return variable < r ? loop.outer().get(variable) : loop.reduction().orElseThrow().inner().get(variable - r);
-    }
-
-    /**
-     * {@code for (v = from; v < to; v++) body}: {@code from} is the START parameter or zero
-     * (when -1), {@code to} is the END parameter (when {@code toLocal} is -1) or a local.
-     */
-    private void forRange(int v, int fromParam, int toLocal, Runnable body) {
-        if (fromParam >= 0) code.iload(fromParam);
-        else code.iconst_0();
-        code.istore(v);
-        Label test = code.newLabel(), done = code.newLabel();
-        code.labelBinding(test);
-        code.iload(v);
-        code.iload(toLocal >= 0 ? toLocal : END);
-        code.if_icmpge(done);
-        body.run();
-        code.iinc(v, 1);
-        code.goto_(test);
-        code.labelBinding(done);
     }
 
     /**
@@ -360,7 +346,7 @@ final class LoopCompiler {
             int r0 = loop.outer().size();
             if (r.flat() || r.inner().isEmpty()) {
                 innerFlat = code.allocateLocal(TypeKind.INT);
-                forRange(innerFlat, -1, dimInt(r.count()), inner);
+                loop(innerFlat, code::iconst_0, () -> dim(r.count()), inner);
             } else {
                 nested(r0, r0 + r.inner().size(), inner);
             }
@@ -565,25 +551,29 @@ final class LoopCompiler {
         if (lets.get(let).dtype() == DType.F32) code.f2d();
     }
 
-    /** Pushes a size as an int, computed once per call into a local. */
+    /**
+     * Pushes a size as an int: a constant, or the local the prologue computed it into. Locals
+     * are never created here: this may run inside a loop (or in one copy of an unrolled loop),
+     * and a local first stored there is unassigned, type {@code top}, after the loop.
+     */
     private void dim(Dim d) {
         if (d.isConstant()) {
             code.loadConstant((int) d.constant());
             return;
         }
-        code.iload(dimInt(d));
+        Integer local = dimLocal.get(d);
+        if (local == null) throw new IllegalStateException("size " + d + " is not among the loop's sizes (KernelOrder.dims)");
+        code.iload(local);
     }
 
-    /** The local holding a size as an int; the prologue computes every one before the loops. */
-    private int dimInt(Dim d) {
-        Integer known = dimLocal.get(d);
-        if (known != null) return known;
+    /** Computes a symbolic size into a local, once, before any loop. */
+    private void prologueDim(Dim d) {
+        if (dimLocal.containsKey(d)) return;
         dimLong(d);
         code.l2i();
         int local = code.allocateLocal(TypeKind.INT);
         code.istore(local);
         dimLocal.put(d, local);
-        return local;
     }
 
     /** Pushes a size as a long: sum over terms of coefficient times the bound symbols. */

@@ -15,7 +15,9 @@ import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.compiler.kernel.Buffer;
+import dev.modelc.compiler.kernel.IndexRange;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Scheduler;
@@ -204,27 +206,49 @@ public final class JavaSourceGenerator {
             case INIT -> "every param's initial value, drawn with the seed (keyed by param path)";
         });
         List<Buffer> external = plan.external();
-        // Bind every symbolic size from the first tensor that has it alone on an axis.
+        // Bind every symbolic size from the first tensor the kernels read that has it alone on
+        // an axis; failing that, from whichever size witness (a tensor kept only for its sizes,
+        // see KernelPlan.isWitness) was given.
         LinkedHashSet<String> bound = new LinkedHashSet<>();
         for (int i = 0; i < external.size(); i++) {
             Buffer b = external.get(i);
+            if (plan.isWitness(b)) continue;
             for (int a = 0; a < b.shape().rank(); a++) {
-                Dim d = b.shape().dim(a);
-                if (d.terms().size() == 1 && d.symbols().size() == 1 && d.terms().containsKey(List.of(d.symbols().getFirst()))
-                        && d.terms().get(List.of(d.symbols().getFirst())) == 1 && bound.add(d.symbols().getFirst())) {
-                    m.addStatement("int $L = $T.size($S, $S, args[$L], $L, $L)", symbolNames.get(d.symbols().getFirst()), SHAPES,
+                String symbol = SizeSymbols.alone(b.shape().dim(a)).orElse(null);
+                if (symbol != null && bound.add(symbol)) {
+                    m.addStatement("int $L = $T.size($S, $S, args[$L], $L, $L)", symbolNames.get(symbol), SHAPES,
                             kind(b), b.name(), i, b.shape().rank(), a);
                 }
             }
+        }
+        for (String symbol : plan.symbols()) {
+            if (bound.contains(symbol)) continue;
+            List<CodeBlock> sizes = new ArrayList<>();
+            List<String> sources = new ArrayList<>();
+            for (int i = 0; i < external.size(); i++) {
+                Buffer b = external.get(i);
+                int a = b.shape().dims().indexOf(Dim.symbol(symbol));
+                if (a < 0) continue;
+                sizes.add(CodeBlock.of("$T.sizeIfGiven($S, $S, args[$L], $L, $L)", SHAPES, kind(b), b.name(), i, b.shape().rank(), a));
+                sources.add("'" + b.name() + "' " + b.shape());
+            }
+            m.addStatement("int $L = $T.bound($S, $S$L)", symbolNames.get(symbol), SHAPES, symbol, String.join(" or ", sources),
+                    sizes.stream().map(c -> CodeBlock.of(", $L", c)).collect(CodeBlock.joining("")));
+        }
+        // Sizes the kernels hold in ints that the tensors given do not already bound.
+        for (IndexRange.Limit l : IndexRange.limits(plan)) {
+            m.addStatement("$T.indexable($S, $L)", SHAPES, l.what(), longValue(l, symbolNames));
         }
         Map<Integer, String> local = new LinkedHashMap<>();
         for (int i = 0; i < external.size(); i++) {
             Buffer b = external.get(i);
             String shape = b.shape().dims().stream().map(d -> render(d, symbolNames)).collect(Collectors.joining(", "));
-            m.addStatement("$T.check($S, $S, args[$L]$L)", SHAPES, kind(b), b.name(), i, shape.isEmpty() ? "" : ", " + shape);
+            m.addStatement("$T.$L($S, $S, args[$L]$L)", SHAPES, plan.isWitness(b) ? "checkIfGiven" : "check", kind(b), b.name(), i,
+                    shape.isEmpty() ? "" : ", " + shape);
         }
         for (int i = 0; i < external.size(); i++) {
             Buffer b = external.get(i);
+            if (plan.isWitness(b)) continue;
             String name = names.fresh(b.name());
             local.put(b.id(), name);
             m.addStatement("$L $L = $T.$L(args[$L])", javaArray(b.dtype()), name, SHAPES, b.dtype().spelling(), i);
@@ -232,17 +256,6 @@ public final class JavaSourceGenerator {
         // Slots: temporaries whose lifetimes do not overlap share one array.
         Map<Integer, List<Buffer>> slots = new LinkedHashMap<>();
         for (Buffer b : plan.buffers()) if (b.slot() >= 0) slots.computeIfAbsent(b.slot(), k -> new ArrayList<>()).add(b);
-        for (var slot : slots.entrySet()) {
-            List<Buffer> held = slot.getValue();
-            String name = names.fresh("s" + slot.getKey());
-            LinkedHashSet<String> sizes = new LinkedHashSet<>();
-            for (Buffer b : held) sizes.add(render(b.shape().numel(), symbolNames));
-            String size = sizes.size() == 1 ? sizes.iterator().next()
-                    : sizes.stream().reduce((a, c) -> "Math.max(" + a + ", " + c + ")").orElseThrow();
-            if (held.size() > 1) m.addComment("$L holds $L", name, CommentText.of(held.stream().map(Buffer::name).collect(Collectors.joining(", then "))));
-            m.addStatement("$L $L = new $L[$L]", javaArray(held.getFirst().dtype()), name, javaElement(held.getFirst().dtype()), size);
-            for (Buffer b : held) local.put(b.id(), name);
-        }
         for (Buffer b : plan.buffers()) {
             if (b.kind() != Buffer.Kind.CONSTANT) continue;
             String field = (e.methodName() + "_" + b.name()).toUpperCase(java.util.Locale.ROOT);
@@ -250,42 +263,148 @@ public final class JavaSourceGenerator {
                     .initializer("$L", constantArray(b)).build());
             local.put(b.id(), field);
         }
-        for (Kernel k : plan.kernels()) {
-            m.addCode(comment(k));
-            switch (k) {
-                case Kernel.Loop l -> {
-                    String method = e.methodName() + Character.toUpperCase(l.name().charAt(0)) + l.name().substring(1);
-                    Map<String, String> used = usedSymbols(l, symbolNames);
-                    kernelMethod(method, l, plan, used);
-                    String symbolArgs = used.values().stream().map(s -> ", " + s).collect(Collectors.joining());
-                    String args = dev.modelc.compiler.backend.bytecode.KernelOrder.of(l).stream().map(local::get)
-                            .collect(Collectors.joining(", "));
-                    long lets = Math.max(1, l.body().size() + l.reduction().map(r -> r.body().size()).orElse(0));
-                    String range, work;
-                    if (l.flat() || l.outer().isEmpty()) {
-                        range = l.outer().isEmpty() ? "1" : render(numel(l.outer()), symbolNames);
-                        work = l.reduction().map(r -> "(long) " + factor(r.count(), symbolNames) + " * " + lets).orElse(lets + "L");
-                    } else {
-                        range = render(l.outer().getFirst(), symbolNames);
-                        String rest = render(numel(l.outer().subList(1, l.outer().size())), symbolNames);
-                        work = "(long) " + paren(rest) + l.reduction().map(r -> " * " + factor(r.count(), symbolNames)).orElse("") + " * " + lets;
-                    }
-                    m.addStatement("$T.forRange($L, $L, (s, e) -> $L($L$L, s, e))", PARALLEL, range, work, method, args, symbolArgs);
-                }
-                case Kernel.MatMul mm -> m.addStatement("$T.matmul($L, $L, $L, $L, $L, $L, $L, $L, $L)", LIBRARY, local.get(mm.a()),
-                        local.get(mm.b()), local.get(mm.out()), render(mm.batch(), symbolNames), render(mm.n(), symbolNames),
-                        render(mm.k(), symbolNames), render(mm.m(), symbolNames), mm.transA(), mm.transB());
-                case Kernel.Call c -> m.addStatement(call(c, local, symbolNames));
-            }
+        int arguments = plan.kernels().stream().mapToInt(k -> 1 + k.reads().size()).sum();
+        if (plan.kernels().size() > KERNELS_PER_METHOD || arguments > BUFFERS_PER_METHOD || slots.size() > SLOTS_PER_METHOD) {
+            inParts(e, plan, m, names, symbolNames, local, slots);
+            type.addMethod(m.build());
+            return;
         }
+        for (var slot : slots.entrySet()) {
+            List<Buffer> held = slot.getValue();
+            String name = names.fresh("s" + slot.getKey());
+            if (held.size() > 1) m.addComment("$L holds $L", name, CommentText.of(held.stream().map(Buffer::name).collect(Collectors.joining(", then "))));
+            m.addStatement("$L $L = new $L[$L]", javaArray(held.getFirst().dtype()), name, javaElement(held.getFirst().dtype()),
+                    slotSize(held, symbolNames));
+            for (Buffer b : held) local.put(b.id(), name);
+        }
+        for (Kernel k : plan.kernels()) kernel(m, e, plan, k, local, symbolNames);
+        m.addStatement("return new $T[] {$L}", TENSOR, results(plan, local, symbolNames));
+        type.addMethod(m.build());
+    }
+
+    /**
+     * The most kernels one generated method runs, buffer arguments it passes, and slots one
+     * allocates: the JVM caps a method's code at 64 KB.
+     */
+    static final int KERNELS_PER_METHOD = 200, BUFFERS_PER_METHOD = 1_000, SLOTS_PER_METHOD = 400;
+
+    /**
+     * An entry point too long for one method (a chain of thousands of statements): the slots
+     * live in an {@code Object[]}, allocated by methods of {@link #SLOTS_PER_METHOD} each, and
+     * the kernels run in parts of {@link #KERNELS_PER_METHOD}, each taking the inputs and params
+     * and the slots as arrays and naming the ones it uses.
+     */
+    private void inParts(EntryPoint e, KernelPlan plan, MethodSpec.Builder m, JavaNames names, Map<String, String> symbolNames,
+                         Map<Integer, String> local, Map<Integer, List<Buffer>> slots) {
+        String symbolParams = symbolNames.values().stream().map(v -> ", " + v).collect(Collectors.joining());
+        List<Buffer> given = plan.external().stream().filter(b -> local.containsKey(b.id())).toList();
+        String ext = names.fresh("ext"), all = names.fresh("slots");
+        m.addStatement("Object[] $L = {$L}", ext, given.stream().map(b -> local.get(b.id())).collect(Collectors.joining(", ")));
+        m.addStatement("Object[] $L = new Object[$L]", all, slots.size());
+        List<Integer> slotIds = new ArrayList<>(slots.keySet());
+        for (int from = 0, part = 0; from < slotIds.size(); from += SLOTS_PER_METHOD, part++) {
+            MethodSpec.Builder a = partMethod(e.methodName() + "Slots" + part, symbolNames, false);
+            for (int slot : slotIds.subList(from, Math.min(from + SLOTS_PER_METHOD, slotIds.size()))) {
+                List<Buffer> held = slots.get(slot);
+                a.addStatement("slots[$L] = new $L[$L]", slot, javaElement(held.getFirst().dtype()), slotSize(held, symbolNames));
+            }
+            type.addMethod(a.build());
+            m.addStatement("$L($L$L)", e.methodName() + "Slots" + part, all, symbolParams);
+        }
+        List<Kernel> kernels = plan.kernels();
+        int part = 0;
+        for (int from = 0; from < kernels.size(); part++) {
+            // A part ends at KERNELS_PER_METHOD kernels or BUFFERS_PER_METHOD buffer arguments,
+            // each an array read from ext or slots where it is passed (no local per array: the
+            // last parts of a long chain's gradient read thousands of stored values).
+            int to = from, arguments = 0;
+            while (to < kernels.size() && to - from < KERNELS_PER_METHOD && arguments < BUFFERS_PER_METHOD) {
+                arguments += 1 + kernels.get(to).reads().size();
+                to++;
+            }
+            List<Kernel> chunk = kernels.subList(from, to);
+            from = to;
+            String method = e.methodName() + "Part" + part;
+            MethodSpec.Builder p = partMethod(method, symbolNames, true);
+            Map<Integer, String> partLocal = new LinkedHashMap<>();
+            for (Kernel k : chunk) {
+                List<Integer> touched = new ArrayList<>(k.reads());
+                touched.add(k.writes());
+                for (int id : touched) {
+                    Buffer b = plan.buffer(id);
+                    partLocal.computeIfAbsent(id, i -> switch (b.kind()) {
+                        case CONSTANT -> local.get(id);
+                        case INPUT, PARAM -> "(" + javaArray(b.dtype()) + ") ext[" + given.indexOf(b) + "]";
+                        case TEMP -> "(" + javaArray(b.dtype()) + ") slots[" + b.slot() + "]";
+                    });
+                }
+            }
+            for (Kernel k : chunk) kernel(p, e, plan, k, partLocal, symbolNames);
+            type.addMethod(p.build());
+            m.addStatement("$L($L, $L$L, seed)", method, ext, all, symbolParams);
+        }
+        Map<Integer, String> resultLocal = new LinkedHashMap<>(local);
+        for (Buffer b : plan.buffers()) {
+            if (b.slot() >= 0) resultLocal.put(b.id(), "(" + javaArray(b.dtype()) + ") " + all + "[" + b.slot() + "]");
+        }
+        m.addStatement("return new $T[] {$L}", TENSOR, results(plan, resultLocal, symbolNames));
+    }
+
+    /** A method of an entry point run in parts: the slots (and the inputs and params, and the seed, for kernels), then the sizes. */
+    private static MethodSpec.Builder partMethod(String name, Map<String, String> symbolNames, boolean kernels) {
+        MethodSpec.Builder b = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        if (kernels) b.addParameter(Object[].class, "ext");
+        b.addParameter(Object[].class, "slots");
+        for (String v : symbolNames.values()) b.addParameter(TypeName.INT, v);
+        if (kernels) b.addParameter(TypeName.LONG, "seed");
+        return b;
+    }
+
+    private static String slotSize(List<Buffer> held, Map<String, String> symbolNames) {
+        LinkedHashSet<String> sizes = new LinkedHashSet<>();
+        for (Buffer b : held) sizes.add(render(b.shape().numel(), symbolNames));
+        return sizes.size() == 1 ? sizes.iterator().next() : sizes.stream().reduce((a, c) -> "Math.max(" + a + ", " + c + ")").orElseThrow();
+    }
+
+    /** One kernel's statements: its comment, then the call of its loop method, the matmul or the library. */
+    private void kernel(MethodSpec.Builder m, EntryPoint e, KernelPlan plan, Kernel k, Map<Integer, String> local,
+                        Map<String, String> symbolNames) {
+        m.addCode(comment(k));
+        switch (k) {
+            case Kernel.Loop l -> {
+                String method = e.methodName() + Character.toUpperCase(l.name().charAt(0)) + l.name().substring(1);
+                Map<String, String> used = usedSymbols(l, symbolNames);
+                kernelMethod(method, l, plan, used);
+                String symbolArgs = used.values().stream().map(s -> ", " + s).collect(Collectors.joining());
+                String args = dev.modelc.compiler.backend.bytecode.KernelOrder.of(l).stream().map(local::get)
+                        .collect(Collectors.joining(", "));
+                long lets = Math.max(1, l.body().size() + l.reduction().map(r -> r.body().size()).orElse(0));
+                String range, work;
+                if (l.flat() || l.outer().isEmpty()) {
+                    range = l.outer().isEmpty() ? "1" : render(numel(l.outer()), symbolNames);
+                    work = l.reduction().map(r -> "(long) " + factor(r.count(), symbolNames) + " * " + lets).orElse(lets + "L");
+                } else {
+                    range = render(l.outer().getFirst(), symbolNames);
+                    String rest = render(numel(l.outer().subList(1, l.outer().size())), symbolNames);
+                    work = "(long) " + paren(rest) + l.reduction().map(r -> " * " + factor(r.count(), symbolNames)).orElse("") + " * " + lets;
+                }
+                m.addStatement("$T.forRange($L, $L, (s, e) -> $L($L$L, s, e))", PARALLEL, range, work, method, args, symbolArgs);
+            }
+            case Kernel.MatMul mm -> m.addStatement("$T.matmul($L, $L, $L, $L, $L, $L, $L, $L, $L)", LIBRARY, local.get(mm.a()),
+                    local.get(mm.b()), local.get(mm.out()), render(mm.batch(), symbolNames), render(mm.n(), symbolNames),
+                    render(mm.k(), symbolNames), render(mm.m(), symbolNames), mm.transA(), mm.transB());
+            case Kernel.Call c -> m.addStatement(call(c, local, symbolNames));
+        }
+    }
+
+    private static CodeBlock results(KernelPlan plan, Map<Integer, String> local, Map<String, String> symbolNames) {
         List<CodeBlock> results = new ArrayList<>();
         for (KernelPlan.Result r : plan.results()) {
             Buffer b = plan.buffer(r.buffer());
             String shape = r.shape().dims().stream().map(d -> render(d, symbolNames)).collect(Collectors.joining(", "));
             results.add(CodeBlock.of("$T.result($T.$L, new int[] {$L}, $L)", SHAPES, DTYPE, b.dtype().name(), shape, local.get(b.id())));
         }
-        m.addStatement("return new $T[] {$L}", TENSOR, CodeBlock.join(results, ", "));
-        type.addMethod(m.build());
+        return CodeBlock.join(results, ", ");
     }
 
     private void kernelMethod(String name, Kernel.Loop l, KernelPlan plan, Map<String, String> symbolNames) {
@@ -393,6 +512,30 @@ public final class JavaSourceGenerator {
         Map<List<String>, Long> renamed = new LinkedHashMap<>();
         d.terms().forEach((k, v) -> renamed.merge(k.stream().map(sym::get).sorted().toList(), v, Long::sum));
         return LoopSource.dim(new Dim(renamed));
+    }
+
+    /** A limit's value (see {@link IndexRange.Limit}) in long arithmetic. */
+    private static String longValue(IndexRange.Limit l, Map<String, String> sym) {
+        if (l.coefs().isEmpty()) return longSize(l.offset(), sym);
+        List<String> terms = new ArrayList<>();
+        terms.add("Math.abs(" + longSize(l.offset(), sym) + ")");
+        for (int v = 0; v < l.coefs().size(); v++) {
+            if (l.coefs().get(v).isConstant(0)) continue;
+            terms.add("Math.abs(" + longSize(l.coefs().get(v), sym) + ") * (" + longSize(l.extents().get(v), sym) + " - 1)");
+        }
+        return String.join(" + ", terms);
+    }
+
+    /** A size in long arithmetic from its first factor on ({@code 3L * N * M}), so no int product wraps. */
+    private static String longSize(Dim d, Map<String, String> sym) {
+        if (d.isConstant()) return d.constant() + "L";
+        List<String> terms = new ArrayList<>();
+        d.terms().forEach((symbols, c) -> {
+            StringBuilder t = new StringBuilder(c + "L");
+            for (String s : symbols) t.append(" * ").append(sym.get(s));
+            terms.add(t.toString());
+        });
+        return terms.size() == 1 ? terms.getFirst() : "(" + String.join(" + ", terms) + ")";
     }
 
     private static String javaArray(DType t) {
