@@ -37,12 +37,7 @@ public final class Npz {
     public static LinkedHashMap<String, Tensor> read(Path file) throws IOException {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         long fileSize = Files.size(file);
-        ZipFile zip;
-        try {
-            zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new Npy.FormatException(file + ": not a readable .npz (zip) file: " + e.getMessage());
-        }
+        ZipFile zip = open(file);
         try (zip) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -90,12 +85,7 @@ public final class Npz {
      */
     public static List<String> names(Path file) throws IOException {
         List<String> out = new ArrayList<>();
-        ZipFile zip;
-        try {
-            zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new Npy.FormatException(file + ": not a readable .npz (zip) file: " + e.getMessage());
-        }
+        ZipFile zip = open(file);
         try (zip) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -147,5 +137,13 @@ public final class Npz {
             zip.closeEntry();
         }
         zip.finish(); // not close: the stream belongs to the caller
+    }
+
+    private static ZipFile open(Path file) throws IOException {
+        try {
+            return new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new Npy.FormatException(file + ": not a readable .npz (zip) file: " + e.getMessage());
+        }
     }
 }

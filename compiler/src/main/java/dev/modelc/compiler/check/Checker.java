@@ -6,6 +6,7 @@ import dev.modelc.compiler.ast.FunctionBody;
 import dev.modelc.compiler.ast.ModelFile;
 import dev.modelc.compiler.ast.Param;
 import dev.modelc.compiler.ast.Stmt;
+import dev.modelc.compiler.ast.Subexpressions;
 import dev.modelc.compiler.diagnostics.Diagnostics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -226,44 +227,10 @@ public final class Checker {
         // By identity, and not by scanning out: a def may call 20,000 others, and a def's
         // equals compares whole syntax trees.
         Set<Decl.Def> seen = identitySet();
-        Deque<Expr> work = new ArrayDeque<>(roots);
-        while (!work.isEmpty()) {
-            Expr e = work.pop();
-            switch (e) {
-                case Expr.Call c -> {
-                    if (c.callee() instanceof Expr.Name n && !local.contains(n.id().text())
-                            && scope.decls().get(n.id().text()) instanceof Decl.Def target && seen.add(target)) {
-                        out.add(target);
-                    }
-                    work.push(c.callee());
-                    for (Expr.Arg a : c.args()) work.push(a.value());
-                }
-                case Expr.Binary b -> {
-                    work.push(b.left());
-                    work.push(b.right());
-                }
-                case Expr.Unary u -> work.push(u.operand());
-                case Expr.Member m -> work.push(m.target());
-                case Expr.Index i -> {
-                    work.push(i.target());
-                    for (Expr.Subscript s : i.subscripts()) {
-                        switch (s) {
-                            case Expr.Subscript.At at -> work.push(at.index());
-                            case Expr.Subscript.Slice sl -> {
-                                sl.start().ifPresent(work::push);
-                                sl.stop().ifPresent(work::push);
-                                sl.step().ifPresent(work::push);
-                            }
-                        }
-                    }
-                }
-                case Expr.ListLiteral l -> l.elements().forEach(work::push);
-                case Expr.Number n -> {
-                }
-                case Expr.Bool b -> {
-                }
-                case Expr.Name n -> {
-                }
+        for (Expr e : Subexpressions.of(roots)) {
+            if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n && !local.contains(n.id().text())
+                    && scope.decls().get(n.id().text()) instanceof Decl.Def target && seen.add(target)) {
+                out.add(target);
             }
         }
         return out;

@@ -4,10 +4,9 @@ import dev.modelc.compiler.ast.Expr;
 import dev.modelc.compiler.ast.FunctionBody;
 import dev.modelc.compiler.ast.Param;
 import dev.modelc.compiler.ast.Stmt;
+import dev.modelc.compiler.ast.Subexpressions;
 import dev.modelc.compiler.check.Value.Tensor;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -79,15 +78,15 @@ final class InlineCache {
         Set<String> callees = new HashSet<>();
         callees.add("grad");
         for (Param p : params) callees.add(p.name().text());
-        Deque<Expr> work = new ArrayDeque<>();
+        List<Expr> roots = new ArrayList<>();
         switch (body) {
-            case FunctionBody.Expression e -> work.push(e.expr());
+            case FunctionBody.Expression e -> roots.add(e.expr());
             case FunctionBody.Block b -> {
                 for (Stmt s : b.statements()) {
                     switch (s) {
-                        case Stmt.Let l -> work.push(l.value());
-                        case Stmt.Const c -> work.push(c.value());
-                        case Stmt.Return r -> work.push(r.value());
+                        case Stmt.Let l -> roots.add(l.value());
+                        case Stmt.Const c -> roots.add(c.value());
+                        case Stmt.Return r -> roots.add(r.value());
                         // Anything else in a block is an error reported when it runs.
                         default -> {
                             return true;
@@ -96,40 +95,8 @@ final class InlineCache {
                 }
             }
         }
-        while (!work.isEmpty()) {
-            switch (work.pop()) {
-                case Expr.Call c -> {
-                    if (c.callee() instanceof Expr.Name n && callees.contains(n.id().text())) return true;
-                    work.push(c.callee());
-                    for (Expr.Arg a : c.args()) work.push(a.value());
-                }
-                case Expr.Binary b -> {
-                    work.push(b.left());
-                    work.push(b.right());
-                }
-                case Expr.Unary u -> work.push(u.operand());
-                case Expr.Member m -> work.push(m.target());
-                case Expr.Index i -> {
-                    work.push(i.target());
-                    for (Expr.Subscript s : i.subscripts()) {
-                        switch (s) {
-                            case Expr.Subscript.At at -> work.push(at.index());
-                            case Expr.Subscript.Slice sl -> {
-                                sl.start().ifPresent(work::push);
-                                sl.stop().ifPresent(work::push);
-                                sl.step().ifPresent(work::push);
-                            }
-                        }
-                    }
-                }
-                case Expr.ListLiteral l -> l.elements().forEach(work::push);
-                case Expr.Number n -> {
-                }
-                case Expr.Bool b -> {
-                }
-                case Expr.Name n -> {
-                }
-            }
+        for (Expr e : Subexpressions.of(roots)) {
+            if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n && callees.contains(n.id().text())) return true;
         }
         return false;
     }
