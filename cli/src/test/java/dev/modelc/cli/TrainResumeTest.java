@@ -6,20 +6,28 @@ import static dev.modelc.cli.TrainCommandTest.x;
 import static dev.modelc.cli.TrainCommandTest.y;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.train.Checkpoint;
+import dev.modelc.runtime.train.Position;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -98,6 +106,70 @@ class TrainResumeTest {
             assertSameParams(straight, ckpt, String.join("\n", log));
             if (!lastOut.isEmpty() && lastOut.contains("Epoch [")) assertEquals(lastLoss(whole.out()), lastLoss(lastOut), String.join("\n", log));
         }
+    }
+
+    /**
+     * A real Ctrl-C (SIGINT to a separate JVM) at a random moment, so at whatever batch the run is
+     * at: the checkpoint it leaves, resumed, ends with the uninterrupted run's params bit for bit.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aRealCtrlCAtARandomMomentResumesToTheUninterruptedParams() throws Exception {
+        assumeTrue(!System.getProperty("os.name").toLowerCase().startsWith("windows") && Files.isExecutable(Path.of("/bin/kill")),
+                "needs a Unix kill");
+        // 300 epochs of 4 batches, a checkpoint forced to disk after each: about a second of
+        // training, long enough for a signal at a random moment to land at a random batch.
+        int epochs = 300;
+        String[] settings = {"--epochs", Integer.toString(epochs), "--lr", "0.01"};
+        Path straight = dir.resolve("straight-signal.npz");
+        TrainCommandTest.Run whole = modelc(concat(run(settings), "--save", straight.toString()));
+        assertEquals(Main.OK, whole.code(), whole.out() + whole.err());
+
+        Random random = new Random(12);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> stops = new ArrayList<>();
+        for (int trial = 0; trial < 2; trial++) {
+            Path ckpt = dir.resolve("signal" + trial + ".npz");
+            List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName()));
+            command.addAll(List.of(concat(run(settings), "--save", ckpt.toString())));
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            long delay = random.nextInt(800);
+            StringBuilder out = new StringBuilder();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                boolean sent = false;
+                while ((line = reader.readLine()) != null) {
+                    out.append(line).append('\n');
+                    if (!sent && line.startsWith("training ")) {
+                        Thread.sleep(delay);
+                        new ProcessBuilder("/bin/kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
+                        sent = true;
+                    }
+                }
+            } finally {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+            }
+            String log = "trial " + trial + ", SIGINT " + delay + " ms after the start:\n" + out;
+            if (p.exitValue() == Main.OK) { // the run ended before the signal: nothing to resume
+                assertSameParams(straight, ckpt, log);
+                continue;
+            }
+            assertEquals(Interrupts.EXIT_CODE, p.exitValue(), log);
+            Position position = Checkpoint.read(ckpt).position();
+            String[] rest = {"--epochs", Integer.toString(epochs - position.epoch()), "--lr", "0.01"};
+            TrainCommandTest.Run resumed = modelc(concat(run(rest), "--save", ckpt.toString(), "--resume", ckpt.toString()));
+            assertEquals(Main.OK, resumed.code(), log + resumed.out() + resumed.err());
+            assertSameParams(straight, ckpt, log + "stopped at " + position + "\n" + resumed.out());
+            stops.add(position.toString());
+        }
+        assertTrue(!stops.isEmpty(), "no run was still going when its signal came: the test checked nothing");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
