@@ -350,17 +350,13 @@ final class TrainCommand implements Callable<Integer> {
             }
             return null;
         }
-        TrainConfig.Optimizer declared = config.optimizer().orElse(new TrainConfig.Optimizer.Sgd(1e-3, 0, 0));
+        TrainConfig.Optimizer declared = config.optimizerOrDefault();
         if (optimizer != null && !optimizer.equals(kind(declared))) {
-            declared = optimizer.equals("adam") ? new TrainConfig.Optimizer.Adam(1e-3, 0.9, 0.999, 1e-8, 0)
-                    : new TrainConfig.Optimizer.Sgd(1e-3, 0, 0);
+            declared = optimizer.equals("adam") ? TrainConfig.Optimizer.Adam.DEFAULT : TrainConfig.Optimizer.Sgd.DEFAULT;
         }
-        double rate = lr != null ? lr : declared.lr();
+        if (lr != null) declared = declared.withLr(lr);
         momentum = declared instanceof TrainConfig.Optimizer.Sgd s ? s.momentum() : 0;
-        return switch (declared) {
-            case TrainConfig.Optimizer.Sgd s -> new Sgd(rate, s.momentum(), s.weightDecay());
-            case TrainConfig.Optimizer.Adam a -> new Adam(rate, a.beta1(), a.beta2(), a.eps(), a.weightDecay());
-        };
+        return Optimizer.of(declared);
     }
 
     private static String kind(TrainConfig.Optimizer o) {
