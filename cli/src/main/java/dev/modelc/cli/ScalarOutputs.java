@@ -25,8 +25,8 @@ final class ScalarOutputs {
      * it can be (outputs that are not sums or means over rows are their row-weighted means over batches, marked
      * {@code (batch mean)} when there was more than one batch).
      */
-    static String describe(CheckedModel checked, Map<String, Tensor> params, TensorDataset data, int batchSize,
-                           Backend backend, int device, DType floating) {
+    static String describe(CheckedModel checked, CompiledModel trained, Map<String, Tensor> params, TensorDataset data,
+                           int batchSize, Backend backend, int device, DType floating) {
         Map<String, List<String>> needs = Driver.inputsByOutput(checked);
         List<String> scalars = new ArrayList<>();
         Map<String, Boolean> floatingOutput = new HashMap<>();
@@ -38,7 +38,10 @@ final class ScalarOutputs {
             if (floatingOutput.containsKey(name) && data.columns().keySet().containsAll(needs.get(name))) scalars.add(name);
         }
         if (scalars.isEmpty()) return "";
-        CompiledModel c = Driver.outputsModel(checked, scalars, backend, floating, device);
+        // The trained model's own forward entry point when the data holds every input the outputs
+        // need (the usual case); else a model of the scalars alone, which needs only their inputs.
+        boolean everyInput = needs.values().stream().allMatch(data.columns().keySet()::containsAll);
+        CompiledModel c = everyInput ? trained : Driver.outputsModel(checked, scalars, backend, floating, device);
         List<RowAggregate> kinds = new ArrayList<>();
         List<RowAggregate.Accumulator> sums = new ArrayList<>();
         for (String o : scalars) {

@@ -314,7 +314,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             String outputs;
             try {
-                outputs = ScalarOutputs.describe(checked, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
+                outputs = ScalarOutputs.describe(checked, m, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
             } catch (OutOfMemoryError e) {
                 throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
                         + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
