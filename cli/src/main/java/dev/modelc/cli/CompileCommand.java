@@ -1,7 +1,6 @@
 package dev.modelc.cli;
 
 import dev.modelc.api.Driver;
-import dev.modelc.compiler.backend.java.TypedModelGenerator;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.runtime.AtomicFiles;
 import dev.modelc.runtime.DType;
@@ -78,7 +77,7 @@ final class CompileCommand implements Callable<Integer> {
                 }
                 String source;
                 try {
-                    source = TypedModelGenerator.generate(m, floating, pkg).toString();
+                    source = Driver.javaSource(m, floating, pkg);
                 } catch (ExecutionError e) {
                     // Sizes no compiled kernel can index (past 2^31 - 1), known without running.
                     throw UserError.line(e.getMessage());

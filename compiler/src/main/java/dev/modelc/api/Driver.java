@@ -4,6 +4,7 @@ import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.EntryPoint;
 import dev.modelc.compiler.backend.GraphModel;
 import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.backend.java.TypedModelGenerator;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.graph.Graph;
@@ -107,6 +108,14 @@ public final class Driver {
             out.add(cuda ? CudaProgram.of(plan).source() : PlanPrinter.print(plan));
         }
         return out;
+    }
+
+    /**
+     * The typed Java class of the model in package {@code packageName}, as {@code modelc compile
+     * --emit java} and the Maven plugin write it: it runs on the runtime alone.
+     */
+    public static String javaSource(CheckedModel m, DType floating, String packageName) {
+        return TypedModelGenerator.generate(m, floating, packageName).toString();
     }
 
     /** A value the model computes (anything but a param): where it is written and its type. */
