@@ -128,7 +128,7 @@ public final class Model {
         TrainConfig c = compiled.trainConfig();
         int batch = (int) Math.min(Integer.MAX_VALUE, c.batch().orElse(data.size()));
         return fit(data, new Trainer.Options((int) c.epochs(), Math.max(1, batch), c.shuffle(), c.seed(),
-                compiled.hasUpdateRules() ? null : optimizerOf(c), null), TrainingListener.NONE);
+                compiled.hasUpdateRules() ? null : Optimizer.of(c), null), TrainingListener.NONE);
     }
 
     /** Trains with explicit options; the params become the trained ones. */
@@ -138,7 +138,7 @@ public final class Model {
         return r;
     }
 
-    /** The optimizer a train block names (SGD with PyTorch's default lr when it names none). */
+    /** The optimizer a train block names (SGD with PyTorch's default lr when it names none); {@link Optimizer#of(TrainConfig)}. */
     public static Optimizer optimizerOf(TrainConfig c) {
         return Optimizer.of(c);
     }
