@@ -1,12 +1,7 @@
 package dev.modelc.cli;
 
-import dev.modelc.compiler.backend.EntryPoint;
-import dev.modelc.compiler.backend.cuda.CudaProgram;
-import dev.modelc.compiler.backend.java.TypedModelGenerator;
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.check.CheckedModel;
-import dev.modelc.compiler.kernel.PlanPrinter;
-import dev.modelc.compiler.kernel.Scheduler;
-import dev.modelc.compiler.passes.Retype;
 import dev.modelc.runtime.AtomicFiles;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.exec.ExecutionError;
@@ -71,11 +66,8 @@ final class CompileCommand implements Callable<Integer> {
             for (CheckedModel m : models) {
                 ModelMemory.checkSizes(m); // generated code indexes with int: a larger size would not compile or would wrap
                 if (emit.equals("kernels") || emit.equals("cuda")) {
-                    for (EntryPoint e : EntryPoint.values()) {
-                        var g = e.graph(Retype.floating(m.graph(), floating));
-                        if (g.outputs().isEmpty()) continue;
-                        var plan = Scheduler.schedule(m.name() + "." + e.methodName(), g);
-                        stdout.print(emit.equals("cuda") ? CudaProgram.of(plan).source() : PlanPrinter.print(plan));
+                    for (String kernels : Driver.kernels(m, floating, emit.equals("cuda"))) {
+                        stdout.print(kernels);
                         stdout.println();
                     }
                     continue;
@@ -85,7 +77,7 @@ final class CompileCommand implements Callable<Integer> {
                 }
                 String source;
                 try {
-                    source = TypedModelGenerator.generate(m, floating, pkg).toString();
+                    source = Driver.javaSource(m, floating, pkg);
                 } catch (ExecutionError e) {
                     // Sizes no compiled kernel can index (past 2^31 - 1), known without running.
                     throw UserError.line(e.getMessage());

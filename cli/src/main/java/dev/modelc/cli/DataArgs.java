@@ -2,10 +2,6 @@ package dev.modelc.cli;
 
 import dev.modelc.compiler.diagnostics.Spelling;
 
-import dev.modelc.compiler.graph.Graph;
-import dev.modelc.compiler.graph.Node;
-import dev.modelc.compiler.graph.Op;
-import dev.modelc.compiler.passes.DeadCodeElimination;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npy;
 import dev.modelc.runtime.Tensor;
@@ -91,13 +87,6 @@ final class DataArgs {
         if (lower.endsWith(".npy")) return new Source(input, Path.of(source), null);
         throw UserError.line("--data " + input + ": cannot read '" + source + "': give a .npy file or a .csv file with "
                 + "its columns, such as " + input + "=data.csv:col1,col2");
-    }
-
-    /** The names of the inputs the results of {@code g} depend on, in graph order. */
-    static List<String> inputsOf(Graph g) {
-        List<String> out = new ArrayList<>();
-        for (Node n : DeadCodeElimination.run(g).inputs()) out.add(((Op.Input) n.op()).name());
-        return out;
     }
 
     /**

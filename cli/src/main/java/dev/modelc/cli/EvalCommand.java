@@ -1,17 +1,12 @@
 package dev.modelc.cli;
 
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.diagnostics.DiagnosticRenderer;
 import dev.modelc.compiler.diagnostics.SourceFile;
-import dev.modelc.compiler.graph.Graph;
-import dev.modelc.compiler.graph.Node;
-import dev.modelc.compiler.graph.Op;
 import dev.modelc.runtime.exec.ExecutionError;
-import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.compiler.backend.Evaluation;
-import dev.modelc.compiler.interp.ModelEvaluation;
-import dev.modelc.compiler.passes.DeadCodeElimination;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.model.TrainRules;
 import dev.modelc.runtime.Tensor;
@@ -68,15 +63,15 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Interpreter.Precision precision = precision();
+        DType floating = TrainCommand.floatingDType(spec, dtype);
         TrainCommand.check(spec, "--seed", seed, TrainRules.SEED);
         backend.backend();
         try {
             CheckedModel m = target.load(err);
-            ModelMemory.check(m, floating(precision), "running", 1, "");
-            Map<String, Tensor> values = values(m, precision);
-            ModelEvaluation.Result r = Evaluation.evaluate(backend.compile(m, floating(precision)), values, seed);
-            out.print(EvalJson.write(m.name(), r));
+            ModelMemory.check(m, floating, "running", 1, "");
+            Map<String, Tensor> values = values(m, floating);
+            var r = Evaluation.evaluate(backend.compile(m, floating), values, seed);
+            out.print(EvalJson.write(m.name(), r.outputs(), r.loss(), r.gradients()));
             return Main.OK;
         } catch (OutOfMemoryError e) {
             err.println("modelc: " + OutOfMemory.message("evaluating " + target.file, false));
@@ -93,26 +88,8 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private static DType floating(Interpreter.Precision precision) {
-        return switch (precision) {
-            case DECLARED -> null;
-            case F64 -> DType.F64;
-            case F32 -> DType.F32;
-        };
-    }
-
-    private Interpreter.Precision precision() {
-        if (dtype == null) return Interpreter.Precision.DECLARED;
-        return switch (dtype) {
-            case "f64" -> Interpreter.Precision.F64;
-            case "f32" -> Interpreter.Precision.F32;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown dtype '" + dtype + "' for --dtype: it is f32 or f64");
-        };
-    }
-
     /** The values of VALUES.json as tensors, checked against the model's signature. */
-    private Map<String, Tensor> values(CheckedModel m, Interpreter.Precision precision) throws UserError {
+    private Map<String, Tensor> values(CheckedModel m, DType floating) throws UserError {
         SourceFile source;
         try {
             source = SourceReader.read(inputs);
@@ -125,24 +102,15 @@ final class EvalCommand implements Callable<Integer> {
         } catch (ValuesFile.Invalid e) {
             throw UserError.rendered(DiagnosticRenderer.render(e.diagnostic));
         }
-        DType floating = floating(precision);
         ValueBinding.Bound bound = ValueBinding.bind(m.signature(), raw, floating);
         StringBuilder report = new StringBuilder(DiagnosticRenderer.render(bound.problems()));
         List<String> missing = new ArrayList<>();
-        for (String name : neededInputs(m)) {
+        for (String name : Driver.inputsForEvaluation(m)) {
             if (!raw.containsKey(name) && !bound.suggested().contains(name)) missing.add(name);
         }
         if (!missing.isEmpty()) report.append("modelc: ").append(missingMessage(m.signature(), missing, source.name())).append('\n');
         if (!report.isEmpty()) throw UserError.rendered(report.toString());
         return bound.values();
-    }
-
-    /** The inputs the outputs, the loss and its gradients depend on. */
-    private static List<String> neededInputs(CheckedModel m) {
-        Graph g = DeadCodeElimination.run(m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT));
-        List<String> out = new ArrayList<>();
-        for (Node n : g.inputs()) out.add(((Op.Input) n.op()).name());
-        return out;
     }
 
     private static String missingMessage(ModelSignature sig, List<String> missing, String valuesFile) {

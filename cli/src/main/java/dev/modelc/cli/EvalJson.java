@@ -3,12 +3,12 @@ package dev.modelc.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.runtime.Tensor;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@code modelc eval} prints: one JSON object on one line,
@@ -28,19 +28,19 @@ final class EvalJson {
     private EvalJson() {
     }
 
-    /** The JSON object for one evaluation, ending with a newline. */
-    static String write(String model, ModelEvaluation.Result r) {
+    /** The JSON object for one evaluation (outputs by name, the loss if any, gradients by param path), ending with a newline. */
+    static String write(String model, Map<String, Tensor> outputs, Optional<Tensor> loss, Map<String, Tensor> gradients) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("model", model);
             g.writeFieldName("outputs");
-            writeAll(g, r.outputs());
+            writeAll(g, outputs);
             g.writeFieldName("loss");
-            if (r.loss().isPresent()) writeTensor(g, r.loss().get());
+            if (loss.isPresent()) writeTensor(g, loss.get());
             else g.writeNull();
             g.writeFieldName("grads");
-            writeAll(g, r.gradients());
+            writeAll(g, gradients);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail

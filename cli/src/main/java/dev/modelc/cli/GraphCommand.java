@@ -1,11 +1,7 @@
 package dev.modelc.cli;
 
 import dev.modelc.compiler.check.CheckedModel;
-import dev.modelc.compiler.graph.Graph;
-import dev.modelc.compiler.graph.GraphDot;
-import dev.modelc.compiler.graph.GraphPrinter;
-import dev.modelc.compiler.passes.DeadCodeElimination;
-import dev.modelc.compiler.passes.Pipeline;
+import dev.modelc.api.Driver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -54,11 +50,7 @@ final class GraphCommand implements Callable<Integer> {
         }
         try {
             CheckedModel m = target.load(err);
-            Graph g = backward
-                    ? m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT, Graph.Role.UPDATE)
-                    : m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS);
-            g = optimize ? Pipeline.optimize(g, false) : DeadCodeElimination.run(g);
-            out.print(format.equals("dot") ? GraphDot.render(g, m.name()) : GraphPrinter.print(g));
+            out.print(Driver.graph(m, backward, optimize, format.equals("dot")));
             return Main.OK;
         } catch (UserError e) {
             err.print(e.report);

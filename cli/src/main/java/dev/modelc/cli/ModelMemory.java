@@ -1,10 +1,9 @@
 package dev.modelc.cli;
 
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.diagnostics.Span;
-import dev.modelc.compiler.graph.Node;
-import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
@@ -50,8 +49,7 @@ final class ModelMemory {
                         + n + " elements, more than the " + Integer.MAX_VALUE + " a tensor can hold; make it smaller");
             }
         }
-        for (Node node : m.graph().nodes()) {
-            if (node.op() instanceof Op.Param) continue;
+        for (Driver.Value node : Driver.values(m)) {
             BigInteger n = elements(node.type());
             if (n != null && n.compareTo(MAX_ELEMENTS) > 0) {
                 throw UserError.line(where(node.span()) + ": " + quote(node) + " has shape " + node.type().shape() + ", " + n
@@ -106,7 +104,7 @@ final class ModelMemory {
         return span == null ? "modelc" : span.toString();
     }
 
-    private static String quote(Node node) {
+    private static String quote(Driver.Value node) {
         if (node.span() == null) return "a value";
         String text = node.span().text().strip();
         int newline = text.indexOf('\n');

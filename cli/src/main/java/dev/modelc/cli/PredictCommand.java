@@ -3,11 +3,9 @@ package dev.modelc.cli;
 import dev.modelc.compiler.diagnostics.Spelling;
 
 import dev.modelc.compiler.check.CheckedModel;
-import dev.modelc.compiler.graph.Graph;
+import dev.modelc.api.Driver;
 import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.model.CompiledModel;
-import dev.modelc.compiler.interp.Interpreter;
-import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.runtime.AtomicFiles;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npy;
@@ -106,26 +104,23 @@ final class PredictCommand implements Callable<Integer> {
         if (m.outputs().isEmpty()) {
             throw UserError.line(target.file + ": " + m.name() + " has no outputs to predict (mark one with `output name = ...`)");
         }
-        Graph g = checked.graph();
-        Map<String, Graph.Output> all = new LinkedHashMap<>();
-        for (Graph.Output o : g.outputs(Graph.Role.OUTPUT)) all.put(o.name(), o);
-        Map<String, List<String>> needs = new LinkedHashMap<>();
-        for (Graph.Output o : all.values()) needs.put(o.name(), DataArgs.inputsOf(g.withOutputs(List.of(o))));
+        Map<String, List<String>> needs = Driver.inputsByOutput(checked);
+        Set<String> all = needs.keySet();
 
         Set<String> given = new LinkedHashSet<>();
         for (DataArgs.Source s : sources) given.add(s.input());
         List<String> chosen = new ArrayList<>();
         if (!outputs.isEmpty()) {
             for (String name : outputs) {
-                if (!all.containsKey(name)) throw UserError.line(notAnOutput(m, checked, name));
+                if (!all.contains(name)) throw UserError.line(notAnOutput(m, checked, name));
                 if (!chosen.contains(name)) chosen.add(name);
             }
         } else {
-            for (String name : all.keySet()) if (given.containsAll(needs.get(name))) chosen.add(name);
+            for (String name : all) if (given.containsAll(needs.get(name))) chosen.add(name);
             if (chosen.isEmpty()) {
-                chosen.addAll(all.keySet()); // nothing computable: report every missing input below
+                chosen.addAll(all); // nothing computable: report every missing input below
             } else {
-                for (String name : all.keySet()) {
+                for (String name : all) {
                     if (chosen.contains(name)) continue;
                     List<String> lacking = needs.get(name).stream().filter(i -> !given.contains(i)).toList();
                     err.println("modelc: note: skipping output '" + name + "': it needs " + (lacking.size() == 1 ? "input " : "inputs ")
@@ -148,7 +143,7 @@ final class PredictCommand implements Callable<Integer> {
             read.add(new OutputFile.Input("--params file", params));
             for (DataArgs.Source s : sources) read.add(new OutputFile.Input(s.describe() + " file", s.file()));
             new OutputFile("--out", outFile).check(format.equals("npy") ? new OutputFile.Replaceable.NpyFile()
-                    : new OutputFile.Replaceable.OutputTable(all.keySet()), read);
+                    : new OutputFile.Replaceable.OutputTable(all), read);
         }
         Map<String, Tensor> inputs = DataArgs.load(m, sources, needed, floating, neededBy, err);
         Map<String, Tensor> trained = ParamsFile.read(params, m, floating, "--params");
@@ -157,12 +152,10 @@ final class PredictCommand implements Callable<Integer> {
         if (chosen.size() == all.size()) {
             results = m.forward(trained, inputs);
         } else {
-            Graph sub = Pipeline.optimize(g.withOutputs(chosen.stream().map(all::get).toList()), false);
-            Map<String, Tensor> values = new HashMap<>(inputs);
-            values.putAll(trained);
-            List<Tensor> r = backend.backend().runOutputs(sub, values, floating, backend.device());
-            results = new LinkedHashMap<>();
-            for (int i = 0; i < r.size(); i++) results.put(sub.outputs().get(i).name(), r.get(i));
+            CompiledModel some = Driver.outputsModel(checked, chosen, backend.backend(), floating, backend.device());
+            Map<String, Tensor> p = new HashMap<>();
+            for (var spec : some.params()) p.put(spec.name(), trained.get(spec.name()));
+            results = some.forward(p, inputs);
         }
         Map<String, Tensor> picked = new LinkedHashMap<>();
         for (String name : chosen) picked.put(name, results.get(name));

@@ -3,10 +3,9 @@ package dev.modelc.cli;
 import dev.modelc.runtime.train.Checkpoint;
 
 import dev.modelc.compiler.check.CheckedModel;
-import dev.modelc.compiler.graph.Graph;
+import dev.modelc.api.Driver;
 import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.model.CompiledModel;
-import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
@@ -165,11 +164,6 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    static Interpreter.Precision precision(DType floating) {
-        if (floating == null) return Interpreter.Precision.DECLARED;
-        return floating == DType.F64 ? Interpreter.Precision.F64 : Interpreter.Precision.F32;
-    }
-
     /** The options that stand for train block settings follow the block's rules (TrainRules), the others their own. */
     private void checkOptions() {
         check(spec, "--epochs", epochs, TrainRules.EPOCHS);
@@ -209,8 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         checkSavePath(m, sources);
         checkMemory(checked, floating, opt);
 
-        Graph steps = checked.graph().keeping(Graph.Role.LOSS, m.hasUpdateRules() ? Graph.Role.UPDATE : Graph.Role.GRADIENT);
-        List<String> needed = DataArgs.inputsOf(steps);
+        List<String> needed = Driver.inputsForTraining(checked);
         if (needed.isEmpty()) throw UserError.line(where + ": its loss uses no inputs, so there is no data to train on");
         Map<String, Tensor> columns = DataArgs.load(m, sources, needed, floating, "the loss of " + m.name(), err);
         String first = null;
@@ -254,7 +247,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             params = m.initialParams(seedUsed);
         }
-        RowAggregate lossAggregate = RowAggregates.ofLoss(checked.graph());
+        RowAggregate lossAggregate = Driver.lossAggregate(checked);
         Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, start,
                 allowNonFinite, lossAggregate);
         int batches = (dataset.size() + batchSize - 1) / batchSize;
@@ -321,7 +314,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             String outputs;
             try {
-                outputs = ScalarOutputs.describe(checked, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
+                outputs = ScalarOutputs.describe(checked, m, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
             } catch (OutOfMemoryError e) {
                 throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
                         + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
@@ -350,17 +343,13 @@ final class TrainCommand implements Callable<Integer> {
             }
             return null;
         }
-        TrainConfig.Optimizer declared = config.optimizer().orElse(new TrainConfig.Optimizer.Sgd(1e-3, 0, 0));
+        TrainConfig.Optimizer declared = config.optimizerOrDefault();
         if (optimizer != null && !optimizer.equals(kind(declared))) {
-            declared = optimizer.equals("adam") ? new TrainConfig.Optimizer.Adam(1e-3, 0.9, 0.999, 1e-8, 0)
-                    : new TrainConfig.Optimizer.Sgd(1e-3, 0, 0);
+            declared = optimizer.equals("adam") ? TrainConfig.Optimizer.Adam.DEFAULT : TrainConfig.Optimizer.Sgd.DEFAULT;
         }
-        double rate = lr != null ? lr : declared.lr();
+        if (lr != null) declared = declared.withLr(lr);
         momentum = declared instanceof TrainConfig.Optimizer.Sgd s ? s.momentum() : 0;
-        return switch (declared) {
-            case TrainConfig.Optimizer.Sgd s -> new Sgd(rate, s.momentum(), s.weightDecay());
-            case TrainConfig.Optimizer.Adam a -> new Adam(rate, a.beta1(), a.beta2(), a.eps(), a.weightDecay());
-        };
+        return Optimizer.of(declared);
     }
 
     private static String kind(TrainConfig.Optimizer o) {

@@ -2,7 +2,6 @@ package dev.modelc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import java.util.LinkedHashMap;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class EvalJsonTest {
 
     private static String write(Map<String, Tensor> outputs, Tensor loss, Map<String, Tensor> grads) {
-        return EvalJson.write("M", new ModelEvaluation.Result(outputs, Optional.ofNullable(loss), grads, Map.of()));
+        return EvalJson.write("M", outputs, Optional.ofNullable(loss), grads);
     }
 
     @Test

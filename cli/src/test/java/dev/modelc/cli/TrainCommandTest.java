@@ -325,6 +325,47 @@ class TrainCommandTest {
                 .assertOneLineError("input 'y' is i32[N], one value per row, but 2 columns are listed");
     }
 
+    /**
+     * After training, the scalar outputs whose inputs the data holds are reported and the others left out, whether
+     * every output can run on the training data (the trained model's forward) or not (a model of those scalars).
+     */
+    @Test
+    void scalarOutputsAreThoseTheTrainingDataCanCompute() throws IOException {
+        Path data = Files.writeString(dir.resolve("scalars.csv"), "a,b,label\n1,0,0\n0,1,1\n-1,-1,2\n1,0.1,0\n");
+        Path all = Files.writeString(dir.resolve("all.model"), """
+                model All {
+                  input x: f32[N, 2]
+                  input y: i32[N]
+                  param w: f32[2, 3] = zeros()
+                  output preds = argmax(x @ w, axis = -1)
+                  output hits = sum(i32(argmax(x @ w, axis = -1) == y))
+                  output rows = size(x, 0)
+                  loss = cross_entropy(x @ w, y)
+                  train { epochs = 30; optimizer = sgd(lr = 0.5) }
+                }
+                """);
+        Run r = modelc("train", all.toString(), "--data", "x=" + data + ":a,b", "--data", "y=" + data + ":label", "--batch", "3");
+        assertEquals(Main.OK, r.code(), r.err());
+        assertTrue(r.out().contains("; final loss 0.0"), r.out());
+        assertTrue(r.out().contains(", hits 4, rows 4\n"), r.out());
+        Path extra = Files.writeString(dir.resolve("extra.model"), """
+                model Extra {
+                  input x: f32[N, 2]
+                  input y: i32[N]
+                  input t: f32[N]
+                  param w: f32[2, 3] = zeros()
+                  output hits = sum(i32(argmax(x @ w, axis = -1) == y))
+                  output total = sum(t)
+                  loss = cross_entropy(x @ w, y)
+                  train { epochs = 30; optimizer = sgd(lr = 0.5) }
+                }
+                """);
+        Run e = modelc("train", extra.toString(), "--data", "x=" + data + ":a,b", "--data", "y=" + data + ":label");
+        assertEquals(Main.OK, e.code(), e.err());
+        assertTrue(e.out().contains(", hits 4\n"), e.out());
+        assertFalse(e.out().contains("total"), e.out());
+    }
+
     /** Ctrl-C in a real process: the run stops after a batch, keeps its checkpoint, says so and exits 130. */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)

@@ -1,8 +1,8 @@
 package dev.modelc.aot;
 
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
-import dev.modelc.compiler.backend.java.TypedModelGenerator;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.runtime.AtomicFiles;
@@ -19,7 +19,7 @@ import javax.lang.model.SourceVersion;
 
 /**
  * Ahead-of-time generation for build tools: each {@code .model} file of a set becomes one typed
- * Java class per model ({@link TypedModelGenerator}) in the package the build chose for it. A
+ * Java class per model ({@link Driver#javaSource}) in the package the build chose for it. A
  * file with errors generates nothing and gets its diagnostics, rendered as the command line
  * renders them ({@code file:line:col: error: ...}); the other files still generate.
  */
@@ -79,7 +79,7 @@ public final class SourceSet {
             Path relative = Path.of(s.packageName().replace('.', '/'), m.name() + ".java");
             Path file = out.resolve(relative);
             Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, TypedModelGenerator.generate(m, floating, s.packageName()).toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(file, Driver.javaSource(m, floating, s.packageName()).getBytes(StandardCharsets.UTF_8));
             written.add(relative);
         }
         return new Result(s, written, diagnostics, false);

@@ -9,9 +9,7 @@ import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
-import dev.modelc.runtime.optim.Adam;
 import dev.modelc.runtime.optim.Optimizer;
-import dev.modelc.runtime.optim.Sgd;
 import dev.modelc.runtime.train.Trainer;
 import dev.modelc.runtime.train.TrainingListener;
 import java.io.IOException;
@@ -130,7 +128,7 @@ public final class Model {
         TrainConfig c = compiled.trainConfig();
         int batch = (int) Math.min(Integer.MAX_VALUE, c.batch().orElse(data.size()));
         return fit(data, new Trainer.Options((int) c.epochs(), Math.max(1, batch), c.shuffle(), c.seed(),
-                compiled.hasUpdateRules() ? null : optimizerOf(c), null), TrainingListener.NONE);
+                compiled.hasUpdateRules() ? null : Optimizer.of(c), null), TrainingListener.NONE);
     }
 
     /** Trains with explicit options; the params become the trained ones. */
@@ -140,12 +138,9 @@ public final class Model {
         return r;
     }
 
-    /** The optimizer a train block names (SGD with PyTorch's default lr when it names none). */
+    /** The optimizer a train block names (SGD with PyTorch's default lr when it names none); {@link Optimizer#of(TrainConfig)}. */
     public static Optimizer optimizerOf(TrainConfig c) {
-        return switch (c.optimizer().orElse(new TrainConfig.Optimizer.Sgd(1e-3, 0, 0))) {
-            case TrainConfig.Optimizer.Sgd s -> new Sgd(s.lr(), s.momentum(), s.weightDecay());
-            case TrainConfig.Optimizer.Adam a -> new Adam(a.lr(), a.beta1(), a.beta2(), a.eps(), a.weightDecay());
-        };
+        return Optimizer.of(c);
     }
 
     /** Writes the params as an {@code .npz} file (atomically), keyed by path. */

@@ -1,6 +1,7 @@
 package dev.modelc.runtime.optim;
 
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.TrainConfig;
 import java.util.Map;
 
 /**
@@ -13,6 +14,22 @@ import java.util.Map;
  * params in double arithmetic. A gradient of another dtype is first converted to the param's dtype.
  */
 public interface Optimizer {
+    /**
+     * The optimizer a train block's setting describes; the one place a {@link TrainConfig} becomes
+     * an optimizer (the CLI, the Java API and generated classes all come here).
+     */
+    static Optimizer of(TrainConfig.Optimizer setting) {
+        return switch (setting) {
+            case TrainConfig.Optimizer.Sgd s -> new Sgd(s.lr(), s.momentum(), s.weightDecay());
+            case TrainConfig.Optimizer.Adam a -> new Adam(a.lr(), a.beta1(), a.beta2(), a.eps(), a.weightDecay());
+        };
+    }
+
+    /** The optimizer a train block names (SGD with PyTorch's defaults and lr 1e-3 when it names none). */
+    static Optimizer of(TrainConfig config) {
+        return of(config.optimizerOrDefault());
+    }
+
     /** The params after one update with {@code grads}, by path, in the order of {@code params}. */
     Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads);
 

@@ -1,10 +1,5 @@
-package dev.modelc.cli;
+package dev.modelc.compiler.graph;
 
-import dev.modelc.compiler.graph.BinaryFn;
-import dev.modelc.compiler.graph.Graph;
-import dev.modelc.compiler.graph.Node;
-import dev.modelc.compiler.graph.Op;
-import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.train.RowAggregate;
@@ -25,7 +20,7 @@ import java.util.Set;
  * combinations keep them), {@code RowCount} (the number of rows, from {@code size(x, 0)}), or
  * {@code Other}. Anything not proved is {@code Other}, which is always safe.
  */
-final class RowAggregates {
+public final class RowAggregates {
     private sealed interface Kind {
     }
 
@@ -87,7 +82,7 @@ final class RowAggregates {
     }
 
     /** How the scalar result node {@code node} of {@code graph} combines over batches of rows. */
-    static RowAggregate of(Graph graph, int node) {
+    public static RowAggregate of(Graph graph, int node) {
         if (graph.node(node).type().rank() != 0) return RowAggregate.BATCH_MEAN;
         return switch (new RowAggregates(graph).kinds[node]) {
             case Sum s -> RowAggregate.SUM;
@@ -100,7 +95,7 @@ final class RowAggregates {
     }
 
     /** How the model's loss combines over batches, or MEAN (unused) when it has none. */
-    static RowAggregate ofLoss(Graph graph) {
+    public static RowAggregate ofLoss(Graph graph) {
         return graph.outputs(Graph.Role.LOSS).stream().findFirst().map(o -> of(graph, o.node())).orElse(RowAggregate.MEAN);
     }
 

@@ -1,4 +1,4 @@
-package dev.modelc.cli;
+package dev.modelc.compiler.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +8,6 @@ import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
-import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.interp.InterpretedModel;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Generator;

@@ -1,0 +1,142 @@
+package dev.modelc.api;
+
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.compiler.backend.EntryPoint;
+import dev.modelc.compiler.backend.GraphModel;
+import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.backend.java.TypedModelGenerator;
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.graph.GraphDot;
+import dev.modelc.compiler.graph.GraphPrinter;
+import dev.modelc.compiler.graph.Node;
+import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.RowAggregates;
+import dev.modelc.compiler.kernel.KernelPlan;
+import dev.modelc.compiler.kernel.PlanPrinter;
+import dev.modelc.compiler.kernel.Scheduler;
+import dev.modelc.compiler.passes.DeadCodeElimination;
+import dev.modelc.compiler.passes.Pipeline;
+import dev.modelc.compiler.passes.Retype;
+import dev.modelc.compiler.types.TensorType;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.train.RowAggregate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * What tools (the {@code modelc} commands) ask of a checked model besides running it: which
+ * inputs a result needs, how a scalar combines over batches of rows, the graph and the kernel
+ * plans as text. The graph, the passes and the scheduler stay behind these questions, so a tool
+ * never walks or rewrites a graph itself.
+ */
+public final class Driver {
+    private Driver() {
+    }
+
+    /** The inputs the outputs, the loss and its gradients depend on, in graph order ({@code modelc eval}). */
+    public static List<String> inputsForEvaluation(CheckedModel m) {
+        return inputsOf(m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT));
+    }
+
+    /**
+     * The inputs one training step depends on: the loss and, for a model with update rules, the
+     * rules, else the loss's gradients; in graph order.
+     */
+    public static List<String> inputsForTraining(CheckedModel m) {
+        boolean rules = !m.signature().updated().isEmpty();
+        return inputsOf(m.graph().keeping(Graph.Role.LOSS, rules ? Graph.Role.UPDATE : Graph.Role.GRADIENT));
+    }
+
+    /** For every output, in declaration order, the inputs it depends on, in graph order. */
+    public static Map<String, List<String>> inputsByOutput(CheckedModel m) {
+        Graph g = m.graph();
+        Map<String, List<String>> needs = new LinkedHashMap<>();
+        for (Graph.Output o : g.outputs(Graph.Role.OUTPUT)) needs.put(o.name(), inputsOf(g.withOutputs(List.of(o))));
+        return needs;
+    }
+
+    /** How the model's loss combines over batches of rows (MEAN, unused, when it has none). */
+    public static RowAggregate lossAggregate(CheckedModel m) {
+        return RowAggregates.ofLoss(m.graph());
+    }
+
+    /** How the output {@code name} combines over batches of rows (BATCH_MEAN unless it is a scalar proved a sum or a mean). */
+    public static RowAggregate outputAggregate(CheckedModel m, String name) {
+        return RowAggregates.of(m.graph(), output(m, name).node());
+    }
+
+    /**
+     * The outputs {@code names} of {@code m} as a model of their own (named {@code Outputs}),
+     * optimized and compiled by {@code backend}: for computing some outputs without the inputs
+     * the others need.
+     */
+    public static CompiledModel outputsModel(CheckedModel m, List<String> names, Backend backend, DType floating, int device) {
+        List<Graph.Output> chosen = names.stream().map(n -> output(m, n)).toList();
+        return backend.compile(GraphModel.of("Outputs", Pipeline.optimize(m.graph().withOutputs(chosen), false)), floating, device);
+    }
+
+    /**
+     * The graph as {@code modelc graph} prints it: the outputs and the loss, with {@code backward}
+     * the gradients and update rules too; optimized, or with only dead code removed; as text or as
+     * Graphviz dot.
+     */
+    public static String graph(CheckedModel m, boolean backward, boolean optimize, boolean dot) {
+        Graph g = backward
+                ? m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS, Graph.Role.GRADIENT, Graph.Role.UPDATE)
+                : m.graph().keeping(Graph.Role.OUTPUT, Graph.Role.LOSS);
+        g = optimize ? Pipeline.optimize(g, false) : DeadCodeElimination.run(g);
+        return dot ? GraphDot.render(g, m.name()) : GraphPrinter.print(g);
+    }
+
+    /**
+     * The kernel plan of every entry point that has results, in {@link EntryPoint} order, printed
+     * ({@code --emit kernels}) or as CUDA C ({@code --emit cuda}); {@code floating} redeclares
+     * every floating value (null keeps the declared dtypes).
+     */
+    public static List<String> kernels(CheckedModel m, DType floating, boolean cuda) {
+        List<String> out = new ArrayList<>();
+        for (EntryPoint e : EntryPoint.values()) {
+            Graph g = e.graph(Retype.floating(m.graph(), floating));
+            if (g.outputs().isEmpty()) continue;
+            KernelPlan plan = Scheduler.schedule(m.name() + "." + e.methodName(), g);
+            out.add(cuda ? CudaProgram.of(plan).source() : PlanPrinter.print(plan));
+        }
+        return out;
+    }
+
+    /**
+     * The typed Java class of the model in package {@code packageName}, as {@code modelc compile
+     * --emit java} and the Maven plugin write it: it runs on the runtime alone.
+     */
+    public static String javaSource(CheckedModel m, DType floating, String packageName) {
+        return TypedModelGenerator.generate(m, floating, packageName).toString();
+    }
+
+    /** A value the model computes (anything but a param): where it is written and its type. */
+    public record Value(Span span, TensorType type) {
+    }
+
+    /** Every value of the model's graph but its params, in graph order (for size checks before compiling). */
+    public static List<Value> values(CheckedModel m) {
+        List<Value> out = new ArrayList<>();
+        for (Node n : m.graph().nodes()) if (!(n.op() instanceof Op.Param)) out.add(new Value(n.span(), n.type()));
+        return out;
+    }
+
+    private static Graph.Output output(CheckedModel m, String name) {
+        return m.graph().output(Graph.Role.OUTPUT, name)
+                .orElseThrow(() -> new NoSuchElementException("no output '" + name + "' in " + m.name()));
+    }
+
+    private static List<String> inputsOf(Graph g) {
+        List<String> out = new ArrayList<>();
+        for (Node n : DeadCodeElimination.run(g).inputs()) out.add(((Op.Input) n.op()).name());
+        return out;
+    }
+}
