@@ -12,6 +12,7 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.CsvSource;
 import dev.modelc.runtime.data.DataException;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The {@code --data NAME=SOURCE} arguments of {@code train} and {@code predict}: each names one
@@ -37,7 +37,6 @@ import java.util.regex.Pattern;
  * sizes such as {@code N} must agree across inputs.
  */
 final class DataArgs {
-    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** One {@code --data} argument: the input it feeds, the file, and the columns for a CSV file (null for .npy). */
     record Source(String input, Path file, List<String> columns) {
@@ -277,7 +276,7 @@ final class DataArgs {
     private static void checkDims(Source s, TensorSpec spec, Tensor t, Map<String, Integer> sizes, Map<String, String> from)
             throws UserError {
         int[] shape = t.shape();
-        List<String> dims = spec.dims();
+        List<Size> dims = spec.dims();
         String expected = "input '" + spec.name() + "' is " + typeOf(spec) + ", but " + s.file() + " gives "
                 + t.dtype() + Arrays.toString(shape);
         if (shape.length != dims.size()) {
@@ -285,17 +284,17 @@ final class DataArgs {
         }
         Map<String, Integer> fresh = new LinkedHashMap<>();
         for (int i = 0; i < shape.length; i++) {
-            String d = dims.get(i);
-            Integer fixed = constant(d);
-            if (fixed != null) {
-                if (fixed != shape[i]) throw UserError.line(s.describe() + ": " + expected + " (axis " + i + " is " + shape[i] + ", not " + fixed + ")");
-            } else if (SYMBOL.matcher(d).matches()) {
+            Size size = dims.get(i);
+            if (size instanceof Size.Fixed fixed) {
+                if (fixed.value() != shape[i]) throw UserError.line(s.describe() + ": " + expected + " (axis " + i + " is " + shape[i] + ", not " + fixed + ")");
+            } else if (size instanceof Size.Symbol symbol) {
+                String d = symbol.name();
                 Integer prior = sizes.containsKey(d) ? sizes.get(d) : fresh.get(d);
                 if (prior == null) {
                     fresh.put(d, shape[i]);
                     from.put(d, "'" + spec.name() + "' (axis " + i + ")");
                 } else if (prior != shape[i]) {
-                    String rows = i == 0 && d.equals(dims.getFirst()) ? "; the data must share the leading dimension" : "";
+                    String rows = i == 0 && size.equals(dims.getFirst()) ? "; the data must share the leading dimension" : "";
                     throw UserError.line(s.describe() + ": " + d + " is " + prior + " from " + from.get(d) + ", but axis " + i
                             + " of '" + spec.name() + "' has " + shape[i] + rows);
                 }
@@ -304,12 +303,8 @@ final class DataArgs {
         sizes.putAll(fresh);
     }
 
-    private static Integer constant(String dim) {
-        try {
-            return Integer.valueOf(dim.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    private static Integer constant(Size dim) {
+        return dim instanceof Size.Fixed f && f.value() <= Integer.MAX_VALUE ? (int) f.value() : null;
     }
 
     private static String number(double x) {

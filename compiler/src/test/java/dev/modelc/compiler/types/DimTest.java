@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modelc.runtime.model.Size;
+import java.util.List;
+import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -51,5 +54,21 @@ class DimTest {
         assertEquals(Dim.of((long) a * b), Dim.of(a).times(Dim.of(b)));
         assertEquals(Dim.of((long) a - b), Dim.of(a).minus(Dim.of(b)));
         if (b != 0 && a % b == 0) assertEquals(Dim.of(a / b), Dim.of(a).dividedBy(Dim.of(b)));
+    }
+
+    @Test
+    void crossesToTheRuntimeAsTheSameSize() {
+        Dim k = Dim.symbol("K");
+        assertEquals(Size.fixed(3), Dim.of(3).toSize());
+        assertEquals(Size.fixed(0), Dim.of(0).toSize());
+        assertEquals(Size.symbol("N"), N.toSize());
+        for (Dim d : List.of(N.times(Dim.of(3)), N.minus(Dim.of(1)), N.plus(M), N.times(M).times(Dim.of(2)).minus(k.times(Dim.of(3))).plus(Dim.of(1)),
+                N.times(N), Dim.of(4).minus(N))) {
+            Size s = d.toSize();
+            assertTrue(s instanceof Size.Polynomial, d.toString());
+            assertEquals(d.toString(), s.toString());
+            assertEquals(s, Size.parse(d.toString()));
+            assertEquals(Set.copyOf(d.symbols()), Set.copyOf(s.symbols()));
+        }
     }
 }
