@@ -6,6 +6,8 @@ import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.Size;
+import dev.modelc.runtime.model.SizeBinder;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sizes of a graph's symbolic dimensions, read off the tensors bound to its inputs; a size
- * that disagrees between two inputs is an error naming both.
+ * The sizes of a graph's symbolic dimensions, read off the tensors bound to its inputs by the
+ * runtime's {@link SizeBinder}; a size that disagrees between two inputs is an error naming
+ * both, and one that no given tensor binds names the inputs that would.
  */
 public final class DimBindings {
     private final Map<String, Long> sizes = new HashMap<>();
-    private final Map<String, String> boundBy = new HashMap<>();
     /** Per symbol, the declared tensors not given that would have bound it ({@code 'x' [N, 3]}). */
     private final Map<String, List<String>> missing = new HashMap<>();
 
@@ -32,50 +34,43 @@ public final class DimBindings {
 
     /**
      * Binds the symbolic dimensions of {@code declared} (name to shape) from the given tensors;
-     * missing ones are skipped, and named when a size they would have bound is needed.
+     * missing ones are skipped, and named when a size they would have bound is needed. Whole
+     * shapes (fixed sizes included) are the caller's to compare once the sizes are bound.
      */
     public static DimBindings of(Map<String, Shape> declared, Map<String, Tensor> values) {
         DimBindings b = new DimBindings();
+        SizeBinder binder = new SizeBinder();
+        Map<String, List<Size>> sizes = new LinkedHashMap<>();
         declared.forEach((name, shape) -> {
             Tensor t = values.get(name);
             if (t != null) {
-                b.bind(name, shape, t.shape());
+                List<Size> dims = shape.dims().stream().map(Dim::toSize).toList();
+                sizes.put(name, dims);
+                binder.bindSymbols(name, dims, t.shape()).ifPresent(m -> {
+                    throw mismatch(name, shape, t.shape(), m);
+                });
             } else {
                 for (String s : SizeSymbols.bound(shape)) b.missing.computeIfAbsent(s, k -> new ArrayList<>()).add("'" + name + "' " + shape);
             }
         });
+        // sizes such as N + 1, once every given tensor has bound its symbols
+        sizes.forEach((name, dims) -> binder.checkDerived(dims, values.get(name).shape()).ifPresent(m -> {
+            throw mismatch(name, declared.get(name), values.get(name).shape(), m);
+        }));
+        b.sizes.putAll(binder.sizes());
         return b;
     }
 
-    void bind(String name, Shape declared, int[] actual) {
-        if (declared.rank() != actual.length) {
-            throw new EvaluationError("'" + name + "' must have shape " + declared + " (rank " + declared.rank()
-                    + "), found shape " + Arrays.toString(actual));
-        }
-        List<Dim> dims = declared.dims();
-        // single symbols first, so polynomial sizes can be checked against them afterwards
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < dims.size(); i++) {
-                Dim d = dims.get(i);
-                boolean single = d.symbols().size() == 1 && d.terms().size() == 1
-                        && d.terms().getOrDefault(List.of(d.symbols().getFirst()), 0L) == 1;
-                if (pass == 0 && single) {
-                    String s = d.symbols().getFirst();
-                    Long prior = sizes.putIfAbsent(s, (long) actual[i]);
-                    if (prior != null && prior != actual[i]) {
-                        throw new EvaluationError("dimension " + s + " is " + prior + " in '" + boundBy.get(s) + "' but "
-                                + actual[i] + " in '" + name + "' (axis " + i + " of shape " + Arrays.toString(actual) + ")");
-                    }
-                    boundBy.putIfAbsent(s, name);
-                } else if (pass == 1 && !single) {
-                    long want = eval(d);
-                    if (want != actual[i]) {
-                        throw new EvaluationError("'" + name + "' must have shape " + declared + ", but axis " + i + " is "
-                                + actual[i] + " where " + d + " = " + want);
-                    }
-                }
-            }
-        }
+    private static EvaluationError mismatch(String name, Shape declared, int[] actual, SizeBinder.Mismatch m) {
+        return new EvaluationError(switch (m) {
+            case SizeBinder.Mismatch.Rank r -> "'" + name + "' must have shape " + declared + " (rank " + declared.rank()
+                    + "), found shape " + Arrays.toString(actual);
+            case SizeBinder.Mismatch.Conflict c -> "dimension " + c.symbol() + " is " + c.prior().size() + " in '" + c.prior().name()
+                    + "' but " + c.found() + " in '" + name + "' (axis " + c.axis() + " of shape " + Arrays.toString(actual) + ")";
+            case SizeBinder.Mismatch.Derived d -> "'" + name + "' must have shape " + declared + ", but axis " + d.axis() + " is "
+                    + d.found() + " where " + d.size() + " = " + d.value();
+            case SizeBinder.Mismatch.Fixed f -> throw new IllegalStateException("bindSymbols checked a fixed size: " + f);
+        });
     }
 
     /** The value of a size; every symbol in it must be bound. */
