@@ -13,6 +13,7 @@ import dev.modelc.runtime.data.CsvSource;
 import dev.modelc.runtime.data.DataException;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Size;
+import dev.modelc.runtime.model.SizeBinder;
 import dev.modelc.runtime.model.TensorSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -152,13 +153,12 @@ final class DataArgs {
         }
 
         Map<String, Tensor> out = new LinkedHashMap<>();
-        Map<String, String> bound = new HashMap<>(); // symbol -> "size from input 'x' (axis 0)"
-        Map<String, Integer> sizes = new HashMap<>();
+        SizeBinder sizes = new SizeBinder();
         for (Source s : used) {
             TensorSpec spec = inputs.get(s.input());
             Tensor t = shape(s, spec, raw.get(s.input()));
             t = convert(s, spec, t, target(spec, floating));
-            checkDims(s, spec, t, sizes, bound);
+            checkDims(s, spec, t, sizes);
             out.put(s.input(), t);
         }
         return out;
@@ -273,34 +273,22 @@ final class DataArgs {
         return t.to(dtype);
     }
 
-    private static void checkDims(Source s, TensorSpec spec, Tensor t, Map<String, Integer> sizes, Map<String, String> from)
-            throws UserError {
+    /** Checks the values' shape against the input's declared sizes, binding its symbols in {@code sizes} (shared by all inputs). */
+    private static void checkDims(Source s, TensorSpec spec, Tensor t, SizeBinder sizes) throws UserError {
         int[] shape = t.shape();
-        List<Size> dims = spec.dims();
         String expected = "input '" + spec.name() + "' is " + typeOf(spec) + ", but " + s.file() + " gives "
                 + t.dtype() + Arrays.toString(shape);
-        if (shape.length != dims.size()) {
-            throw UserError.line(s.describe() + ": " + expected + " (rank " + shape.length + ", not " + dims.size() + ")");
-        }
-        Map<String, Integer> fresh = new LinkedHashMap<>();
-        for (int i = 0; i < shape.length; i++) {
-            Size size = dims.get(i);
-            if (size instanceof Size.Fixed fixed) {
-                if (fixed.value() != shape[i]) throw UserError.line(s.describe() + ": " + expected + " (axis " + i + " is " + shape[i] + ", not " + fixed + ")");
-            } else if (size instanceof Size.Symbol symbol) {
-                String d = symbol.name();
-                Integer prior = sizes.containsKey(d) ? sizes.get(d) : fresh.get(d);
-                if (prior == null) {
-                    fresh.put(d, shape[i]);
-                    from.put(d, "'" + spec.name() + "' (axis " + i + ")");
-                } else if (prior != shape[i]) {
-                    String rows = i == 0 && size.equals(dims.getFirst()) ? "; the data must share the leading dimension" : "";
-                    throw UserError.line(s.describe() + ": " + d + " is " + prior + " from " + from.get(d) + ", but axis " + i
-                            + " of '" + spec.name() + "' has " + shape[i] + rows);
-                }
-            }
-        }
-        sizes.putAll(fresh);
+        // sizes such as N + 1 are left to the run, which names them
+        var mismatch = sizes.bind(spec.name(), spec.dims(), shape);
+        if (mismatch.isEmpty()) return;
+        throw UserError.line(s.describe() + ": " + switch (mismatch.get()) {
+            case SizeBinder.Mismatch.Rank r -> expected + " (rank " + r.found() + ", not " + r.declared() + ")";
+            case SizeBinder.Mismatch.Fixed f -> expected + " (axis " + f.axis() + " is " + f.found() + ", not " + f.declared() + ")";
+            case SizeBinder.Mismatch.Conflict c -> c.symbol() + " is " + c.prior().size() + " from '" + c.prior().name() + "' (axis "
+                    + c.prior().axis() + "), but axis " + c.axis() + " of '" + spec.name() + "' has " + c.found()
+                    + (c.axis() == 0 ? "; the data must share the leading dimension" : "");
+            case SizeBinder.Mismatch.Derived d -> throw new IllegalStateException("bind checked a polynomial size: " + d);
+        });
     }
 
     private static Integer constant(Size dim) {
