@@ -89,10 +89,7 @@ public final class DimBindings {
     }
 
     private EvaluationError unbound(String s) {
-        List<String> could = missing.get(s);
-        if (could == null) return new EvaluationError("dimension " + s + " is not bound by any input or param");
-        return new EvaluationError("dimension " + s + " is not bound by the values given: give a value for "
-                + String.join(" or ", could));
+        return new EvaluationError(SizeBinder.notBound(s, String.join(" or ", missing.getOrDefault(s, List.of()))));
     }
 
     public int[] eval(Shape s) {

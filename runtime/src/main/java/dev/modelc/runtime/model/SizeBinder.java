@@ -106,6 +106,15 @@ public final class SizeBinder {
         return OptionalLong.of(s.value(symbol -> bound.get(symbol).size()));
     }
 
+    /**
+     * What to say of a size no given tensor bound: {@code could} names the declared tensors that
+     * were not given and would have bound it ({@code 'x' [N, 3] or 'y' [N]}), empty when none would.
+     */
+    public static String notBound(String symbol, String could) {
+        return could.isEmpty() ? "dimension " + symbol + " is not bound by any input or param"
+                : "dimension " + symbol + " is not bound by the values given: give a value for " + could;
+    }
+
     /** Where {@code symbol} got its size, if it is bound. */
     public Optional<Binding> binding(String symbol) {
         return Optional.ofNullable(bound.get(symbol));

@@ -58,4 +58,11 @@ class SizeBinderTest {
         assertEquals(Optional.of(new SizeBinder.Mismatch.Derived(0, Size.parse("N + 1"), 6, 7)), b.checkDerived(padded, new int[] {7}));
         assertEquals(Optional.empty(), b.checkDerived(padded, new int[] {6}));
     }
+
+    @Test
+    void saysWhichTensorsWouldBindASizeNoneBound() {
+        assertEquals("dimension N is not bound by any input or param", SizeBinder.notBound("N", ""));
+        assertEquals("dimension N is not bound by the values given: give a value for 'x' [N, 3] or 'y' [N]",
+                SizeBinder.notBound("N", "'x' [N, 3] or 'y' [N]"));
+    }
 }
