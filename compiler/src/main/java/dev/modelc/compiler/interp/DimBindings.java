@@ -10,6 +10,7 @@ import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.SizeBinder;
 import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,30 +34,55 @@ public final class DimBindings {
     }
 
     /**
+     * The declared shapes of the tensors that bind sizes (name to shape), with their sizes as the
+     * runtime binds them: made once by a plan's executor, bound on every call.
+     */
+    public record Declared(Map<String, Shape> shapes, Map<String, List<Size>> sizes, boolean polynomial) {
+        public static Declared of(Map<String, Shape> shapes) {
+            Map<String, List<Size>> sizes = new LinkedHashMap<>();
+            boolean polynomial = false;
+            for (var e : shapes.entrySet()) {
+                List<Size> dims = e.getValue().dims().stream().map(Dim::toSize).toList();
+                sizes.put(e.getKey(), dims);
+                for (Size d : dims) polynomial |= d instanceof Size.Polynomial;
+            }
+            return new Declared(Map.copyOf(shapes), Collections.unmodifiableMap(sizes), polynomial);
+        }
+    }
+
+    /**
      * Binds the symbolic dimensions of {@code declared} (name to shape) from the given tensors;
      * missing ones are skipped, and named when a size they would have bound is needed. Whole
      * shapes (fixed sizes included) are the caller's to compare once the sizes are bound.
      */
     public static DimBindings of(Map<String, Shape> declared, Map<String, Tensor> values) {
+        return of(Declared.of(declared), values);
+    }
+
+    /** {@link #of(Map, Map)} for shapes declared once. */
+    public static DimBindings of(Declared declared, Map<String, Tensor> values) {
         DimBindings b = new DimBindings();
         SizeBinder binder = new SizeBinder();
-        Map<String, List<Size>> sizes = new LinkedHashMap<>();
-        declared.forEach((name, shape) -> {
+        declared.sizes().forEach((name, dims) -> {
             Tensor t = values.get(name);
             if (t != null) {
-                List<Size> dims = shape.dims().stream().map(Dim::toSize).toList();
-                sizes.put(name, dims);
                 binder.bindSymbols(name, dims, t.shape()).ifPresent(m -> {
-                    throw mismatch(name, shape, t.shape(), m);
+                    throw mismatch(name, declared.shapes().get(name), t.shape(), m);
                 });
             } else {
+                Shape shape = declared.shapes().get(name);
                 for (String s : SizeSymbols.bound(shape)) b.missing.computeIfAbsent(s, k -> new ArrayList<>()).add("'" + name + "' " + shape);
             }
         });
         // sizes such as N + 1, once every given tensor has bound its symbols
-        sizes.forEach((name, dims) -> binder.checkDerived(dims, values.get(name).shape()).ifPresent(m -> {
-            throw mismatch(name, declared.get(name), values.get(name).shape(), m);
-        }));
+        if (declared.polynomial()) {
+            declared.sizes().forEach((name, dims) -> {
+                Tensor t = values.get(name);
+                if (t != null) binder.checkDerived(dims, t.shape()).ifPresent(m -> {
+                    throw mismatch(name, declared.shapes().get(name), t.shape(), m);
+                });
+            });
+        }
         b.sizes.putAll(binder.sizes());
         return b;
     }
