@@ -9,9 +9,10 @@ import java.util.OptionalLong;
 
 /**
  * Binds the symbolic sizes of a model's declared inputs and params from the shapes of the
- * tensors given for them, and says how a shape does not fit: the one binder every caller (the
- * interpreter, the plan executors, the command line's data and values files) uses, each
- * rendering a {@link Mismatch} in its own words.
+ * tensors given for them, and says how a shape does not fit: the one binder the interpreter, the
+ * plan executors and the command line's data and values files use, each rendering a
+ * {@link Mismatch} in its own words (generated code follows the same rule unrolled, through
+ * {@code exec.Shapes}).
  *
  * <p>A symbol is bound by the first tensor that has it alone on an axis ({@link Size.Symbol});
  * polynomial sizes such as {@code N + 1} are checked once every tensor has bound its symbols
