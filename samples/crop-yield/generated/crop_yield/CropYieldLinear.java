@@ -10,6 +10,7 @@ import dev.modelc.runtime.exec.NamedTensors;
 import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.Shapes;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Optimizer;
@@ -235,10 +236,10 @@ public final class CropYieldLinear {
     public static final class Kernels extends GeneratedModel {
         public Kernels() {
             super(new GeneratedModel.Info("CropYieldLinear",
-                    List.of(new TensorSpec("x", DType.F32, List.of("N", "3")),
-                    new TensorSpec("y", DType.F32, List.of("N", "2"))),
-                    List.of(new TensorSpec("linear.weight", DType.F32, List.of("2", "3")),
-                    new TensorSpec("linear.bias", DType.F32, List.of("2"))),
+                    List.of(new TensorSpec("x", DType.F32, List.of(Size.symbol("N"), Size.fixed(3))),
+                    new TensorSpec("y", DType.F32, List.of(Size.symbol("N"), Size.fixed(2)))),
+                    List.of(new TensorSpec("linear.weight", DType.F32, List.of(Size.fixed(2), Size.fixed(3))),
+                    new TensorSpec("linear.bias", DType.F32, List.of(Size.fixed(2)))),
                     List.of("preds"), true, false,
                     new TrainConfig(OptionalLong.of(5L), 100L, true, 0L, Optional.of(new TrainConfig.Optimizer.Sgd(1.0E-5, 0.0, 0.0)))),
                     new GeneratedModel.Entry(List.of("x", "linear.weight", "linear.bias"), List.of("preds"), (args, seed) -> forward(args, seed)),

@@ -10,6 +10,7 @@ import dev.modelc.runtime.exec.NamedTensors;
 import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.Shapes;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Optimizer;
@@ -235,10 +236,10 @@ public final class CropYieldManual {
 
         public Kernels() {
             super(new GeneratedModel.Info("CropYieldManual",
-                    List.of(new TensorSpec("x", DType.F32, List.of("N", "3")),
-                    new TensorSpec("y", DType.F32, List.of("N", "2"))),
-                    List.of(new TensorSpec("w", DType.F32, List.of("2", "3")),
-                    new TensorSpec("b", DType.F32, List.of("2"))),
+                    List.of(new TensorSpec("x", DType.F32, List.of(Size.symbol("N"), Size.fixed(3))),
+                    new TensorSpec("y", DType.F32, List.of(Size.symbol("N"), Size.fixed(2)))),
+                    List.of(new TensorSpec("w", DType.F32, List.of(Size.fixed(2), Size.fixed(3))),
+                    new TensorSpec("b", DType.F32, List.of(Size.fixed(2)))),
                     List.of(), true, true,
                     new TrainConfig(OptionalLong.empty(), 1L, false, 0L, Optional.empty())),
                     null,

@@ -8,6 +8,8 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.CsvSource;
 import dev.modelc.runtime.data.DataException;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Size;
+import dev.modelc.runtime.model.SizeBinder;
 import dev.modelc.runtime.model.TensorSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The {@code --data NAME=SOURCE} arguments of {@code train} and {@code predict}: each names one
@@ -33,7 +34,6 @@ import java.util.regex.Pattern;
  * sizes such as {@code N} must agree across inputs.
  */
 final class DataArgs {
-    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** One {@code --data} argument: the input it feeds, the file, and the columns for a CSV file (null for .npy). */
     record Source(String input, Path file, List<String> columns) {
@@ -142,13 +142,12 @@ final class DataArgs {
         }
 
         Map<String, Tensor> out = new LinkedHashMap<>();
-        Map<String, String> bound = new HashMap<>(); // symbol -> "size from input 'x' (axis 0)"
-        Map<String, Integer> sizes = new HashMap<>();
+        SizeBinder sizes = new SizeBinder();
         for (Source s : used) {
             TensorSpec spec = inputs.get(s.input());
             Tensor t = shape(s, spec, raw.get(s.input()));
             t = convert(s, spec, t, target(spec, floating));
-            checkDims(s, spec, t, sizes, bound);
+            checkDims(s, spec, t, sizes);
             out.put(s.input(), t);
         }
         return out;
@@ -263,42 +262,26 @@ final class DataArgs {
         return t.to(dtype);
     }
 
-    private static void checkDims(Source s, TensorSpec spec, Tensor t, Map<String, Integer> sizes, Map<String, String> from)
-            throws UserError {
+    /** Checks the values' shape against the input's declared sizes, binding its symbols in {@code sizes} (shared by all inputs). */
+    private static void checkDims(Source s, TensorSpec spec, Tensor t, SizeBinder sizes) throws UserError {
         int[] shape = t.shape();
-        List<String> dims = spec.dims();
         String expected = "input '" + spec.name() + "' is " + typeOf(spec) + ", but " + s.file() + " gives "
                 + t.dtype() + Arrays.toString(shape);
-        if (shape.length != dims.size()) {
-            throw UserError.line(s.describe() + ": " + expected + " (rank " + shape.length + ", not " + dims.size() + ")");
-        }
-        Map<String, Integer> fresh = new LinkedHashMap<>();
-        for (int i = 0; i < shape.length; i++) {
-            String d = dims.get(i);
-            Integer fixed = constant(d);
-            if (fixed != null) {
-                if (fixed != shape[i]) throw UserError.line(s.describe() + ": " + expected + " (axis " + i + " is " + shape[i] + ", not " + fixed + ")");
-            } else if (SYMBOL.matcher(d).matches()) {
-                Integer prior = sizes.containsKey(d) ? sizes.get(d) : fresh.get(d);
-                if (prior == null) {
-                    fresh.put(d, shape[i]);
-                    from.put(d, "'" + spec.name() + "' (axis " + i + ")");
-                } else if (prior != shape[i]) {
-                    String rows = i == 0 && d.equals(dims.getFirst()) ? "; the data must share the leading dimension" : "";
-                    throw UserError.line(s.describe() + ": " + d + " is " + prior + " from " + from.get(d) + ", but axis " + i
-                            + " of '" + spec.name() + "' has " + shape[i] + rows);
-                }
-            }
-        }
-        sizes.putAll(fresh);
+        // sizes such as N + 1 are left to the run, which names them
+        var mismatch = sizes.bind(spec.name(), spec.dims(), shape);
+        if (mismatch.isEmpty()) return;
+        throw UserError.line(s.describe() + ": " + switch (mismatch.get()) {
+            case SizeBinder.Mismatch.Rank r -> expected + " (rank " + r.found() + ", not " + r.declared() + ")";
+            case SizeBinder.Mismatch.Fixed f -> expected + " (axis " + f.axis() + " is " + f.found() + ", not " + f.declared() + ")";
+            case SizeBinder.Mismatch.Conflict c -> c.symbol() + " is " + c.prior().size() + " from '" + c.prior().name() + "' (axis "
+                    + c.prior().axis() + "), but axis " + c.axis() + " of '" + spec.name() + "' has " + c.found()
+                    + (c.axis() == 0 ? "; the data must share the leading dimension" : "");
+            case SizeBinder.Mismatch.Derived d -> throw new IllegalStateException("bind checked a polynomial size: " + d);
+        });
     }
 
-    private static Integer constant(String dim) {
-        try {
-            return Integer.valueOf(dim.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    private static Integer constant(Size dim) {
+        return dim instanceof Size.Fixed f && f.value() <= Integer.MAX_VALUE ? (int) f.value() : null;
     }
 
     private static String number(double x) {

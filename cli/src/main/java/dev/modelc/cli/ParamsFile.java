@@ -9,6 +9,7 @@ import dev.modelc.runtime.Npy;
 import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,7 +81,8 @@ final class ParamsFile {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (TensorSpec p : model.params()) {
             Tensor t = loaded.get(p.name());
-            int[] want = p.dims().stream().mapToInt(d -> Integer.parseInt(d.strip())).toArray();
+            // a param's sizes are fixed (the checker refuses symbolic ones)
+            int[] want = p.dims().stream().mapToInt(d -> (int) ((Size.Fixed) d).value()).toArray();
             if (!Arrays.equals(want, t.shape())) {
                 throw UserError.line(option + ": param '" + p.name() + "' of " + model.name() + " is " + p.dtype() + p.dims()
                         + ", but " + file + " holds " + t.dtype() + Arrays.toString(t.shape()));

@@ -5,13 +5,13 @@ import dev.modelc.compiler.diagnostics.Spelling;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.diagnostics.Diagnostic;
 import dev.modelc.compiler.types.Dim;
-import dev.modelc.compiler.types.Shape;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.Size;
+import dev.modelc.runtime.model.SizeBinder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,21 +29,21 @@ final class ValueBinding {
     record Bound(Map<String, Tensor> values, List<Diagnostic> problems, Set<String> suggested) {
     }
 
-    /** An input or param as declared: "input" or "param", its name or path, its type. */
-    private record Declared(String kind, String name, TensorType type) {
+    /** An input or param as declared: "input" or "param", its name or path, its type (and its sizes as the runtime binds them). */
+    private record Declared(String kind, String name, TensorType type, List<Size> sizes) {
+        Declared(String kind, String name, TensorType type) {
+            this(kind, name, type, type.shape().dims().stream().map(Dim::toSize).toList());
+        }
+
         String describe() {
             return kind + " '" + name + "'";
         }
     }
 
-    /** Where a symbolic dimension got its size. */
-    private record Source(long size, String name, int axis) {
-    }
-
     private final ModelSignature sig;
     private final DType floating;
     private final Map<String, Declared> declared = new LinkedHashMap<>();
-    private final Map<String, Source> sizes = new HashMap<>();
+    private final SizeBinder sizes = new SizeBinder();
     private final List<Diagnostic> problems = new ArrayList<>();
     private final Set<String> suggested = new LinkedHashSet<>();
 
@@ -104,54 +104,37 @@ final class ValueBinding {
     /** Checks rank, fixed sizes and single-symbol sizes; binds new symbols when the value fits. */
     private boolean checkShape(ValuesFile.Value v) {
         Declared d = declared.get(v.name());
-        Shape want = d.type().shape();
         int[] found = v.shape();
-        if (want.rank() != found.length) {
-            mismatch(v, d, "it has rank " + found.length + " (" + nesting(found.length) + ") where rank " + want.rank()
-                    + " is declared");
-            return false;
-        }
-        Map<String, Source> fresh = new LinkedHashMap<>();
-        for (int i = 0; i < found.length; i++) {
-            Dim dim = want.dim(i);
-            if (dim.isConstant()) {
-                if (dim.constant() != found[i]) {
-                    mismatch(v, d, "axis " + i + " has " + elements(found[i]) + " where " + dim.constant() + (dim.constant() == 1 ? " is" : " are") + " declared");
-                    return false;
-                }
-            } else if (isSymbol(dim)) {
-                String s = dim.symbols().getFirst();
-                Source prior = sizes.containsKey(s) ? sizes.get(s) : fresh.get(s);
-                if (prior == null) {
-                    fresh.put(s, new Source(found[i], v.name(), i));
-                } else if (prior.size() != found[i]) {
-                    String from = prior.name().equals(v.name()) ? "axis " + prior.axis()
-                            : "axis " + prior.axis() + " of '" + prior.name() + "'";
-                    mismatch(v, d, s + " is " + prior.size() + " (from " + from + "), but axis " + i
-                            + " here has " + elements(found[i]));
-                    return false;
-                }
+        var m = sizes.bind(v.name(), d.sizes(), found);
+        m.ifPresent(mismatch -> mismatch(v, d, switch (mismatch) {
+            case SizeBinder.Mismatch.Rank r -> "it has rank " + r.found() + " (" + nesting(r.found()) + ") where rank " + r.declared()
+                    + " is declared";
+            case SizeBinder.Mismatch.Fixed f -> "axis " + f.axis() + " has " + elements(f.found()) + " where " + f.declared()
+                    + (f.declared() == 1 ? " is" : " are") + " declared";
+            case SizeBinder.Mismatch.Conflict c -> {
+                String from = c.prior().name().equals(v.name()) ? "axis " + c.prior().axis()
+                        : "axis " + c.prior().axis() + " of '" + c.prior().name() + "'";
+                yield c.symbol() + " is " + c.prior().size() + " (from " + from + "), but axis " + c.axis() + " here has "
+                        + elements(c.found());
             }
-        }
-        sizes.putAll(fresh);
-        return true;
+            case SizeBinder.Mismatch.Derived x -> throw new IllegalStateException("bind checked a polynomial size: " + x);
+        }));
+        return m.isEmpty();
     }
 
-    /** Checks sizes like {@code N + 1} or {@code 2 * H} once every single symbol is bound. */
+    /**
+     * Checks sizes like {@code N + 1} or {@code 2 * H} once every single symbol is bound; a symbol
+     * no value binds is skipped (the interpreter reports it if it matters).
+     */
     private boolean checkDerivedSizes(ValuesFile.Value v) {
         Declared d = declared.get(v.name());
-        int[] found = v.shape();
-        for (int i = 0; i < found.length; i++) {
-            Dim dim = d.type().shape().dim(i);
-            if (dim.isConstant() || isSymbol(dim)) continue;
-            Long want = eval(dim);
-            if (want == null) continue; // a symbol no value binds: the interpreter reports it if it matters
-            if (want != found[i]) {
-                mismatch(v, d, "axis " + i + " has " + elements(found[i]) + " where " + dim + " = " + want + (want == 1 ? " is" : " are") + " declared");
-                return false;
-            }
-        }
-        return true;
+        var m = sizes.checkDerived(d.sizes(), v.shape());
+        m.ifPresent(mismatch -> {
+            if (!(mismatch instanceof SizeBinder.Mismatch.Derived x)) throw new IllegalStateException("not a polynomial size: " + mismatch);
+            mismatch(v, d, "axis " + x.axis() + " has " + elements(x.found()) + " where " + x.size() + " = " + x.value()
+                    + (x.value() == 1 ? " is" : " are") + " declared");
+        });
+        return m.isEmpty();
     }
 
     /** The numbers as the dtype the value is run in; null (with a diagnostic) when one does not fit. */
@@ -179,40 +162,21 @@ final class ValueBinding {
 
     private void mismatch(ValuesFile.Value v, Declared d, String note) {
         String expected = d.type().toString();
-        int[] concrete = concrete(d.type().shape());
+        int[] concrete = concrete(d.sizes());
         if (concrete != null && !d.type().shape().isConcrete()) expected += " (here " + Arrays.toString(concrete) + ")";
         problems.add(Diagnostic.error(v.valueAt(), "wrong shape for " + d.describe() + ": expected " + expected
                 + ", found " + Arrays.toString(v.shape()), note));
     }
 
     /** The declared shape with the sizes bound so far, or null when a symbol is not bound yet. */
-    private int[] concrete(Shape s) {
-        int[] out = new int[s.rank()];
+    private int[] concrete(List<Size> declared) {
+        int[] out = new int[declared.size()];
         for (int i = 0; i < out.length; i++) {
-            Long size = eval(s.dim(i));
-            if (size == null) return null;
-            out[i] = size.intValue();
+            var size = sizes.value(declared.get(i));
+            if (size.isEmpty()) return null;
+            out[i] = (int) size.getAsLong();
         }
         return out;
-    }
-
-    private Long eval(Dim d) {
-        long total = 0;
-        for (var term : d.terms().entrySet()) {
-            long v = term.getValue();
-            for (String s : term.getKey()) {
-                Source size = sizes.get(s);
-                if (size == null) return null;
-                v *= size.size();
-            }
-            total += v;
-        }
-        return total;
-    }
-
-    private static boolean isSymbol(Dim d) {
-        return d.symbols().size() == 1 && d.terms().size() == 1
-                && d.terms().getOrDefault(List.of(d.symbols().getFirst()), 0L) == 1;
     }
 
     private static String elements(int n) {

@@ -235,6 +235,23 @@ class EvalCommandTest {
     }
 
     @Test
+    void aSizeThatDisagreesWithinOneValueNamesItsEarlierAxis() throws IOException {
+        Path file = write("square.model", """
+                model Square {
+                  input s: f32[M, M]
+                  output t = sum(s)
+                }
+                """);
+        Path values = write("values.json", "{\"s\": [[1, 2]]}");
+        Cli.Result r = modelc("eval", file.toString(), "--inputs", values.toString());
+        assertEquals(Main.USER_ERROR, r.code());
+        assertEquals(values + ":1:7: error: wrong shape for input 's': expected f32[M, M], found [1, 2]\n"
+                + "{\"s\": [[1, 2]]}\n"
+                + "      ^^^^^^^^\n"
+                + "  M is 1 (from axis 0), but axis 1 here has 2 elements\n", r.err());
+    }
+
+    @Test
     void wholeNumbersAreNeededForI32AndBool() throws IOException {
         Path file = write("labels.model", """
                 model Labels {

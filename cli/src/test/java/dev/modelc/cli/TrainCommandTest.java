@@ -252,6 +252,14 @@ class TrainCommandTest {
         Npy.write(ten, Tensor.zeros(DType.F32, 10, 2));
         modelc("train", model(), "--model", "CropYieldLinear", "--data", x(), "--data", "y=" + ten)
                 .assertOneLineError("N is 15 from 'x' (axis 0), but axis 0 of 'y' has 10", "share the leading dimension");
+        Path flat = dir.resolve("y-flat.npy");
+        Npy.write(flat, Tensor.zeros(DType.F32, 15));
+        modelc("train", model(), "--model", "CropYieldLinear", "--data", x(), "--data", "y=" + flat)
+                .assertOneLineError("modelc: --data y: input 'y' is f32[N, 2], but " + flat + " gives f32[15] (rank 1, not 2)");
+        Path wide = dir.resolve("y-wide.npy");
+        Npy.write(wide, Tensor.zeros(DType.F32, 15, 3));
+        modelc("train", model(), "--model", "CropYieldLinear", "--data", x(), "--data", "y=" + wide)
+                .assertOneLineError("modelc: --data y: input 'y' is f32[N, 2], but " + wide + " gives f32[15, 3] (axis 1 is 3, not 2)");
 
         Path bad = Files.writeString(dir.resolve("bad.csv"), "temp,rainfall,humidity\n1,2,3\n4,five,6\n");
         modelc("train", model(), "--model", "CropYieldLinear", "--data", "x=" + bad + ":temp,rainfall,humidity", "--data", y())

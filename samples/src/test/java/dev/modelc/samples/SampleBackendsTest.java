@@ -14,6 +14,7 @@ import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,7 +108,7 @@ class SampleBackendsTest {
 
     /** Values for an input: floats in [-2, 2), i32 class labels 0 or 1, bools; symbolic sizes 4. */
     private static Tensor random(TensorSpec spec, DType floating, Generator g) {
-        int[] shape = spec.dims().stream().mapToInt(d -> d.matches("\\d+") ? Integer.parseInt(d) : 4).toArray();
+        int[] shape = spec.dims().stream().mapToInt(d -> d instanceof Size.Fixed f ? (int) f.value() : 4).toArray();
         int n = Tensor.numel(shape);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {

@@ -33,7 +33,8 @@ public final class PlanExecutor {
     private final KernelPlan plan;
     private final RangeKernel[] loops;
     private final int[][] loopBuffers;
-    private final Map<String, Shape> declared = new LinkedHashMap<>();
+    /** The inputs' and params' shapes, converted once for the runtime's size binder. */
+    private final DimBindings.Declared declared;
     /** Inputs and params that only bind sizes (see {@link KernelPlan#isWitness}): they may be left out. */
     private final Set<Integer> witnesses = new HashSet<>();
     /** What must fit in an int under the bound sizes (checked once per set of sizes). */
@@ -50,10 +51,12 @@ public final class PlanExecutor {
             this.loopBuffers[k] = b == null ? null : b.stream().mapToInt(Integer::intValue).toArray();
         }
         this.limits = IndexRange.limits(plan);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
         for (Buffer b : plan.external()) {
-            declared.put(b.name(), b.shape());
+            shapes.put(b.name(), b.shape());
             if (plan.isWitness(b)) witnesses.add(b.id());
         }
+        this.declared = DimBindings.Declared.of(shapes);
     }
 
     public KernelPlan plan() {

@@ -54,7 +54,7 @@ public abstract class StagedModel implements CompiledModel {
     }
 
     private static TensorSpec spec(String name, TensorType t) {
-        return new TensorSpec(name, t.dtype(), t.shape().dims().stream().map(Dim::toString).toList());
+        return new TensorSpec(name, t.dtype(), t.shape().dims().stream().map(Dim::toSize).toList());
     }
 
     @Override

@@ -6,20 +6,23 @@ import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.Size;
+import dev.modelc.runtime.model.SizeBinder;
 import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The sizes of a graph's symbolic dimensions, read off the tensors bound to its inputs; a size
- * that disagrees between two inputs is an error naming both.
+ * The sizes of a graph's symbolic dimensions, read off the tensors bound to its inputs by the
+ * runtime's {@link SizeBinder}; a size that disagrees between two inputs is an error naming
+ * both, and one that no given tensor binds names the inputs that would.
  */
 public final class DimBindings {
     private final Map<String, Long> sizes = new HashMap<>();
-    private final Map<String, String> boundBy = new HashMap<>();
     /** Per symbol, the declared tensors not given that would have bound it ({@code 'x' [N, 3]}). */
     private final Map<String, List<String>> missing = new HashMap<>();
 
@@ -31,51 +34,69 @@ public final class DimBindings {
     }
 
     /**
+     * The declared shapes of the tensors that bind sizes (name to shape), with their sizes as the
+     * runtime binds them: made once by a plan's executor, bound on every call.
+     */
+    public record Declared(Map<String, Shape> shapes, Map<String, List<Size>> sizes, boolean polynomial) {
+        public static Declared of(Map<String, Shape> shapes) {
+            Map<String, List<Size>> sizes = new LinkedHashMap<>();
+            boolean polynomial = false;
+            for (var e : shapes.entrySet()) {
+                List<Size> dims = e.getValue().dims().stream().map(Dim::toSize).toList();
+                sizes.put(e.getKey(), dims);
+                for (Size d : dims) polynomial |= d instanceof Size.Polynomial;
+            }
+            return new Declared(Map.copyOf(shapes), Collections.unmodifiableMap(sizes), polynomial);
+        }
+    }
+
+    /**
      * Binds the symbolic dimensions of {@code declared} (name to shape) from the given tensors;
-     * missing ones are skipped, and named when a size they would have bound is needed.
+     * missing ones are skipped, and named when a size they would have bound is needed. Whole
+     * shapes (fixed sizes included) are the caller's to compare once the sizes are bound.
      */
     public static DimBindings of(Map<String, Shape> declared, Map<String, Tensor> values) {
+        return of(Declared.of(declared), values);
+    }
+
+    /** {@link #of(Map, Map)} for shapes declared once. */
+    public static DimBindings of(Declared declared, Map<String, Tensor> values) {
         DimBindings b = new DimBindings();
-        declared.forEach((name, shape) -> {
+        SizeBinder binder = new SizeBinder();
+        declared.sizes().forEach((name, dims) -> {
             Tensor t = values.get(name);
             if (t != null) {
-                b.bind(name, shape, t.shape());
+                binder.bindSymbols(name, dims, t.shape()).ifPresent(m -> {
+                    throw mismatch(name, declared.shapes().get(name), t.shape(), m);
+                });
             } else {
+                Shape shape = declared.shapes().get(name);
                 for (String s : SizeSymbols.bound(shape)) b.missing.computeIfAbsent(s, k -> new ArrayList<>()).add("'" + name + "' " + shape);
             }
         });
+        // sizes such as N + 1, once every given tensor has bound its symbols
+        if (declared.polynomial()) {
+            declared.sizes().forEach((name, dims) -> {
+                Tensor t = values.get(name);
+                if (t != null) binder.checkDerived(dims, t.shape()).ifPresent(m -> {
+                    throw mismatch(name, declared.shapes().get(name), t.shape(), m);
+                });
+            });
+        }
+        b.sizes.putAll(binder.sizes());
         return b;
     }
 
-    void bind(String name, Shape declared, int[] actual) {
-        if (declared.rank() != actual.length) {
-            throw new EvaluationError("'" + name + "' must have shape " + declared + " (rank " + declared.rank()
-                    + "), found shape " + Arrays.toString(actual));
-        }
-        List<Dim> dims = declared.dims();
-        // single symbols first, so polynomial sizes can be checked against them afterwards
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < dims.size(); i++) {
-                Dim d = dims.get(i);
-                boolean single = d.symbols().size() == 1 && d.terms().size() == 1
-                        && d.terms().getOrDefault(List.of(d.symbols().getFirst()), 0L) == 1;
-                if (pass == 0 && single) {
-                    String s = d.symbols().getFirst();
-                    Long prior = sizes.putIfAbsent(s, (long) actual[i]);
-                    if (prior != null && prior != actual[i]) {
-                        throw new EvaluationError("dimension " + s + " is " + prior + " in '" + boundBy.get(s) + "' but "
-                                + actual[i] + " in '" + name + "' (axis " + i + " of shape " + Arrays.toString(actual) + ")");
-                    }
-                    boundBy.putIfAbsent(s, name);
-                } else if (pass == 1 && !single) {
-                    long want = eval(d);
-                    if (want != actual[i]) {
-                        throw new EvaluationError("'" + name + "' must have shape " + declared + ", but axis " + i + " is "
-                                + actual[i] + " where " + d + " = " + want);
-                    }
-                }
-            }
-        }
+    private static EvaluationError mismatch(String name, Shape declared, int[] actual, SizeBinder.Mismatch m) {
+        return new EvaluationError(switch (m) {
+            case SizeBinder.Mismatch.Rank r -> "'" + name + "' must have shape " + declared + " (rank " + declared.rank()
+                    + "), found shape " + Arrays.toString(actual);
+            case SizeBinder.Mismatch.Conflict c -> "dimension " + c.symbol() + " is " + c.prior().size() + " in '" + c.prior().name()
+                    + "' but " + c.found() + " in '" + name + "' (axis " + c.axis() + " of shape " + Arrays.toString(actual) + ")";
+            case SizeBinder.Mismatch.Derived d -> "'" + name + "' must have shape " + declared + ", but axis " + d.axis() + " is "
+                    + d.found() + " where " + d.size() + " = " + d.value();
+            case SizeBinder.Mismatch.Fixed f -> throw new IllegalStateException("bindSymbols checked a fixed size: " + f);
+        });
     }
 
     /** The value of a size; every symbol in it must be bound. */
@@ -94,10 +115,7 @@ public final class DimBindings {
     }
 
     private EvaluationError unbound(String s) {
-        List<String> could = missing.get(s);
-        if (could == null) return new EvaluationError("dimension " + s + " is not bound by any input or param");
-        return new EvaluationError("dimension " + s + " is not bound by the values given: give a value for "
-                + String.join(" or ", could));
+        return new EvaluationError(SizeBinder.notBound(s, String.join(" or ", missing.getOrDefault(s, List.of()))));
     }
 
     public int[] eval(Shape s) {

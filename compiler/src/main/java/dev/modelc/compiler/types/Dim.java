@@ -1,5 +1,6 @@
 package dev.modelc.compiler.types;
 
+import dev.modelc.runtime.model.Size;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -141,6 +142,15 @@ public record Dim(Map<List<String>, Long> terms) {
             if (c != 0) return c;
         }
         return 0;
+    }
+
+    /** This size as the runtime declares it (a {@code TensorSpec}'s): fixed, a symbol alone, or a polynomial. */
+    public Size toSize() {
+        if (isConstant()) return Size.fixed(constant());
+        if (terms.size() == 1 && terms.getOrDefault(List.of(symbols().getFirst()), 0L) == 1) return Size.symbol(symbols().getFirst());
+        List<Size.Term> out = new ArrayList<>();
+        terms.forEach((m, c) -> out.add(new Size.Term(c, m)));
+        return new Size.Polynomial(out);
     }
 
     /** {@code 3}, {@code N}, {@code 3*N}, {@code N + M}, {@code N - 1}. */

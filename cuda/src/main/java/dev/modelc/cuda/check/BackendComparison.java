@@ -6,6 +6,7 @@ import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +85,7 @@ public final class BackendComparison {
 
     /** Floats in [-2, 2), i32 class labels 0 or 1, bools; symbolic sizes {@code size}. */
     static Tensor random(TensorSpec spec, DType floating, Generator g, int size) {
-        int[] shape = spec.dims().stream().mapToInt(d -> d.matches("\\d+") ? Integer.parseInt(d) : size).toArray();
+        int[] shape = spec.dims().stream().mapToInt(d -> d instanceof Size.Fixed f ? (int) f.value() : size).toArray();
         int n = Tensor.numel(shape);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {

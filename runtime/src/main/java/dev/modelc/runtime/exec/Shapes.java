@@ -2,12 +2,15 @@ package dev.modelc.runtime.exec;
 
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.SizeBinder;
 import java.util.Arrays;
 
 /**
  * Checks generated code makes at its boundary: the tensors it is given have the declared shapes
- * (symbolic sizes bound from the first tensor that has them), and their storage in the declared
- * dtype. Errors are {@link ExecutionError}s naming the tensor and both shapes.
+ * (symbolic sizes bound from the first tensor that has them alone on an axis: {@link SizeBinder}'s
+ * rule, unrolled by the generator into straight-line code so that a call allocates nothing to
+ * bind), and their storage in the declared dtype. Errors are {@link ExecutionError}s naming the
+ * tensor and both shapes.
  */
 public final class Shapes {
     private Shapes() {
@@ -34,8 +37,7 @@ public final class Shapes {
      */
     public static int bound(String symbol, String sources, int... sizes) {
         for (int s : sizes) if (s >= 0) return s;
-        throw new ExecutionError(sources.isEmpty() ? "dimension " + symbol + " is not bound by any input or param"
-                : "dimension " + symbol + " is not bound by the values given: give a value for " + sources);
+        throw new ExecutionError(SizeBinder.notBound(symbol, sources));
     }
 
     /** {@link #check} for a size witness, which may be left out. */

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * The declared type of a model's input or param: its name (a param's path), dtype and sizes,
- * each a number or a symbolic dimension such as {@code N}.
+ * each a fixed number, a symbolic size such as {@code N}, or a polynomial in symbolic sizes.
  */
-public record TensorSpec(String name, DType dtype, List<String> dims) {
+public record TensorSpec(String name, DType dtype, List<Size> dims) {
     public TensorSpec {
         dims = List.copyOf(dims);
     }

@@ -31,6 +31,7 @@ import dev.modelc.runtime.exec.GeneratedModel;
 import dev.modelc.runtime.exec.Library;
 import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.Shapes;
+import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import java.util.ArrayList;
@@ -164,8 +165,17 @@ public final class JavaSourceGenerator {
     }
 
     private static CodeBlock spec(String name, TensorType t) {
-        return CodeBlock.of("new $T($S, $T.$L, $L)", TensorSpec.class, name, DTYPE, t.dtype().name(),
-                strings(t.shape().dims().stream().map(Dim::toString).toList()));
+        return CodeBlock.of("new $T($S, $T.$L, $T.of($L))", TensorSpec.class, name, DTYPE, t.dtype().name(), LIST,
+                t.shape().dims().stream().map(d -> size(d.toSize())).collect(CodeBlock.joining(", ")));
+    }
+
+    /** A declared size as generated code builds it: {@code Size.fixed(3)}, {@code Size.symbol("N")}, {@code Size.parse("2*N")}. */
+    private static CodeBlock size(Size s) {
+        return switch (s) {
+            case Size.Fixed f -> CodeBlock.of("$T.fixed($L)", Size.class, f.value() > Integer.MAX_VALUE ? f.value() + "L" : f.value());
+            case Size.Symbol y -> CodeBlock.of("$T.symbol($S)", Size.class, y.name());
+            case Size.Polynomial p -> CodeBlock.of("$T.parse($S)", Size.class, p.toString());
+        };
     }
 
     private static CodeBlock trainConfig(TrainConfig c) {
