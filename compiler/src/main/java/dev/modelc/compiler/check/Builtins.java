@@ -43,22 +43,15 @@ final class Builtins {
     }
 
     static {
-        // Elementwise, floating: differentiable math.
-        floatUnary("exp", Math::exp);
-        floatUnary("log", Math::log);
-        floatUnary("log1p", Math::log1p);
-        floatUnary("sqrt", Math::sqrt);
-        floatUnary("sin", Math::sin);
-        floatUnary("cos", Math::cos);
-        floatUnary("tanh", Math::tanh);
-        floatUnary("sigmoid", x -> 1 / (1 + Math.exp(-x)));
-        floatUnary("softplus", x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
+        // Elementwise, floating: differentiable math. Constants fold with the same meaning the
+        // interpreter and generated code run (UnaryFn.apply, which is runtime.exec.Scalars).
+        for (String name : List.of("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "softplus")) {
+            floatUnary(name);
+        }
         // Elementwise on any numbers.
-        numericUnary("neg", x -> -x);
-        numericUnary("abs", Math::abs);
-        numericUnary("square", x -> x * x);
-        numericUnary("relu", x -> Math.max(x, 0));
-        numericUnary("sign", Math::signum);
+        for (String name : List.of("neg", "abs", "square", "relu", "sign")) {
+            numericUnary(name);
+        }
 
         define("maximum", Signature.of("a", "b"), s -> pairwise(s, "maximum"));
         define("minimum", Signature.of("a", "b"), s -> pairwise(s, "minimum"));
@@ -104,8 +97,9 @@ final class Builtins {
         TABLE.put("stop_gradient", new Builtin("stop_gradient", Signature.of("x"), Builtins::stopGradient, null, false, true));
     }
 
-    private static void floatUnary(String name, DoubleUnaryOperator f) {
+    private static void floatUnary(String name) {
         UnaryFn fn = UnaryFn.valueOf(name.toUpperCase());
+        DoubleUnaryOperator f = fn::apply;
         define(name, Signature.of("x"), s -> {
             Tensor x = s.floating("x");
             if (x == null) return Value.POISON;
@@ -116,8 +110,9 @@ final class Builtins {
         });
     }
 
-    private static void numericUnary(String name, DoubleUnaryOperator f) {
+    private static void numericUnary(String name) {
         UnaryFn fn = UnaryFn.valueOf(name.toUpperCase());
+        DoubleUnaryOperator f = fn::apply;
         define(name, Signature.of("x"), s -> {
             Tensor x = s.numeric("x");
             if (x == null) return Value.POISON;
