@@ -43,14 +43,17 @@ final class Builtins {
     }
 
     static {
-        // Elementwise, floating: differentiable math. Constants fold with the same meaning the
+        // Elementwise functions of one operand: the op table. Constants fold with the meaning the
         // interpreter and generated code run (UnaryFn.apply, which is runtime.exec.Scalars).
-        for (String name : List.of("exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "softplus")) {
-            floatUnary(name);
+        // The floating ones first, then those on any number (the order "did you mean" meets them).
+        for (UnaryFn fn : UnaryFn.values()) {
+            if (fn.takes() == UnaryFn.Takes.FLOAT) floatUnary(fn);
         }
-        // Elementwise on any numbers.
-        for (String name : List.of("neg", "abs", "square", "relu", "sign")) {
-            numericUnary(name);
+        for (UnaryFn fn : UnaryFn.values()) {
+            switch (fn.takes()) {
+                case FLOAT, OPERATOR -> { }
+                case NUMBER, NUMBER_TO_BOOL -> numericUnary(fn);
+            }
         }
 
         define("maximum", Signature.of("a", "b"), s -> pairwise(s, "maximum"));
@@ -97,10 +100,9 @@ final class Builtins {
         TABLE.put("stop_gradient", new Builtin("stop_gradient", Signature.of("x"), Builtins::stopGradient, null, false, true));
     }
 
-    private static void floatUnary(String name) {
-        UnaryFn fn = UnaryFn.valueOf(name.toUpperCase());
+    private static void floatUnary(UnaryFn fn) {
         DoubleUnaryOperator f = fn::apply;
-        define(name, Signature.of("x"), s -> {
+        define(fn.spelling(), Signature.of("x"), s -> {
             Tensor x = s.floating("x");
             if (x == null) return Value.POISON;
             TensorType t = x.type().weak() ? TensorType.weakFloat(x.type().shape()) : x.type();
@@ -110,15 +112,15 @@ final class Builtins {
         });
     }
 
-    private static void numericUnary(String name) {
-        UnaryFn fn = UnaryFn.valueOf(name.toUpperCase());
+    private static void numericUnary(UnaryFn fn) {
         DoubleUnaryOperator f = fn::apply;
-        define(name, Signature.of("x"), s -> {
+        define(fn.spelling(), Signature.of("x"), s -> {
             Tensor x = s.numeric("x");
             if (x == null) return Value.POISON;
-            Known k = name.equals("neg") ? Folding.unary(Folding.NEGATE, x.known()) : Folding.unary(f, x.known());
-            if (k != null) return new Tensor(x.type(), x.constant(), k);
-            return new Tensor(x.type(), x.constant(), null, s.at().unary(fn, s.lowering().node(x)));
+            TensorType t = fn.givesBool() ? TensorType.of(DType.BOOL, x.type().shape()) : x.type();
+            Known k = fn == UnaryFn.NEG ? Folding.unary(Folding.NEGATE, x.known()) : Folding.unary(f, x.known());
+            if (k != null) return new Tensor(t, x.constant(), k);
+            return new Tensor(t, x.constant(), null, s.at().unary(fn, s.lowering().node(x)));
         });
     }
 

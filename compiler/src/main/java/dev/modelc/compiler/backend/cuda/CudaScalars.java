@@ -55,24 +55,7 @@ final class CudaScalars {
 
     /** {@code fn} applied to the f64 expression {@code x}, as an f64 expression. */
     static String unary(UnaryFn fn, String x) {
-        return switch (fn) {
-            case NEG -> "(-" + x + ")";
-            case ABS -> "fabs(" + x + ")";
-            case EXP -> "exp(" + x + ")";
-            case LOG -> "log(" + x + ")";
-            case LOG1P -> "log1p(" + x + ")";
-            case SQRT -> "sqrt(" + x + ")";
-            case SQUARE -> "(" + x + " * " + x + ")";
-            case SIN -> "sin(" + x + ")";
-            case COS -> "cos(" + x + ")";
-            case TANH -> "tanh(" + x + ")";
-            case SIGMOID -> "mc_sigmoid(" + x + ")";
-            case RELU -> "mc_relu(" + x + ")";
-            case SOFTPLUS -> "mc_softplus(" + x + ")";
-            case SIGN -> "mc_sign(" + x + ")";
-            case RECIPROCAL -> "(1.0 / " + x + ")";
-            case NOT -> "(" + x + " == 0 ? 1.0 : 0.0)";
-        };
+        return fn.cuda(x);
     }
 
     /** {@code fn} applied to the f64 expressions {@code a} and {@code b}, as an f64 expression. */
