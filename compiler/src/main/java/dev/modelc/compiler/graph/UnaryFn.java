@@ -32,7 +32,8 @@ public enum UnaryFn {
     // Not yet a built-in name: the differentiator and the passes make it.
     RECIPROCAL("reciprocal", Takes.OPERATOR, Scalars::reciprocal, x -> "(1.0 / " + x + ")", true),
     // The `not` operator.
-    NOT("not", Takes.OPERATOR, Scalars::not, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false);
+    NOT("not", Takes.OPERATOR, Scalars::not, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false),
+    ERF("erf", Takes.FLOAT, Scalars::erf, x -> "erf(" + x + ")", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -124,6 +125,7 @@ public enum UnaryFn {
             case SIGN -> e.full(0, e.type(x));
             case RECIPROCAL -> e.safeMul(g, e.neg(e.mul(y, y)));  // -1/x^2
             case NOT -> e.full(0, e.type(x));
+            case ERF -> e.mul(g, e.scale(1.1283791670955126, e.unary(EXP, e.neg(e.unary(SQUARE, x)))));  // 2/sqrt(pi) e^-x^2
         };
     }
 
