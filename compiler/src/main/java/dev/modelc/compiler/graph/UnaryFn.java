@@ -33,7 +33,8 @@ public enum UnaryFn {
     RECIPROCAL("reciprocal", Takes.OPERATOR, Scalars::reciprocal, x -> "(1.0 / " + x + ")", true),
     // The `not` operator.
     NOT("not", Takes.OPERATOR, Scalars::not, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false),
-    ERF("erf", Takes.FLOAT, Scalars::erf, x -> "erf(" + x + ")", false);
+    ERF("erf", Takes.FLOAT, Scalars::erf, x -> "erf(" + x + ")", false),
+    ATAN("atan", Takes.FLOAT, Scalars::atan, x -> "atan(" + x + ")", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -126,6 +127,7 @@ public enum UnaryFn {
             case RECIPROCAL -> e.safeMul(g, e.neg(e.mul(y, y)));  // -1/x^2
             case NOT -> e.full(0, e.type(x));
             case ERF -> e.mul(g, e.scale(1.1283791670955126, e.unary(EXP, e.neg(e.unary(SQUARE, x)))));  // 2/sqrt(pi) e^-x^2
+            case ATAN -> e.mul(g, e.unary(RECIPROCAL, e.add(c(e, 1, x), e.unary(SQUARE, x))));  // 1/(1 + x^2)
         };
     }
 

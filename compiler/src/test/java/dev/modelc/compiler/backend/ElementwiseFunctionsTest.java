@@ -32,6 +32,9 @@ class ElementwiseFunctionsTest {
             "erf(x), 3, 0.9999779095030014",
             "erf(x), 7, 1",
             "erf(x), 1e-300, 1.1283791670955126e-300",
+            "atan(x), 1, 0.7853981633974483",
+            "atan(x), -0.5, -0.4636476090008061",
+            "atan(x), 1e300, 1.5707963267948966",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

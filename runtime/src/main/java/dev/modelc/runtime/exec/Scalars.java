@@ -112,6 +112,10 @@ public final class Scalars {
         return Math.exp(-a * a) / (1.7724538509055159 * f);
     }
 
+    public static double atan(double x) {
+        return Math.atan(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
