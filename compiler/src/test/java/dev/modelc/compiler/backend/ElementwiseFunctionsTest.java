@@ -35,6 +35,9 @@ class ElementwiseFunctionsTest {
             "atan(x), 1, 0.7853981633974483",
             "atan(x), -0.5, -0.4636476090008061",
             "atan(x), 1e300, 1.5707963267948966",
+            "asin(x), 0.5, 0.5235987755982989",
+            "asin(x), -1, -1.5707963267948966",
+            "asin(x), 2, NaN",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -116,6 +116,11 @@ public final class Scalars {
         return Math.atan(x);
     }
 
+    /** NaN outside [-1, 1]. */
+    public static double asin(double x) {
+        return Math.asin(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
