@@ -35,7 +35,8 @@ public enum UnaryFn {
     NOT("not", Takes.OPERATOR, Scalars::not, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false),
     ERF("erf", Takes.FLOAT, Scalars::erf, x -> "erf(" + x + ")", false),
     ATAN("atan", Takes.FLOAT, Scalars::atan, x -> "atan(" + x + ")", false),
-    ASIN("asin", Takes.FLOAT, Scalars::asin, x -> "asin(" + x + ")", false);
+    ASIN("asin", Takes.FLOAT, Scalars::asin, x -> "asin(" + x + ")", false),
+    ACOS("acos", Takes.FLOAT, Scalars::acos, x -> "acos(" + x + ")", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -130,6 +131,7 @@ public enum UnaryFn {
             case ERF -> e.mul(g, e.scale(1.1283791670955126, e.unary(EXP, e.neg(e.unary(SQUARE, x)))));  // 2/sqrt(pi) e^-x^2
             case ATAN -> e.mul(g, e.unary(RECIPROCAL, e.add(c(e, 1, x), e.unary(SQUARE, x))));  // 1/(1 + x^2)
             case ASIN -> e.safeMul(g, e.unary(RECIPROCAL, e.unary(SQRT, e.sub(c(e, 1, x), e.unary(SQUARE, x)))));  // 1/sqrt(1 - x^2), infinite at +-1
+            case ACOS -> e.safeMul(g, e.neg(e.unary(RECIPROCAL, e.unary(SQRT, e.sub(c(e, 1, x), e.unary(SQUARE, x))))));  // -1/sqrt(1 - x^2)
         };
     }
 

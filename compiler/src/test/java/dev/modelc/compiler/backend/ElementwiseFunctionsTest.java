@@ -38,6 +38,9 @@ class ElementwiseFunctionsTest {
             "asin(x), 0.5, 0.5235987755982989",
             "asin(x), -1, -1.5707963267948966",
             "asin(x), 2, NaN",
+            "acos(x), 0.5, 1.0471975511965979",
+            "acos(x), -1, 3.141592653589793",
+            "acos(x), 1, 0",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

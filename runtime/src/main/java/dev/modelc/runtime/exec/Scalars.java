@@ -121,6 +121,11 @@ public final class Scalars {
         return Math.asin(x);
     }
 
+    /** NaN outside [-1, 1]. */
+    public static double acos(double x) {
+        return Math.acos(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
