@@ -41,6 +41,9 @@ class ElementwiseFunctionsTest {
             "acos(x), 0.5, 1.0471975511965979",
             "acos(x), -1, 3.141592653589793",
             "acos(x), 1, 0",
+            "sinh(x), 1, 1.1752011936438014",
+            "sinh(x), -0.5, -0.5210953054937474",
+            "sinh(x), 1000, Infinity",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -126,6 +126,10 @@ public final class Scalars {
         return Math.acos(x);
     }
 
+    public static double sinh(double x) {
+        return Math.sinh(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
