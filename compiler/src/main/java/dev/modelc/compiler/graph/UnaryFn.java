@@ -37,7 +37,8 @@ public enum UnaryFn {
     ATAN("atan", Takes.FLOAT, Scalars::atan, x -> "atan(" + x + ")", false),
     ASIN("asin", Takes.FLOAT, Scalars::asin, x -> "asin(" + x + ")", false),
     ACOS("acos", Takes.FLOAT, Scalars::acos, x -> "acos(" + x + ")", false),
-    SINH("sinh", Takes.FLOAT, Scalars::sinh, x -> "sinh(" + x + ")", false);
+    SINH("sinh", Takes.FLOAT, Scalars::sinh, x -> "sinh(" + x + ")", false),
+    COSH("cosh", Takes.FLOAT, Scalars::cosh, x -> "cosh(" + x + ")", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -134,6 +135,7 @@ public enum UnaryFn {
             case ASIN -> e.safeMul(g, e.unary(RECIPROCAL, e.unary(SQRT, e.sub(c(e, 1, x), e.unary(SQUARE, x)))));  // 1/sqrt(1 - x^2), infinite at +-1
             case ACOS -> e.safeMul(g, e.neg(e.unary(RECIPROCAL, e.unary(SQRT, e.sub(c(e, 1, x), e.unary(SQUARE, x))))));  // -1/sqrt(1 - x^2)
             case SINH -> e.mul(g, e.unary(COSH, x));
+            case COSH -> e.mul(g, e.unary(SINH, x));
         };
     }
 

@@ -44,6 +44,9 @@ class ElementwiseFunctionsTest {
             "sinh(x), 1, 1.1752011936438014",
             "sinh(x), -0.5, -0.5210953054937474",
             "sinh(x), 1000, Infinity",
+            "cosh(x), 1, 1.5430806348152437",
+            "cosh(x), 0, 1",
+            "cosh(x), -2, 3.7621956910836314",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

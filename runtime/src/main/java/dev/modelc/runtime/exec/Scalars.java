@@ -130,6 +130,10 @@ public final class Scalars {
         return Math.sinh(x);
     }
 
+    public static double cosh(double x) {
+        return Math.cosh(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
