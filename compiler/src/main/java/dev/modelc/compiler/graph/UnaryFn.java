@@ -38,7 +38,8 @@ public enum UnaryFn {
     ASIN("asin", Takes.FLOAT, Scalars::asin, x -> "asin(" + x + ")", false),
     ACOS("acos", Takes.FLOAT, Scalars::acos, x -> "acos(" + x + ")", false),
     SINH("sinh", Takes.FLOAT, Scalars::sinh, x -> "sinh(" + x + ")", false),
-    COSH("cosh", Takes.FLOAT, Scalars::cosh, x -> "cosh(" + x + ")", false);
+    COSH("cosh", Takes.FLOAT, Scalars::cosh, x -> "cosh(" + x + ")", false),
+    LOG2("log2", Takes.FLOAT, Scalars::log2, x -> "log2(" + x + ")", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -136,6 +137,7 @@ public enum UnaryFn {
             case ACOS -> e.safeMul(g, e.neg(e.unary(RECIPROCAL, e.unary(SQRT, e.sub(c(e, 1, x), e.unary(SQUARE, x))))));  // -1/sqrt(1 - x^2)
             case SINH -> e.mul(g, e.unary(COSH, x));
             case COSH -> e.mul(g, e.unary(SINH, x));
+            case LOG2 -> e.safeMul(g, e.unary(RECIPROCAL, e.scale(0.6931471805599453, x)));  // 1/(x ln 2)
         };
     }
 

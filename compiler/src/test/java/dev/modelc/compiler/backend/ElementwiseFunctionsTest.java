@@ -47,6 +47,11 @@ class ElementwiseFunctionsTest {
             "cosh(x), 1, 1.5430806348152437",
             "cosh(x), 0, 1",
             "cosh(x), -2, 3.7621956910836314",
+            "log2(x), 8, 3",
+            "log2(x), 0.25, -2",
+            "log2(x), 10, 3.321928094887362",
+            "log2(x), 0, -Infinity",
+            "log2(x), -1, NaN",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -134,6 +134,13 @@ public final class Scalars {
         return Math.cosh(x);
     }
 
+    /** Exact at powers of two (log2(8) = 3, where log(8)/log(2) is not). */
+    public static double log2(double x) {
+        int e = Math.getExponent(x);
+        if (x > 0 && e >= Double.MIN_EXPONENT && e <= Double.MAX_EXPONENT && x == Math.scalb(1.0, e)) return e;
+        return Math.log(x) * 1.4426950408889634;
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
