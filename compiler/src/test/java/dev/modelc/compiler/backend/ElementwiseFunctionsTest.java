@@ -52,6 +52,10 @@ class ElementwiseFunctionsTest {
             "log2(x), 10, 3.321928094887362",
             "log2(x), 0, -Infinity",
             "log2(x), -1, NaN",
+            "exp2(x), 3, 8",
+            "exp2(x), -1, 0.5",
+            "exp2(x), 0.5, 1.4142135623730951",
+            "exp2(x), -1075, 0",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -141,6 +141,11 @@ public final class Scalars {
         return Math.log(x) * 1.4426950408889634;
     }
 
+    /** 2^x, exact at integers. */
+    public static double exp2(double x) {
+        return Math.pow(2, x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
