@@ -56,6 +56,10 @@ class ElementwiseFunctionsTest {
             "exp2(x), -1, 0.5",
             "exp2(x), 0.5, 1.4142135623730951",
             "exp2(x), -1075, 0",
+            "rsqrt(x), 4, 0.5",
+            "rsqrt(x), 2, 0.7071067811865475",
+            "rsqrt(x), 0, Infinity",
+            "rsqrt(x), -1, NaN",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -62,7 +62,7 @@ final class ExprPrograms {
     enum Kind {
         NEG, ADD, SUB, MUL, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQUARE, EXP, LOG, LOG1P, SQRT, RECIPROCAL,
         RELU, ABS, SIGN, DIV, POW, MAXIMUM, MINIMUM, WHERE, REDUCE, SOFTMAX, MATMUL, TRANSPOSE, RESHAPE,
-        BROADCAST, SLICE, PAD, CONCAT, CONSTANT, RAW_LOG, ERF, ATAN, ASIN, ACOS, SINH, COSH, LOG2, EXP2
+        BROADCAST, SLICE, PAD, CONCAT, CONSTANT, RAW_LOG, ERF, ATAN, ASIN, ACOS, SINH, COSH, LOG2, EXP2, RSQRT
     }
 
     /** One op: operands are picked by {@code a, b, c} (0 = the newest value), {@code p, q} choose attributes. */
@@ -240,6 +240,7 @@ final class ExprPrograms {
                 case COSH -> unary(UnaryFn.COSH, shrinkTo(v, 2), Math.cosh(Math.min(bv, 2)));
                 case LOG2 -> new Val(e.unary(UnaryFn.LOG2, e.add(square(v, q), c(off))), Math.max(Math.abs(Math.log(off)), Math.log(bv * bv + off)) * 1.5);
                 case EXP2 -> unary(UnaryFn.EXP2, shrinkTo(v, 2), 4);
+                case RSQRT -> new Val(e.unary(UnaryFn.RSQRT, e.add(square(v, q), c(off))), 1 / Math.sqrt(off));
                 case NEG -> unary(UnaryFn.NEG, v, bv);
                 case SIN -> unary(UnaryFn.SIN, v, 1);
                 case COS -> unary(UnaryFn.COS, v, 1);

@@ -146,6 +146,11 @@ public final class Scalars {
         return Math.pow(2, x);
     }
 
+    /** 1/sqrt(x): two correctly rounded operations, as PyTorch's CPU kernel. */
+    public static double rsqrt(double x) {
+        return 1 / Math.sqrt(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
