@@ -60,6 +60,9 @@ class ElementwiseFunctionsTest {
             "rsqrt(x), 2, 0.7071067811865475",
             "rsqrt(x), 0, Infinity",
             "rsqrt(x), -1, NaN",
+            "floor(x), -1.5, -2",
+            "floor(x), 2.5, 2",
+            "floor(x), -0.0, -0.0",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

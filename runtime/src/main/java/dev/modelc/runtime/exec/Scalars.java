@@ -151,6 +151,10 @@ public final class Scalars {
         return 1 / Math.sqrt(x);
     }
 
+    public static double floor(double x) {
+        return Math.floor(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
