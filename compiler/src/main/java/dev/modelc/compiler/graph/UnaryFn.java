@@ -42,7 +42,8 @@ public enum UnaryFn {
     LOG2("log2", Takes.FLOAT, Scalars::log2, x -> "log2(" + x + ")", false),
     EXP2("exp2", Takes.FLOAT, Scalars::exp2, x -> "exp2(" + x + ")", false),
     RSQRT("rsqrt", Takes.FLOAT, Scalars::rsqrt, x -> "(1.0 / sqrt(" + x + "))", false),
-    FLOOR("floor", Takes.NUMBER, Scalars::floor, x -> "floor(" + x + ")", false);
+    FLOOR("floor", Takes.NUMBER, Scalars::floor, x -> "floor(" + x + ")", false),
+    CEIL("ceil", Takes.NUMBER, Scalars::ceil, x -> "ceil(" + x + ")", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -144,6 +145,7 @@ public enum UnaryFn {
             case EXP2 -> e.mul(g, e.scale(0.6931471805599453, y));  // 2^x ln 2
             case RSQRT -> e.safeMul(g, e.scale(-0.5, e.mul(y, e.mul(y, y))));  // -x^(-3/2) / 2
             case FLOOR -> e.full(0, e.type(x));  // zero, as in PyTorch
+            case CEIL -> e.full(0, e.type(x));  // zero, as in PyTorch
         };
     }
 

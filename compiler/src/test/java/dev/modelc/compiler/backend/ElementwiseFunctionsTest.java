@@ -63,6 +63,8 @@ class ElementwiseFunctionsTest {
             "floor(x), -1.5, -2",
             "floor(x), 2.5, 2",
             "floor(x), -0.0, -0.0",
+            "ceil(x), -1.5, -1",
+            "ceil(x), 2.25, 3",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -155,6 +155,10 @@ public final class Scalars {
         return Math.floor(x);
     }
 
+    public static double ceil(double x) {
+        return Math.ceil(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
