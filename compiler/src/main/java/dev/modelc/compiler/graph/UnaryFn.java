@@ -43,7 +43,8 @@ public enum UnaryFn {
     EXP2("exp2", Takes.FLOAT, Scalars::exp2, x -> "exp2(" + x + ")", false),
     RSQRT("rsqrt", Takes.FLOAT, Scalars::rsqrt, x -> "(1.0 / sqrt(" + x + "))", false),
     FLOOR("floor", Takes.NUMBER, Scalars::floor, x -> "floor(" + x + ")", false),
-    CEIL("ceil", Takes.NUMBER, Scalars::ceil, x -> "ceil(" + x + ")", false);
+    CEIL("ceil", Takes.NUMBER, Scalars::ceil, x -> "ceil(" + x + ")", false),
+    ROUND("round", Takes.NUMBER, Scalars::round, x -> "rint(" + x + ")", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -146,6 +147,7 @@ public enum UnaryFn {
             case RSQRT -> e.safeMul(g, e.scale(-0.5, e.mul(y, e.mul(y, y))));  // -x^(-3/2) / 2
             case FLOOR -> e.full(0, e.type(x));  // zero, as in PyTorch
             case CEIL -> e.full(0, e.type(x));  // zero, as in PyTorch
+            case ROUND -> e.full(0, e.type(x));  // zero, as in PyTorch
         };
     }
 

@@ -65,6 +65,11 @@ class ElementwiseFunctionsTest {
             "floor(x), -0.0, -0.0",
             "ceil(x), -1.5, -1",
             "ceil(x), 2.25, 3",
+            "round(x), 2.5, 2",
+            "round(x), 3.5, 4",
+            "round(x), -0.5, -0.0",
+            "round(x), 0.49999999999999994, 0",
+            "round(x), 1.5, 2",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

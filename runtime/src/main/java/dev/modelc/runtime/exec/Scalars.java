@@ -159,6 +159,11 @@ public final class Scalars {
         return Math.ceil(x);
     }
 
+    /** To the nearest integer, halves to even, as torch.round (so round(2.5) = 2, round(-0.5) = -0). */
+    public static double round(double x) {
+        return Math.rint(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
