@@ -44,7 +44,8 @@ public enum UnaryFn {
     RSQRT("rsqrt", Takes.FLOAT, Scalars::rsqrt, x -> "(1.0 / sqrt(" + x + "))", false),
     FLOOR("floor", Takes.NUMBER, Scalars::floor, x -> "floor(" + x + ")", false),
     CEIL("ceil", Takes.NUMBER, Scalars::ceil, x -> "ceil(" + x + ")", false),
-    ROUND("round", Takes.NUMBER, Scalars::round, x -> "rint(" + x + ")", false);
+    ROUND("round", Takes.NUMBER, Scalars::round, x -> "rint(" + x + ")", false),
+    TRUNC("trunc", Takes.NUMBER, Scalars::trunc, x -> "trunc(" + x + ")", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -148,6 +149,7 @@ public enum UnaryFn {
             case FLOOR -> e.full(0, e.type(x));  // zero, as in PyTorch
             case CEIL -> e.full(0, e.type(x));  // zero, as in PyTorch
             case ROUND -> e.full(0, e.type(x));  // zero, as in PyTorch
+            case TRUNC -> e.full(0, e.type(x));  // zero, as in PyTorch
         };
     }
 

@@ -70,6 +70,9 @@ class ElementwiseFunctionsTest {
             "round(x), -0.5, -0.0",
             "round(x), 0.49999999999999994, 0",
             "round(x), 1.5, 2",
+            "trunc(x), -1.7, -1",
+            "trunc(x), 1.7, 1",
+            "trunc(x), -0.5, -0.0",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -164,6 +164,11 @@ public final class Scalars {
         return Math.rint(x);
     }
 
+    /** Toward zero; -0.5 gives -0. */
+    public static double trunc(double x) {
+        return x < 0 ? Math.ceil(x) : Math.floor(x);
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
