@@ -45,7 +45,8 @@ public enum UnaryFn {
     FLOOR("floor", Takes.NUMBER, Scalars::floor, x -> "floor(" + x + ")", false),
     CEIL("ceil", Takes.NUMBER, Scalars::ceil, x -> "ceil(" + x + ")", false),
     ROUND("round", Takes.NUMBER, Scalars::round, x -> "rint(" + x + ")", false),
-    TRUNC("trunc", Takes.NUMBER, Scalars::trunc, x -> "trunc(" + x + ")", false);
+    TRUNC("trunc", Takes.NUMBER, Scalars::trunc, x -> "trunc(" + x + ")", false),
+    ISNAN("isnan", Takes.NUMBER_TO_BOOL, Scalars::isnan, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -150,6 +151,7 @@ public enum UnaryFn {
             case CEIL -> e.full(0, e.type(x));  // zero, as in PyTorch
             case ROUND -> e.full(0, e.type(x));  // zero, as in PyTorch
             case TRUNC -> e.full(0, e.type(x));  // zero, as in PyTorch
+            case ISNAN -> e.full(0, e.type(x));  // a mask: no gradient
         };
     }
 

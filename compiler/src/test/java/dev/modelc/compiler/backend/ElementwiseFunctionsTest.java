@@ -73,6 +73,9 @@ class ElementwiseFunctionsTest {
             "trunc(x), -1.7, -1",
             "trunc(x), 1.7, 1",
             "trunc(x), -0.5, -0.0",
+            "f64(isnan(x)), NaN, 1",
+            "f64(isnan(x)), Infinity, 0",
+            "f64(isnan(x)), 1, 0",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -169,6 +169,10 @@ public final class Scalars {
         return x < 0 ? Math.ceil(x) : Math.floor(x);
     }
 
+    public static double isnan(double x) {
+        return Double.isNaN(x) ? 1 : 0;
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
