@@ -46,7 +46,8 @@ public enum UnaryFn {
     CEIL("ceil", Takes.NUMBER, Scalars::ceil, x -> "ceil(" + x + ")", false),
     ROUND("round", Takes.NUMBER, Scalars::round, x -> "rint(" + x + ")", false),
     TRUNC("trunc", Takes.NUMBER, Scalars::trunc, x -> "trunc(" + x + ")", false),
-    ISNAN("isnan", Takes.NUMBER_TO_BOOL, Scalars::isnan, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", false);
+    ISNAN("isnan", Takes.NUMBER_TO_BOOL, Scalars::isnan, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", false),
+    ISFINITE("isfinite", Takes.NUMBER_TO_BOOL, Scalars::isfinite, x -> "(fabs(" + x + ") < MC_INF ? 1.0 : 0.0)", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -152,6 +153,7 @@ public enum UnaryFn {
             case ROUND -> e.full(0, e.type(x));  // zero, as in PyTorch
             case TRUNC -> e.full(0, e.type(x));  // zero, as in PyTorch
             case ISNAN -> e.full(0, e.type(x));  // a mask: no gradient
+            case ISFINITE -> e.full(0, e.type(x));  // a mask: no gradient
         };
     }
 

@@ -76,6 +76,9 @@ class ElementwiseFunctionsTest {
             "f64(isnan(x)), NaN, 1",
             "f64(isnan(x)), Infinity, 0",
             "f64(isnan(x)), 1, 0",
+            "f64(isfinite(x)), NaN, 0",
+            "f64(isfinite(x)), -Infinity, 0",
+            "f64(isfinite(x)), 1e30, 1",
     })
     void knownValuesOnEveryBackend(String call, double x, double want) {
         double[] got = new double[BACKENDS.length];

@@ -173,6 +173,10 @@ public final class Scalars {
         return Double.isNaN(x) ? 1 : 0;
     }
 
+    public static double isfinite(double x) {
+        return Double.isFinite(x) ? 1 : 0;
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }
