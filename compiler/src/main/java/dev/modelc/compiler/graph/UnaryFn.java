@@ -29,8 +29,7 @@ public enum UnaryFn {
     RELU("relu", Takes.NUMBER, Scalars::relu, x -> "mc_relu(" + x + ")", true),
     SOFTPLUS("softplus", Takes.FLOAT, Scalars::softplus, x -> "mc_softplus(" + x + ")", false),
     SIGN("sign", Takes.NUMBER, Scalars::sign, x -> "mc_sign(" + x + ")", false),
-    // Not yet a built-in name: the differentiator and the passes make it.
-    RECIPROCAL("reciprocal", Takes.OPERATOR, Scalars::reciprocal, x -> "(1.0 / " + x + ")", true),
+    RECIPROCAL("reciprocal", Takes.FLOAT, Scalars::reciprocal, x -> "(1.0 / " + x + ")", true),
     // The `not` operator.
     NOT("not", Takes.OPERATOR, Scalars::not, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false),
     ERF("erf", Takes.FLOAT, Scalars::erf, x -> "erf(" + x + ")", false),
