@@ -59,6 +59,7 @@ final class Builtins {
         define("maximum", Signature.of("a", "b"), s -> pairwise(s, "maximum"));
         define("minimum", Signature.of("a", "b"), s -> pairwise(s, "minimum"));
         define("where", Signature.of("mask", "a", "b"), Builtins::where);
+        define("clamp", Signature.of("x").keywords("min", "max"), Builtins::clamp);
 
         for (String r : List.of("sum", "mean", "max", "min", "logsumexp")) {
             define(r, Signature.of("x").optional("_second").keywords("axis", "keepdims"), s -> reduction(s, r));
@@ -173,6 +174,51 @@ final class Builtins {
         DType d = Lowering.natural(t);
         Lowering lo = s.lowering();
         return new Tensor(t, s.at().where(lo.as(mask, DType.BOOL), lo.as(a, d), lo.as(b, d)));
+    }
+
+    /**
+     * clamp(x, min =, max =), torch.clamp with scalar bounds: where(x < min, min, x), then
+     * where(that > max, max, that). NaN stays NaN, the gradient reaches x only where
+     * min <= x <= max, and min > max gives max everywhere, all as in PyTorch.
+     */
+    private static Value clamp(Site s) {
+        Tensor x = s.numeric("x");
+        if (x == null) return Value.POISON;
+        if (!s.has("min") && !s.has("max")) {
+            return s.fail(null, "clamp needs a bound", "write clamp(x, min = 0), clamp(x, max = 1) or clamp(x, min = -1, max = 1)");
+        }
+        TensorType t = x.type();
+        boolean constant = x.constant();
+        List<String> names = List.of("min", "max");
+        Tensor[] bounds = new Tensor[2];
+        for (int i = 0; i < 2; i++) {
+            String name = names.get(i);
+            if (!s.has(name)) continue;
+            Tensor b = s.numeric(name);
+            if (b == null) return Value.POISON;
+            if (!b.type().isScalar()) {
+                return s.fail(name, "the bounds of clamp must be scalars, found " + b.type(),
+                        "to clamp against a tensor, write maximum(x, lo) or minimum(x, hi)");
+            }
+            DTypes.Joined j = DTypes.join(t, b.type());
+            if (j instanceof DTypes.Joined.Mismatch m) {
+                return s.fail(name, "cannot clamp " + x.type() + " with " + name + " = " + s.args.get(name).expr().span().text(), m.note());
+            }
+            DTypes.Joined.Ok ok = (DTypes.Joined.Ok) j;
+            t = new TensorType(ok.dtype(), ok.weak(), t.shape());
+            bounds[i] = b;
+            constant &= b.constant();
+        }
+        DType d = Lowering.natural(t);
+        Lowering lo = s.lowering();
+        var e = s.at();
+        int v = lo.as(x, d);
+        for (int i = 0; i < 2; i++) {
+            if (bounds[i] == null) continue;
+            int bound = e.broadcast(lo.as(bounds[i], d), t.shape());
+            v = e.where(e.binary(i == 0 ? BinaryFn.LT : BinaryFn.GT, v, bound), bound, v);
+        }
+        return new Tensor(t, constant, null, v);
     }
 
     private static Value reduction(Site s, String name) {
