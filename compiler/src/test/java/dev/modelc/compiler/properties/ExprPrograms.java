@@ -40,7 +40,7 @@ import net.jqwik.api.Combinators;
  * a / (c + b^2), (c + a^2)^b with c >= 0.5. The functions with kinks (relu, abs, sign, maximum,
  * minimum, comparisons in a where mask, max/min reductions) are kept: the properties check, at
  * the point they evaluate, that every kink argument is a clear distance from its kink and that
- * no finite-difference step crosses one (see {@link Kinks}), and choose other input values
+ * no finite-difference step crosses one (see {@link dev.modelc.compiler.interp.Kinks}), and choose other input values
  * otherwise.
  */
 final class ExprPrograms {
