@@ -5,6 +5,7 @@ import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.graph.ReduceFn;
+import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a graph is not smooth: relu, abs and sign (at 0), maximum, minimum and comparisons (where
- * the operands meet), and max/min reductions (where the extreme changes hands). The arguments of
+ * Where a graph is not smooth: relu, abs and sign (at 0), floor, ceil, trunc and round (at
+ * their steps), maximum, minimum and comparisons (where the operands meet), and max/min reductions (where the extreme changes hands). The arguments of
  * these nodes are added to a graph as extra results named {@code kink%<id>}, so one interpreter
  * run gives both the results and what is needed to see how far the point is from every kink
  * ({@link #margin}) and which side of each it is on ({@link #signature}). A finite difference is
@@ -31,7 +32,7 @@ public final class Kinks {
     public static boolean isKink(Node n) {
         return switch (n.op()) {
             case Op.Unary u -> switch (u.fn()) {
-                case RELU, ABS, SIGN -> true;
+                case RELU, ABS, SIGN, FLOOR, CEIL, ROUND, TRUNC -> true;
                 default -> false;
             };
             case Op.Binary b -> switch (b.fn()) {
@@ -63,7 +64,7 @@ public final class Kinks {
 
     /**
      * The smallest distance of a kink argument from its kink at the point {@code results} (of
-     * {@link #probed}{@code (g)}) were computed at: |x| for relu, abs and sign; |a - b| for
+     * {@link #probed}{@code (g)}) were computed at: |x| for relu, abs and sign; the distance to the nearest step for floor, ceil, trunc and round; |a - b| for
      * maximum, minimum and order comparisons; |extreme - x| for each element of a max or min
      * reduction. Equality tests are left out: only differentiation makes them (where a
      * gradient is exactly zero, where an element is the maximum), and they do not change
@@ -80,7 +81,7 @@ public final class Kinks {
             double[] x = arg(results, n, 0);
             switch (n.op()) {
                 case Op.Unary u -> {
-                    for (double d : x) margin = closer(margin, Math.abs(d));
+                    for (double d : x) margin = closer(margin, Math.abs(d - jump(u.fn(), d)));
                 }
                 case Op.Binary b -> {
                     double[] y = arg(results, n, 1);
@@ -111,7 +112,10 @@ public final class Kinks {
             double[] x = arg(results, n, 0);
             switch (n.op()) {
                 case Op.Unary u -> {
-                    for (double d : x) s.append(sign(d));
+                    for (double d : x) {
+                        if (steps(u.fn())) s.append(Math.floor(d - jump(u.fn(), 0))).append(',');
+                        else s.append(sign(d));
+                    }
                 }
                 case Op.Binary b -> {
                     double[] y = arg(results, n, 1);
@@ -139,6 +143,17 @@ public final class Kinks {
             i++;
         }
         return -1;
+    }
+
+    /** Whether the function is a staircase (its kinks are at every integer or half-integer). */
+    private static boolean steps(UnaryFn fn) {
+        return fn == UnaryFn.FLOOR || fn == UnaryFn.CEIL || fn == UnaryFn.ROUND || fn == UnaryFn.TRUNC;
+    }
+
+    /** The kink nearest {@code x}: 0 for relu, abs and sign; the nearest integer for floor, ceil, trunc; the nearest half for round. */
+    private static double jump(UnaryFn fn, double x) {
+        if (!steps(fn)) return 0;
+        return fn == UnaryFn.ROUND ? Math.floor(x) + 0.5 : Math.rint(x);
     }
 
     private static char sign(double d) {
