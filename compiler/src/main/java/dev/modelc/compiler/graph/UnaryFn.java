@@ -2,51 +2,50 @@ package dev.modelc.compiler.graph;
 
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.exec.Scalars;
-import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 
 /**
- * Elementwise functions of one operand: the op table. Each entry is the whole definition of its
- * function but for its scalar meaning, which is a method of {@link Scalars} (generated code calls
- * it, so it lives in the runtime) named like the entry in lower case: the spelling users write,
- * which dtypes it takes, its derivative, its CUDA C text and whether vector lanes have it. The
- * checker, the differentiator, the interpreter, constant folding and every renderer read this
- * table; adding a function is an entry here and a method in {@code Scalars} (see
- * docs/architecture.md, "Adding an op").
+ * Elementwise functions of one operand: the op table. An entry carries the spelling users write,
+ * which dtypes it takes, its CUDA C text and whether vector lanes have it; beside the entries,
+ * exhaustive switches give its scalar meaning ({@link #apply}, a call of the {@link Scalars}
+ * method named like the entry, which generated code calls too, so it lives in the runtime) and
+ * its derivative ({@link #vjp}). The checker, the differentiator, the interpreter, constant
+ * folding and every renderer read this table; adding a function is an entry and two cases here
+ * and a method in {@code Scalars} (see docs/architecture.md, "Adding an op").
  */
 public enum UnaryFn {
-    NEG("neg", Takes.NUMBER, Scalars::neg, x -> "(-" + x + ")", true),
-    ABS("abs", Takes.NUMBER, Scalars::abs, x -> "fabs(" + x + ")", true),
-    EXP("exp", Takes.FLOAT, Scalars::exp, x -> "exp(" + x + ")", true),
-    LOG("log", Takes.FLOAT, Scalars::log, x -> "log(" + x + ")", true),
-    LOG1P("log1p", Takes.FLOAT, Scalars::log1p, x -> "log1p(" + x + ")", true),
-    SQRT("sqrt", Takes.FLOAT, Scalars::sqrt, x -> "sqrt(" + x + ")", true),
-    SQUARE("square", Takes.NUMBER, Scalars::square, x -> "(" + x + " * " + x + ")", true),
-    SIN("sin", Takes.FLOAT, Scalars::sin, x -> "sin(" + x + ")", true),
-    COS("cos", Takes.FLOAT, Scalars::cos, x -> "cos(" + x + ")", true),
-    TANH("tanh", Takes.FLOAT, Scalars::tanh, x -> "tanh(" + x + ")", true),
-    SIGMOID("sigmoid", Takes.FLOAT, Scalars::sigmoid, x -> "mc_sigmoid(" + x + ")", false),
-    RELU("relu", Takes.NUMBER, Scalars::relu, x -> "mc_relu(" + x + ")", true),
-    SOFTPLUS("softplus", Takes.FLOAT, Scalars::softplus, x -> "mc_softplus(" + x + ")", false),
-    SIGN("sign", Takes.NUMBER, Scalars::sign, x -> "mc_sign(" + x + ")", false),
-    RECIPROCAL("reciprocal", Takes.FLOAT, Scalars::reciprocal, x -> "(1.0 / " + x + ")", true),
+    NEG("neg", Takes.NUMBER, x -> "(-" + x + ")", true),
+    ABS("abs", Takes.NUMBER, x -> "fabs(" + x + ")", true),
+    EXP("exp", Takes.FLOAT, x -> "exp(" + x + ")", true),
+    LOG("log", Takes.FLOAT, x -> "log(" + x + ")", true),
+    LOG1P("log1p", Takes.FLOAT, x -> "log1p(" + x + ")", true),
+    SQRT("sqrt", Takes.FLOAT, x -> "sqrt(" + x + ")", true),
+    SQUARE("square", Takes.NUMBER, x -> "(" + x + " * " + x + ")", true),
+    SIN("sin", Takes.FLOAT, x -> "sin(" + x + ")", true),
+    COS("cos", Takes.FLOAT, x -> "cos(" + x + ")", true),
+    TANH("tanh", Takes.FLOAT, x -> "tanh(" + x + ")", true),
+    SIGMOID("sigmoid", Takes.FLOAT, x -> "mc_sigmoid(" + x + ")", false),
+    RELU("relu", Takes.NUMBER, x -> "mc_relu(" + x + ")", true),
+    SOFTPLUS("softplus", Takes.FLOAT, x -> "mc_softplus(" + x + ")", false),
+    SIGN("sign", Takes.NUMBER, x -> "mc_sign(" + x + ")", false),
+    RECIPROCAL("reciprocal", Takes.FLOAT, x -> "(1.0 / " + x + ")", true),
     // The `not` operator.
-    NOT("not", Takes.OPERATOR, Scalars::not, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false),
-    ERF("erf", Takes.FLOAT, Scalars::erf, x -> "erf(" + x + ")", false),
-    ATAN("atan", Takes.FLOAT, Scalars::atan, x -> "atan(" + x + ")", false),
-    ASIN("asin", Takes.FLOAT, Scalars::asin, x -> "asin(" + x + ")", false),
-    ACOS("acos", Takes.FLOAT, Scalars::acos, x -> "acos(" + x + ")", false),
-    SINH("sinh", Takes.FLOAT, Scalars::sinh, x -> "sinh(" + x + ")", false),
-    COSH("cosh", Takes.FLOAT, Scalars::cosh, x -> "cosh(" + x + ")", false),
-    LOG2("log2", Takes.FLOAT, Scalars::log2, x -> "log2(" + x + ")", false),
-    EXP2("exp2", Takes.FLOAT, Scalars::exp2, x -> "exp2(" + x + ")", false),
-    RSQRT("rsqrt", Takes.FLOAT, Scalars::rsqrt, x -> "(1.0 / sqrt(" + x + "))", false),
-    FLOOR("floor", Takes.NUMBER, Scalars::floor, x -> "floor(" + x + ")", false),
-    CEIL("ceil", Takes.NUMBER, Scalars::ceil, x -> "ceil(" + x + ")", false),
-    ROUND("round", Takes.NUMBER, Scalars::round, x -> "rint(" + x + ")", false),
-    TRUNC("trunc", Takes.NUMBER, Scalars::trunc, x -> "trunc(" + x + ")", false),
-    ISNAN("isnan", Takes.NUMBER_TO_BOOL, Scalars::isnan, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", false),
-    ISFINITE("isfinite", Takes.NUMBER_TO_BOOL, Scalars::isfinite, x -> "(fabs(" + x + ") < MC_INF ? 1.0 : 0.0)", false);
+    NOT("not", Takes.OPERATOR, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false),
+    ERF("erf", Takes.FLOAT, x -> "erf(" + x + ")", false),
+    ATAN("atan", Takes.FLOAT, x -> "atan(" + x + ")", false),
+    ASIN("asin", Takes.FLOAT, x -> "asin(" + x + ")", false),
+    ACOS("acos", Takes.FLOAT, x -> "acos(" + x + ")", false),
+    SINH("sinh", Takes.FLOAT, x -> "sinh(" + x + ")", false),
+    COSH("cosh", Takes.FLOAT, x -> "cosh(" + x + ")", false),
+    LOG2("log2", Takes.FLOAT, x -> "log2(" + x + ")", false),
+    EXP2("exp2", Takes.FLOAT, x -> "exp2(" + x + ")", false),
+    RSQRT("rsqrt", Takes.FLOAT, x -> "(1.0 / sqrt(" + x + "))", false),
+    FLOOR("floor", Takes.NUMBER, x -> "floor(" + x + ")", false),
+    CEIL("ceil", Takes.NUMBER, x -> "ceil(" + x + ")", false),
+    ROUND("round", Takes.NUMBER, x -> "rint(" + x + ")", false),
+    TRUNC("trunc", Takes.NUMBER, x -> "trunc(" + x + ")", false),
+    ISNAN("isnan", Takes.NUMBER_TO_BOOL, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", false),
+    ISFINITE("isfinite", Takes.NUMBER_TO_BOOL, x -> "(fabs(" + x + ") < MC_INF ? 1.0 : 0.0)", false);
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -62,14 +61,12 @@ public enum UnaryFn {
 
     private final String spelling;
     private final Takes takes;
-    private final DoubleUnaryOperator meaning;
     private final UnaryOperator<String> cuda;
     private final boolean lanes;
 
-    UnaryFn(String spelling, Takes takes, DoubleUnaryOperator meaning, UnaryOperator<String> cuda, boolean lanes) {
+    UnaryFn(String spelling, Takes takes, UnaryOperator<String> cuda, boolean lanes) {
         this.spelling = spelling;
         this.takes = takes;
-        this.meaning = meaning;
         this.cuda = cuda;
         this.lanes = lanes;
     }
@@ -89,7 +86,41 @@ public enum UnaryFn {
 
     /** The function on one f64 value; bools are 0 and 1. Its meaning lives in {@link Scalars}, shared with generated code. */
     public double apply(double x) {
-        return meaning.applyAsDouble(x);
+        // A switch of static calls rather than a DoubleUnaryOperator per entry: the interpreter's
+        // loop calls this per element, and static calls inline where a megamorphic lambda call does not.
+        return switch (this) {
+            case NEG -> Scalars.neg(x);
+            case ABS -> Scalars.abs(x);
+            case EXP -> Scalars.exp(x);
+            case LOG -> Scalars.log(x);
+            case LOG1P -> Scalars.log1p(x);
+            case SQRT -> Scalars.sqrt(x);
+            case SQUARE -> Scalars.square(x);
+            case SIN -> Scalars.sin(x);
+            case COS -> Scalars.cos(x);
+            case TANH -> Scalars.tanh(x);
+            case SIGMOID -> Scalars.sigmoid(x);
+            case RELU -> Scalars.relu(x);
+            case SOFTPLUS -> Scalars.softplus(x);
+            case SIGN -> Scalars.sign(x);
+            case RECIPROCAL -> Scalars.reciprocal(x);
+            case NOT -> Scalars.not(x);
+            case ERF -> Scalars.erf(x);
+            case ATAN -> Scalars.atan(x);
+            case ASIN -> Scalars.asin(x);
+            case ACOS -> Scalars.acos(x);
+            case SINH -> Scalars.sinh(x);
+            case COSH -> Scalars.cosh(x);
+            case LOG2 -> Scalars.log2(x);
+            case EXP2 -> Scalars.exp2(x);
+            case RSQRT -> Scalars.rsqrt(x);
+            case FLOOR -> Scalars.floor(x);
+            case CEIL -> Scalars.ceil(x);
+            case ROUND -> Scalars.round(x);
+            case TRUNC -> Scalars.trunc(x);
+            case ISNAN -> Scalars.isnan(x);
+            case ISFINITE -> Scalars.isfinite(x);
+        };
     }
 
     /** The name of the {@link Scalars} method that computes it. */
