@@ -5,7 +5,8 @@ import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.graph.UnaryFn;
 
 /**
- * The CUDA C meaning of every scalar function, one table entry per function, each the
+ * The CUDA C meaning of every scalar function (those of one operand from the op table,
+ * {@code UnaryFn.cuda}; the rest one switch case per function), each the
  * device-side twin of {@code dev.modelc.runtime.exec.Scalars} (the one definition the
  * interpreter and the JVM backends share). All take and give f64, as Scalars does; f32 code
  * widens, calls, and rounds once, which is exactly what the interpreter does per node. The
