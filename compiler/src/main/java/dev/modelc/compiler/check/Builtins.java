@@ -185,7 +185,7 @@ final class Builtins {
         Tensor x = s.numeric("x");
         if (x == null) return Value.POISON;
         if (!s.has("min") && !s.has("max")) {
-            return s.fail(null, "clamp needs a bound", "write clamp(x, min = 0), clamp(x, max = 1) or clamp(x, min = -1, max = 1)");
+            return s.fail(null, "missing argument 'min' or 'max' in call to 'clamp'", "write clamp(x, min = 0), clamp(x, max = 1) or clamp(x, min = -1, max = 1)");
         }
         TensorType t = x.type();
         boolean constant = x.constant();
