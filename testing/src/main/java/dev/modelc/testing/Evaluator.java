@@ -4,6 +4,7 @@ import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.interp.DimBindings;
 import dev.modelc.compiler.interp.Interpreter;
+import dev.modelc.compiler.interp.Kinks;
 import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;

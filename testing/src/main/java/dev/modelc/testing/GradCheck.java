@@ -5,6 +5,7 @@ import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.interp.DimBindings;
+import dev.modelc.compiler.interp.Kinks;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;

@@ -144,6 +144,24 @@ class GradCheckTest {
     }
 
     @Test
+    void aStepAcrossAStairOfFloorIsUndecidableNotAFailure() {
+        // d/dx sum(floor(x) * x) = floor(x), floor's own gradient being zero. A difference
+        // across the step at 1 would measure the jump; GradCheck sees the crossing instead.
+        var model = Modelc.compile("stairs.model", """
+                model Stairs {
+                  input x: f64[2]
+                  loss = sum(floor(x) * x) + sum(round(x) * x)
+                }
+                """).model("Stairs");
+        GradCheck check = GradCheck.of(model).withRespectToInputs();
+        assertEquals(new Outcome.Passed(2), check.checkGradients(Bindings.ofInputs(Map.of("x", Tensor.of(new double[] {0.25, 2.75}, 2)))));
+        assertInstanceOf(Outcome.Undecidable.class,
+                check.checkGradients(Bindings.ofInputs(Map.of("x", Tensor.of(new double[] {1 - 1e-9, 2.75}, 2)))));
+        assertInstanceOf(Outcome.Undecidable.class,
+                check.checkGradients(Bindings.ofInputs(Map.of("x", Tensor.of(new double[] {0.25, 2.5 + 1e-9}, 2)))));
+    }
+
+    @Test
     void aMarginKeepsPointsAwayFromKinks() {
         Bindings at = Bindings.ofInputs(Map.of("x", f32(new float[] {0.5f, 1.0005f, -1}, 3)));
         GradCheck check = GradCheck.of(PROGRAM.model("WrongSoftplus")).withRespectToInputs();

@@ -39,7 +39,7 @@ final class VjpRules {
             case Op.Alias a -> one(g);
             case Op.ArgReduce a -> none(1);
             case Op.OneHot o -> none(1);
-            case Op.Unary u -> one(unary(e, u.fn(), x, y, g));
+            case Op.Unary u -> one(u.fn().vjp(e, x, y, g));          // the rule is in the op table
             case Op.Binary bin -> binary(e, bin.fn(), n.input(0), n.input(1), y, g, wanted);
             // where(m, a, b): the gradient goes to the branch that was taken.
             case Op.Where w -> {
@@ -74,32 +74,6 @@ final class VjpRules {
         return e.full(v, e.dtype(like), Shape.SCALAR);
     }
 
-    /** {@code g * d}, but exactly zero where {@code g} is zero (see the class comment). */
-    private static int safeMul(Emitter e, int g, int d) {
-        int zero = e.full(0, e.type(g));
-        return e.where(e.binary(BinaryFn.EQ, g, zero), zero, e.mul(g, d));
-    }
-
-    private static int unary(Emitter e, UnaryFn fn, int x, int y, int g) {
-        return switch (fn) {
-            case NEG -> e.neg(g);                                                     // d(-x) = -1
-            case ABS -> e.mul(g, e.unary(UnaryFn.SIGN, x));                           // abs'(0) = 0
-            case EXP -> e.mul(g, y);                                                  // d e^x = e^x
-            case LOG -> safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, x));                // 1/x
-            case LOG1P -> safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, e.add(c(e, 1, x), x)));
-            case SQRT -> safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, e.scale(2, y)));   // 1/(2 sqrt x)
-            case SQUARE -> e.mul(g, e.scale(2, x));
-            case SIN -> e.mul(g, e.unary(UnaryFn.COS, x));
-            case COS -> e.neg(e.mul(g, e.unary(UnaryFn.SIN, x)));
-            case TANH -> e.mul(g, e.sub(c(e, 1, y), e.mul(y, y)));                    // 1 - tanh^2
-            case SIGMOID -> e.mul(g, e.mul(y, e.sub(c(e, 1, y), y)));                 // s(1 - s)
-            case RELU -> e.mul(g, e.cast(e.binary(BinaryFn.GT, x, c(e, 0, x)), e.dtype(x))); // relu'(0) = 0
-            case SOFTPLUS -> e.mul(g, e.unary(UnaryFn.SIGMOID, x));
-            case RECIPROCAL -> safeMul(e, g, e.neg(e.mul(y, y)));                     // -1/x^2
-            case SIGN, NOT -> e.full(0, e.type(x));
-        };
-    }
-
     private static List<Integer> binary(Emitter e, BinaryFn fn, int a, int b, int y, int g, IntPredicate wanted) {
         Shape sa = e.shape(a), sb = e.shape(b);
         return switch (fn) {
@@ -108,8 +82,8 @@ final class VjpRules {
             case MUL -> Arrays.asList(wanted.test(0) ? e.mul(g, b) : null, wanted.test(1) ? e.mul(g, a) : null);
             // d(a/b) = 1/b, -a/b^2 = -y/b
             case DIV -> Arrays.asList(
-                    wanted.test(0) ? safeMul(e, g, e.unary(UnaryFn.RECIPROCAL, b)) : null,
-                    wanted.test(1) ? safeMul(e, g, e.neg(e.div(y, b))) : null);
+                    wanted.test(0) ? e.safeMul(g, e.unary(UnaryFn.RECIPROCAL, b)) : null,
+                    wanted.test(1) ? e.safeMul(g, e.neg(e.div(y, b))) : null);
             // d(a^b) = b a^(b-1), a^b log a (taken as 0 where a = 0, as PyTorch does)
             // (a constant power >= 1 has a finite derivative everywhere: no guard needed; a power of
             // exactly 0 has derivative 0, even at a = 0 where b a^(b-1) would be 0 * inf, as in PyTorch)
@@ -117,9 +91,9 @@ final class VjpRules {
                     wanted.test(0) ? (e.fill(b) >= 1
                             ? e.mul(g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b)))))
                             : e.where(e.binary(BinaryFn.EQ, b, c(e, 0, b)), e.full(0, e.type(g)),
-                                    safeMul(e, g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b))))))) : null,
+                                    e.safeMul(g, e.mul(b, e.binary(BinaryFn.POW, a, e.sub(b, c(e, 1, b))))))) : null,
                     wanted.test(1) ? e.where(e.binary(BinaryFn.EQ, a, c(e, 0, a)), e.full(0, e.type(g)),
-                            safeMul(e, g, e.mul(y, e.unary(UnaryFn.LOG, a)))) : null);
+                            e.safeMul(g, e.mul(y, e.unary(UnaryFn.LOG, a)))) : null);
             // maximum/minimum: the larger (smaller) side gets the gradient; ties split it in half.
             case MAX, MIN -> {
                 BinaryFn wins = fn == BinaryFn.MAX ? BinaryFn.GT : BinaryFn.LT;

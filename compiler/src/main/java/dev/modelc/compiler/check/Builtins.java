@@ -43,26 +43,23 @@ final class Builtins {
     }
 
     static {
-        // Elementwise, floating: differentiable math.
-        floatUnary("exp", Math::exp);
-        floatUnary("log", Math::log);
-        floatUnary("log1p", Math::log1p);
-        floatUnary("sqrt", Math::sqrt);
-        floatUnary("sin", Math::sin);
-        floatUnary("cos", Math::cos);
-        floatUnary("tanh", Math::tanh);
-        floatUnary("sigmoid", x -> 1 / (1 + Math.exp(-x)));
-        floatUnary("softplus", x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
-        // Elementwise on any numbers.
-        numericUnary("neg", x -> -x);
-        numericUnary("abs", Math::abs);
-        numericUnary("square", x -> x * x);
-        numericUnary("relu", x -> Math.max(x, 0));
-        numericUnary("sign", Math::signum);
+        // Elementwise functions of one operand: the op table. Constants fold with the meaning the
+        // interpreter and generated code run (UnaryFn.apply, which is runtime.exec.Scalars).
+        // The floating ones first, then those on any number (the order "did you mean" meets them).
+        for (UnaryFn fn : UnaryFn.values()) {
+            if (fn.takes() == UnaryFn.Takes.FLOAT) floatUnary(fn);
+        }
+        for (UnaryFn fn : UnaryFn.values()) {
+            switch (fn.takes()) {
+                case FLOAT, OPERATOR -> { }
+                case NUMBER, NUMBER_TO_BOOL -> numericUnary(fn);
+            }
+        }
 
         define("maximum", Signature.of("a", "b"), s -> pairwise(s, "maximum"));
         define("minimum", Signature.of("a", "b"), s -> pairwise(s, "minimum"));
         define("where", Signature.of("mask", "a", "b"), Builtins::where);
+        define("clamp", Signature.of("x").keywords("min", "max"), Builtins::clamp);
 
         for (String r : List.of("sum", "mean", "max", "min", "logsumexp")) {
             define(r, Signature.of("x").optional("_second").keywords("axis", "keepdims"), s -> reduction(s, r));
@@ -104,9 +101,9 @@ final class Builtins {
         TABLE.put("stop_gradient", new Builtin("stop_gradient", Signature.of("x"), Builtins::stopGradient, null, false, true));
     }
 
-    private static void floatUnary(String name, DoubleUnaryOperator f) {
-        UnaryFn fn = UnaryFn.valueOf(name.toUpperCase());
-        define(name, Signature.of("x"), s -> {
+    private static void floatUnary(UnaryFn fn) {
+        DoubleUnaryOperator f = fn::apply;
+        define(fn.spelling(), Signature.of("x"), s -> {
             Tensor x = s.floating("x");
             if (x == null) return Value.POISON;
             TensorType t = x.type().weak() ? TensorType.weakFloat(x.type().shape()) : x.type();
@@ -116,14 +113,15 @@ final class Builtins {
         });
     }
 
-    private static void numericUnary(String name, DoubleUnaryOperator f) {
-        UnaryFn fn = UnaryFn.valueOf(name.toUpperCase());
-        define(name, Signature.of("x"), s -> {
+    private static void numericUnary(UnaryFn fn) {
+        DoubleUnaryOperator f = fn::apply;
+        define(fn.spelling(), Signature.of("x"), s -> {
             Tensor x = s.numeric("x");
             if (x == null) return Value.POISON;
-            Known k = name.equals("neg") ? Folding.unary(Folding.NEGATE, x.known()) : Folding.unary(f, x.known());
-            if (k != null) return new Tensor(x.type(), x.constant(), k);
-            return new Tensor(x.type(), x.constant(), null, s.at().unary(fn, s.lowering().node(x)));
+            TensorType t = fn.givesBool() ? TensorType.of(DType.BOOL, x.type().shape()) : x.type();
+            Known k = fn == UnaryFn.NEG ? Folding.unary(Folding.NEGATE, x.known()) : Folding.unary(f, x.known());
+            if (k != null) return new Tensor(t, x.constant(), k);
+            return new Tensor(t, x.constant(), null, s.at().unary(fn, s.lowering().node(x)));
         });
     }
 
@@ -176,6 +174,51 @@ final class Builtins {
         DType d = Lowering.natural(t);
         Lowering lo = s.lowering();
         return new Tensor(t, s.at().where(lo.as(mask, DType.BOOL), lo.as(a, d), lo.as(b, d)));
+    }
+
+    /**
+     * clamp(x, min =, max =), torch.clamp with scalar bounds: where(x < min, min, x), then
+     * where(that > max, max, that). NaN stays NaN, the gradient reaches x only where
+     * min <= x <= max, and min > max gives max everywhere, all as in PyTorch.
+     */
+    private static Value clamp(Site s) {
+        Tensor x = s.numeric("x");
+        if (x == null) return Value.POISON;
+        if (!s.has("min") && !s.has("max")) {
+            return s.fail(null, "missing argument 'min' or 'max' in call to 'clamp'", "write clamp(x, min = 0), clamp(x, max = 1) or clamp(x, min = -1, max = 1)");
+        }
+        TensorType t = x.type();
+        boolean constant = x.constant();
+        List<String> names = List.of("min", "max");
+        Tensor[] bounds = new Tensor[2];
+        for (int i = 0; i < 2; i++) {
+            String name = names.get(i);
+            if (!s.has(name)) continue;
+            Tensor b = s.numeric(name);
+            if (b == null) return Value.POISON;
+            if (!b.type().isScalar()) {
+                return s.fail(name, "the bounds of clamp must be scalars, found " + b.type(),
+                        "to clamp against a tensor, write maximum(x, lo) or minimum(x, hi)");
+            }
+            DTypes.Joined j = DTypes.join(t, b.type());
+            if (j instanceof DTypes.Joined.Mismatch m) {
+                return s.fail(name, "cannot clamp " + x.type() + " with " + name + " = " + s.args.get(name).expr().span().text(), m.note());
+            }
+            DTypes.Joined.Ok ok = (DTypes.Joined.Ok) j;
+            t = new TensorType(ok.dtype(), ok.weak(), t.shape());
+            bounds[i] = b;
+            constant &= b.constant();
+        }
+        DType d = Lowering.natural(t);
+        Lowering lo = s.lowering();
+        var e = s.at();
+        int v = lo.as(x, d);
+        for (int i = 0; i < 2; i++) {
+            if (bounds[i] == null) continue;
+            int bound = e.broadcast(lo.as(bounds[i], d), t.shape());
+            v = e.where(e.binary(i == 0 ? BinaryFn.LT : BinaryFn.GT, v, bound), bound, v);
+        }
+        return new Tensor(t, constant, null, v);
     }
 
     private static Value reduction(Site s, String name) {

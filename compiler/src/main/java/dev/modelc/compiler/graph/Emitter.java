@@ -95,7 +95,7 @@ public final class Emitter {
             if (stable != null) return stable;
         }
         TensorType t = type(x);
-        if (fn == UnaryFn.NOT) t = t.withDType(DType.BOOL);
+        if (fn.givesBool()) t = t.withDType(DType.BOOL);
         return b.add(new Op.Unary(fn), t, span, x);
     }
 
@@ -147,6 +147,16 @@ public final class Emitter {
 
     public int div(int a, int c) {
         return binary(BinaryFn.DIV, a, c);
+    }
+
+    /**
+     * {@code g * d}, but exactly zero where {@code g} is zero: where a derivative is infinite at
+     * points a {@code where} may have masked out (log and sqrt at 0, division by 0), a zero
+     * upstream gradient must give zero, not {@code 0 * inf = NaN}.
+     */
+    public int safeMul(int g, int d) {
+        int zero = full(0, type(g));
+        return where(binary(BinaryFn.EQ, g, zero), zero, mul(g, d));
     }
 
     public int neg(int x) {

@@ -71,7 +71,7 @@ public final class GraphVerifier {
             case Op.Unary u -> {
                 if (arity(n, 1) != null) yield arity(n, 1);
                 if (!in.get(0).shape().equals(t.shape())) yield "shape changes from " + in.get(0).shape();
-                DType want = u.fn() == UnaryFn.NOT ? DType.BOOL : in.get(0).dtype();
+                DType want = u.fn().givesBool() ? DType.BOOL : in.get(0).dtype();
                 yield t.dtype() == want ? null : "dtype should be " + want;
             }
             case Op.Binary b -> {

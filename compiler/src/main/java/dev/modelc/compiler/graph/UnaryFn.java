@@ -1,25 +1,93 @@
 package dev.modelc.compiler.graph;
 
+import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.exec.Scalars;
+import java.util.function.UnaryOperator;
 
-/** Elementwise functions of one operand. */
+/**
+ * Elementwise functions of one operand: the op table. An entry carries the spelling users write,
+ * which dtypes it takes, its CUDA C text and whether vector lanes have it; beside the entries,
+ * exhaustive switches give its scalar meaning ({@link #apply}, a call of the {@link Scalars}
+ * method named like the entry, which generated code calls too, so it lives in the runtime) and
+ * its derivative ({@link #vjp}). The checker, the differentiator, the interpreter, constant
+ * folding and every renderer read this table; adding a function is an entry and two cases here
+ * and a method in {@code Scalars} (see docs/architecture.md, "Adding an op").
+ */
 public enum UnaryFn {
-    NEG("neg"), ABS("abs"), EXP("exp"), LOG("log"), LOG1P("log1p"), SQRT("sqrt"), SQUARE("square"),
-    SIN("sin"), COS("cos"), TANH("tanh"), SIGMOID("sigmoid"), RELU("relu"), SOFTPLUS("softplus"),
-    SIGN("sign"), RECIPROCAL("reciprocal"), NOT("not");
+    NEG("neg", Takes.NUMBER, x -> "(-" + x + ")", true),
+    ABS("abs", Takes.NUMBER, x -> "fabs(" + x + ")", true),
+    EXP("exp", Takes.FLOAT, x -> "exp(" + x + ")", true),
+    LOG("log", Takes.FLOAT, x -> "log(" + x + ")", true),
+    LOG1P("log1p", Takes.FLOAT, x -> "log1p(" + x + ")", true),
+    SQRT("sqrt", Takes.FLOAT, x -> "sqrt(" + x + ")", true),
+    SQUARE("square", Takes.NUMBER, x -> "(" + x + " * " + x + ")", true),
+    SIN("sin", Takes.FLOAT, x -> "sin(" + x + ")", true),
+    COS("cos", Takes.FLOAT, x -> "cos(" + x + ")", true),
+    TANH("tanh", Takes.FLOAT, x -> "tanh(" + x + ")", true),
+    SIGMOID("sigmoid", Takes.FLOAT, x -> "mc_sigmoid(" + x + ")", false),
+    RELU("relu", Takes.NUMBER, x -> "mc_relu(" + x + ")", true),
+    SOFTPLUS("softplus", Takes.FLOAT, x -> "mc_softplus(" + x + ")", false),
+    SIGN("sign", Takes.NUMBER, x -> "mc_sign(" + x + ")", false),
+    RECIPROCAL("reciprocal", Takes.FLOAT, x -> "(1.0 / " + x + ")", true),
+    // The `not` operator.
+    NOT("not", Takes.OPERATOR, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false),
+    ERF("erf", Takes.FLOAT, x -> "erf(" + x + ")", false),
+    ATAN("atan", Takes.FLOAT, x -> "atan(" + x + ")", false),
+    ASIN("asin", Takes.FLOAT, x -> "asin(" + x + ")", false),
+    ACOS("acos", Takes.FLOAT, x -> "acos(" + x + ")", false),
+    SINH("sinh", Takes.FLOAT, x -> "sinh(" + x + ")", false),
+    COSH("cosh", Takes.FLOAT, x -> "cosh(" + x + ")", false),
+    LOG2("log2", Takes.FLOAT, x -> "log2(" + x + ")", false),
+    EXP2("exp2", Takes.FLOAT, x -> "exp2(" + x + ")", false),
+    RSQRT("rsqrt", Takes.FLOAT, x -> "(1.0 / sqrt(" + x + "))", false),
+    FLOOR("floor", Takes.NUMBER, x -> "floor(" + x + ")", false),
+    CEIL("ceil", Takes.NUMBER, x -> "ceil(" + x + ")", false),
+    ROUND("round", Takes.NUMBER, x -> "rint(" + x + ")", false),
+    TRUNC("trunc", Takes.NUMBER, x -> "trunc(" + x + ")", false),
+    ISNAN("isnan", Takes.NUMBER_TO_BOOL, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", false),
+    ISFINITE("isfinite", Takes.NUMBER_TO_BOOL, x -> "(fabs(" + x + ") < MC_INF ? 1.0 : 0.0)", false);
+
+    /** Which operands a built-in takes, and so its result type. */
+    public enum Takes {
+        /** f32 or f64 (a weak operand gives a weak float); the result has the operand's type. */
+        FLOAT,
+        /** Any number (not bool); the result has the operand's type. */
+        NUMBER,
+        /** Any number; the result is a bool mask of the operand's shape. */
+        NUMBER_TO_BOOL,
+        /** No built-in name: an operator or a node only passes make. */
+        OPERATOR
+    }
 
     private final String spelling;
+    private final Takes takes;
+    private final UnaryOperator<String> cuda;
+    private final boolean lanes;
 
-    UnaryFn(String spelling) {
+    UnaryFn(String spelling, Takes takes, UnaryOperator<String> cuda, boolean lanes) {
         this.spelling = spelling;
+        this.takes = takes;
+        this.cuda = cuda;
+        this.lanes = lanes;
     }
 
     public String spelling() {
         return spelling;
     }
 
+    public Takes takes() {
+        return takes;
+    }
+
+    /** Whether the result is a bool mask rather than a number of the operand's dtype. */
+    public boolean givesBool() {
+        return this == NOT || takes == Takes.NUMBER_TO_BOOL;
+    }
+
     /** The function on one f64 value; bools are 0 and 1. Its meaning lives in {@link Scalars}, shared with generated code. */
     public double apply(double x) {
+        // A switch of static calls rather than a DoubleUnaryOperator per entry: the interpreter's
+        // loop calls this per element, and static calls inline where a megamorphic lambda call does not.
         return switch (this) {
             case NEG -> Scalars.neg(x);
             case ABS -> Scalars.abs(x);
@@ -37,11 +105,89 @@ public enum UnaryFn {
             case SIGN -> Scalars.sign(x);
             case RECIPROCAL -> Scalars.reciprocal(x);
             case NOT -> Scalars.not(x);
+            case ERF -> Scalars.erf(x);
+            case ATAN -> Scalars.atan(x);
+            case ASIN -> Scalars.asin(x);
+            case ACOS -> Scalars.acos(x);
+            case SINH -> Scalars.sinh(x);
+            case COSH -> Scalars.cosh(x);
+            case LOG2 -> Scalars.log2(x);
+            case EXP2 -> Scalars.exp2(x);
+            case RSQRT -> Scalars.rsqrt(x);
+            case FLOOR -> Scalars.floor(x);
+            case CEIL -> Scalars.ceil(x);
+            case ROUND -> Scalars.round(x);
+            case TRUNC -> Scalars.trunc(x);
+            case ISNAN -> Scalars.isnan(x);
+            case ISFINITE -> Scalars.isfinite(x);
         };
     }
 
     /** The name of the {@link Scalars} method that computes it. */
     public String scalarsMethod() {
         return name().toLowerCase();
+    }
+
+    /**
+     * The CUDA C text of the function applied to the f64 expression {@code x}, an f64 expression
+     * ({@code x} may appear more than once: renderers pass a local or a cast of one). Helpers
+     * named {@code mc_*} are in the CUDA renderer's prelude.
+     */
+    public String cuda(String x) {
+        return cuda.apply(x);
+    }
+
+    /**
+     * Whether {@code jdk.incubator.vector} lanes compute it: the bytecode renderer writes NEG, ABS,
+     * SQUARE, RECIPROCAL and RELU itself and the rest as {@code VectorOperators.<NAME>}.
+     */
+    public boolean lanes() {
+        return lanes;
+    }
+
+    /**
+     * The operand's gradient given the operand {@code x}, the result {@code y} and the result's
+     * gradient {@code g}: a vector-Jacobian product built from ordinary nodes, so it
+     * differentiates again. (A switch rather than a field of each entry, since an entry's
+     * initializer may not name the entries after it.)
+     */
+    public int vjp(Emitter e, int x, int y, int g) {
+        return switch (this) {
+            case NEG -> e.neg(g);  // d(-x) = -1
+            case ABS -> e.mul(g, e.unary(SIGN, x));  // abs'(0) = 0
+            case EXP -> e.mul(g, y);  // d e^x = e^x
+            case LOG -> e.safeMul(g, e.unary(RECIPROCAL, x));  // 1/x
+            case LOG1P -> e.safeMul(g, e.unary(RECIPROCAL, e.add(c(e, 1, x), x)));
+            case SQRT -> e.safeMul(g, e.unary(RECIPROCAL, e.scale(2, y)));  // 1/(2 sqrt x)
+            case SQUARE -> e.mul(g, e.scale(2, x));
+            case SIN -> e.mul(g, e.unary(COS, x));
+            case COS -> e.neg(e.mul(g, e.unary(SIN, x)));
+            case TANH -> e.mul(g, e.sub(c(e, 1, y), e.mul(y, y)));  // 1 - tanh^2
+            case SIGMOID -> e.mul(g, e.mul(y, e.sub(c(e, 1, y), y)));  // s(1 - s)
+            case RELU -> e.mul(g, e.cast(e.binary(BinaryFn.GT, x, c(e, 0, x)), e.dtype(x)));  // relu'(0) = 0
+            case SOFTPLUS -> e.mul(g, e.unary(SIGMOID, x));
+            case SIGN -> e.full(0, e.type(x));
+            case RECIPROCAL -> e.safeMul(g, e.neg(e.mul(y, y)));  // -1/x^2
+            case NOT -> e.full(0, e.type(x));
+            case ERF -> e.mul(g, e.scale(1.1283791670955126, e.unary(EXP, e.neg(e.unary(SQUARE, x)))));  // 2/sqrt(pi) e^-x^2
+            case ATAN -> e.mul(g, e.unary(RECIPROCAL, e.add(c(e, 1, x), e.unary(SQUARE, x))));  // 1/(1 + x^2)
+            case ASIN -> e.safeMul(g, e.unary(RECIPROCAL, e.unary(SQRT, e.sub(c(e, 1, x), e.unary(SQUARE, x)))));  // 1/sqrt(1 - x^2), infinite at +-1
+            case ACOS -> e.safeMul(g, e.neg(e.unary(RECIPROCAL, e.unary(SQRT, e.sub(c(e, 1, x), e.unary(SQUARE, x))))));  // -1/sqrt(1 - x^2)
+            case SINH -> e.mul(g, e.unary(COSH, x));
+            case COSH -> e.mul(g, e.unary(SINH, x));
+            case LOG2 -> e.safeMul(g, e.unary(RECIPROCAL, e.scale(0.6931471805599453, x)));  // 1/(x ln 2)
+            case EXP2 -> e.mul(g, e.scale(0.6931471805599453, y));  // 2^x ln 2
+            case RSQRT -> e.safeMul(g, e.scale(-0.5, e.mul(y, e.mul(y, y))));  // -x^(-3/2) / 2
+            case FLOOR -> e.full(0, e.type(x));  // zero, as in PyTorch
+            case CEIL -> e.full(0, e.type(x));  // zero, as in PyTorch
+            case ROUND -> e.full(0, e.type(x));  // zero, as in PyTorch
+            case TRUNC -> e.full(0, e.type(x));  // zero, as in PyTorch
+            case ISNAN -> e.full(0, e.type(x));  // a mask: no gradient
+            case ISFINITE -> e.full(0, e.type(x));  // a mask: no gradient
+        };
+    }
+
+    private static int c(Emitter e, double v, int like) {
+        return e.full(v, e.dtype(like), Shape.SCALAR);
     }
 }

@@ -40,7 +40,7 @@ import net.jqwik.api.Combinators;
  * a / (c + b^2), (c + a^2)^b with c >= 0.5. The functions with kinks (relu, abs, sign, maximum,
  * minimum, comparisons in a where mask, max/min reductions) are kept: the properties check, at
  * the point they evaluate, that every kink argument is a clear distance from its kink and that
- * no finite-difference step crosses one (see {@link Kinks}), and choose other input values
+ * no finite-difference step crosses one (see {@link dev.modelc.compiler.interp.Kinks}), and choose other input values
  * otherwise.
  */
 final class ExprPrograms {
@@ -62,7 +62,7 @@ final class ExprPrograms {
     enum Kind {
         NEG, ADD, SUB, MUL, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQUARE, EXP, LOG, LOG1P, SQRT, RECIPROCAL,
         RELU, ABS, SIGN, DIV, POW, MAXIMUM, MINIMUM, WHERE, REDUCE, SOFTMAX, MATMUL, TRANSPOSE, RESHAPE,
-        BROADCAST, SLICE, PAD, CONCAT, CONSTANT, RAW_LOG
+        BROADCAST, SLICE, PAD, CONCAT, CONSTANT, RAW_LOG, ERF, ATAN, ASIN, ACOS, SINH, COSH, LOG2, EXP2, RSQRT
     }
 
     /** One op: operands are picked by {@code a, b, c} (0 = the newest value), {@code p, q} choose attributes. */
@@ -232,6 +232,15 @@ final class ExprPrograms {
             double bv = v.bound();
             double off = OFFSETS[p % OFFSETS.length];
             return switch (s.kind()) {
+                case ERF -> unary(UnaryFn.ERF, v, 1);
+                case ATAN -> unary(UnaryFn.ATAN, v, 1.6);
+                case ASIN -> unary(UnaryFn.ASIN, new Val(e.scale(0.9, e.unary(UnaryFn.TANH, v.id())), 0.9), 1.2);
+                case ACOS -> unary(UnaryFn.ACOS, new Val(e.scale(0.9, e.unary(UnaryFn.TANH, v.id())), 0.9), 3.2);
+                case SINH -> unary(UnaryFn.SINH, shrinkTo(v, 2), Math.sinh(Math.min(bv, 2)));
+                case COSH -> unary(UnaryFn.COSH, shrinkTo(v, 2), Math.cosh(Math.min(bv, 2)));
+                case LOG2 -> new Val(e.unary(UnaryFn.LOG2, e.add(square(v, q), c(off))), Math.max(Math.abs(Math.log(off)), Math.log(bv * bv + off)) * 1.5);
+                case EXP2 -> unary(UnaryFn.EXP2, shrinkTo(v, 2), 4);
+                case RSQRT -> new Val(e.unary(UnaryFn.RSQRT, e.add(square(v, q), c(off))), 1 / Math.sqrt(off));
                 case NEG -> unary(UnaryFn.NEG, v, bv);
                 case SIN -> unary(UnaryFn.SIN, v, 1);
                 case COS -> unary(UnaryFn.COS, v, 1);

@@ -5,7 +5,9 @@ import dev.modelc.compiler.graph.Emitter;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.GraphPrinter;
 import dev.modelc.compiler.graph.GraphVerifier;
+import dev.modelc.compiler.interp.DimBindings;
 import dev.modelc.compiler.interp.Interpreter;
+import dev.modelc.compiler.interp.Kinks;
 import dev.modelc.compiler.properties.ExprPrograms.Built;
 import dev.modelc.compiler.properties.ExprPrograms.Program;
 import dev.modelc.runtime.Tensor;
@@ -26,6 +28,8 @@ import java.util.Random;
 final class Harness {
     /** Inputs are drawn from [-RANGE, RANGE]; the directions v from [-1, 1]. */
     static final double RANGE = 2;
+    /** The programs' shapes are all fixed: no size to bind. */
+    private static final DimBindings CONCRETE = DimBindings.of(Map.of(), Map.of());
 
     /**
      * How far every kink argument of the forward graph must be from its kink (unless exactly on
@@ -137,10 +141,10 @@ final class Harness {
     Map<String, Tensor> candidate(int attempt) {
         Map<String, Tensor> p = point(attempt);
         Map<String, Tensor> at = run(probedGraph, p);
-        if (Kinks.margin(forward, at) < KINK_MARGIN) return null;
-        String here = Kinks.signature(graph, at);
-        if (!here.equals(Kinks.signature(graph, run(probedGraph, along(p, H))))) return null;
-        if (!here.equals(Kinks.signature(graph, run(probedGraph, along(p, -H))))) return null;
+        if (Kinks.margin(forward, at, CONCRETE) < KINK_MARGIN) return null;
+        String here = Kinks.signature(graph, at, CONCRETE);
+        if (!here.equals(Kinks.signature(graph, run(probedGraph, along(p, H)), CONCRETE))) return null;
+        if (!here.equals(Kinks.signature(graph, run(probedGraph, along(p, -H)), CONCRETE))) return null;
         return p;
     }
 

@@ -78,6 +78,105 @@ public final class Scalars {
         return x == 0 ? 1 : 0;
     }
 
+    /**
+     * The error function, within a few ulps: below 2.5 the series 2/sqrt(pi) e^-x^2 sum 2^n
+     * x^(2n+1) / (1 3 ... (2n+1)), whose terms are all positive (no cancellation); from 2.5
+     * 1 - erfc by its continued fraction; from 6 on 1, to the last bit.
+     */
+    public static double erf(double x) {
+        if (Double.isNaN(x)) return x;
+        double a = Math.abs(x);
+        if (a >= 6) return Math.copySign(1, x);
+        if (a < 2.5) {
+            double twoA2 = 2 * a * a, term = a, sum = a;
+            for (int n = 1; term > 1e-17 * sum; n++) {
+                term *= twoA2 / (2 * n + 1);
+                sum += term;
+            }
+            return Math.copySign(1.1283791670955126 * Math.exp(-a * a) * sum, x);
+        }
+        return Math.copySign(1 - erfcTail(a), x);
+    }
+
+    /** erfc a = e^-a^2 / sqrt(pi) / (a + (1/2) / (a + 1 / (a + (3/2) / (a + ...)))), by the modified Lentz method; a >= 2.5. */
+    private static double erfcTail(double a) {
+        double f = a, c = a, d = 0;
+        for (int n = 1; n < 200; n++) {
+            double an = n * 0.5;
+            d = 1 / (a + an * d);
+            c = a + an / c;
+            double delta = c * d;
+            f *= delta;
+            if (Math.abs(delta - 1) < 1e-17) break;
+        }
+        return Math.exp(-a * a) / (1.7724538509055159 * f);
+    }
+
+    public static double atan(double x) {
+        return Math.atan(x);
+    }
+
+    /** NaN outside [-1, 1]. */
+    public static double asin(double x) {
+        return Math.asin(x);
+    }
+
+    /** NaN outside [-1, 1]. */
+    public static double acos(double x) {
+        return Math.acos(x);
+    }
+
+    public static double sinh(double x) {
+        return Math.sinh(x);
+    }
+
+    public static double cosh(double x) {
+        return Math.cosh(x);
+    }
+
+    /** Exact at powers of two (log2(8) = 3, where log(8)/log(2) is not). */
+    public static double log2(double x) {
+        int e = Math.getExponent(x);
+        if (x > 0 && e >= Double.MIN_EXPONENT && e <= Double.MAX_EXPONENT && x == Math.scalb(1.0, e)) return e;
+        return Math.log(x) * 1.4426950408889634;
+    }
+
+    /** 2^x, exact at integers. */
+    public static double exp2(double x) {
+        return Math.pow(2, x);
+    }
+
+    /** 1/sqrt(x): two correctly rounded operations, as PyTorch's CPU kernel. */
+    public static double rsqrt(double x) {
+        return 1 / Math.sqrt(x);
+    }
+
+    public static double floor(double x) {
+        return Math.floor(x);
+    }
+
+    public static double ceil(double x) {
+        return Math.ceil(x);
+    }
+
+    /** To the nearest integer, halves to even, as torch.round (so round(2.5) = 2, round(-0.5) = -0). */
+    public static double round(double x) {
+        return Math.rint(x);
+    }
+
+    /** Toward zero; -0.5 gives -0. */
+    public static double trunc(double x) {
+        return x < 0 ? Math.ceil(x) : Math.floor(x);
+    }
+
+    public static double isnan(double x) {
+        return Double.isNaN(x) ? 1 : 0;
+    }
+
+    public static double isfinite(double x) {
+        return Double.isFinite(x) ? 1 : 0;
+    }
+
     public static double add(double a, double b) {
         return a + b;
     }

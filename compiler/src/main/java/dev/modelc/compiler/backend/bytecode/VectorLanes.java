@@ -1,7 +1,6 @@
 package dev.modelc.compiler.backend.bytecode;
 
 import dev.modelc.compiler.graph.BinaryFn;
-import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.kernel.Expr;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
@@ -22,8 +21,6 @@ public final class VectorLanes {
     private VectorLanes() {
     }
 
-    private static final Set<UnaryFn> UNARY = Set.of(UnaryFn.NEG, UnaryFn.ABS, UnaryFn.SQUARE, UnaryFn.EXP, UnaryFn.LOG,
-            UnaryFn.LOG1P, UnaryFn.SQRT, UnaryFn.SIN, UnaryFn.COS, UnaryFn.TANH, UnaryFn.RELU, UnaryFn.RECIPROCAL);
     private static final Set<BinaryFn> BINARY = Set.of(BinaryFn.ADD, BinaryFn.SUB, BinaryFn.MUL, BinaryFn.DIV,
             BinaryFn.MAX, BinaryFn.MIN);
 
@@ -47,7 +44,7 @@ public final class VectorLanes {
                 case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == DType.F32;
                 case Expr.Constant c -> true;
                 case Expr.SizeOf s -> true;
-                case Expr.Unary u -> UNARY.contains(u.fn());
+                case Expr.Unary u -> u.fn().lanes();
                 case Expr.Binary b -> BINARY.contains(b.fn());
                 case Expr.Position p -> false;
                 case Expr.Select s -> false;

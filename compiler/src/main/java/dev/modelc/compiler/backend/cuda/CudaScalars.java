@@ -5,7 +5,8 @@ import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.graph.UnaryFn;
 
 /**
- * The CUDA C meaning of every scalar function, one table entry per function, each the
+ * The CUDA C meaning of every scalar function (those of one operand from the op table,
+ * {@code UnaryFn.cuda}; the rest one switch case per function), each the
  * device-side twin of {@code dev.modelc.runtime.exec.Scalars} (the one definition the
  * interpreter and the JVM backends share). All take and give f64, as Scalars does; f32 code
  * widens, calls, and rounds once, which is exactly what the interpreter does per node. The
@@ -55,24 +56,7 @@ final class CudaScalars {
 
     /** {@code fn} applied to the f64 expression {@code x}, as an f64 expression. */
     static String unary(UnaryFn fn, String x) {
-        return switch (fn) {
-            case NEG -> "(-" + x + ")";
-            case ABS -> "fabs(" + x + ")";
-            case EXP -> "exp(" + x + ")";
-            case LOG -> "log(" + x + ")";
-            case LOG1P -> "log1p(" + x + ")";
-            case SQRT -> "sqrt(" + x + ")";
-            case SQUARE -> "(" + x + " * " + x + ")";
-            case SIN -> "sin(" + x + ")";
-            case COS -> "cos(" + x + ")";
-            case TANH -> "tanh(" + x + ")";
-            case SIGMOID -> "mc_sigmoid(" + x + ")";
-            case RELU -> "mc_relu(" + x + ")";
-            case SOFTPLUS -> "mc_softplus(" + x + ")";
-            case SIGN -> "mc_sign(" + x + ")";
-            case RECIPROCAL -> "(1.0 / " + x + ")";
-            case NOT -> "(" + x + " == 0 ? 1.0 : 0.0)";
-        };
+        return fn.cuda(x);
     }
 
     /** {@code fn} applied to the f64 expressions {@code a} and {@code b}, as an f64 expression. */
