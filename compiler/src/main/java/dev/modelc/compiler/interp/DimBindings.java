@@ -8,6 +8,7 @@ import dev.modelc.compiler.types.Shape;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.SizeBinder;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,9 +29,24 @@ public final class DimBindings {
 
     /** Binds every symbolic dimension of the graph's inputs and params from the given tensors. */
     public static DimBindings of(Graph g, Map<String, Tensor> values) {
-        Map<String, Shape> declared = new LinkedHashMap<>();
-        for (Node n : g.nodes()) SizeSymbols.binder(n).ifPresent(name -> declared.put(name, n.type().shape()));
-        return of(declared, values);
+        return of(declared(g), values);
+    }
+
+    /** The graph whose declared shapes were read last, and them: an interpreter runs one graph step after step. */
+    private record Last(WeakReference<Graph> graph, Declared declared) {
+    }
+
+    private static volatile Last last = new Last(new WeakReference<>(null), null);
+
+    /** The declared shapes of the tensors that bind the graph's sizes; read once per graph (by identity: a graph's equals is deep). */
+    private static Declared declared(Graph g) {
+        Last l = last;
+        if (l.graph().get() == g) return l.declared();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (Node n : g.nodes()) SizeSymbols.binder(n).ifPresent(name -> shapes.put(name, n.type().shape()));
+        Declared d = Declared.of(shapes);
+        last = new Last(new WeakReference<>(g), d);
+        return d;
     }
 
     /**
