@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -381,29 +382,13 @@ class TrainCommandTest {
         assumeTrue(!System.getProperty("os.name").toLowerCase().startsWith("windows") && Files.isExecutable(Path.of("/bin/kill")),
                 "needs a Unix kill");
         Path checkpoint = dir.resolve("stop.npz");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "train", model(), "--model", "CropYieldLinear", "--data", x(), "--data", y(), "--epochs", "100000000",
-                "--print-every", "1", "--save", checkpoint.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        StringBuilder out = new StringBuilder();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            boolean sent = false;
-            while ((line = reader.readLine()) != null) {
-                out.append(line).append('\n');
-                if (!sent && line.startsWith("Epoch [3/")) {
-                    new ProcessBuilder("/bin/kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
-                    sent = true;
-                }
-            }
-        } finally {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
-        assertEquals(Interrupts.EXIT_CODE, p.exitValue(), out.toString());
+        Interrupted run = interrupted(line -> line.startsWith("Epoch [3/"), 0, "train", model(), "--model", "CropYieldLinear",
+                "--data", x(), "--data", y(), "--epochs", "100000000", "--print-every", "1", "--save", checkpoint.toString());
+        String out = run.out();
+        assertEquals(Interrupts.EXIT_CODE, run.code(), out);
         Matcher m = Pattern.compile("stopped after epoch (\\d+).* of 100000000; params saved to (.*)\n").matcher(out);
-        assertTrue(m.find(), out.toString());
-        assertTrue(Integer.parseInt(m.group(1)) >= 3, out.toString());
+        assertTrue(m.find(), out);
+        assertTrue(Integer.parseInt(m.group(1)) >= 3, out);
         assertEquals(checkpoint.toString(), m.group(2));
         Map<String, Tensor> saved = Checkpoint.read(checkpoint).params();
         assertEquals(List.of("linear.weight", "linear.bias"), List.copyOf(saved.keySet()));
@@ -412,7 +397,38 @@ class TrainCommandTest {
         }
     }
 
-    private static String[] concat(String[] a, String... b) {
+    /** What a separate {@code modelc} process printed on stdout, and its exit code. */
+    record Interrupted(int code, String out) {
+    }
+
+    /**
+     * Runs {@code modelc args} in a JVM of its own and sends it SIGINT (Ctrl-C) {@code delayMillis}
+     * after the first line of its output that {@code when} accepts; stderr is discarded.
+     */
+    static Interrupted interrupted(Predicate<String> when, long delayMillis, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        StringBuilder out = new StringBuilder();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            boolean sent = false;
+            while ((line = reader.readLine()) != null) {
+                out.append(line).append('\n');
+                if (!sent && when.test(line)) {
+                    if (delayMillis > 0) Thread.sleep(delayMillis);
+                    new ProcessBuilder("/bin/kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
+                    sent = true;
+                }
+            }
+        } finally {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        return new Interrupted(p.exitValue(), out.toString());
+    }
+
+    static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;

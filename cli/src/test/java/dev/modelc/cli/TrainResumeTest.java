@@ -1,5 +1,6 @@
 package dev.modelc.cli;
 
+import static dev.modelc.cli.TrainCommandTest.concat;
 import static dev.modelc.cli.TrainCommandTest.model;
 import static dev.modelc.cli.TrainCommandTest.modelc;
 import static dev.modelc.cli.TrainCommandTest.x;
@@ -13,9 +14,6 @@ import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.train.Checkpoint;
 import dev.modelc.runtime.train.Position;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,36 +124,18 @@ class TrainResumeTest {
         assertEquals(Main.OK, whole.code(), whole.out() + whole.err());
 
         Random random = new Random(12);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> stops = new ArrayList<>();
         for (int trial = 0; trial < 2; trial++) {
             Path ckpt = dir.resolve("signal" + trial + ".npz");
-            List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName()));
-            command.addAll(List.of(concat(run(settings), "--save", ckpt.toString())));
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             long delay = random.nextInt(800);
-            StringBuilder out = new StringBuilder();
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                boolean sent = false;
-                while ((line = reader.readLine()) != null) {
-                    out.append(line).append('\n');
-                    if (!sent && line.startsWith("training ")) {
-                        Thread.sleep(delay);
-                        new ProcessBuilder("/bin/kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
-                        sent = true;
-                    }
-                }
-            } finally {
-                if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-            }
-            String log = "trial " + trial + ", SIGINT " + delay + " ms after the start:\n" + out;
-            if (p.exitValue() == Main.OK) { // the run ended before the signal: nothing to resume
+            TrainCommandTest.Interrupted stopped = TrainCommandTest.interrupted(line -> line.startsWith("training "), delay,
+                    concat(run(settings), "--save", ckpt.toString()));
+            String log = "trial " + trial + ", SIGINT " + delay + " ms after the start:\n" + stopped.out();
+            if (stopped.code() == Main.OK) { // the run ended before the signal: nothing to resume
                 assertSameParams(straight, ckpt, log);
                 continue;
             }
-            assertEquals(Interrupts.EXIT_CODE, p.exitValue(), log);
+            assertEquals(Interrupts.EXIT_CODE, stopped.code(), log);
             Position position = Checkpoint.read(ckpt).position();
             String[] rest = {"--epochs", Integer.toString(epochs - position.epoch()), "--lr", "0.01"};
             TrainCommandTest.Run resumed = modelc(concat(run(rest), "--save", ckpt.toString(), "--resume", ckpt.toString()));
@@ -164,12 +144,6 @@ class TrainResumeTest {
             stops.add(position.toString());
         }
         assertTrue(!stops.isEmpty(), "no run was still going when its signal came: the test checked nothing");
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     @Test

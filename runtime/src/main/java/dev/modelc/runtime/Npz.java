@@ -39,15 +39,9 @@ public final class Npz {
         long fileSize = Files.size(file);
         ZipFile zip = open(file);
         try (zip) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry e = entries.nextElement();
-                if (e.isDirectory()) continue;
+            for (ZipEntry e : arrayEntries(zip, file)) {
                 String name = e.getName();
-                if (!name.endsWith(".npy")) {
-                    throw new Npy.FormatException(file + ": entry '" + name + "' is not a .npy file");
-                }
-                String key = name.substring(0, name.length() - ".npy".length());
+                String key = key(e);
                 if (out.containsKey(key)) throw new Npy.FormatException(file + ": entry '" + name + "' appears twice");
                 try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
                     out.put(key, Npy.read(in, file + "[" + name + "]", extent(e, fileSize)));
@@ -87,17 +81,29 @@ public final class Npz {
         List<String> out = new ArrayList<>();
         ZipFile zip = open(file);
         try (zip) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry e = entries.nextElement();
-                if (e.isDirectory()) continue;
-                if (!e.getName().endsWith(".npy")) {
-                    throw new Npy.FormatException(file + ": entry '" + e.getName() + "' is not a .npy file");
-                }
-                out.add(e.getName().substring(0, e.getName().length() - ".npy".length()));
-            }
+            for (ZipEntry e : arrayEntries(zip, file)) out.add(key(e));
         }
         return out;
+    }
+
+    /** The archive's entries other than folders, in its order; each must be a {@code .npy}. */
+    private static List<ZipEntry> arrayEntries(ZipFile zip, Path file) throws Npy.FormatException {
+        List<ZipEntry> out = new ArrayList<>();
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            ZipEntry e = entries.nextElement();
+            if (e.isDirectory()) continue;
+            if (!e.getName().endsWith(".npy")) {
+                throw new Npy.FormatException(file + ": entry '" + e.getName() + "' is not a .npy file");
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** An array's name: its entry's without {@code .npy}. */
+    private static String key(ZipEntry e) {
+        return e.getName().substring(0, e.getName().length() - ".npy".length());
     }
 
     /** Writes {@code arrays} as an uncompressed archive like {@code np.savez}, replacing {@code file} atomically. */
