@@ -88,8 +88,13 @@ final class Lowering {
             case Known.Numbers n when n.data().length == 1 || (shape.isConcrete() && shape.numel().isConstant(n.data().length)) -> {
                 return emitter.constant(n.data(), TensorType.of(d, shape));
             }
-            case Known.Sizes s when s.dims().size() == 1 && shape.isScalar() -> {
-                return emitter.size(s.dims().getFirst(), d);
+            case Known.Sizes s when shape.isConcrete() && shape.numel().isConstant(s.dims().size()) -> {
+                // Sizes keep their Known through squeeze, unsqueeze and reshape, so any shape
+                // holding exactly their count lowers here: one size node each, laid out row-major.
+                if (s.dims().size() == 1) return emitter.reshape(emitter.size(s.dims().getFirst(), d), shape);
+                List<Integer> parts = new ArrayList<>();
+                for (var dim : s.dims()) parts.add(emitter.reshape(emitter.size(dim, d), Shape.of(1)));
+                return emitter.reshape(emitter.concat(parts, 0), shape);
             }
             case null, default -> {
                 if (t.node() == Tensor.NO_NODE) throw new IllegalStateException("no graph node for a " + t.type() + " value");

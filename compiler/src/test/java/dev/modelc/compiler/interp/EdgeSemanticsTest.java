@@ -49,6 +49,26 @@ class EdgeSemanticsTest {
     }
 
     @Test
+    void sizesKeepTheirValuesThroughShapeOperations() {
+        // numel and size are known sizes, not nodes; unsqueeze, reshape and squeeze keep that
+        // knowledge, so lowering must build their nodes in any shape (found by the random
+        // grammatical programs: unsqueeze(numel([1, 2]), axis = 0) had no node).
+        var r = run("""
+                model M {
+                  input x: f64[N]
+                  output a = unsqueeze(numel([1, 2]), axis = 0)
+                  output b = reshape(unsqueeze(size(x, 0), axis = 0), [1, 1])
+                  output c = reshape([size(x, 0), numel(x), 7], [3, 1])
+                  output d = squeeze(unsqueeze(size(x, 0), axis = 0), axis = 0) * 2
+                }
+                """, X);
+        assertArrayEquals(new double[] {2}, r.outputs().get("a").toDoubleArray());
+        assertArrayEquals(new double[] {3}, r.outputs().get("b").toDoubleArray());
+        assertArrayEquals(new double[] {3, 3, 7}, r.outputs().get("c").toDoubleArray());
+        assertArrayEquals(new double[] {6}, r.outputs().get("d").toDoubleArray());
+    }
+
+    @Test
     void reluKeepsNaN() {
         var r = run("model M {\n  input x: f64[3]\n  output y = relu(log(x - 2))\n}\n", X);
         double[] y = r.outputs().get("y").toDoubleArray();
