@@ -24,10 +24,12 @@ public sealed interface Expr {
     record Position(Affine index) implements Expr {
     }
 
-    record Unary(UnaryFn fn, int x) implements Expr {
+    /** {@code fn(x)}, computed as {@code arithmetic} says (see {@link Arithmetic}: the loop builder decides it). */
+    record Unary(UnaryFn fn, int x, Arithmetic arithmetic) implements Expr {
     }
 
-    record Binary(BinaryFn fn, int a, int b) implements Expr {
+    /** {@code fn(a, b)}, computed as {@code arithmetic} says. */
+    record Binary(BinaryFn fn, int a, int b, Arithmetic arithmetic) implements Expr {
     }
 
     /** {@code where(mask, a, b)}. */

@@ -26,6 +26,8 @@ final class LoopBuilder {
     private final List<Let> lets = new ArrayList<>();
     private final Map<Key, Integer> memo = new HashMap<>();
     private final int[] nextId;
+    /** Every let's dtype by id, shared with the reduction's body builder (ids are shared too). */
+    private final Map<Integer, DType> dtypes;
     private final int vars;
     private int root = -1;
     /** The reduction this loop folds (the root, or the one Fusion gave it), -1 for none; built on first use. */
@@ -36,7 +38,8 @@ final class LoopBuilder {
     private record Key(int node, List<Affine> position) {
     }
 
-    private LoopBuilder(Graph graph, Fusion fusion, int[] bufferOf, int vars, int[] nextId) {
+    private LoopBuilder(Graph graph, Fusion fusion, int[] bufferOf, int vars, int[] nextId, Map<Integer, DType> dtypes) {
+        this.dtypes = dtypes;
         this.graph = graph;
         this.fusion = fusion;
         this.bufferOf = bufferOf;
@@ -69,7 +72,7 @@ final class LoopBuilder {
         }
         int vars = outer.size() + innerRank;
         int[] nextId = {0};
-        LoopBuilder body = new LoopBuilder(g, fusion, bufferOf, vars, nextId);
+        LoopBuilder body = new LoopBuilder(g, fusion, bufferOf, vars, nextId, new HashMap<>());
         body.root = id;
         body.folded = folded;
         body.outerRank = outer.size();
@@ -109,7 +112,17 @@ final class LoopBuilder {
 
     private int add(Let let) {
         lets.add(let);
+        dtypes.put(let.id(), let.dtype());
         return let.id();
+    }
+
+    private DType dtypeOf(int let) {
+        return dtypes.get(let);
+    }
+
+    /** {@code fn(a, b)} giving a {@code result} let, with the arithmetic {@link Arithmetic} decides. */
+    private Expr.Binary binary(BinaryFn fn, DType result, int a, int b) {
+        return new Expr.Binary(fn, a, b, Arithmetic.of(fn, result, dtypeOf(a), dtypeOf(b)));
     }
 
     /** The let holding node {@code id}'s value at {@code position} (one affine per axis of the node). */
@@ -135,12 +148,12 @@ final class LoopBuilder {
             case Op.Iota i -> add(new Let(nextId[0]++, dtype, new Expr.Position(position.getFirst()), id));
             case Op.Unary u -> {
                 int x = at(node.input(0), position);
-                yield add(new Let(nextId[0]++, dtype, new Expr.Unary(u.fn(), x), id));
+                yield add(new Let(nextId[0]++, dtype, new Expr.Unary(u.fn(), x, Arithmetic.of(u.fn(), dtype, dtypeOf(x))), id));
             }
             case Op.Binary b -> {
                 int x = at(node.input(0), position);
                 int y = at(node.input(1), position);
-                yield add(new Let(nextId[0]++, dtype, new Expr.Binary(b.fn(), x, y), id));
+                yield add(new Let(nextId[0]++, dtype, binary(b.fn(), dtype, x, y), id));
             }
             case Op.Where w -> {
                 int m = at(node.input(0), position);
@@ -215,8 +228,8 @@ final class LoopBuilder {
             pb.add(at);
             pb.add(position.get(r - 1));
             int x = wide(at(a.id(), pa), a, node), y = wide(at(b.id(), pb), b, node);
-            int prod = add(new Let(nextId[0]++, DType.F64, new Expr.Binary(BinaryFn.MUL, x, y), node.id()));
-            acc = add(new Let(nextId[0]++, DType.F64, new Expr.Binary(BinaryFn.ADD, acc, prod), node.id()));
+            int prod = add(new Let(nextId[0]++, DType.F64, binary(BinaryFn.MUL, DType.F64, x, y), node.id()));
+            acc = add(new Let(nextId[0]++, DType.F64, binary(BinaryFn.ADD, DType.F64, acc, prod), node.id()));
         }
         if (node.type().dtype() == DType.F64) return acc;
         return add(new Let(nextId[0]++, node.type().dtype(), new Expr.Convert(acc), node.id()));
@@ -249,7 +262,7 @@ final class LoopBuilder {
                 p.add(position.get(o++));
             }
         }
-        LoopBuilder body = new LoopBuilder(graph, fusion, bufferOf, vars, nextId);
+        LoopBuilder body = new LoopBuilder(graph, fusion, bufferOf, vars, nextId, dtypes);
         int value = body.at(x.id(), p);
         reduction = new Kernel.Reduction(r.fn(), inner, body.lets, value, isFlat(body.lets, inner, outerRank, vars));
         return add(new Let(nextId[0]++, node.type().dtype(), new Expr.Accumulated(), node.id()));

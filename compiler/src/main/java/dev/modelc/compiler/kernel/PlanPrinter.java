@@ -12,8 +12,12 @@ import java.util.stream.Collectors;
  * k1 loop [N, 2] flat  # crop_yield.model:9
  *   v0: f32 = load %3[2*i0 + i1]
  *   v2: f32 = add v0 v1
- *   store %4 = v2
+ *   v3: f32 = exp v2 in f64
+ *   store %4 = v3
  * </pre>
+ *
+ * A function let says {@code in f64} when the kernel IR computes it in f64 and rounds it once to
+ * its own dtype ({@link Arithmetic}); the others are computed in their dtype.
  */
 public final class PlanPrinter {
     private PlanPrinter() {
@@ -84,13 +88,28 @@ public final class PlanPrinter {
             case Expr.Constant c -> "const " + number(c.value());
             case Expr.SizeOf z -> "size " + z.size();
             case Expr.Position p -> "position " + p.index().render(names);
-            case Expr.Unary u -> u.fn().spelling() + " v" + u.x();
-            case Expr.Binary b -> b.fn().spelling() + " v" + b.a() + " v" + b.b();
+            case Expr.Unary u -> u.fn().spelling() + " v" + u.x() + in(u.arithmetic(), let);
+            case Expr.Binary b -> b.fn().spelling() + " v" + b.a() + " v" + b.b() + in(b.arithmetic(), let);
             case Expr.Select w -> "where v" + w.mask() + " v" + w.a() + " v" + w.b();
             case Expr.Convert c -> "convert v" + c.x();
             case Expr.Accumulated a -> "accumulated";
         };
         return "v" + let.id() + ": " + let.dtype().spelling() + " = " + rhs;
+    }
+
+    /**
+     * {@code " in f64"} where the arithmetic shows: an f32 or i32 let computed in f64 and rounded
+     * once (exp of an f32, an i32 sum wrapped). An f64 let is computed in its own dtype, and a
+     * bool is 0 or 1 whatever a comparison is computed in, so neither says it.
+     */
+    private static String in(Arithmetic arithmetic, Let let) {
+        return switch (arithmetic) {
+            case F32 -> "";
+            case F64 -> switch (let.dtype()) {
+                case F32, I32 -> " in f64";
+                case F64, BOOL -> "";
+            };
+        };
     }
 
     static String number(double v) {

@@ -9,9 +9,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
 import static java.lang.constant.ConstantDescs.MTD_void;
 
-import dev.modelc.compiler.graph.BinaryFn;
-import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.kernel.Affine;
+import dev.modelc.compiler.kernel.Arithmetic;
 import dev.modelc.compiler.kernel.Expr;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
@@ -35,10 +34,10 @@ import java.util.Map;
 /**
  * Renders one {@link Kernel.Loop} as the bytecode of a {@link RangeKernel}: the loop nest with
  * every let in a local variable, the same program the Java source backend prints. f32 lets are
- * {@code float} locals and use float arithmetic for + - * / (which rounds exactly as the
- * interpreter does); every other function widens, calls {@link Scalars} and rounds, so there is
- * one definition of what each function means. i32 and bool lets are held as doubles and
- * rounded like the interpreter rounds them.
+ * {@code float} locals, the rest doubles; a function let is computed as its {@link Arithmetic}
+ * says (a float instruction, or {@link Scalars} on widened operands rounded once), which the
+ * kernel IR decided, so there is one definition of what each function means. i32 and bool lets
+ * are held as doubles and rounded like the interpreter rounds them.
  */
 final class LoopCompiler {
     private static final ClassDesc SCALARS = ClassDesc.of(Scalars.class.getName());
@@ -454,8 +453,8 @@ final class LoopCompiler {
                 code.i2d();
                 if (f) code.d2f();
             }
-            case Expr.Unary u -> unary(u.fn(), u.x(), l.dtype());
-            case Expr.Binary b -> binary(b.fn(), b.a(), b.b(), l.dtype());
+            case Expr.Unary u -> unary(u, l.dtype());
+            case Expr.Binary b -> binary(b, l.dtype());
             case Expr.Select s -> {
                 loadAsDouble(s.mask());
                 load(s.a());
@@ -490,39 +489,48 @@ final class LoopCompiler {
         letLocal.put(l.id(), local);
     }
 
-    private void unary(UnaryFn fn, int x, DType t) {
-        if (t == DType.F32 && lets.get(x).dtype() == DType.F32 && (fn == UnaryFn.NEG || fn == UnaryFn.SQUARE)) {
-            load(x);
-            if (fn == UnaryFn.NEG) {
-                code.fneg();
-            } else {
-                load(x);
-                code.fmul();
+    /** {@code fn(x)} as the kernel IR's {@link Arithmetic} says: a float instruction, or {@code Scalars} in f64 rounded once. */
+    private void unary(Expr.Unary u, DType t) {
+        switch (u.arithmetic()) {
+            case F32 -> {
+                load(u.x());
+                switch (u.fn()) {
+                    case NEG -> code.fneg();
+                    case SQUARE -> {
+                        load(u.x());
+                        code.fmul();
+                    }
+                    default -> throw new IllegalStateException(u.fn() + " has no float instruction");
+                }
             }
-            return;
+            case F64 -> {
+                loadAsDouble(u.x());
+                code.invokestatic(SCALARS, u.fn().scalarsMethod(), D_D);
+                narrow(t);
+            }
         }
-        loadAsDouble(x);
-        code.invokestatic(SCALARS, fn.scalarsMethod(), D_D);
-        narrow(t);
     }
 
-    private void binary(BinaryFn fn, int a, int b, DType t) {
-        boolean floats = t == DType.F32 && lets.get(a).dtype() == DType.F32 && lets.get(b).dtype() == DType.F32;
-        if (floats && (fn == BinaryFn.ADD || fn == BinaryFn.SUB || fn == BinaryFn.MUL || fn == BinaryFn.DIV)) {
-            load(a);
-            load(b);
-            switch (fn) {
-                case ADD -> code.fadd();
-                case SUB -> code.fsub();
-                case MUL -> code.fmul();
-                default -> code.fdiv();
+    private void binary(Expr.Binary b, DType t) {
+        switch (b.arithmetic()) {
+            case F32 -> {
+                load(b.a());
+                load(b.b());
+                switch (b.fn()) {
+                    case ADD -> code.fadd();
+                    case SUB -> code.fsub();
+                    case MUL -> code.fmul();
+                    case DIV -> code.fdiv();
+                    default -> throw new IllegalStateException(b.fn() + " has no float instruction");
+                }
             }
-            return;
+            case F64 -> {
+                loadAsDouble(b.a());
+                loadAsDouble(b.b());
+                code.invokestatic(SCALARS, b.fn().scalarsMethod(), DD_D);
+                narrow(t);
+            }
         }
-        loadAsDouble(a);
-        loadAsDouble(b);
-        code.invokestatic(SCALARS, fn.scalarsMethod(), DD_D);
-        narrow(t);
     }
 
     /** Rounds a double result to the let's dtype, as the interpreter rounds each node. */

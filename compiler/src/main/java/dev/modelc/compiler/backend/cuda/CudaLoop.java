@@ -18,7 +18,8 @@ import java.util.Map;
  * memory), and, when the geometry splits a position over several blocks, the last of them to
  * finish combines their partial results in block order: no atomics on values, so the result
  * does not depend on which block finishes first. Lets are C locals with the same rounding as the
- * JVM backends (f32 + - * / in float, everything else widened to f64 and rounded once).
+ * JVM backends: each function let as its {@link dev.modelc.compiler.kernel.Arithmetic} says
+ * (float operators, or the f64 function rounded once).
  */
 final class CudaLoop {
     /** Threads per block of a reduction: a power of two, so the shared-memory tree halves evenly. */
@@ -173,24 +174,24 @@ final class CudaLoop {
             case Expr.Constant c -> f ? CudaScalars.floatLiteral((float) c.value()) : CudaScalars.doubleLiteral(c.value());
             case Expr.SizeOf s -> (f ? "(float) " : "(double) ") + sizes.dim(s.size());
             case Expr.Position p -> (f ? "(float) (" : "(double) (") + index(p.index()) + ")";
-            case Expr.Unary u -> {
-                boolean floats = f && lets.get(u.x()).dtype() == DType.F32;
-                if (floats && u.fn() == dev.modelc.compiler.graph.UnaryFn.NEG) yield "-v" + u.x();
-                if (floats && u.fn() == dev.modelc.compiler.graph.UnaryFn.SQUARE) yield "v" + u.x() + " * v" + u.x();
-                yield narrow(CudaScalars.unary(u.fn(), operand(u.x())), l.dtype());
-            }
-            case Expr.Binary b -> {
-                boolean floats = f && lets.get(b.a()).dtype() == DType.F32 && lets.get(b.b()).dtype() == DType.F32;
-                String op = !floats ? null : switch (b.fn()) {
+            case Expr.Unary u -> switch (u.arithmetic()) {
+                case F32 -> switch (u.fn()) {
+                    case NEG -> "-v" + u.x();
+                    case SQUARE -> "v" + u.x() + " * v" + u.x();
+                    default -> throw new IllegalStateException(u.fn() + " has no float operator");
+                };
+                case F64 -> narrow(CudaScalars.unary(u.fn(), operand(u.x())), l.dtype());
+            };
+            case Expr.Binary b -> switch (b.arithmetic()) {
+                case F32 -> "v" + b.a() + " " + switch (b.fn()) {
                     case ADD -> "+";
                     case SUB -> "-";
                     case MUL -> "*";
                     case DIV -> "/";
-                    default -> null;
-                };
-                yield op != null ? "v" + b.a() + " " + op + " v" + b.b()
-                        : narrow(CudaScalars.binary(b.fn(), operand(b.a()), operand(b.b())), l.dtype());
-            }
+                    default -> throw new IllegalStateException(b.fn() + " has no float operator");
+                } + " v" + b.b();
+                case F64 -> narrow(CudaScalars.binary(b.fn(), operand(b.a()), operand(b.b())), l.dtype());
+            };
             case Expr.Select s -> "v" + s.mask() + " != 0 ? v" + s.a() + " : v" + s.b();
             case Expr.Convert c -> switch (l.dtype()) {
                 case F32 -> "(float) v" + c.x();

@@ -2,10 +2,9 @@ package dev.modelc.compiler.backend.java;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.ReduceFn;
-import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.kernel.Affine;
+import dev.modelc.compiler.kernel.Arithmetic;
 import dev.modelc.compiler.kernel.Expr;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
@@ -20,8 +19,9 @@ import java.util.Map;
 
 /**
  * The body of one {@link Kernel.Loop} as Java statements: the same loop nest, lets and rounding
- * as the bytecode backend's {@code LoopCompiler} emits (f32 + - * / as float arithmetic,
- * everything else through {@link Scalars}), so both give the same bits.
+ * as the bytecode backend's {@code LoopCompiler} emits (each function let as its
+ * {@link Arithmetic} says: float operators, or {@link Scalars} in f64 rounded once), so both give
+ * the same bits.
  */
 final class LoopSource {
     static final ClassName SCALARS = ClassName.get(Scalars.class);
@@ -168,8 +168,8 @@ final class LoopSource {
             case Expr.Constant c -> f ? floatLiteral((float) c.value()) : doubleLiteral(c.value());
             case Expr.SizeOf s -> (f ? "(float) " : "(double) ") + "(" + longDim(renamed(s.size())) + ")";
             case Expr.Position p -> (f ? "(float) " : "(double) ") + "(" + index(p.index()) + ")";
-            case Expr.Unary u -> unary(u.fn(), u.x(), l.dtype());
-            case Expr.Binary b -> binary(b.fn(), b.a(), b.b(), l.dtype());
+            case Expr.Unary u -> unary(u, l.dtype());
+            case Expr.Binary b -> binary(b, l.dtype());
             case Expr.Select s -> CodeBlock.of("$T.select($L, v$L, v$L)", SCALARS, "v" + s.mask(), s.a(), s.b()).toString();
             case Expr.Convert c -> switch (l.dtype()) {
                 case F32 -> "(float) v" + c.x();
@@ -186,26 +186,29 @@ final class LoopSource {
         code.addStatement("$L v$L = $L", type, l.id(), rhs);
     }
 
-    private String unary(UnaryFn fn, int x, DType t) {
-        boolean floats = t == DType.F32 && lets.get(x).dtype() == DType.F32;
-        if (floats && fn == UnaryFn.NEG) return "-v" + x;
-        if (floats && fn == UnaryFn.SQUARE) return "v" + x + " * v" + x;
-        return narrow(CodeBlock.of("$T.$L(v$L)", SCALARS, fn.scalarsMethod(), x).toString(), t, false);
+    /** {@code fn(x)} as the kernel IR's {@link Arithmetic} says: a float operator, or {@code Scalars} in f64 rounded once. */
+    private static String unary(Expr.Unary u, DType t) {
+        return switch (u.arithmetic()) {
+            case F32 -> switch (u.fn()) {
+                case NEG -> "-v" + u.x();
+                case SQUARE -> "v" + u.x() + " * v" + u.x();
+                default -> throw new IllegalStateException(u.fn() + " has no float operator");
+            };
+            case F64 -> narrow(CodeBlock.of("$T.$L(v$L)", SCALARS, u.fn().scalarsMethod(), u.x()).toString(), t, false);
+        };
     }
 
-    private String binary(BinaryFn fn, int a, int b, DType t) {
-        boolean floats = t == DType.F32 && lets.get(a).dtype() == DType.F32 && lets.get(b).dtype() == DType.F32;
-        if (floats) {
-            String op = switch (fn) {
+    private static String binary(Expr.Binary b, DType t) {
+        return switch (b.arithmetic()) {
+            case F32 -> "v" + b.a() + " " + switch (b.fn()) {
                 case ADD -> "+";
                 case SUB -> "-";
                 case MUL -> "*";
                 case DIV -> "/";
-                default -> null;
-            };
-            if (op != null) return "v" + a + " " + op + " v" + b;
-        }
-        return narrow(CodeBlock.of("$T.$L(v$L, v$L)", SCALARS, fn.scalarsMethod(), a, b).toString(), t, false);
+                default -> throw new IllegalStateException(b.fn() + " has no float operator");
+            } + " v" + b.b();
+            case F64 -> narrow(CodeBlock.of("$T.$L(v$L, v$L)", SCALARS, b.fn().scalarsMethod(), b.a(), b.b()).toString(), t, false);
+        };
     }
 
     /** A double-valued expression rounded to {@code t}, as the interpreter rounds a node. */
