@@ -14,38 +14,60 @@ import java.util.function.UnaryOperator;
  * and a method in {@code Scalars} (see docs/architecture.md, "Adding an op").
  */
 public enum UnaryFn {
-    NEG("neg", Takes.NUMBER, x -> "(-" + x + ")", true),
-    ABS("abs", Takes.NUMBER, x -> "fabs(" + x + ")", true),
-    EXP("exp", Takes.FLOAT, x -> "exp(" + x + ")", true),
-    LOG("log", Takes.FLOAT, x -> "log(" + x + ")", true),
-    LOG1P("log1p", Takes.FLOAT, x -> "log1p(" + x + ")", true),
-    SQRT("sqrt", Takes.FLOAT, x -> "sqrt(" + x + ")", true),
-    SQUARE("square", Takes.NUMBER, x -> "(" + x + " * " + x + ")", true),
-    SIN("sin", Takes.FLOAT, x -> "sin(" + x + ")", true),
-    COS("cos", Takes.FLOAT, x -> "cos(" + x + ")", true),
-    TANH("tanh", Takes.FLOAT, x -> "tanh(" + x + ")", true),
-    SIGMOID("sigmoid", Takes.FLOAT, x -> "mc_sigmoid(" + x + ")", false),
-    RELU("relu", Takes.NUMBER, x -> "mc_relu(" + x + ")", true),
-    SOFTPLUS("softplus", Takes.FLOAT, x -> "mc_softplus(" + x + ")", false),
-    SIGN("sign", Takes.NUMBER, x -> "mc_sign(" + x + ")", false),
-    RECIPROCAL("reciprocal", Takes.FLOAT, x -> "(1.0 / " + x + ")", true),
+    NEG("neg", Takes.NUMBER, x -> "(-" + x + ")", Lanes.EXACT),
+    ABS("abs", Takes.NUMBER, x -> "fabs(" + x + ")", Lanes.EXACT),
+    EXP("exp", Takes.FLOAT, x -> "exp(" + x + ")", Lanes.CLOSE),
+    LOG("log", Takes.FLOAT, x -> "log(" + x + ")", Lanes.CLOSE),
+    LOG1P("log1p", Takes.FLOAT, x -> "log1p(" + x + ")", Lanes.CLOSE),
+    SQRT("sqrt", Takes.FLOAT, x -> "sqrt(" + x + ")", Lanes.EXACT),
+    SQUARE("square", Takes.NUMBER, x -> "(" + x + " * " + x + ")", Lanes.EXACT),
+    SIN("sin", Takes.FLOAT, x -> "sin(" + x + ")", Lanes.CLOSE),
+    COS("cos", Takes.FLOAT, x -> "cos(" + x + ")", Lanes.CLOSE),
+    TANH("tanh", Takes.FLOAT, x -> "tanh(" + x + ")", Lanes.CLOSE),
+    SIGMOID("sigmoid", Takes.FLOAT, x -> "mc_sigmoid(" + x + ")", Lanes.NONE),
+    RELU("relu", Takes.NUMBER, x -> "mc_relu(" + x + ")", Lanes.EXACT),
+    SOFTPLUS("softplus", Takes.FLOAT, x -> "mc_softplus(" + x + ")", Lanes.NONE),
+    SIGN("sign", Takes.NUMBER, x -> "mc_sign(" + x + ")", Lanes.NONE),
+    RECIPROCAL("reciprocal", Takes.FLOAT, x -> "(1.0 / " + x + ")", Lanes.EXACT),
     // The `not` operator.
-    NOT("not", Takes.OPERATOR, x -> "(" + x + " == 0 ? 1.0 : 0.0)", false),
-    ERF("erf", Takes.FLOAT, x -> "erf(" + x + ")", false),
-    ATAN("atan", Takes.FLOAT, x -> "atan(" + x + ")", false),
-    ASIN("asin", Takes.FLOAT, x -> "asin(" + x + ")", false),
-    ACOS("acos", Takes.FLOAT, x -> "acos(" + x + ")", false),
-    SINH("sinh", Takes.FLOAT, x -> "sinh(" + x + ")", false),
-    COSH("cosh", Takes.FLOAT, x -> "cosh(" + x + ")", false),
-    LOG2("log2", Takes.FLOAT, x -> "log2(" + x + ")", false),
-    EXP2("exp2", Takes.FLOAT, x -> "exp2(" + x + ")", false),
-    RSQRT("rsqrt", Takes.FLOAT, x -> "(1.0 / sqrt(" + x + "))", false),
-    FLOOR("floor", Takes.NUMBER, x -> "floor(" + x + ")", false),
-    CEIL("ceil", Takes.NUMBER, x -> "ceil(" + x + ")", false),
-    ROUND("round", Takes.NUMBER, x -> "rint(" + x + ")", false),
-    TRUNC("trunc", Takes.NUMBER, x -> "trunc(" + x + ")", false),
-    ISNAN("isnan", Takes.NUMBER_TO_BOOL, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", false),
-    ISFINITE("isfinite", Takes.NUMBER_TO_BOOL, x -> "(fabs(" + x + ") < MC_INF ? 1.0 : 0.0)", false);
+    NOT("not", Takes.OPERATOR, x -> "(" + x + " == 0 ? 1.0 : 0.0)", Lanes.NONE),
+    ERF("erf", Takes.FLOAT, x -> "erf(" + x + ")", Lanes.NONE),
+    ATAN("atan", Takes.FLOAT, x -> "atan(" + x + ")", Lanes.NONE),
+    ASIN("asin", Takes.FLOAT, x -> "asin(" + x + ")", Lanes.NONE),
+    ACOS("acos", Takes.FLOAT, x -> "acos(" + x + ")", Lanes.NONE),
+    SINH("sinh", Takes.FLOAT, x -> "sinh(" + x + ")", Lanes.NONE),
+    COSH("cosh", Takes.FLOAT, x -> "cosh(" + x + ")", Lanes.NONE),
+    LOG2("log2", Takes.FLOAT, x -> "log2(" + x + ")", Lanes.NONE),
+    EXP2("exp2", Takes.FLOAT, x -> "exp2(" + x + ")", Lanes.NONE),
+    RSQRT("rsqrt", Takes.FLOAT, x -> "(1.0 / sqrt(" + x + "))", Lanes.NONE),
+    FLOOR("floor", Takes.NUMBER, x -> "floor(" + x + ")", Lanes.EXACT),
+    CEIL("ceil", Takes.NUMBER, x -> "ceil(" + x + ")", Lanes.EXACT),
+    ROUND("round", Takes.NUMBER, x -> "rint(" + x + ")", Lanes.EXACT),
+    TRUNC("trunc", Takes.NUMBER, x -> "trunc(" + x + ")", Lanes.EXACT),
+    ISNAN("isnan", Takes.NUMBER_TO_BOOL, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", Lanes.NONE),
+    ISFINITE("isfinite", Takes.NUMBER_TO_BOOL, x -> "(fabs(" + x + ") < MC_INF ? 1.0 : 0.0)", Lanes.NONE);
+
+    /**
+     * Whether {@code jdk.incubator.vector} lanes compute a function, and how closely. Left out, for
+     * want of an operation the Vector API has that gives the scalar path's bits: ERF, LOG2, EXP2
+     * (no such operation); ATAN, ASIN, ACOS, SINH, COSH (the Vector API has them, but its
+     * intrinsics are within ulps, not the bits of {@code (float) Math.atan(x)}); RSQRT (1 / sqrt(x)
+     * in float rounds twice where the scalar path rounds once from f64); SIGMOID, SOFTPLUS, SIGN
+     * (compositions nobody wrote yet); ISNAN, ISFINITE and NOT (their lets are bools: lanes run
+     * f32 loops only, and a mask let with a bool store is not written yet).
+     */
+    public enum Lanes {
+        /** No lanes: a loop that uses the function runs its scalar loop. */
+        NONE,
+        /** Lanes give the scalar path's bits: IEEE-exact operations, or an exact composition of them (floor, round, ...). */
+        EXACT,
+        /**
+         * Lanes compute it within an ulp or so of the correctly rounded value (the Vector API's
+         * exp, log, sin, ...), not bit for bit like {@code (float) Math.exp(x)}: inside the f32
+         * tolerance of the backend properties.
+         */
+        CLOSE
+    }
 
     /** Which operands a built-in takes, and so its result type. */
     public enum Takes {
@@ -62,9 +84,9 @@ public enum UnaryFn {
     private final String spelling;
     private final Takes takes;
     private final UnaryOperator<String> cuda;
-    private final boolean lanes;
+    private final Lanes lanes;
 
-    UnaryFn(String spelling, Takes takes, UnaryOperator<String> cuda, boolean lanes) {
+    UnaryFn(String spelling, Takes takes, UnaryOperator<String> cuda, Lanes lanes) {
         this.spelling = spelling;
         this.takes = takes;
         this.cuda = cuda;
@@ -138,10 +160,11 @@ public enum UnaryFn {
     }
 
     /**
-     * Whether {@code jdk.incubator.vector} lanes compute it: the bytecode renderer writes NEG, ABS,
-     * SQUARE, RECIPROCAL and RELU itself and the rest as {@code VectorOperators.<NAME>}.
+     * Whether {@code jdk.incubator.vector} lanes compute it, and how closely: the bytecode renderer
+     * writes NEG, ABS, SQUARE, RECIPROCAL, RELU, FLOOR, CEIL, ROUND and TRUNC itself and the rest
+     * as {@code VectorOperators.<NAME>}.
      */
-    public boolean lanes() {
+    public Lanes lanes() {
         return lanes;
     }
 

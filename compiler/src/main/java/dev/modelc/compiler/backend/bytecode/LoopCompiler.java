@@ -9,6 +9,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
 import static java.lang.constant.ConstantDescs.MTD_void;
 
+import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.kernel.Affine;
 import dev.modelc.compiler.kernel.Arithmetic;
 import dev.modelc.compiler.kernel.Expr;
@@ -74,6 +75,15 @@ final class LoopCompiler {
     private static final ClassDesc SPECIES = ClassDesc.of("jdk.incubator.vector.VectorSpecies");
     private static final ClassDesc OPERATORS = ClassDesc.of("jdk.incubator.vector.VectorOperators");
     private static final ClassDesc UNARY_OPERATOR = ClassDesc.of("jdk.incubator.vector.VectorOperators$Unary");
+    private static final ClassDesc COMPARISON = ClassDesc.of("jdk.incubator.vector.VectorOperators$Comparison");
+    private static final ClassDesc TEST = ClassDesc.of("jdk.incubator.vector.VectorOperators$Test");
+    private static final ClassDesc MASK = ClassDesc.of("jdk.incubator.vector.VectorMask");
+    private static final MethodTypeDesc V_F = MethodTypeDesc.of(FLOAT_VECTOR, CD_float);
+    private static final MethodTypeDesc COMPARE_V = MethodTypeDesc.of(MASK, COMPARISON, VECTOR);
+    private static final MethodTypeDesc COMPARE_F = MethodTypeDesc.of(MASK, COMPARISON, CD_float);
+    private static final MethodTypeDesc BLEND = MethodTypeDesc.of(FLOAT_VECTOR, VECTOR, MASK);
+    /** 2^23: from here on every float is an integer. */
+    private static final float TWO_23 = 8388608f;
 
     /** Whether the flat loop gets a vector main loop before its scalar one (see {@link VectorLanes}). */
     private final boolean lanes;
@@ -262,6 +272,7 @@ final class LoopCompiler {
                             broadcast();
                             code.invokevirtual(FLOAT_VECTOR, "max", MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
                         }
+                        case FLOOR, CEIL, ROUND, TRUNC -> integral(u.fn());
                         default -> {
                             code.getstatic(OPERATORS, u.fn().name(), UNARY_OPERATOR);
                             code.invokevirtual(FLOAT_VECTOR, "lanewise", MethodTypeDesc.of(FLOAT_VECTOR, UNARY_OPERATOR));
@@ -290,6 +301,46 @@ final class LoopCompiler {
         code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
         ownIndex();
         code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+    }
+
+    /**
+     * floor, ceil, round (half to even) or trunc of the vector on the stack, with the scalar
+     * path's bits: the Vector API has no such operation, so it is composed of exact ones. For
+     * {@code |x| < 2^23}, {@code (|x| + 2^23) - 2^23} is {@code |x|} rounded to the nearest
+     * integer, ties to even (float addition rounds so, and the spacing there is 1); one less
+     * where that rounded up is {@code trunc(|x|)}; the sign of {@code x} goes back on (so
+     * {@code trunc(-0.5)} is -0, as {@code Math.ceil} gives); floor and ceil then step down or up
+     * where the truncation passed {@code x}. A float of magnitude 2^23 or more is an integer
+     * already, and infinities and NaN are their own values: those lanes keep {@code x}.
+     */
+    private void integral(UnaryFn fn) {
+        int x = code.allocateLocal(TypeKind.REFERENCE), a = code.allocateLocal(TypeKind.REFERENCE);
+        int r = code.allocateLocal(TypeKind.REFERENCE);
+        code.astore(x);
+        code.aload(x).invokevirtual(FLOAT_VECTOR, "abs", MethodTypeDesc.of(FLOAT_VECTOR)).astore(a);
+        code.aload(a).loadConstant(TWO_23).invokevirtual(FLOAT_VECTOR, "add", V_F)
+                .loadConstant(TWO_23).invokevirtual(FLOAT_VECTOR, "sub", V_F).astore(r);
+        if (fn != UnaryFn.ROUND) {
+            // r.blend(r - 1, r > |x|): |x| truncated.
+            code.aload(r).aload(r).loadConstant(1f).invokevirtual(FLOAT_VECTOR, "sub", V_F);
+            code.aload(r).getstatic(OPERATORS, "GT", COMPARISON).aload(a).invokevirtual(FLOAT_VECTOR, "compare", COMPARE_V);
+            code.invokevirtual(FLOAT_VECTOR, "blend", BLEND).astore(r);
+        }
+        // r.blend(-r, x has its sign bit set): -0 stays -0.
+        code.aload(r).aload(r).invokevirtual(FLOAT_VECTOR, "neg", MethodTypeDesc.of(FLOAT_VECTOR));
+        code.aload(x).getstatic(OPERATORS, "IS_NEGATIVE", TEST).invokevirtual(FLOAT_VECTOR, "test", MethodTypeDesc.of(MASK, TEST));
+        code.invokevirtual(FLOAT_VECTOR, "blend", BLEND).astore(r);
+        if (fn == UnaryFn.FLOOR || fn == UnaryFn.CEIL) {
+            // r.blend(r -+ 1, r passed x).
+            boolean floor = fn == UnaryFn.FLOOR;
+            code.aload(r).aload(r).loadConstant(1f).invokevirtual(FLOAT_VECTOR, floor ? "sub" : "add", V_F);
+            code.aload(r).getstatic(OPERATORS, floor ? "GT" : "LT", COMPARISON).aload(x).invokevirtual(FLOAT_VECTOR, "compare", COMPARE_V);
+            code.invokevirtual(FLOAT_VECTOR, "blend", BLEND).astore(r);
+        }
+        // x.blend(r, |x| < 2^23)
+        code.aload(x).aload(r);
+        code.aload(a).getstatic(OPERATORS, "LT", COMPARISON).loadConstant(TWO_23).invokevirtual(FLOAT_VECTOR, "compare", COMPARE_F);
+        code.invokevirtual(FLOAT_VECTOR, "blend", BLEND);
     }
 
     private void broadcast() {

@@ -1,6 +1,7 @@
 package dev.modelc.compiler.backend.bytecode;
 
 import dev.modelc.compiler.graph.BinaryFn;
+import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.kernel.Expr;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
@@ -12,10 +13,11 @@ import java.util.Set;
  * When a loop may also run on {@code jdk.incubator.vector} lanes: the module must be in the
  * boot layer (the JVM started with {@code --add-modules jdk.incubator.vector}; the {@code modelc}
  * launcher does so when {@code MODELC_VECTOR=1}), and the loop must be a flat f32 loop made of
- * loads, constants and functions {@code FloatVector} has. Lanes compute exp, log, sin, cos and
- * tanh to within an ulp or so of the correctly rounded value (not bit for bit like
- * {@code (float) Math.exp(x)}), so vector loops agree with the interpreter within the f32
- * tolerance, not exactly; + - * / max min sqrt neg abs are exact in both.
+ * loads, constants and functions lanes have (the op table says which: {@link UnaryFn#lanes()}).
+ * Lanes compute exp, log, sin, cos and tanh to within an ulp or so of the correctly rounded
+ * value ({@link UnaryFn.Lanes#CLOSE}, not bit for bit like {@code (float) Math.exp(x)}), so such
+ * loops agree with the interpreter within the f32 tolerance, not exactly; + - * / max min and
+ * the {@link UnaryFn.Lanes#EXACT} functions (sqrt, neg, abs, floor, round, ...) give its bits.
  */
 public final class VectorLanes {
     private VectorLanes() {
@@ -44,7 +46,7 @@ public final class VectorLanes {
                 case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == DType.F32;
                 case Expr.Constant c -> true;
                 case Expr.SizeOf s -> true;
-                case Expr.Unary u -> u.fn().lanes();
+                case Expr.Unary u -> u.fn().lanes() != UnaryFn.Lanes.NONE;
                 case Expr.Binary b -> BINARY.contains(b.fn());
                 case Expr.Position p -> false;
                 case Expr.Select s -> false;
