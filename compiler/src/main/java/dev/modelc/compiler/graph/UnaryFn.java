@@ -44,8 +44,8 @@ public enum UnaryFn {
     CEIL("ceil", Takes.NUMBER, x -> "ceil(" + x + ")", Lanes.EXACT),
     ROUND("round", Takes.NUMBER, x -> "rint(" + x + ")", Lanes.EXACT),
     TRUNC("trunc", Takes.NUMBER, x -> "trunc(" + x + ")", Lanes.EXACT),
-    ISNAN("isnan", Takes.NUMBER_TO_BOOL, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", Lanes.NONE),
-    ISFINITE("isfinite", Takes.NUMBER_TO_BOOL, x -> "(fabs(" + x + ") < MC_INF ? 1.0 : 0.0)", Lanes.NONE);
+    ISNAN("isnan", Takes.NUMBER_TO_BOOL, x -> "(mc_isnan(" + x + ") ? 1.0 : 0.0)", Lanes.EXACT),
+    ISFINITE("isfinite", Takes.NUMBER_TO_BOOL, x -> "(fabs(" + x + ") < MC_INF ? 1.0 : 0.0)", Lanes.EXACT);
 
     /**
      * Whether {@code jdk.incubator.vector} lanes compute a function, and how closely. Left out, for
@@ -53,8 +53,8 @@ public enum UnaryFn {
      * (no such operation); ATAN, ASIN, ACOS, SINH, COSH (the Vector API has them, but its
      * intrinsics are within ulps, not the bits of {@code (float) Math.atan(x)}); RSQRT (1 / sqrt(x)
      * in float rounds twice where the scalar path rounds once from f64); SIGMOID, SOFTPLUS, SIGN
-     * (compositions nobody wrote yet); ISNAN, ISFINITE and NOT (their lets are bools: lanes run
-     * f32 loops only, and a mask let with a bool store is not written yet).
+     * (compositions nobody wrote yet); NOT (its operand is a bool, and lanes load no bools). ISNAN
+     * and ISFINITE have lanes as masks, which a {@code where} reads or a bool store writes.
      */
     public enum Lanes {
         /** No lanes: a loop that uses the function runs its scalar loop. */
@@ -161,8 +161,8 @@ public enum UnaryFn {
 
     /**
      * Whether {@code jdk.incubator.vector} lanes compute it, and how closely: the bytecode renderer
-     * writes NEG, ABS, SQUARE, RECIPROCAL, RELU, FLOOR, CEIL, ROUND and TRUNC itself and the rest
-     * as {@code VectorOperators.<NAME>}.
+     * writes NEG, ABS, SQUARE, RECIPROCAL, RELU, FLOOR, CEIL, ROUND, TRUNC, ISNAN and ISFINITE
+     * itself and the rest as {@code VectorOperators.<NAME>}.
      */
     public Lanes lanes() {
         return lanes;

@@ -82,6 +82,7 @@ final class LoopCompiler {
     private static final MethodTypeDesc COMPARE_V = MethodTypeDesc.of(MASK, COMPARISON, VECTOR);
     private static final MethodTypeDesc COMPARE_F = MethodTypeDesc.of(MASK, COMPARISON, CD_float);
     private static final MethodTypeDesc BLEND = MethodTypeDesc.of(FLOAT_VECTOR, VECTOR, MASK);
+    private static final MethodTypeDesc TEST_OF = MethodTypeDesc.of(MASK, TEST);
     /** 2^23: from here on every float is an integer. */
     private static final float TWO_23 = 8388608f;
 
@@ -225,7 +226,7 @@ final class LoopCompiler {
         code.return_();
     }
 
-    /** One vector of the loop: every let a FloatVector in a local, then one intoArray. */
+    /** One vector of the loop: every let a FloatVector (a VectorMask for a bool) in a local, then one intoArray. */
     private void laneBody() {
         for (Let l : loop.body()) {
             switch (l.expr()) {
@@ -273,6 +274,9 @@ final class LoopCompiler {
                             code.invokevirtual(FLOAT_VECTOR, "max", MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
                         }
                         case FLOOR, CEIL, ROUND, TRUNC -> integral(u.fn());
+                        // Masks: IEEE tests, exact.
+                        case ISNAN -> code.getstatic(OPERATORS, "IS_NAN", TEST).invokevirtual(FLOAT_VECTOR, "test", TEST_OF);
+                        case ISFINITE -> code.getstatic(OPERATORS, "IS_FINITE", TEST).invokevirtual(FLOAT_VECTOR, "test", TEST_OF);
                         default -> {
                             code.getstatic(OPERATORS, u.fn().name(), UNARY_OPERATOR);
                             code.invokevirtual(FLOAT_VECTOR, "lanewise", MethodTypeDesc.of(FLOAT_VECTOR, UNARY_OPERATOR));
@@ -292,6 +296,9 @@ final class LoopCompiler {
                     };
                     code.invokevirtual(FLOAT_VECTOR, method, MethodTypeDesc.of(FLOAT_VECTOR, VECTOR));
                 }
+                // b.blend(a, mask): a where the mask is set.
+                case Expr.Select w -> code.aload(laneLocal.get(w.b())).aload(laneLocal.get(w.a())).aload(laneLocal.get(w.mask()))
+                        .invokevirtual(FLOAT_VECTOR, "blend", BLEND);
                 default -> throw new IllegalStateException(l.expr() + " has no lanes");
             }
             int local = code.allocateLocal(TypeKind.REFERENCE);
@@ -300,7 +307,11 @@ final class LoopCompiler {
         }
         code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
         ownIndex();
-        code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+        if (plan.buffer(loop.store().buffer()).dtype() == DType.BOOL) {
+            code.invokevirtual(MASK, "intoArray", MethodTypeDesc.of(CD_void, java.lang.constant.ConstantDescs.CD_boolean.arrayType(), CD_int));
+        } else {
+            code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+        }
     }
 
     /**
@@ -328,7 +339,7 @@ final class LoopCompiler {
         }
         // r.blend(-r, x has its sign bit set): -0 stays -0.
         code.aload(r).aload(r).invokevirtual(FLOAT_VECTOR, "neg", MethodTypeDesc.of(FLOAT_VECTOR));
-        code.aload(x).getstatic(OPERATORS, "IS_NEGATIVE", TEST).invokevirtual(FLOAT_VECTOR, "test", MethodTypeDesc.of(MASK, TEST));
+        code.aload(x).getstatic(OPERATORS, "IS_NEGATIVE", TEST).invokevirtual(FLOAT_VECTOR, "test", TEST_OF);
         code.invokevirtual(FLOAT_VECTOR, "blend", BLEND).astore(r);
         if (fn == UnaryFn.FLOOR || fn == UnaryFn.CEIL) {
             // r.blend(r -+ 1, r passed x).

@@ -7,6 +7,7 @@ import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Let;
 import dev.modelc.runtime.DType;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -36,25 +37,36 @@ public final class VectorLanes {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** Whether the loop can be written with lanes. */
+    /**
+     * Whether the loop can be written with lanes: f32 lets of functions lanes have, and bool lets
+     * that are masks ({@code isnan}, {@code isfinite} of an f32), read by a {@code where} or stored
+     * into a bool buffer.
+     */
     static boolean fits(Kernel.Loop loop, KernelPlan plan) {
         if (!loop.flat() || loop.reduction().isPresent() || loop.outer().isEmpty()) return false;
-        if (plan.buffer(loop.store().buffer()).dtype() != DType.F32) return false;
+        DType stored = plan.buffer(loop.store().buffer()).dtype();
+        if (stored != DType.F32 && stored != DType.BOOL) return false;
+        Set<Integer> masks = new HashSet<>();
         for (Let l : loop.body()) {
-            if (l.dtype() != DType.F32) return false;
-            boolean ok = switch (l.expr()) {
-                case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == DType.F32;
-                case Expr.Constant c -> true;
-                case Expr.SizeOf s -> true;
-                case Expr.Unary u -> u.fn().lanes() != UnaryFn.Lanes.NONE;
-                case Expr.Binary b -> BINARY.contains(b.fn());
-                case Expr.Position p -> false;
-                case Expr.Select s -> false;
-                case Expr.Convert c -> false;
-                case Expr.Accumulated a -> false;
+            boolean ok = switch (l.dtype()) {
+                case F32 -> switch (l.expr()) {
+                    case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == DType.F32;
+                    case Expr.Constant c -> true;
+                    case Expr.SizeOf s -> true;
+                    case Expr.Unary u -> u.fn().lanes() != UnaryFn.Lanes.NONE && !masks.contains(u.x());
+                    case Expr.Binary b -> BINARY.contains(b.fn()) && !masks.contains(b.a()) && !masks.contains(b.b());
+                    case Expr.Select w -> masks.contains(w.mask()) && !masks.contains(w.a()) && !masks.contains(w.b());
+                    case Expr.Position p -> false;
+                    case Expr.Convert c -> false;
+                    case Expr.Accumulated a -> false;
+                };
+                case BOOL -> l.expr() instanceof Expr.Unary u && u.fn().givesBool() && u.fn().lanes() != UnaryFn.Lanes.NONE
+                        && !masks.contains(u.x());
+                case F64, I32 -> false;
             };
             if (!ok) return false;
+            if (l.dtype() == DType.BOOL) masks.add(l.id());
         }
-        return true;
+        return masks.contains(loop.store().value()) == (stored == DType.BOOL);
     }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -58,11 +59,28 @@ class ExactLanesTest {
     @ParameterizedTest
     @MethodSource("exact")
     void exactLanesGiveTheInterpretersBits(UnaryFn fn) {
+        onLanesAsTheInterpreter(fn.spelling() + "(x)");
+    }
+
+    /** Masks: chosen between by {@code where}, or stored as bools. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "where(isnan(x), 0.0, x)",
+            "where(isfinite(x), floor(x) * 2.0, -x)",
+            "isfinite(round(x) / x)",
+    })
+    void masksGiveTheInterpretersBits(String expression) {
+        onLanesAsTheInterpreter(expression);
+    }
+
+    private static void onLanesAsTheInterpreter(String expression) {
         assumeTrue(VectorLanes.present(), "the JVM runs without jdk.incubator.vector");
-        Compiled c = compile(fn.spelling() + "(x)");
+        Compiled c = compile(expression);
         Kernel.Loop loop = c.plan().kernels().stream().filter(k -> k instanceof Kernel.Loop)
                 .map(k -> (Kernel.Loop) k).findFirst().orElseThrow();
-        assertTrue(VectorLanes.fits(loop, c.plan()), () -> fn + " runs on lanes\n" + PlanPrinter.print(c.plan()));
+        assertEquals(1, c.plan().kernels().size(), () -> PlanPrinter.print(c.plan()));
+        assertTrue(VectorLanes.fits(loop, c.plan()), () -> expression + " runs on lanes\n" + PlanPrinter.print(c.plan()));
+        String fn = expression;
         float[] xs = samples();
         Map<String, Tensor> in = Map.of("x", Tensor.of(xs, xs.length));
         double[] want = Interpreter.results(c.graph(), in, Interpreter.Precision.DECLARED, 0).getFirst().toDoubleArray();
@@ -70,7 +88,7 @@ class ExactLanesTest {
         for (int i = 0; i < xs.length; i++) {
             int w = Float.floatToIntBits((float) want[i]), g = Float.floatToIntBits((float) got[i]);
             int at = i;
-            assertEquals(w, g, () -> fn + "(" + xs[at] + "): " + (float) want[at] + " from the interpreter, " + (float) got[at] + " on lanes");
+            assertEquals(w, g, () -> fn + " at x = " + xs[at] + ": " + (float) want[at] + " from the interpreter, " + (float) got[at] + " on lanes");
         }
     }
 
