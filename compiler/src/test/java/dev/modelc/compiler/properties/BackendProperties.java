@@ -132,6 +132,30 @@ class BackendProperties {
         compare(g, Scheduler.schedule("program", g), want, got, t, "java");
     }
 
+    /**
+     * The two JVM renderers on the same programs declared f32 (fewer: each try runs javac): both
+     * render each let as the kernel IR's {@code Arithmetic} says (float arithmetic or
+     * {@code Scalars} in f64 rounded once) and call the same library, so the Java source backend
+     * gives the bytecode backend's bits, where the f32 matmuls keep both from the interpreter's.
+     */
+    @Property(tries = 40)
+    void javaSourceBackendMatchesTheBytecodeBackendInF32(@ForAll("programs") Program program) {
+        Harness t = new Harness(program);
+        Map<String, Tensor> at = t.smoothPoint();
+        Assume.that(at != null);
+        Graph g = toF32(dev.modelc.compiler.passes.Pipeline.optimize(t.graph, false));
+        List<Tensor> bytecode = dev.modelc.compiler.backend.Backend.BYTECODE.runOutputs(g, at, null);
+        List<Tensor> java = dev.modelc.compiler.backend.Backend.JAVA.runOutputs(g, at, null);
+        for (int i = 0; i < bytecode.size(); i++) {
+            double[] x = bytecode.get(i).toDoubleArray(), y = java.get(i).toDoubleArray();
+            for (int k = 0; k < x.length; k++) {
+                if (Double.doubleToLongBits(x[k]) == Double.doubleToLongBits(y[k]) || (Double.isNaN(x[k]) && Double.isNaN(y[k]))) continue;
+                fail("f32, result '" + g.outputs().get(i).name() + "'[" + k + "]: " + x[k] + " from the bytecode backend, "
+                        + y[k] + " from the java backend\n" + t.describe() + PlanPrinter.print(Scheduler.schedule("program", g)));
+            }
+        }
+    }
+
     static void compare(Graph g, KernelPlan plan, List<Tensor> want, List<Tensor> got, Harness t, String backend) {
         for (int i = 0; i < want.size(); i++) {
             Tensor a = want.get(i), b = got.get(i);
