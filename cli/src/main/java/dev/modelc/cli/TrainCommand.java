@@ -70,6 +70,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "An input's values: NAME=path.npy or NAME=path.csv:col1,col2,... (repeat for each input).")
     List<String> data = new ArrayList<>();
 
+    @Option(names = "--val", paramLabel = "NAME=SOURCE",
+            description = {"Held-out data, given as --data is (repeat for each input the loss uses): after every epoch, "
+                    + "the loss and each scalar output (an accuracy, say) on it are printed beside the epoch's loss. "
+                    + "It is never trained on."})
+    List<String> val = new ArrayList<>();
+
     @Option(names = "--epochs", paramLabel = "E", description = "Passes over the data (default: the train block's, else 1).")
     Integer epochs;
 
@@ -191,6 +197,8 @@ final class TrainCommand implements Callable<Integer> {
     private int train(PrintWriter out, PrintWriter err, DType floating) throws UserError {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
+        List<DataArgs.Source> valSources = new ArrayList<>();
+        for (String d : val) valSources.add(DataArgs.parse("--val", d));
         CheckedModel checked = target.load(err);
         ModelMemory.checkSizes(checked);
         CompiledModel m = backend.compile(checked, floating);
@@ -200,28 +208,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig config = m.trainConfig();
         Optimizer opt = optimizer(m, config);
-        checkSavePath(m, sources);
+        List<DataArgs.Source> read = new ArrayList<>(sources);
+        read.addAll(valSources);
+        checkSavePath(m, read);
         checkMemory(checked, floating, opt);
 
         List<String> needed = Driver.inputsForTraining(checked);
         if (needed.isEmpty()) throw UserError.line(where + ": its loss uses no inputs, so there is no data to train on");
-        Map<String, Tensor> columns = DataArgs.load(m, sources, needed, floating, "the loss of " + m.name(), err);
-        String first = null;
-        for (var e : columns.entrySet()) {
-            Tensor t = e.getValue();
-            if (t.rank() == 0) {
-                throw UserError.line("--data " + e.getKey() + ": input '" + e.getKey() + "' is a single value, but training "
-                        + "splits every input into batches of rows along axis 0");
-            }
-            if (first == null) first = e.getKey();
-            else if (t.size(0) != columns.get(first).size(0)) {
-                throw UserError.line("--data " + e.getKey() + " has " + t.size(0) + " rows but --data " + first + " has "
-                        + columns.get(first).size(0) + "; the data must share the leading dimension");
-            }
-        }
-        if (!allowNonFinite) FiniteData.check(columns, sources);
-        TensorDataset dataset = new TensorDataset(columns);
-        if (dataset.size() == 0) throw UserError.line("--data " + first + " has no rows");
+        TensorDataset dataset = rows("--data", DataArgs.load(m, sources, needed, floating, "the loss of " + m.name(), err), sources);
+        TensorDataset valData = valSources.isEmpty() ? null
+                : rows("--val", DataArgs.load(m, valSources, needed, floating, "the loss of " + m.name(), err), valSources);
 
         long seedUsed = seed != null ? seed : config.seed();
         long epochCount = epochs != null ? epochs : config.epochs();
@@ -248,6 +244,7 @@ final class TrainCommand implements Callable<Integer> {
             params = m.initialParams(seedUsed);
         }
         RowAggregate lossAggregate = Driver.lossAggregate(checked);
+        ScalarOutputs scalars = new ScalarOutputs(checked, m, backend.backend(), backend.device(), floating);
         Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, start,
                 allowNonFinite, lossAggregate);
         int batches = (dataset.size() + batchSize - 1) / batchSize;
@@ -269,6 +266,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainProgress progress = TrainProgress.interactive()
                 ? TrainProgress.bar(out, System.err, "train " + m.name())
                 : TrainProgress.lines(out, printEvery);
+        if (valData != null) progress.validating(new Validation(m, valData, batchSize, lossAggregate, scalars));
         try (Interrupts interrupts = Interrupts.install(System.err); progress) {
             TrainingListener listener = stopAfterBatches == null ? progress : new StopAfterBatches(progress, stopAfterBatches, interrupts);
             try {
@@ -314,13 +312,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             String outputs;
             try {
-                outputs = ScalarOutputs.describe(checked, m, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
+                outputs = scalars.describe(r.params(), dataset, batchSize);
             } catch (OutOfMemoryError e) {
                 throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
                         + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
             }
             out.println("trained " + m.name() + " for " + done + (done == 1 ? " epoch" : " epochs")
-                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss()) + outputs);
+                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss()) + outputs
+                    + (progress.lastValidation == null ? "" : "; " + progress.lastValidation));
             // Only with --allow-non-finite can a run end with NaN or infinities; it says so rather than pass for a result.
             String badParam = NonFinite.firstName(r.params());
             if (!Double.isFinite(r.finalLoss()) || badParam != null) {
@@ -332,6 +331,30 @@ final class TrainCommand implements Callable<Integer> {
             out.println(saved.equals("params not saved (no --save)") ? "params not saved (add --save PARAMS.npz to keep them)" : saved);
             return Main.OK;
         }
+    }
+
+    /**
+     * The data of {@code option} ({@code --data}, {@code --val}) as rows: every input split along
+     * axis 0, so every input needs one and all the same number of rows; finite unless allowed.
+     */
+    private TensorDataset rows(String option, Map<String, Tensor> columns, List<DataArgs.Source> sources) throws UserError {
+        String first = null;
+        for (var e : columns.entrySet()) {
+            Tensor t = e.getValue();
+            if (t.rank() == 0) {
+                throw UserError.line(option + " " + e.getKey() + ": input '" + e.getKey() + "' is a single value, but training "
+                        + "splits every input into batches of rows along axis 0");
+            }
+            if (first == null) first = e.getKey();
+            else if (t.size(0) != columns.get(first).size(0)) {
+                throw UserError.line(option + " " + e.getKey() + " has " + t.size(0) + " rows but " + option + " " + first + " has "
+                        + columns.get(first).size(0) + "; the data must share the leading dimension");
+            }
+        }
+        if (!allowNonFinite) FiniteData.check(columns, sources);
+        TensorDataset dataset = new TensorDataset(columns);
+        if (dataset.size() == 0) throw UserError.line(option + " " + first + " has no rows");
+        return dataset;
     }
 
     /** The optimizer to train with, or null for the model's update rules. */

@@ -72,6 +72,7 @@ final class Builtins {
         define("transpose", Signature.of("x", "a", "b"), Builtins::transpose);
         define("permute", Signature.of("x", "axes"), Builtins::permute);
         define("reshape", Signature.of("x", "shape"), Builtins::reshape);
+        define("flatten", Signature.of("x").keywords("axis"), Builtins::flatten);
         define("broadcast_to", Signature.of("x", "shape"), Builtins::broadcastTo);
         define("cat", Signature.variadic("tensors").keywords("axis"), s -> join(s, false));
         define("stack", Signature.variadic("tensors").keywords("axis"), s -> join(s, true));
@@ -338,6 +339,33 @@ final class Builtins {
                     "it has " + total + " elements and the new shape holds " + known);
         }
         Shape out = new Shape(dims);
+        return new Tensor(x.type().withShape(out), x.constant(), null, s.at().reshape(s.lowering().node(x), out));
+    }
+
+    /**
+     * {@code flatten(x, axis = 1)}: axes {@code axis} to the last merged into one, as
+     * {@code nn.Flatten()} does (the batch axis kept); a reshape, so it has reshape's gradient.
+     */
+    private static Value flatten(Site s) {
+        Tensor x = s.tensor("x");
+        Long axis = s.constInt("axis", 1L);
+        if (x == null || axis == null) return Value.POISON;
+        int rank = x.type().rank();
+        if (!s.has("axis") && rank < 2) {
+            return s.fail("x", "flatten keeps axis 0 and merges the axes after it, but " + x.type() + " has "
+                    + (rank == 0 ? "no axes" : "only one axis"), rank == 0
+                    ? "a scalar has nothing to flatten; reshape(x, [1]) makes it a vector"
+                    : "it is flat already; flatten(x, axis = 0) accepts it unchanged");
+        }
+        Integer a = s.axis("axis", axis, rank);
+        if (a == null) return Value.POISON;
+        Shape shape = x.type().shape();
+        Dim merged = Dim.of(1);
+        for (int i = a; i < rank; i++) merged = merged.times(shape.dim(i));
+        List<Dim> dims = new ArrayList<>(shape.dims().subList(0, a));
+        dims.add(merged);
+        Shape out = new Shape(dims);
+        if (x.known() != null) return new Tensor(x.type().withShape(out), x.constant(), x.known());
         return new Tensor(x.type().withShape(out), x.constant(), null, s.at().reshape(s.lowering().node(x), out));
     }
 

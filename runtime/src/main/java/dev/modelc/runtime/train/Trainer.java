@@ -228,6 +228,7 @@ public final class Trainer {
             if (save(o, current, at, order, listener)) saved = at;
             double epochLoss = model.hasLoss() ? loss(model, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
             losses.add(epochLoss);
+            listener.epochParams(epoch + 1, Collections.unmodifiableMap(current));
             listener.epoch(epoch + 1, o.epochs(), epochLoss);
             if (model.hasLoss() && !o.allowNonFinite() && !Double.isFinite(epochLoss)) {
                 ending = new Ending.Diverged(epoch + 1, 0, epochLoss, null, null, false);
