@@ -36,13 +36,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code modelc train FILE --data NAME=SOURCE...}: trains a model on data from .npy and .csv files. */
+/** {@code modelc train FILE --data NAME=SOURCE...}: trains a model on data from .npy, .csv and IDX files. */
 @Command(name = "train",
         mixinStandardHelpOptions = true,
         description = {"Trains a model on data and saves its params.",
                 "Each --data feeds one of the model's inputs (every input its loss uses)",
-                "from a .npy file or from columns of a .csv file with a header row, e.g.",
+                "from a .npy file, from columns of a .csv file with a header row, e.g.",
                 "  --data x=crops.csv:temp,rainfall --data y=crops.csv:apples,oranges",
+                "or from an IDX file (MNIST's format, gzipped or not), e.g.",
+                "  --data x=train-images-idx3-ubyte.gz --data y=train-labels-idx1-ubyte.gz",
+                "whose bytes become floats in [0, 1] (as ToTensor() scales pixels) or i32s.",
                 "The data must share the leading dimension (the rows). Values become the",
                 "input's declared dtype: i32 columns must hold whole numbers (class labels).",
                 "Options override the model's train block, whose defaults are all rows in",
@@ -67,7 +70,8 @@ final class TrainCommand implements Callable<Integer> {
     BackendOption backend;
 
     @Option(names = "--data", required = true, paramLabel = "NAME=SOURCE",
-            description = "An input's values: NAME=path.npy or NAME=path.csv:col1,col2,... (repeat for each input).")
+            description = "An input's values: NAME=path.npy, NAME=path.csv:col1,col2,... or NAME=path-idx3-ubyte.gz "
+                    + "(repeat for each input).")
     List<String> data = new ArrayList<>();
 
     @Option(names = "--val", paramLabel = "NAME=SOURCE",
