@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,10 +90,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "LR", description = "The optimizer's learning rate (default: the train block's).")
     Double lr;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|adam",
+    @Option(names = "--optimizer", paramLabel = "sgd|adam|adamw",
             description = "The optimizer (default: the train block's); another kind than the block's starts from "
                     + "PyTorch's defaults for its settings.")
     String optimizer;
+
+    @Option(names = "--schedule", paramLabel = "SCHEDULE",
+            description = {"How the learning rate changes per epoch, written as in a train block: step_lr(step_size, gamma = 0.1), "
+                    + "exponential(gamma), cosine(t_max, eta_min = 0) or linear_warmup(epochs, start_factor = 1/3); "
+                    + "none for a constant rate (default: the train block's)."})
+    String schedule;
+
+    @Option(names = "--clip-grad-norm", paramLabel = "C",
+            description = "Scale each step's gradients so their total 2-norm is at most C, as clip_grad_norm_ (default: the train block's).")
+    Double clipGradNorm;
 
     @Option(names = "--shuffle", negatable = true,
             description = "Shuffle the rows every epoch, or not with --no-shuffle (default: the train block's, else not).")
@@ -138,6 +149,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The momentum of the SGD chosen by {@link #optimizer}, 0 for none; for the memory check. */
     private double momentum;
+    /** {@code --schedule} as a schedule (null when absent or "none"). */
+    private TrainConfig.Schedule scheduleSet;
 
     @Override
     public Integer call() {
@@ -182,8 +195,16 @@ final class TrainCommand implements Callable<Integer> {
         check(spec, "--seed", seed, TrainRules.SEED);
         if (stopAfterBatches != null && stopAfterBatches < 1) usage("--stop-after-batches must be at least 1, not " + stopAfterBatches);
         if (printEvery != null && printEvery < 1) usage("--print-every must be at least 1, not " + printEvery);
-        if (optimizer != null && !optimizer.equals("sgd") && !optimizer.equals("adam")) {
-            usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd or adam");
+        check(spec, "--clip-grad-norm", clipGradNorm, TrainRules.CLIP_GRAD_NORM);
+        if (optimizer != null && !List.of("sgd", "adam", "adamw").contains(optimizer)) {
+            usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd, adam or adamw");
+        }
+        if (schedule != null && !schedule.strip().equals("none")) {
+            try {
+                scheduleSet = Driver.schedule(schedule);
+            } catch (IllegalArgumentException e) {
+                usage("--schedule " + schedule + ": " + e.getMessage());
+            }
         }
     }
 
@@ -249,8 +270,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         RowAggregate lossAggregate = Driver.lossAggregate(checked);
         ScalarOutputs scalars = new ScalarOutputs(checked, m, backend.backend(), backend.device(), floating);
+        TrainConfig.Schedule scheduleUsed = schedule != null ? scheduleSet : config.schedule().orElse(null);
+        OptionalDouble clipUsed = clipGradNorm != null ? OptionalDouble.of(clipGradNorm) : config.clipGradNorm();
+        if (opt == null && (scheduleUsed != null || clipUsed.isPresent())) {
+            throw UserError.line(where + " is trained by its update rules, which " + (schedule != null ? "--schedule" : "--clip-grad-norm")
+                    + " cannot change: both act on an optimizer's steps");
+        }
         Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, start,
-                allowNonFinite, lossAggregate);
+                allowNonFinite, lossAggregate, scheduleUsed, clipUsed);
         int batches = (dataset.size() + batchSize - 1) / batchSize;
         out.println("training " + m.name() + " on " + dataset.size() + (dataset.size() == 1 ? " row: " : " rows: ") + epochCount
                 + (epochCount == 1 ? " epoch" : " epochs") + " of " + batches + (batches == 1 ? " batch" : " batches")
@@ -258,6 +285,8 @@ final class TrainCommand implements Callable<Integer> {
                         : (dataset.size() % batchSize == 0 ? "" : "up to ") + batchSize + " rows each")
                 + (shuffled ? ", shuffled" : "") + "), "
                 + (opt == null ? "its update rules" : describe(opt, config))
+                + (scheduleUsed == null ? "" : ", " + scheduleUsed.spelling())
+                + (clipUsed.isEmpty() ? "" : ", clip_grad_norm = " + number(clipUsed.getAsDouble()))
                 + (resume != null ? ", params from " + resume + (start.equals(Position.START) ? "" : " (after " + start.describe() + ")") : "")
                 + ", seed " + seedUsed);
         if (batches > 1 && !lossAggregate.exact()) {
@@ -372,7 +401,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig.Optimizer declared = config.optimizerOrDefault();
         if (optimizer != null && !optimizer.equals(kind(declared))) {
-            declared = optimizer.equals("adam") ? TrainConfig.Optimizer.Adam.DEFAULT : TrainConfig.Optimizer.Sgd.DEFAULT;
+            declared = switch (optimizer) {
+                case "adam" -> TrainConfig.Optimizer.Adam.DEFAULT;
+                case "adamw" -> TrainConfig.Optimizer.AdamW.DEFAULT;
+                default -> TrainConfig.Optimizer.Sgd.DEFAULT;
+            };
         }
         if (lr != null) declared = declared.withLr(lr);
         momentum = declared instanceof TrainConfig.Optimizer.Sgd s ? s.momentum() : 0;
@@ -380,7 +413,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String kind(TrainConfig.Optimizer o) {
-        return o instanceof TrainConfig.Optimizer.Adam ? "adam" : "sgd";
+        return switch (o) {
+            case TrainConfig.Optimizer.Sgd s -> "sgd";
+            case TrainConfig.Optimizer.Adam a -> "adam";
+            case TrainConfig.Optimizer.AdamW a -> "adamw";
+        };
     }
 
     /** The optimizer as a train block would write it, with only the settings that differ from PyTorch's defaults. */
@@ -397,12 +434,17 @@ final class TrainCommand implements Callable<Integer> {
                 yield sb.append(")").toString();
             }
             case Adam a -> {
-                StringBuilder sb = new StringBuilder("adam(lr = " + number(a.lr()));
+                StringBuilder sb = new StringBuilder((a.isDecoupled() ? "adamw" : "adam") + "(lr = " + number(a.lr()));
                 if (sameKind && declared instanceof TrainConfig.Optimizer.Adam d) {
                     if (d.beta1() != 0.9) sb.append(", beta1 = ").append(number(d.beta1()));
                     if (d.beta2() != 0.999) sb.append(", beta2 = ").append(number(d.beta2()));
                     if (d.eps() != 1e-8) sb.append(", eps = ").append(number(d.eps()));
                     if (d.weightDecay() != 0) sb.append(", weight_decay = ").append(number(d.weightDecay()));
+                } else if (sameKind && declared instanceof TrainConfig.Optimizer.AdamW d) {
+                    if (d.beta1() != 0.9) sb.append(", beta1 = ").append(number(d.beta1()));
+                    if (d.beta2() != 0.999) sb.append(", beta2 = ").append(number(d.beta2()));
+                    if (d.eps() != 1e-8) sb.append(", eps = ").append(number(d.eps()));
+                    if (d.weightDecay() != 0.01) sb.append(", weight_decay = ").append(number(d.weightDecay()));
                 }
                 yield sb.append(")").toString();
             }
