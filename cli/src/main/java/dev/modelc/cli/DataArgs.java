@@ -3,6 +3,7 @@ package dev.modelc.cli;
 import dev.modelc.compiler.diagnostics.Spelling;
 
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Idx;
 import dev.modelc.runtime.Npy;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.CsvSource;
@@ -28,36 +29,52 @@ import java.util.Set;
 
 /**
  * The {@code --data NAME=SOURCE} arguments of {@code train} and {@code predict}: each names one
- * of the model's inputs and where its values come from, {@code path.npy} or
- * {@code path.csv:col1,col2,...} (columns by header name). The values become the input's declared
- * dtype (floating ones the {@code --dtype} when given) and must fit its declared shape; symbolic
- * sizes such as {@code N} must agree across inputs.
+ * of the model's inputs and where its values come from, {@code path.npy},
+ * {@code path.csv:col1,col2,...} (columns by header name) or an IDX file such as MNIST's
+ * {@code train-images-idx3-ubyte.gz}. The values become the input's declared dtype (floating ones
+ * the {@code --dtype} when given) and must fit its declared shape; symbolic sizes such as
+ * {@code N} must agree across inputs.
  */
 final class DataArgs {
 
-    /** One {@code --data} argument: the input it feeds, the file, and the columns for a CSV file (null for .npy). */
-    record Source(String input, Path file, List<String> columns) {
+    /** The file formats {@code --data} reads. */
+    enum Format { NPY, CSV, IDX }
+
+    /**
+     * One {@code --data} (or {@code --val}: {@code option}) argument: the input it feeds, the file,
+     * its format, and the columns for a CSV file (null otherwise).
+     */
+    record Source(String option, String input, Path file, Format format, List<String> columns) {
         boolean csv() {
-            return columns != null;
+            return format == Format.CSV;
         }
 
         String describe() {
-            return "--data " + input;
+            return option + " " + input;
         }
     }
 
     private DataArgs() {
     }
 
-    /** Parses {@code NAME=path.npy} or {@code NAME=path.csv:col1,col2}. */
+    /** IDX files by the names MNIST-like data sets give them ({@code train-images-idx3-ubyte.gz}) or {@code .idx}. */
+    private static final java.util.regex.Pattern IDX_NAME =
+            java.util.regex.Pattern.compile("(?i).*(\\.idx|idx\\d+-(ubyte|byte|short|int|float|double))(\\.gz)?");
+
+    /** Parses {@code NAME=path.npy} or {@code NAME=path.csv:col1,col2} of {@code --data}. */
     static Source parse(String arg) throws UserError {
+        return parse("--data", arg);
+    }
+
+    /** Parses {@code NAME=path.npy} or {@code NAME=path.csv:col1,col2} given to {@code option}. */
+    static Source parse(String option, String arg) throws UserError {
         int eq = arg.indexOf('=');
         if (eq <= 0) {
-            throw UserError.line("--data takes NAME=SOURCE, such as x=data.csv:temp,rainfall or x=x.npy; found '" + arg + "'");
+            throw UserError.line(option + " takes NAME=SOURCE, such as x=data.csv:temp,rainfall or x=x.npy; found '" + arg + "'");
         }
         String input = arg.substring(0, eq).strip();
         String source = arg.substring(eq + 1).strip();
-        if (source.isEmpty()) throw UserError.line("--data " + input + " names no source; give x=path.npy or x=path.csv:col1,col2");
+        if (source.isEmpty()) throw UserError.line(option + " " + input + " names no source; give x=path.npy or x=path.csv:col1,col2");
         String lower = source.toLowerCase(Locale.ROOT);
         int colon = source.lastIndexOf(':');
         if (colon > 0 && source.substring(0, colon).toLowerCase(Locale.ROOT).endsWith(".csv")) {
@@ -66,12 +83,12 @@ final class DataArgs {
             for (String c : source.substring(colon + 1).split(",", -1)) {
                 String name = c.strip();
                 if (name.isEmpty()) {
-                    throw UserError.line("--data " + input + ": empty column name in '" + source.substring(colon + 1)
+                    throw UserError.line(option + " " + input + ": empty column name in '" + source.substring(colon + 1)
                             + "'; list the columns as path.csv:col1,col2");
                 }
                 columns.add(name);
             }
-            return new Source(input, file, List.copyOf(columns));
+            return new Source(option, input, file, Format.CSV, List.copyOf(columns));
         }
         if (lower.endsWith(".csv")) {
             Path file = Path.of(source);
@@ -81,12 +98,16 @@ final class DataArgs {
             } catch (DataException e) {
                 // reported when the file is read
             }
-            throw UserError.line("--data " + input + ": name the columns to read from " + source + ", such as "
+            throw UserError.line(option + " " + input + ": name the columns to read from " + source + ", such as "
                     + input + "=" + source + ":col1,col2" + header);
         }
-        if (lower.endsWith(".npy")) return new Source(input, Path.of(source), null);
-        throw UserError.line("--data " + input + ": cannot read '" + source + "': give a .npy file or a .csv file with "
-                + "its columns, such as " + input + "=data.csv:col1,col2");
+        if (lower.endsWith(".npy")) return new Source(option, input, Path.of(source), Format.NPY, null);
+        if (IDX_NAME.matcher(Path.of(source).getFileName() == null ? "" : Path.of(source).getFileName().toString()).matches()) {
+            return new Source(option, input, Path.of(source), Format.IDX, null);
+        }
+        throw UserError.line(option + " " + input + ": cannot read '" + source + "': give a .npy file, a .csv file with "
+                + "its columns, such as " + input + "=data.csv:col1,col2, or an IDX file (name.idx, train-images-idx3-ubyte, "
+                + "either gzipped)");
     }
 
     /**
@@ -101,19 +122,19 @@ final class DataArgs {
         Map<String, Source> byInput = new LinkedHashMap<>();
         for (Source s : sources) {
             if (!inputs.containsKey(s.input())) throw UserError.line(notAnInput(model, s.input()));
-            if (byInput.containsKey(s.input())) throw UserError.line("--data " + s.input() + " is given twice");
+            if (byInput.containsKey(s.input())) throw UserError.line(s.describe() + " is given twice");
             byInput.put(s.input(), s);
         }
         List<String> missing = new ArrayList<>();
         for (String name : needed) if (!byInput.containsKey(name)) missing.add("'" + name + "' (" + typeOf(inputs.get(name)) + ")");
         if (!missing.isEmpty()) {
-            throw UserError.line("missing --data for " + (missing.size() == 1 ? "input " : "inputs ") + String.join(", ", missing)
+            throw UserError.line("missing " + (sources.isEmpty() ? "--data" : sources.getFirst().option()) + " for " + (missing.size() == 1 ? "input " : "inputs ") + String.join(", ", missing)
                     + ", needed by " + neededBy);
         }
         List<Source> used = new ArrayList<>();
         for (Source s : byInput.values()) {
             if (needed.contains(s.input())) used.add(s);
-            else err.println("modelc: warning: ignoring --data " + s.input() + ": " + neededBy + " does not use input '" + s.input() + "'");
+            else err.println("modelc: warning: ignoring " + s.describe() + ": " + neededBy + " does not use input '" + s.input() + "'");
         }
 
         // Every CSV file is read once per dtype it is read as (f32 exactly as Float.parseFloat rounds).
@@ -126,6 +147,8 @@ final class DataArgs {
                 csvGroups.computeIfAbsent(s.file(), f -> new LinkedHashMap<>())
                         .computeIfAbsent(want == DType.F32 ? DType.F32 : DType.F64, d -> new LinkedHashMap<>())
                         .put(s.input(), s.columns());
+            } else if (s.format() == Format.IDX) {
+                raw.put(s.input(), readIdx(s, want));
             } else {
                 raw.put(s.input(), readNpy(s));
             }
@@ -136,7 +159,7 @@ final class DataArgs {
                     raw.putAll(new CsvSource(file.getKey()).readGroups(group.getKey(), group.getValue()));
                 } catch (DataException e) {
                     String inputsRead = String.join(", ", group.getValue().keySet());
-                    throw UserError.line("--data " + inputsRead + ": " + e.getMessage());
+                    throw UserError.line(sources.getFirst().option() + " " + inputsRead + ": " + e.getMessage());
                 }
             }
         }
@@ -210,10 +233,50 @@ final class DataArgs {
     }
 
     /**
+     * The array in an IDX file. Unsigned bytes read into a floating input are scaled to
+     * {@code [0, 1]} as torchvision's {@code ToTensor} scales images (pixels 0 to 255); into an
+     * {@code i32} input (labels) they are kept as stored.
+     */
+    private static Tensor readIdx(Source s, DType want) throws UserError {
+        try {
+            Idx.Array a = Idx.read(s.file());
+            return a.type() == Idx.Type.UBYTE && want.isFloating() ? Idx.scaled(a.values(), want) : a.values();
+        } catch (NoSuchFileException e) {
+            throw UserError.line(s.describe() + ": no such file: " + s.file());
+        } catch (Idx.FormatException e) {
+            throw UserError.line(s.describe() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw UserError.line(s.describe() + ": cannot read " + s.file() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * An IDX file's rows fill an input whose sizes after the first are fixed and hold as many
+     * values per row, in row-major order: 28 x 28 images feed {@code f32[N, 784]} or
+     * {@code f32[N, 1, 28, 28]} as well as {@code f32[N, 28, 28]} (PyTorch code reshapes or
+     * unsqueezes for the same reason).
+     */
+    private static Tensor rows(Source s, TensorSpec spec, Tensor t) {
+        int rank = spec.dims().size();
+        if (t.rank() == 0 || rank == 0 || rank == t.rank()) return t;
+        int[] shape = new int[rank];
+        shape[0] = t.size(0);
+        long per = 1;
+        for (int i = 1; i < rank; i++) {
+            Integer size = constant(spec.dims().get(i));
+            if (size == null) return t;
+            shape[i] = size;
+            per *= size;
+        }
+        return shape[0] == 0 || per * shape[0] != t.numel() ? t : t.reshape(shape);
+    }
+
+    /**
      * CSV values come as {@code [rows, columns]}: a rank-1 input takes one column as {@code [rows]};
      * a higher-rank one takes its fixed trailing sizes from the columns in row-major order.
      */
     private static Tensor shape(Source s, TensorSpec spec, Tensor t) throws UserError {
+        if (s.format() == Format.IDX) return rows(s, spec, t);
         if (!s.csv()) return t;
         int rank = spec.dims().size();
         int rows = t.size(0), cols = t.size(1);

@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict",
         mixinStandardHelpOptions = true,
         description = {"Runs a model forward with trained params on data and writes its outputs.",
-                "--data takes the same sources as train: NAME=path.npy or NAME=path.csv:c1,c2.",
+                "--data takes the same sources as train: NAME=path.npy, NAME=path.csv:c1,c2",
+                "or an IDX file such as NAME=t10k-images-idx3-ubyte.gz.",
                 "Without --output, every output whose inputs are given is computed (the",
                 "others are skipped with a note). The outputs print to stdout as PyTorch",
                 "prints tensors, or go to --out: a .npy file holds one output; a .csv file",
@@ -54,7 +55,8 @@ final class PredictCommand implements Callable<Integer> {
     Path params;
 
     @Option(names = "--data", paramLabel = "NAME=SOURCE",
-            description = "An input's values: NAME=path.npy or NAME=path.csv:col1,col2,... (repeat for each input).")
+            description = "An input's values: NAME=path.npy, NAME=path.csv:col1,col2,... or NAME=path-idx3-ubyte.gz "
+                    + "(repeat for each input).")
     List<String> data = new ArrayList<>();
 
     @Option(names = "--output", paramLabel = "NAME", description = "An output to compute (repeat for several; default: all).")

@@ -30,19 +30,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code modelc train FILE --data NAME=SOURCE...}: trains a model on data from .npy and .csv files. */
+/** {@code modelc train FILE --data NAME=SOURCE...}: trains a model on data from .npy, .csv and IDX files. */
 @Command(name = "train",
         mixinStandardHelpOptions = true,
         description = {"Trains a model on data and saves its params.",
                 "Each --data feeds one of the model's inputs (every input its loss uses)",
-                "from a .npy file or from columns of a .csv file with a header row, e.g.",
+                "from a .npy file, from columns of a .csv file with a header row, e.g.",
                 "  --data x=crops.csv:temp,rainfall --data y=crops.csv:apples,oranges",
+                "or from an IDX file (MNIST's format, gzipped or not), e.g.",
+                "  --data x=train-images-idx3-ubyte.gz --data y=train-labels-idx1-ubyte.gz",
+                "whose bytes become floats in [0, 1] (as ToTensor() scales pixels) or i32s.",
                 "The data must share the leading dimension (the rows). Values become the",
                 "input's declared dtype: i32 columns must hold whole numbers (class labels).",
                 "Options override the model's train block, whose defaults are all rows in",
@@ -67,8 +71,15 @@ final class TrainCommand implements Callable<Integer> {
     BackendOption backend;
 
     @Option(names = "--data", required = true, paramLabel = "NAME=SOURCE",
-            description = "An input's values: NAME=path.npy or NAME=path.csv:col1,col2,... (repeat for each input).")
+            description = "An input's values: NAME=path.npy, NAME=path.csv:col1,col2,... or NAME=path-idx3-ubyte.gz "
+                    + "(repeat for each input).")
     List<String> data = new ArrayList<>();
+
+    @Option(names = "--val", paramLabel = "NAME=SOURCE",
+            description = {"Held-out data, given as --data is (repeat for each input the loss uses): after every epoch, "
+                    + "the loss and each scalar output (an accuracy, say) on it are printed beside the epoch's loss. "
+                    + "It is never trained on."})
+    List<String> val = new ArrayList<>();
 
     @Option(names = "--epochs", paramLabel = "E", description = "Passes over the data (default: the train block's, else 1).")
     Integer epochs;
@@ -79,10 +90,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "LR", description = "The optimizer's learning rate (default: the train block's).")
     Double lr;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|adam",
+    @Option(names = "--optimizer", paramLabel = "sgd|adam|adamw",
             description = "The optimizer (default: the train block's); another kind than the block's starts from "
                     + "PyTorch's defaults for its settings.")
     String optimizer;
+
+    @Option(names = "--schedule", paramLabel = "SCHEDULE",
+            description = {"How the learning rate changes per epoch, written as in a train block: step_lr(step_size, gamma = 0.1), "
+                    + "exponential(gamma), cosine(t_max, eta_min = 0) or linear_warmup(epochs, start_factor = 1/3); "
+                    + "none for a constant rate (default: the train block's)."})
+    String schedule;
+
+    @Option(names = "--clip-grad-norm", paramLabel = "C",
+            description = "Scale each step's gradients so their total 2-norm is at most C, as clip_grad_norm_ (default: the train block's).")
+    Double clipGradNorm;
 
     @Option(names = "--shuffle", negatable = true,
             description = "Shuffle the rows every epoch, or not with --no-shuffle (default: the train block's, else not).")
@@ -128,6 +149,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The momentum of the SGD chosen by {@link #optimizer}, 0 for none; for the memory check. */
     private double momentum;
+    /** {@code --schedule} as a schedule (null when absent or "none"). */
+    private TrainConfig.Schedule scheduleSet;
 
     @Override
     public Integer call() {
@@ -172,8 +195,16 @@ final class TrainCommand implements Callable<Integer> {
         check(spec, "--seed", seed, TrainRules.SEED);
         if (stopAfterBatches != null && stopAfterBatches < 1) usage("--stop-after-batches must be at least 1, not " + stopAfterBatches);
         if (printEvery != null && printEvery < 1) usage("--print-every must be at least 1, not " + printEvery);
-        if (optimizer != null && !optimizer.equals("sgd") && !optimizer.equals("adam")) {
-            usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd or adam");
+        check(spec, "--clip-grad-norm", clipGradNorm, TrainRules.CLIP_GRAD_NORM);
+        if (optimizer != null && !List.of("sgd", "adam", "adamw").contains(optimizer)) {
+            usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd, adam or adamw");
+        }
+        if (schedule != null && !schedule.strip().equals("none")) {
+            try {
+                scheduleSet = Driver.schedule(schedule);
+            } catch (IllegalArgumentException e) {
+                usage("--schedule " + schedule + ": " + e.getMessage());
+            }
         }
     }
 
@@ -191,6 +222,8 @@ final class TrainCommand implements Callable<Integer> {
     private int train(PrintWriter out, PrintWriter err, DType floating) throws UserError {
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
+        List<DataArgs.Source> valSources = new ArrayList<>();
+        for (String d : val) valSources.add(DataArgs.parse("--val", d));
         CheckedModel checked = target.load(err);
         ModelMemory.checkSizes(checked);
         CompiledModel m = backend.compile(checked, floating);
@@ -200,28 +233,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig config = m.trainConfig();
         Optimizer opt = optimizer(m, config);
-        checkSavePath(m, sources);
+        List<DataArgs.Source> read = new ArrayList<>(sources);
+        read.addAll(valSources);
+        checkSavePath(m, read);
         checkMemory(checked, floating, opt);
 
         List<String> needed = Driver.inputsForTraining(checked);
         if (needed.isEmpty()) throw UserError.line(where + ": its loss uses no inputs, so there is no data to train on");
-        Map<String, Tensor> columns = DataArgs.load(m, sources, needed, floating, "the loss of " + m.name(), err);
-        String first = null;
-        for (var e : columns.entrySet()) {
-            Tensor t = e.getValue();
-            if (t.rank() == 0) {
-                throw UserError.line("--data " + e.getKey() + ": input '" + e.getKey() + "' is a single value, but training "
-                        + "splits every input into batches of rows along axis 0");
-            }
-            if (first == null) first = e.getKey();
-            else if (t.size(0) != columns.get(first).size(0)) {
-                throw UserError.line("--data " + e.getKey() + " has " + t.size(0) + " rows but --data " + first + " has "
-                        + columns.get(first).size(0) + "; the data must share the leading dimension");
-            }
-        }
-        if (!allowNonFinite) FiniteData.check(columns, sources);
-        TensorDataset dataset = new TensorDataset(columns);
-        if (dataset.size() == 0) throw UserError.line("--data " + first + " has no rows");
+        TensorDataset dataset = rows("--data", DataArgs.load(m, sources, needed, floating, "the loss of " + m.name(), err), sources);
+        TensorDataset valData = valSources.isEmpty() ? null
+                : rows("--val", DataArgs.load(m, valSources, needed, floating, "the loss of " + m.name(), err), valSources);
 
         long seedUsed = seed != null ? seed : config.seed();
         long epochCount = epochs != null ? epochs : config.epochs();
@@ -248,8 +269,15 @@ final class TrainCommand implements Callable<Integer> {
             params = m.initialParams(seedUsed);
         }
         RowAggregate lossAggregate = Driver.lossAggregate(checked);
+        ScalarOutputs scalars = new ScalarOutputs(checked, m, backend.backend(), backend.device(), floating);
+        TrainConfig.Schedule scheduleUsed = schedule != null ? scheduleSet : config.schedule().orElse(null);
+        OptionalDouble clipUsed = clipGradNorm != null ? OptionalDouble.of(clipGradNorm) : config.clipGradNorm();
+        if (opt == null && (scheduleUsed != null || clipUsed.isPresent())) {
+            throw UserError.line(where + " is trained by its update rules, which " + (schedule != null ? "--schedule" : "--clip-grad-norm")
+                    + " cannot change: both act on an optimizer's steps");
+        }
         Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, start,
-                allowNonFinite, lossAggregate);
+                allowNonFinite, lossAggregate, scheduleUsed, clipUsed);
         int batches = (dataset.size() + batchSize - 1) / batchSize;
         out.println("training " + m.name() + " on " + dataset.size() + (dataset.size() == 1 ? " row: " : " rows: ") + epochCount
                 + (epochCount == 1 ? " epoch" : " epochs") + " of " + batches + (batches == 1 ? " batch" : " batches")
@@ -257,6 +285,8 @@ final class TrainCommand implements Callable<Integer> {
                         : (dataset.size() % batchSize == 0 ? "" : "up to ") + batchSize + " rows each")
                 + (shuffled ? ", shuffled" : "") + "), "
                 + (opt == null ? "its update rules" : describe(opt, config))
+                + (scheduleUsed == null ? "" : ", " + scheduleUsed.spelling())
+                + (clipUsed.isEmpty() ? "" : ", clip_grad_norm = " + number(clipUsed.getAsDouble()))
                 + (resume != null ? ", params from " + resume + (start.equals(Position.START) ? "" : " (after " + start.describe() + ")") : "")
                 + ", seed " + seedUsed);
         if (batches > 1 && !lossAggregate.exact()) {
@@ -269,6 +299,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainProgress progress = TrainProgress.interactive()
                 ? TrainProgress.bar(out, System.err, "train " + m.name())
                 : TrainProgress.lines(out, printEvery);
+        if (valData != null) progress.validating(new Validation(m, valData, batchSize, lossAggregate, scalars));
         try (Interrupts interrupts = Interrupts.install(System.err); progress) {
             TrainingListener listener = stopAfterBatches == null ? progress : new StopAfterBatches(progress, stopAfterBatches, interrupts);
             try {
@@ -314,13 +345,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             String outputs;
             try {
-                outputs = ScalarOutputs.describe(checked, m, r.params(), dataset, batchSize, backend.backend(), backend.device(), floating);
+                outputs = scalars.describe(r.params(), dataset, batchSize);
             } catch (OutOfMemoryError e) {
                 throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
                         + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
             }
             out.println("trained " + m.name() + " for " + done + (done == 1 ? " epoch" : " epochs")
-                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss()) + outputs);
+                    + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss()) + outputs
+                    + (progress.lastValidation == null ? "" : "; " + progress.lastValidation));
             // Only with --allow-non-finite can a run end with NaN or infinities; it says so rather than pass for a result.
             String badParam = NonFinite.firstName(r.params());
             if (!Double.isFinite(r.finalLoss()) || badParam != null) {
@@ -334,6 +366,30 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The data of {@code option} ({@code --data}, {@code --val}) as rows: every input split along
+     * axis 0, so every input needs one and all the same number of rows; finite unless allowed.
+     */
+    private TensorDataset rows(String option, Map<String, Tensor> columns, List<DataArgs.Source> sources) throws UserError {
+        String first = null;
+        for (var e : columns.entrySet()) {
+            Tensor t = e.getValue();
+            if (t.rank() == 0) {
+                throw UserError.line(option + " " + e.getKey() + ": input '" + e.getKey() + "' is a single value, but training "
+                        + "splits every input into batches of rows along axis 0");
+            }
+            if (first == null) first = e.getKey();
+            else if (t.size(0) != columns.get(first).size(0)) {
+                throw UserError.line(option + " " + e.getKey() + " has " + t.size(0) + " rows but " + option + " " + first + " has "
+                        + columns.get(first).size(0) + "; the data must share the leading dimension");
+            }
+        }
+        if (!allowNonFinite) FiniteData.check(columns, sources);
+        TensorDataset dataset = new TensorDataset(columns);
+        if (dataset.size() == 0) throw UserError.line(option + " " + first + " has no rows");
+        return dataset;
+    }
+
     /** The optimizer to train with, or null for the model's update rules. */
     private Optimizer optimizer(CompiledModel m, TrainConfig config) throws UserError {
         if (m.hasUpdateRules()) {
@@ -345,7 +401,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig.Optimizer declared = config.optimizerOrDefault();
         if (optimizer != null && !optimizer.equals(kind(declared))) {
-            declared = optimizer.equals("adam") ? TrainConfig.Optimizer.Adam.DEFAULT : TrainConfig.Optimizer.Sgd.DEFAULT;
+            declared = switch (optimizer) {
+                case "adam" -> TrainConfig.Optimizer.Adam.DEFAULT;
+                case "adamw" -> TrainConfig.Optimizer.AdamW.DEFAULT;
+                default -> TrainConfig.Optimizer.Sgd.DEFAULT;
+            };
         }
         if (lr != null) declared = declared.withLr(lr);
         momentum = declared instanceof TrainConfig.Optimizer.Sgd s ? s.momentum() : 0;
@@ -353,7 +413,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String kind(TrainConfig.Optimizer o) {
-        return o instanceof TrainConfig.Optimizer.Adam ? "adam" : "sgd";
+        return switch (o) {
+            case TrainConfig.Optimizer.Sgd s -> "sgd";
+            case TrainConfig.Optimizer.Adam a -> "adam";
+            case TrainConfig.Optimizer.AdamW a -> "adamw";
+        };
     }
 
     /** The optimizer as a train block would write it, with only the settings that differ from PyTorch's defaults. */
@@ -370,12 +434,17 @@ final class TrainCommand implements Callable<Integer> {
                 yield sb.append(")").toString();
             }
             case Adam a -> {
-                StringBuilder sb = new StringBuilder("adam(lr = " + number(a.lr()));
+                StringBuilder sb = new StringBuilder((a.isDecoupled() ? "adamw" : "adam") + "(lr = " + number(a.lr()));
                 if (sameKind && declared instanceof TrainConfig.Optimizer.Adam d) {
                     if (d.beta1() != 0.9) sb.append(", beta1 = ").append(number(d.beta1()));
                     if (d.beta2() != 0.999) sb.append(", beta2 = ").append(number(d.beta2()));
                     if (d.eps() != 1e-8) sb.append(", eps = ").append(number(d.eps()));
                     if (d.weightDecay() != 0) sb.append(", weight_decay = ").append(number(d.weightDecay()));
+                } else if (sameKind && declared instanceof TrainConfig.Optimizer.AdamW d) {
+                    if (d.beta1() != 0.9) sb.append(", beta1 = ").append(number(d.beta1()));
+                    if (d.beta2() != 0.999) sb.append(", beta2 = ").append(number(d.beta2()));
+                    if (d.eps() != 1e-8) sb.append(", eps = ").append(number(d.eps()));
+                    if (d.weightDecay() != 0.01) sb.append(", weight_decay = ").append(number(d.weightDecay()));
                 }
                 yield sb.append(")").toString();
             }

@@ -30,6 +30,10 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
     /** The last checkpoint written and the epoch it holds, or null. */
     java.nio.file.Path saved;
     int savedEpoch;
+    /** What {@code --val} measures after each epoch, or null. */
+    private Validation validation;
+    /** The last epoch's {@code --val} results ({@code "val loss 0.4123, val accuracy 0.8123"}), or null. */
+    String lastValidation;
 
     /** Plain lines to {@code out}, every {@code every} epochs (null: the default spacing). */
     static TrainProgress lines(PrintWriter out, Integer every) {
@@ -50,9 +54,25 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         return !"dumb".equals(System.getenv("TERM"));
     }
 
+    /** Measures {@code v} after each epoch, shown on the epoch's line. */
+    TrainProgress validating(Validation v) {
+        validation = v;
+        return this;
+    }
+
     /** The line for an epoch: {@code Epoch [10/100], Loss: 1234.5678}. */
     static String epochLine(int epoch, int epochs, double loss) {
         return "Epoch [" + epoch + "/" + epochs + "], Loss: " + fixed4(loss);
+    }
+
+    /** The line for the last epoch, with its {@code --val} results: {@code Epoch [3/5], Loss: 0.5, val loss 0.6, val accuracy 0.8}. */
+    String lastEpochLine() {
+        return epochLine(lastEpoch, epochs, lastLoss) + (lastValidation == null ? "" : ", " + lastValidation);
+    }
+
+    @Override
+    public void epochParams(int epoch, java.util.Map<String, dev.modelc.runtime.Tensor> params) {
+        if (validation != null) lastValidation = validation.describe(params);
     }
 
     /** Python's {@code "{:.4f}".format(v)}: the exact binary value rounded half-even; nan and inf as Python spells them. */
@@ -128,7 +148,7 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         }
 
         private void print() {
-            out.println(epochLine(lastEpoch, epochs, lastLoss));
+            out.println(lastEpochLine());
             out.flush();
             printed = lastEpoch;
         }
@@ -175,14 +195,14 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         @Override
         public void epoch(int epoch, int epochs, double loss) {
             super.epoch(epoch, epochs, loss);
-            bar.setExtraMessage("loss " + fixed4(loss));
+            bar.setExtraMessage("loss " + fixed4(loss) + (lastValidation == null ? "" : ", " + lastValidation));
         }
 
         @Override
         void finish(boolean stopped) {
             close();
             if (lastEpoch > 0) {
-                out.println(epochLine(lastEpoch, epochs, lastLoss));
+                out.println(lastEpochLine());
                 out.flush();
             }
         }

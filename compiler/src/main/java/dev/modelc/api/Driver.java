@@ -5,7 +5,11 @@ import dev.modelc.compiler.backend.EntryPoint;
 import dev.modelc.compiler.backend.GraphModel;
 import dev.modelc.compiler.backend.cuda.CudaProgram;
 import dev.modelc.compiler.backend.java.TypedModelGenerator;
+import dev.modelc.compiler.Compilation;
+import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.diagnostics.Diagnostic;
+import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.GraphDot;
@@ -22,6 +26,7 @@ import dev.modelc.compiler.passes.Retype;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.train.RowAggregate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +42,24 @@ import java.util.NoSuchElementException;
  */
 public final class Driver {
     private Driver() {
+    }
+
+    /**
+     * A schedule written as a train block writes it ({@code step_lr(step_size = 10, gamma = 0.5)}),
+     * checked by the block's own rules: the command line's {@code --schedule}.
+     *
+     * @throws IllegalArgumentException with the block's message and notes when the text is not a schedule
+     */
+    public static TrainConfig.Schedule schedule(String text) {
+        if (text.contains("\n") || text.contains("\r")) throw new IllegalArgumentException("a schedule is one line, such as step_lr(10)");
+        String source = "model M {\n  input x: f32[N]\n  loss = mean(x)\n  train { schedule = " + text + " }\n}\n";
+        Compilation c = Compiler.compile(new SourceFile("schedule", source));
+        for (Diagnostic d : c.diagnostics()) {
+            if (d.isError()) {
+                throw new IllegalArgumentException(d.message() + (d.notes().isEmpty() ? "" : " (" + String.join("; ", d.notes()) + ")"));
+            }
+        }
+        return c.program().orElseThrow().models().getFirst().signature().train().orElseThrow().schedule().orElseThrow();
     }
 
     /** The inputs the outputs, the loss and its gradients depend on, in graph order ({@code modelc eval}). */

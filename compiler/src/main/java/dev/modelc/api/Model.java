@@ -128,7 +128,8 @@ public final class Model {
         TrainConfig c = compiled.trainConfig();
         int batch = (int) Math.min(Integer.MAX_VALUE, c.batch().orElse(data.size()));
         return fit(data, new Trainer.Options((int) c.epochs(), Math.max(1, batch), c.shuffle(), c.seed(),
-                compiled.hasUpdateRules() ? null : Optimizer.of(c), null), TrainingListener.NONE);
+                compiled.hasUpdateRules() ? null : Optimizer.of(c), null)
+                .scheduled(c.schedule().orElse(null)).clippingGradNorm(c.clipGradNorm()), TrainingListener.NONE);
     }
 
     /** Trains with explicit options; the params become the trained ones. */

@@ -69,6 +69,11 @@ final class Bodies {
                     "the first update rule is at " + state.updates.values().iterator().next()
                             + "; update rules are the training step, so remove either the optimizer or the update rules");
         }
+        if (state.stepSettingSpan != null && !state.updates.isEmpty()) {
+            diagnostics().error(state.stepSettingSpan, "a model with update rules cannot have a schedule or clip_grad_norm",
+                    "both act on an optimizer's steps, and update rules are the training step (the first is at "
+                            + state.updates.values().iterator().next() + "); write the rate or the clipping into the rules instead");
+        }
         if (state.trainSpan != null && state.loss == null && state.updates.isEmpty()) {
             diagnostics().error(state.trainSpan, "model '" + m.name().text() + "' has a train block but no loss",
                     "add loss = ... so there is something to minimise");

@@ -64,6 +64,10 @@ final class Builtins {
         for (String r : List.of("sum", "mean", "max", "min", "logsumexp")) {
             define(r, Signature.of("x").optional("_second").keywords("axis", "keepdims"), s -> reduction(s, r));
         }
+        define("var", Signature.of("x").keywords("axis", "keepdims", "correction"), s -> variance(s, false));
+        define("std", Signature.of("x").keywords("axis", "keepdims", "correction"), s -> variance(s, true));
+        define("layer_norm", Signature.of("x").keywords("axis", "eps"), Builtins::layerNorm);
+        define("norm", Signature.of("x").keywords("p", "axis", "keepdims"), Builtins::norm);
         define("argmax", Signature.of("x").keywords("axis", "keepdims"), Builtins::argReduction);
         define("argmin", Signature.of("x").keywords("axis", "keepdims"), Builtins::argReduction);
         define("softmax", Signature.of("x").keywords("axis"), Builtins::softmax);
@@ -72,6 +76,7 @@ final class Builtins {
         define("transpose", Signature.of("x", "a", "b"), Builtins::transpose);
         define("permute", Signature.of("x", "axes"), Builtins::permute);
         define("reshape", Signature.of("x", "shape"), Builtins::reshape);
+        define("flatten", Signature.of("x").keywords("axis"), Builtins::flatten);
         define("broadcast_to", Signature.of("x", "shape"), Builtins::broadcastTo);
         define("cat", Signature.variadic("tensors").keywords("axis"), s -> join(s, false));
         define("stack", Signature.variadic("tensors").keywords("axis"), s -> join(s, true));
@@ -92,6 +97,11 @@ final class Builtins {
         initializer("rand", Signature.of());
         initializer("normal", Signature.of("mean", "std"));
         initializer("uniform", Signature.of("lo", "hi"));
+        // torch.nn.init's, with the fans computed from the param's shape as torch.nn.init computes them.
+        initializer("kaiming_uniform", new Signature(List.of("a"), 0, false, List.of()));
+        initializer("kaiming_normal", new Signature(List.of("a"), 0, false, List.of()));
+        initializer("xavier_uniform", new Signature(List.of("gain"), 0, false, List.of()));
+        initializer("xavier_normal", new Signature(List.of("gain"), 0, false, List.of()));
 
         // Names user code may not redefine.
         for (DType d : DType.values()) {
@@ -128,7 +138,7 @@ final class Builtins {
     private static void initializer(String name, Signature sig) {
         TABLE.put(name, new Builtin(name, sig, s -> {
             for (String p : sig.positional()) {
-                if (s.constNumber(p, null) == null) return Value.POISON;
+                if (s.has(p) && s.constNumber(p, null) == null) return Value.POISON;
             }
             if (name.equals("normal") && s.constNumber("std", 1.0) < 0) return s.fail("std", "std must not be negative");
             if (name.equals("uniform") && s.constNumber("lo", 0.0) > s.constNumber("hi", 1.0)) {
@@ -136,13 +146,43 @@ final class Builtins {
                         + " and hi = " + s.args.get("hi").expr().span().text());
             }
             TensorType target = s.env.initTarget();
-            boolean normal = name.equals("randn") || name.equals("normal");
-            double a = name.equals("normal") ? s.constNumber("mean", 0.0) : name.equals("uniform") ? s.constNumber("lo", 0.0) : 0;
-            double b = name.equals("normal") ? s.constNumber("std", 1.0) : name.equals("uniform") ? s.constNumber("hi", 1.0) : 1;
+            boolean normal = name.equals("randn") || name.endsWith("normal");
+            double a, b;
+            if (name.startsWith("kaiming") || name.startsWith("xavier")) {
+                if (target.rank() < 2) {
+                    return s.fail(null, name + " needs a param of two axes or more, to count its fans; this one is " + target,
+                            "torch.nn.init refuses it too (fan in and fan out cannot be computed); use uniform(...) or normal(...)");
+                }
+                double spread = fanSpread(name, target.shape(), name.startsWith("kaiming") ? s.constNumber("a", 0.0) : s.constNumber("gain", 1.0));
+                a = normal ? 0 : -spread;
+                b = spread;
+            } else {
+                a = name.equals("normal") ? s.constNumber("mean", 0.0) : name.equals("uniform") ? s.constNumber("lo", 0.0) : 0;
+                b = name.equals("normal") ? s.constNumber("std", 1.0) : name.equals("uniform") ? s.constNumber("hi", 1.0) : 1;
+            }
             int node = s.at().random(normal ? Op.Random.Distribution.NORMAL : Op.Random.Distribution.UNIFORM, a, b,
                     s.lowering().nextDrawStream(), target);
             return new Tensor(target, node);
         }, null, true, false));
+    }
+
+    /**
+     * The bound (uniform) or standard deviation (normal) of a {@code torch.nn.init} initializer
+     * for a param of {@code shape}: {@code fan_in = shape[1] * prod(shape[2:])},
+     * {@code fan_out = shape[0] * prod(shape[2:])}; kaiming with the leaky-ReLU gain
+     * {@code sqrt(2 / (1 + a^2))} over {@code fan_in} (PyTorch's defaults: {@code mode = "fan_in"},
+     * {@code nonlinearity = "leaky_relu"}); xavier with {@code gain * sqrt(2 / (fan_in + fan_out))};
+     * the uniform bound is {@code sqrt(3)} times the deviation. Each in the order torch.nn.init
+     * computes it, in doubles as Python does.
+     */
+    private static double fanSpread(String name, Shape shape, double parameter) {
+        long receptive = 1;
+        for (int i = 2; i < shape.rank(); i++) receptive *= shape.dim(i).constant();
+        long fanIn = shape.dim(1).constant() * receptive, fanOut = shape.dim(0).constant() * receptive;
+        double std = name.startsWith("kaiming")
+                ? Math.sqrt(2.0 / (1 + parameter * parameter)) / Math.sqrt(fanIn)
+                : parameter * Math.sqrt(2.0 / (double) (fanIn + fanOut));
+        return name.endsWith("uniform") ? Math.sqrt(3.0) * std : std;
     }
 
     private static Value pairwise(Site s, String what) {
@@ -246,6 +286,99 @@ final class Builtins {
         return new Tensor(t, x.constant(), null, node);
     }
 
+    /**
+     * {@code var(x, axis =, keepdims = false, correction = 1)} and {@code std}, as {@code torch.var}
+     * and {@code torch.std}: {@code sum((x - mean(x))^2) / (n - correction)} over the axes (all of
+     * them without {@code axis}), two passes over the data in the graph's own nodes, so the
+     * gradient (and the next) come from the ops' rules. PyTorch's CPU kernel sums in one pass
+     * (Welford); f64 results agree to rounding.
+     */
+    private static Value variance(Site s, boolean std) {
+        Tensor x = s.floating("x");
+        if (x == null) return Value.POISON;
+        List<Integer> axes = s.axes("axis", x.type().rank());
+        Boolean keep = s.constBool("keepdims", false);
+        Long correction = s.constInt("correction", 1L);
+        if (axes == null || keep == null || correction == null) return Value.POISON;
+        if (correction < 0) return s.fail("correction", "correction must not be negative, found " + correction);
+        Shape shape = x.type().shape();
+        Dim count = Dim.of(1);
+        for (int a : axes) count = count.times(shape.dim(a));
+        Dim dof = count.plus(Dim.of(-correction));
+        if (dof.isConstant() && dof.constant() <= 0) {
+            return s.fail(correction == 0 ? "x" : "correction", s.name + " over " + count + (count.isConstant(1) ? " value" : " values")
+                            + " with correction " + correction + " divides by " + dof.constant(),
+                    "PyTorch gives nan or inf here; pass correction = 0 for the biased estimate, or reduce over more values");
+        }
+        TensorType t = x.type().weak() ? TensorType.weakFloat(shape) : x.type();
+        DType d = Lowering.natural(t);
+        var e = s.at();
+        int xs = s.lowering().as(x, d);
+        int centered = e.binary(BinaryFn.SUB, xs, e.broadcast(e.reduce(ReduceFn.MEAN, xs, axes, true), shape));
+        int sum = e.reduce(ReduceFn.SUM, e.binary(BinaryFn.MUL, centered, centered), axes, keep);
+        Shape out = reduce(shape, axes, keep);
+        int v = e.binary(BinaryFn.DIV, sum, e.broadcast(e.size(dof, d), out));
+        return new Tensor(t.withShape(out), x.constant(), null, std ? e.unary(UnaryFn.SQRT, v) : v);
+    }
+
+    /**
+     * {@code layer_norm(x, axis = -1, eps = 1e-5)}: {@code (x - mean) / sqrt(var + eps)} over the
+     * axes, with the biased variance, no affine part ({@code F.layer_norm} without weight and
+     * bias), computed as PyTorch's CPU kernel does: the reciprocal square root times the
+     * centred values.
+     */
+    private static Value layerNorm(Site s) {
+        Tensor x = s.floating("x");
+        if (x == null) return Value.POISON;
+        List<Integer> axes = s.has("axis") ? s.axisList("axis", x.type().rank()) : (x.type().rank() == 0 ? null : List.of(x.type().rank() - 1));
+        if (axes == null && !s.has("axis")) return s.fail("x", "layer_norm needs at least one axis, but " + x.type() + " has none");
+        Double eps = s.constNumber("eps", 1e-5);
+        if (axes == null || eps == null) return Value.POISON;
+        if (!(eps >= 0)) return s.fail("eps", "eps must not be negative, found " + eps);
+        axes = new ArrayList<>(axes);
+        axes.sort(null);
+        Shape shape = x.type().shape();
+        TensorType t = x.type().weak() ? TensorType.weakFloat(shape) : x.type();
+        DType d = Lowering.natural(t);
+        var e = s.at();
+        int xs = s.lowering().as(x, d);
+        int centered = e.binary(BinaryFn.SUB, xs, e.broadcast(e.reduce(ReduceFn.MEAN, xs, axes, true), shape));
+        int variance = e.reduce(ReduceFn.MEAN, e.binary(BinaryFn.MUL, centered, centered), axes, true);
+        int rstd = e.unary(UnaryFn.RSQRT, e.binary(BinaryFn.ADD, variance, e.full(eps, d, reduce(shape, axes, true))));
+        return new Tensor(t, x.constant(), null, e.binary(BinaryFn.MUL, centered, e.broadcast(rstd, shape)));
+    }
+
+    /**
+     * {@code norm(x, p = 2, axis =, keepdims = false)}: {@code sum(|x|^p)^(1/p)} over the axes (all
+     * without {@code axis}), as {@code torch.linalg.vector_norm}; {@code p} a constant > 0. p = 2 is
+     * {@code sqrt(sum(x * x))} and p = 1 {@code sum(|x|)}. At a zero vector the gradient is 0, as
+     * PyTorch's (it masks the 0 / 0): the root is only taken of positive sums.
+     */
+    private static Value norm(Site s) {
+        Tensor x = s.floating("x");
+        if (x == null) return Value.POISON;
+        List<Integer> axes = s.axes("axis", x.type().rank());
+        Boolean keep = s.constBool("keepdims", false);
+        Double p = s.constNumber("p", 2.0);
+        if (axes == null || keep == null || p == null) return Value.POISON;
+        if (!(p > 0) || Double.isInfinite(p)) return s.fail("p", "p must be a finite number > 0, found " + p,
+                "for the largest magnitude write max(abs(x), axis = ...)");
+        Shape shape = x.type().shape();
+        TensorType t = x.type().weak() ? TensorType.weakFloat(shape) : x.type();
+        DType d = Lowering.natural(t);
+        var e = s.at();
+        int xs = s.lowering().as(x, d);
+        Shape out = reduce(shape, axes, keep);
+        if (p == 1) return new Tensor(t.withShape(out), x.constant(), null, e.reduce(ReduceFn.SUM, e.unary(UnaryFn.ABS, xs), axes, keep));
+        int powered = p == 2 ? e.binary(BinaryFn.MUL, xs, xs) : e.binary(BinaryFn.POW, e.unary(UnaryFn.ABS, xs), e.full(p, d, shape));
+        int sum = e.reduce(ReduceFn.SUM, powered, axes, keep);
+        int zero = e.full(0, d, out), one = e.full(1, d, out);
+        int positive = e.binary(BinaryFn.GT, sum, zero);
+        int safe = e.where(positive, sum, one);
+        int root = p == 2 ? e.unary(UnaryFn.SQRT, safe) : e.binary(BinaryFn.POW, safe, e.full(1 / p, d, out));
+        return new Tensor(t.withShape(out), x.constant(), null, e.where(positive, root, zero));
+    }
+
     static Shape reduce(Shape shape, List<Integer> axes, boolean keepdims) {
         List<Dim> out = new ArrayList<>();
         for (int i = 0; i < shape.rank(); i++) {
@@ -338,6 +471,33 @@ final class Builtins {
                     "it has " + total + " elements and the new shape holds " + known);
         }
         Shape out = new Shape(dims);
+        return new Tensor(x.type().withShape(out), x.constant(), null, s.at().reshape(s.lowering().node(x), out));
+    }
+
+    /**
+     * {@code flatten(x, axis = 1)}: axes {@code axis} to the last merged into one, as
+     * {@code nn.Flatten()} does (the batch axis kept); a reshape, so it has reshape's gradient.
+     */
+    private static Value flatten(Site s) {
+        Tensor x = s.tensor("x");
+        Long axis = s.constInt("axis", 1L);
+        if (x == null || axis == null) return Value.POISON;
+        int rank = x.type().rank();
+        if (!s.has("axis") && rank < 2) {
+            return s.fail("x", "flatten keeps axis 0 and merges the axes after it, but " + x.type() + " has "
+                    + (rank == 0 ? "no axes" : "only one axis"), rank == 0
+                    ? "a scalar has nothing to flatten; reshape(x, [1]) makes it a vector"
+                    : "it is flat already; flatten(x, axis = 0) accepts it unchanged");
+        }
+        Integer a = s.axis("axis", axis, rank);
+        if (a == null) return Value.POISON;
+        Shape shape = x.type().shape();
+        Dim merged = Dim.of(1);
+        for (int i = a; i < rank; i++) merged = merged.times(shape.dim(i));
+        List<Dim> dims = new ArrayList<>(shape.dims().subList(0, a));
+        dims.add(merged);
+        Shape out = new Shape(dims);
+        if (x.known() != null) return new Tensor(x.type().withShape(out), x.constant(), x.known());
         return new Tensor(x.type().withShape(out), x.constant(), null, s.at().reshape(s.lowering().node(x), out));
     }
 

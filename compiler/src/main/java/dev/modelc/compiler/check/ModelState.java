@@ -36,6 +36,8 @@ final class ModelState {
     TrainConfig train;
     Span trainSpan;
     Span optimizerSpan;
+    /** The first train setting that acts on an optimizer's steps (schedule, clip_grad_norm), or null. */
+    Span stepSettingSpan;
 
     ModelState(Decl.Model decl) {
         this.decl = decl;

@@ -58,7 +58,12 @@ public final class SignatureTable {
             case TrainConfig.Optimizer.Adam a -> "adam(lr = " + number(a.lr()) + ", beta1 = " + number(a.beta1())
                     + ", beta2 = " + number(a.beta2()) + ", eps = " + number(a.eps())
                     + ", weight_decay = " + number(a.weightDecay()) + ")";
+            case TrainConfig.Optimizer.AdamW a -> "adamw(lr = " + number(a.lr()) + ", beta1 = " + number(a.beta1())
+                    + ", beta2 = " + number(a.beta2()) + ", eps = " + number(a.eps())
+                    + ", weight_decay = " + number(a.weightDecay()) + ")";
         }));
+        t.schedule().ifPresent(s -> parts.add("schedule = " + s.spelling()));
+        t.clipGradNorm().ifPresent(c -> parts.add("clip_grad_norm = " + number(c)));
         return String.join(", ", parts);
     }
 

@@ -24,33 +24,48 @@ public final class TrainRules {
     public static final Range BETA2 = Range.real("beta2", 0, true, 1);
     /** adam's denominator term: positive. */
     public static final Range EPS = Range.real("eps", 0, false, Double.POSITIVE_INFINITY);
+    /** step_lr's period in epochs: a positive integer. */
+    public static final Range STEP_SIZE = Range.integer("step_size", 1);
+    /** The factor of step_lr and exponential: positive. */
+    public static final Range GAMMA = Range.real("gamma", 0, false, Double.POSITIVE_INFINITY);
+    /** cosine's half period in epochs: a positive integer. */
+    public static final Range T_MAX = Range.integer("t_max", 1);
+    /** cosine's lowest rate: at least 0. */
+    public static final Range ETA_MIN = Range.real("eta_min", 0, true, Double.POSITIVE_INFINITY);
+    /** linear_warmup's length in epochs: a positive integer. */
+    public static final Range WARMUP_EPOCHS = Range.integer("epochs", 1);
+    /** linear_warmup's first factor: in (0, 1], as LinearLR's start_factor. */
+    public static final Range START_FACTOR = new Range("start_factor", false, 0, false, 1, true);
+    /** The largest total gradient norm: positive. */
+    public static final Range CLIP_GRAD_NORM = Range.real("clip_grad_norm", 0, false, Double.POSITIVE_INFINITY);
 
     private TrainRules() {
     }
 
     /**
      * A setting's allowed values: finite numbers from {@code lo} (included when {@code loInclusive})
-     * up to {@code hi} (excluded), whole numbers only when {@code integer}.
+     * up to {@code hi} (included when {@code hiInclusive}), whole numbers only when {@code integer}.
      */
-    public record Range(String name, boolean integer, double lo, boolean loInclusive, double hi) {
+    public record Range(String name, boolean integer, double lo, boolean loInclusive, double hi, boolean hiInclusive) {
         static Range integer(String name, long min) {
-            return new Range(name, true, min, true, Double.POSITIVE_INFINITY);
+            return new Range(name, true, min, true, Double.POSITIVE_INFINITY, false);
         }
 
         static Range real(String name, double lo, boolean loInclusive, double hi) {
-            return new Range(name, false, lo, loInclusive, hi);
+            return new Range(name, false, lo, loInclusive, hi, false);
         }
 
         /** Whether {@code v} is allowed. */
         public boolean admits(double v) {
             if (!Double.isFinite(v) || integer && v != Math.rint(v)) return false;
-            return (loInclusive ? v >= lo : v > lo) && v < hi;
+            return (loInclusive ? v >= lo : v > lo) && (hiInclusive ? v <= hi : v < hi);
         }
 
         /** What is allowed, to follow "must be": {@code a positive integer}, {@code > 0}, {@code >= 0 and < 1}. */
         public String requirement() {
             if (integer) return lo == 1 ? "a positive integer" : lo == 0 ? "a non-negative integer" : "an integer >= " + text(lo);
-            return (loInclusive ? ">= " : "> ") + text(lo) + (hi < Double.POSITIVE_INFINITY ? " and < " + text(hi) : "");
+            return (loInclusive ? ">= " : "> ") + text(lo)
+                    + (hi < Double.POSITIVE_INFINITY ? " and " + (hiInclusive ? "<= " : "< ") + text(hi) : "");
         }
 
         private static String text(double v) {

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Adam with L2 weight decay added to the gradient (not AdamW's decoupled decay), as
+ * Adam with L2 weight decay added to the gradient, as {@code torch.optim.Adam}; or, made by
+ * {@link #decoupled}, with AdamW's decoupled weight decay, as {@code torch.optim.AdamW}: before
+ * the step, {@code p.mul_(1 - lr * weight_decay)} (the factor computed in double, then rounded to
+ * the param's dtype), and the gradient is used as it is. Otherwise as
  * {@code torch.optim.Adam} (PyTorch 2.x, {@code amsgrad=False, maximize=False}, the CPU default
  * single-tensor path).
  *
@@ -43,7 +46,8 @@ public final class Adam implements Optimizer {
     static final String EXP_AVG_SQ = "exp_avg_sq";
     static final String STEP = "step";
 
-    private final double lr;
+    private double lr;
+    private final boolean decoupled;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -64,6 +68,16 @@ public final class Adam implements Optimizer {
 
     /** Adam with every option of {@code torch.optim.Adam} but amsgrad and maximize, checked as PyTorch checks them. */
     public Adam(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        this(lr, beta1, beta2, eps, weightDecay, false);
+    }
+
+    /** AdamW: every option of {@code torch.optim.AdamW} but amsgrad and maximize, checked as PyTorch checks them. */
+    public static Adam decoupled(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        return new Adam(lr, beta1, beta2, eps, weightDecay, true);
+    }
+
+    private Adam(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        this.decoupled = decoupled;
         if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be at least 0, not " + lr);
         if (!(eps >= 0)) throw new IllegalArgumentException("epsilon must be at least 0, not " + eps);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), not " + beta1);
@@ -79,6 +93,17 @@ public final class Adam implements Optimizer {
     /** The learning rate. */
     public double lr() {
         return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be at least 0, not " + lr);
+        this.lr = lr;
+    }
+
+    /** Whether the weight decay is AdamW's, decoupled from the gradient. */
+    public boolean isDecoupled() {
+        return decoupled;
     }
 
     @Override
@@ -99,7 +124,11 @@ public final class Adam implements Optimizer {
             double[] v = expAvgSq.computeIfAbsent(s.path(), k -> zeros(s)).values();
             long step = steps.merge(s.path(), 1L, Long::sum);
 
-            if (weightDecay != 0) {
+            if (weightDecay != 0 && decoupled) {
+                double keep = s.r(1 - lr * weightDecay);
+                p = p.clone();
+                for (int i = 0; i < n; i++) p[i] = s.r(p[i] * keep);
+            } else if (weightDecay != 0) {
                 double wd = s.r(weightDecay);
                 for (int i = 0; i < n; i++) g[i] = s.r(g[i] + s.r(wd * p[i]));
             }
@@ -212,6 +241,6 @@ public final class Adam implements Optimizer {
 
     @Override
     public String toString() {
-        return "Adam(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weight_decay=" + weightDecay + ")";
+        return (decoupled ? "AdamW" : "Adam") + "(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weight_decay=" + weightDecay + ")";
     }
 }

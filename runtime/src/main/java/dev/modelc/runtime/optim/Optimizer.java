@@ -22,6 +22,7 @@ public interface Optimizer {
         return switch (setting) {
             case TrainConfig.Optimizer.Sgd s -> new Sgd(s.lr(), s.momentum(), s.weightDecay());
             case TrainConfig.Optimizer.Adam a -> new Adam(a.lr(), a.beta1(), a.beta2(), a.eps(), a.weightDecay());
+            case TrainConfig.Optimizer.AdamW a -> Adam.decoupled(a.lr(), a.beta1(), a.beta2(), a.eps(), a.weightDecay());
         };
     }
 
@@ -29,6 +30,15 @@ public interface Optimizer {
     static Optimizer of(TrainConfig config) {
         return of(config.optimizerOrDefault());
     }
+
+    /** The learning rate of the next step. */
+    double lr();
+
+    /**
+     * Sets the learning rate of the steps to come, as a schedule does between epochs (PyTorch's
+     * {@code param_groups[i]["lr"] = lr}); the state (momentum, moments) is kept.
+     */
+    void setLr(double lr);
 
     /** The params after one update with {@code grads}, by path, in the order of {@code params}. */
     Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads);

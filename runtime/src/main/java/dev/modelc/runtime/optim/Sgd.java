@@ -31,7 +31,7 @@ import java.util.Map;
 public final class Sgd implements Optimizer {
     static final String MOMENTUM_BUFFER = "momentum_buffer";
 
-    private final double lr;
+    private double lr;
     private final double momentum;
     private final double dampening;
     private final double weightDecay;
@@ -68,6 +68,12 @@ public final class Sgd implements Optimizer {
     /** The learning rate. */
     public double lr() {
         return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be at least 0, not " + lr);
+        this.lr = lr;
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.DataLoader;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.optim.GradClip;
 import dev.modelc.runtime.optim.Optimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -34,11 +37,20 @@ public final class Trainer {
      * order depends only on the seed and the epoch's index); {@code optimizer} null means the
      * model's update rules; {@code checkpoint} null means no checkpoints; {@code allowNonFinite}
      * goes on past NaN and infinities (in the data, a loss or a param); {@code lossAggregate}
-     * says how the epoch's loss over all rows follows from its values on batches.
+     * says how the epoch's loss over all rows follows from its values on batches; {@code schedule}
+     * (null for none) sets the optimizer's learning rate at the start of each epoch from its rate
+     * when the run starts and the epoch's index (so a resumed run continues the schedule);
+     * {@code clipGradNorm} (empty for none) scales the gradients of each step as
+     * {@link GradClip#byTotalNorm} does, before the optimizer sees them.
      */
     public record Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
-                          Position start, boolean allowNonFinite, RowAggregate lossAggregate) {
+                          Position start, boolean allowNonFinite, RowAggregate lossAggregate, TrainConfig.Schedule schedule,
+                          OptionalDouble clipGradNorm) {
         public Options {
+            Objects.requireNonNull(clipGradNorm, "clipGradNorm == null");
+            if (clipGradNorm.isPresent() && !(clipGradNorm.getAsDouble() > 0)) {
+                throw new IllegalArgumentException("clip_grad_norm must be positive, found " + clipGradNorm.getAsDouble());
+            }
             if (epochs < 0) throw new IllegalArgumentException("epochs must not be negative, found " + epochs);
             if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, found " + batchSize);
             Objects.requireNonNull(start, "start == null");
@@ -53,6 +65,13 @@ public final class Trainer {
             this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, Position.START, false, RowAggregate.MEAN);
         }
 
+        /** A run with a constant learning rate and no clipping. */
+        public Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
+                       Position start, boolean allowNonFinite, RowAggregate lossAggregate) {
+            this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, null,
+                    OptionalDouble.empty());
+        }
+
         /** A run resumed after {@code startEpoch} whole epochs. */
         public Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
                        int startEpoch) {
@@ -61,22 +80,38 @@ public final class Trainer {
 
         /** These options, starting at {@code position} (such as a checkpoint's). */
         public Options from(Position position) {
-            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, position, allowNonFinite, lossAggregate);
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, position, allowNonFinite, lossAggregate, schedule,
+                    clipGradNorm);
         }
 
         /** These options, for {@code count} epochs. */
         public Options withEpochs(int count) {
-            return new Options(count, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate);
+            return new Options(count, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule,
+                    clipGradNorm);
         }
 
         /** These options, going on past non-finite values or not. */
         public Options allowingNonFinite(boolean allow) {
-            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allow, lossAggregate);
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allow, lossAggregate, schedule,
+                    clipGradNorm);
+        }
+
+        /** These options, with the learning rate of each epoch set by {@code s} (null: constant). */
+        public Options scheduled(TrainConfig.Schedule s) {
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, s,
+                    clipGradNorm);
+        }
+
+        /** These options, with each step's gradients clipped to a total 2-norm of {@code maxNorm} (empty: not clipped). */
+        public Options clippingGradNorm(OptionalDouble maxNorm) {
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate,
+                    schedule, maxNorm);
         }
 
         /** These options, with the epoch loss combined from batches as {@code how}. */
         public Options lossCombinedBy(RowAggregate how) {
-            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, how);
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, how, schedule,
+                    clipGradNorm);
         }
     }
 
@@ -156,6 +191,12 @@ public final class Trainer {
         if (o.optimizer() != null && !model.hasLoss()) {
             throw new IllegalArgumentException("model " + model.name() + " has no loss to optimize");
         }
+        if (o.optimizer() == null && (o.schedule() != null || o.clipGradNorm().isPresent())) {
+            throw new IllegalArgumentException("model " + model.name() + " trains by its update rules, which a schedule or "
+                    + "clip_grad_norm cannot change: both act on an optimizer's steps");
+        }
+        // The schedule's base: the rate the optimizer has when the run starts (a resumed run's fresh optimizer has it too).
+        double baseLr = o.optimizer() == null ? Double.NaN : o.optimizer().lr();
         if (!o.allowNonFinite()) checkFinite(data);
         long start = System.nanoTime();
         DataLoader loader = new DataLoader(data, o.batchSize(), o.shuffle(), false, o.seed());
@@ -181,6 +222,7 @@ public final class Trainer {
         run:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
             int epochIndex = o.start().epoch() + epoch;
+            if (o.schedule() != null) o.optimizer().setLr(o.schedule().lr(baseLr, epochIndex));
             List<Map<String, Tensor>> batches = loader.epoch(epochIndex);
             for (int b = epoch == 0 ? o.start().batch() : 0; b < batches.size(); b++) {
                 Map<String, Tensor> batch = batches.get(b);
@@ -202,7 +244,9 @@ public final class Trainer {
                         ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null, steps == 0);
                         break run;
                     }
-                    next = o.optimizer().step(current, g.gradients());
+                    Map<String, Tensor> grads = o.clipGradNorm().isPresent()
+                            ? GradClip.byTotalNorm(g.gradients(), o.clipGradNorm().getAsDouble()) : g.gradients();
+                    next = o.optimizer().step(current, grads);
                 }
                 if (!o.allowNonFinite()) {
                     String bad = NonFinite.firstName(next);
@@ -228,6 +272,7 @@ public final class Trainer {
             if (save(o, current, at, order, listener)) saved = at;
             double epochLoss = model.hasLoss() ? loss(model, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
             losses.add(epochLoss);
+            listener.epochParams(epoch + 1, Collections.unmodifiableMap(current));
             listener.epoch(epoch + 1, o.epochs(), epochLoss);
             if (model.hasLoss() && !o.allowNonFinite() && !Double.isFinite(epochLoss)) {
                 ending = new Ending.Diverged(epoch + 1, 0, epochLoss, null, null, false);

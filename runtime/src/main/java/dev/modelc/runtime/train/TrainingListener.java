@@ -1,5 +1,8 @@
 package dev.modelc.runtime.train;
 
+import dev.modelc.runtime.Tensor;
+import java.util.Map;
+
 /**
  * What a training run reports as it goes; the command line turns it into a progress bar or
  * plain lines. Every method has an empty default.
@@ -18,6 +21,14 @@ public interface TrainingListener {
      * set with the params at the end of the epoch, evaluated a batch at a time (see {@link RowAggregate}).
      */
     default void epoch(int epoch, int epochs, double loss) {
+    }
+
+    /**
+     * After each epoch, with the params it ended with, before {@link #epoch}: for work on them
+     * such as a validation pass (what {@code modelc train --val} prints). The params must not be
+     * modified.
+     */
+    default void epochParams(int epoch, Map<String, Tensor> params) {
     }
 
     /** After a checkpoint was written. */

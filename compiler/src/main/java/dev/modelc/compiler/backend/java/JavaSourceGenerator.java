@@ -186,8 +186,24 @@ public final class JavaSourceGenerator {
                     TrainConfig.class, s.lr(), s.momentum(), s.weightDecay());
             case TrainConfig.Optimizer.Adam a -> CodeBlock.of("$T.of(new $T.Optimizer.Adam($L, $L, $L, $L, $L))", java.util.Optional.class,
                     TrainConfig.class, a.lr(), a.beta1(), a.beta2(), a.eps(), a.weightDecay());
+            case TrainConfig.Optimizer.AdamW a -> CodeBlock.of("$T.of(new $T.Optimizer.AdamW($L, $L, $L, $L, $L))", java.util.Optional.class,
+                    TrainConfig.class, a.lr(), a.beta1(), a.beta2(), a.eps(), a.weightDecay());
         }).orElse(CodeBlock.of("$T.empty()", java.util.Optional.class));
-        return CodeBlock.of("new $T($L, $LL, $L, $LL, $L)", TrainConfig.class, batch, c.epochs(), c.shuffle(), c.seed(), opt);
+        if (c.schedule().isEmpty() && c.clipGradNorm().isEmpty()) {
+            return CodeBlock.of("new $T($L, $LL, $L, $LL, $L)", TrainConfig.class, batch, c.epochs(), c.shuffle(), c.seed(), opt);
+        }
+        CodeBlock schedule = c.schedule().map(s -> CodeBlock.of("$T.of($L)", java.util.Optional.class, switch (s) {
+            case TrainConfig.Schedule.StepLr l -> CodeBlock.of("new $T.Schedule.StepLr($LL, $L)", TrainConfig.class, l.stepSize(), l.gamma());
+            case TrainConfig.Schedule.Exponential e -> CodeBlock.of("new $T.Schedule.Exponential($L)", TrainConfig.class, e.gamma());
+            case TrainConfig.Schedule.Cosine k -> CodeBlock.of("new $T.Schedule.Cosine($LL, $L)", TrainConfig.class, k.tMax(), k.etaMin());
+            case TrainConfig.Schedule.LinearWarmup w -> CodeBlock.of("new $T.Schedule.LinearWarmup($LL, $L)", TrainConfig.class,
+                    w.epochs(), w.startFactor());
+        })).orElse(CodeBlock.of("$T.empty()", java.util.Optional.class));
+        CodeBlock clip = c.clipGradNorm().isPresent()
+                ? CodeBlock.of("$T.of($L)", java.util.OptionalDouble.class, c.clipGradNorm().getAsDouble())
+                : CodeBlock.of("$T.empty()", java.util.OptionalDouble.class);
+        return CodeBlock.of("new $T($L, $LL, $L, $LL, $L, $L, $L)", TrainConfig.class, batch, c.epochs(), c.shuffle(), c.seed(), opt,
+                schedule, clip);
     }
 
     private static CodeBlock strings(List<String> items) {

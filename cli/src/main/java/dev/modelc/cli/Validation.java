@@ -1,0 +1,24 @@
+package dev.modelc.cli;
+
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.data.TensorDataset;
+import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.train.RowAggregate;
+import dev.modelc.runtime.train.Trainer;
+import java.util.Map;
+
+/**
+ * {@code train --val}: held-out data the model is measured on after every epoch, as the test
+ * loop of PyTorch's quickstart measures it: the loss and every scalar output (an accuracy, say),
+ * evaluated {@code batchSize} rows at a time with the params the epoch ended with, never trained on.
+ */
+record Validation(CompiledModel model, TensorDataset data, int batchSize, RowAggregate lossAggregate, ScalarOutputs outputs) {
+
+    /** {@code "val loss 0.4123, val accuracy 0.8123"} for {@code params}. */
+    String describe(Map<String, Tensor> params) {
+        StringBuilder sb = new StringBuilder("val loss ")
+                .append(TrainProgress.fixed4(Trainer.loss(model, params, data, batchSize, lossAggregate)));
+        for (ScalarOutputs.Measured m : outputs.measure(params, data, batchSize)) sb.append(", val ").append(m);
+        return sb.toString();
+    }
+}
