@@ -2,11 +2,13 @@ package dev.modelc.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.Backend;
+import dev.modelc.compiler.backend.EntryPoint;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.runtime.DType;
@@ -88,5 +90,57 @@ class DriverTest {
         List<String> written = Driver.values(m).stream().filter(v -> v.span() != null).map(v -> v.span().text().strip()).toList();
         assertTrue(written.containsAll(List.of("input x: f64[N, 2]", "@", "logits", "zeros()")), written.toString());
         assertTrue(written.stream().noneMatch(t -> t.startsWith("param")), written.toString());
+    }
+
+    private static final String REGRESSION = """
+            model Regression {
+              input x: f32[N, 3]
+              input y: f32[N, 2]
+              param w: f32[2, 3] = [[0.5, 0.1, -0.2], [1.3, -1.7, 0.6]]
+              param b: f32[2] = [-0.5, -1.4]
+              preds = x @ w.T + b
+              loss = mean((preds - y) ** 2)
+              update w = w - 0.01 * grad(loss, w)
+              update b = b - 0.01 * grad(loss, b)
+            }
+            """;
+
+    private static Map<String, Tensor> regressionBatch() {
+        return Map.of("x", Tensor.of(new float[] {1, 2, 3, -1, 0.5f, 2, 0, 1, -2}, 3, 3),
+                "y", Tensor.of(new float[] {1, 0, -1, 2, 0.5f, 0.25f}, 3, 2));
+    }
+
+    @Test
+    void theStepLoopTakesTheModelsOwnStepsBitForBit() {
+        CompiledModel m = Modelc.compile("r.model", REGRESSION).model("Regression", Backend.BYTECODE).compiled();
+        Map<String, Tensor> params = m.initialParams(0), batch = regressionBatch();
+        Driver.Steps loop = Driver.stepLoop(m, params, batch);
+        Map<String, Tensor> p = params;
+        double before = Double.NaN;
+        for (int step = 0; step < 3; step++) {
+            CompiledModel.Step s = m.updateStep(p, batch);
+            before = s.loss().item();
+            p = s.params();
+        }
+        assertEquals(before, loop.run(3));
+        assertTrue(before > 0 && before < m.updateStep(params, batch).loss().item(), "the loss falls: " + before);
+        assertEquals(params, m.initialParams(0), "the loop steps copies of the params");
+    }
+
+    @Test
+    void boundRunsAndStepLoopsAreTheBytecodeBackends() {
+        Program program = Modelc.compile("r.model", REGRESSION);
+        CompiledModel interp = program.model("Regression", Backend.INTERP).compiled();
+        Map<String, Tensor> batch = regressionBatch();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Driver.stepLoop(interp, interp.initialParams(0), batch));
+        assertEquals("a model of the bytecode backend is needed, not InterpretedModel", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Driver.bind(interp, EntryPoint.LOSS, batch, true));
+
+        CompiledModel bytecode = program.model("Regression", Backend.BYTECODE).compiled();
+        Map<String, Tensor> values = new java.util.HashMap<>(batch);
+        values.putAll(bytecode.initialParams(0));
+        for (boolean lanes : new boolean[] {true, false}) Driver.bind(bytecode, EntryPoint.LOSS, values, lanes).run();
+        Driver.load(bytecode, EntryPoint.GRADIENTS);
     }
 }
