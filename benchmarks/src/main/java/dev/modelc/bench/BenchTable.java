@@ -83,7 +83,7 @@ public final class BenchTable {
 
     private void compileLatency() {
         String w = "seed model: source text to loaded kernels (warm JVM)";
-        Runnable op = () -> Driver.load(Workloads.compile().model("Regression").compiled(), EntryPoint.UPDATE);
+        Runnable op = () -> Driver.prepare(Workloads.compile().model("Regression").compiled(), EntryPoint.UPDATE);
         add(w, "compile", "modelc bytecode", time(op, reps(30), reps(30)));
     }
 

@@ -185,7 +185,7 @@ public final class Driver {
     }
 
     /** Compiles and loads the kernels of {@code m}'s entry point {@code e} now, rather than on its first run. */
-    public static void load(CompiledModel m, EntryPoint e) {
+    public static void prepare(CompiledModel m, EntryPoint e) {
         bytecode(m).plan(e);
     }
 

@@ -141,6 +141,6 @@ class DriverTest {
         Map<String, Tensor> values = new java.util.HashMap<>(batch);
         values.putAll(bytecode.initialParams(0));
         for (boolean lanes : new boolean[] {true, false}) Driver.bind(bytecode, EntryPoint.LOSS, values, lanes).run();
-        Driver.load(bytecode, EntryPoint.GRADIENTS);
+        Driver.prepare(bytecode, EntryPoint.GRADIENTS);
     }
 }
