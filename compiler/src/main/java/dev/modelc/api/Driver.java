@@ -184,7 +184,12 @@ public final class Driver {
         return () -> bound.run(0);
     }
 
-    /** Compiles and loads the kernels of {@code m}'s entry point {@code e} now, rather than on its first run. */
+    /**
+     * Compiles and loads the kernels of {@code m}'s entry point {@code e} now, rather than on its
+     * first run (what the benchmarks time as compile latency).
+     *
+     * @throws IllegalArgumentException unless {@code m} is a model of the bytecode backend
+     */
     public static void prepare(CompiledModel m, EntryPoint e) {
         bytecode(m).plan(e);
     }
