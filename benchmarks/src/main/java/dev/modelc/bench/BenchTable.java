@@ -1,11 +1,8 @@
 package dev.modelc.bench;
 
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.EntryPoint;
-import dev.modelc.compiler.backend.PlanExecutor;
-import dev.modelc.compiler.backend.bytecode.BytecodeModel;
-import dev.modelc.compiler.backend.bytecode.StepLoop;
-import dev.modelc.compiler.backend.bytecode.VectorLanes;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
 import java.io.IOException;
@@ -86,18 +83,15 @@ public final class BenchTable {
 
     private void compileLatency() {
         String w = "seed model: source text to loaded kernels (warm JVM)";
-        Runnable op = () -> {
-            BytecodeModel m = (BytecodeModel) Workloads.compile().model("Regression").compiled();
-            m.plan(EntryPoint.UPDATE);
-        };
+        Runnable op = () -> Driver.prepare(Workloads.compile().model("Regression").compiled(), EntryPoint.UPDATE);
         add(w, "compile", "modelc bytecode", time(op, reps(30), reps(30)));
     }
 
     private void seed() {
         String w = "seed regression, 15 rows, 100 epochs";
         Map<String, Tensor> data = Workloads.regressionData(15);
-        BytecodeModel bytecode = (BytecodeModel) Workloads.model("Regression", Backend.BYTECODE);
-        StepLoop loop = bytecode.stepLoop(Workloads.regressionParams(), data);
+        CompiledModel bytecode = Workloads.model("Regression", Backend.BYTECODE);
+        Driver.Steps loop = Driver.stepLoop(bytecode, Workloads.regressionParams(), data);
         add(w, "seed", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(100), reps(2000), reps(200)));
         add(w, "seed", "modelc bytecode (CompiledModel.updateStep)", time(() -> epochs(bytecode, data, 100), reps(300), reps(50)));
         CompiledModel interp = Workloads.model("Regression", Backend.INTERP);
@@ -111,7 +105,7 @@ public final class BenchTable {
 
     /** Whether the bytecode rows ran with vector lanes. */
     private static String lanes() {
-        return VectorLanes.available() ? ", vector lanes" : "";
+        return Driver.vectorLanes() ? ", vector lanes" : "";
     }
 
     private static void epochs(CompiledModel m, Map<String, Tensor> data, int epochs) {
@@ -123,8 +117,7 @@ public final class BenchTable {
         String w = "linear-regression training step, 2^20 rows";
         int n = 1 << 20;
         Map<String, Tensor> data = Workloads.regressionData(n);
-        BytecodeModel bytecode = (BytecodeModel) Workloads.model("Regression", Backend.BYTECODE);
-        StepLoop loop = bytecode.stepLoop(Workloads.regressionParams(), data);
+        Driver.Steps loop = Driver.stepLoop(Workloads.model("Regression", Backend.BYTECODE), Workloads.regressionParams(), data);
         add(w, "linreg", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(200), reps(60)));
         CompiledModel interp = Workloads.model("Regression", Backend.INTERP);
         add(w, "linreg", "interpreter", time(() -> interp.updateStep(Workloads.regressionParams(), data), 1, reps(5)));
@@ -139,12 +132,12 @@ public final class BenchTable {
         int n = 1 << 22;
         float[] xs = Workloads.smoothInput(n);
         Map<String, Tensor> in = Map.of("x", Tensor.of(xs, n));
-        BytecodeModel bytecode = (BytecodeModel) Workloads.model("Smooth", Backend.BYTECODE);
-        PlanExecutor.Bound bound = bytecode.bind(EntryPoint.FORWARD, in);
-        add(w, "smooth", "modelc bytecode (bound plan)" + lanes(), time(() -> bound.run(0), reps(60), reps(30)));
-        if (VectorLanes.available()) {
-            PlanExecutor.Bound scalar = BytecodeModel.compile(bytecode.plan(EntryPoint.FORWARD), false).bind(in, true);
-            add(w, "smooth", "modelc bytecode (bound plan, scalar loops)", time(() -> scalar.run(0), reps(20), reps(10)));
+        CompiledModel bytecode = Workloads.model("Smooth", Backend.BYTECODE);
+        Driver.BoundEntryPoint bound = Driver.bind(bytecode, EntryPoint.FORWARD, in, true);
+        add(w, "smooth", "modelc bytecode (bound plan)" + lanes(), time(bound::run, reps(60), reps(30)));
+        if (Driver.vectorLanes()) {
+            Driver.BoundEntryPoint scalar = Driver.bind(bytecode, EntryPoint.FORWARD, in, false);
+            add(w, "smooth", "modelc bytecode (bound plan, scalar loops)", time(scalar::run, reps(20), reps(10)));
         }
         CompiledModel interp = Workloads.model("Smooth", Backend.INTERP);
         add(w, "smooth", "interpreter", time(() -> interp.forward(Map.of(), in), 1, reps(5)));
@@ -155,9 +148,9 @@ public final class BenchTable {
     private void mlp() {
         String w = "MLP 784-256-256-10 SGD step, batch 256";
         Map<String, Tensor> data = Workloads.mlpData(256);
-        BytecodeModel bytecode = (BytecodeModel) Workloads.model("Mlp", Backend.BYTECODE);
+        CompiledModel bytecode = Workloads.model("Mlp", Backend.BYTECODE);
         Map<String, Tensor> params = bytecode.initialParams(0);
-        StepLoop loop = bytecode.stepLoop(params, data);
+        Driver.Steps loop = Driver.stepLoop(bytecode, params, data);
         add(w, "mlp", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(100), reps(40)));
         CompiledModel interp = Workloads.model("Mlp", Backend.INTERP);
         add(w, "mlp", "interpreter", time(() -> interp.updateStep(params, data), 1, reps(5)));

@@ -1,9 +1,9 @@
 package dev.modelc.bench;
 
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.backend.Backend;
-import dev.modelc.compiler.backend.bytecode.BytecodeModel;
-import dev.modelc.compiler.backend.bytecode.StepLoop;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.CompiledModel;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class MlpBench {
-    private StepLoop loop;
+    private Driver.Steps loop;
     private float[][] x, w1, w2, w3;
     private float[] b1, b2, b3;
     private int[] y;
@@ -33,9 +33,9 @@ public class MlpBench {
     @Setup
     public void setup() {
         Map<String, Tensor> data = Workloads.mlpData(256);
-        BytecodeModel m = (BytecodeModel) Workloads.model("Mlp", Backend.BYTECODE);
+        CompiledModel m = Workloads.model("Mlp", Backend.BYTECODE);
         Map<String, Tensor> params = m.initialParams(0);
-        loop = m.stepLoop(params, data);
+        loop = Driver.stepLoop(m, params, data);
         x = Workloads.rows(data.get("x"));
         y = (int[]) data.get("y").storage();
         w1 = Workloads.rows(params.get("w1"));

@@ -1,8 +1,7 @@
 package dev.modelc.bench;
 
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.backend.Backend;
-import dev.modelc.compiler.backend.bytecode.BytecodeModel;
-import dev.modelc.compiler.backend.bytecode.StepLoop;
 import dev.modelc.runtime.Tensor;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +28,13 @@ public class RegressionBench {
     @Param({"15", "1048576"})
     int rows;
 
-    private StepLoop loop;
+    private Driver.Steps loop;
     private float[] x, y, w, b;
 
     @Setup
     public void setup() {
         Map<String, Tensor> data = Workloads.regressionData(rows);
-        loop = ((BytecodeModel) Workloads.model("Regression", Backend.BYTECODE)).stepLoop(Workloads.regressionParams(), data);
+        loop = Driver.stepLoop(Workloads.model("Regression", Backend.BYTECODE), Workloads.regressionParams(), data);
         x = (float[]) data.get("x").storage();
         y = (float[]) data.get("y").storage();
         w = Workloads.W0.clone();

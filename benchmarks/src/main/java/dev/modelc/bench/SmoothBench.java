@@ -1,9 +1,8 @@
 package dev.modelc.bench;
 
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.EntryPoint;
-import dev.modelc.compiler.backend.PlanExecutor;
-import dev.modelc.compiler.backend.bytecode.BytecodeModel;
 import dev.modelc.runtime.Tensor;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,19 +25,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SmoothBench {
-    private PlanExecutor.Bound bound;
+    private Driver.BoundEntryPoint bound;
     private float[] x, dx;
 
     @Setup
     public void setup() {
         x = Workloads.smoothInput(1 << 22);
         dx = new float[x.length];
-        bound = ((BytecodeModel) Workloads.model("Smooth", Backend.BYTECODE)).bind(EntryPoint.FORWARD, Map.of("x", Tensor.of(x, x.length)));
+        bound = Driver.bind(Workloads.model("Smooth", Backend.BYTECODE), EntryPoint.FORWARD, Map.of("x", Tensor.of(x, x.length)), true);
     }
 
     @Benchmark
     public void modelcBytecode() {
-        bound.run(0);
+        bound.run();
     }
 
     @Benchmark

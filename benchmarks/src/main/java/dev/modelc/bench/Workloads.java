@@ -2,11 +2,7 @@ package dev.modelc.bench;
 
 import dev.modelc.api.Modelc;
 import dev.modelc.api.Program;
-import dev.modelc.compiler.Compilation;
-import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.Backend;
-import dev.modelc.compiler.check.CheckedModel;
-import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Tensor;
@@ -42,14 +38,9 @@ final class Workloads {
         }
     }
 
-    static CheckedModel checked(String name) {
-        Compilation c = Compiler.compile(new SourceFile("workloads.model", source()));
-        if (c.hasErrors()) throw new IllegalStateException(c.render());
-        return c.program().orElseThrow().model(name).orElseThrow();
-    }
-
+    /** The model {@code name} compiled by {@code backend} in its declared dtypes, from the source compiled afresh. */
     static CompiledModel model(String name, Backend backend) {
-        return backend.compile(checked(name), null);
+        return compile().model(name, backend).compiled();
     }
 
     /** Through the public API: what a user's program does, from source text to loaded kernels. */

@@ -3,6 +3,10 @@ package dev.modelc.api;
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.EntryPoint;
 import dev.modelc.compiler.backend.GraphModel;
+import dev.modelc.compiler.backend.PlanExecutor;
+import dev.modelc.compiler.backend.bytecode.BytecodeModel;
+import dev.modelc.compiler.backend.bytecode.StepLoop;
+import dev.modelc.compiler.backend.bytecode.VectorLanes;
 import dev.modelc.compiler.backend.cuda.CudaProgram;
 import dev.modelc.compiler.backend.java.TypedModelGenerator;
 import dev.modelc.compiler.Compilation;
@@ -25,6 +29,7 @@ import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.compiler.passes.Retype;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.train.RowAggregate;
@@ -33,12 +38,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
- * What tools (the {@code modelc} commands) ask of a checked model besides running it: which
- * inputs a result needs, how a scalar combines over batches of rows, the graph and the kernel
- * plans as text. The graph, the passes and the scheduler stay behind these questions, so a tool
- * never walks or rewrites a graph itself.
+ * What tools (the {@code modelc} commands, the Maven plugin's generator, modelc-testing and the
+ * benchmarks) ask of a checked model besides running it: which inputs a result needs, how a
+ * scalar combines over batches of rows, the graph and the kernel plans as text, the models that
+ * check derivatives, a compiled model bound for repeated runs. The graph, the passes, the
+ * interpreter and the scheduler stay behind these questions, so a tool never walks or rewrites
+ * a graph itself.
  */
 public final class Driver {
     private Driver() {
@@ -139,6 +147,84 @@ public final class Driver {
      */
     public static String javaSource(CheckedModel m, DType floating, String packageName) {
         return TypedModelGenerator.generate(m, floating, packageName).toString();
+    }
+
+    /**
+     * The all-f64 models that check {@code m}'s derivatives by finite differences (modelc-testing's
+     * {@code GradCheck}): the objective (the loss, or {@code output} projected on a cotangent) with
+     * its gradients, and the Hessian-vector products; with {@code inputsToo}, every floating input
+     * is differentiated too, as a param.
+     *
+     * @throws IllegalArgumentException when the model has no loss (and no output is named), no
+     *     such output, or the output is not floating
+     */
+    public static DerivativeModels derivativeModels(CheckedModel m, Optional<String> output, boolean inputsToo) {
+        return DerivativeModels.of(m, output, inputsToo);
+    }
+
+    /**
+     * {@code m}'s {@link EntryPoint#LOSS} or {@link EntryPoint#GRADIENTS} on the reference
+     * interpreter in f64, with where a point lies relative to the graph's kinks.
+     */
+    public static ReferenceRun referenceRun(CheckedModel m, EntryPoint e) {
+        return ReferenceRun.of(m, e);
+    }
+
+    /** Update steps bound to one batch, run with nothing allocated per step. */
+    public interface Steps {
+        /** Runs {@code steps} steps; returns the loss before the last one. */
+        double run(int steps);
+    }
+
+    /** An entry point bound to its inputs and params, run repeatedly without allocating; its results stay in its buffers. */
+    public interface BoundEntryPoint {
+        /** Runs every kernel once. */
+        void run();
+    }
+
+    /**
+     * Full-batch training with the model's own update rules on one batch, with nothing allocated
+     * per step (the benchmarks' step loop); {@code params} are copied, not changed.
+     *
+     * @throws IllegalArgumentException unless {@code m} is a model of the bytecode backend
+     * @throws IllegalStateException when the model has no update rules
+     */
+    public static Steps stepLoop(CompiledModel m, Map<String, Tensor> params, Map<String, Tensor> batch) {
+        StepLoop loop = bytecode(m).stepLoop(params, batch);
+        return loop::run;
+    }
+
+    /**
+     * The entry point {@code e} of {@code m} bound to {@code values} (inputs and params), with
+     * buffers of its own; with {@code vectorLanes} false its loops are compiled again without
+     * vector lanes (to measure what they gain), else they are the model's own.
+     *
+     * @throws IllegalArgumentException unless {@code m} is a model of the bytecode backend
+     */
+    public static BoundEntryPoint bind(CompiledModel m, EntryPoint e, Map<String, Tensor> values, boolean vectorLanes) {
+        BytecodeModel b = bytecode(m);
+        PlanExecutor.Bound bound = vectorLanes ? b.bind(e, values) : BytecodeModel.compile(b.plan(e), false).bind(values, true);
+        return () -> bound.run(0);
+    }
+
+    /**
+     * Compiles and loads the kernels of {@code m}'s entry point {@code e} now, rather than on its
+     * first run (what the benchmarks time as compile latency).
+     *
+     * @throws IllegalArgumentException unless {@code m} is a model of the bytecode backend
+     */
+    public static void prepare(CompiledModel m, EntryPoint e) {
+        bytecode(m).plan(e);
+    }
+
+    /** Whether the bytecode backend writes flat f32 loops with vector lanes in this JVM. */
+    public static boolean vectorLanes() {
+        return VectorLanes.available();
+    }
+
+    private static BytecodeModel bytecode(CompiledModel m) {
+        if (m instanceof BytecodeModel b) return b;
+        throw new IllegalArgumentException("a model of the bytecode backend is needed, not " + m.getClass().getSimpleName());
     }
 
     /** A value the model computes (anything but a param): where it is written and its type. */

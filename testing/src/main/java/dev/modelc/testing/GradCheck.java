@@ -1,11 +1,11 @@
 package dev.modelc.testing;
 
+import dev.modelc.api.DerivativeModels;
+import dev.modelc.api.Driver;
 import dev.modelc.api.Model;
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
-import dev.modelc.compiler.interp.DimBindings;
-import dev.modelc.compiler.interp.Kinks;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
@@ -65,7 +65,7 @@ public final class GradCheck {
     private static final Map<Model, GradCheck> BY_MODEL = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** The derived models and their evaluator. */
-    private record Derived(PreparedModel model, Evaluator evaluator) {
+    private record Derived(DerivativeModels model, Evaluator evaluator) {
     }
 
     /** What the derived models depend on: which objective, which variables, which engine. */
@@ -81,8 +81,8 @@ public final class GradCheck {
 
         synchronized Derived of(CheckedModel model, Derivation d) {
             return built.computeIfAbsent(d, k -> {
-                PreparedModel pm = PreparedModel.of(model, k.output(), k.inputs());
-                return new Derived(pm, new Evaluator(pm, k.engine()));
+                DerivativeModels dm = Driver.derivativeModels(model, k.output(), k.inputs());
+                return new Derived(dm, new Evaluator(dm, k.engine()));
             });
         }
     }
@@ -215,7 +215,7 @@ public final class GradCheck {
         List<Mismatch> bad = new ArrayList<>();
         int checked = 0, undecided = 0;
         String why = null;
-        for (PreparedModel.Variable v : d.model.variables()) {
+        for (DerivativeModels.Variable v : d.model.variables()) {
             Tensor t = at.get(v.name());
             double[] x = t.toDoubleArray(), g = base.gradients().get(v.name());
             for (int k = 0; k < x.length; k++) {
@@ -270,11 +270,11 @@ public final class GradCheck {
             return new Outcome.Undecidable("a step of " + h + " along the direction: " + crossing(ev, true, here.side(), other));
         }
         Map<String, Tensor> withDirections = new HashMap<>(at);
-        directions.forEach((name, v) -> withDirections.put(PreparedModel.DIRECTION + name, v));
+        directions.forEach((name, v) -> withDirections.put(DerivativeModels.DIRECTION + name, v));
         Map<String, double[]> hv = ev.hessianVectorProducts(withDirections);
         List<Mismatch> bad = new ArrayList<>();
         int checked = 0;
-        for (PreparedModel.Variable v : d.model.variables()) {
+        for (DerivativeModels.Variable v : d.model.variables()) {
             double[] g = here.gradients().get(v.name()), gp = p.gradients().get(v.name()), gm = m.gradients().get(v.name());
             double[] exact = hv.get(v.name());
             double scale = 0;
@@ -304,7 +304,7 @@ public final class GradCheck {
     }
 
     /** The bindings as the derived models take them: floating values in f64, and the cotangent of an output. */
-    private Map<String, Tensor> values(Bindings b, PreparedModel pm) {
+    private Map<String, Tensor> values(Bindings b, DerivativeModels dm) {
         ModelSignature sig = model.signature();
         Map<String, Tensor> given = b.all();
         Set<String> known = new TreeSet<>();
@@ -322,11 +322,8 @@ public final class GradCheck {
                 throw new IllegalArgumentException("model " + model.name() + " has no input or param '" + name + "'; it has " + known);
             }
         }
-        if (pm.output().isPresent()) {
-            ModelSignature.Entry c = pm.first().signature().inputs().stream()
-                    .filter(e -> e.name().equals(PreparedModel.COTANGENT)).findFirst().orElseThrow();
-            int[] shape = DimBindings.of(pm.first().graph(), at).eval(c.type().shape());
-            at.put(PreparedModel.COTANGENT, uniform(new Random(seed ^ 0x636f74616e67L), shape));
+        if (dm.output().isPresent()) {
+            at.put(DerivativeModels.COTANGENT, uniform(new Random(seed ^ 0x636f74616e67L), dm.cotangentShape(at)));
         }
         return at;
     }
@@ -338,9 +335,9 @@ public final class GradCheck {
     }
 
     /** One direction per variable, in [-1, 1], drawn from the seed and the variable's name. */
-    private Map<String, Tensor> directions(Map<String, Tensor> at, PreparedModel pm) {
+    private Map<String, Tensor> directions(Map<String, Tensor> at, DerivativeModels dm) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (PreparedModel.Variable v : pm.variables()) {
+        for (DerivativeModels.Variable v : dm.variables()) {
             out.put(v.name(), uniform(new Random(seed * 1_000_003L + v.name().hashCode()), at.get(v.name()).shape()));
         }
         return out;
@@ -383,8 +380,7 @@ public final class GradCheck {
     }
 
     private static String crossing(Evaluator ev, boolean ofGradients, String here, String there) {
-        int node = Kinks.firstDifference(ev.kinkGraph(ofGradients), here, there);
-        return "it crosses the kink of " + ev.describeNode(ofGradients, node);
+        return "it crosses the kink of " + ev.kinkBetween(ofGradients, here, there);
     }
 
     private static void enforce(Outcome o) {

@@ -1,4 +1,4 @@
-package dev.modelc.testing;
+package dev.modelc.api;
 
 import dev.modelc.compiler.autodiff.Autodiff;
 import dev.modelc.compiler.check.CheckedModel;
@@ -11,9 +11,11 @@ import dev.modelc.compiler.graph.GraphPrinter;
 import dev.modelc.compiler.graph.GraphVerifier;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.interp.DimBindings;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,34 +25,39 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The two models {@link GradCheck} derives from the model under test and runs on a backend,
- * both with every floating value in f64 (f32 nodes, params and inputs become f64, so the finite
- * differences are not drowned by f32 rounding whatever the model declares):
+ * The two models that check a model's derivatives by finite differences (modelc-testing's
+ * {@code GradCheck}, made by {@link Driver#derivativeModels}), each a {@link CheckedModel} that
+ * any backend compiles, both with every floating value in f64 (f32 nodes, params and inputs
+ * become f64, so the finite differences are not drowned by f32 rounding whatever the model
+ * declares):
  *
  * <ul>
- *   <li>{@link #first}: the objective as its loss (the model's loss, or {@code sum(output * c)}
+ *   <li>{@link #gradientModel}: the objective as its loss (the model's loss, or {@code sum(output * c)}
  *   for one output, with the cotangent c fed as the extra input {@link #COTANGENT}) and its
  *   gradient for every variable (the params, and the floating inputs when they are checked too,
  *   which become params here). For the model's own loss and params the gradients are the ones
  *   the compiler built, so what is checked is what training uses.</li>
- *   <li>{@link #second}: {@code sum_j <g_j, v_j>} as its loss, with each direction v_j fed as an
+ *   <li>{@link #hessianVectorModel}: {@code sum_j <g_j, v_j>} as its loss, with each direction v_j fed as an
  *   input named {@link #DIRECTION} + the variable's name, so its gradients are the
  *   Hessian-vector products H v, made by differentiating the gradient graph again. Built on
  *   first use: a check of first derivatives never needs it.</li>
  * </ul>
+ *
+ * <p>This is graph work (autodiff on the checked graph), so it lives behind the front door:
+ * modelc-testing gets models and runs them, and never sees a graph.
  */
-final class PreparedModel {
+public final class DerivativeModels {
     /** The input that carries the cotangent of a checked output; no source name can clash with it. */
-    static final String COTANGENT = "$cotangent";
+    public static final String COTANGENT = "$cotangent";
     /** The prefix of the inputs that carry the directions of Hessian-vector products. */
-    static final String DIRECTION = "$direction:";
+    public static final String DIRECTION = "$direction:";
 
     private static final TensorType SCALAR = TensorType.of(DType.F64, Shape.SCALAR);
 
     /** What is differentiated: a param (by path) or an input turned into one. */
-    record Variable(String name, boolean input, TensorType type) {
+    public record Variable(String name, boolean input, TensorType type) {
         /** {@code param 'linear.weight'} or {@code input 'x'}. */
-        String describe() {
+        public String describe() {
             return (input ? "input '" : "param '") + name + "'";
         }
     }
@@ -59,7 +66,7 @@ final class PreparedModel {
     private final Optional<String> output;
     private final List<Variable> variables;
     private final CheckedModel first;
-    /** The builder and emitter of {@link #first}'s graph, which {@link #second} extends. */
+    /** The builder and emitter of {@link #first}'s graph, which {@link #hessianVectorModel} extends. */
     private final Emitter emitter;
     private final List<Integer> variableNodes;
     private final List<Integer> gradientNodes;
@@ -68,7 +75,7 @@ final class PreparedModel {
     private final Span span;
     private CheckedModel second;
 
-    private PreparedModel(CheckedModel source, Optional<String> output, boolean inputsToo) {
+    private DerivativeModels(CheckedModel source, Optional<String> output, boolean inputsToo) {
         this.source = source;
         this.output = output;
         ModelSignature sig = source.signature();
@@ -157,30 +164,53 @@ final class PreparedModel {
         this.first = new CheckedModel(signature(ins, objectiveName), verified(b.build(outs), "the gradient graph"));
     }
 
-    /** Derives the model GradCheck runs for {@code source}'s loss, or for one of its outputs. */
-    static PreparedModel of(CheckedModel source, Optional<String> output, boolean inputsToo) {
-        return new PreparedModel(source, output, inputsToo);
+    /** Derives the models for {@code source}'s loss, or for one of its outputs; see {@link Driver#derivativeModels}. */
+    static DerivativeModels of(CheckedModel source, Optional<String> output, boolean inputsToo) {
+        return new DerivativeModels(source, output, inputsToo);
     }
 
-    CheckedModel source() {
+    /** The model they are derived from. */
+    public CheckedModel source() {
         return source;
     }
 
-    Optional<String> output() {
+    /** The output whose projection is the objective, or empty for the loss. */
+    public Optional<String> output() {
         return output;
     }
 
-    List<Variable> variables() {
+    /** What is differentiated: the params, then the floating inputs when they are too; in that order. */
+    public List<Variable> variables() {
         return variables;
     }
 
-    /** The objective as the loss, and its gradient for every variable. */
-    CheckedModel first() {
+    /**
+     * The objective as the loss (named {@code <output, cotangent>} for an output) and its gradient
+     * for every variable, by the variable's name; the variables are its params, the other inputs
+     * (and {@link #COTANGENT} for an output) its inputs.
+     */
+    public CheckedModel gradientModel() {
         return first;
     }
 
-    /** {@code sum_j <g_j, v_j>} as the loss, and its gradients H v. */
-    synchronized CheckedModel second() {
+    /**
+     * The shape of the cotangent input of {@link #gradientModel} when the other inputs and the
+     * params are {@code values} (an output's shape depends on the sizes they bind).
+     *
+     * @throws IllegalStateException when the objective is the loss, which has no cotangent
+     */
+    public int[] cotangentShape(Map<String, Tensor> values) {
+        ModelSignature.Entry c = first.signature().inputs().stream().filter(e -> e.name().equals(COTANGENT)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the objective of " + source.name() + " is its loss: no cotangent"));
+        return DimBindings.of(first.graph(), values).eval(c.type().shape());
+    }
+
+    /**
+     * {@code sum_j <g_j, v_j>} as the loss and its gradients H v, by variable name: the
+     * Hessian-vector products, with each direction v_j the input {@link #DIRECTION} + the
+     * variable's name. Built on first use.
+     */
+    public synchronized CheckedModel hessianVectorModel() {
         if (second != null) return second;
         Emitter e = emitter;
         e.at(span);
