@@ -64,6 +64,11 @@ final class Autograd {
         }
     }
 
+    /**
+     * With create_graph libtorch warns once that x and its gradient now reference each other (a
+     * leak in a long-running program); here each case's arrays go with its sub-manager, and the
+     * process ends after the last case.
+     */
     private static void backward(NDArray scalar, boolean createGraph) {
         PtNDArray s = (PtNDArray) scalar;
         JniUtils.backward(s, (PtNDArray) s.onesLike(), createGraph, createGraph);
