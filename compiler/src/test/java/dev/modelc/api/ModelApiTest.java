@@ -61,6 +61,14 @@ class ModelApiTest {
     }
 
     @Test
+    void aSignaturePrintsAsCheckPrintsIt() {
+        Model m = Modelc.compile("crop.model", SOURCE).model("CropYieldManual");
+        String text = m.signature().toString();
+        assertTrue(text.startsWith("CropYieldManual\n  input   x"), text);
+        assertEquals(dev.modelc.compiler.check.SignatureTable.render(m.signature()).stripTrailing(), text);
+    }
+
+    @Test
     void trainsWithItsTrainBlockOrAnOptimizer() {
         Model m = Modelc.compile("crop.model", SOURCE).model("CropYieldLinear").initialize(7);
         Map<String, Tensor> batch = Map.of("x", X, "y", Y);
