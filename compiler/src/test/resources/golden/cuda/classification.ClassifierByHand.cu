@@ -162,7 +162,7 @@ extern "C" __global__ void k2(const float* __restrict__ b7, const float* __restr
 // k3: one_hot[classes=3] runs on the host
 
 extern "C" __global__ void k4(const float* __restrict__ x, int* __restrict__ y, long long d_N) {
-  // k4 argmax[axis=1 keepdims=false]  (<prelude>:46): a thread per row, in f64
+  // k4 argmax[axis=1 keepdims=false]  (<prelude>:38): a thread per row, in f64
   const long long outer = d_N, len = 3LL, inner = 1LL;
   for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
     const long long base = (r / inner) * len * inner + r % inner;
@@ -177,7 +177,7 @@ extern "C" __global__ void k4(const float* __restrict__ x, int* __restrict__ y, 
 }
 
 extern "C" __global__ void k5(const int* __restrict__ b10, const int* __restrict__ b1, float* __restrict__ b11, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k5 loop [] reduce mean over [N]  (<prelude>:46)
+  // k5 loop [] reduce mean over [N]  (<prelude>:38)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
   const long long inner = d_N;
@@ -237,7 +237,7 @@ extern "C" __global__ void k6(const float* __restrict__ x, float* __restrict__ y
 }
 
 extern "C" __global__ void k7(const double* __restrict__ b9, float* __restrict__ b13, long long d_N) {
-  // k7 loop [N, 3]  (<prelude>:43)
+  // k7 loop [N, 3]  (<prelude>:35)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = b9[e];  // f64 %15
@@ -247,7 +247,7 @@ extern "C" __global__ void k7(const double* __restrict__ b9, float* __restrict__
 }
 
 extern "C" __global__ void k8(const float* __restrict__ b12, const float* __restrict__ b13, float* __restrict__ b14, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k8 loop [N] reduce sum over [3]  (<prelude>:43)
+  // k8 loop [N] reduce sum over [3]  (<prelude>:35)
   __shared__ double mc_fold[256];
   const long long outer = d_N;
   const long long inner = 3LL;
@@ -291,7 +291,7 @@ extern "C" __global__ void k8(const float* __restrict__ b12, const float* __rest
 }
 
 extern "C" __global__ void k9(const float* __restrict__ b14, float* __restrict__ b15, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k9 loop [] reduce mean over [N]  (<prelude>:43)
+  // k9 loop [] reduce mean over [N]  (<prelude>:35)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
   const long long inner = d_N;
@@ -333,7 +333,7 @@ extern "C" __global__ void k9(const float* __restrict__ b14, float* __restrict__
 }
 
 extern "C" __global__ void k10(const float* __restrict__ b13, const float* __restrict__ b12, float* __restrict__ b16, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k10 loop [N] reduce sum over [3]  (<prelude>:40)
+  // k10 loop [N] reduce sum over [3]  (<prelude>:32)
   __shared__ double mc_fold[256];
   const long long outer = d_N;
   const long long inner = 3LL;
@@ -377,7 +377,7 @@ extern "C" __global__ void k10(const float* __restrict__ b13, const float* __res
 }
 
 extern "C" __global__ void k11(const float* __restrict__ b16, float* __restrict__ b17, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k11 loop [] reduce mean over [N]  (<prelude>:40)
+  // k11 loop [] reduce mean over [N]  (<prelude>:32)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
   const long long inner = d_N;
@@ -597,7 +597,7 @@ extern "C" __global__ void k4(const float* __restrict__ x, float* __restrict__ y
 }
 
 extern "C" __global__ void k5(const double* __restrict__ b9, float* __restrict__ b11, long long d_N) {
-  // k5 loop [N, 3]  (<prelude>:43)
+  // k5 loop [N, 3]  (<prelude>:35)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = b9[e];  // f64 %15
@@ -607,7 +607,7 @@ extern "C" __global__ void k5(const double* __restrict__ b9, float* __restrict__
 }
 
 extern "C" __global__ void k6(const float* __restrict__ b11, const float* __restrict__ b10, float* __restrict__ b12, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k6 loop [N] reduce sum over [3]  (<prelude>:40)
+  // k6 loop [N] reduce sum over [3]  (<prelude>:32)
   __shared__ double mc_fold[256];
   const long long outer = d_N;
   const long long inner = 3LL;
@@ -651,7 +651,7 @@ extern "C" __global__ void k6(const float* __restrict__ b11, const float* __rest
 }
 
 extern "C" __global__ void k7(const float* __restrict__ b12, float* __restrict__ b13, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k7 loop [] reduce mean over [N]  (<prelude>:40)
+  // k7 loop [] reduce mean over [N]  (<prelude>:32)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
   const long long inner = d_N;
@@ -693,7 +693,7 @@ extern "C" __global__ void k7(const float* __restrict__ b12, float* __restrict__
 }
 
 extern "C" __global__ void k8(const float* __restrict__ b11, float* __restrict__ b14, long long d_N) {
-  // k8 loop [N, 3]  (<prelude>:40)
+  // k8 loop [N, 3]  (<prelude>:32)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const float v0 = (-1.0f);  // f32 %22

@@ -105,7 +105,7 @@ __device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) 
 __device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
 
 extern "C" __global__ void k0(const float* __restrict__ b0, const float* __restrict__ b2, const float* __restrict__ b3, const float* __restrict__ b1, float* __restrict__ b4, long long d_N) {
-  // k0 loop [N, 2]  (<prelude>:21)
+  // k0 loop [N, 2]  (<prelude>:13)
   const long long total = (2LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     long long rest_i = e;
@@ -140,7 +140,7 @@ extern "C" __global__ void k0(const float* __restrict__ b0, const float* __restr
 }
 
 extern "C" __global__ void k1(const float* __restrict__ b4, float* __restrict__ b5, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k1 loop [] reduce mean over [N, 2]  (<prelude>:21)
+  // k1 loop [] reduce mean over [N, 2]  (<prelude>:13)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
   const long long inner = (2LL * d_N);
@@ -182,7 +182,7 @@ extern "C" __global__ void k1(const float* __restrict__ b4, float* __restrict__ 
 }
 
 extern "C" __global__ void k2(float* __restrict__ b6, long long d_N) {
-  // k2 loop []  (<prelude>:21)
+  // k2 loop []  (<prelude>:13)
   const long long total = 1LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const float v0 = 1.0f;  // f32 %12

@@ -329,7 +329,7 @@ extern "C" __global__ void k15(const double* __restrict__ b12, const double* __r
 }
 
 extern "C" __global__ void k16(const double* __restrict__ b0, double* __restrict__ b17) {
-  // k16 loop [7]  (<prelude>:49)
+  // k16 loop [7]  (<prelude>:41)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = b0[e];  // f64 %0
@@ -339,7 +339,7 @@ extern "C" __global__ void k16(const double* __restrict__ b0, double* __restrict
 }
 
 extern "C" __global__ void k17(const double* __restrict__ b0, double* __restrict__ b18) {
-  // k17 loop [7]  (<prelude>:52)
+  // k17 loop [7]  (<prelude>:44)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = b0[e];  // f64 %0
@@ -350,7 +350,7 @@ extern "C" __global__ void k17(const double* __restrict__ b0, double* __restrict
 }
 
 extern "C" __global__ void k18(const double* __restrict__ b0, double* __restrict__ b19) {
-  // k18 loop [7]  (<prelude>:52)
+  // k18 loop [7]  (<prelude>:44)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = b0[e];  // f64 %0
@@ -361,7 +361,7 @@ extern "C" __global__ void k18(const double* __restrict__ b0, double* __restrict
 }
 
 extern "C" __global__ void k19(const double* __restrict__ b19, double* __restrict__ b20) {
-  // k19 loop [7]  (<prelude>:52)
+  // k19 loop [7]  (<prelude>:44)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = 1.0;  // f64 %24
@@ -373,7 +373,7 @@ extern "C" __global__ void k19(const double* __restrict__ b19, double* __restric
 }
 
 extern "C" __global__ void k20(const double* __restrict__ b0, double* __restrict__ b21) {
-  // k20 loop [7]  (<prelude>:55)
+  // k20 loop [7]  (<prelude>:47)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = 0.5;  // f64 %17
@@ -384,7 +384,7 @@ extern "C" __global__ void k20(const double* __restrict__ b0, double* __restrict
 }
 
 extern "C" __global__ void k21(const double* __restrict__ b0, const double* __restrict__ b6, double* __restrict__ b22) {
-  // k21 loop [7]  (<prelude>:55)
+  // k21 loop [7]  (<prelude>:47)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = 0.7978845608028654;  // f64 %63
@@ -401,7 +401,7 @@ extern "C" __global__ void k21(const double* __restrict__ b0, const double* __re
 }
 
 extern "C" __global__ void k22(const double* __restrict__ b22, double* __restrict__ b23) {
-  // k22 loop [7]  (<prelude>:55)
+  // k22 loop [7]  (<prelude>:47)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = 1.0;  // f64 %24
@@ -412,7 +412,7 @@ extern "C" __global__ void k22(const double* __restrict__ b22, double* __restric
 }
 
 extern "C" __global__ void k23(const double* __restrict__ b0, unsigned char* __restrict__ b24) {
-  // k23 loop [7]  (<prelude>:59)
+  // k23 loop [7]  (<prelude>:51)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = b0[e];  // f64 %0
@@ -423,7 +423,7 @@ extern "C" __global__ void k23(const double* __restrict__ b0, unsigned char* __r
 }
 
 extern "C" __global__ void k24(const unsigned char* __restrict__ b24, const double* __restrict__ b0, double* __restrict__ b25) {
-  // k24 loop [7]  (<prelude>:59)
+  // k24 loop [7]  (<prelude>:51)
   const long long total = 7LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = (b24[e] ? 1.0 : 0.0);  // bool %70

@@ -395,7 +395,7 @@ extern "C" __global__ void k2(const float* __restrict__ b7, const float* __restr
 }
 
 extern "C" __global__ void k3(const float* __restrict__ x, float* __restrict__ y, long long d_N) {
-  // k3 log_softmax[axis=1]  (<prelude>:36): a thread per row, in f64
+  // k3 log_softmax[axis=1]  (<prelude>:28): a thread per row, in f64
   const long long outer = d_N, len = 3LL, inner = 1LL;
   for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
     const long long base = (r / inner) * len * inner + r % inner;
@@ -413,7 +413,7 @@ extern "C" __global__ void k3(const float* __restrict__ x, float* __restrict__ y
 // k4: one_hot[classes=3] runs on the host
 
 extern "C" __global__ void k5(const double* __restrict__ b10, float* __restrict__ b11, long long d_N) {
-  // k5 loop [N, 3]  (<prelude>:36)
+  // k5 loop [N, 3]  (<prelude>:28)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = b10[e];  // f64 %16
@@ -423,7 +423,7 @@ extern "C" __global__ void k5(const double* __restrict__ b10, float* __restrict_
 }
 
 extern "C" __global__ void k6(const float* __restrict__ b9, const float* __restrict__ b11, float* __restrict__ b12, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k6 loop [N] reduce sum over [3]  (<prelude>:36)
+  // k6 loop [N] reduce sum over [3]  (<prelude>:28)
   __shared__ double mc_fold[256];
   const long long outer = d_N;
   const long long inner = 3LL;
@@ -467,7 +467,7 @@ extern "C" __global__ void k6(const float* __restrict__ b9, const float* __restr
 }
 
 extern "C" __global__ void k7(const float* __restrict__ b12, float* __restrict__ b13, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k7 loop [] reduce mean over [N]  (<prelude>:36)
+  // k7 loop [] reduce mean over [N]  (<prelude>:28)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
   const long long inner = d_N;
@@ -509,7 +509,7 @@ extern "C" __global__ void k7(const float* __restrict__ b12, float* __restrict__
 }
 
 extern "C" __global__ void k8(const float* __restrict__ b11, float* __restrict__ b14, long long d_N) {
-  // k8 loop [N, 3]  (<prelude>:36)
+  // k8 loop [N, 3]  (<prelude>:28)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const float v0 = (-1.0f);  // f32 %22
@@ -522,7 +522,7 @@ extern "C" __global__ void k8(const float* __restrict__ b11, float* __restrict__
 }
 
 extern "C" __global__ void k9(const float* __restrict__ b14, float* __restrict__ b15, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k9 loop [N] reduce sum over [3]  (<prelude>:36)
+  // k9 loop [N] reduce sum over [3]  (<prelude>:28)
   __shared__ double mc_fold[256];
   const long long outer = d_N;
   const long long inner = 3LL;
@@ -564,7 +564,7 @@ extern "C" __global__ void k9(const float* __restrict__ b14, float* __restrict__
 }
 
 extern "C" __global__ void k10(const float* __restrict__ b14, const float* __restrict__ b9, const float* __restrict__ b15, float* __restrict__ b16, long long d_N) {
-  // k10 loop [N, 3]  (<prelude>:36)
+  // k10 loop [N, 3]  (<prelude>:28)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     long long rest_i = e;

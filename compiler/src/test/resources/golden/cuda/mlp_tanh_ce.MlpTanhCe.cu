@@ -348,7 +348,7 @@ extern "C" __global__ void k1(const double* __restrict__ b6, const double* __res
 }
 
 extern "C" __global__ void k2(const double* __restrict__ x, double* __restrict__ y, long long d_N) {
-  // k2 log_softmax[axis=1]  (<prelude>:40): a thread per row, in f64
+  // k2 log_softmax[axis=1]  (<prelude>:32): a thread per row, in f64
   const long long outer = d_N, len = 3LL, inner = 1LL;
   for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < outer * inner; r += (long long) gridDim.x * blockDim.x) {
     const long long base = (r / inner) * len * inner + r % inner;
@@ -364,7 +364,7 @@ extern "C" __global__ void k2(const double* __restrict__ x, double* __restrict__
 }
 
 extern "C" __global__ void k3(const double* __restrict__ b1, const double* __restrict__ b8, double* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k3 loop [N] reduce sum over [3]  (<prelude>:40)
+  // k3 loop [N] reduce sum over [3]  (<prelude>:32)
   __shared__ double mc_fold[256];
   const long long outer = d_N;
   const long long inner = 3LL;
@@ -408,7 +408,7 @@ extern "C" __global__ void k3(const double* __restrict__ b1, const double* __res
 }
 
 extern "C" __global__ void k4(const double* __restrict__ b9, double* __restrict__ b10, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k4 loop [] reduce mean over [N]  (<prelude>:40)
+  // k4 loop [] reduce mean over [N]  (<prelude>:32)
   __shared__ double mc_fold[256];
   const long long outer = 1LL;
   const long long inner = d_N;
@@ -450,7 +450,7 @@ extern "C" __global__ void k4(const double* __restrict__ b9, double* __restrict_
 }
 
 extern "C" __global__ void k5(const double* __restrict__ b1, double* __restrict__ b11, long long d_N) {
-  // k5 loop [N, 3]  (<prelude>:40)
+  // k5 loop [N, 3]  (<prelude>:32)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     const double v0 = (-1.0);  // f64 %18
@@ -463,7 +463,7 @@ extern "C" __global__ void k5(const double* __restrict__ b1, double* __restrict_
 }
 
 extern "C" __global__ void k6(const double* __restrict__ b11, double* __restrict__ b12, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k6 loop [N] reduce sum over [3]  (<prelude>:40)
+  // k6 loop [N] reduce sum over [3]  (<prelude>:32)
   __shared__ double mc_fold[256];
   const long long outer = d_N;
   const long long inner = 3LL;
@@ -505,7 +505,7 @@ extern "C" __global__ void k6(const double* __restrict__ b11, double* __restrict
 }
 
 extern "C" __global__ void k7(const double* __restrict__ b11, const double* __restrict__ b8, const double* __restrict__ b12, double* __restrict__ b13, long long d_N) {
-  // k7 loop [N, 3]  (<prelude>:40)
+  // k7 loop [N, 3]  (<prelude>:32)
   const long long total = (3LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     long long rest_i = e;
