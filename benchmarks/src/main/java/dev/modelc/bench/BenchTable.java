@@ -2,7 +2,7 @@ package dev.modelc.bench;
 
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.EntryPoint;
-import dev.modelc.compiler.backend.PlanExecutor;
+import dev.modelc.runtime.plan.PlanRunner;
 import dev.modelc.compiler.backend.bytecode.BytecodeModel;
 import dev.modelc.compiler.backend.bytecode.StepLoop;
 import dev.modelc.compiler.backend.bytecode.VectorLanes;
@@ -140,10 +140,10 @@ public final class BenchTable {
         float[] xs = Workloads.smoothInput(n);
         Map<String, Tensor> in = Map.of("x", Tensor.of(xs, n));
         BytecodeModel bytecode = (BytecodeModel) Workloads.model("Smooth", Backend.BYTECODE);
-        PlanExecutor.Bound bound = bytecode.bind(EntryPoint.FORWARD, in);
+        PlanRunner.Bound bound = bytecode.bind(EntryPoint.FORWARD, in);
         add(w, "smooth", "modelc bytecode (bound plan)" + lanes(), time(() -> bound.run(0), reps(60), reps(30)));
         if (VectorLanes.available()) {
-            PlanExecutor.Bound scalar = BytecodeModel.compile(bytecode.plan(EntryPoint.FORWARD), false).bind(in, true);
+            PlanRunner.Bound scalar = BytecodeModel.compile(bytecode.plan(EntryPoint.FORWARD), false).bind(in, true);
             add(w, "smooth", "modelc bytecode (bound plan, scalar loops)", time(() -> scalar.run(0), reps(20), reps(10)));
         }
         CompiledModel interp = Workloads.model("Smooth", Backend.INTERP);

@@ -2,7 +2,7 @@ package dev.modelc.bench;
 
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.EntryPoint;
-import dev.modelc.compiler.backend.PlanExecutor;
+import dev.modelc.runtime.plan.PlanRunner;
 import dev.modelc.compiler.backend.bytecode.BytecodeModel;
 import dev.modelc.runtime.Tensor;
 import java.util.Map;
@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SmoothBench {
-    private PlanExecutor.Bound bound;
+    private PlanRunner.Bound bound;
     private float[] x, dx;
 
     @Setup
