@@ -251,11 +251,7 @@ public final class CropYield {
                     new TensorSpec("b", DType.F32, List.of(Size.fixed(2)))),
                     List.of("preds"), true, false,
                     new TrainConfig(OptionalLong.empty(), 1L, false, 0L, Optional.empty())),
-                    new GeneratedModel.Entry(List.of("x", "w", "b"), List.of("preds"), (args, seed) -> forward(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss"), (args, seed) -> loss(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss", "w", "b"), (args, seed) -> lossAndGradients(args, seed)),
-                    null,
-                    new GeneratedModel.Entry(List.of(), List.of("w", "b"), (args, seed) -> initialParams(args, seed)));
+                    FORWARD, LOSS, LOSS_AND_GRADIENTS, null, INITIAL_PARAMS);
         }
 
         /**

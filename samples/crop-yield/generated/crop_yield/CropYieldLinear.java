@@ -252,11 +252,7 @@ public final class CropYieldLinear {
                     new TensorSpec("linear.bias", DType.F32, List.of(Size.fixed(2)))),
                     List.of("preds"), true, false,
                     new TrainConfig(OptionalLong.of(5L), 100L, true, 0L, Optional.of(new TrainConfig.Optimizer.Sgd(1.0E-5, 0.0, 0.0)))),
-                    new GeneratedModel.Entry(List.of("x", "linear.weight", "linear.bias"), List.of("preds"), (args, seed) -> forward(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "linear.weight", "linear.bias"), List.of("loss"), (args, seed) -> loss(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "linear.weight", "linear.bias"), List.of("loss", "linear.weight", "linear.bias"), (args, seed) -> lossAndGradients(args, seed)),
-                    null,
-                    new GeneratedModel.Entry(List.of(), List.of("linear.weight", "linear.bias"), (args, seed) -> initialParams(args, seed)));
+                    FORWARD, LOSS, LOSS_AND_GRADIENTS, null, INITIAL_PARAMS);
         }
 
         /**

@@ -248,11 +248,7 @@ public final class CropYieldManual {
                     new TensorSpec("b", DType.F32, List.of(Size.fixed(2)))),
                     List.of(), true, true,
                     new TrainConfig(OptionalLong.empty(), 1L, false, 0L, Optional.empty())),
-                    null,
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss"), (args, seed) -> loss(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss", "w", "b"), (args, seed) -> lossAndGradients(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss", "w", "b"), (args, seed) -> updateStep(args, seed)),
-                    new GeneratedModel.Entry(List.of(), List.of("w", "b"), (args, seed) -> initialParams(args, seed)));
+                    null, LOSS, LOSS_AND_GRADIENTS, UPDATE_STEP, INITIAL_PARAMS);
         }
 
         /**

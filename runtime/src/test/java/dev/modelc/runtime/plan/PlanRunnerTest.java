@@ -63,6 +63,16 @@ class PlanRunnerTest {
     }
 
     @Test
+    void aPlanReadFromItsTextRunsTheSame() {
+        String text = PlanText.write(plan());
+        assertEquals(text, PlanText.write(PlanText.read(text)));
+        List<Tensor> out = new PlanRunner(PlanText.read(text), new JvmTarget(List.of(DOUBLE))).run(Map.of("x", vector(0, Math.log(3))), 0);
+        assertArrayEquals(new double[] {0.1, 0.9}, (double[]) out.get(1).storage(), 1e-15);
+        assertEquals("plan text line 2: cannot read 'symbol N'",
+                assertThrows(IllegalArgumentException.class, () -> PlanText.read("plan m\nsymbol N\n")).getMessage());
+    }
+
+    @Test
     void slotsAreReusedWhileTheSizesStayAndFreshBindingsHaveTheirOwn() {
         PlanRunner r = runner();
         Object first = r.bind(Map.of("x", vector(1, 2)), false).storage(2);

@@ -139,14 +139,10 @@ public final class JavaSourceGenerator {
                 entries.add(CodeBlock.of("null"));
                 continue;
             }
-            // A lambda, not ClassName::method: a model named like an inherited nested type (Gradients) would shadow it.
-            entries.add(CodeBlock.of("new $T.Entry($L, $L, (args, seed) -> $L(args, seed))", GENERATED,
-                    strings(plan.external().stream().map(Buffer::name).toList()),
-                    strings(plan.results().stream().map(r -> r.output().role() == Graph.Role.LOSS ? "loss" : r.output().name()).toList()),
-                    e.methodName()));
+            entries.add(CodeBlock.of("$L", runnerField(e)));
             entry(e, plan);
         }
-        ctor.add(CodeBlock.join(entries, ",\n")).add(")");
+        ctor.add(CodeBlock.join(entries, ", ")).add(")");
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).addStatement(ctor.build()).build());
         runners.forEach(type::addField);
         return type.build();
@@ -204,8 +200,7 @@ public final class JavaSourceGenerator {
     private void entry(EntryPoint e, KernelPlan plan) {
         // The Java source's loops fold a full reduction on one thread: no split steps.
         Plan lowered = PlanLowering.lower(plan, false);
-        // LOSS_AND_GRADIENTS: a constant's name, not a loop method's (lossAndGradientsK0) nor the builder's (lossAndGradientsPlan).
-        String runner = e.methodName().replaceAll("([A-Z])", "_$1").toUpperCase(java.util.Locale.ROOT);
+        String runner = runnerField(e);
         MethodSpec.Builder m = MethodSpec.methodBuilder(e.methodName())
                 .addModifiers(Modifier.STATIC)
                 .returns(ArrayTypeName.of(TENSOR))
@@ -248,6 +243,11 @@ public final class JavaSourceGenerator {
         loopMethods.forEach(type::addMethod);
         runners.add(FieldSpec.builder(PlanRunner.class, runner, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$L()", build).build());
+    }
+
+    /** {@code LOSS_AND_GRADIENTS}: a constant's name, unlike a loop method's ({@code lossAndGradientsK0}) and the builder's ({@code lossAndGradientsPlan}). */
+    private static String runnerField(EntryPoint e) {
+        return e.methodName().replaceAll("([A-Z])", "_$1").toUpperCase(java.util.Locale.ROOT);
     }
 
     /**
