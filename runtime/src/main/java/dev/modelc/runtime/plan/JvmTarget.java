@@ -58,8 +58,8 @@ public final class JvmTarget implements Target {
     }
 
     @Override
-    public Object prepare(Plan plan, Step step, long[] d) {
-        return switch (step) {
+    public Object prepare(Plan plan, int step, long[] d) {
+        return switch (plan.steps().get(step)) {
             case Step.Loop l -> {
                 int range;
                 long work;

@@ -83,6 +83,7 @@ public final class PlanRunner {
             Plan.Buffer buf = plan.buffer(r.buffer());
             out[i] = target.result(buf.dtype(), shape(r.shape(), b.frame.d), b.frame.storage[buf.id()]);
         }
+        target.finished(plan, out, b.frame.storage);
         return out;
     }
 
@@ -109,7 +110,7 @@ public final class PlanRunner {
         long[] d = sizes(given);
         boolean same = frame != null && Arrays.equals(frame.d, d);
         // Once per set of sizes, like the allocation: a training step with the same batch size checks nothing.
-        if (fresh || !same) for (Plan.Limit l : plan.limits()) l.check(d);
+        if ((fresh || !same) && target.indexesInInts()) for (Plan.Limit l : plan.limits()) l.check(d);
         Frame f;
         if (fresh) {
             f = allocate(d);
@@ -248,7 +249,7 @@ public final class PlanRunner {
             if (b.kind() == Plan.Kind.CONSTANT) f.owned.add(f.storage[b.id()] = target.constant(b.dtype(), b.values()));
         }
         for (int k = 0; k < steps.length; k++) {
-            f.prepared[k] = target.prepare(plan, steps[k], d);
+            f.prepared[k] = target.prepare(plan, k, d);
             if (f.prepared[k] != null) f.owned.add(f.prepared[k]);
         }
         return f;

@@ -10,6 +10,14 @@ import dev.modelc.runtime.Tensor;
  * arrays for {@link JvmTarget}, device memory for a GPU.
  */
 public interface Target {
+    /**
+     * Whether the plan's {@link Plan#limits} apply: they are what JVM kernels hold in ints; a
+     * device whose kernels index in 64 bits skips them.
+     */
+    default boolean indexesInInts() {
+        return true;
+    }
+
     /** Storage for {@code elements} elements of {@code dtype} (a slot; its contents are written before they are read). */
     Object allocate(DType dtype, int elements);
 
@@ -23,17 +31,24 @@ public interface Target {
     Tensor result(DType dtype, int[] shape, Object storage);
 
     /**
-     * What a step needs besides storage for one binding of the sizes {@code d} (arguments,
-     * sizes evaluated once, scratch, launch geometry), handed back to every run of the step;
-     * null when it needs nothing.
+     * What step number {@code step} of {@code plan} needs besides storage for one binding of the
+     * sizes {@code d} (arguments, sizes evaluated once, scratch, launch geometry), handed back to
+     * every run of the step; null when it needs nothing.
      */
-    Object prepare(Plan plan, Step step, long[] d);
+    Object prepare(Plan plan, int step, long[] d);
 
     void loop(Step.Loop loop, Object prepared, Object[] storage, long[] d);
 
     void matmul(Step.MatMul matmul, Object prepared, Object[] storage, long[] d);
 
     void call(Step.Call call, Object prepared, Object[] storage, long[] d, long seed);
+
+    /**
+     * Called after a run's results were copied out ({@code results}, in the plan's order), with
+     * the storage the plan ran on: a device keeps the params an update step returns where they are.
+     */
+    default void finished(Plan plan, Tensor[] results, Object[] storage) {
+    }
 
     /** Gives back storage (or a step's prepared scratch) of a binding no longer used; the heap's collector needs no help. */
     default void release(Object storage) {
