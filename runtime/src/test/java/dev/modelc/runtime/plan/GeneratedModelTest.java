@@ -51,11 +51,14 @@ class GeneratedModelTest {
 
     @Test
     void anUpdateStepKeepsTheParamsWithoutARule() {
-        CompiledModel.Step step = new Model().updateStep(Map.of("w", W, "v", V), Map.of());
+        Map<String, Tensor> params = new java.util.LinkedHashMap<>();
+        params.put("w", W);
+        params.put("v", V);
+        CompiledModel.Step step = new Model().updateStep(params, Map.of());
         assertArrayEquals(new double[] {2, 4}, (double[]) step.loss().storage());
         assertArrayEquals(new double[] {2, 4}, (double[]) step.params().get("w").storage());
         assertSame(V, step.params().get("v"));
-        assertEquals(List.of("w", "v"), List.copyOf(step.params().keySet()));
+        assertEquals(List.of("w", "v"), List.copyOf(step.params().keySet()), "in the order the params came");
     }
 
     @Test
