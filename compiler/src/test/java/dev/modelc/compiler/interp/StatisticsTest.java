@@ -140,4 +140,35 @@ class StatisticsTest {
         double nStd = Math.sqrt(nSq / n.length), want = Math.sqrt(2.0 / 2) / Math.sqrt(100);
         assertEquals(want, nStd, want * 0.03, "kaiming_normal(a = 1)'s deviation over 20,000 draws");
     }
+
+    @Test
+    void gradientsAndSecondDerivativesMatchCentralDifferences() {
+        // value(x) uses all four; g = grad(value, x) is checked against central differences of
+        // value, and the gradient of sum(g * c) (the Hessian times c) against central differences of it.
+        String source = """
+                model M {
+                  param x: f64[2, 3] = zeros()
+                  input c: f64[2, 3]
+                  l = sum(var(x, axis = 1)) + sum(std(x, axis = 0, correction = 0)) * 0.5 + sum(layer_norm(x, eps = 0.1) * c) + norm(x, p = 3)
+                  output value = l
+                  output g = grad(l, x)
+                  loss = sum(grad(l, x) * c)
+                }
+                """;
+        double[] c = {0.3, -1.1, 0.7, 0.2, 0.9, -0.4};
+        var r = run(source, Map.of("x", Tensor.of(X, 2, 3), "c", Tensor.of(c, 2, 3)));
+        double[] g = r.outputs().get("g").toDoubleArray(), hc = r.gradients().get("x").toDoubleArray();
+        double h = 1e-5;
+        for (int i = 0; i < 6; i++) {
+            double[] plus = X.clone(), minus = X.clone();
+            plus[i] += h;
+            minus[i] -= h;
+            var rp = run(source, Map.of("x", Tensor.of(plus, 2, 3), "c", Tensor.of(c, 2, 3)));
+            var rm = run(source, Map.of("x", Tensor.of(minus, 2, 3), "c", Tensor.of(c, 2, 3)));
+            double d1 = (rp.outputs().get("value").item() - rm.outputs().get("value").item()) / (2 * h);
+            double d2 = (rp.loss().orElseThrow().item() - rm.loss().orElseThrow().item()) / (2 * h);
+            assertEquals(d1, g[i], 1e-6 * Math.max(1, Math.abs(d1)), "gradient at " + i);
+            assertEquals(d2, hc[i], 1e-5 * Math.max(1, Math.abs(d2)), "Hessian times c at " + i);
+        }
+    }
 }
