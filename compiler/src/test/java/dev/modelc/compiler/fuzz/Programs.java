@@ -23,7 +23,7 @@ final class Programs {
             "sign", "stop_gradient", "f32", "f64", "i32", "bool", "softmax", "log_softmax", "numel", "sum", "mean",
             "max", "min", "logsumexp", "argmax", "arange", "zeros", "ones", "randn");
     private static final List<String> REDUCTIONS = List.of("sum", "mean", "max", "min", "logsumexp", "argmax", "softmax",
-            "log_softmax", "squeeze", "unsqueeze");
+            "log_softmax", "squeeze", "unsqueeze", "var", "std", "norm", "layer_norm", "flatten");
     private static final List<String> BINARY_FNS = List.of("maximum", "minimum", "mse_loss", "l1_loss", "bce",
             "bce_with_logits", "cross_entropy", "soft_cross_entropy", "nll_loss", "accuracy", "max", "one_hot", "size",
             "transpose", "full", "broadcast_to", "reshape", "permute", "cat", "stack", "grad");
