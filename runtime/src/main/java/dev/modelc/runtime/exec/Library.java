@@ -128,10 +128,19 @@ public final class Library {
             } else {
                 float[][] packed = packF(b, bo, k, m, transB);
                 Parallel.forRange(n, (long) k * m, (start, end) -> {
-                    float[] row = new float[m];
-                    for (int i = start; i < end; i++) {
-                        packedRow(a, ao + (transA ? i : i * k), transA ? n : 1, k, packed, row);
-                        System.arraycopy(row, 0, out, oo + i * m, m);
+                    float[] r0 = new float[m], r1 = new float[m], r2 = new float[m], r3 = new float[m];
+                    int stride = transA ? n : 1;
+                    int i = start;
+                    for (; i + 4 <= end; i += 4) {
+                        packedRows(a, ao + (transA ? i : i * k), transA ? 1 : k, stride, k, packed, r0, r1, r2, r3);
+                        System.arraycopy(r0, 0, out, oo + i * m, m);
+                        System.arraycopy(r1, 0, out, oo + (i + 1) * m, m);
+                        System.arraycopy(r2, 0, out, oo + (i + 2) * m, m);
+                        System.arraycopy(r3, 0, out, oo + (i + 3) * m, m);
+                    }
+                    for (; i < end; i++) {
+                        packedRow(a, ao + (transA ? i : i * k), stride, k, packed, r0);
+                        System.arraycopy(r0, 0, out, oo + i * m, m);
                     }
                 });
             }
@@ -152,6 +161,34 @@ public final class Library {
             float[] brow = packed[p];
             // Same index on both sides: C2 vectorizes this even though it cannot prove row != brow.
             for (int j = 0; j < row.length; j++) row[j] += av * brow[j];
+        }
+    }
+
+    /**
+     * Four rows of a packed product at once: each row of {@code packed} is read once for all four
+     * (a quarter of the memory traffic of four {@link #packedRow} calls). Every element still sums
+     * its k terms in order, one rounding per multiply and per add, so the result is the same bits.
+     * Rows start {@code rowStep} apart in {@code a}.
+     */
+    private static void packedRows(float[] a, int offset, int rowStep, int stride, int k, float[][] packed,
+                                   float[] r0, float[] r1, float[] r2, float[] r3) {
+        Arrays.fill(r0, 0f);
+        Arrays.fill(r1, 0f);
+        Arrays.fill(r2, 0f);
+        Arrays.fill(r3, 0f);
+        int m = r0.length;
+        for (int p = 0; p < k; p++) {
+            int at = offset + p * stride;
+            float a0 = a[at], a1 = a[at + rowStep], a2 = a[at + 2 * rowStep], a3 = a[at + 3 * rowStep];
+            float[] brow = packed[p];
+            // Same index everywhere: C2 vectorizes it without proving the arrays distinct.
+            for (int j = 0; j < m; j++) {
+                float bj = brow[j];
+                r0[j] += a0 * bj;
+                r1[j] += a1 * bj;
+                r2[j] += a2 * bj;
+                r3[j] += a3 * bj;
+            }
         }
     }
 
@@ -275,22 +312,48 @@ public final class Library {
     }
 
     /** The rows of b as {@code [k][m]}, read transposed from {@code [m, k]} storage when asked. */
+    /** The side of the square tiles a transposed operand is packed by: 64 x 64 floats, 16 KB, stay in L1. */
+    private static final int TILE = 64;
+
+    /**
+     * {@code b}'s k x m matrix (its transpose's, with {@code trans}) as k rows of m. A transpose is
+     * copied a tile at a time: column by column over the whole matrix, every read of {@code b}
+     * would miss the cache (measured: packing a 784 x 512 transpose took longer than the product).
+     */
     private static float[][] packF(float[] b, int offset, int k, int m, boolean trans) {
         float[][] rows = new float[k][m];
-        for (int p = 0; p < k; p++) {
-            float[] row = rows[p];
-            if (trans) for (int j = 0; j < m; j++) row[j] = b[offset + j * k + p];
-            else System.arraycopy(b, offset + p * m, row, 0, m);
+        if (!trans) {
+            for (int p = 0; p < k; p++) System.arraycopy(b, offset + p * m, rows[p], 0, m);
+            return rows;
+        }
+        for (int j0 = 0; j0 < m; j0 += TILE) {
+            int j1 = Math.min(m, j0 + TILE);
+            for (int p0 = 0; p0 < k; p0 += TILE) {
+                int p1 = Math.min(k, p0 + TILE);
+                for (int j = j0; j < j1; j++) {
+                    int from = offset + j * k;
+                    for (int p = p0; p < p1; p++) rows[p][j] = b[from + p];
+                }
+            }
         }
         return rows;
     }
 
     private static double[][] packD(double[] b, int offset, int k, int m, boolean trans) {
         double[][] rows = new double[k][m];
-        for (int p = 0; p < k; p++) {
-            double[] row = rows[p];
-            if (trans) for (int j = 0; j < m; j++) row[j] = b[offset + j * k + p];
-            else System.arraycopy(b, offset + p * m, row, 0, m);
+        if (!trans) {
+            for (int p = 0; p < k; p++) System.arraycopy(b, offset + p * m, rows[p], 0, m);
+            return rows;
+        }
+        for (int j0 = 0; j0 < m; j0 += TILE) {
+            int j1 = Math.min(m, j0 + TILE);
+            for (int p0 = 0; p0 < k; p0 += TILE) {
+                int p1 = Math.min(k, p0 + TILE);
+                for (int j = j0; j < j1; j++) {
+                    int from = offset + j * k;
+                    for (int p = p0; p < p1; p++) rows[p][j] = b[from + p];
+                }
+            }
         }
         return rows;
     }
