@@ -61,6 +61,14 @@ class DocumentedPomsTest {
     }
 
     @Test
+    void theJavaApiPageShowsTheSamplesProgram() {
+        String program = read(ROOT.resolve("samples/java-api/src/main/java/dev/modelc/samples/api/Fit.java"));
+        String shown = program.substring(program.indexOf("/** Compiles"));
+        assertTrue(read(ROOT.resolve("docs/java-api.md")).contains("```java\n" + shown + "```\n"),
+                "docs/java-api.md must show Fit.java from its Javadoc on, as it is");
+    }
+
+    @Test
     void eachPageSaysHowToInstallModelcFirst() {
         for (Page p : PAGES) {
             String text = read(ROOT.resolve(p.doc()));
