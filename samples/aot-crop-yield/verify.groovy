@@ -1,5 +1,5 @@
-// Run by the root build after `mvn verify` of this sample (maven-plugin/pom.xml, invoker
-// execution aot-sample): the training printed PyTorch's trajectory, and the jar refers to nothing
+// Run by the root build after `mvn verify` of this sample (sample-projects/pom.xml, invoker
+// execution sample-projects): the training printed PyTorch's trajectory, and the jar refers to nothing
 // of modelc but its runtime.
 import groovy.json.JsonSlurper
 import java.util.jar.JarFile
