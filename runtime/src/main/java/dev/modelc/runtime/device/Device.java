@@ -14,6 +14,15 @@ public sealed interface Device {
         public Accelerator {
             if (ordinal < 0) throw new IllegalArgumentException("device " + ordinal + ": device numbers start at 0");
         }
+
+        /**
+         * A session on this device.
+         *
+         * @throws DeviceUnavailableException when its module is not on the class path or it cannot run here
+         */
+        public DeviceSession open() {
+            return DeviceRuntime.open(backend, ordinal);
+        }
     }
 
     static Device jvm() {

@@ -66,6 +66,11 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
         return new CudaProgram(plan.name(), src.toString(), kernels, plan.symbols());
     }
 
+    /** The scalar functions every program starts with (after its first comment line): generated classes hold it once. */
+    public static String prelude() {
+        return CudaScalars.PRELUDE;
+    }
+
     /** The program as the runtime carries and a device runtime loads it: the source and a kernel per plan step. */
     public DeviceCode deviceCode() {
         return new DeviceCode(name, source, kernels.stream().map(k -> switch (k) {
