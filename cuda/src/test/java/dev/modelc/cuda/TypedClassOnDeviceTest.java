@@ -82,6 +82,31 @@ class TypedClassOnDeviceTest {
                 1e-5 * Math.max(1, Math.abs(want)), "loss after ten steps");
     }
 
+    /**
+     * CropYieldLinear (nn.Linear): its outputs through the Outputs record (a matmul kernel), then
+     * five SGD steps through step(Optimizer, ...), whose gradients come from the device.
+     */
+    @Test
+    void cropYieldLinearOnTheEmulatedDevicePredictsAndTrainsAsOnTheJvm() throws Exception {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        Class<?> c = loader.loadClass("crop_yield.CropYieldLinear");
+        Object jvm = c.getConstructor(long.class).newInstance(4L);
+        Object dev = c.getConstructor(Device.class, long.class).newInstance(EmulatedRuntime.DEVICE, 4L);
+        Generator g = Generator.of(6, "batch");
+        Tensor x = Tensor.randn(DType.F32, g, 21, 3), y = Tensor.randn(DType.F32, g, 21, 2);
+        var forward = c.getMethod("forward", Tensor.class);
+        var preds = forward.getReturnType().getMethod("preds");
+        close("preds", Map.of("preds", (Tensor) preds.invoke(forward.invoke(jvm, x))), Map.of("preds", (Tensor) preds.invoke(forward.invoke(dev, x))));
+        var step = c.getMethod("step", dev.modelc.runtime.optim.Optimizer.class, Tensor.class, Tensor.class);
+        var sgdJvm = new dev.modelc.runtime.optim.Sgd(0.05, 0.9, 0);
+        var sgdDev = new dev.modelc.runtime.optim.Sgd(0.05, 0.9, 0);
+        for (int i = 0; i < 5; i++) {
+            double want = ((Tensor) step.invoke(jvm, sgdJvm, x, y)).item(), got = ((Tensor) step.invoke(dev, sgdDev, x, y)).item();
+            assertEquals(want, got, 1e-5 * Math.max(1, Math.abs(want)), "loss before step " + i);
+        }
+        close("params after five steps", parameters(jvm), parameters(dev));
+    }
+
     /** A device whose module is not on the class path: the one-line reason, as --backend gives it. */
     @Test
     void aDeviceNoModuleProvidesSaysSo() throws Exception {
