@@ -3,8 +3,9 @@
 # interpreter, then the GPU benchmark, with a short table last. Two halves:
 #
 #   scripts/gpu-check.sh prepare     on a machine with Maven and a JDK 25 (no GPU needed): builds
-#                                    cli/target/modelc.jar and a jlink'd Java runtime into
-#                                    target/gpu-check/ (about 50 MB; carry that folder)
+#                                    cli/target/modelc.jar, the check tools (modelc-cuda's tests jar)
+#                                    and a jlink'd Java runtime into target/gpu-check/ (about 50 MB;
+#                                    carry that folder)
 #   scripts/gpu-check.sh [run]       on the GPU machine, which needs no Java: runs the check with
 #                                    the carried runtime and jar; logs go to $OUT (or target/gpu-check/out)
 #
@@ -19,7 +20,7 @@ mode="run"
 dry=0
 args=()
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -56,6 +57,7 @@ if [ "$mode" = prepare ]; then
     echo "would run: (cd $root && ${build[*]})"
     echo "would run: rm -rf $dir && ${link[*]}"
     echo "would copy: $root/cli/target/modelc.jar -> $dir/modelc.jar"
+    echo "would copy: $root/cuda/target/modelc-cuda-*-tests.jar -> $dir/gpu-check.jar"
     exit 0
   fi
   (cd "$root" && "${build[@]}")
@@ -63,20 +65,24 @@ if [ "$mode" = prepare ]; then
   mkdir -p "$dir"
   "${link[@]}"
   cp "$root/cli/target/modelc.jar" "$dir/modelc.jar"
+  # The check tools live in modelc-cuda's test sources (they compile models, and modelc-cuda's main
+  # code has no compiler); modelc.jar has the compiler and the CUDA runtime they run on.
+  cp "$root"/cuda/target/modelc-cuda-*-tests.jar "$dir/gpu-check.jar"
   echo "gpu-check: prepared $dir ($(du -sh "$dir" | cut -f1)); carry target/gpu-check and run scripts/gpu-check.sh there"
   exit 0
 fi
 
 java="$dir/runtime/bin/java"
 jar="$dir/modelc.jar"
+tools="$dir/gpu-check.jar"
 out="${OUT:-$dir/out}"
-for f in "$java" "$jar"; do
+for f in "$java" "$jar" "$tools"; do
   if [ ! -e "$f" ]; then
     echo "gpu-check: $f is missing; run scripts/gpu-check.sh prepare first (on a machine with a JDK 25) and carry target/gpu-check" >&2
     exit 2
   fi
 done
-command=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -cp "$jar" dev.modelc.cuda.check.GpuCheck
+command=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -cp "$jar:$tools" dev.modelc.cuda.check.GpuCheck
          --root "$root" --out "$out" ${args[@]+"${args[@]}"})
 if command -v nvidia-smi >/dev/null 2>&1; then
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true

@@ -4,6 +4,11 @@ package crop_yield;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.device.Device;
+import dev.modelc.runtime.device.DeviceCode;
+import dev.modelc.runtime.device.DeviceKernel;
+import dev.modelc.runtime.device.DeviceSession;
+import dev.modelc.runtime.device.DeviceUnavailableException;
 import dev.modelc.runtime.exec.GeneratedModel;
 import dev.modelc.runtime.exec.NamedTensors;
 import dev.modelc.runtime.exec.Shapes;
@@ -46,6 +51,8 @@ import java.util.OptionalLong;
 public final class CropYieldManual {
     private static final Kernels KERNELS = new Kernels();
 
+    private final Kernels kernels;
+
     private Params params;
 
     /**
@@ -60,15 +67,51 @@ public final class CropYieldManual {
      * from its own stream, keyed by its path).
      */
     public CropYieldManual(long seed) {
-        Tensor[] init = Kernels.initialParams(new Tensor[0], seed);
-        this.params = new Params(init[0], init[1]);
+        this(Device.jvm(), seed);
     }
 
     /**
      * The model with the given params.
      */
     public CropYieldManual(Params params) {
+        this(Device.jvm(), params);
+    }
+
+    /**
+     * The model on {@code device}, such as {@code Device.cuda(0)} (with {@code modelc-cuda} on the class
+     * path), with its params from their initializers, random ones drawn with seed 0.
+     */
+    public CropYieldManual(Device device) {
+        this(device, 0L);
+    }
+
+    /**
+     * The model on {@code device}, with its params from their initializers, random ones drawn with
+     * {@code seed} (each param from its own stream, keyed by its path).
+     *
+     * @throws DeviceUnavailableException when {@code device} cannot run here
+     */
+    public CropYieldManual(Device device, long seed) {
+        this.kernels = kernelsOn(device);
+        Tensor[] init = kernels.initialParams(new Tensor[0], seed);
+        this.params = new Params(init[0], init[1]);
+    }
+
+    /**
+     * The model on {@code device} with the given params.
+     *
+     * @throws DeviceUnavailableException when {@code device} cannot run here
+     */
+    public CropYieldManual(Device device, Params params) {
+        this.kernels = kernelsOn(device);
         this.params = Objects.requireNonNull(params, "params == null");
+    }
+
+    /**
+     * The kernels on the JVM (shared), or on a device (its own session: what it keeps there is this instance's).
+     */
+    private static Kernels kernelsOn(Device device) {
+        return Objects.requireNonNull(device, "device == null") instanceof Device.Accelerator a ? new Kernels(a.open()) : KERNELS;
     }
 
     /**
@@ -79,7 +122,7 @@ public final class CropYieldManual {
      * @return the loss, {@code f32[]}
      */
     public Tensor loss(Tensor x, Tensor y) {
-        return Kernels.loss(new Tensor[] {x, y, params.w(), params.b()}, 0L)[0];
+        return kernels.loss(new Tensor[] {x, y, params.w(), params.b()}, 0L)[0];
     }
 
     /**
@@ -90,7 +133,7 @@ public final class CropYieldManual {
      * @return the loss and the gradients, by param
      */
     public LossAndGradients lossAndGradients(Tensor x, Tensor y) {
-        Tensor[] results = Kernels.lossAndGradients(new Tensor[] {x, y, params.w(), params.b()}, 0L);
+        Tensor[] results = kernels.lossAndGradients(new Tensor[] {x, y, params.w(), params.b()}, 0L);
         return new LossAndGradients(results[0], new Params(results[1], results[2]));
     }
 
@@ -103,7 +146,7 @@ public final class CropYieldManual {
      * @return the batch's loss before the step
      */
     public Tensor step(Tensor x, Tensor y) {
-        Tensor[] results = Kernels.updateStep(new Tensor[] {x, y, params.w(), params.b()}, 0L);
+        Tensor[] results = kernels.updateStep(new Tensor[] {x, y, params.w(), params.b()}, 0L);
         this.params = new Params(results[1], results[2]);
         return results[0];
     }
@@ -232,6 +275,44 @@ public final class CropYieldManual {
      * <p>Inputs: x f32[N, 3], y f32[N, 2]. Params: w f32[2, 3], b f32[2].
      */
     public static final class Kernels extends GeneratedModel {
+        /**
+         * The scalar functions each entry point's CUDA C starts with.
+         */
+        private static final String CUDA_PRELUDE = "// modelc scalar functions: the meanings of dev.modelc.runtime.exec.Scalars, in f64.\n"
+                + "#define MC_INF __longlong_as_double(0x7ff0000000000000LL)\n"
+                + "#define MC_NAN __longlong_as_double(0x7ff8000000000000LL)\n"
+                + "#define MC_INF_F __int_as_float(0x7f800000)\n"
+                + "#define MC_NAN_F __int_as_float(0x7fc00000)\n"
+                + "__device__ __forceinline__ bool mc_isnan(double x) { return x != x; }\n"
+                + "__device__ __forceinline__ bool mc_negative_sign(double x) { return __double_as_longlong(x) < 0; }\n"
+                + "// sigmoid: 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) below, so neither form overflows into NaN.\n"
+                + "__device__ __forceinline__ double mc_sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x)); }\n"
+                + "// relu keeps NaN, as PyTorch does.\n"
+                + "__device__ __forceinline__ double mc_relu(double x) { return x > 0 || mc_isnan(x) ? x : 0.0; }\n"
+                + "// softplus: max(x, 0) + log1p(e^-|x|), Java's Math.max (NaN in, NaN out).\n"
+                + "__device__ __forceinline__ double mc_softplus(double x) { return (mc_isnan(x) ? x : x > 0 ? x : 0.0) + log1p(exp(-fabs(x))); }\n"
+                + "// sign: Math.signum (NaN and both zeros stay themselves).\n"
+                + "__device__ __forceinline__ double mc_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }\n"
+                + "// pow: Math.pow, which differs from C's pow where the exponent is NaN, or infinite with |base| = 1.\n"
+                + "__device__ __forceinline__ double mc_pow(double a, double b) {\n"
+                + "  if (mc_isnan(b)) return b;\n"
+                + "  if (fabs(a) == 1.0 && fabs(b) == MC_INF) return MC_NAN;\n"
+                + "  return pow(a, b);\n"
+                + "}\n"
+                + "// maximum and minimum propagate NaN (PyTorch) and order -0 below +0 (Math.max, Math.min).\n"
+                + "__device__ __forceinline__ double mc_maximum(double a, double b) {\n"
+                + "  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;\n"
+                + "  return a > b || (a == b && !mc_negative_sign(a)) ? a : b;\n"
+                + "}\n"
+                + "__device__ __forceinline__ double mc_minimum(double a, double b) {\n"
+                + "  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;\n"
+                + "  return a < b || (a == b && mc_negative_sign(a)) ? a : b;\n"
+                + "}\n"
+                + "// i32: toward zero, NaN to 0, then wrapped to 32 bits (the conversions saturate at 64 bits, as Java's do).\n"
+                + "__device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }\n"
+                + "__device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }\n"
+                + "__device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }\n";
+
         private static final PlanRunner LOSS = lossPlan();
 
         private static final PlanRunner LOSS_AND_GRADIENTS = lossAndGradientsPlan();
@@ -240,7 +321,31 @@ public final class CropYieldManual {
 
         private static final PlanRunner INITIAL_PARAMS = initialParamsPlan();
 
+        private final PlanRunner loss;
+
+        private final PlanRunner lossAndGradients;
+
+        private final PlanRunner updateStep;
+
+        private final PlanRunner initialParams;
+
+        /**
+         * The model's plans on the JVM.
+         */
         public Kernels() {
+            this(LOSS, LOSS_AND_GRADIENTS, UPDATE_STEP, INITIAL_PARAMS);
+        }
+
+        /**
+         * The model's plans on a device: each plan with its CUDA C, compiled and loaded by the device's runtime
+         * ({@code modelc-cuda} on the class path).
+         */
+        public Kernels(DeviceSession device) {
+            this(lossOn(device), lossAndGradientsOn(device), updateStepOn(device), initialParamsOn(device));
+        }
+
+        private Kernels(PlanRunner loss, PlanRunner lossAndGradients, PlanRunner updateStep,
+                PlanRunner initialParams) {
             super(new GeneratedModel.Info("CropYieldManual",
                     List.of(new TensorSpec("x", DType.F32, List.of(Size.symbol("N"), Size.fixed(3))),
                     new TensorSpec("y", DType.F32, List.of(Size.symbol("N"), Size.fixed(2)))),
@@ -248,14 +353,18 @@ public final class CropYieldManual {
                     new TensorSpec("b", DType.F32, List.of(Size.fixed(2)))),
                     List.of(), true, true,
                     new TrainConfig(OptionalLong.empty(), 1L, false, 0L, Optional.empty())),
-                    null, LOSS, LOSS_AND_GRADIENTS, UPDATE_STEP, INITIAL_PARAMS);
+                    null, loss, lossAndGradients, updateStep, initialParams);
+            this.loss = loss;
+            this.lossAndGradients = lossAndGradients;
+            this.updateStep = updateStep;
+            this.initialParams = initialParams;
         }
 
         /**
          * loss: the loss of a batch.
          */
-        static Tensor[] loss(Tensor[] args, long seed) {
-            return LOSS.run(args, seed);
+        Tensor[] loss(Tensor[] args, long seed) {
+            return loss.run(args, seed);
         }
 
         /**
@@ -319,10 +428,88 @@ public final class CropYieldManual {
         }
 
         /**
+         * The plan of {@link #loss} on a device, with its CUDA C and the kernel of each step.
+         */
+        private static PlanRunner lossOn(DeviceSession device) {
+            return device.runner(LOSS.plan(), new DeviceCode("CropYieldManual.loss", String.join("",
+                    "// modelc: CropYieldManual.loss, generated from its kernel plan (modelc compile --emit kernels)\n",
+                    CUDA_PRELUDE,
+                    "\n"
+                            + "extern \"C\" __global__ void k0(const float* __restrict__ b0, const float* __restrict__ b2, const float* __restrict__ b3, const float* __restrict__ b1, float* __restrict__ b4, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {\n"
+                            + "  // k0 loop [] reduce mean over [N, 2]  (line 23)\n"
+                            + "  __shared__ double mc_fold[256];\n"
+                            + "  const long long outer = 1LL;\n"
+                            + "  const long long inner = (2LL * d_N);\n"
+                            + "  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {\n"
+                            + "    double acc = 0.0;\n"
+                            + "    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {\n"
+                            + "      long long rest_j = j;\n"
+                            + "      const long long j1 = rest_j % 2LL; rest_j /= 2LL;\n"
+                            + "      const long long j0 = rest_j;\n"
+                            + "      const double v0 = 0.0;  // f64 %5\n"
+                            + "      const float v1 = b0[3LL * j0];  // f32 %0\n"
+                            + "      const double v2 = (double) v1;  // f64 %5\n"
+                            + "      const float v3 = b2[3LL * j1];  // f32 %2\n"
+                            + "      const double v4 = (double) v3;  // f64 %5\n"
+                            + "      const double v5 = (v2 * v4);  // f64 %5\n"
+                            + "      const double v6 = (v0 + v5);  // f64 %5\n"
+                            + "      const float v7 = b0[3LL * j0 + 1LL];  // f32 %0\n"
+                            + "      const double v8 = (double) v7;  // f64 %5\n"
+                            + "      const float v9 = b2[3LL * j1 + 1LL];  // f32 %2\n"
+                            + "      const double v10 = (double) v9;  // f64 %5\n"
+                            + "      const double v11 = (v8 * v10);  // f64 %5\n"
+                            + "      const double v12 = (v6 + v11);  // f64 %5\n"
+                            + "      const float v13 = b0[3LL * j0 + 2LL];  // f32 %0\n"
+                            + "      const double v14 = (double) v13;  // f64 %5\n"
+                            + "      const float v15 = b2[3LL * j1 + 2LL];  // f32 %2\n"
+                            + "      const double v16 = (double) v15;  // f64 %5\n"
+                            + "      const double v17 = (v14 * v16);  // f64 %5\n"
+                            + "      const double v18 = (v12 + v17);  // f64 %5\n"
+                            + "      const float v19 = (float) v18;  // f32 %5\n"
+                            + "      const float v20 = b3[j1];  // f32 %3\n"
+                            + "      const float v21 = v19 + v20;  // f32 %7\n"
+                            + "      const float v22 = b1[2LL * j0 + j1];  // f32 %1\n"
+                            + "      const float v23 = v21 - v22;  // f32 %8\n"
+                            + "      const float v24 = v23 * v23;  // f32 %9\n"
+                            + "      acc = acc + (double) v24;\n"
+                            + "    }\n"
+                            + "    mc_fold[threadIdx.x] = acc;\n"
+                            + "    __syncthreads();\n"
+                            + "    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {\n"
+                            + "      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];\n"
+                            + "      __syncthreads();\n"
+                            + "    }\n"
+                            + "    if (threadIdx.x == 0) {\n"
+                            + "      acc = mc_fold[0];\n"
+                            + "      bool last = true;\n"
+                            + "      if (gridDim.x > 1) {\n"
+                            + "        // Publish this block's part; the block that takes the last ticket adds them all, in block order.\n"
+                            + "        partials[o * gridDim.x + blockIdx.x] = acc;\n"
+                            + "        __threadfence();\n"
+                            + "        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;\n"
+                            + "        if (last) {\n"
+                            + "          __threadfence();\n"
+                            + "          acc = 0.0;\n"
+                            + "          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];\n"
+                            + "          counters[o] = 0;\n"
+                            + "        }\n"
+                            + "      }\n"
+                            + "      if (last) {\n"
+                            + "        const float v25 = (float) (acc / (double) (2LL * d_N));  // f32 %10\n"
+                            + "        b4[o] = v25;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "    __syncthreads();\n"
+                            + "  }\n"
+                            + "}\n"),
+                    List.of(new DeviceKernel.Reduction("k0"))));
+        }
+
+        /**
          * lossAndGradients: the loss of a batch and its gradient for every param.
          */
-        static Tensor[] lossAndGradients(Tensor[] args, long seed) {
-            return LOSS_AND_GRADIENTS.run(args, seed);
+        Tensor[] lossAndGradients(Tensor[] args, long seed) {
+            return lossAndGradients.run(args, seed);
         }
 
         /**
@@ -461,10 +648,267 @@ public final class CropYieldManual {
         }
 
         /**
+         * The plan of {@link #lossAndGradients} on a device, with its CUDA C and the kernel of each step.
+         */
+        private static PlanRunner lossAndGradientsOn(DeviceSession device) {
+            return device.runner(PlanText.read("plan CropYieldManual.lossAndGradients\n"
+                            + "symbols N\n"
+                            + "slots 5\n"
+                            + "buffer 0 input x f32 [N, 3]\n"
+                            + "buffer 1 input y f32 [N, 2]\n"
+                            + "buffer 2 param w f32 [2, 3]\n"
+                            + "buffer 3 param b f32 [2]\n"
+                            + "buffer 4 temporary t8 f32 [N, 2] slot 0\n"
+                            + "buffer 5 temporary t11 f32 [] slot 1\n"
+                            + "buffer 6 temporary t14 f32 [] slot 2\n"
+                            + "buffer 7 temporary t16 f32 [3, 2] slot 3\n"
+                            + "buffer 8 temporary t21 f32 [2, 3] slot 4\n"
+                            + "buffer 9 temporary t27 f32 [2] slot 3\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 2*N range N inner 1 lets 24 0\n"
+                            + "loop k1 kernel 1 buffers 4 5 writes 5 elements 1 range 1 inner 2*N lets 3 2 split\n"
+                            + "loop k2 kernel 2 buffers 6 writes 6 elements 1 range 1 inner 1 lets 3 0\n"
+                            + "matmul k3 0 4 7 [1, 3, N, 2] true false f32\n"
+                            + "loop k4 kernel 3 buffers 7 6 8 writes 8 elements 6 range 2 inner 1 lets 5 0\n"
+                            + "loop k5 kernel 4 buffers 4 6 9 writes 9 elements 2 range 2 inner N lets 6 1\n"
+                            + "result loss 5 [] loss\n"
+                            + "result gradient 8 [2, 3] w\n"
+                            + "result gradient 9 [2] b\n"), new DeviceCode("CropYieldManual.lossAndGradients", String.join("",
+                    "// modelc: CropYieldManual.lossAndGradients, generated from its kernel plan (modelc compile --emit kernels)\n",
+                    CUDA_PRELUDE,
+                    "\n"
+                            + "extern \"C\" __global__ void k0(const float* __restrict__ b0, const float* __restrict__ b2, const float* __restrict__ b3, const float* __restrict__ b1, float* __restrict__ b4, long long d_N) {\n"
+                            + "  // k0 loop [N, 2]  (line 23)\n"
+                            + "  const long long total = (2LL * d_N);\n"
+                            + "  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {\n"
+                            + "    long long rest_i = e;\n"
+                            + "    const long long i1 = rest_i % 2LL; rest_i /= 2LL;\n"
+                            + "    const long long i0 = rest_i;\n"
+                            + "    const double v0 = 0.0;  // f64 %5\n"
+                            + "    const float v1 = b0[3LL * i0];  // f32 %0\n"
+                            + "    const double v2 = (double) v1;  // f64 %5\n"
+                            + "    const float v3 = b2[3LL * i1];  // f32 %2\n"
+                            + "    const double v4 = (double) v3;  // f64 %5\n"
+                            + "    const double v5 = (v2 * v4);  // f64 %5\n"
+                            + "    const double v6 = (v0 + v5);  // f64 %5\n"
+                            + "    const float v7 = b0[3LL * i0 + 1LL];  // f32 %0\n"
+                            + "    const double v8 = (double) v7;  // f64 %5\n"
+                            + "    const float v9 = b2[3LL * i1 + 1LL];  // f32 %2\n"
+                            + "    const double v10 = (double) v9;  // f64 %5\n"
+                            + "    const double v11 = (v8 * v10);  // f64 %5\n"
+                            + "    const double v12 = (v6 + v11);  // f64 %5\n"
+                            + "    const float v13 = b0[3LL * i0 + 2LL];  // f32 %0\n"
+                            + "    const double v14 = (double) v13;  // f64 %5\n"
+                            + "    const float v15 = b2[3LL * i1 + 2LL];  // f32 %2\n"
+                            + "    const double v16 = (double) v15;  // f64 %5\n"
+                            + "    const double v17 = (v14 * v16);  // f64 %5\n"
+                            + "    const double v18 = (v12 + v17);  // f64 %5\n"
+                            + "    const float v19 = (float) v18;  // f32 %5\n"
+                            + "    const float v20 = b3[i1];  // f32 %3\n"
+                            + "    const float v21 = v19 + v20;  // f32 %7\n"
+                            + "    const float v22 = b1[2LL * i0 + i1];  // f32 %1\n"
+                            + "    const float v23 = v21 - v22;  // f32 %8\n"
+                            + "    b4[e] = v23;\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k1(const float* __restrict__ b4, float* __restrict__ b5, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {\n"
+                            + "  // k1 loop [] reduce mean over [N, 2]  (line 23)\n"
+                            + "  __shared__ double mc_fold[256];\n"
+                            + "  const long long outer = 1LL;\n"
+                            + "  const long long inner = (2LL * d_N);\n"
+                            + "  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {\n"
+                            + "    double acc = 0.0;\n"
+                            + "    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {\n"
+                            + "      const float v0 = b4[j];  // f32 %8\n"
+                            + "      const float v1 = v0 * v0;  // f32 %10\n"
+                            + "      acc = acc + (double) v1;\n"
+                            + "    }\n"
+                            + "    mc_fold[threadIdx.x] = acc;\n"
+                            + "    __syncthreads();\n"
+                            + "    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {\n"
+                            + "      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];\n"
+                            + "      __syncthreads();\n"
+                            + "    }\n"
+                            + "    if (threadIdx.x == 0) {\n"
+                            + "      acc = mc_fold[0];\n"
+                            + "      bool last = true;\n"
+                            + "      if (gridDim.x > 1) {\n"
+                            + "        // Publish this block's part; the block that takes the last ticket adds them all, in block order.\n"
+                            + "        partials[o * gridDim.x + blockIdx.x] = acc;\n"
+                            + "        __threadfence();\n"
+                            + "        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;\n"
+                            + "        if (last) {\n"
+                            + "          __threadfence();\n"
+                            + "          acc = 0.0;\n"
+                            + "          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];\n"
+                            + "          counters[o] = 0;\n"
+                            + "        }\n"
+                            + "      }\n"
+                            + "      if (last) {\n"
+                            + "        const float v2 = (float) (acc / (double) (2LL * d_N));  // f32 %11\n"
+                            + "        b5[o] = v2;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "    __syncthreads();\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k2(float* __restrict__ b6, long long d_N) {\n"
+                            + "  // k2 loop []  (line 23)\n"
+                            + "  const long long total = 1LL;\n"
+                            + "  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {\n"
+                            + "    const float v0 = 1.0f;  // f32 %12\n"
+                            + "    const float v1 = (float) (2LL * d_N);  // f32 %13\n"
+                            + "    const float v2 = v0 / v1;  // f32 %14\n"
+                            + "    b6[e] = v2;\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k3(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {\n"
+                            + "  // k3 matmul %7 = %0^T @ %4  (line 22)\n"
+                            + "  __shared__ float ta[16][16 + 1];\n"
+                            + "  __shared__ float tb[16][16 + 1];\n"
+                            + "  const int tx = threadIdx.x, ty = threadIdx.y;\n"
+                            + "  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;\n"
+                            + "  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {\n"
+                            + "    const float* A = a + bt * n * k;\n"
+                            + "    const float* B = b + bt * k * m;\n"
+                            + "    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {\n"
+                            + "      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {\n"
+                            + "        const long long row = tr * 16 + ty, col = tc * 16 + tx;\n"
+                            + "        float acc = 0;\n"
+                            + "        for (long long p0 = 0; p0 < k; p0 += 16) {\n"
+                            + "          const long long pa = p0 + tx, pb = p0 + ty;\n"
+                            + "          ta[ty][tx] = row < n && pa < k ? A[pa * n + row] : (float) 0;\n"
+                            + "          tb[ty][tx] = pb < k && col < m ? B[pb * m + col] : (float) 0;\n"
+                            + "          __syncthreads();\n"
+                            + "          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.\n"
+                            + "          const int width = k - p0 < 16 ? (int) (k - p0) : 16;\n"
+                            + "          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];\n"
+                            + "          __syncthreads();\n"
+                            + "        }\n"
+                            + "        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k3_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {\n"
+                            + "  // k3 as a reduction over k (split-k)\n"
+                            + "  __shared__ double mc_fold[256];\n"
+                            + "  const long long outer = batch * n * m;\n"
+                            + "  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {\n"
+                            + "    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);\n"
+                            + "    const float* A = a + bt * n * k;\n"
+                            + "    const float* B = b + bt * k * m;\n"
+                            + "    double acc = 0.0;\n"
+                            + "    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {\n"
+                            + "      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];\n"
+                            + "    }\n"
+                            + "    mc_fold[threadIdx.x] = acc;\n"
+                            + "    __syncthreads();\n"
+                            + "    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {\n"
+                            + "      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];\n"
+                            + "      __syncthreads();\n"
+                            + "    }\n"
+                            + "    if (threadIdx.x == 0) {\n"
+                            + "      acc = mc_fold[0];\n"
+                            + "      bool last = true;\n"
+                            + "      if (gridDim.x > 1) {\n"
+                            + "        // Publish this block's part; the block that takes the last ticket adds them all, in block order.\n"
+                            + "        partials[o * gridDim.x + blockIdx.x] = acc;\n"
+                            + "        __threadfence();\n"
+                            + "        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;\n"
+                            + "        if (last) {\n"
+                            + "          __threadfence();\n"
+                            + "          acc = 0.0;\n"
+                            + "          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];\n"
+                            + "          counters[o] = 0;\n"
+                            + "        }\n"
+                            + "      }\n"
+                            + "      if (last) {\n"
+                            + "        c[o] = (float) acc;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "    __syncthreads();\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k4(const float* __restrict__ b7, const float* __restrict__ b6, float* __restrict__ b8, long long d_N) {\n"
+                            + "  // k4 loop [2, 3]  (line 22)\n"
+                            + "  const long long total = 6LL;\n"
+                            + "  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {\n"
+                            + "    long long rest_i = e;\n"
+                            + "    const long long i1 = rest_i % 3LL; rest_i /= 3LL;\n"
+                            + "    const long long i0 = rest_i;\n"
+                            + "    const float v0 = b7[i0 + 2LL * i1];  // f32 %16\n"
+                            + "    const float v1 = 2.0f;  // f32 %9\n"
+                            + "    const float v2 = v0 * v1;  // f32 %18\n"
+                            + "    const float v3 = b6[0LL];  // f32 %14\n"
+                            + "    const float v4 = v2 * v3;  // f32 %20\n"
+                            + "    b8[e] = v4;\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k5(const float* __restrict__ b4, const float* __restrict__ b6, float* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {\n"
+                            + "  // k5 loop [2] reduce sum over [N]  (line 22)\n"
+                            + "  __shared__ double mc_fold[256];\n"
+                            + "  const long long outer = 2LL;\n"
+                            + "  const long long inner = d_N;\n"
+                            + "  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {\n"
+                            + "    const long long i0 = o;\n"
+                            + "    double acc = 0.0;\n"
+                            + "    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {\n"
+                            + "      const long long j0 = j;\n"
+                            + "      const float v0 = b4[i0 + 2LL * j0];  // f32 %8\n"
+                            + "      acc = acc + (double) v0;\n"
+                            + "    }\n"
+                            + "    mc_fold[threadIdx.x] = acc;\n"
+                            + "    __syncthreads();\n"
+                            + "    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {\n"
+                            + "      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];\n"
+                            + "      __syncthreads();\n"
+                            + "    }\n"
+                            + "    if (threadIdx.x == 0) {\n"
+                            + "      acc = mc_fold[0];\n"
+                            + "      bool last = true;\n"
+                            + "      if (gridDim.x > 1) {\n"
+                            + "        // Publish this block's part; the block that takes the last ticket adds them all, in block order.\n"
+                            + "        partials[o * gridDim.x + blockIdx.x] = acc;\n"
+                            + "        __threadfence();\n"
+                            + "        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;\n"
+                            + "        if (last) {\n"
+                            + "          __threadfence();\n"
+                            + "          acc = 0.0;\n"
+                            + "          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];\n"
+                            + "          counters[o] = 0;\n"
+                            + "        }\n"
+                            + "      }\n"
+                            + "      if (last) {\n"
+                            + "        const float v1 = (float) acc;  // f32 %22\n"
+                            + "        const float v2 = 2.0f;  // f32 %9\n"
+                            + "        const float v3 = v1 * v2;  // f32 %24\n"
+                            + "        const float v4 = b6[0LL];  // f32 %14\n"
+                            + "        const float v5 = v3 * v4;  // f32 %26\n"
+                            + "        b9[o] = v5;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "    __syncthreads();\n"
+                            + "  }\n"
+                            + "}\n"),
+                    List.of(new DeviceKernel.Elementwise("k0"),
+                    new DeviceKernel.Reduction("k1"),
+                    new DeviceKernel.Elementwise("k2"),
+                    new DeviceKernel.MatMul("k3", "k3_splitk"),
+                    new DeviceKernel.Elementwise("k4"),
+                    new DeviceKernel.Reduction("k5"))));
+        }
+
+        /**
          * updateStep: the loss of a batch and every param after one step of the update rules.
          */
-        static Tensor[] updateStep(Tensor[] args, long seed) {
-            return UPDATE_STEP.run(args, seed);
+        Tensor[] updateStep(Tensor[] args, long seed) {
+            return updateStep.run(args, seed);
         }
 
         /**
@@ -611,10 +1055,275 @@ public final class CropYieldManual {
         }
 
         /**
+         * The plan of {@link #updateStep} on a device, with its CUDA C and the kernel of each step.
+         */
+        private static PlanRunner updateStepOn(DeviceSession device) {
+            return device.runner(PlanText.read("plan CropYieldManual.updateStep\n"
+                            + "symbols N\n"
+                            + "slots 5\n"
+                            + "buffer 0 input x f32 [N, 3]\n"
+                            + "buffer 1 input y f32 [N, 2]\n"
+                            + "buffer 2 param w f32 [2, 3]\n"
+                            + "buffer 3 param b f32 [2]\n"
+                            + "buffer 4 temporary t8 f32 [N, 2] slot 0\n"
+                            + "buffer 5 temporary t11 f32 [] slot 1\n"
+                            + "buffer 6 temporary t14 f32 [] slot 2\n"
+                            + "buffer 7 temporary t16 f32 [3, 2] slot 3\n"
+                            + "buffer 8 temporary t24 f32 [2, 3] slot 4\n"
+                            + "buffer 9 temporary t33 f32 [2] slot 3\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 2*N range N inner 1 lets 24 0\n"
+                            + "loop k1 kernel 1 buffers 4 5 writes 5 elements 1 range 1 inner 2*N lets 3 2 split\n"
+                            + "loop k2 kernel 2 buffers 6 writes 6 elements 1 range 1 inner 1 lets 3 0\n"
+                            + "matmul k3 0 4 7 [1, 3, N, 2] true false f32\n"
+                            + "loop k4 kernel 3 buffers 2 7 6 8 writes 8 elements 6 range 2 inner 1 lets 9 0\n"
+                            + "loop k5 kernel 4 buffers 4 3 6 9 writes 9 elements 2 range 2 inner N lets 10 1\n"
+                            + "result loss 5 [] loss\n"
+                            + "result update 8 [2, 3] w\n"
+                            + "result update 9 [2] b\n"), new DeviceCode("CropYieldManual.updateStep", String.join("",
+                    "// modelc: CropYieldManual.updateStep, generated from its kernel plan (modelc compile --emit kernels)\n",
+                    CUDA_PRELUDE,
+                    "\n"
+                            + "extern \"C\" __global__ void k0(const float* __restrict__ b0, const float* __restrict__ b2, const float* __restrict__ b3, const float* __restrict__ b1, float* __restrict__ b4, long long d_N) {\n"
+                            + "  // k0 loop [N, 2]  (line 23)\n"
+                            + "  const long long total = (2LL * d_N);\n"
+                            + "  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {\n"
+                            + "    long long rest_i = e;\n"
+                            + "    const long long i1 = rest_i % 2LL; rest_i /= 2LL;\n"
+                            + "    const long long i0 = rest_i;\n"
+                            + "    const double v0 = 0.0;  // f64 %5\n"
+                            + "    const float v1 = b0[3LL * i0];  // f32 %0\n"
+                            + "    const double v2 = (double) v1;  // f64 %5\n"
+                            + "    const float v3 = b2[3LL * i1];  // f32 %2\n"
+                            + "    const double v4 = (double) v3;  // f64 %5\n"
+                            + "    const double v5 = (v2 * v4);  // f64 %5\n"
+                            + "    const double v6 = (v0 + v5);  // f64 %5\n"
+                            + "    const float v7 = b0[3LL * i0 + 1LL];  // f32 %0\n"
+                            + "    const double v8 = (double) v7;  // f64 %5\n"
+                            + "    const float v9 = b2[3LL * i1 + 1LL];  // f32 %2\n"
+                            + "    const double v10 = (double) v9;  // f64 %5\n"
+                            + "    const double v11 = (v8 * v10);  // f64 %5\n"
+                            + "    const double v12 = (v6 + v11);  // f64 %5\n"
+                            + "    const float v13 = b0[3LL * i0 + 2LL];  // f32 %0\n"
+                            + "    const double v14 = (double) v13;  // f64 %5\n"
+                            + "    const float v15 = b2[3LL * i1 + 2LL];  // f32 %2\n"
+                            + "    const double v16 = (double) v15;  // f64 %5\n"
+                            + "    const double v17 = (v14 * v16);  // f64 %5\n"
+                            + "    const double v18 = (v12 + v17);  // f64 %5\n"
+                            + "    const float v19 = (float) v18;  // f32 %5\n"
+                            + "    const float v20 = b3[i1];  // f32 %3\n"
+                            + "    const float v21 = v19 + v20;  // f32 %7\n"
+                            + "    const float v22 = b1[2LL * i0 + i1];  // f32 %1\n"
+                            + "    const float v23 = v21 - v22;  // f32 %8\n"
+                            + "    b4[e] = v23;\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k1(const float* __restrict__ b4, float* __restrict__ b5, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {\n"
+                            + "  // k1 loop [] reduce mean over [N, 2]  (line 23)\n"
+                            + "  __shared__ double mc_fold[256];\n"
+                            + "  const long long outer = 1LL;\n"
+                            + "  const long long inner = (2LL * d_N);\n"
+                            + "  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {\n"
+                            + "    double acc = 0.0;\n"
+                            + "    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {\n"
+                            + "      const float v0 = b4[j];  // f32 %8\n"
+                            + "      const float v1 = v0 * v0;  // f32 %10\n"
+                            + "      acc = acc + (double) v1;\n"
+                            + "    }\n"
+                            + "    mc_fold[threadIdx.x] = acc;\n"
+                            + "    __syncthreads();\n"
+                            + "    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {\n"
+                            + "      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];\n"
+                            + "      __syncthreads();\n"
+                            + "    }\n"
+                            + "    if (threadIdx.x == 0) {\n"
+                            + "      acc = mc_fold[0];\n"
+                            + "      bool last = true;\n"
+                            + "      if (gridDim.x > 1) {\n"
+                            + "        // Publish this block's part; the block that takes the last ticket adds them all, in block order.\n"
+                            + "        partials[o * gridDim.x + blockIdx.x] = acc;\n"
+                            + "        __threadfence();\n"
+                            + "        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;\n"
+                            + "        if (last) {\n"
+                            + "          __threadfence();\n"
+                            + "          acc = 0.0;\n"
+                            + "          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];\n"
+                            + "          counters[o] = 0;\n"
+                            + "        }\n"
+                            + "      }\n"
+                            + "      if (last) {\n"
+                            + "        const float v2 = (float) (acc / (double) (2LL * d_N));  // f32 %11\n"
+                            + "        b5[o] = v2;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "    __syncthreads();\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k2(float* __restrict__ b6, long long d_N) {\n"
+                            + "  // k2 loop []  (line 23)\n"
+                            + "  const long long total = 1LL;\n"
+                            + "  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {\n"
+                            + "    const float v0 = 1.0f;  // f32 %12\n"
+                            + "    const float v1 = (float) (2LL * d_N);  // f32 %13\n"
+                            + "    const float v2 = v0 / v1;  // f32 %14\n"
+                            + "    b6[e] = v2;\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k3(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {\n"
+                            + "  // k3 matmul %7 = %0^T @ %4  (line 22)\n"
+                            + "  __shared__ float ta[16][16 + 1];\n"
+                            + "  __shared__ float tb[16][16 + 1];\n"
+                            + "  const int tx = threadIdx.x, ty = threadIdx.y;\n"
+                            + "  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;\n"
+                            + "  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {\n"
+                            + "    const float* A = a + bt * n * k;\n"
+                            + "    const float* B = b + bt * k * m;\n"
+                            + "    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {\n"
+                            + "      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {\n"
+                            + "        const long long row = tr * 16 + ty, col = tc * 16 + tx;\n"
+                            + "        float acc = 0;\n"
+                            + "        for (long long p0 = 0; p0 < k; p0 += 16) {\n"
+                            + "          const long long pa = p0 + tx, pb = p0 + ty;\n"
+                            + "          ta[ty][tx] = row < n && pa < k ? A[pa * n + row] : (float) 0;\n"
+                            + "          tb[ty][tx] = pb < k && col < m ? B[pb * m + col] : (float) 0;\n"
+                            + "          __syncthreads();\n"
+                            + "          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.\n"
+                            + "          const int width = k - p0 < 16 ? (int) (k - p0) : 16;\n"
+                            + "          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];\n"
+                            + "          __syncthreads();\n"
+                            + "        }\n"
+                            + "        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k3_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {\n"
+                            + "  // k3 as a reduction over k (split-k)\n"
+                            + "  __shared__ double mc_fold[256];\n"
+                            + "  const long long outer = batch * n * m;\n"
+                            + "  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {\n"
+                            + "    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);\n"
+                            + "    const float* A = a + bt * n * k;\n"
+                            + "    const float* B = b + bt * k * m;\n"
+                            + "    double acc = 0.0;\n"
+                            + "    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {\n"
+                            + "      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];\n"
+                            + "    }\n"
+                            + "    mc_fold[threadIdx.x] = acc;\n"
+                            + "    __syncthreads();\n"
+                            + "    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {\n"
+                            + "      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];\n"
+                            + "      __syncthreads();\n"
+                            + "    }\n"
+                            + "    if (threadIdx.x == 0) {\n"
+                            + "      acc = mc_fold[0];\n"
+                            + "      bool last = true;\n"
+                            + "      if (gridDim.x > 1) {\n"
+                            + "        // Publish this block's part; the block that takes the last ticket adds them all, in block order.\n"
+                            + "        partials[o * gridDim.x + blockIdx.x] = acc;\n"
+                            + "        __threadfence();\n"
+                            + "        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;\n"
+                            + "        if (last) {\n"
+                            + "          __threadfence();\n"
+                            + "          acc = 0.0;\n"
+                            + "          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];\n"
+                            + "          counters[o] = 0;\n"
+                            + "        }\n"
+                            + "      }\n"
+                            + "      if (last) {\n"
+                            + "        c[o] = (float) acc;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "    __syncthreads();\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k4(const float* __restrict__ b2, const float* __restrict__ b7, const float* __restrict__ b6, float* __restrict__ b8, long long d_N) {\n"
+                            + "  // k4 loop [2, 3]  (line 24)\n"
+                            + "  const long long total = 6LL;\n"
+                            + "  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {\n"
+                            + "    long long rest_i = e;\n"
+                            + "    const long long i1 = rest_i % 3LL; rest_i /= 3LL;\n"
+                            + "    const long long i0 = rest_i;\n"
+                            + "    const float v0 = b2[3LL * i0 + i1];  // f32 %2\n"
+                            + "    const float v1 = 1.0E-5f;  // f32 %22\n"
+                            + "    const float v2 = b7[i0 + 2LL * i1];  // f32 %16\n"
+                            + "    const float v3 = 2.0f;  // f32 %9\n"
+                            + "    const float v4 = v2 * v3;  // f32 %18\n"
+                            + "    const float v5 = b6[0LL];  // f32 %14\n"
+                            + "    const float v6 = v4 * v5;  // f32 %20\n"
+                            + "    const float v7 = v1 * v6;  // f32 %23\n"
+                            + "    const float v8 = v0 - v7;  // f32 %24\n"
+                            + "    b8[e] = v8;\n"
+                            + "  }\n"
+                            + "}\n"
+                            + "\n"
+                            + "extern \"C\" __global__ void k5(const float* __restrict__ b4, const float* __restrict__ b3, const float* __restrict__ b6, float* __restrict__ b9, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {\n"
+                            + "  // k5 loop [2] reduce sum over [N]  (line 25)\n"
+                            + "  __shared__ double mc_fold[256];\n"
+                            + "  const long long outer = 2LL;\n"
+                            + "  const long long inner = d_N;\n"
+                            + "  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {\n"
+                            + "    const long long i0 = o;\n"
+                            + "    double acc = 0.0;\n"
+                            + "    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {\n"
+                            + "      const long long j0 = j;\n"
+                            + "      const float v2 = b4[i0 + 2LL * j0];  // f32 %8\n"
+                            + "      acc = acc + (double) v2;\n"
+                            + "    }\n"
+                            + "    mc_fold[threadIdx.x] = acc;\n"
+                            + "    __syncthreads();\n"
+                            + "    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {\n"
+                            + "      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];\n"
+                            + "      __syncthreads();\n"
+                            + "    }\n"
+                            + "    if (threadIdx.x == 0) {\n"
+                            + "      acc = mc_fold[0];\n"
+                            + "      bool last = true;\n"
+                            + "      if (gridDim.x > 1) {\n"
+                            + "        // Publish this block's part; the block that takes the last ticket adds them all, in block order.\n"
+                            + "        partials[o * gridDim.x + blockIdx.x] = acc;\n"
+                            + "        __threadfence();\n"
+                            + "        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;\n"
+                            + "        if (last) {\n"
+                            + "          __threadfence();\n"
+                            + "          acc = 0.0;\n"
+                            + "          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];\n"
+                            + "          counters[o] = 0;\n"
+                            + "        }\n"
+                            + "      }\n"
+                            + "      if (last) {\n"
+                            + "        const float v0 = b3[i0];  // f32 %3\n"
+                            + "        const float v1 = 1.0E-5f;  // f32 %31\n"
+                            + "        const float v3 = (float) acc;  // f32 %25\n"
+                            + "        const float v4 = 2.0f;  // f32 %9\n"
+                            + "        const float v5 = v3 * v4;  // f32 %27\n"
+                            + "        const float v6 = b6[0LL];  // f32 %14\n"
+                            + "        const float v7 = v5 * v6;  // f32 %29\n"
+                            + "        const float v8 = v1 * v7;  // f32 %32\n"
+                            + "        const float v9 = v0 - v8;  // f32 %33\n"
+                            + "        b9[o] = v9;\n"
+                            + "      }\n"
+                            + "    }\n"
+                            + "    __syncthreads();\n"
+                            + "  }\n"
+                            + "}\n"),
+                    List.of(new DeviceKernel.Elementwise("k0"),
+                    new DeviceKernel.Reduction("k1"),
+                    new DeviceKernel.Elementwise("k2"),
+                    new DeviceKernel.MatMul("k3", "k3_splitk"),
+                    new DeviceKernel.Elementwise("k4"),
+                    new DeviceKernel.Reduction("k5"))));
+        }
+
+        /**
          * initialParams: every param's initial value, drawn with the seed (keyed by param path).
          */
-        static Tensor[] initialParams(Tensor[] args, long seed) {
-            return INITIAL_PARAMS.run(args, seed);
+        Tensor[] initialParams(Tensor[] args, long seed) {
+            return initialParams.run(args, seed);
         }
 
         /**
@@ -629,6 +1338,16 @@ public final class CropYieldManual {
                             + "result initial 0 [2, 3] w\n"
                             + "result initial 1 [2] b\n");
             return new PlanRunner(plan, new JvmTarget(List.of()));
+        }
+
+        /**
+         * The plan of {@link #initialParams} on a device, with its CUDA C and the kernel of each step.
+         */
+        private static PlanRunner initialParamsOn(DeviceSession device) {
+            return device.runner(INITIAL_PARAMS.plan(), new DeviceCode("CropYieldManual.initialParams", String.join("",
+                    "// modelc: CropYieldManual.initialParams, generated from its kernel plan (modelc compile --emit kernels)\n",
+                    CUDA_PRELUDE),
+                    List.of()));
         }
     }
 }

@@ -1,21 +1,20 @@
 package dev.modelc.cuda;
 
-import dev.modelc.compiler.backend.Backend;
-import dev.modelc.compiler.backend.DeviceBackend;
-import dev.modelc.compiler.check.CheckedModel;
-import dev.modelc.runtime.DType;
-import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.device.DeviceRuntime;
+import dev.modelc.runtime.device.DeviceSession;
+import dev.modelc.runtime.device.DeviceUnavailableException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * {@code --backend cuda}, registered with {@link java.util.ServiceLoader}. Probing goes from the
+ * The {@code cuda} device runtime, registered with {@link java.util.ServiceLoader}: what
+ * {@code --backend cuda} and generated classes built with {@code Device.cuda(n)} run on. Probing goes from the
  * cheapest question to the dearest, and stops at the first missing piece with one sentence: is
  * there a CUDA driver ({@code libcuda.so.1}, asked of the dynamic loader through
  * {@code java.lang.foreign}, before any JCuda class loads its JNI library), is there an NVRTC,
  * does the driver start, does it see a GPU.
  */
-public final class CudaBackend implements DeviceBackend {
+public final class CudaBackend implements DeviceRuntime {
     /** The driver's soname: what JCuda's driver library links, and what every NVIDIA driver installs. */
     static final String DRIVER = "libcuda.so.1";
 
@@ -23,8 +22,8 @@ public final class CudaBackend implements DeviceBackend {
     private Nvrtc nvrtc;
 
     @Override
-    public Backend backend() {
-        return Backend.CUDA;
+    public String backend() {
+        return "cuda";
     }
 
     @Override
@@ -61,11 +60,10 @@ public final class CudaBackend implements DeviceBackend {
     }
 
     @Override
-    public CompiledModel compile(CheckedModel model, DType floating, int device) {
+    public DeviceSession open(int ordinal) {
         unavailable().ifPresent(reason -> {
-            throw new dev.modelc.compiler.backend.BackendUnavailableException(Backend.CUDA, reason);
+            throw new DeviceUnavailableException(backend(), reason);
         });
-        CudaDevice d = CudaDevice.open(device, nvrtc, KernelCache.of(System.getenv(), System.getProperty("user.home")));
-        return new CudaModel(model, floating, d);
+        return new CudaSession(CudaDevice.open(ordinal, nvrtc, KernelCache.of(System.getenv(), System.getProperty("user.home"))));
     }
 }

@@ -1,9 +1,8 @@
 package dev.modelc.cuda;
 
-import dev.modelc.compiler.backend.Backend;
-import dev.modelc.compiler.backend.BackendUnavailableException;
 import dev.modelc.runtime.DType;
-import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.runtime.device.DeviceCode;
+import dev.modelc.runtime.device.DeviceUnavailableException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +74,7 @@ final class CudaDevice implements Device {
     static synchronized CudaDevice open(int ordinal, Nvrtc nvrtc, KernelCache cache) {
         int n = count();
         if (ordinal >= n) {
-            throw new BackendUnavailableException(Backend.CUDA, "there is no device " + ordinal + " (this machine has "
+            throw new DeviceUnavailableException("cuda", "there is no device " + ordinal + " (this machine has "
                     + n + (n == 1 ? " GPU, device 0)" : " GPUs, devices 0 to " + (n - 1) + ")"));
         }
         CudaDevice d = OPEN.computeIfAbsent(ordinal, CudaDevice::new);
@@ -90,8 +89,8 @@ final class CudaDevice implements Device {
     }
 
     @Override
-    public Program load(CudaProgram program) {
-        List<String> options = new ArrayList<>(CudaProgram.NVRTC_OPTIONS);
+    public Program load(DeviceCode program) {
+        List<String> options = new ArrayList<>(DeviceCode.NVRTC_OPTIONS);
         options.add("--gpu-architecture=" + arch());
         String key = KernelCache.key(program.source(), arch(), nvrtc.version(), options);
         String ptx = cache.ptx(key, () -> nvrtc.compile(program.source(), program.name() + ".cu", options));

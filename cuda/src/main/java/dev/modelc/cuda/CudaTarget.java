@@ -1,9 +1,9 @@
 package dev.modelc.cuda;
 
-import dev.modelc.compiler.backend.cuda.CudaKernel;
-import dev.modelc.compiler.backend.cuda.CudaProgram;
-import dev.modelc.compiler.backend.cuda.LaunchGeometry;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.device.DeviceCode;
+import dev.modelc.runtime.device.DeviceKernel;
+import dev.modelc.runtime.device.LaunchGeometry;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.exec.Library;
@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * A plan on one GPU, for the runtime's {@link PlanRunner}: storage is device memory, loops,
- * matmuls, softmax and argmax are the functions of the plan's {@link CudaProgram}, and the other
+ * matmuls, softmax and argmax are the functions of the plan's {@link DeviceCode}, and the other
  * library calls copy their operands to the host, run the runtime's {@code Library}, and copy the
  * result back.
  *
@@ -31,7 +31,7 @@ import java.util.Map;
  */
 final class CudaTarget implements Target {
     private final Device device;
-    private final CudaProgram program;
+    private final DeviceCode program;
     private final Device.Program loaded;
     /** By "input NAME" or "param PATH": the tensor last seen or returned for it, and its copy on the device (shared by a model's entry points). */
     private final Map<String, Resident> resident;
@@ -49,12 +49,18 @@ final class CudaTarget implements Target {
     private record Launch(String function, LaunchGeometry geometry, Device.Memory partials, Device.Memory counters) {
     }
 
-    CudaTarget(Device device, Plan plan, CudaProgram program, Device.Program loaded, Map<String, Resident> resident) {
+    CudaTarget(Device device, Plan plan, DeviceCode program, Device.Program loaded, Map<String, Resident> resident) {
         this.dtypes = plan.buffers().stream().map(Plan.Buffer::dtype).toArray(DType[]::new);
         this.device = device;
         this.program = program;
         this.loaded = loaded;
         this.resident = resident;
+    }
+
+    /** The runner's thread may not be the one that loaded the program. */
+    @Override
+    public void enter() {
+        device.bind();
     }
 
     /** CUDA C indexes in {@code long long}: the JVM's int limits do not apply. */
@@ -65,14 +71,14 @@ final class CudaTarget implements Target {
 
     @Override
     public Object allocate(DType dtype, int elements) {
-        return device.alloc((long) elements * CudaProgram.elementBytes(dtype));
+        return device.alloc((long) elements * DeviceCode.elementBytes(dtype));
     }
 
     @Override
     public Object constant(DType dtype, double[] values) {
         Object c = JvmTarget.array(dtype, values.length);
         Library.store(values, c);
-        Device.Memory p = device.alloc((long) values.length * CudaProgram.elementBytes(dtype));
+        Device.Memory p = device.alloc((long) values.length * DeviceCode.elementBytes(dtype));
         device.upload(p, c, values.length);
         return p;
     }
@@ -80,7 +86,7 @@ final class CudaTarget implements Target {
     /** Points an input or param buffer at the tensor's device copy, uploading it unless it is already there. */
     @Override
     public Object bind(Plan.Buffer b, Tensor t) {
-        long bytes = (long) t.numel() * CudaProgram.elementBytes(b.dtype());
+        long bytes = (long) t.numel() * DeviceCode.elementBytes(b.dtype());
         String key = b.what() + " " + b.name();
         Resident r = resident.get(key);
         if (r != null && r.tensor == t && r.bytes == bytes) return r.pointer;
@@ -113,7 +119,7 @@ final class CudaTarget implements Target {
 
     private void keep(String path, Tensor t, Device.Memory from) {
         String key = "param " + path;
-        long bytes = (long) t.numel() * CudaProgram.elementBytes(t.dtype());
+        long bytes = (long) t.numel() * DeviceCode.elementBytes(t.dtype());
         Resident r = resident.get(key);
         Device.Memory p = r != null && r.bytes == bytes ? r.pointer : null;
         if (p == null) {
@@ -140,16 +146,16 @@ final class CudaTarget implements Target {
     public Object prepare(Plan plan, int step, long[] d) {
         int mp = device.multiprocessors();
         return switch (program.kernels().get(step)) {
-            case CudaKernel.Elementwise el -> {
+            case DeviceKernel.Elementwise el -> {
                 long n = ((Step.Loop) plan.steps().get(step)).elements().eval(d);
                 yield n > 0 ? new Launch(el.function(), LaunchGeometry.elementwise(n, mp), null, null) : null;
             }
-            case CudaKernel.Reduction r -> {
+            case DeviceKernel.Reduction r -> {
                 Step.Loop l = (Step.Loop) plan.steps().get(step);
                 long outer = l.elements().eval(d), inner = l.inner().eval(d);
                 yield outer == 0 ? null : reduction(r.function(), outer, inner, mp);
             }
-            case CudaKernel.MatMul m -> {
+            case DeviceKernel.MatMul m -> {
                 Step.MatMul mm = (Step.MatMul) plan.steps().get(step);
                 long batch = mm.batch().eval(d), n = mm.n().eval(d), p = mm.m().eval(d), inner = mm.k().eval(d);
                 // An empty k still makes zeros; an empty n, m or batch makes nothing.
@@ -157,7 +163,7 @@ final class CudaTarget implements Target {
                 yield LaunchGeometry.splitK(batch, n, inner, p, mp) ? reduction(m.splitFunction(), batch * n * p, inner, mp)
                         : new Launch(m.function(), LaunchGeometry.matmul(batch, n, p), null, null);
             }
-            case CudaKernel.Library lib -> {
+            case DeviceKernel.Library lib -> {
                 Step.Call c = (Step.Call) plan.steps().get(step);
                 List<SizeExpr> shape = c.inputShapes().getFirst();
                 int axis = lib.axis();
@@ -170,7 +176,7 @@ final class CudaTarget implements Target {
                 }
                 yield rows > 0 ? new Launch(lib.function(), LaunchGeometry.elementwise(rows, mp), null, null) : null;
             }
-            case CudaKernel.Host h -> new OnHost();
+            case DeviceKernel.Host h -> new OnHost();
         };
     }
 

@@ -1,12 +1,12 @@
 package dev.modelc.cuda;
 
-import dev.modelc.compiler.backend.cuda.CudaProgram;
-import dev.modelc.compiler.backend.cuda.LaunchGeometry;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.device.DeviceCode;
+import dev.modelc.runtime.device.LaunchGeometry;
 import java.util.List;
 
 /**
- * What a {@link CudaModel} runs on: memory, programs and launches. {@link CudaDevice} is a GPU
+ * What a {@link CudaSession} runs on: memory, programs and launches. {@link CudaDevice} is a GPU
  * through JCuda's driver API; the tests also run the same generated CUDA C on the CPU through
  * this interface, which is how the kernels' arithmetic is checked on machines without a GPU.
  */
@@ -21,7 +21,7 @@ interface Device {
     void bind();
 
     /** The program compiled and loaded, ready to launch its kernels. */
-    Program load(CudaProgram program);
+    Program load(DeviceCode program);
 
     /** A block of device memory; its contents are undefined until written. */
     Memory alloc(long bytes);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.backend.cuda.DeviceModel;
+import dev.modelc.runtime.device.DeviceCode;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.cuda.check.BackendComparison;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CUDA backend's generated CUDA C and its runtime ({@link CudaModel}: plans, slots, launch
+ * The CUDA backend's generated CUDA C and its runtime ({@link DeviceModel} on a {@link CudaSession}: plans, slots, launch
  * geometry, library calls on the host, params kept on the device) run on the CPU through
  * {@link EmulatedDevice}, against the interpreter: the reference cases and the training samples
  * at small sizes, and one model at sizes that split reductions over blocks and tile matmuls
@@ -54,7 +56,7 @@ class EmulatedCudaTest {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
         boolean all = Boolean.getBoolean("modelc.emulate.all");
         List<DynamicTest> tests = new ArrayList<>();
-        List<CudaProgram> programs = new ArrayList<>();
+        List<DeviceCode> programs = new ArrayList<>();
         for (Path f : ModelFiles.under(ROOT)) {
             String rel = ROOT.relativize(f).toString();
             boolean chosen = all || rel.startsWith("compiler/") || rel.startsWith("samples/crop-yield/")
@@ -62,8 +64,8 @@ class EmulatedCudaTest {
             if (!chosen) continue;
             for (CheckedModel m : ModelFiles.models(f)) {
                 for (DType floating : new DType[] {null, DType.F64}) {
-                    CudaModel model = new CudaModel(m, floating, device);
-                    programs.addAll(model.programs());
+                    DeviceModel model = new DeviceModel(m, floating, new CudaSession(device));
+                    programs.addAll(codes(model));
                     tests.add(DynamicTest.dynamicTest(rel + " " + m.name() + (floating == null ? "" : " in f64"),
                             () -> assertEquals(List.of(), BackendComparison.compare(m, model, floating, 4))));
                 }
@@ -95,8 +97,8 @@ class EmulatedCudaTest {
                   update b = b - 0.1 * grad(loss, b)
                 }
                 """)).program().orElseThrow().models().getFirst();
-        CudaModel model = new CudaModel(m, null, device);
-        device.compile(model.programs());
+        DeviceModel model = new DeviceModel(m, null, new CudaSession(device));
+        device.compile(codes(model));
         assertEquals(List.of(), BackendComparison.compare(m, model, null, 1300));
     }
 
@@ -115,7 +117,7 @@ class EmulatedCudaTest {
         Map<String, Tensor> batch = Map.of("x", Tensor.randn(DType.F32, g, 15, 3), "y", Tensor.randn(DType.F32, g, 15, 2));
 
         CheckedModel manual = models.get("CropYieldManual");
-        CompiledModel want = Backend.INTERP.compile(manual, null), got = new CudaModel(manual, null, device);
+        CompiledModel want = Backend.INTERP.compile(manual, null), got = new DeviceModel(manual, null, new CudaSession(device));
         Map<String, Tensor> p = want.initialParams(0), q = got.initialParams(0);
         for (int step = 0; step < 10; step++) {
             p = want.updateStep(p, batch).params();
@@ -126,7 +128,7 @@ class EmulatedCudaTest {
         CheckedModel linear = models.get("CropYieldLinear");
         TensorDataset data = new TensorDataset(batch);
         Trainer.Options o = new Trainer.Options(5, 5, true, 0, new Sgd(1e-2), null);
-        CompiledModel a = Backend.INTERP.compile(linear, null), b = new CudaModel(linear, null, device);
+        CompiledModel a = Backend.INTERP.compile(linear, null), b = new DeviceModel(linear, null, new CudaSession(device));
         Trainer.Result ra = Trainer.fit(a, a.initialParams(0), data, o, new TrainingListener() { }, () -> false);
         Trainer.Result rb = Trainer.fit(b, b.initialParams(0), data, new Trainer.Options(5, 5, true, 0, new Sgd(1e-2), null),
                 new TrainingListener() { }, () -> false);
@@ -150,7 +152,7 @@ class EmulatedCudaTest {
                   update b = a
                 }
                 """)).program().orElseThrow().models().getFirst();
-        CompiledModel got = new CudaModel(m, null, device);
+        CompiledModel got = new DeviceModel(m, null, new CudaSession(device));
         Map<String, Tensor> p = got.initialParams(0), batch = Map.of("x", Tensor.of(new float[] {1, 2}, 2));
         for (int step = 1; step <= 3; step++) {
             CompiledModel.Step s = got.updateStep(p, batch);
@@ -167,5 +169,10 @@ class EmulatedCudaTest {
             double[] x = want.get(k).toDoubleArray(), y = got.get(k).toDoubleArray();
             for (int i = 0; i < x.length; i++) assertEquals(x[i], y[i], 1e-4 * Math.max(1, Math.abs(x[i])), k + "[" + i + "]");
         }
+    }
+
+    /** The device code of every entry point of {@code model}, to compile them together. */
+    static List<DeviceCode> codes(DeviceModel model) {
+        return model.programs().stream().map(CudaProgram::deviceCode).toList();
     }
 }

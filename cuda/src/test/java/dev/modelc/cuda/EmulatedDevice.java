@@ -7,9 +7,9 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.modelc.compiler.backend.cuda.CudaKernel;
-import dev.modelc.compiler.backend.cuda.CudaProgram;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.device.DeviceCode;
+import dev.modelc.runtime.device.DeviceKernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -77,7 +77,7 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
-    public synchronized Program load(CudaProgram program) {
+    public synchronized Program load(DeviceCode program) {
         Program p = loaded.get(program.source());
         if (p == null) {
             compile(List.of(program));
@@ -90,7 +90,7 @@ final class EmulatedDevice implements Device {
      * Compiles programs together, as one library (g++ starts once: most of its time for a small
      * program), each in its own namespace, so that {@link #load} finds them compiled.
      */
-    synchronized void compile(List<CudaProgram> programs) {
+    synchronized void compile(List<DeviceCode> programs) {
         try {
             Path header = dir.resolve("cuda_emulation.h");
             if (!Files.exists(header)) {
@@ -102,7 +102,7 @@ final class EmulatedDevice implements Device {
             StringBuilder src = new StringBuilder();
             Map<String, Map<String, Integer>> cooperative = new LinkedHashMap<>();
             Map<String, String> namespaces = new HashMap<>();
-            for (CudaProgram program : programs) {
+            for (DeviceCode program : programs) {
                 if (loaded.containsKey(program.source()) || namespaces.containsKey(program.source())) continue;
                 String ns = base + "_p" + namespaces.size();
                 namespaces.put(program.source(), ns);
@@ -110,17 +110,17 @@ final class EmulatedDevice implements Device {
                 src.append("namespace ").append(ns).append(" {\n").append(program.source().replace("extern \"C\" ", ""))
                         .append("}\n");
                 Map<String, Integer> kinds = new LinkedHashMap<>();
-                for (CudaKernel k : program.kernels()) {
+                for (DeviceKernel k : program.kernels()) {
                     List<String> functions = switch (k) {
-                        case CudaKernel.Elementwise e -> List.of(e.function());
-                        case CudaKernel.Reduction r -> List.of(r.function());
-                        case CudaKernel.MatMul m -> List.of(m.function(), m.splitFunction());
-                        case CudaKernel.Library l -> List.of(l.function());
-                        case CudaKernel.Host h -> List.of();
+                        case DeviceKernel.Elementwise e -> List.of(e.function());
+                        case DeviceKernel.Reduction r -> List.of(r.function());
+                        case DeviceKernel.MatMul m -> List.of(m.function(), m.splitFunction());
+                        case DeviceKernel.Library l -> List.of(l.function());
+                        case DeviceKernel.Host h -> List.of();
                     };
                     for (String f : functions) {
                         // Elementwise loops and row kernels never meet at __syncthreads: their threads may run one after another.
-                        kinds.put(f, k instanceof CudaKernel.Elementwise || k instanceof CudaKernel.Library ? 0 : 1);
+                        kinds.put(f, k instanceof DeviceKernel.Elementwise || k instanceof DeviceKernel.Library ? 0 : 1);
                         src.append("extern \"C\" void emu_").append(ns).append('_').append(f)
                                 .append("(void** a, const int* g, int c) { emu::launch(").append(ns).append("::").append(f)
                                 .append(", a, g, c); }\n");

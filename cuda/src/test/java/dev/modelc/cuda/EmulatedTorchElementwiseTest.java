@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.backend.cuda.DeviceModel;
+import dev.modelc.runtime.device.DeviceCode;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.reference.TorchElementwise;
@@ -35,15 +37,15 @@ class EmulatedTorchElementwiseTest {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
         EmulatedDevice device = new EmulatedDevice(dir, 8);
         List<TorchElementwise.Case> cases = TorchElementwise.load().cases();
-        Map<String, CudaModel> models = new HashMap<>();
-        List<CudaProgram> programs = new ArrayList<>();
+        Map<String, DeviceModel> models = new HashMap<>();
+        List<DeviceCode> programs = new ArrayList<>();
         for (TorchElementwise.Case c : cases) {
             for (DType dtype : new DType[] {DType.F64, DType.F32}) {
                 String text = TorchElementwiseCheck.model(c, dtype);
                 CheckedModel m = Compiler.compile(new SourceFile("torch.model", text)).program().orElseThrow().models().getFirst();
-                CudaModel model = new CudaModel(m, null, device);
+                DeviceModel model = new DeviceModel(m, null, new CudaSession(device));
                 models.put(text, model);
-                programs.addAll(model.programs());
+                programs.addAll(EmulatedCudaTest.codes(model));
             }
         }
         // One g++ run for all of them: starting g++ is most of the cost of a small program.
@@ -51,4 +53,5 @@ class EmulatedTorchElementwiseTest {
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.call() + " on cuda (emulated)", () -> assertEquals(List.of(),
                 TorchElementwiseCheck.compare(c, (text, x) -> models.get(text).forward(Map.of(), Map.of("x", x))))));
     }
+
 }

@@ -1,11 +1,14 @@
 package dev.modelc.compiler.backend;
 
 import dev.modelc.compiler.backend.bytecode.BytecodeModel;
+import dev.modelc.compiler.backend.cuda.DeviceModel;
 import dev.modelc.compiler.backend.java.JavaSourceModel;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.interp.InterpretedModel;
 import dev.modelc.compiler.interp.Interpreter;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.device.DeviceRuntime;
+import dev.modelc.runtime.device.DeviceUnavailableException;
 import dev.modelc.runtime.model.CompiledModel;
 import java.util.Arrays;
 import java.util.Locale;
@@ -21,8 +24,9 @@ public enum Backend {
     JAVA,
     /**
      * The kernels rendered as CUDA C, compiled at run time with NVRTC and launched on an NVIDIA
-     * GPU; implemented by the {@code modelc-cuda} module (a {@link DeviceBackend}), which must be
-     * on the class path, with a CUDA driver and NVRTC on the machine.
+     * GPU: the compiler renders the plans ({@link DeviceModel}) and the {@code modelc-cuda} module
+     * runs them (the {@link DeviceRuntime} named {@code cuda}, found through ServiceLoader), which
+     * must be on the class path, with a CUDA driver and NVRTC on the machine.
      */
     CUDA;
 
@@ -46,34 +50,21 @@ public enum Backend {
             case BYTECODE -> new BytecodeModel(model, floating);
             case JAVA -> JavaSourceModel.load(model, floating);
             case CUDA -> {
-                DeviceBackend d = provider().orElseThrow(() -> new BackendUnavailableException(this, NOT_ON_CLASS_PATH));
-                d.unavailable().ifPresent(reason -> {
-                    throw new BackendUnavailableException(this, reason);
-                });
-                yield d.compile(model, floating, device);
+                try {
+                    yield new DeviceModel(model, floating, DeviceRuntime.open(spelling(), device));
+                } catch (DeviceUnavailableException e) {
+                    throw new BackendUnavailableException(this, e.reason());
+                }
             }
         };
     }
-
-    private static final String NOT_ON_CLASS_PATH = "the modelc-cuda module is not on the class path";
 
     /** Why this backend cannot run here, or empty when it can (the JVM backends always can). */
     public java.util.Optional<String> unavailable() {
         return switch (this) {
             case INTERP, BYTECODE, JAVA -> java.util.Optional.empty();
-            case CUDA -> provider().map(DeviceBackend::unavailable).orElse(java.util.Optional.of(NOT_ON_CLASS_PATH));
+            case CUDA -> DeviceRuntime.unavailable(spelling());
         };
-    }
-
-    /** The {@link DeviceBackend} registered for this backend, if any module on the class path has one. */
-    private java.util.Optional<DeviceBackend> provider() {
-        return Providers.ALL.stream().filter(p -> p.backend() == this).findFirst();
-    }
-
-    /** Loaded once, on first use of a device backend: a JVM-only run never scans for them. */
-    private static final class Providers {
-        static final java.util.List<DeviceBackend> ALL = java.util.ServiceLoader.load(DeviceBackend.class,
-                Backend.class.getClassLoader()).stream().map(java.util.ServiceLoader.Provider::get).toList();
     }
 
     /**

@@ -104,6 +104,7 @@ public final class PlanRunner {
     }
 
     private Bound bind(Tensor[] given, boolean fresh) {
+        target.enter();
         if (given.length != external.length) {
             throw new IllegalArgumentException(plan.name() + " takes " + external.length + " tensors, not " + given.length);
         }
@@ -189,6 +190,7 @@ public final class PlanRunner {
          * the seed model's step loop 3x (28 to 100 µs) once other plans had run before it.
          */
         public void run(long seed) {
+            target.enter();
             Frame f = frame;
             for (int k = 0; k < steps.length; k++) {
                 Step s = steps[k];
@@ -200,6 +202,7 @@ public final class PlanRunner {
 
         /** Runs every step once, adding each step's wall time in nanoseconds to {@code nanos} (for profiles). */
         public void runTimed(long seed, long[] nanos) {
+            target.enter();
             Frame f = frame;
             for (int k = 0; k < steps.length; k++) {
                 long t0 = System.nanoTime();

@@ -18,6 +18,13 @@ public interface Target {
         return true;
     }
 
+    /**
+     * Called on the calling thread before a run binds or runs anything: a GPU makes its context
+     * current there (CUDA contexts are per thread).
+     */
+    default void enter() {
+    }
+
     /** Storage for {@code elements} elements of {@code dtype} (a slot; its contents are written before they are read). */
     Object allocate(DType dtype, int elements);
 

@@ -1,5 +1,6 @@
 package dev.modelc.compiler.backend.cuda;
 
+import dev.modelc.runtime.device.LaunchGeometry;
 import dev.modelc.compiler.kernel.Kernel;
 import java.util.List;
 

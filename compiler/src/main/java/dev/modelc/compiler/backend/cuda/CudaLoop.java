@@ -1,5 +1,6 @@
 package dev.modelc.compiler.backend.cuda;
 
+import dev.modelc.runtime.device.LaunchGeometry;
 import dev.modelc.compiler.backend.CommentText;
 import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.kernel.Expr;
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 final class CudaLoop {
     /** Threads per block of a reduction: a power of two, so the shared-memory tree halves evenly. */
-    static final int MAX_REDUCTION_BLOCK = 256;
+    static final int MAX_REDUCTION_BLOCK = LaunchGeometry.MAX_REDUCTION_BLOCK;
 
     private final Kernel.Loop loop;
     private final KernelPlan plan;

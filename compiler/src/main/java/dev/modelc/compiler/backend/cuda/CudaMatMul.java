@@ -1,5 +1,6 @@
 package dev.modelc.compiler.backend.cuda;
 
+import dev.modelc.runtime.device.LaunchGeometry;
 import dev.modelc.compiler.backend.CommentText;
 import dev.modelc.compiler.kernel.Kernel;
 
@@ -19,7 +20,7 @@ import dev.modelc.compiler.kernel.Kernel;
  */
 final class CudaMatMul {
     /** The tile edge; blocks are TILE x TILE threads. */
-    static final int TILE = 16;
+    static final int TILE = LaunchGeometry.TILE;
 
     private CudaMatMul() {
     }

@@ -5,6 +5,8 @@ import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.backend.bytecode.KernelOrder;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.device.DeviceCode;
+import dev.modelc.runtime.device.DeviceKernel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +23,7 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
      * Options every compilation uses. Contraction is off so that {@code a * b + c} rounds twice,
      * as the interpreter does: fused multiply-adds would change the last bits of f32 results.
      */
-    public static final List<String> NVRTC_OPTIONS = List.of("--fmad=false", "--std=c++17");
+    public static final List<String> NVRTC_OPTIONS = DeviceCode.NVRTC_OPTIONS;
 
     public CudaProgram {
         kernels = List.copyOf(kernels);
@@ -64,6 +66,22 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
         return new CudaProgram(plan.name(), src.toString(), kernels, plan.symbols());
     }
 
+    /** The scalar functions every program starts with (after its first comment line): generated classes hold it once. */
+    public static String prelude() {
+        return CudaScalars.PRELUDE;
+    }
+
+    /** The program as the runtime carries and a device runtime loads it: the source and a kernel per plan step. */
+    public DeviceCode deviceCode() {
+        return new DeviceCode(name, source, kernels.stream().map(k -> switch (k) {
+            case CudaKernel.Elementwise e -> (DeviceKernel) new DeviceKernel.Elementwise(e.function());
+            case CudaKernel.Reduction r -> new DeviceKernel.Reduction(r.function());
+            case CudaKernel.MatMul m -> new DeviceKernel.MatMul(m.function(), m.splitFunction());
+            case CudaKernel.Library l -> new DeviceKernel.Library(l.function(), l.axis());
+            case CudaKernel.Host h -> new DeviceKernel.Host();
+        }).toList());
+    }
+
     /** The C type of a buffer element: bools are bytes (0 or 1). */
     static String cType(DType t) {
         return switch (t) {
@@ -71,15 +89,6 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
             case F64 -> "double";
             case I32 -> "int";
             case BOOL -> "unsigned char";
-        };
-    }
-
-    /** Bytes per element on the device. */
-    public static int elementBytes(DType t) {
-        return switch (t) {
-            case F32, I32 -> 4;
-            case F64 -> 8;
-            case BOOL -> 1;
         };
     }
 }

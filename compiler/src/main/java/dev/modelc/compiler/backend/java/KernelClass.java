@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model's generated kernel class (a {@code GeneratedModel} with one static method per entry
- * point) and, per entry point it has, the order of its arguments and results: what a wrapper
+ * A model's generated kernel class (a {@code GeneratedModel} with one method per entry point) and, per entry point it has, the order of its arguments and results: what a wrapper
  * needs to call those methods directly.
  */
 record KernelClass(TypeSpec type, Map<EntryPoint, Entry> entries) {

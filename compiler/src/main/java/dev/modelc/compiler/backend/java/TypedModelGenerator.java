@@ -17,6 +17,8 @@ import dev.modelc.compiler.check.SignatureTable;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.device.Device;
+import dev.modelc.runtime.device.DeviceUnavailableException;
 import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.NamedTensors;
@@ -71,7 +73,7 @@ public final class TypedModelGenerator {
         this.paramsType = self.nestedClass(nested("Params"));
         this.outputsType = self.nestedClass(nested("Outputs"));
         this.lossAndGradientsType = self.nestedClass(nested("LossAndGradients"));
-        this.kernels = JavaSourceGenerator.kernelClass(model, floating, kernelsType.simpleName());
+        this.kernels = JavaSourceGenerator.kernelClass(model, floating, kernelsType.simpleName(), true);
         Span any = anySpan(model);
         this.comments = any == null ? null : new ModelComments(any.source());
         // Method parameters must not take the names the methods use for themselves.
@@ -105,6 +107,7 @@ public final class TypedModelGenerator {
         classJavadoc(t);
         t.addField(FieldSpec.builder(kernelsType, "KERNELS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer("new $T()", kernelsType).build());
+        t.addField(FieldSpec.builder(kernelsType, "kernels", Modifier.PRIVATE, Modifier.FINAL).build());
         t.addField(FieldSpec.builder(paramsType, "params", Modifier.PRIVATE).build());
         constructors(t);
         entry(EntryPoint.FORWARD).ifPresent(e -> t.addMethod(forward(e)));
@@ -146,14 +149,43 @@ public final class TypedModelGenerator {
                     .addJavadoc("The model with its params from their initializers, random ones drawn with {@code seed} (each param\n"
                             + "from its own stream, keyed by its path).\n")
                     .addParameter(TypeName.LONG, "seed")
-                    .addStatement("$T[] init = $T.initialParams(new $T[0], seed)", TENSOR, kernelsType, TENSOR)
-                    .addStatement("this.params = $L", newParams(path -> CodeBlock.of("init[$L]", init.results().indexOf(path))))
-                    .build());
+                    .addStatement("this($T.jvm(), seed)", Device.class).build());
         }
         t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("The model with the given params.\n")
                 .addParameter(paramsType, "params")
+                .addStatement("this($T.jvm(), params)", Device.class)
+                .build());
+        if (initializable) {
+            t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("The model on {@code device}, such as {@code Device.cuda(0)} (with {@code modelc-cuda} on the class\n"
+                            + "path), with its params from their initializers, random ones drawn with seed 0.\n")
+                    .addParameter(Device.class, "device")
+                    .addStatement("this(device, 0L)").build());
+            t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("The model on {@code device}, with its params from their initializers, random ones drawn with\n"
+                            + "{@code seed} (each param from its own stream, keyed by its path).\n\n"
+                            + "@throws $T when {@code device} cannot run here\n", DeviceUnavailableException.class)
+                    .addParameter(Device.class, "device")
+                    .addParameter(TypeName.LONG, "seed")
+                    .addStatement("this.kernels = kernelsOn(device)")
+                    .addStatement("$T[] init = kernels.initialParams(new $T[0], seed)", TENSOR, TENSOR)
+                    .addStatement("this.params = $L", newParams(path -> CodeBlock.of("init[$L]", init.results().indexOf(path))))
+                    .build());
+        }
+        t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addJavadoc("The model on {@code device} with the given params.\n\n"
+                        + "@throws $T when {@code device} cannot run here\n", DeviceUnavailableException.class)
+                .addParameter(Device.class, "device")
+                .addParameter(paramsType, "params")
+                .addStatement("this.kernels = kernelsOn(device)")
                 .addStatement("this.params = $T.requireNonNull(params, $S)", Objects.class, "params == null")
+                .build());
+        t.addMethod(MethodSpec.methodBuilder("kernelsOn").addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(kernelsType)
+                .addJavadoc("The kernels on the JVM (shared), or on a device (its own session: what it keeps there is this instance's).\n")
+                .addParameter(Device.class, "device")
+                .addStatement("return $T.requireNonNull(device, $S) instanceof $T a ? new $T(a.open()) : KERNELS", Objects.class,
+                        "device == null", Device.Accelerator.class, kernelsType)
                 .build());
     }
 
@@ -163,7 +195,7 @@ public final class TypedModelGenerator {
         inputs(m, e);
         m.addJavadoc("@return $L\n", sig.outputs().stream().map(o -> o.name() + " " + code(type(o.type())))
                 .collect(Collectors.joining(", ")));
-        m.addStatement("$T[] results = $T.forward($L, 0L)", TENSOR, kernelsType, arguments(e));
+        m.addStatement("$T[] results = kernels.forward($L, 0L)", TENSOR, arguments(e));
         m.addStatement("return new $T($L)", outputsType, sig.outputs().stream()
                 .map(o -> CodeBlock.of("results[$L]", result(e, o.name()))).collect(CodeBlock.joining(", ")));
         return m.build();
@@ -174,7 +206,7 @@ public final class TypedModelGenerator {
                 .addJavadoc("The loss of a batch, with the current params.\n\n");
         inputs(m, e);
         m.addJavadoc("@return the loss, $L\n", code(type(sig.loss().orElseThrow().type())));
-        m.addStatement("return $T.loss($L, 0L)[$L]", kernelsType, arguments(e), result(e, "loss"));
+        m.addStatement("return kernels.loss($L, 0L)[$L]", arguments(e), result(e, "loss"));
         return m.build();
     }
 
@@ -183,7 +215,7 @@ public final class TypedModelGenerator {
                 .addJavadoc("The loss of a batch and its gradient with respect to every param, with the current params.\n\n");
         inputs(m, e);
         m.addJavadoc("@return the loss and the gradients, by param\n");
-        m.addStatement("$T[] results = $T.lossAndGradients($L, 0L)", TENSOR, kernelsType, arguments(e));
+        m.addStatement("$T[] results = kernels.lossAndGradients($L, 0L)", TENSOR, arguments(e));
         m.addStatement("return new $T(results[$L], $L)", lossAndGradientsType, result(e, "loss"),
                 newParams(path -> CodeBlock.of("results[$L]", result(e, path))));
         return m.build();
@@ -196,7 +228,7 @@ public final class TypedModelGenerator {
                         sig.updated().size() < sig.params().size() ? " (params without a rule keep their values)" : "");
         inputs(m, e);
         m.addJavadoc("@return the batch's loss before the step\n");
-        m.addStatement("$T[] results = $T.updateStep($L, 0L)", TENSOR, kernelsType, arguments(e));
+        m.addStatement("$T[] results = kernels.updateStep($L, 0L)", TENSOR, arguments(e));
         m.addStatement("this.params = $L", newParams(path -> e.results().contains(path)
                 ? CodeBlock.of("results[$L]", result(e, path)) : CodeBlock.of("params.$L()", paramNames.get(path))));
         m.addStatement("return results[$L]", result(e, "loss"));

@@ -1,14 +1,21 @@
-package dev.modelc.compiler.backend.cuda;
+package dev.modelc.runtime.device;
 
 /**
  * The grid and block of one kernel launch, chosen from the sizes bound at run time and the
  * device's multiprocessor count. Every kernel strides over whatever the grid does not cover, so
  * a capped grid is still correct; the caps keep grids within the hardware limits (y and z at
- * most 65,535) and near the number of blocks the device runs at once.
+ * most 65,535) and near the number of blocks the device runs at once. The CUDA C renderer
+ * (the compiler's {@code backend.cuda}) writes its kernels for these block sizes: its
+ * reductions' shared arrays hold {@link #MAX_REDUCTION_BLOCK} values and its matmul tiles are
+ * {@link #TILE} wide.
  */
 public record LaunchGeometry(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ) {
     /** Threads per block of an elementwise loop. */
     public static final int ELEMENTWISE_BLOCK = 256;
+    /** The largest block of a reduction, and the size of its kernel's shared array. */
+    public static final int MAX_REDUCTION_BLOCK = 256;
+    /** A matmul's tile edge; its blocks are TILE x TILE threads. */
+    public static final int TILE = 16;
     /** The hardware limit on gridDim.y and gridDim.z. */
     public static final int MAX_GRID_YZ = 65_535;
     /** Elements each thread of a split reduction should fold before another block is worth it. */
@@ -41,7 +48,7 @@ public record LaunchGeometry(int gridX, int gridY, int gridZ, int blockX, int bl
      */
     public static LaunchGeometry reduction(long outer, long inner, int multiprocessors) {
         int block = 32;
-        while (block < CudaLoop.MAX_REDUCTION_BLOCK && block < inner) block *= 2;
+        while (block < MAX_REDUCTION_BLOCK && block < inner) block *= 2;
         int rows = (int) Math.min(Math.max(outer, 1), MAX_GRID_YZ);
         long wanted = ceilDiv(inner, (long) block * FOLD_PER_THREAD);
         long room = Math.max(1, residentBlocks(multiprocessors) / rows);
@@ -51,10 +58,10 @@ public record LaunchGeometry(int gridX, int gridY, int gridZ, int blockX, int bl
 
     /** A matmul of {@code batch} products of n x m results: one 16x16 block per output tile. */
     public static LaunchGeometry matmul(long batch, long n, long m) {
-        long tilesM = Math.max(1, ceilDiv(m, CudaMatMul.TILE));
-        long tilesN = Math.max(1, ceilDiv(n, CudaMatMul.TILE));
+        long tilesM = Math.max(1, ceilDiv(m, TILE));
+        long tilesN = Math.max(1, ceilDiv(n, TILE));
         return new LaunchGeometry((int) Math.min(tilesM, Integer.MAX_VALUE), (int) Math.min(tilesN, MAX_GRID_YZ),
-                (int) Math.min(Math.max(batch, 1), MAX_GRID_YZ), CudaMatMul.TILE, CudaMatMul.TILE, 1);
+                (int) Math.min(Math.max(batch, 1), MAX_GRID_YZ), TILE, TILE, 1);
     }
 
     /**
@@ -62,7 +69,7 @@ public record LaunchGeometry(int gridX, int gridY, int gridZ, int blockX, int bl
      * multiprocessor a block and k is long enough to share out (at least 256).
      */
     public static boolean splitK(long batch, long n, long k, long m, int multiprocessors) {
-        long tiles = Math.max(1, batch) * Math.max(1, ceilDiv(n, CudaMatMul.TILE)) * Math.max(1, ceilDiv(m, CudaMatMul.TILE));
+        long tiles = Math.max(1, batch) * Math.max(1, ceilDiv(n, TILE)) * Math.max(1, ceilDiv(m, TILE));
         return k >= 256 && tiles < multiprocessors;
     }
 

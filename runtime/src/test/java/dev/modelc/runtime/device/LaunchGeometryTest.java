@@ -1,4 +1,4 @@
-package dev.modelc.compiler.backend.cuda;
+package dev.modelc.runtime.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
