@@ -34,6 +34,8 @@ final class LoopBuilder {
     private int folded = -1;
     private int outerRank;
     private Kernel.Reduction reduction;
+    /** The node the loop's reduction folds and the let holding its value, once folded. */
+    private int reducedNode = -1, reducedLet = -1;
 
     private record Key(int node, List<Affine> position) {
     }
@@ -246,6 +248,10 @@ final class LoopBuilder {
      * (the node's output axes); its value is the {@link Expr.Accumulated} let.
      */
     private int fold(Node node, List<Affine> position) {
+        // Fusion lets a loop accumulate one reduction, read only through elementwise ops and
+        // unit reshapes, so at the loop's own position on every path; a second path (x and a
+        // unit reshape of x, both added in) spells that position differently, but it is the same value.
+        if (reduction != null && node.id() == reducedNode) return reducedLet;
         if (reduction != null) throw new IllegalStateException("a second reduction in the loop of %" + root);
         Op.Reduce r = (Op.Reduce) node.op();
         Node x = graph.node(node.input(0));
@@ -265,7 +271,9 @@ final class LoopBuilder {
         LoopBuilder body = new LoopBuilder(graph, fusion, bufferOf, vars, nextId, dtypes);
         int value = body.at(x.id(), p);
         reduction = new Kernel.Reduction(r.fn(), inner, body.lets, value, isFlat(body.lets, inner, outerRank, vars));
-        return add(new Let(nextId[0]++, node.type().dtype(), new Expr.Accumulated(), node.id()));
+        reducedNode = node.id();
+        reducedLet = add(new Let(nextId[0]++, node.type().dtype(), new Expr.Accumulated(), node.id()));
+        return reducedLet;
     }
 
     private static boolean isSource(Op op) {
