@@ -38,9 +38,9 @@ public final class Quickstart {
     /** The network's params, each with autograd recording its gradient. */
     private record Network(List<NDArray> params) {
         static Network init(NDManager m, SplittableRandom random) {
-            return new Network(List.of(uniform(m, random, 512, PIXELS), uniform(m, random, 512, PIXELS, true),
-                    uniform(m, random, 512, 512), uniform(m, random, 512, 512, true),
-                    uniform(m, random, CLASSES, 512), uniform(m, random, CLASSES, 512, true)));
+            return new Network(List.of(uniform(m, random, PIXELS, 512, PIXELS), uniform(m, random, PIXELS, 512),
+                    uniform(m, random, 512, 512, 512), uniform(m, random, 512, 512),
+                    uniform(m, random, 512, CLASSES, 512), uniform(m, random, 512, CLASSES)));
         }
 
         NDArray logits(NDArray x) {
@@ -59,16 +59,19 @@ public final class Quickstart {
         }
     }
 
-    /** nn.Linear's reset_parameters: kaiming_uniform(a = sqrt 5) for the weight, which is U(+-1/sqrt(fan_in)), and the same for the bias. */
-    private static NDArray uniform(NDManager m, SplittableRandom random, int out, int in) {
-        return uniform(m, random, out, in, false);
-    }
-
-    private static NDArray uniform(NDManager m, SplittableRandom random, int out, int in, boolean bias) {
-        double bound = 1 / Math.sqrt(in);
-        float[] v = new float[bias ? out : out * in];
+    /**
+     * A param of {@code shape}, uniform in +-1/sqrt(fanIn): nn.Linear's reset_parameters, whose
+     * kaiming_uniform(a = sqrt 5) for the weight is that bound, and the bias's is the same.
+     */
+    private static NDArray uniform(NDManager m, SplittableRandom random, int fanIn, int... shape) {
+        double bound = 1 / Math.sqrt(fanIn);
+        int n = 1;
+        for (int d : shape) n *= d;
+        float[] v = new float[n];
         for (int i = 0; i < v.length; i++) v[i] = (float) random.nextDouble(-bound, bound);
-        NDArray p = bias ? m.create(v, new Shape(out)) : m.create(v, new Shape(out, in));
+        long[] dims = new long[shape.length];
+        for (int i = 0; i < dims.length; i++) dims[i] = shape[i];
+        NDArray p = m.create(v, new Shape(dims));
         JniUtils.attachGradient((PtNDArray) p, true);
         return p;
     }
@@ -132,15 +135,14 @@ public final class Quickstart {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: Quickstart <fashion-mnist directory> [seed]");
+        if (args.length < 1 || args.length > 3) {
+            System.err.println("usage: Quickstart <fashion-mnist directory> [seed [intra-op threads (default: the cores)]]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
-        long seed = args.length == 2 ? Long.parseLong(args[1]) : 0;
+        long seed = args.length >= 2 ? Long.parseLong(args[1]) : 0;
         Libtorch torch = Libtorch.start();
-        int cores = Runtime.getRuntime().availableProcessors();
-        JniUtils.setNumThreads(cores);
+        JniUtils.setNumThreads(args.length == 3 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors());
         long readStart = System.nanoTime();
         Data train = Data.read(dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
         Data test = Data.read(dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
