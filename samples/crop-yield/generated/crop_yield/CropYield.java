@@ -5,15 +5,17 @@ import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.GeneratedModel;
-import dev.modelc.runtime.exec.Library;
 import dev.modelc.runtime.exec.NamedTensors;
-import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.Shapes;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Optimizer;
+import dev.modelc.runtime.plan.JvmTarget;
+import dev.modelc.runtime.plan.Plan;
+import dev.modelc.runtime.plan.PlanRunner;
+import dev.modelc.runtime.plan.PlanText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -233,6 +235,14 @@ public final class CropYield {
      * <p>Inputs: x f32[N, 3], y f32[N, 2]. Params: w f32[2, 3], b f32[2]. Outputs: preds.
      */
     public static final class Kernels extends GeneratedModel {
+        private static final PlanRunner FORWARD = forwardPlan();
+
+        private static final PlanRunner LOSS = lossPlan();
+
+        private static final PlanRunner LOSS_AND_GRADIENTS = lossAndGradientsPlan();
+
+        private static final PlanRunner INITIAL_PARAMS = initialParamsPlan();
+
         public Kernels() {
             super(new GeneratedModel.Info("CropYield",
                     List.of(new TensorSpec("x", DType.F32, List.of(Size.symbol("N"), Size.fixed(3))),
@@ -241,11 +251,31 @@ public final class CropYield {
                     new TensorSpec("b", DType.F32, List.of(Size.fixed(2)))),
                     List.of("preds"), true, false,
                     new TrainConfig(OptionalLong.empty(), 1L, false, 0L, Optional.empty())),
-                    new GeneratedModel.Entry(List.of("x", "w", "b"), List.of("preds"), (args, seed) -> forward(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss"), (args, seed) -> loss(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss", "w", "b"), (args, seed) -> lossAndGradients(args, seed)),
-                    null,
-                    new GeneratedModel.Entry(List.of(), List.of("w", "b"), (args, seed) -> initialParams(args, seed)));
+                    FORWARD, LOSS, LOSS_AND_GRADIENTS, null, INITIAL_PARAMS);
+        }
+
+        /**
+         * forward: the outputs for a batch of inputs.
+         */
+        static Tensor[] forward(Tensor[] args, long seed) {
+            return FORWARD.run(args, seed);
+        }
+
+        /**
+         * The plan of {@link #forward}, and its loops.
+         */
+        private static PlanRunner forwardPlan() {
+            Plan plan = PlanText.read("plan CropYield.forward\n"
+                            + "symbols N\n"
+                            + "slots 1\n"
+                            + "buffer 0 input x f32 [N, 3]\n"
+                            + "buffer 1 param w f32 [2, 3]\n"
+                            + "buffer 2 param b f32 [2]\n"
+                            + "buffer 3 temporary t6 f32 [N, 2] slot 0\n"
+                            + "loop k0 kernel 0 buffers 0 1 2 3 writes 3 elements 2*N range N inner 1 lets 22 0\n"
+                            + "result output 3 [N, 2] preds\n");
+            return new PlanRunner(plan, new JvmTarget(List.of(
+                    (b, d, s, e) -> forwardK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (int) d[0], s, e))));
         }
 
         /**
@@ -283,20 +313,28 @@ public final class CropYield {
         }
 
         /**
-         * forward: the outputs for a batch of inputs.
+         * loss: the loss of a batch.
          */
-        static Tensor[] forward(Tensor[] args, long seed) {
-            int N = Shapes.size("input", "x", args[0], 2, 0);
-            Shapes.check("input", "x", args[0], N, 3);
-            Shapes.check("param", "w", args[1], 2, 3);
-            Shapes.check("param", "b", args[2], 2);
-            float[] x = Shapes.f32(args[0]);
-            float[] w = Shapes.f32(args[1]);
-            float[] b = Shapes.f32(args[2]);
-            float[] s0 = new float[2 * N];
-            // k0: fused loop, crop_yield.model:10: output preds = x @ w.T + b
-            Parallel.forRange(N, (long) 2 * 22, (s, e) -> forwardK0(x, w, b, s0, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {N, 2}, s0)};
+        static Tensor[] loss(Tensor[] args, long seed) {
+            return LOSS.run(args, seed);
+        }
+
+        /**
+         * The plan of {@link #loss}, and its loops.
+         */
+        private static PlanRunner lossPlan() {
+            Plan plan = PlanText.read("plan CropYield.loss\n"
+                            + "symbols N\n"
+                            + "slots 1\n"
+                            + "buffer 0 input x f32 [N, 3]\n"
+                            + "buffer 1 input y f32 [N, 2]\n"
+                            + "buffer 2 param w f32 [2, 3]\n"
+                            + "buffer 3 param b f32 [2]\n"
+                            + "buffer 4 temporary t10 f32 [] slot 0\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 1 range 1 inner 2*N lets 26 25\n"
+                            + "result loss 4 [] loss\n");
+            return new PlanRunner(plan, new JvmTarget(List.of(
+                    (b, d, s, e) -> lossK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e))));
         }
 
         /**
@@ -342,22 +380,44 @@ public final class CropYield {
         }
 
         /**
-         * loss: the loss of a batch.
+         * lossAndGradients: the loss of a batch and its gradient for every param.
          */
-        static Tensor[] loss(Tensor[] args, long seed) {
-            int N = Shapes.size("input", "x", args[0], 2, 0);
-            Shapes.check("input", "x", args[0], N, 3);
-            Shapes.check("input", "y", args[1], N, 2);
-            Shapes.check("param", "w", args[2], 2, 3);
-            Shapes.check("param", "b", args[3], 2);
-            float[] x = Shapes.f32(args[0]);
-            float[] y = Shapes.f32(args[1]);
-            float[] w = Shapes.f32(args[2]);
-            float[] b = Shapes.f32(args[3]);
-            float[] s0 = new float[1];
-            // k0: fused loop with a mean reduction, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 26, (s, e) -> lossK0(x, w, b, y, s0, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0)};
+        static Tensor[] lossAndGradients(Tensor[] args, long seed) {
+            return LOSS_AND_GRADIENTS.run(args, seed);
+        }
+
+        /**
+         * The plan of {@link #lossAndGradients}, and its loops.
+         */
+        private static PlanRunner lossAndGradientsPlan() {
+            Plan plan = PlanText.read("plan CropYield.lossAndGradients\n"
+                            + "symbols N\n"
+                            + "slots 5\n"
+                            + "buffer 0 input x f32 [N, 3]\n"
+                            + "buffer 1 input y f32 [N, 2]\n"
+                            + "buffer 2 param w f32 [2, 3]\n"
+                            + "buffer 3 param b f32 [2]\n"
+                            + "buffer 4 temporary t8 f32 [N, 2] slot 0\n"
+                            + "buffer 5 temporary t11 f32 [] slot 1\n"
+                            + "buffer 6 temporary t14 f32 [] slot 2\n"
+                            + "buffer 7 temporary t20 f32 [2] slot 3\n"
+                            + "buffer 8 temporary t22 f32 [3, 2] slot 4\n"
+                            + "buffer 9 temporary t27 f32 [2, 3] slot 0\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 2*N range N inner 1 lets 24 0\n"
+                            + "loop k1 kernel 1 buffers 4 5 writes 5 elements 1 range 1 inner 2*N lets 3 2\n"
+                            + "loop k2 kernel 2 buffers 6 writes 6 elements 1 range 1 inner 1 lets 3 0\n"
+                            + "loop k3 kernel 3 buffers 4 6 7 writes 7 elements 2 range 2 inner N lets 6 1\n"
+                            + "matmul k4 0 4 8 [1, 3, N, 2] true false f32\n"
+                            + "loop k5 kernel 4 buffers 8 6 9 writes 9 elements 6 range 2 inner 1 lets 5 0\n"
+                            + "result loss 5 [] loss\n"
+                            + "result gradient 9 [2, 3] w\n"
+                            + "result gradient 7 [2] b\n");
+            return new PlanRunner(plan, new JvmTarget(List.of(
+                    (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e),
+                    (b, d, s, e) -> lossAndGradientsK1((float[]) b[0], (float[]) b[1], (int) d[0], s, e),
+                    (b, d, s, e) -> lossAndGradientsK2((float[]) b[0], (int) d[0], s, e),
+                    (b, d, s, e) -> lossAndGradientsK3((float[]) b[0], (float[]) b[1], (float[]) b[2], (int) d[0], s, e),
+                    (b, d, s, e) -> lossAndGradientsK5((float[]) b[0], (float[]) b[1], (float[]) b[2], s, e))));
         }
 
         /**
@@ -462,50 +522,26 @@ public final class CropYield {
         }
 
         /**
-         * lossAndGradients: the loss of a batch and its gradient for every param.
-         */
-        static Tensor[] lossAndGradients(Tensor[] args, long seed) {
-            int N = Shapes.size("input", "x", args[0], 2, 0);
-            Shapes.check("input", "x", args[0], N, 3);
-            Shapes.check("input", "y", args[1], N, 2);
-            Shapes.check("param", "w", args[2], 2, 3);
-            Shapes.check("param", "b", args[3], 2);
-            float[] x = Shapes.f32(args[0]);
-            float[] y = Shapes.f32(args[1]);
-            float[] w = Shapes.f32(args[2]);
-            float[] b = Shapes.f32(args[3]);
-            // s0 holds t8, then t27
-            float[] s0 = new float[Math.max(2 * N, 6)];
-            float[] s1 = new float[1];
-            float[] s2 = new float[1];
-            float[] s3 = new float[2];
-            float[] s4 = new float[6];
-            // k0: fused loop, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(N, (long) 2 * 24, (s, e) -> lossAndGradientsK0(x, w, b, y, s0, N, s, e));
-            // k1: fused loop with a mean reduction, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK1(s0, s1, N, s, e));
-            // k2: fused loop, crop_yield.model:2: def mse(a, b) = mean((a - b) ** 2)
-            Parallel.forRange(1, 3L, (s, e) -> lossAndGradientsK2(s2, N, s, e));
-            // k3: fused loop with a sum reduction, crop_yield.model:10: output preds = x @ w.T + b
-            Parallel.forRange(2, (long) N * 6, (s, e) -> lossAndGradientsK3(s0, s2, s3, N, s, e));
-            // k4: matmul, crop_yield.model:10: output preds = x @ w.T + b
-            Library.matmul(x, s0, s4, 1, 3, N, 2, true, false);
-            // k5: fused loop, crop_yield.model:10: output preds = x @ w.T + b
-            Parallel.forRange(2, (long) 3 * 5, (s, e) -> lossAndGradientsK5(s4, s2, s0, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s0), Shapes.result(DType.F32, new int[] {2}, s3)};
-        }
-
-        /**
          * initialParams: every param's initial value, drawn with the seed (keyed by param path).
          */
         static Tensor[] initialParams(Tensor[] args, long seed) {
-            float[] s0 = new float[6];
-            float[] s1 = new float[2];
-            // k0: random_normal[0 1 stream=w], crop_yield.model:7: param w: f32[2, 3] = randn()
-            Library.random(true, 0.0, 1.0, seed, "w", 6, s0);
-            // k1: random_normal[0 1 stream=b], crop_yield.model:8: param b: f32[2]    = randn()
-            Library.random(true, 0.0, 1.0, seed, "b", 2, s1);
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {2, 3}, s0), Shapes.result(DType.F32, new int[] {2}, s1)};
+            return INITIAL_PARAMS.run(args, seed);
+        }
+
+        /**
+         * The plan of {@link #initialParams}, and its loops.
+         */
+        private static PlanRunner initialParamsPlan() {
+            Plan plan = PlanText.read("plan CropYield.initialParams\n"
+                            + "symbols\n"
+                            + "slots 2\n"
+                            + "buffer 0 temporary t0 f32 [2, 3] slot 0\n"
+                            + "buffer 1 temporary t1 f32 [2] slot 1\n"
+                            + "call k0 inputs out 0 [2, 3] : random true 0.0 1.0 w\n"
+                            + "call k1 inputs out 1 [2] : random true 0.0 1.0 b\n"
+                            + "result initial 0 [2, 3] w\n"
+                            + "result initial 1 [2] b\n");
+            return new PlanRunner(plan, new JvmTarget(List.of()));
         }
     }
 }

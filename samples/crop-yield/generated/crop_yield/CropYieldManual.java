@@ -5,15 +5,17 @@ import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.GeneratedModel;
-import dev.modelc.runtime.exec.Library;
 import dev.modelc.runtime.exec.NamedTensors;
-import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.Shapes;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Optimizer;
+import dev.modelc.runtime.plan.JvmTarget;
+import dev.modelc.runtime.plan.Plan;
+import dev.modelc.runtime.plan.PlanRunner;
+import dev.modelc.runtime.plan.PlanText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -230,9 +232,13 @@ public final class CropYieldManual {
      * <p>Inputs: x f32[N, 3], y f32[N, 2]. Params: w f32[2, 3], b f32[2].
      */
     public static final class Kernels extends GeneratedModel {
-        private static final float[] INITIALPARAMS_C0 = {0.5121f, 0.086f, -0.1805f, 1.3327f, -1.7127f, 0.5562f};
+        private static final PlanRunner LOSS = lossPlan();
 
-        private static final float[] INITIALPARAMS_C1 = {-0.5312f, -1.3984f};
+        private static final PlanRunner LOSS_AND_GRADIENTS = lossAndGradientsPlan();
+
+        private static final PlanRunner UPDATE_STEP = updateStepPlan();
+
+        private static final PlanRunner INITIAL_PARAMS = initialParamsPlan();
 
         public Kernels() {
             super(new GeneratedModel.Info("CropYieldManual",
@@ -242,11 +248,32 @@ public final class CropYieldManual {
                     new TensorSpec("b", DType.F32, List.of(Size.fixed(2)))),
                     List.of(), true, true,
                     new TrainConfig(OptionalLong.empty(), 1L, false, 0L, Optional.empty())),
-                    null,
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss"), (args, seed) -> loss(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss", "w", "b"), (args, seed) -> lossAndGradients(args, seed)),
-                    new GeneratedModel.Entry(List.of("x", "y", "w", "b"), List.of("loss", "w", "b"), (args, seed) -> updateStep(args, seed)),
-                    new GeneratedModel.Entry(List.of(), List.of("w", "b"), (args, seed) -> initialParams(args, seed)));
+                    null, LOSS, LOSS_AND_GRADIENTS, UPDATE_STEP, INITIAL_PARAMS);
+        }
+
+        /**
+         * loss: the loss of a batch.
+         */
+        static Tensor[] loss(Tensor[] args, long seed) {
+            return LOSS.run(args, seed);
+        }
+
+        /**
+         * The plan of {@link #loss}, and its loops.
+         */
+        private static PlanRunner lossPlan() {
+            Plan plan = PlanText.read("plan CropYieldManual.loss\n"
+                            + "symbols N\n"
+                            + "slots 1\n"
+                            + "buffer 0 input x f32 [N, 3]\n"
+                            + "buffer 1 input y f32 [N, 2]\n"
+                            + "buffer 2 param w f32 [2, 3]\n"
+                            + "buffer 3 param b f32 [2]\n"
+                            + "buffer 4 temporary t10 f32 [] slot 0\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 1 range 1 inner 2*N lets 26 25\n"
+                            + "result loss 4 [] loss\n");
+            return new PlanRunner(plan, new JvmTarget(List.of(
+                    (b, d, s, e) -> lossK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e))));
         }
 
         /**
@@ -292,22 +319,44 @@ public final class CropYieldManual {
         }
 
         /**
-         * loss: the loss of a batch.
+         * lossAndGradients: the loss of a batch and its gradient for every param.
          */
-        static Tensor[] loss(Tensor[] args, long seed) {
-            int N = Shapes.size("input", "x", args[0], 2, 0);
-            Shapes.check("input", "x", args[0], N, 3);
-            Shapes.check("input", "y", args[1], N, 2);
-            Shapes.check("param", "w", args[2], 2, 3);
-            Shapes.check("param", "b", args[3], 2);
-            float[] x = Shapes.f32(args[0]);
-            float[] y = Shapes.f32(args[1]);
-            float[] w = Shapes.f32(args[2]);
-            float[] b = Shapes.f32(args[3]);
-            float[] s0 = new float[1];
-            // k0: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 26, (s, e) -> lossK0(x, w, b, y, s0, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s0)};
+        static Tensor[] lossAndGradients(Tensor[] args, long seed) {
+            return LOSS_AND_GRADIENTS.run(args, seed);
+        }
+
+        /**
+         * The plan of {@link #lossAndGradients}, and its loops.
+         */
+        private static PlanRunner lossAndGradientsPlan() {
+            Plan plan = PlanText.read("plan CropYieldManual.lossAndGradients\n"
+                            + "symbols N\n"
+                            + "slots 5\n"
+                            + "buffer 0 input x f32 [N, 3]\n"
+                            + "buffer 1 input y f32 [N, 2]\n"
+                            + "buffer 2 param w f32 [2, 3]\n"
+                            + "buffer 3 param b f32 [2]\n"
+                            + "buffer 4 temporary t8 f32 [N, 2] slot 0\n"
+                            + "buffer 5 temporary t11 f32 [] slot 1\n"
+                            + "buffer 6 temporary t14 f32 [] slot 2\n"
+                            + "buffer 7 temporary t16 f32 [3, 2] slot 3\n"
+                            + "buffer 8 temporary t21 f32 [2, 3] slot 4\n"
+                            + "buffer 9 temporary t27 f32 [2] slot 3\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 2*N range N inner 1 lets 24 0\n"
+                            + "loop k1 kernel 1 buffers 4 5 writes 5 elements 1 range 1 inner 2*N lets 3 2\n"
+                            + "loop k2 kernel 2 buffers 6 writes 6 elements 1 range 1 inner 1 lets 3 0\n"
+                            + "matmul k3 0 4 7 [1, 3, N, 2] true false f32\n"
+                            + "loop k4 kernel 3 buffers 7 6 8 writes 8 elements 6 range 2 inner 1 lets 5 0\n"
+                            + "loop k5 kernel 4 buffers 4 6 9 writes 9 elements 2 range 2 inner N lets 6 1\n"
+                            + "result loss 5 [] loss\n"
+                            + "result gradient 8 [2, 3] w\n"
+                            + "result gradient 9 [2] b\n");
+            return new PlanRunner(plan, new JvmTarget(List.of(
+                    (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e),
+                    (b, d, s, e) -> lossAndGradientsK1((float[]) b[0], (float[]) b[1], (int) d[0], s, e),
+                    (b, d, s, e) -> lossAndGradientsK2((float[]) b[0], (int) d[0], s, e),
+                    (b, d, s, e) -> lossAndGradientsK4((float[]) b[0], (float[]) b[1], (float[]) b[2], s, e),
+                    (b, d, s, e) -> lossAndGradientsK5((float[]) b[0], (float[]) b[1], (float[]) b[2], (int) d[0], s, e))));
         }
 
         /**
@@ -412,37 +461,44 @@ public final class CropYieldManual {
         }
 
         /**
-         * lossAndGradients: the loss of a batch and its gradient for every param.
+         * updateStep: the loss of a batch and every param after one step of the update rules.
          */
-        static Tensor[] lossAndGradients(Tensor[] args, long seed) {
-            int N = Shapes.size("input", "x", args[0], 2, 0);
-            Shapes.check("input", "x", args[0], N, 3);
-            Shapes.check("input", "y", args[1], N, 2);
-            Shapes.check("param", "w", args[2], 2, 3);
-            Shapes.check("param", "b", args[3], 2);
-            float[] x = Shapes.f32(args[0]);
-            float[] y = Shapes.f32(args[1]);
-            float[] w = Shapes.f32(args[2]);
-            float[] b = Shapes.f32(args[3]);
-            float[] s0 = new float[2 * N];
-            float[] s1 = new float[1];
-            float[] s2 = new float[1];
-            // s3 holds t16, then t27
-            float[] s3 = new float[Math.max(6, 2)];
-            float[] s4 = new float[6];
-            // k0: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(N, (long) 2 * 24, (s, e) -> lossAndGradientsK0(x, w, b, y, s0, N, s, e));
-            // k1: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> lossAndGradientsK1(s0, s1, N, s, e));
-            // k2: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(1, 3L, (s, e) -> lossAndGradientsK2(s2, N, s, e));
-            // k3: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, s0, s3, 1, 3, N, 2, true, false);
-            // k4: fused loop, crop_yield.model:22: preds = x @ w.T + b
-            Parallel.forRange(2, (long) 3 * 5, (s, e) -> lossAndGradientsK4(s3, s2, s4, s, e));
-            // k5: fused loop with a sum reduction, crop_yield.model:22: preds = x @ w.T + b
-            Parallel.forRange(2, (long) N * 6, (s, e) -> lossAndGradientsK5(s0, s2, s3, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s4), Shapes.result(DType.F32, new int[] {2}, s3)};
+        static Tensor[] updateStep(Tensor[] args, long seed) {
+            return UPDATE_STEP.run(args, seed);
+        }
+
+        /**
+         * The plan of {@link #updateStep}, and its loops.
+         */
+        private static PlanRunner updateStepPlan() {
+            Plan plan = PlanText.read("plan CropYieldManual.updateStep\n"
+                            + "symbols N\n"
+                            + "slots 5\n"
+                            + "buffer 0 input x f32 [N, 3]\n"
+                            + "buffer 1 input y f32 [N, 2]\n"
+                            + "buffer 2 param w f32 [2, 3]\n"
+                            + "buffer 3 param b f32 [2]\n"
+                            + "buffer 4 temporary t8 f32 [N, 2] slot 0\n"
+                            + "buffer 5 temporary t11 f32 [] slot 1\n"
+                            + "buffer 6 temporary t14 f32 [] slot 2\n"
+                            + "buffer 7 temporary t16 f32 [3, 2] slot 3\n"
+                            + "buffer 8 temporary t24 f32 [2, 3] slot 4\n"
+                            + "buffer 9 temporary t33 f32 [2] slot 3\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 2*N range N inner 1 lets 24 0\n"
+                            + "loop k1 kernel 1 buffers 4 5 writes 5 elements 1 range 1 inner 2*N lets 3 2\n"
+                            + "loop k2 kernel 2 buffers 6 writes 6 elements 1 range 1 inner 1 lets 3 0\n"
+                            + "matmul k3 0 4 7 [1, 3, N, 2] true false f32\n"
+                            + "loop k4 kernel 3 buffers 2 7 6 8 writes 8 elements 6 range 2 inner 1 lets 9 0\n"
+                            + "loop k5 kernel 4 buffers 4 3 6 9 writes 9 elements 2 range 2 inner N lets 10 1\n"
+                            + "result loss 5 [] loss\n"
+                            + "result update 8 [2, 3] w\n"
+                            + "result update 9 [2] b\n");
+            return new PlanRunner(plan, new JvmTarget(List.of(
+                    (b, d, s, e) -> updateStepK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e),
+                    (b, d, s, e) -> updateStepK1((float[]) b[0], (float[]) b[1], (int) d[0], s, e),
+                    (b, d, s, e) -> updateStepK2((float[]) b[0], (int) d[0], s, e),
+                    (b, d, s, e) -> updateStepK4((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], s, e),
+                    (b, d, s, e) -> updateStepK5((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (int) d[0], s, e))));
         }
 
         /**
@@ -555,44 +611,24 @@ public final class CropYieldManual {
         }
 
         /**
-         * updateStep: the loss of a batch and every param after one step of the update rules.
-         */
-        static Tensor[] updateStep(Tensor[] args, long seed) {
-            int N = Shapes.size("input", "x", args[0], 2, 0);
-            Shapes.check("input", "x", args[0], N, 3);
-            Shapes.check("input", "y", args[1], N, 2);
-            Shapes.check("param", "w", args[2], 2, 3);
-            Shapes.check("param", "b", args[3], 2);
-            float[] x = Shapes.f32(args[0]);
-            float[] y = Shapes.f32(args[1]);
-            float[] w = Shapes.f32(args[2]);
-            float[] b = Shapes.f32(args[3]);
-            float[] s0 = new float[2 * N];
-            float[] s1 = new float[1];
-            float[] s2 = new float[1];
-            // s3 holds t16, then t33
-            float[] s3 = new float[Math.max(6, 2)];
-            float[] s4 = new float[6];
-            // k0: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(N, (long) 2 * 24, (s, e) -> updateStepK0(x, w, b, y, s0, N, s, e));
-            // k1: fused loop with a mean reduction, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(1, (long) (2 * N) * 3, (s, e) -> updateStepK1(s0, s1, N, s, e));
-            // k2: fused loop, crop_yield.model:23: loss = mean((preds - y) ** 2)
-            Parallel.forRange(1, 3L, (s, e) -> updateStepK2(s2, N, s, e));
-            // k3: matmul, crop_yield.model:22: preds = x @ w.T + b
-            Library.matmul(x, s0, s3, 1, 3, N, 2, true, false);
-            // k4: fused loop, crop_yield.model:24: update w = w - lr * grad(loss, w)
-            Parallel.forRange(2, (long) 3 * 9, (s, e) -> updateStepK4(w, s3, s2, s4, s, e));
-            // k5: fused loop with a sum reduction, crop_yield.model:25: update b = b - lr * grad(loss, b)
-            Parallel.forRange(2, (long) N * 10, (s, e) -> updateStepK5(s0, b, s2, s3, N, s, e));
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {}, s1), Shapes.result(DType.F32, new int[] {2, 3}, s4), Shapes.result(DType.F32, new int[] {2}, s3)};
-        }
-
-        /**
          * initialParams: every param's initial value, drawn with the seed (keyed by param path).
          */
         static Tensor[] initialParams(Tensor[] args, long seed) {
-            return new Tensor[] {Shapes.result(DType.F32, new int[] {2, 3}, INITIALPARAMS_C0), Shapes.result(DType.F32, new int[] {2}, INITIALPARAMS_C1)};
+            return INITIAL_PARAMS.run(args, seed);
+        }
+
+        /**
+         * The plan of {@link #initialParams}, and its loops.
+         */
+        private static PlanRunner initialParamsPlan() {
+            Plan plan = PlanText.read("plan CropYieldManual.initialParams\n"
+                            + "symbols\n"
+                            + "slots 0\n"
+                            + "buffer 0 constant c0 f32 [2, 3] values 0.5121 0.086 -0.1805 1.3327 -1.7127 0.5562\n"
+                            + "buffer 1 constant c1 f32 [2] values -0.5312 -1.3984\n"
+                            + "result initial 0 [2, 3] w\n"
+                            + "result initial 1 [2] b\n");
+            return new PlanRunner(plan, new JvmTarget(List.of()));
         }
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * {@code api.Modelc}, a backend's model from {@code api.Program}, and the bound step loops and
  * entry points from {@code api.Driver}. Their sources name no compiler class but the backend
  * and the entry point to pick: no graph, pass, interpreter, kernel plan or backend internals
- * ({@code BytecodeModel}, {@code StepLoop}, {@code PlanExecutor}).
+ * ({@code BytecodeModel}, {@code StepLoop}, {@code PlanRunner}).
  */
 class FrontDoorTest {
     @Test

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code modelc compile FILE --emit java --out DIR}: the generated code, written out. */
 @Command(name = "compile",
         mixinStandardHelpOptions = true,
-        description = {"Writes what modelc generates for the models of FILE (all of them, or the one",
-                "--model names). --emit java writes one Java class per model under DIR (in",
+        description = {"Writes Java classes, kernel plans or CUDA C for the models of a file.",
+                "All the models of FILE, or the one --model names. --emit java writes one Java class per model under DIR (in",
                 "the folders of --package): typed methods named after the model's inputs and",
                 "outputs, holding its params; it needs only modelc-runtime to compile and run.",
                 "--emit kernels prints the kernel plans (fused loops, matmuls, library calls);",

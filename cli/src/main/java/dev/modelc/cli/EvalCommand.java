@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 /** {@code modelc eval FILE --inputs VALUES.json}: a model's outputs, loss and gradients on given values, as JSON. */
 @Command(name = "eval",
         mixinStandardHelpOptions = true,
-        description = {"Runs a model once on named values and prints its outputs, its loss and",
-                "the loss's gradient for every param, as one JSON object on one line:",
+        description = {"Runs a model once on named values and prints the results as JSON.",
+                "The results are its outputs, its loss and the loss's gradient for every param, as one JSON object on one line:",
                 "  {\"model\": M, \"outputs\": {NAME: V}, \"loss\": V or null, \"grads\": {PATH: V}}",
                 "VALUES.json maps the model's inputs and param paths to numbers or nested",
                 "arrays, e.g. {\"x\": [[73, 67, 43], [91, 88, 64]], \"y\": [[56, 70], [81, 101]]}",

@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 /** {@code modelc graph FILE}: the computation graph a model compiles to, as text or Graphviz DOT. */
 @Command(name = "graph",
         mixinStandardHelpOptions = true,
-        description = {"Prints the computation graph of a model: one equation per node (op, dtype",
-                "and shape, and the line:column it came from), then the results (out, loss,",
+        description = {"Prints the computation graph of a model.",
+                "One equation per node (op, dtype and shape, and the line:column it came from), then the results (out, loss,",
                 "grad, update). By default the graph computes the outputs and the loss, and",
                 "is optimized. For a picture: modelc graph FILE --format dot | dot -Tsvg > g.svg"},
         footer = {"", "Exit status: 0 on success, 1 on a mistake in FILE or the command line, 2 on a",

@@ -30,6 +30,9 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
     /** The last checkpoint written and the epoch it holds, or null. */
     java.nio.file.Path saved;
     int savedEpoch;
+    /** When the epoch under way started, and how long the last one took (nanoseconds). */
+    private long epochStart;
+    long lastEpochNanos;
     /** What {@code --val} measures after each epoch, or null. */
     private Validation validation;
     /** The last epoch's {@code --val} results ({@code "val loss 0.4123, val accuracy 0.8123"}), or null. */
@@ -65,9 +68,20 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         return "Epoch [" + epoch + "/" + epochs + "], Loss: " + fixed4(loss);
     }
 
-    /** The line for the last epoch, with its {@code --val} results: {@code Epoch [3/5], Loss: 0.5, val loss 0.6, val accuracy 0.8}. */
+    /**
+     * The line for the last epoch, with its {@code --val} results and its wall time (training,
+     * checkpoint and evaluation): {@code Epoch [3/5], Loss: 0.5000, val loss 0.6000, val accuracy 0.8000 (12.31 s)}.
+     */
     String lastEpochLine() {
-        return epochLine(lastEpoch, epochs, lastLoss) + (lastValidation == null ? "" : ", " + lastValidation);
+        return epochLine(lastEpoch, epochs, lastLoss) + (lastValidation == null ? "" : ", " + lastValidation)
+                + " (" + elapsed(lastEpochNanos) + ")";
+    }
+
+    /** A wall time to three significant figures or so: {@code 412 µs}, {@code 12.3 ms}, {@code 52.80 s}, {@code 2 min 3 s}. */
+    static String elapsed(long nanos) {
+        if (nanos < 1_000_000) return String.format(java.util.Locale.ROOT, "%d µs", Math.round(nanos / 1e3));
+        if (nanos < 1_000_000_000) return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
+        return TrainCommand.duration(java.time.Duration.ofNanos(nanos));
     }
 
     @Override
@@ -87,6 +101,7 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
     public void started(int epochs, int batchesPerEpoch) {
         this.epochs = epochs;
         this.batchesPerEpoch = batchesPerEpoch;
+        epochStart = System.nanoTime();
     }
 
     @Override
@@ -116,6 +131,9 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         lastEpoch = epoch;
         lastLoss = loss;
         batchesInEpoch = 0;
+        long now = System.nanoTime();
+        lastEpochNanos = now - epochStart;
+        epochStart = now;
     }
 
     /** Ends the display; after a stop, {@code stopped} is true. Prints the last epoch's line if it is not shown yet. */
@@ -164,6 +182,8 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         private final PrintStream terminal;
         private final String task;
         private ProgressBar bar;
+        /** The last epoch whose line is printed. */
+        private int printed;
 
         Bar(PrintWriter out, PrintStream terminal, String task) {
             this.out = out;
@@ -195,13 +215,20 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         @Override
         public void epoch(int epoch, int epochs, double loss) {
             super.epoch(epoch, epochs, loss);
-            bar.setExtraMessage("loss " + fixed4(loss) + (lastValidation == null ? "" : ", " + lastValidation));
+            bar.setExtraMessage("loss " + fixed4(loss));
+            // Each finished epoch keeps a line of its own above the bar (as Keras and tqdm.write
+            // do): the bar's line is cleared, the epoch's line printed, and the bar redraws below.
+            terminal.print("\r\033[2K");
+            terminal.flush();
+            out.println(lastEpochLine());
+            out.flush();
+            printed = epoch;
         }
 
         @Override
         void finish(boolean stopped) {
             close();
-            if (lastEpoch > 0) {
+            if (lastEpoch > 0 && printed != lastEpoch) {
                 out.println(lastEpochLine());
                 out.flush();
             }

@@ -3,7 +3,7 @@ package dev.modelc.api;
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.backend.EntryPoint;
 import dev.modelc.compiler.backend.GraphModel;
-import dev.modelc.compiler.backend.PlanExecutor;
+import dev.modelc.runtime.plan.PlanRunner;
 import dev.modelc.compiler.backend.bytecode.BytecodeModel;
 import dev.modelc.compiler.backend.bytecode.StepLoop;
 import dev.modelc.compiler.backend.bytecode.VectorLanes;
@@ -203,7 +203,7 @@ public final class Driver {
      */
     public static BoundEntryPoint bind(CompiledModel m, EntryPoint e, Map<String, Tensor> values, boolean vectorLanes) {
         BytecodeModel b = bytecode(m);
-        PlanExecutor.Bound bound = vectorLanes ? b.bind(e, values) : BytecodeModel.compile(b.plan(e), false).bind(values, true);
+        PlanRunner.Bound bound = vectorLanes ? b.bind(e, values) : BytecodeModel.compile(b.plan(e), false).bind(values, true);
         return () -> bound.run(0);
     }
 

@@ -14,9 +14,12 @@ import dev.modelc.runtime.train.Trainer;
 import dev.modelc.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,9 +33,16 @@ public final class Model {
     private final CheckedModel checked;
     private final CompiledModel compiled;
     private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Backend backend;
+    private final int device;
+    /** Each output's inputs (in graph order), and per set of outputs a model of them alone, built on first use. */
+    private Map<String, List<String>> needs;
+    private final Map<List<String>, CompiledModel> outputsAlone = new HashMap<>();
 
     Model(CheckedModel checked, Backend backend, int device) {
         this.checked = checked;
+        this.backend = backend;
+        this.device = device;
         this.compiled = backend.compile(checked, null, device);
     }
 
@@ -90,9 +100,32 @@ public final class Model {
         return this;
     }
 
-    /** The outputs for {@code inputs} (only the inputs the outputs depend on are needed). */
+    /**
+     * The outputs {@code inputs} allow: every output whose inputs are all given, so predicting
+     * needs no labels even when the model has an accuracy output that does (as
+     * {@code modelc predict} skips such outputs). The outputs of a set of inputs that leaves some
+     * out are compiled once, on first use, by the model's backend.
+     *
+     * @throws IllegalArgumentException when no output can be computed from the inputs given
+     */
     public Map<String, Tensor> forward(Map<String, Tensor> inputs) {
-        return compiled.forward(params(), inputs);
+        if (needs == null) needs = Driver.inputsByOutput(checked);
+        List<String> computable = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (var e : needs.entrySet()) {
+            if (inputs.keySet().containsAll(e.getValue())) computable.add(e.getKey());
+            else for (String i : e.getValue()) if (!inputs.containsKey(i) && !missing.contains(i)) missing.add(i);
+        }
+        if (computable.size() == needs.size()) return compiled.forward(params(), inputs);
+        if (computable.isEmpty()) {
+            throw new IllegalArgumentException("no output of " + name() + " can be computed without input"
+                    + (missing.size() == 1 ? " '" + missing.getFirst() + "'" : "s " + missing));
+        }
+        CompiledModel alone = outputsAlone.computeIfAbsent(List.copyOf(computable),
+                k -> Driver.outputsModel(checked, k, backend, null, device));
+        Map<String, Tensor> p = new LinkedHashMap<>();
+        for (var spec : alone.params()) p.put(spec.name(), params().get(spec.name()));
+        return alone.forward(p, inputs);
     }
 
     /** The loss on one batch of inputs. */

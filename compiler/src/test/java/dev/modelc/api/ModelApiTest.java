@@ -61,6 +61,38 @@ class ModelApiTest {
     }
 
     @Test
+    void predictingNeedsNoLabels() {
+        Model m = Modelc.compile("c.model", """
+                model Classify {
+                  input x: f32[N, 3]
+                  input y: i32[N]
+                  l = Linear(3, 2)
+                  output logits = l(x)
+                  output predicted = argmax(logits, axis = -1)
+                  output accuracy = mean(f32(predicted == y))
+                  loss = cross_entropy(logits, y)
+                }
+                """).model("Classify").initialize(1);
+        Tensor y = Tensor.of(new int[] {0, 1, 1, 0, 1}, 5);
+        Map<String, Tensor> all = m.forward(Map.of("x", X, "y", y));
+        Map<String, Tensor> some = m.forward(Map.of("x", X));
+        assertEquals(List.of("logits", "predicted"), List.copyOf(some.keySet()), "the outputs x alone allows");
+        assertArrayEquals(all.get("logits").toDoubleArray(), some.get("logits").toDoubleArray());
+        assertArrayEquals(all.get("predicted").toDoubleArray(), some.get("predicted").toDoubleArray());
+        assertTrue(all.containsKey("accuracy"));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> m.forward(Map.of("y", y)));
+        assertEquals("no output of Classify can be computed without input 'x'", none.getMessage());
+    }
+
+    @Test
+    void aSignaturePrintsAsCheckPrintsIt() {
+        Model m = Modelc.compile("crop.model", SOURCE).model("CropYieldManual");
+        String text = m.signature().toString();
+        assertTrue(text.startsWith("CropYieldManual\n  input   x"), text);
+        assertEquals(dev.modelc.compiler.check.SignatureTable.render(m.signature()).stripTrailing(), text);
+    }
+
+    @Test
     void trainsWithItsTrainBlockOrAnOptimizer() {
         Model m = Modelc.compile("crop.model", SOURCE).model("CropYieldLinear").initialize(7);
         Map<String, Tensor> batch = Map.of("x", X, "y", Y);

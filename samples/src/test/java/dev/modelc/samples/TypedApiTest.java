@@ -176,9 +176,9 @@ class TypedApiTest {
         Object typed = model("CropYield", 0);
         Tensor wrongY = Tensor.zeros(DType.F32, 4, 2);
         ExecutionError e = assertThrows(ExecutionError.class, () -> call(typed, "loss", x, wrongY));
-        assertEquals("input 'y' must have shape [15, 2], found [4, 2]", e.getMessage());
+        assertEquals("dimension N is 15 in 'x' but 4 in 'y' (axis 0 of shape [4, 2])", e.getMessage());
         e = assertThrows(ExecutionError.class, () -> call(typed, "forward", Tensor.zeros(DType.F32, 15)));
-        assertEquals("input 'x' must have rank 2, found shape [15]", e.getMessage());
+        assertEquals("'x' must have shape [N, 3] (rank 2), found shape [15]", e.getMessage());
         Class<?> params = loader.loadClass("crop_yield.CropYield$Params");
         InvocationTargetException bad = assertThrows(InvocationTargetException.class, () -> params
                 .getConstructor(Tensor.class, Tensor.class).newInstance(Tensor.zeros(DType.F32, 3, 2), Tensor.zeros(DType.F32, 2)));

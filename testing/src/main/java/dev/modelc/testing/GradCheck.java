@@ -135,6 +135,11 @@ public final class GradCheck {
         of(model).assertSecondDerivatives(at);
     }
 
+    /** Checks the loss's second derivatives of {@code model} at {@code inputs} and the model's current params. */
+    public static void assertSecondDerivatives(Model model, Map<String, Tensor> inputs) {
+        of(model).assertSecondDerivatives(Bindings.of(inputs, model.params()));
+    }
+
     // ---- configuration: each returns a new check ----
 
     /**

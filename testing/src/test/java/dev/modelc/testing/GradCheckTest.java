@@ -75,6 +75,7 @@ class GradCheckTest {
     void oneCallAtTheModelsOwnParams() {
         Model m = PROGRAM.model("Regression").initialize(3);
         GradCheck.assertGradients(m, AT.inputs());
+        GradCheck.assertSecondDerivatives(m, AT.inputs());
     }
 
     @Test

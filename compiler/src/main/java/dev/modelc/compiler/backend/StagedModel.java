@@ -9,20 +9,21 @@ import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.EntryPointModel;
+import dev.modelc.runtime.plan.Plan;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A checked model as a {@link CompiledModel}, whatever runs it: the signature, and each of the
- * runtime's calls mapped to one {@link EntryPoint} whose optimized graph a backend runs. The
- * graphs are built on first use, so a model used only forward never builds its gradients.
+ * runtime's calls ({@link EntryPointModel}, the one by-name adapter) mapped to one
+ * {@link EntryPoint} whose optimized graph a backend runs. The graphs are built on first use, so
+ * a model used only forward never builds its gradients.
  */
-public abstract class StagedModel implements CompiledModel {
+public abstract class StagedModel extends EntryPointModel {
     private final CheckedModel model;
     private final DType floating;
     private final Map<EntryPoint, Graph> graphs = new EnumMap<>(EntryPoint.class);
@@ -88,60 +89,22 @@ public abstract class StagedModel implements CompiledModel {
     }
 
     @Override
-    public Map<String, Tensor> initialParams(long seed) {
-        return named(EntryPoint.INIT, run(EntryPoint.INIT, Map.of(), seed));
+    protected final List<Result> results(Entry e) {
+        return graph(entryPoint(e)).outputs().stream().map(o -> new Result(o.name(), Plan.Role.valueOf(o.role().name()))).toList();
     }
 
     @Override
-    public Map<String, Tensor> forward(Map<String, Tensor> params, Map<String, Tensor> inputs) {
-        return named(EntryPoint.FORWARD, run(EntryPoint.FORWARD, merge(params, inputs), 0));
+    protected final List<Tensor> run(Entry e, Map<String, Tensor> values, long seed) {
+        return run(entryPoint(e), values, seed);
     }
 
-    @Override
-    public Tensor loss(Map<String, Tensor> params, Map<String, Tensor> batch) {
-        if (!hasLoss()) throw new IllegalStateException("model " + name() + " has no loss");
-        return run(EntryPoint.LOSS, merge(params, batch), 0).getFirst();
-    }
-
-    @Override
-    public Gradients lossAndGradients(Map<String, Tensor> params, Map<String, Tensor> batch) {
-        if (!hasLoss()) throw new IllegalStateException("model " + name() + " has no loss");
-        List<Tensor> r = run(EntryPoint.GRADIENTS, merge(params, batch), 0);
-        Tensor loss = null;
-        Map<String, Tensor> grads = new LinkedHashMap<>();
-        List<Graph.Output> outs = graph(EntryPoint.GRADIENTS).outputs();
-        for (int i = 0; i < r.size(); i++) {
-            if (outs.get(i).role() == Graph.Role.LOSS) loss = r.get(i);
-            else grads.put(outs.get(i).name(), r.get(i));
-        }
-        return new Gradients(loss, grads);
-    }
-
-    @Override
-    public Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch) {
-        if (!hasUpdateRules()) throw new IllegalStateException("model " + name() + " has no update rules");
-        List<Tensor> r = run(EntryPoint.UPDATE, merge(params, batch), 0);
-        Tensor loss = null;
-        // Params without a rule are frozen: they keep their values.
-        Map<String, Tensor> next = new LinkedHashMap<>(params);
-        List<Graph.Output> outs = graph(EntryPoint.UPDATE).outputs();
-        for (int i = 0; i < r.size(); i++) {
-            if (outs.get(i).role() == Graph.Role.LOSS) loss = r.get(i);
-            else next.put(outs.get(i).name(), r.get(i));
-        }
-        return new Step(loss, next);
-    }
-
-    private Map<String, Tensor> named(EntryPoint e, List<Tensor> values) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        List<Graph.Output> outs = graph(e).outputs();
-        for (int i = 0; i < values.size(); i++) out.put(outs.get(i).name(), values.get(i));
-        return out;
-    }
-
-    private static Map<String, Tensor> merge(Map<String, Tensor> params, Map<String, Tensor> inputs) {
-        Map<String, Tensor> all = new HashMap<>(inputs);
-        all.putAll(params);
-        return all;
+    private static EntryPoint entryPoint(Entry e) {
+        return switch (e) {
+            case FORWARD -> EntryPoint.FORWARD;
+            case LOSS -> EntryPoint.LOSS;
+            case GRADIENTS -> EntryPoint.GRADIENTS;
+            case UPDATE -> EntryPoint.UPDATE;
+            case INIT -> EntryPoint.INIT;
+        };
     }
 }

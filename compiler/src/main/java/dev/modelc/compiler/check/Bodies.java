@@ -74,7 +74,8 @@ final class Bodies {
                     "both act on an optimizer's steps, and update rules are the training step (the first is at "
                             + state.updates.values().iterator().next() + "); write the rate or the clipping into the rules instead");
         }
-        if (state.trainSpan != null && state.loss == null && state.updates.isEmpty()) {
+        // A loss statement whose value failed to check was reported already: it is there, only wrong.
+        if (state.trainSpan != null && state.lossSpan == null && state.updates.isEmpty()) {
             diagnostics().error(state.trainSpan, "model '" + m.name().text() + "' has a train block but no loss",
                     "add loss = ... so there is something to minimise");
         }

@@ -28,4 +28,10 @@ public record ModelSignature(String name, List<Entry> inputs, List<ParamEntry> p
     /** A param: its path, type and initializer as written. */
     public record ParamEntry(String path, TensorType type, String init, Span span) {
     }
+
+    /** The table {@code modelc check} prints for this model (see {@link SignatureTable}). */
+    @Override
+    public String toString() {
+        return SignatureTable.render(this).stripTrailing();
+    }
 }

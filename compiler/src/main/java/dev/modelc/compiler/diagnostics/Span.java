@@ -17,6 +17,16 @@ public record Span(SourceFile source, int start, int end) implements Comparable<
         return new Span(source, Math.min(start, other.start), Math.max(end, other.end));
     }
 
+    /**
+     * Where the span starts, for labels in a file's own listings: {@code 9:27}, or, in a source
+     * that is not a user's file (the prelude, {@code <prelude>}), {@code <prelude>:9:27}, so a
+     * prelude line is never read as a line of the user's file.
+     */
+    public String where() {
+        String at = line() + ":" + column();
+        return source.name().startsWith("<") ? source.name() + ":" + at : at;
+    }
+
     public int line() {
         return source.line(start);
     }

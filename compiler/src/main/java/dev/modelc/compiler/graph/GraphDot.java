@@ -31,7 +31,7 @@ public final class GraphDot {
         out.append("  edge [fontname=\"monospace\", fontsize=8];\n");
         for (Node n : g.nodes()) {
             String label = "%" + n.id() + " " + n.op().label() + "\n" + n.type().dtype() + n.type().shape();
-            if (n.span() != null) label += "\nat " + n.span().line() + ":" + n.span().column();
+            if (n.span() != null) label += "\nat " + n.span().where();
             out.append("  n").append(n.id()).append(" [");
             String shape = switch (n.op()) {
                 case Op.Input _ -> "invhouse";

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * out preds = %4
  * </pre>
  *
- * Stable for golden tests: it depends only on the graph, and spans print as line:column.
+ * Stable for golden tests: it depends only on the graph, and spans print as line:column (prefixed with the source's name for the prelude).
  */
 public final class GraphPrinter {
     private GraphPrinter() {
@@ -40,6 +40,6 @@ public final class GraphPrinter {
         String args = n.inputs().stream().map(i -> "%" + i).collect(Collectors.joining(" "));
         String eq = lhs + " = " + n.op().label() + (args.isEmpty() ? "" : " " + args);
         if (n.span() == null) return eq;
-        return String.format("%-48s # %d:%d", eq, n.span().line(), n.span().column());
+        return String.format("%-48s # %s", eq, n.span().where());
     }
 }

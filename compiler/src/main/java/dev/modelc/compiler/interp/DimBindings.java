@@ -9,7 +9,6 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.SizeBinder;
 import java.lang.ref.WeakReference;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -51,7 +50,7 @@ public final class DimBindings {
 
     /**
      * The declared shapes of the tensors that bind sizes (name to shape), with their sizes as the
-     * runtime binds them: made once by a plan's executor, bound on every call.
+     * runtime binds them: made once per graph, bound on every call.
      */
     public record Declared(Map<String, Shape> shapes, Map<String, List<Size>> sizes, boolean polynomial) {
         public static Declared of(Map<String, Shape> shapes) {
@@ -104,15 +103,7 @@ public final class DimBindings {
     }
 
     private static EvaluationError mismatch(String name, Shape declared, int[] actual, SizeBinder.Mismatch m) {
-        return new EvaluationError(switch (m) {
-            case SizeBinder.Mismatch.Rank r -> "'" + name + "' must have shape " + declared + " (rank " + declared.rank()
-                    + "), found shape " + Arrays.toString(actual);
-            case SizeBinder.Mismatch.Conflict c -> "dimension " + c.symbol() + " is " + c.prior().size() + " in '" + c.prior().name()
-                    + "' but " + c.found() + " in '" + name + "' (axis " + c.axis() + " of shape " + Arrays.toString(actual) + ")";
-            case SizeBinder.Mismatch.Derived d -> "'" + name + "' must have shape " + declared + ", but axis " + d.axis() + " is "
-                    + d.found() + " where " + d.size() + " = " + d.value();
-            case SizeBinder.Mismatch.Fixed f -> throw new IllegalStateException("bindSymbols checked a fixed size: " + f);
-        });
+        return new EvaluationError(SizeBinder.describe(name, declared.dims().stream().map(Dim::toSize).toList(), actual, m));
     }
 
     /** The value of a size; every symbol in it must be bound. */

@@ -83,14 +83,6 @@ public final class IndexRange {
         return out;
     }
 
-    /** Fails with the first limit past {@link #MAX} under the bound sizes {@code d} (in the order of the plan's symbols). */
-    public static void check(KernelPlan plan, List<Limit> limits, long[] d) {
-        for (Limit l : limits) {
-            long v = l.value(dim -> plan.size(dim, d));
-            if (v > MAX) throw l.error(v);
-        }
-    }
-
     private static List<Limit> all(KernelPlan plan) {
         List<Limit> out = new ArrayList<>();
         for (Kernel k : plan.kernels()) {

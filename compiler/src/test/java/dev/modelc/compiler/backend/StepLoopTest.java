@@ -76,7 +76,7 @@ class StepLoopTest {
         Map<String, Tensor> values = new java.util.HashMap<>(batch());
         values.putAll(m.initialParams(0));
         CompiledModel.Gradients want = m.lossAndGradients(m.initialParams(0), batch());
-        PlanExecutor.Bound bound = m.bind(EntryPoint.GRADIENTS, values);
+        dev.modelc.runtime.plan.PlanRunner.Bound bound = m.bind(EntryPoint.GRADIENTS, values);
         var plan = m.plan(EntryPoint.GRADIENTS);
         for (int run = 0; run < 3; run++) {
             bound.run(0);

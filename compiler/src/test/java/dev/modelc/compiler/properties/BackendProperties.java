@@ -2,7 +2,7 @@ package dev.modelc.compiler.properties;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.modelc.compiler.backend.PlanExecutor;
+import dev.modelc.runtime.plan.PlanRunner;
 import dev.modelc.compiler.backend.bytecode.BytecodeModel;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.GraphPrinter;
@@ -47,7 +47,7 @@ class BackendProperties {
         List<Tensor> want = Interpreter.results(g, at, Interpreter.Precision.DECLARED, 0);
         List<Tensor> got;
         try {
-            PlanExecutor exec = BytecodeModel.compile(plan, false);
+            PlanRunner exec = BytecodeModel.compile(plan, false);
             got = exec.run(at, 0);
         } catch (RuntimeException | LinkageError bad) {
             throw new AssertionError("the bytecode backend fails: " + bad + "\n" + t.describe() + PlanPrinter.print(plan), bad);

@@ -1,5 +1,6 @@
 package dev.modelc.runtime.model;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +106,24 @@ public final class SizeBinder {
     public OptionalLong value(Size s) {
         for (String symbol : s.symbols()) if (!bound.containsKey(symbol)) return OptionalLong.empty();
         return OptionalLong.of(s.value(symbol -> bound.get(symbol).size()));
+    }
+
+    /**
+     * What to say of a tensor whose shape does not fit: {@code 'x' must have shape [N, 3] (rank 2),
+     * found shape [4]}, naming both tensors and both sizes of a conflict; the wording of the
+     * interpreter and the plan runner alike. A {@link Mismatch.Fixed} (which only {@link #bind}
+     * reports) reads as a shape mismatch.
+     */
+    public static String describe(String name, List<Size> declared, int[] found, Mismatch m) {
+        return switch (m) {
+            case Mismatch.Rank r -> "'" + name + "' must have shape " + declared + " (rank " + declared.size()
+                    + "), found shape " + Arrays.toString(found);
+            case Mismatch.Conflict c -> "dimension " + c.symbol() + " is " + c.prior().size() + " in '" + c.prior().name()
+                    + "' but " + c.found() + " in '" + name + "' (axis " + c.axis() + " of shape " + Arrays.toString(found) + ")";
+            case Mismatch.Derived d -> "'" + name + "' must have shape " + declared + ", but axis " + d.axis() + " is "
+                    + d.found() + " where " + d.size() + " = " + d.value();
+            case Mismatch.Fixed f -> "'" + name + "' must have shape " + declared + ", found shape " + Arrays.toString(found);
+        };
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.modelc.compiler.backend.bytecode;
 
 import dev.modelc.compiler.backend.EntryPoint;
-import dev.modelc.compiler.backend.PlanExecutor;
+import dev.modelc.compiler.backend.PlanLowering;
 import dev.modelc.compiler.backend.StagedModel;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.kernel.Kernel;
@@ -10,6 +10,8 @@ import dev.modelc.compiler.kernel.Scheduler;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.RangeKernel;
+import dev.modelc.runtime.plan.JvmTarget;
+import dev.modelc.runtime.plan.PlanRunner;
 import java.lang.constant.ClassDesc;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
@@ -20,10 +22,15 @@ import java.util.Map;
 /**
  * A checked model compiled to JVM bytecode: each entry point is scheduled into a kernel plan,
  * each fused loop becomes a hidden class written with {@code java.lang.classfile} (no javac),
- * and a {@link PlanExecutor} runs the plan. Kernels are compiled on an entry point's first use.
+ * and the runtime's {@link PlanRunner} runs the plan (lowered by {@link PlanLowering}) with them on
+ * a {@link JvmTarget}. Kernels are compiled on an entry point's first use.
  */
 public final class BytecodeModel extends StagedModel {
-    private final Map<EntryPoint, PlanExecutor> executors = new EnumMap<>(EntryPoint.class);
+    private final Map<EntryPoint, Compiled> compiled = new EnumMap<>(EntryPoint.class);
+
+    /** An entry point's kernel plan and its runner. */
+    private record Compiled(KernelPlan plan, PlanRunner runner) {
+    }
 
     public BytecodeModel(CheckedModel model, DType floating) {
         super(model, floating);
@@ -35,11 +42,18 @@ public final class BytecodeModel extends StagedModel {
 
     /** The plan of an entry point, as run. */
     public KernelPlan plan(EntryPoint e) {
-        return executor(e).plan();
+        return compiled(e).plan();
     }
 
-    private synchronized PlanExecutor executor(EntryPoint e) {
-        return executors.computeIfAbsent(e, k -> compile(Scheduler.schedule(name() + "." + k.methodName(), graph(k))));
+    private synchronized Compiled compiled(EntryPoint e) {
+        return compiled.computeIfAbsent(e, k -> {
+            KernelPlan plan = Scheduler.schedule(name() + "." + k.methodName(), graph(k));
+            return new Compiled(plan, compile(plan));
+        });
+    }
+
+    private PlanRunner runner(EntryPoint e) {
+        return compiled(e).runner();
     }
 
     /**
@@ -48,32 +62,33 @@ public final class BytecodeModel extends StagedModel {
      */
     public StepLoop stepLoop(Map<String, Tensor> params, Map<String, Tensor> batch) {
         if (!hasUpdateRules()) throw new IllegalStateException("model " + name() + " has no update rules");
-        return new StepLoop(executor(EntryPoint.UPDATE), params, batch);
+        return new StepLoop(runner(EntryPoint.UPDATE), params, batch);
     }
 
     /**
      * An entry point bound to tensors with slots of its own, to run repeatedly without
      * allocating (benchmarks, serving the same batch shape); results stay in its buffers.
      */
-    public PlanExecutor.Bound bind(EntryPoint e, Map<String, Tensor> values) {
-        return executor(e).bind(values, true);
+    public PlanRunner.Bound bind(EntryPoint e, Map<String, Tensor> values) {
+        return runner(e).bind(values, true);
     }
 
     @Override
     protected List<Tensor> run(EntryPoint e, Map<String, Tensor> values, long seed) {
-        return executor(e).run(values, seed);
+        return runner(e).run(values, seed);
     }
 
     /** Loads the plan's loops as hidden classes beside this one, with vector lanes where this JVM has them. */
-    public static PlanExecutor compile(KernelPlan plan) {
+    public static PlanRunner compile(KernelPlan plan) {
         return compile(plan, VectorLanes.available());
     }
 
     /** As {@link #compile(KernelPlan)}, choosing whether flat f32 loops may use vector lanes. */
-    public static PlanExecutor compile(KernelPlan plan, boolean vector) {
+    public static PlanRunner compile(KernelPlan plan, boolean vector) {
+        // Lowered first: a constant index limit past an int is refused before any class is written.
+        var lowered = PlanLowering.lower(plan);
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         List<RangeKernel> loops = new ArrayList<>();
-        List<List<Integer>> buffers = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
             if (k instanceof Kernel.Loop l) {
                 ClassDesc name = ClassDesc.of(BytecodeModel.class.getPackageName() + ".Kernel_" + sanitize(plan.name()) + "_" + l.name());
@@ -84,13 +99,9 @@ public final class BytecodeModel extends StagedModel {
                 } catch (ReflectiveOperationException | LinkageError ex) {
                     throw new IllegalStateException("kernel " + l.name() + " of " + plan.name() + " did not load: " + ex, ex);
                 }
-                buffers.add(KernelOrder.of(l));
-            } else {
-                loops.add(null);
-                buffers.add(null);
             }
         }
-        return new PlanExecutor(plan, loops, buffers);
+        return new PlanRunner(lowered, new JvmTarget(loops));
     }
 
     private static String sanitize(String s) {

@@ -1,11 +1,9 @@
 package dev.modelc.compiler.backend.bytecode;
 
-import dev.modelc.compiler.backend.PlanExecutor;
-import dev.modelc.compiler.kernel.Buffer;
-import dev.modelc.compiler.kernel.KernelPlan;
-import dev.modelc.compiler.graph.Graph;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.Shapes;
+import dev.modelc.runtime.plan.Plan;
+import dev.modelc.runtime.plan.PlanRunner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +17,8 @@ import java.util.Map;
  * cost when the per-step work is a few fused loops.
  */
 public final class StepLoop {
-    private final KernelPlan plan;
-    private final PlanExecutor.Bound bound;
+    private final Plan plan;
+    private final PlanRunner.Bound bound;
     private final List<int[]> copies = new ArrayList<>();     // {update result buffer, param buffer, length}
     /**
      * For a rule whose new value is another param's current one ({@code update b = a}): that
@@ -30,22 +28,22 @@ public final class StepLoop {
     private final Map<String, Integer> paramBuffers = new LinkedHashMap<>();
     private final int lossBuffer;
 
-    StepLoop(PlanExecutor executor, Map<String, Tensor> params, Map<String, Tensor> batch) {
-        this.plan = executor.plan();
+    StepLoop(PlanRunner runner, Map<String, Tensor> params, Map<String, Tensor> batch) {
+        this.plan = runner.plan();
         Map<String, Tensor> values = new java.util.HashMap<>(batch);
         values.putAll(params);
-        this.bound = executor.bind(values, true);
+        this.bound = runner.bind(values, true);
         int loss = -1;
-        for (Buffer b : plan.external()) {
-            if (b.kind() != Buffer.Kind.PARAM) continue;
+        for (Plan.Buffer b : plan.external()) {
+            if (b.kind() != Plan.Kind.PARAM) continue;
             bound.rebind(b.id(), copy(bound.storage(b.id())));
             paramBuffers.put(b.name(), b.id());
         }
-        for (KernelPlan.Result r : plan.results()) {
-            if (r.output().role() == Graph.Role.LOSS) {
+        for (Plan.Result r : plan.results()) {
+            if (r.role() == Plan.Role.LOSS) {
                 loss = r.buffer();
             } else {
-                int param = paramBuffers.get(r.output().name());
+                int param = paramBuffers.get(r.name());
                 copies.add(new int[] {r.buffer(), param, java.lang.reflect.Array.getLength(bound.storage(param))});
                 staged.add(plan.buffer(r.buffer()).isExternal() ? copy(bound.storage(param)) : null);
             }
@@ -73,12 +71,7 @@ public final class StepLoop {
     /** The params now, by path (copies). */
     public Map<String, Tensor> params() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        paramBuffers.forEach((name, id) -> {
-            Buffer b = plan.buffer(id);
-            int[] shape = new int[b.shape().rank()];
-            for (int i = 0; i < shape.length; i++) shape[i] = (int) b.shape().dim(i).constant();
-            out.put(name, Shapes.result(b.dtype(), shape, bound.storage(id)));
-        });
+        paramBuffers.forEach((name, id) -> out.put(name, Shapes.result(plan.buffer(id).dtype(), bound.shape(id), bound.storage(id))));
         return out;
     }
 

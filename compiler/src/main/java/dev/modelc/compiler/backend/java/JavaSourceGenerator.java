@@ -10,30 +10,29 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.modelc.compiler.backend.CommentText;
 import dev.modelc.compiler.backend.EntryPoint;
+import dev.modelc.compiler.backend.PlanLowering;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.graph.Graph;
-import dev.modelc.compiler.graph.Op;
-import dev.modelc.compiler.graph.SizeSymbols;
 import dev.modelc.compiler.kernel.Buffer;
-import dev.modelc.compiler.kernel.IndexRange;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Scheduler;
 import dev.modelc.compiler.passes.Retype;
 import dev.modelc.compiler.types.Dim;
-import dev.modelc.compiler.types.Shape;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.GeneratedModel;
-import dev.modelc.runtime.exec.Library;
-import dev.modelc.runtime.exec.Parallel;
-import dev.modelc.runtime.exec.Shapes;
 import dev.modelc.runtime.model.Size;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.plan.JvmTarget;
+import dev.modelc.runtime.plan.Plan;
+import dev.modelc.runtime.plan.PlanRunner;
+import dev.modelc.runtime.plan.PlanText;
+import dev.modelc.runtime.exec.RangeKernel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,18 +42,16 @@ import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
 /**
- * Renders a model's kernel plans as one Java class that depends on the runtime alone: a static
- * method per entry point (bind sizes, check shapes, allocate the slots, run the kernels in
- * order, copy the results out) and a static method per fused loop, each with a comment naming
- * the {@code .model} line it came from. The class extends {@link GeneratedModel}, so it is a
- * {@code CompiledModel} like any other backend's.
+ * Renders a model's kernel plans as one Java class that depends on the runtime alone: per entry
+ * point, its plan as {@link PlanText} handed to the runtime's {@link PlanRunner} (which binds
+ * the sizes, checks the shapes, allocates the slots and runs the steps, as for every backend)
+ * and a static method per fused loop, each with a comment naming the {@code .model} line it came
+ * from. The class extends {@link GeneratedModel}, so it is a {@code CompiledModel} like any
+ * other backend's.
  */
 public final class JavaSourceGenerator {
     private static final ClassName TENSOR = ClassName.get(Tensor.class);
     private static final ClassName DTYPE = ClassName.get(DType.class);
-    private static final ClassName LIBRARY = ClassName.get(Library.class);
-    private static final ClassName PARALLEL = ClassName.get(Parallel.class);
-    private static final ClassName SHAPES = ClassName.get(Shapes.class);
     private static final ClassName GENERATED = ClassName.get(GeneratedModel.class);
     private static final ClassName LIST = ClassName.get(List.class);
 
@@ -62,7 +59,7 @@ public final class JavaSourceGenerator {
     private final String className;
     private final TypeSpec.Builder type;
     private final Map<EntryPoint, KernelPlan> plans = new LinkedHashMap<>();
-    private final List<FieldSpec> constants = new ArrayList<>();
+    private final List<FieldSpec> runners = new ArrayList<>();
 
     private JavaSourceGenerator(CheckedModel model, DType floating, String className) {
         this.model = model;
@@ -142,16 +139,12 @@ public final class JavaSourceGenerator {
                 entries.add(CodeBlock.of("null"));
                 continue;
             }
-            // A lambda, not ClassName::method: a model named like an inherited nested type (Gradients) would shadow it.
-            entries.add(CodeBlock.of("new $T.Entry($L, $L, (args, seed) -> $L(args, seed))", GENERATED,
-                    strings(plan.external().stream().map(Buffer::name).toList()),
-                    strings(plan.results().stream().map(r -> r.output().role() == Graph.Role.LOSS ? "loss" : r.output().name()).toList()),
-                    e.methodName()));
+            entries.add(CodeBlock.of("$L", runnerField(e)));
             entry(e, plan);
         }
-        ctor.add(CodeBlock.join(entries, ",\n")).add(")");
+        ctor.add(CodeBlock.join(entries, ", ")).add(")");
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).addStatement(ctor.build()).build());
-        constants.forEach(type::addField);
+        runners.forEach(type::addField);
         return type.build();
     }
 
@@ -214,11 +207,16 @@ public final class JavaSourceGenerator {
         return CodeBlock.of("$T.of($L)", LIST, CodeBlock.join(items, ",\n"));
     }
 
-    /** The entry point's method and its kernels' methods. */
+    /**
+     * The entry point's method, the method that builds its runner (its plan, read from text, and
+     * a {@link RangeKernel} per loop calling the loop's method), and its loops' methods. The
+     * runner binds the sizes, checks shapes and index limits, allocates the slots and runs the
+     * steps, as it does for the bytecode backend.
+     */
     private void entry(EntryPoint e, KernelPlan plan) {
-        JavaNames names = new JavaNames("args", "seed", "start", "end", "s", "e");
-        Map<String, String> symbolNames = new LinkedHashMap<>();
-        for (String s : plan.symbols()) symbolNames.put(s, names.fresh(s));
+        // The Java source's loops fold a full reduction on one thread: no split steps.
+        Plan lowered = PlanLowering.lower(plan, false);
+        String runner = runnerField(e);
         MethodSpec.Builder m = MethodSpec.methodBuilder(e.methodName())
                 .addModifiers(Modifier.STATIC)
                 .returns(ArrayTypeName.of(TENSOR))
@@ -231,209 +229,66 @@ public final class JavaSourceGenerator {
             case UPDATE -> "the loss of a batch and every param after one step of the update rules";
             case INIT -> "every param's initial value, drawn with the seed (keyed by param path)";
         });
-        List<Buffer> external = plan.external();
-        // Bind every symbolic size from the first tensor the kernels read that has it alone on
-        // an axis; failing that, from whichever size witness (a tensor kept only for its sizes,
-        // see KernelPlan.isWitness) was given.
-        LinkedHashSet<String> bound = new LinkedHashSet<>();
-        for (int i = 0; i < external.size(); i++) {
-            Buffer b = external.get(i);
-            if (plan.isWitness(b)) continue;
-            for (int a = 0; a < b.shape().rank(); a++) {
-                String symbol = SizeSymbols.alone(b.shape().dim(a)).orElse(null);
-                if (symbol != null && bound.add(symbol)) {
-                    m.addStatement("int $L = $T.size($S, $S, args[$L], $L, $L)", symbolNames.get(symbol), SHAPES,
-                            kind(b), b.name(), i, b.shape().rank(), a);
-                }
-            }
-        }
-        for (String symbol : plan.symbols()) {
-            if (bound.contains(symbol)) continue;
-            List<CodeBlock> sizes = new ArrayList<>();
-            List<String> sources = new ArrayList<>();
-            for (int i = 0; i < external.size(); i++) {
-                Buffer b = external.get(i);
-                int a = b.shape().dims().indexOf(Dim.symbol(symbol));
-                if (a < 0) continue;
-                sizes.add(CodeBlock.of("$T.sizeIfGiven($S, $S, args[$L], $L, $L)", SHAPES, kind(b), b.name(), i, b.shape().rank(), a));
-                sources.add("'" + b.name() + "' " + b.shape());
-            }
-            m.addStatement("int $L = $T.bound($S, $S$L)", symbolNames.get(symbol), SHAPES, symbol, String.join(" or ", sources),
-                    sizes.stream().map(c -> CodeBlock.of(", $L", c)).collect(CodeBlock.joining("")));
-        }
-        // Sizes the kernels hold in ints that the tensors given do not already bound.
-        for (IndexRange.Limit l : IndexRange.limits(plan)) {
-            m.addStatement("$T.indexable($S, $L)", SHAPES, l.what(), longValue(l, symbolNames));
-        }
-        Map<Integer, String> local = new LinkedHashMap<>();
-        for (int i = 0; i < external.size(); i++) {
-            Buffer b = external.get(i);
-            String shape = b.shape().dims().stream().map(d -> render(d, symbolNames)).collect(Collectors.joining(", "));
-            m.addStatement("$T.$L($S, $S, args[$L]$L)", SHAPES, plan.isWitness(b) ? "checkIfGiven" : "check", kind(b), b.name(), i,
-                    shape.isEmpty() ? "" : ", " + shape);
-        }
-        for (int i = 0; i < external.size(); i++) {
-            Buffer b = external.get(i);
-            if (plan.isWitness(b)) continue;
-            String name = names.fresh(b.name());
-            local.put(b.id(), name);
-            m.addStatement("$L $L = $T.$L(args[$L])", javaArray(b.dtype()), name, SHAPES, b.dtype().spelling(), i);
-        }
-        // Slots: temporaries whose lifetimes do not overlap share one array.
-        Map<Integer, List<Buffer>> slots = new LinkedHashMap<>();
-        for (Buffer b : plan.buffers()) if (b.slot() >= 0) slots.computeIfAbsent(b.slot(), k -> new ArrayList<>()).add(b);
-        for (Buffer b : plan.buffers()) {
-            if (b.kind() != Buffer.Kind.CONSTANT) continue;
-            String field = (e.methodName() + "_" + b.name()).toUpperCase(java.util.Locale.ROOT);
-            constants.add(FieldSpec.builder(TypeName.get(arrayClass(b.dtype())), field, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .initializer("$L", constantArray(b)).build());
-            local.put(b.id(), field);
-        }
-        int arguments = plan.kernels().stream().mapToInt(k -> 1 + k.reads().size()).sum();
-        if (plan.kernels().size() > KERNELS_PER_METHOD || arguments > BUFFERS_PER_METHOD || slots.size() > SLOTS_PER_METHOD) {
-            inParts(e, plan, m, names, symbolNames, local, slots);
-            type.addMethod(m.build());
-            return;
-        }
-        for (var slot : slots.entrySet()) {
-            List<Buffer> held = slot.getValue();
-            String name = names.fresh("s" + slot.getKey());
-            if (held.size() > 1) m.addComment("$L holds $L", name, CommentText.of(held.stream().map(Buffer::name).collect(Collectors.joining(", then "))));
-            m.addStatement("$L $L = new $L[$L]", javaArray(held.getFirst().dtype()), name, javaElement(held.getFirst().dtype()),
-                    slotSize(held, symbolNames));
-            for (Buffer b : held) local.put(b.id(), name);
-        }
-        for (Kernel k : plan.kernels()) kernel(m, e, plan, k, local, symbolNames);
-        m.addStatement("return new $T[] {$L}", TENSOR, results(plan, local, symbolNames));
+        m.addStatement("return $L.run(args, seed)", runner);
         type.addMethod(m.build());
+
+        Map<String, String> symbolNames = new LinkedHashMap<>();
+        JavaNames names = new JavaNames("args", "seed", "start", "end", "plan", "b", "d", "s", "e");
+        for (String sym : plan.symbols()) symbolNames.put(sym, names.fresh(sym));
+        List<CodeBlock> loops = new ArrayList<>();
+        List<MethodSpec> loopMethods = new ArrayList<>();
+        for (Kernel k : plan.kernels()) {
+            if (!(k instanceof Kernel.Loop l)) continue;
+            String method = e.methodName() + Character.toUpperCase(l.name().charAt(0)) + l.name().substring(1);
+            Map<String, String> used = usedSymbols(l, symbolNames);
+            loopMethods.add(kernelMethod(method, l, plan, used));
+            List<String> args = new ArrayList<>();
+            List<Integer> order = dev.modelc.compiler.backend.bytecode.KernelOrder.of(l);
+            for (int i = 0; i < order.size(); i++) args.add("(" + javaArray(plan.buffer(order.get(i)).dtype()) + ") b[" + i + "]");
+            for (String sym : used.keySet()) args.add("(int) d[" + plan.symbols().indexOf(sym) + "]");
+            loops.add(CodeBlock.of("(b, d, s, e) -> $L($L, s, e)", method, String.join(", ", args)));
+        }
+        String build = e.methodName() + "Plan";
+        MethodSpec.Builder b = MethodSpec.methodBuilder(build).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(PlanRunner.class)
+                .addJavadoc("The plan of {@link #$L}, and its loops.\n", e.methodName());
+        b.addStatement("$T plan = $T.read($L)", Plan.class, PlanText.class, textParts(PlanText.write(lowered)));
+        b.addStatement("return new $T(plan, new $T($T.of($L)))", PlanRunner.class, JvmTarget.class, LIST,
+                loops.isEmpty() ? CodeBlock.of("") : CodeBlock.of("\n$L", CodeBlock.join(loops, ",\n")));
+        type.addMethod(b.build());
+        loopMethods.forEach(type::addMethod);
+        runners.add(FieldSpec.builder(PlanRunner.class, runner, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$L()", build).build());
+    }
+
+    /** {@code LOSS_AND_GRADIENTS}: a constant's name, unlike a loop method's ({@code lossAndGradientsK0}) and the builder's ({@code lossAndGradientsPlan}). */
+    private static String runnerField(EntryPoint e) {
+        return e.methodName().replaceAll("([A-Z])", "_$1").toUpperCase(java.util.Locale.ROOT);
     }
 
     /**
-     * The most kernels one generated method runs, buffer arguments it passes, and slots one
-     * allocates: the JVM caps a method's code at 64 KB.
+     * A plan's text as string literals of at most {@link #TEXT_PART} characters, split at lines:
+     * javac folds a literal's lines into one constant, and a class file holds no constant past
+     * 65,535 bytes.
      */
-    static final int KERNELS_PER_METHOD = 200, BUFFERS_PER_METHOD = 1_000, SLOTS_PER_METHOD = 400;
-
-    /**
-     * An entry point too long for one method (a chain of thousands of statements): the slots
-     * live in an {@code Object[]}, allocated by methods of {@link #SLOTS_PER_METHOD} each, and
-     * the kernels run in parts of {@link #KERNELS_PER_METHOD}, each taking the inputs and params
-     * and the slots as arrays and naming the ones it uses.
-     */
-    private void inParts(EntryPoint e, KernelPlan plan, MethodSpec.Builder m, JavaNames names, Map<String, String> symbolNames,
-                         Map<Integer, String> local, Map<Integer, List<Buffer>> slots) {
-        String symbolParams = symbolNames.values().stream().map(v -> ", " + v).collect(Collectors.joining());
-        List<Buffer> given = plan.external().stream().filter(b -> local.containsKey(b.id())).toList();
-        String ext = names.fresh("ext"), all = names.fresh("slots");
-        m.addStatement("Object[] $L = {$L}", ext, given.stream().map(b -> local.get(b.id())).collect(Collectors.joining(", ")));
-        m.addStatement("Object[] $L = new Object[$L]", all, slots.size());
-        List<Integer> slotIds = new ArrayList<>(slots.keySet());
-        for (int from = 0, part = 0; from < slotIds.size(); from += SLOTS_PER_METHOD, part++) {
-            MethodSpec.Builder a = partMethod(e.methodName() + "Slots" + part, symbolNames, false);
-            for (int slot : slotIds.subList(from, Math.min(from + SLOTS_PER_METHOD, slotIds.size()))) {
-                List<Buffer> held = slots.get(slot);
-                a.addStatement("slots[$L] = new $L[$L]", slot, javaElement(held.getFirst().dtype()), slotSize(held, symbolNames));
+    private static CodeBlock textParts(String text) {
+        List<CodeBlock> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        for (String line : text.split("(?<=\n)")) {
+            if (part.length() + line.length() > TEXT_PART && !part.isEmpty()) {
+                parts.add(CodeBlock.of("$S", part.toString()));
+                part.setLength(0);
             }
-            type.addMethod(a.build());
-            m.addStatement("$L($L$L)", e.methodName() + "Slots" + part, all, symbolParams);
+            part.append(line);
         }
-        List<Kernel> kernels = plan.kernels();
-        int part = 0;
-        for (int from = 0; from < kernels.size(); part++) {
-            // A part ends at KERNELS_PER_METHOD kernels or BUFFERS_PER_METHOD buffer arguments,
-            // each an array read from ext or slots where it is passed (no local per array: the
-            // last parts of a long chain's gradient read thousands of stored values).
-            int to = from, arguments = 0;
-            while (to < kernels.size() && to - from < KERNELS_PER_METHOD && arguments < BUFFERS_PER_METHOD) {
-                arguments += 1 + kernels.get(to).reads().size();
-                to++;
-            }
-            List<Kernel> chunk = kernels.subList(from, to);
-            from = to;
-            String method = e.methodName() + "Part" + part;
-            MethodSpec.Builder p = partMethod(method, symbolNames, true);
-            Map<Integer, String> partLocal = new LinkedHashMap<>();
-            for (Kernel k : chunk) {
-                List<Integer> touched = new ArrayList<>(k.reads());
-                touched.add(k.writes());
-                for (int id : touched) {
-                    Buffer b = plan.buffer(id);
-                    partLocal.computeIfAbsent(id, i -> switch (b.kind()) {
-                        case CONSTANT -> local.get(id);
-                        case INPUT, PARAM -> "(" + javaArray(b.dtype()) + ") ext[" + given.indexOf(b) + "]";
-                        case TEMP -> "(" + javaArray(b.dtype()) + ") slots[" + b.slot() + "]";
-                    });
-                }
-            }
-            for (Kernel k : chunk) kernel(p, e, plan, k, partLocal, symbolNames);
-            type.addMethod(p.build());
-            m.addStatement("$L($L, $L$L, seed)", method, ext, all, symbolParams);
-        }
-        Map<Integer, String> resultLocal = new LinkedHashMap<>(local);
-        for (Buffer b : plan.buffers()) {
-            if (b.slot() >= 0) resultLocal.put(b.id(), "(" + javaArray(b.dtype()) + ") " + all + "[" + b.slot() + "]");
-        }
-        m.addStatement("return new $T[] {$L}", TENSOR, results(plan, resultLocal, symbolNames));
+        if (!part.isEmpty()) parts.add(CodeBlock.of("$S", part.toString()));
+        return CodeBlock.join(parts, ",\n");
     }
 
-    /** A method of an entry point run in parts: the slots (and the inputs and params, and the seed, for kernels), then the sizes. */
-    private static MethodSpec.Builder partMethod(String name, Map<String, String> symbolNames, boolean kernels) {
-        MethodSpec.Builder b = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC);
-        if (kernels) b.addParameter(Object[].class, "ext");
-        b.addParameter(Object[].class, "slots");
-        for (String v : symbolNames.values()) b.addParameter(TypeName.INT, v);
-        if (kernels) b.addParameter(TypeName.LONG, "seed");
-        return b;
-    }
+    /** At most 3 bytes a character in a class file's constants: 20,000 characters stay under 65,535 bytes. */
+    static final int TEXT_PART = 20_000;
 
-    private static String slotSize(List<Buffer> held, Map<String, String> symbolNames) {
-        LinkedHashSet<String> sizes = new LinkedHashSet<>();
-        for (Buffer b : held) sizes.add(render(b.shape().numel(), symbolNames));
-        return sizes.size() == 1 ? sizes.iterator().next() : sizes.stream().reduce((a, c) -> "Math.max(" + a + ", " + c + ")").orElseThrow();
-    }
-
-    /** One kernel's statements: its comment, then the call of its loop method, the matmul or the library. */
-    private void kernel(MethodSpec.Builder m, EntryPoint e, KernelPlan plan, Kernel k, Map<Integer, String> local,
-                        Map<String, String> symbolNames) {
-        m.addCode(comment(k));
-        switch (k) {
-            case Kernel.Loop l -> {
-                String method = e.methodName() + Character.toUpperCase(l.name().charAt(0)) + l.name().substring(1);
-                Map<String, String> used = usedSymbols(l, symbolNames);
-                kernelMethod(method, l, plan, used);
-                String symbolArgs = used.values().stream().map(s -> ", " + s).collect(Collectors.joining());
-                String args = dev.modelc.compiler.backend.bytecode.KernelOrder.of(l).stream().map(local::get)
-                        .collect(Collectors.joining(", "));
-                long lets = Math.max(1, l.body().size() + l.reduction().map(r -> r.body().size()).orElse(0));
-                String range, work;
-                if (l.flat() || l.outer().isEmpty()) {
-                    range = l.outer().isEmpty() ? "1" : render(numel(l.outer()), symbolNames);
-                    work = l.reduction().map(r -> "(long) " + factor(r.count(), symbolNames) + " * " + lets).orElse(lets + "L");
-                } else {
-                    range = render(l.outer().getFirst(), symbolNames);
-                    String rest = render(numel(l.outer().subList(1, l.outer().size())), symbolNames);
-                    work = "(long) " + paren(rest) + l.reduction().map(r -> " * " + factor(r.count(), symbolNames)).orElse("") + " * " + lets;
-                }
-                m.addStatement("$T.forRange($L, $L, (s, e) -> $L($L$L, s, e))", PARALLEL, range, work, method, args, symbolArgs);
-            }
-            case Kernel.MatMul mm -> m.addStatement("$T.matmul($L, $L, $L, $L, $L, $L, $L, $L, $L)", LIBRARY, local.get(mm.a()),
-                    local.get(mm.b()), local.get(mm.out()), render(mm.batch(), symbolNames), render(mm.n(), symbolNames),
-                    render(mm.k(), symbolNames), render(mm.m(), symbolNames), mm.transA(), mm.transB());
-            case Kernel.Call c -> m.addStatement(call(c, local, symbolNames));
-        }
-    }
-
-    private static CodeBlock results(KernelPlan plan, Map<Integer, String> local, Map<String, String> symbolNames) {
-        List<CodeBlock> results = new ArrayList<>();
-        for (KernelPlan.Result r : plan.results()) {
-            Buffer b = plan.buffer(r.buffer());
-            String shape = r.shape().dims().stream().map(d -> render(d, symbolNames)).collect(Collectors.joining(", "));
-            results.add(CodeBlock.of("$T.result($T.$L, new int[] {$L}, $L)", SHAPES, DTYPE, b.dtype().name(), shape, local.get(b.id())));
-        }
-        return CodeBlock.join(results, ", ");
-    }
-
-    private void kernelMethod(String name, Kernel.Loop l, KernelPlan plan, Map<String, String> symbolNames) {
+    private static MethodSpec kernelMethod(String name, Kernel.Loop l, KernelPlan plan, Map<String, String> symbolNames) {
         MethodSpec.Builder k = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC);
         Span span = l.span();
         if (span != null) {
@@ -451,7 +306,7 @@ public final class JavaSourceGenerator {
         for (String s : symbolNames.values()) k.addParameter(TypeName.INT, s);
         k.addParameter(TypeName.INT, "start").addParameter(TypeName.INT, "end");
         k.addCode(LoopSource.render(l, plan, params, symbolNames));
-        type.addMethod(k.build());
+        return k.build();
     }
 
     /** The symbols a loop's sizes mention, in the plan's order. */
@@ -465,116 +320,14 @@ public final class JavaSourceGenerator {
         return out;
     }
 
-    private static CodeBlock comment(Kernel k) {
-        Span s = k.span();
-        String what = switch (k) {
-            case Kernel.Loop l -> l.reduction().map(r -> "fused loop with a " + r.fn().name().toLowerCase() + " reduction").orElse("fused loop");
-            case Kernel.MatMul m -> "matmul";
-            case Kernel.Call c -> c.op().label();
-        };
-        if (s == null) return CodeBlock.of("// $L: $L\n", k.name(), what);
-        return CodeBlock.of("// $L: $L, $L:$L: $L\n", k.name(), what, CommentText.of(fileName(s)), s.line(), CommentText.of(sourceLine(s)));
-    }
-
     /** The {@code .model} line {@code s} starts on, without its indentation, as written: quote it through {@link CommentText}. */
     private static String sourceLine(Span s) {
         int[] cps = s.source().lineCodePoints(s.line());
         return new String(cps, 0, cps.length).strip();
     }
 
-    private CodeBlock call(Kernel.Call c, Map<Integer, String> local, Map<String, String> sym) {
-        String out = local.get(c.out());
-        String x = c.inputs().isEmpty() ? null : local.get(c.inputs().getFirst());
-        String xs = c.inputShapes().isEmpty() ? null : shape(c.inputShapes().getFirst(), sym);
-        String outShape = shape(c.outShape(), sym);
-        return switch (c.op()) {
-            case Op.Softmax s -> CodeBlock.of("$T.softmax($L, $L, $L, $L, $L)", LIBRARY, x, xs, s.axis(), s.log(), out);
-            case Op.Reduce r -> CodeBlock.of("$T.logsumexp($L, $L, new int[] {$L}, $L)", LIBRARY, x, xs,
-                    r.axes().stream().map(String::valueOf).collect(Collectors.joining(", ")), out);
-            case Op.ArgReduce a -> CodeBlock.of("$T.argReduce($L, $L, $L, $L, $L)", LIBRARY, a.max(), x, xs, a.axis(), out);
-            case Op.Pad p -> CodeBlock.of("$T.pad($L, $L, new long[] {$L}, new long[] {$L}, $L, $L)", LIBRARY, x, xs,
-                    p.starts().stream().map(d -> render(d, sym)).collect(Collectors.joining(", ")),
-                    p.steps().stream().map(String::valueOf).collect(Collectors.joining(", ")), outShape, out);
-            case Op.Concat cat -> {
-                List<String> parts = new ArrayList<>(), shapes = new ArrayList<>();
-                for (int i = 0; i < c.inputs().size(); i++) {
-                    parts.add(local.get(c.inputs().get(i)));
-                    shapes.add(shape(c.inputShapes().get(i), sym));
-                }
-                yield CodeBlock.of("$T.concat(new Object[] {$L}, new int[][] {$L}, $L, $L, $L)", LIBRARY, String.join(", ", parts),
-                        String.join(", ", shapes), cat.axis(), outShape, out);
-            }
-            case Op.OneHot o -> CodeBlock.of("$T.oneHot($L, $L, $LL, $L)", LIBRARY, x, xs, o.classes(), out);
-            case Op.Random r -> CodeBlock.of("$T.random($L, $L, $L, seed, $S, $L, $L)", LIBRARY, r.distribution() == Op.Random.Distribution.NORMAL,
-                    LoopSource.doubleLiteral(r.a()), LoopSource.doubleLiteral(r.b()), r.stream(), render(c.outShape().numel(), sym), out);
-            default -> throw new IllegalStateException("no library call for " + c.op().label());
-        };
-    }
-
-    private static String kind(Buffer b) {
-        return b.kind() == Buffer.Kind.INPUT ? "input" : "param";
-    }
-
-    private static Dim numel(List<Dim> dims) {
-        Dim n = Dim.of(1);
-        for (Dim d : dims) n = n.times(d);
-        return n;
-    }
-
-    private static String shape(Shape s, Map<String, String> sym) {
-        return "new int[] {" + s.dims().stream().map(d -> render(d, sym)).collect(Collectors.joining(", ")) + "}";
-    }
-
-    private static String paren(String s) {
-        return s.contains(" ") ? "(" + s + ")" : s;
-    }
-
-    private static String factor(Dim d, Map<String, String> sym) {
-        return paren(render(d, sym));
-    }
-
-    /** A size over the method's local names for the symbols. */
-    static String render(Dim d, Map<String, String> sym) {
-        Map<List<String>, Long> renamed = new LinkedHashMap<>();
-        d.terms().forEach((k, v) -> renamed.merge(k.stream().map(sym::get).sorted().toList(), v, Long::sum));
-        return LoopSource.dim(new Dim(renamed));
-    }
-
-    /** A limit's value (see {@link IndexRange.Limit}) in long arithmetic. */
-    private static String longValue(IndexRange.Limit l, Map<String, String> sym) {
-        if (l.coefs().isEmpty()) return longSize(l.offset(), sym);
-        List<String> terms = new ArrayList<>();
-        terms.add("Math.abs(" + longSize(l.offset(), sym) + ")");
-        for (int v = 0; v < l.coefs().size(); v++) {
-            if (l.coefs().get(v).isConstant(0)) continue;
-            terms.add("Math.abs(" + longSize(l.coefs().get(v), sym) + ") * (" + longSize(l.extents().get(v), sym) + " - 1)");
-        }
-        return String.join(" + ", terms);
-    }
-
-    /** A size in long arithmetic from its first factor on ({@code 3L * N * M}), so no int product wraps. */
-    private static String longSize(Dim d, Map<String, String> sym) {
-        if (d.isConstant()) return d.constant() + "L";
-        List<String> terms = new ArrayList<>();
-        d.terms().forEach((symbols, c) -> {
-            StringBuilder t = new StringBuilder(c + "L");
-            for (String s : symbols) t.append(" * ").append(sym.get(s));
-            terms.add(t.toString());
-        });
-        return terms.size() == 1 ? terms.getFirst() : "(" + String.join(" + ", terms) + ")";
-    }
-
     private static String javaArray(DType t) {
-        return javaElement(t) + "[]";
-    }
-
-    private static String javaElement(DType t) {
-        return switch (t) {
-            case F32 -> "float";
-            case F64 -> "double";
-            case I32 -> "int";
-            case BOOL -> "boolean";
-        };
+        return arrayClass(t).getSimpleName();
     }
 
     private static Class<?> arrayClass(DType t) {
@@ -584,19 +337,5 @@ public final class JavaSourceGenerator {
             case I32 -> int[].class;
             case BOOL -> boolean[].class;
         };
-    }
-
-    private static CodeBlock constantArray(Buffer b) {
-        double[] v = b.values();
-        List<String> items = new ArrayList<>();
-        for (double x : v) {
-            items.add(switch (b.dtype()) {
-                case F32 -> LoopSource.floatLiteral((float) x);
-                case F64 -> LoopSource.doubleLiteral(x);
-                case I32 -> Integer.toString((int) (long) x);
-                case BOOL -> x != 0 ? "true" : "false";
-            });
-        }
-        return CodeBlock.of("{$L}", String.join(", ", items));
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelc.compiler.backend.java;
 
 import dev.modelc.compiler.diagnostics.SourceFile;
+import dev.modelc.compiler.diagnostics.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -27,8 +28,16 @@ final class ModelComments {
         return "";
     }
 
-    /** The comment after the code on {@code line}, else the comment lines directly above it; empty when there is none. */
-    String entry(int line) {
+    /**
+     * The comment after the code at {@code span}, else the comment lines directly above it; empty
+     * when there is none, or when the span is in another file (a prelude layer's param: its line
+     * number means nothing in this one).
+     */
+    String entry(Span span) {
+        return span.source().name().equals(source.name()) ? entry(span.line()) : "";
+    }
+
+    private String entry(int line) {
         String text = text(line);
         int hash = text.indexOf('#');
         if (hash > 0 && !text.substring(0, hash).isBlank()) return strip(text.substring(hash));

@@ -360,7 +360,7 @@ public final class TypedModelGenerator {
     }
 
     private String comment(Span span) {
-        return comments == null || span == null ? "" : comments.entry(span.line());
+        return comments == null || span == null ? "" : comments.entry(span);
     }
 
     /** Text from the {@code .model} file, quoted in a Javadoc comment. */

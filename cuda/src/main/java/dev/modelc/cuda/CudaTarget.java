@@ -1,0 +1,253 @@
+package dev.modelc.cuda;
+
+import dev.modelc.compiler.backend.cuda.CudaKernel;
+import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.backend.cuda.LaunchGeometry;
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.exec.ExecutionError;
+import dev.modelc.runtime.exec.Library;
+import dev.modelc.runtime.plan.JvmTarget;
+import dev.modelc.runtime.plan.LibraryCall;
+import dev.modelc.runtime.plan.Plan;
+import dev.modelc.runtime.plan.PlanRunner;
+import dev.modelc.runtime.plan.SizeExpr;
+import dev.modelc.runtime.plan.Step;
+import dev.modelc.runtime.plan.Target;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A plan on one GPU, for the runtime's {@link PlanRunner}: storage is device memory, loops,
+ * matmuls, softmax and argmax are the functions of the plan's {@link CudaProgram}, and the other
+ * library calls copy their operands to the host, run the runtime's {@code Library}, and copy the
+ * result back.
+ *
+ * <p>Params and data stay on the device between calls: a tensor that this model uploaded or
+ * returned is recognised (by identity) on the next call and not copied again, and the params an
+ * update step returns are kept on the device for the step after ({@link #finished}). This relies
+ * on what the runtime already assumes: a tensor handed to a model is never modified afterwards.
+ */
+final class CudaTarget implements Target {
+    private final Device device;
+    private final CudaProgram program;
+    private final Device.Program loaded;
+    /** By "input NAME" or "param PATH": the tensor last seen or returned for it, and its copy on the device (shared by a model's entry points). */
+    private final Map<String, Resident> resident;
+    /** Each buffer's dtype, by id. */
+    private final DType[] dtypes;
+
+    record Resident(Tensor tensor, Device.Memory pointer, long bytes) {
+    }
+
+    /** A library call that runs on the host. */
+    private record OnHost() {
+    }
+
+    /** A kernel launch for one binding of sizes: its function and geometry, and a reduction's scratch (else null). */
+    private record Launch(String function, LaunchGeometry geometry, Device.Memory partials, Device.Memory counters) {
+    }
+
+    CudaTarget(Device device, Plan plan, CudaProgram program, Device.Program loaded, Map<String, Resident> resident) {
+        this.dtypes = plan.buffers().stream().map(Plan.Buffer::dtype).toArray(DType[]::new);
+        this.device = device;
+        this.program = program;
+        this.loaded = loaded;
+        this.resident = resident;
+    }
+
+    /** CUDA C indexes in {@code long long}: the JVM's int limits do not apply. */
+    @Override
+    public boolean indexesInInts() {
+        return false;
+    }
+
+    @Override
+    public Object allocate(DType dtype, int elements) {
+        return device.alloc((long) elements * CudaProgram.elementBytes(dtype));
+    }
+
+    @Override
+    public Object constant(DType dtype, double[] values) {
+        Object c = JvmTarget.array(dtype, values.length);
+        Library.store(values, c);
+        Device.Memory p = device.alloc((long) values.length * CudaProgram.elementBytes(dtype));
+        device.upload(p, c, values.length);
+        return p;
+    }
+
+    /** Points an input or param buffer at the tensor's device copy, uploading it unless it is already there. */
+    @Override
+    public Object bind(Plan.Buffer b, Tensor t) {
+        long bytes = (long) t.numel() * CudaProgram.elementBytes(b.dtype());
+        String key = b.what() + " " + b.name();
+        Resident r = resident.get(key);
+        if (r != null && r.tensor == t && r.bytes == bytes) return r.pointer;
+        Device.Memory p = r != null && r.bytes == bytes ? r.pointer : null;
+        if (p == null) {
+            if (r != null) device.free(r.pointer);
+            p = device.alloc(bytes);
+        }
+        device.upload(p, t.to(b.dtype()).storage(), t.numel());
+        resident.put(key, new Resident(t, p, bytes));
+        return p;
+    }
+
+    @Override
+    public Tensor result(DType dtype, int[] shape, Object storage) {
+        return Tensor.wrap(dtype, shape, device.download((Device.Memory) storage, dtype, Tensor.numel(shape)));
+    }
+
+    /**
+     * The params an update step returns are the next step's: keep them on the device. Only after
+     * every result is downloaded, since a result may be read from an old param's buffer.
+     */
+    @Override
+    public void finished(Plan plan, Tensor[] results, Object[] storage) {
+        for (int i = 0; i < results.length; i++) {
+            Plan.Result r = plan.results().get(i);
+            if (r.role() == Plan.Role.UPDATE) keep(r.name(), results[i], (Device.Memory) storage[r.buffer()]);
+        }
+    }
+
+    private void keep(String path, Tensor t, Device.Memory from) {
+        String key = "param " + path;
+        long bytes = (long) t.numel() * CudaProgram.elementBytes(t.dtype());
+        Resident r = resident.get(key);
+        Device.Memory p = r != null && r.bytes == bytes ? r.pointer : null;
+        if (p == null) {
+            if (r != null) device.free(r.pointer);
+            p = device.alloc(bytes);
+        }
+        if (p.equals(from)) {
+            // A param its rule leaves as it is: already there.
+        } else if (isResident(from)) {
+            // Another param's buffer (update b = w), which an earlier keep may have overwritten: from the host.
+            device.upload(p, t.storage(), t.numel());
+        } else {
+            device.copy(p, from, bytes);
+        }
+        resident.put(key, new Resident(t, p, bytes));
+    }
+
+    private boolean isResident(Device.Memory m) {
+        for (Resident r : resident.values()) if (r.pointer.equals(m)) return true;
+        return false;
+    }
+
+    @Override
+    public Object prepare(Plan plan, int step, long[] d) {
+        int mp = device.multiprocessors();
+        return switch (program.kernels().get(step)) {
+            case CudaKernel.Elementwise el -> {
+                long n = ((Step.Loop) plan.steps().get(step)).elements().eval(d);
+                yield n > 0 ? new Launch(el.function(), LaunchGeometry.elementwise(n, mp), null, null) : null;
+            }
+            case CudaKernel.Reduction r -> {
+                Step.Loop l = (Step.Loop) plan.steps().get(step);
+                long outer = l.elements().eval(d), inner = l.inner().eval(d);
+                yield outer == 0 ? null : reduction(r.function(), outer, inner, mp);
+            }
+            case CudaKernel.MatMul m -> {
+                Step.MatMul mm = (Step.MatMul) plan.steps().get(step);
+                long batch = mm.batch().eval(d), n = mm.n().eval(d), p = mm.m().eval(d), inner = mm.k().eval(d);
+                // An empty k still makes zeros; an empty n, m or batch makes nothing.
+                if (batch == 0 || n == 0 || p == 0) yield null;
+                yield LaunchGeometry.splitK(batch, n, inner, p, mp) ? reduction(m.splitFunction(), batch * n * p, inner, mp)
+                        : new Launch(m.function(), LaunchGeometry.matmul(batch, n, p), null, null);
+            }
+            case CudaKernel.Library lib -> {
+                Step.Call c = (Step.Call) plan.steps().get(step);
+                List<SizeExpr> shape = c.inputShapes().getFirst();
+                int axis = lib.axis();
+                long outer = 1, inner = 1;
+                for (int i = 0; i < axis; i++) outer *= shape.get(i).eval(d);
+                for (int i = axis + 1; i < shape.size(); i++) inner *= shape.get(i).eval(d);
+                long rows = outer * inner;
+                if (rows > 0 && shape.get(axis).eval(d) == 0 && c.call() instanceof LibraryCall.ArgReduce) {
+                    throw new ExecutionError("argmax/argmin along an empty axis " + axis);
+                }
+                yield rows > 0 ? new Launch(lib.function(), LaunchGeometry.elementwise(rows, mp), null, null) : null;
+            }
+            case CudaKernel.Host h -> new OnHost();
+        };
+    }
+
+    /** A reduction's launch, with its partial results and its counters, which start at zero. */
+    private Launch reduction(String function, long outer, long inner, int multiprocessors) {
+        LaunchGeometry g = LaunchGeometry.reduction(outer, inner, multiprocessors);
+        Device.Memory counters = device.alloc(4 * outer);
+        device.zero(counters, 4 * outer);
+        return new Launch(function, g, device.alloc(8 * g.partials(outer)), counters);
+    }
+
+    @Override
+    public void loop(Step.Loop l, Object prepared, Object[] storage, long[] d) {
+        if (!(prepared instanceof Launch launch)) return;
+        List<Object> args = new ArrayList<>();
+        for (int b : l.buffers()) args.add(storage[b]);
+        for (long v : d) args.add(v);
+        if (launch.partials() != null) {
+            args.add(launch.partials());
+            args.add(launch.counters());
+        }
+        loaded.launch(launch.function(), launch.geometry(), args);
+    }
+
+    @Override
+    public void matmul(Step.MatMul m, Object prepared, Object[] storage, long[] d) {
+        if (!(prepared instanceof Launch launch)) return;
+        List<Object> args = new ArrayList<>(List.of(storage[m.a()], storage[m.b()], storage[m.out()],
+                m.batch().eval(d), m.n().eval(d), m.k().eval(d), m.m().eval(d)));
+        if (launch.partials() != null) {
+            args.add(launch.partials());
+            args.add(launch.counters());
+        }
+        loaded.launch(launch.function(), launch.geometry(), args);
+    }
+
+    @Override
+    public void call(Step.Call c, Object prepared, Object[] storage, long[] d, long seed) {
+        if (prepared instanceof Launch launch) {
+            List<Object> args = new ArrayList<>(List.of(storage[c.inputs()[0]], storage[c.out()]));
+            for (long v : d) args.add(v);
+            loaded.launch(launch.function(), launch.geometry(), args);
+        } else if (prepared instanceof OnHost) {
+            host(c, storage, d, seed);
+        }
+    }
+
+    /** A library call with no GPU kernel, run on the host as the JVM backends run it: operands down, the result up. */
+    private void host(Step.Call c, Object[] storage, long[] d, long seed) {
+        int[] os = PlanRunner.ints(c.outShape(), d);
+        Object[] in = new Object[c.inputs().length];
+        int[][] shapes = new int[in.length][];
+        for (int i = 0; i < in.length; i++) {
+            // The operand's own shape: a reshaped view reads its buffer in another shape.
+            shapes[i] = PlanRunner.ints(c.inputShapes().get(i), d);
+            in[i] = device.download((Device.Memory) storage[c.inputs()[i]], dtypes[c.inputs()[i]], Tensor.numel(shapes[i]));
+        }
+        Object out = JvmTarget.array(dtypes[c.out()], Tensor.numel(os));
+        long[] starts = null;
+        if (c.call() instanceof LibraryCall.Pad p) {
+            starts = new long[p.starts().size()];
+            for (int i = 0; i < starts.length; i++) starts[i] = p.starts().get(i).eval(d);
+        }
+        JvmTarget.run(c.call(), in.length == 0 ? null : in[0], in.length == 0 ? null : shapes[0], in, shapes, starts, os, out, seed);
+        device.upload((Device.Memory) storage[c.out()], out, Tensor.numel(os));
+    }
+
+    @Override
+    public void release(Object storage) {
+        switch (storage) {
+            case Device.Memory m -> device.free(m);
+            case Launch l -> {
+                if (l.partials() != null) device.free(l.partials());
+                if (l.counters() != null) device.free(l.counters());
+            }
+            default -> {
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.modelc.runtime.plan;
+
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Tensor;
+
+/**
+ * What differs between running a {@link Plan} on the JVM's heap and on a device: where storage
+ * lives and how each step runs on it. {@link PlanRunner} does everything else (binding sizes,
+ * allocating and reusing slots, the order of the steps). Storage is opaque to the runner: Java
+ * arrays for {@link JvmTarget}, device memory for a GPU.
+ */
+public interface Target {
+    /**
+     * Whether the plan's {@link Plan#limits} apply: they are what JVM kernels hold in ints; a
+     * device whose kernels index in 64 bits skips them.
+     */
+    default boolean indexesInInts() {
+        return true;
+    }
+
+    /** Storage for {@code elements} elements of {@code dtype} (a slot; its contents are written before they are read). */
+    Object allocate(DType dtype, int elements);
+
+    /** Storage holding a constant's values (row-major). */
+    Object constant(DType dtype, double[] values);
+
+    /** The storage an input or param buffer reads: the tensor's (already checked against the buffer's shape), or a copy of it. */
+    Object bind(Plan.Buffer buffer, Tensor tensor);
+
+    /** A result: the first numel(shape) elements of {@code storage}, copied out (storage is reused by later calls). */
+    Tensor result(DType dtype, int[] shape, Object storage);
+
+    /**
+     * What step number {@code step} of {@code plan} needs besides storage for one binding of the
+     * sizes {@code d} (arguments, sizes evaluated once, scratch, launch geometry), handed back to
+     * every run of the step; null when it needs nothing.
+     */
+    Object prepare(Plan plan, int step, long[] d);
+
+    void loop(Step.Loop loop, Object prepared, Object[] storage, long[] d);
+
+    void matmul(Step.MatMul matmul, Object prepared, Object[] storage, long[] d);
+
+    void call(Step.Call call, Object prepared, Object[] storage, long[] d, long seed);
+
+    /**
+     * Called after a run's results were copied out ({@code results}, in the plan's order), with
+     * the storage the plan ran on: a device keeps the params an update step returns where they are.
+     */
+    default void finished(Plan plan, Tensor[] results, Object[] storage) {
+    }
+
+    /** Gives back storage (or a step's prepared scratch) of a binding no longer used; the heap's collector needs no help. */
+    default void release(Object storage) {
+    }
+}
