@@ -1,0 +1,51 @@
+package dev.modelc.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.modelc.compiler.Compiler;
+import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.diagnostics.SourceFile;
+import dev.modelc.compiler.reference.TorchStatistics;
+import dev.modelc.compiler.reference.TorchStatisticsCheck;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CUDA backend's var, std, layer_norm and norm (values, gradients of a weighted sum,
+ * Hessian-vector products in f64) against PyTorch's, from libtorch, as the compiler's
+ * {@code TorchStatisticsTest} checks the JVM backends: under {@link EmulatedDevice}. Skipped without g++.
+ */
+class EmulatedTorchStatisticsTest {
+    @TempDir
+    static Path dir;
+
+    @TestFactory
+    Stream<DynamicTest> everyStatisticMatchesPyTorchUnderTheEmulation() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        EmulatedDevice device = new EmulatedDevice(dir, 8);
+        List<TorchStatistics.Case> cases = TorchStatistics.load().cases();
+        Map<String, CudaModel> models = new HashMap<>();
+        List<CudaProgram> programs = new ArrayList<>();
+        for (TorchStatistics.Case c : cases) {
+            String text = TorchStatisticsCheck.model(c);
+            if (models.containsKey(text)) continue;
+            CheckedModel m = Compiler.compile(new SourceFile("torch.model", text)).program().orElseThrow().models().getFirst();
+            CudaModel model = new CudaModel(m, null, device);
+            models.put(text, model);
+            programs.addAll(model.programs());
+        }
+        // One g++ run for all of them: starting g++ is most of the cost of a small program.
+        device.compile(programs);
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name() + ": " + c.call() + " on cuda (emulated)", () -> assertEquals(List.of(),
+                TorchStatisticsCheck.compare(c, (text, inputs) -> models.get(text).forward(Map.of(), inputs)))));
+    }
+}
