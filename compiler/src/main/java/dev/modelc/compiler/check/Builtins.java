@@ -701,7 +701,7 @@ final class Builtins {
         Shape xs = x.type().shape(), is = idx.type().shape();
         if (is.rank() != xs.rank()) {
             return s.fail("idx", "gather needs indices of the rank of x, found " + idx.type() + " for x " + x.type(),
-                    "x has rank " + xs.rank() + ", the indices rank " + is.rank() + "; reshape them, e.g. reshape(idx, [N, 1])");
+                    "torch.gather needs them too: x has rank " + xs.rank() + ", the indices rank " + is.rank() + "; add unit axes with reshape");
         }
         Integer axis = s.axis("axis", axisArg, xs.rank());
         if (axis == null) return Value.POISON;
