@@ -54,6 +54,12 @@ final class VjpRules {
             case Op.Pad p -> one(e.slice(g, p.starts(), p.steps(), e.shape(x)));
             case Op.Concat c -> concat(e, n, c.axis(), g);
             case Op.Reduce r -> one(reduce(e, r, x, y, g));
+            // Row selection and gather are linear in their table; each adjoint is a scatter-add into
+            // zeros (repeated indices accumulate), whose own adjoint is the selection again.
+            case Op.IndexSelect i -> Arrays.asList(e.indexAdd(g, n.input(1), e.shape(x)), null);
+            case Op.IndexAdd i -> Arrays.asList(e.indexSelect(g, n.input(1)), null);
+            case Op.Gather gt -> Arrays.asList(e.scatterAdd(g, n.input(1), gt.axis(), e.shape(x)), null);
+            case Op.ScatterAdd sa -> Arrays.asList(e.gather(g, n.input(1), sa.axis()), null);
             case Op.Softmax s -> one(softmax(e, s, y, g));
             // C = A @ B: dA = dC @ B^T, dB = A^T @ dC (batched over leading axes).
             case Op.MatMul m -> Arrays.asList(

@@ -1,6 +1,8 @@
 package dev.modelc.compiler.backend;
 
 import dev.modelc.compiler.backend.bytecode.KernelOrder;
+import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.graph.IndexSite;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.kernel.Buffer;
 import dev.modelc.compiler.kernel.IndexRange;
@@ -56,7 +58,7 @@ public final class PlanLowering {
                 case Kernel.Loop l -> loop(l, loops++);
                 case Kernel.MatMul m -> new Step.MatMul(m.name(), m.a(), m.b(), m.out(), expr(m.batch()), expr(m.n()),
                         expr(m.k()), expr(m.m()), m.transA(), m.transB(), m.dtype());
-                case Kernel.Call c -> new Step.Call(c.name(), call(c.op()), c.inputs().stream().mapToInt(Integer::intValue).toArray(),
+                case Kernel.Call c -> new Step.Call(c.name(), call(c.op(), c.span()), c.inputs().stream().mapToInt(Integer::intValue).toArray(),
                         c.inputShapes().stream().map(this::shape).toList(), c.out(), shape(c.outShape()));
             });
         }
@@ -78,7 +80,7 @@ public final class PlanLowering {
                 l.body().size() + reductionLets, reductionLets, split && l.isSplittable());
     }
 
-    private LibraryCall call(Op op) {
+    private LibraryCall call(Op op, Span span) {
         return switch (op) {
             case Op.Softmax s -> new LibraryCall.Softmax(s.axis(), s.log());
             // the one reduction a call runs (the others are loops)
@@ -88,6 +90,10 @@ public final class PlanLowering {
                     p.steps().stream().mapToLong(Long::longValue).toArray());
             case Op.Concat c -> new LibraryCall.Concat(c.axis());
             case Op.OneHot o -> new LibraryCall.OneHot(o.classes());
+            case Op.IndexSelect i -> new LibraryCall.IndexSelect(IndexSite.describe(span));
+            case Op.IndexAdd i -> new LibraryCall.IndexAdd(IndexSite.describe(span));
+            case Op.Gather gt -> new LibraryCall.Gather(gt.axis(), IndexSite.describe(span));
+            case Op.ScatterAdd sa -> new LibraryCall.ScatterAdd(sa.axis(), IndexSite.describe(span));
             case Op.Random r -> new LibraryCall.Random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(), r.stream());
             default -> throw new IllegalStateException("no library call for " + op.label());
         };

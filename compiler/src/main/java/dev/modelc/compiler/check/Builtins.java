@@ -88,6 +88,7 @@ final class Builtins {
         define("ones", new Signature(List.of("shape"), 0, false, List.of("dtype")), s -> creation(s, null));
         define("arange", Signature.of("n").keywords("dtype"), Builtins::arange);
         define("one_hot", Signature.of("labels", "classes").keywords("dtype"), Builtins::oneHot);
+        define("gather", Signature.of("x", "idx").keywords("axis"), Builtins::gather);
 
         define("numel", Signature.of("x"), Builtins::numel);
         define("size", Signature.of("x", "axis"), Builtins::size);
@@ -678,6 +679,44 @@ final class Builtins {
         Shape shape = labels.type().shape().inserting(labels.type().rank(), Dim.of(classes));
         TensorType t = dtype != null ? TensorType.of(dtype, shape) : TensorType.weakFloat(shape);
         return new Tensor(t, s.at().oneHot(s.lowering().as(labels, DType.I32), classes, Lowering.natural(t)));
+    }
+
+    /**
+     * {@code gather(x, idx, axis = k)}, {@code torch.gather(x, k, idx)}: {@code out[p] = x[p with
+     * axis k replaced by idx[p]]}; idx is i32 with x's rank and no longer than x on the other axes.
+     */
+    private static Value gather(Site s) {
+        Tensor x = s.tensor("x");
+        Tensor idx = s.tensor("idx");
+        Long axisArg = s.constInt("axis", null);
+        if (x == null || idx == null || s.failed()) return Value.POISON;
+        if (axisArg == null) {
+            return s.fail(null, "gather needs the axis to read along: gather(x, idx, axis = k)", "as torch.gather(x, k, idx)");
+        }
+        if (idx.type().dtype() != DType.I32) {
+            return s.fail("idx", "argument 'idx' of 'gather' must be an i32 tensor, found " + idx.type() + " (x is " + x.type() + ")",
+                    idx.type().dtype() == DType.BOOL ? "gather reads at integer positions; to choose by a mask use where(mask, x, y)"
+                            : "gather reads at integer positions; convert with i32(...)");
+        }
+        Shape xs = x.type().shape(), is = idx.type().shape();
+        if (is.rank() != xs.rank()) {
+            return s.fail("idx", "gather needs indices of the rank of x, found " + idx.type() + " for x " + x.type(),
+                    "torch.gather needs them too: x has rank " + xs.rank() + ", the indices rank " + is.rank() + "; add unit axes with reshape");
+        }
+        Integer axis = s.axis("axis", axisArg, xs.rank());
+        if (axis == null) return Value.POISON;
+        for (int a = 0; a < xs.rank(); a++) {
+            Dim d = is.dim(a), limit = xs.dim(a);
+            boolean fits = a == axis || d.equals(limit) || (d.isConstant() && limit.isConstant() && d.constant() <= limit.constant());
+            if (!fits) {
+                return s.fail("idx", "gather's indices " + idx.type() + " do not fit x " + x.type() + " on axis " + a,
+                        "on every axis but the one read along (" + axis + "), the indices may be no longer than x: " + d + " against " + limit);
+            }
+        }
+        TensorType t = TensorType.of(x.type().dtype(), is);
+        Lowering l = s.lowering();
+        return new Tensor(x.type().withShape(is), x.constant() && idx.constant(), null,
+                s.at().gather(l.as(x, Lowering.natural(t)), l.as(idx, DType.I32), axis));
     }
 
     private static Value numel(Site s) {

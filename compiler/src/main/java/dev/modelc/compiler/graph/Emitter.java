@@ -291,6 +291,29 @@ public final class Emitter {
         return b.add(new Op.OneHot(classes), TensorType.of(dtype, s.inserting(s.rank(), Dim.of(classes))), span, labels);
     }
 
+    /** {@code t[ids]}: rows of {@code t} picked by the i32 {@code ids}, shape {@code ids.shape + t.shape[1:]}. */
+    public int indexSelect(int t, int ids) {
+        Shape st = shape(t);
+        List<Dim> out = new ArrayList<>(shape(ids).dims());
+        out.addAll(st.dims().subList(1, st.rank()));
+        return b.add(new Op.IndexSelect(), type(t).withShape(new Shape(out)), span, t, ids);
+    }
+
+    /** The adjoint of {@link #indexSelect}: the rows of {@code g} added into zeros of shape {@code to} at {@code ids}. */
+    public int indexAdd(int g, int ids, Shape to) {
+        return b.add(new Op.IndexAdd(), type(g).withShape(to), span, g, ids);
+    }
+
+    /** {@code torch.gather(x, axis, idx)}: idx's shape, x's dtype. */
+    public int gather(int x, int idx, int axis) {
+        return b.add(new Op.Gather(axis), type(x).withShape(shape(idx)), span, x, idx);
+    }
+
+    /** The adjoint of {@link #gather}: {@code g} added into zeros of shape {@code to} along {@code axis} at {@code idx}. */
+    public int scatterAdd(int g, int idx, int axis, Shape to) {
+        return b.add(new Op.ScatterAdd(axis), type(g).withShape(to), span, g, idx);
+    }
+
     /** The broadcast shape of two shapes, which the checker has already shown to exist. */
     public static Shape common(Shape a, Shape c) {
         return switch (Broadcast.shapes(a, c)) {

@@ -149,7 +149,42 @@ public final class GraphVerifier {
                 yield in.get(0).dtype() == in.get(1).dtype() && t.dtype() == in.get(0).dtype() ? null : "dtypes differ";
             }
             case Op.OneHot o -> arity(n, 1) != null ? arity(n, 1) : in.get(0).dtype() == DType.I32 ? null : "labels must be i32";
+            case Op.IndexSelect i -> {
+                if (arity(n, 2) != null) yield arity(n, 2);
+                Shape s = in.get(0).shape();
+                if (s.rank() < 1) yield "cannot select rows of a scalar";
+                List<Dim> out = new ArrayList<>(in.get(1).shape().dims());
+                out.addAll(s.dims().subList(1, s.rank()));
+                yield indices(in.get(1)) != null ? indices(in.get(1)) : !t.equals(in.get(0).withShape(new Shape(out)))
+                        ? "result should be " + new Shape(out) : null;
+            }
+            case Op.IndexAdd i -> {
+                if (arity(n, 2) != null) yield arity(n, 2);
+                Shape rows = in.get(0).shape(), ids = in.get(1).shape();
+                if (t.rank() < 1 || rows.rank() != ids.rank() + t.rank() - 1) yield "ranks do not fit";
+                yield indices(in.get(1)) != null ? indices(in.get(1))
+                        : !rows.dims().subList(ids.rank(), rows.rank()).equals(t.shape().dims().subList(1, t.rank()))
+                        || !rows.dims().subList(0, ids.rank()).equals(ids.dims()) ? "rows of " + rows + " do not fit " + t.shape()
+                        : t.dtype() != in.get(0).dtype() ? "dtype changes" : null;
+            }
+            case Op.Gather gt -> arity(n, 2) != null ? arity(n, 2) : indices(in.get(1)) != null ? indices(in.get(1))
+                    : gather(gt.axis(), in.get(0).shape(), in.get(1).shape()) != null ? gather(gt.axis(), in.get(0).shape(), in.get(1).shape())
+                    : !t.equals(in.get(0).withShape(in.get(1).shape())) ? "result should have the indices' shape" : null;
+            case Op.ScatterAdd sa -> arity(n, 2) != null ? arity(n, 2) : indices(in.get(1)) != null ? indices(in.get(1))
+                    : gather(sa.axis(), t.shape(), in.get(1).shape()) != null ? gather(sa.axis(), t.shape(), in.get(1).shape())
+                    : !in.get(0).shape().equals(in.get(1).shape()) ? "operand should have the indices' shape"
+                    : t.dtype() != in.get(0).dtype() ? "dtype changes" : null;
         };
+    }
+
+    private static String indices(TensorType ids) {
+        return ids.dtype() == DType.I32 ? null : "indices must be i32";
+    }
+
+    /** Whether indices of shape {@code idx} fit a gather from {@code x} along {@code axis}. */
+    private static String gather(int axis, Shape x, Shape idx) {
+        if (axis < 0 || axis >= x.rank()) return "axis " + axis + " out of range";
+        return idx.rank() == x.rank() ? null : "indices must have rank " + x.rank();
     }
 
     private static String window(Node n, List<TensorType> in, List<Dim> starts, List<Long> steps) {

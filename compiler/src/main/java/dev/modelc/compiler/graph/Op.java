@@ -228,6 +228,41 @@ public sealed interface Op {
     }
 
     /**
+     * {@code t[ids]} (PyTorch's {@code C[X]}): the rows (axis 0) of the first operand that the
+     * second's i32 indices name; the result has shape {@code ids.shape + t.shape[1:]}.
+     */
+    record IndexSelect() implements Op {
+        public String label() {
+            return "index_select";
+        }
+    }
+
+    /**
+     * The adjoint of {@link IndexSelect}: each row of the first operand (shape
+     * {@code ids.shape + rest}) added into zeros of the node's shape at the row the second's index
+     * names, repeated indices accumulating ({@code index_add_}).
+     */
+    record IndexAdd() implements Op {
+        public String label() {
+            return "index_add";
+        }
+    }
+
+    /** {@code torch.gather(x, axis, idx)}: x read along {@code axis} at idx's i32 indices; idx's shape. */
+    record Gather(int axis) implements Op {
+        public String label() {
+            return "gather[axis=" + axis + "]";
+        }
+    }
+
+    /** The adjoint of {@link Gather}: the first operand added into zeros of the node's shape along {@code axis} at the second's indices. */
+    record ScatterAdd(int axis) implements Op {
+        public String label() {
+            return "scatter_add[axis=" + axis + "]";
+        }
+    }
+
+    /**
      * A named value ({@code v = ...}, a def's argument): the identity, but never merged with
      * another node, so {@code grad(y, v)} differentiates with respect to this value and not to
      * every equal expression. Simplification removes it once gradients are built.

@@ -200,6 +200,12 @@ public final class RowAggregates {
                 yield matmul(in(n, 0), in(n, 1), a.rank(), graph.node(n.input(1)).type().rank());
             }
             case Op.OneHot o -> in(n, 0) instanceof Rows || in(n, 0) instanceof Fixed ? in(n, 0) : OTHER;
+            // Rows of a fixed table picked by rows of indices are rows (the indices' axes come first).
+            case Op.IndexSelect i -> in(n, 0) instanceof Fixed && (in(n, 1) instanceof Fixed || in(n, 1) instanceof Rows) ? in(n, 1) : OTHER;
+            case Op.Gather gt -> in(n, 0) instanceof Fixed && in(n, 1) instanceof Fixed ? FIXED
+                    : in(n, 0) instanceof Rows r && in(n, 1) instanceof Rows ri && r.axis() == ri.axis() && r.axis() != gt.axis() ? r : OTHER;
+            case Op.IndexAdd i -> in(n, 0) instanceof Fixed && in(n, 1) instanceof Fixed ? FIXED : OTHER;
+            case Op.ScatterAdd sa -> in(n, 0) instanceof Fixed && in(n, 1) instanceof Fixed ? FIXED : OTHER;
         };
     }
 

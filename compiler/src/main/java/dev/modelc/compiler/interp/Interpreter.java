@@ -193,7 +193,15 @@ public final class Interpreter {
             case Op.Softmax s -> Reference.softmax(x, xs, s.axis(), s.log());
             case Op.MatMul m -> Reference.matmul(x, xs, v[node.input(1)], shapes[node.input(1)]);
             case Op.OneHot o -> Reference.oneHot(x, o.classes());
+            case Op.IndexSelect i -> Reference.indexSelect(x, xs, v[node.input(1)], shapes[node.input(1)], indexing(node));
+            case Op.IndexAdd i -> Reference.indexAdd(x, v[node.input(1)], shapes[node.input(1)], shape, indexing(node));
+            case Op.Gather gt -> Reference.gather(x, xs, v[node.input(1)], shapes[node.input(1)], gt.axis(), indexing(node));
+            case Op.ScatterAdd sa -> Reference.scatterAdd(x, v[node.input(1)], shapes[node.input(1)], sa.axis(), shape, indexing(node));
         };
+    }
+
+    private static String indexing(Node node) {
+        return dev.modelc.compiler.graph.IndexSite.describe(node.span());
     }
 
     private static double[] bound(Map<String, Tensor> values, String name, String what, int[] shape) {

@@ -105,6 +105,10 @@ final class Fusion {
                 case Op.Pad p -> needsBuffer[node.input(0)] = true;
                 case Op.Concat c -> node.inputs().forEach(in -> needsBuffer[in] = true);
                 case Op.OneHot o -> needsBuffer[node.input(0)] = true;
+                case Op.IndexSelect i -> node.inputs().forEach(in -> needsBuffer[in] = true);
+                case Op.IndexAdd i -> node.inputs().forEach(in -> needsBuffer[in] = true);
+                case Op.Gather gt -> node.inputs().forEach(in -> needsBuffer[in] = true);
+                case Op.ScatterAdd sa -> node.inputs().forEach(in -> needsBuffer[in] = true);
                 default -> {
                 }
             }
@@ -275,6 +279,10 @@ final class Fusion {
             case Op.Softmax s -> false;
             case Op.MatMul m -> false;
             case Op.OneHot o -> false;
+            case Op.IndexSelect i -> false;
+            case Op.IndexAdd i -> false;
+            case Op.Gather gt -> false;
+            case Op.ScatterAdd sa -> false;
         };
     }
 

@@ -100,7 +100,7 @@ public sealed interface Kernel {
         }
     }
 
-    /** An op run by the runtime's {@code Library} on whole buffers (softmax, pad, concat, argmax, one-hot, random, logsumexp). */
+    /** An op run by the runtime's {@code Library} on whole buffers (softmax, pad, concat, argmax, one-hot, random, logsumexp, the index ops). */
     record Call(String name, Op op, List<Integer> inputs, List<Shape> inputShapes, int out, Shape outShape,
                 Span span) implements Kernel {
         public Call {

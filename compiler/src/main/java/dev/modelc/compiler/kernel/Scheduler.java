@@ -77,6 +77,10 @@ public final class Scheduler {
                 case Op.Pad p -> call(kname, g, node, bufferOf);
                 case Op.Concat c -> call(kname, g, node, bufferOf);
                 case Op.OneHot o -> call(kname, g, node, bufferOf);
+                case Op.IndexSelect i -> call(kname, g, node, bufferOf);
+                case Op.IndexAdd i -> call(kname, g, node, bufferOf);
+                case Op.Gather gt -> call(kname, g, node, bufferOf);
+                case Op.ScatterAdd sa -> call(kname, g, node, bufferOf);
                 case Op.Random r -> call(kname, g, node, bufferOf);
                 default -> LoopBuilder.build(kname, g, fusion, bufferOf, id, bufferOf[id]);
             });

@@ -25,7 +25,7 @@ final class Programs {
     private static final List<String> REDUCTIONS = List.of("sum", "mean", "max", "min", "logsumexp", "argmax", "softmax",
             "log_softmax", "squeeze", "unsqueeze", "var", "std", "norm", "layer_norm", "flatten");
     private static final List<String> BINARY_FNS = List.of("maximum", "minimum", "mse_loss", "l1_loss", "bce",
-            "bce_with_logits", "cross_entropy", "soft_cross_entropy", "nll_loss", "accuracy", "max", "one_hot", "size",
+            "bce_with_logits", "cross_entropy", "soft_cross_entropy", "nll_loss", "accuracy", "max", "one_hot", "gather", "size",
             "transpose", "full", "broadcast_to", "reshape", "permute", "cat", "stack", "grad");
     private static final List<String> DTYPES = List.of("f32", "f32", "f32", "f64", "i32", "bool", "float", "f16");
     private static final List<String> DIMS = List.of("1", "2", "3", "4", "N", "N", "M", "0", "C", "k");
@@ -82,6 +82,8 @@ final class Programs {
                 Combinators.combine(e, Arbitraries.of(names)).as((y, x) -> "grad(sum(" + y + "), " + x + ")"),
                 Combinators.combine(e, Arbitraries.of(names)).as((y, x) -> "grad(" + y + ", " + x + ")"),
                 Combinators.combine(e, smallInt()).as((a, k) -> "one_hot(" + a + ", " + k + ")"),
+                Combinators.combine(e, e, smallInt()).as((a, b, k) -> "gather(" + a + ", " + b + ", axis = " + k + ")"),
+                Combinators.combine(e, e).as((a, b) -> "(" + a + ")[i32(" + b + ")]"),
                 Combinators.combine(e, smallInt()).as((a, k) -> "size(" + a + ", " + k + ")"),
                 Combinators.combine(shapeList(), e, Arbitraries.of("", ", dtype = i32", ", dtype = f64", ", dtype = x"))
                         .as((s, v, d) -> "full(" + s + ", " + v + d + ")"),
@@ -253,6 +255,9 @@ final class Programs {
                 Combinators.combine(Arbitraries.of("cat", "stack"), e, e, n)
                         .as((f, a, b, k) -> f + "(" + a + ", " + b + ", axis = " + k + ")"),
                 Combinators.combine(n, n).as((k, c) -> "one_hot(arange(" + k + "), " + c + ")"),
+                Combinators.combine(e, e).as((a, b) -> "(" + a + ")[i32(" + b + ")]"),
+                Combinators.combine(e, n).as((a, k) -> "(" + a + ")[arange(" + k + ")]"),
+                Combinators.combine(e, e, n).as((a, b, k) -> "gather(" + a + ", i32(" + b + "), axis = " + k + ")"),
                 Combinators.combine(e, n).as((a, k) -> "full([size(" + a + ", " + k + ")], 1)"),
                 e.map(a -> "arange(numel(" + a + "))"),
                 e.map(a -> "(" + a + ").T"),

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What generated code calls for work it does not write out as loops: matrix products (packed,
  * row-parallel loops the JIT vectorizes) and the rare ops (softmax, pad, concat, argmax,
- * one-hot, random initializers, logsumexp), which go through the {@link Reference} kernels on
+ * one-hot, row selection and gather with their scatter-adds, random initializers, logsumexp), which go through the {@link Reference} kernels on
  * f64 copies and are rounded to the result's dtype as the interpreter rounds them. Buffers are
  * storage arrays: float[], double[], int[] or boolean[].
  */
@@ -90,6 +90,37 @@ public final class Library {
     /** Class indices (of shape {@code shape}) to one-hot rows. */
     public static void oneHot(Object labels, int[] shape, long classes, Object out) {
         store(Reference.oneHot(in(labels, shape), classes), out);
+    }
+
+    /** {@code out = x[ids]}: rows of x (shape {@code xs}) picked by the i32 indices {@code ids} (shape {@code is}). */
+    public static void indexSelect(Object x, int[] xs, Object ids, int[] is, String what, Object out) {
+        // Rows are copied as they are (the f64 round trip would give the same values): no copy of the table.
+        if (ids instanceof int[] id && x.getClass() == out.getClass()) {
+            int rows = xs[0], inner = Reference.numel(Arrays.copyOfRange(xs, 1, xs.length)), n = Reference.numel(is);
+            boolean inRange = true;
+            for (int k = 0; k < n && inRange; k++) inRange = id[k] >= 0 && id[k] < rows;
+            if (inRange) {
+                for (int k = 0; k < n; k++) System.arraycopy(x, id[k] * inner, out, k * inner, inner);
+                return;
+            }
+        }
+        // The reference refuses the index out of range, in the same words as the interpreter.
+        store(Reference.indexSelect(in(x, xs), xs, in(ids, is), is, what), out);
+    }
+
+    /** The adjoint of {@link #indexSelect}: rows of g (shape {@code gs}) added into zeros of shape {@code os}. */
+    public static void indexAdd(Object g, int[] gs, Object ids, int[] is, int[] os, String what, Object out) {
+        store(Reference.indexAdd(in(g, gs), in(ids, is), is, os, what), out);
+    }
+
+    /** {@code out = torch.gather(x, axis, idx)}. */
+    public static void gather(Object x, int[] xs, Object idx, int[] is, int axis, String what, Object out) {
+        store(Reference.gather(in(x, xs), xs, in(idx, is), is, axis, what), out);
+    }
+
+    /** The adjoint of {@link #gather}: g (idx's shape) added into zeros of shape {@code os}. */
+    public static void scatterAdd(Object g, int[] gs, Object idx, int[] is, int axis, int[] os, String what, Object out) {
+        store(Reference.scatterAdd(in(g, gs), in(idx, is), is, axis, os, what), out);
     }
 
     /** A random initializer of {@code size} elements: draws from the stream named {@code stream} of {@code seed}. */

@@ -280,6 +280,77 @@ public final class Reference {
     }
 
     /**
+     * {@code t[ids]}: the rows of {@code table} (shape {@code ts}, rows along axis 0) that the
+     * indices name, in the indices' order; the result has shape {@code ids.shape + ts[1:]}.
+     */
+    public static double[] indexSelect(double[] table, int[] ts, double[] ids, int[] is, String what) {
+        int rows = ts[0], inner = numel(Arrays.copyOfRange(ts, 1, ts.length));
+        double[] out = new double[ids.length * inner];
+        for (int k = 0; k < ids.length; k++) {
+            int row = checkedIndex(ids, k, is, rows, 0, what);
+            System.arraycopy(table, row * inner, out, k * inner, inner);
+        }
+        return out;
+    }
+
+    /** The adjoint of {@link #indexSelect}: each row of {@code g} added into zeros of shape {@code os} at the row its index names. */
+    public static double[] indexAdd(double[] g, double[] ids, int[] is, int[] os, String what) {
+        int rows = os[0], inner = numel(Arrays.copyOfRange(os, 1, os.length));
+        double[] out = new double[numel(os)];
+        for (int k = 0; k < ids.length; k++) {
+            int row = checkedIndex(ids, k, is, rows, 0, what);
+            for (int j = 0; j < inner; j++) out[row * inner + j] += g[k * inner + j];
+        }
+        return out;
+    }
+
+    /**
+     * {@code torch.gather(x, axis, idx)}: {@code out[p] = x[p with axis replaced by idx[p]]} for
+     * every position {@code p} of {@code idx}, which has x's rank and no larger a size on any other axis.
+     */
+    public static double[] gather(double[] x, int[] xs, double[] idx, int[] is, int axis, String what) {
+        double[] out = new double[idx.length];
+        int[] strides = strides(xs);
+        for (int k = 0; k < idx.length; k++) out[k] = x[gatherOffset(k, idx, is, xs, strides, axis, what)];
+        return out;
+    }
+
+    /** The adjoint of {@link #gather}: {@code g} (idx's shape) added into zeros of shape {@code os} at the positions gather reads. */
+    public static double[] scatterAdd(double[] g, double[] idx, int[] is, int axis, int[] os, String what) {
+        double[] out = new double[numel(os)];
+        int[] strides = strides(os);
+        for (int k = 0; k < idx.length; k++) out[gatherOffset(k, idx, is, os, strides, axis, what)] += g[k];
+        return out;
+    }
+
+    /** The offset in x (shape {@code xs}) that position {@code k} of the indices reads. */
+    private static int gatherOffset(int k, double[] idx, int[] is, int[] xs, int[] strides, int axis, String what) {
+        int offset = 0, rest = k;
+        for (int a = is.length - 1; a >= 0; a--) {
+            int p = rest % is[a];
+            rest /= is[a];
+            offset += (a == axis ? checkedIndex(idx, k, is, xs[axis], axis, what) : p) * strides[a];
+        }
+        return offset;
+    }
+
+    /**
+     * Index {@code k} of {@code ids} (shape {@code is}), refused unless it lies in {@code [0, size)}:
+     * negative indices are not counted from the end, as in {@code F.embedding} and {@code torch.gather}.
+     */
+    private static int checkedIndex(double[] ids, int k, int[] is, int size, int axis, String what) {
+        double v = ids[k];
+        if (v >= 0 && v < size) return (int) v;
+        int[] at = new int[is.length];
+        for (int a = is.length - 1, rest = k; a >= 0; a--) {
+            at[a] = rest % is[a];
+            rest /= is[a];
+        }
+        throw new ExecutionError(what + ": index " + (long) v + (is.length == 0 ? "" : " at " + Arrays.toString(at) + " of the indices")
+                + " is out of range for axis " + axis + " of size " + size + (size == 0 ? " (it has no elements)" : ": indices run from 0 to " + (size - 1)));
+    }
+
+    /**
      * {@code size} draws from the generator stream {@code stream} of {@code seed}: normal(a, b)
      * or uniform on [a, b). The values depend only on the seed and the stream's name.
      */

@@ -134,13 +134,18 @@ public final class JvmTarget implements Target {
             case LibraryCall.Pad p -> Library.pad(x, xs, starts, p.steps(), os, out);
             case LibraryCall.Concat cat -> Library.concat(parts, shapes, cat.axis(), os, out);
             case LibraryCall.OneHot o -> Library.oneHot(x, xs, o.classes(), out);
+            case LibraryCall.IndexSelect i -> Library.indexSelect(x, xs, parts[1], shapes[1], i.what(), out);
+            case LibraryCall.IndexAdd i -> Library.indexAdd(x, xs, parts[1], shapes[1], os, i.what(), out);
+            case LibraryCall.Gather g -> Library.gather(x, xs, parts[1], shapes[1], g.axis(), g.what(), out);
+            case LibraryCall.ScatterAdd a -> Library.scatterAdd(x, xs, parts[1], shapes[1], a.axis(), os, a.what(), out);
             case LibraryCall.Random r -> Library.random(r.normal(), r.a(), r.b(), seed, r.stream(), Tensor.numel(os), out);
         }
     }
 
     private static void run(LibraryCall call, Object x, int[] xs, CallFrame f, Object[] storage, int[] inputs, Object out,
                             long seed) {
-        if (call instanceof LibraryCall.Concat) for (int i = 0; i < inputs.length; i++) f.parts[i] = storage[inputs[i]];
+        // Calls of several operands (concat, the index calls) read them all from parts.
+        if (call instanceof LibraryCall.Concat || inputs.length > 1) for (int i = 0; i < inputs.length; i++) f.parts[i] = storage[inputs[i]];
         run(call, x, xs, f.parts, f.shapes, f.starts, f.outShape, out, seed);
     }
 

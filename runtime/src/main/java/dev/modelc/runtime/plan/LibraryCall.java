@@ -39,6 +39,25 @@ public sealed interface LibraryCall {
     }
 
     /**
+     * Rows of the first operand picked by the i32 indices of the second (any shape): {@code t[ids]};
+     * {@code what} names the indexing in an out-of-range error.
+     */
+    record IndexSelect(String what) implements LibraryCall {
+    }
+
+    /** The adjoint of {@link IndexSelect}: rows of the first operand added into zeros at the rows the indices name. */
+    record IndexAdd(String what) implements LibraryCall {
+    }
+
+    /** {@code torch.gather(x, axis, idx)}: the first operand read along {@code axis} at the second's i32 indices. */
+    record Gather(int axis, String what) implements LibraryCall {
+    }
+
+    /** The adjoint of {@link Gather}: the first operand added into zeros along {@code axis} at the second's indices. */
+    record ScatterAdd(int axis, String what) implements LibraryCall {
+    }
+
+    /**
      * Draws from the seeded generator's stream {@code stream}: normal with mean {@code a} and
      * deviation {@code b}, or uniform on {@code [a, b)}.
      */
@@ -54,6 +73,10 @@ public sealed interface LibraryCall {
             case Pad p -> "pad";
             case Concat c -> "concat";
             case OneHot o -> "one_hot";
+            case IndexSelect i -> "index_select";
+            case IndexAdd i -> "index_add";
+            case Gather g -> "gather";
+            case ScatterAdd a -> "scatter_add";
             case Random r -> r.normal() ? "normal" : "uniform";
         };
     }

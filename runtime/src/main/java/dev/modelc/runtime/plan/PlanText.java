@@ -85,6 +85,10 @@ public final class PlanText {
             case LibraryCall.Pad p -> "pad " + p.starts() + longs(p.steps());
             case LibraryCall.Concat cat -> "concat " + cat.axis();
             case LibraryCall.OneHot o -> "one_hot " + o.classes();
+            case LibraryCall.IndexSelect i -> "index_select " + escape(i.what());
+            case LibraryCall.IndexAdd i -> "index_add " + escape(i.what());
+            case LibraryCall.Gather g -> "gather " + g.axis() + " " + escape(g.what());
+            case LibraryCall.ScatterAdd a -> "scatter_add " + a.axis() + " " + escape(a.what());
             case LibraryCall.Random r -> "random " + r.normal() + " " + r.a() + " " + r.b() + " " + escape(r.stream());
         };
     }
@@ -204,6 +208,10 @@ public final class PlanText {
             }
             case "concat" -> new LibraryCall.Concat(l.integer());
             case "one_hot" -> new LibraryCall.OneHot(Long.parseLong(l.word()));
+            case "index_select" -> new LibraryCall.IndexSelect(unescape(l.rest()));
+            case "index_add" -> new LibraryCall.IndexAdd(unescape(l.rest()));
+            case "gather" -> new LibraryCall.Gather(l.integer(), unescape(l.rest()));
+            case "scatter_add" -> new LibraryCall.ScatterAdd(l.integer(), unescape(l.rest()));
             case "random" -> new LibraryCall.Random(Boolean.parseBoolean(l.word()), Double.parseDouble(l.word()),
                     Double.parseDouble(l.word()), unescape(l.rest()));
             default -> throw l.bad();

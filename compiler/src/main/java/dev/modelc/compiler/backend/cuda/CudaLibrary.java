@@ -15,7 +15,8 @@ import java.util.Optional;
  * runtime's {@code Reference} computes them and rounded once to the result's dtype: softmax and
  * log_softmax (shifted by the row's maximum), argmax and argmin along an axis (the first best;
  * NaN beats everything, as in NumPy). The others (logsumexp, pad, concat, one-hot with its
- * label check, random initializers, argmax of a flattened tensor) stay on the host.
+ * label check, random initializers, argmax of a flattened tensor, row selection and gather and
+ * their scatter-adds with their index checks) stay on the host.
  */
 final class CudaLibrary {
     private CudaLibrary() {

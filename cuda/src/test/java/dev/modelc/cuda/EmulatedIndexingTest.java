@@ -1,0 +1,56 @@
+package dev.modelc.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.modelc.compiler.Compiler;
+import dev.modelc.compiler.check.CheckedModel;
+import dev.modelc.compiler.diagnostics.SourceFile;
+import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.exec.ExecutionError;
+import dev.modelc.runtime.model.CompiledModel;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Row selection and gather on the CUDA backend (their library calls on host copies) under the
+ * CPU emulation: the rows and their accumulated gradient as on the JVM, and an index out of range
+ * refused with the same message as the other backends, not read past the table on the device.
+ */
+class EmulatedIndexingTest {
+    @TempDir
+    static Path dir;
+
+    private static final Tensor W = Tensor.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, 4, 2);
+
+    @Test
+    void rowsTheirGradientAndAnIndexOutOfRange() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        EmulatedDevice device = new EmulatedDevice(dir, 8);
+        CheckedModel m = Compiler.compile(new SourceFile("rows.model", """
+                model Rows {
+                  param w: f64[4, 2] = zeros()
+                  input ids: i32[2, 3]
+                  output picked = w[ids]
+                  loss = sum(w[ids] ** 2)
+                }
+                """)).program().orElseThrow().models().getFirst();
+        CudaModel model = new CudaModel(m, null, device);
+        device.compile(model.programs());
+        CompiledModel cm = model;
+        Tensor ids = Tensor.of(new int[] {0, 2, 2, 3, 0, 2}, 2, 3);
+        assertArrayEquals(new double[] {1, 2, 5, 6, 5, 6, 7, 8, 1, 2, 5, 6},
+                cm.forward(Map.of("w", W), Map.of("ids", ids)).get("picked").toDoubleArray(), 0);
+        CompiledModel.Gradients g = cm.lossAndGradients(Map.of("w", W), Map.of("ids", ids));
+        assertEquals(306.0, g.loss().item());
+        assertArrayEquals(new double[] {4, 8, 0, 0, 30, 36, 14, 16}, g.gradients().get("w").toDoubleArray(), 0);
+        Tensor bad = Tensor.of(new int[] {0, 2, 2, 4, 0, 2}, 2, 3);
+        ExecutionError e = assertThrows(ExecutionError.class, () -> cm.forward(Map.of("w", W), Map.of("ids", bad)));
+        assertEquals("rows.model:4: w[ids]: index 4 at [1, 0] of the indices is out of range for axis 0 of size 4: "
+                + "indices run from 0 to 3", e.getMessage());
+    }
+}
