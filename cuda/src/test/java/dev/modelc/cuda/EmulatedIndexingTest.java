@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelc.compiler.Compiler;
+import dev.modelc.compiler.backend.cuda.DeviceModel;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.runtime.Tensor;
@@ -39,8 +40,8 @@ class EmulatedIndexingTest {
                   loss = sum(w[ids] ** 2)
                 }
                 """)).program().orElseThrow().models().getFirst();
-        CudaModel model = new CudaModel(m, null, device);
-        device.compile(model.programs());
+        DeviceModel model = new DeviceModel(m, null, new CudaSession(device));
+        device.compile(EmulatedCudaTest.codes(model));
         CompiledModel cm = model;
         Tensor ids = Tensor.of(new int[] {0, 2, 2, 3, 0, 2}, 2, 3);
         assertArrayEquals(new double[] {1, 2, 5, 6, 5, 6, 7, 8, 1, 2, 5, 6},

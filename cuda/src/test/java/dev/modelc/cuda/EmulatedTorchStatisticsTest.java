@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelc.compiler.Compiler;
-import dev.modelc.compiler.backend.cuda.CudaProgram;
+import dev.modelc.compiler.backend.cuda.DeviceModel;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.reference.TorchStatistics;
 import dev.modelc.compiler.reference.TorchStatisticsCheck;
 import java.nio.file.Path;
+import dev.modelc.runtime.device.DeviceCode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,15 +34,15 @@ class EmulatedTorchStatisticsTest {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
         EmulatedDevice device = new EmulatedDevice(dir, 8);
         List<TorchStatistics.Case> cases = TorchStatistics.load().cases();
-        Map<String, CudaModel> models = new HashMap<>();
-        List<CudaProgram> programs = new ArrayList<>();
+        Map<String, DeviceModel> models = new HashMap<>();
+        List<DeviceCode> programs = new ArrayList<>();
         for (TorchStatistics.Case c : cases) {
             String text = TorchStatisticsCheck.model(c);
             if (models.containsKey(text)) continue;
             CheckedModel m = Compiler.compile(new SourceFile("torch.model", text)).program().orElseThrow().models().getFirst();
-            CudaModel model = new CudaModel(m, null, device);
+            DeviceModel model = new DeviceModel(m, null, new CudaSession(device));
             models.put(text, model);
-            programs.addAll(model.programs());
+            programs.addAll(EmulatedCudaTest.codes(model));
         }
         // One g++ run for all of them: starting g++ is most of the cost of a small program.
         device.compile(programs);
