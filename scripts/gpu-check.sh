@@ -3,7 +3,7 @@
 # interpreter, then the GPU benchmark, with a short table last. Two halves:
 #
 #   scripts/gpu-check.sh prepare     on a machine with Maven and a JDK 25 (no GPU needed): builds
-#                                    cli/target/modelc.jar, the check tools (modelc-cuda's tests jar)
+#                                    cli/target/modelc.jar, the check tools (modelc-cuda-checks' jar)
 #                                    and a jlink'd Java runtime into target/gpu-check/ (about 50 MB;
 #                                    carry that folder)
 #   scripts/gpu-check.sh [run]       on the GPU machine, which needs no Java: runs the check with
@@ -50,14 +50,14 @@ if [ "$mode" = prepare ]; then
   # What modelc.jar needs (jdeps: java.base, java.compiler, java.sql), plus java.logging (JCuda's
   # LibUtils) and jdk.unsupported. Not jdk.compiler: the check never uses --backend java.
   modules="java.base,java.compiler,java.sql,java.logging,jdk.unsupported"
-  build=(mvn -B -q -DskipTests -pl cli -am package)
+  build=(mvn -B -q -DskipTests -pl cli,cuda-checks -am package)
   link=("$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-9
         --output "$dir/runtime")
   if [ "$dry" = 1 ]; then
     echo "would run: (cd $root && ${build[*]})"
     echo "would run: rm -rf $dir && ${link[*]}"
     echo "would copy: $root/cli/target/modelc.jar -> $dir/modelc.jar"
-    echo "would copy: $root/cuda/target/modelc-cuda-*-tests.jar -> $dir/gpu-check.jar"
+    echo "would copy: $root/cuda-checks/target/modelc-cuda-checks-*.jar -> $dir/gpu-check.jar"
     exit 0
   fi
   (cd "$root" && "${build[@]}")
@@ -65,9 +65,14 @@ if [ "$mode" = prepare ]; then
   mkdir -p "$dir"
   "${link[@]}"
   cp "$root/cli/target/modelc.jar" "$dir/modelc.jar"
-  # The check tools live in modelc-cuda's test sources (they compile models, and modelc-cuda's main
-  # code has no compiler); modelc.jar has the compiler and the CUDA runtime they run on.
-  cp "$root"/cuda/target/modelc-cuda-*-tests.jar "$dir/gpu-check.jar"
+  # The check tools are modelc-cuda-checks (they compile models, and modelc-cuda has no compiler in
+  # any scope); modelc.jar has the compiler and the CUDA runtime they run on.
+  tools=("$root"/cuda-checks/target/modelc-cuda-checks-*.jar)
+  if [ ${#tools[@]} -ne 1 ] || [ ! -f "${tools[0]}" ]; then
+    echo "gpu-check: expected one jar cuda-checks/target/modelc-cuda-checks-*.jar after the build, found: ${tools[*]}" >&2
+    exit 2
+  fi
+  cp "${tools[0]}" "$dir/gpu-check.jar"
   echo "gpu-check: prepared $dir ($(du -sh "$dir" | cut -f1)); carry target/gpu-check and run scripts/gpu-check.sh there"
   exit 0
 fi

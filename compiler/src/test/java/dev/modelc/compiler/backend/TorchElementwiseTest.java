@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  * ({@code reference/torch-elementwise.json}, written by {@code scripts/torch-reference}): values,
  * gradients and second derivatives in f64 and values in f32, on the interpreter and the two JVM
  * backends, within {@link TorchElementwiseCheck}'s tolerances. (The CUDA backend's, under the CPU
- * emulation of CUDA, are the cuda module's {@code EmulatedTorchElementwiseTest}.)
+ * emulation of CUDA, are the cuda-checks module's {@code EmulatedTorchElementwiseTest}.)
  */
 class TorchElementwiseTest {
     private static final TorchElementwise REFERENCE = TorchElementwise.load();
