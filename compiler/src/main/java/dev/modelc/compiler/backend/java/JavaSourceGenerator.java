@@ -20,6 +20,7 @@ import dev.modelc.compiler.kernel.Buffer;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Scheduler;
+import dev.modelc.compiler.passes.Pipeline;
 import dev.modelc.compiler.passes.Retype;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.TensorType;
@@ -63,6 +64,11 @@ public final class JavaSourceGenerator {
     private final String className;
     private final TypeSpec.Builder type;
     private final Map<EntryPoint, KernelPlan> plans = new LinkedHashMap<>();
+    /**
+     * For typed classes, per output that needs fewer inputs than {@code forward} takes, the plan
+     * of that output alone (by output name), so that it can be computed from those inputs.
+     */
+    private final Map<String, KernelPlan> outputPlans = new LinkedHashMap<>();
     private final List<FieldSpec> runners = new ArrayList<>();
     /** Whether the class carries each plan's CUDA C too, to run on a device (typed classes do; {@code --backend java} does not). */
     private final boolean deviceCode;
@@ -83,6 +89,27 @@ public final class JavaSourceGenerator {
             };
             if (present) plans.put(e, Scheduler.schedule(model.name() + "." + e.methodName(), e.graph(g)));
         }
+        if (deviceCode && plans.containsKey(EntryPoint.FORWARD)) {
+            long all = plans.get(EntryPoint.FORWARD).external().stream().filter(b -> isInput(sig, b.name())).count();
+            List<ModelSignature.Entry> outs = sig.outputs();
+            for (int i = 0; i < outs.size(); i++) {
+                Graph.Output out = g.output(Graph.Role.OUTPUT, outs.get(i).name()).orElseThrow();
+                Graph one = Pipeline.optimize(g.withOutputs(List.of(out)), false);
+                if (one.inputs().size() < all) outputPlans.put(out.name(), Scheduler.schedule(model.name() + "." + outputMethod(i), one));
+            }
+        }
+    }
+
+    private static boolean isInput(ModelSignature sig, String name) {
+        return sig.inputs().stream().anyMatch(i -> i.name().equals(name));
+    }
+
+    /**
+     * The kernel method of the {@code index}th output alone: named by position, so that no output
+     * name can make it collide with another member ({@code output0}, its plan {@code output0Plan}).
+     */
+    private static String outputMethod(int index) {
+        return "output" + index;
     }
 
     /** The Java file of {@code model} as class {@code packageName.model-name}; {@code floating} overrides floating dtypes (null keeps them). */
@@ -108,9 +135,17 @@ public final class JavaSourceGenerator {
         JavaSourceGenerator g = new JavaSourceGenerator(model, floating, className, deviceCode);
         TypeSpec type = g.build();
         Map<EntryPoint, KernelClass.Entry> entries = new LinkedHashMap<>();
-        g.plans.forEach((e, plan) -> entries.put(e, new KernelClass.Entry(plan.external().stream().map(Buffer::name).toList(),
-                plan.results().stream().map(r -> r.output().role() == Graph.Role.LOSS ? "loss" : r.output().name()).toList())));
-        return new KernelClass(type, entries);
+        g.plans.forEach((e, plan) -> entries.put(e, entryOf(plan)));
+        Map<String, KernelClass.OutputEntry> outputs = new LinkedHashMap<>();
+        List<String> names = model.signature().outputs().stream().map(ModelSignature.Entry::name).toList();
+        g.outputPlans.forEach((name, plan) -> outputs.put(name, new KernelClass.OutputEntry(outputMethod(names.indexOf(name)),
+                entryOf(plan))));
+        return new KernelClass(type, entries, outputs);
+    }
+
+    private static KernelClass.Entry entryOf(KernelPlan plan) {
+        return new KernelClass.Entry(plan.external().stream().map(Buffer::name).toList(),
+                plan.results().stream().map(r -> r.output().role() == Graph.Role.LOSS ? "loss" : r.output().name()).toList());
     }
 
     /** The name of the model's file without its folders, as the user wrote it: quote it through {@link CommentText}. */
@@ -158,14 +193,35 @@ public final class JavaSourceGenerator {
             }
             String field = e.methodName();
             entries.add(CodeBlock.of("$L", field));
-            jvm.add(CodeBlock.of("$L", runnerField(e)));
+            jvm.add(CodeBlock.of("$L", runnerField(e.methodName())));
             device.add(CodeBlock.of("$LOn(device)", e.methodName()));
             main.addParameter(PlanRunner.class, field);
             type.addField(FieldSpec.builder(PlanRunner.class, field, Modifier.PRIVATE, Modifier.FINAL).build());
-            entry(e, plan);
+            entry(e.methodName(), CodeBlock.of("$L: $L.\n", e.methodName(), switch (e) {
+                case FORWARD -> "the outputs for a batch of inputs";
+                case LOSS -> "the loss of a batch";
+                case GRADIENTS -> "the loss of a batch and its gradient for every param";
+                case UPDATE -> "the loss of a batch and every param after one step of the update rules";
+                case INIT -> "every param's initial value, drawn with the seed (keyed by param path)";
+            }), plan);
         }
+        // The single-output entries are not the runtime's entry points: the typed class alone calls them.
+        List<String> outputNames = sig.outputs().stream().map(ModelSignature.Entry::name).toList();
+        outputPlans.forEach((name, plan) -> {
+            String field = outputMethod(outputNames.indexOf(name));
+            jvm.add(CodeBlock.of("$L", runnerField(field)));
+            device.add(CodeBlock.of("$LOn(device)", field));
+            main.addParameter(PlanRunner.class, field);
+            type.addField(FieldSpec.builder(PlanRunner.class, field, Modifier.PRIVATE, Modifier.FINAL).build());
+            entry(field, CodeBlock.of("$L: output {@code $L} alone, from only the inputs it depends on.\n", field,
+                    CommentText.javadoc(name)), plan);
+        });
         main.addStatement("super($L,\n$L)", info(), CodeBlock.join(entries, ", "));
         for (EntryPoint e : plans.keySet()) main.addStatement("this.$L = $L", e.methodName(), e.methodName());
+        for (String name : outputPlans.keySet()) {
+            String field = outputMethod(outputNames.indexOf(name));
+            main.addStatement("this.$L = $L", field, field);
+        }
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("The model's plans on the JVM.\n")
                 .addStatement("this($L)", CodeBlock.join(jvm, ", ")).build());
@@ -249,22 +305,16 @@ public final class JavaSourceGenerator {
      * runner binds the sizes, checks shapes and index limits, allocates the slots and runs the
      * steps, as it does for the bytecode backend.
      */
-    private void entry(EntryPoint e, KernelPlan plan) {
+    private void entry(String method, CodeBlock doc, KernelPlan plan) {
         // The Java source's loops fold a full reduction on one thread: no split steps.
         Plan lowered = PlanLowering.lower(plan, false);
-        String runner = runnerField(e);
-        MethodSpec.Builder m = MethodSpec.methodBuilder(e.methodName())
+        String runner = runnerField(method);
+        MethodSpec.Builder m = MethodSpec.methodBuilder(method)
                 .returns(ArrayTypeName.of(TENSOR))
                 .addParameter(ArrayTypeName.of(TENSOR), "args")
                 .addParameter(TypeName.LONG, "seed");
-        m.addJavadoc("$L: $L.\n", e.methodName(), switch (e) {
-            case FORWARD -> "the outputs for a batch of inputs";
-            case LOSS -> "the loss of a batch";
-            case GRADIENTS -> "the loss of a batch and its gradient for every param";
-            case UPDATE -> "the loss of a batch and every param after one step of the update rules";
-            case INIT -> "every param's initial value, drawn with the seed (keyed by param path)";
-        });
-        m.addStatement("return $L.run(args, seed)", e.methodName());
+        m.addJavadoc(doc);
+        m.addStatement("return $L.run(args, seed)", method);
         type.addMethod(m.build());
 
         Map<String, String> symbolNames = new LinkedHashMap<>();
@@ -274,19 +324,19 @@ public final class JavaSourceGenerator {
         List<MethodSpec> loopMethods = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
             if (!(k instanceof Kernel.Loop l)) continue;
-            String method = e.methodName() + Character.toUpperCase(l.name().charAt(0)) + l.name().substring(1);
+            String loopMethod = method + Character.toUpperCase(l.name().charAt(0)) + l.name().substring(1);
             Map<String, String> used = usedSymbols(l, symbolNames);
-            loopMethods.add(kernelMethod(method, l, plan, used));
+            loopMethods.add(kernelMethod(loopMethod, l, plan, used));
             List<String> args = new ArrayList<>();
             List<Integer> order = dev.modelc.compiler.backend.bytecode.KernelOrder.of(l);
             for (int i = 0; i < order.size(); i++) args.add("(" + javaArray(plan.buffer(order.get(i)).dtype()) + ") b[" + i + "]");
             for (String sym : used.keySet()) args.add("(int) d[" + plan.symbols().indexOf(sym) + "]");
-            loops.add(CodeBlock.of("(b, d, s, e) -> $L($L, s, e)", method, String.join(", ", args)));
+            loops.add(CodeBlock.of("(b, d, s, e) -> $L($L, s, e)", loopMethod, String.join(", ", args)));
         }
-        String build = e.methodName() + "Plan";
+        String build = method + "Plan";
         MethodSpec.Builder b = MethodSpec.methodBuilder(build).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(PlanRunner.class)
-                .addJavadoc("The plan of {@link #$L}, and its loops.\n", e.methodName());
+                .addJavadoc("The plan of {@link #$L}, and its loops.\n", method);
         b.addStatement("$T plan = $T.read($L)", Plan.class, PlanText.class, textParts(PlanText.write(lowered)));
         b.addStatement("return new $T(plan, new $T($T.of($L)))", PlanRunner.class, JvmTarget.class, LIST,
                 loops.isEmpty() ? CodeBlock.of("") : CodeBlock.of("\n$L", CodeBlock.join(loops, ",\n")));
@@ -294,7 +344,7 @@ public final class JavaSourceGenerator {
         loopMethods.forEach(type::addMethod);
         runners.add(FieldSpec.builder(PlanRunner.class, runner, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$L()", build).build());
-        if (deviceCode) onDevice(e, plan, lowered, runner);
+        if (deviceCode) onDevice(method, plan, lowered, runner);
     }
 
     /** The name of the CUDA C prelude's constant. */
@@ -305,7 +355,7 @@ public final class JavaSourceGenerator {
      * JVM runner's when they are the same) and its CUDA C, the prelude by reference, with the
      * kernel that runs each step.
      */
-    private void onDevice(EntryPoint e, KernelPlan plan, Plan jvmPlan, String jvmRunner) {
+    private void onDevice(String method, KernelPlan plan, Plan jvmPlan, String jvmRunner) {
         Plan lowered = PlanLowering.lower(plan);
         DeviceCode code = CudaProgram.of(plan).deviceCode();
         Span any = anySpan(model);
@@ -335,18 +385,18 @@ public final class JavaSourceGenerator {
             case DeviceKernel.Library x -> CodeBlock.of("new $T.Library($S, $L)", DeviceKernel.class, x.function(), x.axis());
             case DeviceKernel.Host x -> CodeBlock.of("new $T.Host()", DeviceKernel.class);
         }).toList();
-        type.addMethod(MethodSpec.methodBuilder(e.methodName() + "On").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        type.addMethod(MethodSpec.methodBuilder(method + "On").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(PlanRunner.class)
                 .addParameter(DeviceSession.class, "device")
-                .addJavadoc("The plan of {@link #$L} on a device, with its CUDA C and the kernel of each step.\n", e.methodName())
+                .addJavadoc("The plan of {@link #$L} on a device, with its CUDA C and the kernel of each step.\n", method)
                 .addStatement("return device.runner($L, new $T($S, $T.join(\"\",\n$L),\n$T.of($L)))", planCode, DeviceCode.class,
                         code.name(), String.class, source, LIST, CodeBlock.join(kernels, ",\n"))
                 .build());
     }
 
     /** {@code LOSS_AND_GRADIENTS}: a constant's name, unlike a loop method's ({@code lossAndGradientsK0}) and the builder's ({@code lossAndGradientsPlan}). */
-    private static String runnerField(EntryPoint e) {
-        return e.methodName().replaceAll("([A-Z])", "_$1").toUpperCase(java.util.Locale.ROOT);
+    private static String runnerField(String method) {
+        return method.replaceAll("([A-Z])", "_$1").toUpperCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -7,11 +7,19 @@ import java.util.Map;
 
 /**
  * A model's generated kernel class (a {@code GeneratedModel} with one method per entry point) and, per entry point it has, the order of its arguments and results: what a wrapper
- * needs to call those methods directly.
+ * needs to call those methods directly; likewise per output with an entry of its own, by output name.
  */
-record KernelClass(TypeSpec type, Map<EntryPoint, Entry> entries) {
+record KernelClass(TypeSpec type, Map<EntryPoint, Entry> entries, Map<String, OutputEntry> outputs) {
     KernelClass {
         entries = Map.copyOf(entries);
+        outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
+    }
+
+    /**
+     * The method computing one output alone ({@code output2}) and what it takes and gives: present
+     * for each output that needs fewer inputs than {@code forward} takes.
+     */
+    record OutputEntry(String method, Entry entry) {
     }
 
     /**

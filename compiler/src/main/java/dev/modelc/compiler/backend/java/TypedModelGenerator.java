@@ -57,7 +57,10 @@ public final class TypedModelGenerator {
     private final ModelComments comments;
     private final ClassName self, kernelsType, paramsType, outputsType, lossAndGradientsType;
     private final Map<String, String> inputNames = new LinkedHashMap<>(), paramNames = new LinkedHashMap<>(),
-            outputNames = new LinkedHashMap<>();
+            outputNames = new LinkedHashMap<>(), outputMethods = new LinkedHashMap<>();
+    /** The class's own methods, which an output's method must not take (nor Object's). */
+    private static final List<String> METHODS = List.of("forward", "loss", "lossAndGradients", "step", "params", "setParams",
+            "parameters", "save", "load", "compiled", "kernelsOn");
 
     private TypedModelGenerator(CheckedModel model, DType floating, String packageName) {
         this.model = model;
@@ -85,6 +88,11 @@ public final class TypedModelGenerator {
         for (ModelSignature.ParamEntry p : sig.params()) paramNames.put(p.path(), params.fresh(p.path()));
         MemberNames outputs = new MemberNames(MemberNames.RECORD_RESERVED);
         for (ModelSignature.Entry e : sig.outputs()) outputNames.put(e.name(), outputs.fresh(e.name()));
+        List<String> methodReserved = new ArrayList<>(MemberNames.RECORD_RESERVED);
+        methodReserved.add("equals");
+        methodReserved.addAll(METHODS);
+        MemberNames methods = new MemberNames(methodReserved);
+        for (String o : kernels.outputs().keySet()) outputMethods.put(o, methods.fresh(o));
     }
 
     /** The Java file of {@code model}'s typed class, {@code packageName.model-name}; {@code floating} overrides floating dtypes (null keeps them). */
@@ -111,6 +119,7 @@ public final class TypedModelGenerator {
         t.addField(FieldSpec.builder(paramsType, "params", Modifier.PRIVATE).build());
         constructors(t);
         entry(EntryPoint.FORWARD).ifPresent(e -> t.addMethod(forward(e)));
+        kernels.outputs().forEach((name, e) -> t.addMethod(output(name, e)));
         entry(EntryPoint.LOSS).ifPresent(e -> t.addMethod(loss(e)));
         entry(EntryPoint.GRADIENTS).ifPresent(e -> t.addMethod(lossAndGradients(e)));
         entry(EntryPoint.UPDATE).ifPresent(e -> t.addMethod(updateStep(e)));
@@ -198,6 +207,23 @@ public final class TypedModelGenerator {
         m.addStatement("$T[] results = kernels.forward($L, 0L)", TENSOR, arguments(e));
         m.addStatement("return new $T($L)", outputsType, sig.outputs().stream()
                 .map(o -> CodeBlock.of("results[$L]", result(e, o.name()))).collect(CodeBlock.joining(", ")));
+        return m.build();
+    }
+
+    /**
+     * One output from only the inputs it depends on ({@code logits(x)} where {@code forward} takes
+     * labels too for an {@code accuracy} output), by a plan of that output alone.
+     */
+    private MethodSpec output(String name, KernelClass.OutputEntry o) {
+        KernelClass.Entry e = o.entry();
+        ModelSignature.Entry out = sig.outputs().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(outputMethods.get(name)).addModifiers(Modifier.PUBLIC).returns(TENSOR)
+                .addJavadoc("Output {@code $L} alone for a batch, with the current params: it needs only these inputs, where\n"
+                        + "{@link #forward} takes every input some output needs.\n\n", name);
+        inputs(m, e);
+        String doc = comment(out.span());
+        m.addJavadoc("@return $L$L\n", code(type(out.type())), doc.isEmpty() ? "" : ": " + html(doc));
+        m.addStatement("return kernels.$L($L, 0L)[$L]", o.method(), arguments(e), result(e, name));
         return m.build();
     }
 
