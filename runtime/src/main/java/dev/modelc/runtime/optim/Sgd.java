@@ -1,8 +1,10 @@
 package dev.modelc.runtime.optim;
 
+import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.optim.ParamState.Buffer;
 import dev.modelc.runtime.optim.ParamState.Slot;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,6 +80,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        if (momentum == 0 && weightDecay == 0 && plainF32(params, grads)) return stepF32(params, grads);
         Map<String, Slot> slots = ParamState.slots(params, grads);
         for (Slot s : slots.values()) {
             Buffer buf = buffers.get(s.path());
@@ -117,6 +120,34 @@ public final class Sgd implements Optimizer {
             double[] next = new double[n];
             for (int i = 0; i < n; i++) next[i] = s.r(p[i] + s.r(negLr * g[i]));
             out.put(s.path(), s.result(next));
+        }
+        return out;
+    }
+
+    /** Whether every gradient is an f32 tensor of its f32 param's shape (the usual case, which {@link #stepF32} serves). */
+    private static boolean plainF32(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        for (var e : grads.entrySet()) {
+            Tensor p = params.get(e.getKey()), g = e.getValue();
+            if (p == null || p.dtype() != DType.F32 || g.dtype() != DType.F32 || !Arrays.equals(p.shape(), g.shape())) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Plain SGD on f32 params in float arithmetic, without the f64 copies of the general path:
+     * {@code p + (-lr) * g}, each operation rounded to float, is what the general path computes in
+     * double and rounds after each operation (a float product or sum computed in double and rounded
+     * once is the float result), so the bits are the same.
+     */
+    private Map<String, Tensor> stepF32(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        float negLr = (float) -lr;
+        Map<String, Tensor> out = new LinkedHashMap<>(params);
+        for (var e : grads.entrySet()) {
+            Tensor param = params.get(e.getKey());
+            float[] p = (float[]) param.storage(), g = (float[]) e.getValue().storage();
+            float[] next = new float[p.length];
+            for (int i = 0; i < p.length; i++) next[i] = p[i] + negLr * g[i];
+            out.put(e.getKey(), Tensor.of(next, param.shape()));
         }
         return out;
     }

@@ -187,4 +187,24 @@ class SgdTest {
                 () -> sgd.step(one("w", vec(DType.F64, 1, 2)), one("w", vec(DType.F64, 1, 2))));
         assertEquals("momentum_buffer of \"w\" is f64[3] but the param is f64[2]", stale.getMessage());
     }
+
+    @Test
+    void theFloatPathOfPlainSgdGivesTheGeneralPathsBits() {
+        // f32 grads take the float path; the same values as f64 grads take the general one (converted to f32 first).
+        java.util.Random r = new java.util.Random(11);
+        float[] p = new float[1000], g = new float[1000];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) r.nextGaussian();
+            g[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+        }
+        double[] g64 = new double[g.length];
+        for (int i = 0; i < g.length; i++) g64[i] = g[i];
+        for (double lr : new double[] {1e-3, 0.1, 0.7, 3e-5}) {
+            Tensor fast = new Sgd(lr).step(java.util.Map.of("w", Tensor.of(p, 1000)), java.util.Map.of("w", Tensor.of(g, 1000))).get("w");
+            Tensor general = new Sgd(lr).step(java.util.Map.of("w", Tensor.of(p, 1000)), java.util.Map.of("w", Tensor.of(g64, 1000))).get("w");
+            assertEquals(DType.F32, fast.dtype());
+            float[] a = (float[]) fast.storage(), b = (float[]) general.storage();
+            for (int i = 0; i < a.length; i++) assertEquals(Float.floatToIntBits(b[i]), Float.floatToIntBits(a[i]), "lr " + lr + " at " + i);
+        }
+    }
 }
