@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import dev.modelc.compiler.autodiff.Autodiff;
 import dev.modelc.compiler.graph.BinaryFn;
+import dev.modelc.compiler.graph.Emitter;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.graph.UnaryFn;
@@ -315,11 +316,16 @@ final class Builtins {
         DType d = Lowering.natural(t);
         var e = s.at();
         int xs = s.lowering().as(x, d);
-        int centered = e.binary(BinaryFn.SUB, xs, e.broadcast(e.reduce(ReduceFn.MEAN, xs, axes, true), shape));
+        int centered = centered(e, xs, axes, shape);
         int sum = e.reduce(ReduceFn.SUM, e.binary(BinaryFn.MUL, centered, centered), axes, keep);
         Shape out = reduce(shape, axes, keep);
         int v = e.binary(BinaryFn.DIV, sum, e.broadcast(e.size(dof, d), out));
         return new Tensor(t.withShape(out), x.constant(), null, std ? e.unary(UnaryFn.SQRT, v) : v);
+    }
+
+    /** {@code x - mean(x)} over {@code axes}, in {@code x}'s shape: the first pass of var, std and layer_norm. */
+    private static int centered(Emitter e, int x, List<Integer> axes, Shape shape) {
+        return e.binary(BinaryFn.SUB, x, e.broadcast(e.reduce(ReduceFn.MEAN, x, axes, true), shape));
     }
 
     /**
@@ -343,7 +349,7 @@ final class Builtins {
         DType d = Lowering.natural(t);
         var e = s.at();
         int xs = s.lowering().as(x, d);
-        int centered = e.binary(BinaryFn.SUB, xs, e.broadcast(e.reduce(ReduceFn.MEAN, xs, axes, true), shape));
+        int centered = centered(e, xs, axes, shape);
         int variance = e.reduce(ReduceFn.MEAN, e.binary(BinaryFn.MUL, centered, centered), axes, true);
         int rstd = e.unary(UnaryFn.RSQRT, e.binary(BinaryFn.ADD, variance, e.full(eps, d, reduce(shape, axes, true))));
         return new Tensor(t, x.constant(), null, e.binary(BinaryFn.MUL, centered, e.broadcast(rstd, shape)));

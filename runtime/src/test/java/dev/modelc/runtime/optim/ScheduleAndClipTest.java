@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The schedules against PyTorch's schedulers as their source defines them (the chainable
  * {@code get_lr} for StepLR, ExponentialLR and LinearLR, the closed form the language reference
- * gives for cosine), AdamW's decoupled decay, and clip_grad_norm_. The rates are checked with
- * {@code assertEquals(double, double)}: exactly, since the expected values are computed in the same
- * order as PyTorch computes them.
+ * gives for cosine), AdamW's decoupled decay, and clip_grad_norm_. The rates are compared with no
+ * tolerance where the expected value is computed in the same order as PyTorch computes it, so a
+ * rate one ulp off fails.
  */
 class ScheduleAndClipTest {
 
