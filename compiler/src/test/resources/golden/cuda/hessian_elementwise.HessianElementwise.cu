@@ -285,4 +285,15 @@ extern "C" __global__ void k10(const unsigned char* __restrict__ b5, const doubl
   }
 }
 
-// k11: concat[axis=0] runs on the host
+extern "C" __global__ void k11(const double* __restrict__ x0, const double* __restrict__ x1, const double* __restrict__ x2, const double* __restrict__ x3, const double* __restrict__ x4, double* __restrict__ y) {
+  // k11 concat[axis=0]  (hessian_elementwise.model:6): a thread per output element, in f64
+  const long long n = 25LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    const long long inner = 5LL, along = (o / inner) % 5LL, outer = o / inner / 5LL, in = o % inner;
+    if (along < 1LL) y[o] = (double) x0[(outer * 1LL + along - 0LL) * inner + in];
+    else if (along < 2LL) y[o] = (double) x1[(outer * 1LL + along - 1LL) * inner + in];
+    else if (along < 3LL) y[o] = (double) x2[(outer * 1LL + along - 2LL) * inner + in];
+    else if (along < 4LL) y[o] = (double) x3[(outer * 1LL + along - 3LL) * inner + in];
+    else if (along < 5LL) y[o] = (double) x4[(outer * 1LL + along - 4LL) * inner + in];
+  }
+}

@@ -94,7 +94,28 @@ extern "C" __global__ void k1(const double* __restrict__ b2, const double* __res
   }
 }
 
-// k2: reduce_logsumexp[axes=(1) keepdims=false] runs on the host
+extern "C" __global__ void k2(const double* __restrict__ x0, double* __restrict__ y) {
+  // k2 reduce_logsumexp[axes=(1) keepdims=false]  (softmax_logsumexp.model:5): a thread per output element, in f64
+  const long long n = 4LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    long long rest = o, base = 0LL, count = 1LL;
+    count *= 6LL;
+    base += rest % 4LL * 6LL; rest /= 4LL;
+    double m = -MC_INF;
+    for (long long r = 0; r < count; r++) {
+      long long rr = r, at = base; at += rr % 6LL * 1LL; rr /= 6LL;
+      m = mc_maximum(m, (double) x0[at]);
+    }
+    double sum = 0.0;
+    if (fabs(m) != MC_INF) {
+      for (long long r = 0; r < count; r++) {
+        long long rr = r, at = base; at += rr % 6LL * 1LL; rr /= 6LL;
+        sum = sum + exp((double) x0[at] - m);
+      }
+    }
+    y[o] = (double) (fabs(m) == MC_INF ? m : m + log(sum));
+  }
+}
 
 extern "C" __global__ void k3(const double* __restrict__ b4, const double* __restrict__ b3, double* __restrict__ b5, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k3 loop [] reduce sum over [4]  (softmax_logsumexp.model:5)

@@ -21,6 +21,7 @@ import dev.modelc.compiler.graph.GraphPrinter;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.graph.RowAggregates;
+import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.PlanPrinter;
 import dev.modelc.compiler.kernel.Scheduler;
@@ -136,9 +137,19 @@ public final class Driver {
             Graph g = e.graph(Retype.floating(m.graph(), floating));
             if (g.outputs().isEmpty()) continue;
             KernelPlan plan = Scheduler.schedule(m.name() + "." + e.methodName(), g);
-            out.add(cuda ? CudaProgram.of(plan).source() : PlanPrinter.print(plan));
+            CudaProgram onDevice = CudaProgram.of(plan);
+            out.add(cuda ? onDevice.source() : PlanPrinter.print(plan) + hostNote(onDevice.hostCalls()));
         }
         return out;
+    }
+
+    /** The plan's calls that {@code --backend cuda} runs on the host, one line each, or nothing. */
+    private static String hostNote(List<Kernel.Call> host) {
+        StringBuilder s = new StringBuilder();
+        for (Kernel.Call c : host) {
+            s.append("on the host under --backend cuda: ").append(c.name()).append(' ').append(c.op().label()).append('\n');
+        }
+        return s.toString();
     }
 
     /**

@@ -20,8 +20,8 @@ import java.util.Map;
 
 /**
  * A plan on one GPU, for the runtime's {@link PlanRunner}: storage is device memory, loops,
- * matmuls, softmax and argmax are the functions of the plan's {@link DeviceCode}, and the other
- * library calls copy their operands to the host, run the runtime's {@code Library}, and copy the
+ * matmuls, softmax, argmax, logsumexp, pad and concat are the functions of the plan's
+ * {@link DeviceCode}, and the other library calls (those that check indices, random draws) copy their operands to the host, run the runtime's {@code Library}, and copy the
  * result back.
  *
  * <p>Params and data stay on the device between calls: a tensor that this model uploaded or
@@ -176,6 +176,11 @@ final class CudaTarget implements Target {
                 }
                 yield rows > 0 ? new Launch(lib.function(), LaunchGeometry.elementwise(rows, mp), null, null) : null;
             }
+            case DeviceKernel.PerOutput p -> {
+                long n = 1;
+                for (SizeExpr s : ((Step.Call) plan.steps().get(step)).outShape()) n *= s.eval(d);
+                yield n > 0 ? new Launch(p.function(), LaunchGeometry.elementwise(n, mp), null, null) : null;
+            }
             case DeviceKernel.Host h -> new OnHost();
         };
     }
@@ -216,7 +221,10 @@ final class CudaTarget implements Target {
     @Override
     public void call(Step.Call c, Object prepared, Object[] storage, long[] d, long seed) {
         if (prepared instanceof Launch launch) {
-            List<Object> args = new ArrayList<>(List.of(storage[c.inputs()[0]], storage[c.out()]));
+            // A row kernel has one input; a per-output one any number: either way, inputs, output, symbols.
+            List<Object> args = new ArrayList<>();
+            for (int in : c.inputs()) args.add(storage[in]);
+            args.add(storage[c.out()]);
             for (long v : d) args.add(v);
             loaded.launch(launch.function(), launch.geometry(), args);
         } else if (prepared instanceof OnHost) {

@@ -116,6 +116,7 @@ final class EmulatedDevice implements Device {
                         case DeviceKernel.Reduction r -> List.of(r.function());
                         case DeviceKernel.MatMul m -> List.of(m.function(), m.splitFunction());
                         case DeviceKernel.Library l -> List.of(l.function());
+                        case DeviceKernel.PerOutput p -> List.of(p.function());
                         case DeviceKernel.Host h -> List.of();
                     };
                     for (String f : functions) {

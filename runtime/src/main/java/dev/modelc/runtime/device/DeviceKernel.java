@@ -31,6 +31,13 @@ public sealed interface DeviceKernel {
     record Library(String function, int axis) implements DeviceKernel {
     }
 
+    /**
+     * A library call on the device with a thread per output element (logsumexp, pad, concat):
+     * each input's pointer in the step's order, the output's, then the symbols.
+     */
+    record PerOutput(String function) implements DeviceKernel {
+    }
+
     /** A library call with no device kernel: the runtime's {@code Library} runs it on the host. */
     record Host() implements DeviceKernel {
     }

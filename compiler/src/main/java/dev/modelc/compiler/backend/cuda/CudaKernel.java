@@ -66,7 +66,15 @@ public sealed interface CudaKernel {
         }
     }
 
-    /** A library call (pad, concat, one-hot, random, logsumexp, a flattened argmax) run on the host by the runtime's {@code Library}. */
+    /**
+     * A library call on the GPU with a thread per output element ({@link CudaLibrary#renderPerOutput}:
+     * logsumexp, pad, concat). Arguments: each input's pointer, the output's, then every symbol of
+     * the plan.
+     */
+    record PerOutput(String function, Kernel.Call kernel) implements CudaKernel {
+    }
+
+    /** A library call (one-hot, row selection, gather, random, a flattened argmax) run on the host by the runtime's {@code Library}. */
     record Host(Kernel.Call kernel) implements CudaKernel {
     }
 }

@@ -11,12 +11,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The library calls that run on the GPU, one thread per row along the call's axis, in f64 as the
- * runtime's {@code Reference} computes them and rounded once to the result's dtype: softmax and
- * log_softmax (shifted by the row's maximum), argmax and argmin along an axis (the first best;
- * NaN beats everything, as in NumPy). The others (logsumexp, pad, concat, one-hot with its
- * label check, random initializers, argmax of a flattened tensor, row selection and gather and
- * their scatter-adds with their index checks) stay on the host.
+ * The library calls that run on the GPU, in f64 as the runtime's {@code Reference} computes them
+ * and rounded once to the result's dtype. Two shapes of kernel:
+ * <ul>
+ *   <li>a thread per row along the call's axis ({@link #render}): softmax and log_softmax
+ *       (shifted by the row's maximum), argmax and argmin along an axis (the first best; NaN beats
+ *       everything, as in NumPy);
+ *   <li>a thread per output element ({@link #renderPerOutput}), which reads what that element
+ *       needs from any number of inputs: logsumexp (each output folds its own elements in the
+ *       order {@code Reference} adds them, so the sums round alike), pad (the adjoint of a
+ *       strided slice) and concat (a copy from the part that holds the element).
+ * </ul>
+ * The others stay on the host, each for a reason: one-hot and row selection, gather and their
+ * scatter-adds check their indices and must fail with the JVM's message (a kernel cannot throw;
+ * an error word read back after the launch would be the way), random initializers draw from the
+ * JVM's generator, and an argmax of a flattened tensor is one row of all elements.
  */
 final class CudaLibrary {
     private CudaLibrary() {
@@ -30,6 +39,134 @@ final class CudaLibrary {
                     plan.buffer(c.out()).dtype())));
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * The kernel for {@code c} with a thread per output element, or empty when it has none.
+     * Arguments: each input's pointer in order, the output's, then every symbol of the plan.
+     */
+    static Optional<String> renderPerOutput(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes) {
+        return switch (c.op()) {
+            case Op.Reduce r -> Optional.of(perOutput(function, c, plan, sizes, logsumexp(c, r.axes(), sizes)));
+            case Op.Pad p -> Optional.of(perOutput(function, c, plan, sizes, pad(c, p, sizes)));
+            case Op.Concat k -> Optional.of(perOutput(function, c, plan, sizes, concat(c, k.axis(), sizes)));
+            default -> Optional.empty();
+        };
+    }
+
+    private static String perOutput(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes, String body) {
+        StringBuilder params = new StringBuilder();
+        for (int i = 0; i < c.inputs().size(); i++) {
+            params.append("const ").append(CudaProgram.cType(plan.buffer(c.inputs().get(i)).dtype())).append("* __restrict__ x").append(i)
+                    .append(", ");
+        }
+        String out = CudaProgram.cType(plan.buffer(c.out()).dtype());
+        params.append(out).append("* __restrict__ y");
+        for (String d : sizes.parameters()) params.append(", long long ").append(d);
+        String where = c.span() == null ? "" : "  (" + CommentText.of(c.span().source().name()) + ":" + c.span().line() + ")";
+        return """
+                extern "C" __global__ void %s(%s) {
+                  // %s %s%s: a thread per output element, in f64
+                  const long long n = %s;
+                  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+                %s  }
+                }
+                """.formatted(function, params, c.name(), c.op().label(), where, sizes.dim(c.outShape().numel()),
+                body.replace("$OUT", out));
+    }
+
+    /** Statements that set {@code i<axis>} to the output element's index along each axis of {@code shape}, from {@code o}. */
+    private static String unflatten(Shape shape, CudaSizes sizes) {
+        StringBuilder s = new StringBuilder("    long long rest = o;\n");
+        for (int a = shape.rank() - 1; a >= 0; a--) {
+            String len = sizes.dim(shape.dim(a));
+            s.append("    const long long i").append(a).append(" = rest % ").append(len).append("; rest /= ").append(len).append(";\n");
+        }
+        return s.toString();
+    }
+
+    /**
+     * log(sum(exp(x))) over the reduced axes of the one input, shifted by their maximum (NaN if
+     * any is NaN; an infinite maximum is the result). The output holds the kept axes in order
+     * (keepdims only adds ones, which do not move an element).
+     */
+    private static String logsumexp(Kernel.Call c, List<Integer> axes, CudaSizes sizes) {
+        Shape in = c.inputShapes().getFirst();
+        String[] stride = strides(in, sizes);
+        StringBuilder s = new StringBuilder("    long long rest = o, base = 0LL, count = 1LL;\n");
+        // The offset of the r-th element folded: the reduced axes in row-major order, as Reference adds them.
+        StringBuilder offset = new StringBuilder("long long rr = r, at = base;");
+        for (int a = in.rank() - 1; a >= 0; a--) {
+            String len = sizes.dim(in.dim(a));
+            if (axes.contains(a)) {
+                s.append("    count *= ").append(len).append(";\n");
+                offset.append(" at += rr % ").append(len).append(" * ").append(stride[a]).append("; rr /= ").append(len).append(';');
+            } else {
+                s.append("    base += rest % ").append(len).append(" * ").append(stride[a]).append("; rest /= ").append(len).append(";\n");
+            }
+        }
+        return s + """
+                    double m = -MC_INF;
+                    for (long long r = 0; r < count; r++) {
+                      %1$s
+                      m = mc_maximum(m, (double) x0[at]);
+                    }
+                    double sum = 0.0;
+                    if (fabs(m) != MC_INF) {
+                      for (long long r = 0; r < count; r++) {
+                        %1$s
+                        sum = sum + exp((double) x0[at] - m);
+                      }
+                    }
+                    y[o] = ($OUT) (fabs(m) == MC_INF ? m : m + log(sum));
+                """.formatted(offset);
+    }
+
+    /** The element of the one input placed here by the strided window, or zero between and around the placed ones. */
+    private static String pad(Kernel.Call c, Op.Pad p, CudaSizes sizes) {
+        Shape in = c.inputShapes().getFirst();
+        String[] stride = strides(in, sizes);
+        StringBuilder s = new StringBuilder(unflatten(c.outShape(), sizes));
+        s.append("    long long from = 0;\n    bool placed = true;\n");
+        for (int a = 0; a < in.rank(); a++) {
+            long step = p.steps().get(a);
+            String t = "(i" + a + " - " + sizes.dim(p.starts().get(a)) + ")";
+            s.append("    if (").append(t).append(" < 0LL || ").append(t).append(" % ").append(step).append("LL != 0LL || ").append(t)
+                    .append(" / ").append(step).append("LL >= ").append(sizes.dim(in.dim(a))).append(") placed = false;\n");
+            s.append("    else from += ").append(t).append(" / ").append(step).append("LL * ").append(stride[a]).append(";\n");
+        }
+        return s + "    y[o] = placed ? ($OUT) x0[from] : ($OUT) 0;\n";
+    }
+
+    /** The element of the part that holds this position along the axis. */
+    private static String concat(Kernel.Call c, int axis, CudaSizes sizes) {
+        Shape out = c.outShape();
+        Dim inner = Dim.of(1);
+        for (int a = axis + 1; a < out.rank(); a++) inner = inner.times(out.dim(a));
+        String innerC = sizes.dim(inner);
+        StringBuilder s = new StringBuilder();
+        s.append("    const long long inner = ").append(innerC).append(", along = (o / inner) % ").append(sizes.dim(out.dim(axis)))
+                .append(", outer = o / inner / ").append(sizes.dim(out.dim(axis))).append(", in = o % inner;\n");
+        Dim start = Dim.of(0);
+        for (int i = 0; i < c.inputs().size(); i++) {
+            Dim len = c.inputShapes().get(i).dim(axis);
+            String st = sizes.dim(start), ln = sizes.dim(len);
+            s.append(i == 0 ? "    if (" : "    else if (").append("along < ").append(sizes.dim(start.plus(len))).append(") y[o] = ($OUT) x")
+                    .append(i).append("[(outer * ").append(ln).append(" + along - ").append(st).append(") * inner + in];\n");
+            start = start.plus(len);
+        }
+        return s.toString();
+    }
+
+    /** Row-major strides of {@code shape} as C expressions. */
+    private static String[] strides(Shape shape, CudaSizes sizes) {
+        String[] st = new String[shape.rank()];
+        Dim s = Dim.of(1);
+        for (int a = shape.rank() - 1; a >= 0; a--) {
+            st[a] = sizes.dim(s);
+            s = s.times(shape.dim(a));
+        }
+        return st;
     }
 
     /** Rows of a shape along {@code axis}: the sizes before it (outer), the axis (len), and after it (inner). */

@@ -52,10 +52,14 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
                     kernels.add(new CudaKernel.MatMul(m.name(), split, m));
                 }
                 case Kernel.Call c -> {
-                    var gpu = CudaLibrary.render(c.name(), c, plan, sizes);
-                    if (gpu.isPresent()) {
-                        src.append('\n').append(gpu.get());
+                    var rows = CudaLibrary.render(c.name(), c, plan, sizes);
+                    var elements = rows.isPresent() ? rows : CudaLibrary.renderPerOutput(c.name(), c, plan, sizes);
+                    if (rows.isPresent()) {
+                        src.append('\n').append(rows.get());
                         kernels.add(new CudaKernel.Library(c.name(), c));
+                    } else if (elements.isPresent()) {
+                        src.append('\n').append(elements.get());
+                        kernels.add(new CudaKernel.PerOutput(c.name(), c));
                     } else {
                         src.append("\n// ").append(c.name()).append(": ").append(c.op().label()).append(" runs on the host\n");
                         kernels.add(new CudaKernel.Host(c));
@@ -64,6 +68,14 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
             }
         }
         return new CudaProgram(plan.name(), src.toString(), kernels, plan.symbols());
+    }
+
+    /**
+     * The library calls that run on the host under {@code --backend cuda} (operands copied down,
+     * the result copied up): what {@code modelc compile --emit kernels} marks.
+     */
+    public List<Kernel.Call> hostCalls() {
+        return kernels.stream().filter(k -> k instanceof CudaKernel.Host).map(k -> (Kernel.Call) k.kernel()).toList();
     }
 
     /** The scalar functions every program starts with (after its first comment line): generated classes hold it once. */
@@ -78,6 +90,7 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
             case CudaKernel.Reduction r -> new DeviceKernel.Reduction(r.function());
             case CudaKernel.MatMul m -> new DeviceKernel.MatMul(m.function(), m.splitFunction());
             case CudaKernel.Library l -> new DeviceKernel.Library(l.function(), l.axis());
+            case CudaKernel.PerOutput p -> new DeviceKernel.PerOutput(p.function());
             case CudaKernel.Host h -> new DeviceKernel.Host();
         }).toList());
     }
