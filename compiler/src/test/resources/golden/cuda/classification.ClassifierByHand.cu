@@ -159,7 +159,15 @@ extern "C" __global__ void k2(const float* __restrict__ b7, const float* __restr
   }
 }
 
-// k3: one_hot[classes=3] runs on the host
+extern "C" __global__ void k3(const int* __restrict__ x0, double* __restrict__ y, long long d_N, int* __restrict__ error) {
+  // k3 one_hot[classes=3]  (classification.model:29): a thread per output element
+  const long long n = (3LL * d_N);
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    const long long label = x0[o / 3LL];
+    if (label < 0LL || label >= 3LL) error[0] = 1;
+    y[o] = label == o % 3LL ? (double) 1 : (double) 0;
+  }
+}
 
 extern "C" __global__ void k4(const float* __restrict__ x, int* __restrict__ y, long long d_N) {
   // k4 argmax[axis=1 keepdims=false]  (<prelude>:38): a thread per row, in f64
@@ -578,7 +586,15 @@ extern "C" __global__ void k2(const float* __restrict__ b7, const float* __restr
   }
 }
 
-// k3: one_hot[classes=3] runs on the host
+extern "C" __global__ void k3(const int* __restrict__ x0, double* __restrict__ y, long long d_N, int* __restrict__ error) {
+  // k3 one_hot[classes=3]  (classification.model:29): a thread per output element
+  const long long n = (3LL * d_N);
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    const long long label = x0[o / 3LL];
+    if (label < 0LL || label >= 3LL) error[0] = 1;
+    y[o] = label == o % 3LL ? (double) 1 : (double) 0;
+  }
+}
 
 extern "C" __global__ void k4(const float* __restrict__ x, float* __restrict__ y, long long d_N) {
   // k4 log_softmax[axis=1]  (classification.model:31): a thread per row, in f64

@@ -35,7 +35,15 @@ __device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0
 __device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
 __device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
 
-// k0: index_select runs on the host
+extern "C" __global__ void k0(const double* __restrict__ x0, const int* __restrict__ x1, double* __restrict__ y, int* __restrict__ error) {
+  // k0 index_select  (embedding_gather.model:8): a thread per output element
+  const long long n = 24LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    const long long inner = 2LL, rows = 5LL, row = x1[o / inner];
+    if (row < 0LL || row >= rows) { error[0] = 1; y[o] = (double) 0; }
+    else y[o] = (double) x0[row * inner + o % inner];
+  }
+}
 
 extern "C" __global__ void k1(const double* __restrict__ b4, double* __restrict__ b5) {
   // k1 loop [4, 3, 2]  (embedding_gather.model:8)
@@ -110,7 +118,19 @@ extern "C" __global__ void k3(const double* __restrict__ b4, const double* __res
   }
 }
 
-// k4: gather[axis=2] runs on the host
+extern "C" __global__ void k4(const double* __restrict__ x0, const int* __restrict__ x1, double* __restrict__ y, int* __restrict__ error) {
+  // k4 gather[axis=2]  (embedding_gather.model:8): a thread per output element
+  const long long n = 12LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    long long rest = o;
+    const long long i2 = rest % 1LL; rest /= 1LL;
+    const long long i1 = rest % 3LL; rest /= 3LL;
+    const long long i0 = rest % 4LL; rest /= 4LL;
+    const long long at = x1[o];
+    if (at < 0LL || at >= 3LL) { error[0] = 1; y[o] = (double) 0; }
+    else y[o] = (double) x0[i0 * 9LL + i1 * 3LL + at * 1LL];
+  }
+}
 
 extern "C" __global__ void k5(const double* __restrict__ b8, const double* __restrict__ b6, double* __restrict__ b9, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k5 loop [] reduce sum over [4, 3, 1]  (embedding_gather.model:8)

@@ -286,7 +286,7 @@ extern "C" __global__ void k10(const unsigned char* __restrict__ b5, const doubl
 }
 
 extern "C" __global__ void k11(const double* __restrict__ x0, const double* __restrict__ x1, const double* __restrict__ x2, const double* __restrict__ x3, const double* __restrict__ x4, double* __restrict__ y) {
-  // k11 concat[axis=0]  (hessian_elementwise.model:6): a thread per output element, in f64
+  // k11 concat[axis=0]  (hessian_elementwise.model:6): a thread per output element
   const long long n = 25LL;
   for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
     const long long inner = 5LL, along = (o / inner) % 5LL, outer = o / inner / 5LL, in = o % inner;

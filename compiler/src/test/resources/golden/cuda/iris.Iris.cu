@@ -410,7 +410,15 @@ extern "C" __global__ void k3(const float* __restrict__ x, float* __restrict__ y
   }
 }
 
-// k4: one_hot[classes=3] runs on the host
+extern "C" __global__ void k4(const int* __restrict__ x0, double* __restrict__ y, long long d_N, int* __restrict__ error) {
+  // k4 one_hot[classes=3]  (<prelude>:28): a thread per output element
+  const long long n = (3LL * d_N);
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    const long long label = x0[o / 3LL];
+    if (label < 0LL || label >= 3LL) error[0] = 1;
+    y[o] = label == o % 3LL ? (double) 1 : (double) 0;
+  }
+}
 
 extern "C" __global__ void k5(const double* __restrict__ b10, float* __restrict__ b11, long long d_N) {
   // k5 loop [N, 3]  (<prelude>:28)

@@ -95,7 +95,7 @@ extern "C" __global__ void k1(const double* __restrict__ b2, const double* __res
 }
 
 extern "C" __global__ void k2(const double* __restrict__ x0, double* __restrict__ y) {
-  // k2 reduce_logsumexp[axes=(1) keepdims=false]  (softmax_logsumexp.model:5): a thread per output element, in f64
+  // k2 reduce_logsumexp[axes=(1) keepdims=false]  (softmax_logsumexp.model:5): a thread per output element
   const long long n = 4LL;
   for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
     long long rest = o, base = 0LL, count = 1LL;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Row selection and gather on the CUDA backend (their library calls on host copies) under the
+ * Row selection on the CUDA backend (a checked kernel; its gradient's scatter-add on host copies) under the
  * CPU emulation: the rows and their accumulated gradient as on the JVM, and an index out of range
  * refused with the same message as the other backends, not read past the table on the device.
  */

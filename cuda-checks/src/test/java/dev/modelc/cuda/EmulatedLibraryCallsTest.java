@@ -79,6 +79,50 @@ class EmulatedLibraryCallsTest {
         }
     }
 
+    /**
+     * One-hot, row selection and gather check their indices on the device: the values are the
+     * interpreter's, and an index out of range (set in the kernel's error word) is refused with
+     * the bytecode backend's message, word for word, through the host's Library.
+     */
+    @Test
+    void indexedCallsRunOnTheDeviceAndRefuseBadIndicesWithTheJvmsMessage() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        CheckedModel m = Compiler.compile(new SourceFile("indexed.model", """
+                model Indexed {
+                  input y: i32[N]
+                  input ids: i32[N, 2]
+                  param t: f64[4, 3] = randn()
+                  output hot = one_hot(y, classes = 4)
+                  output rows = t[ids]
+                  output picked = gather(t[y], ids, axis = 1)
+                }
+                """)).program().orElseThrow().models().getFirst();
+        DeviceModel model = new DeviceModel(m, null, new CudaSession(device));
+        assertTrue(model.programs().stream().flatMap(p -> p.kernels().stream()).filter(k -> k instanceof CudaKernel.Checked).count() >= 3,
+                "one-hot, row selection and gather kernels");
+        device.compile(EmulatedCudaTest.codes(model));
+        CompiledModel jvm = dev.modelc.compiler.backend.Backend.BYTECODE.compile(m, null);
+        Map<String, Tensor> params = jvm.initialParams(3);
+        Tensor y = Tensor.of(new int[] {3, 0, 2}, 3), ids = Tensor.of(new int[] {0, 2, 1, 1, 2, 0}, 3, 2);
+        Map<String, Tensor> want = jvm.forward(params, Map.of("y", y, "ids", ids));
+        Map<String, Tensor> got = ((CompiledModel) model).forward(params, Map.of("y", y, "ids", ids));
+        for (String k : want.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want.get(k).toDoubleArray(), got.get(k).toDoubleArray(), 0, k);
+        }
+        for (Map<String, Tensor> bad : List.of(Map.of("y", Tensor.of(new int[] {3, 4, 2}, 3), "ids", ids),
+                Map.of("y", y, "ids", Tensor.of(new int[] {0, 2, 1, -1, 2, 0}, 3, 2)),
+                Map.of("y", y, "ids", Tensor.of(new int[] {0, 2, 1, 1, 3, 0}, 3, 2)))) {
+            String expected = org.junit.jupiter.api.Assertions.assertThrows(dev.modelc.runtime.exec.ExecutionError.class,
+                    () -> jvm.forward(params, bad)).getMessage();
+            String actual = org.junit.jupiter.api.Assertions.assertThrows(dev.modelc.runtime.exec.ExecutionError.class,
+                    () -> ((CompiledModel) model).forward(params, bad)).getMessage();
+            assertEquals(expected, actual);
+        }
+        // After a refused call the error word is clear again: good indices run as before.
+        assertEquals(want.get("picked").toDoubleArray()[1], ((CompiledModel) model).forward(params, Map.of("y", y, "ids", ids))
+                .get("picked").toDoubleArray()[1]);
+    }
+
     @Test
     void logsumexpOfInfinitiesAndNaNIsTheInterpreters() {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");

@@ -45,8 +45,11 @@ final class CudaTarget implements Target {
     private record OnHost() {
     }
 
-    /** A kernel launch for one binding of sizes: its function and geometry, and a reduction's scratch (else null). */
-    private record Launch(String function, LaunchGeometry geometry, Device.Memory partials, Device.Memory counters) {
+    /**
+     * A kernel launch for one binding of sizes: its function and geometry, a reduction's scratch
+     * (else null), and the error word of a call that checks indices (else null).
+     */
+    private record Launch(String function, LaunchGeometry geometry, Device.Memory partials, Device.Memory counters, Device.Memory error) {
     }
 
     CudaTarget(Device device, Plan plan, DeviceCode program, Device.Program loaded, Map<String, Resident> resident) {
@@ -148,7 +151,7 @@ final class CudaTarget implements Target {
         return switch (program.kernels().get(step)) {
             case DeviceKernel.Elementwise el -> {
                 long n = ((Step.Loop) plan.steps().get(step)).elements().eval(d);
-                yield n > 0 ? new Launch(el.function(), LaunchGeometry.elementwise(n, mp), null, null) : null;
+                yield n > 0 ? new Launch(el.function(), LaunchGeometry.elementwise(n, mp), null, null, null) : null;
             }
             case DeviceKernel.Reduction r -> {
                 Step.Loop l = (Step.Loop) plan.steps().get(step);
@@ -161,7 +164,7 @@ final class CudaTarget implements Target {
                 // An empty k still makes zeros; an empty n, m or batch makes nothing.
                 if (batch == 0 || n == 0 || p == 0) yield null;
                 yield LaunchGeometry.splitK(batch, n, inner, p, mp) ? reduction(m.splitFunction(), batch * n * p, inner, mp)
-                        : new Launch(m.function(), LaunchGeometry.matmul(batch, n, p), null, null);
+                        : new Launch(m.function(), LaunchGeometry.matmul(batch, n, p), null, null, null);
             }
             case DeviceKernel.Library lib -> {
                 Step.Call c = (Step.Call) plan.steps().get(step);
@@ -174,15 +177,23 @@ final class CudaTarget implements Target {
                 if (rows > 0 && shape.get(axis).eval(d) == 0 && c.call() instanceof LibraryCall.ArgReduce) {
                     throw new ExecutionError("argmax/argmin along an empty axis " + axis);
                 }
-                yield rows > 0 ? new Launch(lib.function(), LaunchGeometry.elementwise(rows, mp), null, null) : null;
+                yield rows > 0 ? new Launch(lib.function(), LaunchGeometry.elementwise(rows, mp), null, null, null) : null;
             }
-            case DeviceKernel.PerOutput p -> {
-                long n = 1;
-                for (SizeExpr s : ((Step.Call) plan.steps().get(step)).outShape()) n *= s.eval(d);
-                yield n > 0 ? new Launch(p.function(), LaunchGeometry.elementwise(n, mp), null, null) : null;
-            }
+            case DeviceKernel.PerOutput p -> perOutput(p.function(), (Step.Call) plan.steps().get(step), d, mp, null);
+            case DeviceKernel.Checked k -> perOutput(k.function(), (Step.Call) plan.steps().get(step), d, mp, device.alloc(4));
             case DeviceKernel.Host h -> new OnHost();
         };
+    }
+
+    /** A launch with a thread per element of the call's output (none when it is empty), with its error word if it checks indices. */
+    private Launch perOutput(String function, Step.Call c, long[] d, int multiprocessors, Device.Memory error) {
+        long n = 1;
+        for (SizeExpr s : c.outShape()) n *= s.eval(d);
+        if (n == 0) {
+            if (error != null) device.free(error);
+            return null;
+        }
+        return new Launch(function, LaunchGeometry.elementwise(n, multiprocessors), null, null, error);
     }
 
     /** A reduction's launch, with its partial results and its counters, which start at zero. */
@@ -190,7 +201,7 @@ final class CudaTarget implements Target {
         LaunchGeometry g = LaunchGeometry.reduction(outer, inner, multiprocessors);
         Device.Memory counters = device.alloc(4 * outer);
         device.zero(counters, 4 * outer);
-        return new Launch(function, g, device.alloc(8 * g.partials(outer)), counters);
+        return new Launch(function, g, device.alloc(8 * g.partials(outer)), counters, null);
     }
 
     @Override
@@ -226,7 +237,13 @@ final class CudaTarget implements Target {
             for (int in : c.inputs()) args.add(storage[in]);
             args.add(storage[c.out()]);
             for (long v : d) args.add(v);
+            if (launch.error() != null) {
+                device.zero(launch.error(), 4);
+                args.add(launch.error());
+            }
             loaded.launch(launch.function(), launch.geometry(), args);
+            // An index out of range: the host's Library refuses it with the message every backend gives.
+            if (launch.error() != null && ((int[]) device.download(launch.error(), DType.I32, 1))[0] != 0) host(c, storage, d, seed);
         } else if (prepared instanceof OnHost) {
             host(c, storage, d, seed);
         }
@@ -259,6 +276,7 @@ final class CudaTarget implements Target {
             case Launch l -> {
                 if (l.partials() != null) device.free(l.partials());
                 if (l.counters() != null) device.free(l.counters());
+                if (l.error() != null) device.free(l.error());
             }
             default -> {
             }

@@ -117,6 +117,7 @@ final class EmulatedDevice implements Device {
                         case DeviceKernel.MatMul m -> List.of(m.function(), m.splitFunction());
                         case DeviceKernel.Library l -> List.of(l.function());
                         case DeviceKernel.PerOutput p -> List.of(p.function());
+                        case DeviceKernel.Checked c -> List.of(c.function());
                         case DeviceKernel.Host h -> List.of();
                     };
                     for (String f : functions) {

@@ -38,6 +38,15 @@ public sealed interface DeviceKernel {
     record PerOutput(String function) implements DeviceKernel {
     }
 
+    /**
+     * A library call on the device with a thread per output element that checks indices (one-hot,
+     * row selection, gather): as {@link PerOutput}'s arguments, then an {@code int*} error word
+     * that starts at zero. A word set after the launch means an index was out of range: the
+     * runtime runs the call on the host, whose {@code Library} refuses it with the JVM's message.
+     */
+    record Checked(String function) implements DeviceKernel {
+    }
+
     /** A library call with no device kernel: the runtime's {@code Library} runs it on the host. */
     record Host() implements DeviceKernel {
     }

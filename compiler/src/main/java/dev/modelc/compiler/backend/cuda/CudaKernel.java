@@ -74,7 +74,15 @@ public sealed interface CudaKernel {
     record PerOutput(String function, Kernel.Call kernel) implements CudaKernel {
     }
 
-    /** A library call (one-hot, row selection, gather, random, a flattened argmax) run on the host by the runtime's {@code Library}. */
+    /**
+     * A library call on the GPU with a thread per output element that checks indices
+     * ({@link CudaLibrary#renderChecked}: one-hot, row selection, gather). Arguments: as
+     * {@link PerOutput}'s, then an {@code int*} error word that starts at zero.
+     */
+    record Checked(String function, Kernel.Call kernel) implements CudaKernel {
+    }
+
+    /** A library call (the scatter-adds, random, a flattened argmax) run on the host by the runtime's {@code Library}. */
     record Host(Kernel.Call kernel) implements CudaKernel {
     }
 }

@@ -22,10 +22,12 @@ import java.util.Optional;
  *       order {@code Reference} adds them, so the sums round alike), pad (the adjoint of a
  *       strided slice) and concat (a copy from the part that holds the element).
  * </ul>
- * The others stay on the host, each for a reason: one-hot and row selection, gather and their
- * scatter-adds check their indices and must fail with the JVM's message (a kernel cannot throw;
- * an error word read back after the launch would be the way), random initializers draw from the
- * JVM's generator, and an argmax of a flattened tensor is one row of all elements.
+ * One-hot, row selection and gather run a thread per output element too, and check their indices
+ * through an error word ({@link #renderChecked}). The others stay on the host, each for a reason:
+ * the scatter-adds (the gradients of row selection and gather) add repeated indices in the
+ * JVM's order, which atomic adds on a GPU would not keep (a deterministic segmented sum is the
+ * way to move them), random initializers draw from the JVM's generator, and an argmax of a
+ * flattened tensor is one row of all elements.
  */
 final class CudaLibrary {
     private CudaLibrary() {
@@ -47,14 +49,33 @@ final class CudaLibrary {
      */
     static Optional<String> renderPerOutput(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes) {
         return switch (c.op()) {
-            case Op.Reduce r -> Optional.of(perOutput(function, c, plan, sizes, logsumexp(c, r.axes(), sizes)));
-            case Op.Pad p -> Optional.of(perOutput(function, c, plan, sizes, pad(c, p, sizes)));
-            case Op.Concat k -> Optional.of(perOutput(function, c, plan, sizes, concat(c, k.axis(), sizes)));
+            case Op.Reduce r -> Optional.of(perOutput(function, c, plan, sizes, logsumexp(c, r.axes(), sizes), false));
+            case Op.Pad p -> Optional.of(perOutput(function, c, plan, sizes, pad(c, p, sizes), false));
+            case Op.Concat k -> Optional.of(perOutput(function, c, plan, sizes, concat(c, k.axis(), sizes), false));
             default -> Optional.empty();
         };
     }
 
-    private static String perOutput(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes, String body) {
+    /**
+     * The kernel for {@code c} with a thread per output element that checks indices, or empty when
+     * it has none: one-hot (its labels), row selection and gather (their indices). Arguments: as
+     * {@link #renderPerOutput}'s, then an {@code int*} error word that starts at zero; a thread
+     * that meets an index out of range writes zero for its element and sets the word, and the
+     * runtime, seeing it set, runs the call on the host for the JVM's message (so every backend
+     * refuses the same index with the same words).
+     */
+    static Optional<String> renderChecked(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes) {
+        String body = switch (c.op()) {
+            case Op.OneHot h -> oneHot(h.classes());
+            case Op.IndexSelect i -> indexSelect(c, sizes);
+            case Op.Gather g -> gather(c, g.axis(), sizes);
+            default -> null;
+        };
+        if (body == null) return Optional.empty();
+        return Optional.of(perOutput(function, c, plan, sizes, body, true));
+    }
+
+    private static String perOutput(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes, String body, boolean checked) {
         StringBuilder params = new StringBuilder();
         for (int i = 0; i < c.inputs().size(); i++) {
             params.append("const ").append(CudaProgram.cType(plan.buffer(c.inputs().get(i)).dtype())).append("* __restrict__ x").append(i)
@@ -63,10 +84,11 @@ final class CudaLibrary {
         String out = CudaProgram.cType(plan.buffer(c.out()).dtype());
         params.append(out).append("* __restrict__ y");
         for (String d : sizes.parameters()) params.append(", long long ").append(d);
+        if (checked) params.append(", int* __restrict__ error");
         String where = c.span() == null ? "" : "  (" + CommentText.of(c.span().source().name()) + ":" + c.span().line() + ")";
         return """
                 extern "C" __global__ void %s(%s) {
-                  // %s %s%s: a thread per output element, in f64
+                  // %s %s%s: a thread per output element
                   const long long n = %s;
                   for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
                 %s  }
@@ -156,6 +178,42 @@ final class CudaLibrary {
             start = start.plus(len);
         }
         return s.toString();
+    }
+
+    /** A one (in the output's dtype) where the label names the class, zeros elsewhere. */
+    private static String oneHot(long classes) {
+        return """
+                    const long long label = x0[o / %1$dLL];
+                    if (label < 0LL || label >= %1$dLL) error[0] = 1;
+                    y[o] = label == o %% %1$dLL ? ($OUT) 1 : ($OUT) 0;
+                """.formatted(classes);
+    }
+
+    /** {@code t[ids]}: the element of the row the index names. */
+    private static String indexSelect(Kernel.Call c, CudaSizes sizes) {
+        Shape table = c.inputShapes().getFirst();
+        Dim inner = Dim.of(1);
+        for (int a = 1; a < table.rank(); a++) inner = inner.times(table.dim(a));
+        return """
+                    const long long inner = %s, rows = %s, row = x1[o / inner];
+                    if (row < 0LL || row >= rows) { error[0] = 1; y[o] = ($OUT) 0; }
+                    else y[o] = ($OUT) x0[row * inner + o %% inner];
+                """.formatted(sizes.dim(inner), sizes.dim(table.dim(0)));
+    }
+
+    /** {@code torch.gather(x, axis, idx)}: the element of x at this position with the axis's index read from idx. */
+    private static String gather(Kernel.Call c, int axis, CudaSizes sizes) {
+        Shape x = c.inputShapes().getFirst();
+        String[] stride = strides(x, sizes);
+        StringBuilder s = new StringBuilder(unflatten(c.outShape(), sizes));
+        s.append("    const long long at = x1[o];\n");
+        s.append("    if (at < 0LL || at >= ").append(sizes.dim(x.dim(axis))).append(") { error[0] = 1; y[o] = ($OUT) 0; }\n");
+        s.append("    else y[o] = ($OUT) x0[");
+        for (int a = 0; a < x.rank(); a++) {
+            if (a > 0) s.append(" + ");
+            s.append(a == axis ? "at" : "i" + a).append(" * ").append(stride[a]);
+        }
+        return s.append("];\n").toString();
     }
 
     /** Row-major strides of {@code shape} as C expressions. */

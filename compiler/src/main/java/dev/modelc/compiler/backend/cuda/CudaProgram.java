@@ -9,6 +9,7 @@ import dev.modelc.runtime.device.DeviceCode;
 import dev.modelc.runtime.device.DeviceKernel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A kernel plan rendered as one CUDA C translation unit for NVRTC: the scalar prelude, then an
@@ -52,18 +53,18 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
                     kernels.add(new CudaKernel.MatMul(m.name(), split, m));
                 }
                 case Kernel.Call c -> {
-                    var rows = CudaLibrary.render(c.name(), c, plan, sizes);
-                    var elements = rows.isPresent() ? rows : CudaLibrary.renderPerOutput(c.name(), c, plan, sizes);
-                    if (rows.isPresent()) {
-                        src.append('\n').append(rows.get());
+                    // A thread per row, else per output element, else per output element with index checks, else the host.
+                    Optional<String> code;
+                    if ((code = CudaLibrary.render(c.name(), c, plan, sizes)).isPresent()) {
                         kernels.add(new CudaKernel.Library(c.name(), c));
-                    } else if (elements.isPresent()) {
-                        src.append('\n').append(elements.get());
+                    } else if ((code = CudaLibrary.renderPerOutput(c.name(), c, plan, sizes)).isPresent()) {
                         kernels.add(new CudaKernel.PerOutput(c.name(), c));
+                    } else if ((code = CudaLibrary.renderChecked(c.name(), c, plan, sizes)).isPresent()) {
+                        kernels.add(new CudaKernel.Checked(c.name(), c));
                     } else {
-                        src.append("\n// ").append(c.name()).append(": ").append(c.op().label()).append(" runs on the host\n");
                         kernels.add(new CudaKernel.Host(c));
                     }
+                    src.append('\n').append(code.orElse("// " + c.name() + ": " + c.op().label() + " runs on the host\n"));
                 }
             }
         }
@@ -91,6 +92,7 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
             case CudaKernel.MatMul m -> new DeviceKernel.MatMul(m.function(), m.splitFunction());
             case CudaKernel.Library l -> new DeviceKernel.Library(l.function(), l.axis());
             case CudaKernel.PerOutput p -> new DeviceKernel.PerOutput(p.function());
+            case CudaKernel.Checked c -> new DeviceKernel.Checked(c.function());
             case CudaKernel.Host h -> new DeviceKernel.Host();
         }).toList());
     }

@@ -384,6 +384,7 @@ public final class JavaSourceGenerator {
             case DeviceKernel.MatMul x -> CodeBlock.of("new $T.MatMul($S, $S)", DeviceKernel.class, x.function(), x.splitFunction());
             case DeviceKernel.Library x -> CodeBlock.of("new $T.Library($S, $L)", DeviceKernel.class, x.function(), x.axis());
             case DeviceKernel.PerOutput x -> CodeBlock.of("new $T.PerOutput($S)", DeviceKernel.class, x.function());
+            case DeviceKernel.Checked x -> CodeBlock.of("new $T.Checked($S)", DeviceKernel.class, x.function());
             case DeviceKernel.Host x -> CodeBlock.of("new $T.Host()", DeviceKernel.class);
         }).toList();
         type.addMethod(MethodSpec.methodBuilder(method + "On").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
