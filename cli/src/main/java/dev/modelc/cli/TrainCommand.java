@@ -120,6 +120,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "params; an input of the run is never overwritten.")
     Path save;
 
+    @Option(names = "--save-best", paramLabel = "PARAMS.npz",
+            description = "With --val: where to keep the params of the epoch with the lowest validation loss, as a "
+                    + "plain params file for eval and predict (rewritten whenever an epoch beats the best before it). "
+                    + "The same rules as --save for a file already there.")
+    Path saveBest;
+
     @Option(names = "--resume", paramLabel = "PARAMS.npz",
             description = "Continue from a checkpoint (or a plain params file) instead of the model's initializers: "
                     + "E more epochs, the first finishing the epoch the checkpoint is inside, with the optimizer's state "
@@ -196,6 +202,10 @@ final class TrainCommand implements Callable<Integer> {
         if (stopAfterBatches != null && stopAfterBatches < 1) usage("--stop-after-batches must be at least 1, not " + stopAfterBatches);
         if (printEvery != null && printEvery < 1) usage("--print-every must be at least 1, not " + printEvery);
         check(spec, "--clip-grad-norm", clipGradNorm, TrainRules.CLIP_GRAD_NORM);
+        if (saveBest != null && val.isEmpty()) usage("--save-best needs --val: the best epoch is the one with the lowest validation loss");
+        if (saveBest != null && save != null && saveBest.toAbsolutePath().normalize().equals(save.toAbsolutePath().normalize())) {
+            usage("--save-best and --save name the same file, " + save + "; the checkpoint and the best params need a file each");
+        }
         if (optimizer != null && !List.of("sgd", "adam", "adamw").contains(optimizer)) {
             usage("unknown optimizer '" + optimizer + "' for --optimizer: it is sgd, adam or adamw");
         }
@@ -300,6 +310,14 @@ final class TrainCommand implements Callable<Integer> {
                 ? TrainProgress.bar(out, System.err, "train " + m.name())
                 : TrainProgress.lines(out, printEvery);
         if (valData != null) progress.validating(new Validation(m, valData, batchSize, lossAggregate, scalars));
+        BestParams best = saveBest == null ? null : new BestParams(saveBest);
+        if (best != null) progress.savingBest(best);
+        if (scheduleUsed != null) {
+            // The rate each epoch of this run trains with: the schedule's, counted from where the run starts.
+            double base = opt.lr();
+            int first = start.epoch();
+            progress.showingLearningRate(e -> scheduleUsed.lr(base, first + e - 1L));
+        }
         try (Interrupts interrupts = Interrupts.install(System.err); progress) {
             TrainingListener listener = stopAfterBatches == null ? progress : new StopAfterBatches(progress, stopAfterBatches, interrupts);
             try {
@@ -322,6 +340,7 @@ final class TrainCommand implements Callable<Integer> {
                     String partial = r.position().atEpochEnd() ? ""
                             : " (and " + r.position().batch() + " of " + batches + " batches of epoch " + (done + 1) + ")";
                     out.println("stopped after epoch " + done + partial + " of " + epochCount + "; " + saved);
+                    if (best != null) out.println(best.describe());
                     out.flush();
                     return Interrupts.EXIT_CODE;
                 }
@@ -362,6 +381,7 @@ final class TrainCommand implements Callable<Integer> {
                         + " (--allow-non-finite went on past them)");
             }
             out.println(saved.equals("params not saved (no --save)") ? "params not saved (add --save PARAMS.npz to keep them)" : saved);
+            if (best != null) out.println(best.describe());
             return Main.OK;
         }
     }
@@ -475,12 +495,12 @@ final class TrainCommand implements Callable<Integer> {
      * regular file, or a file that is not a checkpoint.
      */
     private void checkSavePath(CompiledModel m, List<DataArgs.Source> sources) throws UserError {
-        if (save == null) return;
         List<OutputFile.Input> inputs = new ArrayList<>();
         inputs.add(new OutputFile.Input("model file", target.file));
         for (DataArgs.Source s : sources) inputs.add(new OutputFile.Input(s.describe() + " file", s.file()));
-        new OutputFile("--save", save).check(
-                new OutputFile.Replaceable.CheckpointFile(m.params().stream().map(TensorSpec::name).toList()), inputs);
+        var checkpoint = new OutputFile.Replaceable.CheckpointFile(m.params().stream().map(TensorSpec::name).toList());
+        if (save != null) new OutputFile("--save", save).check(checkpoint, inputs);
+        if (saveBest != null) new OutputFile("--save-best", saveBest).check(checkpoint, inputs);
     }
 
     /** A number as short as it can be written exactly: {@code 0}, {@code 0.01}, {@code 1e-5}. */

@@ -37,6 +37,10 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
     private Validation validation;
     /** The last epoch's {@code --val} results ({@code "val loss 0.4123, val accuracy 0.8123"}), or null. */
     String lastValidation;
+    /** Where {@code --save-best} keeps the best epoch's params, or null. */
+    private BestParams best;
+    /** The learning rate of each epoch (1-based, as the lines count them) when a schedule changes it, or null. */
+    private java.util.function.IntToDoubleFunction learningRate;
 
     /** Plain lines to {@code out}, every {@code every} epochs (null: the default spacing). */
     static TrainProgress lines(PrintWriter out, Integer every) {
@@ -63,18 +67,38 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
         return this;
     }
 
+    /** Keeps the params of the epoch with the best {@code --val} loss in {@code b}. */
+    TrainProgress savingBest(BestParams b) {
+        best = b;
+        return this;
+    }
+
+    /** Shows each epoch's learning rate, {@code lr} of its 1-based number, on its line (when a schedule changes it). */
+    TrainProgress showingLearningRate(java.util.function.IntToDoubleFunction lr) {
+        learningRate = lr;
+        return this;
+    }
+
+    /** A learning rate to four significant digits, no trailing zeros: {@code 0.1}, {@code 0.0009755}, {@code 2.5e-5}. */
+    static String rate(double lr) {
+        if (lr == 0 || !Double.isFinite(lr)) return TrainCommand.number(lr);
+        BigDecimal d = new BigDecimal(lr).round(new java.math.MathContext(4, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        return Math.abs(lr) >= 1e-4 ? d.toPlainString() : TrainCommand.number(d.doubleValue());
+    }
+
     /** The line for an epoch: {@code Epoch [10/100], Loss: 1234.5678}. */
     static String epochLine(int epoch, int epochs, double loss) {
         return "Epoch [" + epoch + "/" + epochs + "], Loss: " + fixed4(loss);
     }
 
     /**
-     * The line for the last epoch, with its {@code --val} results and its wall time (training,
-     * checkpoint and evaluation): {@code Epoch [3/5], Loss: 0.5000, val loss 0.6000, val accuracy 0.8000 (12.31 s)}.
+     * The line for the last epoch, with the learning rate it trained with (when a schedule sets
+     * it), its {@code --val} results and its wall time (training, checkpoint and evaluation):
+     * {@code Epoch [3/5], Loss: 0.5000, lr 0.0025, val loss 0.6000, val accuracy 0.8000 (12.31 s)}.
      */
     String lastEpochLine() {
-        return epochLine(lastEpoch, epochs, lastLoss) + (lastValidation == null ? "" : ", " + lastValidation)
-                + " (" + elapsed(lastEpochNanos) + ")";
+        return epochLine(lastEpoch, epochs, lastLoss) + (learningRate == null ? "" : ", lr " + rate(learningRate.applyAsDouble(lastEpoch)))
+                + (lastValidation == null ? "" : ", " + lastValidation) + " (" + elapsed(lastEpochNanos) + ")";
     }
 
     /** A wall time to three significant figures or so: {@code 412 µs}, {@code 12.3 ms}, {@code 52.80 s}, {@code 2 min 3 s}. */
@@ -86,7 +110,10 @@ abstract sealed class TrainProgress implements TrainingListener, AutoCloseable {
 
     @Override
     public void epochParams(int epoch, java.util.Map<String, dev.modelc.runtime.Tensor> params) {
-        if (validation != null) lastValidation = validation.describe(params);
+        if (validation == null) return;
+        Validation.Measured v = validation.measure(params);
+        lastValidation = v.text();
+        if (best != null) best.offer(epoch, v.loss(), params);
     }
 
     /** Python's {@code "{:.4f}".format(v)}: the exact binary value rounded half-even; nan and inf as Python spells them. */

@@ -14,11 +14,15 @@ import java.util.Map;
  */
 record Validation(CompiledModel model, TensorDataset data, int batchSize, RowAggregate lossAggregate, ScalarOutputs outputs) {
 
-    /** {@code "val loss 0.4123, val accuracy 0.8123"} for {@code params}. */
-    String describe(Map<String, Tensor> params) {
-        StringBuilder sb = new StringBuilder("val loss ")
-                .append(TrainProgress.fixed4(Trainer.loss(model, params, data, batchSize, lossAggregate)));
+    /** One epoch's measurement: the loss, and the line part {@code "val loss 0.4123, val accuracy 0.8123"}. */
+    record Measured(double loss, String text) {
+    }
+
+    /** The loss and every scalar output on the held-out data with {@code params}. */
+    Measured measure(Map<String, Tensor> params) {
+        double loss = Trainer.loss(model, params, data, batchSize, lossAggregate);
+        StringBuilder sb = new StringBuilder("val loss ").append(TrainProgress.fixed4(loss));
         for (ScalarOutputs.Measured m : outputs.measure(params, data, batchSize)) sb.append(", val ").append(m);
-        return sb.toString();
+        return new Measured(loss, sb.toString());
     }
 }
