@@ -10,6 +10,7 @@ import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Optimizer;
+import dev.modelc.runtime.train.RowAggregate;
 import dev.modelc.runtime.train.Trainer;
 import dev.modelc.runtime.train.TrainingListener;
 import java.io.IOException;
@@ -35,6 +36,8 @@ public final class Model {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Backend backend;
     private final int device;
+    /** How the loss combines over batches of rows, worked out from the graph on first use. */
+    private RowAggregate lossAggregate;
     /** Each output's inputs (in graph order), and per set of outputs a model of them alone, built on first use. */
     private Map<String, List<String>> needs;
     private final Map<List<String>, CompiledModel> outputsAlone = new HashMap<>();
@@ -131,6 +134,26 @@ public final class Model {
     /** The loss on one batch of inputs. */
     public double loss(Map<String, Tensor> batch) {
         return compiled.loss(params(), batch).item();
+    }
+
+    /**
+     * The loss over every row of {@code data}, evaluated {@code batchSize} rows at a time and
+     * combined over batches as a training epoch's loss is (a mean of row means weighted by rows
+     * when the loss is a mean over rows): PyTorch's test loop, and what {@code modelc train --val}
+     * prints. With the model's params.
+     */
+    public double loss(TensorDataset data, int batchSize) {
+        return loss(data, batchSize, params());
+    }
+
+    /**
+     * {@link #loss(TensorDataset, int)} with {@code params} instead of the model's: those a
+     * {@code TrainingListener.epochParams} receives after each epoch, for a validation pass.
+     */
+    public double loss(TensorDataset data, int batchSize, Map<String, Tensor> params) {
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, not " + batchSize);
+        if (lossAggregate == null) lossAggregate = Driver.lossAggregate(checked);
+        return Trainer.loss(compiled, params, data, batchSize, lossAggregate);
     }
 
     /** The loss's gradient for every param, by path. */

@@ -84,6 +84,26 @@ class ModelApiTest {
         assertEquals("no output of Classify can be computed without input 'x'", none.getMessage());
     }
 
+    /**
+     * The loss over a data set a few rows at a time is the loss over all of it (a mean over rows
+     * combines exactly, up to rounding), with the model's params or with params passed in, as a
+     * validation pass after each epoch uses them.
+     */
+    @Test
+    void theLossOverADataSetCombinesItsBatchesAsAnEpochsLossDoes() {
+        Model m = Modelc.compile("crop.model", SOURCE).model("CropYieldLinear").initialize(7);
+        TensorDataset data = new TensorDataset(Map.of("x", X, "y", Y));
+        double whole = m.loss(Map.of("x", X, "y", Y));
+        assertEquals(whole, m.loss(data, 5), 0);
+        assertEquals(whole, m.loss(data, 2), 1e-5 * Math.abs(whole));
+        Map<String, Tensor> zero = Map.of("linear.weight", Tensor.zeros(DType.F32, 2, 3), "linear.bias", Tensor.zeros(DType.F32, 2));
+        double ySquared = 0;
+        for (double v : Y.toDoubleArray()) ySquared += v * v;
+        // mse with zero params: the mean of y squared, over all ten values, whatever the batches.
+        assertEquals(ySquared / 10, m.loss(data, 3, zero), 1e-4 * ySquared / 10);
+        assertThrows(IllegalArgumentException.class, () -> m.loss(data, 0));
+    }
+
     @Test
     void aSignaturePrintsAsCheckPrintsIt() {
         Model m = Modelc.compile("crop.model", SOURCE).model("CropYieldManual");
