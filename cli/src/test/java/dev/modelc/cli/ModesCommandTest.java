@@ -138,4 +138,15 @@ class ModesCommandTest {
         assertTrue(extra.err().startsWith("modelc: --resume: " + withStates + " has 'bn.running_mean', 'bn.running_var', but BN has no such"),
                 extra.err());
     }
+
+    @Test
+    void aTrainingBatchWithOneValuePerChannelStopsNamingTheState() throws IOException {
+        Path model = write("bn.model", BN);
+        Path data = write("one.csv", "x1,x2,x3,y1,y2,y3\n1,2,3,0,1,0\n");
+        Cli.Result r = modelc("train", model.toString(), "--data", "x=" + data + ":x1,x2,x3", "--data", "y=" + data + ":y1,y2,y3");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertEquals("modelc: training diverged: the step on batch 1 of epoch 1 made state 'bn.running_var' nan at [0] (the batch's"
+                + " loss was 0.3333333432674408); its update rule gave it (a batch norm's running variance does, on a training"
+                + " batch with one value per channel, which PyTorch refuses) (or --allow-non-finite to go on regardless)\n", r.err());
+    }
 }
