@@ -81,6 +81,8 @@ final class CompileCommand implements Callable<Integer> {
                 } catch (ExecutionError e) {
                     // Sizes no compiled kernel can index (past 2^31 - 1), known without running.
                     throw UserError.line(e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    throw UserError.line(target.file + ": " + e.getMessage());
                 }
                 Path file = out.resolve(pkg.replace('.', '/')).resolve(m.name() + ".java");
                 try {

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import dev.modelc.runtime.model.Mode;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Parameters;
         description = {"Runs a model once on named values and prints the results as JSON.",
                 "The results are its outputs, its loss and the loss's gradient for every param, as one JSON object on one line:",
                 "  {\"model\": M, \"outputs\": {NAME: V}, \"loss\": V or null, \"grads\": {PATH: V}}",
+                "and with --train-mode (the training step's program) also \"states\": {PATH: V}.",
                 "VALUES.json maps the model's inputs and param paths to numbers or nested",
                 "arrays, e.g. {\"x\": [[73, 67, 43], [91, 88, 64]], \"y\": [[56, 70], [81, 101]]}",
                 "Params left out start from their initializers (random ones drawn with --seed).",
@@ -53,6 +56,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "The seed for random initializers of params not in VALUES.json (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--train-mode",
+            description = "Run the training step's program: training is true, and each state's value after the step's "
+                    + "update rules is printed under \"states\" (default: the evaluation program, training false).")
+    boolean trainMode;
+
     @CommandLine.Mixin
     BackendOption backend;
 
@@ -70,8 +78,8 @@ final class EvalCommand implements Callable<Integer> {
             CheckedModel m = target.load(err);
             ModelMemory.check(m, floating, "running", 1, "");
             Map<String, Tensor> values = values(m, floating);
-            var r = Evaluation.evaluate(backend.compile(m, floating), values, seed);
-            out.print(EvalJson.write(m.name(), r.outputs(), r.loss(), r.gradients()));
+            var r = Evaluation.evaluate(backend.compile(m, floating), values, seed, trainMode ? Mode.TRAINING : Mode.EVALUATION);
+            out.print(EvalJson.write(m.name(), r.outputs(), r.loss(), r.gradients(), trainMode ? Optional.of(r.states()) : Optional.empty()));
             return Main.OK;
         } catch (OutOfMemoryError e) {
             err.println("modelc: " + OutOfMemory.message("evaluating " + target.file, false));

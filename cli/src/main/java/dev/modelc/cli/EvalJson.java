@@ -30,6 +30,12 @@ final class EvalJson {
 
     /** The JSON object for one evaluation (outputs by name, the loss if any, gradients by param path), ending with a newline. */
     static String write(String model, Map<String, Tensor> outputs, Optional<Tensor> loss, Map<String, Tensor> gradients) {
+        return write(model, outputs, loss, gradients, Optional.empty());
+    }
+
+    /** As above, with {@code "states"} (each state after the training step's rules) when given. */
+    static String write(String model, Map<String, Tensor> outputs, Optional<Tensor> loss, Map<String, Tensor> gradients,
+                        Optional<Map<String, Tensor>> states) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -41,6 +47,10 @@ final class EvalJson {
             else g.writeNull();
             g.writeFieldName("grads");
             writeAll(g, gradients);
+            if (states.isPresent()) {
+                g.writeFieldName("states");
+                writeAll(g, states.get());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail

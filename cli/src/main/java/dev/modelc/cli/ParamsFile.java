@@ -75,7 +75,12 @@ final class ParamsFile {
             if (!loaded.containsKey(p.name())) missing.add("'" + p.name() + "' (" + p.dtype() + p.dims() + ")");
         }
         if (!missing.isEmpty()) {
-            throw UserError.line(option + ": " + file + " lacks " + (missing.size() == 1 ? "param " : "params ")
+            // A checkpoint written before the model had states (or by another model) names what it lacks, states as states.
+            List<String> states = model.buffers().stream().map(TensorSpec::name).toList();
+            long missingStates = 0;
+            for (TensorSpec p : model.params()) if (!loaded.containsKey(p.name()) && states.contains(p.name())) missingStates++;
+            String kind = missingStates == 0 ? "param" : missingStates == missing.size() ? "state" : "param and state";
+            throw UserError.line(option + ": " + file + " lacks " + kind + (missing.size() == 1 ? " " : "s ")
                     + String.join(", ", missing) + " of " + model.name());
         }
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -52,6 +52,7 @@ final class ValueBinding {
         this.floating = floating;
         for (ModelSignature.Entry e : sig.inputs()) declared.put(e.name(), new Declared("input", e.name(), e.type()));
         for (ModelSignature.ParamEntry p : sig.params()) declared.put(p.path(), new Declared("param", p.path(), p.type()));
+        for (ModelSignature.ParamEntry p : sig.states()) declared.put(p.path(), new Declared("state", p.path(), p.type()));
     }
 
     /**
@@ -94,7 +95,7 @@ final class ValueBinding {
             notes.add("'" + v.name() + "' is a result of " + sig.name() + ", computed, not given");
         }
         List<String> inputs = sig.inputs().stream().map(ModelSignature.Entry::name).toList();
-        List<String> params = sig.params().stream().map(ModelSignature.ParamEntry::path).toList();
+        List<String> params = sig.held().stream().map(ModelSignature.ParamEntry::path).toList();
         notes.add(sig.name() + " takes " + (inputs.isEmpty() ? "no inputs" : "inputs " + String.join(", ", inputs))
                 + (params.isEmpty() ? " and no params" : " and params " + String.join(", ", params)));
         problems.add(Diagnostic.error(v.at(), "'" + v.name() + "' is not an input or param of " + sig.name(),

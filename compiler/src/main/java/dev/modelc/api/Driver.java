@@ -32,6 +32,7 @@ import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.train.RowAggregate;
 import java.util.ArrayList;
@@ -133,12 +134,17 @@ public final class Driver {
      */
     public static List<String> kernels(CheckedModel m, DType floating, boolean cuda) {
         List<String> out = new ArrayList<>();
-        for (EntryPoint e : EntryPoint.values()) {
-            Graph g = e.graph(Retype.floating(m.graph(), floating));
-            if (g.outputs().isEmpty()) continue;
-            KernelPlan plan = Scheduler.schedule(m.name() + "." + e.methodName(), g);
-            CudaProgram onDevice = CudaProgram.of(plan);
-            out.add(cuda ? onDevice.source() : PlanPrinter.print(plan) + hostNote(onDevice.hostCalls()));
+        // A model with modes has two programs: the evaluation's plans, then the training step's (named M.train.*).
+        for (Mode mode : m.modal() ? List.of(Mode.EVALUATION, Mode.TRAINING) : List.of(Mode.EVALUATION)) {
+            String prefix = m.name() + "." + (mode == Mode.TRAINING ? mode.spelling() + "." : "");
+            for (EntryPoint e : EntryPoint.values()) {
+                if (mode == Mode.TRAINING && e == EntryPoint.INIT) continue; // initializers run in no mode
+                Graph g = e.graph(Retype.floating(m.inMode(mode).graph(), floating));
+                if (g.outputs().isEmpty()) continue;
+                KernelPlan plan = Scheduler.schedule(prefix + e.methodName(), g);
+                CudaProgram onDevice = CudaProgram.of(plan);
+                out.add(cuda ? onDevice.source() : PlanPrinter.print(plan) + hostNote(onDevice.hostCalls()));
+            }
         }
         return out;
     }
@@ -157,6 +163,10 @@ public final class Driver {
      * --emit java} and the Maven plugin write it: it runs on the runtime alone.
      */
     public static String javaSource(CheckedModel m, DType floating, String packageName) {
+        if (m.modal()) {
+            throw new IllegalArgumentException("model '" + m.name() + "' has two programs (it reads training or has states), and typed"
+                    + " classes of such models are not generated yet; run it with the Java API (any backend, java included)");
+        }
         return TypedModelGenerator.generate(m, floating, packageName).toString();
     }
 
@@ -170,7 +180,8 @@ public final class Driver {
      *     such output, or the output is not floating
      */
     public static DerivativeModels derivativeModels(CheckedModel m, Optional<String> output, boolean inputsToo) {
-        return DerivativeModels.of(m, output, inputsToo);
+        // Derivatives are checked in evaluation mode, where forward, loss and gradients run.
+        return DerivativeModels.of(m.inMode(Mode.EVALUATION), output, inputsToo);
     }
 
     /**
@@ -178,7 +189,7 @@ public final class Driver {
      * interpreter in f64, with where a point lies relative to the graph's kinks.
      */
     public static ReferenceRun referenceRun(CheckedModel m, EntryPoint e) {
-        return ReferenceRun.of(m, e);
+        return ReferenceRun.of(m.inMode(Mode.EVALUATION), e);
     }
 
     /** Update steps bound to one batch, run with nothing allocated per step. */

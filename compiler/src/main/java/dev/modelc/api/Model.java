@@ -7,6 +7,7 @@ import dev.modelc.runtime.Npz;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Optimizer;
@@ -29,6 +30,12 @@ import java.util.Objects;
  * its gradients, take steps, train, and save or load its params (by path, as in
  * {@code state_dict}). It runs on the backend it was made with ({@link Backend#DEFAULT}, the
  * bytecode backend, unless {@link Program#model(String, Backend)} chose another).
+ *
+ * <p>Like a module it has a mode ({@link #train()}, {@link #eval()}): the value of the language's
+ * {@code training} in {@link #forward}, {@link #loss} and {@link #gradients}. It starts in
+ * evaluation mode (where PyTorch's modules start in training mode), since those calls evaluate
+ * the model; {@link #step} and {@link #fit} always run the training step, whatever the mode, and
+ * leave the mode as it was.
  */
 public final class Model {
     private final CheckedModel checked;
@@ -41,6 +48,7 @@ public final class Model {
     /** Each output's inputs (in graph order), and per set of outputs a model of them alone, built on first use. */
     private Map<String, List<String>> needs;
     private final Map<List<String>, CompiledModel> outputsAlone = new HashMap<>();
+    private Mode mode = Mode.EVALUATION;
 
     Model(CheckedModel checked, Backend backend, int device) {
         this.checked = checked;
@@ -68,6 +76,39 @@ public final class Model {
         return compiled;
     }
 
+    /** Runs {@link #forward}, {@link #loss} and {@link #gradients} with {@code training} true, as PyTorch's {@code model.train()}. */
+    public Model train() {
+        mode = Mode.TRAINING;
+        return this;
+    }
+
+    /** Runs {@link #forward}, {@link #loss} and {@link #gradients} with {@code training} false (the initial mode), as PyTorch's {@code model.eval()}. */
+    public Model eval() {
+        mode = Mode.EVALUATION;
+        return this;
+    }
+
+    /** The mode {@link #forward}, {@link #loss} and {@link #gradients} run in. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The program of the current mode. */
+    private CompiledModel running() {
+        return compiled.inMode(mode);
+    }
+
+    /**
+     * The states by path (PyTorch's buffers, such as {@code bn.running_mean}), a read-only view:
+     * held, saved and loaded with the params, changed only by their update rules in the training step.
+     */
+    public Map<String, Tensor> buffers() {
+        ensureInitialized();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (TensorSpec s : compiled.buffers()) out.put(s.name(), params.get(s.name()));
+        return Collections.unmodifiableMap(out);
+    }
+
     /** Sets every param from its initializer, drawn with {@code seed} (keyed by param path). */
     public Model initialize(long seed) {
         params.clear();
@@ -75,7 +116,7 @@ public final class Model {
         return this;
     }
 
-    /** The params by path, in declaration order (a read-only view). */
+    /** The params and then the states by path, in declaration order (a read-only view): PyTorch's {@code state_dict()}. */
     public Map<String, Tensor> params() {
         ensureInitialized();
         return Collections.unmodifiableMap(params);
@@ -119,7 +160,7 @@ public final class Model {
             if (inputs.keySet().containsAll(e.getValue())) computable.add(e.getKey());
             else for (String i : e.getValue()) if (!inputs.containsKey(i) && !missing.contains(i)) missing.add(i);
         }
-        if (computable.size() == needs.size()) return compiled.forward(params(), inputs);
+        if (computable.size() == needs.size()) return running().forward(params(), inputs);
         if (computable.isEmpty()) {
             throw new IllegalArgumentException("no output of " + name() + " can be computed without input"
                     + (missing.size() == 1 ? " '" + missing.getFirst() + "'" : "s " + missing));
@@ -128,19 +169,19 @@ public final class Model {
                 k -> Driver.outputsModel(checked, k, backend, null, device));
         Map<String, Tensor> p = new LinkedHashMap<>();
         for (var spec : alone.params()) p.put(spec.name(), params().get(spec.name()));
-        return alone.forward(p, inputs);
+        return alone.inMode(mode).forward(p, inputs);
     }
 
     /** The loss on one batch of inputs. */
     public double loss(Map<String, Tensor> batch) {
-        return compiled.loss(params(), batch).item();
+        return running().loss(params(), batch).item();
     }
 
     /**
      * The loss over every row of {@code data}, evaluated {@code batchSize} rows at a time and
      * combined over batches as a training epoch's loss is (a mean of row means weighted by rows
      * when the loss is a mean over rows): PyTorch's test loop, and what {@code modelc train --val}
-     * prints. With the model's params.
+     * prints. With the model's params, in its mode ({@link #eval} for a validation pass).
      */
     public double loss(TensorDataset data, int batchSize) {
         return loss(data, batchSize, params());
@@ -153,25 +194,26 @@ public final class Model {
     public double loss(TensorDataset data, int batchSize, Map<String, Tensor> params) {
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, not " + batchSize);
         if (lossAggregate == null) lossAggregate = Driver.lossAggregate(checked);
-        return Trainer.loss(compiled, params, data, batchSize, lossAggregate);
+        return Trainer.loss(running(), params, data, batchSize, lossAggregate);
     }
 
     /** The loss's gradient for every param, by path. */
     public Map<String, Tensor> gradients(Map<String, Tensor> batch) {
-        return compiled.lossAndGradients(params(), batch).gradients();
+        return running().lossAndGradients(params(), batch).gradients();
     }
 
-    /** One step of the model's own update rules; returns the loss before the step. */
+    /** One step of the model's own update rules (and its states'), in training mode; returns the loss before the step. */
     public double step(Map<String, Tensor> batch) {
-        CompiledModel.Step s = compiled.updateStep(params(), batch);
+        CompiledModel.Step s = compiled.inMode(Mode.TRAINING).updateStep(params(), batch);
         params.putAll(s.params());
         return s.loss() == null ? Double.NaN : s.loss().item();
     }
 
-    /** One optimizer step on the loss's gradients; returns the loss before the step. */
+    /** One optimizer step on the loss's gradients, in training mode (the states take their rules' values); returns the loss before the step. */
     public double step(Map<String, Tensor> batch, Optimizer optimizer) {
-        CompiledModel.Gradients g = compiled.lossAndGradients(params(), batch);
+        CompiledModel.Gradients g = compiled.inMode(Mode.TRAINING).lossAndGradients(params(), batch);
         params.putAll(optimizer.step(params(), g.gradients()));
+        params.putAll(g.states());
         return g.loss().item();
     }
 
@@ -205,15 +247,21 @@ public final class Model {
         Npz.write(file, params());
     }
 
-    /** Reads params saved by {@link #save}; every param must be there with its dtype and shape. */
+    /**
+     * Reads params (and states) saved by {@link #save}; every one must be there with its dtype and
+     * shape, and the file must hold nothing else.
+     */
     public Model load(Path file) throws IOException {
         Map<String, Tensor> loaded = Npz.read(file);
         ensureInitialized();
-        for (TensorSpec p : compiled.params()) {
-            Tensor t = loaded.get(p.name());
-            if (t == null) throw new IOException(file + " has no param '" + p.name() + "'");
-            setParam(p.name(), t);
-        }
+        List<String> missing = new ArrayList<>();
+        for (TensorSpec p : compiled.params()) if (!loaded.containsKey(p.name())) missing.add(p.name());
+        if (!missing.isEmpty()) throw new IOException(file + " has no " + PathList.of(missing, compiled.buffers()));
+        List<String> extra = new ArrayList<>(loaded.keySet());
+        extra.removeIf(key -> key.startsWith(dev.modelc.runtime.train.Checkpoint.TRAINING));
+        extra.removeAll(compiled.params().stream().map(TensorSpec::name).toList());
+        if (!extra.isEmpty()) throw new IOException(file + " holds " + extra + ", which " + name() + " does not have");
+        for (TensorSpec p : compiled.params()) setParam(p.name(), loaded.get(p.name()));
         return this;
     }
 

@@ -37,7 +37,7 @@ grammar Model;
     private static boolean endsExpression(int type) {
         switch (type) {
             case ID: case INT: case FLOAT: case TRUE: case FALSE: case RPAREN: case RBRACK:
-            case INPUT: case PARAM: case CONST: case OUTPUT: case LOSS: case UPDATE: case TRAIN: case FORWARD:
+            case INPUT: case PARAM: case STATE: case CONST: case OUTPUT: case LOSS: case UPDATE: case TRAIN: case FORWARD:
                 return true;
             default:
                 return false;
@@ -76,6 +76,7 @@ sep
 stmt
     : INPUT name COLON typeExpr                                   # inputStmt
     | PARAM name COLON typeExpr (ASSIGN expr)?                    # paramStmt
+    | STATE name COLON typeExpr (ASSIGN expr)?                    # stateStmt
     | CONST name ASSIGN expr                                      # constStmt
     | OUTPUT name (ASSIGN expr)?                                  # outputStmt
     | LOSS name? ASSIGN expr                                      # lossStmt
@@ -143,7 +144,7 @@ subscript
 
 // Statement keywords are plain names everywhere but at the start of a statement.
 name
-    : ID | INPUT | PARAM | CONST | OUTPUT | LOSS | UPDATE | TRAIN | FORWARD
+    : ID | INPUT | PARAM | STATE | CONST | OUTPUT | LOSS | UPDATE | TRAIN | FORWARD
     ;
 
 MODEL   : 'model';
@@ -154,6 +155,7 @@ TRUE    : 'true';
 FALSE   : 'false';
 INPUT   : 'input';
 PARAM   : 'param';
+STATE   : 'state';
 CONST   : 'const';
 OUTPUT  : 'output';
 LOSS    : 'loss';

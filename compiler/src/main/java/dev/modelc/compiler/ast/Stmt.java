@@ -12,8 +12,20 @@ public sealed interface Stmt {
     record Input(Identifier name, TypeExpr type, Span span) implements Stmt {
     }
 
-    /** {@code param w: f32[2, 3] = randn()}; the initializer is required, but checked, not parsed, so it gets a clear message. */
-    record Param(Identifier name, TypeExpr type, Optional<Expr> init, Span span) implements Stmt {
+    /**
+     * {@code param w: f32[2, 3] = randn()}, or with {@code state} a state ({@code state
+     * running_mean: f32[C] = zeros()}); the initializer is required, but checked, not parsed, so
+     * it gets a clear message.
+     */
+    record Param(Identifier name, TypeExpr type, Optional<Expr> init, Span span, boolean state) implements Stmt {
+        public Param(Identifier name, TypeExpr type, Optional<Expr> init, Span span) {
+            this(name, type, init, span, false);
+        }
+
+        /** {@code param} or {@code state}, as written. */
+        public String keyword() {
+            return state ? "state" : "param";
+        }
     }
 
     /** {@code const lr = 1e-5}. */

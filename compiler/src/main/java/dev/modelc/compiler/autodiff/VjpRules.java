@@ -34,6 +34,7 @@ final class VjpRules {
             case Op.Constant c -> List.of();
             case Op.Size s -> List.of();
             case Op.Iota i -> List.of();
+            case Op.Training m -> List.of();
             case Op.Random r -> List.of();
             case Op.StopGradient s -> none(1);
             case Op.Alias a -> one(g);

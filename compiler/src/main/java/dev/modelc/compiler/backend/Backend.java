@@ -10,6 +10,8 @@ import dev.modelc.runtime.DType;
 import dev.modelc.runtime.device.DeviceRuntime;
 import dev.modelc.runtime.device.DeviceUnavailableException;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.ModalModel;
+import dev.modelc.runtime.model.Mode;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -44,6 +46,13 @@ public enum Backend {
      * @throws BackendUnavailableException when this backend cannot run here
      */
     public CompiledModel compile(CheckedModel model, DType floating, int device) {
+        // Two programs when they differ (training step; the rest), each compiled on its own.
+        if (!model.modal()) return compileProgram(model.inMode(Mode.EVALUATION), floating, device);
+        return new ModalModel(compileProgram(model.inMode(Mode.EVALUATION), floating, device),
+                compileProgram(model.inMode(Mode.TRAINING), floating, device), Mode.EVALUATION);
+    }
+
+    private CompiledModel compileProgram(CheckedModel model, DType floating, int device) {
         return switch (this) {
             case INTERP -> new InterpretedModel(model, floating == null ? Interpreter.Precision.DECLARED
                     : floating == DType.F64 ? Interpreter.Precision.F64 : Interpreter.Precision.F32);

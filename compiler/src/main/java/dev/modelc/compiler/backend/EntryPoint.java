@@ -11,8 +11,10 @@ import dev.modelc.compiler.passes.Pipeline;
 public enum EntryPoint {
     FORWARD(Graph.Role.OUTPUT),
     LOSS(Graph.Role.LOSS),
-    GRADIENTS(Graph.Role.LOSS, Graph.Role.GRADIENT),
-    UPDATE(Graph.Role.LOSS, Graph.Role.UPDATE),
+    /** In the training step, with the states' new values (an optimizer trains the params). */
+    GRADIENTS(Graph.Role.LOSS, Graph.Role.GRADIENT, Graph.Role.STATE),
+    /** The training step of a model's own update rules, with the states' new values. */
+    UPDATE(Graph.Role.LOSS, Graph.Role.UPDATE, Graph.Role.STATE),
     INIT(Graph.Role.INITIAL);
 
     private final Graph.Role[] roles;

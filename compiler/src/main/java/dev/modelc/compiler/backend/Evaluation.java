@@ -3,6 +3,7 @@ package dev.modelc.compiler.backend;
 import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.TensorSpec;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +21,15 @@ public final class Evaluation {
 
     /** {@code values} holds inputs by name and, optionally, params by path (overriding their initializers). */
     public static ModelEvaluation.Result evaluate(CompiledModel model, Map<String, Tensor> values, long seed) {
+        return evaluate(model, values, seed, Mode.EVALUATION);
+    }
+
+    /**
+     * As {@link #evaluate(CompiledModel, Map, long)}, running the program of {@code mode}; in
+     * {@link Mode#TRAINING} the result also holds each state's value after the step's update rules.
+     */
+    public static ModelEvaluation.Result evaluate(CompiledModel model, Map<String, Tensor> values, long seed, Mode mode) {
+        model = model.inMode(mode);
         Map<String, Tensor> params = new LinkedHashMap<>();
         Map<String, Tensor> initial = null;
         for (TensorSpec p : model.params()) {
@@ -35,11 +45,18 @@ public final class Evaluation {
         Map<String, Tensor> outputs = model.outputs().isEmpty() ? new LinkedHashMap<>() : model.forward(params, inputs);
         Tensor loss = null;
         Map<String, Tensor> grads = new LinkedHashMap<>();
+        Map<String, Tensor> states = new LinkedHashMap<>();
         if (model.hasLoss()) {
             CompiledModel.Gradients g = model.lossAndGradients(params, inputs);
             loss = g.loss();
             grads.putAll(g.gradients());
+            states.putAll(g.states());
         }
-        return new ModelEvaluation.Result(outputs, Optional.ofNullable(loss), grads, params);
+        if (mode == Mode.TRAINING && model.hasUpdateRules() && !model.buffers().isEmpty()) {
+            // The step of the model's own rules is where its states' rules run too.
+            Map<String, Tensor> next = model.updateStep(params, inputs).params();
+            for (TensorSpec s : model.buffers()) states.put(s.name(), next.get(s.name()));
+        }
+        return new ModelEvaluation.Result(outputs, Optional.ofNullable(loss), grads, params, states);
     }
 }

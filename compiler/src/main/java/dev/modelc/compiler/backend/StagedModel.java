@@ -65,7 +65,12 @@ public abstract class StagedModel extends EntryPointModel {
 
     @Override
     public List<TensorSpec> params() {
-        return model.signature().params().stream().map(p -> spec(p.path(), p.type())).toList();
+        return model.signature().held().stream().map(p -> spec(p.path(), p.type())).toList();
+    }
+
+    @Override
+    public List<TensorSpec> buffers() {
+        return model.signature().states().stream().map(p -> spec(p.path(), p.type())).toList();
     }
 
     @Override

@@ -9,6 +9,7 @@ record Binding(Kind kind, Value value, Span definedAt, String path) {
     enum Kind {
         INPUT("an input"),
         PARAM("a param"),
+        STATE("a state"),
         CONST("a const"),
         LOCAL("a local"),
         ARGUMENT("an argument"),

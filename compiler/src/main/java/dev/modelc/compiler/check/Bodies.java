@@ -33,6 +33,10 @@ final class Bodies {
     static final Set<String> PROTECTED = Set.of("grad", "stop_gradient", "f32", "f64", "i32", "bool");
 
     private final Elaborator el;
+    /** The model being checked: where a forward's state update rules go. */
+    private ModelState current;
+    /** The instances whose forward is being applied, innermost first. */
+    private final java.util.Deque<Value.Instance> applying = new java.util.ArrayDeque<>();
 
     Bodies(Elaborator elaborator) {
         this.el = elaborator;
@@ -45,6 +49,7 @@ final class Bodies {
 
     CheckedModel model(Decl.Model m, FileScope file) {
         ModelState state = new ModelState(m);
+        current = state;
         Lowering lowering = el.startModel(m.name().text());
         state.scope = new Scope(null);
         Env env = new Env(state.scope, file, "", state, null);
@@ -166,7 +171,7 @@ final class Bodies {
                     if (allowed(s, "input", place, Place.MODEL)) input(i, env);
                 }
                 case Stmt.Param p -> {
-                    if (allowed(s, "param", place, Place.MODEL, Place.LAYER)) param(p, env);
+                    if (allowed(s, p.keyword(), place, Place.MODEL, Place.LAYER)) param(p, env);
                 }
                 case Stmt.Const c -> constant(c, env);
                 case Stmt.Let l -> let(l, env, place, keepNames);
@@ -177,7 +182,8 @@ final class Bodies {
                     if (allowed(s, "loss", place, Place.MODEL)) loss(l, env);
                 }
                 case Stmt.Update u -> {
-                    if (allowed(s, "update", place, Place.MODEL)) update(u, env);
+                    // A layer's forward block updates the layer's states; a def has none.
+                    if (place == Place.BLOCK && !applying.isEmpty() || allowed(s, "update", place, Place.MODEL)) update(u, env, place);
                 }
                 case Stmt.Train t -> {
                     if (allowed(s, "train", place, Place.MODEL)) train(t, env);
@@ -244,6 +250,8 @@ final class Bodies {
             case "input" -> place == Place.LAYER ? "a layer gets its data as arguments of forward(x)"
                     : "a def gets its data as arguments";
             case "param" -> "declare params in a layer and instantiate it in the model";
+            case "state" -> "declare states in a layer and instantiate it in the model";
+            case "update" -> place == Place.BLOCK ? "a layer's forward block may update the layer's states; a def may not" : null;
             case "forward" -> "a model's results are its outputs: output y = ...";
             default -> null;
         };
@@ -286,16 +294,19 @@ final class Bodies {
         }
     }
 
+    /** A {@code param}, or a {@code state}: held and initialized alike, but a state has no gradient. */
     private void param(Stmt.Param p, Env env) {
         String path = env.pathPrefix() + p.name().text();
-        TensorType t = DeclaredTypes.resolve(p.type(), env.scope(), true, "param", diagnostics());
+        String kind = p.keyword();
+        TensorType t = DeclaredTypes.resolve(p.type(), env.scope(), true, kind, diagnostics());
         if (t != null && !t.isFloating()) {
-            diagnostics().error(p.type().dtype().span(), "params must be f32 or f64, found " + t,
-                    "params are trained by gradients; keep integer data in inputs or consts");
+            diagnostics().error(p.type().dtype().span(), kind + "s must be f32 or f64, found " + t, p.state()
+                    ? "states are saved and updated like params; keep integer data in inputs or consts"
+                    : "params are trained by gradients; keep integer data in inputs or consts");
             t = null;
         }
         if (t != null && p.init().isEmpty()) {
-            diagnostics().error(p.name().span(), "param '" + p.name().text() + "' needs an initializer",
+            diagnostics().error(p.name().span(), kind + " '" + p.name().text() + "' needs an initializer",
                     "for example = randn(), = zeros(), = uniform(-0.1, 0.1) or a tensor literal");
         } else if (t != null) {
             Lowering lowering = el.lowering();
@@ -309,7 +320,7 @@ final class Bodies {
             if (init instanceof Tensor it) {
                 String problem = assignable(it.type(), t, false);
                 if (problem != null) {
-                    diagnostics().error(p.init().get().span(), "cannot initialize param '" + path + "' of type " + t
+                    diagnostics().error(p.init().get().span(), "cannot initialize " + kind + " '" + path + "' of type " + t
                             + " with " + it.type(), problem);
                 } else {
                     lowering.at(p.init().get().span());
@@ -319,11 +330,12 @@ final class Bodies {
         }
         if (env.model() != null) el.expansion().declaringParam(path, p.span());
         Value v = t == null ? Value.POISON : new Tensor(t, el.lowering().at(p.span()).param(path, t));
-        if (v instanceof Tensor pt && env.model() != null) env.model().paramNodes.put(path, pt.node());
-        define(p.name(), new Binding(Binding.Kind.PARAM, v, p.name().span(), path), env);
+        // States are held like params (bound by path, saved, initialized) but are not differentiated.
+        if (v instanceof Tensor pt && env.model() != null && !p.state()) env.model().paramNodes.put(path, pt.node());
+        define(p.name(), new Binding(p.state() ? Binding.Kind.STATE : Binding.Kind.PARAM, v, p.name().span(), path), env);
         if (t != null && env.model() != null) {
-            env.model().params.add(new ModelSignature.ParamEntry(path, t,
-                    p.init().map(e -> e.span().text()).orElse(""), p.span()));
+            ModelSignature.ParamEntry entry = new ModelSignature.ParamEntry(path, t, p.init().map(e -> e.span().text()).orElse(""), p.span());
+            (p.state() ? env.model().states : env.model().params).add(entry);
             ParamSize.check(path, t, p.type().span(), diagnostics());
         }
     }
@@ -474,10 +486,30 @@ final class Bodies {
         Scope scope = el.bindParams(inst.path(), f.params(), call, values, inst.members(), inst.file(), env, keepNames);
         if (scope == null) return Value.POISON;
         Env inner = new Env(scope, inst.file(), inst.path() + ".", null, null);
-        return switch (f.body()) {
-            case FunctionBody.Expression e -> el.eval(e.expr(), inner);
-            case FunctionBody.Block b -> block(b, inner, keepNames);
-        };
+        int rulesBefore = current.stateUpdates.size();
+        applying.push(inst);
+        try {
+            return switch (f.body()) {
+                case FunctionBody.Expression e -> el.eval(e.expr(), inner);
+                case FunctionBody.Block b -> block(b, inner, keepNames);
+            };
+        } finally {
+            applying.pop();
+            if (current.stateUpdates.size() > rulesBefore) current.statefulCalls.putIfAbsent(inst.path(), call.span());
+        }
+    }
+
+    /**
+     * Whether {@code inst} may be applied at {@code call}: an instance whose forward updates
+     * states may be applied once per model, since a second call would need a second update of
+     * the same state (reported here, before an equal call could share the first's result).
+     */
+    boolean mayCall(Value.Instance inst, Expr.Call call) {
+        Span first = current == null ? null : current.statefulCalls.get(inst.path());
+        if (first == null) return true;
+        diagnostics().error(call.span(), "layer instance '" + inst.path() + "' updates its states, so it can be called only once per model",
+                "it was first called at " + first + "; declare a second instance for a second call");
+        return false;
     }
 
     private void output(Stmt.Output o, Env env) {
@@ -539,8 +571,8 @@ final class Bodies {
         el.lowering().output(model.loss.name(), Graph.Role.LOSS, model.lossNode);
     }
 
-    private void update(Stmt.Update u, Env env) {
-        ModelState model = env.model();
+    private void update(Stmt.Update u, Env env, Place place) {
+        ModelState model = current;
         Binding target = null;
         Scope scope = env.scope();
         for (int i = 0; i < u.target().size(); i++) {
@@ -566,14 +598,21 @@ final class Bodies {
             target = b;
         }
         Value rhs = el.eval(u.value(), env);
-        if (target.kind() != Binding.Kind.PARAM) {
-            diagnostics().error(u.targetSpan(), "update target '" + u.path() + "' is not a param (it is "
-                    + target.kind().description() + ")", "update rules assign new values to params");
+        boolean state = target.kind() == Binding.Kind.STATE;
+        if (place == Place.BLOCK && !state) {
+            diagnostics().error(u.targetSpan(), "update target '" + u.path() + "' is not a state (it is "
+                    + target.kind().description() + ")", "a forward block updates only its layer's states");
             return;
         }
-        Span prior = model.updates.putIfAbsent(target.path(), u.span());
+        if (!state && target.kind() != Binding.Kind.PARAM) {
+            diagnostics().error(u.targetSpan(), "update target '" + u.path() + "' is not a param or a state (it is "
+                    + target.kind().description() + ")", "update rules assign new values to params and states");
+            return;
+        }
+        Span prior = (state ? model.stateUpdates : model.updates).putIfAbsent(target.path(), u.span());
         if (prior != null) {
-            diagnostics().error(u.targetSpan(), "param '" + target.path() + "' has two update rules", "the first is at " + prior);
+            diagnostics().error(u.targetSpan(), (state ? "state '" : "param '") + target.path() + "' has two update rules",
+                    "the first is at " + prior);
             return;
         }
         if (rhs instanceof Tensor t && target.value() instanceof Tensor p) {
@@ -584,7 +623,8 @@ final class Bodies {
             } else {
                 Lowering lowering = el.lowering();
                 lowering.at(u.span());
-                lowering.output(target.path(), Graph.Role.UPDATE, lowering.as(t, p.type().dtype(), p.type().shape()));
+                lowering.output(target.path(), state ? Graph.Role.STATE : Graph.Role.UPDATE,
+                        lowering.as(t, p.type().dtype(), p.type().shape()));
             }
         } else if (!(rhs instanceof Value.Poison) && !(rhs instanceof Tensor)) {
             diagnostics().error(u.value().span(), "an update must be a tensor, found " + Elaborator.describe(rhs));

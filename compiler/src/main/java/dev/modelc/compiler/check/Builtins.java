@@ -806,6 +806,11 @@ final class Builtins {
                     + binding.kind().description(), "its value is fixed when the model is compiled, so it has no gradient;"
                     + " differentiate with respect to a param, an input or a local");
         }
+        if (binding.kind() == Binding.Kind.STATE) {
+            return s.fail("x", "cannot differentiate with respect to '" + xb.expr().span().text() + "', a state",
+                    "states change only through their update rules in the training step, so they have no gradient;"
+                            + " declare it as a param to train it");
+        }
         if (!(binding.value() instanceof Tensor x)) {
             return s.fail("x", "cannot differentiate with respect to " + Elaborator.describe(binding.value()));
         }

@@ -1,6 +1,8 @@
 package dev.modelc.compiler.check;
 
 import dev.modelc.compiler.graph.Graph;
+import dev.modelc.compiler.passes.ModeSpecialization;
+import dev.modelc.runtime.model.Mode;
 
 /**
  * A model that passed checking: its signature and its graph. The graph has the model's
@@ -11,5 +13,15 @@ import dev.modelc.compiler.graph.Graph;
 public record CheckedModel(ModelSignature signature, Graph graph) {
     public String name() {
         return signature.name();
+    }
+
+    /** The model as the program of {@code mode} ({@link ModeSpecialization}): what a backend compiles. */
+    public CheckedModel inMode(Mode mode) {
+        return new CheckedModel(signature, ModeSpecialization.specialize(graph, mode));
+    }
+
+    /** Whether the model's two programs differ (it reads {@code training} or has state update rules). */
+    public boolean modal() {
+        return ModeSpecialization.differs(graph);
     }
 }

@@ -221,6 +221,22 @@ final class Elaborator {
 
     // ---- names ------------------------------------------------------------------------------
 
+    /** The built-in constant of the mode, {@code training}. */
+    static final String TRAINING = "training";
+
+    /**
+     * {@code training}: a bool scalar the graph keeps as a node of its own until a backend
+     * compiles one mode's program ({@code passes.ModeSpecialization}), where it becomes a constant.
+     */
+    private Value training(Identifier id, Env env) {
+        if (env.initTarget() != null) {
+            diagnostics.error(id.span(), "a param initializer can only use constants, but 'training' is the mode of the program",
+                    "initializers run once, before any step, in no mode");
+            return Value.POISON;
+        }
+        return new Tensor(TensorType.of(DType.BOOL, Shape.SCALAR), lowering().at(id.span()).training());
+    }
+
     Value lookup(Identifier id, Env env) {
         return lookup(id, env, false);
     }
@@ -258,6 +274,7 @@ final class Elaborator {
                 }
             };
         }
+        if (name.equals(TRAINING)) return training(id, env);
         Builtin b = Builtins.lookup(name);
         if (b != null) return new Value.BuiltinRef(b);
         // Every name in sight is a candidate, but most are skipped on length alone (see Spelling);
@@ -643,6 +660,7 @@ final class Elaborator {
             case Value.Poison p -> p;
             case Value.BuiltinRef b -> callBuiltin(b.builtin(), c, values, env);
             case Value.Function f -> callDef(f, c, values, env);
+            case Value.Instance i when !bodies.mayCall(i, c) -> Value.POISON;
             case Value.Instance i -> shared(i, c, values, env, () -> intoPrelude(i.layer(),
                     "the forward of '" + i.layer().name().text() + "'", c, () -> bodies.apply(i, c, values, env)));
             case Value.LayerType l -> {

@@ -13,12 +13,27 @@ import java.util.Optional;
  * update rules train, and its training defaults.
  */
 public record ModelSignature(String name, List<Entry> inputs, List<ParamEntry> params, List<Entry> outputs,
-                             Optional<Entry> loss, List<String> updated, Optional<TrainConfig> train) {
+                             Optional<Entry> loss, List<String> updated, Optional<TrainConfig> train, List<ParamEntry> states) {
     public ModelSignature {
         inputs = List.copyOf(inputs);
         params = List.copyOf(params);
         outputs = List.copyOf(outputs);
         updated = List.copyOf(updated);
+        states = List.copyOf(states);
+    }
+
+    /** A signature without states. */
+    public ModelSignature(String name, List<Entry> inputs, List<ParamEntry> params, List<Entry> outputs,
+                          Optional<Entry> loss, List<String> updated, Optional<TrainConfig> train) {
+        this(name, inputs, params, outputs, loss, updated, train, List.of());
+    }
+
+    /** The params and then the states: everything the model holds, by path (PyTorch's {@code state_dict}). */
+    public List<ParamEntry> held() {
+        if (states.isEmpty()) return params;
+        List<ParamEntry> all = new java.util.ArrayList<>(params);
+        all.addAll(states);
+        return List.copyOf(all);
     }
 
     /** A named, typed value of the signature. */

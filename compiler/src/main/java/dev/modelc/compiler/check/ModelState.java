@@ -32,7 +32,14 @@ final class ModelState {
     int lossNode = -1;
     /** Each param's graph node, by path, in declaration order. */
     final Map<String, Integer> paramNodes = new LinkedHashMap<>();
+    /** The params' update rules, by path. */
     final Map<String, Span> updates = new LinkedHashMap<>();
+    /** The states, in declaration order. */
+    final List<ModelSignature.ParamEntry> states = new ArrayList<>();
+    /** The states' update rules, by path. */
+    final Map<String, Span> stateUpdates = new LinkedHashMap<>();
+    /** Per layer instance whose forward wrote state update rules, where it was called. */
+    final Map<String, Span> statefulCalls = new HashMap<>();
     TrainConfig train;
     Span trainSpan;
     Span optimizerSpan;
@@ -45,6 +52,6 @@ final class ModelState {
 
     ModelSignature signature() {
         return new ModelSignature(decl.name().text(), inputs, params, outputs, Optional.ofNullable(loss),
-                List.copyOf(updates.keySet()), Optional.ofNullable(train));
+                List.copyOf(updates.keySet()), Optional.ofNullable(train), states);
     }
 }

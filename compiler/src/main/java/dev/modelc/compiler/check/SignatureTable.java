@@ -25,6 +25,7 @@ public final class SignatureTable {
         List<String[]> rows = new ArrayList<>();
         for (ModelSignature.Entry e : m.inputs()) rows.add(new String[] {"input", e.name(), e.type().toString(), ""});
         for (ModelSignature.ParamEntry p : m.params()) rows.add(new String[] {"param", p.path(), p.type().toString(), "= " + p.init()});
+        for (ModelSignature.ParamEntry p : m.states()) rows.add(new String[] {"state", p.path(), p.type().toString(), "= " + p.init()});
         for (ModelSignature.Entry e : m.outputs()) rows.add(new String[] {"output", e.name(), e.type().toString(), ""});
         m.loss().ifPresent(e -> rows.add(new String[] {"loss", e.name(), e.type().toString(), ""}));
         if (!m.updated().isEmpty()) rows.add(new String[] {"update", String.join(", ", m.updated()), "", ""});

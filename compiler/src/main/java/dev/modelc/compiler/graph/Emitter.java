@@ -83,6 +83,11 @@ public final class Emitter {
         return b.add(new Op.Iota(), TensorType.of(dtype, Shape.of(n)), span);
     }
 
+    /** The built-in {@code training} (see {@link Op.Training}). */
+    public int training() {
+        return b.add(new Op.Training(), TensorType.of(DType.BOOL, Shape.SCALAR), span);
+    }
+
     public int random(Op.Random.Distribution d, double a, double c, String stream, TensorType type) {
         return b.add(new Op.Random(d, a, c, stream), type, span);
     }

@@ -24,8 +24,14 @@ public record Graph(List<Node> nodes, List<Output> outputs) {
         GRADIENT,
         /** The new value of a param from its {@code update} rule; named by the param's path. */
         UPDATE,
-        /** A param's initial value, from its initializer; named by the param's path. */
-        INITIAL
+        /** A param's or state's initial value, from its initializer; named by its path. */
+        INITIAL,
+        /**
+         * The new value of a {@code state} from its {@code update} rule, named by the state's path;
+         * only the training step computes it (the other programs drop it, see
+         * {@code passes.ModeSpecialization}).
+         */
+        STATE
     }
 
     /** A named result. */

@@ -57,6 +57,7 @@ public final class GraphDot {
                 case GRADIENT -> "grad";
                 case UPDATE -> "update";
                 case INITIAL -> "init";
+                case STATE -> "state";
             };
             String shape = switch (o.role()) {
                 case OUTPUT -> "ellipse";
@@ -64,6 +65,7 @@ public final class GraphDot {
                 case GRADIENT -> "octagon";
                 case UPDATE -> "hexagon";
                 case INITIAL -> "house";
+                case STATE -> "cylinder";
             };
             out.append("  r").append(i).append(" [shape=").append(shape).append(", style=bold, label=")
                     .append(quote(role + " " + o.name())).append("];\n");

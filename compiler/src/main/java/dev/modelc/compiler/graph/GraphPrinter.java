@@ -29,6 +29,7 @@ public final class GraphPrinter {
                 case GRADIENT -> "grad ";
                 case UPDATE -> "update ";
                 case INITIAL -> "init ";
+                case STATE -> "state ";
             }).append(o.name()).append(" = %").append(o.node()).append('\n');
         }
         return out.toString();

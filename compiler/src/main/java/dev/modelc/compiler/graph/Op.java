@@ -91,6 +91,17 @@ public sealed interface Op {
     }
 
     /**
+     * The built-in {@code training}, a bool scalar: true in the training step, false otherwise.
+     * It never reaches a backend: {@code passes.ModeSpecialization} replaces it by a constant for
+     * the program being compiled, so the branch not taken folds away.
+     */
+    record Training() implements Op {
+        public String label() {
+            return "training";
+        }
+    }
+
+    /**
      * A param initializer drawing random numbers (runs once, before training) from the
      * generator stream {@code stream} (the param's path), so values depend only on the seed and
      * the path.

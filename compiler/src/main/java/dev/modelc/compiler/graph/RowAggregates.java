@@ -120,6 +120,7 @@ public final class RowAggregates {
             case Op.Random r -> FIXED;
             // Positions along the rows differ between a batch and all rows.
             case Op.Iota i -> mentionsRows(shape) ? OTHER : FIXED;
+            case Op.Training m -> FIXED;
             case Op.Size s -> rowDims.contains(s.dim()) ? ROW_COUNT : s.dim().symbols().stream().anyMatch(rowSymbols::contains) ? OTHER : FIXED;
             case Op.Alias a -> in(n, 0);
             case Op.StopGradient s -> in(n, 0);

@@ -48,6 +48,7 @@ public final class Interpreter {
                 case GRADIENT -> "grad:" + o.name();
                 case UPDATE -> "update:" + o.name();
                 case INITIAL -> "init:" + o.name();
+                case STATE -> "state:" + o.name();
             };
             out.put(key, results.get(i));
         }
@@ -143,6 +144,7 @@ public final class Interpreter {
                 yield out;
             }
             case Op.Size s -> new double[] {dims.eval(s.dim())};
+            case Op.Training m -> throw new IllegalStateException("training reached the interpreter: the graph was not specialized to a mode");
             case Op.Iota i -> {
                 double[] out = new double[size];
                 for (int k = 0; k < size; k++) out[k] = k;

@@ -25,7 +25,11 @@ public final class ModelEvaluation {
 
     /** What one evaluation gives: outputs by name, the loss if the model has one, gradients by param path. */
     public record Result(Map<String, Tensor> outputs, Optional<Tensor> loss, Map<String, Tensor> gradients,
-                         Map<String, Tensor> params) {
+                         Map<String, Tensor> params, Map<String, Tensor> states) {
+        /** An evaluation outside the training step: no state changes. */
+        public Result(Map<String, Tensor> outputs, Optional<Tensor> loss, Map<String, Tensor> gradients, Map<String, Tensor> params) {
+            this(outputs, loss, gradients, params, Map.of());
+        }
     }
 
     /**
@@ -83,7 +87,7 @@ public final class ModelEvaluation {
                 case OUTPUT -> outputs.put(o.name(), r.get(i));
                 case LOSS -> loss = r.get(i);
                 case GRADIENT -> grads.put(o.name(), r.get(i));
-                case UPDATE, INITIAL -> throw new IllegalStateException("unexpected result " + o);
+                case UPDATE, INITIAL, STATE -> throw new IllegalStateException("unexpected result " + o);
             }
         }
         return new Result(outputs, Optional.ofNullable(loss), grads, params);

@@ -268,6 +268,7 @@ final class Fusion {
             case Op.Reshape r -> true;
             case Op.Size s -> true;
             case Op.Iota i -> true;
+            case Op.Training m -> true;
             case Op.Constant c -> c.size() == 1;
             case Op.Input i -> false;
             case Op.Param p -> false;

@@ -148,6 +148,7 @@ final class LoopBuilder {
             case Op.Constant c -> add(new Let(nextId[0]++, dtype, new Expr.Constant(c.value(0)), id));
             case Op.Size s -> add(new Let(nextId[0]++, dtype, new Expr.SizeOf(s.dim()), id));
             case Op.Iota i -> add(new Let(nextId[0]++, dtype, new Expr.Position(position.getFirst()), id));
+            case Op.Training m -> throw new IllegalStateException("training reached the scheduler: the graph was not specialized to a mode");
             case Op.Unary u -> {
                 int x = at(node.input(0), position);
                 yield add(new Let(nextId[0]++, dtype, new Expr.Unary(u.fn(), x, Arithmetic.of(u.fn(), dtype, dtypeOf(x))), id));

@@ -75,6 +75,8 @@ final class AstBuilder {
             case InputStmtContext c -> new Stmt.Input(id(c.name()), type(c.typeExpr()), span);
             case ParamStmtContext c -> new Stmt.Param(id(c.name()), type(c.typeExpr()),
                     Optional.ofNullable(c.expr()).map(this::expr), span);
+            case StateStmtContext c -> new Stmt.Param(id(c.name()), type(c.typeExpr()),
+                    Optional.ofNullable(c.expr()).map(this::expr), span, true);
             case ConstStmtContext c -> new Stmt.Const(id(c.name()), expr(c.expr()), span);
             case LetStmtContext c -> new Stmt.Let(new Identifier(c.ID().getText(), span(c.ID().getSymbol())),
                     expr(c.expr()), span);

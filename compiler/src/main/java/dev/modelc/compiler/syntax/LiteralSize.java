@@ -25,7 +25,7 @@ final class LiteralSize {
     /** Tokens after which '[' indexes or types what comes before it ({@code x[0]}, {@code f32[3]}), rather than opening a literal. */
     private static final Set<Integer> ENDS_OPERAND = Set.of(ModelLexer.ID, ModelLexer.INT, ModelLexer.FLOAT,
             ModelLexer.RPAREN, ModelLexer.RBRACK, ModelLexer.TRUE, ModelLexer.FALSE, ModelLexer.INPUT,
-            ModelLexer.PARAM, ModelLexer.CONST, ModelLexer.OUTPUT, ModelLexer.LOSS, ModelLexer.UPDATE,
+            ModelLexer.PARAM, ModelLexer.STATE, ModelLexer.CONST, ModelLexer.OUTPUT, ModelLexer.LOSS, ModelLexer.UPDATE,
             ModelLexer.TRAIN, ModelLexer.FORWARD);
 
     private int previousType = Token.INVALID_TYPE;

@@ -107,11 +107,11 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
             ModelLexer.INT, ModelLexer.FLOAT, ModelLexer.ID, ModelLexer.LPAREN, ModelLexer.LBRACK,
             ModelLexer.MINUS, ModelLexer.PLUS, ModelLexer.TILDE, ModelLexer.TRUE, ModelLexer.FALSE);
     private static final Set<Integer> STATEMENT_STARTS = Set.of(
-            ModelLexer.INPUT, ModelLexer.PARAM, ModelLexer.CONST, ModelLexer.OUTPUT, ModelLexer.LOSS,
+            ModelLexer.INPUT, ModelLexer.PARAM, ModelLexer.STATE, ModelLexer.CONST, ModelLexer.OUTPUT, ModelLexer.LOSS,
             ModelLexer.UPDATE, ModelLexer.TRAIN, ModelLexer.FORWARD, ModelLexer.RETURN);
     private static final Set<Integer> DECLARATION_STARTS = Set.of(ModelLexer.MODEL, ModelLexer.LAYER, ModelLexer.DEF);
     private static final Set<Integer> NAME_KEYWORDS = Set.of(
-            ModelLexer.INPUT, ModelLexer.PARAM, ModelLexer.CONST, ModelLexer.OUTPUT, ModelLexer.LOSS,
+            ModelLexer.INPUT, ModelLexer.PARAM, ModelLexer.STATE, ModelLexer.CONST, ModelLexer.OUTPUT, ModelLexer.LOSS,
             ModelLexer.UPDATE, ModelLexer.TRAIN, ModelLexer.FORWARD);
     /** Binary operators; with the postfix ones they are what may follow a complete expression. */
     private static final Set<Integer> BINARY_OPERATORS = Set.of(

@@ -14,9 +14,14 @@ import java.util.Map;
  * calls are {@link EntryPointModel}'s, so generated code needs nothing but the runtime.
  */
 public abstract class GeneratedModel extends EntryPointModel {
-    /** What the model takes and gives. */
+    /** What the model takes and gives; {@code params} holds the states too, {@code buffers} names them. */
     public record Info(String name, List<TensorSpec> inputs, List<TensorSpec> params, List<String> outputs,
-                       boolean hasLoss, boolean hasUpdateRules, TrainConfig trainConfig) {
+                       boolean hasLoss, boolean hasUpdateRules, TrainConfig trainConfig, List<TensorSpec> buffers) {
+        /** A model without states. */
+        public Info(String name, List<TensorSpec> inputs, List<TensorSpec> params, List<String> outputs,
+                    boolean hasLoss, boolean hasUpdateRules, TrainConfig trainConfig) {
+            this(name, inputs, params, outputs, hasLoss, hasUpdateRules, trainConfig, List.of());
+        }
     }
 
     private final Info info;
@@ -70,6 +75,11 @@ public abstract class GeneratedModel extends EntryPointModel {
     @Override
     public List<TensorSpec> params() {
         return info.params();
+    }
+
+    @Override
+    public List<TensorSpec> buffers() {
+        return info.buffers();
     }
 
     @Override

@@ -14,8 +14,33 @@ public interface CompiledModel {
 
     List<TensorSpec> inputs();
 
-    /** The params by path, in declaration order (PyTorch's {@code parameters()} order). */
+    /**
+     * Everything the model holds, by path, in declaration order: its params and its states
+     * (PyTorch's {@code state_dict()}); the values every call takes as {@code params}.
+     */
     List<TensorSpec> params();
+
+    /**
+     * The states among {@link #params()} ({@code state} declarations, PyTorch's buffers such as
+     * {@code bn.running_mean}): saved and loaded with the params, never differentiated nor
+     * given to an optimizer, changed only by their {@code update} rules in the training step.
+     */
+    default List<TensorSpec> buffers() {
+        return List.of();
+    }
+
+    /** Which program this model's calls run (see {@link Mode}). */
+    default Mode mode() {
+        return Mode.EVALUATION;
+    }
+
+    /**
+     * This model running the program of {@code m}, as PyTorch's {@code model.train()} and
+     * {@code model.eval()}; a model whose two programs are the same is its own view in both.
+     */
+    default CompiledModel inMode(Mode m) {
+        return this;
+    }
 
     List<String> outputs();
 
@@ -36,14 +61,20 @@ public interface CompiledModel {
     /** The loss of one batch (of the whole training set, when reporting an epoch). */
     Tensor loss(Map<String, Tensor> params, Map<String, Tensor> batch);
 
-    /** The loss of one batch and its gradient for every param. */
+    /** The loss of one batch and its gradient for every param (and, in the training step, the states after it). */
     Gradients lossAndGradients(Map<String, Tensor> params, Map<String, Tensor> batch);
 
     /** One step of the model's own update rules: the loss before the step and every param after it. */
     Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch);
 
-    /** A batch's loss and gradients by param path. */
-    record Gradients(Tensor loss, Map<String, Tensor> gradients) {
+    /**
+     * A batch's loss and gradients by param path; in the training step, also each state's value
+     * after its update rule (empty otherwise).
+     */
+    record Gradients(Tensor loss, Map<String, Tensor> gradients, Map<String, Tensor> states) {
+        public Gradients(Tensor loss, Map<String, Tensor> gradients) {
+            this(loss, gradients, Map.of());
+        }
     }
 
     /** A batch's loss (before the step) and the params after it. */

@@ -54,11 +54,15 @@ public abstract class EntryPointModel implements CompiledModel {
         List<Result> names = results(Entry.GRADIENTS);
         Tensor loss = null;
         Map<String, Tensor> grads = new LinkedHashMap<>();
+        Map<String, Tensor> states = new LinkedHashMap<>();
         for (int i = 0; i < r.size(); i++) {
-            if (names.get(i).role() == Plan.Role.LOSS) loss = r.get(i);
-            else grads.put(names.get(i).name(), r.get(i));
+            switch (names.get(i).role()) {
+                case LOSS -> loss = r.get(i);
+                case STATE -> states.put(names.get(i).name(), r.get(i));
+                default -> grads.put(names.get(i).name(), r.get(i));
+            }
         }
-        return new Gradients(loss, grads);
+        return new Gradients(loss, grads, states);
     }
 
     @Override
@@ -67,7 +71,7 @@ public abstract class EntryPointModel implements CompiledModel {
         List<Tensor> r = run(Entry.UPDATE, merge(params, batch), 0);
         List<Result> names = results(Entry.UPDATE);
         Tensor loss = null;
-        // Params without a rule are frozen: they keep their values.
+        // Params without a rule are frozen: they keep their values. States take their rules' values.
         Map<String, Tensor> next = new LinkedHashMap<>(params);
         for (int i = 0; i < r.size(); i++) {
             if (names.get(i).role() == Plan.Role.LOSS) loss = r.get(i);

@@ -64,7 +64,7 @@ public record Plan(String name, List<String> symbols, List<Buffer> buffers, int 
     }
 
     /** What a result is, as the model's graph calls it. */
-    public enum Role { OUTPUT, LOSS, GRADIENT, UPDATE, INITIAL }
+    public enum Role { OUTPUT, LOSS, GRADIENT, UPDATE, INITIAL, STATE }
 
     /**
      * A named result: the buffer that holds it and its shape (a reshaped view of the buffer may

@@ -5,6 +5,7 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.DataLoader;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.GradClip;
 import dev.modelc.runtime.optim.Optimizer;
@@ -214,6 +215,9 @@ public final class Trainer {
             current.put(spec.name(), t);
         }
         List<Double> losses = new ArrayList<>();
+        // The training step's program (training is true, the states' rules run); the epoch's loss is evaluated outside it.
+        CompiledModel stepping = model.inMode(Mode.TRAINING);
+        CompiledModel evaluating = model.inMode(Mode.EVALUATION);
         listener.started(o.epochs(), batchCount);
         Ending ending = new Ending.Completed();
         Position at = o.start();
@@ -229,7 +233,7 @@ public final class Trainer {
                 double loss;
                 Map<String, Tensor> next;
                 if (o.optimizer() == null) {
-                    CompiledModel.Step step = model.updateStep(current, batch);
+                    CompiledModel.Step step = stepping.updateStep(current, batch);
                     loss = step.loss() == null ? Double.NaN : step.loss().item();
                     if (!o.allowNonFinite() && step.loss() != null && !Double.isFinite(loss)) {
                         ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null, steps == 0);
@@ -237,7 +241,7 @@ public final class Trainer {
                     }
                     next = step.params();
                 } else {
-                    CompiledModel.Gradients g = model.lossAndGradients(current, batch);
+                    CompiledModel.Gradients g = stepping.lossAndGradients(current, batch);
                     loss = g.loss().item();
                     // Checked before the step, so that the optimizer's state is never fed a NaN.
                     if (!o.allowNonFinite() && !Double.isFinite(loss)) {
@@ -246,7 +250,9 @@ public final class Trainer {
                     }
                     Map<String, Tensor> grads = o.clipGradNorm().isPresent()
                             ? GradClip.byTotalNorm(g.gradients(), o.clipGradNorm().getAsDouble()) : g.gradients();
-                    next = o.optimizer().step(current, grads);
+                    // The optimizer sees the params' gradients only; the states take their rules' values.
+                    next = new LinkedHashMap<>(o.optimizer().step(current, grads));
+                    next.putAll(g.states());
                 }
                 if (!o.allowNonFinite()) {
                     String bad = NonFinite.firstName(next);
@@ -270,7 +276,7 @@ public final class Trainer {
             at = new Position(epochIndex + 1, 0);
             // The checkpoint comes first: evaluating can fail (memory) or take long, and must not lose the epoch.
             if (save(o, current, at, order, listener)) saved = at;
-            double epochLoss = model.hasLoss() ? loss(model, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
+            double epochLoss = model.hasLoss() ? loss(evaluating, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
             losses.add(epochLoss);
             listener.epochParams(epoch + 1, Collections.unmodifiableMap(current));
             listener.epoch(epoch + 1, o.epochs(), epochLoss);

@@ -243,10 +243,13 @@ public final class JavaSourceGenerator {
     private CodeBlock info() {
         ModelSignature sig = model.signature();
         List<CodeBlock> inputs = sig.inputs().stream().map(e -> spec(e.name(), e.type())).toList();
-        List<CodeBlock> params = sig.params().stream().map(p -> spec(p.path(), p.type())).toList();
-        return CodeBlock.of("new $T.Info($S,\n$L,\n$L,\n$L, $L, $L,\n$L)", GENERATED, model.name(), list(inputs), list(params),
+        List<CodeBlock> params = sig.held().stream().map(p -> spec(p.path(), p.type())).toList();
+        CodeBlock info = CodeBlock.of("new $T.Info($S,\n$L,\n$L,\n$L, $L, $L,\n$L", GENERATED, model.name(), list(inputs), list(params),
                 strings(sig.outputs().stream().map(ModelSignature.Entry::name).toList()), sig.loss().isPresent(),
                 !sig.updated().isEmpty(), trainConfig(sig.train().orElse(TrainConfig.DEFAULT)));
+        // The states, only where there are any, so that the classes of models without them read as before.
+        if (sig.states().isEmpty()) return CodeBlock.of("$L)", info);
+        return CodeBlock.of("$L,\n$L)", info, list(sig.states().stream().map(p -> spec(p.path(), p.type())).toList()));
     }
 
     private static CodeBlock spec(String name, TensorType t) {
