@@ -59,8 +59,8 @@ final class SampleCommand implements Callable<Integer> {
     String output;
 
     @Option(names = "--vocab", paramLabel = "CHARS", defaultValue = LETTERS,
-            description = "Character t is how token t prints; its length is the number of tokens (default: "
-                    + LETTERS + ", makemore's: token 0 is '.', 1 to 26 are a to z).")
+            description = "Character t is how token t prints; its length is the number of tokens (default: makemore's "
+                    + "27, '.' then a to z).")
     String vocab;
 
     @Option(names = "--max-length", paramLabel = "L", defaultValue = "100",
@@ -77,6 +77,9 @@ final class SampleCommand implements Callable<Integer> {
         checkOptions();
         try {
             return sample(out, err);
+        } catch (OutOfMemoryError e) {
+            err.println("modelc: " + OutOfMemory.message("sampling from " + target.file, false));
+            return Main.USER_ERROR;
         } catch (UserError e) {
             err.print(e.report);
             return Main.USER_ERROR;
