@@ -57,9 +57,10 @@ class EmulatedIndexingTest {
 
     /** A constant index on a symbolic axis bound to 0 is refused before any kernel reads the empty input (SymbolicWindowBackendsTest on the JVM). */
     @Test
-    void aConstantIndexOnAnEmptySymbolicAxis() {
+    void aConstantIndexOnAnEmptySymbolicAxis(@TempDir Path own) {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
-        EmulatedDevice device = new EmulatedDevice(dir, 8);
+        // A directory of its own: the emulated libraries are named per device, and a path loaded once stays loaded.
+        EmulatedDevice device = new EmulatedDevice(own, 8);
         CheckedModel m = Compiler.compile(new SourceFile("win.model", """
                 model Windows {
                   input x: f64[N]
