@@ -54,4 +54,27 @@ class EmulatedIndexingTest {
         assertEquals("rows.model:4: w[ids]: index 4 at [1, 0] of the indices is out of range for axis 0 of size 4: "
                 + "indices run from 0 to 3", e.getMessage());
     }
+
+    /** A constant index on a symbolic axis bound to 0 is refused before any kernel reads the empty input (SymbolicWindowBackendsTest on the JVM). */
+    @Test
+    void aConstantIndexOnAnEmptySymbolicAxis(@TempDir Path own) {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        // A directory of its own: the emulated libraries are named per device, and a path loaded once stays loaded.
+        EmulatedDevice device = new EmulatedDevice(own, 8);
+        CheckedModel m = Compiler.compile(new SourceFile("win.model", """
+                model Windows {
+                  input x: f64[N]
+                  output first = x[0] * 2
+                  output last = x[-1]
+                }
+                """)).program().orElseThrow().models().getFirst();
+        DeviceModel model = new DeviceModel(m, null, new CudaSession(device));
+        device.compile(EmulatedCudaTest.codes(model));
+        CompiledModel cm = model;
+        Map<String, Tensor> out = cm.forward(Map.of(), Map.of("x", Tensor.of(new double[] {3, 4, 5}, 3)));
+        assertEquals(6.0, out.get("first").item());
+        assertEquals(5.0, out.get("last").item());
+        ExecutionError e = assertThrows(ExecutionError.class, () -> cm.forward(Map.of(), Map.of("x", Tensor.of(new double[0], 0))));
+        assertEquals("win.model:3: x[0]: index 0 is out of range for axis 0 of size 0 (it has no elements)", e.getMessage());
+    }
 }

@@ -66,7 +66,9 @@ public final class PlanLowering {
                 Plan.Role.valueOf(r.output().role().name()), r.buffer(), shape(r.shape()))).toList();
         List<Plan.Limit> limits = IndexRange.limits(plan).stream().map(l -> new Plan.Limit(l.what(), expr(l.offset()),
                 l.coefs().stream().map(this::expr).toList(), l.extents().stream().map(this::expr).toList())).toList();
-        return new Plan(plan.name(), plan.symbols(), buffers, plan.slots(), steps, results, limits);
+        List<Plan.Window> windows = plan.windows().stream().map(w -> new Plan.Window(w.what(), w.axis(), expr(w.start()), w.step(),
+                expr(w.length()), expr(w.size()))).toList();
+        return new Plan(plan.name(), plan.symbols(), buffers, plan.slots(), steps, results, limits, windows);
     }
 
     private Step.Loop loop(Kernel.Loop l, int kernel) {

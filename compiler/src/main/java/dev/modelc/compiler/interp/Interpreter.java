@@ -83,6 +83,7 @@ public final class Interpreter {
         for (Node node : g.nodes()) {
             // A size witness no one reads needs no value: it was only there to bind sizes.
             if (witness[node.id()] && !values.containsKey(SizeSymbols.binder(node).orElseThrow())) continue;
+            if (node.op() instanceof Op.Slice s) window(node, s, shapes[node.input(0)], dims);
             int[] shape = shape(node, dims);
             shapes[node.id()] = shape;
             double[] r = compute(node, v, shapes, shape, values, dims, seed);
@@ -200,6 +201,14 @@ public final class Interpreter {
             case Op.Gather gt -> Reference.gather(x, xs, v[node.input(1)], shapes[node.input(1)], gt.axis(), indexing(node));
             case Op.ScatterAdd sa -> Reference.scatterAdd(x, v[node.input(1)], shapes[node.input(1)], sa.axis(), shape, indexing(node));
         };
+    }
+
+    /** A constant index or slice on a symbolic axis is refused here, as every plan refuses it, before its shape is taken. */
+    private static void window(Node node, Op.Slice s, int[] operand, DimBindings dims) {
+        for (int axis = 0; axis < operand.length; axis++) {
+            dev.modelc.runtime.exec.Shapes.window(indexing(node), axis, dims.eval(s.starts().get(axis)), s.steps().get(axis),
+                    dims.eval(node.type().shape().dim(axis)), operand[axis]);
+        }
     }
 
     private static String indexing(Node node) {

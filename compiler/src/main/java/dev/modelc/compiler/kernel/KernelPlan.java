@@ -10,10 +10,17 @@ import java.util.List;
  * dimension names, which generated code receives as {@code long[] d}.
  *
  * @param slots how many storage slots the temporaries share
+ * @param windows the constant indices and slices on symbolic axes, checked when the sizes are bound
  */
 public record KernelPlan(String name, List<String> symbols, List<Buffer> buffers, List<Kernel> kernels,
-                         List<Result> results, int slots) {
+                         List<Result> results, int slots, List<SliceWindow> windows) {
+    /** A plan with no windows to check. */
+    public KernelPlan(String name, List<String> symbols, List<Buffer> buffers, List<Kernel> kernels, List<Result> results, int slots) {
+        this(name, symbols, buffers, kernels, results, slots, List.of());
+    }
+
     public KernelPlan {
+        windows = List.copyOf(windows);
         symbols = List.copyOf(symbols);
         buffers = List.copyOf(buffers);
         kernels = List.copyOf(kernels);

@@ -20,6 +20,29 @@ public final class Shapes {
                 + ", more than " + Integer.MAX_VALUE + ", the largest size compiled kernels index (Java arrays and loop counters are ints)");
     }
 
+    /**
+     * Fails unless a window of {@code length} elements from {@code start}, every {@code step}, fits
+     * axis {@code axis} of {@code size} (and {@code length} is not negative): a constant index or
+     * slice ({@code x[0]}, {@code x[2:5]}) on an axis whose size is symbolic is only checked once
+     * the size is bound. The interpreter and every plan word it the same way.
+     *
+     * @param what the indexing, as the index errors name it ({@code m.model:3: x[0]})
+     */
+    public static void window(String what, int axis, long start, long step, long length, long size) {
+        if (length < 0) {
+            throw new ExecutionError(what + ": the slice starts at " + start + ", past its end, on axis " + axis + " of size " + size
+                    + " (" + length + " elements; slices are never clamped)");
+        }
+        if (length == 0 || (start >= 0 && start + (length - 1) * step < size)) return;
+        if (length == 1) {
+            throw new ExecutionError(what + ": index " + start + " is out of range for axis " + axis + " of size " + size
+                    + (size == 0 ? " (it has no elements)" : ": indices run from 0 to " + (size - 1)));
+        }
+        throw new ExecutionError(what + ": the slice takes positions " + start + " to " + (start + (length - 1) * step)
+                + (step == 1 ? "" : " (every " + step + ")") + " of axis " + axis + ", which has size " + size
+                + " (slices are never clamped)");
+    }
+
     /** Fails unless {@code t} has exactly the shape {@code dims}. */
     public static void check(String kind, String name, Tensor t, int... dims) {
         if (t == null) throw new ExecutionError("no value for " + kind + " '" + name + "'");

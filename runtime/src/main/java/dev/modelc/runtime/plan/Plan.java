@@ -16,10 +16,19 @@ import java.util.Objects;
  * @param symbols the plan's symbolic sizes, in the order of the {@code long[] d} kernels receive
  * @param slots how many storage slots the temporaries share
  * @param limits what must fit in an int under the bound sizes (checked once per set of sizes)
+ * @param windows constant indices and slices on symbolic axes, which must fit the bound sizes
+ *                (checked when the limits are)
  */
 public record Plan(String name, List<String> symbols, List<Buffer> buffers, int slots, List<Step> steps,
-                   List<Result> results, List<Limit> limits) {
+                   List<Result> results, List<Limit> limits, List<Window> windows) {
+    /** A plan with no windows to check. */
+    public Plan(String name, List<String> symbols, List<Buffer> buffers, int slots, List<Step> steps, List<Result> results,
+                List<Limit> limits) {
+        this(name, symbols, buffers, slots, steps, results, limits, List.of());
+    }
+
     public Plan {
+        windows = List.copyOf(windows);
         Objects.requireNonNull(name, "name == null");
         symbols = List.copyOf(symbols);
         buffers = List.copyOf(buffers);
@@ -107,6 +116,19 @@ public record Plan(String name, List<String> symbols, List<Buffer> buffers, int 
 
         public ExecutionError error(long value) {
             return Shapes.tooLarge(what, value);
+        }
+    }
+
+    /**
+     * A constant index or slice on an axis whose size or start is symbolic: {@code length}
+     * elements from {@code start}, every {@code step}, must lie in {@code [0, size)}.
+     *
+     * @param what the indexing, to name it in the error ({@code m.model:3: x[0]})
+     */
+    public record Window(String what, int axis, SizeExpr start, long step, SizeExpr length, SizeExpr size) {
+        /** Fails unless the window fits under the bound sizes {@code d}. */
+        public void check(long[] d) {
+            Shapes.window(what, axis, start.eval(d), step, length.eval(d), size.eval(d));
         }
     }
 

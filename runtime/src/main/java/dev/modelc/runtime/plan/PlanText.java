@@ -74,6 +74,10 @@ public final class PlanText {
             out.append("limit ").append(List.of(l.offset())).append(' ').append(l.coefs()).append(' ').append(l.extents())
                     .append(' ').append(escape(l.what())).append('\n');
         }
+        for (Plan.Window w : p.windows()) {
+            out.append("window ").append(w.axis()).append(' ').append(List.of(w.start(), w.length(), w.size())).append(' ')
+                    .append(w.step()).append(' ').append(escape(w.what())).append('\n');
+        }
         return out.toString();
     }
 
@@ -107,6 +111,7 @@ public final class PlanText {
         List<Step> steps = new ArrayList<>();
         List<Plan.Result> results = new ArrayList<>();
         List<Plan.Limit> limits = new ArrayList<>();
+        List<Plan.Window> windows = new ArrayList<>();
         while (r.more()) {
             Line l = r.next();
             switch (l.word()) {
@@ -185,10 +190,16 @@ public final class PlanText {
                     List<SizeExpr> coefs = exprs(l.sizes(), symbols), extents = exprs(l.sizes(), symbols);
                     limits.add(new Plan.Limit(unescape(l.rest()), offset, coefs, extents));
                 }
+                case "window" -> {
+                    int axis = l.integer();
+                    List<SizeExpr> sizes = exprs(l.sizes(), symbols);
+                    long step = Long.parseLong(l.word());
+                    windows.add(new Plan.Window(unescape(l.rest()), axis, sizes.get(0), step, sizes.get(1), sizes.get(2)));
+                }
                 default -> throw l.bad();
             }
         }
-        return new Plan(name, symbols, buffers, slots, steps, results, limits);
+        return new Plan(name, symbols, buffers, slots, steps, results, limits, windows);
     }
 
     private static LibraryCall libraryCall(Line l, List<String> symbols) {

@@ -80,7 +80,7 @@ public final class StatisticsReference {
         System.out.println("wrote " + cases.size() + " cases to " + out + " (" + torch.describe() + ")");
     }
 
-    private static Result autograd(StatisticsCase c, SplittableRandom random, NDManager parent) {
+    static Result autograd(StatisticsCase c, SplittableRandom random, NDManager parent) {
         try (NDManager m = parent.newSubManager(); TorchScript f = TorchScript.of(c.torch(), m)) {
             long[] dims = new long[c.shape().length];
             for (int i = 0; i < dims.length; i++) dims[i] = c.shape()[i];
@@ -117,7 +117,7 @@ public final class StatisticsReference {
         return out;
     }
 
-    private static void numbers(ArrayNode to, double[] values) {
+    static void numbers(ArrayNode to, double[] values) {
         for (double v : values) {
             if (Double.isFinite(v)) to.add(v);
             else to.add(Double.toString(v));
