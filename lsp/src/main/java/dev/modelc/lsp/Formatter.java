@@ -124,8 +124,22 @@ public final class Formatter {
             };
         }
 
+        /**
+         * The token kinds this formatter has rules for, named one by one: a kind a later grammar
+         * adds (a string literal) is not among them, whatever number ANTLR gives it.
+         */
         private static boolean known(int type) {
-            return type >= ModelLexer.MODEL && type <= ModelLexer.NL;
+            return switch (type) {
+                case ModelLexer.MODEL, ModelLexer.LAYER, ModelLexer.DEF, ModelLexer.RETURN, ModelLexer.TRUE, ModelLexer.FALSE,
+                     ModelLexer.INPUT, ModelLexer.PARAM, ModelLexer.CONST, ModelLexer.OUTPUT, ModelLexer.LOSS, ModelLexer.UPDATE,
+                     ModelLexer.TRAIN, ModelLexer.FORWARD, ModelLexer.LPAREN, ModelLexer.RPAREN, ModelLexer.LBRACK,
+                     ModelLexer.RBRACK, ModelLexer.LBRACE, ModelLexer.RBRACE, ModelLexer.COMMA, ModelLexer.COLON, ModelLexer.SEMI,
+                     ModelLexer.DOT, ModelLexer.POW, ModelLexer.STAR, ModelLexer.SLASH, ModelLexer.AT, ModelLexer.PLUS,
+                     ModelLexer.MINUS, ModelLexer.TILDE, ModelLexer.AMP, ModelLexer.PIPE, ModelLexer.CARET, ModelLexer.LE,
+                     ModelLexer.GE, ModelLexer.EQ, ModelLexer.NE, ModelLexer.LT, ModelLexer.GT, ModelLexer.ASSIGN,
+                     ModelLexer.FLOAT, ModelLexer.INT, ModelLexer.ID -> true;
+                default -> false;
+            };
         }
 
         /** Whether a prefix operator stands here: after nothing, an operator, an opening bracket, a separator or a keyword. */
@@ -171,7 +185,7 @@ public final class Formatter {
                 return !(x == ModelLexer.ID || x == ModelLexer.RPAREN || x == ModelLexer.RBRACK || x == ModelLexer.FORWARD
                         || nameKeyword(x));
             }
-            if (y == ModelLexer.COLON) return false;
+            if (y == ModelLexer.COLON) return x == ModelLexer.COMMA; // `x: f32`, `x[1:]`, but `x[0, :]`
             if (x == ModelLexer.COLON) return open.isEmpty() || open.peekLast() != ModelLexer.LBRACK; // `x: f32`, but `x[1:2]`
             return true;
         }
