@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.eclipse.lsp4j.CompletionOptions;
 import org.eclipse.lsp4j.InitializeParams;
@@ -45,17 +46,20 @@ public final class Server implements LanguageServer, LanguageClientAware {
     private final PreludeDocument prelude = new PreludeDocument();
     private final TextDocuments documents = new TextDocuments(this);
     private final Workspace workspace = new Workspace();
-    private final Runnable onExit;
+    private final IntConsumer onExit;
     private volatile LanguageClient client;
     private volatile boolean shutdown;
 
-    /** {@code onExit} runs on the client's exit notification (the command ends the process). */
-    public Server(Runnable onExit) {
+    /**
+     * {@code onExit} gets the client's exit notification with the status the protocol asks for
+     * (0 after a shutdown request, 1 without one); the command ends the process with it.
+     */
+    public Server(IntConsumer onExit) {
         this.onExit = onExit;
     }
 
     /** Serves one client over {@code in} and {@code out} until the input ends. */
-    public static void serve(InputStream in, OutputStream out, Runnable onExit) throws InterruptedException {
+    public static void serve(InputStream in, OutputStream out, IntConsumer onExit) throws InterruptedException {
         Server server = new Server(onExit);
         Launcher<LanguageClient> launcher = LSPLauncher.createServerLauncher(server, in, out);
         server.connect(launcher.getRemoteProxy());
@@ -114,11 +118,7 @@ public final class Server implements LanguageServer, LanguageClientAware {
 
     @Override
     public void exit() {
-        onExit.run();
-    }
-
-    boolean isShutdown() {
-        return shutdown;
+        onExit.accept(shutdown ? 0 : 1);
     }
 
     @Override

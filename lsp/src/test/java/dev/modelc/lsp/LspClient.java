@@ -42,7 +42,7 @@ final class LspClient implements LanguageClient, AutoCloseable {
         PipedOutputStream serverOut = new PipedOutputStream(clientIn);
         serverThread = Thread.ofPlatform().name("lsp-server-under-test").daemon().start(() -> {
             try {
-                Server.serve(serverIn, serverOut, () -> { });
+                Server.serve(serverIn, serverOut, status -> { });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
