@@ -26,16 +26,16 @@ for _, d in ipairs(diagnostics) do
 end
 check(#diagnostics == 1, "expected 1 diagnostic, found " .. #diagnostics)
 if diagnostics[1] then
-  check(diagnostics[1].lnum == 6 and diagnostics[1].col == 17, "the diagnostic is not at 7:18 (the +)")
+  check(diagnostics[1].lnum == 6 and diagnostics[1].col == 19, "the diagnostic is not at 7:20 (the +)")
   check(diagnostics[1].message:find("cannot add f32[N, 3] and f32[N, 2]", 1, true) ~= nil, "unexpected message")
   check(diagnostics[1].severity == vim.diagnostic.severity.ERROR, "not an error")
 end
 
--- Hover on `h` in `output preds = h + y` (line 7, column 16).
+-- Hover on `h` in `output preds = h + y` (line 7, column 18).
 local client = vim.lsp.get_client_by_id(client_id)
 local response = client.request_sync("textDocument/hover", {
   textDocument = { uri = vim.uri_from_bufnr(buf) },
-  position = { line = 6, character = 15 },
+  position = { line = 6, character = 17 },
 }, 30000, buf)
 local hover = response and response.result and response.result.contents and response.result.contents.value or ""
 io.stdout:write("hover " .. hover:gsub("\n", " | ") .. "\n")
