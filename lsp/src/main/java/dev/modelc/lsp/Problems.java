@@ -14,11 +14,11 @@ import org.eclipse.lsp4j.Location;
 /**
  * The compiler's diagnostics as the protocol's: the same message, the primary span as the
  * range, the notes below the message as the command line prints them, related spans as related
- * information, and a mistake inside prelude code (its note "in 'mse_loss' (from the prelude),
- * at: ...") pointing into the prelude document too.
+ * information, and a mistake inside prelude code (its note "in the forward of 'Linear' (from the
+ * prelude), at: x @ weight.T") pointing into the prelude document too.
  */
 final class Problems {
-    private static final Pattern PRELUDE_NOTE = Pattern.compile("in '([A-Za-z_][A-Za-z0-9_]*)'.*\\(from the prelude\\), at: (.*)", Pattern.DOTALL);
+    private static final Pattern PRELUDE_NOTE = Pattern.compile("in [^']*'([A-Za-z_][A-Za-z0-9_]*)'.*?\\(from the prelude\\), at: (.*)", Pattern.DOTALL);
 
     private Problems() {
     }

@@ -107,6 +107,21 @@ class ProtocolTest {
     }
 
     @Test
+    void aMistakeInPreludeCodePointsIntoThePrelude() throws Exception {
+        String uri = "file:///work/prelude_error.model";
+        String text = "model P {\n  input x: f32[N, 4]\n  lin = Linear(3, 2)\n  output y = lin(x)\n}\n";
+        client.server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, "model", 1, text)));
+        var d = client.diagnosticsOfVersion(uri, 1).getDiagnostics().getFirst();
+        assertEquals("cannot matrix-multiply f32[N, 4] and f32[3, 2]\nthe left's last axis is 4 but the right's second-to-last axis is 3\n"
+                + "in the forward of 'Linear' (from the prelude), at: x @ weight.T", d.getMessage());
+        assertEquals(new Range(new Position(3, 13), new Position(3, 19)), d.getRange());
+        var related = d.getRelatedInformation().getFirst().getLocation();
+        assertTrue(related.getUri().endsWith("/prelude.model"), related.getUri());
+        String prelude = dev.modelc.compiler.check.Prelude.source().text();
+        assertEquals(new Range(at(prelude, "x @ weight.T", 0, 0), at(prelude, "x @ weight.T", 0, 12)), related.getRange());
+    }
+
+    @Test
     void hoverShowsTypesSignaturesAndBuiltins() throws Exception {
         var local = get(client.server.getTextDocumentService().hover(new HoverParams(doc(), at(TEXT, "h = block", 0, 0))));
         assertTrue(local.getContents().getRight().getValue().contains("type: `f32[N, 3]`"), local.getContents().getRight().getValue());
