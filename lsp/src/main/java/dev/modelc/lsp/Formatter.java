@@ -93,7 +93,7 @@ public final class Formatter {
                 startLine(indent, t == ModelLexer.RBRACE);
                 line.append(c.text());
             } else {
-                if (spaced(prev, c, index)) line.append(' ');
+                if (spaced(prev, c, index) || joins(prev, c)) line.append(' ');
                 line.append(c.text());
             }
             switch (t) {
@@ -102,6 +102,16 @@ public final class Formatter {
                 default -> { }
             }
             prev = c;
+        }
+
+        /**
+         * Whether {@code a} and {@code b} written together would lex as other tokens ({@code * *S}
+         * as {@code **S}, {@code < =} as {@code <=}): then a space stays between them.
+         */
+        private static boolean joins(SourceTokens.Code a, SourceTokens.Code b) {
+            ModelLexer lexer = new ModelLexer(org.antlr.v4.runtime.CharStreams.fromString(a.text() + b.text()));
+            lexer.removeErrorListeners();
+            return !lexer.nextToken().getText().equals(a.text());
         }
 
         /** Whether the innermost open bracket is a ( or a [ (where newlines never end a statement). */

@@ -53,6 +53,14 @@ class FormatterTest {
     }
 
     @Test
+    void neverJoinsTwoTokensIntoOne() {
+        // `**S` would be a power, `<=` one comparison, `1.` a float: mistakes, but the tokens stay as written
+        assertEquals("a: f32[* *S]\n", Formatter.format("a: f32[* *S]"));
+        assertEquals("y = a < = b\n", Formatter.format("y = a < = b"));
+        assertEquals("y = f(1 .5)\n", Formatter.format("y = f(1 .5)"));
+    }
+
+    @Test
     void unknownCharactersKeepTheirSpacing() {
         // `"` is no token of today's grammar: it keeps its spacing to its neighbours, as a later string literal will
         assertEquals("y = einsum(\"ij\", a, b)\n", Formatter.format("y = einsum(\"ij\",a,b)"));
