@@ -82,9 +82,9 @@ final class Hovers {
         Set<String> types = a.typesOf(occ.span());
         if (types.isEmpty() && occ.span().equals(s.nameSpan()) && s.value().isPresent()) types = a.typesOf(s.value().get());
         md.append(typeLines(types));
-        String where = s.container().map(c -> " in " + c.kind().name().toLowerCase() + " " + c.name()).orElse("");
+        String where = s.container().map(c -> " in " + c.kind().word() + " " + c.name()).orElse("");
         boolean prelude = s.nameSpan().source() != a.source();
-        md.append("\n\n").append(s.kind().name().toLowerCase()).append(where).append(prelude ? " (prelude)" : "");
+        md.append("\n\n").append(s.kind().word()).append(where).append(prelude ? " (prelude)" : "");
         String doc = docComment(s.nameSpan().source(), s.declSpan().start());
         if (!doc.isEmpty()) md.append("\n\n").append(doc);
         return md.toString();

@@ -36,7 +36,7 @@ final class Outline {
         Span whole = s.declSpan().to(name);
         DocumentSymbol ds = new DocumentSymbol(s.name(), kind(s.kind()), a.lines().range(whole.start(), whole.end()),
                 a.lines().range(name.start(), name.end()));
-        ds.setDetail(s.kind().name().toLowerCase());
+        ds.setDetail(s.kind().word());
         return ds;
     }
 

@@ -25,9 +25,20 @@ import java.util.TreeMap;
  * through the layer an instance was made from.
  */
 public final class Symbols {
-    /** What a name declares. */
+    /** What a name declares, and the word hover uses for it. */
     public enum Kind {
-        MODEL, LAYER, DEF, PARAMETER, INPUT, WEIGHT, CONST, LOCAL, OUTPUT, LOSS, DIM
+        MODEL("model"), LAYER("layer"), DEF("def"), PARAMETER("parameter"), INPUT("input"), WEIGHT("param"),
+        CONST("const"), LOCAL("local"), OUTPUT("output"), LOSS("loss"), DIM("dimension");
+
+        private final String word;
+
+        Kind(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
     }
 
     /** One declared name; {@code decl} is the whole declaration or statement. */

@@ -127,6 +127,10 @@ class ProtocolTest {
         assertTrue(local.getContents().getRight().getValue().contains("type: `f32[N, 3]`"), local.getContents().getRight().getValue());
         var input = get(client.server.getTextDocumentService().hover(new HoverParams(doc(), at(TEXT, "y)", 0, 0))));
         assertTrue(input.getContents().getRight().getValue().contains("input y: f32[N, 2]"), input.getContents().getRight().getValue());
+        var weight = get(client.server.getTextDocumentService().hover(new HoverParams(doc(), at(TEXT, "@ w", 0, 2))));
+        String weightText = weight.getContents().getRight().getValue();
+        assertTrue(weightText.startsWith("```model\nparam w: f32[n, n]\n```"), weightText);
+        assertTrue(weightText.contains("type: `f32[3, 3]`") && weightText.endsWith("param in layer Block"), weightText);
         var def = get(client.server.getTextDocumentService().hover(new HoverParams(doc(), at(TEXT, "mse_loss", 0, 2))));
         String defText = def.getContents().getRight().getValue();
         assertTrue(defText.contains("def mse_loss(a: float[*S], b: float[*S])"), defText);
