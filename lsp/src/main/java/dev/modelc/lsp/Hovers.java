@@ -8,7 +8,6 @@ import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.diagnostics.Span;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.lsp4j.Hover;

@@ -52,10 +52,10 @@ final class SemanticTokens {
                     type = classify(a, c);
                     if (type < 0) continue;
                     if (type == TYPES.indexOf("function") && Names.BUILTINS.contains(c.text())
-                            && a.symbols().flatMap(s -> s.at(c.start())).isEmpty()) {
+                            && a.symbols().flatMap(s -> s.startingAt(c.start())).isEmpty()) {
                         modifiers = 1 << MODIFIERS.indexOf("defaultLibrary");
                     }
-                    Optional<Symbols.Occurrence> occ = a.symbols().flatMap(s -> s.at(c.start()));
+                    Optional<Symbols.Occurrence> occ = a.symbols().flatMap(s -> s.startingAt(c.start()));
                     if (occ.isPresent() && occ.get().span().equals(occ.get().symbol().nameSpan())) {
                         modifiers |= 1 << MODIFIERS.indexOf("declaration");
                     }
@@ -90,7 +90,7 @@ final class SemanticTokens {
     }
 
     private static int name(Analysis a, SourceTokens.Code c) {
-        Optional<Symbols.Occurrence> occ = a.symbols().flatMap(s -> s.at(c.start()));
+        Optional<Symbols.Occurrence> occ = a.symbols().flatMap(s -> s.startingAt(c.start()));
         if (occ.isPresent()) {
             return TYPES.indexOf(switch (occ.get().symbol().kind()) {
                 case DEF -> "function";

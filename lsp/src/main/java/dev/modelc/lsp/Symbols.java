@@ -351,6 +351,11 @@ public final class Symbols {
         return Optional.of(e.getValue());
     }
 
+    /** The name that starts exactly at {@code offset}, if any (for classifying a token). */
+    public Optional<Occurrence> startingAt(int offset) {
+        return Optional.ofNullable(occurrences.get(offset));
+    }
+
     /** Every occurrence of {@code symbol} in this file, declaration included when it is here. */
     public List<Span> occurrencesOf(Symbol symbol) {
         List<Span> out = new ArrayList<>();
