@@ -80,6 +80,15 @@ final class Hovers {
         StringBuilder md = new StringBuilder("```model\n").append(signature(s)).append("\n```");
         Set<String> types = a.typesOf(occ.span());
         if (types.isEmpty() && occ.span().equals(s.nameSpan()) && s.value().isPresent()) types = a.typesOf(s.value().get());
+        if (types.isEmpty()) {
+            // a member (`lin.weight`): the type of the member expression that ends with this name
+            var member = a.innermostTypedAt(occ.span().start());
+            if (member.isPresent() && member.get().getKey().end() == occ.span().end()) types = member.get().getValue();
+        }
+        if (types.isEmpty()) {
+            // instances are made by the statement, not typed as an expression
+            types = a.symbols().flatMap(sy -> sy.layerOf(s)).map(l -> Set.of("instance of layer " + l.name().text())).orElse(Set.of());
+        }
         md.append(typeLines(types));
         String where = s.container().map(c -> " in " + c.kind().word() + " " + c.name()).orElse("");
         boolean prelude = s.nameSpan().source() != a.source();

@@ -372,6 +372,11 @@ public final class Symbols {
         return List.copyOf(declared);
     }
 
+    /** The layer an instance-valued name was made from ({@code lin = Linear(3, 2)}). */
+    public Optional<Decl.Layer> layerOf(Symbol instance) {
+        return Optional.ofNullable(instanceOf.get(instance));
+    }
+
     /** The members an instance-valued name offers after a dot, or none. */
     public Map<String, Symbol> membersOf(Symbol instance) {
         Decl.Layer l = instanceOf.get(instance);

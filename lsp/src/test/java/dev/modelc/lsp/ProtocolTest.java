@@ -115,10 +115,26 @@ class ProtocolTest {
         assertEquals("cannot matrix-multiply f32[N, 4] and f32[3, 2]\nthe left's last axis is 4 but the right's second-to-last axis is 3\n"
                 + "in the forward of 'Linear' (from the prelude), at: x @ weight.T", d.getMessage());
         assertEquals(new Range(new Position(3, 13), new Position(3, 19)), d.getRange());
+        var member = get(client.server.getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(uri), new Position(2, 2))));
+        assertTrue(member.getContents().getRight().getValue().contains("instance of layer Linear"), member.getContents().getRight().getValue());
         var related = d.getRelatedInformation().getFirst().getLocation();
         assertTrue(related.getUri().endsWith("/prelude.model"), related.getUri());
         String prelude = dev.modelc.compiler.check.Prelude.source().text();
         assertEquals(new Range(at(prelude, "x @ weight.T", 0, 0), at(prelude, "x @ weight.T", 0, 12)), related.getRange());
+    }
+
+    @Test
+    void membersOfAPreludeLayersInstance() throws Exception {
+        String uri = "file:///work/members.model";
+        String text = "model Q {\n  input x: f32[N, 3]\n  lin = Linear(3, 2)\n  output y = lin(x)\n  output w = lin.weight\n}\n";
+        client.server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, "model", 1, text)));
+        TextDocumentIdentifier members = new TextDocumentIdentifier(uri);
+        var hover = get(client.server.getTextDocumentService().hover(new HoverParams(members, at(text, "weight", 0, 1))));
+        String hoverText = hover.getContents().getRight().getValue();
+        assertTrue(hoverText.startsWith("```model\nparam weight: f32[out, in]\n```\n\ntype: `f32[2, 3]`"), hoverText);
+        assertTrue(hoverText.contains("param in layer Linear (prelude)"), hoverText);
+        var list = get(client.server.getTextDocumentService().completion(new CompletionParams(members, at(text, "weight", 0, 0)))).getRight();
+        assertEquals(List.of("weight", "bias"), list.getItems().stream().map(CompletionItem::getLabel).toList());
     }
 
     @Test
