@@ -14,8 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Compiles machine-learning models written in .model files.",
         subcommands = {CheckCommand.class, EvalCommand.class, GraphCommand.class, TrainCommand.class, PredictCommand.class,
-                SampleCommand.class,
-                CompileCommand.class,
+                SampleCommand.class, CompileCommand.class, FmtCommand.class, LspCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

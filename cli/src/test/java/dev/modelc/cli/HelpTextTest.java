@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 class HelpTextTest {
     private static final boolean UPDATE = Boolean.getBoolean("modelc.golden.update");
     private static final Path DIR = Path.of("src/test/resources/help");
-    private static final List<String> COMMANDS = List.of("check", "eval", "graph", "train", "predict", "sample", "compile");
+    private static final List<String> COMMANDS = List.of("check", "eval", "graph", "train", "predict", "sample", "compile", "fmt", "lsp");
 
     private static String help(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();

@@ -3,6 +3,7 @@ package dev.modelc.compiler;
 import dev.modelc.compiler.ast.ModelFile;
 import dev.modelc.compiler.check.CheckedProgram;
 import dev.modelc.compiler.check.Checker;
+import dev.modelc.compiler.check.TypeListener;
 import dev.modelc.compiler.diagnostics.Diagnostics;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.diagnostics.Span;
@@ -26,11 +27,16 @@ public final class Compiler {
 
     /** Parses and checks one file. */
     public static Compilation compile(SourceFile source) {
+        return compile(source, TypeListener.NONE);
+    }
+
+    /** Parses and checks one file, telling {@code types} each expression's type (see {@link TypeListener}). */
+    public static Compilation compile(SourceFile source, TypeListener types) {
         AtomicReference<Compilation> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().name("modelc-compile").stackSize(STACK_BYTES).unstarted(() -> {
             try {
-                result.set(compileHere(source));
+                result.set(compileHere(source, types));
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -53,12 +59,12 @@ public final class Compiler {
         return result.get();
     }
 
-    private static Compilation compileHere(SourceFile source) {
+    private static Compilation compileHere(SourceFile source, TypeListener types) {
         Diagnostics diagnostics = new Diagnostics();
         Optional<ModelFile> file = SyntaxReader.read(source, diagnostics);
         Optional<CheckedProgram> program = Optional.empty();
         if (file.isPresent()) {
-            CheckedProgram checked = Checker.check(file.get(), diagnostics);
+            CheckedProgram checked = Checker.check(file.get(), diagnostics, types);
             if (!diagnostics.hasErrors()) program = Optional.of(checked);
         }
         return new Compilation(source, program, diagnostics.sorted());

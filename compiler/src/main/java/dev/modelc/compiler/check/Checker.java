@@ -30,6 +30,11 @@ public final class Checker {
     }
 
     public static CheckedProgram check(ModelFile file, Diagnostics diagnostics) {
+        return check(file, diagnostics, TypeListener.NONE);
+    }
+
+    /** Checks {@code file}, telling {@code types} each expression's type as it goes. */
+    public static CheckedProgram check(ModelFile file, Diagnostics diagnostics, TypeListener types) {
         FileScope scope = new FileScope(Prelude.scope());
         for (Decl d : file.decls()) {
             if (Bodies.PROTECTED.contains(d.name().text())) {
@@ -48,7 +53,7 @@ public final class Checker {
             }
         }
         Set<Decl.Def> recursive = recursiveDefs(scope, diagnostics);
-        Elaborator elaborator = new Elaborator(diagnostics, recursive);
+        Elaborator elaborator = new Elaborator(diagnostics, recursive, types);
         Bodies bodies = new Bodies(elaborator);
         elaborator.bodies(bodies);
         List<CheckedModel> models = new ArrayList<>();

@@ -62,10 +62,13 @@ final class Elaborator {
     /** The model being checked: how far it has expanded, and its calls shared so far. */
     private Expansion expansion = new Expansion("", fileTotals);
     private InlineCache cache = new InlineCache();
+    /** Told each expression's type (the language server's hover); {@link TypeListener#NONE} when compiling. */
+    private final TypeListener types;
 
-    Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs) {
+    Elaborator(Diagnostics diagnostics, Set<Decl.Def> recursiveDefs, TypeListener types) {
         this.diagnostics = diagnostics;
         this.recursiveDefs = recursiveDefs;
+        this.types = types;
     }
 
     void bodies(Bodies b) {
@@ -126,6 +129,10 @@ final class Elaborator {
             diagnostics.error(e.span(), "this tensor would have more elements than a 64-bit count holds: " + t.type(),
                     "its sizes multiply past 2^63 - 1");
             return Value.POISON;
+        }
+        if (types != TypeListener.NONE) {
+            if (v instanceof Tensor t) types.tensor(e.span(), t.type());
+            else if (v instanceof Value.Instance i) types.instance(e.span(), i.layer());
         }
         return v;
     }

@@ -30,7 +30,7 @@ class BomVersionsTest {
     void theBomPinsEveryModuleAUserDependsOn() throws Exception {
         String bom = DocumentedPomsTest.read(DocumentedPomsTest.ROOT.resolve("bom/pom.xml"));
         for (String module : List.of("modelc-runtime", "modelc-grammar", "modelc-compiler", "modelc-testing", "modelc-cuda",
-                "modelc-maven-plugin", "junit-bom", "jqwik", "jqwik-api", "jqwik-engine")) {
+                "modelc-lsp", "modelc-maven-plugin", "junit-bom", "jqwik", "jqwik-api", "jqwik-engine")) {
             assertTrue(bom.contains("<artifactId>" + module + "</artifactId>"), module + " is not in modelc-bom");
         }
     }
