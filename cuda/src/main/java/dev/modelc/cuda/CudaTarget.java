@@ -216,7 +216,10 @@ final class CudaTarget implements Target {
     @Override
     public void call(Step.Call c, Object prepared, Object[] storage, long[] d, long seed) {
         if (prepared instanceof Launch launch) {
-            List<Object> args = new ArrayList<>(List.of(storage[c.inputs()[0]], storage[c.out()]));
+            // The operands (a convolution has two), then the result.
+            List<Object> args = new ArrayList<>();
+            for (int in : c.inputs()) args.add(storage[in]);
+            args.add(storage[c.out()]);
             for (long v : d) args.add(v);
             loaded.launch(launch.function(), launch.geometry(), args);
         } else if (prepared instanceof OnHost) {

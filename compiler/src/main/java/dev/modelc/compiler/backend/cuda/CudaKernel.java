@@ -56,6 +56,8 @@ public sealed interface CudaKernel {
             return switch (kernel.op()) {
                 case dev.modelc.compiler.graph.Op.Softmax s -> s.axis();
                 case dev.modelc.compiler.graph.Op.ArgReduce a -> a.axis();
+                // a thread per result element, in a grid-stride loop: the launch's rows need only be about the work
+                case dev.modelc.compiler.graph.Op.Conv c -> 0;
                 default -> throw new IllegalStateException("no GPU kernel for " + kernel.op().label());
             };
         }

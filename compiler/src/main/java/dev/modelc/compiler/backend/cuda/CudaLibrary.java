@@ -14,7 +14,8 @@ import java.util.Optional;
  * The library calls that run on the GPU, one thread per row along the call's axis, in f64 as the
  * runtime's {@code Reference} computes them and rounded once to the result's dtype: softmax and
  * log_softmax (shifted by the row's maximum), argmax and argmin along an axis (the first best;
- * NaN beats everything, as in NumPy). The others (logsumexp, pad, concat, one-hot with its
+ * NaN beats everything, as in NumPy); convolutions and their adjoints, a thread per result
+ * element ({@link CudaConv}). The others (logsumexp, pad, concat, one-hot with its
  * label check, random initializers, argmax of a flattened tensor, row selection and gather and
  * their scatter-adds with their index checks) stay on the host.
  */
@@ -28,6 +29,7 @@ final class CudaLibrary {
             case Op.Softmax s -> Optional.of(rows(function, c, plan, sizes, s.axis(), softmax(s.log(), plan.buffer(c.out()).dtype())));
             case Op.ArgReduce a when a.axis() >= 0 -> Optional.of(rows(function, c, plan, sizes, a.axis(), argReduce(a.max(),
                     plan.buffer(c.out()).dtype())));
+            case Op.Conv cv -> Optional.of(CudaConv.render(function, c, plan, sizes, cv.conv()));
             default -> Optional.empty();
         };
     }
