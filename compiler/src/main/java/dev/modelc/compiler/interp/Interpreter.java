@@ -103,6 +103,11 @@ public final class Interpreter {
         long numel = 1;
         for (var d : node.type().shape().dims()) {
             long v = dims.eval(d);
+            if (v < 0) {
+                // A size that shrinks with the input (a convolution's L - 2) under sizes too small for it.
+                throw new EvaluationError((node.span() == null ? "" : node.span() + ": ") + "size " + d + " = " + v + " is out of range"
+                        + " for the value of " + node.op().label() + " (shape " + node.type().shape() + ")");
+            }
             numel = v < 0 || numel > Long.MAX_VALUE / Math.max(1, v) ? Long.MAX_VALUE : numel * v;
         }
         if (numel > Integer.MAX_VALUE) {

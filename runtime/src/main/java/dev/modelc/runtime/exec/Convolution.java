@@ -118,11 +118,30 @@ public record Convolution(Kind kind, List<Integer> stride, List<Integer> padding
      */
     public double[] reference(double[] a, int[] as, double[] b, int[] bs, int[] out) {
         Sizes z = sizes(as, bs, out);
+        checkFits(z);
         return switch (kind) {
             case FORWARD -> forward(a, b, z);
             case INPUT_GRAD -> inputGrad(a, b, z);
             case WEIGHT_GRAD -> weightGrad(a, b, z);
         };
+    }
+
+    /**
+     * Refuses an input shorter than the kernel's span (after padding), which only symbolic sizes
+     * can reach at run time (the checker refuses fixed ones): PyTorch refuses it too, rather than
+     * giving an empty result.
+     */
+    public void checkFits(Sizes z) {
+        int[][] axes = spatial() == 1 ? new int[][] {{z.w(), z.kw(), z.pw(), z.dw()}}
+                : new int[][] {{z.h(), z.kh(), z.ph(), z.dh()}, {z.w(), z.kw(), z.pw(), z.dw()}};
+        for (int a = 0; a < axes.length; a++) {
+            int[] v = axes[a];
+            long reach = (long) v[3] * (v[1] - 1) + 1;
+            if (v[0] + 2L * v[2] < reach) {
+                throw new ExecutionError("conv" + spatial() + "d: the input's size " + v[0] + " on axis " + (2 + a) + " (padded by "
+                        + v[2] + " on both sides) is smaller than the kernel's span " + reach);
+            }
+        }
     }
 
     private static double[] forward(double[] x, double[] w, Sizes z) {
