@@ -74,6 +74,16 @@ final class Im2Col {
                             continue;
                         }
                         int xr = xo + ih * z.w();
+                        if (z.sw() == 1) {
+                            // A run of the input row, zeros where it reaches into the padding (profiled: the
+                            // per-element test was a third of a LeNet layer's time).
+                            int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)),
+                                    j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
+                            java.util.Arrays.fill(cols, at, at + j0, 0f);
+                            if (j1 > j0) System.arraycopy(x, xr + j0 + off, cols, at + j0, j1 - j0);
+                            java.util.Arrays.fill(cols, at + j1, at + z.ow(), 0f);
+                            continue;
+                        }
                         for (int j = 0; j < z.ow(); j++) {
                             int iw = j * z.sw() + kw * z.dw() - z.pw();
                             cols[at + j] = iw >= 0 && iw < z.w() ? x[xr + iw] : 0f;
