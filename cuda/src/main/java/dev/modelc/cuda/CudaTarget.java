@@ -232,7 +232,7 @@ final class CudaTarget implements Target {
     @Override
     public void call(Step.Call c, Object prepared, Object[] storage, long[] d, long seed) {
         if (prepared instanceof Launch launch) {
-            // A row kernel has one input; a per-output one any number: either way, inputs, output, symbols.
+            // The operands (a per-output kernel may have several: a convolution has two), then the result, then the symbols.
             List<Object> args = new ArrayList<>();
             for (int in : c.inputs()) args.add(storage[in]);
             args.add(storage[c.out()]);

@@ -61,11 +61,29 @@ final class VjpRules {
             case Op.IndexAdd i -> Arrays.asList(e.indexSelect(g, n.input(1)), null);
             case Op.Gather gt -> Arrays.asList(e.scatterAdd(g, n.input(1), gt.axis(), e.shape(x)), null);
             case Op.ScatterAdd sa -> Arrays.asList(e.gather(g, n.input(1), sa.axis()), null);
+            case Op.Conv c -> conv(e, c.conv(), n, g, wanted);
             case Op.Softmax s -> one(softmax(e, s, y, g));
             // C = A @ B: dA = dC @ B^T, dB = A^T @ dC (batched over leading axes).
             case Op.MatMul m -> Arrays.asList(
                     wanted.test(0) ? e.matmul(g, e.transposeLast(n.input(1))) : null,
                     wanted.test(1) ? e.matmul(e.transposeLast(n.input(0)), g) : null);
+        };
+    }
+
+    /**
+     * The three convolutions are each other's adjoints: y = conv(x, w) gives dx = input_grad(dy, w),
+     * dw = weight_grad(x, dy); dx = input_grad(g, w) gives dg = conv(h, w), dw = weight_grad(h, g);
+     * dw = weight_grad(x, g) gives dx = input_grad(g, h), dg = conv(x, h) (h the incoming gradient).
+     */
+    private static List<Integer> conv(Emitter e, dev.modelc.runtime.exec.Convolution c, Node n, int h, IntPredicate wanted) {
+        int a = n.input(0), b = n.input(1);
+        return switch (c.kind()) {
+            case FORWARD -> Arrays.asList(wanted.test(0) ? e.convInputGrad(c, h, b, e.shape(a)) : null,
+                    wanted.test(1) ? e.convWeightGrad(c, a, h, e.shape(b)) : null);
+            case INPUT_GRAD -> Arrays.asList(wanted.test(0) ? e.conv(c, h, b) : null,
+                    wanted.test(1) ? e.convWeightGrad(c, h, a, e.shape(b)) : null);
+            case WEIGHT_GRAD -> Arrays.asList(wanted.test(0) ? e.convInputGrad(c, b, h, e.shape(a)) : null,
+                    wanted.test(1) ? e.conv(c, a, h) : null);
         };
     }
 

@@ -96,6 +96,7 @@ public final class PlanLowering {
             case Op.IndexAdd i -> new LibraryCall.IndexAdd(IndexSite.describe(span));
             case Op.Gather gt -> new LibraryCall.Gather(gt.axis(), IndexSite.describe(span));
             case Op.ScatterAdd sa -> new LibraryCall.ScatterAdd(sa.axis(), IndexSite.describe(span));
+            case Op.Conv c -> new LibraryCall.Conv(c.conv());
             case Op.Random r -> new LibraryCall.Random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(), r.stream());
             default -> throw new IllegalStateException("no library call for " + op.label());
         };

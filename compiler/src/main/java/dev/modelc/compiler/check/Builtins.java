@@ -90,6 +90,8 @@ final class Builtins {
         define("arange", Signature.of("n").keywords("dtype"), Builtins::arange);
         define("one_hot", Signature.of("labels", "classes").keywords("dtype"), Builtins::oneHot);
         define("gather", Signature.of("x", "idx").keywords("axis"), Builtins::gather);
+        define("conv1d", ConvRule.SIGNATURE, s -> ConvRule.check(s, 1));
+        define("conv2d", ConvRule.SIGNATURE, s -> ConvRule.check(s, 2));
 
         define("numel", Signature.of("x"), Builtins::numel);
         define("size", Signature.of("x", "axis"), Builtins::size);

@@ -264,6 +264,30 @@ final class Site {
         return given;
     }
 
+    /**
+     * A constant i32 number or list of numbers ({@code 2}, {@code [2, 1]}) as sizes, or null
+     * without reporting when the argument is something else (or poison, marking the call failed).
+     */
+    List<Dim> constInts(String arg) {
+        Arguments.Bound b = args.get(arg);
+        if (b == null) return null;
+        if (b.value() instanceof Value.Poison) failed = true;
+        return b.value() instanceof Value.Tensor t && t.constant() && t.type().rank() <= 1 && t.type().dtype() == DType.I32
+                ? Folding.sizes(t.known()) : null;
+    }
+
+    /** Whether argument {@code arg} is a scalar (not a list). */
+    boolean isScalar(String arg) {
+        Arguments.Bound b = args.get(arg);
+        return b != null && b.value() instanceof Value.Tensor t && t.type().rank() == 0;
+    }
+
+    /** The source text of argument {@code arg}. */
+    String text(String arg) {
+        Arguments.Bound b = args.get(arg);
+        return b == null ? "" : b.expr().span().text();
+    }
+
     /** The {@code dtype = f64} argument, or null when absent (or wrong, after reporting). */
     DType dtype(String arg) {
         Arguments.Bound b = args.get(arg);

@@ -1,5 +1,7 @@
 package dev.modelc.compiler.graph;
 
+import dev.modelc.runtime.exec.Convolution;
+
 import dev.modelc.compiler.diagnostics.Span;
 import dev.modelc.compiler.types.Broadcast;
 import dev.modelc.compiler.types.Dim;
@@ -317,6 +319,37 @@ public final class Emitter {
     /** The adjoint of {@link #gather}: {@code g} added into zeros of shape {@code to} along {@code axis} at {@code idx}. */
     public int scatterAdd(int g, int idx, int axis, Shape to) {
         return b.add(new Op.ScatterAdd(axis), type(g).withShape(to), span, g, idx);
+    }
+
+    /**
+     * {@code conv1d}/{@code conv2d} of x {@code [N, C, *S]} and w {@code [O, C / groups, *K]}: shape
+     * {@code [N, O, *OS]}, each output size by {@link #convOutput}; the checker has shown it positive.
+     */
+    public int conv(Convolution c, int x, int w) {
+        Shape xs = shape(x), ws = shape(w);
+        List<Dim> out = new ArrayList<>(List.of(xs.dim(0), ws.dim(0)));
+        for (int a = 0; a < c.spatial(); a++) out.add(convOutput(c, a, xs.dim(2 + a), ws.dim(2 + a)));
+        return b.add(new Op.Conv(c.as(Convolution.Kind.FORWARD)), type(x).withShape(new Shape(out)), span, x, w);
+    }
+
+    /** The input gradient of a convolution (a transposed convolution of g and w) in the shape {@code to} of its input. */
+    public int convInputGrad(Convolution c, int g, int w, Shape to) {
+        return b.add(new Op.Conv(c.as(Convolution.Kind.INPUT_GRAD)), type(g).withShape(to), span, g, w);
+    }
+
+    /** The weight gradient of a convolution (x convolved with the output's gradient g) in the shape {@code to} of its weight. */
+    public int convWeightGrad(Convolution c, int x, int g, Shape to) {
+        return b.add(new Op.Conv(c.as(Convolution.Kind.WEIGHT_GRAD)), type(g).withShape(to), span, x, g);
+    }
+
+    /**
+     * The output size of spatial axis {@code a}: {@code (size + 2 padding - dilation (kernel - 1) - 1) / stride + 1},
+     * rounded down; a symbolic size only with stride 1, where it is the polynomial {@code size + (2 padding - dilation (kernel - 1))}.
+     */
+    public static Dim convOutput(Convolution c, int a, Dim size, Dim kernel) {
+        if (size.isConstant()) return Dim.of(c.outputSize(a, size.constant(), kernel.constant()));
+        if (c.stride().get(a) != 1) throw new IllegalArgumentException("symbolic size " + size + " with stride " + c.stride().get(a));
+        return size.plus(Dim.of(2L * c.padding().get(a) - (long) c.dilation().get(a) * (kernel.constant() - 1)));
     }
 
     /** The broadcast shape of two shapes, which the checker has already shown to exist. */

@@ -175,7 +175,36 @@ public final class GraphVerifier {
                     : gather(sa.axis(), t.shape(), in.get(1).shape()) != null ? gather(sa.axis(), t.shape(), in.get(1).shape())
                     : !in.get(0).shape().equals(in.get(1).shape()) ? "operand should have the indices' shape"
                     : t.dtype() != in.get(0).dtype() ? "dtype changes" : null;
+            case Op.Conv c -> arity(n, 2) != null ? arity(n, 2) : conv(c.conv(), in, t);
         };
+    }
+
+    /**
+     * A convolution's operands and result: x {@code [N, C, *S]}, w {@code [O, C / groups, *K]} and
+     * y {@code [N, O, *OS]} in the roles its kind gives them, one dtype, OS by the output rule.
+     */
+    private static String conv(dev.modelc.runtime.exec.Convolution c, List<TensorType> in, TensorType t) {
+        TensorType x, w, y;
+        switch (c.kind()) {
+            case FORWARD -> { x = in.get(0); w = in.get(1); y = t; }
+            case INPUT_GRAD -> { y = in.get(0); w = in.get(1); x = t; }
+            case WEIGHT_GRAD -> { x = in.get(0); y = in.get(1); w = t; }
+            default -> throw new IllegalStateException();
+        }
+        int rank = c.spatial() + 2;
+        if (x.rank() != rank || w.rank() != rank || y.rank() != rank) {
+            return "operands must have rank " + rank + ": x " + x + ", w " + w + ", y " + y;
+        }
+        if (x.dtype() != w.dtype() || y.dtype() != x.dtype() || !x.isFloating()) return "dtypes differ or are not floating";
+        if (c.groups() < 1 || !x.shape().dim(1).equals(w.shape().dim(1).times(Dim.of(c.groups())))) return "channels of x " + x + " and w " + w + " do not fit groups " + c.groups();
+        if (!y.shape().dim(0).equals(x.shape().dim(0)) || !y.shape().dim(1).equals(w.shape().dim(0))) return "y " + y + " does not fit x " + x + " and w " + w;
+        for (int a = 0; a < c.spatial(); a++) {
+            Dim size = x.shape().dim(2 + a), kernel = w.shape().dim(2 + a);
+            if (!kernel.isConstant() || (!size.isConstant() && c.stride().get(a) != 1)) return "axis " + (2 + a) + " must be static";
+            if (!Emitter.convOutput(c, a, size, kernel).equals(y.shape().dim(2 + a))) return "output axis " + (2 + a) + " should be "
+                    + Emitter.convOutput(c, a, size, kernel);
+        }
+        return null;
     }
 
     private static String indices(TensorType ids) {

@@ -1,6 +1,7 @@
 package dev.modelc.compiler.graph;
 
 import dev.modelc.compiler.types.Dim;
+import dev.modelc.runtime.exec.Convolution;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -270,6 +271,18 @@ public sealed interface Op {
     record ScatterAdd(int axis) implements Op {
         public String label() {
             return "scatter_add[axis=" + axis + "]";
+        }
+    }
+
+    /**
+     * {@code conv1d}/{@code conv2d} of the two operands, or one of its adjoints (the input
+     * gradient, a transposed convolution; the weight gradient, a convolution of the input with
+     * the output's gradient): {@link Convolution} says which, its geometry and its loops. Each
+     * kind's derivative is again one of the three.
+     */
+    record Conv(Convolution conv) implements Op {
+        public String label() {
+            return conv.label();
         }
     }
 

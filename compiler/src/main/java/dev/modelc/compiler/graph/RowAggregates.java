@@ -207,6 +207,11 @@ public final class RowAggregates {
                     : in(n, 0) instanceof Rows r && in(n, 1) instanceof Rows ri && r.axis() == ri.axis() && r.axis() != gt.axis() ? r : OTHER;
             case Op.IndexAdd i -> in(n, 0) instanceof Fixed && in(n, 1) instanceof Fixed ? FIXED : OTHER;
             case Op.ScatterAdd sa -> in(n, 0) instanceof Fixed && in(n, 1) instanceof Fixed ? FIXED : OTHER;
+            // A convolution (or its input gradient) of rows along axis 0 with a fixed weight is rows:
+            // each image's result depends on that image alone. The weight gradient sums over rows.
+            case Op.Conv c -> in(n, 0) instanceof Fixed && in(n, 1) instanceof Fixed ? FIXED
+                    : c.conv().kind() != dev.modelc.runtime.exec.Convolution.Kind.WEIGHT_GRAD && in(n, 0) instanceof Rows r
+                    && r.axis() == 0 && in(n, 1) instanceof Fixed ? r : OTHER;
         };
     }
 

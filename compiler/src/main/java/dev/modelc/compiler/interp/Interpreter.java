@@ -105,6 +105,11 @@ public final class Interpreter {
         long numel = 1;
         for (var d : node.type().shape().dims()) {
             long v = dims.eval(d);
+            if (v < 0) {
+                // A size that shrinks with the input (a convolution's L - 2) under sizes too small for it.
+                throw new EvaluationError((node.span() == null ? "" : node.span() + ": ") + "size " + d + " = " + v + " is out of range"
+                        + " for the value of " + node.op().label() + " (shape " + node.type().shape() + ")");
+            }
             numel = v < 0 || numel > Long.MAX_VALUE / Math.max(1, v) ? Long.MAX_VALUE : numel * v;
         }
         if (numel > Integer.MAX_VALUE) {
@@ -199,6 +204,7 @@ public final class Interpreter {
             case Op.IndexSelect i -> Reference.indexSelect(x, xs, v[node.input(1)], shapes[node.input(1)], indexing(node));
             case Op.IndexAdd i -> Reference.indexAdd(x, v[node.input(1)], shapes[node.input(1)], shape, indexing(node));
             case Op.Gather gt -> Reference.gather(x, xs, v[node.input(1)], shapes[node.input(1)], gt.axis(), indexing(node));
+            case Op.Conv c -> c.conv().reference(x, xs, v[node.input(1)], shapes[node.input(1)], shape);
             case Op.ScatterAdd sa -> Reference.scatterAdd(x, v[node.input(1)], shapes[node.input(1)], sa.axis(), shape, indexing(node));
         };
     }

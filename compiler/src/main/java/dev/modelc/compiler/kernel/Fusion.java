@@ -109,6 +109,7 @@ final class Fusion {
                 case Op.IndexAdd i -> node.inputs().forEach(in -> needsBuffer[in] = true);
                 case Op.Gather gt -> node.inputs().forEach(in -> needsBuffer[in] = true);
                 case Op.ScatterAdd sa -> node.inputs().forEach(in -> needsBuffer[in] = true);
+                case Op.Conv c -> node.inputs().forEach(in -> needsBuffer[in] = true);
                 default -> {
                 }
             }
@@ -284,6 +285,7 @@ final class Fusion {
             case Op.IndexAdd i -> false;
             case Op.Gather gt -> false;
             case Op.ScatterAdd sa -> false;
+            case Op.Conv c -> false;
         };
     }
 

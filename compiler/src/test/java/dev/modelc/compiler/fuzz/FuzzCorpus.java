@@ -216,7 +216,7 @@ final class FuzzCorpus {
             "x", "y", "w", "b", "a", "N", "C", "M", "L", "f32", "f64", "i32", "bool", "float", "T",
             "sum", "mean", "max", "min", "grad", "stop_gradient", "reshape", "transpose", "permute", "cat",
             "stack", "squeeze", "unsqueeze", "where", "maximum", "relu", "exp", "log", "sqrt", "softmax",
-            "one_hot", "argmax", "numel", "size", "full", "zeros", "ones", "arange", "randn", "uniform",
+            "one_hot", "conv1d", "conv2d", "stride", "padding", "dilation", "groups", "argmax", "numel", "size", "full", "zeros", "ones", "arange", "randn", "uniform",
             "Linear", "mse_loss", "cross_entropy", "axis", "keepdims", "dtype", "lr", "sgd", "adam",
             "batch", "epochs", "shuffle", "seed", "optimizer", "momentum", "_", "__x1");
 

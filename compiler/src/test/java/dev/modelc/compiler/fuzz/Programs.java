@@ -25,7 +25,7 @@ final class Programs {
     private static final List<String> REDUCTIONS = List.of("sum", "mean", "max", "min", "logsumexp", "argmax", "softmax",
             "log_softmax", "squeeze", "unsqueeze", "var", "std", "norm", "layer_norm", "flatten");
     private static final List<String> BINARY_FNS = List.of("maximum", "minimum", "mse_loss", "l1_loss", "bce",
-            "bce_with_logits", "cross_entropy", "soft_cross_entropy", "nll_loss", "accuracy", "max", "one_hot", "gather", "size",
+            "bce_with_logits", "cross_entropy", "soft_cross_entropy", "nll_loss", "accuracy", "max", "one_hot", "gather", "conv1d", "conv2d", "size",
             "transpose", "full", "broadcast_to", "reshape", "permute", "cat", "stack", "grad");
     private static final List<String> DTYPES = List.of("f32", "f32", "f32", "f64", "i32", "bool", "float", "f16");
     private static final List<String> DIMS = List.of("1", "2", "3", "4", "N", "N", "M", "0", "C", "k");
@@ -258,6 +258,10 @@ final class Programs {
                 Combinators.combine(e, e).as((a, b) -> "(" + a + ")[i32(" + b + ")]"),
                 Combinators.combine(e, n).as((a, k) -> "(" + a + ")[arange(" + k + ")]"),
                 Combinators.combine(e, e, n).as((a, b, k) -> "gather(" + a + ", i32(" + b + "), axis = " + k + ")"),
+                Combinators.combine(Arbitraries.of("conv1d", "conv2d"), e, e, Arbitraries.of("stride", "padding", "dilation", "groups"),
+                        Arbitraries.oneOf(n, list)).as((f, a, b, opt, v) -> f + "(" + a + ", " + b + ", " + opt + " = " + v + ")"),
+                Combinators.combine(list, list, n, n).as((xs, ws, s, p) -> "conv2d(zeros(" + xs + "), ones(" + ws + "), stride = "
+                        + s + ", padding = " + p + ")"),
                 Combinators.combine(e, n).as((a, k) -> "full([size(" + a + ", " + k + ")], 1)"),
                 e.map(a -> "arange(numel(" + a + "))"),
                 e.map(a -> "(" + a + ").T"),

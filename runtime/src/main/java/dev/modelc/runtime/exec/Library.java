@@ -123,6 +123,22 @@ public final class Library {
         store(Reference.scatterAdd(in(g, gs), in(idx, is), is, axis, os, what), out);
     }
 
+    /**
+     * One of the three convolutions ({@link Convolution.Kind}) of {@code a} (shape {@code as}) and
+     * {@code b} (shape {@code bs}) into {@code out} (shape {@code os}). In f32 as matrix products
+     * ({@link Im2Col}: f32 sums, as PyTorch's CPU convolutions); otherwise on f64 copies with the
+     * reference loops, rounded once to the result's dtype: the interpreter's bits.
+     */
+    public static void conv(Convolution conv, Object a, int[] as, Object b, int[] bs, int[] os, Object out) {
+        if (a instanceof float[] fa && b instanceof float[] fb && out instanceof float[] fo) {
+            Convolution.Sizes z = conv.sizes(as, bs, os);
+            conv.checkFits(z);
+            Im2Col.run(conv, fa, fb, fo, z);
+            return;
+        }
+        store(conv.reference(in(a, as), as, in(b, bs), bs, os), out);
+    }
+
     /** A random initializer of {@code size} elements: draws from the stream named {@code stream} of {@code seed}. */
     public static void random(boolean normal, double a, double b, long seed, String stream, int size, Object out) {
         store(Reference.random(normal, a, b, seed, stream, size), out);

@@ -57,6 +57,10 @@ public sealed interface LibraryCall {
     record ScatterAdd(int axis, String what) implements LibraryCall {
     }
 
+    /** A convolution or one of its two adjoints ({@code exec.Convolution}) of the two operands. */
+    record Conv(dev.modelc.runtime.exec.Convolution conv) implements LibraryCall {
+    }
+
     /**
      * Draws from the seeded generator's stream {@code stream}: normal with mean {@code a} and
      * deviation {@code b}, or uniform on {@code [a, b)}.
@@ -78,6 +82,7 @@ public sealed interface LibraryCall {
             case Gather g -> "gather";
             case ScatterAdd a -> "scatter_add";
             case Random r -> r.normal() ? "normal" : "uniform";
+            case Conv c -> c.conv().kind().spelling();
         };
     }
 }

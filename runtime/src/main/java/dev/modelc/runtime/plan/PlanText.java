@@ -1,6 +1,7 @@
 package dev.modelc.runtime.plan;
 
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.exec.Convolution;
 import dev.modelc.runtime.model.Size;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,6 +95,7 @@ public final class PlanText {
             case LibraryCall.Gather g -> "gather " + g.axis() + " " + escape(g.what());
             case LibraryCall.ScatterAdd a -> "scatter_add " + a.axis() + " " + escape(a.what());
             case LibraryCall.Random r -> "random " + r.normal() + " " + r.a() + " " + r.b() + " " + escape(r.stream());
+            case LibraryCall.Conv cv -> conv(cv.conv());
         };
     }
 
@@ -203,7 +205,8 @@ public final class PlanText {
     }
 
     private static LibraryCall libraryCall(Line l, List<String> symbols) {
-        return switch (l.word()) {
+        String word = l.word();
+        return switch (word) {
             case "softmax" -> new LibraryCall.Softmax(l.integer(), Boolean.parseBoolean(l.word()));
             case "logsumexp" -> {
                 List<Integer> axes = new ArrayList<>();
@@ -225,8 +228,27 @@ public final class PlanText {
             case "scatter_add" -> new LibraryCall.ScatterAdd(l.integer(), unescape(l.rest()));
             case "random" -> new LibraryCall.Random(Boolean.parseBoolean(l.word()), Double.parseDouble(l.word()),
                     Double.parseDouble(l.word()), unescape(l.rest()));
+            case "conv", "conv_input_grad", "conv_weight_grad" -> conv(Convolution.Kind.of(word), l);
             default -> throw l.bad();
         };
+    }
+
+    /** {@code conv 1 2 1 1 0 0 1 1}: the kind, groups, the spatial axes, then stride, padding and dilation per axis. */
+    private static String conv(Convolution c) {
+        StringBuilder b = new StringBuilder(c.kind().spelling()).append(' ').append(c.groups()).append(' ').append(c.spatial());
+        for (List<Integer> v : List.of(c.stride(), c.padding(), c.dilation())) for (int i : v) b.append(' ').append(i);
+        return b.toString();
+    }
+
+    private static LibraryCall conv(Convolution.Kind kind, Line l) {
+        int groups = l.integer(), spatial = l.integer();
+        List<List<Integer>> v = new ArrayList<>();
+        for (int list = 0; list < 3; list++) {
+            List<Integer> axes = new ArrayList<>();
+            for (int a = 0; a < spatial; a++) axes.add(l.integer());
+            v.add(axes);
+        }
+        return new LibraryCall.Conv(new Convolution(kind, v.get(0), v.get(1), v.get(2), groups));
     }
 
     /** A size as one word ({@code 2*N+1}): sizes in brackets may have spaces, a lone one may not. */

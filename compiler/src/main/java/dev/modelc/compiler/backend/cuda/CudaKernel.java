@@ -68,7 +68,7 @@ public sealed interface CudaKernel {
 
     /**
      * A library call on the GPU with a thread per output element ({@link CudaLibrary#renderPerOutput}:
-     * logsumexp, pad, concat). Arguments: each input's pointer, the output's, then every symbol of
+     * logsumexp, pad, concat, convolutions). Arguments: each input's pointer, the output's, then every symbol of
      * the plan.
      */
     record PerOutput(String function, Kernel.Call kernel) implements CudaKernel {

@@ -20,7 +20,9 @@ import java.util.Optional;
  *   <li>a thread per output element ({@link #renderPerOutput}), which reads what that element
  *       needs from any number of inputs: logsumexp (each output folds its own elements in the
  *       order {@code Reference} adds them, so the sums round alike), pad (the adjoint of a
- *       strided slice) and concat (a copy from the part that holds the element).
+ *       strided slice), concat (a copy from the part that holds the element), and convolutions
+ *       and their adjoints ({@link CudaConv}: each result element one f64 sum in the reference
+ *       loops' order).
  * </ul>
  * One-hot, row selection and gather run a thread per output element too, and check their indices
  * through an error word ({@link #renderChecked}). The others stay on the host, each for a reason:
@@ -52,6 +54,7 @@ final class CudaLibrary {
             case Op.Reduce r -> Optional.of(perOutput(function, c, plan, sizes, logsumexp(c, r.axes(), sizes), false));
             case Op.Pad p -> Optional.of(perOutput(function, c, plan, sizes, pad(c, p, sizes), false));
             case Op.Concat k -> Optional.of(perOutput(function, c, plan, sizes, concat(c, k.axis(), sizes), false));
+            case Op.Conv cv -> Optional.of(CudaConv.render(function, c, plan, sizes, cv.conv()));
             default -> Optional.empty();
         };
     }
