@@ -181,9 +181,27 @@ public final class BenchTable {
         int[] y = (int[]) data.get("y").storage();
         float[][] w1 = Workloads.rows(params.get("w1")), w2 = Workloads.rows(params.get("w2")), w3 = Workloads.rows(params.get("w3"));
         float[] b1 = new float[256], b2 = new float[256], b3 = new float[10];
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            // First of the hand-written rows: the ceiling the ratios are taken against.
+            VectorMlp vector = new VectorMlp(256, flat(params.get("w1")), b1, flat(params.get("w2")), b2, flat(params.get("w3")), b3);
+            float[] xf = flat(data.get("x"));
+            // The ceiling must compute the same step: its first loss against modelc's, as libtorch's is.
+            float first = new VectorMlp(256, flat(params.get("w1")), b1, flat(params.get("w2")), b2, flat(params.get("w3")), b3)
+                    .step(xf, y, 0.01f);
+            double mine = checks.get("mlp");
+            if (Math.abs(first - mine) > 1e-3 * Math.abs(mine)) {
+                System.err.printf(Locale.ROOT, "the FloatVector MLP's first loss %.7g differs from modelc's %.7g%n", first, mine);
+                disagreed = true;
+            }
+            add(w, "mlp", "hand-written Java, FloatVector GEMM (all cores)", time(() -> vector.step(xf, y, 0.01f), reps(100), reps(40)));
+        }
         add(w, "mlp", "hand-written Java (all cores)",
                 time(() -> HandWritten.mlpStep(x, y, w1, b1, w2, b2, w3, b3, 0.01f), reps(100), reps(40)));
         libtorch(w, "mlp");
+    }
+
+    private static float[] flat(Tensor t) {
+        return (float[]) t.to(dev.modelc.runtime.DType.F32).storage();
     }
 
     /** The libtorch row of a workload, from the peer's results (measured before this JVM started). */
