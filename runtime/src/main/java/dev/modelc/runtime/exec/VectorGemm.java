@@ -31,10 +31,21 @@ final class VectorGemm {
     static final int NR_F = 2 * FL;
     static final int NR_D = 2 * DL;
 
+    /**
+     * Packed b of at most this many elements is kept per thread for the next product (a training
+     * step packs the same weights every time); a larger one is allocated for its product alone, so
+     * one huge product does not pin its memory for good.
+     */
+    private static final int KEEP = 1 << 22;
     private static final ThreadLocal<float[]> PACK_F = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<double[]> PACK_D = ThreadLocal.withInitial(() -> new double[0]);
 
     private VectorGemm() {
+    }
+
+    /** Whether b's panels, m rounded up to whole panels, fit one Java array (else the scalar loops run it). */
+    static boolean fits(int k, int m) {
+        return (long) k * (m + NR_F) < Integer.MAX_VALUE - 16;
     }
 
     /** One f32 product {@code out[oo..] = op(a) @ op(b)}, a's element (i, p) at {@code ao + i * ars + p * acs}. */
@@ -45,7 +56,7 @@ final class VectorGemm {
         float[] packed = PACK_F.get();
         if (packed.length < need) {
             packed = new float[need];
-            PACK_F.set(packed);
+            if (need <= KEEP) PACK_F.set(packed);
         }
         packF(b, bo, k, m, transB, packed, panels);
         int ars = transA ? 1 : k, acs = transA ? n : 1;
@@ -149,7 +160,7 @@ final class VectorGemm {
         double[] packed = PACK_D.get();
         if (packed.length < need) {
             packed = new double[need];
-            PACK_D.set(packed);
+            if (need <= KEEP) PACK_D.set(packed);
         }
         packD(b, bo, k, m, transB, packed, panels);
         int ars = transA ? 1 : k, acs = transA ? n : 1;
