@@ -37,8 +37,10 @@ final class VectorGemm {
      * one huge product does not pin its memory for good.
      */
     private static final int KEEP = 1 << 22;
-    private static final ThreadLocal<float[]> PACK_F = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<double[]> PACK_D = ThreadLocal.withInitial(() -> new double[0]);
+    private static final float[] EMPTY_F = new float[0];
+    private static final double[] EMPTY_D = new double[0];
+    private static final ThreadLocal<float[]> PACK_F = ThreadLocal.withInitial(() -> EMPTY_F);
+    private static final ThreadLocal<double[]> PACK_D = ThreadLocal.withInitial(() -> EMPTY_D);
 
     private VectorGemm() {
     }
@@ -53,11 +55,11 @@ final class VectorGemm {
                        boolean transA, boolean transB) {
         int panels = (m + NR_F - 1) / NR_F;
         int need = panels * k * NR_F;
+        // Taken from the thread while in use: a product this thread runs while it waits for the
+        // split below (a fork-join worker helping) packs into a buffer of its own.
         float[] packed = PACK_F.get();
-        if (packed.length < need) {
-            packed = new float[need];
-            if (need <= KEEP) PACK_F.set(packed);
-        }
+        PACK_F.set(EMPTY_F);
+        if (packed.length < need) packed = new float[need];
         packF(b, bo, k, m, transB, packed, panels);
         int ars = transA ? 1 : k, acs = transA ? n : 1;
         int rowBlocks = (n + MR - 1) / MR;
@@ -76,6 +78,7 @@ final class VectorGemm {
                 }
             }
         });
+        if (packed.length <= KEEP) PACK_F.set(packed);
     }
 
     /** b's k x m matrix as panels of NR_F columns, each k rows of NR_F, zeros past m. */
@@ -158,10 +161,8 @@ final class VectorGemm {
         int panels = (m + NR_D - 1) / NR_D;
         int need = panels * k * NR_D;
         double[] packed = PACK_D.get();
-        if (packed.length < need) {
-            packed = new double[need];
-            if (need <= KEEP) PACK_D.set(packed);
-        }
+        PACK_D.set(EMPTY_D);
+        if (packed.length < need) packed = new double[need];
         packD(b, bo, k, m, transB, packed, panels);
         int ars = transA ? 1 : k, acs = transA ? n : 1;
         int rowBlocks = (n + MR - 1) / MR;
@@ -179,6 +180,7 @@ final class VectorGemm {
                 }
             }
         });
+        if (packed.length <= KEEP) PACK_D.set(packed);
     }
 
     private static void packD(double[] b, int bo, int k, int m, boolean trans, double[] packed, int panels) {
