@@ -2,7 +2,6 @@ package dev.modelc.runtime.exec;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -66,14 +65,15 @@ final class VectorGemm {
         float[] p = packed;
         // A unit is one row block of one panel; consecutive units share a panel, so a task's panel stays in cache.
         Parallel.forRange(rowBlocks * panels, (long) MR * k * NR_F, (s, e) -> {
+            float[] tail = new float[NR_F];
             for (int u = s; u < e; u++) {
                 int panel = u / rowBlocks, i0 = (u % rowBlocks) * MR;
                 if (i0 + MR <= n) {
                     blockF(a, ao + i0 * ars, ars, acs, k, p, panel * k * NR_F, out, oo + i0 * m + panel * NR_F, m,
-                            m - panel * NR_F);
+                            m - panel * NR_F, tail);
                 } else {
                     for (int i = i0; i < n; i++) {
-                        rowF(a, ao + i * ars, acs, k, p, panel * k * NR_F, out, oo + i * m + panel * NR_F, m - panel * NR_F);
+                        rowF(a, ao + i * ars, acs, k, p, panel * k * NR_F, out, oo + i * m + panel * NR_F, m - panel * NR_F, tail);
                     }
                 }
             }
@@ -106,7 +106,7 @@ final class VectorGemm {
     }
 
     private static void blockF(float[] a, int at, int ars, int acs, int k, float[] packed, int base,
-                               float[] out, int to, int m, int width) {
+                               float[] out, int to, int m, int width, float[] tail) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = at, a1 = at + ars, a2 = at + 2 * ars, a3 = at + 3 * ars;
         for (int p = 0; p < k; p++) {
@@ -125,13 +125,14 @@ final class VectorGemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        storeF(c00, c01, out, to, width);
-        storeF(c10, c11, out, to + m, width);
-        storeF(c20, c21, out, to + 2 * m, width);
-        storeF(c30, c31, out, to + 3 * m, width);
+        storeF(c00, c01, out, to, width, tail);
+        storeF(c10, c11, out, to + m, width, tail);
+        storeF(c20, c21, out, to + 2 * m, width, tail);
+        storeF(c30, c31, out, to + 3 * m, width, tail);
     }
 
-    private static void rowF(float[] a, int at, int acs, int k, float[] packed, int base, float[] out, int to, int width) {
+    private static void rowF(float[] a, int at, int acs, int k, float[] packed, int base, float[] out, int to, int width,
+                             float[] tail) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0;
         for (int p = 0; p < k; p++) {
             int bp = base + p * NR_F;
@@ -139,19 +140,23 @@ final class VectorGemm {
             c0 = x.fma(FloatVector.fromArray(F, packed, bp), c0);
             c1 = x.fma(FloatVector.fromArray(F, packed, bp + FL), c1);
         }
-        storeF(c0, c1, out, to, width);
+        storeF(c0, c1, out, to, width, tail);
     }
 
-    /** The first {@code width} of a block row's 2 x FL columns (all of them when width >= NR_F). */
-    private static void storeF(FloatVector c0, FloatVector c1, float[] out, int to, int width) {
+    /**
+     * The first {@code width} of a block row's 2 x FL columns (all of them when width >= NR_F).
+     * A partial row goes through {@code tail}, not a masked store: a masked store reaching past
+     * the array's end takes the Vector API's Java fallback (seen in a profile of the MLP's
+     * 10-column products).
+     */
+    private static void storeF(FloatVector c0, FloatVector c1, float[] out, int to, int width, float[] tail) {
         if (width >= NR_F) {
             c0.intoArray(out, to);
             c1.intoArray(out, to + FL);
-        } else if (width > FL) {
-            c0.intoArray(out, to);
-            c1.intoArray(out, to + FL, VectorMask.fromLong(F, (1L << (width - FL)) - 1));
         } else {
-            c0.intoArray(out, to, VectorMask.fromLong(F, (1L << width) - 1));
+            c0.intoArray(tail, 0);
+            c1.intoArray(tail, FL);
+            System.arraycopy(tail, 0, out, to, width);
         }
     }
 
@@ -168,14 +173,15 @@ final class VectorGemm {
         int rowBlocks = (n + MR - 1) / MR;
         double[] p = packed;
         Parallel.forRange(rowBlocks * panels, (long) MR * k * NR_D, (s, e) -> {
+            double[] tail = new double[NR_D];
             for (int u = s; u < e; u++) {
                 int panel = u / rowBlocks, i0 = (u % rowBlocks) * MR;
                 if (i0 + MR <= n) {
                     blockD(a, ao + i0 * ars, ars, acs, k, p, panel * k * NR_D, out, oo + i0 * m + panel * NR_D, m,
-                            m - panel * NR_D);
+                            m - panel * NR_D, tail);
                 } else {
                     for (int i = i0; i < n; i++) {
-                        rowD(a, ao + i * ars, acs, k, p, panel * k * NR_D, out, oo + i * m + panel * NR_D, m - panel * NR_D);
+                        rowD(a, ao + i * ars, acs, k, p, panel * k * NR_D, out, oo + i * m + panel * NR_D, m - panel * NR_D, tail);
                     }
                 }
             }
@@ -207,7 +213,7 @@ final class VectorGemm {
 
     // f64 adds the rounded product (acc + a * b, two roundings), never an FMA: the interpreter's bits.
     private static void blockD(double[] a, int at, int ars, int acs, int k, double[] packed, int base,
-                               double[] out, int to, int m, int width) {
+                               double[] out, int to, int m, int width, double[] tail) {
         DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = at, a1 = at + ars, a2 = at + 2 * ars, a3 = at + 3 * ars;
         for (int p = 0; p < k; p++) {
@@ -226,13 +232,14 @@ final class VectorGemm {
             c30 = c30.add(x.mul(b0));
             c31 = c31.add(x.mul(b1));
         }
-        storeD(c00, c01, out, to, width);
-        storeD(c10, c11, out, to + m, width);
-        storeD(c20, c21, out, to + 2 * m, width);
-        storeD(c30, c31, out, to + 3 * m, width);
+        storeD(c00, c01, out, to, width, tail);
+        storeD(c10, c11, out, to + m, width, tail);
+        storeD(c20, c21, out, to + 2 * m, width, tail);
+        storeD(c30, c31, out, to + 3 * m, width, tail);
     }
 
-    private static void rowD(double[] a, int at, int acs, int k, double[] packed, int base, double[] out, int to, int width) {
+    private static void rowD(double[] a, int at, int acs, int k, double[] packed, int base, double[] out, int to, int width,
+                             double[] tail) {
         DoubleVector c0 = DoubleVector.zero(D), c1 = c0;
         for (int p = 0; p < k; p++) {
             int bp = base + p * NR_D;
@@ -240,18 +247,17 @@ final class VectorGemm {
             c0 = c0.add(x.mul(DoubleVector.fromArray(D, packed, bp)));
             c1 = c1.add(x.mul(DoubleVector.fromArray(D, packed, bp + DL)));
         }
-        storeD(c0, c1, out, to, width);
+        storeD(c0, c1, out, to, width, tail);
     }
 
-    private static void storeD(DoubleVector c0, DoubleVector c1, double[] out, int to, int width) {
+    private static void storeD(DoubleVector c0, DoubleVector c1, double[] out, int to, int width, double[] tail) {
         if (width >= NR_D) {
             c0.intoArray(out, to);
             c1.intoArray(out, to + DL);
-        } else if (width > DL) {
-            c0.intoArray(out, to);
-            c1.intoArray(out, to + DL, VectorMask.fromLong(D, (1L << (width - DL)) - 1));
         } else {
-            c0.intoArray(out, to, VectorMask.fromLong(D, (1L << width) - 1));
+            c0.intoArray(tail, 0);
+            c1.intoArray(tail, DL);
+            System.arraycopy(tail, 0, out, to, width);
         }
     }
 }
