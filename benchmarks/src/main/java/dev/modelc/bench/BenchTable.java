@@ -15,27 +15,30 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code scripts/bench}: every workload of PERFORMANCE.md on the bytecode backend, the
- * interpreter and a hand-written Java loop, measured in one run on one machine, printed as one
- * Markdown table (the one in docs/benchmarks.md). Each row is the median of repeated timings
- * after a warm-up of many short calls (a few long calls can leave a kernel in slow code).
- * JMH measures the same workloads with forks and error bars ({@code java -jar
- * benchmarks/target/benchmarks.jar --jmh}); this table trades those for one quick, comparable
- * picture.
+ * {@code scripts/bench}: every workload on the bytecode backend, the interpreter, hand-written
+ * Java and libtorch, measured in one run on one machine, printed as one Markdown table (the one
+ * in docs/benchmarks.md). Each row is the median of repeated timings after a warm-up of many
+ * short calls (a few long calls can leave a kernel in slow code). libtorch runs in a JVM of its
+ * own ({@code dev.modelc.torch.peer.BenchPeer}, the torch module) on the inputs this class
+ * writes ({@code --write-inputs DIR}); its results come back as a file ({@code --torch FILE}),
+ * and the table checks that both sides computed the same losses. JMH measures the same
+ * workloads with forks and error bars ({@code java -jar benchmarks/target/benchmarks.jar --jmh});
+ * this table trades those for one quick, comparable picture.
  */
 public final class BenchTable {
-    /** PyTorch CPU times from PERFORMANCE.md (libtorch 2.7.1 via DJL, 2 threads, this machine type), in seconds. */
-    private static final Map<String, Double> PYTORCH = Map.of(
-            "seed", 22.5e-3, "linreg", 27.4e-3, "smooth", 71.2e-3, "mlp", 3.76e-3);
-
     private record Row(String workload, String key, String variant, double seconds) {
     }
 
     private final List<Row> rows = new ArrayList<>();
+    /** Per workload key, the value libtorch must agree with (a loss, or f), from an untimed run. */
+    private final Map<String, Double> checks = new java.util.LinkedHashMap<>();
     private final boolean quick;
+    private final TorchResults torch;
+    private boolean disagreed;
 
-    private BenchTable(boolean quick) {
+    private BenchTable(boolean quick, TorchResults torch) {
         this.quick = quick;
+        this.torch = torch;
     }
 
     public static void main(String[] args) throws Exception {
@@ -43,10 +46,18 @@ public final class BenchTable {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        boolean quick = Arrays.asList(args).contains("--quick");
-        int only = Arrays.asList(args).indexOf("--only");
+        List<String> flags = Arrays.asList(args);
+        int inputs = flags.indexOf("--write-inputs");
+        if (inputs >= 0 && inputs + 1 < args.length) {
+            PeerInputs.write(Path.of(args[inputs + 1]));
+            return;
+        }
+        boolean quick = flags.contains("--quick");
+        int only = flags.indexOf("--only");
         String which = only >= 0 && only + 1 < args.length ? args[only + 1] : "all";
-        BenchTable t = new BenchTable(quick);
+        int torchAt = flags.indexOf("--torch");
+        TorchResults torch = torchAt >= 0 && torchAt + 1 < args.length ? TorchResults.read(Path.of(args[torchAt + 1])) : null;
+        BenchTable t = new BenchTable(quick, torch);
         if (which.equals("all") || which.equals("compile")) t.compileLatency();
         if (which.equals("all") || which.equals("seed")) t.seed();
         if (which.equals("all") || which.equals("linreg")) t.linreg();
@@ -56,6 +67,10 @@ public final class BenchTable {
         System.out.print(table);
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--out")) Files.writeString(Path.of(args[i + 1]), table);
+        }
+        if (t.disagreed) {
+            System.err.println("scripts/bench: modelc and libtorch computed different values (the cross-check above)");
+            System.exit(1);
         }
     }
 
@@ -91,6 +106,7 @@ public final class BenchTable {
         String w = "seed regression, 15 rows, 100 epochs";
         Map<String, Tensor> data = Workloads.regressionData(15);
         CompiledModel bytecode = Workloads.model("Regression", Backend.BYTECODE);
+        checks.put("seed", Driver.stepLoop(bytecode, Workloads.regressionParams(), data).run(100));
         Driver.Steps loop = Driver.stepLoop(bytecode, Workloads.regressionParams(), data);
         add(w, "seed", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(100), reps(2000), reps(200)));
         add(w, "seed", "modelc bytecode (CompiledModel.updateStep)", time(() -> epochs(bytecode, data, 100), reps(300), reps(50)));
@@ -101,6 +117,7 @@ public final class BenchTable {
         add(w, "seed", "hand-written Java (1 thread)", time(() -> {
             for (int e = 0; e < 100; e++) HandWritten.regressionStep(x, y, wts, b, 15, Workloads.LR);
         }, reps(5000), reps(500)));
+        libtorch(w, "seed");
     }
 
     /** Whether the bytecode rows ran with vector lanes. */
@@ -117,7 +134,9 @@ public final class BenchTable {
         String w = "linear-regression training step, 2^20 rows";
         int n = 1 << 20;
         Map<String, Tensor> data = Workloads.regressionData(n);
-        Driver.Steps loop = Driver.stepLoop(Workloads.model("Regression", Backend.BYTECODE), Workloads.regressionParams(), data);
+        CompiledModel regression = Workloads.model("Regression", Backend.BYTECODE);
+        checks.put("linreg", Driver.stepLoop(regression, Workloads.regressionParams(), data).run(1));
+        Driver.Steps loop = Driver.stepLoop(regression, Workloads.regressionParams(), data);
         add(w, "linreg", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(200), reps(60)));
         CompiledModel interp = Workloads.model("Regression", Backend.INTERP);
         add(w, "linreg", "interpreter", time(() -> interp.updateStep(Workloads.regressionParams(), data), 1, reps(5)));
@@ -125,6 +144,7 @@ public final class BenchTable {
         float[] wts = Workloads.W0.clone(), b = Workloads.B0.clone();
         add(w, "linreg", "hand-written Java (all cores)",
                 time(() -> HandWritten.regressionStepParallel(x, y, wts, b, n, Workloads.LR), reps(200), reps(60)));
+        libtorch(w, "linreg");
     }
 
     private void smooth() {
@@ -133,6 +153,7 @@ public final class BenchTable {
         float[] xs = Workloads.smoothInput(n);
         Map<String, Tensor> in = Map.of("x", Tensor.of(xs, n));
         CompiledModel bytecode = Workloads.model("Smooth", Backend.BYTECODE);
+        checks.put("smooth", bytecode.forward(Map.of(), in).get("f").toDoubleArray()[0]);
         Driver.BoundEntryPoint bound = Driver.bind(bytecode, EntryPoint.FORWARD, in, true);
         add(w, "smooth", "modelc bytecode (bound plan)" + lanes(), time(bound::run, reps(60), reps(30)));
         if (Driver.vectorLanes()) {
@@ -143,6 +164,7 @@ public final class BenchTable {
         add(w, "smooth", "interpreter", time(() -> interp.forward(Map.of(), in), 1, reps(5)));
         float[] dx = new float[n];
         add(w, "smooth", "hand-written Java (scalar Math, 1 thread)", time(() -> HandWritten.smooth(xs, dx), reps(10), reps(10)));
+        libtorch(w, "smooth");
     }
 
     private void mlp() {
@@ -150,6 +172,7 @@ public final class BenchTable {
         Map<String, Tensor> data = Workloads.mlpData(256);
         CompiledModel bytecode = Workloads.model("Mlp", Backend.BYTECODE);
         Map<String, Tensor> params = bytecode.initialParams(0);
+        checks.put("mlp", Driver.stepLoop(bytecode, params, data).run(1));
         Driver.Steps loop = Driver.stepLoop(bytecode, params, data);
         add(w, "mlp", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(100), reps(40)));
         CompiledModel interp = Workloads.model("Mlp", Backend.INTERP);
@@ -158,23 +181,75 @@ public final class BenchTable {
         int[] y = (int[]) data.get("y").storage();
         float[][] w1 = Workloads.rows(params.get("w1")), w2 = Workloads.rows(params.get("w2")), w3 = Workloads.rows(params.get("w3"));
         float[] b1 = new float[256], b2 = new float[256], b3 = new float[10];
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            // First of the hand-written rows: the ceiling the ratios are taken against.
+            VectorMlp vector = new VectorMlp(256, flat(params.get("w1")), b1, flat(params.get("w2")), b2, flat(params.get("w3")), b3);
+            float[] xf = flat(data.get("x"));
+            // The ceiling must compute the same step: its first loss against modelc's, as libtorch's is.
+            float first = new VectorMlp(256, flat(params.get("w1")), b1, flat(params.get("w2")), b2, flat(params.get("w3")), b3)
+                    .step(xf, y, 0.01f);
+            double mine = checks.get("mlp");
+            if (Math.abs(first - mine) > 1e-3 * Math.abs(mine)) {
+                System.err.printf(Locale.ROOT, "the FloatVector MLP's first loss %.7g differs from modelc's %.7g%n", first, mine);
+                disagreed = true;
+            }
+            add(w, "mlp", "hand-written Java, FloatVector GEMM (all cores)", time(() -> vector.step(xf, y, 0.01f), reps(100), reps(40)));
+        }
         add(w, "mlp", "hand-written Java (all cores)",
                 time(() -> HandWritten.mlpStep(x, y, w1, b1, w2, b2, w3, b3, 0.01f), reps(100), reps(40)));
+        libtorch(w, "mlp");
+    }
+
+    private static float[] flat(Tensor t) {
+        return (float[]) t.to(dev.modelc.runtime.DType.F32).storage();
+    }
+
+    /** The libtorch row of a workload, from the peer's results (measured before this JVM started). */
+    private void libtorch(String workload, String key) {
+        if (torch == null || !torch.seconds().containsKey(key)) return;
+        add(workload, key, "libtorch CPU (" + torch.threads() + " threads)", torch.seconds().get(key));
     }
 
     private String table() {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Machine: %s, %d cores; %s %s; %s%n%n", cpu(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), quick ? "quick run (--quick)" : "full run"));
-        s.append("| workload | variant | median time | vs hand-written | vs PyTorch CPU (PERFORMANCE.md) |\n");
+        if (torch != null) s.append("libtorch: ").append(torch.describe()).append(", measured in its own JVM just before this one.\n\n");
+        s.append("| workload | variant | median time | vs hand-written | vs libtorch |\n");
         s.append("| --- | --- | ---: | ---: | ---: |\n");
         for (Row r : rows) {
-            Row hand = rows.stream().filter(o -> o.key().equals(r.key()) && o.variant().startsWith("hand-written")).findFirst().orElse(null);
-            String vsHand = hand == null || hand == r ? "" : ratio(r.seconds(), hand.seconds());
-            Double torch = PYTORCH.get(r.key());
-            String vsTorch = torch == null ? "" : ratio(r.seconds(), torch);
+            Row hand = first(r.key(), "hand-written"), peer = first(r.key(), "libtorch");
+            String vsHand = hand == null || hand == r || r == peer ? "" : ratio(r.seconds(), hand.seconds());
+            String vsTorch = peer == null ? (torch == null ? "not measured" : "") : peer == r ? "" : ratio(r.seconds(), peer.seconds());
             s.append("| ").append(r.workload()).append(" | ").append(r.variant()).append(" | ").append(format(r.seconds()))
                     .append(" | ").append(vsHand).append(" | ").append(vsTorch).append(" |\n");
+        }
+        if (torch != null) s.append('\n').append(crossCheck());
+        return s.toString();
+    }
+
+    private Row first(String key, String variantPrefix) {
+        return rows.stream().filter(o -> o.key().equals(key) && o.variant().startsWith(variantPrefix)).findFirst().orElse(null);
+    }
+
+    /**
+     * Whether modelc and libtorch computed the same thing: the loss after 99 epochs (seed), the
+     * first step's loss (linreg, mlp) and f (smooth), all in f32. They agree within 1e-3
+     * relative: both sum in f32 in different orders (libtorch's blocked reductions, modelc's
+     * chunks), over up to 2^22 terms, and the seed's trajectory compounds 99 steps of that.
+     */
+    private String crossCheck() {
+        StringBuilder s = new StringBuilder("| workload | value checked | modelc | libtorch | relative difference |\n| --- | --- | ---: | ---: | ---: |\n");
+        Map<String, String> what = Map.of("seed", "loss before the 100th epoch", "linreg", "loss of the first step",
+                "smooth", "f", "mlp", "loss of the first step");
+        for (var e : checks.entrySet()) {
+            Double theirs = torch.checks().get(e.getKey());
+            if (theirs == null) continue;
+            double mine = e.getValue(), diff = Math.abs(mine - theirs) / Math.max(Math.abs(mine), Math.abs(theirs));
+            boolean agree = diff <= 1e-3;
+            disagreed |= !agree;
+            s.append(String.format(Locale.ROOT, "| %s | %s | %.7g | %.7g | %.1e%s |%n", e.getKey(), what.get(e.getKey()), mine, theirs, diff,
+                    agree ? "" : " DISAGREE"));
         }
         return s.toString();
     }

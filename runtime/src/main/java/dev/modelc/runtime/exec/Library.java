@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What generated code calls for work it does not write out as loops: matrix products (packed,
- * row-parallel loops the JIT vectorizes) and the rare ops (softmax, pad, concat, argmax,
+ * What generated code calls for work it does not write out as loops: matrix products (register
+ * blocks on vector lanes, {@link VectorGemm}, where the JVM has them; packed row-parallel loops
+ * the JIT vectorizes otherwise) and the rare ops (softmax, pad, concat, argmax,
  * one-hot, row selection and gather with their scatter-adds, random initializers, logsumexp), which go through the {@link Reference} kernels on
  * f64 copies and are rounded to the result's dtype as the interpreter rounds them. Buffers are
  * storage arrays: float[], double[], int[] or boolean[].
@@ -153,19 +154,37 @@ public final class Library {
     static final int K_CHUNK = 1 << 14;
 
     /**
+     * Whether the matrix products run on {@code jdk.incubator.vector} lanes ({@link VectorGemm}):
+     * the module is in the boot layer and {@code -Dmodelc.vector=false} does not turn lanes off.
+     * Both paths give the same bits.
+     */
+    static final boolean LANES = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("modelc.vector"));
+
+    /**
      * {@code out = op(a) @ op(b)} for {@code batch} stacked matrices, op being a transpose of the
      * last two axes when asked: a is {@code [n, k]} (stored {@code [k, n]} when transposed), b is
      * {@code [k, m]} (stored {@code [m, k]}). Each element is summed over k in order from zero in
-     * f32, as BLAS and PyTorch accumulate, except for the tall products a gradient makes
+     * f32, one fused multiply-add per term ({@code acc = fma(a, b, acc)}, as BLAS kernels and
+     * PyTorch's CPU GEMM accumulate), except for the tall products a gradient makes
      * ({@code x.T @ g}: few results, k in the millions), which sum fixed 16384-term chunks in f32
-     * on all cores and add the chunks' sums in f64, in order.
+     * on all cores and add the chunks' sums in f64, in order. The entry point every f32 product
+     * goes through (plans' matmuls, convolutions' im2col products).
      */
     public static void matmul(float[] a, float[] b, float[] out, int batch, int n, int k, int m,
                               boolean transA, boolean transB) {
+        matmul(a, b, out, batch, n, k, m, transA, transB, LANES);
+    }
+
+    /** {@link #matmul(float[], float[], float[], int, int, int, int, boolean, boolean)} on lanes or on the scalar loops (tests run both). */
+    static void matmul(float[] a, float[] b, float[] out, int batch, int n, int k, int m,
+                       boolean transA, boolean transB, boolean lanes) {
         for (int bt = 0; bt < batch; bt++) {
             int ao = bt * n * k, bo = bt * k * m, oo = bt * n * m;
             if ((long) n * m <= SPLIT_RESULTS && k >= SPLIT_K) {
                 splitK(a, b, out, ao, bo, oo, n, k, m, transA, transB);
+            } else if (lanes && VectorGemm.fits(k, m)) {
+                VectorGemm.matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB);
             } else if (m <= NARROW) {
                 if (Parallel.tasks(n, (long) k * m) <= 1) {
                     dots(a, b, out, ao, bo, oo, n, k, m, transA, transB, 0, n);
@@ -207,14 +226,14 @@ public final class Library {
             float av = a[offset + p * stride];
             float[] brow = packed[p];
             // Same index on both sides: C2 vectorizes this even though it cannot prove row != brow.
-            for (int j = 0; j < row.length; j++) row[j] += av * brow[j];
+            for (int j = 0; j < row.length; j++) row[j] = Math.fma(av, brow[j], row[j]);
         }
     }
 
     /**
      * Four rows of a packed product at once: each row of {@code packed} is read once for all four
      * (a quarter of the memory traffic of four {@link #packedRow} calls). Every element still sums
-     * its k terms in order, one rounding per multiply and per add, so the result is the same bits.
+     * its k terms in order, one rounding per fused multiply-add, so the result is the same bits.
      * Rows start {@code rowStep} apart in {@code a}.
      */
     private static void packedRows(float[] a, int offset, int rowStep, int stride, int k, float[][] packed,
@@ -231,10 +250,10 @@ public final class Library {
             // Same index everywhere: C2 vectorizes it without proving the arrays distinct.
             for (int j = 0; j < m; j++) {
                 float bj = brow[j];
-                r0[j] += a0 * bj;
-                r1[j] += a1 * bj;
-                r2[j] += a2 * bj;
-                r3[j] += a3 * bj;
+                r0[j] = Math.fma(a0, bj, r0[j]);
+                r1[j] = Math.fma(a1, bj, r1[j]);
+                r2[j] = Math.fma(a2, bj, r2[j]);
+                r3[j] = Math.fma(a3, bj, r3[j]);
             }
         }
     }
@@ -247,7 +266,7 @@ public final class Library {
             for (int j = 0; j < m; j++) {
                 int bc = bo + (transB ? j * k : j);
                 float acc = 0f;
-                for (int p = 0; p < k; p++) acc += a[ar + p * as] * b[bc + p * bs];
+                for (int p = 0; p < k; p++) acc = Math.fma(a[ar + p * as], b[bc + p * bs], acc);
                 out[oo + i * m + j] = acc;
             }
         }
@@ -314,8 +333,18 @@ public final class Library {
      */
     public static void matmul(double[] a, double[] b, double[] out, int batch, int n, int k, int m,
                               boolean transA, boolean transB) {
+        matmul(a, b, out, batch, n, k, m, transA, transB, LANES);
+    }
+
+    /** The f64 product on lanes or on the scalar loops. */
+    static void matmul(double[] a, double[] b, double[] out, int batch, int n, int k, int m,
+                       boolean transA, boolean transB, boolean lanes) {
         for (int bt = 0; bt < batch; bt++) {
             int ao = bt * n * k, bo = bt * k * m, oo = bt * n * m;
+            if (lanes && VectorGemm.fits(k, m)) {
+                VectorGemm.matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB);
+                continue;
+            }
             if (m <= NARROW) {
                 if (Parallel.tasks(n, (long) k * m) <= 1) {
                     dots(a, b, out, ao, bo, oo, n, k, m, transA, transB, 0, n);

@@ -9,7 +9,8 @@ import dev.modelc.compiler.kernel.Kernel;
  * shared memory a 16-wide slice of k at a time. Each output element is a sum over k in order
  * from zero, accumulated in the result's dtype (f32 in float, as BLAS, PyTorch and the
  * runtime's {@code Library.matmul} do), so with contraction off it gives the bits the JVM
- * backends give. No tensor cores: for f32 they would mean TF32 (10-bit mantissas), outside the
+ * backends give in f64; in f32 the JVM fuses each term's multiply-add and this kernel does not,
+ * so the two agree within an f32 sum's rounding bound. No tensor cores: for f32 they would mean TF32 (10-bit mantissas), outside the
  * interpreter's tolerance, and f64 tensor-core tiles are not written yet.
  *
  * <p>A product with few outputs and a long k (a weight gradient {@code g.T @ x} over a big
