@@ -25,8 +25,13 @@ public record TorchStatistics(String source, List<Case> cases) {
     }
 
     public static TorchStatistics load() {
-        try (InputStream in = TorchStatistics.class.getResourceAsStream("/reference/torch-statistics.json")) {
-            if (in == null) throw new IllegalStateException("reference/torch-statistics.json is not on the test class path");
+        return load("torch-statistics.json");
+    }
+
+    /** Another fixture of this format in {@code reference/} ({@code torch-pooling.json}: pooling, prod, cumsum, einsum). */
+    public static TorchStatistics load(String file) {
+        try (InputStream in = TorchStatistics.class.getResourceAsStream("/reference/" + file)) {
+            if (in == null) throw new IllegalStateException("reference/" + file + " is not on the test class path");
             JsonNode root = new ObjectMapper().readTree(in);
             List<Case> cases = new ArrayList<>();
             for (JsonNode c : root.get("cases")) {
