@@ -25,6 +25,9 @@ import java.util.List;
  * in PyTorch's CPU kernel, and a NaN propagates as there.
  */
 final class Pooling {
+    /** The most offsets a window may have: each is a slice (and, for max, a where) of its own in the graph. */
+    static final long MAX_WINDOW = 1024;
+
     private Pooling() {
     }
 
@@ -42,6 +45,13 @@ final class Pooling {
         long[] stride = window(s, "stride", axes, kernel, 1);
         long[] padding = window(s, "padding", axes, new long[axes], 0);
         if (stride == null || padding == null) return Value.POISON;
+        long area = 1;
+        for (long k : kernel) area = area > MAX_WINDOW ? area : area * k;
+        if (area > MAX_WINDOW) {
+            return s.fail("kernel", "the window of " + s.name + " holds " + (axes == 2 ? kernel[0] + " x " + kernel[1] : kernel[0])
+                    + " values, more than the " + MAX_WINDOW + " modelc reads per output", "a pool reads each offset of its window "
+                    + "as a slice of its own; for a global pool, take max(x, axis = ...) or mean(x, axis = ...)");
+        }
         Shape shape = x.type().shape();
         int rank = shape.rank();
         if (rank < axes) {
@@ -98,8 +108,6 @@ final class Pooling {
         List<Long> steps = new ArrayList<>(Collections.nCopies(rank, 1L));
         for (int j = 0; j < axes; j++) steps.set(rank - axes + j, stride[j]);
         int result = -1;
-        long area = 1;
-        for (long k : kernel) area *= k;
         for (long offset = 0; offset < area; offset++) {
             List<Dim> starts = new ArrayList<>(Collections.nCopies(rank, Dim.of(0)));
             long rest = offset;
