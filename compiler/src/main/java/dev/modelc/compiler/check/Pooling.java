@@ -3,6 +3,7 @@ package dev.modelc.compiler.check;
 import dev.modelc.compiler.check.Value.Tensor;
 import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.Emitter;
+import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
@@ -94,6 +95,12 @@ final class Pooling {
         DType d = Lowering.natural(t);
         Emitter e = s.at();
         int v = s.lowering().as(x, d);
+        Shape outShape = new Shape(out);
+        List<Dim> split = tiles(shape, kernel, stride, padding, outShape);
+        if (split != null) {
+            int tiled = max ? tiledMax(e, v, kernel, new Shape(split), outShape) : tiledMean(e, v, kernel, new Shape(split));
+            return new Tensor(t.withShape(outShape), x.constant(), null, tiled);
+        }
         if (padding[0] != 0 || padding[axes - 1] != 0) {
             List<Dim> starts = new ArrayList<>(Collections.nCopies(rank, Dim.of(0)));
             for (int j = 0; j < axes; j++) starts.set(rank - axes + j, Dim.of(padding[j]));
@@ -104,7 +111,6 @@ final class Pooling {
                 }
             }
         }
-        Shape outShape = new Shape(out);
         List<Long> steps = new ArrayList<>(Collections.nCopies(rank, 1L));
         for (int j = 0; j < axes; j++) steps.set(rank - axes + j, stride[j]);
         int result = -1;
@@ -122,6 +128,84 @@ final class Pooling {
         }
         if (!max) result = e.div(result, e.full(area, d, Shape.SCALAR));
         return new Tensor(t.withShape(outShape), x.constant(), null, result);
+    }
+
+    /**
+     * When the windows tile the input (stride = kernel, no padding, each pooled size a multiple
+     * of the kernel), the input's shape with each pooled axis split in two, {@code [.., H / kh,
+     * kh, W / kw, kw]}: a reshape that is only a way of reading, over which a pool is a reduction
+     * whose gradient is one broadcast (the slices' would be a pad per offset). Null otherwise.
+     */
+    private static List<Dim> tiles(Shape shape, long[] kernel, long[] stride, long[] padding, Shape out) {
+        int axes = kernel.length, lead = shape.rank() - axes;
+        List<Dim> split = new ArrayList<>(shape.dims().subList(0, lead));
+        for (int j = 0; j < axes; j++) {
+            if (stride[j] != kernel[j] || padding[j] != 0 || !out.dim(lead + j).times(Dim.of(kernel[j])).equals(shape.dim(lead + j))) {
+                return null;
+            }
+            split.add(out.dim(lead + j));
+            split.add(Dim.of(kernel[j]));
+        }
+        return split;
+    }
+
+    /** The axes of the windows in the split shape of {@link #tiles}. */
+    private static List<Integer> windowAxes(int rank, int axes) {
+        List<Integer> out = new ArrayList<>();
+        for (int j = 0; j < axes; j++) out.add(rank - 2 * axes + 2 * j + 1);
+        return out;
+    }
+
+    /** A tiled average pool: the mean over the window axes, summed in row-major order as the slices would be. */
+    private static int tiledMean(Emitter e, int v, long[] kernel, Shape split) {
+        return e.reduce(ReduceFn.MEAN, e.reshape(v, split), windowAxes(split.rank(), kernel.length), false);
+    }
+
+    /**
+     * A tiled max pool: the position of each window's first maximum (a running maximum over the
+     * offsets in row-major order, as for overlapping windows, that also keeps the offset where
+     * it last changed: an i32 value, not differentiated), then the window summed with every
+     * other position masked to 0. The gradient is the upstream gradient broadcast to the window
+     * and masked the same way: the scatter to the first maximum, in one loop.
+     */
+    private static int tiledMax(Emitter e, int v, long[] kernel, Shape split, Shape out) {
+        int tiles = e.reshape(v, split);
+        int rank = split.rank(), axes = kernel.length;
+        List<Integer> window = windowAxes(rank, axes);
+        List<Long> steps = Collections.nCopies(rank, 1L);
+        Shape one = split;
+        for (int a : window) one = one.with(a, Dim.of(1));
+        long area = 1;
+        for (long k : kernel) area *= k;
+        int best = -1, where = -1;
+        for (long offset = 0; offset < area; offset++) {
+            List<Dim> starts = new ArrayList<>(Collections.nCopies(rank, Dim.of(0)));
+            long rest = offset;
+            for (int j = axes - 1; j >= 0; j--) {
+                starts.set(window.get(j), Dim.of(rest % kernel[j]));
+                rest /= kernel[j];
+            }
+            int w = e.slice(tiles, starts, steps, one);
+            int at = e.full(offset, DType.I32, Shape.SCALAR);
+            if (best < 0) {
+                best = w;
+                where = e.broadcast(at, one);
+                continue;
+            }
+            int wins = e.binary(BinaryFn.OR, e.binary(BinaryFn.GT, w, best), e.unary(UnaryFn.ISNAN, w));
+            best = e.where(wins, w, best);
+            where = e.where(wins, at, where);
+        }
+        // Each position's offset in its window: i * kw + j for 2-D.
+        int position = e.full(0, DType.I32, Shape.SCALAR);
+        for (int j = 0; j < axes; j++) {
+            List<Dim> dims = new ArrayList<>(Collections.nCopies(rank, Dim.of(1)));
+            dims.set(window.get(j), Dim.of(kernel[j]));
+            int along = e.reshape(e.iota(Dim.of(kernel[j]), DType.I32), new Shape(dims));
+            position = e.add(e.mul(position, e.full(kernel[j], DType.I32, Shape.SCALAR)), along);
+        }
+        int chosen = e.where(e.binary(BinaryFn.EQ, position, where), tiles, e.full(0, e.dtype(v), Shape.SCALAR));
+        return e.reshape(e.sum(chosen, window, false), out);
     }
 
     /** {@code v} with -inf in the {@code padding} positions at both ends of {@code axis} (the input's size there is {@code size}). */

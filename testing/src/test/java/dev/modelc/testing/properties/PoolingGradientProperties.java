@@ -16,7 +16,8 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * Max and average pooling, prod, cumsum and einsum differentiated once and twice against finite
  * differences through {@link GradCheck}, over random shapes, kernels, strides and paddings (at most
- * half the kernel), on the interpreter and the bytecode backend. Each loss is nonlinear in the
+ * half the kernel; a third of them windows that tile the input, which modelc pools as a reduction),
+ * on the interpreter and the bytecode backend. Each loss is nonlinear in the
  * op's result, so the Hessian-vector products differentiate the op's gradient again (for a max
  * pool: the scatter to the argmax positions; GradCheck keeps its differences on one side of every
  * comparison, so near-ties do not count against it). prod's operands hold exact zeros (one or
@@ -31,6 +32,15 @@ class PoolingGradientProperties {
         Random r = new Random(seed);
         int ph = r.nextInt(kh / 2 + 1), pw = r.nextInt(kw / 2 + 1);
         int h = Math.max(1, kh - 2 * ph) + r.nextInt(4), w = Math.max(1, kw - 2 * pw) + r.nextInt(4), c = 1 + r.nextInt(2);
+        if (r.nextInt(3) == 0) {
+            // Windows that tile the input, which modelc pools as a reduction over split axes.
+            sh = kh;
+            sw = kw;
+            ph = 0;
+            pw = 0;
+            h = kh * (1 + r.nextInt(3));
+            w = kw * (1 + r.nextInt(3));
+        }
         String call = "%s(x, [%d, %d], stride = [%d, %d], padding = [%d, %d])".formatted(max ? "max_pool2d" : "avg_pool2d", kh, kw, sh, sw, ph, pw);
         check("x: f64[2, %d, %d, %d]".formatted(c, h, w), call, Map.of("x", uniform(r, 2, c, h, w)));
     }
@@ -40,6 +50,11 @@ class PoolingGradientProperties {
                 @ForAll long seed) {
         Random r = new Random(seed);
         int p = r.nextInt(k / 2 + 1), l = Math.max(1, k - 2 * p) + r.nextInt(5);
+        if (r.nextInt(3) == 0) {
+            s = k;
+            p = 0;
+            l = k * (1 + r.nextInt(3));
+        }
         String call = "%s(x, %d, stride = %d, padding = %d)".formatted(max ? "max_pool1d" : "avg_pool1d", k, s, p);
         check("x: f64[3, %d]".formatted(l), call, Map.of("x", uniform(r, 3, l)));
     }

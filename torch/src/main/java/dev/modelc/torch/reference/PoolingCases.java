@@ -25,6 +25,12 @@ final class PoolingCases {
                 "torch.max_pool2d(x, [3, 3], [1, 1], [1, 1], [1, 1], False)", img));
         cases.add(of(random, "max_pool2d", "max_pool2d(x, [2, 3], stride = [1, 2], padding = [1, 0])",
                 "torch.max_pool2d(x, [2, 3], [1, 2], [1, 0], [1, 1], False)", img));
+        // Windows that tile the input (stride = kernel, no padding, sizes multiples of it): modelc's reduction form.
+        cases.add(of(random, "max_pool1d", "max_pool1d(x, 2)", "torch.max_pool1d(x, [2], [2], [0], [1], False)", new int[] {2, 3, 8}));
+        cases.add(of(random, "max_pool2d", "max_pool2d(x, [2, 3])", "torch.max_pool2d(x, [2, 3], [2, 3], [0, 0], [1, 1], False)",
+                new int[] {2, 2, 4, 6}));
+        cases.add(new StatisticsCase("max_pool2d_ties", "max_pool2d(x, 2)", "torch.max_pool2d(x, [2, 2], [2, 2], [0, 0], [1, 1], False)",
+                new int[] {1, 1, 2, 4}, new double[] {1, 3, 2, 2, 3, 3, 2, 1}));
         // Ties (small integers): the gradient goes to the first maximum of each window in row-major order.
         cases.add(new StatisticsCase("max_pool2d_ties", "max_pool2d(x, 2, stride = 1)",
                 "torch.max_pool2d(x, [2, 2], [1, 1], [0, 0], [1, 1], False)", new int[] {1, 1, 3, 4},
@@ -35,6 +41,9 @@ final class PoolingCases {
         cases.add(of(random, "avg_pool1d", "avg_pool1d(x, 3)", "torch.avg_pool1d(x, [3], [3], [0], False, True)", seq));
         cases.add(of(random, "avg_pool1d", "avg_pool1d(x, 2, stride = 1, padding = 1)", "torch.avg_pool1d(x, [2], [1], [1], False, True)", seq));
         cases.add(of(random, "avg_pool2d", "avg_pool2d(x, 2)", "torch.avg_pool2d(x, [2, 2], [2, 2], [0, 0], False, True)", img));
+        cases.add(of(random, "avg_pool2d", "avg_pool2d(x, [2, 3])", "torch.avg_pool2d(x, [2, 3], [2, 3], [0, 0], False, True)",
+                new int[] {2, 2, 4, 6}));
+        cases.add(of(random, "avg_pool1d", "avg_pool1d(x, 4)", "torch.avg_pool1d(x, [4], [4], [0], False, True)", new int[] {2, 3, 8}));
         cases.add(of(random, "avg_pool2d", "avg_pool2d(x, [3, 2], stride = [2, 1], padding = 1)",
                 "torch.avg_pool2d(x, [3, 2], [2, 1], [1, 1], False, True)", img));
         // torch.prod(x), torch.prod(x, dim, keepdim).
