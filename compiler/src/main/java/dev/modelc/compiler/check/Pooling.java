@@ -47,7 +47,7 @@ final class Pooling {
         long[] padding = window(s, "padding", axes, new long[axes], 0);
         if (stride == null || padding == null) return Value.POISON;
         long area = 1;
-        for (long k : kernel) area = area > MAX_WINDOW ? area : area * k;
+        for (long k : kernel) area = area > MAX_WINDOW || k > MAX_WINDOW ? MAX_WINDOW + 1 : area * k;
         if (area > MAX_WINDOW) {
             return s.fail("kernel", "the window of " + s.name + " holds " + (axes == 2 ? kernel[0] + " x " + kernel[1] : kernel[0])
                     + " values, more than the " + MAX_WINDOW + " modelc reads per output", "a pool reads each offset of its window "
