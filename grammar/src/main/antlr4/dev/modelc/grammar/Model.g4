@@ -36,7 +36,7 @@ grammar Model;
 
     private static boolean endsExpression(int type) {
         switch (type) {
-            case ID: case INT: case FLOAT: case TRUE: case FALSE: case RPAREN: case RBRACK:
+            case ID: case INT: case FLOAT: case STRING: case TRUE: case FALSE: case RPAREN: case RBRACK:
             case INPUT: case PARAM: case STATE: case CONST: case OUTPUT: case LOSS: case UPDATE: case TRAIN: case FORWARD:
                 return true;
             default:
@@ -123,6 +123,7 @@ primary
     | FLOAT                                                       # floatLiteral
     | TRUE                                                        # trueLiteral
     | FALSE                                                       # falseLiteral
+    | STRING                                                      # stringLiteral
     | name                                                        # nameRef
     | LPAREN expr RPAREN                                          # parenExpr
     | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK                  # listLiteral
@@ -197,6 +198,9 @@ FLOAT
     | DIGIT+ EXPONENT
     ;
 INT : DIGIT+;
+// A string is one line of text in double quotes, with no escapes; the language takes one only as
+// einsum's equation.
+STRING : '"' ~["\r\n]* '"';
 ID  : [A-Za-z_] [A-Za-z0-9_]*;
 
 COMMENT : '#' ~[\r\n]* -> skip;

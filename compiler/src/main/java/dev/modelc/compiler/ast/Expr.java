@@ -16,6 +16,10 @@ public sealed interface Expr {
     record Bool(boolean value, Span span) implements Expr {
     }
 
+    /** A string in double quotes, {@code value} without them: only einsum's equation, {@code "ij,jk->ik"}. */
+    record Str(String value, Span span) implements Expr {
+    }
+
     /** A use of a name. */
     record Name(Identifier id) implements Expr {
         @Override

@@ -47,6 +47,8 @@ public final class Subexpressions {
                 }
                 case Expr.Bool b -> {
                 }
+                case Expr.Str s -> {
+                }
                 case Expr.Name n -> {
                 }
             }

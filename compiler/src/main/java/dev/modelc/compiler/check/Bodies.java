@@ -381,6 +381,7 @@ final class Bodies {
             }
             case Expr.Number n -> null;
             case Expr.Bool b -> null;
+            case Expr.Str s -> null;
             case Expr.ListLiteral l -> first(l.elements(), env);
             case Expr.Unary u -> varyingName(u.operand(), env);
             case Expr.Binary b -> first(List.of(b.left(), b.right()), env);

@@ -39,7 +39,7 @@ final class Builtins {
         return TABLE.keySet();
     }
 
-    private static void define(String name, Signature sig, Builtin.Rule rule) {
+    static void define(String name, Signature sig, Builtin.Rule rule) {
         TABLE.put(name, new Builtin(name, sig, rule, null, false, false));
     }
 
@@ -113,6 +113,11 @@ final class Builtins {
         }
         TABLE.put("grad", new Builtin("grad", Signature.of("y", "x"), Builtins::grad, null, false, true));
         TABLE.put("stop_gradient", new Builtin("stop_gradient", Signature.of("x"), Builtins::stopGradient, null, false, true));
+
+        // Pooling, prod, cumsum and einsum: rules in files of their own, lowered to the ops above.
+        Pooling.define();
+        Accumulation.define();
+        Einsum.define();
     }
 
     private static void floatUnary(UnaryFn fn) {

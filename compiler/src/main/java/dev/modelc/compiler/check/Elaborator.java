@@ -195,6 +195,10 @@ final class Elaborator {
             case Expr.Number n -> new Tensor(n.integer() ? TensorType.weakInt(Shape.SCALAR) : TensorType.weakFloat(Shape.SCALAR),
                     true, Folding.scalar(n.value()));
             case Expr.Bool b -> new Tensor(new TensorType(DType.BOOL, true, Shape.SCALAR), true, Folding.scalar(b.value() ? 1 : 0));
+            case Expr.Str s -> {
+                diagnostics.error(s.span(), "a string is not a value here", Einsum.STRING_NOTE);
+                yield Value.POISON;
+            }
             case Expr.Name n -> lookup(n.id(), env);
             case Expr.ListLiteral l -> list(l, env);
             case Expr.Unary u -> unary(u, env);
@@ -662,7 +666,9 @@ final class Elaborator {
     private Value call(Expr.Call c, Env env) {
         Value callee = c.callee() instanceof Expr.Name n ? lookup(n.id(), env, true) : eval(c.callee(), env);
         List<Value> values = new ArrayList<>();
-        for (Expr.Arg a : c.args()) values.add(eval(a.value(), env));
+        for (Expr.Arg a : c.args()) {
+            values.add(Einsum.isEquation(callee, c, a) ? Einsum.EQUATION : eval(a.value(), env));
+        }
         return switch (callee) {
             case Value.Poison p -> p;
             case Value.BuiltinRef b -> callBuiltin(b.builtin(), c, values, env);

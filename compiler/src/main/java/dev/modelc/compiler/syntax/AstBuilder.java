@@ -204,6 +204,7 @@ final class AstBuilder {
             }
             case TrueLiteralContext c -> new Expr.Bool(true, span);
             case FalseLiteralContext c -> new Expr.Bool(false, span);
+            case StringLiteralContext c -> new Expr.Str(c.getText().substring(1, c.getText().length() - 1), span);
             case NameRefContext c -> new Expr.Name(id(c.name()));
             case ParenExprContext c -> expr(c.expr());
             case ListLiteralContext c -> new Expr.ListLiteral(c.expr().stream().map(this::expr).toList(), span);

@@ -99,13 +99,14 @@ final class SyntaxErrorStrategy extends DefaultErrorStrategy {
             case ModelLexer.NL -> "end of line";
             case ModelLexer.ID -> "name '" + t.getText() + "'";
             case ModelLexer.INT, ModelLexer.FLOAT -> "number " + t.getText();
+            case ModelLexer.STRING -> "string " + t.getText();
             default -> "'" + t.getText() + "'";
         };
     }
 
     private static final Set<Integer> EXPRESSION_STARTS = Set.of(
             ModelLexer.INT, ModelLexer.FLOAT, ModelLexer.ID, ModelLexer.LPAREN, ModelLexer.LBRACK,
-            ModelLexer.MINUS, ModelLexer.PLUS, ModelLexer.TILDE, ModelLexer.TRUE, ModelLexer.FALSE);
+            ModelLexer.MINUS, ModelLexer.PLUS, ModelLexer.TILDE, ModelLexer.TRUE, ModelLexer.FALSE, ModelLexer.STRING);
     private static final Set<Integer> STATEMENT_STARTS = Set.of(
             ModelLexer.INPUT, ModelLexer.PARAM, ModelLexer.STATE, ModelLexer.CONST, ModelLexer.OUTPUT, ModelLexer.LOSS,
             ModelLexer.UPDATE, ModelLexer.TRAIN, ModelLexer.FORWARD, ModelLexer.RETURN);

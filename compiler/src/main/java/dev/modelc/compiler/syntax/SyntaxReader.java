@@ -405,7 +405,8 @@ public final class SyntaxReader {
 
     private static String[] hintFor(String text) {
         return switch (text) {
-            case "\"", "'" -> new String[] {"the language has no strings"};
+            case "\"" -> new String[] {"a string (einsum's equation) ends with '\"' on the line it starts"};
+            case "'" -> new String[] {"strings are written in double quotes, and only as einsum's equation: einsum(\"ij,jk->ik\", a, b)"};
             case "!" -> new String[] {"use ~ for logical not, != for inequality"};
             case "%" -> new String[] {"there is no % operator"};
             default -> text.codePointAt(0) > 127

@@ -23,10 +23,16 @@ final class Programs {
             "sign", "stop_gradient", "f32", "f64", "i32", "bool", "softmax", "log_softmax", "numel", "sum", "mean",
             "max", "min", "logsumexp", "argmax", "arange", "zeros", "ones", "randn");
     private static final List<String> REDUCTIONS = List.of("sum", "mean", "max", "min", "logsumexp", "argmax", "softmax",
-            "log_softmax", "squeeze", "unsqueeze", "var", "std", "norm", "layer_norm", "flatten");
+            "log_softmax", "squeeze", "unsqueeze", "var", "std", "norm", "layer_norm", "flatten", "prod", "cumsum");
     private static final List<String> BINARY_FNS = List.of("maximum", "minimum", "mse_loss", "l1_loss", "bce",
             "bce_with_logits", "cross_entropy", "soft_cross_entropy", "nll_loss", "accuracy", "max", "one_hot", "gather", "conv1d", "conv2d", "size",
             "transpose", "full", "broadcast_to", "reshape", "permute", "cat", "stack", "grad");
+    private static final List<String> POOLS = List.of("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d");
+    private static final List<String> POOL_OPTIONS = List.of("", ", stride = 2", ", padding = 1", ", stride = [1, 2]",
+            ", padding = [0, 1]", ", stride = 0", ", padding = -1", ", stride = 2, padding = 1", ", [2, 2]");
+    /** einsum equations, well formed and not: repeated letters, implicit outputs, unknown letters, spaces, ellipses. */
+    private static final List<String> EQUATIONS = List.of("ij,jk->ik", "ij,jk", "ii", "ii->i", "ij->ji", "i,i->", "ij->iz",
+            "ij,jk->ikk", "i j", "...ij", "ij->", "", "->", "a,b,c", "ij-jk", "ij,,jk");
     private static final List<String> DTYPES = List.of("f32", "f32", "f32", "f64", "i32", "bool", "float", "f16");
     private static final List<String> DIMS = List.of("1", "2", "3", "4", "N", "N", "M", "0", "C", "k");
 
@@ -43,7 +49,7 @@ final class Programs {
         return Arbitraries.of("0", "1", "2", "0.5", "-1", "1e-5", "2.5E3", ".5", "4.", "1e309", "1e-400", "2147483648",
                 "99999999999999999999", "true", "false", "[1, 2, 3]", "[[1, 2], [3, 4]]", "[[1, 2], [3]]", "[]",
                 "[[]]", "[true, false]", "[1.5, -2]", "zeros([2, 3])", "ones([3])", "full([2, 2], 7)", "arange(4)",
-                "numel([1, 2])", "1 / 0", "0 / 0", "2 ** 1000", "-(2 ** 31)");
+                "numel([1, 2])", "1 / 0", "0 / 0", "2 ** 1000", "-(2 ** 31)", "\"ij\"", "\"\"", "prod([1, 2, 3])");
     }
 
     private static Arbitrary<String> subscript(Arbitrary<String> e) {
@@ -83,6 +89,10 @@ final class Programs {
                 Combinators.combine(e, Arbitraries.of(names)).as((y, x) -> "grad(" + y + ", " + x + ")"),
                 Combinators.combine(e, smallInt()).as((a, k) -> "one_hot(" + a + ", " + k + ")"),
                 Combinators.combine(e, e, smallInt()).as((a, b, k) -> "gather(" + a + ", " + b + ", axis = " + k + ")"),
+                Combinators.combine(Arbitraries.of(POOLS), e, smallInt(), Arbitraries.of(POOL_OPTIONS))
+                        .as((f, a, k, more) -> f + "(" + a + ", " + k + more + ")"),
+                Combinators.combine(Arbitraries.of(EQUATIONS), e, e).as((q, a, b) -> "einsum(\"" + q + "\", " + a + ", " + b + ")"),
+                Combinators.combine(Arbitraries.of(EQUATIONS), e).as((q, a) -> "einsum(\"" + q + "\", " + a + ")"),
                 Combinators.combine(e, e).as((a, b) -> "(" + a + ")[i32(" + b + ")]"),
                 Combinators.combine(e, smallInt()).as((a, k) -> "size(" + a + ", " + k + ")"),
                 Combinators.combine(shapeList(), e, Arbitraries.of("", ", dtype = i32", ", dtype = f64", ", dtype = x"))
@@ -263,6 +273,10 @@ final class Programs {
                 Combinators.combine(list, list, n, n).as((xs, ws, s, p) -> "conv2d(zeros(" + xs + "), ones(" + ws + "), stride = "
                         + s + ", padding = " + p + ")"),
                 Combinators.combine(e, n).as((a, k) -> "full([size(" + a + ", " + k + ")], 1)"),
+                Combinators.combine(Arbitraries.of(POOLS), e, n, n).as((f, a, k, st) -> f + "(" + a + ", " + k + ", stride = " + st + ")"),
+                Combinators.combine(Arbitraries.of(POOLS), e, list).as((f, a, k) -> f + "(" + a + ", " + k + ")"),
+                Combinators.combine(Arbitraries.of("prod", "cumsum"), e, n).as((f, a, k) -> f + "(" + a + ", axis = " + k + ")"),
+                Combinators.combine(Arbitraries.of(EQUATIONS), e, e).as((q, a, b) -> "einsum(\"" + q + "\", " + a + ", " + b + ")"),
                 e.map(a -> "arange(numel(" + a + "))"),
                 e.map(a -> "(" + a + ").T"),
                 Combinators.combine(e, e).as((a, b) -> "(" + a + ") @ (" + b + ")"),

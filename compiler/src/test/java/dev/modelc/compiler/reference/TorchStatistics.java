@@ -28,7 +28,7 @@ public record TorchStatistics(String source, List<Case> cases) {
         return load("torch-statistics.json");
     }
 
-    /** Another fixture in the same format under {@code reference/} ({@code torch-indexing.json}, for t[ids], gather and embedding). */
+    /** Another fixture of this format in {@code reference/} ({@code torch-indexing.json}: t[ids], gather, embedding; {@code torch-pooling.json}: pooling, prod, cumsum, einsum). */
     public static TorchStatistics load(String file) {
         try (InputStream in = TorchStatistics.class.getResourceAsStream("/reference/" + file)) {
             if (in == null) throw new IllegalStateException("reference/" + file + " is not on the test class path");

@@ -44,6 +44,7 @@ class SyntaxReaderTest {
         return switch (e) {
             case Expr.Number n -> n.text();
             case Expr.Bool b -> Boolean.toString(b.value());
+            case Expr.Str s -> '"' + s.value() + '"';
             case Expr.Name n -> n.id().text();
             case Expr.ListLiteral l -> l.elements().stream().map(SyntaxReaderTest::show).toList().toString();
             case Expr.Unary u -> "(" + u.op().symbol() + show(u.operand()) + ")";

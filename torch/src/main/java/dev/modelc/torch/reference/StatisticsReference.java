@@ -40,24 +40,32 @@ public final class StatisticsReference {
             System.err.println("usage: StatisticsReference <fixture.json>");
             System.exit(2);
         }
-        Path out = Path.of(args[0]);
+        write(Path.of(args[0]), StatisticsCases.all(), "StatisticsReference",
+                "(torch.var, torch.std, torch.layer_norm, torch.linalg.vector_norm)");
+    }
+
+    /**
+     * Writes {@code cases} with PyTorch's values to {@code out}, saying which class wrote them and
+     * which PyTorch functions the cases call; shared by the reference classes of this format.
+     */
+    static void write(Path out, List<StatisticsCase> cases, String writer, String functions) throws IOException {
         Libtorch torch = Libtorch.start();
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
-        root.put("source", torch.describe() + "; written by scripts/torch-reference (torch/, dev.modelc.torch.reference.StatisticsReference)");
+        root.put("source", torch.describe() + "; written by scripts/torch-reference (torch/, dev.modelc.torch.reference." + writer + ")");
         ArrayNode notes = root.putArray("notes");
         List.of("Each case: call is the modelc expression of x, torch the TorchScript expression libtorch compiled and ran "
-                        + "(torch.var, torch.std, torch.layer_norm, torch.linalg.vector_norm), shape x's shape; all arrays row-major, in float64.",
+                        + functions + ", shape x's shape; all arrays row-major, in float64.",
                 "value = f(x) with its shape; grad = d sum(w * f(x)) / dx for the weights w (f(x)'s shape); "
                         + "hvp = d sum(grad * v) / dx, the Hessian-vector product of sum(w * f(x)) with the direction v (x's shape), "
                         + "by torch autograd (backward with create_graph, then backward of the gradient); hvp is 0 where the gradient "
                         + "does not depend on x (autograd.grad would say None).").forEach(notes::add);
-        ArrayNode cases = root.putArray("cases");
+        ArrayNode written = root.putArray("cases");
         SplittableRandom random = new SplittableRandom(5);
         try (NDManager m = NDManager.newBaseManager()) {
-            for (StatisticsCase c : StatisticsCases.all()) {
+            for (StatisticsCase c : cases) {
                 Result r = autograd(c, random, m);
-                ObjectNode n = cases.addObject();
+                ObjectNode n = written.addObject();
                 n.put("name", c.name());
                 n.put("call", c.call());
                 n.put("torch", c.torch());
@@ -77,7 +85,7 @@ public final class StatisticsReference {
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json.writer(pretty).writeValueAsString(root) + "\n");
-        System.out.println("wrote " + cases.size() + " cases to " + out + " (" + torch.describe() + ")");
+        System.out.println("wrote " + written.size() + " cases to " + out + " (" + torch.describe() + ")");
     }
 
     static Result autograd(StatisticsCase c, SplittableRandom random, NDManager parent) {

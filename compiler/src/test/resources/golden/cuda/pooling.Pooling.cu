@@ -1,0 +1,1132 @@
+// ===== Pooling.forward =====
+// modelc: Pooling.forward, generated from its kernel plan (modelc compile --emit kernels)
+// modelc scalar functions: the meanings of dev.modelc.runtime.exec.Scalars, in f64.
+#define MC_INF __longlong_as_double(0x7ff0000000000000LL)
+#define MC_NAN __longlong_as_double(0x7ff8000000000000LL)
+#define MC_INF_F __int_as_float(0x7f800000)
+#define MC_NAN_F __int_as_float(0x7fc00000)
+__device__ __forceinline__ bool mc_isnan(double x) { return x != x; }
+__device__ __forceinline__ bool mc_negative_sign(double x) { return __double_as_longlong(x) < 0; }
+// sigmoid: 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) below, so neither form overflows into NaN.
+__device__ __forceinline__ double mc_sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x)); }
+// relu keeps NaN, as PyTorch does.
+__device__ __forceinline__ double mc_relu(double x) { return x > 0 || mc_isnan(x) ? x : 0.0; }
+// softplus: max(x, 0) + log1p(e^-|x|), Java's Math.max (NaN in, NaN out).
+__device__ __forceinline__ double mc_softplus(double x) { return (mc_isnan(x) ? x : x > 0 ? x : 0.0) + log1p(exp(-fabs(x))); }
+// sign: Math.signum (NaN and both zeros stay themselves).
+__device__ __forceinline__ double mc_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
+// pow: Math.pow, which differs from C's pow where the exponent is NaN, or infinite with |base| = 1.
+__device__ __forceinline__ double mc_pow(double a, double b) {
+  if (mc_isnan(b)) return b;
+  if (fabs(a) == 1.0 && fabs(b) == MC_INF) return MC_NAN;
+  return pow(a, b);
+}
+// maximum and minimum propagate NaN (PyTorch) and order -0 below +0 (Math.max, Math.min).
+__device__ __forceinline__ double mc_maximum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a > b || (a == b && !mc_negative_sign(a)) ? a : b;
+}
+__device__ __forceinline__ double mc_minimum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a < b || (a == b && mc_negative_sign(a)) ? a : b;
+}
+// i32: toward zero, NaN to 0, then wrapped to 32 bits (the conversions saturate at 64 bits, as Java's do).
+__device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }
+__device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
+__device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
+
+extern "C" __global__ void k0(const double* __restrict__ b0, double* __restrict__ b1, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k0 loop [2, 3, 2, 3] reduce sum over [2, 2]  (pooling.model:7)
+  __shared__ double mc_fold[256];
+  const long long outer = 36LL;
+  const long long inner = 4LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    long long rest_i = o;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 2LL; rest_i /= 2LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      long long rest_j = j;
+      const long long j1 = rest_j % 2LL; rest_j /= 2LL;
+      const long long j0 = rest_j;
+      const double v0 = (double) (j0);  // i32 %24
+      const double v1 = 2.0;  // i32 %27
+      const double v2 = mc_wrap_i32((v0 * v1));  // i32 %28
+      const double v3 = (double) (j1);  // i32 %24
+      const double v4 = mc_wrap_i32((v2 + v3));  // i32 %31
+      const double v5 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 7LL];  // f64 %1
+      const double v6 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL];  // f64 %1
+      const double v7 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 1LL];  // f64 %1
+      const double v8 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3];  // f64 %1
+      const double v9 = mc_to_bool((v7 > v8 ? 1.0 : 0.0));  // bool %5
+      const double v10 = mc_to_bool((mc_isnan(v7) ? 1.0 : 0.0));  // bool %6
+      const double v11 = mc_to_bool((v9 != 0 || v10 != 0 ? 1.0 : 0.0));  // bool %7
+      const double v12 = v11 != 0 ? v7 : v8;  // f64 %8
+      const double v13 = mc_to_bool((v6 > v12 ? 1.0 : 0.0));  // bool %12
+      const double v14 = mc_to_bool((mc_isnan(v6) ? 1.0 : 0.0));  // bool %13
+      const double v15 = mc_to_bool((v13 != 0 || v14 != 0 ? 1.0 : 0.0));  // bool %14
+      const double v16 = v15 != 0 ? v6 : v12;  // f64 %15
+      const double v17 = mc_to_bool((v5 > v16 ? 1.0 : 0.0));  // bool %19
+      const double v18 = mc_to_bool((mc_isnan(v5) ? 1.0 : 0.0));  // bool %20
+      const double v19 = mc_to_bool((v17 != 0 || v18 != 0 ? 1.0 : 0.0));  // bool %21
+      const double v20 = 3.0;  // i32 %22
+      const double v21 = 2.0;  // i32 %16
+      const double v22 = 1.0;  // i32 %9
+      const double v23 = 0.0;  // i32 %3
+      const double v24 = v11 != 0 ? v22 : v23;  // i32 %10
+      const double v25 = v15 != 0 ? v21 : v24;  // i32 %17
+      const double v26 = v19 != 0 ? v20 : v25;  // i32 %23
+      const double v27 = mc_to_bool((v4 == v26 ? 1.0 : 0.0));  // bool %34
+      const double v28 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL * j0 + j1];  // f64 %1
+      const double v29 = 0.0;  // f64 %35
+      const double v30 = v27 != 0 ? v28 : v29;  // f64 %36
+      acc = acc + v30;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v31 = acc;  // f64 %37
+        b1[o] = v31;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+// k1: pad[starts=(0, 0, 1, 1) steps=(1, 1, 1, 1)] runs on the host
+
+extern "C" __global__ void k2(const double* __restrict__ b2, double* __restrict__ b3) {
+  // k2 loop [2, 3, 6, 8]  (pooling.model:8)
+  const long long total = 288LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 8LL; rest_i /= 8LL;
+    const long long i2 = rest_i % 6LL; rest_i /= 6LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = (double) (i3);  // i32 %49
+    const double v1 = 1.0;  // i32 %51
+    const double v2 = mc_to_bool((v0 < v1 ? 1.0 : 0.0));  // bool %52
+    const double v3 = 7.0;  // i32 %53
+    const double v4 = mc_to_bool((v0 >= v3 ? 1.0 : 0.0));  // bool %54
+    const double v5 = mc_to_bool((v2 != 0 || v4 != 0 ? 1.0 : 0.0));  // bool %55
+    const double v6 = (-MC_INF);  // f64 %47
+    const double v7 = (double) (i2);  // i32 %39
+    const double v8 = 1.0;  // i32 %41
+    const double v9 = mc_to_bool((v7 < v8 ? 1.0 : 0.0));  // bool %42
+    const double v10 = 5.0;  // i32 %43
+    const double v11 = mc_to_bool((v7 >= v10 ? 1.0 : 0.0));  // bool %44
+    const double v12 = mc_to_bool((v9 != 0 || v11 != 0 ? 1.0 : 0.0));  // bool %45
+    const double v13 = b2[144LL * i0 + 48LL * i1 + 8LL * i2 + i3];  // f64 %38
+    const double v14 = v12 != 0 ? v6 : v13;  // f64 %48
+    const double v15 = v5 != 0 ? v6 : v14;  // f64 %57
+    b3[e] = v15;
+  }
+}
+
+extern "C" __global__ void k3(const double* __restrict__ b3, double* __restrict__ b4) {
+  // k3 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 1LL];  // f64 %57
+    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3];  // f64 %57
+    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %60
+    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %61
+    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %62
+    const double v5 = v4 != 0 ? v0 : v1;  // f64 %63
+    b4[e] = v5;
+  }
+}
+
+extern "C" __global__ void k4(const double* __restrict__ b3, const double* __restrict__ b4, unsigned char* __restrict__ b5) {
+  // k4 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 2LL];  // f64 %57
+    const double v1 = b4[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %63
+    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %65
+    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %66
+    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %67
+    b5[e] = (unsigned char) (v4 != 0);
+  }
+}
+
+extern "C" __global__ void k5(const unsigned char* __restrict__ b5, const double* __restrict__ b3, const double* __restrict__ b4, double* __restrict__ b6) {
+  // k5 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = (b5[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %67
+    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 2LL];  // f64 %57
+    const double v2 = b4[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %63
+    const double v3 = v0 != 0 ? v1 : v2;  // f64 %68
+    b6[e] = v3;
+  }
+}
+
+extern "C" __global__ void k6(const double* __restrict__ b3, const double* __restrict__ b6, unsigned char* __restrict__ b7) {
+  // k6 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 8LL];  // f64 %57
+    const double v1 = b6[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %68
+    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %70
+    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %71
+    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %72
+    b7[e] = (unsigned char) (v4 != 0);
+  }
+}
+
+extern "C" __global__ void k7(const unsigned char* __restrict__ b7, const double* __restrict__ b3, const double* __restrict__ b6, double* __restrict__ b8) {
+  // k7 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = (b7[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %72
+    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 8LL];  // f64 %57
+    const double v2 = b6[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %68
+    const double v3 = v0 != 0 ? v1 : v2;  // f64 %73
+    b8[e] = v3;
+  }
+}
+
+extern "C" __global__ void k8(const double* __restrict__ b3, const double* __restrict__ b8, unsigned char* __restrict__ b9) {
+  // k8 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 9LL];  // f64 %57
+    const double v1 = b8[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %73
+    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %75
+    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %76
+    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %77
+    b9[e] = (unsigned char) (v4 != 0);
+  }
+}
+
+extern "C" __global__ void k9(const unsigned char* __restrict__ b9, const double* __restrict__ b3, const double* __restrict__ b8, double* __restrict__ b10) {
+  // k9 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = (b9[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %77
+    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 9LL];  // f64 %57
+    const double v2 = b8[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %73
+    const double v3 = v0 != 0 ? v1 : v2;  // f64 %78
+    b10[e] = v3;
+  }
+}
+
+extern "C" __global__ void k10(const double* __restrict__ b3, const double* __restrict__ b10, unsigned char* __restrict__ b11) {
+  // k10 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 10LL];  // f64 %57
+    const double v1 = b10[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %78
+    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %80
+    b11[e] = (unsigned char) (v2 != 0);
+  }
+}
+
+extern "C" __global__ void k11(const double* __restrict__ b3, const unsigned char* __restrict__ b11, const double* __restrict__ b10, double* __restrict__ b12) {
+  // k11 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 16LL];  // f64 %57
+    const double v1 = (b11[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %80
+    const double v2 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 10LL];  // f64 %57
+    const double v3 = mc_to_bool((mc_isnan(v2) ? 1.0 : 0.0));  // bool %81
+    const double v4 = mc_to_bool((v1 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %82
+    const double v5 = b10[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %78
+    const double v6 = v4 != 0 ? v2 : v5;  // f64 %83
+    const double v7 = mc_to_bool((v0 > v6 ? 1.0 : 0.0));  // bool %85
+    const double v8 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %86
+    const double v9 = mc_to_bool((v7 != 0 || v8 != 0 ? 1.0 : 0.0));  // bool %87
+    const double v10 = v9 != 0 ? v0 : v6;  // f64 %88
+    b12[e] = v10;
+  }
+}
+
+extern "C" __global__ void k12(const double* __restrict__ b3, const double* __restrict__ b12, unsigned char* __restrict__ b13) {
+  // k12 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 17LL];  // f64 %57
+    const double v1 = b12[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %88
+    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %90
+    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %91
+    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %92
+    b13[e] = (unsigned char) (v4 != 0);
+  }
+}
+
+extern "C" __global__ void k13(const unsigned char* __restrict__ b13, const double* __restrict__ b3, const double* __restrict__ b12, double* __restrict__ b14) {
+  // k13 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = (b13[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %92
+    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 17LL];  // f64 %57
+    const double v2 = b12[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %88
+    const double v3 = v0 != 0 ? v1 : v2;  // f64 %93
+    b14[e] = v3;
+  }
+}
+
+extern "C" __global__ void k14(const double* __restrict__ b3, const double* __restrict__ b14, unsigned char* __restrict__ b15) {
+  // k14 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 18LL];  // f64 %57
+    const double v1 = b14[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %93
+    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %95
+    b15[e] = (unsigned char) (v2 != 0);
+  }
+}
+
+extern "C" __global__ void k15(const unsigned char* __restrict__ b15, const double* __restrict__ b3, const double* __restrict__ b14, double* __restrict__ b16) {
+  // k15 loop [2, 3, 4, 3]  (pooling.model:8)
+  const long long total = 72LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = (b15[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %95
+    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 18LL];  // f64 %57
+    const double v2 = mc_to_bool((mc_isnan(v1) ? 1.0 : 0.0));  // bool %96
+    const double v3 = mc_to_bool((v0 != 0 || v2 != 0 ? 1.0 : 0.0));  // bool %97
+    const double v4 = b14[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %93
+    const double v5 = v3 != 0 ? v1 : v4;  // f64 %98
+    b16[e] = v5;
+  }
+}
+
+// k16: pad[starts=(0, 0, 1, 0) steps=(1, 1, 1, 1)] runs on the host
+
+extern "C" __global__ void k17(const double* __restrict__ b17, double* __restrict__ b18) {
+  // k17 loop [2, 3, 5, 4]  (pooling.model:9)
+  const long long total = 120LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i2 = rest_i % 5LL; rest_i /= 5LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    const double v0 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3];  // f64 %99
+    const double v1 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 1LL];  // f64 %99
+    const double v2 = (v0 + v1);  // f64 %102
+    const double v3 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 2LL];  // f64 %99
+    const double v4 = (v2 + v3);  // f64 %104
+    const double v5 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 6LL];  // f64 %99
+    const double v6 = (v4 + v5);  // f64 %106
+    const double v7 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 7LL];  // f64 %99
+    const double v8 = (v6 + v7);  // f64 %108
+    const double v9 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 8LL];  // f64 %99
+    const double v10 = (v8 + v9);  // f64 %110
+    const double v11 = 6.0;  // f64 %111
+    const double v12 = (v10 / v11);  // f64 %112
+    b18[e] = v12;
+  }
+}
+// ===== Pooling.lossAndGradients =====
+// modelc: Pooling.lossAndGradients, generated from its kernel plan (modelc compile --emit kernels)
+// modelc scalar functions: the meanings of dev.modelc.runtime.exec.Scalars, in f64.
+#define MC_INF __longlong_as_double(0x7ff0000000000000LL)
+#define MC_NAN __longlong_as_double(0x7ff8000000000000LL)
+#define MC_INF_F __int_as_float(0x7f800000)
+#define MC_NAN_F __int_as_float(0x7fc00000)
+__device__ __forceinline__ bool mc_isnan(double x) { return x != x; }
+__device__ __forceinline__ bool mc_negative_sign(double x) { return __double_as_longlong(x) < 0; }
+// sigmoid: 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) below, so neither form overflows into NaN.
+__device__ __forceinline__ double mc_sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x)); }
+// relu keeps NaN, as PyTorch does.
+__device__ __forceinline__ double mc_relu(double x) { return x > 0 || mc_isnan(x) ? x : 0.0; }
+// softplus: max(x, 0) + log1p(e^-|x|), Java's Math.max (NaN in, NaN out).
+__device__ __forceinline__ double mc_softplus(double x) { return (mc_isnan(x) ? x : x > 0 ? x : 0.0) + log1p(exp(-fabs(x))); }
+// sign: Math.signum (NaN and both zeros stay themselves).
+__device__ __forceinline__ double mc_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
+// pow: Math.pow, which differs from C's pow where the exponent is NaN, or infinite with |base| = 1.
+__device__ __forceinline__ double mc_pow(double a, double b) {
+  if (mc_isnan(b)) return b;
+  if (fabs(a) == 1.0 && fabs(b) == MC_INF) return MC_NAN;
+  return pow(a, b);
+}
+// maximum and minimum propagate NaN (PyTorch) and order -0 below +0 (Math.max, Math.min).
+__device__ __forceinline__ double mc_maximum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a > b || (a == b && !mc_negative_sign(a)) ? a : b;
+}
+__device__ __forceinline__ double mc_minimum(double a, double b) {
+  if (mc_isnan(a) || mc_isnan(b)) return MC_NAN;
+  return a < b || (a == b && mc_negative_sign(a)) ? a : b;
+}
+// i32: toward zero, NaN to 0, then wrapped to 32 bits (the conversions saturate at 64 bits, as Java's do).
+__device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }
+__device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
+__device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
+
+extern "C" __global__ void k0(const double* __restrict__ b1, double* __restrict__ b2, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k0 loop [2, 3, 2, 3] reduce sum over [2, 2]  (pooling.model:7)
+  __shared__ double mc_fold[256];
+  const long long outer = 36LL;
+  const long long inner = 4LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    long long rest_i = o;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 2LL; rest_i /= 2LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      long long rest_j = j;
+      const long long j1 = rest_j % 2LL; rest_j /= 2LL;
+      const long long j0 = rest_j;
+      const double v0 = (double) (j0);  // i32 %25
+      const double v1 = 2.0;  // i32 %28
+      const double v2 = mc_wrap_i32((v0 * v1));  // i32 %29
+      const double v3 = (double) (j1);  // i32 %25
+      const double v4 = mc_wrap_i32((v2 + v3));  // i32 %32
+      const double v5 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 7LL];  // f64 %2
+      const double v6 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL];  // f64 %2
+      const double v7 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 1LL];  // f64 %2
+      const double v8 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3];  // f64 %2
+      const double v9 = mc_to_bool((v7 > v8 ? 1.0 : 0.0));  // bool %6
+      const double v10 = mc_to_bool((mc_isnan(v7) ? 1.0 : 0.0));  // bool %7
+      const double v11 = mc_to_bool((v9 != 0 || v10 != 0 ? 1.0 : 0.0));  // bool %8
+      const double v12 = v11 != 0 ? v7 : v8;  // f64 %9
+      const double v13 = mc_to_bool((v6 > v12 ? 1.0 : 0.0));  // bool %13
+      const double v14 = mc_to_bool((mc_isnan(v6) ? 1.0 : 0.0));  // bool %14
+      const double v15 = mc_to_bool((v13 != 0 || v14 != 0 ? 1.0 : 0.0));  // bool %15
+      const double v16 = v15 != 0 ? v6 : v12;  // f64 %16
+      const double v17 = mc_to_bool((v5 > v16 ? 1.0 : 0.0));  // bool %20
+      const double v18 = mc_to_bool((mc_isnan(v5) ? 1.0 : 0.0));  // bool %21
+      const double v19 = mc_to_bool((v17 != 0 || v18 != 0 ? 1.0 : 0.0));  // bool %22
+      const double v20 = 3.0;  // i32 %23
+      const double v21 = 2.0;  // i32 %17
+      const double v22 = 1.0;  // i32 %10
+      const double v23 = 0.0;  // i32 %4
+      const double v24 = v11 != 0 ? v22 : v23;  // i32 %11
+      const double v25 = v15 != 0 ? v21 : v24;  // i32 %18
+      const double v26 = v19 != 0 ? v20 : v25;  // i32 %24
+      const double v27 = mc_to_bool((v4 == v26 ? 1.0 : 0.0));  // bool %35
+      const double v28 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL * j0 + j1];  // f64 %2
+      const double v29 = 0.0;  // f64 %36
+      const double v30 = v27 != 0 ? v28 : v29;  // f64 %37
+      acc = acc + v30;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v31 = acc;  // f64 %38
+        b2[o] = v31;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k1(const double* __restrict__ b1, double* __restrict__ b3, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k1 loop [2, 3, 2, 3] reduce mean over [2, 2]  (pooling.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 36LL;
+  const long long inner = 4LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    long long rest_i = o;
+    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i2 = rest_i % 2LL; rest_i /= 2LL;
+    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i0 = rest_i;
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      long long rest_j = j;
+      const long long j1 = rest_j % 2LL; rest_j /= 2LL;
+      const long long j0 = rest_j;
+      const double v0 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL * j0 + j1];  // f64 %2
+      acc = acc + v0;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v1 = (acc / (double) 4LL);  // f64 %40
+        b3[o] = v1;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k2(const double* __restrict__ b2, const double* __restrict__ b3, double* __restrict__ b4, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k2 loop [] reduce sum over [2, 3, 2, 3]  (pooling.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 1LL;
+  const long long inner = 36LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v0 = b2[j];  // f64 %38
+      const double v1 = tanh(v0);  // f64 %39
+      const double v2 = b3[j];  // f64 %40
+      const double v3 = (v1 * v2);  // f64 %41
+      acc = acc + v3;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v4 = acc;  // f64 %42
+        b4[o] = v4;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k3(const double* __restrict__ b0, double* __restrict__ b5) {
+  // k3 loop [1, 4]  (pooling.model:10)
+  const long long total = 4LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i0 = rest_i;
+    const double v0 = b0[8LL * i0 + i1];  // f64 %0
+    const double v1 = b0[8LL * i0 + i1 + 4LL];  // f64 %0
+    const double v2 = (v0 * v1);  // f64 %46
+    b5[e] = v2;
+  }
+}
+
+extern "C" __global__ void k4(const double* __restrict__ b5, const double* __restrict__ b0, double* __restrict__ b6) {
+  // k4 loop [1, 4]  (pooling.model:10)
+  const long long total = 4LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    const double v0 = b5[e];  // f64 %46
+    const double v1 = b0[e + 8LL];  // f64 %0
+    const double v2 = (v0 * v1);  // f64 %47
+    b6[e] = v2;
+  }
+}
+
+extern "C" __global__ void k5(const double* __restrict__ b6, double* __restrict__ b7, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k5 loop [] reduce sum over [4]  (pooling.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 1LL;
+  const long long inner = 4LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v0 = b6[j];  // f64 %47
+      const double v1 = (v0 * v0);  // f64 %49
+      acc = acc + v1;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v2 = acc;  // f64 %50
+        b7[o] = v2;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k6(unsigned char* __restrict__ b8) {
+  // k6 loop [1, 4, 4]  (pooling.model:10)
+  const long long total = 16LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i0 = rest_i;
+    const double v0 = (double) (i2);  // i32 %54
+    const double v1 = (double) (i1);  // i32 %54
+    const double v2 = mc_to_bool((v0 <= v1 ? 1.0 : 0.0));  // bool %59
+    b8[e] = (unsigned char) (v2 != 0);
+  }
+}
+
+extern "C" __global__ void k7(const unsigned char* __restrict__ b8, const double* __restrict__ b0, double* __restrict__ b9, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k7 loop [3, 4] reduce sum over [4]  (pooling.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 12LL;
+  const long long inner = 4LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    long long rest_i = o;
+    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i0 = rest_i;
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v0 = (b8[4LL * i1 + j] ? 1.0 : 0.0);  // bool %59
+      const double v1 = b0[4LL * i0 + j];  // f64 %0
+      const double v2 = 0.0;  // f64 %61
+      const double v3 = v0 != 0 ? v1 : v2;  // f64 %62
+      acc = acc + v3;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v4 = acc;  // f64 %63
+        b9[o] = v4;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k8(const double* __restrict__ b9, const double* __restrict__ b0, double* __restrict__ b10, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k8 loop [] reduce sum over [3, 4]  (pooling.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 1LL;
+  const long long inner = 12LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v0 = b9[j];  // f64 %63
+      const double v1 = b0[j];  // f64 %0
+      const double v2 = (v0 * v1);  // f64 %64
+      acc = acc + v2;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v3 = acc;  // f64 %65
+        b10[o] = v3;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k9(const double* __restrict__ b1, double* __restrict__ b11) {
+  // k9 loop [2, 6, 3, 4]  (pooling.model:10)
+  const long long total = 144LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i3 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i2 = rest_i % 3LL; rest_i /= 3LL;
+    const long long i1 = rest_i % 6LL; rest_i /= 6LL;
+    const long long i0 = rest_i;
+    const double v0 = b1[72LL * i0 + i1 + 24LL * i2 + 6LL * i3];  // f64 %1
+    b11[e] = v0;
+  }
+}
+
+extern "C" __global__ void k10(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k10 matmul %12 = %11 @ %0  (pooling.model:10)
+  __shared__ double ta[16][16 + 1];
+  __shared__ double tb[16][16 + 1];
+  const int tx = threadIdx.x, ty = threadIdx.y;
+  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;
+  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
+      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
+        const long long row = tr * 16 + ty, col = tc * 16 + tx;
+        double acc = 0;
+        for (long long p0 = 0; p0 < k; p0 += 16) {
+          const long long pa = p0 + tx, pb = p0 + ty;
+          ta[ty][tx] = row < n && pa < k ? A[row * k + pa] : (double) 0;
+          tb[ty][tx] = pb < k && col < m ? B[pb * m + col] : (double) 0;
+          __syncthreads();
+          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
+          const int width = k - p0 < 16 ? (int) (k - p0) : 16;
+          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
+          __syncthreads();
+        }
+        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
+      }
+    }
+  }
+}
+
+extern "C" __global__ void k10_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k10 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[row * k + p] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k11(const double* __restrict__ b12, const double* __restrict__ b4, const double* __restrict__ b7, const double* __restrict__ b10, double* __restrict__ b13, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k11 loop [] reduce sum over [2, 6]  (pooling.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 1LL;
+  const long long inner = 12LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const double v5 = b12[j];  // f64 %71
+      const double v6 = (v5 * v5);  // f64 %72
+      acc = acc + v6;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v0 = b4[0LL];  // f64 %42
+        const double v1 = b7[0LL];  // f64 %50
+        const double v2 = (v0 + v1);  // f64 %51
+        const double v3 = b10[0LL];  // f64 %65
+        const double v4 = (v2 + v3);  // f64 %66
+        const double v7 = acc;  // f64 %73
+        const double v8 = (v4 + v7);  // f64 %74
+        b13[o] = v8;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k12(const double* __restrict__ b12, double* __restrict__ b14) {
+  // k12 loop [2, 6]  (pooling.model:10)
+  const long long total = 12LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    const double v0 = 2.0;  // f64 %75
+    const double v1 = b12[e];  // f64 %71
+    const double v2 = (v0 * v1);  // f64 %76
+    b14[e] = v2;
+  }
+}
+
+extern "C" __global__ void k13(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k13 matmul %15 = %11^T @ %14  (pooling.model:10)
+  __shared__ double ta[16][16 + 1];
+  __shared__ double tb[16][16 + 1];
+  const int tx = threadIdx.x, ty = threadIdx.y;
+  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;
+  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
+      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
+        const long long row = tr * 16 + ty, col = tc * 16 + tx;
+        double acc = 0;
+        for (long long p0 = 0; p0 < k; p0 += 16) {
+          const long long pa = p0 + tx, pb = p0 + ty;
+          ta[ty][tx] = row < n && pa < k ? A[pa * n + row] : (double) 0;
+          tb[ty][tx] = pb < k && col < m ? B[pb * m + col] : (double) 0;
+          __syncthreads();
+          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
+          const int width = k - p0 < 16 ? (int) (k - p0) : 16;
+          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
+          __syncthreads();
+        }
+        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
+      }
+    }
+  }
+}
+
+extern "C" __global__ void k13_splitk(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k13 as a reduction over k (split-k)
+  __shared__ double mc_fold[256];
+  const long long outer = batch * n * m;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+    const double* A = a + bt * n * k;
+    const double* B = b + bt * k * m;
+    double acc = 0.0;
+    for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+      acc = acc + (double) A[p * n + row] * (double) B[p * m + col];
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        c[o] = (double) acc;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+extern "C" __global__ void k14(const double* __restrict__ b6, double* __restrict__ b16) {
+  // k14 loop [4]  (pooling.model:10)
+  const long long total = 4LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    const double v0 = 2.0;  // f64 %88
+    const double v1 = b6[e];  // f64 %47
+    const double v2 = (v0 * v1);  // f64 %89
+    b16[e] = v2;
+  }
+}
+
+extern "C" __global__ void k15(const double* __restrict__ b16, const double* __restrict__ b0, double* __restrict__ b17) {
+  // k15 loop [1, 4]  (pooling.model:10)
+  const long long total = 4LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i0 = rest_i;
+    const double v0 = b16[i1];  // f64 %89
+    const double v1 = b0[4LL * i0 + i1 + 8LL];  // f64 %0
+    const double v2 = (v0 * v1);  // f64 %91
+    b17[e] = v2;
+  }
+}
+
+extern "C" __global__ void k16(const double* __restrict__ b16, const double* __restrict__ b5, double* __restrict__ b18) {
+  // k16 loop [1, 4]  (pooling.model:10)
+  const long long total = 4LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i0 = rest_i;
+    const double v0 = b16[i1];  // f64 %89
+    const double v1 = b5[4LL * i0 + i1];  // f64 %46
+    const double v2 = (v0 * v1);  // f64 %92
+    b18[e] = v2;
+  }
+}
+
+extern "C" __global__ void k17(const double* __restrict__ b17, const double* __restrict__ b0, double* __restrict__ b19) {
+  // k17 loop [1, 4]  (pooling.model:10)
+  const long long total = 4LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i0 = rest_i;
+    const double v0 = b17[4LL * i0 + i1];  // f64 %91
+    const double v1 = b0[8LL * i0 + i1 + 4LL];  // f64 %0
+    const double v2 = (v0 * v1);  // f64 %93
+    b19[e] = v2;
+  }
+}
+
+extern "C" __global__ void k18(const double* __restrict__ b17, const double* __restrict__ b0, double* __restrict__ b20) {
+  // k18 loop [1, 4]  (pooling.model:10)
+  const long long total = 4LL;
+  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
+    long long rest_i = e;
+    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i0 = rest_i;
+    const double v0 = b17[4LL * i0 + i1];  // f64 %91
+    const double v1 = b0[8LL * i0 + i1];  // f64 %0
+    const double v2 = (v0 * v1);  // f64 %94
+    b20[e] = v2;
+  }
+}
+
+// k19: pad[starts=(1, 0) steps=(2, 1)] runs on the host
+
+// k20: pad[starts=(0, 0) steps=(2, 1)] runs on the host
+
+// k21: pad[starts=(2, 0) steps=(1, 1)] runs on the host
+
+extern "C" __global__ void k22(const unsigned char* __restrict__ b8, const double* __restrict__ b0, const double* __restrict__ b15, const double* __restrict__ b9, const double* __restrict__ b21, const double* __restrict__ b22, const double* __restrict__ b23, double* __restrict__ b24, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k22 loop [3, 4] reduce sum over [4]  (pooling.model:10)
+  __shared__ double mc_fold[256];
+  const long long outer = 12LL;
+  const long long inner = 4LL;
+  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
+    long long rest_i = o;
+    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
+    const long long i0 = rest_i;
+    double acc = 0.0;
+    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
+      const long long j0 = j;
+      const double v3 = (b8[i1 + 4LL * j0] ? 1.0 : 0.0);  // bool %59
+      const double v4 = b0[4LL * i0 + j0];  // f64 %0
+      const double v5 = 0.0;  // f64 %61
+      const double v6 = v3 != 0 ? v4 : v5;  // f64 %84
+      acc = acc + v6;
+    }
+    mc_fold[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      acc = mc_fold[0];
+      bool last = true;
+      if (gridDim.x > 1) {
+        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
+        partials[o * gridDim.x + blockIdx.x] = acc;
+        __threadfence();
+        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
+        if (last) {
+          __threadfence();
+          acc = 0.0;
+          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
+          counters[o] = 0;
+        }
+      }
+      if (last) {
+        const double v0 = b15[4LL * i0 + i1];  // f64 %80
+        const double v1 = b9[4LL * i0 + i1];  // f64 %63
+        const double v2 = (v0 + v1);  // f64 %81
+        const double v7 = acc;  // f64 %85
+        const double v8 = (v2 + v7);  // f64 %87
+        const double v9 = b21[4LL * i0 + i1];  // f64 %95
+        const double v10 = (v8 + v9);  // f64 %96
+        const double v11 = b22[4LL * i0 + i1];  // f64 %97
+        const double v12 = (v10 + v11);  // f64 %98
+        const double v13 = b23[4LL * i0 + i1];  // f64 %99
+        const double v14 = (v12 + v13);  // f64 %100
+        b24[o] = v14;
+      }
+    }
+    __syncthreads();
+  }
+}
