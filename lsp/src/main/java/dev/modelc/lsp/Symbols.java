@@ -324,6 +324,7 @@ public final class Symbols {
             }
             case Expr.Number n -> { }
             case Expr.Bool b -> { }
+            case Expr.Str s -> { }
         }
         return null;
     }
