@@ -5,9 +5,13 @@ import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.train.RowAggregate;
 import java.io.Serializable;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** What a task does with its partition's {@link Block}: a step's gradients, or the loss over its rows. */
 final class PartitionWork {
+    /** Gradient tasks run in this JVM (tests check that a refused run ran none). */
+    static final AtomicLong GRADIENT_TASKS = new AtomicLong();
+
     private PartitionWork() {
     }
 
@@ -18,6 +22,7 @@ final class PartitionWork {
      */
     static Partial gradients(SparkModel model, StepInput in, Block block) {
         Faults.maybeFail(in.step());
+        GRADIENT_TASKS.incrementAndGet();
         int[] rows = in.plan().rowsIn(in.epoch(), in.batch(), block.first(), block.rows());
         if (rows.length == 0) return Partial.EMPTY;
         CompiledModel m = ExecutorModels.compiled(model);

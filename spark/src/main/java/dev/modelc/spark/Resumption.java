@@ -1,5 +1,6 @@
 package dev.modelc.spark;
 
+import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Npy;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
@@ -29,7 +30,7 @@ final class Resumption {
     }
 
     /** Reads {@code file}; loads its optimizer state into {@code optimizer}. */
-    static Point read(Path file, CompiledModel model, Optimizer optimizer, Checkpoint.BatchOrder order, boolean allowNonFinite) {
+    static Point read(Path file, SparkModel shipped, CompiledModel model, Optimizer optimizer, Checkpoint.BatchOrder order, boolean allowNonFinite) {
         String where = "checkpoint " + file;
         Checkpoint c;
         try {
@@ -48,9 +49,10 @@ final class Resumption {
             if (t == null) throw new SparkTrainingException(where + " has no param '" + spec.name() + "' of " + model.name());
             long[] want = spec.dims().stream().mapToLong(d -> d instanceof Size.Fixed f ? f.value() : -1).toArray();
             long[] have = Arrays.stream(t.shape()).asLongStream().toArray();
-            if (t.dtype() != spec.dtype() || !Arrays.equals(want, have)) {
+            DType dtype = shipped.trainedAs(spec.dtype());
+            if (t.dtype() != dtype || !Arrays.equals(want, have)) {
                 throw new SparkTrainingException(where + ": param '" + spec.name() + "' is " + t.dtype().spelling() + Arrays.toString(t.shape())
-                        + ", but " + model.name() + " trains it as " + spec.dtype().spelling() + spec.dims());
+                        + ", but " + model.name() + " trains it as " + dtype.spelling() + spec.dims());
             }
             if (!allowNonFinite && NonFinite.first(t) >= 0) {
                 throw new SparkTrainingException(where + ": param '" + spec.name() + "' holds " + NonFinite.spell(t.getDouble(NonFinite.first(t)))

@@ -34,6 +34,11 @@ public record SparkModel(String fileName, String source, String modelName, DType
         return new SparkModel(fileName, source, modelName, dtype);
     }
 
+    /** The dtype a value declared {@code declared} has in training: the floating dtype trained in, for floating values. */
+    public DType trainedAs(DType declared) {
+        return floating != null && declared.isFloating() ? floating : declared;
+    }
+
     /** A SHA-256 of everything that decides the compiled model: the key of the executors' cache. */
     public String contentHash() {
         try {

@@ -79,7 +79,9 @@ public final class SparkTrainer {
                     + "follow from the gradients on parts of the batch, which is how Spark splits a batch across partitions");
         }
         List<String> needed = Driver.inputsForTraining(compiled.checked());
-        List<TensorSpec> specs = m.inputs().stream().filter(s -> needed.contains(s.name())).toList();
+        // The compiled model's specs are as declared; the data is read in the dtypes trained in.
+        List<TensorSpec> specs = m.inputs().stream().filter(s -> needed.contains(s.name()))
+                .map(s -> new TensorSpec(s.name(), model.trainedAs(s.dtype()), s.dims())).toList();
         List<InputColumn> inputs = SchemaCheck.columns(m.name(), specs, settings.columns(), data.schema());
 
         TrainConfig config = m.trainConfig();
@@ -106,7 +108,7 @@ public final class SparkTrainer {
         Map<String, Tensor> current;
         Position start = Position.START;
         if (settings.resume() != null) {
-            Resumption.Point point = Resumption.read(settings.resume(), m, opt, order, settings.allowNonFinite());
+            Resumption.Point point = Resumption.read(settings.resume(), model, m, opt, order, settings.allowNonFinite());
             current = point.params();
             start = point.position();
         } else {
