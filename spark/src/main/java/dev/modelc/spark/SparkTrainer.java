@@ -65,6 +65,13 @@ public final class SparkTrainer {
     public static Trainer.Result fit(SparkModel model, Dataset<Row> data, SparkSettings settings, TrainingListener listener,
                                      BooleanSupplier stop) {
         long started = System.nanoTime();
+        try (Run r = prepare(model, data, settings, listener, stop)) {
+            return loop(r, started);
+        }
+    }
+
+    /** Everything before the first step: the checks, the data's blocks cached, the model broadcast. */
+    static Run prepare(SparkModel model, Dataset<Row> data, SparkSettings settings, TrainingListener listener, BooleanSupplier stop) {
         ExecutorModels.Compiled compiled = ExecutorModels.both(model);
         CompiledModel m = compiled.model();
         String name = model.fileName() + ": " + m.name();
@@ -123,23 +130,30 @@ public final class SparkTrainer {
                 .mapPartitions(it -> List.of(Block.of(it, inputs)).iterator(), true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Broadcast<SparkModel> shippedModel = jsc.broadcast(model);
-        try {
-            return loop(new Run(m, shippedModel, blocks, plan, order, opt, schedule, clip, aggregate, settings, listener, stop),
-                    current, start, (int) epochCount, started);
-        } finally {
+        return new Run(m, shippedModel, blocks, plan, order, opt, schedule, clip, aggregate, settings, listener, stop, current, start,
+                (int) epochCount);
+    }
+
+    /**
+     * A prepared run: what stays fixed through its steps, and where it starts ({@code params} at
+     * {@code start}, {@code epochs} more epochs). Closing it drops the cached blocks and the broadcast model.
+     */
+    record Run(CompiledModel model, Broadcast<SparkModel> shippedModel, JavaRDD<Block> blocks, BatchPlan plan,
+               Checkpoint.BatchOrder order, Optimizer optimizer, TrainConfig.Schedule schedule, OptionalDouble clip,
+               RowAggregate aggregate, SparkSettings settings, TrainingListener listener, BooleanSupplier stop,
+               Map<String, Tensor> params, Position start, int epochs) implements AutoCloseable {
+        @Override
+        public void close() {
             blocks.unpersist(false);
             shippedModel.destroy();
         }
     }
 
-    /** What stays fixed through a run's steps. */
-    private record Run(CompiledModel model, Broadcast<SparkModel> shippedModel, JavaRDD<Block> blocks, BatchPlan plan,
-                       Checkpoint.BatchOrder order, Optimizer optimizer, TrainConfig.Schedule schedule, OptionalDouble clip,
-                       RowAggregate aggregate, SparkSettings settings, TrainingListener listener, BooleanSupplier stop) {
-    }
-
     /** The local trainer's loop ({@link Trainer#fit}), its batches stepped on Spark. */
-    private static Trainer.Result loop(Run r, Map<String, Tensor> params, Position start, int epochs, long started) {
+    private static Trainer.Result loop(Run r, long started) {
+        Map<String, Tensor> params = r.params();
+        Position start = r.start();
+        int epochs = r.epochs();
         double baseLr = r.optimizer().lr();
         int batchCount = r.plan().batchCount();
         if (start.batch() >= batchCount) {

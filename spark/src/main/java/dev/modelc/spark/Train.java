@@ -77,6 +77,9 @@ public final class Train {
             Trainer.Result r = SparkTrainer.fit(model, data, settings, new TrainingListener() {
                 @Override
                 public void epoch(int epoch, int epochs, double loss) {
+                    // As modelc train prints without a progress bar: every epoch up to 20, else every ceil(E/10)-th and the last.
+                    int every = epochs <= 20 ? 1 : (epochs + 9) / 10;
+                    if (epoch % every != 0 && epoch != epochs) return;
                     out.println("Epoch " + epoch + "/" + epochs + ": loss " + String.format(Locale.ROOT, "%.4f", loss));
                 }
             }, () -> false);
