@@ -5,6 +5,10 @@ import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,8 +41,9 @@ public final class Measure {
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int features = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+        // An open cost of a whole split keeps each Parquet file one partition when read back.
         SparkSession session = SparkSession.builder().master(master).appName("modelc-spark measure")
-                .config("spark.ui.enabled", "false").getOrCreate();
+                .config("spark.ui.enabled", "false").config("spark.sql.files.openCostInBytes", String.valueOf(128L << 20)).getOrCreate();
         session.sparkContext().setLogLevel("ERROR");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
         SparkModel model = new SparkModel("regression.model", """
@@ -108,9 +113,21 @@ public final class Measure {
                                      int partitions, int steps) {
         List<Row> list = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) list.add(RowFactory.create(x[r], y[r]));
-        Dataset<Row> df = session.createDataFrame(jsc.parallelize(list, partitions), DataTypes.createStructType(List.of(
+        // Through Parquet files, as real data comes: a frame made from a local list would ship its
+        // rows with every task of every step (a task carries its partition's source).
+        Path table;
+        try {
+            table = Files.createTempDirectory("modelc-measure").resolve("t.parquet");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        session.createDataFrame(jsc.parallelize(list, partitions), DataTypes.createStructType(List.of(
                 DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType, false), false),
-                DataTypes.createStructField("y", DataTypes.FloatType, false))));
+                DataTypes.createStructField("y", DataTypes.FloatType, false)))).write().parquet(table.toString());
+        Dataset<Row> df = session.read().parquet(table.toString());
+        if (df.rdd().getNumPartitions() != partitions) {
+            throw new IllegalStateException(partitions + " files read as " + df.rdd().getNumPartitions() + " partitions");
+        }
         try (SparkTrainer.Run run = SparkTrainer.prepare(model, df, SparkSettings.DEFAULTS.batch(rows), TrainingListener.NONE, () -> false)) {
             Map<String, Tensor> params = new LinkedHashMap<>(run.params());
             double[] ms = new double[steps];

@@ -58,9 +58,9 @@ public final class SparkTrainer {
      * checkpoint of the position inside the epoch, as the local trainer's stop does.
      *
      * @throws SparkTrainingException before any job for a model without a loss or trained by its
-     *     update rules, a loss that is not a sum or a mean over rows, inputs the schema cannot give,
-     *     a checkpoint that does not fit; before the first step for nulls, arrays of the wrong size
-     *     and (unless allowed) NaN or infinities in the data
+     *     update rules, a loss that is not a sum or a mean over rows, inputs the schema cannot give;
+     *     before the first step for nulls, arrays of the wrong size and (unless allowed) NaN or
+     *     infinities in the data, and for a checkpoint to resume from that does not fit
      */
     public static Trainer.Result fit(SparkModel model, Dataset<Row> data, SparkSettings settings, TrainingListener listener,
                                      BooleanSupplier stop) {

@@ -126,11 +126,11 @@ class EquivalenceTest {
         SparkModel model = cropYield();
         CompiledModel m = ExecutorModels.compiled(model);
         TrainConfig.Optimizer adamw = new TrainConfig.Optimizer.AdamW(0.05, 0.9, 0.999, 1e-8, 0.01);
-        TrainConfig.Schedule cosine = new TrainConfig.Schedule.Cosine(40, 0.001);
+        TrainConfig.Schedule cosine = new TrainConfig.Schedule.Cosine(20, 0.001);
         OptionalDouble clip = OptionalDouble.of(10);
-        Trainer.Result here = local(m, cropLocal(DType.F64), 40, 4, adamw, cosine, clip);
+        Trainer.Result here = local(m, cropLocal(DType.F64), 20, 4, adamw, cosine, clip);
         Trainer.Result there = SparkTrainer.fit(model, cropFrame(3),
-                CROP_COLUMNS.epochs(40).batch(4).optimizer(adamw).schedule(cosine).clipGradNorm(clip));
+                CROP_COLUMNS.epochs(20).batch(4).optimizer(adamw).schedule(cosine).clipGradNorm(clip));
         double d = relativeDifference(here.params(), there.params());
         assertTrue(d <= 1e-9, "params differ by " + d + " of the largest");
     }
@@ -143,12 +143,13 @@ class EquivalenceTest {
         CompiledModel m = ExecutorModels.compiled(model);
         TensorDataset data = LocalSpark.dataset(Map.of("x", LocalSpark.tensor(rows, 0, 4, DType.F32, true),
                 "y", LocalSpark.tensor(rows, 4, 5, DType.I32, false)));
-        Trainer.Result here = local(m, data, 100, 16, null, null, OptionalDouble.empty());
+        // 50 of the sample's 100 epochs (batches of 16, Adam): enough to learn, half the Spark jobs.
+        Trainer.Result here = local(m, data, 50, 16, null, null, OptionalDouble.empty());
         DataType f = DataTypes.FloatType;
         Dataset<Row> frame = spark.frame(LocalSpark.header(csv), new DataType[] {f, f, f, f, DataTypes.IntegerType}, rows, 4);
         Trainer.Result there = SparkTrainer.fit(model, frame,
                 SparkSettings.DEFAULTS.columns("x", List.of("sepal_length", "sepal_width", "petal_length", "petal_width"))
-                        .columns("y", List.of("species")));
+                        .columns("y", List.of("species")).epochs(50));
         double localAccuracy = m.forward(here.params(), data.columns()).get("accuracy").item();
         double sparkAccuracy = m.forward(there.params(), data.columns()).get("accuracy").item();
         assertTrue(localAccuracy > 0.9, "the local run learned: " + localAccuracy);
