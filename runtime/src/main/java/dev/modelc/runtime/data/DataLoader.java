@@ -55,8 +55,16 @@ public final class DataLoader {
 
     /** The order in which epoch {@code epochIndex} visits the rows: the identity, or a seeded permutation. */
     public int[] order(int epochIndex) {
+        return order(dataset.size(), shuffle, seed, epochIndex);
+    }
+
+    /**
+     * The order in which epoch {@code epochIndex} visits {@code n} rows, as a loader with these
+     * settings visits them; for trainers that hold no dataset of their own (modelc-spark's
+     * executors, each holding some of the rows, find every batch's rows from it).
+     */
+    public static int[] order(int n, boolean shuffle, long seed, int epochIndex) {
         if (epochIndex < 0) throw new IllegalArgumentException("epoch index must not be negative, not " + epochIndex);
-        int n = dataset.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         if (shuffle) {
