@@ -111,6 +111,9 @@ final class Builtins {
         }
         TABLE.put("grad", new Builtin("grad", Signature.of("y", "x"), Builtins::grad, null, false, true));
         TABLE.put("stop_gradient", new Builtin("stop_gradient", Signature.of("x"), Builtins::stopGradient, null, false, true));
+
+        // Randomness in the step: rand_like, randn_like, bernoulli, dropout (StepDraws).
+        TABLE.putAll(StepDraws.rules());
     }
 
     private static void floatUnary(UnaryFn fn) {

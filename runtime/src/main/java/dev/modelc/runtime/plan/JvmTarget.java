@@ -139,6 +139,7 @@ public final class JvmTarget implements Target {
             case LibraryCall.Gather g -> Library.gather(x, xs, parts[1], shapes[1], g.axis(), g.what(), out);
             case LibraryCall.ScatterAdd a -> Library.scatterAdd(x, xs, parts[1], shapes[1], a.axis(), os, a.what(), out);
             case LibraryCall.Random r -> Library.random(r.normal(), r.a(), r.b(), seed, r.stream(), Tensor.numel(os), out);
+            case LibraryCall.Draw d -> Library.draw(d.normal(), d.site(), seed, Tensor.numel(os), out);
         }
     }
 

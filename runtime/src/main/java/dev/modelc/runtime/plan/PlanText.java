@@ -90,6 +90,7 @@ public final class PlanText {
             case LibraryCall.Gather g -> "gather " + g.axis() + " " + escape(g.what());
             case LibraryCall.ScatterAdd a -> "scatter_add " + a.axis() + " " + escape(a.what());
             case LibraryCall.Random r -> "random " + r.normal() + " " + r.a() + " " + r.b() + " " + escape(r.stream());
+            case LibraryCall.Draw d -> "draw " + d.normal() + " " + d.site();
         };
     }
 
@@ -214,6 +215,7 @@ public final class PlanText {
             case "scatter_add" -> new LibraryCall.ScatterAdd(l.integer(), unescape(l.rest()));
             case "random" -> new LibraryCall.Random(Boolean.parseBoolean(l.word()), Double.parseDouble(l.word()),
                     Double.parseDouble(l.word()), unescape(l.rest()));
+            case "draw" -> new LibraryCall.Draw(Boolean.parseBoolean(l.word()), l.integer());
             default -> throw l.bad();
         };
     }
