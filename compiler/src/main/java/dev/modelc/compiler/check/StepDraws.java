@@ -67,7 +67,7 @@ final class StepDraws {
         if (p.isConstantScalar()) {
             double v = Folding.number(p.known());
             if (!(v >= 0 && v <= 1)) {
-                return s.fail("p", "the probability of 'bernoulli' must be in [0, 1], found " + format(v));
+                return s.fail("p", "the probability of 'bernoulli' must be in [0, 1], found " + s.args.get("p").expr().span().text());
             }
         }
         TensorType t = strong(p.type()).withShape(shape);
@@ -91,8 +91,8 @@ final class StepDraws {
         Double p = s.constNumber("p", null);
         if (x == null || p == null) return Value.POISON;
         if (!(p >= 0 && p < 1)) {
-            return s.fail("p", "the drop probability of 'dropout' must be in [0, 1), found " + format(p),
-                    p == 1 ? "p = 1 would drop everything and scale by 1 / 0; use zeros_like-style code instead" : "p is the fraction of elements zeroed");
+            return s.fail("p", "the drop probability of 'dropout' must be in [0, 1), found " + s.args.get("p").expr().span().text(),
+                    "dropout zeroes each element with probability p and scales the rest by 1 / (1 - p)");
         }
         if (p == 0) return x;
         return new Tensor(strong(x.type()), masked(s, x, p));
@@ -118,11 +118,6 @@ final class StepDraws {
     /** A literal's weak type made concrete (f32, PyTorch's default float), so a draw's dtype is fixed by its call alone. */
     private static TensorType strong(TensorType t) {
         return t.weak() ? TensorType.of(DType.F32, t.shape()) : t;
-    }
-
-    /** A probability as the user wrote it would read: {@code 1.5}, {@code -1}. */
-    private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static boolean inInitializer(Site s) {
