@@ -8,6 +8,7 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Mode;
+import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Optimizer;
@@ -197,21 +198,42 @@ public final class Model {
         return Trainer.loss(running(), params, data, batchSize, lossAggregate);
     }
 
-    /** The loss's gradient for every param, by path. */
+    /** The loss's gradient for every param, by path (the step's draws, if any, as step 0 of seed 0). */
     public Map<String, Tensor> gradients(Map<String, Tensor> batch) {
-        return running().lossAndGradients(params(), batch).gradients();
+        return gradients(batch, StepKey.NONE);
+    }
+
+    /** The loss's gradient for every param, by path, with the step's draws ({@code dropout}, ...) keyed by {@code key}. */
+    public Map<String, Tensor> gradients(Map<String, Tensor> batch, StepKey key) {
+        return running().lossAndGradients(params(), batch, key).gradients();
     }
 
     /** One step of the model's own update rules (and its states'), in training mode; returns the loss before the step. */
     public double step(Map<String, Tensor> batch) {
-        CompiledModel.Step s = compiled.inMode(Mode.TRAINING).updateStep(params(), batch);
+        return step(batch, StepKey.NONE);
+    }
+
+    /**
+     * One step of the model's own update rules with the step's draws keyed by {@code key}
+     * ({@code new StepKey(seed, i)} for the i-th step, as {@link #fit} numbers them); returns the loss before the step.
+     */
+    public double step(Map<String, Tensor> batch, StepKey key) {
+        CompiledModel.Step s = compiled.inMode(Mode.TRAINING).updateStep(params(), batch, key);
         params.putAll(s.params());
         return s.loss() == null ? Double.NaN : s.loss().item();
     }
 
     /** One optimizer step on the loss's gradients, in training mode (the states take their rules' values); returns the loss before the step. */
     public double step(Map<String, Tensor> batch, Optimizer optimizer) {
-        CompiledModel.Gradients g = compiled.inMode(Mode.TRAINING).lossAndGradients(params(), batch);
+        return step(batch, optimizer, StepKey.NONE);
+    }
+
+    /**
+     * One optimizer step with the step's draws keyed by {@code key} ({@code new StepKey(seed, i)}
+     * for the i-th step, as {@link #fit} numbers them); returns the loss before the step.
+     */
+    public double step(Map<String, Tensor> batch, Optimizer optimizer, StepKey key) {
+        CompiledModel.Gradients g = compiled.inMode(Mode.TRAINING).lossAndGradients(params(), batch, key);
         params.putAll(optimizer.step(params(), g.gradients()));
         params.putAll(g.states());
         return g.loss().item();

@@ -163,6 +163,43 @@ class EmulatedCudaTest {
         assertEquals(List.of(1.0, 2.0, 3.0), java.util.Arrays.stream(p.get("b").toDoubleArray()).boxed().toList());
     }
 
+    /**
+     * The step's draws on the device: the plan's draw steps run on host copies with the runtime's
+     * Philox code (a library call with no CUDA kernel), so the outputs and the elementwise gradient
+     * through dropout are the interpreter's bits for the same (seed, step), in f32 and f64.
+     */
+    @Test
+    void stepDrawsGiveTheInterpretersBits() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        CheckedModel m = Compiler.compile(new SourceFile("draws.model", """
+                model Draws {
+                  input x: f64[9, 3]
+                  input y: f32[9, 2]
+                  param w: f64[9, 3] = zeros()
+                  output u = rand_like(y)
+                  output z = randn_like(x)
+                  output b = bernoulli(f64(0.3), [4, 5])
+                  output d = dropout(y, 0.25)
+                  loss = sum(dropout(w, 0.4) * x)
+                }
+                """)).program().orElseThrow().models().getFirst();
+        CompiledModel want = Backend.INTERP.compile(m, null);
+        DeviceModel got = new DeviceModel(m, null, new CudaSession(device));
+        device.compile(codes(got));
+        Generator g = Generator.of(5, "draws");
+        Map<String, Tensor> params = Map.of("w", Tensor.randn(DType.F64, g, 9, 3));
+        Map<String, Tensor> batch = Map.of("x", Tensor.randn(DType.F64, g, 9, 3), "y", Tensor.randn(DType.F32, g, 9, 2));
+        for (long step : new long[] {0, 1, 1L << 40}) {
+            dev.modelc.runtime.model.StepKey key = new dev.modelc.runtime.model.StepKey(42, step);
+            Map<String, Tensor> a = want.forward(params, batch, key), b = got.forward(params, batch, key);
+            for (String k : a.keySet()) {
+                assertEquals(java.util.Arrays.toString(a.get(k).toDoubleArray()), java.util.Arrays.toString(b.get(k).toDoubleArray()), k);
+            }
+            assertEquals(java.util.Arrays.toString(want.lossAndGradients(params, batch, key).gradients().get("w").toDoubleArray()),
+                    java.util.Arrays.toString(got.lossAndGradients(params, batch, key).gradients().get("w").toDoubleArray()));
+        }
+    }
+
     private static void close(Map<String, Tensor> want, Map<String, Tensor> got) {
         assertEquals(want.keySet(), got.keySet());
         for (String k : want.keySet()) {

@@ -36,6 +36,8 @@ final class VjpRules {
             case Op.Iota i -> List.of();
             case Op.Training m -> List.of();
             case Op.Random r -> List.of();
+            // A draw depends on no operand: nothing flows back (bernoulli's p and rand_like's x get zero, as in PyTorch).
+            case Op.Draw r -> List.of();
             case Op.StopGradient s -> none(1);
             case Op.Alias a -> one(g);
             case Op.ArgReduce a -> none(1);

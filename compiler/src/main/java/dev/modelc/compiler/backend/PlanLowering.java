@@ -98,6 +98,7 @@ public final class PlanLowering {
             case Op.ScatterAdd sa -> new LibraryCall.ScatterAdd(sa.axis(), IndexSite.describe(span));
             case Op.Conv c -> new LibraryCall.Conv(c.conv());
             case Op.Random r -> new LibraryCall.Random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(), r.stream());
+            case Op.Draw r -> new LibraryCall.Draw(r.normal(), r.site());
             default -> throw new IllegalStateException("no library call for " + op.label());
         };
     }

@@ -118,6 +118,8 @@ final class Builtins {
         Pooling.define();
         Accumulation.define();
         Einsum.define();
+        // Randomness in the step: rand_like, randn_like, bernoulli, dropout (StepDraws).
+        TABLE.putAll(StepDraws.rules());
     }
 
     private static void floatUnary(UnaryFn fn) {

@@ -724,7 +724,8 @@ final class Elaborator {
      * Inlines a call of {@code callee} (a def, or a layer instance's forward), or returns the
      * result of an equal call inlined before in this model (see {@link InlineCache}). A call
      * that reported anything is not kept, so a mistake is reported at every call it affects;
-     * nor is one in an initializer, where each call draws its own random numbers.
+     * nor is one in an initializer, where each call draws its own random numbers, nor one that
+     * drew in the training step ({@link StepDraws}).
      */
     private Value shared(Object callee, Expr.Call c, List<Value> values, Env env, Supplier<Value> inline) {
         boolean cacheable = env.initTarget() == null;
@@ -734,6 +735,7 @@ final class Elaborator {
             if (hit != null) return hit;
         }
         long reportsBefore = diagnostics.reports();
+        int drawsBefore = lowering.stepDraws();
         expansion.calls().push(c);
         Value result;
         try {
@@ -741,7 +743,8 @@ final class Elaborator {
         } finally {
             expansion.calls().pop();
         }
-        if (cacheable && diagnostics.reports() == reportsBefore) cache.put(callee, key, result);
+        // A call that drew in the step is not shared either: dropout(x) called twice drops twice.
+        if (cacheable && diagnostics.reports() == reportsBefore && lowering.stepDraws() == drawsBefore) cache.put(callee, key, result);
         return result;
     }
 

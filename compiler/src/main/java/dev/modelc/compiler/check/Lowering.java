@@ -37,6 +37,8 @@ final class Lowering {
     private String initPath;
     /** How many random draws that initializer has made so far. */
     private int draws;
+    /** How many draws of the training step the model has made so far. */
+    private int stepDraws;
 
     /** The emitter, with nodes from now on attributed to {@code at}. */
     Emitter at(Span at) {
@@ -55,6 +57,19 @@ final class Lowering {
      */
     String nextDrawStream() {
         return draws++ == 0 ? initPath : initPath + "#" + (draws - 1);
+    }
+
+    /**
+     * The number of the next draw of the training step ({@code rand_like} and the rest): draws
+     * are numbered in the order they are lowered, which depends on the source alone.
+     */
+    int nextStepDraw() {
+        return stepDraws++;
+    }
+
+    /** How many draws of the training step the model has made so far. */
+    int stepDraws() {
+        return stepDraws;
     }
 
     void initPath(String path) {

@@ -94,6 +94,11 @@ public final class Emitter {
         return b.add(new Op.Random(d, a, c, stream), type, span);
     }
 
+    /** A draw of the training step (see {@link Op.Draw}); {@code site} is the draw's number in its model. */
+    public int draw(boolean normal, int site, TensorType type) {
+        return b.add(new Op.Draw(normal, site), type, span);
+    }
+
     // ---- elementwise ----
 
     public int unary(UnaryFn fn, int x) {

@@ -69,6 +69,7 @@ public final class GraphVerifier {
             case Op.Iota i -> arity(n, 0) != null ? arity(n, 0) : t.rank() == 1 ? null : "iota is 1-D";
             case Op.Training m -> arity(n, 0) != null ? arity(n, 0) : t.isScalar() && t.dtype() == DType.BOOL ? null : "training is a bool scalar";
             case Op.Random r -> arity(n, 0) != null ? arity(n, 0) : t.isFloating() ? null : "random values are floating";
+            case Op.Draw r -> arity(n, 0) != null ? arity(n, 0) : t.isFloating() ? null : "random values are floating";
             case Op.Unary u -> {
                 if (arity(n, 1) != null) yield arity(n, 1);
                 if (!in.get(0).shape().equals(t.shape())) yield "shape changes from " + in.get(0).shape();

@@ -116,6 +116,19 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * A draw of the training step ({@code rand_like}, {@code randn_like}; {@code bernoulli} and
+     * {@code dropout} through uniforms): uniform on [0, 1) or standard normal, a function of the
+     * step key a run is given and of ({@code site}, element) alone. The site is the draw's number
+     * in its model, given when the call is lowered, so passes never renumber it and two draws never
+     * compare equal (common subexpressions keep both).
+     */
+    record Draw(boolean normal, int site) implements Op {
+        public String label() {
+            return (normal ? "randn" : "rand") + "[site=" + site + "]";
+        }
+    }
+
     /** An elementwise function of one operand. */
     record Unary(UnaryFn fn) implements Op {
         public String label() {

@@ -118,6 +118,8 @@ public final class RowAggregates {
             case Op.Param p -> FIXED;
             case Op.Constant c -> FIXED;
             case Op.Random r -> FIXED;
+            // A step's draws differ between a batch and all rows.
+            case Op.Draw r -> OTHER;
             // Positions along the rows differ between a batch and all rows.
             case Op.Iota i -> mentionsRows(shape) ? OTHER : FIXED;
             case Op.Training m -> FIXED;

@@ -158,6 +158,7 @@ public final class Interpreter {
             }
             case Op.Random r -> Reference.random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(),
                     seed, r.stream(), size);
+            case Op.Draw r -> Reference.draw(r.normal(), r.site(), seed, node.type().dtype() == DType.F32, size);
             case Op.Unary u -> {
                 double[] out = new double[size];
                 for (int k = 0; k < size; k++) out[k] = u.fn().apply(x[k]);

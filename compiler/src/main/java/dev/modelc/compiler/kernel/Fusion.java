@@ -274,6 +274,7 @@ final class Fusion {
             case Op.Input i -> false;
             case Op.Param p -> false;
             case Op.Random r -> false;
+            case Op.Draw r -> false;
             case Op.Pad p -> false;
             case Op.Concat c -> false;
             case Op.Reduce r -> false;

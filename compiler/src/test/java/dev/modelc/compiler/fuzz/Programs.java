@@ -21,12 +21,12 @@ final class Programs {
     private static final List<String> UNARY_FNS = List.of(
             "neg", "abs", "exp", "log", "log1p", "sqrt", "square", "sin", "cos", "tanh", "sigmoid", "relu", "softplus",
             "sign", "stop_gradient", "f32", "f64", "i32", "bool", "softmax", "log_softmax", "numel", "sum", "mean",
-            "max", "min", "logsumexp", "argmax", "arange", "zeros", "ones", "randn");
+            "max", "min", "logsumexp", "argmax", "arange", "zeros", "ones", "randn", "rand_like", "randn_like", "bernoulli");
     private static final List<String> REDUCTIONS = List.of("sum", "mean", "max", "min", "logsumexp", "argmax", "softmax",
             "log_softmax", "squeeze", "unsqueeze", "var", "std", "norm", "layer_norm", "flatten", "prod", "cumsum");
     private static final List<String> BINARY_FNS = List.of("maximum", "minimum", "mse_loss", "l1_loss", "bce",
             "bce_with_logits", "cross_entropy", "soft_cross_entropy", "nll_loss", "accuracy", "max", "one_hot", "gather", "conv1d", "conv2d", "size",
-            "transpose", "full", "broadcast_to", "reshape", "permute", "cat", "stack", "grad");
+            "transpose", "full", "broadcast_to", "reshape", "permute", "cat", "stack", "grad", "dropout", "bernoulli");
     private static final List<String> POOLS = List.of("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d");
     private static final List<String> POOL_OPTIONS = List.of("", ", stride = 2", ", padding = 1", ", stride = [1, 2]",
             ", padding = [0, 1]", ", stride = 0", ", padding = -1", ", stride = 2, padding = 1", ", [2, 2]");
@@ -193,7 +193,11 @@ final class Programs {
                         Tuple.of(1, e.map(a -> "lin(x * " + a + ")")),
                         Tuple.of(1, Combinators.combine(e, Arbitraries.of("w", "b")).as((a, p) -> "grad(sum(" + a + " * x), " + p + ")")),
                         Tuple.of(1, e.map(a -> "grad(mean(" + a + " * x), m)[0]")),
-                        Tuple.of(1, e.map(a -> "grad(mean((" + a + " * x) ** 2), x)"))));
+                        Tuple.of(1, e.map(a -> "grad(mean((" + a + " * x) ** 2), x)")),
+                        Tuple.of(1, e.map(a -> "dropout(" + a + ", 0.5)")),
+                        Tuple.of(1, e.map(a -> "(" + a + " * rand_like(" + a + "))")),
+                        Tuple.of(1, e.map(a -> "(" + a + " + randn_like(" + a + "))")),
+                        Tuple.of(1, e.map(a -> "(" + a + " * bernoulli(0.5, [3]))"))));
             }
             return Arbitraries.frequencyOf(alternatives);
         }, 0, depth);

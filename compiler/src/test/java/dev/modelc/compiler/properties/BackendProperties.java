@@ -122,7 +122,8 @@ class BackendProperties {
         Map<String, Tensor> at = t.smoothPoint();
         Assume.that(at != null);
         Graph g = dev.modelc.compiler.passes.Pipeline.optimize(t.graph, false);
-        List<Tensor> want = Interpreter.results(g, at, Interpreter.Precision.DECLARED, 0);
+        // runOutputs draws as a call with no step key does: StepKey.NONE.
+        List<Tensor> want = Interpreter.results(g, at, Interpreter.Precision.DECLARED, dev.modelc.runtime.model.StepKey.NONE.key());
         List<Tensor> got;
         try {
             got = dev.modelc.compiler.backend.Backend.JAVA.runOutputs(g, at, null);

@@ -62,7 +62,9 @@ final class ExprPrograms {
     enum Kind {
         NEG, ADD, SUB, MUL, SIN, COS, TANH, SIGMOID, SOFTPLUS, SQUARE, EXP, LOG, LOG1P, SQRT, RECIPROCAL,
         RELU, ABS, SIGN, DIV, POW, MAXIMUM, MINIMUM, WHERE, REDUCE, SOFTMAX, MATMUL, TRANSPOSE, RESHAPE,
-        BROADCAST, SLICE, PAD, CONCAT, CONSTANT, RAW_LOG, ERF, ATAN, ASIN, ACOS, SINH, COSH, LOG2, EXP2, RSQRT
+        BROADCAST, SLICE, PAD, CONCAT, CONSTANT, RAW_LOG, ERF, ATAN, ASIN, ACOS, SINH, COSH, LOG2, EXP2, RSQRT,
+        // The step's draws (last, so shrinking prefers programs without them): dropout(v, 1/2) and v + randn_like(v) / 4.
+        DROPOUT, NOISE
     }
 
     /** One op: operands are picked by {@code a, b, c} (0 = the newest value), {@code p, q} choose attributes. */
@@ -135,6 +137,8 @@ final class ExprPrograms {
         private final GraphBuilder gb = new GraphBuilder();
         private final Emitter e = new Emitter(gb);
         private final List<Val> values = new ArrayList<>();
+        /** The next draw's site: each draw its own, as lowering numbers them. */
+        private int draws;
 
         Builder(Program program) {
             this.program = program;
@@ -242,6 +246,12 @@ final class ExprPrograms {
                 case EXP2 -> unary(UnaryFn.EXP2, shrinkTo(v, 2), 4);
                 case RSQRT -> new Val(e.unary(UnaryFn.RSQRT, e.add(square(v, q), c(off))), 1 / Math.sqrt(off));
                 case NEG -> unary(UnaryFn.NEG, v, bv);
+                case DROPOUT -> {
+                    int draw = e.draw(false, draws++, TensorType.of(DType.F64, shape(v)));
+                    yield new Val(e.mul(v.id(), e.where(e.binary(BinaryFn.GE, draw, c(0.5)), c(2), c(0))), 2 * bv);
+                }
+                // |randn| <= sqrt(-2 ln 2^-53) < 8.6 for the 53-bit uniforms Box-Muller takes.
+                case NOISE -> new Val(e.add(v.id(), e.scale(0.25, e.draw(true, draws++, TensorType.of(DType.F64, shape(v))))), bv + 2.15);
                 case SIN -> unary(UnaryFn.SIN, v, 1);
                 case COS -> unary(UnaryFn.COS, v, 1);
                 case TANH -> unary(UnaryFn.TANH, v, 1);

@@ -141,6 +141,11 @@ public final class Library {
     }
 
     /** A random initializer of {@code size} elements: draws from the stream named {@code stream} of {@code seed}. */
+    /** A step draw into {@code out}: see {@link Reference#draw}; f32 when {@code out} is a float array. */
+    public static void draw(boolean normal, int site, long key, int size, Object out) {
+        store(Reference.draw(normal, site, key, out instanceof float[], size), out);
+    }
+
     public static void random(boolean normal, double a, double b, long seed, String stream, int size, Object out) {
         store(Reference.random(normal, a, b, seed, stream, size), out);
     }

@@ -360,4 +360,21 @@ public final class Reference {
         for (int k = 0; k < size; k++) out[k] = normal ? a + b * gen.nextNormal() : gen.nextUniform(a, b);
         return out;
     }
+
+    /**
+     * {@code size} elements of step draw {@code site} under the step key {@code key}
+     * ({@link dev.modelc.runtime.Philox}): element k is a function of (key, site, k) alone.
+     * Uniform on [0, 1) with 24 random bits when {@code single} (the values are exact floats,
+     * never rounded up to 1) and 53 otherwise; or standard normal by Box-Muller in f64, rounded
+     * to the dtype by the caller.
+     */
+    public static double[] draw(boolean normal, int site, long key, boolean single, int size) {
+        double[] out = new double[size];
+        for (int k = 0; k < size; k++) {
+            int[] w = dev.modelc.runtime.Philox.element(key, site, k);
+            out[k] = normal ? dev.modelc.runtime.Philox.normal(w)
+                    : single ? dev.modelc.runtime.Philox.uniform24(w) : dev.modelc.runtime.Philox.uniform53(w);
+        }
+        return out;
+    }
 }

@@ -68,6 +68,29 @@ public interface CompiledModel {
     Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch);
 
     /**
+     * {@link #forward} with the step's draws keyed by {@code key} (the unkeyed call draws with
+     * {@link StepKey#NONE}); a model without draws gives the same values for every key.
+     */
+    default Map<String, Tensor> forward(Map<String, Tensor> params, Map<String, Tensor> inputs, StepKey key) {
+        return forward(params, inputs);
+    }
+
+    /** {@link #loss} with the step's draws keyed by {@code key}. */
+    default Tensor loss(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
+        return loss(params, batch);
+    }
+
+    /** {@link #lossAndGradients} with the step's draws keyed by {@code key}: what the training loop calls. */
+    default Gradients lossAndGradients(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
+        return lossAndGradients(params, batch);
+    }
+
+    /** {@link #updateStep} with the step's draws keyed by {@code key}: what the training loop calls. */
+    default Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
+        return updateStep(params, batch);
+    }
+
+    /**
      * A batch's loss and gradients by param path; in the training step, also each state's value
      * after its update rule (empty otherwise).
      */

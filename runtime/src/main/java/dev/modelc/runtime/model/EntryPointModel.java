@@ -26,7 +26,9 @@ public abstract class EntryPointModel implements CompiledModel {
 
     /**
      * The values of the entry point's results, in the order of {@link #results}, for inputs and
-     * params bound by name and path (extra names are ignored). Random initializers draw from {@code seed}.
+     * params bound by name and path (extra names are ignored). Random initializers draw from {@code seed}
+     * ({@link Entry#INIT}); the step's draws of every other entry point take it as their Philox key
+     * ({@link StepKey#key()}).
      */
     protected abstract List<Tensor> run(Entry e, Map<String, Tensor> values, long seed);
 
@@ -37,20 +39,35 @@ public abstract class EntryPointModel implements CompiledModel {
 
     @Override
     public Map<String, Tensor> forward(Map<String, Tensor> params, Map<String, Tensor> inputs) {
+        return forward(params, inputs, StepKey.NONE);
+    }
+
+    @Override
+    public Map<String, Tensor> forward(Map<String, Tensor> params, Map<String, Tensor> inputs, StepKey key) {
         if (outputs().isEmpty()) return new LinkedHashMap<>();
-        return named(Entry.FORWARD, run(Entry.FORWARD, merge(params, inputs), 0));
+        return named(Entry.FORWARD, run(Entry.FORWARD, merge(params, inputs), key.key()));
     }
 
     @Override
     public Tensor loss(Map<String, Tensor> params, Map<String, Tensor> batch) {
+        return loss(params, batch, StepKey.NONE);
+    }
+
+    @Override
+    public Tensor loss(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
         if (!hasLoss()) throw new IllegalStateException("model " + name() + " has no loss");
-        return run(Entry.LOSS, merge(params, batch), 0).getFirst();
+        return run(Entry.LOSS, merge(params, batch), key.key()).getFirst();
     }
 
     @Override
     public Gradients lossAndGradients(Map<String, Tensor> params, Map<String, Tensor> batch) {
+        return lossAndGradients(params, batch, StepKey.NONE);
+    }
+
+    @Override
+    public Gradients lossAndGradients(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
         if (!hasLoss()) throw new IllegalStateException("model " + name() + " has no loss");
-        List<Tensor> r = run(Entry.GRADIENTS, merge(params, batch), 0);
+        List<Tensor> r = run(Entry.GRADIENTS, merge(params, batch), key.key());
         List<Result> names = results(Entry.GRADIENTS);
         Tensor loss = null;
         Map<String, Tensor> grads = new LinkedHashMap<>();
@@ -67,8 +84,13 @@ public abstract class EntryPointModel implements CompiledModel {
 
     @Override
     public Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch) {
+        return updateStep(params, batch, StepKey.NONE);
+    }
+
+    @Override
+    public Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
         if (!hasUpdateRules()) throw new IllegalStateException("model " + name() + " has no update rules");
-        List<Tensor> r = run(Entry.UPDATE, merge(params, batch), 0);
+        List<Tensor> r = run(Entry.UPDATE, merge(params, batch), key.key());
         List<Result> names = results(Entry.UPDATE);
         Tensor loss = null;
         // Params without a rule are frozen: they keep their values. States take their rules' values.

@@ -101,6 +101,28 @@ public final class ModalModel implements CompiledModel {
         return current().updateStep(params, batch);
     }
 
+    // The keyed forms reach the mode's program with their key: a step's draws (dropout) must not fall back to the unkeyed defaults.
+
+    @Override
+    public Map<String, Tensor> forward(Map<String, Tensor> params, Map<String, Tensor> inputs, StepKey key) {
+        return current().forward(params, inputs, key);
+    }
+
+    @Override
+    public Tensor loss(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
+        return current().loss(params, batch, key);
+    }
+
+    @Override
+    public Gradients lossAndGradients(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
+        return current().lossAndGradients(params, batch, key);
+    }
+
+    @Override
+    public Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
+        return current().updateStep(params, batch, key);
+    }
+
     @Override
     public String toString() {
         return name() + " (" + mode.spelling() + " mode)";

@@ -140,6 +140,7 @@ public final class JvmTarget implements Target {
             case LibraryCall.ScatterAdd a -> Library.scatterAdd(x, xs, parts[1], shapes[1], a.axis(), os, a.what(), out);
             case LibraryCall.Random r -> Library.random(r.normal(), r.a(), r.b(), seed, r.stream(), Tensor.numel(os), out);
             case LibraryCall.Conv c -> Library.conv(c.conv(), x, xs, parts[1], shapes[1], os, out);
+            case LibraryCall.Draw d -> Library.draw(d.normal(), d.site(), seed, Tensor.numel(os), out);
         }
     }
 

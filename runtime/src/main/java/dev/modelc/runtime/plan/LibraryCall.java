@@ -68,6 +68,14 @@ public sealed interface LibraryCall {
     record Random(boolean normal, double a, double b, String stream) implements LibraryCall {
     }
 
+    /**
+     * A draw of the training step ({@code rand_like}, {@code randn_like}, and {@code bernoulli}
+     * and {@code dropout} through uniforms): uniform on [0, 1) or standard normal, from Philox
+     * under the step key the run is given, counter (element, {@code site}).
+     */
+    record Draw(boolean normal, int site) implements LibraryCall {
+    }
+
     /** Its name in plans and errors. */
     default String label() {
         return switch (this) {
@@ -83,6 +91,7 @@ public sealed interface LibraryCall {
             case ScatterAdd a -> "scatter_add";
             case Random r -> r.normal() ? "normal" : "uniform";
             case Conv c -> c.conv().kind().spelling();
+            case Draw d -> d.normal() ? "randn_like" : "rand_like";
         };
     }
 }

@@ -96,6 +96,7 @@ public final class PlanText {
             case LibraryCall.ScatterAdd a -> "scatter_add " + a.axis() + " " + escape(a.what());
             case LibraryCall.Random r -> "random " + r.normal() + " " + r.a() + " " + r.b() + " " + escape(r.stream());
             case LibraryCall.Conv cv -> conv(cv.conv());
+            case LibraryCall.Draw d -> "draw " + d.normal() + " " + d.site();
         };
     }
 
@@ -229,6 +230,7 @@ public final class PlanText {
             case "random" -> new LibraryCall.Random(Boolean.parseBoolean(l.word()), Double.parseDouble(l.word()),
                     Double.parseDouble(l.word()), unescape(l.rest()));
             case "conv", "conv_input_grad", "conv_weight_grad" -> conv(Convolution.Kind.of(word), l);
+            case "draw" -> new LibraryCall.Draw(Boolean.parseBoolean(l.word()), l.integer());
             default -> throw l.bad();
         };
     }

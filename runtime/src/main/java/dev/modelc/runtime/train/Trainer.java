@@ -6,6 +6,7 @@ import dev.modelc.runtime.data.DataLoader;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Mode;
+import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.GradClip;
 import dev.modelc.runtime.optim.Optimizer;
@@ -28,7 +29,10 @@ import java.util.function.BooleanSupplier;
  * optimizer (on the loss's gradients) or by the model's own update rules, with a checkpoint of
  * the params after every epoch (written before the epoch's loss is evaluated), a clean stop on
  * request (Ctrl-C) that checkpoints the exact position inside the epoch, and a stop at the first
- * NaN or infinity in a loss or a param unless asked to go on.
+ * NaN or infinity in a loss or a param unless asked to go on. The draws of each step
+ * ({@code dropout}, {@code rand_like}, ...) are keyed by the options' seed and the step's number,
+ * {@code epoch * batchesPerEpoch + batch} (a function of the {@link Position} a checkpoint holds),
+ * so a run resumed from a checkpoint draws exactly what the uninterrupted run drew.
  */
 public final class Trainer {
 
@@ -230,10 +234,12 @@ public final class Trainer {
             List<Map<String, Tensor>> batches = loader.epoch(epochIndex);
             for (int b = epoch == 0 ? o.start().batch() : 0; b < batches.size(); b++) {
                 Map<String, Tensor> batch = batches.get(b);
+                // The step's number is a function of the position alone, so a resumed run draws what an uninterrupted one would.
+                StepKey key = new StepKey(o.seed(), (long) epochIndex * batchCount + b);
                 double loss;
                 Map<String, Tensor> next;
                 if (o.optimizer() == null) {
-                    CompiledModel.Step step = stepping.updateStep(current, batch);
+                    CompiledModel.Step step = stepping.updateStep(current, batch, key);
                     loss = step.loss() == null ? Double.NaN : step.loss().item();
                     if (!o.allowNonFinite() && step.loss() != null && !Double.isFinite(loss)) {
                         ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null, steps == 0);
@@ -241,7 +247,7 @@ public final class Trainer {
                     }
                     next = step.params();
                 } else {
-                    CompiledModel.Gradients g = stepping.lossAndGradients(current, batch);
+                    CompiledModel.Gradients g = stepping.lossAndGradients(current, batch, key);
                     loss = g.loss().item();
                     // Checked before the step, so that the optimizer's state is never fed a NaN.
                     if (!o.allowNonFinite() && !Double.isFinite(loss)) {

@@ -15,6 +15,7 @@ import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.compiler.check.SignatureTable;
 import dev.modelc.compiler.diagnostics.Span;
+import dev.modelc.compiler.graph.Op;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.device.Device;
@@ -24,6 +25,7 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.NamedTensors;
 import dev.modelc.runtime.exec.Shapes;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -62,6 +64,9 @@ public final class TypedModelGenerator {
     private static final List<String> METHODS = List.of("forward", "loss", "lossAndGradients", "step", "params", "setParams",
             "parameters", "save", "load", "compiled", "kernelsOn");
 
+    /** Whether the model draws in the step ({@code rand_like}, ...): then its methods take a {@link StepKey}. */
+    private final boolean draws;
+
     private TypedModelGenerator(CheckedModel model, DType floating, String packageName) {
         this.model = model;
         this.sig = model.signature();
@@ -77,10 +82,12 @@ public final class TypedModelGenerator {
         this.outputsType = self.nestedClass(nested("Outputs"));
         this.lossAndGradientsType = self.nestedClass(nested("LossAndGradients"));
         this.kernels = JavaSourceGenerator.kernelClass(model, floating, kernelsType.simpleName(), true);
+        this.draws = model.graph().nodes().stream().anyMatch(n -> n.op() instanceof Op.Draw);
         Span any = anySpan(model);
         this.comments = any == null ? null : new ModelComments(any.source());
         // Method parameters must not take the names the methods use for themselves.
-        MemberNames inputs = new MemberNames(List.of("optimizer", "results", "grads", "file"));
+        MemberNames inputs = new MemberNames(draws ? List.of("optimizer", "results", "grads", "file", "key")
+                : List.of("optimizer", "results", "grads", "file"));
         for (ModelSignature.Entry e : sig.inputs()) inputNames.put(e.name(), inputs.fresh(e.name()));
         List<String> paramReserved = new ArrayList<>(MemberNames.RECORD_RESERVED);
         paramReserved.add("byPath");
@@ -204,7 +211,7 @@ public final class TypedModelGenerator {
         inputs(m, e);
         m.addJavadoc("@return $L\n", sig.outputs().stream().map(o -> o.name() + " " + code(type(o.type())))
                 .collect(Collectors.joining(", ")));
-        m.addStatement("$T[] results = kernels.forward($L, 0L)", TENSOR, arguments(e));
+        m.addStatement("$T[] results = kernels.forward($L, $L)", TENSOR, arguments(e), drawKey());
         m.addStatement("return new $T($L)", outputsType, sig.outputs().stream()
                 .map(o -> CodeBlock.of("results[$L]", result(e, o.name()))).collect(CodeBlock.joining(", ")));
         return m.build();
@@ -223,7 +230,7 @@ public final class TypedModelGenerator {
         inputs(m, e);
         String doc = comment(out.span());
         m.addJavadoc("@return $L$L\n", code(type(out.type())), doc.isEmpty() ? "" : ": " + html(doc));
-        m.addStatement("return kernels.$L($L, 0L)[$L]", o.method(), arguments(e), result(e, name));
+        m.addStatement("return kernels.$L($L, $L)[$L]", o.method(), arguments(e), drawKey(), result(e, name));
         return m.build();
     }
 
@@ -232,7 +239,7 @@ public final class TypedModelGenerator {
                 .addJavadoc("The loss of a batch, with the current params.\n\n");
         inputs(m, e);
         m.addJavadoc("@return the loss, $L\n", code(type(sig.loss().orElseThrow().type())));
-        m.addStatement("return kernels.loss($L, 0L)[$L]", arguments(e), result(e, "loss"));
+        m.addStatement("return kernels.loss($L, $L)[$L]", arguments(e), drawKey(), result(e, "loss"));
         return m.build();
     }
 
@@ -241,7 +248,7 @@ public final class TypedModelGenerator {
                 .addJavadoc("The loss of a batch and its gradient with respect to every param, with the current params.\n\n");
         inputs(m, e);
         m.addJavadoc("@return the loss and the gradients, by param\n");
-        m.addStatement("$T[] results = kernels.lossAndGradients($L, 0L)", TENSOR, arguments(e));
+        m.addStatement("$T[] results = kernels.lossAndGradients($L, $L)", TENSOR, arguments(e), drawKey());
         m.addStatement("return new $T(results[$L], $L)", lossAndGradientsType, result(e, "loss"),
                 newParams(path -> CodeBlock.of("results[$L]", result(e, path))));
         return m.build();
@@ -254,7 +261,7 @@ public final class TypedModelGenerator {
                         sig.updated().size() < sig.params().size() ? " (params without a rule keep their values)" : "");
         inputs(m, e);
         m.addJavadoc("@return the batch's loss before the step\n");
-        m.addStatement("$T[] results = kernels.updateStep($L, 0L)", TENSOR, arguments(e));
+        m.addStatement("$T[] results = kernels.updateStep($L, $L)", TENSOR, arguments(e), drawKey());
         m.addStatement("this.params = $L", newParams(path -> e.results().contains(path)
                 ? CodeBlock.of("results[$L]", result(e, path)) : CodeBlock.of("params.$L()", paramNames.get(path))));
         m.addStatement("return results[$L]", result(e, "loss"));
@@ -271,8 +278,9 @@ public final class TypedModelGenerator {
         inputs(m, e);
         m.addJavadoc("@return the batch's loss before the step\n");
         m.addStatement("$T.requireNonNull(optimizer, $S)", Objects.class, "optimizer == null");
-        m.addStatement("$T grads = lossAndGradients($L)", lossAndGradientsType, typedInputs(e).stream()
-                .map(i -> CodeBlock.of("$L", inputNames.get(i.name()))).collect(CodeBlock.joining(", ")));
+        List<CodeBlock> passed = new ArrayList<>(typedInputs(e).stream().map(i -> CodeBlock.of("$L", inputNames.get(i.name()))).toList());
+        if (draws) passed.add(CodeBlock.of("key"));
+        m.addStatement("$T grads = lossAndGradients($L)", lossAndGradientsType, CodeBlock.join(passed, ", "));
         m.addStatement("this.params = $T.of(optimizer.step(params.byPath(), grads.gradients().byPath()))", paramsType);
         m.addStatement("return grads.loss()");
         return m.build();
@@ -378,6 +386,15 @@ public final class TypedModelGenerator {
             String doc = comment(i.span());
             m.addJavadoc("@param $L input {@code $L}, $L$L\n", name, i.name(), code(type(i.type())), doc.isEmpty() ? "" : ": " + html(doc));
         }
+        if (draws) {
+            m.addParameter(StepKey.class, "key");
+            m.addJavadoc("@param key what the step's draws ({@code rand_like}, {@code bernoulli}, ...) are keyed by: {@code new StepKey(seed, step)}\n");
+        }
+    }
+
+    /** The long a kernel method's draws are keyed by: the key's, for a model that draws in the step (its methods take one). */
+    private CodeBlock drawKey() {
+        return draws ? CodeBlock.of("$T.requireNonNull(key, $S).key()", Objects.class, "key == null") : CodeBlock.of("0L");
     }
 
     /** The inputs an entry point reads (forward, say, only those its outputs depend on), in declaration order. */
