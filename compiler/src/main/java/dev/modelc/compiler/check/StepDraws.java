@@ -83,7 +83,8 @@ final class StepDraws {
      * computes it, the mask scaled first ({@code noise = bernoulli(1 - p) / (1 - p)}, then
      * {@code x * noise}): each element is {@code x * (1 / (1 - p))} where the uniform draw u has
      * u >= p, and {@code x * 0} elsewhere. p is a constant in [0, 1); p = 0 is x itself, with no draw.
-     * Provisional: active in every mode until the {@code training} constant gates it.
+     * Only in training: the result is {@code where(training, masked, x)}, which the mode's program
+     * folds to one branch ({@code passes.ModeSpecialization}), so evaluation is x, its draw dead.
      */
     private static Value dropout(Site s) {
         if (inInitializer(s)) return Value.POISON;
@@ -95,7 +96,10 @@ final class StepDraws {
                     "dropout zeroes each element with probability p and scales the rest by 1 / (1 - p)");
         }
         if (p == 0) return x;
-        return new Tensor(strong(x.type()), masked(s, x, p));
+        TensorType t = strong(x.type());
+        int masked = masked(s, x, p);
+        Emitter e = s.at();
+        return new Tensor(t, e.where(e.training(), masked, s.lowering().as(x, t.dtype())));
     }
 
     /** The node of {@code x * where(u >= p, 1 / (1 - p), 0)}, u a fresh uniform draw of x's shape. */
