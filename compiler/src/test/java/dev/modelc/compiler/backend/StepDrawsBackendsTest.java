@@ -14,6 +14,7 @@ import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Philox;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.StepKey;
 import java.util.Arrays;
 import java.util.Map;
@@ -58,7 +59,39 @@ class StepDrawsBackendsTest {
     }
 
     private static Map<String, Tensor> forward(Backend backend, String source, StepKey key, int n) {
-        return backend.compile(model(source), null).forward(Map.of(), inputs(n), key);
+        return backend.compile(model(source), null).inMode(Mode.TRAINING).forward(Map.of(), inputs(n), key);
+    }
+
+    /**
+     * dropout acts in the training step only: in evaluation (forward, eval, validation) it is x
+     * itself on every backend, whatever the key, and the model has two programs; in training the
+     * same call drops about half of 4 x 64 elements and scales the rest by 2.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"INTERP", "BYTECODE", "JAVA"})
+    void dropoutIsTheIdentityOutsideTheTrainingStep(Backend backend) {
+        String source = """
+                model D {
+                  input x: f32[N, 4]
+                  input y: f64[3, N]
+                  drop = Dropout(0.5)
+                  output kept = drop(x)
+                }
+                """;
+        CompiledModel m = backend.compile(model(source), null);
+        Map<String, Tensor> in = inputs(64);
+        double[] x = in.get("x").toDoubleArray();
+        for (StepKey key : new StepKey[] {StepKey.NONE, new StepKey(3, 9)}) {
+            assertArrayEquals(x, m.inMode(Mode.EVALUATION).forward(Map.of(), in, key).get("kept").toDoubleArray(), 0);
+        }
+        double[] trained = m.inMode(Mode.TRAINING).forward(Map.of(), in, new StepKey(3, 9)).get("kept").toDoubleArray();
+        int dropped = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (trained[i] == 0) dropped++;
+            else assertEquals(2 * x[i], trained[i], 0, "element " + i);
+        }
+        // Binomial(256, 0.5): 6 standard deviations are 48.
+        assertTrue(Math.abs(dropped - 128) <= 48, "dropped " + dropped + " of 256");
     }
 
     @ParameterizedTest
@@ -118,7 +151,7 @@ class StepDrawsBackendsTest {
 
     @Test
     void theSameStepDrawsTheSameAndAnotherStepOrSeedDrawsOthers() {
-        CompiledModel m = Backend.BYTECODE.compile(model(DRAWS), null);
+        CompiledModel m = Backend.BYTECODE.compile(model(DRAWS), null).inMode(Mode.TRAINING);
         Map<String, Tensor> in = inputs(5);
         Map<String, Tensor> a = m.forward(Map.of(), in, new StepKey(9, 4));
         Map<String, Tensor> again = m.forward(Map.of(), in, new StepKey(9, 4));
@@ -187,7 +220,7 @@ class StepDrawsBackendsTest {
                   output kept = dropout(w, 0.4)
                   loss = sum(dropout(w, 0.4) * x) + sum(rand_like(w) * w) - sum(rand_like(w) * w) + sum(bernoulli(w))
                 }
-                """), null);
+                """), null).inMode(Mode.TRAINING);
         int n = 200;
         double[] w = new double[n * 3], x = new double[n * 3];
         Arrays.fill(w, 1);

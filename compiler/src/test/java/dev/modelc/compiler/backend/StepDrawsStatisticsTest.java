@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.StepKey;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,7 +58,7 @@ class StepDrawsStatisticsTest {
     @ParameterizedTest
     @ValueSource(longs = {0, 1, 123_456_789})
     void eachDrawHasItsDistribution(long step) {
-        CompiledModel m = Backend.BYTECODE.compile(StepDrawsBackendsTest.model(SOURCE), null);
+        CompiledModel m = Backend.BYTECODE.compile(StepDrawsBackendsTest.model(SOURCE), null).inMode(Mode.TRAINING);
         double[] ones = new double[N];
         java.util.Arrays.fill(ones, 1);
         Map<String, Tensor> out = m.forward(Map.of(), Map.of("x", Tensor.of(DType.F32, new int[] {N}, ones),

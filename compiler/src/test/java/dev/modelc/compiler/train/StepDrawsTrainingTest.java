@@ -13,6 +13,7 @@ import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.optim.Sgd;
 import dev.modelc.runtime.train.Checkpoint;
@@ -108,7 +109,7 @@ class StepDrawsTrainingTest {
         TensorDataset d = data();
         for (int step = 0; step < 10; step++) {
             int from = (step % 5) * 5, to = Math.min(23, from + 5);
-            var g = m.lossAndGradients(params, d.slice(from, to), new StepKey(1, step));
+            var g = m.inMode(Mode.TRAINING).lossAndGradients(params, d.slice(from, to), new StepKey(1, step));
             params = new LinkedHashMap<>(sgd.step(params, g.gradients()));
         }
         assertArrayEquals(a.params().get("w").toDoubleArray(), params.get("w").toDoubleArray(), 0);
