@@ -89,4 +89,25 @@ class FashionMnistSampleTest {
                 + "held-out accuracy %.4f%n", seconds, r.finalLoss(), accuracy);
         assertTrue(accuracy >= 0.65, "held-out accuracy " + accuracy);
     }
+
+    /**
+     * The small CNN (two blocks of conv2d, ReLU and 2 x 2 max pooling, then two Linear layers)
+     * with its train block's Adam: one epoch over the subset classifies most held-out images right
+     * (0.692 on 2026-12-05, where chance gets one in ten), and its held-out loss falls from the
+     * initial one.
+     */
+    @Test
+    void theConvolutionalNetworkLearns() throws Exception {
+        TensorDataset train = new TensorDataset(read("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"));
+        Map<String, Tensor> test = read("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+        Model net = Modelc.compile(DIR.resolve("cnn.model")).model("FashionCNN");
+        double before = net.loss(test);
+        Trainer.Result r = net.fit(train, new Trainer.Options(1, 64, true, 0, Model.optimizerOf(net.compiled().trainConfig()), null),
+                TrainingListener.NONE);
+        double accuracy = net.forward(test).get("accuracy").item();
+        System.out.printf(Locale.ROOT, "Fashion-MNIST CNN on the subset: 1 epoch, final loss %.4f, held-out accuracy %.4f%n",
+                r.finalLoss(), accuracy);
+        assertTrue(net.loss(test) < before, "held-out loss " + before + " before, " + net.loss(test) + " after");
+        assertTrue(accuracy >= 0.6, "held-out accuracy " + accuracy);
+    }
 }
