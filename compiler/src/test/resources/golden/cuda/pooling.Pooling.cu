@@ -114,7 +114,28 @@ extern "C" __global__ void k0(const double* __restrict__ b0, double* __restrict_
   }
 }
 
-// k1: pad[starts=(0, 0, 1, 1) steps=(1, 1, 1, 1)] runs on the host
+extern "C" __global__ void k1(const double* __restrict__ x0, double* __restrict__ y) {
+  // k1 pad[starts=(0, 0, 1, 1) steps=(1, 1, 1, 1)]  (pooling.model:8): a thread per output element
+  const long long n = 288LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    long long rest = o;
+    const long long i3 = rest % 8LL; rest /= 8LL;
+    const long long i2 = rest % 6LL; rest /= 6LL;
+    const long long i1 = rest % 3LL; rest /= 3LL;
+    const long long i0 = rest % 2LL; rest /= 2LL;
+    long long from = 0;
+    bool placed = true;
+    if ((i0 - 0LL) < 0LL || (i0 - 0LL) % 1LL != 0LL || (i0 - 0LL) / 1LL >= 2LL) placed = false;
+    else from += (i0 - 0LL) / 1LL * 72LL;
+    if ((i1 - 0LL) < 0LL || (i1 - 0LL) % 1LL != 0LL || (i1 - 0LL) / 1LL >= 3LL) placed = false;
+    else from += (i1 - 0LL) / 1LL * 24LL;
+    if ((i2 - 1LL) < 0LL || (i2 - 1LL) % 1LL != 0LL || (i2 - 1LL) / 1LL >= 4LL) placed = false;
+    else from += (i2 - 1LL) / 1LL * 6LL;
+    if ((i3 - 1LL) < 0LL || (i3 - 1LL) % 1LL != 0LL || (i3 - 1LL) / 1LL >= 6LL) placed = false;
+    else from += (i3 - 1LL) / 1LL * 1LL;
+    y[o] = placed ? (double) x0[from] : (double) 0;
+  }
+}
 
 extern "C" __global__ void k2(const double* __restrict__ b2, double* __restrict__ b3) {
   // k2 loop [2, 3, 6, 8]  (pooling.model:8)
@@ -379,7 +400,28 @@ extern "C" __global__ void k15(const unsigned char* __restrict__ b15, const doub
   }
 }
 
-// k16: pad[starts=(0, 0, 1, 0) steps=(1, 1, 1, 1)] runs on the host
+extern "C" __global__ void k16(const double* __restrict__ x0, double* __restrict__ y) {
+  // k16 pad[starts=(0, 0, 1, 0) steps=(1, 1, 1, 1)]  (pooling.model:9): a thread per output element
+  const long long n = 216LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    long long rest = o;
+    const long long i3 = rest % 6LL; rest /= 6LL;
+    const long long i2 = rest % 6LL; rest /= 6LL;
+    const long long i1 = rest % 3LL; rest /= 3LL;
+    const long long i0 = rest % 2LL; rest /= 2LL;
+    long long from = 0;
+    bool placed = true;
+    if ((i0 - 0LL) < 0LL || (i0 - 0LL) % 1LL != 0LL || (i0 - 0LL) / 1LL >= 2LL) placed = false;
+    else from += (i0 - 0LL) / 1LL * 72LL;
+    if ((i1 - 0LL) < 0LL || (i1 - 0LL) % 1LL != 0LL || (i1 - 0LL) / 1LL >= 3LL) placed = false;
+    else from += (i1 - 0LL) / 1LL * 24LL;
+    if ((i2 - 1LL) < 0LL || (i2 - 1LL) % 1LL != 0LL || (i2 - 1LL) / 1LL >= 4LL) placed = false;
+    else from += (i2 - 1LL) / 1LL * 6LL;
+    if ((i3 - 0LL) < 0LL || (i3 - 0LL) % 1LL != 0LL || (i3 - 0LL) / 1LL >= 6LL) placed = false;
+    else from += (i3 - 0LL) / 1LL * 1LL;
+    y[o] = placed ? (double) x0[from] : (double) 0;
+  }
+}
 
 extern "C" __global__ void k17(const double* __restrict__ b17, double* __restrict__ b18) {
   // k17 loop [2, 3, 5, 4]  (pooling.model:9)
@@ -1067,11 +1109,56 @@ extern "C" __global__ void k18(const double* __restrict__ b17, const double* __r
   }
 }
 
-// k19: pad[starts=(1, 0) steps=(2, 1)] runs on the host
+extern "C" __global__ void k19(const double* __restrict__ x0, double* __restrict__ y) {
+  // k19 pad[starts=(1, 0) steps=(2, 1)]  (pooling.model:10): a thread per output element
+  const long long n = 12LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    long long rest = o;
+    const long long i1 = rest % 4LL; rest /= 4LL;
+    const long long i0 = rest % 3LL; rest /= 3LL;
+    long long from = 0;
+    bool placed = true;
+    if ((i0 - 1LL) < 0LL || (i0 - 1LL) % 2LL != 0LL || (i0 - 1LL) / 2LL >= 1LL) placed = false;
+    else from += (i0 - 1LL) / 2LL * 4LL;
+    if ((i1 - 0LL) < 0LL || (i1 - 0LL) % 1LL != 0LL || (i1 - 0LL) / 1LL >= 4LL) placed = false;
+    else from += (i1 - 0LL) / 1LL * 1LL;
+    y[o] = placed ? (double) x0[from] : (double) 0;
+  }
+}
 
-// k20: pad[starts=(0, 0) steps=(2, 1)] runs on the host
+extern "C" __global__ void k20(const double* __restrict__ x0, double* __restrict__ y) {
+  // k20 pad[starts=(0, 0) steps=(2, 1)]  (pooling.model:10): a thread per output element
+  const long long n = 12LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    long long rest = o;
+    const long long i1 = rest % 4LL; rest /= 4LL;
+    const long long i0 = rest % 3LL; rest /= 3LL;
+    long long from = 0;
+    bool placed = true;
+    if ((i0 - 0LL) < 0LL || (i0 - 0LL) % 2LL != 0LL || (i0 - 0LL) / 2LL >= 1LL) placed = false;
+    else from += (i0 - 0LL) / 2LL * 4LL;
+    if ((i1 - 0LL) < 0LL || (i1 - 0LL) % 1LL != 0LL || (i1 - 0LL) / 1LL >= 4LL) placed = false;
+    else from += (i1 - 0LL) / 1LL * 1LL;
+    y[o] = placed ? (double) x0[from] : (double) 0;
+  }
+}
 
-// k21: pad[starts=(2, 0) steps=(1, 1)] runs on the host
+extern "C" __global__ void k21(const double* __restrict__ x0, double* __restrict__ y) {
+  // k21 pad[starts=(2, 0) steps=(1, 1)]  (pooling.model:10): a thread per output element
+  const long long n = 12LL;
+  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
+    long long rest = o;
+    const long long i1 = rest % 4LL; rest /= 4LL;
+    const long long i0 = rest % 3LL; rest /= 3LL;
+    long long from = 0;
+    bool placed = true;
+    if ((i0 - 2LL) < 0LL || (i0 - 2LL) % 1LL != 0LL || (i0 - 2LL) / 1LL >= 1LL) placed = false;
+    else from += (i0 - 2LL) / 1LL * 4LL;
+    if ((i1 - 0LL) < 0LL || (i1 - 0LL) % 1LL != 0LL || (i1 - 0LL) / 1LL >= 4LL) placed = false;
+    else from += (i1 - 0LL) / 1LL * 1LL;
+    y[o] = placed ? (double) x0[from] : (double) 0;
+  }
+}
 
 extern "C" __global__ void k22(const unsigned char* __restrict__ b8, const double* __restrict__ b0, const double* __restrict__ b15, const double* __restrict__ b9, const double* __restrict__ b21, const double* __restrict__ b22, const double* __restrict__ b23, double* __restrict__ b24, double* __restrict__ partials, unsigned int* __restrict__ counters) {
   // k22 loop [3, 4] reduce sum over [4]  (pooling.model:10)

@@ -36,7 +36,7 @@ class TypedStepDrawsTest {
               input x: f64[N, 3]
               input key: f64[N, 2]
               param w: f64[2, 3] = normal(0, 0.5)
-              output preds = dropout(x, 0.3) @ w.T + 0.1 * randn_like(key)
+              output preds = (x + 0.2 * rand_like(x)) @ w.T + 0.1 * randn_like(key)
               loss = mse_loss(preds, key)
               train { optimizer = sgd(lr = 0.1) }
             }
