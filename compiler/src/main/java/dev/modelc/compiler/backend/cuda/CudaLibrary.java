@@ -28,7 +28,7 @@ import java.util.Optional;
  * through an error word ({@link #renderChecked}). The others stay on the host, each for a reason:
  * the scatter-adds (the gradients of row selection and gather) add repeated indices in the
  * JVM's order, which atomic adds on a GPU would not keep (a deterministic segmented sum is the
- * way to move them), random initializers draw from the JVM's generator, and an argmax of a
+ * way to move them), random initializers draw from the JVM's generator, the step's draws (dropout's mask) run the runtime's own Philox code, and an argmax of a
  * flattened tensor is one row of all elements.
  */
 final class CudaLibrary {
