@@ -183,8 +183,9 @@ class EmulatedCudaTest {
                   loss = sum(dropout(w, 0.4) * x)
                 }
                 """)).program().orElseThrow().models().getFirst();
-        CompiledModel want = Backend.INTERP.compile(m, null);
-        DeviceModel got = new DeviceModel(m, null, new CudaSession(device));
+        // dropout acts in the training step: both sides run that program.
+        CompiledModel want = Backend.INTERP.compile(m, null).inMode(dev.modelc.runtime.model.Mode.TRAINING);
+        DeviceModel got = new DeviceModel(m.inMode(dev.modelc.runtime.model.Mode.TRAINING), null, new CudaSession(device));
         device.compile(codes(got));
         Generator g = Generator.of(5, "draws");
         Map<String, Tensor> params = Map.of("w", Tensor.randn(DType.F64, g, 9, 3));
