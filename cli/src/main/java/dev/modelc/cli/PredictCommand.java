@@ -4,7 +4,6 @@ import dev.modelc.compiler.diagnostics.Spelling;
 
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.api.Driver;
-import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.AtomicFiles;
 import dev.modelc.runtime.DType;
@@ -79,21 +78,7 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DType floating = TrainCommand.floatingDType(spec, dtype);
-        try {
-            return predict(out, err, floating);
-        } catch (OutOfMemoryError e) {
-            err.println("modelc: " + OutOfMemory.message("predicting with " + target.file, false));
-            return Main.USER_ERROR;
-        } catch (UserError e) {
-            err.print(e.report);
-            return Main.USER_ERROR;
-        } catch (ExecutionError e) {
-            err.println("modelc: " + e.getMessage());
-            return Main.USER_ERROR;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return Reported.run(out, err, "predicting with " + target.file, () -> predict(out, err, floating));
     }
 
     private int predict(PrintWriter out, PrintWriter err, DType floating) throws UserError {

@@ -5,7 +5,6 @@ import dev.modelc.api.Sampler;
 import dev.modelc.compiler.backend.BackendUnavailableException;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.runtime.Tensor;
-import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.model.CompiledModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -75,21 +74,7 @@ final class SampleCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
-        try {
-            return sample(out, err);
-        } catch (OutOfMemoryError e) {
-            err.println("modelc: " + OutOfMemory.message("sampling from " + target.file, false));
-            return Main.USER_ERROR;
-        } catch (UserError e) {
-            err.print(e.report);
-            return Main.USER_ERROR;
-        } catch (ExecutionError e) {
-            err.println("modelc: " + e.getMessage());
-            return Main.USER_ERROR;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return Reported.run(out, err, "sampling from " + target.file, () -> sample(out, err));
     }
 
     private void checkOptions() {
