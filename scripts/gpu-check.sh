@@ -9,7 +9,7 @@
 #   scripts/gpu-check.sh [run]       on the GPU machine, which needs no Java: runs the check with
 #                                    the carried runtime and jar; logs go to $OUT (or target/gpu-check/out)
 #
-# Options of run: --no-bench (the checks only), --bench-scale S (shrink the benchmark's sizes),
+# Options of run: --no-bench (the checks only), --no-checks (the benchmark only), --bench-scale S (shrink the benchmark's sizes),
 # --dry-run (print what would run, check the carried files, run nothing).
 # Exit: 0 all checks passed, 1 a check failed, 2 a usage or setup mistake, 3 no GPU, driver or NVRTC.
 set -euo pipefail
@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
     prepare|run) mode="$1" ;;
     --dry-run) dry=1 ;;
     --no-bench) args+=("--no-bench") ;;
+    --no-checks) args+=("--no-checks") ;;
     --bench-scale)
       [ $# -ge 2 ] || { echo "gpu-check: --bench-scale needs a number" >&2; exit 2; }
       args+=("--bench-scale" "$2"); shift ;;
@@ -99,7 +100,8 @@ if [ "$dry" = 1 ]; then
   exit 0
 fi
 mkdir -p "$out"
-# Fresh kernel cache in $out, so the log shows compile times; a second run reads it.
-export MODELC_CUDA_CACHE="${MODELC_CUDA_CACHE:-$out/kernel-cache}"
+# A kernel cache of its own (not under $out: the device tool brings back only a few files from
+# there), so the first run's log shows compile times and a second run in the same place reads it.
+export MODELC_CUDA_CACHE="${MODELC_CUDA_CACHE:-${TMPDIR:-/tmp}/modelc-gpu-check-kernels}"
 "${command[@]}" 2>&1 | tee "$out/gpu-check.out"
 exit "${PIPESTATUS[0]}"

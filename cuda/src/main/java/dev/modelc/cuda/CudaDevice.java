@@ -113,8 +113,17 @@ final class CudaDevice implements Device {
                     default -> throw new IllegalArgumentException("kernel argument " + args.get(i));
                 };
             }
+            if (!KernelProfile.on()) {
+                JCudaDriver.cuLaunchKernel(f, g.gridX(), g.gridY(), g.gridZ(), g.blockX(), g.blockY(), g.blockZ(), 0, null,
+                        Pointer.to(params), null);
+                return;
+            }
+            JCudaDriver.cuCtxSynchronize();
+            long t0 = System.nanoTime();
             JCudaDriver.cuLaunchKernel(f, g.gridX(), g.gridY(), g.gridZ(), g.blockX(), g.blockY(), g.blockZ(), 0, null,
                     Pointer.to(params), null);
+            JCudaDriver.cuCtxSynchronize();
+            KernelProfile.record(program.name() + "." + function, System.nanoTime() - t0);
         };
     }
 

@@ -4,6 +4,7 @@ import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.diagnostics.SourceFile;
+import dev.modelc.cuda.KernelProfile;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Tensor;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 public final class GpuBenchmark {
     /** One row of the table. */
-    public record Row(String workload, double cudaMs, double bytecodeMs, String pytorch) {
+    public record Row(String workload, double cudaMs, double bytecodeMs, String pytorch, List<KernelProfile.Entry> kernels) {
     }
 
     private static final String MODELS = """
@@ -87,24 +88,44 @@ public final class GpuBenchmark {
         // The seed: 15 rows, 100 epochs of SGD in batches of 5 (as the tutorial), through the Trainer.
         TensorDataset seed = new TensorDataset(Map.of("x", Tensor.randn(DType.F32, g, 15, 3), "y", Tensor.randn(DType.F32, g, 15, 2)));
         rows.add(new Row("seed regression, 15 rows, 100 epochs SGD batch 5 (ms per epoch)",
-                perEpoch(device, m.get("Linear"), seed), perEpoch(Backend.BYTECODE, m.get("Linear"), seed), "0.270"));
+                perEpoch(device, m.get("Linear"), seed), perEpoch(Backend.BYTECODE, m.get("Linear"), seed), "0.270",
+                profile(device, () -> perEpoch(device, m.get("Linear"), seed))));
 
         int n = (int) Math.max(16, (1 << 24) * scale);
         Map<String, Tensor> reg = Map.of("x", Tensor.randn(DType.F32, g, n, 3), "y", Tensor.randn(DType.F32, g, n, 2));
         rows.add(new Row("linear regression step, " + rows(n) + " rows (ms per step)",
-                perStep(device, m.get("Regression"), reg, 20), perStep(Backend.BYTECODE, m.get("Regression"), reg, 3), "2.53"));
+                perStep(device, m.get("Regression"), reg, 20), perStep(Backend.BYTECODE, m.get("Regression"), reg, 3), "2.53",
+                profile(device, () -> perStep(device, m.get("Regression"), reg, 1))));
 
         int e = (int) Math.max(16, (1 << 26) * scale);
         Map<String, Tensor> ew = Map.of("x", Tensor.randn(DType.F32, g, e));
         rows.add(new Row("sum(exp(sin x) x/(1+x^2)) forward+backward, " + rows(e) + " (ms)",
                 perForward(device, m.get("Elementwise"), ew, 20), perForward(Backend.BYTECODE, m.get("Elementwise"), ew, 2),
-                "3.72 eager, 0.513 compiled"));
+                "3.72 eager, 0.513 compiled", profile(device, () -> perForward(device, m.get("Elementwise"), ew, 1))));
 
         int b = (int) Math.max(8, 8192 * scale);
         Map<String, Tensor> mlp = Map.of("x", Tensor.randn(DType.F32, g, b, 784), "y", labels(g, b));
         rows.add(new Row("MLP 784-1024-1024-10 step, batch " + b + " (ms per step)",
-                perStep(device, m.get("Mlp"), mlp, 10), Double.NaN, "2.01 (fp32, no TF32)"));
+                perStep(device, m.get("Mlp"), mlp, 10), Double.NaN, "2.01 (fp32, no TF32)",
+                profile(device, () -> perStep(device, m.get("Mlp"), mlp, 1))));
         return rows;
+    }
+
+    /**
+     * Per-kernel times of one more run of {@code work} on a GPU (each launch synchronized, see
+     * {@link KernelProfile}); empty on other backends. The warm-up inside {@code work} is profiled
+     * too, so counts include it.
+     */
+    private static List<KernelProfile.Entry> profile(Backend device, Runnable work) {
+        if (device != Backend.CUDA) return List.of();
+        KernelProfile.start();
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            KernelProfile.stop();
+            throw e;
+        }
+        return KernelProfile.stop();
     }
 
     private static Tensor labels(Generator g, int n) {
@@ -152,6 +173,16 @@ public final class GpuBenchmark {
         for (Row r : rows) {
             s.append("| ").append(r.workload()).append(" | ").append(ms(r.cudaMs())).append(" | ").append(ms(r.bytecodeMs()))
                     .append(" | ").append(r.pytorch()).append(" |\n");
+        }
+        for (Row r : rows) {
+            if (r.kernels().isEmpty()) continue;
+            s.append("\nPer kernel, ").append(r.workload()).append(" (one profiled run, each launch synchronized):\n\n")
+                    .append("| kernel | launches | ms per launch | ms total |\n|---|---:|---:|---:|\n");
+            for (KernelProfile.Entry e : r.kernels().subList(0, Math.min(12, r.kernels().size()))) {
+                s.append("| ").append(e.kernel()).append(" | ").append(e.launches()).append(" | ")
+                        .append(String.format("%.4f", e.millisPerLaunch())).append(" | ")
+                        .append(String.format("%.3f", e.nanos() / 1e6)).append(" |\n");
+            }
         }
         return s.toString();
     }
