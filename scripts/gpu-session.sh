@@ -8,14 +8,15 @@
 # summary), checks.out, bench.out, train.out, torch.out.
 #
 #   scripts/gpu-session.sh [--checks-only | --bench-only]
-# Environment: CHECK_LIMIT, BENCH_LIMIT, TRAIN_LIMIT, TORCH_LIMIT (seconds; defaults below).
+# Environment: PHASES (a subset of "checks bench train torch"), CHECK_LIMIT, BENCH_LIMIT,
+# TRAIN_LIMIT, TORCH_LIMIT (seconds; defaults below).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 out="${OUT:-$root/target/gpu-check/out}"
 mkdir -p "$out"
 export MODELC_CUDA_CACHE="${MODELC_CUDA_CACHE:-/tmp/modelc-gpu-kernels}"
-phases="checks bench train torch"
+phases="${PHASES:-checks bench train torch}"
 case "${1:-}" in
   --checks-only) phases="checks" ;;
   --bench-only) phases="bench torch" ;;

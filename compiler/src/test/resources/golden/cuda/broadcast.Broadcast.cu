@@ -34,6 +34,63 @@ __device__ __forceinline__ double mc_minimum(double a, double b) {
 __device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }
 __device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
 __device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
+// modelc matmul tiles (CudaMatMul): c[bt] = a[bt] @ b[bt], a is [n, k] (stored [k, n] when TA), b is [k, m] (stored [m, k] when TB).
+template <typename T> __device__ __forceinline__ T mc_term(T acc, T x, T y);
+template <> __device__ __forceinline__ float mc_term<float>(float acc, float x, float y) { return fmaf(x, y, acc); }
+template <> __device__ __forceinline__ double mc_term<double>(double acc, double x, double y) { return acc + x * y; }
+template <typename T, int TM, bool TA, bool TB>
+__device__ __forceinline__ void mc_matmul(const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ c,
+                                          long long batch, long long n, long long k, long long m) {
+  const int E = 16 * TM, K = 16;
+  __shared__ T ta[K][16 * TM + 1];
+  __shared__ T tb[K][16 * TM + 1];
+  const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * 16 + tx;
+  const long long tilesN = (n + E - 1) / E, tilesM = (m + E - 1) / E;
+  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
+    const T* A = a + bt * n * k;
+    const T* B = b + bt * k * m;
+    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
+      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
+        T acc[TM][TM];
+        for (int i = 0; i < TM; i++)
+          for (int j = 0; j < TM; j++) acc[i][j] = (T) 0;
+        for (long long p0 = 0; p0 < k; p0 += K) {
+          for (int e = tid; e < E * K; e += 256) {
+            const int r = TA ? e % E : e / K, q = TA ? e / E : e % K;
+            const long long row = tr * E + r, p = p0 + q;
+            ta[q][r] = row < n && p < k ? (TA ? A[p * n + row] : A[row * k + p]) : (T) 0;
+          }
+          for (int e = tid; e < E * K; e += 256) {
+            const int cc = TB ? e / K : e % E, q = TB ? e % K : e / E;
+            const long long col = tc * E + cc, p = p0 + q;
+            tb[q][cc] = p < k && col < m ? (TB ? B[col * k + p] : B[p * m + col]) : (T) 0;
+          }
+          __syncthreads();
+          const int width = k - p0 < K ? (int) (k - p0) : K;
+          for (int q = 0; q < width; q++) {
+            T x[TM], y[TM];
+            #pragma unroll
+            for (int i = 0; i < TM; i++) x[i] = ta[q][ty + 16 * i];
+            #pragma unroll
+            for (int j = 0; j < TM; j++) y[j] = tb[q][tx + 16 * j];
+            #pragma unroll
+            for (int i = 0; i < TM; i++)
+              #pragma unroll
+              for (int j = 0; j < TM; j++) acc[i][j] = mc_term<T>(acc[i][j], x[i], y[j]);
+          }
+          __syncthreads();
+        }
+        for (int i = 0; i < TM; i++) {
+          const long long row = tr * E + ty + 16 * i;
+          for (int j = 0; j < TM; j++) {
+            const long long col = tc * E + tx + 16 * j;
+            if (row < n && col < m) c[bt * n * m + row * m + col] = acc[i][j];
+          }
+        }
+      }
+    }
+  }
+}
 
 extern "C" __global__ void k0(const double* __restrict__ b0, const double* __restrict__ b1, double* __restrict__ b3) {
   // k0 loop [4, 3]  (broadcast.model:6)

@@ -34,6 +34,63 @@ __device__ __forceinline__ double mc_minimum(double a, double b) {
 __device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }
 __device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
 __device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
+// modelc matmul tiles (CudaMatMul): c[bt] = a[bt] @ b[bt], a is [n, k] (stored [k, n] when TA), b is [k, m] (stored [m, k] when TB).
+template <typename T> __device__ __forceinline__ T mc_term(T acc, T x, T y);
+template <> __device__ __forceinline__ float mc_term<float>(float acc, float x, float y) { return fmaf(x, y, acc); }
+template <> __device__ __forceinline__ double mc_term<double>(double acc, double x, double y) { return acc + x * y; }
+template <typename T, int TM, bool TA, bool TB>
+__device__ __forceinline__ void mc_matmul(const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ c,
+                                          long long batch, long long n, long long k, long long m) {
+  const int E = 16 * TM, K = 16;
+  __shared__ T ta[K][16 * TM + 1];
+  __shared__ T tb[K][16 * TM + 1];
+  const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * 16 + tx;
+  const long long tilesN = (n + E - 1) / E, tilesM = (m + E - 1) / E;
+  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
+    const T* A = a + bt * n * k;
+    const T* B = b + bt * k * m;
+    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
+      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
+        T acc[TM][TM];
+        for (int i = 0; i < TM; i++)
+          for (int j = 0; j < TM; j++) acc[i][j] = (T) 0;
+        for (long long p0 = 0; p0 < k; p0 += K) {
+          for (int e = tid; e < E * K; e += 256) {
+            const int r = TA ? e % E : e / K, q = TA ? e / E : e % K;
+            const long long row = tr * E + r, p = p0 + q;
+            ta[q][r] = row < n && p < k ? (TA ? A[p * n + row] : A[row * k + p]) : (T) 0;
+          }
+          for (int e = tid; e < E * K; e += 256) {
+            const int cc = TB ? e / K : e % E, q = TB ? e % K : e / E;
+            const long long col = tc * E + cc, p = p0 + q;
+            tb[q][cc] = p < k && col < m ? (TB ? B[col * k + p] : B[p * m + col]) : (T) 0;
+          }
+          __syncthreads();
+          const int width = k - p0 < K ? (int) (k - p0) : K;
+          for (int q = 0; q < width; q++) {
+            T x[TM], y[TM];
+            #pragma unroll
+            for (int i = 0; i < TM; i++) x[i] = ta[q][ty + 16 * i];
+            #pragma unroll
+            for (int j = 0; j < TM; j++) y[j] = tb[q][tx + 16 * j];
+            #pragma unroll
+            for (int i = 0; i < TM; i++)
+              #pragma unroll
+              for (int j = 0; j < TM; j++) acc[i][j] = mc_term<T>(acc[i][j], x[i], y[j]);
+          }
+          __syncthreads();
+        }
+        for (int i = 0; i < TM; i++) {
+          const long long row = tr * E + ty + 16 * i;
+          for (int j = 0; j < TM; j++) {
+            const long long col = tc * E + tx + 16 * j;
+            if (row < n && col < m) c[bt * n * m + row * m + col] = acc[i][j];
+          }
+        }
+      }
+    }
+  }
+}
 
 extern "C" __global__ void k0(const float* __restrict__ b0, const float* __restrict__ b2, const float* __restrict__ b3, float* __restrict__ b6, long long d_N) {
   // k0 loop [N, 16]  (iris.model:8)
@@ -75,33 +132,17 @@ extern "C" __global__ void k0(const float* __restrict__ b0, const float* __restr
   }
 }
 
+extern "C" __global__ void k1_x8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k1 matmul %7 = %6 @ %4^T  (<prelude>:9), 128x128 tiles
+  mc_matmul<float, 8, false, true>(a, b, c, batch, n, k, m);
+}
+extern "C" __global__ void k1_x4(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k1 matmul %7 = %6 @ %4^T  (<prelude>:9), 64x64 tiles
+  mc_matmul<float, 4, false, true>(a, b, c, batch, n, k, m);
+}
 extern "C" __global__ void k1(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k1 matmul %7 = %6 @ %4^T  (<prelude>:9)
-  __shared__ float ta[16][16 + 1];
-  __shared__ float tb[16][16 + 1];
-  const int tx = threadIdx.x, ty = threadIdx.y;
-  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;
-  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
-    const float* A = a + bt * n * k;
-    const float* B = b + bt * k * m;
-    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
-      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
-        const long long row = tr * 16 + ty, col = tc * 16 + tx;
-        float acc = 0;
-        for (long long p0 = 0; p0 < k; p0 += 16) {
-          const long long pa = p0 + tx, pb = p0 + ty;
-          ta[ty][tx] = row < n && pa < k ? A[row * k + pa] : (float) 0;
-          tb[ty][tx] = pb < k && col < m ? B[col * k + pb] : (float) 0;
-          __syncthreads();
-          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
-          const int width = k - p0 < 16 ? (int) (k - p0) : 16;
-          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
-          __syncthreads();
-        }
-        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
-      }
-    }
-  }
+  // k1 matmul %7 = %6 @ %4^T  (<prelude>:9), 16x16 tiles
+  mc_matmul<float, 1, false, true>(a, b, c, batch, n, k, m);
 }
 
 extern "C" __global__ void k1_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
@@ -269,6 +310,63 @@ __device__ __forceinline__ double mc_minimum(double a, double b) {
 __device__ __forceinline__ double mc_to_i32(double x) { return mc_isnan(x) ? 0.0 : (double) (int) (long long) trunc(x); }
 __device__ __forceinline__ double mc_wrap_i32(double x) { return (double) (int) (long long) x; }
 __device__ __forceinline__ double mc_to_bool(double x) { return x != 0 ? 1.0 : 0.0; }
+// modelc matmul tiles (CudaMatMul): c[bt] = a[bt] @ b[bt], a is [n, k] (stored [k, n] when TA), b is [k, m] (stored [m, k] when TB).
+template <typename T> __device__ __forceinline__ T mc_term(T acc, T x, T y);
+template <> __device__ __forceinline__ float mc_term<float>(float acc, float x, float y) { return fmaf(x, y, acc); }
+template <> __device__ __forceinline__ double mc_term<double>(double acc, double x, double y) { return acc + x * y; }
+template <typename T, int TM, bool TA, bool TB>
+__device__ __forceinline__ void mc_matmul(const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ c,
+                                          long long batch, long long n, long long k, long long m) {
+  const int E = 16 * TM, K = 16;
+  __shared__ T ta[K][16 * TM + 1];
+  __shared__ T tb[K][16 * TM + 1];
+  const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * 16 + tx;
+  const long long tilesN = (n + E - 1) / E, tilesM = (m + E - 1) / E;
+  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
+    const T* A = a + bt * n * k;
+    const T* B = b + bt * k * m;
+    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
+      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
+        T acc[TM][TM];
+        for (int i = 0; i < TM; i++)
+          for (int j = 0; j < TM; j++) acc[i][j] = (T) 0;
+        for (long long p0 = 0; p0 < k; p0 += K) {
+          for (int e = tid; e < E * K; e += 256) {
+            const int r = TA ? e % E : e / K, q = TA ? e / E : e % K;
+            const long long row = tr * E + r, p = p0 + q;
+            ta[q][r] = row < n && p < k ? (TA ? A[p * n + row] : A[row * k + p]) : (T) 0;
+          }
+          for (int e = tid; e < E * K; e += 256) {
+            const int cc = TB ? e / K : e % E, q = TB ? e % K : e / E;
+            const long long col = tc * E + cc, p = p0 + q;
+            tb[q][cc] = p < k && col < m ? (TB ? B[col * k + p] : B[p * m + col]) : (T) 0;
+          }
+          __syncthreads();
+          const int width = k - p0 < K ? (int) (k - p0) : K;
+          for (int q = 0; q < width; q++) {
+            T x[TM], y[TM];
+            #pragma unroll
+            for (int i = 0; i < TM; i++) x[i] = ta[q][ty + 16 * i];
+            #pragma unroll
+            for (int j = 0; j < TM; j++) y[j] = tb[q][tx + 16 * j];
+            #pragma unroll
+            for (int i = 0; i < TM; i++)
+              #pragma unroll
+              for (int j = 0; j < TM; j++) acc[i][j] = mc_term<T>(acc[i][j], x[i], y[j]);
+          }
+          __syncthreads();
+        }
+        for (int i = 0; i < TM; i++) {
+          const long long row = tr * E + ty + 16 * i;
+          for (int j = 0; j < TM; j++) {
+            const long long col = tc * E + tx + 16 * j;
+            if (row < n && col < m) c[bt * n * m + row * m + col] = acc[i][j];
+          }
+        }
+      }
+    }
+  }
+}
 
 extern "C" __global__ void k0(const float* __restrict__ b0, const float* __restrict__ b2, const float* __restrict__ b3, float* __restrict__ b6, long long d_N) {
   // k0 loop [N, 16]  (iris.model:8)
@@ -310,33 +408,17 @@ extern "C" __global__ void k0(const float* __restrict__ b0, const float* __restr
   }
 }
 
+extern "C" __global__ void k1_x8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k1 matmul %7 = %6 @ %4^T  (<prelude>:9), 128x128 tiles
+  mc_matmul<float, 8, false, true>(a, b, c, batch, n, k, m);
+}
+extern "C" __global__ void k1_x4(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k1 matmul %7 = %6 @ %4^T  (<prelude>:9), 64x64 tiles
+  mc_matmul<float, 4, false, true>(a, b, c, batch, n, k, m);
+}
 extern "C" __global__ void k1(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k1 matmul %7 = %6 @ %4^T  (<prelude>:9)
-  __shared__ float ta[16][16 + 1];
-  __shared__ float tb[16][16 + 1];
-  const int tx = threadIdx.x, ty = threadIdx.y;
-  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;
-  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
-    const float* A = a + bt * n * k;
-    const float* B = b + bt * k * m;
-    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
-      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
-        const long long row = tr * 16 + ty, col = tc * 16 + tx;
-        float acc = 0;
-        for (long long p0 = 0; p0 < k; p0 += 16) {
-          const long long pa = p0 + tx, pb = p0 + ty;
-          ta[ty][tx] = row < n && pa < k ? A[row * k + pa] : (float) 0;
-          tb[ty][tx] = pb < k && col < m ? B[col * k + pb] : (float) 0;
-          __syncthreads();
-          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
-          const int width = k - p0 < 16 ? (int) (k - p0) : 16;
-          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
-          __syncthreads();
-        }
-        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
-      }
-    }
-  }
+  // k1 matmul %7 = %6 @ %4^T  (<prelude>:9), 16x16 tiles
+  mc_matmul<float, 1, false, true>(a, b, c, batch, n, k, m);
 }
 
 extern "C" __global__ void k1_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
@@ -631,33 +713,17 @@ extern "C" __global__ void k11(const float* __restrict__ b16, float* __restrict_
   }
 }
 
+extern "C" __global__ void k12_x8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k12 matmul %18 = %6^T @ %16  (<prelude>:9), 128x128 tiles
+  mc_matmul<float, 8, true, false>(a, b, c, batch, n, k, m);
+}
+extern "C" __global__ void k12_x4(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k12 matmul %18 = %6^T @ %16  (<prelude>:9), 64x64 tiles
+  mc_matmul<float, 4, true, false>(a, b, c, batch, n, k, m);
+}
 extern "C" __global__ void k12(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k12 matmul %18 = %6^T @ %16  (<prelude>:9)
-  __shared__ float ta[16][16 + 1];
-  __shared__ float tb[16][16 + 1];
-  const int tx = threadIdx.x, ty = threadIdx.y;
-  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;
-  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
-    const float* A = a + bt * n * k;
-    const float* B = b + bt * k * m;
-    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
-      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
-        const long long row = tr * 16 + ty, col = tc * 16 + tx;
-        float acc = 0;
-        for (long long p0 = 0; p0 < k; p0 += 16) {
-          const long long pa = p0 + tx, pb = p0 + ty;
-          ta[ty][tx] = row < n && pa < k ? A[pa * n + row] : (float) 0;
-          tb[ty][tx] = pb < k && col < m ? B[pb * m + col] : (float) 0;
-          __syncthreads();
-          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
-          const int width = k - p0 < 16 ? (int) (k - p0) : 16;
-          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
-          __syncthreads();
-        }
-        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
-      }
-    }
-  }
+  // k12 matmul %18 = %6^T @ %16  (<prelude>:9), 16x16 tiles
+  mc_matmul<float, 1, true, false>(a, b, c, batch, n, k, m);
 }
 
 extern "C" __global__ void k12_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
@@ -792,33 +858,17 @@ extern "C" __global__ void k15(const float* __restrict__ b20, float* __restrict_
   }
 }
 
+extern "C" __global__ void k16_x8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k16 matmul %22 = %0^T @ %20  (<prelude>:9), 128x128 tiles
+  mc_matmul<float, 8, true, false>(a, b, c, batch, n, k, m);
+}
+extern "C" __global__ void k16_x4(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k16 matmul %22 = %0^T @ %20  (<prelude>:9), 64x64 tiles
+  mc_matmul<float, 4, true, false>(a, b, c, batch, n, k, m);
+}
 extern "C" __global__ void k16(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k16 matmul %22 = %0^T @ %20  (<prelude>:9)
-  __shared__ float ta[16][16 + 1];
-  __shared__ float tb[16][16 + 1];
-  const int tx = threadIdx.x, ty = threadIdx.y;
-  const long long tilesN = (n + 16 - 1) / 16, tilesM = (m + 16 - 1) / 16;
-  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
-    const float* A = a + bt * n * k;
-    const float* B = b + bt * k * m;
-    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
-      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
-        const long long row = tr * 16 + ty, col = tc * 16 + tx;
-        float acc = 0;
-        for (long long p0 = 0; p0 < k; p0 += 16) {
-          const long long pa = p0 + tx, pb = p0 + ty;
-          ta[ty][tx] = row < n && pa < k ? A[pa * n + row] : (float) 0;
-          tb[ty][tx] = pb < k && col < m ? B[pb * m + col] : (float) 0;
-          __syncthreads();
-          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
-          const int width = k - p0 < 16 ? (int) (k - p0) : 16;
-          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
-          __syncthreads();
-        }
-        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
-      }
-    }
-  }
+  // k16 matmul %22 = %0^T @ %20  (<prelude>:9), 16x16 tiles
+  mc_matmul<float, 1, true, false>(a, b, c, batch, n, k, m);
 }
 
 extern "C" __global__ void k16_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {

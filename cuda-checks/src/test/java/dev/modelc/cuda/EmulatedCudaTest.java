@@ -103,6 +103,49 @@ class EmulatedCudaTest {
     }
 
     /**
+     * Every micro-tile of the tiled matmul (128, 64 and 16 wide: the runtime picks by the
+     * multiprocessor count, so one, four and a thousand of them pick each), with every storage
+     * order (a transposed weight forward, transposed operands in the gradients), at sizes that
+     * are multiples of no tile and a k that is not a multiple of the 16-deep slices, in f32 and
+     * f64, against the interpreter; and the three give the same bits, since each sums k in order.
+     */
+    @Test
+    void everyMicroTileAndStorageOrderMatchesTheInterpreter() throws java.io.IOException {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        CheckedModel m = Compiler.compile(new SourceFile("tiles.model", """
+                model Tiles {
+                  input x: f32[N, 37]
+                  input z: f32[N, 70]
+                  param w: f32[37, 70] = randn()
+                  param v: f32[37, 70] = randn()
+                  output y = x @ w
+                  output u = z @ v.T
+                  loss = mean((x @ w) * z) + mean((z @ v.T) * x)
+                }
+                """)).program().orElseThrow().models().getFirst();
+        for (DType floating : new DType[] {DType.F32, DType.F64}) {
+            Map<String, Tensor> first = null;
+            for (int multiprocessors : new int[] {1, 4, 1000}) {
+                // A folder of its own: the libraries' names count per device, and a name loaded once stays loaded.
+                EmulatedDevice own = new EmulatedDevice(java.nio.file.Files.createTempDirectory(dir, "tiles"), multiprocessors);
+                DeviceModel model = new DeviceModel(m, floating, new CudaSession(own));
+                own.compile(codes(model));
+                assertEquals(List.of(), BackendComparison.compare(m, model, floating, 100), floating + " on " + multiprocessors);
+                Map<String, Tensor> params = model.initialParams(0);
+                Map<String, Tensor> batch = Map.of("x", Tensor.randn(floating, Generator.of(3, "x"), 100, 37),
+                        "z", Tensor.randn(floating, Generator.of(3, "z"), 100, 70));
+                Map<String, Tensor> got = new java.util.TreeMap<>(model.forward(params, batch));
+                got.putAll(model.lossAndGradients(params, batch).gradients());
+                if (first == null) first = got;
+                else for (String k : first.keySet()) {
+                    assertEquals(java.util.Arrays.toString(first.get(k).toDoubleArray()), java.util.Arrays.toString(got.get(k).toDoubleArray()),
+                            k + " in " + floating + " on " + multiprocessors + " multiprocessors");
+                }
+            }
+        }
+    }
+
+    /**
      * Training: the seed's model trained by its own update rules for ten steps (each step's
      * params, returned by the last, stay on the device) and the tutorial's nn.Linear trained by
      * the Trainer with SGD for five epochs (new params uploaded each step, the whole data reused

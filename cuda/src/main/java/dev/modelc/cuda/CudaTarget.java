@@ -163,8 +163,10 @@ final class CudaTarget implements Target {
                 long batch = mm.batch().eval(d), n = mm.n().eval(d), p = mm.m().eval(d), inner = mm.k().eval(d);
                 // An empty k still makes zeros; an empty n, m or batch makes nothing.
                 if (batch == 0 || n == 0 || p == 0) yield null;
-                yield LaunchGeometry.splitK(batch, n, inner, p, mp) ? reduction(m.splitFunction(), batch * n * p, inner, mp)
-                        : new Launch(m.function(), LaunchGeometry.matmul(batch, n, p), null, null, null);
+                if (LaunchGeometry.splitK(batch, n, inner, p, mp)) yield reduction(m.splitFunction(), batch * n * p, inner, mp);
+                int micro = LaunchGeometry.microTile(batch, n, p, mp);
+                yield new Launch(LaunchGeometry.matmulFunction(m.function(), micro), LaunchGeometry.matmul(batch, n, p, micro),
+                        null, null, null);
             }
             case DeviceKernel.Library lib -> {
                 Step.Call c = (Step.Call) plan.steps().get(step);

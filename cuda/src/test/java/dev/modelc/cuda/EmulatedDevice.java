@@ -10,6 +10,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.device.DeviceCode;
 import dev.modelc.runtime.device.DeviceKernel;
+import dev.modelc.runtime.device.LaunchGeometry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +116,12 @@ final class EmulatedDevice implements Device {
                     List<String> functions = switch (k) {
                         case DeviceKernel.Elementwise e -> List.of(e.function());
                         case DeviceKernel.Reduction r -> List.of(r.function());
-                        case DeviceKernel.MatMul m -> List.of(m.function(), m.splitFunction());
+                        case DeviceKernel.MatMul m -> {
+                            List<String> all = new ArrayList<>();
+                            for (int micro : LaunchGeometry.MICRO_TILES) all.add(LaunchGeometry.matmulFunction(m.function(), micro));
+                            all.add(m.splitFunction());
+                            yield all;
+                        }
                         case DeviceKernel.Library l -> List.of(l.function());
                         case DeviceKernel.PerOutput p -> List.of(p.function());
                         case DeviceKernel.Checked c -> List.of(c.function());

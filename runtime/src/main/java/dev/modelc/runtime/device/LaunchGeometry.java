@@ -56,10 +56,41 @@ public record LaunchGeometry(int gridX, int gridY, int gridZ, int blockX, int bl
         return new LaunchGeometry(split, rows, 1, block, 1, 1);
     }
 
+    /**
+     * Outputs per thread along each axis of a tiled matmul, tried largest first: a block of
+     * {@link #TILE} x {@link #TILE} threads computes a tile of {@code TILE * micro} squared
+     * outputs, so 8 gives 128 x 128 tiles (64 outputs a thread, the most reuse of each loaded
+     * element), 4 gives 64 x 64 and 1 gives 16 x 16. The renderer writes a kernel for each.
+     */
+    public static final int[] MICRO_TILES = {8, 4, 1};
+
+    /**
+     * The largest micro-tile whose tiles still give every multiprocessor a block (fewer, larger
+     * tiles reuse more but leave multiprocessors idle); 1 when none does.
+     */
+    public static int microTile(long batch, long n, long m, int multiprocessors) {
+        for (int micro : MICRO_TILES) {
+            long edge = (long) TILE * micro;
+            if (micro == 1 || Math.max(1, batch) * ceilDiv(n, edge) * ceilDiv(m, edge) >= multiprocessors) return micro;
+        }
+        return 1;
+    }
+
+    /** The name of a matmul's tiled kernel for {@code micro} outputs a thread per axis: {@code k3}, {@code k3_x4}, {@code k3_x8}. */
+    public static String matmulFunction(String function, int micro) {
+        return micro == 1 ? function : function + "_x" + micro;
+    }
+
     /** A matmul of {@code batch} products of n x m results: one 16x16 block per output tile. */
     public static LaunchGeometry matmul(long batch, long n, long m) {
-        long tilesM = Math.max(1, ceilDiv(m, TILE));
-        long tilesN = Math.max(1, ceilDiv(n, TILE));
+        return matmul(batch, n, m, 1);
+    }
+
+    /** A matmul of {@code batch} products of n x m results: one 16x16 block per tile of {@code 16 * micro} squared outputs. */
+    public static LaunchGeometry matmul(long batch, long n, long m, int micro) {
+        long edge = (long) TILE * micro;
+        long tilesM = Math.max(1, ceilDiv(m, edge));
+        long tilesN = Math.max(1, ceilDiv(n, edge));
         return new LaunchGeometry((int) Math.min(tilesM, Integer.MAX_VALUE), (int) Math.min(tilesN, MAX_GRID_YZ),
                 (int) Math.min(Math.max(batch, 1), MAX_GRID_YZ), TILE, TILE, 1);
     }

@@ -45,6 +45,22 @@ class LaunchGeometryTest {
     }
 
     @Test
+    void aMatmulTakesTheLargestTilesThatStillGiveEveryMultiprocessorABlock() {
+        // The MLP's forward layer, 8192 x 1024: 64 x 8 = 512 tiles of 128 for 132 multiprocessors.
+        assertEquals(8, LaunchGeometry.microTile(1, 8192, 1024, SMS));
+        assertEquals(new LaunchGeometry(8, 64, 1, 16, 16, 1), LaunchGeometry.matmul(1, 8192, 1024, 8));
+        // A weight gradient 784 x 1024: 7 x 8 = 56 tiles of 128 would leave most idle; 13 x 16 tiles of 64 do not.
+        assertEquals(4, LaunchGeometry.microTile(1, 784, 1024, SMS));
+        // The output layer 8192 x 10: 128 tiles of 64 are still too few; tiles of 16.
+        assertEquals(1, LaunchGeometry.microTile(1, 8192, 10, SMS));
+        // A batch multiplies the tiles.
+        assertEquals(4, LaunchGeometry.microTile(1, 1024, 1024, SMS));
+        assertEquals(8, LaunchGeometry.microTile(16, 512, 512, SMS));
+        assertEquals("k3", LaunchGeometry.matmulFunction("k3", 1));
+        assertEquals("k3_x8", LaunchGeometry.matmulFunction("k3", 8));
+    }
+
+    @Test
     void emptyOrOversizedGridsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(0, 1, 1, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 70_000, 1, 1, 1, 1));

@@ -5,13 +5,17 @@ import dev.modelc.compiler.backend.CommentText;
 import dev.modelc.compiler.kernel.Kernel;
 
 /**
- * A {@link Kernel.MatMul} as a CUDA C kernel: 16x16 output tiles, the operands staged through
- * shared memory a 16-wide slice of k at a time. Each output element is a sum over k in order
- * from zero, accumulated in the result's dtype (f32 in float, as BLAS, PyTorch and the
- * runtime's {@code Library.matmul} do), so with contraction off it gives the bits the JVM
- * backends give in f64; in f32 the JVM fuses each term's multiply-add and this kernel does not,
- * so the two agree within an f32 sum's rounding bound. No tensor cores: for f32 they would mean TF32 (10-bit mantissas), outside the
- * interpreter's tolerance, and f64 tensor-core tiles are not written yet.
+ * A {@link Kernel.MatMul} as CUDA C kernels: blocks of 16x16 threads, each computing a square
+ * tile of the result whose edge is 16 times the micro-tile (1, 4 or 8 outputs a thread per axis,
+ * {@link LaunchGeometry#MICRO_TILES}; the runtime picks the largest whose tiles still give every
+ * multiprocessor a block), the operands staged through shared memory 16 values of k at a time.
+ * Every variant computes each output element the same way, a sum over k in order from zero, one
+ * term at a time, so which one runs (it depends on the GPU's size) never changes a bit: f64 terms
+ * round twice (contraction is off), as the interpreter computes them; f32 terms are fused
+ * multiply-adds ({@code fmaf}), as the JVM backends' f32 products are ({@code Library.matmul}), so
+ * f32 agrees with them wherever they sum k in order too. No tensor cores: for f32 they would mean
+ * TF32 (10-bit mantissas), outside the interpreter's tolerance, and f64 tensor-core tiles are not
+ * written yet.
  *
  * <p>A product with few outputs and a long k (a weight gradient {@code g.T @ x} over a big
  * batch: 6 outputs, k = 2^24) would get a handful of tiles, each looping over all of k on one
@@ -20,49 +24,96 @@ import dev.modelc.compiler.kernel.Kernel;
  * {@link LaunchGeometry#splitK}.
  */
 final class CudaMatMul {
-    /** The tile edge; blocks are TILE x TILE threads. */
+    /** The thread block's edge; blocks are TILE x TILE threads. */
     static final int TILE = LaunchGeometry.TILE;
 
-    private CudaMatMul() {
-    }
-
-    static String render(String function, Kernel.MatMul m) {
-        String t = CudaProgram.cType(m.dtype());
-        // a is [n, k], stored [k, n] when transposed; b is [k, m], stored [m, k] when transposed.
-        String aAt = m.transA() ? "A[pa * n + row]" : "A[row * k + pa]";
-        String bAt = m.transB() ? "B[col * k + pb]" : "B[pb * m + col]";
-        String where = m.span() == null ? "" : "  (" + CommentText.of(m.span().source().name()) + ":" + m.span().line() + ")";
-        return """
-                extern "C" __global__ void %1$s(const %2$s* __restrict__ a, const %2$s* __restrict__ b, %2$s* __restrict__ c, long long batch, long long n, long long k, long long m) {
-                  // %3$s matmul %%%4$d = %%%5$d%6$s @ %%%7$d%8$s%9$s
-                  __shared__ %2$s ta[%10$d][%10$d + 1];
-                  __shared__ %2$s tb[%10$d][%10$d + 1];
-                  const int tx = threadIdx.x, ty = threadIdx.y;
-                  const long long tilesN = (n + %10$d - 1) / %10$d, tilesM = (m + %10$d - 1) / %10$d;
-                  for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
-                    const %2$s* A = a + bt * n * k;
-                    const %2$s* B = b + bt * k * m;
-                    for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
-                      for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
-                        const long long row = tr * %10$d + ty, col = tc * %10$d + tx;
-                        %2$s acc = 0;
-                        for (long long p0 = 0; p0 < k; p0 += %10$d) {
-                          const long long pa = p0 + tx, pb = p0 + ty;
-                          ta[ty][tx] = row < n && pa < k ? %11$s : (%2$s) 0;
-                          tb[ty][tx] = pb < k && col < m ? %12$s : (%2$s) 0;
-                          __syncthreads();
-                          // Only the slice's real terms, in order: adding a padding 0 * 0 would turn an acc of -0 into +0.
-                          const int width = k - p0 < %10$d ? (int) (k - p0) : %10$d;
-                          for (int q = 0; q < width; q++) acc += ta[ty][q] * tb[q][tx];
-                          __syncthreads();
-                        }
-                        if (row < n && col < m) c[bt * n * m + row * m + col] = acc;
+    /**
+     * The tiled product every matmul kernel instantiates, in every program's prelude. Thread
+     * (tx, ty) owns rows {@code ty + 16 i} and columns {@code tx + 16 j} of its tile, so neighbouring
+     * threads read neighbouring shared columns (no bank conflicts) and write neighbouring outputs
+     * (coalesced); each operand slice is loaded with neighbouring threads on neighbouring
+     * addresses for either storage order, and the shared rows are padded by one so that those
+     * stores do not conflict either. Only the slice's real terms are added: a padding {@code 0 * 0}
+     * would turn an accumulated -0 into +0.
+     */
+    static final String TILED = """
+            // modelc matmul tiles (CudaMatMul): c[bt] = a[bt] @ b[bt], a is [n, k] (stored [k, n] when TA), b is [k, m] (stored [m, k] when TB).
+            template <typename T> __device__ __forceinline__ T mc_term(T acc, T x, T y);
+            template <> __device__ __forceinline__ float mc_term<float>(float acc, float x, float y) { return fmaf(x, y, acc); }
+            template <> __device__ __forceinline__ double mc_term<double>(double acc, double x, double y) { return acc + x * y; }
+            template <typename T, int TM, bool TA, bool TB>
+            __device__ __forceinline__ void mc_matmul(const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ c,
+                                                      long long batch, long long n, long long k, long long m) {
+              const int E = 16 * TM, K = 16;
+              __shared__ T ta[K][16 * TM + 1];
+              __shared__ T tb[K][16 * TM + 1];
+              const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * 16 + tx;
+              const long long tilesN = (n + E - 1) / E, tilesM = (m + E - 1) / E;
+              for (long long bt = blockIdx.z; bt < batch; bt += gridDim.z) {
+                const T* A = a + bt * n * k;
+                const T* B = b + bt * k * m;
+                for (long long tr = blockIdx.y; tr < tilesN; tr += gridDim.y) {
+                  for (long long tc = blockIdx.x; tc < tilesM; tc += gridDim.x) {
+                    T acc[TM][TM];
+                    for (int i = 0; i < TM; i++)
+                      for (int j = 0; j < TM; j++) acc[i][j] = (T) 0;
+                    for (long long p0 = 0; p0 < k; p0 += K) {
+                      for (int e = tid; e < E * K; e += 256) {
+                        const int r = TA ? e % E : e / K, q = TA ? e / E : e % K;
+                        const long long row = tr * E + r, p = p0 + q;
+                        ta[q][r] = row < n && p < k ? (TA ? A[p * n + row] : A[row * k + p]) : (T) 0;
+                      }
+                      for (int e = tid; e < E * K; e += 256) {
+                        const int cc = TB ? e / K : e % E, q = TB ? e % K : e / E;
+                        const long long col = tc * E + cc, p = p0 + q;
+                        tb[q][cc] = p < k && col < m ? (TB ? B[col * k + p] : B[p * m + col]) : (T) 0;
+                      }
+                      __syncthreads();
+                      const int width = k - p0 < K ? (int) (k - p0) : K;
+                      for (int q = 0; q < width; q++) {
+                        T x[TM], y[TM];
+                        #pragma unroll
+                        for (int i = 0; i < TM; i++) x[i] = ta[q][ty + 16 * i];
+                        #pragma unroll
+                        for (int j = 0; j < TM; j++) y[j] = tb[q][tx + 16 * j];
+                        #pragma unroll
+                        for (int i = 0; i < TM; i++)
+                          #pragma unroll
+                          for (int j = 0; j < TM; j++) acc[i][j] = mc_term<T>(acc[i][j], x[i], y[j]);
+                      }
+                      __syncthreads();
+                    }
+                    for (int i = 0; i < TM; i++) {
+                      const long long row = tr * E + ty + 16 * i;
+                      for (int j = 0; j < TM; j++) {
+                        const long long col = tc * E + tx + 16 * j;
+                        if (row < n && col < m) c[bt * n * m + row * m + col] = acc[i][j];
                       }
                     }
                   }
                 }
-                """.formatted(function, t, m.name(), m.out(), m.a(), m.transA() ? "^T" : "", m.b(), m.transB() ? "^T" : "",
-                where, TILE, aAt, bAt);
+              }
+            }
+            """;
+
+    private CudaMatMul() {
+    }
+
+    /** A kernel per micro-tile ({@link LaunchGeometry#matmulFunction}), each an instance of {@link #TILED}. */
+    static String render(String function, Kernel.MatMul m) {
+        String t = CudaProgram.cType(m.dtype());
+        String where = m.span() == null ? "" : "  (" + CommentText.of(m.span().source().name()) + ":" + m.span().line() + ")";
+        StringBuilder s = new StringBuilder();
+        for (int micro : LaunchGeometry.MICRO_TILES) {
+            s.append("""
+                    extern "C" __global__ void %1$s(const %2$s* __restrict__ a, const %2$s* __restrict__ b, %2$s* __restrict__ c, long long batch, long long n, long long k, long long m) {
+                      // %3$s matmul %%%4$d = %%%5$d%6$s @ %%%7$d%8$s%9$s, %10$dx%10$d tiles
+                      mc_matmul<%2$s, %11$d, %12$s, %13$s>(a, b, c, batch, n, k, m);
+                    }
+                    """.formatted(LaunchGeometry.matmulFunction(function, micro), t, m.name(), m.out(), m.a(), m.transA() ? "^T" : "",
+                    m.b(), m.transB() ? "^T" : "", where, TILE * micro, micro, m.transA(), m.transB()));
+        }
+        return s.toString();
     }
 
     /** The split-k form: one output element per block row, k split over blocks and folded in f64. */

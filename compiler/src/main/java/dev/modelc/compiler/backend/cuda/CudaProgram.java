@@ -36,7 +36,7 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
         CudaSizes sizes = new CudaSizes(plan.symbols());
         StringBuilder src = new StringBuilder();
         src.append("// modelc: ").append(CommentText.of(plan.name())).append(", generated from its kernel plan (modelc compile --emit kernels)\n");
-        src.append(CudaScalars.PRELUDE);
+        src.append(prelude());
         List<CudaKernel> kernels = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
             switch (k) {
@@ -79,9 +79,9 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
         return kernels.stream().filter(k -> k instanceof CudaKernel.Host).map(k -> (Kernel.Call) k.kernel()).toList();
     }
 
-    /** The scalar functions every program starts with (after its first comment line): generated classes hold it once. */
+    /** The scalar functions and the matmul tiles every program starts with (after its first comment line): generated classes hold it once. */
     public static String prelude() {
-        return CudaScalars.PRELUDE;
+        return CudaScalars.PRELUDE + CudaMatMul.TILED;
     }
 
     /** The program as the runtime carries and a device runtime loads it: the source and a kernel per plan step. */
