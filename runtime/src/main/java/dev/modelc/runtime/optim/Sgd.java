@@ -147,7 +147,7 @@ public final class Sgd implements Optimizer {
             float[] p = (float[]) param.storage(), g = (float[]) e.getValue().storage();
             float[] next = new float[p.length];
             for (int i = 0; i < p.length; i++) next[i] = p[i] + negLr * g[i];
-            out.put(e.getKey(), Tensor.of(next, param.shape()));
+            out.put(e.getKey(), Tensor.wrap(DType.F32, param.shape(), next));
         }
         return out;
     }
