@@ -59,7 +59,9 @@ final class VectorGemm {
         float[] packed = PACK_F.get();
         PACK_F.set(EMPTY_F);
         if (packed.length < need) packed = new float[need];
-        packF(b, bo, k, m, transB, packed, panels);
+        float[] into = packed;
+        // Panels are independent: a big b (the weights of a layer, packed every step) packs on every core.
+        Parallel.forRange(panels, (long) k * NR_F, (s, e) -> packF(b, bo, k, m, transB, into, s, e));
         int ars = transA ? 1 : k, acs = transA ? n : 1;
         int rowBlocks = (n + MR - 1) / MR;
         float[] p = packed;
@@ -82,8 +84,8 @@ final class VectorGemm {
     }
 
     /** b's k x m matrix as panels of NR_F columns, each k rows of NR_F, zeros past m. */
-    private static void packF(float[] b, int bo, int k, int m, boolean trans, float[] packed, int panels) {
-        for (int panel = 0; panel < panels; panel++) {
+    private static void packF(float[] b, int bo, int k, int m, boolean trans, float[] packed, int firstPanel, int endPanel) {
+        for (int panel = firstPanel; panel < endPanel; panel++) {
             int j0 = panel * NR_F, width = Math.min(NR_F, m - j0), base = panel * k * NR_F;
             if (!trans) {
                 for (int p = 0; p < k; p++) {
@@ -168,7 +170,8 @@ final class VectorGemm {
         double[] packed = PACK_D.get();
         PACK_D.set(EMPTY_D);
         if (packed.length < need) packed = new double[need];
-        packD(b, bo, k, m, transB, packed, panels);
+        double[] into = packed;
+        Parallel.forRange(panels, (long) k * NR_D, (s, e) -> packD(b, bo, k, m, transB, into, s, e));
         int ars = transA ? 1 : k, acs = transA ? n : 1;
         int rowBlocks = (n + MR - 1) / MR;
         double[] p = packed;
@@ -189,8 +192,8 @@ final class VectorGemm {
         if (packed.length <= KEEP) PACK_D.set(packed);
     }
 
-    private static void packD(double[] b, int bo, int k, int m, boolean trans, double[] packed, int panels) {
-        for (int panel = 0; panel < panels; panel++) {
+    private static void packD(double[] b, int bo, int k, int m, boolean trans, double[] packed, int firstPanel, int endPanel) {
+        for (int panel = firstPanel; panel < endPanel; panel++) {
             int j0 = panel * NR_D, width = Math.min(NR_D, m - j0), base = panel * k * NR_D;
             if (!trans) {
                 for (int p = 0; p < k; p++) {
