@@ -393,6 +393,54 @@ extern "C" __global__ void k4_splitk(const double* __restrict__ a, const double*
   }
 }
 
+extern "C" __global__ void k4_splitk_few(const double* __restrict__ a, const double* __restrict__ b, double* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k4 as one pass over k for at most 8 results
+  __shared__ double mc_fold[256];
+  __shared__ bool mc_last;
+  const int outs = (int) (batch * n * m);
+  double acc[8];
+  #pragma unroll
+  for (int o = 0; o < 8; o++) acc[o] = 0.0;
+  for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+    #pragma unroll
+    for (int o = 0; o < 8; o++) {
+      if (o < outs) {
+        const long long col = o % m, row = (o / m) % n, bt = o / (n * m);
+        const double* A = a + bt * n * k;
+        const double* B = b + bt * k * m;
+        acc[o] = acc[o] + (double) A[p * n + row] * (double) B[p * m + col];
+      }
+    }
+  }
+  #pragma unroll
+  for (int o = 0; o < 8; o++) {
+    if (o < outs) {
+      mc_fold[threadIdx.x] = acc[o];
+      __syncthreads();
+      for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+        __syncthreads();
+      }
+      if (threadIdx.x == 0) partials[o * gridDim.x + blockIdx.x] = mc_fold[0];
+      __syncthreads();
+    }
+  }
+  if (threadIdx.x == 0) {
+    __threadfence();
+    mc_last = atomicAdd(&counters[0], 1u) == gridDim.x - 1;
+  }
+  __syncthreads();
+  if (mc_last && threadIdx.x == 0) {
+    __threadfence();
+    for (int o = 0; o < outs; o++) {
+      double sum = 0.0;
+      for (unsigned int q = 0; q < gridDim.x; q++) sum = sum + ((volatile double*) partials)[o * gridDim.x + q];
+      c[o] = (double) sum;
+    }
+    counters[0] = 0;
+  }
+}
+
 extern "C" __global__ void k5(const double* __restrict__ b8, const double* __restrict__ b6, double* __restrict__ b9, long long d_N) {
   // k5 loop [2, 3]  (seed_linreg_mse.model:7)
   const long long total = 6LL;

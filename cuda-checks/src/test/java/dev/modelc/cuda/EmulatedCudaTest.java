@@ -103,6 +103,32 @@ class EmulatedCudaTest {
     }
 
     /**
+     * A regression's weight gradient over 5,000 rows: 2 x 3 results and k = 5,000 run as one pass
+     * over k (three blocks, so the last-ticket fold adds parts), each row read once, in f32 and
+     * f64, against the interpreter; and the bias gradient's and the loss's reductions beside it.
+     */
+    @Test
+    void aProductWithFewResultsAndALongKIsOnePassOverK() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        CheckedModel m = Compiler.compile(new SourceFile("few.model", """
+                model Few {
+                  input x: f32[N, 3]
+                  input y: f32[N, 2]
+                  param w: f32[2, 3] = randn()
+                  param b: f32[2] = randn()
+                  loss = mean((x @ w.T + b - y) ** 2)
+                  update w = w - 0.01 * grad(loss, w)
+                  update b = b - 0.01 * grad(loss, b)
+                }
+                """)).program().orElseThrow().models().getFirst();
+        for (DType floating : new DType[] {DType.F32, DType.F64}) {
+            DeviceModel model = new DeviceModel(m, floating, new CudaSession(device));
+            device.compile(codes(model));
+            assertEquals(List.of(), BackendComparison.compare(m, model, floating, 5000), floating.toString());
+        }
+    }
+
+    /**
      * Every micro-tile of the tiled matmul (128, 64 and 16 wide: the runtime picks by the
      * multiprocessor count, so one, four and a thousand of them pick each), with every storage
      * order (a transposed weight forward, transposed operands in the gradients), at sizes that

@@ -163,6 +163,13 @@ final class CudaTarget implements Target {
                 long batch = mm.batch().eval(d), n = mm.n().eval(d), p = mm.m().eval(d), inner = mm.k().eval(d);
                 // An empty k still makes zeros; an empty n, m or batch makes nothing.
                 if (batch == 0 || n == 0 || p == 0) yield null;
+                if (LaunchGeometry.splitK(batch, n, inner, p, mp) && LaunchGeometry.fewOutputs(batch, n, p)) {
+                    LaunchGeometry g = LaunchGeometry.fewOutputs(inner, mp);
+                    Device.Memory counter = device.alloc(4);
+                    device.zero(counter, 4);
+                    yield new Launch(LaunchGeometry.fewOutputsFunction(m.splitFunction()), g,
+                            device.alloc(8L * LaunchGeometry.FEW_OUTPUTS * g.gridX()), counter, null);
+                }
                 if (LaunchGeometry.splitK(batch, n, inner, p, mp)) yield reduction(m.splitFunction(), batch * n * p, inner, mp);
                 int micro = LaunchGeometry.microTile(batch, n, p, mp);
                 yield new Launch(LaunchGeometry.matmulFunction(m.function(), micro), LaunchGeometry.matmul(batch, n, p, micro),

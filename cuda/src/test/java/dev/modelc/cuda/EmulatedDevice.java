@@ -120,6 +120,7 @@ final class EmulatedDevice implements Device {
                             List<String> all = new ArrayList<>();
                             for (int micro : LaunchGeometry.MICRO_TILES) all.add(LaunchGeometry.matmulFunction(m.function(), micro));
                             all.add(m.splitFunction());
+                            all.add(LaunchGeometry.fewOutputsFunction(m.splitFunction()));
                             yield all;
                         }
                         case DeviceKernel.Library l -> List.of(l.function());

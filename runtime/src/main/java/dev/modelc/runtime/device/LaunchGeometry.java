@@ -104,6 +104,35 @@ public record LaunchGeometry(int gridX, int gridY, int gridZ, int blockX, int bl
         return k >= 256 && tiles < multiprocessors;
     }
 
+    /**
+     * The most results a split-k product computes in one pass over k ({@link #fewOutputs}): each
+     * thread keeps one accumulator per result in registers.
+     */
+    public static final int FEW_OUTPUTS = 8;
+
+    /**
+     * Whether a split-k product has so few results (a weight gradient {@code g.T @ x} of a
+     * regression: 2 x 3) that one pass over k computes them all, reading each row of its
+     * operands once, rather than a pass per result.
+     */
+    public static boolean fewOutputs(long batch, long n, long m) {
+        return Math.max(1, batch) * n * m <= FEW_OUTPUTS;
+    }
+
+    /** The name of a split-k product's one-pass form for {@link #fewOutputs}: {@code k3_splitk_few}. */
+    public static String fewOutputsFunction(String splitFunction) {
+        return splitFunction + "_few";
+    }
+
+    /**
+     * The one-pass split-k form: blocks of 256 threads striding over k, as many as give each
+     * thread about {@link #FOLD_PER_THREAD} values of k, within the resident blocks.
+     */
+    public static LaunchGeometry fewOutputs(long k, int multiprocessors) {
+        long blocks = Math.min(Math.max(1, ceilDiv(k, (long) MAX_REDUCTION_BLOCK * FOLD_PER_THREAD)), residentBlocks(multiprocessors));
+        return new LaunchGeometry((int) blocks, 1, 1, MAX_REDUCTION_BLOCK, 1, 1);
+    }
+
     /** Scratch a split reduction needs: {@code outer * gridX} partial results. */
     public long partials(long outer) {
         return Math.max(1, outer) * gridX;

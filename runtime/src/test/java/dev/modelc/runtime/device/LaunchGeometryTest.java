@@ -61,6 +61,19 @@ class LaunchGeometryTest {
     }
 
     @Test
+    void aSplitProductWithFewResultsIsOnePassOverK() {
+        // The regression's weight gradient: 2 x 3 results over 2^24 rows.
+        assertEquals(true, LaunchGeometry.fewOutputs(1, 2, 3));
+        assertEquals(false, LaunchGeometry.fewOutputs(1, 5, 7));
+        assertEquals(false, LaunchGeometry.fewOutputs(3, 1, 3));
+        // About 8 values of k a thread, within the resident blocks.
+        assertEquals(new LaunchGeometry(3, 1, 1, 256, 1, 1), LaunchGeometry.fewOutputs(5000, SMS));
+        assertEquals(32 * SMS, LaunchGeometry.fewOutputs(1L << 24, SMS).gridX());
+        assertEquals(1, LaunchGeometry.fewOutputs(0, SMS).gridX());
+        assertEquals("k3_splitk_few", LaunchGeometry.fewOutputsFunction("k3_splitk"));
+    }
+
+    @Test
     void emptyOrOversizedGridsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(0, 1, 1, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry(1, 70_000, 1, 1, 1, 1));

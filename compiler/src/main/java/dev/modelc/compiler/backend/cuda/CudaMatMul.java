@@ -116,6 +116,69 @@ final class CudaMatMul {
         return s.toString();
     }
 
+    /**
+     * The one-pass split-k form for at most {@link LaunchGeometry#FEW_OUTPUTS} results: every
+     * thread strides over k keeping one f64 accumulator per result (in registers: the loops over
+     * results are unrolled to the constant bound), so each row of a and b is read once rather than
+     * once per result; then, per result, the block's fold in shared memory, each block's part
+     * published, and the block that takes the last ticket adds every result's parts in block
+     * order (one counter for the launch).
+     */
+    static String renderFewOutputs(String function, Kernel.MatMul m) {
+        String t = CudaProgram.cType(m.dtype());
+        String aAt = m.transA() ? "A[p * n + row]" : "A[row * k + p]";
+        String bAt = m.transB() ? "B[col * k + p]" : "B[p * m + col]";
+        return """
+                extern "C" __global__ void %1$s(const %2$s* __restrict__ a, const %2$s* __restrict__ b, %2$s* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+                  // %3$s as one pass over k for at most %4$d results
+                  __shared__ double mc_fold[%5$d];
+                  __shared__ bool mc_last;
+                  const int outs = (int) (batch * n * m);
+                  double acc[%4$d];
+                  #pragma unroll
+                  for (int o = 0; o < %4$d; o++) acc[o] = 0.0;
+                  for (long long p = (long long) blockIdx.x * blockDim.x + threadIdx.x; p < k; p += (long long) gridDim.x * blockDim.x) {
+                    #pragma unroll
+                    for (int o = 0; o < %4$d; o++) {
+                      if (o < outs) {
+                        const long long col = o %% m, row = (o / m) %% n, bt = o / (n * m);
+                        const %2$s* A = a + bt * n * k;
+                        const %2$s* B = b + bt * k * m;
+                        acc[o] = acc[o] + (double) %6$s * (double) %7$s;
+                      }
+                    }
+                  }
+                  #pragma unroll
+                  for (int o = 0; o < %4$d; o++) {
+                    if (o < outs) {
+                      mc_fold[threadIdx.x] = acc[o];
+                      __syncthreads();
+                      for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
+                        if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
+                        __syncthreads();
+                      }
+                      if (threadIdx.x == 0) partials[o * gridDim.x + blockIdx.x] = mc_fold[0];
+                      __syncthreads();
+                    }
+                  }
+                  if (threadIdx.x == 0) {
+                    __threadfence();
+                    mc_last = atomicAdd(&counters[0], 1u) == gridDim.x - 1;
+                  }
+                  __syncthreads();
+                  if (mc_last && threadIdx.x == 0) {
+                    __threadfence();
+                    for (int o = 0; o < outs; o++) {
+                      double sum = 0.0;
+                      for (unsigned int q = 0; q < gridDim.x; q++) sum = sum + ((volatile double*) partials)[o * gridDim.x + q];
+                      c[o] = (%2$s) sum;
+                    }
+                    counters[0] = 0;
+                  }
+                }
+                """.formatted(function, t, m.name(), LaunchGeometry.FEW_OUTPUTS, CudaLoop.MAX_REDUCTION_BLOCK, aAt, bAt);
+    }
+
     /** The split-k form: one output element per block row, k split over blocks and folded in f64. */
     static String renderSplitK(String function, Kernel.MatMul m) {
         String t = CudaProgram.cType(m.dtype());

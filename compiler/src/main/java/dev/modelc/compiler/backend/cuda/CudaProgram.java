@@ -7,6 +7,7 @@ import dev.modelc.compiler.backend.bytecode.KernelOrder;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.device.DeviceCode;
 import dev.modelc.runtime.device.DeviceKernel;
+import dev.modelc.runtime.device.LaunchGeometry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,7 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
                     String split = m.name() + "_splitk";
                     src.append('\n').append(CudaMatMul.render(m.name(), m));
                     src.append('\n').append(CudaMatMul.renderSplitK(split, m));
+                    src.append('\n').append(CudaMatMul.renderFewOutputs(LaunchGeometry.fewOutputsFunction(split), m));
                     kernels.add(new CudaKernel.MatMul(m.name(), split, m));
                 }
                 case Kernel.Call c -> {
