@@ -368,6 +368,20 @@ public final class CropYieldManual {
                 + "      }\n"
                 + "    }\n"
                 + "  }\n"
+                + "}\n"
+                + "// modelc Philox 4x32-10 (runtime.Philox): c is the counter in, the block out; (k0, k1) the key.\n"
+                + "__device__ __forceinline__ void mc_philox(unsigned int c[4], unsigned int k0, unsigned int k1) {\n"
+                + "  for (int r = 0; r < 10; r++) {\n"
+                + "    if (r > 0) { k0 += 0x9E3779B9u; k1 += 0xBB67AE85u; }\n"
+                + "    const unsigned long long p0 = (unsigned long long) 0xD2511F53u * c[0];\n"
+                + "    const unsigned long long p1 = (unsigned long long) 0xCD9E8D57u * c[2];\n"
+                + "    const unsigned int n0 = (unsigned int) (p1 >> 32) ^ c[1] ^ k0;\n"
+                + "    const unsigned int n2 = (unsigned int) (p0 >> 32) ^ c[3] ^ k1;\n"
+                + "    c[1] = (unsigned int) p1;\n"
+                + "    c[3] = (unsigned int) p0;\n"
+                + "    c[0] = n0;\n"
+                + "    c[2] = n2;\n"
+                + "  }\n"
                 + "}\n";
 
         private static final PlanRunner LOSS = lossPlan();

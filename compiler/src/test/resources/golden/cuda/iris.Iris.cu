@@ -91,6 +91,20 @@ __device__ __forceinline__ void mc_matmul(const T* __restrict__ a, const T* __re
     }
   }
 }
+// modelc Philox 4x32-10 (runtime.Philox): c is the counter in, the block out; (k0, k1) the key.
+__device__ __forceinline__ void mc_philox(unsigned int c[4], unsigned int k0, unsigned int k1) {
+  for (int r = 0; r < 10; r++) {
+    if (r > 0) { k0 += 0x9E3779B9u; k1 += 0xBB67AE85u; }
+    const unsigned long long p0 = (unsigned long long) 0xD2511F53u * c[0];
+    const unsigned long long p1 = (unsigned long long) 0xCD9E8D57u * c[2];
+    const unsigned int n0 = (unsigned int) (p1 >> 32) ^ c[1] ^ k0;
+    const unsigned int n2 = (unsigned int) (p0 >> 32) ^ c[3] ^ k1;
+    c[1] = (unsigned int) p1;
+    c[3] = (unsigned int) p0;
+    c[0] = n0;
+    c[2] = n2;
+  }
+}
 
 extern "C" __global__ void k0(const float* __restrict__ b0, const float* __restrict__ b2, const float* __restrict__ b3, float* __restrict__ b6, long long d_N) {
   // k0 loop [N, 16]  (iris.model:8)
@@ -413,6 +427,20 @@ __device__ __forceinline__ void mc_matmul(const T* __restrict__ a, const T* __re
         }
       }
     }
+  }
+}
+// modelc Philox 4x32-10 (runtime.Philox): c is the counter in, the block out; (k0, k1) the key.
+__device__ __forceinline__ void mc_philox(unsigned int c[4], unsigned int k0, unsigned int k1) {
+  for (int r = 0; r < 10; r++) {
+    if (r > 0) { k0 += 0x9E3779B9u; k1 += 0xBB67AE85u; }
+    const unsigned long long p0 = (unsigned long long) 0xD2511F53u * c[0];
+    const unsigned long long p1 = (unsigned long long) 0xCD9E8D57u * c[2];
+    const unsigned int n0 = (unsigned int) (p1 >> 32) ^ c[1] ^ k0;
+    const unsigned int n2 = (unsigned int) (p0 >> 32) ^ c[3] ^ k1;
+    c[1] = (unsigned int) p1;
+    c[3] = (unsigned int) p0;
+    c[0] = n0;
+    c[2] = n2;
   }
 }
 

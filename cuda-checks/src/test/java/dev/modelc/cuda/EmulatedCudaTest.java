@@ -233,9 +233,10 @@ class EmulatedCudaTest {
     }
 
     /**
-     * The step's draws on the device: the plan's draw steps run on host copies with the runtime's
-     * Philox code (a library call with no CUDA kernel), so the outputs and the elementwise gradient
-     * through dropout are the interpreter's bits for the same (seed, step), in f32 and f64.
+     * The step's draws on the device: uniform draws (rand_like, bernoulli, dropout's masks) run
+     * Philox in the generated CUDA C, normal ones on host copies with the runtime's code; either
+     * way the outputs and the elementwise gradient through dropout are the interpreter's bits for
+     * the same (seed, step), in f32 and f64, at steps whose numbers need both words.
      */
     @Test
     void stepDrawsGiveTheInterpretersBits() {

@@ -246,6 +246,8 @@ final class CudaTarget implements Target {
             for (int in : c.inputs()) args.add(storage[in]);
             args.add(storage[c.out()]);
             for (long v : d) args.add(v);
+            // A draw's kernel takes the step key after the symbols.
+            if (c.call() instanceof LibraryCall.Draw) args.add(seed);
             if (launch.error() != null) {
                 device.zero(launch.error(), 4);
                 args.add(launch.error());

@@ -28,7 +28,8 @@ import java.util.Optional;
  * through an error word ({@link #renderChecked}). The others stay on the host, each for a reason:
  * the scatter-adds (the gradients of row selection and gather) add repeated indices in the
  * JVM's order, which atomic adds on a GPU would not keep (a deterministic segmented sum is the
- * way to move them), random initializers draw from the JVM's generator, the step's draws (dropout's mask) run the runtime's own Philox code, and an argmax of a
+ * way to move them), random initializers draw from the JVM's generator, the step's normal draws
+ * use fdlibm's log and cos (the uniform ones run here, {@link CudaPhilox}), and an argmax of a
  * flattened tensor is one row of all elements.
  */
 final class CudaLibrary {
@@ -55,6 +56,10 @@ final class CudaLibrary {
             case Op.Pad p -> Optional.of(perOutput(function, c, plan, sizes, pad(c, p, sizes), false));
             case Op.Concat k -> Optional.of(perOutput(function, c, plan, sizes, concat(c, k.axis(), sizes), false));
             case Op.Conv cv -> Optional.of(CudaConv.render(function, c, plan, sizes, cv.conv()));
+            // The step key comes after the symbols (see CudaPhilox); normals stay on the host.
+            case Op.Draw d when !d.normal() && plan.buffer(c.out()).dtype().isFloating() ->
+                    Optional.of(perOutput(function, c, plan, sizes, CudaPhilox.uniform(d.site(), plan.buffer(c.out()).dtype()), false)
+                            .replaceFirst("\\) \\{\n", ", long long key) {\n"));
             default -> Optional.empty();
         };
     }

@@ -81,9 +81,9 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
         return kernels.stream().filter(k -> k instanceof CudaKernel.Host).map(k -> (Kernel.Call) k.kernel()).toList();
     }
 
-    /** The scalar functions and the matmul tiles every program starts with (after its first comment line): generated classes hold it once. */
+    /** The scalar functions, the matmul tiles and Philox, which every program starts with (after its first comment line): generated classes hold it once. */
     public static String prelude() {
-        return CudaScalars.PRELUDE + CudaMatMul.TILED;
+        return CudaScalars.PRELUDE + CudaMatMul.TILED + CudaPhilox.PRELUDE;
     }
 
     /** The program as the runtime carries and a device runtime loads it: the source and a kernel per plan step. */
