@@ -174,6 +174,53 @@ class LauncherTest {
         assertEquals(withoutTimes(scalar.out()), withoutTimes(lanes.out()));
     }
 
+    /** A JDK whose release file lists no jdk.incubator.vector (a jlinked runtime without it) runs scalar, with no error. */
+    @Test
+    void aJdkWithoutTheModuleRunsScalar() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("jdk-without-vector/bin"));
+        Path java = home.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nexec " + Path.of(System.getProperty("java.home"), "bin", "java") + " \"$@\"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        Files.writeString(home.resolveSibling("release"), "JAVA_VERSION=\"25\"\nMODULES=\"java.base java.logging jdk.unsupported\"\n");
+        Run r = launch(probe, Map.of("JAVA_HOME", home.getParent().toString()), "train");
+        assertEquals(probeOut(r, NO_MODULE, "train"), r.out());
+        assertEquals(PROBE_ERR, r.err());
+        assertEquals(0, r.code());
+    }
+
+    /**
+     * Ctrl-C as a terminal sends it, to every process of the foreground group (the filter too):
+     * training stops after the batch, its message on stderr gets through, exit 130.
+     */
+    @Test
+    void ctrlCStopsTrainingAndItsMessageGetsThrough() throws Exception {
+        Path samples = Path.of("../samples/crop-yield").toAbsolutePath().normalize();
+        String csv = samples.resolve("crop_yield.csv").toString();
+        List<String> command = List.of("setsid", "bash", LAUNCHER.toString(), "train", samples.resolve("crop_yield.model").toString(),
+                "--model", "CropYieldLinear", "--data", "x=" + csv + ":temp,rainfall,humidity", "--data", "y=" + csv + ":apples,oranges",
+                "--epochs", "100000000", "--print-every", "1");
+        ProcessBuilder b = new ProcessBuilder(command);
+        clean(b, cli);
+        Process p = b.start(); // setsid execs bash as the leader of a new process group: the group's id is p's pid
+        StringBuilder out = new StringBuilder();
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            boolean sent = false;
+            while ((line = reader.readLine()) != null) {
+                out.append(line).append('\n');
+                if (!sent && line.startsWith("Epoch [3/")) {
+                    new ProcessBuilder("/bin/kill", "-INT", "--", "-" + p.pid()).inheritIO().start().waitFor();
+                    sent = true;
+                }
+            }
+        }
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(Interrupts.EXIT_CODE, p.exitValue(), out + err);
+        assertEquals("\nmodelc: stopping after this batch (Ctrl-C again to quit at once)\n", err);
+        assertTrue(out.toString().contains("stopped after epoch "), out.toString());
+    }
+
     /**
      * The JVM waits for the filter before it exits, so a message on stderr comes before what the
      * shell runs next, even when the filter is slow to write it (a {@code cat} on the PATH that
