@@ -11,7 +11,7 @@ def suites = reports.collect { DocumentBuilderFactory.newInstance().newDocumentB
 def cases = suites.collectMany { s -> testcases(s).collect { c -> c.getAttribute('classname') + '.' + c.getAttribute('name') } }
 int run = suites.sum { it.getAttribute('tests') as int }, failed = suites.sum { (it.getAttribute('failures') as int) + (it.getAttribute('errors') as int) }, skipped = suites.sum { it.getAttribute('skipped') as int }
 assert run > 0 && failed == 0 && skipped == 0 : "tests run ${run}, failed ${failed}, skipped ${skipped}"
-for (String name : ['learnsTheLineAndPredictsWithoutLabels', 'savedParamsLoadIntoAFreshModel', 'aMistakeInTheFileIsACompilationExceptionWithItsDiagnostic']) {
+for (String name : ['learnsTheLineAndPredictsWithoutLabels', 'savedParamsLoadIntoAFreshModel', 'aMistakeInTheFileIsACompilationExceptionWithItsDiagnostic', 'runsOnVectorLanes']) {
     assert cases.any { it == 'dev.modelc.samples.api.FitTest.' + name || it.startsWith('dev.modelc.samples.api.FitTest.' + name + '(') } : "${name} did not run; ran ${cases}"
 }
 assert new File(basedir, 'build.log').getText('UTF-8') =~ /60 epochs, final loss \d/

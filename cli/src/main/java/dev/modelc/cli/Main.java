@@ -33,7 +33,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        StderrFilter.drain();
+        System.exit(code);
     }
 
     /** Runs the command line on the process's stdout and stderr and returns the exit code. */

@@ -3,6 +3,7 @@ package dev.modelc.api;
 import dev.modelc.compiler.Compilation;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.diagnostics.SourceFile;
+import dev.modelc.runtime.Lanes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,5 +33,15 @@ public final class Modelc {
         Compilation c = Compiler.compile(new SourceFile(name, source));
         if (c.hasErrors()) throw new CompilationException(c.render(), c.diagnostics());
         return new Program(c);
+    }
+
+    /**
+     * Whether this JVM runs matrix products and flat f32 loops on vector lanes, and why not when
+     * it does not ({@code vector lanes: off (the JVM runs without jdk.incubator.vector; start it
+     * with --add-modules jdk.incubator.vector)}). Your JVM's flags decide, not modelc: see
+     * docs/java-api.md, "Vector lanes".
+     */
+    public static Lanes lanes() {
+        return Lanes.current();
     }
 }

@@ -160,11 +160,9 @@ public final class Library {
 
     /**
      * Whether the matrix products run on {@code jdk.incubator.vector} lanes ({@link VectorGemm}):
-     * the module is in the boot layer and {@code -Dmodelc.vector=false} does not turn lanes off.
-     * Both paths give the same bits.
+     * as {@link dev.modelc.runtime.Lanes#current()} says. Both paths give the same bits.
      */
-    static final boolean LANES = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("modelc.vector"));
+    static final boolean LANES = dev.modelc.runtime.Lanes.current().on();
 
     /**
      * {@code out = op(a) @ op(b)} for {@code batch} stacked matrices, op being a transpose of the

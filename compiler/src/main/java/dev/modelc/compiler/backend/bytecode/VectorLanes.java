@@ -7,13 +7,14 @@ import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Let;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.Lanes;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * When a loop may also run on {@code jdk.incubator.vector} lanes: the module must be in the
  * boot layer (the JVM started with {@code --add-modules jdk.incubator.vector}; the {@code modelc}
- * launcher does so when {@code MODELC_VECTOR=1}), and the loop must be a flat f32 loop made of
+ * launcher does so for train and predict unless {@code MODELC_VECTOR=0}), and the loop must be a flat f32 loop made of
  * loads, constants and functions lanes have (the op table says which: {@link UnaryFn#lanes()}).
  * Lanes compute exp, log, sin, cos and tanh to within an ulp or so of the correctly rounded
  * value ({@link UnaryFn.Lanes#CLOSE}, not bit for bit like {@code (float) Math.exp(x)}), so such
@@ -27,14 +28,14 @@ public final class VectorLanes {
     private static final Set<BinaryFn> BINARY = Set.of(BinaryFn.ADD, BinaryFn.SUB, BinaryFn.MUL, BinaryFn.DIV,
             BinaryFn.MAX, BinaryFn.MIN);
 
-    /** Whether this JVM can run vector lanes (and the {@code modelc.vector} property does not turn them off). */
+    /** Whether this JVM can run vector lanes (and the {@code modelc.vector} property does not turn them off): {@link Lanes#current()}. */
     public static boolean available() {
-        return present() && !"false".equals(System.getProperty("modelc.vector"));
+        return Lanes.current().on();
     }
 
     /** Whether the vector module is in this JVM, whatever the property says. */
     public static boolean present() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return ModuleLayer.boot().findModule(Lanes.MODULE).isPresent();
     }
 
     /**

@@ -43,6 +43,12 @@ class FitTest {
         assertEquals(Set.of("linear.weight", "linear.bias"), grads.keySet());
     }
 
+    /** The pom gives the tests' JVM jdk.incubator.vector, and modelc says it runs on vector lanes. */
+    @Test
+    void runsOnVectorLanes() {
+        assertEquals("vector lanes: on (the JVM has jdk.incubator.vector)", Modelc.lanes().toString());
+    }
+
     @Test
     void aMistakeInTheFileIsACompilationExceptionWithItsDiagnostic(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.model"), "model Bad {\n  input x: f32[N, 3]\n  output y = x + z\n}\n");

@@ -1,0 +1,51 @@
+package dev.modelc.runtime;
+
+/**
+ * Whether this JVM runs modelc's matrix products and flat f32 loops on {@code jdk.incubator.vector}
+ * lanes, and why not when it does not.
+ *
+ * <p>The JVM's flags decide: lanes need the incubator module in the boot layer (the JVM started
+ * with {@code --add-modules jdk.incubator.vector}; the {@code modelc} launcher gives it for
+ * {@code train} and {@code predict}), and {@code -Dmodelc.vector=false} turns them off. Without
+ * lanes the same products and loops run as scalar Java, which C2 vectorizes where it can: the
+ * matrix products give the same bits either way, the f32 loops of exp, log, sin, cos and tanh
+ * agree within an ulp or so. The answer is fixed when the class loads, as the module set and the
+ * property are for a JVM's life.
+ *
+ * @param on     whether lanes are used
+ * @param reason why, in words a user can act on
+ */
+public record Lanes(boolean on, String reason) {
+    /** The incubator module the lanes are written against. */
+    public static final String MODULE = "jdk.incubator.vector";
+    /** The system property that turns lanes off when {@code false}. */
+    public static final String PROPERTY = "modelc.vector";
+
+    private static final Lanes CURRENT = of(ModuleLayer.boot().findModule(MODULE).isPresent(), System.getProperty(PROPERTY));
+
+    public Lanes {
+        java.util.Objects.requireNonNull(reason, "reason == null");
+    }
+
+    /** This JVM's answer. */
+    public static Lanes current() {
+        return CURRENT;
+    }
+
+    /** The answer for a JVM that has the module or not and a {@code modelc.vector} property (null when unset). */
+    static Lanes of(boolean modulePresent, String property) {
+        if ("false".equals(property)) {
+            return new Lanes(false, "-D" + PROPERTY + "=false turns them off");
+        }
+        if (!modulePresent) {
+            return new Lanes(false, "the JVM runs without " + MODULE + "; start it with --add-modules " + MODULE);
+        }
+        return new Lanes(true, "the JVM has " + MODULE);
+    }
+
+    /** {@code vector lanes: on (the JVM has jdk.incubator.vector)}, or off and why. */
+    @Override
+    public String toString() {
+        return "vector lanes: " + (on ? "on" : "off") + " (" + reason + ")";
+    }
+}
