@@ -356,10 +356,9 @@ final class TrainCommand implements Callable<Integer> {
                                 + " (see `modelc eval`; or --allow-non-finite to go on regardless)");
                     }
                     if (d.param() != null && m.buffers().stream().anyMatch(s -> s.name().equals(d.param()))) {
-                        // A state is no optimizer's doing: its rule gave it (batch norm's unbiased variance of one value is 0 / 0).
+                        // A state is no optimizer's doing: its rule gave it (batch norm refuses the batch that would: verify_batch_size).
                         throw UserError.line("training diverged: " + d.describe().replace("made param '", "made state '") + kept
-                                + "; its update rule gave it (a batch norm's running variance does, on a training batch with one"
-                                + " value per channel, which PyTorch refuses) (or --allow-non-finite to go on regardless)");
+                                + "; its update rule gave it (or --allow-non-finite to go on regardless)");
                     }
                     throw UserError.line("training diverged: " + d.describe() + kept + "; "
                             + (opt != null ? "a smaller --lr may help" : "smaller steps in its update rules may help")
