@@ -140,6 +140,17 @@ class ModesCommandTest {
     }
 
     @Test
+    void compileEmitsTheTypedClassOfAModelWithModesAndStates() throws IOException {
+        Path model = write("bn.model", BN);
+        Path out = dir.resolve("generated");
+        Cli.Result r = modelc("compile", model.toString(), "--emit", "java", "--out", out.toString(), "--package", "nets");
+        assertEquals(Main.OK, r.code(), r.err());
+        String java = Files.readString(out.resolve("nets/BN.java"));
+        assertTrue(java.contains("public BN train() {") && java.contains("public BN eval() {"), java);
+        assertTrue(java.contains("public Map<String, Tensor> buffers() {") && java.contains("public record States("), java);
+    }
+
+    @Test
     void aStateItsRuleMakesNanStopsTheRunNamingTheState() throws IOException {
         Path model = write("counter.model", """
                 model Counter {
