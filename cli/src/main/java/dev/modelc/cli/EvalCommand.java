@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
                 "and with --train-mode (the training step's program) also \"states\": {PATH: V}.",
                 "VALUES.json maps the model's inputs and param paths to numbers or nested",
                 "arrays, e.g. {\"x\": [[73, 67, 43], [91, 88, 64]], \"y\": [[56, 70], [81, 101]]}",
-                "Params left out start from their initializers (random ones drawn with --seed).",
+                "Params left out start from their initializers (random ones drawn with --seed);",
+                "the step's draws (dropout with --train-mode) are keyed by --seed and step 0.",
                 "Numbers print so they read back exactly (f32 values as the shortest decimal of",
                 "the float); NaN and infinities, which JSON lacks, print as the strings \"NaN\",",
                 "\"Infinity\" and \"-Infinity\"."},
@@ -53,7 +54,8 @@ final class EvalCommand implements Callable<Integer> {
     String dtype;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-            description = "The seed for random initializers of params not in VALUES.json (default: ${DEFAULT-VALUE}).")
+            description = "The seed for random initializers of params not in VALUES.json, and of the step's draws (dropout, "
+                    + "rand_like): those of step 0 of `modelc train --seed S` (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--train-mode",

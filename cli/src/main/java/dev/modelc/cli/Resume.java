@@ -23,8 +23,11 @@ final class Resume {
     private Resume() {
     }
 
-    /** What a run resumes from: params in the model's dtypes and the position to go on from. */
-    record Point(Map<String, Tensor> params, Position position) {
+    /**
+     * What a run resumes from: params in the model's dtypes, the position to go on from and the
+     * steps taken before it (empty for a checkpoint without the counter: counted from the position).
+     */
+    record Point(Map<String, Tensor> params, Position position, java.util.OptionalLong steps) {
     }
 
     /**
@@ -90,7 +93,7 @@ final class Resume {
                         + differences(saved, order) + ")");
             }
         }
-        return new Point(params, at);
+        return new Point(params, at, c.steps());
     }
 
     /** The options that would give the saved order: {@code --batch 5 --seed 0}. */

@@ -267,10 +267,12 @@ final class TrainCommand implements Callable<Integer> {
         // counts) makes the steps the same as those of one long run.
         Map<String, Tensor> params;
         Position start = Position.START;
+        java.util.OptionalLong stepsDone = java.util.OptionalLong.empty();
         if (resume != null) {
             Resume.Point point = Resume.read(resume, m, floating, opt, order, allowNonFinite);
             params = point.params();
             start = point.position();
+            stepsDone = point.steps();
             if ((long) start.epoch() + epochCount > Integer.MAX_VALUE) {
                 throw UserError.line("--resume " + resume + ": " + epochCount + " more epochs after epoch " + start.epoch()
                         + " are more than modelc can count");
@@ -286,8 +288,9 @@ final class TrainCommand implements Callable<Integer> {
             throw UserError.line(where + " is trained by its update rules, which " + (schedule != null ? "--schedule" : "--clip-grad-norm")
                     + " cannot change: both act on an optimizer's steps");
         }
+        // The step counter goes on from the checkpoint's, so the step's draws (dropout) continue the run's sequence.
         Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, start,
-                allowNonFinite, lossAggregate, scheduleUsed, clipUsed);
+                allowNonFinite, lossAggregate, scheduleUsed, clipUsed, stepsDone);
         int batches = (dataset.size() + batchSize - 1) / batchSize;
         out.println("training " + m.name() + " on " + dataset.size() + (dataset.size() == 1 ? " row: " : " rows: ") + epochCount
                 + (epochCount == 1 ? " epoch" : " epochs") + " of " + batches + (batches == 1 ? " batch" : " batches")
@@ -356,10 +359,9 @@ final class TrainCommand implements Callable<Integer> {
                                 + " (see `modelc eval`; or --allow-non-finite to go on regardless)");
                     }
                     if (d.param() != null && m.buffers().stream().anyMatch(s -> s.name().equals(d.param()))) {
-                        // A state is no optimizer's doing: its rule gave it (batch norm's unbiased variance of one value is 0 / 0).
+                        // A state is no optimizer's doing: its rule gave it (batch norm refuses the batch that would: verify_batch_size).
                         throw UserError.line("training diverged: " + d.describe().replace("made param '", "made state '") + kept
-                                + "; its update rule gave it (a batch norm's running variance does, on a training batch with one"
-                                + " value per channel, which PyTorch refuses) (or --allow-non-finite to go on regardless)");
+                                + "; its update rule gave it (or --allow-non-finite to go on regardless)");
                     }
                     throw UserError.line("training diverged: " + d.describe() + kept + "; "
                             + (opt != null ? "a smaller --lr may help" : "smaller steps in its update rules may help")

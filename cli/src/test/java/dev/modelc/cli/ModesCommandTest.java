@@ -140,13 +140,52 @@ class ModesCommandTest {
     }
 
     @Test
-    void aTrainingBatchWithOneValuePerChannelStopsNamingTheState() throws IOException {
+    void compileEmitsTheTypedClassOfAModelWithModesAndStates() throws IOException {
+        Path model = write("bn.model", BN);
+        Path out = dir.resolve("generated");
+        Cli.Result r = modelc("compile", model.toString(), "--emit", "java", "--out", out.toString(), "--package", "nets");
+        assertEquals(Main.OK, r.code(), r.err());
+        String java = Files.readString(out.resolve("nets/BN.java"));
+        assertTrue(java.contains("public BN train() {") && java.contains("public BN eval() {"), java);
+        assertTrue(java.contains("public Map<String, Tensor> buffers() {") && java.contains("public record States("), java);
+    }
+
+    @Test
+    void aStateItsRuleMakesNanStopsTheRunNamingTheState() throws IOException {
+        Path model = write("counter.model", """
+                model Counter {
+                  input x: f32[N, 3]
+                  input y: f32[N, 3]
+                  param w: f32[3] = ones()
+                  state s: f32[3] = zeros()
+                  update s = s + sqrt(mean(x, axis = 0))
+                  loss = mean((x * w - y) ** 2)
+                  train { optimizer = sgd(lr = 0.1) }
+                }
+                """);
+        Path data = write("neg.csv", "x1,x2,x3,y1,y2,y3\n-1,2,3,0,1,0\n");
+        Cli.Result r = modelc("train", model.toString(), "--data", "x=" + data + ":x1,x2,x3", "--data", "y=" + data + ":y1,y2,y3");
+        assertEquals(Main.USER_ERROR, r.code());
+        assertEquals("modelc: training diverged: the step on batch 1 of epoch 1 made state 's' nan at [0] (the batch's loss was"
+                + " 3.6666667461395264); its update rule gave it (or --allow-non-finite to go on regardless)\n", r.err());
+    }
+
+    @Test
+    void aTrainingBatchWithOneValuePerChannelIsRefusedAsPyTorchRefusesIt() throws IOException {
         Path model = write("bn.model", BN);
         Path data = write("one.csv", "x1,x2,x3,y1,y2,y3\n1,2,3,0,1,0\n");
         Cli.Result r = modelc("train", model.toString(), "--data", "x=" + data + ":x1,x2,x3", "--data", "y=" + data + ":y1,y2,y3");
         assertEquals(Main.USER_ERROR, r.code());
-        assertEquals("modelc: training diverged: the step on batch 1 of epoch 1 made state 'bn.running_var' nan at [0] (the batch's"
-                + " loss was 0.3333333432674408); its update rule gave it (a batch norm's running variance does, on a training"
-                + " batch with one value per channel, which PyTorch refuses) (or --allow-non-finite to go on regardless)\n", r.err());
+        assertEquals("modelc: bn.model:5: bn(x): Expected more than 1 value per channel when training, got input size [1, 3]\n", r.err());
+        // The last batch of 3 rows in batches of 2 has one row: refused too (PyTorch's DataLoader has drop_last for it).
+        Path three = write("three.csv", "x1,x2,x3,y1,y2,y3\n1,2,3,0,1,0\n2,2,1,0,1,0\n3,3,3,1,1,1\n");
+        Cli.Result last = modelc("train", model.toString(), "--data", "x=" + three + ":x1,x2,x3", "--data", "y=" + three + ":y1,y2,y3",
+                "--batch", "2");
+        assertEquals(Main.USER_ERROR, last.code());
+        assertTrue(last.err().endsWith("modelc: bn.model:5: bn(x): Expected more than 1 value per channel when training, got input size"
+                + " [1, 3]\n"), last.err());
+        // Evaluation uses the running statistics: one row is fine.
+        Path values = write("one.json", "{\"x\": [[1, 2, 3]], \"y\": [[0, 1, 0]]}");
+        assertEquals(Main.OK, modelc("eval", model.toString(), "--inputs", values.toString()).code());
     }
 }

@@ -160,13 +160,11 @@ public final class Driver {
 
     /**
      * The typed Java class of the model in package {@code packageName}, as {@code modelc compile
-     * --emit java} and the Maven plugin write it: it runs on the runtime alone.
+     * --emit java} and the Maven plugin write it: it runs on the runtime alone. A model with two
+     * programs carries both and has a mode ({@code train()}, {@code eval()}); one with states holds
+     * them beside its params ({@code buffers()}).
      */
     public static String javaSource(CheckedModel m, DType floating, String packageName) {
-        if (m.modal()) {
-            throw new IllegalArgumentException("model '" + m.name() + "' has two programs (it reads training or has states), and typed"
-                    + " classes of such models are not generated yet; run it with the Java API (any backend, java included)");
-        }
         return TypedModelGenerator.generate(m, floating, packageName).toString();
     }
 

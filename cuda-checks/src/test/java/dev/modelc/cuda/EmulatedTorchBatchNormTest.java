@@ -49,4 +49,27 @@ class EmulatedTorchBatchNormTest {
         return java.util.stream.IntStream.range(0, cases.size()).mapToObj(i -> DynamicTest.dynamicTest(
                 cases.get(i).name() + " on cuda (emulated)", () -> assertEquals(List.of(), TorchBatchNorm.compare(cases.get(i), models.get(i)))));
     }
+
+    /**
+     * A training batch with one value per channel is refused on the device as on the JVM: the
+     * runner checks the plan's requirement when it binds the sizes, before any kernel runs.
+     */
+    @org.junit.jupiter.api.Test
+    void oneValuePerChannelIsRefusedUnderTheEmulation(@TempDir Path own) {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        // A folder of its own: the libraries are named lib0, lib1, ... per device, and a path loaded once stays loaded.
+        EmulatedDevice device = new EmulatedDevice(own, 8);
+        TorchBatchNorm.Case c = TorchBatchNorm.load().cases().stream().filter(k -> k.shape().length == 3).findFirst().orElseThrow();
+        DeviceModel training = new DeviceModel(TorchBatchNorm.checked(c).inMode(Mode.TRAINING), DType.F64, new CudaSession(device));
+        device.compile(EmulatedCudaTest.codes(training));
+        java.util.Map<String, dev.modelc.runtime.Tensor> params = new java.util.LinkedHashMap<>();
+        params.put("bn.weight", dev.modelc.runtime.Tensor.of(c.weight(), 3));
+        params.put("bn.bias", dev.modelc.runtime.Tensor.of(c.bias(), 3));
+        params.put("bn.running_mean", dev.modelc.runtime.Tensor.zeros(DType.F64, 3));
+        params.put("bn.running_var", dev.modelc.runtime.Tensor.ones(DType.F64, 3));
+        dev.modelc.runtime.Tensor one = dev.modelc.runtime.Tensor.of(new double[] {1, 2, 3}, 1, 3, 1);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.modelc.runtime.exec.ExecutionError.class,
+                () -> training.lossAndGradients(params, java.util.Map.of("x", one, "wout", one)));
+        assertEquals("bn.model:5: bn(x): Expected more than 1 value per channel when training, got input size [1, 3, 1]", e.getMessage());
+    }
 }

@@ -40,6 +40,7 @@ final class VjpRules {
             case Op.Draw r -> List.of();
             case Op.StopGradient s -> none(1);
             case Op.Alias a -> one(g);
+            case Op.Require r -> one(g);
             case Op.ArgReduce a -> none(1);
             case Op.OneHot o -> none(1);
             case Op.Unary u -> one(u.fn().vjp(e, x, y, g));          // the rule is in the op table

@@ -4,6 +4,7 @@ import dev.modelc.compiler.interp.ModelEvaluation;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Mode;
+import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.model.TensorSpec;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,9 +28,12 @@ public final class Evaluation {
     /**
      * As {@link #evaluate(CompiledModel, Map, long)}, running the program of {@code mode}; in
      * {@link Mode#TRAINING} the result also holds each state's value after the step's update rules.
+     * The step's draws ({@code dropout}, {@code rand_like}) are keyed by {@code (seed, 0)}: what the
+     * first step of a training run with that seed draws.
      */
     public static ModelEvaluation.Result evaluate(CompiledModel model, Map<String, Tensor> values, long seed, Mode mode) {
         model = model.inMode(mode);
+        StepKey key = new StepKey(seed, 0);
         Map<String, Tensor> params = new LinkedHashMap<>();
         Map<String, Tensor> initial = null;
         for (TensorSpec p : model.params()) {
@@ -42,19 +46,19 @@ public final class Evaluation {
         }
         Map<String, Tensor> inputs = new HashMap<>(values);
         params.keySet().forEach(inputs::remove);
-        Map<String, Tensor> outputs = model.outputs().isEmpty() ? new LinkedHashMap<>() : model.forward(params, inputs);
+        Map<String, Tensor> outputs = model.outputs().isEmpty() ? new LinkedHashMap<>() : model.forward(params, inputs, key);
         Tensor loss = null;
         Map<String, Tensor> grads = new LinkedHashMap<>();
         Map<String, Tensor> states = new LinkedHashMap<>();
         if (model.hasLoss()) {
-            CompiledModel.Gradients g = model.lossAndGradients(params, inputs);
+            CompiledModel.Gradients g = model.lossAndGradients(params, inputs, key);
             loss = g.loss();
             grads.putAll(g.gradients());
             states.putAll(g.states());
         }
         if (mode == Mode.TRAINING && model.hasUpdateRules() && !model.buffers().isEmpty()) {
             // The step of the model's own rules is where its states' rules run too.
-            Map<String, Tensor> next = model.updateStep(params, inputs).params();
+            Map<String, Tensor> next = model.updateStep(params, inputs, key).params();
             for (TensorSpec s : model.buffers()) states.put(s.name(), next.get(s.name()));
         }
         return new ModelEvaluation.Result(outputs, Optional.ofNullable(loss), grads, params, states);

@@ -68,7 +68,9 @@ public final class PlanLowering {
                 l.coefs().stream().map(this::expr).toList(), l.extents().stream().map(this::expr).toList())).toList();
         List<Plan.Window> windows = plan.windows().stream().map(w -> new Plan.Window(w.what(), w.axis(), expr(w.start()), w.step(),
                 expr(w.length()), expr(w.size()))).toList();
-        return new Plan(plan.name(), plan.symbols(), buffers, plan.slots(), steps, results, limits, windows);
+        List<Plan.Requirement> requirements = plan.requirements().stream().map(r -> new Plan.Requirement(r.what(), expr(r.count()),
+                r.atLeast(), r.shape().stream().map(this::expr).toList())).toList();
+        return new Plan(plan.name(), plan.symbols(), buffers, plan.slots(), steps, results, limits, windows, requirements);
     }
 
     private Step.Loop loop(Kernel.Loop l, int kernel) {

@@ -120,6 +120,8 @@ final class Builtins {
         Einsum.define();
         // Randomness in the step: rand_like, randn_like, bernoulli, dropout (StepDraws).
         TABLE.putAll(StepDraws.rules());
+        // Batch norm's check of a training batch: verify_batch_size (BatchSizeCheck).
+        TABLE.putAll(BatchSizeCheck.rules());
     }
 
     private static void floatUnary(UnaryFn fn) {

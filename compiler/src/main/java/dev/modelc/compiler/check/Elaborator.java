@@ -767,6 +767,14 @@ final class Elaborator {
         }
     }
 
+    /** The user's call the prelude code being checked runs for (null outside the prelude): where run-time errors point. */
+    private Span preludeCall;
+
+    /** Where a run-time error of the code being checked should point: the user's call into the prelude, else {@code own}. */
+    Span userSpan(Span own) {
+        return preludeCall != null ? preludeCall : own;
+    }
+
     /**
      * Runs {@code work}, a call from the user's file into the prelude's {@code callee}. What goes
      * wrong inside the prelude is reported at the call, since the user can neither see nor
@@ -778,10 +786,13 @@ final class Elaborator {
         Diagnostics outer = diagnostics;
         Diagnostics inner = new Diagnostics();
         diagnostics = inner;
+        Span outerCall = preludeCall;
+        preludeCall = call.span();
         try {
             return work.get();
         } finally {
             diagnostics = outer;
+            preludeCall = outerCall;
             for (Diagnostic d : inner.sorted()) {
                 if (d.primary().source() != prelude) {
                     outer.report(d);

@@ -201,6 +201,11 @@ public final class Emitter {
         return b.add(new Op.StopGradient(), type(x), span, x);
     }
 
+    /** {@code x}, refused at run time when the size {@code count} is below {@code atLeast} (see {@link Op.Require}). */
+    public int require(int x, String what, dev.modelc.compiler.types.Dim count, long atLeast) {
+        return b.add(new Op.Require(what, count, atLeast), type(x), span, x);
+    }
+
     // ---- shapes ----
 
     public int broadcast(int x, Shape to) {

@@ -95,6 +95,7 @@ public final class GraphVerifier {
                     : in.get(0).shape().equals(t.shape()) ? null : "a cast keeps the shape";
             case Op.StopGradient s -> arity(n, 1) != null ? arity(n, 1) : in.get(0).equals(t) ? null : "must keep the type";
             case Op.Alias a -> arity(n, 1) != null ? arity(n, 1) : in.get(0).equals(t) ? null : "must keep the type";
+            case Op.Require r -> arity(n, 1) != null ? arity(n, 1) : in.get(0).equals(t) ? null : "must keep the type";
             case Op.Broadcast b -> arity(n, 1) != null ? arity(n, 1)
                     : in.get(0).dtype() != t.dtype() ? "dtype changes"
                     : Broadcast.to(in.get(0).shape(), t.shape()) ? null : in.get(0).shape() + " does not broadcast to " + t.shape();

@@ -317,6 +317,21 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * The identity on its operand, refused at run time when {@code count}, a size computed from
+     * the operand's shape, is below {@code atLeast}: a condition on sizes alone, so every backend
+     * checks it when it binds the sizes, before any kernel runs (batch norm's "more than 1 value
+     * per channel when training", {@code verify_batch_size}). Differentiation passes through it.
+     *
+     * @param what the error's start, naming the call: {@code m.model:6: bn(x): Expected more than 1
+     *             value per channel when training}; the error adds {@code , got input size [1, 3]}
+     */
+    record Require(String what, Dim count, long atLeast) implements Op {
+        public String label() {
+            return "require[" + count + " >= " + atLeast + "]";
+        }
+    }
+
     private static String tuple(List<?> items) {
         return items.stream().map(Object::toString).collect(Collectors.joining(", ", "(", ")"));
     }

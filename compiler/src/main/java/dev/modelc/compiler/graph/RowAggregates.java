@@ -126,6 +126,7 @@ public final class RowAggregates {
             case Op.Size s -> rowDims.contains(s.dim()) ? ROW_COUNT : s.dim().symbols().stream().anyMatch(rowSymbols::contains) ? OTHER : FIXED;
             case Op.Alias a -> in(n, 0);
             case Op.StopGradient s -> in(n, 0);
+            case Op.Require r -> in(n, 0);
             case Op.Unary u -> switch (in(n, 0)) {
                 case Fixed f -> FIXED;
                 case Rows r -> r;

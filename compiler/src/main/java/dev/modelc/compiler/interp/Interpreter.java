@@ -84,6 +84,9 @@ public final class Interpreter {
             // A size witness no one reads needs no value: it was only there to bind sizes.
             if (witness[node.id()] && !values.containsKey(SizeSymbols.binder(node).orElseThrow())) continue;
             if (node.op() instanceof Op.Slice s) window(node, s, shapes[node.input(0)], dims);
+            if (node.op() instanceof Op.Require r) {
+                dev.modelc.runtime.exec.Shapes.require(r.what(), dims.eval(r.count()), r.atLeast(), shapes[node.input(0)]);
+            }
             int[] shape = shape(node, dims);
             shapes[node.id()] = shape;
             double[] r = compute(node, v, shapes, shape, values, dims, seed);
@@ -183,6 +186,7 @@ public final class Interpreter {
             }
             case Op.StopGradient s -> x.clone();
             case Op.Alias a -> x.clone();
+            case Op.Require r -> x.clone(); // checked before the shape is taken, as every plan checks it
             case Op.Reshape r -> x.clone();
             case Op.Broadcast b -> Reference.broadcast(x, xs, shape);
             case Op.Transpose t -> Reference.transpose(x, xs, t.perm());

@@ -239,6 +239,7 @@ final class Fusion {
             case Op.Cast c -> true;
             case Op.Alias a -> true;
             case Op.StopGradient s -> true;
+            case Op.Require r -> true;
             case Op.Reshape r -> isUnitReshape(g, n);
             default -> false;
         };
@@ -263,6 +264,7 @@ final class Fusion {
             case Op.Cast c -> true;
             case Op.Alias a -> true;
             case Op.StopGradient s -> true;
+            case Op.Require r -> true;
             case Op.Broadcast b -> true;
             case Op.Transpose t -> true;
             case Op.Slice s -> true;
@@ -295,6 +297,7 @@ final class Fusion {
         return switch (op) {
             case Op.Alias a -> true;
             case Op.StopGradient s -> true;
+            case Op.Require r -> true;
             case Op.Broadcast b -> true;
             case Op.Transpose t -> true;
             case Op.Slice s -> true;

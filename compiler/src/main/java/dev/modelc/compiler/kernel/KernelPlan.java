@@ -11,16 +11,18 @@ import java.util.List;
  *
  * @param slots how many storage slots the temporaries share
  * @param windows the constant indices and slices on symbolic axes, checked when the sizes are bound
+ * @param requirements the conditions on sizes ({@code verify_batch_size}), checked when the sizes are bound
  */
 public record KernelPlan(String name, List<String> symbols, List<Buffer> buffers, List<Kernel> kernels,
-                         List<Result> results, int slots, List<SliceWindow> windows) {
+                         List<Result> results, int slots, List<SliceWindow> windows, List<SizeRequirement> requirements) {
     /** A plan with no windows to check. */
     public KernelPlan(String name, List<String> symbols, List<Buffer> buffers, List<Kernel> kernels, List<Result> results, int slots) {
-        this(name, symbols, buffers, kernels, results, slots, List.of());
+        this(name, symbols, buffers, kernels, results, slots, List.of(), List.of());
     }
 
     public KernelPlan {
         windows = List.copyOf(windows);
+        requirements = List.copyOf(requirements);
         symbols = List.copyOf(symbols);
         buffers = List.copyOf(buffers);
         kernels = List.copyOf(kernels);

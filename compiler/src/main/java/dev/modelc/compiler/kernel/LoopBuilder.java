@@ -170,6 +170,7 @@ final class LoopBuilder {
             }
             case Op.Alias a -> at(node.input(0), position);
             case Op.StopGradient s -> at(node.input(0), position);
+            case Op.Require r -> at(node.input(0), position); // checked by the plan when the sizes are bound
             case Op.Broadcast b -> {
                 Shape from = graph.node(node.input(0)).type().shape();
                 Shape to = node.type().shape();

@@ -100,7 +100,7 @@ public final class Scheduler {
         int slots = buffers.stream().mapToInt(Buffer::slot).max().orElse(-1) + 1;
         LinkedHashSet<String> symbols = new LinkedHashSet<>();
         for (Buffer b : buffers) if (b.isExternal()) for (Dim d : b.shape().dims()) symbols.addAll(d.symbols());
-        return new KernelPlan(name, List.copyOf(symbols), buffers, kernels, results, slots, SliceWindow.of(g));
+        return new KernelPlan(name, List.copyOf(symbols), buffers, kernels, results, slots, SliceWindow.of(g), SizeRequirement.of(g));
     }
 
     private static Kernel matmul(String name, Graph g, Node node, int[] bufferOf, Fusion fusion) {

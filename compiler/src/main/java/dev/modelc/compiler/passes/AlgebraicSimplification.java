@@ -53,6 +53,7 @@ public final class AlgebraicSimplification {
             }
             case Op.StopGradient s -> in.getFirst();                                   // stop_gradient(x) -> x, after differentiation
             case Op.Alias a -> in.getFirst();                                          // alias(x) -> x, after differentiation
+            case Op.Require r -> null;                                                 // kept: the plan checks it
             case Op.Cast c -> node(e, in.getFirst()).type().dtype() == n.type().dtype() ? in.getFirst() : null;
             case Op.Reshape r -> {
                 Node x = node(e, in.getFirst());

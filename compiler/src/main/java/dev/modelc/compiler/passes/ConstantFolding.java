@@ -25,7 +25,8 @@ public final class ConstantFolding {
 
     public static Graph run(Graph g) {
         return Rewrite.apply(g, (node, inputs, e) -> {
-            if (inputs.isEmpty() || node.op() instanceof Op.Random) return null;
+            // A requirement on sizes is the plan's to check when they are bound, on constants too.
+            if (inputs.isEmpty() || node.op() instanceof Op.Random || node.op() instanceof Op.Require) return null;
             List<Op.Constant> constants = new ArrayList<>();
             for (int i : inputs) {
                 if (!(e.builder().node(i).op() instanceof Op.Constant c)) return null;

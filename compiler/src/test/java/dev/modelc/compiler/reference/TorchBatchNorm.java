@@ -80,7 +80,11 @@ public record TorchBatchNorm(String source, List<Case> cases) {
      * weight's and the bias's). Declared f32 as the prelude's params are; run with f64 throughout.
      */
     public static String model(Case c) {
-        String type = c.shape().length == 2 ? "f32[N, " + c.features() + "]" : "f32[N, " + c.features() + ", H, W]";
+        String type = switch (c.shape().length) {
+            case 2 -> "f32[N, " + c.features() + "]";
+            case 3 -> "f32[N, " + c.features() + ", L]"; // BatchNorm1d on a sequence per channel
+            default -> "f32[N, " + c.features() + ", H, W]";
+        };
         return """
                 model BN {
                   input x: %s

@@ -16,6 +16,14 @@ public final class NamedTensors {
 
     /** The tensors of {@code paths}, in that order, from {@code byPath}; {@code where} names the map in errors (a file name). */
     public static Tensor[] take(String where, Map<String, Tensor> byPath, String... paths) {
+        return take(where, "param", byPath, paths);
+    }
+
+    /**
+     * {@link #take(String, Map, String...)} for the tensors of one {@code kind} ({@code param}, or
+     * {@code state} for a model's states), which the errors name.
+     */
+    public static Tensor[] take(String where, String kind, Map<String, Tensor> byPath, String... paths) {
         List<String> missing = new ArrayList<>();
         Tensor[] out = new Tensor[paths.length];
         for (int i = 0; i < paths.length; i++) {
@@ -26,12 +34,12 @@ public final class NamedTensors {
         for (String name : byPath.keySet()) if (!List.of(paths).contains(name)) extra.add("'" + name + "'");
         if (!missing.isEmpty() || !extra.isEmpty()) {
             StringBuilder m = new StringBuilder(where);
-            if (!missing.isEmpty()) m.append(" has no ").append(missing.size() == 1 ? "param " : "params ").append(String.join(", ", missing));
+            if (!missing.isEmpty()) m.append(" has no ").append(kind).append(missing.size() == 1 ? " " : "s ").append(String.join(", ", missing));
             if (!missing.isEmpty() && !extra.isEmpty()) m.append(" and");
             if (!extra.isEmpty()) {
-                m.append(" has ").append(String.join(", ", extra)).append(extra.size() == 1 ? ", which is not a param" : ", which are not params");
+                m.append(" has ").append(String.join(", ", extra)).append(extra.size() == 1 ? ", which is not a " + kind : ", which are not " + kind + "s");
             }
-            m.append(" (the model's params: ").append(paths.length == 0 ? "none" : String.join(", ", paths)).append(')');
+            m.append(" (the model's ").append(kind).append("s: ").append(paths.length == 0 ? "none" : String.join(", ", paths)).append(')');
             throw new ExecutionError(m.toString());
         }
         return out;

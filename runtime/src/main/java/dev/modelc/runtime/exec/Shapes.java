@@ -21,6 +21,22 @@ public final class Shapes {
     }
 
     /**
+     * Fails unless {@code count}, a size of a tensor of {@code shape}, is at least {@code atLeast}
+     * (batch norm's values per channel in a training batch): {@code what, got input size [1, 3]}, as
+     * PyTorch words it. The interpreter and every plan check it when the sizes are bound.
+     *
+     * @param what the error's start, naming the call ({@code m.model:6: bn(x): Expected more than 1 value per channel when training})
+     */
+    public static void require(String what, long count, long atLeast, long[] shape) {
+        if (count < atLeast) throw new ExecutionError(what + ", got input size " + java.util.Arrays.toString(shape));
+    }
+
+    /** {@link #require(String, long, long, long[])} with the shape as ints (the interpreter's). */
+    public static void require(String what, long count, long atLeast, int[] shape) {
+        require(what, count, atLeast, java.util.Arrays.stream(shape).asLongStream().toArray());
+    }
+
+    /**
      * Fails unless a window of {@code length} elements from {@code start}, every {@code step}, fits
      * axis {@code axis} of {@code size} (and {@code length} is not negative): a constant index or
      * slice ({@code x[0]}, {@code x[2:5]}) on an axis whose size is symbolic is only checked once

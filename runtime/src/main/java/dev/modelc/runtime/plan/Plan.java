@@ -18,17 +18,25 @@ import java.util.Objects;
  * @param limits what must fit in an int under the bound sizes (checked once per set of sizes)
  * @param windows constant indices and slices on symbolic axes, which must fit the bound sizes
  *                (checked when the limits are)
+ * @param requirements conditions on the bound sizes (batch norm's values per channel), checked when the windows are
  */
 public record Plan(String name, List<String> symbols, List<Buffer> buffers, int slots, List<Step> steps,
-                   List<Result> results, List<Limit> limits, List<Window> windows) {
+                   List<Result> results, List<Limit> limits, List<Window> windows, List<Requirement> requirements) {
     /** A plan with no windows to check. */
     public Plan(String name, List<String> symbols, List<Buffer> buffers, int slots, List<Step> steps, List<Result> results,
                 List<Limit> limits) {
-        this(name, symbols, buffers, slots, steps, results, limits, List.of());
+        this(name, symbols, buffers, slots, steps, results, limits, List.of(), List.of());
+    }
+
+    /** A plan with no requirements to check. */
+    public Plan(String name, List<String> symbols, List<Buffer> buffers, int slots, List<Step> steps, List<Result> results,
+                List<Limit> limits, List<Window> windows) {
+        this(name, symbols, buffers, slots, steps, results, limits, windows, List.of());
     }
 
     public Plan {
         windows = List.copyOf(windows);
+        requirements = List.copyOf(requirements);
         Objects.requireNonNull(name, "name == null");
         symbols = List.copyOf(symbols);
         buffers = List.copyOf(buffers);
@@ -129,6 +137,23 @@ public record Plan(String name, List<String> symbols, List<Buffer> buffers, int 
         /** Fails unless the window fits under the bound sizes {@code d}. */
         public void check(long[] d) {
             Shapes.window(what, axis, start.eval(d), step, length.eval(d), size.eval(d));
+        }
+    }
+
+    /**
+     * A condition on the bound sizes: {@code count} at least {@code atLeast}, else the run is
+     * refused naming {@code what} and the operand's {@code shape} ({@code Shapes.require}).
+     */
+    public record Requirement(String what, SizeExpr count, long atLeast, List<SizeExpr> shape) {
+        public Requirement {
+            shape = List.copyOf(shape);
+        }
+
+        /** Fails unless the requirement holds under the bound sizes {@code d}. */
+        public void check(long[] d) {
+            long[] dims = new long[shape.size()];
+            for (int i = 0; i < dims.length; i++) dims[i] = shape.get(i).eval(d);
+            Shapes.require(what, count.eval(d), atLeast, dims);
         }
     }
 

@@ -113,6 +113,7 @@ public final class PlanRunner {
         // Once per set of sizes, like the allocation: a training step with the same batch size checks nothing.
         if ((fresh || !same) && target.indexesInInts()) for (Plan.Limit l : plan.limits()) l.check(d);
         if (fresh || !same) for (Plan.Window w : plan.windows()) w.check(d);
+        if (fresh || !same) for (Plan.Requirement r : plan.requirements()) r.check(d);
         Frame f;
         if (fresh) {
             f = allocate(d);

@@ -79,6 +79,10 @@ public final class PlanText {
             out.append("window ").append(w.axis()).append(' ').append(List.of(w.start(), w.length(), w.size())).append(' ')
                     .append(w.step()).append(' ').append(escape(w.what())).append('\n');
         }
+        for (Plan.Requirement q : p.requirements()) {
+            out.append("require ").append(q.atLeast()).append(' ').append(List.of(q.count())).append(' ').append(q.shape()).append(' ')
+                    .append(escape(q.what())).append('\n');
+        }
         return out.toString();
     }
 
@@ -115,6 +119,7 @@ public final class PlanText {
         List<Plan.Result> results = new ArrayList<>();
         List<Plan.Limit> limits = new ArrayList<>();
         List<Plan.Window> windows = new ArrayList<>();
+        List<Plan.Requirement> requirements = new ArrayList<>();
         while (r.more()) {
             Line l = r.next();
             switch (l.word()) {
@@ -199,10 +204,16 @@ public final class PlanText {
                     long step = Long.parseLong(l.word());
                     windows.add(new Plan.Window(unescape(l.rest()), axis, sizes.get(0), step, sizes.get(1), sizes.get(2)));
                 }
+                case "require" -> {
+                    long atLeast = Long.parseLong(l.word());
+                    SizeExpr count = exprs(l.sizes(), symbols).getFirst();
+                    List<SizeExpr> shape = exprs(l.sizes(), symbols);
+                    requirements.add(new Plan.Requirement(unescape(l.rest()), count, atLeast, shape));
+                }
                 default -> throw l.bad();
             }
         }
-        return new Plan(name, symbols, buffers, slots, steps, results, limits, windows);
+        return new Plan(name, symbols, buffers, slots, steps, results, limits, windows, requirements);
     }
 
     private static LibraryCall libraryCall(Line l, List<String> symbols) {

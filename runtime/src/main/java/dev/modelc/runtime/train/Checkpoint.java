@@ -18,11 +18,15 @@ import java.util.Optional;
  * {@code training/epoch}, the epochs done; {@code training/batch}, the batches of the next epoch
  * done (0 at an epoch's end); the order those batches came in ({@code training/seed} as two i32
  * words, high first, {@code training/shuffle}, {@code training/batch_size}, {@code training/rows});
- * and {@code training/optimizer/...}, the optimizer's state. Written as one {@code .npz},
- * atomically.
+ * {@code training/step}, the steps the run has taken (the number the next step's draws are keyed
+ * by), as two i32 words, high first; and {@code training/optimizer/...}, the optimizer's state.
+ * Written as one {@code .npz}, atomically.
+ *
+ * @param steps the steps taken, empty for a checkpoint written without the counter (before it was
+ *              kept, or by modelc-spark): a resumed run then counts them from the position
  */
 public record Checkpoint(Map<String, Tensor> params, Position position, Optional<BatchOrder> order,
-                         Map<String, Tensor> optimizerState) {
+                         Map<String, Tensor> optimizerState, java.util.OptionalLong steps) {
     /** The prefix of every key that is not a param. */
     public static final String TRAINING = "training/";
     private static final String EPOCH = TRAINING + "epoch";
@@ -31,6 +35,7 @@ public record Checkpoint(Map<String, Tensor> params, Position position, Optional
     private static final String SHUFFLE = TRAINING + "shuffle";
     private static final String BATCH_SIZE = TRAINING + "batch_size";
     private static final String ROWS = TRAINING + "rows";
+    private static final String STEP = TRAINING + "step";
     private static final String OPTIMIZER = TRAINING + "optimizer/";
 
     /**
@@ -57,7 +62,13 @@ public record Checkpoint(Map<String, Tensor> params, Position position, Optional
         }
     }
 
+    /** A checkpoint without the step counter. */
+    public Checkpoint(Map<String, Tensor> params, Position position, Optional<BatchOrder> order, Map<String, Tensor> optimizerState) {
+        this(params, position, order, optimizerState, java.util.OptionalLong.empty());
+    }
+
     public Checkpoint {
+        java.util.Objects.requireNonNull(steps, "steps == null");
         // Insertion order is declaration order (PyTorch's parameters() order): keep it.
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         optimizerState = Collections.unmodifiableMap(new LinkedHashMap<>(optimizerState));
@@ -73,9 +84,24 @@ public record Checkpoint(Map<String, Tensor> params, Position position, Optional
         return order.isEmpty() && position.equals(Position.START) && optimizerState.isEmpty();
     }
 
-    /** Writes params, position, batch order and the optimizer's state (none for update rules) atomically. */
+    /** Writes params, position, batch order and the optimizer's state (none for update rules) atomically, without the step counter. */
     public static void save(Path file, Map<String, Tensor> params, Position position, BatchOrder order, Optimizer optimizer)
             throws IOException {
+        save(file, params, position, order, optimizer, java.util.OptionalLong.empty());
+    }
+
+    /**
+     * Writes params, position, batch order, the steps taken ({@code steps}: what a resumed run keys
+     * its next step's draws by) and the optimizer's state (none for update rules) atomically.
+     */
+    public static void save(Path file, Map<String, Tensor> params, Position position, BatchOrder order, Optimizer optimizer,
+                            long steps) throws IOException {
+        if (steps < 0) throw new IllegalArgumentException("steps taken must not be negative, found " + steps);
+        save(file, params, position, order, optimizer, java.util.OptionalLong.of(steps));
+    }
+
+    private static void save(Path file, Map<String, Tensor> params, Position position, BatchOrder order, Optimizer optimizer,
+                             java.util.OptionalLong steps) throws IOException {
         Map<String, Tensor> all = new LinkedHashMap<>(params);
         all.put(EPOCH, Tensor.scalar(DType.I32, position.epoch()));
         all.put(BATCH, Tensor.scalar(DType.I32, position.batch()));
@@ -83,6 +109,7 @@ public record Checkpoint(Map<String, Tensor> params, Position position, Optional
         all.put(SHUFFLE, Tensor.scalar(DType.BOOL, order.shuffle() ? 1 : 0));
         all.put(BATCH_SIZE, Tensor.scalar(DType.I32, order.batchSize()));
         all.put(ROWS, Tensor.scalar(DType.I32, order.rows()));
+        if (steps.isPresent()) all.put(STEP, words(steps.getAsLong()));
         if (optimizer != null) optimizer.stateDict().forEach((k, v) -> all.put(OPTIMIZER + k, v));
         Npz.write(file, all);
     }
@@ -101,9 +128,9 @@ public record Checkpoint(Map<String, Tensor> params, Position position, Optional
             else params.put(k, e.getValue());
         }
         for (String k : training.keySet()) {
-            if (!Arrays.asList(EPOCH, BATCH, SEED, SHUFFLE, BATCH_SIZE, ROWS).contains(k)) {
+            if (!Arrays.asList(EPOCH, BATCH, SEED, SHUFFLE, BATCH_SIZE, ROWS, STEP).contains(k)) {
                 throw new Invalid("unknown key '" + k + "'; a checkpoint's training keys are " + EPOCH + ", " + BATCH + ", " + SEED
-                        + ", " + SHUFFLE + ", " + BATCH_SIZE + ", " + ROWS + " and " + OPTIMIZER + "...");
+                        + ", " + SHUFFLE + ", " + BATCH_SIZE + ", " + ROWS + ", " + STEP + " and " + OPTIMIZER + "...");
             }
         }
         if (training.isEmpty() && state.isEmpty()) return new Checkpoint(params, Position.START, Optional.empty(), state);
@@ -137,7 +164,26 @@ public record Checkpoint(Map<String, Tensor> params, Position position, Optional
                         + " has " + batches + (batches == 1 ? " batch" : " batches") + "; the batches done of an epoch are fewer");
             }
         }
-        return new Checkpoint(params, new Position(epoch, batch), order, state);
+        java.util.OptionalLong steps = java.util.OptionalLong.empty();
+        if (training.containsKey(STEP)) {
+            Tensor t = training.get(STEP);
+            if (t.dtype() != DType.I32 || t.rank() != 1 || t.size(0) != 2) {
+                throw new Invalid(STEP + " is " + typeOf(t) + "; expected i32[2] (the steps taken, high and low words)");
+            }
+            long s = fromWords(t);
+            if (s < 0) throw new Invalid(STEP + " is " + s + "; the steps taken are not negative");
+            steps = java.util.OptionalLong.of(s);
+        }
+        return new Checkpoint(params, new Position(epoch, batch), order, state, steps);
+    }
+
+    /** A long as i32[2], high word first (npz readers everywhere have i32). */
+    private static Tensor words(long v) {
+        return Tensor.of(new int[] {(int) (v >>> 32), (int) v}, 2);
+    }
+
+    private static long fromWords(Tensor t) {
+        return ((long) t.getDouble(0) << 32) | ((long) t.getDouble(1) & 0xffffffffL);
     }
 
     /** A count stored under {@code key}: a scalar holding a whole number of at least {@code min}. */

@@ -46,12 +46,18 @@ public final class Trainer {
      * (null for none) sets the optimizer's learning rate at the start of each epoch from its rate
      * when the run starts and the epoch's index (so a resumed run continues the schedule);
      * {@code clipGradNorm} (empty for none) scales the gradients of each step as
-     * {@link GradClip#byTotalNorm} does, before the optimizer sees them.
+     * {@link GradClip#byTotalNorm} does, before the optimizer sees them; {@code stepsDone} (empty:
+     * as many as {@code start} holds, {@code epoch * batches + batch}) numbers the run's first step,
+     * the number its draws are keyed by, so a resumed run continues the sequence of the run it resumes.
      */
     public record Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
                           Position start, boolean allowNonFinite, RowAggregate lossAggregate, TrainConfig.Schedule schedule,
-                          OptionalDouble clipGradNorm) {
+                          OptionalDouble clipGradNorm, java.util.OptionalLong stepsDone) {
         public Options {
+            Objects.requireNonNull(stepsDone, "stepsDone == null");
+            if (stepsDone.isPresent() && stepsDone.getAsLong() < 0) {
+                throw new IllegalArgumentException("steps done must not be negative, found " + stepsDone.getAsLong());
+            }
             Objects.requireNonNull(clipGradNorm, "clipGradNorm == null");
             if (clipGradNorm.isPresent() && !(clipGradNorm.getAsDouble() > 0)) {
                 throw new IllegalArgumentException("clip_grad_norm must be positive, found " + clipGradNorm.getAsDouble());
@@ -70,6 +76,14 @@ public final class Trainer {
             this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, Position.START, false, RowAggregate.MEAN);
         }
 
+        /** A run whose steps are counted from its start position. */
+        public Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
+                       Position start, boolean allowNonFinite, RowAggregate lossAggregate, TrainConfig.Schedule schedule,
+                       OptionalDouble clipGradNorm) {
+            this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule, clipGradNorm,
+                    java.util.OptionalLong.empty());
+        }
+
         /** A run with a constant learning rate and no clipping. */
         public Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
                        Position start, boolean allowNonFinite, RowAggregate lossAggregate) {
@@ -86,37 +100,46 @@ public final class Trainer {
         /** These options, starting at {@code position} (such as a checkpoint's). */
         public Options from(Position position) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, position, allowNonFinite, lossAggregate, schedule,
-                    clipGradNorm);
+                    clipGradNorm, stepsDone);
         }
 
         /** These options, for {@code count} epochs. */
         public Options withEpochs(int count) {
             return new Options(count, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule,
-                    clipGradNorm);
+                    clipGradNorm, stepsDone);
         }
 
         /** These options, going on past non-finite values or not. */
         public Options allowingNonFinite(boolean allow) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allow, lossAggregate, schedule,
-                    clipGradNorm);
+                    clipGradNorm, stepsDone);
         }
 
         /** These options, with the learning rate of each epoch set by {@code s} (null: constant). */
         public Options scheduled(TrainConfig.Schedule s) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, s,
-                    clipGradNorm);
+                    clipGradNorm, stepsDone);
         }
 
         /** These options, with each step's gradients clipped to a total 2-norm of {@code maxNorm} (empty: not clipped). */
         public Options clippingGradNorm(OptionalDouble maxNorm) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate,
-                    schedule, maxNorm);
+                    schedule, maxNorm, stepsDone);
         }
 
         /** These options, with the epoch loss combined from batches as {@code how}. */
         public Options lossCombinedBy(RowAggregate how) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, how, schedule,
-                    clipGradNorm);
+                    clipGradNorm, stepsDone);
+        }
+
+        /**
+         * These options, with the run's first step numbered {@code steps} (a checkpoint's steps
+         * taken; empty: counted from the start position).
+         */
+        public Options afterSteps(java.util.OptionalLong steps) {
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule,
+                    clipGradNorm, steps);
         }
     }
 
@@ -227,6 +250,7 @@ public final class Trainer {
         Position at = o.start();
         Position saved = null;
         long steps = 0;
+        long firstStep = o.stepsDone().orElse((long) o.start().epoch() * batchCount + o.start().batch());
         run:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
             int epochIndex = o.start().epoch() + epoch;
@@ -234,8 +258,9 @@ public final class Trainer {
             List<Map<String, Tensor>> batches = loader.epoch(epochIndex);
             for (int b = epoch == 0 ? o.start().batch() : 0; b < batches.size(); b++) {
                 Map<String, Tensor> batch = batches.get(b);
-                // The step's number is a function of the position alone, so a resumed run draws what an uninterrupted one would.
-                StepKey key = new StepKey(o.seed(), (long) epochIndex * batchCount + b);
+                // The steps are counted across runs (a checkpoint holds the count), so a resumed run draws what an
+                // uninterrupted one would, and one resumed with other batches never draws a step's numbers twice.
+                StepKey key = new StepKey(o.seed(), firstStep + steps);
                 double loss;
                 Map<String, Tensor> next;
                 if (o.optimizer() == null) {
@@ -281,7 +306,7 @@ public final class Trainer {
             }
             at = new Position(epochIndex + 1, 0);
             // The checkpoint comes first: evaluating can fail (memory) or take long, and must not lose the epoch.
-            if (save(o, current, at, order, listener)) saved = at;
+            if (save(o, current, at, order, firstStep + steps, listener)) saved = at;
             double epochLoss = model.hasLoss() ? loss(evaluating, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
             losses.add(epochLoss);
             listener.epochParams(epoch + 1, Collections.unmodifiableMap(current));
@@ -292,7 +317,7 @@ public final class Trainer {
             }
         }
         // A stop keeps the params as they are, and where in the epoch they are.
-        if (ending instanceof Ending.Stopped && !at.equals(saved) && save(o, current, at, order, listener)) saved = at;
+        if (ending instanceof Ending.Stopped && !at.equals(saved) && save(o, current, at, order, firstStep + steps, listener)) saved = at;
         return new Result(current, losses, ending, at, Optional.ofNullable(saved), Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -325,11 +350,11 @@ public final class Trainer {
     }
 
     /** Writes a {@link Checkpoint}, atomically: a crash leaves the old checkpoint or the new one. Whether one was written. */
-    private static boolean save(Options o, Map<String, Tensor> params, Position at, Checkpoint.BatchOrder order,
+    private static boolean save(Options o, Map<String, Tensor> params, Position at, Checkpoint.BatchOrder order, long steps,
                                 TrainingListener listener) {
         if (o.checkpoint() == null) return false;
         try {
-            Checkpoint.save(o.checkpoint(), params, at, order, o.optimizer());
+            Checkpoint.save(o.checkpoint(), params, at, order, o.optimizer(), steps);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + o.checkpoint() + ": "
                     + (e instanceof AtomicFiles.WriteFailure w ? w.detail() : e.getMessage()), e);

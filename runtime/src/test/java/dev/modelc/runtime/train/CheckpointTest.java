@@ -59,4 +59,29 @@ class CheckpointTest {
         var e = assertThrows(Checkpoint.Invalid.class, () -> Checkpoint.read(bad));
         assertEquals("training/seed is f64[]; expected i32[2] (the seed's high and low words)", e.getMessage());
     }
+
+    @Test
+    void theStepCounterReadsBackAsWrittenAndIsCheckedWhenRead() throws Exception {
+        var order = new Checkpoint.BatchOrder(1, false, 2, 4);
+        for (long steps : new long[] {0, 8, 0xffffffffL, (1L << 40) + 3, Long.MAX_VALUE}) {
+            Path file = dir.resolve("s" + steps + ".npz");
+            Checkpoint.save(file, Map.of(), new Position(2, 0), order, null, steps);
+            assertEquals(java.util.OptionalLong.of(steps), Checkpoint.read(file).steps());
+        }
+        Path without = dir.resolve("without.npz");
+        Checkpoint.save(without, Map.of(), new Position(2, 0), order, null);
+        assertEquals(java.util.OptionalLong.empty(), Checkpoint.read(without).steps());
+
+        Map<String, Tensor> all = new LinkedHashMap<>(Npz.read(without));
+        all.put("training/step", Tensor.scalar(DType.I32, 8));
+        Path scalar = dir.resolve("scalar.npz");
+        Npz.write(scalar, all);
+        assertEquals("training/step is i32[]; expected i32[2] (the steps taken, high and low words)",
+                assertThrows(Checkpoint.Invalid.class, () -> Checkpoint.read(scalar)).getMessage());
+        all.put("training/step", Tensor.of(new int[] {-1, 0}, 2));
+        Path negative = dir.resolve("negative.npz");
+        Npz.write(negative, all);
+        assertEquals("training/step is -4294967296; the steps taken are not negative",
+                assertThrows(Checkpoint.Invalid.class, () -> Checkpoint.read(negative)).getMessage());
+    }
 }

@@ -42,7 +42,7 @@ public final class BatchNormReference {
         root.put("source", torch.describe() + "; written by scripts/torch-reference (torch/, dev.modelc.torch.reference.BatchNormReference)");
         ArrayNode notes = root.putArray("notes");
         notes.add("torch.batch_norm(x, weight, bias, running_mean, running_var, training, momentum = 0.1, eps = 1e-5), in float64,"
-                + " as nn.BatchNorm1d (x: [N, C]) and nn.BatchNorm2d (x: [N, C, H, W]) call it; all arrays row-major.");
+                + " as nn.BatchNorm1d (x: [N, C] or [N, C, L]) and nn.BatchNorm2d (x: [N, C, H, W]) call it; all arrays row-major.");
         notes.add("steps: training steps in order from running_mean zeros and running_var ones (weight and bias stay as given);"
                 + " each gives y, grad_x, grad_weight and grad_bias of sum(wout * y) by autograd, and the running statistics"
                 + " libtorch holds after the step. eval: one step with training = false and the running statistics after the last"
@@ -52,6 +52,9 @@ public final class BatchNormReference {
         try (NDManager m = NDManager.newBaseManager()) {
             write(cases.addObject(), "batch_norm_1d", "BatchNorm1d", new long[] {5, 3}, random, m);
             write(cases.addObject(), "batch_norm_2d", "BatchNorm2d", new long[] {2, 3, 2, 3}, random, m);
+            // nn.BatchNorm1d on [N, C, L] (a sequence per channel): statistics over the batch and the length. Last, so that the
+            // cases before it draw what they always drew.
+            write(cases.addObject(), "batch_norm_1d_ncl", "BatchNorm1d", new long[] {4, 3, 5}, random, m);
         }
         DefaultPrettyPrinter pretty = new DefaultPrettyPrinter().withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance)
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"));
