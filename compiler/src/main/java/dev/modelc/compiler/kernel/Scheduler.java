@@ -22,8 +22,18 @@ public final class Scheduler {
     private Scheduler() {
     }
 
+    /** The plan the JVM backends run: reductions over the same rows share one pass ({@link Kernel.Reductions}). */
     public static KernelPlan schedule(String name, Graph g) {
-        Fusion fusion = Fusion.decide(g);
+        return schedule(name, g, true);
+    }
+
+    /**
+     * The plan with or without {@link Kernel.Reductions}: the CUDA renderer has no kernel for
+     * several accumulators (its reductions are a shared-memory tree per result element), so
+     * device plans keep each reduction a kernel of its own.
+     */
+    public static KernelPlan schedule(String name, Graph g, boolean rowReductions) {
+        Fusion fusion = Fusion.decide(g, rowReductions);
         int[] bufferOf = new int[g.size()];
         Arrays.fill(bufferOf, -1);
         List<Buffer> buffers = new ArrayList<>();
@@ -69,6 +79,12 @@ public final class Scheduler {
             boolean view = node.op() instanceof Op.Reshape && bufferOf[id] == bufferOf[node.input(0)];
             if (out.kind() != Buffer.Kind.TEMP || view) continue;
             String kname = "k" + kernels.size();
+            if (fusion.groupOf[id] >= 0) {
+                // A group's one pass runs where Fusion placed it, the place of its first or its last member.
+                int k = fusion.groupOf[id];
+                if (fusion.placedAt[k] == id) kernels.add(LoopBuilder.reductions(kname, g, fusion, bufferOf, fusion.groups.get(k)));
+                continue;
+            }
             kernels.add(switch (node.op()) {
                 case Op.MatMul m when !Fusion.isSmallContraction(g, node) -> matmul(kname, g, node, bufferOf, fusion);
                 case Op.Reduce r when r.fn() == ReduceFn.LOGSUMEXP -> call(kname, g, node, bufferOf);
