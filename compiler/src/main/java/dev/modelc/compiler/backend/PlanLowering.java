@@ -89,8 +89,9 @@ public final class PlanLowering {
      */
     private Step.Loop reductions(Kernel.Reductions r, int kernel) {
         int[] buffers = KernelOrder.of(r).stream().mapToInt(Integer::intValue).toArray();
+        int tail = r.tail().stream().mapToInt(t -> t.body().size()).sum();
         return new Step.Loop(r.name(), kernel, buffers, r.writes(), expr(Dim.of(1)), expr(Dim.of(1)), expr(r.rows()),
-                r.body().size(), r.body().size(), true, r.accumulators().size());
+                r.body().size() + tail, r.body().size(), true, r.accumulators().size());
     }
 
     private LibraryCall call(Op op, Span span) {

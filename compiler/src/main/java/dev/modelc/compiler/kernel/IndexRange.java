@@ -90,6 +90,10 @@ public final class IndexRange {
             Buffer written = plan.buffer(k.writes());
             out.add(Limit.size(at + "the number of elements of a value of shape " + written.shape(), written.shape().numel()));
             if (k instanceof Kernel.Reductions r) {
+                for (Kernel.Loop t : r.tail()) {
+                    Buffer tw = plan.buffer(t.writes());
+                    out.add(Limit.size(at + "the number of elements of a value of shape " + tw.shape(), tw.shape().numel()));
+                }
                 out.add(Limit.size(at + "the rows of the reductions over " + r.rows(), r.rows()));
                 for (Let let : r.body()) {
                     if (let.expr() instanceof Expr.Position p) {

@@ -131,16 +131,26 @@ public sealed interface Kernel {
      * order), so a sum of at most {@code Parallel.REDUCTION_CHUNK} rows gives the interpreter's
      * bits; longer ones fold chunks of rows on several cores and then the chunks in order, as a
      * split {@link Loop} does.
+     *
+     * @param tail small loops (a few constant elements, no reduction) that follow in the plan,
+     *             run in order on one thread once the accumulators are stored: a training step's
+     *             updates of its weights from their gradient sums, so that the whole step of a
+     *             small model is one kernel (the seed's regression: its dispatch, not its 15
+     *             rows, was most of a step's time)
      */
-    record Reductions(String name, Dim rows, List<Let> body, List<Accumulator> accumulators, Span span) implements Kernel {
+    record Reductions(String name, Dim rows, List<Let> body, List<Accumulator> accumulators, List<Loop> tail, Span span)
+            implements Kernel {
         public Reductions {
             body = List.copyOf(body);
             accumulators = List.copyOf(accumulators);
+            tail = List.copyOf(tail);
         }
 
+        /** The buffers its rows and its tail read, those it writes itself included (a tail reads the sums). */
         public List<Integer> reads() {
             java.util.LinkedHashSet<Integer> out = new java.util.LinkedHashSet<>();
             for (Let l : body) if (l.expr() instanceof Expr.Load ld) out.add(ld.buffer());
+            for (Loop t : tail) out.addAll(t.reads());
             return List.copyOf(out);
         }
 
@@ -149,7 +159,17 @@ public sealed interface Kernel {
         }
 
         public List<Integer> written() {
-            return accumulators.stream().map(Accumulator::buffer).distinct().toList();
+            java.util.LinkedHashSet<Integer> out = new java.util.LinkedHashSet<>();
+            for (Accumulator a : accumulators) out.add(a.buffer());
+            for (Loop t : tail) out.add(t.writes());
+            return List.copyOf(out);
+        }
+
+        /** The same pass with {@code more} loops run after it. */
+        public Reductions followedBy(List<Loop> more) {
+            List<Loop> all = new java.util.ArrayList<>(tail);
+            all.addAll(more);
+            return new Reductions(name, rows, body, accumulators, all, span);
         }
 
         /**

@@ -141,7 +141,7 @@ final class LoopBuilder {
                 default -> throw new IllegalStateException("node %" + id + " (" + node.op().label() + ") is not a row reduction");
             }
         }
-        return new Kernel.Reductions(name, group.rows(), body.lets, accumulators, g.node(group.first()).span());
+        return new Kernel.Reductions(name, group.rows(), body.lets, accumulators, List.of(), g.node(group.first()).span());
     }
 
     private static long product(List<Dim> dims, List<Integer> axes) {

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * A {@link Kernel.Reductions} prints its row lets, then a line per result element: the
- * reduction and the terms each row folds ({@code %5[0] = mean v24 v30 / 2*N}).
+ * reduction and the terms each row folds ({@code %5[0] = mean v24 v30 / 2*N}), then its tail's
+ * loops, each line after {@code then}.
  *
  * A function let says {@code in f64} when the kernel IR computes it in f64 and rounds it once to
  * its own dtype ({@link Arithmetic}); the others are computed in their dtype.
@@ -66,6 +67,13 @@ public final class PlanPrinter {
                             .append(a.terms().stream().map(t -> "v" + t).collect(Collectors.joining(" ")));
                     if (a.fn() == dev.modelc.compiler.graph.ReduceFn.MEAN) s.append(" / ").append(a.count());
                     s.append('\n');
+                }
+                for (Kernel.Loop t : r.tail()) {
+                    StringBuilder loop = new StringBuilder();
+                    print(loop, t);
+                    List<String> lines = loop.toString().lines().toList();
+                    s.append("  then ").append(lines.getFirst()).append('\n');
+                    lines.subList(1, lines.size()).forEach(line -> s.append("    ").append(line).append('\n'));
                 }
             }
             case Kernel.Loop l -> {

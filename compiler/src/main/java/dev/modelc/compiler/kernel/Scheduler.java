@@ -104,6 +104,8 @@ public final class Scheduler {
             });
         }
 
+        if (rowReductions) kernels = withTails(kernels);
+
         List<KernelPlan.Result> results = new ArrayList<>();
         Set<Integer> resultBuffers = new HashSet<>();
         for (Graph.Output o : g.outputs()) {
@@ -117,6 +119,53 @@ public final class Scheduler {
         LinkedHashSet<String> symbols = new LinkedHashSet<>();
         for (Buffer b : buffers) if (b.isExternal()) for (Dim d : b.shape().dims()) symbols.addAll(d.symbols());
         return new KernelPlan(name, List.copyOf(symbols), buffers, kernels, results, slots, SliceWindow.of(g));
+    }
+
+    /** A loop of at most this many elements (constant), with no reduction, may run in the tail of the pass before it. */
+    static final int TAIL_ELEMENTS = 64;
+
+    /**
+     * Each {@link Kernel.Reductions} with the small loops that follow it as its tail (see
+     * {@link Kernel.Reductions#tail}), and the kernels renamed in order ({@code k0}, {@code k1},
+     * ...; a tail loop {@code k0.1}, {@code k0.2}, ...).
+     */
+    private static List<Kernel> withTails(List<Kernel> kernels) {
+        List<Kernel> out = new ArrayList<>();
+        for (int i = 0; i < kernels.size(); i++) {
+            Kernel k = kernels.get(i);
+            if (!(k instanceof Kernel.Reductions r)) {
+                out.add(renamed(k, "k" + out.size()));
+                continue;
+            }
+            String name = "k" + out.size();
+            List<Kernel.Loop> tail = new ArrayList<>();
+            while (i + 1 < kernels.size() && kernels.get(i + 1) instanceof Kernel.Loop l && isSmall(l)) {
+                tail.add((Kernel.Loop) renamed(l, name + "." + (tail.size() + 1)));
+                i++;
+            }
+            out.add(((Kernel.Reductions) renamed(r, name)).followedBy(tail));
+        }
+        return out;
+    }
+
+    private static boolean isSmall(Kernel.Loop l) {
+        if (l.reduction().isPresent()) return false;
+        long elements = 1;
+        for (Dim d : l.outer()) {
+            if (!d.isConstant()) return false;
+            elements *= d.constant();
+        }
+        return elements <= TAIL_ELEMENTS;
+    }
+
+    private static Kernel renamed(Kernel k, String name) {
+        return switch (k) {
+            case Kernel.Loop l -> new Kernel.Loop(name, l.outer(), l.reduction(), l.body(), l.store(), l.flat(), l.span());
+            case Kernel.MatMul m -> new Kernel.MatMul(name, m.a(), m.b(), m.out(), m.batch(), m.n(), m.k(), m.m(), m.transA(),
+                    m.transB(), m.dtype(), m.span());
+            case Kernel.Call c -> new Kernel.Call(name, c.op(), c.inputs(), c.inputShapes(), c.out(), c.outShape(), c.span());
+            case Kernel.Reductions r -> new Kernel.Reductions(name, r.rows(), r.body(), r.accumulators(), r.tail(), r.span());
+        };
     }
 
     private static Kernel matmul(String name, Graph g, Node node, int[] bufferOf, Fusion fusion) {

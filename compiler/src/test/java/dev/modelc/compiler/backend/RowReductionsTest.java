@@ -70,9 +70,20 @@ class RowReductionsTest {
         assertEquals(1, kernels.stream().filter(k -> k.reads().contains(x)).count(), () -> "x is read by more than one kernel");
         Kernel.Reductions pass = (Kernel.Reductions) kernels.getFirst();
         // the loss (one), x.T @ residual (3 x 2), the bias sums (two)
-        assertEquals(List.of(1L, 6L, 2L), pass.written().stream()
+        assertEquals(List.of(1L, 6L, 2L), pass.accumulators().stream().map(Kernel.Accumulator::buffer).distinct()
                 .map(b -> pass.accumulators().stream().filter(a -> a.buffer() == b).count()).toList());
         assertTrue(kernels.stream().noneMatch(k -> k instanceof Kernel.MatMul), "the x.T @ residual product is in the pass");
+    }
+
+    /** The seed's step: the pass, then the updates of w and b from its sums as its tail: one kernel, one dispatch a step. */
+    @Test
+    void theRegressionStepIsOneKernel() {
+        KernelPlan plan = plan(model(REGRESSION.formatted("f32")), EntryPoint.UPDATE, true);
+        assertEquals(1, plan.kernels().size(), () -> dev.modelc.compiler.kernel.PlanPrinter.print(plan));
+        Kernel.Reductions pass = (Kernel.Reductions) plan.kernels().getFirst();
+        List<Integer> updates = plan.results().stream().filter(r -> r.output().role() == dev.modelc.compiler.graph.Graph.Role.UPDATE)
+                .map(KernelPlan.Result::buffer).toList();
+        assertTrue(pass.tail().stream().map(Kernel.Loop::writes).toList().containsAll(updates), "the updates are in the tail");
     }
 
     @Test

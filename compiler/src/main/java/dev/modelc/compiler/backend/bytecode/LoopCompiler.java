@@ -137,13 +137,13 @@ final class LoopCompiler {
         // Every symbolic size the loops use, computed once per call before any loop: a local
         // stored here is assigned on every path to every later use (one stored inside a loop
         // would not be, for the verifier, after that loop: see dim).
-        for (Dim d : KernelOrder.dims(loop)) if (!d.isConstant()) prologueDim(d);
+        for (Dim d : reductions != null ? KernelOrder.dims(reductions) : KernelOrder.dims(loop)) {
+            if (!d.isConstant()) prologueDim(d);
+        }
         if (reductions != null) {
-            for (Kernel.Accumulator a : reductions.accumulators()) if (!a.count().isConstant()) prologueDim(a.count());
             rowReductions();
             return;
         }
-        List<Dim> outer = loop.outer();
         if (loop.isSplittable()) {
             splitReduction(loop.reduction().orElseThrow());
             return;
@@ -167,15 +167,38 @@ final class LoopCompiler {
             code.labelBinding(done);
             laneLocal.clear();
             loop(i, () -> code.iload(i), () -> code.iload(END), this::outerBody);
-        } else if (loop.flat() || outer.isEmpty()) {
+        } else {
+            loops(() -> code.iload(START), () -> code.iload(END));
+        }
+        code.return_();
+    }
+
+    /** The loop nest, its outermost loop from {@code from} to {@code to} (pushed as ints). */
+    private void loops(Runnable from, Runnable to) {
+        List<Dim> outer = loop.outer();
+        if (loop.flat() || outer.isEmpty()) {
             outerFlat = code.allocateLocal(TypeKind.INT);
-            loop(outerFlat, () -> code.iload(START), () -> code.iload(END), this::outerBody);
+            loop(outerFlat, from, to, this::outerBody);
         } else {
             int i0 = code.allocateLocal(TypeKind.INT);
             varLocal[0] = i0;
-            loop(i0, () -> code.iload(START), () -> code.iload(END), () -> nested(1, outer.size(), this::outerBody));
+            loop(i0, from, to, () -> nested(1, outer.size(), this::outerBody));
         }
-        code.return_();
+    }
+
+    /**
+     * A tail loop of the pass (see {@link Kernel.Reductions#tail}) over all its positions, in
+     * this method: a compiler of its own on the same code, buffers and prologue sizes.
+     */
+    private void tail(Kernel.Loop t) {
+        LoopCompiler c = new LoopCompiler(t, plan, false, buffers);
+        c.code = code;
+        c.bufferLocal.putAll(bufferLocal);
+        c.dimLocal.putAll(dimLocal);
+        Dim elements = Dim.of(1);
+        for (Dim d : t.outer()) elements = elements.times(d);
+        Dim range = t.flat() || t.outer().isEmpty() ? elements : t.outer().getFirst();
+        c.loops(code::iconst_0, () -> c.dim(range));
     }
 
     /** Loops over variables {@code from..to-1} (extents from the loop's dims), then {@code then}. */
@@ -305,6 +328,7 @@ final class LoopCompiler {
                 default -> throw new IllegalStateException("a row reduction of " + out);
             }
         }
+        for (Kernel.Loop t : reductions.tail()) tail(t);
         code.return_();
     }
 

@@ -337,13 +337,8 @@ public final class JavaSourceGenerator {
             if (!(k instanceof Kernel.Loop || k instanceof Kernel.Reductions)) continue;
             String loopMethod = method + Character.toUpperCase(k.name().charAt(0)) + k.name().substring(1);
             Kernel.Loop l = k instanceof Kernel.Reductions r ? r.rowLoop() : (Kernel.Loop) k;
-            Map<String, String> used = usedSymbols(l, symbolNames);
-            if (k instanceof Kernel.Reductions r) {
-                for (Kernel.Accumulator a : r.accumulators()) {
-                    for (String sym : a.count().symbols()) if (!used.containsKey(sym)) used.put(sym, symbolNames.get(sym));
-                }
-                used = usedSymbols(used, symbolNames);
-            }
+            Map<String, String> used = usedSymbols(k instanceof Kernel.Reductions r ? dev.modelc.compiler.backend.bytecode.KernelOrder.dims(r)
+                    : dev.modelc.compiler.backend.bytecode.KernelOrder.dims(l), symbolNames);
             loopMethods.add(k instanceof Kernel.Reductions r ? reductionsMethod(loopMethod, r, plan, used)
                     : kernelMethod(loopMethod, l, plan, used));
             List<String> args = new ArrayList<>();
@@ -492,19 +487,10 @@ public final class JavaSourceGenerator {
         return k.build();
     }
 
-    /** {@code used} in the plan's order of the symbols. */
-    private static Map<String, String> usedSymbols(Map<String, String> used, Map<String, String> all) {
-        Map<String, String> out = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (used.containsKey(k)) out.put(k, v);
-        });
-        return out;
-    }
-
-    /** The symbols a loop's sizes mention, in the plan's order. */
-    private static Map<String, String> usedSymbols(Kernel.Loop l, Map<String, String> all) {
+    /** The symbols a kernel's sizes ({@code KernelOrder.dims}) mention, in the plan's order. */
+    private static Map<String, String> usedSymbols(List<Dim> dims, Map<String, String> all) {
         LinkedHashSet<String> used = new LinkedHashSet<>();
-        for (Dim d : dev.modelc.compiler.backend.bytecode.KernelOrder.dims(l)) used.addAll(d.symbols());
+        for (Dim d : dims) used.addAll(d.symbols());
         Map<String, String> out = new LinkedHashMap<>();
         all.forEach((k, v) -> {
             if (used.contains(k)) out.put(k, v);

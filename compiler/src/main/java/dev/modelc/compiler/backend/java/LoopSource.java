@@ -95,6 +95,14 @@ final class LoopSource {
             code.addStatement("$L[$L] = $L", bufferNames.get(x.buffer()), x.element(),
                     narrow(value, plan.buffer(x.buffer()).dtype(), x.fn() == ReduceFn.MEAN));
         }
+        // The tail's loops, each over all its positions (in scopes of their own: their lets reuse names).
+        for (Kernel.Loop t : r.tail()) {
+            LoopSource s = new LoopSource(t, plan, bufferNames, symbols);
+            Dim elements = Dim.of(1);
+            for (Dim d : t.outer()) elements = elements.times(d);
+            s.body("0", s.sized(t.flat() || t.outer().isEmpty() ? elements : t.outer().getFirst()));
+            code.add(s.code.build());
+        }
     }
 
     private static String identity(ReduceFn fn) {
@@ -116,16 +124,21 @@ final class LoopSource {
     }
 
     private void body() {
+        body("start", "end");
+    }
+
+    /** The loop nest, its outermost loop from {@code from} to {@code to}. */
+    private void body(String from, String to) {
         int r = loop.outer().size();
         if (loop.flat() || r == 0) {
             outerFlat = "i";
-            code.beginControlFlow("for (int i = start; i < end; i++)");
+            code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
             outerBody();
             code.endControlFlow();
             return;
         }
         varNames[0] = "i0";
-        code.beginControlFlow("for (int i0 = start; i0 < end; i0++)");
+        code.beginControlFlow("for (int i0 = $L; i0 < $L; i0++)", from, to);
         nested(1, r, this::outerBody);
         code.endControlFlow();
     }
