@@ -71,7 +71,13 @@ final class Fusion {
      * a group is dropped when a kernel between its first and last member would read one of them.
      */
     static Fusion decide(Graph g, boolean rowReductions) {
+        return decide(g, rowReductions, Set.of());
+    }
+
+    /** As {@link #decide(Graph, boolean)}, leaving out the groups whose first member is in {@code refused}. */
+    static Fusion decide(Graph g, boolean rowReductions, Set<Integer> refused) {
         List<RowReductions.Group> groups = new ArrayList<>(rowReductions ? RowReductions.candidates(g) : List.of());
+        groups.removeIf(group -> refused.contains(group.first()));
         while (true) {
             Fusion f = decideWithCuts(g, groups);
             int bad = f.misplacedGroup(g);

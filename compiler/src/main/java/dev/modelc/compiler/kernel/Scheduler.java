@@ -33,7 +33,24 @@ public final class Scheduler {
      * device plans keep each reduction a kernel of its own.
      */
     public static KernelPlan schedule(String name, Graph g, boolean rowReductions) {
-        Fusion fusion = Fusion.decide(g, rowReductions);
+        // A pass too long for the JIT is refused and the plan scheduled again without it (rare: a few at most).
+        Set<Integer> refused = new HashSet<>();
+        while (true) {
+            KernelPlan plan = schedule(name, g, rowReductions, refused);
+            if (plan != null) return plan;
+        }
+    }
+
+    /**
+     * The most lets a {@link Kernel.Reductions} holds, its tail's included: the JIT compiles no
+     * method past 8,000 bytes of bytecode, and an interpreted pass would be far slower than the
+     * kernels it replaces.
+     */
+    static final int MAX_PASS_LETS = 512;
+
+    /** The plan, or null after adding to {@code refused} the first member of a group whose pass is too long. */
+    private static KernelPlan schedule(String name, Graph g, boolean rowReductions, Set<Integer> refused) {
+        Fusion fusion = Fusion.decide(g, rowReductions, refused);
         int[] bufferOf = new int[g.size()];
         Arrays.fill(bufferOf, -1);
         List<Buffer> buffers = new ArrayList<>();
@@ -82,7 +99,14 @@ public final class Scheduler {
             if (fusion.groupOf[id] >= 0) {
                 // A group's one pass runs where Fusion placed it, the place of its first or its last member.
                 int k = fusion.groupOf[id];
-                if (fusion.placedAt[k] == id) kernels.add(LoopBuilder.reductions(kname, g, fusion, bufferOf, fusion.groups.get(k)));
+                if (fusion.placedAt[k] == id) {
+                    Kernel.Reductions pass = LoopBuilder.reductions(kname, g, fusion, bufferOf, fusion.groups.get(k));
+                    if (pass.body().size() > MAX_PASS_LETS) {
+                        refused.add(fusion.groups.get(k).first());
+                        return null;
+                    }
+                    kernels.add(pass);
+                }
                 continue;
             }
             kernels.add(switch (node.op()) {
@@ -139,13 +163,23 @@ public final class Scheduler {
             }
             String name = "k" + out.size();
             List<Kernel.Loop> tail = new ArrayList<>();
-            while (i + 1 < kernels.size() && kernels.get(i + 1) instanceof Kernel.Loop l && isSmall(l)) {
+            int lets = r.body().size();
+            while (i + 1 < kernels.size() && kernels.get(i + 1) instanceof Kernel.Loop l && isSmall(l)
+                    && lets + unrolled(l) <= MAX_PASS_LETS) {
+                lets += unrolled(l);
                 tail.add((Kernel.Loop) renamed(l, name + "." + (tail.size() + 1)));
                 i++;
             }
             out.add(((Kernel.Reductions) renamed(r, name)).followedBy(tail));
         }
         return out;
+    }
+
+    /** A small loop's lets if its loops were written out (at most what the bytecode unrolls). */
+    private static int unrolled(Kernel.Loop l) {
+        long elements = 1;
+        for (Dim d : l.outer()) elements *= d.constant();
+        return (int) (l.body().size() * Math.min(elements, 4));
     }
 
     private static boolean isSmall(Kernel.Loop l) {

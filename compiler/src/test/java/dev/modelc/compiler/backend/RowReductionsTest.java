@@ -153,6 +153,24 @@ class RowReductionsTest {
         assertEquals(1, plan.kernels().stream().filter(k -> k instanceof Kernel.Reductions).count(), () -> dev.modelc.compiler.kernel.PlanPrinter.print(plan));
     }
 
+    /** Four sums of long distinct chains: their pass would pass the JIT's method limit, so each stays a kernel of its own. */
+    @Test
+    void aPassTooLongForTheJitIsNotFormed() {
+        StringBuilder source = new StringBuilder("model M {\n  input x: f64[N, 4]\n");
+        for (int k = 1; k <= 4; k++) {
+            source.append("  output s").append(k).append(" = sum(").append("sin(cos(".repeat(20)).append("x * ").append(k)
+                    .append("))".repeat(20)).append(", axis = 0)\n");
+        }
+        CheckedModel m = model(source.append("}\n").toString());
+        KernelPlan plan = Scheduler.schedule("M.forward", Pipeline.optimize(EntryPoint.FORWARD.graph(m.graph()), false));
+        assertTrue(plan.kernels().stream().noneMatch(k -> k instanceof Kernel.Reductions), () -> dev.modelc.compiler.kernel.PlanPrinter.print(plan));
+        assertEquals(4, plan.kernels().size());
+        Map<String, Tensor> in = Map.of("x", random(DType.F64, 10, 200, 4));
+        Map<String, Tensor> want = Backend.INTERP.compile(m, null).forward(Map.of(), in);
+        Map<String, Tensor> got = Backend.BYTECODE.compile(m, null).forward(Map.of(), in);
+        for (String o : want.keySet()) same(want.get(o), got.get(o), o);
+    }
+
     private static void same(Tensor want, Tensor got, String what) {
         assertArrayEquals(want.shape(), got.shape(), what);
         double[] a = want.toDoubleArray(), b = got.toDoubleArray();
