@@ -11,6 +11,7 @@ import dev.modelc.runtime.device.DeviceSession;
 import dev.modelc.runtime.device.DeviceUnavailableException;
 import dev.modelc.runtime.exec.GeneratedModel;
 import dev.modelc.runtime.exec.NamedTensors;
+import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.Shapes;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Size;
@@ -694,124 +695,192 @@ public final class CropYieldLinear {
         private static PlanRunner lossAndGradientsPlan() {
             Plan plan = PlanText.read("plan CropYieldLinear.lossAndGradients\n"
                             + "symbols N\n"
-                            + "slots 5\n"
+                            + "slots 6\n"
                             + "buffer 0 input x f32 [N, 3]\n"
                             + "buffer 1 input y f32 [N, 2]\n"
                             + "buffer 2 param linear.weight f32 [2, 3]\n"
                             + "buffer 3 param linear.bias f32 [2]\n"
-                            + "buffer 4 temporary t8 f32 [N, 2] slot 0\n"
-                            + "buffer 5 temporary t11 f32 [] slot 1\n"
-                            + "buffer 6 temporary t14 f32 [] slot 2\n"
-                            + "buffer 7 temporary t20 f32 [2] slot 3\n"
-                            + "buffer 8 temporary t22 f32 [3, 2] slot 4\n"
-                            + "buffer 9 temporary t27 f32 [2, 3] slot 0\n"
-                            + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 2*N range N inner 1 lets 24 0\n"
-                            + "loop k1 kernel 1 buffers 4 5 writes 5 elements 1 range 1 inner 2*N lets 3 2\n"
-                            + "loop k2 kernel 2 buffers 6 writes 6 elements 1 range 1 inner 1 lets 3 0\n"
-                            + "loop k3 kernel 3 buffers 4 6 7 writes 7 elements 2 range 2 inner N lets 6 1\n"
-                            + "matmul k4 0 4 8 [1, 3, N, 2] true false f32\n"
-                            + "loop k5 kernel 4 buffers 8 6 9 writes 9 elements 6 range 2 inner 1 lets 5 0\n"
-                            + "result loss 5 [] loss\n"
+                            + "buffer 4 temporary t11 f32 [] slot 0\n"
+                            + "buffer 5 temporary t14 f32 [] slot 3\n"
+                            + "buffer 6 temporary t15 f32 [1, 2] slot 1\n"
+                            + "buffer 7 temporary t20 f32 [2] slot 4\n"
+                            + "buffer 8 temporary t22 f32 [3, 2] slot 2\n"
+                            + "buffer 9 temporary t27 f32 [2, 3] slot 5\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 6 5 8 4 7 9 writes 4 elements 1 range 1 inner N lets 78 65 split partials 9\n"
+                            + "result loss 4 [] loss\n"
                             + "result gradient 9 [2, 3] linear.weight\n"
                             + "result gradient 7 [2] linear.bias\n");
             return new PlanRunner(plan, new JvmTarget(List.of(
-                    (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e),
-                    (b, d, s, e) -> lossAndGradientsK1((float[]) b[0], (float[]) b[1], (int) d[0], s, e),
-                    (b, d, s, e) -> lossAndGradientsK2((float[]) b[0], (int) d[0], s, e),
-                    (b, d, s, e) -> lossAndGradientsK3((float[]) b[0], (float[]) b[1], (float[]) b[2], (int) d[0], s, e),
-                    (b, d, s, e) -> lossAndGradientsK5((float[]) b[0], (float[]) b[1], (float[]) b[2], s, e))));
+                    (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (float[]) b[9], (double[]) b[10], (int) d[0], s, e))));
         }
 
         /**
          * &lt;prelude&gt;:13: <code>def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)</code>
          */
         private static void lossAndGradientsK0(float[] x, float[] linear_weight,
-                float[] linear_bias, float[] y, float[] t8, int N, int start, int end) {
-            for (int i0 = start; i0 < end; i0++) {
-                for (int i1 = 0; i1 < 2; i1++) {
-                    double v0 = 0.0;
-                    float v1 = x[3 * i0];
-                    double v2 = (double) v1;
-                    float v3 = linear_weight[3 * i1];
-                    double v4 = (double) v3;
-                    double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
-                    double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
-                    float v7 = x[3 * i0 + 1];
-                    double v8 = (double) v7;
-                    float v9 = linear_weight[3 * i1 + 1];
-                    double v10 = (double) v9;
-                    double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
-                    double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
-                    float v13 = x[3 * i0 + 2];
-                    double v14 = (double) v13;
-                    float v15 = linear_weight[3 * i1 + 2];
-                    double v16 = (double) v15;
-                    double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
-                    double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
-                    float v19 = (float) v18;
-                    float v20 = linear_bias[i1];
-                    float v21 = v19 + v20;
-                    float v22 = y[2 * i0 + i1];
-                    float v23 = v21 - v22;
-                    t8[2 * i0 + i1] = v23;
+                float[] linear_bias, float[] y, float[] t15, float[] t14, float[] t22, float[] t11,
+                float[] t20, float[] t27, double[] partials, int N, int start, int end) {
+            if (start >= 0) {
+                for (int c = start; c < end; c++) {
+                    double acc0 = 0.0;
+                    double acc1 = 0.0;
+                    double acc2 = 0.0;
+                    double acc3 = 0.0;
+                    double acc4 = 0.0;
+                    double acc5 = 0.0;
+                    double acc6 = 0.0;
+                    double acc7 = 0.0;
+                    double acc8 = 0.0;
+                    int lo = c * Parallel.REDUCTION_CHUNK, hi = Math.min(N, lo + Parallel.REDUCTION_CHUNK);
+                    for (int j0 = lo; j0 < hi; j0++) {
+                        double v0 = 0.0;
+                        float v1 = x[3 * j0];
+                        double v2 = (double) v1;
+                        float v3 = linear_weight[0];
+                        double v4 = (double) v3;
+                        double v5 = dev.modelc.runtime.exec.Scalars.mul(v2, v4);
+                        double v6 = dev.modelc.runtime.exec.Scalars.add(v0, v5);
+                        float v7 = x[3 * j0 + 1];
+                        double v8 = (double) v7;
+                        float v9 = linear_weight[1];
+                        double v10 = (double) v9;
+                        double v11 = dev.modelc.runtime.exec.Scalars.mul(v8, v10);
+                        double v12 = dev.modelc.runtime.exec.Scalars.add(v6, v11);
+                        float v13 = x[3 * j0 + 2];
+                        double v14 = (double) v13;
+                        float v15 = linear_weight[2];
+                        double v16 = (double) v15;
+                        double v17 = dev.modelc.runtime.exec.Scalars.mul(v14, v16);
+                        double v18 = dev.modelc.runtime.exec.Scalars.add(v12, v17);
+                        float v19 = (float) v18;
+                        float v20 = linear_bias[0];
+                        float v21 = v19 + v20;
+                        float v22 = y[2 * j0];
+                        float v23 = v21 - v22;
+                        float v24 = v23 * v23;
+                        double v25 = 0.0;
+                        double v26 = (double) v1;
+                        float v27 = linear_weight[3];
+                        double v28 = (double) v27;
+                        double v29 = dev.modelc.runtime.exec.Scalars.mul(v26, v28);
+                        double v30 = dev.modelc.runtime.exec.Scalars.add(v25, v29);
+                        double v31 = (double) v7;
+                        float v32 = linear_weight[4];
+                        double v33 = (double) v32;
+                        double v34 = dev.modelc.runtime.exec.Scalars.mul(v31, v33);
+                        double v35 = dev.modelc.runtime.exec.Scalars.add(v30, v34);
+                        double v36 = (double) v13;
+                        float v37 = linear_weight[5];
+                        double v38 = (double) v37;
+                        double v39 = dev.modelc.runtime.exec.Scalars.mul(v36, v38);
+                        double v40 = dev.modelc.runtime.exec.Scalars.add(v35, v39);
+                        float v41 = (float) v40;
+                        float v42 = linear_bias[1];
+                        float v43 = v41 + v42;
+                        float v44 = y[2 * j0 + 1];
+                        float v45 = v43 - v44;
+                        float v46 = v45 * v45;
+                        double v47 = (double) v1;
+                        double v48 = (double) v23;
+                        double v49 = dev.modelc.runtime.exec.Scalars.mul(v47, v48);
+                        double v50 = (double) v1;
+                        double v51 = (double) v45;
+                        double v52 = dev.modelc.runtime.exec.Scalars.mul(v50, v51);
+                        double v53 = (double) v7;
+                        double v54 = (double) v23;
+                        double v55 = dev.modelc.runtime.exec.Scalars.mul(v53, v54);
+                        double v56 = (double) v7;
+                        double v57 = (double) v45;
+                        double v58 = dev.modelc.runtime.exec.Scalars.mul(v56, v57);
+                        double v59 = (double) v13;
+                        double v60 = (double) v23;
+                        double v61 = dev.modelc.runtime.exec.Scalars.mul(v59, v60);
+                        double v62 = (double) v13;
+                        double v63 = (double) v45;
+                        double v64 = dev.modelc.runtime.exec.Scalars.mul(v62, v63);
+                        acc0 += v24;
+                        acc0 += v46;
+                        acc1 += v23;
+                        acc2 += v45;
+                        acc3 += v49;
+                        acc4 += v52;
+                        acc5 += v55;
+                        acc6 += v58;
+                        acc7 += v61;
+                        acc8 += v64;
+                    }
+                    partials[c * 9 + 0] = acc0;
+                    partials[c * 9 + 1] = acc1;
+                    partials[c * 9 + 2] = acc2;
+                    partials[c * 9 + 3] = acc3;
+                    partials[c * 9 + 4] = acc4;
+                    partials[c * 9 + 5] = acc5;
+                    partials[c * 9 + 6] = acc6;
+                    partials[c * 9 + 7] = acc7;
+                    partials[c * 9 + 8] = acc8;
                 }
+                return;
             }
-        }
-
-        /**
-         * &lt;prelude&gt;:13: <code>def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)</code>
-         */
-        private static void lossAndGradientsK1(float[] t8, float[] t11, int N, int start, int end) {
-            for (int i = start; i < end; i++) {
-                double acc = 0.0;
-                for (int j = 0; j < 2 * N; j++) {
-                    float v0 = t8[j];
-                    float v1 = v0 * v0;
-                    acc += v1;
-                }
-                float v2 = (float) (acc / (double) ((long) 2 * N));
-                t11[i] = v2;
+            double acc0 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc0 += partials[c * 9 + 0];
             }
-        }
-
-        /**
-         * &lt;prelude&gt;:13: <code>def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)</code>
-         */
-        private static void lossAndGradientsK2(float[] t14, int N, int start, int end) {
-            for (int i = start; i < end; i++) {
+            t11[0] = (float) (acc0 / (double) ((long) 2 * N));
+            double acc1 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc1 += partials[c * 9 + 1];
+            }
+            t15[0] = (float) acc1;
+            double acc2 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc2 += partials[c * 9 + 2];
+            }
+            t15[1] = (float) acc2;
+            double acc3 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc3 += partials[c * 9 + 3];
+            }
+            t22[0] = (float) acc3;
+            double acc4 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc4 += partials[c * 9 + 4];
+            }
+            t22[1] = (float) acc4;
+            double acc5 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc5 += partials[c * 9 + 5];
+            }
+            t22[2] = (float) acc5;
+            double acc6 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc6 += partials[c * 9 + 6];
+            }
+            t22[3] = (float) acc6;
+            double acc7 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc7 += partials[c * 9 + 7];
+            }
+            t22[4] = (float) acc7;
+            double acc8 = 0.0;
+            for (int c = 0; c < end; c++) {
+                acc8 += partials[c * 9 + 8];
+            }
+            t22[5] = (float) acc8;
+            for (int i = 0; i < 1; i++) {
                 float v0 = 1.0f;
                 float v1 = (float) ((long) 2 * N);
                 float v2 = v0 / v1;
                 t14[i] = v2;
             }
-        }
-
-        /**
-         * crop_yield.model:32: <code>forward(x) = x &#64; weight.T + bias</code>
-         */
-        private static void lossAndGradientsK3(float[] t8, float[] t14, float[] t20, int N,
-                int start, int end) {
-            for (int i = start; i < end; i++) {
-                double acc = 0.0;
-                for (int j0 = 0; j0 < N; j0++) {
-                    float v0 = t8[2 * j0 + i];
-                    acc += v0;
-                }
-                float v1 = (float) acc;
-                float v2 = 2.0f;
-                float v3 = v1 * v2;
-                float v4 = t14[0];
-                float v5 = v3 * v4;
-                t20[i] = v5;
+            for (int i = 0; i < 2; i++) {
+                float v0 = t15[i];
+                float v1 = 2.0f;
+                float v2 = v0 * v1;
+                float v3 = t14[0];
+                float v4 = v2 * v3;
+                t20[i] = v4;
             }
-        }
-
-        /**
-         * crop_yield.model:32: <code>forward(x) = x &#64; weight.T + bias</code>
-         */
-        private static void lossAndGradientsK5(float[] t22, float[] t14, float[] t27, int start,
-                int end) {
-            for (int i0 = start; i0 < end; i0++) {
+            for (int i0 = 0; i0 < 2; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = t22[i0 + 2 * i1];
                     float v1 = 2.0f;

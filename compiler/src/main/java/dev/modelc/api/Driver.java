@@ -142,7 +142,7 @@ public final class Driver {
                 Graph g = e.graph(Retype.floating(m.inMode(mode).graph(), floating));
                 if (g.outputs().isEmpty()) continue;
                 KernelPlan plan = Scheduler.schedule(prefix + e.methodName(), g);
-                CudaProgram onDevice = CudaProgram.of(plan);
+                CudaProgram onDevice = CudaProgram.of(Scheduler.schedule(prefix + e.methodName(), g, false));
                 out.add(cuda ? onDevice.source() : PlanPrinter.print(plan) + hostNote(onDevice.hostCalls()));
             }
         }

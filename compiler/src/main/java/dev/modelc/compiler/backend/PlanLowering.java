@@ -56,6 +56,7 @@ public final class PlanLowering {
         for (Kernel k : plan.kernels()) {
             steps.add(switch (k) {
                 case Kernel.Loop l -> loop(l, loops++);
+                case Kernel.Reductions r -> reductions(r, loops++);
                 case Kernel.MatMul m -> new Step.MatMul(m.name(), m.a(), m.b(), m.out(), expr(m.batch()), expr(m.n()),
                         expr(m.k()), expr(m.m()), m.transA(), m.transB(), m.dtype());
                 case Kernel.Call c -> new Step.Call(c.name(), call(c.op(), c.span()), c.inputs().stream().mapToInt(Integer::intValue).toArray(),
@@ -82,6 +83,17 @@ public final class PlanLowering {
         int[] buffers = KernelOrder.of(l).stream().mapToInt(Integer::intValue).toArray();
         return new Step.Loop(l.name(), kernel, buffers, l.writes(), expr(elements), expr(range), expr(inner),
                 l.body().size() + reductionLets, reductionLets, split && l.isSplittable());
+    }
+
+    /**
+     * Several reductions over the same rows: always folded in chunks of rows, on every JVM
+     * backend (so the Java source's give the bytecode's bits), one partial per accumulator.
+     */
+    private Step.Loop reductions(Kernel.Reductions r, int kernel) {
+        int[] buffers = KernelOrder.of(r).stream().mapToInt(Integer::intValue).toArray();
+        int tail = r.tail().stream().mapToInt(t -> t.body().size()).sum();
+        return new Step.Loop(r.name(), kernel, buffers, r.writes(), expr(Dim.of(1)), expr(Dim.of(1)), expr(r.rows()),
+                r.body().size() + tail, r.body().size(), true, r.accumulators().size());
     }
 
     private LibraryCall call(Op op, Span span) {

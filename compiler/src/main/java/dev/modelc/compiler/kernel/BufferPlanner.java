@@ -25,7 +25,7 @@ final class BufferPlanner {
         java.util.Arrays.fill(lastUse, -1);
         for (int k = 0; k < kernels.size(); k++) {
             for (int b : kernels.get(k).reads()) lastUse[b] = k;
-            lastUse[kernels.get(k).writes()] = Math.max(lastUse[kernels.get(k).writes()], k);
+            for (int w : kernels.get(k).written()) lastUse[w] = Math.max(lastUse[w], k);
         }
         for (int r : results) lastUse[r] = Integer.MAX_VALUE;
         List<Buffer> out = new ArrayList<>(buffers);
@@ -36,19 +36,20 @@ final class BufferPlanner {
         for (int k = 0; k < kernels.size(); k++) freedAfter.add(new ArrayList<>());
         List<DType> slotType = new ArrayList<>();
         for (int k = 0; k < kernels.size(); k++) {
-            int w = kernels.get(k).writes();
-            Buffer b = out.get(w);
-            if (b.kind() == Buffer.Kind.TEMP && b.slot() < 0) {
-                TreeSet<Integer> open = free.computeIfAbsent(b.dtype(), t -> new TreeSet<>());
-                int slot;
-                if (open.isEmpty()) {
-                    slot = slotType.size();
-                    slotType.add(b.dtype());
-                } else {
-                    slot = open.pollFirst();
+            for (int w : kernels.get(k).written()) {
+                Buffer b = out.get(w);
+                if (b.kind() == Buffer.Kind.TEMP && b.slot() < 0) {
+                    TreeSet<Integer> open = free.computeIfAbsent(b.dtype(), t -> new TreeSet<>());
+                    int slot;
+                    if (open.isEmpty()) {
+                        slot = slotType.size();
+                        slotType.add(b.dtype());
+                    } else {
+                        slot = open.pollFirst();
+                    }
+                    out.set(w, b.withSlot(slot));
+                    if (lastUse[w] < kernels.size()) freedAfter.get(Math.max(lastUse[w], k)).add(slot);
                 }
-                out.set(w, b.withSlot(slot));
-                if (lastUse[w] < kernels.size()) freedAfter.get(Math.max(lastUse[w], k)).add(slot);
             }
             for (int s : freedAfter.get(k)) free.get(slotType.get(s)).add(s);
         }

@@ -31,12 +31,28 @@ final class Fusion {
     final int[] accumulatedBy;
     /** For a matmul operand read transposed in place: the transpose node whose operand is read. */
     final boolean[] transposedInPlace;
+    /** The row-reduction groups computed as one pass each ({@link Kernel.Reductions}). */
+    final List<RowReductions.Group> groups;
+    /** For a member of a group: the group's position in {@link #groups}, else -1. */
+    final int[] groupOf;
+    /** For each group, the member whose place in the plan its kernel takes. */
+    final int[] placedAt;
 
-    private Fusion(int n) {
+    private Fusion(int n, List<RowReductions.Group> groups) {
         materialized = new boolean[n];
         transposedInPlace = new boolean[n];
         accumulatedBy = new int[n];
         java.util.Arrays.fill(accumulatedBy, -1);
+        this.groups = List.copyOf(groups);
+        placedAt = new int[groups.size()];
+        groupOf = new int[n];
+        java.util.Arrays.fill(groupOf, -1);
+        for (int k = 0; k < groups.size(); k++) for (int m : groups.get(k).members()) groupOf[m] = k;
+    }
+
+    /** The kernel a stored node is computed in: its group's (named by its last member) or its own. */
+    private int kernelOf(int id) {
+        return groupOf[id] < 0 ? id : groups.get(groupOf[id]).last();
     }
 
     /**
@@ -46,18 +62,89 @@ final class Fusion {
      * one round.
      */
     static Fusion decide(Graph g) {
+        return decide(g, false);
+    }
+
+    /**
+     * As {@link #decide(Graph)}; with {@code rowReductions}, reductions over the same rows are
+     * grouped into one pass each (see {@link RowReductions}) wherever the plan's order allows:
+     * a group is dropped when a kernel between its first and last member would read one of them.
+     */
+    static Fusion decide(Graph g, boolean rowReductions) {
+        return decide(g, rowReductions, Set.of());
+    }
+
+    /** As {@link #decide(Graph, boolean)}, leaving out the groups whose first member is in {@code refused}. */
+    static Fusion decide(Graph g, boolean rowReductions, Set<Integer> refused) {
+        List<RowReductions.Group> groups = new ArrayList<>(rowReductions ? RowReductions.candidates(g) : List.of());
+        groups.removeIf(group -> refused.contains(group.first()));
+        while (true) {
+            Fusion f = decideWithCuts(g, groups);
+            int bad = f.misplacedGroup(g);
+            if (bad < 0) return f;
+            groups.remove(bad);
+        }
+    }
+
+    private static Fusion decideWithCuts(Graph g, List<RowReductions.Group> groups) {
         boolean[] cut = new boolean[g.size()];
         while (true) {
             // Each round stores at least one more node, so this ends; the decision returned is
             // one no cut was needed for (cutting marks the decision it inspects).
-            Fusion f = decide(g, cut);
+            Fusion f = decide(g, cut, groups);
             if (!f.cutLargeRegions(g, cut)) return f;
         }
     }
 
-    private static Fusion decide(Graph g, boolean[] cut) {
+    /**
+     * Places each group's kernel (sets {@link #placedAt}) and returns a group that fits nowhere,
+     * or -1. Kernels run in the order of their nodes; a group's runs where its first member is
+     * when every stored value its loop reads comes before that, else where its last member is
+     * when no stored node between the two depends on a member (none would read a member before
+     * the group has computed it).
+     */
+    private int misplacedGroup(Graph g) {
+        for (int k = 0; k < groups.size(); k++) {
+            RowReductions.Group group = groups.get(k);
+            if (latestRead(g, group) < group.first()) {
+                placedAt[k] = group.first();
+                continue;
+            }
+            boolean[] reaches = new boolean[g.size()];
+            for (int id = group.first(); id < group.last(); id++) {
+                boolean r = groupOf[id] == k;
+                for (int in : g.node(id).inputs()) r |= reaches[in];
+                reaches[id] = r;
+                if (r && groupOf[id] != k && materialized[id]) return k;
+            }
+            placedAt[k] = group.last();
+        }
+        return -1;
+    }
+
+    /** The last stored node (not an input, param or constant) a group's loop reads, or -1. */
+    private int latestRead(Graph g, RowReductions.Group group) {
+        int latest = -1;
+        ArrayDeque<Integer> todo = new ArrayDeque<>();
+        Set<Integer> seen = new HashSet<>();
+        for (int m : group.members()) todo.addAll(g.node(m).inputs());
+        while (!todo.isEmpty()) {
+            int id = todo.pop();
+            if (!seen.add(id)) continue;
+            Node node = g.node(id);
+            if (node.op() instanceof Op.Input || node.op() instanceof Op.Param || node.op() instanceof Op.Constant) continue;
+            if (materialized[id]) {
+                latest = Math.max(latest, id);
+                continue;
+            }
+            todo.addAll(node.inputs());
+        }
+        return latest;
+    }
+
+    private static Fusion decide(Graph g, boolean[] cut, List<RowReductions.Group> groups) {
         int n = g.size();
-        Fusion f = new Fusion(n);
+        Fusion f = new Fusion(n, groups);
         List<List<Integer>> consumers = new ArrayList<>();
         for (int i = 0; i < n; i++) consumers.add(new ArrayList<>());
         for (Node node : g.nodes()) for (int in : node.inputs()) consumers.get(in).add(node.id());
@@ -71,13 +158,14 @@ final class Fusion {
             Node node = g.node(id);
             Set<Integer> kernels = new HashSet<>();
             for (int c : consumers.get(id)) {
-                if (f.materialized[c]) kernels.add(c);
+                if (f.materialized[c]) kernels.add(f.kernelOf(c));
                 else kernels.addAll(roots.get(c));
             }
             boolean shared = kernels.size() > 1;
+            boolean member = f.groupOf[id] >= 0;
             boolean m = needsBuffer[id] || !(isFusible(node.op()) || isSmallContraction(g, node))
                     || (shared && (!isCheap(node.op()) || kernels.size() > MAX_CHEAP_COPIES));
-            if (m && !needsBuffer[id] && kernels.size() == 1 && isFoldable(node.op())) {
+            if (m && !member && !needsBuffer[id] && kernels.size() == 1 && isFoldable(node.op())) {
                 int root = kernels.iterator().next();
                 if (f.accumulatedBy[root] < 0 && onlyElementwiseUpTo(g, consumers, id, root, f)) {
                     f.accumulatedBy[root] = id;
@@ -85,7 +173,9 @@ final class Fusion {
                 }
             }
             f.materialized[id] = m;
-            roots.set(id, m ? Set.of(id) : kernels);
+            roots.set(id, m ? Set.of(f.kernelOf(id)) : kernels);
+            // A group member reads its operands inside the group's loop, at each row.
+            if (member) continue;
 
             switch (node.op()) {
                 case Op.Reshape r when !isUnitReshape(g, node) -> needsBuffer[node.input(0)] = true;

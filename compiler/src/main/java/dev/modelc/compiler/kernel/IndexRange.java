@@ -89,6 +89,19 @@ public final class IndexRange {
             String at = where(k.span());
             Buffer written = plan.buffer(k.writes());
             out.add(Limit.size(at + "the number of elements of a value of shape " + written.shape(), written.shape().numel()));
+            if (k instanceof Kernel.Reductions r) {
+                for (Kernel.Loop t : r.tail()) {
+                    Buffer tw = plan.buffer(t.writes());
+                    out.add(Limit.size(at + "the number of elements of a value of shape " + tw.shape(), tw.shape().numel()));
+                }
+                out.add(Limit.size(at + "the rows of the reductions over " + r.rows(), r.rows()));
+                for (Let let : r.body()) {
+                    if (let.expr() instanceof Expr.Position p) {
+                        out.add(new Limit(at + "the largest position (arange) of the loop", p.index().offset(), p.index().coefs(),
+                                List.of(r.rows())));
+                    }
+                }
+            }
             if (!(k instanceof Kernel.Loop l)) continue;
             List<Dim> extents = new ArrayList<>(l.outer());
             for (int a = 0; a < l.outer().size(); a++) {

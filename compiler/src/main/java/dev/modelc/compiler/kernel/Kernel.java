@@ -20,8 +20,13 @@ public sealed interface Kernel {
     /** Buffers it reads. */
     List<Integer> reads();
 
-    /** The buffer it writes. */
+    /** The buffer it writes (the first, for a kernel that writes several). */
     int writes();
+
+    /** Every buffer it writes. */
+    default List<Integer> written() {
+        return List.of(writes());
+    }
 
     /**
      * A loop nest over {@code outer} (row-major) computing {@code body} at every position and
@@ -114,6 +119,78 @@ public sealed interface Kernel {
 
         public int writes() {
             return out;
+        }
+    }
+
+    /**
+     * Several reductions over the same rows folded in one pass, so the rows are read once (the
+     * loss, the weight-gradient sums and the bias sums of a regression step): one loop over
+     * {@code rows} (loop variable {@code j0}) computes {@code body} per row, and each
+     * {@link Accumulator} folds its terms in f64 into one element of a small result. Each
+     * accumulator sees its terms in the interpreter's order (rows in order, a row's terms in
+     * order), so a sum of at most {@code Parallel.REDUCTION_CHUNK} rows gives the interpreter's
+     * bits; longer ones fold chunks of rows on several cores and then the chunks in order, as a
+     * split {@link Loop} does.
+     *
+     * @param tail small loops (a few constant elements, no reduction) that follow in the plan,
+     *             run in order on one thread once the accumulators are stored: a training step's
+     *             updates of its weights from their gradient sums, so that the whole step of a
+     *             small model is one kernel (the seed's regression: its dispatch, not its 15
+     *             rows, was most of a step's time)
+     */
+    record Reductions(String name, Dim rows, List<Let> body, List<Accumulator> accumulators, List<Loop> tail, Span span)
+            implements Kernel {
+        public Reductions {
+            body = List.copyOf(body);
+            accumulators = List.copyOf(accumulators);
+            tail = List.copyOf(tail);
+        }
+
+        /** The buffers its rows and its tail read, those it writes itself included (a tail reads the sums). */
+        public List<Integer> reads() {
+            java.util.LinkedHashSet<Integer> out = new java.util.LinkedHashSet<>();
+            for (Let l : body) if (l.expr() instanceof Expr.Load ld) out.add(ld.buffer());
+            for (Loop t : tail) out.addAll(t.reads());
+            return List.copyOf(out);
+        }
+
+        public int writes() {
+            return accumulators.getFirst().buffer();
+        }
+
+        public List<Integer> written() {
+            java.util.LinkedHashSet<Integer> out = new java.util.LinkedHashSet<>();
+            for (Accumulator a : accumulators) out.add(a.buffer());
+            for (Loop t : tail) out.add(t.writes());
+            return List.copyOf(out);
+        }
+
+        /** The same pass with {@code more} loops run after it. */
+        public Reductions followedBy(List<Loop> more) {
+            List<Loop> all = new java.util.ArrayList<>(tail);
+            all.addAll(more);
+            return new Reductions(name, rows, body, accumulators, all, span);
+        }
+
+        /**
+         * The row loop as a {@link Loop} with no outer axes, for what renderers share with loops
+         * (the lets, the sizes they use); its store and fold are the first accumulator's.
+         */
+        public Loop rowLoop() {
+            int first = accumulators.getFirst().terms().getFirst();
+            return new Loop(name, List.of(), Optional.of(new Reduction(ReduceFn.SUM, List.of(rows), body, first, false)), List.of(),
+                    new Store(writes(), first), false, span);
+        }
+    }
+
+    /**
+     * One result element of a {@link Reductions}: {@code fn} over the rows of its {@code terms}
+     * (lets of the row body, folded in this order within a row), stored at {@code element} of
+     * {@code buffer}; a mean divides by {@code count}, the number of terms over all rows.
+     */
+    record Accumulator(ReduceFn fn, List<Integer> terms, int buffer, long element, Dim count) {
+        public Accumulator {
+            terms = List.copyOf(terms);
         }
     }
 }

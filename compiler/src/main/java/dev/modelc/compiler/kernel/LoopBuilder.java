@@ -4,6 +4,7 @@ import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.Graph;
 import dev.modelc.compiler.graph.Node;
 import dev.modelc.compiler.graph.Op;
+import dev.modelc.compiler.graph.ReduceFn;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
 import java.util.ArrayList;
@@ -83,6 +84,79 @@ final class LoopBuilder {
         if (body.reduction != null) all.addAll(body.reduction.body());
         return new Kernel.Loop(name, outer, Optional.ofNullable(body.reduction), body.lets, new Store(out, value),
                 isFlat(all, outer, 0, vars), node.span());
+    }
+
+    /**
+     * The one pass of a row-reduction group ({@link RowReductions}): a loop over the rows
+     * (variable 0 of 1) whose body computes every member's terms at each row, every other axis
+     * at a constant position, so the members' shared operands are computed once per position.
+     */
+    static Kernel.Reductions reductions(String name, Graph g, Fusion fusion, int[] bufferOf, RowReductions.Group group) {
+        int[] nextId = {0};
+        LoopBuilder body = new LoopBuilder(g, fusion, bufferOf, 1, nextId, new HashMap<>());
+        Affine row = Affine.variable(0, 1);
+        List<Kernel.Accumulator> accumulators = new ArrayList<>();
+        for (int id : group.members()) {
+            Node node = g.node(id);
+            int out = bufferOf[id];
+            switch (node.op()) {
+                case Op.Reduce r -> {
+                    List<Dim> in = g.node(node.input(0)).type().shape().dims();
+                    int rowAxis = r.axes().stream().mapToInt(Integer::intValue).min().orElseThrow();
+                    List<Integer> kept = new ArrayList<>(), reduced = new ArrayList<>();
+                    for (int a = 0; a < in.size(); a++) {
+                        if (a == rowAxis) continue;
+                        (r.axes().contains(a) ? reduced : kept).add(a);
+                    }
+                    Dim count = Dim.of(1);
+                    for (int a : r.axes()) count = count.times(in.get(a));
+                    long outputs = product(in, kept), terms = product(in, reduced);
+                    for (long e = 0; e < outputs; e++) {
+                        List<Integer> lets = new ArrayList<>();
+                        for (long t = 0; t < terms; t++) {
+                            List<Affine> p = new ArrayList<>();
+                            for (int a = 0; a < in.size(); a++) p.add(a == rowAxis ? row : Affine.constant(Dim.of(0), 1));
+                            place(p, in, kept, e);
+                            place(p, in, reduced, t);
+                            lets.add(body.at(node.input(0), p));
+                        }
+                        accumulators.add(new Kernel.Accumulator(r.fn(), lets, out, e, count));
+                    }
+                }
+                case Op.MatMul m -> {
+                    // Each element sums a[i, p] * b[p, j] over the rows p, products in f64: the interpreter's terms.
+                    Node a = g.node(node.input(0)), b = g.node(node.input(1));
+                    long n = a.type().shape().dim(0).constant(), cols = b.type().shape().dim(1).constant();
+                    for (long i = 0; i < n; i++) {
+                        for (long j = 0; j < cols; j++) {
+                            Affine ai = Affine.constant(Dim.of(i), 1), bj = Affine.constant(Dim.of(j), 1);
+                            int x = body.wide(body.at(a.id(), List.of(ai, row)), a, node);
+                            int y = body.wide(body.at(b.id(), List.of(row, bj)), b, node);
+                            int prod = body.add(new Let(nextId[0]++, DType.F64, body.binary(BinaryFn.MUL, DType.F64, x, y), id));
+                            accumulators.add(new Kernel.Accumulator(ReduceFn.SUM, List.of(prod), out, i * cols + j,
+                                    a.type().shape().dim(1)));
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException("node %" + id + " (" + node.op().label() + ") is not a row reduction");
+            }
+        }
+        return new Kernel.Reductions(name, group.rows(), body.lets, accumulators, List.of(), g.node(group.first()).span());
+    }
+
+    private static long product(List<Dim> dims, List<Integer> axes) {
+        long p = 1;
+        for (int a : axes) p *= dims.get(a).constant();
+        return p;
+    }
+
+    /** Sets the positions of {@code axes} (constant sizes) to row-major position {@code flat} among them. */
+    private static void place(List<Affine> p, List<Dim> dims, List<Integer> axes, long flat) {
+        for (int k = axes.size() - 1; k >= 0; k--) {
+            long size = dims.get(axes.get(k)).constant();
+            p.set(axes.get(k), Affine.constant(Dim.of(flat % size), 1));
+            flat /= size;
+        }
     }
 
     /**

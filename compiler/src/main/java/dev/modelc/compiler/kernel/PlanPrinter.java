@@ -16,6 +16,10 @@ import java.util.stream.Collectors;
  *   store %4 = v3
  * </pre>
  *
+ * A {@link Kernel.Reductions} prints its row lets, then a line per result element: the
+ * reduction and the terms each row folds ({@code %5[0] = mean v24 v30 / 2*N}), then its tail's
+ * loops, each line after {@code then}.
+ *
  * A function let says {@code in f64} when the kernel IR computes it in f64 and rounds it once to
  * its own dtype ({@link Arithmetic}); the others are computed in their dtype.
  */
@@ -53,6 +57,25 @@ public final class PlanPrinter {
             case Kernel.Call c -> s.append(c.name()).append(" call ").append(c.op().label()).append(" %").append(c.out())
                     .append(" = ").append(c.inputs().stream().map(i -> "%" + i).collect(Collectors.joining(", ")))
                     .append(where).append('\n');
+            case Kernel.Reductions r -> {
+                s.append(r.name()).append(" reductions over [").append(r.rows()).append(']').append(where).append('\n');
+                List<String> names = List.of("j0");
+                for (Let let : r.body()) s.append("    ").append(let(let, names)).append('\n');
+                for (Kernel.Accumulator a : r.accumulators()) {
+                    s.append("  %").append(a.buffer()).append('[').append(a.element()).append("] = ")
+                            .append(a.fn().name().toLowerCase()).append(' ')
+                            .append(a.terms().stream().map(t -> "v" + t).collect(Collectors.joining(" ")));
+                    if (a.fn() == dev.modelc.compiler.graph.ReduceFn.MEAN) s.append(" / ").append(a.count());
+                    s.append('\n');
+                }
+                for (Kernel.Loop t : r.tail()) {
+                    StringBuilder loop = new StringBuilder();
+                    print(loop, t);
+                    List<String> lines = loop.toString().lines().toList();
+                    s.append("  then ").append(lines.getFirst()).append('\n');
+                    lines.subList(1, lines.size()).forEach(line -> s.append("    ").append(line).append('\n'));
+                }
+            }
             case Kernel.Loop l -> {
                 List<String> names = variableNames(l);
                 s.append(l.name()).append(" loop ").append(l.outer());

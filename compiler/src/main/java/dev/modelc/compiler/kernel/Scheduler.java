@@ -22,8 +22,35 @@ public final class Scheduler {
     private Scheduler() {
     }
 
+    /** The plan the JVM backends run: reductions over the same rows share one pass ({@link Kernel.Reductions}). */
     public static KernelPlan schedule(String name, Graph g) {
-        Fusion fusion = Fusion.decide(g);
+        return schedule(name, g, true);
+    }
+
+    /**
+     * The plan with or without {@link Kernel.Reductions}: the CUDA renderer has no kernel for
+     * several accumulators (its reductions are a shared-memory tree per result element), so
+     * device plans keep each reduction a kernel of its own.
+     */
+    public static KernelPlan schedule(String name, Graph g, boolean rowReductions) {
+        // A pass too long for the JIT is refused and the plan scheduled again without it (rare: a few at most).
+        Set<Integer> refused = new HashSet<>();
+        while (true) {
+            KernelPlan plan = schedule(name, g, rowReductions, refused);
+            if (plan != null) return plan;
+        }
+    }
+
+    /**
+     * The most lets a {@link Kernel.Reductions} holds, its tail's included: the JIT compiles no
+     * method past 8,000 bytes of bytecode, and an interpreted pass would be far slower than the
+     * kernels it replaces.
+     */
+    static final int MAX_PASS_LETS = 512;
+
+    /** The plan, or null after adding to {@code refused} the first member of a group whose pass is too long. */
+    private static KernelPlan schedule(String name, Graph g, boolean rowReductions, Set<Integer> refused) {
+        Fusion fusion = Fusion.decide(g, rowReductions, refused);
         int[] bufferOf = new int[g.size()];
         Arrays.fill(bufferOf, -1);
         List<Buffer> buffers = new ArrayList<>();
@@ -69,6 +96,19 @@ public final class Scheduler {
             boolean view = node.op() instanceof Op.Reshape && bufferOf[id] == bufferOf[node.input(0)];
             if (out.kind() != Buffer.Kind.TEMP || view) continue;
             String kname = "k" + kernels.size();
+            if (fusion.groupOf[id] >= 0) {
+                // A group's one pass runs where Fusion placed it, the place of its first or its last member.
+                int k = fusion.groupOf[id];
+                if (fusion.placedAt[k] == id) {
+                    Kernel.Reductions pass = LoopBuilder.reductions(kname, g, fusion, bufferOf, fusion.groups.get(k));
+                    if (pass.body().size() > MAX_PASS_LETS) {
+                        refused.add(fusion.groups.get(k).first());
+                        return null;
+                    }
+                    kernels.add(pass);
+                }
+                continue;
+            }
             kernels.add(switch (node.op()) {
                 case Op.MatMul m when !Fusion.isSmallContraction(g, node) -> matmul(kname, g, node, bufferOf, fusion);
                 case Op.Reduce r when r.fn() == ReduceFn.LOGSUMEXP -> call(kname, g, node, bufferOf);
@@ -88,6 +128,8 @@ public final class Scheduler {
             });
         }
 
+        if (rowReductions) kernels = withTails(kernels);
+
         List<KernelPlan.Result> results = new ArrayList<>();
         Set<Integer> resultBuffers = new HashSet<>();
         for (Graph.Output o : g.outputs()) {
@@ -101,6 +143,63 @@ public final class Scheduler {
         LinkedHashSet<String> symbols = new LinkedHashSet<>();
         for (Buffer b : buffers) if (b.isExternal()) for (Dim d : b.shape().dims()) symbols.addAll(d.symbols());
         return new KernelPlan(name, List.copyOf(symbols), buffers, kernels, results, slots, SliceWindow.of(g), SizeRequirement.of(g));
+    }
+
+    /** A loop of at most this many elements (constant), with no reduction, may run in the tail of the pass before it. */
+    static final int TAIL_ELEMENTS = 64;
+
+    /**
+     * Each {@link Kernel.Reductions} with the small loops that follow it as its tail (see
+     * {@link Kernel.Reductions#tail}), and the kernels renamed in order ({@code k0}, {@code k1},
+     * ...; a tail loop {@code k0.1}, {@code k0.2}, ...).
+     */
+    private static List<Kernel> withTails(List<Kernel> kernels) {
+        List<Kernel> out = new ArrayList<>();
+        for (int i = 0; i < kernels.size(); i++) {
+            Kernel k = kernels.get(i);
+            if (!(k instanceof Kernel.Reductions r)) {
+                out.add(renamed(k, "k" + out.size()));
+                continue;
+            }
+            String name = "k" + out.size();
+            List<Kernel.Loop> tail = new ArrayList<>();
+            int lets = r.body().size();
+            while (i + 1 < kernels.size() && kernels.get(i + 1) instanceof Kernel.Loop l && isSmall(l)
+                    && lets + unrolled(l) <= MAX_PASS_LETS) {
+                lets += unrolled(l);
+                tail.add((Kernel.Loop) renamed(l, name + "." + (tail.size() + 1)));
+                i++;
+            }
+            out.add(((Kernel.Reductions) renamed(r, name)).followedBy(tail));
+        }
+        return out;
+    }
+
+    /** A small loop's lets if its loops were written out (at most what the bytecode unrolls). */
+    private static int unrolled(Kernel.Loop l) {
+        long elements = 1;
+        for (Dim d : l.outer()) elements *= d.constant();
+        return (int) (l.body().size() * Math.min(elements, 4));
+    }
+
+    private static boolean isSmall(Kernel.Loop l) {
+        if (l.reduction().isPresent()) return false;
+        long elements = 1;
+        for (Dim d : l.outer()) {
+            if (!d.isConstant()) return false;
+            elements *= d.constant();
+        }
+        return elements <= TAIL_ELEMENTS;
+    }
+
+    private static Kernel renamed(Kernel k, String name) {
+        return switch (k) {
+            case Kernel.Loop l -> new Kernel.Loop(name, l.outer(), l.reduction(), l.body(), l.store(), l.flat(), l.span());
+            case Kernel.MatMul m -> new Kernel.MatMul(name, m.a(), m.b(), m.out(), m.batch(), m.n(), m.k(), m.m(), m.transA(),
+                    m.transB(), m.dtype(), m.span());
+            case Kernel.Call c -> new Kernel.Call(name, c.op(), c.inputs(), c.inputShapes(), c.out(), c.outShape(), c.span());
+            case Kernel.Reductions r -> new Kernel.Reductions(name, r.rows(), r.body(), r.accumulators(), r.tail(), r.span());
+        };
     }
 
     private static Kernel matmul(String name, Graph g, Node node, int[] bufferOf, Fusion fusion) {

@@ -96,7 +96,7 @@ class LongChainBackendsTest {
         CheckedModel m = model(tanhChain(LENGTH, true));
         assertTimeoutPreemptively(BOUND, () -> {
             for (EntryPoint e : EntryPoint.values()) {
-                KernelPlan plan = Scheduler.schedule("M." + e.methodName(), e.graph(m.graph()));
+                KernelPlan plan = Scheduler.schedule("M." + e.methodName(), e.graph(m.graph()), false);
                 CudaProgram program = CudaProgram.of(plan);
                 long loops = plan.kernels().stream().filter(k -> k instanceof Kernel.Loop).count();
                 assertTrue(program.kernels().size() >= loops, e + ": " + program.kernels().size() + " kernels for " + loops + " loops");

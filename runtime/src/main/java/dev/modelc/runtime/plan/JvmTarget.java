@@ -74,7 +74,7 @@ public final class JvmTarget implements Target {
                 }
                 Object[] args = new Object[l.buffers().length + (l.split() ? 1 : 0)];
                 // A split reduction's partial results travel as one more buffer, after its own.
-                if (l.split()) args[l.buffers().length] = new double[range];
+                if (l.split()) args[l.buffers().length] = new double[range * l.partials()];
                 yield new LoopFrame(args, range, work);
             }
             case Step.MatMul m -> new MatMulFrame((int) m.batch().eval(d), (int) m.n().eval(d), (int) m.k().eval(d),

@@ -54,7 +54,8 @@ public final class PlanText {
                 case Step.Loop l -> out.append("loop ").append(l.name()).append(" kernel ").append(l.kernel()).append(" buffers")
                         .append(ints(l.buffers())).append(" writes ").append(l.writes()).append(" elements ").append(word(l.elements()))
                         .append(" range ").append(word(l.range())).append(" inner ").append(word(l.inner())).append(" lets ")
-                        .append(l.lets()).append(' ').append(l.reductionLets()).append(l.split() ? " split" : "");
+                        .append(l.lets()).append(' ').append(l.reductionLets()).append(l.split() ? " split" : "")
+                        .append(l.partials() > 1 ? " partials " + l.partials() : "");
                 case Step.MatMul m -> out.append("matmul ").append(m.name()).append(' ').append(m.a()).append(' ').append(m.b())
                         .append(' ').append(m.out()).append(' ').append(List.of(m.batch(), m.n(), m.k(), m.m())).append(' ')
                         .append(m.transA()).append(' ').append(m.transB()).append(' ').append(m.dtype().spelling());
@@ -162,8 +163,13 @@ public final class PlanText {
                     l.expect("lets");
                     int lets = l.integer(), reductionLets = l.integer();
                     boolean split = !l.done() && l.word().equals("split");
+                    int partials = 1;
+                    if (!l.done()) {
+                        l.expect("partials");
+                        partials = l.integer();
+                    }
                     steps.add(new Step.Loop(sname, kernel, ids.stream().mapToInt(Integer::intValue).toArray(), writes, elements, range,
-                            inner, lets, reductionLets, split));
+                            inner, lets, reductionLets, split, partials));
                 }
                 case "matmul" -> {
                     String sname = l.word();

@@ -26,11 +26,21 @@ public sealed interface Step {
      * @param reductionLets the lets of the reduction's body (the work per folded value of a split reduction)
      * @param split whether it reduces everything to one value over a flat inner loop, folded in
      *              chunks on several cores and then in order (see {@code Parallel.REDUCTION_CHUNK})
+     * @param partials how many values each chunk of a split loop folds into: 1, or the
+     *                 accumulators of several reductions over the same rows (the compiler's
+     *                 {@code Kernel.Reductions}), each chunk's laid out together
      */
     record Loop(String name, int kernel, int[] buffers, int writes, SizeExpr elements, SizeExpr range, SizeExpr inner,
-                int lets, int reductionLets, boolean split) implements Step {
+                int lets, int reductionLets, boolean split, int partials) implements Step {
         public Loop {
             buffers = buffers.clone();
+            if (partials < 1 || partials > 1 && !split) throw new IllegalArgumentException("partials " + partials + " of a loop");
+        }
+
+        /** A loop folding at most one value per chunk. */
+        public Loop(String name, int kernel, int[] buffers, int writes, SizeExpr elements, SizeExpr range, SizeExpr inner,
+                    int lets, int reductionLets, boolean split) {
+            this(name, kernel, buffers, writes, elements, range, inner, lets, reductionLets, split, 1);
         }
     }
 

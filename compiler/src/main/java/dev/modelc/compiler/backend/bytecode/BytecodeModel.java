@@ -90,15 +90,19 @@ public final class BytecodeModel extends StagedModel {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         List<RangeKernel> loops = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
-            if (k instanceof Kernel.Loop l) {
-                ClassDesc name = ClassDesc.of(BytecodeModel.class.getPackageName() + ".Kernel_" + sanitize(plan.name()) + "_" + l.name());
-                byte[] bytes = LoopCompiler.compile(name, l, plan, vector);
-                try {
-                    Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
-                    loops.add((RangeKernel) c.getConstructor().newInstance());
-                } catch (ReflectiveOperationException | LinkageError ex) {
-                    throw new IllegalStateException("kernel " + l.name() + " of " + plan.name() + " did not load: " + ex, ex);
-                }
+            // Loops and row reductions are numbered together, in plan order (PlanLowering).
+            if (!(k instanceof Kernel.Loop || k instanceof Kernel.Reductions)) continue;
+            ClassDesc name = ClassDesc.of(BytecodeModel.class.getPackageName() + ".Kernel_" + sanitize(plan.name()) + "_" + k.name());
+            byte[] bytes = switch (k) {
+                case Kernel.Loop l -> LoopCompiler.compile(name, l, plan, vector);
+                case Kernel.Reductions r -> LoopCompiler.compile(name, r, plan);
+                default -> throw new IllegalStateException(k.name());
+            };
+            try {
+                Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
+                loops.add((RangeKernel) c.getConstructor().newInstance());
+            } catch (ReflectiveOperationException | LinkageError ex) {
+                throw new IllegalStateException("kernel " + k.name() + " of " + plan.name() + " did not load: " + ex, ex);
             }
         }
         return new PlanRunner(lowered, new JvmTarget(loops));

@@ -21,6 +21,21 @@ public final class KernelOrder {
         return new ArrayList<>(out);
     }
 
+    /** The buffers it reads, then those it writes, in the order of its accumulators. */
+    public static List<Integer> of(Kernel.Reductions r) {
+        LinkedHashSet<Integer> out = new LinkedHashSet<>(r.reads());
+        out.addAll(r.written());
+        return new ArrayList<>(out);
+    }
+
+    /** Every size its row loop, its means and its tail use. */
+    public static List<Dim> dims(Kernel.Reductions r) {
+        LinkedHashSet<Dim> out = new LinkedHashSet<>(dims(r.rowLoop()));
+        for (Kernel.Accumulator a : r.accumulators()) out.add(a.count());
+        for (Kernel.Loop t : r.tail()) out.addAll(dims(t));
+        return new ArrayList<>(out);
+    }
+
     /** Every size in the loop: extents, index coefficients and offsets, the reduction's count, and the outer layout. */
     public static List<Dim> dims(Kernel.Loop loop) {
         LinkedHashSet<Dim> out = new LinkedHashSet<>(loop.outer());

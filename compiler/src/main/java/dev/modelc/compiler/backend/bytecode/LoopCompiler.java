@@ -91,11 +91,14 @@ final class LoopCompiler {
     private int species = -1;
     private final Map<Integer, Integer> laneLocal = new HashMap<>();
 
-    private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector) {
+    /** Several reductions over the same rows, when this renders a {@link Kernel.Reductions} (its row loop is {@link #loop}). */
+    private Kernel.Reductions reductions;
+
+    private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector, List<Integer> buffers) {
         this.lanes = vector && VectorLanes.fits(loop, plan);
         this.loop = loop;
         this.plan = plan;
-        this.buffers = KernelOrder.of(loop);
+        this.buffers = buffers;
         this.varLocal = new int[loop.variables()];
         loop.body().forEach(l -> lets.put(l.id(), l));
         loop.reduction().ifPresent(r -> r.body().forEach(l -> lets.put(l.id(), l)));
@@ -103,7 +106,17 @@ final class LoopCompiler {
 
     /** The class file of a {@link RangeKernel} named {@code name} running {@code loop}. */
     static byte[] compile(ClassDesc name, Kernel.Loop loop, KernelPlan plan, boolean vector) {
-        LoopCompiler c = new LoopCompiler(loop, plan, vector);
+        return build(name, new LoopCompiler(loop, plan, vector, KernelOrder.of(loop)));
+    }
+
+    /** The class file of a {@link RangeKernel} named {@code name} running the one pass of {@code r}. */
+    static byte[] compile(ClassDesc name, Kernel.Reductions r, KernelPlan plan) {
+        LoopCompiler c = new LoopCompiler(r.rowLoop(), plan, false, KernelOrder.of(r));
+        c.reductions = r;
+        return build(name, c);
+    }
+
+    private static byte[] build(ClassDesc name, LoopCompiler c) {
         return ClassFile.of().build(name, cb -> cb
                 .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL)
                 .withInterfaceSymbols(RANGE_KERNEL)
@@ -124,8 +137,13 @@ final class LoopCompiler {
         // Every symbolic size the loops use, computed once per call before any loop: a local
         // stored here is assigned on every path to every later use (one stored inside a loop
         // would not be, for the verifier, after that loop: see dim).
-        for (Dim d : KernelOrder.dims(loop)) if (!d.isConstant()) prologueDim(d);
-        List<Dim> outer = loop.outer();
+        for (Dim d : reductions != null ? KernelOrder.dims(reductions) : KernelOrder.dims(loop)) {
+            if (!d.isConstant()) prologueDim(d);
+        }
+        if (reductions != null) {
+            rowReductions();
+            return;
+        }
         if (loop.isSplittable()) {
             splitReduction(loop.reduction().orElseThrow());
             return;
@@ -149,15 +167,38 @@ final class LoopCompiler {
             code.labelBinding(done);
             laneLocal.clear();
             loop(i, () -> code.iload(i), () -> code.iload(END), this::outerBody);
-        } else if (loop.flat() || outer.isEmpty()) {
+        } else {
+            loops(() -> code.iload(START), () -> code.iload(END));
+        }
+        code.return_();
+    }
+
+    /** The loop nest, its outermost loop from {@code from} to {@code to} (pushed as ints). */
+    private void loops(Runnable from, Runnable to) {
+        List<Dim> outer = loop.outer();
+        if (loop.flat() || outer.isEmpty()) {
             outerFlat = code.allocateLocal(TypeKind.INT);
-            loop(outerFlat, () -> code.iload(START), () -> code.iload(END), this::outerBody);
+            loop(outerFlat, from, to, this::outerBody);
         } else {
             int i0 = code.allocateLocal(TypeKind.INT);
             varLocal[0] = i0;
-            loop(i0, () -> code.iload(START), () -> code.iload(END), () -> nested(1, outer.size(), this::outerBody));
+            loop(i0, from, to, () -> nested(1, outer.size(), this::outerBody));
         }
-        code.return_();
+    }
+
+    /**
+     * A tail loop of the pass (see {@link Kernel.Reductions#tail}) over all its positions, in
+     * this method: a compiler of its own on the same code, buffers and prologue sizes.
+     */
+    private void tail(Kernel.Loop t) {
+        LoopCompiler c = new LoopCompiler(t, plan, false, buffers);
+        c.code = code;
+        c.bufferLocal.putAll(bufferLocal);
+        c.dimLocal.putAll(dimLocal);
+        Dim elements = Dim.of(1);
+        for (Dim d : t.outer()) elements = elements.times(d);
+        Dim range = t.flat() || t.outer().isEmpty() ? elements : t.outer().getFirst();
+        c.loops(code::iconst_0, () -> c.dim(range));
     }
 
     /** Loops over variables {@code from..to-1} (extents from the loop's dims), then {@code then}. */
@@ -223,6 +264,71 @@ final class LoopCompiler {
         code.iconst_0().istore(outerFlat);
         for (Let l : loop.body()) let(l);
         store();
+        code.return_();
+    }
+
+    /**
+     * Several reductions over the same rows in two calls, as {@link #splitReduction}: chunks
+     * {@code [start, end)} of the rows, each folding every accumulator (a double local each)
+     * into the partials array (the last buffer), chunk {@code c}'s accumulators at
+     * {@code c * accumulators}; then {@code run(b, d, -1, chunks)} folds each accumulator's
+     * partials in chunk order and stores it.
+     */
+    private void rowReductions() {
+        List<Kernel.Accumulator> accs = reductions.accumulators();
+        int k = accs.size();
+        int partials = code.allocateLocal(TypeKind.REFERENCE);
+        code.aload(B).loadConstant(buffers.size()).aaload().checkcast(CD_double.arrayType()).astore(partials);
+        int[] acc = new int[k];
+        for (int a = 0; a < k; a++) acc[a] = code.allocateLocal(TypeKind.DOUBLE);
+        Label finish = code.newLabel();
+        code.iload(START);
+        code.iflt(finish);
+        int c = code.allocateLocal(TypeKind.INT);
+        int lo = code.allocateLocal(TypeKind.INT), hi = code.allocateLocal(TypeKind.INT);
+        int row = code.allocateLocal(TypeKind.INT);
+        varLocal[0] = row;
+        loop(c, () -> code.iload(START), () -> code.iload(END), () -> {
+            for (int a = 0; a < k; a++) initAccumulator(accs.get(a).fn(), acc[a]);
+            code.iload(c).loadConstant(Parallel.REDUCTION_CHUNK).imul().istore(lo);
+            dim(reductions.rows());
+            code.iload(lo).loadConstant(Parallel.REDUCTION_CHUNK).iadd();
+            code.invokestatic(ClassDesc.of(Math.class.getName()), "min", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+            code.istore(hi);
+            loop(row, () -> code.iload(lo), () -> code.iload(hi), () -> {
+                for (Let l : loop.reduction().orElseThrow().body()) let(l);
+                for (int a = 0; a < k; a++) {
+                    for (int t : accs.get(a).terms()) fold(accs.get(a).fn(), acc[a], () -> loadAsDouble(t));
+                }
+            });
+            for (int a = 0; a < k; a++) {
+                code.aload(partials).iload(c).loadConstant(k).imul().loadConstant(a).iadd().dload(acc[a]).dastore();
+            }
+        });
+        code.return_();
+        code.labelBinding(finish);
+        int p = code.allocateLocal(TypeKind.INT);
+        for (int a = 0; a < k; a++) {
+            Kernel.Accumulator x = accs.get(a);
+            int local = acc[a], at = a;
+            initAccumulator(x.fn(), local);
+            loop(p, code::iconst_0, () -> code.iload(END),
+                    () -> fold(x.fn(), local, () -> code.aload(partials).iload(p).loadConstant(k).imul().loadConstant(at).iadd().daload()));
+            DType out = plan.buffer(x.buffer()).dtype();
+            code.aload(bufferLocal.get(x.buffer())).loadConstant((int) x.element());
+            code.dload(local);
+            if (x.fn() == dev.modelc.compiler.graph.ReduceFn.MEAN) {
+                dimLong(x.count());
+                code.l2d();
+                code.ddiv();
+            }
+            switch (out) {
+                case F32 -> code.d2f().fastore();
+                case F64 -> code.dastore();
+                default -> throw new IllegalStateException("a row reduction of " + out);
+            }
+        }
+        for (Kernel.Loop t : reductions.tail()) tail(t);
         code.return_();
     }
 
@@ -359,7 +465,11 @@ final class LoopCompiler {
     }
 
     private void initAccumulator(Kernel.Reduction r) {
-        code.loadConstant(switch (r.fn()) {
+        initAccumulator(r.fn(), accumulator);
+    }
+
+    private void initAccumulator(dev.modelc.compiler.graph.ReduceFn fn, int accumulator) {
+        code.loadConstant(switch (fn) {
             case SUM, MEAN -> 0.0;
             case MAX -> Double.NEGATIVE_INFINITY;
             case MIN -> Double.POSITIVE_INFINITY;
@@ -370,9 +480,14 @@ final class LoopCompiler {
 
     /** {@code acc = combine(acc, value)}, the value pushed (as a double) by {@code value}. */
     private void fold(Kernel.Reduction r, Runnable value) {
+        fold(r.fn(), accumulator, value);
+    }
+
+    /** {@code acc = combine(acc, value)} on the double local {@code accumulator}. */
+    private void fold(dev.modelc.compiler.graph.ReduceFn fn, int accumulator, Runnable value) {
         code.dload(accumulator);
         value.run();
-        switch (r.fn()) {
+        switch (fn) {
             case SUM, MEAN -> code.dadd();
             case MAX -> code.invokestatic(SCALARS, "maxNaN", DD_D);
             case MIN -> code.invokestatic(SCALARS, "minNaN", DD_D);

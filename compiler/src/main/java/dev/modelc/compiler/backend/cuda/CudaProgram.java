@@ -47,6 +47,9 @@ public record CudaProgram(String name, String source, List<CudaKernel> kernels, 
                     kernels.add(l.reduction().isPresent() ? new CudaKernel.Reduction(l.name(), l, buffers)
                             : new CudaKernel.Elementwise(l.name(), l, buffers));
                 }
+                // Device plans are scheduled without them (Scheduler.schedule(name, graph, false)).
+                case Kernel.Reductions r -> throw new IllegalArgumentException(
+                        "plan " + plan.name() + " folds several reductions in one pass (" + r.name() + "), which CUDA C does not render");
                 case Kernel.MatMul m -> {
                     String split = m.name() + "_splitk";
                     src.append('\n').append(CudaMatMul.render(m.name(), m));

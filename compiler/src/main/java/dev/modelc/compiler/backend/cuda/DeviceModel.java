@@ -48,7 +48,7 @@ public final class DeviceModel extends StagedModel {
     }
 
     private KernelPlan plan(EntryPoint e) {
-        return Scheduler.schedule(name() + "." + e.methodName(), graph(e));
+        return Scheduler.schedule(name() + "." + e.methodName(), graph(e), false);
     }
 
     /** The CUDA C of every entry point the model has, without compiling any (for tests that compile them together). */

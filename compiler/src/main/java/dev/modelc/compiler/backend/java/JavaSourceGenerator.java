@@ -69,6 +69,8 @@ public final class JavaSourceGenerator {
      * of that output alone (by output name), so that it can be computed from those inputs.
      */
     private final Map<String, KernelPlan> outputPlans = new LinkedHashMap<>();
+    /** By plan name, the plan a device runs, scheduled without {@code Kernel.Reductions} (see {@code Scheduler.schedule}). */
+    private final Map<String, KernelPlan> devicePlans = new LinkedHashMap<>();
     private final List<FieldSpec> runners = new ArrayList<>();
     /** Whether the class carries each plan's CUDA C too, to run on a device (typed classes do; {@code --backend java} does not). */
     private final boolean deviceCode;
@@ -87,7 +89,7 @@ public final class JavaSourceGenerator {
                 case UPDATE -> !sig.updated().isEmpty();
                 case INIT -> initializers;
             };
-            if (present) plans.put(e, Scheduler.schedule(model.name() + "." + e.methodName(), e.graph(g)));
+            if (present) plans.put(e, schedule(model.name() + "." + e.methodName(), e.graph(g)));
         }
         if (deviceCode && plans.containsKey(EntryPoint.FORWARD)) {
             long all = plans.get(EntryPoint.FORWARD).external().stream().filter(b -> isInput(sig, b.name())).count();
@@ -95,9 +97,15 @@ public final class JavaSourceGenerator {
             for (int i = 0; i < outs.size(); i++) {
                 Graph.Output out = g.output(Graph.Role.OUTPUT, outs.get(i).name()).orElseThrow();
                 Graph one = Pipeline.optimize(g.withOutputs(List.of(out)), false);
-                if (one.inputs().size() < all) outputPlans.put(out.name(), Scheduler.schedule(model.name() + "." + outputMethod(i), one));
+                if (one.inputs().size() < all) outputPlans.put(out.name(), schedule(model.name() + "." + outputMethod(i), one));
             }
         }
+    }
+
+    /** The JVM's plan, and with device code the device's too. */
+    private KernelPlan schedule(String name, Graph g) {
+        if (deviceCode) devicePlans.put(name, Scheduler.schedule(name, g, false));
+        return Scheduler.schedule(name, g);
     }
 
     private static boolean isInput(ModelSignature sig, String name) {
@@ -327,13 +335,19 @@ public final class JavaSourceGenerator {
         List<CodeBlock> loops = new ArrayList<>();
         List<MethodSpec> loopMethods = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
-            if (!(k instanceof Kernel.Loop l)) continue;
-            String loopMethod = method + Character.toUpperCase(l.name().charAt(0)) + l.name().substring(1);
-            Map<String, String> used = usedSymbols(l, symbolNames);
-            loopMethods.add(kernelMethod(loopMethod, l, plan, used));
+            if (!(k instanceof Kernel.Loop || k instanceof Kernel.Reductions)) continue;
+            String loopMethod = method + Character.toUpperCase(k.name().charAt(0)) + k.name().substring(1);
+            Kernel.Loop l = k instanceof Kernel.Reductions r ? r.rowLoop() : (Kernel.Loop) k;
+            Map<String, String> used = usedSymbols(k instanceof Kernel.Reductions r ? dev.modelc.compiler.backend.bytecode.KernelOrder.dims(r)
+                    : dev.modelc.compiler.backend.bytecode.KernelOrder.dims(l), symbolNames);
+            loopMethods.add(k instanceof Kernel.Reductions r ? reductionsMethod(loopMethod, r, plan, used)
+                    : kernelMethod(loopMethod, l, plan, used));
             List<String> args = new ArrayList<>();
-            List<Integer> order = dev.modelc.compiler.backend.bytecode.KernelOrder.of(l);
+            List<Integer> order = k instanceof Kernel.Reductions r ? dev.modelc.compiler.backend.bytecode.KernelOrder.of(r)
+                    : dev.modelc.compiler.backend.bytecode.KernelOrder.of(l);
             for (int i = 0; i < order.size(); i++) args.add("(" + javaArray(plan.buffer(order.get(i)).dtype()) + ") b[" + i + "]");
+            // A split step's partial results come after its buffers (JvmTarget).
+            if (k instanceof Kernel.Reductions) args.add("(double[]) b[" + order.size() + "]");
             for (String sym : used.keySet()) args.add("(int) d[" + plan.symbols().indexOf(sym) + "]");
             loops.add(CodeBlock.of("(b, d, s, e) -> $L($L, s, e)", loopMethod, String.join(", ", args)));
         }
@@ -359,7 +373,8 @@ public final class JavaSourceGenerator {
      * JVM runner's when they are the same) and its CUDA C, the prelude by reference, with the
      * kernel that runs each step.
      */
-    private void onDevice(String method, KernelPlan plan, Plan jvmPlan, String jvmRunner) {
+    private void onDevice(String method, KernelPlan jvm, Plan jvmPlan, String jvmRunner) {
+        KernelPlan plan = devicePlans.get(jvm.name());
         Plan lowered = PlanLowering.lower(plan);
         DeviceCode code = CudaProgram.of(plan).deviceCode();
         Span any = anySpan(model);
@@ -448,10 +463,35 @@ public final class JavaSourceGenerator {
         return k.build();
     }
 
-    /** The symbols a loop's sizes mention, in the plan's order. */
-    private static Map<String, String> usedSymbols(Kernel.Loop l, Map<String, String> all) {
+    /** A {@link Kernel.Reductions}' method: as a loop's, with the partials array after the buffers. */
+    private static MethodSpec reductionsMethod(String name, Kernel.Reductions r, KernelPlan plan, Map<String, String> symbolNames) {
+        MethodSpec.Builder k = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        Span span = r.span();
+        if (span != null) {
+            k.addJavadoc("$L:$L: <code>$L</code>\n", CommentText.javadoc(fileName(span)), span.line(), CommentText.javadoc(sourceLine(span)));
+        }
+        Map<Integer, String> params = new LinkedHashMap<>();
+        JavaNames names = new JavaNames("start", "end", "c", "lo", "hi", "j0");
+        for (int a = 0; a < r.accumulators().size(); a++) names.fresh("acc" + a);
+        for (String s : symbolNames.values()) names.fresh(s);
+        for (int b : dev.modelc.compiler.backend.bytecode.KernelOrder.of(r)) {
+            Buffer buf = plan.buffer(b);
+            String p = names.fresh(buf.name());
+            params.put(b, p);
+            k.addParameter(TypeName.get(arrayClass(buf.dtype())), p);
+        }
+        String partials = names.fresh("partials");
+        k.addParameter(TypeName.get(double[].class), partials);
+        for (String s : symbolNames.values()) k.addParameter(TypeName.INT, s);
+        k.addParameter(TypeName.INT, "start").addParameter(TypeName.INT, "end");
+        k.addCode(LoopSource.render(r, plan, params, symbolNames, partials));
+        return k.build();
+    }
+
+    /** The symbols a kernel's sizes ({@code KernelOrder.dims}) mention, in the plan's order. */
+    private static Map<String, String> usedSymbols(List<Dim> dims, Map<String, String> all) {
         LinkedHashSet<String> used = new LinkedHashSet<>();
-        for (Dim d : dev.modelc.compiler.backend.bytecode.KernelOrder.dims(l)) used.addAll(d.symbols());
+        for (Dim d : dims) used.addAll(d.symbols());
         Map<String, String> out = new LinkedHashMap<>();
         all.forEach((k, v) -> {
             if (used.contains(k)) out.put(k, v);

@@ -55,17 +55,90 @@ final class LoopSource {
         return s.code.build();
     }
 
+    /**
+     * The statements of a {@link Kernel.Reductions}' method, as the bytecode backend's: chunks
+     * {@code [start, end)} of the rows into {@code partials}, or with {@code start < 0} the
+     * chunks' partials folded in order and stored. Its parameters are as a loop's, with the
+     * partials array ({@code names.partials()}) after the buffers.
+     */
+    static CodeBlock render(Kernel.Reductions r, KernelPlan plan, Map<Integer, String> bufferNames, Map<String, String> symbols,
+                            String partials) {
+        LoopSource s = new LoopSource(r.rowLoop(), plan, bufferNames, symbols);
+        s.rowReductions(r, partials);
+        return s.code.build();
+    }
+
+    private void rowReductions(Kernel.Reductions r, String partials) {
+        List<Kernel.Accumulator> accs = r.accumulators();
+        int k = accs.size();
+        varNames[0] = "j0";
+        code.beginControlFlow("if (start >= 0)");
+        code.beginControlFlow("for (int c = start; c < end; c++)");
+        for (int a = 0; a < k; a++) code.addStatement("double acc$L = $L", a, identity(accs.get(a).fn()));
+        code.addStatement("int lo = c * $T.REDUCTION_CHUNK, hi = Math.min($L, lo + $T.REDUCTION_CHUNK)",
+                dev.modelc.runtime.exec.Parallel.class, sized(r.rows()), dev.modelc.runtime.exec.Parallel.class);
+        code.beginControlFlow("for (int j0 = lo; j0 < hi; j0++)");
+        for (Let l : r.body()) let(l);
+        for (int a = 0; a < k; a++) for (int t : accs.get(a).terms()) fold(accs.get(a).fn(), "acc" + a, "v" + t);
+        code.endControlFlow();
+        for (int a = 0; a < k; a++) code.addStatement("$L[c * $L + $L] = acc$L", partials, k, a, a);
+        code.endControlFlow();
+        code.addStatement("return");
+        code.endControlFlow();
+        for (int a = 0; a < k; a++) {
+            Kernel.Accumulator x = accs.get(a);
+            code.addStatement("double acc$L = $L", a, identity(x.fn()));
+            code.beginControlFlow("for (int c = 0; c < end; c++)");
+            fold(x.fn(), "acc" + a, partials + "[c * " + k + " + " + a + "]");
+            code.endControlFlow();
+            String value = x.fn() == ReduceFn.MEAN ? "acc" + a + " / (double) (" + longDim(renamed(x.count())) + ")" : "acc" + a;
+            code.addStatement("$L[$L] = $L", bufferNames.get(x.buffer()), x.element(),
+                    narrow(value, plan.buffer(x.buffer()).dtype(), x.fn() == ReduceFn.MEAN));
+        }
+        // The tail's loops, each over all its positions (in scopes of their own: their lets reuse names).
+        for (Kernel.Loop t : r.tail()) {
+            LoopSource s = new LoopSource(t, plan, bufferNames, symbols);
+            Dim elements = Dim.of(1);
+            for (Dim d : t.outer()) elements = elements.times(d);
+            s.body("0", s.sized(t.flat() || t.outer().isEmpty() ? elements : t.outer().getFirst()));
+            code.add(s.code.build());
+        }
+    }
+
+    private static String identity(ReduceFn fn) {
+        return switch (fn) {
+            case SUM, MEAN -> "0.0";
+            case MAX -> "Double.NEGATIVE_INFINITY";
+            case MIN -> "Double.POSITIVE_INFINITY";
+            case LOGSUMEXP -> throw new IllegalStateException("logsumexp is a library call");
+        };
+    }
+
+    private void fold(ReduceFn fn, String acc, String v) {
+        switch (fn) {
+            case SUM, MEAN -> code.addStatement("$L += $L", acc, v);
+            case MAX -> code.addStatement("$L = $T.maxNaN($L, $L)", acc, SCALARS, acc, v);
+            case MIN -> code.addStatement("$L = $T.minNaN($L, $L)", acc, SCALARS, acc, v);
+            case LOGSUMEXP -> throw new IllegalStateException("logsumexp is a library call");
+        }
+    }
+
     private void body() {
+        body("start", "end");
+    }
+
+    /** The loop nest, its outermost loop from {@code from} to {@code to}. */
+    private void body(String from, String to) {
         int r = loop.outer().size();
         if (loop.flat() || r == 0) {
             outerFlat = "i";
-            code.beginControlFlow("for (int i = start; i < end; i++)");
+            code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
             outerBody();
             code.endControlFlow();
             return;
         }
         varNames[0] = "i0";
-        code.beginControlFlow("for (int i0 = start; i0 < end; i0++)");
+        code.beginControlFlow("for (int i0 = $L; i0 < $L; i0++)", from, to);
         nested(1, r, this::outerBody);
         code.endControlFlow();
     }

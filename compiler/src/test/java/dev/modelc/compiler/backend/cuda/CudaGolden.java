@@ -56,7 +56,7 @@ final class CudaGolden {
                     if (!has) continue;
                     String plan = m.name() + "." + e.methodName();
                     s.append("// ===== ").append(plan).append(" =====\n");
-                    s.append(CudaProgram.of(Scheduler.schedule(plan, e.graph(g))).source());
+                    s.append(CudaProgram.of(Scheduler.schedule(plan, e.graph(g), false)).source());
                 }
                 out.put(source.name().replace(".model", "") + "." + m.name() + ".cu", s.toString());
             }
