@@ -252,4 +252,59 @@ class EmulatedOptimizerTest {
             assertEquals(bits(want.params()), bits(got.params()));
         }
     }
+
+    /**
+     * Stopped after batch 5 (inside the second epoch) with a checkpoint, and resumed from the file
+     * with a fresh Adam loaded with its state: the params the device gives are the uninterrupted
+     * run's, bit for bit (the moments and step counts went to the checkpoint and back to the device).
+     */
+    @Test
+    void aRunStoppedAndResumedFromItsCheckpointGivesTheUninterruptedParams() throws Exception {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        TensorDataset data = data(14);
+        DeviceModel model = deviceModel(DType.F32, device);
+        Map<String, Tensor> start = model.initialParams(4);
+        Trainer.Result straight = Trainer.fit(model, start, data, options(new Adam(0.01)), TrainingListener.NONE, () -> false);
+        Path checkpoint = dir.resolve("resume.npz");
+        int[] seen = {0};
+        Trainer.Result stopped = Trainer.fit(model, start, data, new Trainer.Options(3, 4, true, 7, new Adam(0.01), checkpoint)
+                .scheduled(new TrainConfig.Schedule.Exponential(0.5)), new TrainingListener() {
+                    @Override
+                    public void batch(int epoch, int batch, double loss) {
+                        seen[0]++;
+                    }
+                }, () -> seen[0] >= 5);
+        assertTrue(stopped.stopped());
+        dev.modelc.runtime.train.Checkpoint c = dev.modelc.runtime.train.Checkpoint.read(checkpoint);
+        assertEquals(bits(stopped.params()), bits(c.params()));
+        assertEquals(5.0, c.optimizerState().get("step/w1").item(), "4 steps of the first epoch, 1 of the second");
+        Adam resumed = new Adam(0.01);
+        resumed.loadStateDict(c.optimizerState());
+        Trainer.Result rest = Trainer.fit(model, c.params(), data, new Trainer.Options(3, 4, true, 7, resumed, null)
+                .scheduled(new TrainConfig.Schedule.Exponential(0.5)).from(c.position()).withEpochs(2), TrainingListener.NONE,
+                () -> false);
+        assertEquals(bits(straight.params()), bits(rest.params()));
+    }
+
+    /** A model with a state (batch norm's running mean) trains on the host's optimizer: its state's rule runs in the step. */
+    @Test
+    void aModelWithStatesLeavesTheStepsToTheHost() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        CheckedModel m = Compiler.compile(new SourceFile("states.model", """
+                model Counted {
+                  input x: f64[N, 2]
+                  param w: f64[2] = [1, 2]
+                  state seen: f64[2] = zeros()
+                  update seen = seen + sum(x, axis = 0)
+                  loss = sum(x @ w)
+                }
+                """)).program().orElseThrow().models().getFirst();
+        DeviceModel step = new DeviceModel(m.inMode(dev.modelc.runtime.model.Mode.TRAINING), null, new CudaSession(device));
+        Map<String, Tensor> start = step.initialParams(0);
+        assertTrue(step.residentTraining(new Sgd(0.1), start).isEmpty());
+        Trainer.Result r = Trainer.fit(step, start, new TensorDataset(Map.of("x", Tensor.of(new double[] {1, 2, 3, 4}, 2, 2))),
+                new Trainer.Options(1, 2, false, 0, new Sgd(0.1), null), TrainingListener.NONE, () -> false);
+        assertEquals(List.of(4.0, 6.0), Arrays.stream(r.params().get("seen").toDoubleArray()).boxed().toList());
+        assertEquals(List.of(1 - 0.1 * 4, 2 - 0.1 * 6), Arrays.stream(r.params().get("w").toDoubleArray()).boxed().toList());
+    }
 }
