@@ -1,15 +1,11 @@
 package dev.modelc.cuda;
 
-import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.device.DeviceCode;
 import dev.modelc.runtime.device.DeviceSession;
 import dev.modelc.runtime.plan.Plan;
-import dev.modelc.runtime.model.ResidentTraining;
-import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.plan.PlanRunner;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One model on one GPU: each plan's CUDA C compiled by NVRTC (or read from the
@@ -22,8 +18,6 @@ final class CudaSession implements DeviceSession {
     private final Device device;
     /** The tensors on the device, shared by the entry points (an update step's params are the next loss's). */
     private final Map<String, CudaTarget.Resident> resident = new HashMap<>();
-    /** The optimizer steps made last, whose scratch the next ones give back. */
-    private ResidentTraining training;
 
     CudaSession(Device device) {
         this.device = device;
@@ -42,16 +36,5 @@ final class CudaSession implements DeviceSession {
         }
         device.bind();
         return new PlanRunner(plan, new CudaTarget(device, plan, code, device.load(code), resident));
-    }
-
-    /** The optimizer's steps as {@link OptimizerKernels} on this GPU, params and state kept here ({@link CudaTraining}). */
-    @Override
-    public synchronized Optional<ResidentTraining> training(PlanRunner gradients, Optimizer optimizer, Map<String, Tensor> params) {
-        if (!(gradients.target() instanceof CudaTarget)) throw new IllegalArgumentException("not a runner of a CUDA session");
-        if (training != null) training.close();
-        device.bind();
-        Optional<ResidentTraining> made = CudaTraining.of(device, gradients, optimizer, resident, params);
-        training = made.orElse(null);
-        return made;
     }
 }

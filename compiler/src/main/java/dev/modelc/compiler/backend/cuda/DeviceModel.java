@@ -70,13 +70,14 @@ public final class DeviceModel extends StagedModel {
     }
 
     /**
-     * The optimizer's steps on the device, after the loss-and-gradients program, when the session
-     * runs them (see {@link DeviceSession#training}); a model with states steps on the host.
+     * The optimizer's steps on the device, after the loss-and-gradients program, when its target
+     * runs them ({@link dev.modelc.runtime.plan.Target#training}); a model with states steps on the host.
      */
     @Override
     public Optional<ResidentTraining> residentTraining(Optimizer optimizer, Map<String, Tensor> params) {
         if (!hasLoss() || !buffers().isEmpty()) return Optional.empty();
-        return session.training(executable(EntryPoint.GRADIENTS).runner(), optimizer, params);
+        PlanRunner gradients = executable(EntryPoint.GRADIENTS).runner();
+        return gradients.target().training(gradients, optimizer, params);
     }
 
     @Override
