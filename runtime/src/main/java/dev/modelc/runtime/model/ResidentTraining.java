@@ -11,10 +11,12 @@ import java.util.Map;
  * bit, as the loss and gradients downloaded and the optimizer's {@code step} run on the host.
  *
  * <p>A step is pending until {@link #commit}: its params and state are written beside the current
- * ones, so a step whose loss or params are not finite is dropped and leaves the current ones as
- * they were (the host loop never runs that step). The optimizer object's own state is stale while
- * steps run here; {@link #params} writes it back, and the training loop calls it before anything
- * reads the params or the optimizer (a checkpoint, an epoch's loss, the end of the run).
+ * ones, so a step whose loss or params are not finite is dropped and leaves both as they were. (On
+ * the host a non-finite loss stops the run before the optimizer's step, and non-finite params after
+ * it, its state already updated; a diverged run writes no checkpoint, so only the optimizer object
+ * left behind can tell the two apart.) The optimizer object's own state is stale while steps run
+ * here; {@link #params} writes it back, and the training loop calls it before anything reads the
+ * params or the optimizer (a checkpoint, an epoch's loss, the end of the run).
  */
 public interface ResidentTraining extends AutoCloseable {
     /**
