@@ -307,4 +307,34 @@ class EmulatedOptimizerTest {
         assertEquals(List.of(4.0, 6.0), Arrays.stream(r.params().get("seen").toDoubleArray()).boxed().toList());
         assertEquals(List.of(1 - 0.1 * 4, 2 - 0.1 * 6), Arrays.stream(r.params().get("w").toDoubleArray()).boxed().toList());
     }
+
+    /**
+     * A listener that runs the model on other params: after an epoch (the params synced to the host)
+     * the next step finds its own again and the run ends as an undisturbed one; between two steps
+     * (the params only on the device, now overwritten) the next step refuses to go on.
+     */
+    @Test
+    void otherParamsGivenToTheModelWhileItTrainsAreNoticed() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        TensorDataset data = data(14);
+        DeviceModel model = deviceModel(DType.F64, device);
+        Map<String, Tensor> start = model.initialParams(1), other = model.initialParams(2);
+        Trainer.Result quiet = Trainer.fit(model, start, data, options(new Adam(0.01)), TrainingListener.NONE, () -> false);
+        Trainer.Result disturbed = Trainer.fit(model, start, data, options(new Adam(0.01)), new TrainingListener() {
+            @Override
+            public void epochParams(int epoch, Map<String, Tensor> params) {
+                model.loss(other, data.columns());
+            }
+        }, () -> false);
+        assertEquals(bits(quiet.params()), bits(disturbed.params()));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Trainer.fit(model, start, data, options(new Adam(0.01)), new TrainingListener() {
+                    @Override
+                    public void batch(int epoch, int batch, double loss) {
+                        model.loss(other, data.columns());
+                    }
+                }, () -> false));
+        assertEquals("param 'w1' was replaced on the device between two optimizer steps there (a call with other params while"
+                + " training ran)", e.getMessage());
+    }
 }

@@ -201,9 +201,12 @@ final class CudaTraining implements ResidentTraining {
     public double step(Map<String, Tensor> batch, StepKey key) {
         synchronized (runner) {
             if (closed) throw new IllegalStateException("these training steps were closed");
+            // Synced, the runner is given the params' true tensors and uploads any another call replaced; else only the
+            // device holds them, and a call with other params in between (from a listener) has overwritten them.
             for (Stepped s : stepped) {
-                if (s.placed != null && resident.get(s.key()) != s.placed) {
-                    throw new IllegalStateException("param '" + s.path + "' was replaced on the device while an optimizer stepped it there");
+                if (!synced && resident.get(s.key()) != s.placed) {
+                    throw new IllegalStateException("param '" + s.path + "' was replaced on the device between two optimizer"
+                            + " steps there (a call with other params while training ran)");
                 }
             }
             Map<String, Tensor> values = new HashMap<>(batch);
