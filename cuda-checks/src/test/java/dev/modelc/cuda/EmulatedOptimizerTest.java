@@ -154,10 +154,14 @@ class EmulatedOptimizerTest {
                     Map<String, Tensor> start = onDevice.initialParams(1);
                     Optimizer deviceOptimizer = named.getValue().get(), hostOptimizer = named.getValue().get();
                     assertTrue(onDevice.residentTraining(deviceOptimizer, start).isPresent(), "the device runs " + deviceOptimizer);
-                    Trainer.Result got = Trainer.fit(onDevice, start, data, options(deviceOptimizer), TrainingListener.NONE, () -> false);
-                    Trainer.Result want = Trainer.fit(onHost, start, data, options(onTheHost(hostOptimizer)), TrainingListener.NONE,
+                    List<Double> gotLosses = new ArrayList<>(), wantLosses = new ArrayList<>();
+                    Trainer.Result got = Trainer.fit(onDevice, start, data, options(deviceOptimizer), recording(gotLosses), () -> false);
+                    Trainer.Result want = Trainer.fit(onHost, start, data, options(onTheHost(hostOptimizer)), recording(wantLosses),
                             () -> false);
                     assertInstanceOf(Trainer.Ending.Completed.class, got.ending());
+                    // Each step's loss, as the device's status word carried it, and each epoch's.
+                    assertEquals(12, gotLosses.size());
+                    assertEquals(wantLosses, gotLosses);
                     assertEquals(want.epochLosses(), got.epochLosses());
                     assertEquals(bits(want.params()), bits(got.params()));
                     // The state came back from the device with the params: a checkpoint would hold the host's.
@@ -180,6 +184,16 @@ class EmulatedOptimizerTest {
         return tests.stream();
     }
 
+    /** A listener that adds each batch's loss to {@code losses}. */
+    private static TrainingListener recording(List<Double> losses) {
+        return new TrainingListener() {
+            @Override
+            public void batch(int epoch, int batch, double loss) {
+                losses.add(loss);
+            }
+        };
+    }
+
     /** Every value's bits, by name: equality of these is equality bit for bit (NaN payloads and -0 included). */
     private static Map<String, List<Long>> bits(Map<String, Tensor> tensors) {
         Map<String, List<Long>> out = new java.util.TreeMap<>();
@@ -191,8 +205,8 @@ class EmulatedOptimizerTest {
     /**
      * A device that counts what crosses between host and device. After the first step (which
      * uploads the params), each step uploads the batch's two inputs and downloads the loss and
-     * the non-finite words, whatever the optimizer's state; {@code params()} downloads the params
-     * and the state once.
+     * the non-finite words in one copy, whatever the optimizer's state; {@code params()} downloads
+     * the params and the state once.
      */
     @Test
     void aStepMovesOnlyTheBatchAndTheLoss() {
@@ -216,8 +230,8 @@ class EmulatedOptimizerTest {
             assertNull(steps.nonFinite());
             steps.commit();
             assertEquals(List.of(2, (int) batchBytes), List.of(counting.uploads, (int) counting.uploadedBytes), "uploads of step " + step);
-            // The f64 loss and three i32 words, one per param.
-            assertEquals(List.of(2, 8 + 3 * 4), List.of(counting.downloads, (int) counting.downloadedBytes), "downloads of step " + step);
+            // One copy: the f64 loss and three i32 words, one per param.
+            assertEquals(List.of(1, 8 + 3 * 4), List.of(counting.downloads, (int) counting.downloadedBytes), "downloads of step " + step);
         }
         counting.reset();
         Map<String, Tensor> params = steps.params();

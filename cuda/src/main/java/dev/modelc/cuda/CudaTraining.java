@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * params are the session's resident copies (so the model's other entry points read them), the
  * state (SGD's momentum buffers, Adam's moments) lives only here, and Adam's step counts and
  * the scalars of each step are the host's, sent as launch arguments. Per step the batch goes up,
- * and the loss and a word per param (non-finite or not) come down.
+ * and the loss and a word per param (non-finite or not) come down, in one copy.
  *
  * <p>While steps run, a param's resident entry holds a private stand-in tensor, never given out,
  * so the runner finds the param on the device and no caller's tensor is taken for the stepped
@@ -117,8 +117,13 @@ final class CudaTraining implements ResidentTraining {
     private final Map<String, Tensor> given;
     private final List<Stepped> stepped;
     private final int lossBuffer;
-    /** A word per stepped param: whether the pending step made it non-finite. */
-    private final Device.Memory bad;
+    /**
+     * What a step downloads, in one copy: the loss in words 0 and 1 (an f32 one in word 0), then a
+     * word per stepped param, set when the pending step made it non-finite.
+     */
+    private final Device.Memory status;
+    /** The status of the pending step, as downloaded. */
+    private int[] words;
     /** The optimizer's state this does not hold (of params it does not step), kept as it was. */
     private final Map<String, Tensor> otherState;
     private boolean pending;
@@ -136,7 +141,7 @@ final class CudaTraining implements ResidentTraining {
         this.stepped = stepped;
         this.lossBuffer = lossBuffer;
         this.otherState = otherState;
-        this.bad = device.alloc(4L * Math.max(1, stepped.size()));
+        this.status = device.alloc(4L * (FLAGS + stepped.size()));
         for (Stepped s : stepped) {
             s.next = device.alloc(s.bytes);
             int kinds = s.initial.length;
@@ -214,14 +219,22 @@ final class CudaTraining implements ResidentTraining {
             PlanRunner.Bound b = runner.bind(values, false);
             b.run(key.key());
             StepRule rule = optimizer.stepRule().orElseThrow();
-            device.zero(bad, 4L * stepped.size());
+            device.zero(status, 4L * (FLAGS + stepped.size()));
             for (int i = 0; i < stepped.size(); i++) {
                 Stepped s = stepped.get(i);
                 if (s.numel > 0) launch(rule, s, i, (Device.Memory) b.storage(s.paramBuffer), (Device.Memory) b.storage(s.gradientBuffer));
             }
-            pending = true;
+            // The loss joins the flags on the device, and one copy brings both.
             DType lossType = runner.plan().buffer(lossBuffer).dtype();
-            return Tensor.wrap(lossType, new int[0], device.download((Device.Memory) b.storage(lossBuffer), lossType, 1)).item();
+            device.copy(status, (Device.Memory) b.storage(lossBuffer), DeviceCode.elementBytes(lossType));
+            words = (int[]) device.download(status, DType.I32, FLAGS + stepped.size());
+            pending = true;
+            // Device memory is little-endian, as the host's copy of it: the low word first.
+            return switch (lossType) {
+                case F32 -> Float.intBitsToFloat(words[0]);
+                case F64 -> Double.longBitsToDouble((words[1] & 0xffffffffL) << 32 | (words[0] & 0xffffffffL));
+                default -> throw new IllegalStateException("a loss of " + lossType);
+            };
         }
     }
 
@@ -237,7 +250,7 @@ final class CudaTraining implements ResidentTraining {
                         | (s.steps == 0 ? OptimizerKernels.SGD_FIRST : 0) | (r.nesterov() ? OptimizerKernels.SGD_NESTEROV : 0);
                 // Without momentum there is no buffer: the kernel neither reads nor writes the one it is given.
                 Device.Memory buf = momentum ? s.state[0] : param, bufOut = momentum ? s.nextState[0] : s.next;
-                kernels.launch(OptimizerKernels.sgd(s.dtype), g, List.of(param, gradient, buf, s.next, bufOut, bad, (long) slot,
+                kernels.launch(OptimizerKernels.sgd(s.dtype), g, List.of(param, gradient, buf, s.next, bufOut, status, (long) (FLAGS + slot),
                         (long) s.numel, flags, bits(c.weightDecay()), bits(c.momentum()), bits(c.keep()), bits(c.negLr())));
             }
             case StepRule.Adam r -> {
@@ -246,12 +259,15 @@ final class CudaTraining implements ResidentTraining {
                 long flags = (decay && !r.decoupled() ? OptimizerKernels.ADAM_L2 : 0)
                         | (decay && r.decoupled() ? OptimizerKernels.ADAM_DECOUPLED : 0) | (c.small() ? OptimizerKernels.ADAM_SMALL : 0);
                 kernels.launch(OptimizerKernels.adam(s.dtype), g, List.of(param, gradient, s.state[0], s.state[1], s.next,
-                        s.nextState[0], s.nextState[1], bad, (long) slot, (long) s.numel, flags, bits(c.decay()),
+                        s.nextState[0], s.nextState[1], status, (long) (FLAGS + slot), (long) s.numel, flags, bits(c.decay()),
                         bits(c.weightDecay()), bits(c.w()), bits(c.oneMinusW()), bits(c.beta2()), bits(c.oneMinusBeta2()),
                         bits(c.biasCorrection2Sqrt()), bits(c.eps()), bits(c.negStepSize())));
             }
         }
     }
+
+    /** The first word of the status that is a param's flag. */
+    private static final int FLAGS = 2;
 
     private static Long bits(double v) {
         return Double.doubleToRawLongBits(v);
@@ -261,8 +277,7 @@ final class CudaTraining implements ResidentTraining {
     public String nonFinite() {
         synchronized (runner) {
             if (!pending || stepped.isEmpty()) return null;
-            int[] words = (int[]) device.download(bad, DType.I32, stepped.size());
-            for (int i = 0; i < words.length; i++) if (words[i] != 0) return stepped.get(i).path;
+            for (int i = 0; i < stepped.size(); i++) if (words[FLAGS + i] != 0) return stepped.get(i).path;
             return null;
         }
     }
@@ -342,7 +357,7 @@ final class CudaTraining implements ResidentTraining {
                 for (Device.Memory m : s.state) device.free(m);
                 for (Device.Memory m : s.nextState) device.free(m);
             }
-            device.free(bad);
+            device.free(status);
         }
     }
 }
