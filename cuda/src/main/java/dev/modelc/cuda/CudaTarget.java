@@ -7,6 +7,8 @@ import dev.modelc.runtime.device.LaunchGeometry;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.ExecutionError;
 import dev.modelc.runtime.exec.Library;
+import dev.modelc.runtime.model.ResidentTraining;
+import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.plan.JvmTarget;
 import dev.modelc.runtime.plan.LibraryCall;
 import dev.modelc.runtime.plan.Plan;
@@ -17,6 +19,7 @@ import dev.modelc.runtime.plan.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A plan on one GPU, for the runtime's {@link PlanRunner}: storage is device memory, loops,
@@ -37,6 +40,8 @@ final class CudaTarget implements Target {
     private final Map<String, Resident> resident;
     /** Each buffer's dtype, by id. */
     private final DType[] dtypes;
+    /** The optimizer's steps made last on this target's plan, whose scratch the next ones give back. */
+    private ResidentTraining training;
 
     record Resident(Tensor tensor, Device.Memory pointer, long bytes) {
     }
@@ -292,5 +297,16 @@ final class CudaTarget implements Target {
             default -> {
             }
         }
+    }
+
+    /** The optimizer's steps as {@link OptimizerKernels} on this GPU, params and state kept here ({@link CudaTraining}). */
+    @Override
+    public synchronized Optional<ResidentTraining> training(PlanRunner gradients, Optimizer optimizer, Map<String, Tensor> params) {
+        if (gradients.target() != this) throw new IllegalArgumentException("not a runner on this target");
+        if (training != null) training.close();
+        device.bind();
+        Optional<ResidentTraining> made = CudaTraining.of(device, gradients, optimizer, resident, params);
+        training = made.orElse(null);
+        return made;
     }
 }

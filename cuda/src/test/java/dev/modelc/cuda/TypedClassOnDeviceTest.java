@@ -2,13 +2,20 @@ package dev.modelc.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.device.Device;
+import dev.modelc.runtime.device.DeviceSession;
 import dev.modelc.runtime.device.DeviceUnavailableException;
+import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.optim.Adam;
+import dev.modelc.runtime.train.Trainer;
+import dev.modelc.runtime.train.TrainingListener;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URLClassLoader;
@@ -105,6 +112,33 @@ class TypedClassOnDeviceTest {
             assertEquals(want, got, 1e-5 * Math.max(1, Math.abs(want)), "loss before step " + i);
         }
         close("params after five steps", parameters(jvm), parameters(dev));
+    }
+
+    /**
+     * CropYieldLinear's kernels (the generated class's {@code CompiledModel}) on the device,
+     * trained by the runtime's Trainer with Adam: the optimizer steps on the device (the JVM's
+     * kernels leave it to the host), and three epochs end where the JVM's do, within f32's
+     * tolerance (the two backends' sums round differently in the last bits).
+     */
+    @Test
+    void cropYieldLinearKernelsTrainWithAdamOnTheEmulatedDeviceAsOnTheJvm() throws Exception {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        Class<?> k = loader.loadClass("crop_yield.CropYieldLinear$Kernels");
+        CompiledModel onJvm = (CompiledModel) k.getConstructor().newInstance();
+        CompiledModel onDevice = (CompiledModel) k.getConstructor(DeviceSession.class).newInstance(((Device.Accelerator) EmulatedRuntime.DEVICE).open());
+        Map<String, Tensor> start = onJvm.initialParams(8);
+        assertTrue(onJvm.residentTraining(new Adam(0.05), start).isEmpty());
+        assertTrue(onDevice.residentTraining(new Adam(0.05), start).isPresent());
+        Generator g = Generator.of(7, "rows");
+        TensorDataset data = new TensorDataset(Map.of("x", Tensor.randn(DType.F32, g, 23, 3), "y", Tensor.randn(DType.F32, g, 23, 2)));
+        Trainer.Result want = Trainer.fit(onJvm, start, data, new Trainer.Options(3, 5, true, 1, new Adam(0.05), null),
+                TrainingListener.NONE, () -> false);
+        Trainer.Result got = Trainer.fit(onDevice, start, data, new Trainer.Options(3, 5, true, 1, new Adam(0.05), null),
+                TrainingListener.NONE, () -> false);
+        close("params after three epochs", want.params(), got.params());
+        for (int e = 0; e < 3; e++) {
+            assertEquals(want.epochLosses().get(e), got.epochLosses().get(e), 1e-5 * Math.abs(want.epochLosses().get(e)), "epoch " + e);
+        }
     }
 
     /** A device whose module is not on the class path: the one-line reason, as --backend gives it. */

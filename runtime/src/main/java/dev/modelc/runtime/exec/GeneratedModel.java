@@ -2,11 +2,14 @@ package dev.modelc.runtime.exec;
 
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.EntryPointModel;
+import dev.modelc.runtime.model.ResidentTraining;
 import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.plan.PlanRunner;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The base of every class modelc generates as Java source: the model's signature and, per entry
@@ -54,6 +57,14 @@ public abstract class GeneratedModel extends EntryPointModel {
     @Override
     protected List<Tensor> run(Entry e, Map<String, Tensor> values, long seed) {
         return runner(e).run(values, seed);
+    }
+
+    /** The optimizer's steps where the params are, when the target of the loss-and-gradients runner runs them (a device). */
+    @Override
+    public Optional<ResidentTraining> residentTraining(Optimizer optimizer, Map<String, Tensor> params) {
+        PlanRunner gradients = runners[Entry.GRADIENTS.ordinal()];
+        if (gradients == null || !info.buffers().isEmpty()) return Optional.empty();
+        return gradients.target().training(gradients, optimizer, params);
     }
 
     private PlanRunner runner(Entry e) {

@@ -1,8 +1,10 @@
 package dev.modelc.runtime.model;
 
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.optim.Optimizer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A compiled model as the runtime sees it: what it takes and what it computes, with params
@@ -88,6 +90,16 @@ public interface CompiledModel {
     /** {@link #updateStep} with the step's draws keyed by {@code key}: what the training loop calls. */
     default Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
         return updateStep(params, batch);
+    }
+
+    /**
+     * Training steps with {@code optimizer} run where the params live, starting from
+     * {@code params} (in the order of {@link #params()}), when this model's device can run that
+     * optimizer's steps itself; empty when the host runs them (the JVM backends, an optimizer
+     * without a {@link dev.modelc.runtime.optim.StepRule}, a model with states).
+     */
+    default Optional<ResidentTraining> residentTraining(Optimizer optimizer, Map<String, Tensor> params) {
+        return Optional.empty();
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.modelc.runtime.model;
 
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.optim.Optimizer;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A model whose two programs differ (it reads {@code training} or has states): every call runs
@@ -121,6 +123,11 @@ public final class ModalModel implements CompiledModel {
     @Override
     public Step updateStep(Map<String, Tensor> params, Map<String, Tensor> batch, StepKey key) {
         return current().updateStep(params, batch, key);
+    }
+
+    @Override
+    public Optional<ResidentTraining> residentTraining(Optimizer optimizer, Map<String, Tensor> params) {
+        return current().residentTraining(optimizer, params);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -124,36 +125,23 @@ public final class Adam implements Optimizer {
             double[] v = expAvgSq.computeIfAbsent(s.path(), k -> zeros(s)).values();
             long step = steps.merge(s.path(), 1L, Long::sum);
 
+            StepRule.AdamScalars c = rule().scalars(s.f32(), step);
             if (weightDecay != 0 && decoupled) {
-                double keep = s.r(1 - lr * weightDecay);
                 p = p.clone();
-                for (int i = 0; i < n; i++) p[i] = s.r(p[i] * keep);
+                for (int i = 0; i < n; i++) p[i] = s.r(p[i] * c.decay());
             } else if (weightDecay != 0) {
-                double wd = s.r(weightDecay);
-                for (int i = 0; i < n; i++) g[i] = s.r(g[i] + s.r(wd * p[i]));
+                for (int i = 0; i < n; i++) g[i] = s.r(g[i] + s.r(c.weightDecay() * p[i]));
             }
-            double w = s.r(1 - beta1);
-            boolean small = Math.abs(w) < 0.5;
-            double oneMinusW = s.r(1 - w);
-            double b2 = s.r(beta2);
-            double c2 = s.r(1 - beta2);
             for (int i = 0; i < n; i++) {
                 double diff = s.r(g[i] - m[i]);
-                m[i] = small ? s.r(m[i] + s.r(w * diff)) : s.r(g[i] - s.r(diff * oneMinusW));
-                v[i] = s.r(v[i] * b2);
-                v[i] = s.r(v[i] + s.r(s.r(c2 * g[i]) * g[i]));
+                m[i] = c.small() ? s.r(m[i] + s.r(c.w() * diff)) : s.r(g[i] - s.r(diff * c.oneMinusW()));
+                v[i] = s.r(v[i] * c.beta2());
+                v[i] = s.r(v[i] + s.r(s.r(c.oneMinusBeta2() * g[i]) * g[i]));
             }
-
-            double biasCorrection1 = 1 - StrictMath.pow(beta1, step);
-            double biasCorrection2 = 1 - StrictMath.pow(beta2, step);
-            double stepSize = lr / biasCorrection1;
-            double bc2Sqrt = s.r(Math.sqrt(biasCorrection2));
-            double epsR = s.r(eps);
-            double negStep = s.r(-stepSize);
             double[] next = new double[n];
             for (int i = 0; i < n; i++) {
-                double denom = s.r(s.r(s.r(Math.sqrt(v[i])) / bc2Sqrt) + epsR);
-                next[i] = s.r(p[i] + s.r(s.r(negStep * m[i]) / denom));
+                double denom = s.r(s.r(s.r(Math.sqrt(v[i])) / c.biasCorrection2Sqrt()) + c.eps());
+                next[i] = s.r(p[i] + s.r(s.r(c.negStepSize() * m[i]) / denom));
             }
             out.put(s.path(), s.result(next));
         }
@@ -162,6 +150,16 @@ public final class Adam implements Optimizer {
 
     private static Buffer zeros(Slot s) {
         return new Buffer(s.param().dtype(), s.param().shape(), new double[s.p().length]);
+    }
+
+    /** This optimizer's settings now, for a device that runs its steps ({@link StepRule.Adam#scalars}, which {@link #step} uses too). */
+    @Override
+    public Optional<StepRule> stepRule() {
+        return Optional.of(rule());
+    }
+
+    private StepRule.Adam rule() {
+        return new StepRule.Adam(lr, beta1, beta2, eps, weightDecay, decoupled);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.modelc.runtime.optim;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.TrainConfig;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A first-order optimizer in the manner of {@code torch.optim}: given the params and their gradients
@@ -61,4 +62,12 @@ public interface Optimizer {
      *     both types
      */
     void checkState(Map<String, Tensor> params);
+
+    /**
+     * What one step does to each element, for a device that runs the steps where the params
+     * live (the cuda backend); empty for an optimizer only the host runs.
+     */
+    default Optional<StepRule> stepRule() {
+        return Optional.empty();
+    }
 }

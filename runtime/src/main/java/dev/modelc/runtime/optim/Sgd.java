@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Stochastic gradient descent with optional momentum, dampening, weight decay and Nesterov momentum,
@@ -91,34 +92,31 @@ public final class Sgd implements Optimizer {
             double[] p = s.p();
             double[] g = s.g().clone();
             int n = p.length;
+            StepRule.SgdScalars c = rule().scalars(s.f32());
             if (weightDecay != 0) {
-                double wd = s.r(weightDecay);
-                for (int i = 0; i < n; i++) g[i] = s.r(g[i] + s.r(wd * p[i]));
+                for (int i = 0; i < n; i++) g[i] = s.r(g[i] + s.r(c.weightDecay() * p[i]));
             }
             if (momentum != 0) {
                 Buffer buf = buffers.get(s.path());
-                double mom = s.r(momentum);
                 if (buf == null) {
                     buf = new Buffer(s.param().dtype(), s.param().shape(), g.clone());
                     buffers.put(s.path(), buf);
                 } else {
                     double[] b = buf.values();
-                    double keep = s.r(1 - dampening);
                     for (int i = 0; i < n; i++) {
-                        b[i] = s.r(b[i] * mom);
-                        b[i] = s.r(b[i] + s.r(keep * g[i]));
+                        b[i] = s.r(b[i] * c.momentum());
+                        b[i] = s.r(b[i] + s.r(c.keep() * g[i]));
                     }
                 }
                 double[] b = buf.values();
                 if (nesterov) {
-                    for (int i = 0; i < n; i++) g[i] = s.r(g[i] + s.r(mom * b[i]));
+                    for (int i = 0; i < n; i++) g[i] = s.r(g[i] + s.r(c.momentum() * b[i]));
                 } else {
                     g = b.clone();
                 }
             }
-            double negLr = s.r(-lr);
             double[] next = new double[n];
-            for (int i = 0; i < n; i++) next[i] = s.r(p[i] + s.r(negLr * g[i]));
+            for (int i = 0; i < n; i++) next[i] = s.r(p[i] + s.r(c.negLr() * g[i]));
             out.put(s.path(), s.result(next));
         }
         return out;
@@ -150,6 +148,16 @@ public final class Sgd implements Optimizer {
             out.put(e.getKey(), Tensor.wrap(DType.F32, param.shape(), next));
         }
         return out;
+    }
+
+    /** This optimizer's settings now, for a device that runs its steps ({@link StepRule.Sgd#scalars}, which {@link #step} uses too). */
+    @Override
+    public Optional<StepRule> stepRule() {
+        return Optional.of(rule());
+    }
+
+    private StepRule.Sgd rule() {
+        return new StepRule.Sgd(lr, momentum, dampening, weightDecay, nesterov);
     }
 
     @Override

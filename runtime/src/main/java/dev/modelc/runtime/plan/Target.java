@@ -2,6 +2,10 @@ package dev.modelc.runtime.plan;
 
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.model.ResidentTraining;
+import dev.modelc.runtime.optim.Optimizer;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What differs between running a {@link Plan} on the JVM's heap and on a device: where storage
@@ -59,5 +63,15 @@ public interface Target {
 
     /** Gives back storage (or a step's prepared scratch) of a binding no longer used; the heap's collector needs no help. */
     default void release(Object storage) {
+    }
+
+    /**
+     * Training steps with {@code optimizer} run where this target keeps the params, the loss and
+     * gradients by {@code gradients} (the runner on this target of a loss-and-gradients plan),
+     * from {@code params} (every param, in the model's order); empty when the host runs the
+     * optimizer, as on the heap. Steps this target made earlier are closed first.
+     */
+    default Optional<ResidentTraining> training(PlanRunner gradients, Optimizer optimizer, Map<String, Tensor> params) {
+        return Optional.empty();
     }
 }

@@ -6,6 +6,7 @@ import dev.modelc.runtime.data.DataLoader;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Mode;
+import dev.modelc.runtime.model.ResidentTraining;
 import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.GradClip;
@@ -251,6 +252,9 @@ public final class Trainer {
         Position saved = null;
         long steps = 0;
         long firstStep = o.stepsDone().orElse((long) o.start().epoch() * batchCount + o.start().batch());
+        // A device that runs the optimizer's steps keeps params and state there; clipping needs the host's gradients.
+        ResidentTraining resident = o.optimizer() == null || o.clipGradNorm().isPresent() ? null
+                : stepping.residentTraining(o.optimizer(), current).orElse(null);
         run:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
             int epochIndex = o.start().epoch() + epoch;
@@ -263,7 +267,21 @@ public final class Trainer {
                 StepKey key = new StepKey(o.seed(), firstStep + steps);
                 double loss;
                 Map<String, Tensor> next;
-                if (o.optimizer() == null) {
+                if (resident != null) {
+                    loss = resident.step(batch, key);
+                    if (!o.allowNonFinite() && !Double.isFinite(loss)) {
+                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, null, null, steps == 0);
+                        break run;
+                    }
+                    String bad = o.allowNonFinite() ? null : resident.nonFinite();
+                    if (bad != null) {
+                        ending = diverged(epoch + 1, b + 1, loss, bad, resident.pending(bad));
+                        break run;
+                    }
+                    resident.commit();
+                    // The params stay on the device; current is brought up to date when it is read.
+                    next = current;
+                } else if (o.optimizer() == null) {
                     CompiledModel.Step step = stepping.updateStep(current, batch, key);
                     loss = step.loss() == null ? Double.NaN : step.loss().item();
                     if (!o.allowNonFinite() && step.loss() != null && !Double.isFinite(loss)) {
@@ -285,13 +303,10 @@ public final class Trainer {
                     next = new LinkedHashMap<>(o.optimizer().step(current, grads));
                     next.putAll(g.states());
                 }
-                if (!o.allowNonFinite()) {
+                if (!o.allowNonFinite() && resident == null) {
                     String bad = NonFinite.firstName(next);
                     if (bad != null) {
-                        Tensor t = next.get(bad);
-                        int i = NonFinite.first(t);
-                        String detail = NonFinite.spell(t.getDouble(i)) + (t.rank() == 0 ? "" : " at " + NonFinite.index(t.shape(), i));
-                        ending = new Ending.Diverged(epoch + 1, b + 1, loss, bad, detail, false);
+                        ending = diverged(epoch + 1, b + 1, loss, bad, next.get(bad));
                         break run;
                     }
                 }
@@ -305,6 +320,7 @@ public final class Trainer {
                 }
             }
             at = new Position(epochIndex + 1, 0);
+            if (resident != null) current = new LinkedHashMap<>(resident.params());
             // The checkpoint comes first: evaluating can fail (memory) or take long, and must not lose the epoch.
             if (save(o, current, at, order, firstStep + steps, listener)) saved = at;
             double epochLoss = model.hasLoss() ? loss(evaluating, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
@@ -316,9 +332,22 @@ public final class Trainer {
                 break;
             }
         }
+        // The last params kept (before a step that diverged), and the optimizer's state with them. (A run that
+        // throws leaves the device's scratch to the model, which gives it back when the next run starts.)
+        if (resident != null) {
+            current = new LinkedHashMap<>(resident.params());
+            resident.close();
+        }
         // A stop keeps the params as they are, and where in the epoch they are.
         if (ending instanceof Ending.Stopped && !at.equals(saved) && save(o, current, at, order, firstStep + steps, listener)) saved = at;
         return new Result(current, losses, ending, at, Optional.ofNullable(saved), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** The step on batch {@code batch} of epoch {@code epoch} made param {@code name} (now {@code t}) non-finite. */
+    private static Ending.Diverged diverged(int epoch, int batch, double loss, String name, Tensor t) {
+        int i = NonFinite.first(t);
+        String detail = NonFinite.spell(t.getDouble(i)) + (t.rank() == 0 ? "" : " at " + NonFinite.index(t.shape(), i));
+        return new Ending.Diverged(epoch, batch, loss, name, detail, false);
     }
 
     /**

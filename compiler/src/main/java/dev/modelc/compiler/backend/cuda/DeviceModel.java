@@ -9,11 +9,14 @@ import dev.modelc.compiler.kernel.Scheduler;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.device.DeviceSession;
+import dev.modelc.runtime.model.ResidentTraining;
+import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.plan.PlanRunner;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A checked model on a device ({@code --backend cuda}): each entry point's kernel plan lowered
@@ -64,6 +67,17 @@ public final class DeviceModel extends StagedModel {
             if (has) out.add(CudaProgram.of(plan(e)));
         }
         return out;
+    }
+
+    /**
+     * The optimizer's steps on the device, after the loss-and-gradients program, when its target
+     * runs them ({@link dev.modelc.runtime.plan.Target#training}); a model with states steps on the host.
+     */
+    @Override
+    public Optional<ResidentTraining> residentTraining(Optimizer optimizer, Map<String, Tensor> params) {
+        if (!hasLoss() || !buffers().isEmpty()) return Optional.empty();
+        PlanRunner gradients = executable(EntryPoint.GRADIENTS).runner();
+        return gradients.target().training(gradients, optimizer, params);
     }
 
     @Override
