@@ -117,20 +117,22 @@ final class FashionMnist {
     }
 
     /**
-     * The command line of a peer ({@code <fashion-mnist directory> [seed [intra-op threads]]}):
+     * The command line of a peer ({@code <fashion-mnist directory> [seed [intra-op threads [epochs]]]}):
      * reads the data, makes the network from a generator seeded with the seed, trains it for
-     * {@code epochs} epochs, printing a line per epoch.
+     * the epochs given (default {@code epochs}, the sample's), printing a line per epoch.
      */
     static void main(String name, String[] args, int epochs, BiFunction<NDManager, SplittableRandom, Network> network)
             throws IOException {
-        if (args.length < 1 || args.length > 3) {
-            System.err.println("usage: " + name + " <fashion-mnist directory> [seed [intra-op threads (default: the cores)]]");
+        if (args.length < 1 || args.length > 4) {
+            System.err.println("usage: " + name + " <fashion-mnist directory> [seed [intra-op threads (default: the cores) [epochs (default "
+                    + epochs + ")]]]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
         long seed = args.length >= 2 ? Long.parseLong(args[1]) : 0;
+        if (args.length == 4) epochs = Integer.parseInt(args[3]);
         Libtorch torch = Libtorch.start();
-        JniUtils.setNumThreads(args.length == 3 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors());
+        JniUtils.setNumThreads(args.length >= 3 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors());
         long readStart = System.nanoTime();
         Data train = Data.read(dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
         Data test = Data.read(dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
