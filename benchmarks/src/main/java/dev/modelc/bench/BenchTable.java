@@ -63,6 +63,8 @@ public final class BenchTable {
         if (which.equals("all") || which.equals("linreg")) t.linreg();
         if (which.equals("all") || which.equals("smooth")) t.smooth();
         if (which.equals("all") || which.equals("mlp")) t.mlp();
+        if (which.equals("all") || which.equals("conv")) t.conv();
+        if (which.equals("all") || which.equals("cnn")) t.cnn();
         String table = t.table();
         System.out.print(table);
         for (int i = 0; i < args.length - 1; i++) {
@@ -200,6 +202,44 @@ public final class BenchTable {
         libtorch(w, "mlp");
     }
 
+    /**
+     * conv2d forward and backward at the CNN sample's sizes, batch 64, as one SGD step of the
+     * layer's own update rules (the updates are a few thousand elements next to the products):
+     * {@code conv1} on the images (weight and bias gradients), {@code conv2} on trained 16 x 14 x 14
+     * activations (the input's gradient too). No hand-written row: the ceiling is libtorch's.
+     */
+    private void conv() {
+        Map<String, Tensor> images = Workloads.imageData(64);
+        Map<String, Tensor> x = Map.of("x", images.get("x"));
+        convRow("conv2d 1->16 channels, 3x3, padding 1, 28x28, batch 64: forward and backward (dw, db)", "conv1", "Conv1", x);
+        convRow("conv2d 16->32 channels, 3x3, padding 1, 14x14, batch 64: forward and backward (dx, dw, db)", "conv2", "Conv2", Map.of());
+    }
+
+    private void convRow(String w, String key, String model, Map<String, Tensor> data) {
+        CompiledModel bytecode = Workloads.model(model, Backend.BYTECODE);
+        Map<String, Tensor> params = bytecode.initialParams(0);
+        checks.put(key, Driver.stepLoop(bytecode, params, data).run(1));
+        Driver.Steps loop = Driver.stepLoop(bytecode, params, data);
+        add(w, key, "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(100), reps(40)));
+        CompiledModel interp = Workloads.model(model, Backend.INTERP);
+        add(w, key, "interpreter", time(() -> interp.updateStep(params, data), 1, reps(3)));
+        libtorch(w, key);
+    }
+
+    /** One SGD step of the CNN sample's network on 64 images (its own update rules: plain SGD, lr 0.01). */
+    private void cnn() {
+        String w = "CNN (the Fashion-MNIST sample's network) SGD step, batch 64";
+        Map<String, Tensor> data = Workloads.imageData(64);
+        CompiledModel bytecode = Workloads.model("CnnStep", Backend.BYTECODE);
+        Map<String, Tensor> params = bytecode.initialParams(0);
+        checks.put("cnn", Driver.stepLoop(bytecode, params, data).run(1));
+        Driver.Steps loop = Driver.stepLoop(bytecode, params, data);
+        add(w, "cnn", "modelc bytecode (step loop)" + lanes(), time(() -> loop.run(1), reps(100), reps(40)));
+        CompiledModel interp = Workloads.model("CnnStep", Backend.INTERP);
+        add(w, "cnn", "interpreter", time(() -> interp.updateStep(params, data), 1, reps(3)));
+        libtorch(w, "cnn");
+    }
+
     private static float[] flat(Tensor t) {
         return (float[]) t.to(dev.modelc.runtime.DType.F32).storage();
     }
@@ -234,14 +274,15 @@ public final class BenchTable {
 
     /**
      * Whether modelc and libtorch computed the same thing: the loss after 99 epochs (seed), the
-     * first step's loss (linreg, mlp) and f (smooth), all in f32. They agree within 1e-3
+     * first step's loss (linreg, mlp, conv1, conv2, cnn) and f (smooth), all in f32. They agree within 1e-3
      * relative: both sum in f32 in different orders (libtorch's blocked reductions, modelc's
      * chunks), over up to 2^22 terms, and the seed's trajectory compounds 99 steps of that.
      */
     private String crossCheck() {
         StringBuilder s = new StringBuilder("| workload | value checked | modelc | libtorch | relative difference |\n| --- | --- | ---: | ---: | ---: |\n");
         Map<String, String> what = Map.of("seed", "loss before the 100th epoch", "linreg", "loss of the first step",
-                "smooth", "f", "mlp", "loss of the first step");
+                "smooth", "f", "mlp", "loss of the first step", "conv1", "loss of the first step", "conv2", "loss of the first step",
+                "cnn", "loss of the first step");
         for (var e : checks.entrySet()) {
             Double theirs = torch.checks().get(e.getKey());
             if (theirs == null) continue;

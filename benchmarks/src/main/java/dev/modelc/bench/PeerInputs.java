@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +36,13 @@ final class PeerInputs {
         f32(dir, "mlp_x", mlp.get("x"));
         i32(dir, "mlp_y", (int[]) mlp.get("y").storage());
         for (var p : Workloads.model("Mlp", Backend.BYTECODE).initialParams(0).entrySet()) f32(dir, "mlp_" + p.getKey(), p.getValue());
+        Map<String, Tensor> images = Workloads.imageData(64);
+        f32(dir, "images_x", images.get("x"));
+        i32(dir, "images_y", (int[]) images.get("y").storage());
+        for (String model : List.of("Conv1", "Conv2", "CnnStep")) {
+            String prefix = model.toLowerCase(java.util.Locale.ROOT) + "_";
+            for (var p : Workloads.model(model, Backend.BYTECODE).initialParams(0).entrySet()) f32(dir, prefix + p.getKey(), p.getValue());
+        }
     }
 
     private static void f32(Path dir, String name, Tensor t) throws IOException {

@@ -83,6 +83,19 @@ final class Workloads {
         return out;
     }
 
+    /** A batch of {@code batch} images {@code f32[batch, 1, 28, 28]}, pixels uniform in [0, 1), and labels 0..9: the conv and CNN workloads' data. */
+    static Map<String, Tensor> imageData(int batch) {
+        Generator g = Generator.of(13, "images");
+        float[] x = new float[batch * 28 * 28];
+        for (int i = 0; i < x.length; i++) x[i] = (float) g.nextUniform(0, 1);
+        int[] y = new int[batch];
+        for (int i = 0; i < batch; i++) y[i] = (int) Math.floor(g.nextUniform(0, 10));
+        Map<String, Tensor> out = new HashMap<>();
+        out.put("x", Tensor.of(x, batch, 1, 28, 28));
+        out.put("y", Tensor.of(y, batch));
+        return out;
+    }
+
     /** Rows of a row-major f32 tensor, for the hand-written loops. */
     static float[][] rows(Tensor t) {
         int r = t.shape()[0], c = t.shape()[1];

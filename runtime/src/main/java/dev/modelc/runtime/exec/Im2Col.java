@@ -10,6 +10,8 @@ package dev.modelc.runtime.exec;
  *       the input's positions (col2im);</li>
  *   <li>weight gradient: {@code dw[G, Og, K] = dy[G, Og, N * P] @ cols^T}, straight into w's layout.</li>
  * </ul>
+ * The path on vector lanes ({@link VectorGemm} is register-blocked, and fastest on the whole
+ * batch's columns); without lanes {@link ImageIm2Col} runs an image at a time, with the same bits.
  * Each result element is a sum in f32 in another order than the reference loops' f64 sums
  * ({@link Convolution#reference}), so f32 results agree with the interpreter within f32 rounding
  * of the sums (1e-4 of the largest value, as matmuls do), not bit for bit.

@@ -44,7 +44,7 @@ public final class BenchPeer {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: BenchPeer <inputs directory> [--quick] [--only seed|linreg|smooth|mlp] [--threads N]");
+            System.err.println("usage: BenchPeer <inputs directory> [--quick] [--only seed|linreg|smooth|mlp|conv|cnn] [--threads N]");
             System.exit(2);
         }
         List<String> flags = Arrays.asList(args);
@@ -62,6 +62,11 @@ public final class BenchPeer {
             if (which.equals("all") || which.equals("linreg")) results.add(p.linreg());
             if (which.equals("all") || which.equals("smooth")) results.add(p.smooth());
             if (which.equals("all") || which.equals("mlp")) results.add(p.mlp());
+            if (which.equals("all") || which.equals("conv")) {
+                results.add(p.conv1());
+                results.add(p.conv2());
+            }
+            if (which.equals("all") || which.equals("cnn")) results.add(p.cnn());
         }
         System.out.printf(Locale.ROOT, "threads\t%d\t0%n", JniUtils.getNumThreads());
         for (Result r : results) System.out.printf(Locale.ROOT, "%s\t%.9g\t%.9g%n", r.key(), r.seconds(), r.check());
@@ -199,5 +204,66 @@ public final class BenchPeer {
         step.run();
         float first = loss[0];
         return new Result("mlp", time(step, reps(100), reps(40)), first);
+    }
+
+    private static final Shape ONE = new Shape(1, 1), TWO = new Shape(2, 2), NONE = new Shape(0, 0);
+
+    /** F.conv2d(x, w, b, padding=1): stride and dilation 1, one group. */
+    private static PtNDArray conv(NDArray x, NDArray w, NDArray b) {
+        return JniUtils.convolution((PtNDArray) x, (PtNDArray) w, (PtNDArray) b, ONE, ONE, ONE, 1);
+    }
+
+    /** The Conv1 model: loss = mean(conv2d(x, w, b, padding=1) ** 2) on 64 images, SGD lr 0.01 on w and b. */
+    private Result conv1() throws IOException {
+        NDArray x = tensor("images_x", 64, 1, 28, 28);
+        NDArray w = param("conv1_c.weight", 16, 1, 3, 3), b = param("conv1_c.bias", 16);
+        return convStep("conv1", () -> conv(x, w, b).pow(2).mean(), w, b);
+    }
+
+    /** The Conv2 model: the same on trained activations h [64, 16, 14, 14], so h's gradient is computed (and h stepped) too. */
+    private Result conv2() throws IOException {
+        NDArray h = param("conv2_h", 64, 16, 14, 14);
+        NDArray w = param("conv2_c.weight", 32, 16, 3, 3), b = param("conv2_c.bias", 32);
+        return convStep("conv2", () -> conv(h, w, b).pow(2).mean(), h, w, b);
+    }
+
+    private Result convStep(String key, java.util.function.Supplier<NDArray> loss, NDArray... params) {
+        float[] first = new float[1];
+        Runnable step = () -> {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                first[0] = step(loss.get(), 0.01f, params);
+            }
+        };
+        step.run();
+        float check = first[0];
+        return new Result(key, time(step, reps(100), reps(40)), check);
+    }
+
+    /**
+     * The CnnStep model, the Fashion-MNIST sample's network: max_pool2d(relu(conv1(x)), 2),
+     * max_pool2d(relu(conv2(.)), 2), flatten, relu(fc1(.)), fc2(.), cross-entropy, SGD lr 0.01.
+     */
+    private Result cnn() throws IOException {
+        NDArray x = tensor("images_x", 64, 1, 28, 28), y = m.create(labels("images_y")).reshape(-1, 1);
+        NDArray c1w = param("cnnstep_net.conv1.weight", 16, 1, 3, 3), c1b = param("cnnstep_net.conv1.bias", 16),
+                c2w = param("cnnstep_net.conv2.weight", 32, 16, 3, 3), c2b = param("cnnstep_net.conv2.bias", 32),
+                f1w = param("cnnstep_net.fc1.weight", 128, 32 * 7 * 7), f1b = param("cnnstep_net.fc1.bias", 128),
+                f2w = param("cnnstep_net.fc2.weight", 10, 128), f2b = param("cnnstep_net.fc2.bias", 10);
+        float[] loss = new float[1];
+        Runnable step = () -> {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                PtNDArray h = JniUtils.maxPool(JniUtils.relu(conv(x, c1w, c1b)), TWO, TWO, NONE, false);
+                h = JniUtils.maxPool(JniUtils.relu(conv(h, c2w, c2b)), TWO, TWO, NONE, false);
+                h = JniUtils.relu(JniUtils.linear(JniUtils.flatten(h, 1, -1), (PtNDArray) f1w, (PtNDArray) f1b));
+                NDArray logits = JniUtils.linear(h, (PtNDArray) f2w, (PtNDArray) f2b);
+                NDArray ce = logits.logSoftmax(1).gather(y, 1).neg().mean();
+                loss[0] = step(ce, 0.01f, c1w, c1b, c2w, c2b, f1w, f1b, f2w, f2b);
+            }
+        };
+        step.run();
+        float first = loss[0];
+        return new Result("cnn", time(step, reps(100), reps(40)), first);
     }
 }

@@ -1,0 +1,185 @@
+package dev.modelc.runtime.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The f32 convolutions (both paths: {@link Im2Col}, the whole batch through {@link Library#matmul},
+ * and {@link ImageIm2Col}, an image at a time on scalar loops) on random geometries (conv1d
+ * and conv2d, strides, paddings, dilations, groups, channel counts that are not a multiple of the
+ * four rows computed together, one image or several): the same bits as plain loops summing in
+ * the order the class documents (one f32 fused multiply-add per term from zero, padding as zero
+ * terms; col2im adding taps in order), and within f32's error bound of the interpreter's f64
+ * loops ({@link Convolution#reference}).
+ */
+class Im2ColProperties {
+    /** f32's unit roundoff. */
+    private static final double U = 0x1p-24;
+
+    @Property(tries = 300)
+    void everyKindGivesThePlainLoopsBitsAndStaysWithinF32sBoundOfTheReference(
+            @ForAll boolean oneD,
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 3) int groups,
+            @ForAll @IntRange(min = 1, max = 3) int cg,
+            @ForAll @IntRange(min = 1, max = 6) int og,
+            @ForAll @IntRange(min = 1, max = 9) int h,
+            @ForAll @IntRange(min = 1, max = 11) int w,
+            @ForAll @IntRange(min = 1, max = 3) int kh,
+            @ForAll @IntRange(min = 1, max = 3) int kw,
+            @ForAll @IntRange(min = 1, max = 3) int stride,
+            @ForAll @IntRange(min = 0, max = 2) int padding,
+            @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll boolean batched,
+            @ForAll long seed) {
+        if (oneD) {
+            h = 1;
+            kh = 1;
+        }
+        // The padded input must hold the dilated kernel on every axis (Convolution.checkFits).
+        if (h + 2 * (oneD ? 0 : padding) < dilation * (kh - 1) + 1 || w + 2 * padding < dilation * (kw - 1) + 1) return;
+        List<Integer> s = oneD ? List.of(stride) : List.of(stride, stride), p = oneD ? List.of(padding) : List.of(padding, padding),
+                d = oneD ? List.of(dilation) : List.of(dilation, dilation);
+        Convolution conv = new Convolution(Convolution.Kind.FORWARD, s, p, d, groups);
+        int c = cg * groups, o = og * groups;
+        int oh = oneD ? 1 : (int) conv.outputSize(0, h, kh), ow = (int) conv.outputSize(oneD ? 0 : 1, w, kw);
+        int[] xs = oneD ? new int[] {n, c, w} : new int[] {n, c, h, w}, ws = oneD ? new int[] {o, cg, kw} : new int[] {o, cg, kh, kw},
+                ys = oneD ? new int[] {n, o, ow} : new int[] {n, o, oh, ow};
+        Random r = new Random(seed);
+        float[] x = gaussian(r, n * c * h * w), wt = gaussian(r, o * cg * kh * kw), dy = gaussian(r, n * o * oh * ow);
+        String where = (oneD ? "conv1d" : "conv2d") + " n=" + n + " groups=" + groups + " cg=" + cg + " og=" + og + " h=" + h + " w=" + w
+                + " k=" + kh + "x" + kw + " stride=" + stride + " padding=" + padding + " dilation=" + dilation
+                + (batched ? " (Im2Col)" : " (ImageIm2Col)");
+        Convolution.Sizes z = conv.sizes(xs, ws, ys);
+
+        float[] y = new float[n * o * oh * ow];
+        run(batched, conv, x, wt, y, z);
+        check(where + " forward", plainForward(x, wt, z), y, conv, x, xs, wt, ws, ys, (cg * kh * kw) + 1);
+
+        Convolution input = conv.as(Convolution.Kind.INPUT_GRAD);
+        float[] dx = new float[x.length];
+        run(batched, input, dy, wt, dx, z);
+        check(where + " input gradient", plainInputGrad(dy, wt, z), dx, input, dy, ys, wt, ws, xs, (og + 1) * kh * kw + 1);
+
+        Convolution weight = conv.as(Convolution.Kind.WEIGHT_GRAD);
+        float[] dw = new float[wt.length];
+        run(batched, weight, x, dy, dw, z);
+        check(where + " weight gradient", plainWeightGrad(x, dy, z), dw, weight, x, xs, dy, ys, ws, n * oh * ow + 1);
+    }
+
+    private static void run(boolean batched, Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z) {
+        if (batched) Im2Col.run(conv, a, b, out, z);
+        else ImageIm2Col.run(conv, a, b, out, z);
+    }
+
+    private static float[] gaussian(Random r, int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) v[i] = (float) r.nextGaussian();
+        return v;
+    }
+
+    /**
+     * Bit for bit against {@code plain}; within {@code terms} roundings of the f64 reference, each
+     * relative to the sum of the terms' magnitudes (the reference on the operands' absolute values).
+     */
+    private static void check(String where, float[] plain, float[] out, Convolution conv, float[] a, int[] as, float[] b, int[] bs,
+                              int[] os, int terms) {
+        double[] ref = conv.reference(doubles(a, false), as, doubles(b, false), bs, os);
+        double[] magnitude = conv.reference(doubles(a, true), as, doubles(b, true), bs, os);
+        for (int i = 0; i < out.length; i++) {
+            assertEquals(Float.floatToIntBits(plain[i]), Float.floatToIntBits(out[i]), where + " at " + i + ": " + out[i] + " vs " + plain[i]);
+            double bound = terms * U * magnitude[i];
+            assertTrue(Math.abs(out[i] - ref[i]) <= bound, where + " at " + i + ": " + out[i] + " vs the reference's " + ref[i] + ", bound " + bound);
+        }
+    }
+
+    private static double[] doubles(float[] v, boolean abs) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = abs ? Math.abs(v[i]) : v[i];
+        return d;
+    }
+
+    /** x at (n, channel, ih, iw), or 0 in the padding. */
+    private static float at(float[] x, Convolution.Sizes z, int n, int c, int ih, int iw) {
+        return ih < 0 || ih >= z.h() || iw < 0 || iw >= z.w() ? 0f : x[((n * z.c() + c) * z.h() + ih) * z.w() + iw];
+    }
+
+    private static float[] plainForward(float[] x, float[] w, Convolution.Sizes z) {
+        float[] y = new float[z.n() * z.o() * z.oh() * z.ow()];
+        for (int n = 0; n < z.n(); n++) {
+            for (int o = 0; o < z.o(); o++) {
+                int g = o / z.og();
+                for (int i = 0; i < z.oh(); i++) {
+                    for (int j = 0; j < z.ow(); j++) {
+                        float acc = 0f;
+                        for (int c = 0; c < z.cg(); c++) {
+                            for (int kh = 0; kh < z.kh(); kh++) {
+                                for (int kw = 0; kw < z.kw(); kw++) {
+                                    float v = at(x, z, n, g * z.cg() + c, i * z.sh() + kh * z.dh() - z.ph(), j * z.sw() + kw * z.dw() - z.pw());
+                                    acc = Math.fma(w[((o * z.cg() + c) * z.kh() + kh) * z.kw() + kw], v, acc);
+                                }
+                            }
+                        }
+                        y[((n * z.o() + o) * z.oh() + i) * z.ow() + j] = acc;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** Each tap's column (a sum over the group's output channels), then added into dx tap by tap. */
+    private static float[] plainInputGrad(float[] dy, float[] w, Convolution.Sizes z) {
+        float[] dx = new float[z.n() * z.c() * z.h() * z.w()];
+        int taps = z.kh() * z.kw();
+        for (int n = 0; n < z.n(); n++) {
+            for (int ci = 0; ci < z.c(); ci++) {
+                int g = ci / z.cg(), c = ci % z.cg();
+                for (int t = 0; t < taps; t++) {
+                    int kh = t / z.kw(), kw = t % z.kw();
+                    for (int i = 0; i < z.oh(); i++) {
+                        for (int j = 0; j < z.ow(); j++) {
+                            float col = 0f;
+                            for (int o = g * z.og(); o < (g + 1) * z.og(); o++) {
+                                col = Math.fma(w[(o * z.cg() + c) * taps + t], dy[((n * z.o() + o) * z.oh() + i) * z.ow() + j], col);
+                            }
+                            int ih = i * z.sh() + kh * z.dh() - z.ph(), iw = j * z.sw() + kw * z.dw() - z.pw();
+                            if (ih >= 0 && ih < z.h() && iw >= 0 && iw < z.w()) dx[((n * z.c() + ci) * z.h() + ih) * z.w() + iw] += col;
+                        }
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+
+    private static float[] plainWeightGrad(float[] x, float[] dy, Convolution.Sizes z) {
+        float[] dw = new float[z.o() * z.cg() * z.kh() * z.kw()];
+        for (int o = 0; o < z.o(); o++) {
+            int g = o / z.og();
+            for (int c = 0; c < z.cg(); c++) {
+                for (int kh = 0; kh < z.kh(); kh++) {
+                    for (int kw = 0; kw < z.kw(); kw++) {
+                        float acc = 0f;
+                        for (int n = 0; n < z.n(); n++) {
+                            for (int i = 0; i < z.oh(); i++) {
+                                for (int j = 0; j < z.ow(); j++) {
+                                    float v = at(x, z, n, g * z.cg() + c, i * z.sh() + kh * z.dh() - z.ph(), j * z.sw() + kw * z.dw() - z.pw());
+                                    acc = Math.fma(dy[((n * z.o() + o) * z.oh() + i) * z.ow() + j], v, acc);
+                                }
+                            }
+                        }
+                        dw[((o * z.cg() + c) * z.kh() + kh) * z.kw() + kw] = acc;
+                    }
+                }
+            }
+        }
+        return dw;
+    }
+}
