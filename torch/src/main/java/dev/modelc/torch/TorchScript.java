@@ -20,7 +20,8 @@ import java.util.zip.ZipOutputStream;
  * A function of one tensor {@code x} written in TorchScript, PyTorch's own spelling
  * ({@code torch.gelu(x, approximate="tanh")}), compiled by libtorch's TorchScript compiler and run
  * with autograd recording. DJL has Java methods for only some of PyTorch's ops (no silu, exp2,
- * rsqrt or gelu's tanh form); TorchScript reaches every ATen op, exactly as PyTorch runs it.
+ * rsqrt or gelu's tanh form); TorchScript reaches every ATen op, exactly as PyTorch runs it. A
+ * {@link #program} is a whole module's methods, for loops over several tensors (a training run).
  *
  * <p>The module is the archive {@code torch.jit.save} writes, made by hand: the class's source in
  * {@code code/__torch__.py} (which libtorch compiles when it loads), the pickled module object
@@ -54,7 +55,7 @@ public final class TorchScript implements AutoCloseable {
      * inputs and outputs, {@code torch.autograd.grad}, Python-float arithmetic.
      */
     public static TorchScript program(String methods, NDManager manager) {
-        return module(methods, "forward", manager);
+        return module(methods, methods, manager);
     }
 
     /** Runs a {@link #program}'s forward on {@code inputs}; a tuple or list it returns comes back flattened, in order. */
@@ -62,6 +63,7 @@ public final class TorchScript implements AutoCloseable {
         return module.forward(store, inputs, true);
     }
 
+    /** The module of {@code methods}; {@code expression} is what {@link #expression} says of it. */
     private static TorchScript module(String methods, String expression, NDManager manager) {
         String code = """
                 class Function(Module):
