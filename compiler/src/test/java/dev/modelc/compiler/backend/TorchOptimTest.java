@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * modelc's Trainer against PyTorch's training loop, from libtorch ({@code reference/torch-optim.json},
  * written by {@code scripts/torch-reference}): AdamW (PyTorch's defaults, and a larger rate and
  * decay), SGD under each schedule (step_lr, exponential, cosine past t_max, linear_warmup past
- * its end) and SGD with clip_grad_norm active in the first epochs, each from the model's train
+ * its end), SGD with clip_grad_norm active in the first epochs, and AdamW under cosine with
+ * clipping (the decay follows the scheduled rate), each from the model's train
  * block, in f64 on the interpreter and the two JVM backends: the rate of every epoch, the loss
  * after it and the final params within {@link TorchOptim#TOLERANCE}.
  */

@@ -180,7 +180,10 @@ public final class OptimReference {
             Run.sgd("sgd_linear_warmup", 0.1, "linear_warmup", List.of("START_FACTOR", 0.25, "END_FACTOR", 1.0, "TOTAL_ITERS", 4L), 0),
             // A bound below the first epochs' total norms and above the last ones': clipping is active, then not (the
             // JSON holds the norms before clipping).
-            Run.sgd("sgd_clip_grad_norm", 0.1, "constant", List.of(), 1.5));
+            Run.sgd("sgd_clip_grad_norm", 0.1, "constant", List.of(), 1.5),
+            // All three together: AdamW's decay follows the scheduled rate (1 - lr * weight_decay each step), after clipping.
+            new Run("adamw_cosine_clip_grad_norm", "adamw", 0.05, 0.9, 0.999, 1e-8, 0.1, "cosine", List.of("T_MAX", 5L, "ETA_MIN", 0.005),
+                    1.5));
 
     private OptimReference() {
     }
