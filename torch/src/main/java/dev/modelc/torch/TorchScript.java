@@ -20,7 +20,8 @@ import java.util.zip.ZipOutputStream;
  * A function of one tensor {@code x} written in TorchScript, PyTorch's own spelling
  * ({@code torch.gelu(x, approximate="tanh")}), compiled by libtorch's TorchScript compiler and run
  * with autograd recording. DJL has Java methods for only some of PyTorch's ops (no silu, exp2,
- * rsqrt or gelu's tanh form); TorchScript reaches every ATen op, exactly as PyTorch runs it.
+ * rsqrt or gelu's tanh form); TorchScript reaches every ATen op, exactly as PyTorch runs it. A
+ * {@link #program} is a whole module's methods, for loops over several tensors (a training run).
  *
  * <p>The module is the archive {@code torch.jit.save} writes, made by hand: the class's source in
  * {@code code/__torch__.py} (which libtorch compiles when it loads), the pickled module object
@@ -40,15 +41,36 @@ public final class TorchScript implements AutoCloseable {
 
     /** {@code expression} (TorchScript, of the Tensor {@code x}) compiled as the forward of a module held by {@code manager}. */
     public static TorchScript of(String expression, NDManager manager) {
+        return module("""
+                def forward(self: __torch__.Function,
+                  x: Tensor) -> Tensor:
+                  return %s
+                """.formatted(expression), expression, manager);
+    }
+
+    /**
+     * A whole program: {@code methods} (TorchScript source, indented by 0) are the methods of the
+     * module, one of them {@code def forward(self: __torch__.Function, ...)} with typed Tensor
+     * arguments, which {@link #run} calls. For what one expression cannot say: loops, several
+     * inputs and outputs, {@code torch.autograd.grad}, Python-float arithmetic.
+     */
+    public static TorchScript program(String methods, NDManager manager) {
+        return module(methods, methods, manager);
+    }
+
+    /** Runs a {@link #program}'s forward on {@code inputs}; a tuple or list it returns comes back flattened, in order. */
+    public NDList run(NDList inputs) {
+        return module.forward(store, inputs, true);
+    }
+
+    /** The module of {@code methods}; {@code expression} is what {@link #expression} says of it. */
+    private static TorchScript module(String methods, String expression, NDManager manager) {
         String code = """
                 class Function(Module):
                   __parameters__ = []
                   __buffers__ = []
                   training : bool
-                  def forward(self: __torch__.Function,
-                    x: Tensor) -> Tensor:
-                    return %s
-                """.formatted(expression);
+                """ + methods.stripTrailing().lines().map(l -> "  " + l).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
         ByteArrayOutputStream archive = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(archive)) {
             stored(zip, "archive/data.pkl", moduleObject());
