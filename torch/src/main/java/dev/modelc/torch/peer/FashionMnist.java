@@ -185,14 +185,14 @@ final class FashionMnist {
         return "unknown";
     }
 
-    private static int[] identity(int n) {
+    static int[] identity(int n) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         return order;
     }
 
     /** Fisher-Yates, as torch.randperm gives a uniformly random order (not the same order: another generator). */
-    private static void shuffle(int[] order, SplittableRandom random) {
+    static void shuffle(int[] order, SplittableRandom random) {
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];

@@ -121,7 +121,7 @@ public final class Makemore {
 
     /** The mean loss over every row of {@code data}, in batches of 32 in order, without autograd. */
     private static double loss(Network net, Data data, NDManager m) {
-        int[] order = identity(data.size());
+        int[] order = FashionMnist.identity(data.size());
         double sum = 0;
         JniUtils.setGradMode(false);
         try {
@@ -155,13 +155,13 @@ public final class Makemore {
         SplittableRandom random = new SplittableRandom(seed);
         try (NDManager m = NDManager.newBaseManager()) {
             Network net = Network.init(m, random);
-            int[] order = identity(train.size());
+            int[] order = FashionMnist.identity(train.size());
             long total = System.nanoTime();
             var cpu = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 float lr = epoch <= 5 ? 0.1f : 0.1f * 0.1f;
                 long start = System.nanoTime(), cpuStart = cpu.getProcessCpuTime();
-                shuffle(order, random);
+                FashionMnist.shuffle(order, random);
                 for (int from = 0; from < train.size(); from += BATCH) {
                     int to = Math.min(train.size(), from + BATCH);
                     try (NDScope scope = new NDScope()) {
@@ -192,21 +192,6 @@ public final class Makemore {
             }
         } finally {
             JniUtils.setGradMode(true);
-        }
-    }
-
-    private static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        return order;
-    }
-
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
         }
     }
 }
