@@ -72,8 +72,8 @@ public final class Makemore {
     private record Network(List<NDArray> params) {
         static Network init(NDManager m, SplittableRandom random) {
             return new Network(List.of(normal(m, random, VOCAB, EMBED),
-                    uniform(m, random, BLOCK * EMBED, HIDDEN, BLOCK * EMBED), uniform(m, random, BLOCK * EMBED, HIDDEN),
-                    uniform(m, random, HIDDEN, VOCAB, HIDDEN), uniform(m, random, HIDDEN, VOCAB)));
+                    FashionMnist.uniform(m, random, BLOCK * EMBED, HIDDEN, BLOCK * EMBED), FashionMnist.uniform(m, random, BLOCK * EMBED, HIDDEN),
+                    FashionMnist.uniform(m, random, HIDDEN, VOCAB, HIDDEN), FashionMnist.uniform(m, random, HIDDEN, VOCAB)));
         }
 
         NDArray logits(NDArray context) {
@@ -101,24 +101,6 @@ public final class Makemore {
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
-    /** nn.Linear's reset_parameters: weight ([out, in], as linear(x, w, b) = x @ w.T + b takes it) and bias uniform in +-1/sqrt(fan_in). */
-    private static NDArray uniform(NDManager m, SplittableRandom random, int fanIn, int... shape) {
-        double bound = 1 / Math.sqrt(fanIn);
-        int n = 1;
-        for (int d : shape) n *= d;
-        float[] v = new float[n];
-        for (int i = 0; i < v.length; i++) v[i] = (float) random.nextDouble(-bound, bound);
-        long[] dims = new long[shape.length];
-        for (int i = 0; i < dims.length; i++) dims[i] = shape[i];
-        NDArray p = m.create(v, new Shape(dims));
-        JniUtils.attachGradient((PtNDArray) p, true);
-        return p;
-    }
-
-    private static NDArray crossEntropy(NDArray logits, NDArray next) {
-        return logits.logSoftmax(1).gather(next.reshape(-1, 1), 1).neg().mean();
-    }
-
     /** The mean loss over every row of {@code data}, in batches of 32 in order, without autograd. */
     private static double loss(Network net, Data data, NDManager m) {
         int[] order = FashionMnist.identity(data.size());
@@ -129,7 +111,7 @@ public final class Makemore {
                 int to = Math.min(data.size(), from + BATCH);
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    sum += crossEntropy(net.logits(data.context(m, order, from, to)), data.next(m, order, from, to)).getFloat() * (to - from);
+                    sum += FashionMnist.crossEntropy(net.logits(data.context(m, order, from, to)), data.next(m, order, from, to)).getFloat() * (to - from);
                 }
             }
         } finally {
@@ -166,7 +148,7 @@ public final class Makemore {
                     int to = Math.min(train.size(), from + BATCH);
                     try (NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
-                        NDArray loss = crossEntropy(net.logits(train.context(m, order, from, to)), train.next(m, order, from, to));
+                        NDArray loss = FashionMnist.crossEntropy(net.logits(train.context(m, order, from, to)), train.next(m, order, from, to));
                         JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
                         step(net, lr);
                     }
