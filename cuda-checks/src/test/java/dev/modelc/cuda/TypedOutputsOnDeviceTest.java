@@ -1,24 +1,13 @@
 package dev.modelc.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.modelc.api.Driver;
-import dev.modelc.compiler.Compilation;
-import dev.modelc.compiler.Compiler;
-import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.device.Device;
-import java.io.ByteArrayOutputStream;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,17 +47,8 @@ class TypedOutputsOnDeviceTest {
     }
 
     private void outputsAlike(Device device) throws Exception {
-        Compilation c = Compiler.compile(new SourceFile("classifier.model", SOURCE));
-        assertFalse(c.hasErrors(), c::render);
-        Path file = dir.resolve("typed/Classifier.java");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, Driver.javaSource(c.program().orElseThrow().models().getFirst(), null, "typed"));
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        int status = ToolProvider.getSystemJavaCompiler().run(null, log, log, "-classpath", System.getProperty("java.class.path"),
-                "-d", dir.toString(), file.toString());
-        assertEquals(0, status, log.toString());
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-            Class<?> type = loader.loadClass("typed.Classifier");
+        try (TypedClasses.Loaded loaded = TypedClasses.load(dir, "classifier.model", SOURCE, "Classifier")) {
+            Class<?> type = loaded.type();
             Object jvm = type.getConstructor(long.class).newInstance(5L);
             Object dev = type.getConstructor(Device.class, long.class).newInstance(device, 5L);
             Tensor x = Tensor.randn(DType.F32, Generator.of(8, "x"), 37, 4);
