@@ -52,14 +52,14 @@ final class CudaLibrary {
      */
     static Optional<String> renderPerOutput(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes) {
         return switch (c.op()) {
-            case Op.Reduce r -> Optional.of(perOutput(function, c, plan, sizes, logsumexp(c, r.axes(), sizes), false));
-            case Op.Pad p -> Optional.of(perOutput(function, c, plan, sizes, pad(c, p, sizes), false));
-            case Op.Concat k -> Optional.of(perOutput(function, c, plan, sizes, concat(c, k.axis(), sizes), false));
+            case Op.Reduce r -> Optional.of(perOutput(function, c, plan, sizes, logsumexp(c, r.axes(), sizes), ""));
+            case Op.Pad p -> Optional.of(perOutput(function, c, plan, sizes, pad(c, p, sizes), ""));
+            case Op.Concat k -> Optional.of(perOutput(function, c, plan, sizes, concat(c, k.axis(), sizes), ""));
             case Op.Conv cv -> Optional.of(CudaConv.render(function, c, plan, sizes, cv.conv()));
             // The step key comes after the symbols (see CudaPhilox); normals stay on the host.
             case Op.Draw d when !d.normal() && plan.buffer(c.out()).dtype().isFloating() ->
-                    Optional.of(perOutput(function, c, plan, sizes, CudaPhilox.uniform(d.site(), plan.buffer(c.out()).dtype()), false)
-                            .replaceFirst("\\) \\{\n", ", long long key) {\n"));
+                    Optional.of(perOutput(function, c, plan, sizes, CudaPhilox.uniform(d.site(), plan.buffer(c.out()).dtype()),
+                            ", long long key"));
             default -> Optional.empty();
         };
     }
@@ -80,10 +80,11 @@ final class CudaLibrary {
             default -> null;
         };
         if (body == null) return Optional.empty();
-        return Optional.of(perOutput(function, c, plan, sizes, body, true));
+        return Optional.of(perOutput(function, c, plan, sizes, body, ", int* __restrict__ error"));
     }
 
-    private static String perOutput(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes, String body, boolean checked) {
+    /** {@code extra}: parameters after the symbols (an index check's error word, a draw's step key), each with its leading comma. */
+    private static String perOutput(String function, Kernel.Call c, KernelPlan plan, CudaSizes sizes, String body, String extra) {
         StringBuilder params = new StringBuilder();
         for (int i = 0; i < c.inputs().size(); i++) {
             params.append("const ").append(CudaProgram.cType(plan.buffer(c.inputs().get(i)).dtype())).append("* __restrict__ x").append(i)
@@ -92,7 +93,7 @@ final class CudaLibrary {
         String out = CudaProgram.cType(plan.buffer(c.out()).dtype());
         params.append(out).append("* __restrict__ y");
         for (String d : sizes.parameters()) params.append(", long long ").append(d);
-        if (checked) params.append(", int* __restrict__ error");
+        params.append(extra);
         String where = c.span() == null ? "" : "  (" + CommentText.of(c.span().source().name()) + ":" + c.span().line() + ")";
         return """
                 extern "C" __global__ void %s(%s) {
