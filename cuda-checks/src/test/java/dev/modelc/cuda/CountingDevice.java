@@ -3,9 +3,17 @@ package dev.modelc.cuda;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.device.DeviceCode;
 
-/** A device that counts the copies between host and device (calls and bytes) and passes everything on. */
+/**
+ * A device that counts the copies between host and device (calls and bytes) and the kernel
+ * launches, keeps the programs it loaded, and passes everything on.
+ */
 final class CountingDevice implements Device {
     private final Device device;
+    int launches;
+    /** Launches of {@link StepKernel}'s kernel, never reset. */
+    int stepLaunches;
+    /** Every program loaded, in order. */
+    final java.util.List<DeviceCode> programs = new java.util.ArrayList<>();
     int uploads;
     long uploadedBytes;
     int downloads;
@@ -16,7 +24,7 @@ final class CountingDevice implements Device {
     }
 
     void reset() {
-        uploads = downloads = 0;
+        uploads = downloads = launches = 0;
         uploadedBytes = downloadedBytes = 0;
     }
 
@@ -37,7 +45,13 @@ final class CountingDevice implements Device {
 
     @Override
     public Program load(DeviceCode program) {
-        return device.load(program);
+        programs.add(program);
+        Program p = device.load(program);
+        return (function, g, args) -> {
+            launches++;
+            if (function.equals(StepKernel.FUNCTION)) stepLaunches++;
+            p.launch(function, g, args);
+        };
     }
 
     @Override

@@ -19,8 +19,20 @@ final class CudaSession implements DeviceSession {
     /** The tensors on the device, shared by the entry points (an update step's params are the next loss's). */
     private final Map<String, CudaTarget.Resident> resident = new HashMap<>();
 
+    /**
+     * Whether the optimizer's training steps small enough run as one kernel ({@link StepKernel}):
+     * yes unless the system property {@code modelc.cuda.stepKernel} is {@code off}, which keeps
+     * a launch per kernel (to compare the two on a GPU).
+     */
+    private final boolean oneKernelSteps;
+
     CudaSession(Device device) {
+        this(device, !"off".equals(System.getProperty("modelc.cuda.stepKernel")));
+    }
+
+    CudaSession(Device device, boolean oneKernelSteps) {
         this.device = device;
+        this.oneKernelSteps = oneKernelSteps;
     }
 
     @Override
@@ -35,6 +47,6 @@ final class CudaSession implements DeviceSession {
                     + plan.steps().size() + " plan steps");
         }
         device.bind();
-        return new PlanRunner(plan, new CudaTarget(device, plan, code, device.load(code), resident));
+        return new PlanRunner(plan, new CudaTarget(device, plan, code, device.load(code), resident, oneKernelSteps));
     }
 }

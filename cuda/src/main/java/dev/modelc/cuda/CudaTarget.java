@@ -42,27 +42,36 @@ final class CudaTarget implements Target {
     private final DType[] dtypes;
     /** The optimizer's steps made last on this target's plan, whose scratch the next ones give back. */
     private ResidentTraining training;
+    /** Whether a training step small enough runs as one kernel ({@link StepKernel}). */
+    private final boolean oneKernelSteps;
 
     record Resident(Tensor tensor, Device.Memory pointer, long bytes) {
     }
 
     /** A library call that runs on the host. */
-    private record OnHost() {
+    record OnHost() {
     }
 
     /**
      * A kernel launch for one binding of sizes: its function and geometry, a reduction's scratch
      * (else null), and the error word of a call that checks indices (else null).
      */
-    private record Launch(String function, LaunchGeometry geometry, Device.Memory partials, Device.Memory counters, Device.Memory error) {
+    record Launch(String function, LaunchGeometry geometry, Device.Memory partials, Device.Memory counters, Device.Memory error) {
     }
 
-    CudaTarget(Device device, Plan plan, DeviceCode program, Device.Program loaded, Map<String, Resident> resident) {
+    CudaTarget(Device device, Plan plan, DeviceCode program, Device.Program loaded, Map<String, Resident> resident,
+               boolean oneKernelSteps) {
+        this.oneKernelSteps = oneKernelSteps;
         this.dtypes = plan.buffers().stream().map(Plan.Buffer::dtype).toArray(DType[]::new);
         this.device = device;
         this.program = program;
         this.loaded = loaded;
         this.resident = resident;
+    }
+
+    /** The plan's CUDA C and its kernel per step. */
+    DeviceCode program() {
+        return program;
     }
 
     /** The runner's thread may not be the one that loaded the program. */
@@ -221,48 +230,55 @@ final class CudaTarget implements Target {
     @Override
     public void loop(Step.Loop l, Object prepared, Object[] storage, long[] d) {
         if (!(prepared instanceof Launch launch)) return;
-        List<Object> args = new ArrayList<>();
-        for (int b : l.buffers()) args.add(storage[b]);
-        for (long v : d) args.add(v);
-        if (launch.partials() != null) {
-            args.add(launch.partials());
-            args.add(launch.counters());
-        }
-        loaded.launch(launch.function(), launch.geometry(), args);
+        loaded.launch(launch.function(), launch.geometry(), arguments(l, launch, storage, d, 0));
     }
 
     @Override
     public void matmul(Step.MatMul m, Object prepared, Object[] storage, long[] d) {
         if (!(prepared instanceof Launch launch)) return;
-        List<Object> args = new ArrayList<>(List.of(storage[m.a()], storage[m.b()], storage[m.out()],
-                m.batch().eval(d), m.n().eval(d), m.k().eval(d), m.m().eval(d)));
-        if (launch.partials() != null) {
-            args.add(launch.partials());
-            args.add(launch.counters());
-        }
-        loaded.launch(launch.function(), launch.geometry(), args);
+        loaded.launch(launch.function(), launch.geometry(), arguments(m, launch, storage, d, 0));
     }
 
     @Override
     public void call(Step.Call c, Object prepared, Object[] storage, long[] d, long seed) {
         if (prepared instanceof Launch launch) {
-            // The operands (a per-output kernel may have several: a convolution has two), then the result, then the symbols.
-            List<Object> args = new ArrayList<>();
-            for (int in : c.inputs()) args.add(storage[in]);
-            args.add(storage[c.out()]);
-            for (long v : d) args.add(v);
-            // A draw's kernel takes the step key after the symbols.
-            if (c.call() instanceof LibraryCall.Draw) args.add(seed);
-            if (launch.error() != null) {
-                device.zero(launch.error(), 4);
-                args.add(launch.error());
-            }
-            loaded.launch(launch.function(), launch.geometry(), args);
+            if (launch.error() != null) device.zero(launch.error(), 4);
+            loaded.launch(launch.function(), launch.geometry(), arguments(c, launch, storage, d, seed));
             // An index out of range: the host's Library refuses it with the message every backend gives.
             if (launch.error() != null && ((int[]) device.download(launch.error(), DType.I32, 1))[0] != 0) host(c, storage, d, seed);
         } else if (prepared instanceof OnHost) {
             host(c, storage, d, seed);
         }
+    }
+
+    /**
+     * A step's kernel arguments, in its function's parameter order: a loop's buffers, then the
+     * symbols; a matmul's operands, result, batch, n, k and m; a call's operands (a per-output
+     * kernel may have several: a convolution has two), its result, the symbols, a draw's step key
+     * ({@code seed}), an index check's error word; then a reduction's partials and counters.
+     */
+    static List<Object> arguments(Step step, Launch launch, Object[] storage, long[] d, long seed) {
+        List<Object> args = new ArrayList<>();
+        switch (step) {
+            case Step.Loop l -> {
+                for (int b : l.buffers()) args.add(storage[b]);
+                for (long v : d) args.add(v);
+            }
+            case Step.MatMul m -> args.addAll(List.of(storage[m.a()], storage[m.b()], storage[m.out()],
+                    m.batch().eval(d), m.n().eval(d), m.k().eval(d), m.m().eval(d)));
+            case Step.Call c -> {
+                for (int in : c.inputs()) args.add(storage[in]);
+                args.add(storage[c.out()]);
+                for (long v : d) args.add(v);
+                if (c.call() instanceof LibraryCall.Draw) args.add(seed);
+                if (launch.error() != null) args.add(launch.error());
+            }
+        }
+        if (launch.partials() != null) {
+            args.add(launch.partials());
+            args.add(launch.counters());
+        }
+        return args;
     }
 
     /** A library call with no GPU kernel, run on the host as the JVM backends run it: operands down, the result up. */
@@ -305,7 +321,7 @@ final class CudaTarget implements Target {
         if (gradients.target() != this) throw new IllegalArgumentException("not a runner on this target");
         if (training != null) training.close();
         device.bind();
-        Optional<ResidentTraining> made = CudaTraining.of(device, gradients, optimizer, resident, params);
+        Optional<ResidentTraining> made = CudaTraining.of(device, gradients, optimizer, resident, params, oneKernelSteps);
         training = made.orElse(null);
         return made;
     }

@@ -111,6 +111,9 @@ final class CudaTraining implements ResidentTraining {
     private final Device device;
     private final Device.Program kernels;
     private final PlanRunner runner;
+    private final CudaTarget target;
+    /** The whole step as one kernel where it is small enough, else null: separate launches always. */
+    private final StepKernel stepKernel;
     private final Optimizer optimizer;
     private final Map<String, CudaTarget.Resident> resident;
     /** Every param, in the model's order: the tensor the runner is given for it. */
@@ -131,10 +134,13 @@ final class CudaTraining implements ResidentTraining {
     private boolean closed;
 
     private CudaTraining(Device device, PlanRunner runner, Optimizer optimizer, Map<String, CudaTarget.Resident> resident,
-                         Map<String, Tensor> params, List<Stepped> stepped, int lossBuffer, Map<String, Tensor> otherState) {
+                         Map<String, Tensor> params, List<Stepped> stepped, int lossBuffer, Map<String, Tensor> otherState,
+                         boolean oneKernelSteps) {
         this.device = device;
         this.kernels = device.load(OptimizerKernels.CODE);
         this.runner = runner;
+        this.target = (CudaTarget) runner.target();
+        this.stepKernel = oneKernelSteps ? new StepKernel(device, target.program(), OptimizerKernels.CODE) : null;
         this.optimizer = optimizer;
         this.resident = resident;
         this.given = new LinkedHashMap<>(params);
@@ -163,10 +169,11 @@ final class CudaTraining implements ResidentTraining {
      * (every param, in the model's order), or empty when the host must run them: an optimizer
      * without a {@link StepRule}, a plan with states, a param whose gradient or given tensor is not
      * of its dtype, a state that does not fit its param (the host's optimizer then refuses it with
-     * its message).
+     * its message). With {@code oneKernelSteps}, a step small enough runs as one launch
+     * ({@link StepKernel}); else, and always without it, as a launch per kernel.
      */
     static Optional<ResidentTraining> of(Device device, PlanRunner runner, Optimizer optimizer,
-                                         Map<String, CudaTarget.Resident> resident, Map<String, Tensor> params) {
+                                         Map<String, CudaTarget.Resident> resident, Map<String, Tensor> params, boolean oneKernelSteps) {
         Optional<StepRule> rule = optimizer.stepRule();
         if (rule.isEmpty()) return Optional.empty();
         Plan plan = runner.plan();
@@ -199,7 +206,7 @@ final class CudaTraining implements ResidentTraining {
             if (!s.takeState(rule.get(), state)) return Optional.empty();
             stepped.add(s);
         }
-        return Optional.of(new CudaTraining(device, runner, optimizer, resident, params, stepped, loss, state));
+        return Optional.of(new CudaTraining(device, runner, optimizer, resident, params, stepped, loss, state, oneKernelSteps));
     }
 
     @Override
@@ -217,16 +224,23 @@ final class CudaTraining implements ResidentTraining {
             Map<String, Tensor> values = new HashMap<>(batch);
             values.putAll(given);
             PlanRunner.Bound b = runner.bind(values, false);
-            b.run(key.key());
             StepRule rule = optimizer.stepRule().orElseThrow();
-            device.zero(status, 4L * (FLAGS + stepped.size()));
+            List<StepKernel.Phase> updates = new ArrayList<>();
             for (int i = 0; i < stepped.size(); i++) {
                 Stepped s = stepped.get(i);
-                if (s.numel > 0) launch(rule, s, i, (Device.Memory) b.storage(s.paramBuffer), (Device.Memory) b.storage(s.gradientBuffer));
+                if (s.numel > 0) {
+                    updates.add(optimizer(rule, s, i, (Device.Memory) b.storage(s.paramBuffer), (Device.Memory) b.storage(s.gradientBuffer)));
+                }
             }
-            // The loss joins the flags on the device, and one copy brings both.
             DType lossType = runner.plan().buffer(lossBuffer).dtype();
-            device.copy(status, (Device.Memory) b.storage(lossBuffer), DeviceCode.elementBytes(lossType));
+            Device.Memory loss = (Device.Memory) b.storage(lossBuffer);
+            if (!oneKernel(b, key.key(), updates, loss, lossType)) {
+                b.run(key.key());
+                device.zero(status, 4L * (FLAGS + stepped.size()));
+                for (StepKernel.Phase u : updates) kernels.launch(u.function(), u.geometry(), u.args());
+                // The loss joins the flags on the device, and one copy brings both.
+                device.copy(status, loss, DeviceCode.elementBytes(lossType));
+            }
             words = (int[]) device.download(status, DType.I32, FLAGS + stepped.size());
             pending = true;
             // Device memory is little-endian, as the host's copy of it: the low word first.
@@ -238,32 +252,48 @@ final class CudaTraining implements ResidentTraining {
         }
     }
 
-    /** The optimizer's kernel on one param: its next value and state from the current ones and the gradient. */
-    private void launch(StepRule rule, Stepped s, int slot, Device.Memory param, Device.Memory gradient) {
-        boolean f32 = s.dtype == DType.F32;
+    /**
+     * The optimizer's kernel on one param, as its own launch over the param's elements: its next
+     * value and state from the current ones and the gradient.
+     */
+    private StepKernel.Phase optimizer(StepRule rule, Stepped s, int slot, Device.Memory param, Device.Memory gradient) {
         LaunchGeometry g = LaunchGeometry.elementwise(s.numel, device.multiprocessors());
-        switch (rule) {
+        return switch (rule) {
             case StepRule.Sgd r -> {
-                StepRule.SgdScalars c = r.scalars(f32);
+                StepRule.SgdScalars c = r.scalars(s.dtype == DType.F32);
                 boolean momentum = r.momentum() != 0;
                 long flags = (r.weightDecay() != 0 ? OptimizerKernels.SGD_DECAY : 0) | (momentum ? OptimizerKernels.SGD_MOMENTUM : 0)
                         | (s.steps == 0 ? OptimizerKernels.SGD_FIRST : 0) | (r.nesterov() ? OptimizerKernels.SGD_NESTEROV : 0);
                 // Without momentum there is no buffer: the kernel neither reads nor writes the one it is given.
                 Device.Memory buf = momentum ? s.state[0] : param, bufOut = momentum ? s.nextState[0] : s.next;
-                kernels.launch(OptimizerKernels.sgd(s.dtype), g, List.of(param, gradient, buf, s.next, bufOut, status, (long) (FLAGS + slot),
-                        (long) s.numel, flags, bits(c.weightDecay()), bits(c.momentum()), bits(c.keep()), bits(c.negLr())));
+                yield new StepKernel.Phase(OptimizerKernels.sgd(s.dtype), g, List.of(param, gradient, buf, s.next, bufOut, status,
+                        (long) (FLAGS + slot), (long) s.numel, flags, bits(c.weightDecay()), bits(c.momentum()), bits(c.keep()),
+                        bits(c.negLr())));
             }
             case StepRule.Adam r -> {
-                StepRule.AdamScalars c = r.scalars(f32, s.steps + 1);
+                StepRule.AdamScalars c = r.scalars(s.dtype == DType.F32, s.steps + 1);
                 boolean decay = r.weightDecay() != 0;
                 long flags = (decay && !r.decoupled() ? OptimizerKernels.ADAM_L2 : 0)
                         | (decay && r.decoupled() ? OptimizerKernels.ADAM_DECOUPLED : 0) | (c.small() ? OptimizerKernels.ADAM_SMALL : 0);
-                kernels.launch(OptimizerKernels.adam(s.dtype), g, List.of(param, gradient, s.state[0], s.state[1], s.next,
+                yield new StepKernel.Phase(OptimizerKernels.adam(s.dtype), g, List.of(param, gradient, s.state[0], s.state[1], s.next,
                         s.nextState[0], s.nextState[1], status, (long) (FLAGS + slot), (long) s.numel, flags, bits(c.decay()),
                         bits(c.weightDecay()), bits(c.w()), bits(c.oneMinusW()), bits(c.beta2()), bits(c.oneMinusBeta2()),
                         bits(c.biasCorrection2Sqrt()), bits(c.eps()), bits(c.negStepSize())));
             }
-        }
+        };
+    }
+
+    /**
+     * The step as one launch ({@link StepKernel}): the plan's phases, then {@code updates} in one
+     * virtual block each; whether it ran (else nothing did, and the step takes separate launches).
+     */
+    private boolean oneKernel(PlanRunner.Bound b, long seed, List<StepKernel.Phase> updates, Device.Memory loss, DType lossType) {
+        if (stepKernel == null) return false;
+        Optional<List<StepKernel.Phase>> phases = stepKernel.planPhases(target, runner.plan(), b, seed);
+        if (phases.isEmpty()) return false;
+        List<StepKernel.Phase> all = new ArrayList<>(phases.get());
+        for (StepKernel.Phase u : updates) all.add(new StepKernel.Phase(u.function(), StepKernel.oneBlock(StepKernel.BLOCK, 1), u.args()));
+        return stepKernel.launch(all, status, FLAGS + stepped.size(), loss, lossType);
     }
 
     /** The first word of the status that is a param's flag. */
@@ -358,6 +388,7 @@ final class CudaTraining implements ResidentTraining {
                 for (Device.Memory m : s.nextState) device.free(m);
             }
             device.free(status);
+            if (stepKernel != null) stepKernel.close(target);
         }
     }
 }

@@ -41,6 +41,13 @@ final class EmulatedDevice implements Device {
     private record HostMemory(MemorySegment segment) implements Memory {
     }
 
+    private static final String BUILT_INS = """
+            #pragma %s("threadIdx")
+            #pragma %s("blockIdx")
+            #pragma %s("blockDim")
+            #pragma %s("gridDim")
+            """;
+
     private final Arena arena = Arena.ofShared();
     private final Path dir;
     private final int multiprocessors;
@@ -109,8 +116,10 @@ final class EmulatedDevice implements Device {
                 String ns = base + "_p" + namespaces.size();
                 namespaces.put(program.source(), ns);
                 // In a namespace, the kernels' names need C++ linkage: only the wrappers are extern "C".
-                src.append("namespace ").append(ns).append(" {\n").append(program.source().replace("extern \"C\" ", ""))
-                        .append("}\n");
+                // The built-ins' macros saved and restored around each program: a step kernel's program binds their names
+                // to its virtual launch (StepKernel).
+                src.append(BUILT_INS.replace("%s", "push_macro")).append("namespace ").append(ns).append(" {\n")
+                        .append(program.source().replace("extern \"C\" ", "")).append("}\n").append(BUILT_INS.replace("%s", "pop_macro"));
                 Map<String, Integer> kinds = new LinkedHashMap<>();
                 for (DeviceKernel k : program.kernels()) {
                     List<String> functions = switch (k) {

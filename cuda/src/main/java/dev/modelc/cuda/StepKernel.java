@@ -1,0 +1,313 @@
+package dev.modelc.cuda;
+
+import dev.modelc.runtime.DType;
+import dev.modelc.runtime.device.DeviceCode;
+import dev.modelc.runtime.device.DeviceKernel;
+import dev.modelc.runtime.device.LaunchGeometry;
+import dev.modelc.runtime.plan.Plan;
+import dev.modelc.runtime.plan.PlanRunner;
+import dev.modelc.runtime.plan.Step;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A small model's whole training step as one kernel launch: every kernel of the
+ * loss-and-gradients plan, then the optimizer's update of each param, as phases of one kernel
+ * run by a single block of {@link #BLOCK} threads, separated by {@code __syncthreads()}, the
+ * status (the loss and a non-finite word per param) zeroed first and the loss written into it
+ * last. For a model such as the seed's regression, whose step is a handful of kernels over a few
+ * dozen values, launch latency is all the cost: this makes it one launch instead of eight and a
+ * device-to-device copy.
+ *
+ * <p><b>The same functions, so the same bits.</b> The phases are the plan's own functions (its
+ * {@link DeviceCode}, unchanged but for {@code extern "C" __global__} becoming
+ * {@code static __device__}) and {@link OptimizerKernels}' functions, called with the arguments
+ * the separate launches get. Inside them {@code blockIdx}, {@code gridDim}, {@code blockDim} and
+ * {@code threadIdx} are a <i>virtual</i> launch: shared variables that the step kernel sets before
+ * each virtual block, which runs with all the real block's threads ({@code threadIdx} is the
+ * real thread's index split over the virtual block's shape, 16 x 16 for a matmul tile). Each
+ * element, tile and fold is computed by the same code with the same indices as in its own
+ * launch, one virtual block after another:
+ * <ul>
+ * <li>elementwise loops, library calls (a thread per row or per output element) and the
+ * optimizers: one virtual block of 256 threads, striding over all elements; each element's value
+ * does not depend on which thread computes it;</li>
+ * <li>a reduction: the separate launch's split over blocks (grid x), block after block, each
+ * publishing its part and taking a ticket, the last adding the parts in block order, as on a GPU
+ * (a GPU's blocks may finish in any order; the parts are added in block order either way); its
+ * block rows (grid y, one output position each) become one virtual row that loops over the
+ * positions, each folded exactly as before. Its block is 256 threads where the separate launch's
+ * may be smaller (32 to 128, {@link LaunchGeometry#reduction}): only when the folded length is at
+ * most that smaller block, so that each thread folds at most one element in both, and the extra
+ * threads hold the identity (0, or -inf for max, +inf for min), which the first levels of the
+ * shared-memory tree add exactly ({@code x + 0 = x}: a thread's sum starts at +0, so it is never
+ * -0), leaving the smaller block's tree;</li>
+ * <li>a matmul: its 16 x 16 tiled function (the separate launch may take the 64- or 128-wide
+ * tiles: every tile size sums each element over k in order from zero, one term at a time, so it
+ * does not change a bit), or, when the separate launch runs it split over k, that same split
+ * form and geometry (a reduction, as above).</li>
+ * </ul>
+ * A block's threads see each other's global writes after {@code __syncthreads()}, which separates
+ * every two virtual blocks.
+ *
+ * <p><b>When.</b> {@link #of} gives the step kernel of a binding only when every step of the
+ * plan runs on the device with no host work (no call on the host, no index check, whose error
+ * word the host reads after the launch), when every buffer of the plan holds at most
+ * {@link #MAX_ELEMENTS} values and every matmul at most {@link #MAX_TERMS} multiply-adds (one
+ * multiprocessor does the step's work: past that, a grid of blocks is worth a launch per
+ * kernel), when the shared memory its phases declare fits {@link #MAX_SHARED_BYTES}, and its
+ * arguments fit {@link #MAX_ARGUMENTS} (the launch's parameter space holds 4 KB); else the
+ * step takes the separate launches, as before.
+ */
+final class StepKernel {
+    /** The threads of the one block: the elementwise block, the largest reduction block, a 16 x 16 tile. */
+    static final int BLOCK = LaunchGeometry.ELEMENTWISE_BLOCK;
+    /** The most values of any buffer of a step run as one kernel. */
+    static final long MAX_ELEMENTS = 1 << 14;
+    /** The most multiply-adds of any matmul of a step run as one kernel. */
+    static final long MAX_TERMS = 1 << 20;
+    /** The most steps of a plan run as one kernel. */
+    static final int MAX_PHASES = 128;
+    /** The most arguments of the step kernel: 8 bytes each, within the 4 KB of a launch's parameters. */
+    static final int MAX_ARGUMENTS = 480;
+    /** The most static shared memory its phases may declare (48 KB per block without opting in to more). */
+    static final long MAX_SHARED_BYTES = 40 * 1024;
+    /** The step kernel's name. */
+    static final String FUNCTION = "mc_step";
+
+    /**
+     * One phase: a function of the plan or an optimizer, its virtual launch, its arguments (a
+     * {@link Device.Memory} or a {@link Long} each), and the static shared memory its function
+     * declares, at most (a fold's 256 doubles and a flag; a 16-wide tile's two staging arrays of
+     * 16 x 17 values).
+     */
+    record Phase(String function, LaunchGeometry geometry, List<Object> args, long sharedBytes) {
+        static final long FOLD = 8L * BLOCK + 8, TILE = 2L * 16 * 17 * 8;
+
+        /** A phase that declares no shared memory. */
+        Phase(String function, LaunchGeometry geometry, List<Object> args) {
+            this(function, geometry, args, 0);
+        }
+
+        /** What the source depends on: the function, its virtual launch and its arguments' kinds. */
+        String signature() {
+            StringBuilder s = new StringBuilder(function).append(' ').append(geometry).append(' ');
+            for (Object a : args) s.append(a instanceof Long ? 'l' : 'p');
+            return s.toString();
+        }
+    }
+
+    private final Device device;
+    private final DeviceCode plan;
+    private final DeviceCode optimizers;
+    /** The plan's steps as phases for one binding of sizes (scratch of their own), by those sizes. */
+    private final Map<String, Object[]> prepared = new HashMap<>();
+    /** Loaded step programs, by the signature of their phases. */
+    private final Map<String, Device.Program> loaded = new HashMap<>();
+    private int launches;
+
+    StepKernel(Device device, DeviceCode plan, DeviceCode optimizers) {
+        this.device = device;
+        this.plan = plan;
+        this.optimizers = optimizers;
+    }
+
+    /** How many step kernels were launched (for the tests' and the benchmark's counts). */
+    int launches() {
+        return launches;
+    }
+
+    /**
+     * The phases of the plan's steps for binding {@code b} (each given its virtual launch), or
+     * empty when the step must take separate launches (see the class comment). {@code target}
+     * prepares each step as for its own launch, with scratch of its own that is kept for these
+     * sizes and given back by {@link #close}.
+     */
+    Optional<List<Phase>> planPhases(CudaTarget target, Plan p, PlanRunner.Bound b, long seed) {
+        if (p.steps().size() > MAX_PHASES) return Optional.empty();
+        for (Plan.Buffer buf : p.buffers()) {
+            long n = 1;
+            for (int s : b.shape(buf.id())) n *= s;
+            if (n > MAX_ELEMENTS) return Optional.empty();
+        }
+        long[] d = b.sizes();
+        Object[] launches = prepared.computeIfAbsent(java.util.Arrays.toString(d), k -> {
+            Object[] l = new Object[p.steps().size()];
+            for (int i = 0; i < l.length; i++) l[i] = target.prepare(p, i, d);
+            return l;
+        });
+        Object[] storage = new Object[p.buffers().size()];
+        for (int i = 0; i < storage.length; i++) storage[i] = b.storage(i);
+        List<Phase> phases = new ArrayList<>();
+        for (int i = 0; i < launches.length; i++) {
+            Step step = p.steps().get(i);
+            if (launches[i] == null) continue;
+            if (!(launches[i] instanceof CudaTarget.Launch launch) || launch.error() != null) return Optional.empty();
+            List<Object> args = CudaTarget.arguments(step, launch, storage, d, seed);
+            Phase phase = switch (plan.kernels().get(i)) {
+                case DeviceKernel.Elementwise e -> new Phase(launch.function(), oneBlock(BLOCK, 1), args);
+                case DeviceKernel.Library l -> new Phase(launch.function(), oneBlock(BLOCK, 1), args);
+                case DeviceKernel.PerOutput o -> new Phase(launch.function(), oneBlock(BLOCK, 1), args);
+                case DeviceKernel.Reduction r -> folded(launch, args);
+                case DeviceKernel.MatMul m -> {
+                    Step.MatMul mm = (Step.MatMul) step;
+                    if (mm.batch().eval(d) * mm.n().eval(d) * mm.k().eval(d) * mm.m().eval(d) > MAX_TERMS) yield null;
+                    // Split over k (partials), as the separate launch; else the 16-wide tiles, the same bits as any tile size.
+                    yield launch.partials() != null ? folded(launch, args)
+                            : new Phase(m.function(), oneBlock(LaunchGeometry.TILE, LaunchGeometry.TILE), args, Phase.TILE);
+                }
+                case DeviceKernel.Checked c -> null;
+                case DeviceKernel.Host h -> null;
+            };
+            if (phase == null) return Optional.empty();
+            phases.add(phase);
+        }
+        return Optional.of(phases);
+    }
+
+    /** A reduction (or split-k product): the separate launch's blocks along x, one virtual row over all positions, 256 threads. */
+    private static Phase folded(CudaTarget.Launch launch, List<Object> args) {
+        LaunchGeometry g = launch.geometry();
+        // A smaller block means a fold of at most that many values, never split (LaunchGeometry.reduction).
+        if (g.blockX() < BLOCK && g.gridX() > 1) throw new IllegalStateException("a split reduction with blocks of " + g.blockX());
+        return new Phase(launch.function(), new LaunchGeometry(g.gridX(), 1, 1, BLOCK, 1, 1), args, Phase.FOLD);
+    }
+
+    /** One virtual block of {@code x} x {@code y} threads. */
+    static LaunchGeometry oneBlock(int x, int y) {
+        return new LaunchGeometry(1, 1, 1, x, y, 1);
+    }
+
+    /**
+     * Launches the step: {@code phases} in order, the status of {@code words} i32 words zeroed
+     * first, and the loss (one {@code lossType} value at {@code loss}) copied to its start last.
+     *
+     * @return false when the phases do not fit one kernel (too many arguments, too much shared
+     *         memory): nothing was launched
+     */
+    boolean launch(List<Phase> phases, Device.Memory status, int words, Device.Memory loss, DType lossType) {
+        int args = 2;
+        long shared = 0;
+        for (Phase p : phases) {
+            args += p.args().size();
+            shared += p.sharedBytes();
+        }
+        if (args > MAX_ARGUMENTS || shared > MAX_SHARED_BYTES) return false;
+        StringBuilder signature = new StringBuilder(words + " " + lossType);
+        for (Phase p : phases) signature.append(';').append(p.signature());
+        Device.Program program = loaded.get(signature.toString());
+        if (program == null) {
+            program = device.load(code(phases, words, lossType));
+            loaded.put(signature.toString(), program);
+        }
+        List<Object> all = new ArrayList<>();
+        for (Phase p : phases) all.addAll(p.args());
+        all.add(status);
+        all.add(loss);
+        program.launch(FUNCTION, oneBlock(BLOCK, 1), all);
+        launches++;
+        return true;
+    }
+
+    /** The step kernel's translation unit: the plan's and the optimizers' functions under the virtual launch, then the kernel. */
+    DeviceCode code(List<Phase> phases, int words, DType lossType) {
+        StringBuilder src = new StringBuilder();
+        src.append("// modelc: the training step of ").append(plan.name().replace('\n', ' '))
+                .append(" as one kernel (StepKernel): its kernels and the optimizer's as phases of one block\n");
+        src.append(VIRTUAL_LAUNCH);
+        src.append(asPhases(plan.source()));
+        src.append(asPhases(optimizers.source()));
+        src.append(END_VIRTUAL_LAUNCH);
+        src.append("extern \"C\" __global__ void ").append(FUNCTION).append('(');
+        int a = 0;
+        for (Phase p : phases) {
+            for (Object arg : p.args()) src.append(arg instanceof Long ? "long long a" : "void* a").append(a++).append(", ");
+        }
+        src.append("void* status, const void* loss) {\n");
+        src.append("  for (unsigned int i = mc_step_thread(); i < ").append(words).append("u; i += ").append(BLOCK).append("u) ((int*) status)[i] = 0;\n");
+        a = 0;
+        for (Phase p : phases) {
+            LaunchGeometry g = p.geometry();
+            src.append("  // ").append(p.function()).append(": ").append(g).append('\n');
+            String indent = "  ";
+            if (g.gridX() > 1) {
+                src.append("  for (unsigned int x = 0; x < ").append(g.gridX()).append("u; x++) {\n");
+                indent = "    ";
+            }
+            src.append(indent).append("mc_step_enter(").append(g.gridX()).append("u, ").append(g.blockX()).append("u, ")
+                    .append(g.blockY()).append("u, ").append(g.gridX() > 1 ? "x" : "0u").append(");\n");
+            src.append(indent).append(p.function()).append('(');
+            for (int i = 0; i < p.args().size(); i++) {
+                if (i > 0) src.append(", ");
+                src.append(p.args().get(i) instanceof Long ? "a" + a : "mc_step_ptr{a" + a + "}");
+                a++;
+            }
+            src.append(");\n");
+            if (g.gridX() > 1) src.append("  }\n");
+        }
+        String t = lossType == DType.F32 ? "float" : "double";
+        src.append("  __syncthreads();\n");
+        src.append("  if (mc_step_thread() == 0) *(").append(t).append("*) status = *(const ").append(t).append("*) loss;\n");
+        src.append("}\n");
+        return new DeviceCode(plan.name() + ".step", src.toString(), List.of(new DeviceKernel.Reduction(FUNCTION)));
+    }
+
+    /** A program's kernels as device functions of the step's translation unit. */
+    private static String asPhases(String source) {
+        return source.replace("extern \"C\" __global__", "static __device__");
+    }
+
+    /**
+     * Before the functions: the real thread's index, kept before the names change; the virtual
+     * launch's shared grid, block index and block shape; a pointer that converts to whatever
+     * pointer type a function's parameter has; then the built-ins' names bound to the virtual
+     * launch ({@code #undef} first: a CPU emulation of CUDA may spell them as macros).
+     */
+    static final String VIRTUAL_LAUNCH = """
+            __device__ __forceinline__ unsigned int mc_step_thread() { return threadIdx.x; }
+            __shared__ uint3 mc_step_grid, mc_step_block, mc_step_dim;
+            __device__ __forceinline__ uint3 mc_step_thread3() {
+              const unsigned int t = mc_step_thread();
+              return uint3{t % mc_step_dim.x, t / mc_step_dim.x, 0u};
+            }
+            struct mc_step_ptr {
+              void* p;
+              template <typename T> __device__ __forceinline__ operator T*() const { return (T*) p; }
+            };
+            // A virtual block of the whole block's threads: x of gx blocks along x, threads dx by dy.
+            __device__ __forceinline__ void mc_step_enter(unsigned int gx, unsigned int dx, unsigned int dy, unsigned int x) {
+              __syncthreads();
+              if (mc_step_thread() == 0) {
+                mc_step_grid = uint3{gx, 1u, 1u};
+                mc_step_block = uint3{x, 0u, 0u};
+                mc_step_dim = uint3{dx, dy, 1u};
+              }
+              __syncthreads();
+            }
+            #undef threadIdx
+            #undef blockIdx
+            #undef blockDim
+            #undef gridDim
+            #define threadIdx mc_step_thread3()
+            #define blockIdx mc_step_block
+            #define blockDim mc_step_dim
+            #define gridDim mc_step_grid
+            """;
+
+    /** After the functions: the built-ins' own names again (on a GPU they are variables, not macros). */
+    static final String END_VIRTUAL_LAUNCH = """
+            #undef threadIdx
+            #undef blockIdx
+            #undef blockDim
+            #undef gridDim
+            """;
+
+    /** Gives back the scratch prepared for each binding. */
+    void close(CudaTarget target) {
+        for (Object[] launches : prepared.values()) for (Object l : launches) if (l != null) target.release(l);
+        prepared.clear();
+    }
+}
