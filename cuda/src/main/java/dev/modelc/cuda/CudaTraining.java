@@ -140,7 +140,7 @@ final class CudaTraining implements ResidentTraining {
         this.kernels = device.load(OptimizerKernels.CODE);
         this.runner = runner;
         this.target = (CudaTarget) runner.target();
-        this.stepKernel = oneKernelSteps ? new StepKernel(device, target.program(), OptimizerKernels.CODE) : null;
+        this.stepKernel = oneKernelSteps ? new StepKernel(device, target, runner.plan(), OptimizerKernels.CODE) : null;
         this.optimizer = optimizer;
         this.resident = resident;
         this.given = new LinkedHashMap<>(params);
@@ -288,12 +288,7 @@ final class CudaTraining implements ResidentTraining {
      * virtual block each; whether it ran (else nothing did, and the step takes separate launches).
      */
     private boolean oneKernel(PlanRunner.Bound b, long seed, List<StepKernel.Phase> updates, Device.Memory loss, DType lossType) {
-        if (stepKernel == null) return false;
-        Optional<List<StepKernel.Phase>> phases = stepKernel.planPhases(target, runner.plan(), b, seed);
-        if (phases.isEmpty()) return false;
-        List<StepKernel.Phase> all = new ArrayList<>(phases.get());
-        for (StepKernel.Phase u : updates) all.add(new StepKernel.Phase(u.function(), StepKernel.oneBlock(StepKernel.BLOCK, 1), u.args()));
-        return stepKernel.launch(all, status, FLAGS + stepped.size(), loss, lossType);
+        return stepKernel != null && stepKernel.launch(b, seed, updates, status, FLAGS + stepped.size(), loss, lossType);
     }
 
     /** The first word of the status that is a param's flag. */
@@ -388,7 +383,7 @@ final class CudaTraining implements ResidentTraining {
                 for (Device.Memory m : s.nextState) device.free(m);
             }
             device.free(status);
-            if (stepKernel != null) stepKernel.close(target);
+            if (stepKernel != null) stepKernel.close();
         }
     }
 }

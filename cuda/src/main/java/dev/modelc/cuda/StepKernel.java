@@ -8,10 +8,10 @@ import dev.modelc.runtime.plan.Plan;
 import dev.modelc.runtime.plan.PlanRunner;
 import dev.modelc.runtime.plan.Step;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A small model's whole training step as one kernel launch: every kernel of the
@@ -92,62 +92,101 @@ final class StepKernel {
             this(function, geometry, args, 0);
         }
 
-        /** What the source depends on: the function, its virtual launch and its arguments' kinds. */
-        String signature() {
-            StringBuilder s = new StringBuilder(function).append(' ').append(geometry).append(' ');
-            for (Object a : args) s.append(a instanceof Long ? 'l' : 'p');
-            return s.toString();
-        }
     }
 
     private final Device device;
-    private final DeviceCode plan;
+    private final CudaTarget target;
+    private final Plan plan;
+    private final DeviceCode code;
     private final DeviceCode optimizers;
-    /** The plan's steps as phases for one binding of sizes (scratch of their own), by those sizes. */
-    private final Map<String, Object[]> prepared = new HashMap<>();
-    /** Loaded step programs, by the signature of their phases. */
-    private final Map<String, Device.Program> loaded = new HashMap<>();
-    private int launches;
+    /** By the bound sizes: each step prepared for its own launch (scratch of its own) and the step's program, or refused. */
+    private final Map<String, Binding> bindings = new HashMap<>();
 
-    StepKernel(Device device, DeviceCode plan, DeviceCode optimizers) {
+    /** One binding of sizes: the steps' launches and the program, made at its first step; null launches when refused. */
+    private static final class Binding {
+        Object[] launches;
+        Device.Program program;
+    }
+
+    StepKernel(Device device, CudaTarget target, Plan plan, DeviceCode optimizers) {
         this.device = device;
+        this.target = target;
         this.plan = plan;
+        this.code = target.program();
         this.optimizers = optimizers;
     }
 
-    /** How many step kernels were launched (for the tests' and the benchmark's counts). */
-    int launches() {
-        return launches;
+    /**
+     * Launches the step on binding {@code b}: the plan's steps, then {@code updates} (the
+     * optimizer's launches, each made one virtual block), the status of {@code words} i32 words
+     * zeroed first and the loss (one {@code lossType} value at {@code loss}) copied to its start
+     * last; whether it did. When it did not (the step is not small enough, see the class comment),
+     * nothing was launched and the step takes separate launches.
+     */
+    boolean launch(PlanRunner.Bound b, long seed, List<Phase> updates, Device.Memory status, int words, Device.Memory loss,
+                   DType lossType) {
+        long[] d = b.sizes();
+        Binding binding = bindings.computeIfAbsent(Arrays.toString(d), k -> bind(b));
+        if (binding.launches == null) return false;
+        List<Phase> phases = planPhases(binding.launches, b, seed);
+        if (phases == null) return refuse(binding);
+        for (Phase u : updates) phases.add(new Phase(u.function(), oneBlock(BLOCK, 1), u.args()));
+        if (binding.program == null) {
+            int args = 2;
+            long shared = 0;
+            for (Phase p : phases) {
+                args += p.args().size();
+                shared += p.sharedBytes();
+            }
+            if (args > MAX_ARGUMENTS || shared > MAX_SHARED_BYTES) return refuse(binding);
+            binding.program = device.load(render(phases, words, lossType));
+        }
+        List<Object> all = new ArrayList<>();
+        for (Phase p : phases) all.addAll(p.args());
+        all.add(status);
+        all.add(loss);
+        binding.program.launch(FUNCTION, oneBlock(BLOCK, 1), all);
+        return true;
+    }
+
+    /** A binding's steps prepared, or refused when a buffer is too large or there are too many steps. */
+    private Binding bind(PlanRunner.Bound b) {
+        Binding binding = new Binding();
+        if (plan.steps().size() > MAX_PHASES) return binding;
+        for (Plan.Buffer buf : plan.buffers()) {
+            long n = 1;
+            for (int s : b.shape(buf.id())) n *= s;
+            if (n > MAX_ELEMENTS) return binding;
+        }
+        long[] d = b.sizes();
+        binding.launches = new Object[plan.steps().size()];
+        for (int i = 0; i < binding.launches.length; i++) binding.launches[i] = target.prepare(plan, i, d);
+        return binding;
+    }
+
+    /** Gives back a binding's scratch and remembers that its steps take separate launches. */
+    private boolean refuse(Binding binding) {
+        for (Object l : binding.launches) if (l != null) target.release(l);
+        binding.launches = null;
+        return false;
     }
 
     /**
-     * The phases of the plan's steps for binding {@code b} (each given its virtual launch), or
-     * empty when the step must take separate launches (see the class comment). {@code target}
-     * prepares each step as for its own launch, with scratch of its own that is kept for these
-     * sizes and given back by {@link #close}.
+     * The plan's steps as phases for binding {@code b}, each given its virtual launch and its
+     * arguments, or null when one needs the host (a call on the host, an index check) or is too
+     * large (a matmul past {@link #MAX_TERMS}).
      */
-    Optional<List<Phase>> planPhases(CudaTarget target, Plan p, PlanRunner.Bound b, long seed) {
-        if (p.steps().size() > MAX_PHASES) return Optional.empty();
-        for (Plan.Buffer buf : p.buffers()) {
-            long n = 1;
-            for (int s : b.shape(buf.id())) n *= s;
-            if (n > MAX_ELEMENTS) return Optional.empty();
-        }
+    private List<Phase> planPhases(Object[] launches, PlanRunner.Bound b, long seed) {
         long[] d = b.sizes();
-        Object[] launches = prepared.computeIfAbsent(java.util.Arrays.toString(d), k -> {
-            Object[] l = new Object[p.steps().size()];
-            for (int i = 0; i < l.length; i++) l[i] = target.prepare(p, i, d);
-            return l;
-        });
-        Object[] storage = new Object[p.buffers().size()];
+        Object[] storage = new Object[plan.buffers().size()];
         for (int i = 0; i < storage.length; i++) storage[i] = b.storage(i);
         List<Phase> phases = new ArrayList<>();
         for (int i = 0; i < launches.length; i++) {
-            Step step = p.steps().get(i);
+            Step step = plan.steps().get(i);
             if (launches[i] == null) continue;
-            if (!(launches[i] instanceof CudaTarget.Launch launch) || launch.error() != null) return Optional.empty();
+            if (!(launches[i] instanceof CudaTarget.Launch launch) || launch.error() != null) return null;
             List<Object> args = CudaTarget.arguments(step, launch, storage, d, seed);
-            Phase phase = switch (plan.kernels().get(i)) {
+            Phase phase = switch (code.kernels().get(i)) {
                 case DeviceKernel.Elementwise e -> new Phase(launch.function(), oneBlock(BLOCK, 1), args);
                 case DeviceKernel.Library l -> new Phase(launch.function(), oneBlock(BLOCK, 1), args);
                 case DeviceKernel.PerOutput o -> new Phase(launch.function(), oneBlock(BLOCK, 1), args);
@@ -162,10 +201,10 @@ final class StepKernel {
                 case DeviceKernel.Checked c -> null;
                 case DeviceKernel.Host h -> null;
             };
-            if (phase == null) return Optional.empty();
+            if (phase == null) return null;
             phases.add(phase);
         }
-        return Optional.of(phases);
+        return phases;
     }
 
     /** A reduction (or split-k product): the separate launch's blocks along x, one virtual row over all positions, 256 threads. */
@@ -181,44 +220,13 @@ final class StepKernel {
         return new LaunchGeometry(1, 1, 1, x, y, 1);
     }
 
-    /**
-     * Launches the step: {@code phases} in order, the status of {@code words} i32 words zeroed
-     * first, and the loss (one {@code lossType} value at {@code loss}) copied to its start last.
-     *
-     * @return false when the phases do not fit one kernel (too many arguments, too much shared
-     *         memory): nothing was launched
-     */
-    boolean launch(List<Phase> phases, Device.Memory status, int words, Device.Memory loss, DType lossType) {
-        int args = 2;
-        long shared = 0;
-        for (Phase p : phases) {
-            args += p.args().size();
-            shared += p.sharedBytes();
-        }
-        if (args > MAX_ARGUMENTS || shared > MAX_SHARED_BYTES) return false;
-        StringBuilder signature = new StringBuilder(words + " " + lossType);
-        for (Phase p : phases) signature.append(';').append(p.signature());
-        Device.Program program = loaded.get(signature.toString());
-        if (program == null) {
-            program = device.load(code(phases, words, lossType));
-            loaded.put(signature.toString(), program);
-        }
-        List<Object> all = new ArrayList<>();
-        for (Phase p : phases) all.addAll(p.args());
-        all.add(status);
-        all.add(loss);
-        program.launch(FUNCTION, oneBlock(BLOCK, 1), all);
-        launches++;
-        return true;
-    }
-
     /** The step kernel's translation unit: the plan's and the optimizers' functions under the virtual launch, then the kernel. */
-    DeviceCode code(List<Phase> phases, int words, DType lossType) {
+    DeviceCode render(List<Phase> phases, int words, DType lossType) {
         StringBuilder src = new StringBuilder();
-        src.append("// modelc: the training step of ").append(plan.name().replace('\n', ' '))
+        src.append("// modelc: the training step of ").append(code.name().replace('\n', ' '))
                 .append(" as one kernel (StepKernel): its kernels and the optimizer's as phases of one block\n");
         src.append(VIRTUAL_LAUNCH);
-        src.append(asPhases(plan.source()));
+        src.append(asPhases(code.source()));
         src.append(asPhases(optimizers.source()));
         src.append(END_VIRTUAL_LAUNCH);
         src.append("extern \"C\" __global__ void ").append(FUNCTION).append('(');
@@ -252,7 +260,7 @@ final class StepKernel {
         src.append("  __syncthreads();\n");
         src.append("  if (mc_step_thread() == 0) *(").append(t).append("*) status = *(const ").append(t).append("*) loss;\n");
         src.append("}\n");
-        return new DeviceCode(plan.name() + ".step", src.toString(), List.of(new DeviceKernel.Reduction(FUNCTION)));
+        return new DeviceCode(code.name() + ".step", src.toString(), List.of(new DeviceKernel.Reduction(FUNCTION)));
     }
 
     /** A program's kernels as device functions of the step's translation unit. */
@@ -306,8 +314,8 @@ final class StepKernel {
             """;
 
     /** Gives back the scratch prepared for each binding. */
-    void close(CudaTarget target) {
-        for (Object[] launches : prepared.values()) for (Object l : launches) if (l != null) target.release(l);
-        prepared.clear();
+    void close() {
+        for (Binding binding : bindings.values()) if (binding.launches != null) refuse(binding);
+        bindings.clear();
     }
 }
