@@ -40,7 +40,7 @@ for phase in $phases; do
     bench)
       say "benchmark (limit ${BENCH_LIMIT:-100} s)"
       OUT=/tmp/gpu-check-bench timeout -k 5 "${BENCH_LIMIT:-100}" scripts/gpu-check.sh run --no-checks > "$out/bench.out" 2>&1
-      say "benchmark exit $?"; tail -80 "$out/bench.out" | tee -a "$log" ;;
+      say "benchmark exit $?"; tail -120 "$out/bench.out" | tee -a "$log" ;;
     train)
       say "modelc train on cuda and bytecode (limit ${TRAIN_LIMIT:-25} s each)"
       d=samples/fashion-mnist/data/subset

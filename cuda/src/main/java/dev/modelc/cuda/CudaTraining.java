@@ -26,7 +26,10 @@ import java.util.TreeMap;
  * params are the session's resident copies (so the model's other entry points read them), the
  * state (SGD's momentum buffers, Adam's moments) lives only here, and Adam's step counts and
  * the scalars of each step are the host's, sent as launch arguments. Per step the batch goes up,
- * and the loss and a word per param (non-finite or not) come down, in one copy.
+ * and the loss and a word per param (non-finite or not) come down, in one copy. A step small
+ * enough runs as one launch, the plan's kernels and the updates as phases of one block
+ * ({@link StepKernel}, the same bits); the others launch a kernel per plan step and per param,
+ * then copy the loss beside the words.
  *
  * <p>While steps run, a param's resident entry holds a private stand-in tensor, never given out,
  * so the runner finds the param on the device and no caller's tensor is taken for the stepped

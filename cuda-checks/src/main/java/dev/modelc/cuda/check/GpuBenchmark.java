@@ -10,6 +10,8 @@ import dev.modelc.runtime.Generator;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.model.CompiledModel;
+import dev.modelc.runtime.model.ResidentTraining;
+import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.optim.Sgd;
 import dev.modelc.runtime.train.Trainer;
 import dev.modelc.runtime.train.TrainingListener;
@@ -24,9 +26,19 @@ import java.util.Map;
  * which every call of the runtime's API does; f32 throughout.
  */
 public final class GpuBenchmark {
-    /** One row of the table. */
-    public record Row(String workload, double cudaMs, double bytecodeMs, String pytorch, List<KernelProfile.Entry> kernels) {
+    /**
+     * One row of the table; {@code launchesPerStep}: the kernel launches of one optimizer step
+     * on the device (the training rows on cuda), else NaN.
+     */
+    public record Row(String workload, double cudaMs, double bytecodeMs, String pytorch, List<KernelProfile.Entry> kernels,
+                      double launchesPerStep) {
+        public Row(String workload, double cudaMs, double bytecodeMs, String pytorch, List<KernelProfile.Entry> kernels) {
+            this(workload, cudaMs, bytecodeMs, pytorch, kernels, Double.NaN);
+        }
     }
+
+    /** The system property that makes the cuda module launch a kernel per plan step even where a step fits one kernel. */
+    private static final String STEP_KERNEL = "modelc.cuda.stepKernel";
 
     private static final String MODELS = """
             model Regression {
@@ -87,9 +99,13 @@ public final class GpuBenchmark {
 
         // The seed: 15 rows, 100 epochs of SGD in batches of 5 (as the tutorial), through the Trainer.
         TensorDataset seed = new TensorDataset(Map.of("x", Tensor.randn(DType.F32, g, 15, 3), "y", Tensor.randn(DType.F32, g, 15, 2)));
+        // A step as one kernel (the default), and as a kernel per plan step and per param's update.
         rows.add(new Row("seed regression, 15 rows, 100 epochs SGD batch 5 (ms per epoch)",
                 perEpoch(device, m.get("Linear"), seed), perEpoch(Backend.BYTECODE, m.get("Linear"), seed), "0.270",
-                profile(device, () -> perEpoch(device, m.get("Linear"), seed))));
+                profile(device, () -> perEpoch(device, m.get("Linear"), seed)), launchesPerStep(device, m.get("Linear"), seed)));
+        rows.add(separateLaunches(() -> new Row("seed regression, a launch per kernel (-D" + STEP_KERNEL + "=off; ms per epoch)",
+                perEpoch(device, m.get("Linear"), seed), Double.NaN, "0.270",
+                profile(device, () -> perEpoch(device, m.get("Linear"), seed)), launchesPerStep(device, m.get("Linear"), seed))));
 
         int n = (int) Math.max(16, (1 << 24) * scale);
         Map<String, Tensor> reg = Map.of("x", Tensor.randn(DType.F32, g, n, 3), "y", Tensor.randn(DType.F32, g, n, 2));
@@ -126,6 +142,40 @@ public final class GpuBenchmark {
             throw e;
         }
         return KernelProfile.stop();
+    }
+
+    /** {@code work} with each training step a launch per kernel ({@code -Dmodelc.cuda.stepKernel=off}), read when a model is compiled. */
+    private static Row separateLaunches(java.util.function.Supplier<Row> work) {
+        String was = System.getProperty(STEP_KERNEL);
+        System.setProperty(STEP_KERNEL, "off");
+        try {
+            return work.get();
+        } finally {
+            if (was == null) System.clearProperty(STEP_KERNEL);
+            else System.setProperty(STEP_KERNEL, was);
+        }
+    }
+
+    /**
+     * The kernel launches per optimizer step on the device, counted by {@link KernelProfile} over
+     * 10 steps after a first (which uploads the params); NaN where the optimizer does not step on
+     * the device (the JVM backends).
+     */
+    private static double launchesPerStep(Backend device, CheckedModel m, TensorDataset data) {
+        if (device != Backend.CUDA) return Double.NaN;
+        CompiledModel c = device.compile(m, null);
+        Map<String, Tensor> batch = data.slice(0, 5);
+        try (ResidentTraining steps = c.residentTraining(new Sgd(1e-5), c.initialParams(0)).orElse(null)) {
+            if (steps == null) return Double.NaN;
+            steps.step(batch, new StepKey(0, 0));
+            steps.commit();
+            KernelProfile.start();
+            for (int i = 1; i <= 10; i++) {
+                steps.step(batch, new StepKey(0, i));
+                steps.commit();
+            }
+            return KernelProfile.stop().stream().mapToLong(KernelProfile.Entry::launches).sum() / 10.0;
+        }
     }
 
     private static Tensor labels(Generator g, int n) {
@@ -173,6 +223,11 @@ public final class GpuBenchmark {
         for (Row r : rows) {
             s.append("| ").append(r.workload()).append(" | ").append(ms(r.cudaMs())).append(" | ").append(ms(r.bytecodeMs()))
                     .append(" | ").append(r.pytorch()).append(" |\n");
+        }
+        for (Row r : rows) {
+            if (Double.isNaN(r.launchesPerStep())) continue;
+            s.append(String.format("%nKernel launches per optimizer step (KernelProfile, 10 steps), %s: %.1f%n", r.workload(),
+                    r.launchesPerStep()));
         }
         for (Row r : rows) {
             if (r.kernels().isEmpty()) continue;
