@@ -164,6 +164,50 @@ class EmulatedStepKernelTest {
     }
 
     /**
+     * The seed itself: the crop-yield sample's {@code CropYieldLinear} on its 15 rows, trained as
+     * its train block says (100 epochs of SGD at 1e-5 in shuffled batches of 5): 300 steps, each
+     * one launch, whose epoch losses and params are the separate launches' bit for bit and the
+     * interpreter's within 1e-4 of the largest param (f32).
+     */
+    @Test
+    void theCropYieldSampleTrainsWithOneLaunchPerStep() throws IOException {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        CheckedModel linear = dev.modelc.cuda.check.ModelFiles.models(root.resolve("samples/crop-yield/crop_yield.model")).stream()
+                .filter(m -> m.name().equals("CropYieldLinear")).findFirst().orElseThrow();
+        List<String> lines = Files.readAllLines(root.resolve("samples/crop-yield/crop_yield.csv"));
+        int rows = lines.size() - 1;
+        double[] x = new double[rows * 3], y = new double[rows * 2];
+        for (int r = 0; r < rows; r++) {
+            String[] f = lines.get(r + 1).split(",");
+            for (int c = 0; c < 3; c++) x[r * 3 + c] = Double.parseDouble(f[c]);
+            for (int c = 0; c < 2; c++) y[r * 2 + c] = Double.parseDouble(f[3 + c]);
+        }
+        TensorDataset data = new TensorDataset(Map.of("x", Tensor.of(DType.F32, new int[] {rows, 3}, x),
+                "y", Tensor.of(DType.F32, new int[] {rows, 2}, y)));
+        CountingDevice one = new CountingDevice(device);
+        DeviceModel fused = new DeviceModel(linear, null, new CudaSession(one, true));
+        DeviceModel apart = new DeviceModel(linear, null, new CudaSession(device, false));
+        Map<String, Tensor> start = fused.initialParams(0);
+        Supplier<Trainer.Options> asTheTrainBlockSays = () -> new Trainer.Options(100, 5, true, 0, new Sgd(1e-5), null);
+        Trainer.Result got = Trainer.fit(fused, start, data, asTheTrainBlockSays.get(), TrainingListener.NONE, () -> false);
+        Trainer.Result want = Trainer.fit(apart, start, data, asTheTrainBlockSays.get(), TrainingListener.NONE, () -> false);
+        assertEquals(15, rows);
+        assertEquals(300, one.stepLaunches);
+        assertEquals(want.epochLosses(), got.epochLosses());
+        assertEquals(bits(want.params()), bits(got.params()));
+        assertTrue(got.epochLosses().getLast() < got.epochLosses().getFirst() / 2, "it learns: " + got.epochLosses().getFirst()
+                + " to " + got.epochLosses().getLast());
+        Trainer.Result reference = Trainer.fit(Backend.INTERP.compile(linear, null), start, data, asTheTrainBlockSays.get(),
+                TrainingListener.NONE, () -> false);
+        for (String p : reference.params().keySet()) {
+            double[] a = reference.params().get(p).toDoubleArray(), b = got.params().get(p).toDoubleArray();
+            double scale = Arrays.stream(a).map(Math::abs).max().orElse(0);
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-4 * Math.max(1, scale), p + "[" + i + "]");
+        }
+    }
+
+    /**
      * A batch of 4,000 rows, within the bound (x holds 12,000 values): the loss's mean is folded
      * by 4 blocks and the weight gradient's 6 sums over k by 2 (the one-pass split-k), each a
      * loop of virtual blocks taking tickets in the one kernel. Two steps give the separate
