@@ -261,37 +261,57 @@ class EmulatedStepKernelTest {
         }
     }
 
-    /**
-     * Past the bound (a batch of 6,000 rows: x holds 18,000 values, over 2^14) the step takes the
-     * separate launches; so does a model with an index check (cross-entropy's one-hot, whose error
-     * word the host reads after its launch). Both still train as the separate launches do.
-     */
+    /** Past the bound (a batch of 6,000 rows: x holds 18,000 values, over 2^14) the step takes the separate launches. */
     @Test
-    void aLargeStepOrAnIndexCheckTakesTheSeparateLaunches() {
+    void aLargeStepTakesTheSeparateLaunches() {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
         CountingDevice counting = new CountingDevice(device);
         DeviceModel model = new DeviceModel(models.get("Seed"), null, new CudaSession(counting, true));
         ResidentTraining steps = model.residentTraining(new Sgd(0.05), model.initialParams(2)).orElseThrow();
-        TensorDataset big = data(6000);
-        steps.step(big.columns(), new StepKey(0, 0));
+        steps.step(data(6000).columns(), new StepKey(0, 0));
         steps.commit();
         assertEquals(0, counting.stepLaunches);
-        assertTrue(counting.launches > 2, counting.launches + " launches");
+        int kernels = model.programs().stream().filter(p -> p.name().endsWith("lossAndGradients")).findFirst().orElseThrow()
+                .kernels().size();
+        assertEquals(kernels + 2, counting.launches);
         steps.close();
+    }
 
+    /**
+     * A classifier whose cross-entropy checks its labels (one-hot's error word): each step is one
+     * launch with the separate launches' bits; a label out of range sets the word, which comes
+     * down with the loss, and the step runs again as separate launches, refusing it with the
+     * message they give.
+     */
+    @Test
+    void indexChecksRunInTheOneKernelAndALabelOutOfRangeIsRefusedAsBefore() {
+        assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
         Generator g = Generator.of(3, "labels");
         double[] labels = new double[8];
         for (int i = 0; i < labels.length; i++) labels[i] = Math.floor(g.nextUniform(0, 4));
-        TensorDataset classes = new TensorDataset(Map.of("x", Tensor.randn(DType.F32, g, 8, 3), "y",
-                Tensor.of(DType.I32, new int[] {8}, labels)));
-        CountingDevice checked = new CountingDevice(device);
-        DeviceModel classifier = new DeviceModel(models.get("Classes"), null, new CudaSession(checked, true));
+        Tensor x = Tensor.randn(DType.F32, g, 8, 3);
+        TensorDataset classes = new TensorDataset(Map.of("x", x, "y", Tensor.of(DType.I32, new int[] {8}, labels)));
+        CountingDevice one = new CountingDevice(device);
+        DeviceModel fused = new DeviceModel(models.get("Classes"), null, new CudaSession(one, true));
         DeviceModel apart = new DeviceModel(models.get("Classes"), null, new CudaSession(device, false));
-        Map<String, Tensor> start = classifier.initialParams(3);
-        Trainer.Result got = Trainer.fit(classifier, start, classes, options(new Sgd(0.1)), TrainingListener.NONE, () -> false);
-        Trainer.Result want = Trainer.fit(apart, start, classes, options(new Sgd(0.1)), TrainingListener.NONE, () -> false);
+        Map<String, Tensor> start = fused.initialParams(3);
+        List<Double> gotLosses = new ArrayList<>(), wantLosses = new ArrayList<>();
+        Trainer.Result got = Trainer.fit(fused, start, classes, options(new Sgd(0.1)), recording(gotLosses), () -> false);
+        Trainer.Result want = Trainer.fit(apart, start, classes, options(new Sgd(0.1)), recording(wantLosses), () -> false);
+        assertEquals(6, one.stepLaunches, "3 epochs of 2 batches");
+        assertEquals(wantLosses, gotLosses);
         assertEquals(bits(want.params()), bits(got.params()));
-        assertEquals(0, checked.stepLaunches);
+
+        labels[5] = 7;
+        TensorDataset bad = new TensorDataset(Map.of("x", x, "y", Tensor.of(DType.I32, new int[] {8}, labels)));
+        RuntimeException gotError = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> Trainer.fit(fused, start, bad, options(new Sgd(0.1)), TrainingListener.NONE, () -> false));
+        RuntimeException wantError = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> Trainer.fit(apart, start, bad, options(new Sgd(0.1)), TrainingListener.NONE, () -> false));
+        assertEquals(wantError.getClass(), gotError.getClass());
+        assertEquals(wantError.getMessage(), gotError.getMessage());
+        assertTrue(gotError.getMessage().contains("7"), gotError.getMessage());
+        assertEquals(7, one.stepLaunches, "the refused step was launched once as one kernel");
     }
 
     /**

@@ -125,7 +125,8 @@ final class CudaTraining implements ResidentTraining {
     private final int lossBuffer;
     /**
      * What a step downloads, in one copy: the loss in words 0 and 1 (an f32 one in word 0), then a
-     * word per stepped param, set when the pending step made it non-finite.
+     * word per stepped param, set when the pending step made it non-finite; after a step kernel,
+     * then a word per index check of the plan ({@link StepKernel#checks}).
      */
     private final Device.Memory status;
     /** The status of the pending step, as downloaded. */
@@ -150,7 +151,7 @@ final class CudaTraining implements ResidentTraining {
         this.stepped = stepped;
         this.lossBuffer = lossBuffer;
         this.otherState = otherState;
-        this.status = device.alloc(4L * (FLAGS + stepped.size()));
+        this.status = device.alloc(4L * (FLAGS + stepped.size() + (stepKernel == null ? 0 : stepKernel.checks())));
         for (Stepped s : stepped) {
             s.next = device.alloc(s.bytes);
             int kinds = s.initial.length;
@@ -237,14 +238,22 @@ final class CudaTraining implements ResidentTraining {
             }
             DType lossType = runner.plan().buffer(lossBuffer).dtype();
             Device.Memory loss = (Device.Memory) b.storage(lossBuffer);
-            if (!oneKernel(b, key.key(), updates, loss, lossType)) {
+            int flags = FLAGS + stepped.size();
+            boolean one = oneKernel(b, key.key(), updates, loss, lossType);
+            if (one) {
+                // The index checks' words come with the flags; one set means an index out of range, which the
+                // separate launches refuse with the host's message.
+                words = (int[]) device.download(status, DType.I32, flags + stepKernel.checks());
+                for (int i = flags; i < words.length; i++) one &= words[i] == 0;
+            }
+            if (!one) {
                 b.run(key.key());
-                device.zero(status, 4L * (FLAGS + stepped.size()));
+                device.zero(status, 4L * flags);
                 for (StepKernel.Phase u : updates) kernels.launch(u.function(), u.geometry(), u.args());
                 // The loss joins the flags on the device, and one copy brings both.
                 device.copy(status, loss, DeviceCode.elementBytes(lossType));
+                words = (int[]) device.download(status, DType.I32, flags);
             }
-            words = (int[]) device.download(status, DType.I32, FLAGS + stepped.size());
             pending = true;
             // Device memory is little-endian, as the host's copy of it: the low word first.
             return switch (lossType) {

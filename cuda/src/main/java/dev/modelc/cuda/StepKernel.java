@@ -53,9 +53,14 @@ import java.util.Map;
  * A block's threads see each other's global writes after {@code __syncthreads()}, which separates
  * every two virtual blocks.
  *
- * <p><b>When.</b> {@link #of} gives the step kernel of a binding only when every step of the
- * plan runs on the device with no host work (no call on the host, no index check, whose error
- * word the host reads after the launch), when every buffer of the plan holds at most
+ * <p>An index check (one-hot, row selection, gather) writes a zero and sets its error word for an
+ * index out of range, as in its own launch; the step kernel zeroes the words first and copies
+ * them into the status last ({@link #checks}), so the one download tells the host, which then
+ * runs the step again as separate launches: their host call refuses the index with the JVM's
+ * message.
+ *
+ * <p><b>When.</b> {@link #launch} runs a binding's step as one kernel only when every step of
+ * the plan runs on the device (no call on the host), when every buffer of the plan holds at most
  * {@link #MAX_ELEMENTS} values and every matmul at most {@link #MAX_TERMS} multiply-adds (one
  * multiprocessor does the step's work: past that, a grid of blocks is worth a launch per
  * kernel), when the shared memory its phases declare fits {@link #MAX_SHARED_BYTES}, and its
@@ -82,14 +87,19 @@ final class StepKernel {
      * One phase: a function of the plan or an optimizer, its virtual launch, its arguments (a
      * {@link Device.Memory} or a {@link Long} each), and the static shared memory its function
      * declares, at most (a fold's 256 doubles and a flag; a 16-wide tile's two staging arrays of
-     * 16 x 17 values).
+     * 16 x 17 values); {@code checked}: its last argument is an index check's error word.
      */
-    record Phase(String function, LaunchGeometry geometry, List<Object> args, long sharedBytes) {
+    record Phase(String function, LaunchGeometry geometry, List<Object> args, long sharedBytes, boolean checked) {
         static final long FOLD = 8L * BLOCK + 8, TILE = 2L * 16 * 17 * 8;
 
-        /** A phase that declares no shared memory. */
+        /** A phase that checks no index. */
+        Phase(String function, LaunchGeometry geometry, List<Object> args, long sharedBytes) {
+            this(function, geometry, args, sharedBytes, false);
+        }
+
+        /** A phase that declares no shared memory and checks no index. */
         Phase(String function, LaunchGeometry geometry, List<Object> args) {
-            this(function, geometry, args, 0);
+            this(function, geometry, args, 0, false);
         }
 
     }
@@ -119,9 +129,10 @@ final class StepKernel {
     /**
      * Launches the step on binding {@code b}: the plan's steps, then {@code updates} (the
      * optimizer's launches, each made one virtual block), the status of {@code words} i32 words
-     * zeroed first and the loss (one {@code lossType} value at {@code loss}) copied to its start
-     * last; whether it did. When it did not (the step is not small enough, see the class comment),
-     * nothing was launched and the step takes separate launches.
+     * and {@link #checks} more zeroed first; last, the loss (one {@code lossType} value at
+     * {@code loss}) copied to its start, and each index check's error word to a word after the
+     * first {@code words}, in plan order; whether it did. When it did not (the step is not small
+     * enough, see the class comment), nothing was launched and the step takes separate launches.
      */
     boolean launch(PlanRunner.Bound b, long seed, List<Phase> updates, Device.Memory status, int words, Device.Memory loss,
                    DType lossType) {
@@ -149,6 +160,16 @@ final class StepKernel {
         return true;
     }
 
+    /**
+     * The plan's index checks (one-hot, row selection, gather), whose error words a step kernel
+     * copies into the status after its first words: a word set means an index out of range, and
+     * the step must run again as separate launches, whose host call refuses it with the JVM's
+     * message.
+     */
+    int checks() {
+        return (int) code.kernels().stream().filter(k -> k instanceof DeviceKernel.Checked).count();
+    }
+
     /** A binding's steps prepared, or refused when a buffer is too large or there are too many steps. */
     private Binding bind(PlanRunner.Bound b) {
         Binding binding = new Binding();
@@ -173,7 +194,7 @@ final class StepKernel {
 
     /**
      * The plan's steps as phases for binding {@code b}, each given its virtual launch and its
-     * arguments, or null when one needs the host (a call on the host, an index check) or is too
+     * arguments, or null when one needs the host (a call on the host) or is too
      * large (a matmul past {@link #MAX_TERMS}).
      */
     private List<Phase> planPhases(Object[] launches, PlanRunner.Bound b, long seed) {
@@ -184,7 +205,7 @@ final class StepKernel {
         for (int i = 0; i < launches.length; i++) {
             Step step = plan.steps().get(i);
             if (launches[i] == null) continue;
-            if (!(launches[i] instanceof CudaTarget.Launch launch) || launch.error() != null) return null;
+            if (!(launches[i] instanceof CudaTarget.Launch launch)) return null;
             List<Object> args = CudaTarget.arguments(step, launch, storage, d, seed);
             Phase phase = switch (code.kernels().get(i)) {
                 case DeviceKernel.Elementwise e -> new Phase(launch.function(), oneBlock(BLOCK, 1), args);
@@ -198,7 +219,7 @@ final class StepKernel {
                     yield launch.partials() != null ? folded(launch, args)
                             : new Phase(m.function(), oneBlock(LaunchGeometry.TILE, LaunchGeometry.TILE), args, Phase.TILE);
                 }
-                case DeviceKernel.Checked c -> null;
+                case DeviceKernel.Checked c -> new Phase(launch.function(), oneBlock(BLOCK, 1), args, 0, true);
                 case DeviceKernel.Host h -> null;
             };
             if (phase == null) return null;
@@ -235,7 +256,16 @@ final class StepKernel {
             for (Object arg : p.args()) src.append(arg instanceof Long ? "long long a" : "void* a").append(a++).append(", ");
         }
         src.append("void* status, const void* loss) {\n");
-        src.append("  for (unsigned int i = mc_step_thread(); i < ").append(words).append("u; i += ").append(BLOCK).append("u) ((int*) status)[i] = 0;\n");
+        src.append("  for (unsigned int i = mc_step_thread(); i < ").append(words + checks()).append("u; i += ").append(BLOCK)
+                .append("u) ((int*) status)[i] = 0;\n");
+        // Each index check's error word starts at zero (mc_step_enter's barrier comes before the check).
+        List<Integer> errors = new ArrayList<>();
+        a = 0;
+        for (Phase p : phases) {
+            a += p.args().size();
+            if (p.checked()) errors.add(a - 1);
+        }
+        for (int e : errors) src.append("  if (mc_step_thread() == 0) *(int*) a").append(e).append(" = 0;\n");
         a = 0;
         for (Phase p : phases) {
             LaunchGeometry g = p.geometry();
@@ -259,6 +289,10 @@ final class StepKernel {
         String t = lossType == DType.F32 ? "float" : "double";
         src.append("  __syncthreads();\n");
         src.append("  if (mc_step_thread() == 0) *(").append(t).append("*) status = *(const ").append(t).append("*) loss;\n");
+        for (int j = 0; j < errors.size(); j++) {
+            src.append("  if (mc_step_thread() == 0) ((int*) status)[").append(words + j).append("] = *(const int*) a").append(errors.get(j))
+                    .append(";\n");
+        }
         src.append("}\n");
         return new DeviceCode(code.name() + ".step", src.toString(), List.of(new DeviceKernel.Reduction(FUNCTION)));
     }
