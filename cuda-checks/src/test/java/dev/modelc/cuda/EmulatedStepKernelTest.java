@@ -286,11 +286,9 @@ class EmulatedStepKernelTest {
     @Test
     void indexChecksRunInTheOneKernelAndALabelOutOfRangeIsRefusedAsBefore() {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
-        Generator g = Generator.of(3, "labels");
-        double[] labels = new double[8];
-        for (int i = 0; i < labels.length; i++) labels[i] = Math.floor(g.nextUniform(0, 4));
-        Tensor x = Tensor.randn(DType.F32, g, 8, 3);
-        TensorDataset classes = new TensorDataset(Map.of("x", x, "y", Tensor.of(DType.I32, new int[] {8}, labels)));
+        TensorDataset classes = classes();
+        Tensor x = classes.columns().get("x");
+        double[] labels = classes.columns().get("y").toDoubleArray();
         CountingDevice one = new CountingDevice(device);
         DeviceModel fused = new DeviceModel(models.get("Classes"), null, new CudaSession(one, true));
         DeviceModel apart = new DeviceModel(models.get("Classes"), null, new CudaSession(device, false));
@@ -315,21 +313,25 @@ class EmulatedStepKernelTest {
     }
 
     /**
-     * The seed's step kernel is valid CUDA: where nvcc is installed (no GPU needed) it compiles
-     * for sm_90 with the NVRTC options, and ptxas reports no spill stores or loads and the
-     * kernel's shared memory within {@link StepKernel#MAX_SHARED_BYTES}.
+     * The step kernels are valid CUDA: where nvcc is installed (no GPU needed), the seed's (Adam,
+     * f32 and f64), the tanh MLP's (SGD with momentum) and the classifier's (softmax, one-hot's
+     * index check) compile for sm_90 with the NVRTC options, and ptxas reports no spill stores or
+     * loads and the kernel's shared memory within {@link StepKernel#MAX_SHARED_BYTES}.
      */
     @Test
-    void nvccCompilesTheSeedsStepKernelWithoutSpills(@TempDir Path tmp) throws IOException, InterruptedException {
+    void nvccCompilesTheStepKernelsWithoutSpills(@TempDir Path tmp) throws IOException, InterruptedException {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
         Path nvcc = Path.of(System.getenv().getOrDefault("CUDA_HOME", "/usr/local/cuda"), "bin", "nvcc");
         assumeTrue(Files.isExecutable(nvcc), "no nvcc at " + nvcc + ": the step kernel was not compiled");
-        for (DType floating : new DType[] {DType.F32, DType.F64}) {
+        record Case(String model, DType floating, TensorDataset data, Optimizer optimizer) {
+        }
+        for (Case c : List.of(new Case("Seed", DType.F32, data(15), new Adam(0.01)), new Case("Seed", DType.F64, data(15), new Adam(0.01)),
+                new Case("Net", null, data(15), new Sgd(0.05, 0.9, 0.01)), new Case("Classes", null, classes(), new Sgd(0.1)))) {
             CountingDevice counting = new CountingDevice(device);
-            DeviceModel model = new DeviceModel(models.get("Seed"), floating, new CudaSession(counting, true));
-            Trainer.fit(model, model.initialParams(1), data(15), options(new Adam(0.01)), TrainingListener.NONE, () -> false);
+            DeviceModel model = new DeviceModel(models.get(c.model()), c.floating(), new CudaSession(counting, true));
+            Trainer.fit(model, model.initialParams(1), c.data(), options(c.optimizer()), TrainingListener.NONE, () -> false);
             DeviceCode step = counting.programs.stream().filter(p -> p.name().endsWith(".step")).findFirst().orElseThrow();
-            Path cu = tmp.resolve("step_" + floating + ".cu");
+            Path cu = tmp.resolve("step.cu");
             Files.writeString(cu, step.source());
             List<String> command = new ArrayList<>(List.of(nvcc.toString(), "-cubin", "-arch=sm_90", "-Xptxas", "-v"));
             command.addAll(DeviceCode.NVRTC_OPTIONS);
@@ -337,13 +339,21 @@ class EmulatedStepKernelTest {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             assumeTrue(p.waitFor(300, TimeUnit.SECONDS), "nvcc did not finish in 300 s");
-            assertEquals(0, p.exitValue(), "nvcc failed:\n" + log);
+            assertEquals(0, p.exitValue(), c + ": nvcc failed:\n" + log);
             Matcher entry = Pattern.compile("(?s)Compiling entry function '" + StepKernel.FUNCTION + "'.*?(\\d+) bytes spill stores, (\\d+) bytes"
                     + " spill loads.*?Used \\d+ registers.*?(\\d+) bytes smem").matcher(log);
-            assertTrue(entry.find(), "ptxas's report of " + StepKernel.FUNCTION + ":\n" + log);
-            assertEquals(List.of("0", "0"), List.of(entry.group(1), entry.group(2)), "spills:\n" + log);
-            assertTrue(Long.parseLong(entry.group(3)) <= StepKernel.MAX_SHARED_BYTES, "shared memory:\n" + log);
+            assertTrue(entry.find(), c + ": ptxas's report of " + StepKernel.FUNCTION + ":\n" + log);
+            assertEquals(List.of("0", "0"), List.of(entry.group(1), entry.group(2)), c + ": spills:\n" + log);
+            assertTrue(Long.parseLong(entry.group(3)) <= StepKernel.MAX_SHARED_BYTES, c + ": shared memory:\n" + log);
         }
+    }
+
+    /** 8 rows of 3 features and labels among 4 classes. */
+    private static TensorDataset classes() {
+        Generator g = Generator.of(3, "labels");
+        double[] labels = new double[8];
+        for (int i = 0; i < labels.length; i++) labels[i] = Math.floor(g.nextUniform(0, 4));
+        return new TensorDataset(Map.of("x", Tensor.randn(DType.F32, g, 8, 3), "y", Tensor.of(DType.I32, new int[] {8}, labels)));
     }
 
     private static TrainingListener recording(List<Double> losses) {
