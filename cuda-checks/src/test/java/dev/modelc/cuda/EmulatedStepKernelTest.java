@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A small model's training step as one kernel launch ({@link StepKernel}) under the CPU
  * emulation: the seed's regression and a small tanh MLP, with SGD, SGD with momentum and weight
- * decay, Adam and AdamW, in f32 and f64, trained by the Trainer (3 epochs, shuffled, the last
+ * decay, Adam and AdamW, in f32 and f64 (the MLP also on a device of one multiprocessor, where the
+ * separate launches take 128-wide matmul tiles and the one kernel 16-wide ones), trained by the Trainer (3 epochs, shuffled, the last
  * batch shorter, so two bindings of sizes) give the separate launches' params, every step's loss
  * and every epoch's loss bit for bit (the same functions with the same indices, see
  * {@link StepKernel}), and the interpreter's params within the backends' tolerances (1e-9 of the
@@ -58,6 +59,8 @@ class EmulatedStepKernelTest {
     @TempDir
     static Path dir;
     private static EmulatedDevice device;
+    /** A device of one multiprocessor, on which the separate launches take the 128-wide matmul tiles. */
+    private static EmulatedDevice small;
     private static Map<String, CheckedModel> models;
 
     private static final String SOURCE = """
@@ -94,6 +97,11 @@ class EmulatedStepKernelTest {
     @BeforeAll
     static void compile() {
         device = new EmulatedDevice(dir, 8);
+        try {
+            small = new EmulatedDevice(Files.createDirectories(dir.resolve("one-multiprocessor")), 1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         models = new LinkedHashMap<>();
         for (CheckedModel m : Compiler.compile(new SourceFile("step.model", SOURCE)).program().orElseThrow().models()) {
             models.put(m.name(), m);
@@ -124,13 +132,14 @@ class EmulatedStepKernelTest {
         assumeTrue(EmulatedDevice.available(), "no g++ to compile the CUDA C for the CPU");
         List<DynamicTest> tests = new ArrayList<>();
         TensorDataset data = data(15);
-        for (String model : List.of("Seed", "Net", "Noisy")) {
+        for (String model : List.of("Seed", "Net", "Noisy", "Net on one multiprocessor")) {
             for (var named : OPTIMIZERS.entrySet()) {
                 if (!model.equals("Net") && !named.getKey().equals("sgd")) continue;
                 for (DType floating : new DType[] {DType.F32, DType.F64}) {
                     tests.add(DynamicTest.dynamicTest(model + " " + named.getKey() + " " + floating, () -> {
-                        CheckedModel m = models.get(model);
-                        CountingDevice one = new CountingDevice(device), separate = new CountingDevice(device);
+                        CheckedModel m = models.get(model.split(" ")[0]);
+                        EmulatedDevice on = model.endsWith("multiprocessor") ? small : device;
+                        CountingDevice one = new CountingDevice(on), separate = new CountingDevice(on);
                         DeviceModel fused = new DeviceModel(m, floating, new CudaSession(one, true));
                         DeviceModel apart = new DeviceModel(m, floating, new CudaSession(separate, false));
                         Map<String, Tensor> start = fused.initialParams(1);

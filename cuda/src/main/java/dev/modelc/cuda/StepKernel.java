@@ -101,7 +101,6 @@ final class StepKernel {
         Phase(String function, LaunchGeometry geometry, List<Object> args) {
             this(function, geometry, args, 0, false);
         }
-
     }
 
     private final Device device;
