@@ -99,6 +99,11 @@ public final class JvmTarget implements Target {
         int[] ids = l.buffers();
         for (int i = 0; i < ids.length; i++) args[i] = storage[ids[i]];
         RangeKernel kernel = kernels[l.kernel()];
+        if (l.split() && f.range == 1) {
+            // One chunk: folded and stored in one call (RangeKernel.ONE_CHUNK), no partials round trip.
+            kernel.run(args, d, RangeKernel.ONE_CHUNK, 1);
+            return;
+        }
         Parallel.forRange(kernel, args, d, f.range, f.work);
         // A split reduction folded its chunks above; this call folds the chunks' results and stores.
         if (l.split()) kernel.run(args, d, -1, f.range);
