@@ -17,14 +17,21 @@ import java.util.function.IntFunction;
  * instead of two. The interpreter's order of terms is kept; only the work per term shrinks.
  */
 final class ExactProducts {
+    private ExactProducts() {
+    }
+
     /**
      * Whether the JVM runs {@link Math#fma(double, double, double)} as an instruction (HotSpot's
      * {@code UseFMA}): without it the method is a slow exact software routine, and the plain
-     * multiply and add are kept.
+     * multiply and add are kept. Asked once, when the first such product is compiled: the
+     * diagnostic bean takes some tens of milliseconds to start.
      */
-    static final boolean HARDWARE = hardware();
+    static boolean hardware() {
+        return Hardware.FMA;
+    }
 
-    private ExactProducts() {
+    private static final class Hardware {
+        static final boolean FMA = useFma();
     }
 
     /** The product {@code let} computes when it is an f64 product of two f32 values, else null. */
@@ -40,7 +47,7 @@ final class ExactProducts {
         return let.dtype() == DType.F64 && let.expr() instanceof Expr.Convert c && lets.apply(c.x()).dtype() == DType.F32;
     }
 
-    private static boolean hardware() {
+    private static boolean useFma() {
         try {
             var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
             return bean != null && Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());

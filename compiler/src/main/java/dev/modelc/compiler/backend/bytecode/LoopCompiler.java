@@ -95,7 +95,7 @@ final class LoopCompiler {
 
     /** Several reductions over the same rows, when this renders a {@link Kernel.Reductions} (its row loop is {@link #loop}). */
     private Kernel.Reductions reductions;
-    /** Whether sums of products of two f32 values in f64 are fused multiply-adds (a row pass on hardware with FMA). */
+    /** Whether sums of products of two f32 values in f64 are fused multiply-adds where the hardware has them (a row pass). */
     private boolean exactProducts;
 
     private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector, List<Integer> buffers) {
@@ -117,7 +117,7 @@ final class LoopCompiler {
     static byte[] compile(ClassDesc name, Kernel.Reductions r, KernelPlan plan) {
         LoopCompiler c = new LoopCompiler(r.rowLoop(), plan, false, KernelOrder.of(r));
         c.reductions = r;
-        c.exactProducts = ExactProducts.HARDWARE;
+        c.exactProducts = true;
         return build(name, c);
     }
 
@@ -370,7 +370,8 @@ final class LoopCompiler {
      */
     private void foldTerm(dev.modelc.compiler.graph.ReduceFn fn, int accumulator, int term) {
         Expr.Binary product = exactProducts ? ExactProducts.product(lets.get(term), lets::get) : null;
-        if (product == null || fn == dev.modelc.compiler.graph.ReduceFn.MAX || fn == dev.modelc.compiler.graph.ReduceFn.MIN) {
+        boolean sum = fn == dev.modelc.compiler.graph.ReduceFn.SUM || fn == dev.modelc.compiler.graph.ReduceFn.MEAN;
+        if (product == null || !sum || !ExactProducts.hardware()) {
             fold(fn, accumulator, () -> loadAsDouble(term));
             return;
         }
@@ -742,7 +743,7 @@ final class LoopCompiler {
             // x + p with p a product of two f32 values: one rounding either way (ExactProducts).
             Expr.Binary pb = ExactProducts.product(lets.get(b.b()), lets::get);
             Expr.Binary pa = pb == null ? ExactProducts.product(lets.get(b.a()), lets::get) : null;
-            if (pb != null || pa != null) {
+            if ((pb != null || pa != null) && ExactProducts.hardware()) {
                 Expr.Binary p = pb != null ? pb : pa;
                 loadAsDouble(p.a());
                 loadAsDouble(p.b());
