@@ -455,7 +455,7 @@ public final class CropYield {
                             + "buffer 3 temporary t6 f32 [N, 2] slot 0\n"
                             + "loop k0 kernel 0 buffers 0 1 2 3 writes 3 elements 2*N range N inner 1 lets 22 0\n"
                             + "result output 3 [N, 2] preds\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> forwardK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (int) d[0], s, e))));
         }
 
@@ -557,7 +557,7 @@ public final class CropYield {
                             + "buffer 4 temporary t10 f32 [] slot 0\n"
                             + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 1 range 1 inner 2*N lets 26 25\n"
                             + "result loss 4 [] loss\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> lossK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e))));
         }
 
@@ -709,7 +709,7 @@ public final class CropYield {
                             + "result loss 4 [] loss\n"
                             + "result gradient 9 [2, 3] w\n"
                             + "result gradient 7 [2] b\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (float[]) b[9], (double[]) b[10], (int) d[0], s, e))));
         }
 
@@ -1205,7 +1205,7 @@ public final class CropYield {
                             + "call k1 inputs out 1 [2] : random true 0.0 1.0 b\n"
                             + "result initial 0 [2, 3] w\n"
                             + "result initial 1 [2] b\n");
-            return new PlanRunner(plan, new JvmTarget(List.of()));
+            return new PlanRunner(plan, JvmTarget.of(List.of()));
         }
 
         /**

@@ -453,7 +453,7 @@ public final class CropYieldManual {
                             + "buffer 4 temporary t10 f32 [] slot 0\n"
                             + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 1 range 1 inner 2*N lets 26 25\n"
                             + "result loss 4 [] loss\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> lossK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e))));
         }
 
@@ -605,7 +605,7 @@ public final class CropYieldManual {
                             + "result loss 4 [] loss\n"
                             + "result gradient 7 [2, 3] w\n"
                             + "result gradient 9 [2] b\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (float[]) b[9], (double[]) b[10], (int) d[0], s, e))));
         }
 
@@ -1109,7 +1109,7 @@ public final class CropYieldManual {
                             + "result loss 4 [] loss\n"
                             + "result update 7 [2, 3] w\n"
                             + "result update 9 [2] b\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> updateStepK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (float[]) b[9], (double[]) b[10], (int) d[0], s, e))));
         }
 
@@ -1619,7 +1619,7 @@ public final class CropYieldManual {
                             + "buffer 1 constant c1 f32 [2] values -0.5312 -1.3984\n"
                             + "result initial 0 [2, 3] w\n"
                             + "result initial 1 [2] b\n");
-            return new PlanRunner(plan, new JvmTarget(List.of()));
+            return new PlanRunner(plan, JvmTarget.of(List.of()));
         }
 
         /**
