@@ -455,7 +455,7 @@ public final class CropYield {
                             + "buffer 3 temporary t6 f32 [N, 2] slot 0\n"
                             + "loop k0 kernel 0 buffers 0 1 2 3 writes 3 elements 2*N range N inner 1 lets 22 0\n"
                             + "result output 3 [N, 2] preds\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> forwardK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (int) d[0], s, e))));
         }
 
@@ -557,7 +557,7 @@ public final class CropYield {
                             + "buffer 4 temporary t10 f32 [] slot 0\n"
                             + "loop k0 kernel 0 buffers 0 2 3 1 4 writes 4 elements 1 range 1 inner 2*N lets 26 25\n"
                             + "result loss 4 [] loss\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> lossK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (int) d[0], s, e))));
         }
 
@@ -709,7 +709,7 @@ public final class CropYield {
                             + "result loss 4 [] loss\n"
                             + "result gradient 9 [2, 3] w\n"
                             + "result gradient 7 [2] b\n");
-            return new PlanRunner(plan, new JvmTarget(List.of(
+            return new PlanRunner(plan, JvmTarget.of(List.of(
                     (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (float[]) b[9], (double[]) b[10], (int) d[0], s, e))));
         }
 
@@ -719,17 +719,26 @@ public final class CropYield {
         private static void lossAndGradientsK0(float[] x, float[] w, float[] b, float[] y,
                 float[] t15, float[] t14, float[] t22, float[] t11, float[] t20, float[] t27,
                 double[] partials, int N, int start, int end) {
-            if (start >= 0) {
-                for (int c = start; c < end; c++) {
-                    double acc0 = 0.0;
-                    double acc1 = 0.0;
-                    double acc2 = 0.0;
-                    double acc3 = 0.0;
-                    double acc4 = 0.0;
-                    double acc5 = 0.0;
-                    double acc6 = 0.0;
-                    double acc7 = 0.0;
-                    double acc8 = 0.0;
+            double acc0 = 0.0;
+            double acc1 = 0.0;
+            double acc2 = 0.0;
+            double acc3 = 0.0;
+            double acc4 = 0.0;
+            double acc5 = 0.0;
+            double acc6 = 0.0;
+            double acc7 = 0.0;
+            double acc8 = 0.0;
+            if (start != -1) {
+                for (int c = Math.max(start, 0); c < end; c++) {
+                    acc0 = 0.0;
+                    acc1 = 0.0;
+                    acc2 = 0.0;
+                    acc3 = 0.0;
+                    acc4 = 0.0;
+                    acc5 = 0.0;
+                    acc6 = 0.0;
+                    acc7 = 0.0;
+                    acc8 = 0.0;
                     int lo = c * Parallel.REDUCTION_CHUNK, hi = Math.min(N, lo + Parallel.REDUCTION_CHUNK);
                     for (int j0 = lo; j0 < hi; j0++) {
                         double v0 = 0.0;
@@ -808,62 +817,58 @@ public final class CropYield {
                         acc7 += v61;
                         acc8 += v64;
                     }
-                    partials[c * 9 + 0] = acc0;
-                    partials[c * 9 + 1] = acc1;
-                    partials[c * 9 + 2] = acc2;
-                    partials[c * 9 + 3] = acc3;
-                    partials[c * 9 + 4] = acc4;
-                    partials[c * 9 + 5] = acc5;
-                    partials[c * 9 + 6] = acc6;
-                    partials[c * 9 + 7] = acc7;
-                    partials[c * 9 + 8] = acc8;
+                    if (start >= 0) {
+                        partials[c * 9 + 0] = acc0;
+                        partials[c * 9 + 1] = acc1;
+                        partials[c * 9 + 2] = acc2;
+                        partials[c * 9 + 3] = acc3;
+                        partials[c * 9 + 4] = acc4;
+                        partials[c * 9 + 5] = acc5;
+                        partials[c * 9 + 6] = acc6;
+                        partials[c * 9 + 7] = acc7;
+                        partials[c * 9 + 8] = acc8;
+                    }
                 }
-                return;
-            }
-            double acc0 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc0 += partials[c * 9 + 0];
+                if (start >= 0) {
+                    return;
+                }
+            } else {
+                for (int c = 0; c < end; c++) {
+                    acc0 += partials[c * 9 + 0];
+                }
+                for (int c = 0; c < end; c++) {
+                    acc1 += partials[c * 9 + 1];
+                }
+                for (int c = 0; c < end; c++) {
+                    acc2 += partials[c * 9 + 2];
+                }
+                for (int c = 0; c < end; c++) {
+                    acc3 += partials[c * 9 + 3];
+                }
+                for (int c = 0; c < end; c++) {
+                    acc4 += partials[c * 9 + 4];
+                }
+                for (int c = 0; c < end; c++) {
+                    acc5 += partials[c * 9 + 5];
+                }
+                for (int c = 0; c < end; c++) {
+                    acc6 += partials[c * 9 + 6];
+                }
+                for (int c = 0; c < end; c++) {
+                    acc7 += partials[c * 9 + 7];
+                }
+                for (int c = 0; c < end; c++) {
+                    acc8 += partials[c * 9 + 8];
+                }
             }
             t11[0] = (float) (acc0 / (double) ((long) 2 * N));
-            double acc1 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc1 += partials[c * 9 + 1];
-            }
             t15[0] = (float) acc1;
-            double acc2 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc2 += partials[c * 9 + 2];
-            }
             t15[1] = (float) acc2;
-            double acc3 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc3 += partials[c * 9 + 3];
-            }
             t22[0] = (float) acc3;
-            double acc4 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc4 += partials[c * 9 + 4];
-            }
             t22[1] = (float) acc4;
-            double acc5 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc5 += partials[c * 9 + 5];
-            }
             t22[2] = (float) acc5;
-            double acc6 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc6 += partials[c * 9 + 6];
-            }
             t22[3] = (float) acc6;
-            double acc7 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc7 += partials[c * 9 + 7];
-            }
             t22[4] = (float) acc7;
-            double acc8 = 0.0;
-            for (int c = 0; c < end; c++) {
-                acc8 += partials[c * 9 + 8];
-            }
             t22[5] = (float) acc8;
             for (int i = 0; i < 1; i++) {
                 float v0 = 1.0f;
@@ -1200,7 +1205,7 @@ public final class CropYield {
                             + "call k1 inputs out 1 [2] : random true 0.0 1.0 b\n"
                             + "result initial 0 [2, 3] w\n"
                             + "result initial 1 [2] b\n");
-            return new PlanRunner(plan, new JvmTarget(List.of()));
+            return new PlanRunner(plan, JvmTarget.of(List.of()));
         }
 
         /**

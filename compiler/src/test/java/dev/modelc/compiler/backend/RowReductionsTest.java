@@ -95,7 +95,7 @@ class RowReductionsTest {
 
     /** Loss, gradients and the update step on the JVM backends against the interpreter, bit for bit. */
     @ParameterizedTest
-    @CsvSource({"f64, 15", "f32, 15", "f64, 1000", "f32, 1000", "f64, 0", "f32, 65536"})
+    @CsvSource({"f64, 15", "f32, 15", "f64, 1000", "f32, 1000", "f64, 0", "f32, 65536", "f32, 1", "f64, 1", "f32, 0", "f32, 3001"})
     void equalsTheInterpreter(String dtype, int rows) {
         CheckedModel m = model(REGRESSION.formatted(dtype));
         DType t = DType.bySpelling(dtype);
@@ -128,6 +128,52 @@ class RowReductionsTest {
             CompiledModel.Gradients got = backend.compile(m, null).lossAndGradients(params, batch);
             close(want.loss(), got.loss());
             for (String p : List.of("w", "b")) close(want.gradients().get(p), got.gradients().get(p));
+        }
+    }
+
+    /**
+     * Past one chunk the bytecode folds each chunk in a call of its own and the chunks' sums in
+     * another, with fused multiply-adds for the f32 products where the hardware has them; the
+     * Java source folds the same chunks with a multiply and an add: the same bits, since a
+     * product of two floats is exact in f64.
+     */
+    @Test
+    void severalChunksInF32GiveTheJavaSourcesBits() {
+        int rows = 2 * Parallel.REDUCTION_CHUNK + 5;
+        CheckedModel m = model(REGRESSION.formatted("f32"));
+        Map<String, Tensor> batch = Map.of("x", random(DType.F32, 9, rows, 3), "y", random(DType.F32, 10, rows, 2));
+        Map<String, Tensor> params = Map.of("w", random(DType.F32, 11, 2, 3), "b", random(DType.F32, 12, 2));
+        CompiledModel.Gradients java = Backend.JAVA.compile(m, null).lossAndGradients(params, batch);
+        CompiledModel.Gradients bytecode = Backend.BYTECODE.compile(m, null).lossAndGradients(params, batch);
+        same(java.loss(), bytecode.loss(), "loss");
+        for (String p : List.of("w", "b")) same(java.gradients().get(p), bytecode.gradients().get(p), "grad " + p);
+    }
+
+    /**
+     * Signed zeros, subnormals, the largest floats, infinities and NaN through the pass: a fused
+     * multiply-add of two floats' product rounds as the multiply and the add do, so the bits are
+     * the interpreter's (NaN compared as NaN).
+     */
+    @ParameterizedTest
+    @CsvSource({"1", "7"})
+    void specialValuesGiveTheInterpretersBits(int rows) {
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_NORMAL, 3e38f, -3e38f, 1e-30f, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.NaN, 1.5f, -2.25f};
+        CheckedModel m = model(REGRESSION.formatted("f32"));
+        CompiledModel want = Backend.INTERP.compile(m, null), got = Backend.BYTECODE.compile(m, null);
+        for (int shift = 0; shift < special.length; shift++) {
+            float[] x = new float[rows * 3], y = new float[rows * 2];
+            for (int i = 0; i < x.length; i++) x[i] = special[(i + shift) % special.length];
+            for (int i = 0; i < y.length; i++) y[i] = special[(3 * i + shift) % special.length];
+            Map<String, Tensor> batch = Map.of("x", Tensor.of(x, rows, 3), "y", Tensor.of(y, rows, 2));
+            for (Map<String, Tensor> params : List.of(
+                    Map.of("w", Tensor.of(new float[] {0f, -0f, 1e-30f, 2f, -3e38f, Float.MIN_VALUE}, 2, 3), "b", Tensor.of(new float[] {-0f, 0f}, 2)),
+                    Map.of("w", random(DType.F32, shift, 2, 3), "b", random(DType.F32, 20 + shift, 2)))) {
+                CompiledModel.Gradients g = want.lossAndGradients(params, batch), h = got.lossAndGradients(params, batch);
+                String what = "rows " + rows + ", shift " + shift + ", w " + params.get("w");
+                same(g.loss(), h.loss(), what + ": loss");
+                for (String p : List.of("w", "b")) same(g.gradients().get(p), h.gradients().get(p), what + ": grad " + p);
+            }
         }
     }
 

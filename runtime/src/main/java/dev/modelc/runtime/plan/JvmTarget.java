@@ -17,10 +17,26 @@ import java.util.List;
  */
 public final class JvmTarget implements Target {
     private final RangeKernel[] kernels;
+    /** Whether a split reduction of one chunk is one call ({@link RangeKernel#ONE_CHUNK}) rather than two. */
+    private final boolean oneChunkCalls;
 
-    /** {@code kernels}: the plan's loops, in the order of {@link Step.Loop#kernel}. */
+    /**
+     * {@code kernels}: the plan's loops, in the order of {@link Step.Loop#kernel}, knowing only
+     * the two calls of a split reduction: what classes generated before
+     * {@link RangeKernel#ONE_CHUNK} existed call, so they keep their results.
+     */
     public JvmTarget(List<RangeKernel> kernels) {
+        this(kernels, false);
+    }
+
+    private JvmTarget(List<RangeKernel> kernels, boolean oneChunkCalls) {
         this.kernels = kernels.toArray(RangeKernel[]::new);
+        this.oneChunkCalls = oneChunkCalls;
+    }
+
+    /** {@code kernels}, whose split reductions also take the one call {@link RangeKernel#ONE_CHUNK}: what the compiler generates. */
+    public static JvmTarget of(List<RangeKernel> kernels) {
+        return new JvmTarget(kernels, true);
     }
 
     /** A loop's arguments (storage, then a split reduction's partial results) and its range and work, for splitting. */
@@ -99,6 +115,11 @@ public final class JvmTarget implements Target {
         int[] ids = l.buffers();
         for (int i = 0; i < ids.length; i++) args[i] = storage[ids[i]];
         RangeKernel kernel = kernels[l.kernel()];
+        if (oneChunkCalls && l.split() && f.range == 1) {
+            // One chunk: folded and stored in one call (RangeKernel.ONE_CHUNK), no partials round trip.
+            kernel.run(args, d, RangeKernel.ONE_CHUNK, 1);
+            return;
+        }
         Parallel.forRange(kernel, args, d, f.range, f.work);
         // A split reduction folded its chunks above; this call folds the chunks' results and stores.
         if (l.split()) kernel.run(args, d, -1, f.range);

@@ -105,7 +105,7 @@ public final class BytecodeModel extends StagedModel {
                 throw new IllegalStateException("kernel " + k.name() + " of " + plan.name() + " did not load: " + ex, ex);
             }
         }
-        return new PlanRunner(lowered, new JvmTarget(loops));
+        return new PlanRunner(lowered, JvmTarget.of(loops));
     }
 
     private static String sanitize(String s) {

@@ -9,6 +9,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
 import static java.lang.constant.ConstantDescs.MTD_void;
 
+import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.kernel.Affine;
 import dev.modelc.compiler.kernel.Arithmetic;
@@ -42,6 +43,7 @@ import java.util.Map;
  */
 final class LoopCompiler {
     private static final ClassDesc SCALARS = ClassDesc.of(Scalars.class.getName());
+    private static final ClassDesc MATH = ClassDesc.of(Math.class.getName());
     private static final ClassDesc RANGE_KERNEL = ClassDesc.of(RangeKernel.class.getName());
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_void, CD_Object.arrayType(), CD_long.arrayType(), CD_int, CD_int);
     private static final MethodTypeDesc D_D = MethodTypeDesc.of(CD_double, CD_double);
@@ -93,6 +95,8 @@ final class LoopCompiler {
 
     /** Several reductions over the same rows, when this renders a {@link Kernel.Reductions} (its row loop is {@link #loop}). */
     private Kernel.Reductions reductions;
+    /** Whether sums of products of two f32 values in f64 are fused multiply-adds where the hardware has them (a row pass). */
+    private boolean exactProducts;
 
     private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector, List<Integer> buffers) {
         this.lanes = vector && VectorLanes.fits(loop, plan);
@@ -113,6 +117,7 @@ final class LoopCompiler {
     static byte[] compile(ClassDesc name, Kernel.Reductions r, KernelPlan plan) {
         LoopCompiler c = new LoopCompiler(r.rowLoop(), plan, false, KernelOrder.of(r));
         c.reductions = r;
+        c.exactProducts = true;
         return build(name, c);
     }
 
@@ -231,18 +236,22 @@ final class LoopCompiler {
      * A full reduction in two calls: {@code run(b, d, start, end)} folds chunks
      * {@code [start, end)} of the inner range into the f64 partials array (the last buffer);
      * {@code run(b, d, -1, chunks)} folds the partials in order, computes the body and stores.
+     * When there is one chunk, {@code run(b, d, -2, 1)} does both in one call, the chunk's
+     * accumulator going straight to the body: folding one partial into the identity gives the
+     * partial itself (a sum that starts at +0 is never -0), so the bits are the two calls'.
      */
     private void splitReduction(Kernel.Reduction r) {
         int partials = code.allocateLocal(TypeKind.REFERENCE);
         code.aload(B).loadConstant(buffers.size()).aaload().checkcast(CD_double.arrayType()).astore(partials);
         accumulator = code.allocateLocal(TypeKind.DOUBLE);
-        Label finish = code.newLabel();
-        code.iload(START);
-        code.iflt(finish);
+        Label finish = code.newLabel(), body = code.newLabel();
+        code.iload(START).iconst_m1().if_icmpeq(finish);
+        // Assigned before the chunk loop too, so it is on every path to the body.
+        initAccumulator(r);
         int c = code.allocateLocal(TypeKind.INT);
         int lo = code.allocateLocal(TypeKind.INT), hi = code.allocateLocal(TypeKind.INT);
         innerFlat = code.allocateLocal(TypeKind.INT);
-        loop(c, () -> code.iload(START), () -> code.iload(END), () -> {
+        loop(c, this::firstChunk, () -> code.iload(END), () -> {
             initAccumulator(r);
             code.iload(c).loadConstant(Parallel.REDUCTION_CHUNK).imul().istore(lo);
             dim(r.count());
@@ -253,13 +262,18 @@ final class LoopCompiler {
                 for (Let l : r.body()) let(l);
                 loadAsDouble(r.value());
             }));
+            Label kept = code.newLabel();
+            code.iload(START).iflt(kept);
             code.aload(partials).iload(c).dload(accumulator).dastore();
+            code.labelBinding(kept);
         });
+        code.iload(START).iflt(body);
         code.return_();
         code.labelBinding(finish);
         initAccumulator(r);
         int p = code.allocateLocal(TypeKind.INT);
         loop(p, code::iconst_0, () -> code.iload(END), () -> fold(r, () -> code.aload(partials).iload(p).daload()));
+        code.labelBinding(body);
         outerFlat = code.allocateLocal(TypeKind.INT);
         code.iconst_0().istore(outerFlat);
         for (Let l : loop.body()) let(l);
@@ -267,12 +281,21 @@ final class LoopCompiler {
         code.return_();
     }
 
+    /** The first chunk a call folds: {@code start}, or chunk 0 when the call folds the one chunk and stores ({@code -2}). */
+    private void firstChunk() {
+        code.iload(START).iconst_0();
+        code.invokestatic(ClassDesc.of(Math.class.getName()), "max", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+    }
+
     /**
      * Several reductions over the same rows in two calls, as {@link #splitReduction}: chunks
      * {@code [start, end)} of the rows, each folding every accumulator (a double local each)
      * into the partials array (the last buffer), chunk {@code c}'s accumulators at
      * {@code c * accumulators}; then {@code run(b, d, -1, chunks)} folds each accumulator's
-     * partials in chunk order and stores it.
+     * partials in chunk order and stores it. With one chunk, {@code run(b, d, -2, 1)} folds it
+     * and stores the accumulators as they are (the same bits, see {@link #splitReduction}).
+     * The rows' products of two f32 values fold as fused multiply-adds where the hardware has
+     * them ({@link ExactProducts}).
      */
     private void rowReductions() {
         List<Kernel.Accumulator> accs = reductions.accumulators();
@@ -281,14 +304,15 @@ final class LoopCompiler {
         code.aload(B).loadConstant(buffers.size()).aaload().checkcast(CD_double.arrayType()).astore(partials);
         int[] acc = new int[k];
         for (int a = 0; a < k; a++) acc[a] = code.allocateLocal(TypeKind.DOUBLE);
-        Label finish = code.newLabel();
-        code.iload(START);
-        code.iflt(finish);
+        Label finish = code.newLabel(), stores = code.newLabel();
+        code.iload(START).iconst_m1().if_icmpeq(finish);
+        // Assigned before the chunk loop too, so they are on every path to the stores.
+        for (int a = 0; a < k; a++) initAccumulator(accs.get(a).fn(), acc[a]);
         int c = code.allocateLocal(TypeKind.INT);
         int lo = code.allocateLocal(TypeKind.INT), hi = code.allocateLocal(TypeKind.INT);
         int row = code.allocateLocal(TypeKind.INT);
         varLocal[0] = row;
-        loop(c, () -> code.iload(START), () -> code.iload(END), () -> {
+        loop(c, this::firstChunk, () -> code.iload(END), () -> {
             for (int a = 0; a < k; a++) initAccumulator(accs.get(a).fn(), acc[a]);
             code.iload(c).loadConstant(Parallel.REDUCTION_CHUNK).imul().istore(lo);
             dim(reductions.rows());
@@ -298,13 +322,17 @@ final class LoopCompiler {
             loop(row, () -> code.iload(lo), () -> code.iload(hi), () -> {
                 for (Let l : loop.reduction().orElseThrow().body()) let(l);
                 for (int a = 0; a < k; a++) {
-                    for (int t : accs.get(a).terms()) fold(accs.get(a).fn(), acc[a], () -> loadAsDouble(t));
+                    for (int t : accs.get(a).terms()) foldTerm(accs.get(a).fn(), acc[a], t);
                 }
             });
+            Label kept = code.newLabel();
+            code.iload(START).iflt(kept);
             for (int a = 0; a < k; a++) {
                 code.aload(partials).iload(c).loadConstant(k).imul().loadConstant(a).iadd().dload(acc[a]).dastore();
             }
+            code.labelBinding(kept);
         });
+        code.iload(START).iflt(stores);
         code.return_();
         code.labelBinding(finish);
         int p = code.allocateLocal(TypeKind.INT);
@@ -314,9 +342,13 @@ final class LoopCompiler {
             initAccumulator(x.fn(), local);
             loop(p, code::iconst_0, () -> code.iload(END),
                     () -> fold(x.fn(), local, () -> code.aload(partials).iload(p).loadConstant(k).imul().loadConstant(at).iadd().daload()));
+        }
+        code.labelBinding(stores);
+        for (int a = 0; a < k; a++) {
+            Kernel.Accumulator x = accs.get(a);
             DType out = plan.buffer(x.buffer()).dtype();
             code.aload(bufferLocal.get(x.buffer())).loadConstant((int) x.element());
-            code.dload(local);
+            code.dload(acc[a]);
             if (x.fn() == dev.modelc.compiler.graph.ReduceFn.MEAN) {
                 dimLong(x.count());
                 code.l2d();
@@ -330,6 +362,24 @@ final class LoopCompiler {
         }
         for (Kernel.Loop t : reductions.tail()) tail(t);
         code.return_();
+    }
+
+    /**
+     * {@code acc += x * y} as one fused multiply-add when the term is a product of two f32
+     * values in f64 ({@link ExactProducts}); otherwise the fold of the term's value.
+     */
+    private void foldTerm(dev.modelc.compiler.graph.ReduceFn fn, int accumulator, int term) {
+        Expr.Binary product = exactProducts ? ExactProducts.product(lets.get(term), lets::get) : null;
+        boolean sum = fn == dev.modelc.compiler.graph.ReduceFn.SUM || fn == dev.modelc.compiler.graph.ReduceFn.MEAN;
+        if (product == null || !sum || !ExactProducts.hardware()) {
+            fold(fn, accumulator, () -> loadAsDouble(term));
+            return;
+        }
+        loadAsDouble(product.a());
+        loadAsDouble(product.b());
+        code.dload(accumulator);
+        code.invokestatic(MATH, "fma", DDD_D);
+        code.dstore(accumulator);
     }
 
     /** One vector of the loop: every let a FloatVector (a VectorMask for a bool) in a local, then one intoArray. */
@@ -689,6 +739,19 @@ final class LoopCompiler {
     }
 
     private void binary(Expr.Binary b, DType t) {
+        if (exactProducts && t == DType.F64 && b.arithmetic() == Arithmetic.F64 && b.fn() == BinaryFn.ADD) {
+            // x + p with p a product of two f32 values: one rounding either way (ExactProducts).
+            Expr.Binary pb = ExactProducts.product(lets.get(b.b()), lets::get);
+            Expr.Binary pa = pb == null ? ExactProducts.product(lets.get(b.a()), lets::get) : null;
+            if ((pb != null || pa != null) && ExactProducts.hardware()) {
+                Expr.Binary p = pb != null ? pb : pa;
+                loadAsDouble(p.a());
+                loadAsDouble(p.b());
+                loadAsDouble(pb != null ? b.a() : b.b());
+                code.invokestatic(MATH, "fma", DDD_D);
+                return;
+            }
+        }
         switch (b.arithmetic()) {
             case F32 -> {
                 load(b.a());

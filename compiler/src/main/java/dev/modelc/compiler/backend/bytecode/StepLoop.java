@@ -53,17 +53,26 @@ public final class StepLoop {
 
     /** Runs {@code steps} steps; returns the loss before the last one. */
     public double run(int steps) {
+        // The arrays the copies read and write, looked up once: the binding's storage does not
+        // change while steps run, and the seed's step is short enough for lookups to show.
+        int n = copies.size();
+        Object[] from = new Object[n], to = new Object[n], results = new Object[n];
+        int[] length = new int[n];
+        boolean anyStaged = false;
+        for (int i = 0; i < n; i++) {
+            int[] c = copies.get(i);
+            results[i] = bound.storage(c[0]);
+            from[i] = staged.get(i) != null ? staged.get(i) : results[i];
+            to[i] = bound.storage(c[1]);
+            length[i] = c[2];
+            anyStaged |= staged.get(i) != null;
+        }
         for (int s = 0; s < steps; s++) {
             bound.run(0);
-            for (int i = 0; i < copies.size(); i++) {
-                int[] c = copies.get(i);
-                if (staged.get(i) != null) System.arraycopy(bound.storage(c[0]), 0, staged.get(i), 0, c[2]);
+            if (anyStaged) {
+                for (int i = 0; i < n; i++) if (from[i] != results[i]) System.arraycopy(results[i], 0, from[i], 0, length[i]);
             }
-            for (int i = 0; i < copies.size(); i++) {
-                int[] c = copies.get(i);
-                Object from = staged.get(i) != null ? staged.get(i) : bound.storage(c[0]);
-                System.arraycopy(from, 0, bound.storage(c[1]), 0, c[2]);
-            }
+            for (int i = 0; i < n; i++) System.arraycopy(from[i], 0, to[i], 0, length[i]);
         }
         return lossBuffer < 0 ? Double.NaN : java.lang.reflect.Array.getDouble(bound.storage(lossBuffer), 0);
     }

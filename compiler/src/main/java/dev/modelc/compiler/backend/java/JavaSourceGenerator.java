@@ -356,7 +356,7 @@ public final class JavaSourceGenerator {
                 .returns(PlanRunner.class)
                 .addJavadoc("The plan of {@link #$L}, and its loops.\n", method);
         b.addStatement("$T plan = $T.read($L)", Plan.class, PlanText.class, textParts(PlanText.write(lowered)));
-        b.addStatement("return new $T(plan, new $T($T.of($L)))", PlanRunner.class, JvmTarget.class, LIST,
+        b.addStatement("return new $T(plan, $T.of($T.of($L)))", PlanRunner.class, JvmTarget.class, LIST,
                 loops.isEmpty() ? CodeBlock.of("") : CodeBlock.of("\n$L", CodeBlock.join(loops, ",\n")));
         type.addMethod(b.build());
         loopMethods.forEach(type::addMethod);

@@ -57,8 +57,9 @@ final class LoopSource {
 
     /**
      * The statements of a {@link Kernel.Reductions}' method, as the bytecode backend's: chunks
-     * {@code [start, end)} of the rows into {@code partials}, or with {@code start < 0} the
-     * chunks' partials folded in order and stored. Its parameters are as a loop's, with the
+     * {@code [start, end)} of the rows into {@code partials}, or with {@code start} -1 the
+     * chunks' partials folded in order and stored, or with {@code RangeKernel.ONE_CHUNK} the one
+     * chunk folded and stored. Its parameters are as a loop's, with the
      * partials array ({@code names.partials()}) after the buffers.
      */
     static CodeBlock render(Kernel.Reductions r, KernelPlan plan, Map<Integer, String> bufferNames, Map<String, String> symbols,
@@ -72,25 +73,35 @@ final class LoopSource {
         List<Kernel.Accumulator> accs = r.accumulators();
         int k = accs.size();
         varNames[0] = "j0";
-        code.beginControlFlow("if (start >= 0)");
-        code.beginControlFlow("for (int c = start; c < end; c++)");
+        // Assigned on every path to the stores: the chunks' partials folded (start -1), or one
+        // chunk's sums kept as they are (start RangeKernel.ONE_CHUNK, the same bits).
         for (int a = 0; a < k; a++) code.addStatement("double acc$L = $L", a, identity(accs.get(a).fn()));
+        code.beginControlFlow("if (start != -1)");
+        code.beginControlFlow("for (int c = Math.max(start, 0); c < end; c++)");
+        for (int a = 0; a < k; a++) code.addStatement("acc$L = $L", a, identity(accs.get(a).fn()));
         code.addStatement("int lo = c * $T.REDUCTION_CHUNK, hi = Math.min($L, lo + $T.REDUCTION_CHUNK)",
                 dev.modelc.runtime.exec.Parallel.class, sized(r.rows()), dev.modelc.runtime.exec.Parallel.class);
         code.beginControlFlow("for (int j0 = lo; j0 < hi; j0++)");
         for (Let l : r.body()) let(l);
         for (int a = 0; a < k; a++) for (int t : accs.get(a).terms()) fold(accs.get(a).fn(), "acc" + a, "v" + t);
         code.endControlFlow();
+        code.beginControlFlow("if (start >= 0)");
         for (int a = 0; a < k; a++) code.addStatement("$L[c * $L + $L] = acc$L", partials, k, a, a);
         code.endControlFlow();
+        code.endControlFlow();
+        code.beginControlFlow("if (start >= 0)");
         code.addStatement("return");
         code.endControlFlow();
+        code.nextControlFlow("else");
         for (int a = 0; a < k; a++) {
             Kernel.Accumulator x = accs.get(a);
-            code.addStatement("double acc$L = $L", a, identity(x.fn()));
             code.beginControlFlow("for (int c = 0; c < end; c++)");
             fold(x.fn(), "acc" + a, partials + "[c * " + k + " + " + a + "]");
             code.endControlFlow();
+        }
+        code.endControlFlow();
+        for (int a = 0; a < k; a++) {
+            Kernel.Accumulator x = accs.get(a);
             String value = x.fn() == ReduceFn.MEAN ? "acc" + a + " / (double) (" + longDim(renamed(x.count())) + ")" : "acc" + a;
             code.addStatement("$L[$L] = $L", bufferNames.get(x.buffer()), x.element(),
                     narrow(value, plan.buffer(x.buffer()).dtype(), x.fn() == ReduceFn.MEAN));
