@@ -7,24 +7,24 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Matrix products on {@code jdk.incubator.vector} lanes. One operand fills the lanes (the
  * <em>lane operand</em>), packed into panels of NR = two vectors' lanes (k-contiguous, zeros past
- * its edge) unless it can be read in place; the other is broadcast an element at a time, its
+ * its edge); the other is broadcast an element at a time, its
  * layout, transposed or not, an offset and two strides, so it is never copied. Each
  * {@code MR x NR} block of the result is held in registers while k runs. Which operand fills the
  * lanes is the {@link Path}, chosen by shape ({@link Path#choose}):
  * <ul>
  *   <li>{@link Path#ROWS_PACKED}: b's rows fill the lanes (the result's rows are vectors); the
  *       general path, and the fastest where b is the small operand or a's rows are many.</li>
- *   <li>{@link Path#COLUMNS_PACKED}: a's columns fill the lanes and b is broadcast, so a gradient
- *       {@code g @ w.T} at a small batch packs the small g (a transposing copy of
- *       {@code batch x k}) instead of the weight ({@code k x m}, the whole layer, every step).</li>
- *   <li>{@link Path#COLUMNS_DIRECT}: the same with a read in place, where it is stored
- *       transposed ({@code x.T @ g}, a weight gradient): nothing is copied but a last partial panel.</li>
+ *   <li>{@link Path#COLUMNS_PACKED}: a's columns fill the lanes and b is broadcast, so a layer's
+ *       {@code x @ w.T} at a small batch packs the small x (a transposing copy of
+ *       {@code batch x k}) instead of the weight ({@code m x k}, the whole layer, every step),
+ *       and a 10-column {@code h.T @ g} fills every lane instead of 10 of 32.</li>
  * </ul>
  * A columns path computes a strip of blocks into scratch and copies it transposed into the result,
  * a row of the result at a time (stores of single elements a row apart would conflict in the
- * cache when rows are a power of two apart). b is never read in place: a panel of b's columns
- * read from rows 2 KB apart (m = 512) does not stay in the cache, and reading it from a packed
- * copy measured faster even counting the copy. Threads split the result's blocks: a rows path
+ * cache when rows are a power of two apart). The lane operand is never read in place: a panel
+ * of b's columns read from rows 2 KB apart (m = 512) does not stay in the cache, and reading it
+ * from a packed copy measured faster even counting the copy; packed, its stride is a constant,
+ * so the JIT checks the loads' bounds once per loop rather than per load. Threads split the result's blocks: a rows path
  * by panels of b, a columns path along the larger operand, so each core reads half of it.
  *
  * <p>The numerics are those of {@link Library}'s scalar loops, bit for bit, on every path: every
@@ -72,23 +72,14 @@ final class VectorGemm {
      */
     enum Path {
         /** b's rows in the lanes, packed. */
-        ROWS_PACKED(false, false),
+        ROWS_PACKED(false),
         /** a's columns in the lanes, packed; the result stored through a transposed strip. */
-        COLUMNS_PACKED(true, false),
-        /** a's columns in the lanes, read in place (a stored {@code [k, n]}); a last partial panel packed. */
-        COLUMNS_DIRECT(true, true);
+        COLUMNS_PACKED(true);
 
         final boolean columns;
-        final boolean direct;
 
-        Path(boolean columns, boolean direct) {
+        Path(boolean columns) {
             this.columns = columns;
-            this.direct = direct;
-        }
-
-        /** Whether this path can run the layout: the direct path needs a stored transposed. */
-        boolean admits(boolean transA, boolean transB) {
-            return !direct || transA;
         }
 
         /**
@@ -100,12 +91,11 @@ final class VectorGemm {
          */
         static Path choose(int n, int k, int m, boolean transA, boolean transB, int nr) {
             long rows = (long) n * k * roundUp(m, nr) / 16 + (transB ? 2L * k * m : (long) k * roundUp(m, nr) / 2);
-            long colsPack = transA ? (n % nr != 0 ? (long) k * nr : 0) : 2L * n * k;
+            long colsPack = transA ? (long) roundUp(n, nr) * k / 2 : 2L * n * k;
             // Broadcast from b stored [k, m], the columns path reads rows m apart: at m = 512 (2 KB)
             // they do not stay in the cache, so that costs as much as reading b once more.
             long cols = (long) m * k * roundUp(n, nr) / 16 + colsPack + (long) n * m + (transB ? 0 : (long) k * m);
-            if (rows <= cols) return ROWS_PACKED;
-            return transA ? COLUMNS_DIRECT : COLUMNS_PACKED;
+            return rows <= cols ? ROWS_PACKED : COLUMNS_PACKED;
         }
 
         private static long roundUp(int x, int to) {
@@ -120,14 +110,13 @@ final class VectorGemm {
 
     /**
      * A product's geometry on a path: the lane operand's {@code len} lanes in {@code panels} of
-     * NR, the first {@code direct} read in place (stored {@code [k, len]}; {@code laneTransposed}:
-     * stored {@code [len, k]}); the broadcast operand's {@code xLen} elements (x, p) at
+     * NR ({@code laneTransposed}: stored {@code [len, k]}, else {@code [k, len]}); the broadcast
+     * operand's {@code xLen} elements (x, p) at
      * {@code x * srs + p * scs}; {@code xMajor}: a columns path's threads split x (b's rows), else
      * the panels.
      */
-    private record Shape(int len, int xLen, int panels, int direct, boolean laneTransposed, int srs, int scs, boolean xMajor) {
+    private record Shape(int len, int xLen, int panels, boolean laneTransposed, int srs, int scs, boolean xMajor) {
         static Shape of(int n, int k, int m, boolean transA, boolean transB, Path path, int nr) {
-            if (!path.admits(transA, transB)) throw new IllegalArgumentException(path + " reads a in place, which needs it stored transposed");
             boolean cols = path.columns;
             int len = cols ? n : m, xLen = cols ? m : n;
             int srs, scs;
@@ -139,7 +128,7 @@ final class VectorGemm {
                 scs = transB ? 1 : m;
             }
             // Split the larger operand between the threads: consecutive units then share the smaller one's block.
-            return new Shape(len, xLen, (len + nr - 1) / nr, path.direct ? len / nr : 0, cols ? !transA : transB, srs, scs, xLen > len);
+            return new Shape(len, xLen, (len + nr - 1) / nr, cols ? !transA : transB, srs, scs, xLen > len);
         }
     }
 
@@ -149,24 +138,21 @@ final class VectorGemm {
         matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB, Path.choose(n, k, m, transA, transB, NR_F));
     }
 
-    /** One f32 product on the given path (tests run every path); the path must {@link Path#admits admit} the layout. */
+    /** One f32 product on the given path (tests run every path). */
     static void matmul(float[] a, float[] b, float[] out, int ao, int bo, int oo, int n, int k, int m,
                        boolean transA, boolean transB, Path path) {
         Shape s = Shape.of(n, k, m, transA, transB, path, NR_F);
         float[] lanes = path.columns ? a : b, broadcast = path.columns ? b : a;
         int lo = path.columns ? ao : bo, bcast = path.columns ? bo : ao;
-        int need = (s.panels - s.direct) * k * NR_F;
+        int need = s.panels * k * NR_F;
         // Taken from the thread while in use: a product this thread runs while it waits for the
         // split below (a fork-join worker helping) packs into a buffer of its own.
         float[] packed = PACK_F.get();
         PACK_F.set(EMPTY_F);
         if (packed.length < need) packed = new float[need];
         float[] p = packed;
-        if (need > 0) {
-            // Panels are independent: a big operand packs on every core.
-            Parallel.forRange(s.panels - s.direct, (long) k * NR_F,
-                    (st, e) -> packF(lanes, lo, k, s.len, s.laneTransposed, p, s.direct, s.direct + st, s.direct + e));
-        }
+        // Panels are independent: a big operand packs on every core.
+        Parallel.forRange(s.panels, (long) k * NR_F, (st, e) -> packF(lanes, lo, k, s.len, s.laneTransposed, p, st, e));
         if (!path.columns) {
             int xBlocks = (n + MR - 1) / MR;
             Parallel.forRange(xBlocks * s.panels, (long) MR * k * NR_F, (st, e) -> {
@@ -177,9 +163,10 @@ final class VectorGemm {
                     int i0 = xb * MR, j0 = panel * NR_F, width = Math.min(NR_F, m - j0), at = ao + i0 * s.srs;
                     int o = oo + i0 * m + j0, base = panel * k * NR_F;
                     if (i0 + MR <= n) {
-                        blockF(a, at, s.srs, s.scs, k, p, base, NR_F, out, o, m, width, tail);
+                        if (s.scs == 1) blockUnitF(a, at, s.srs, k, p, base, out, o, m, width, tail);
+                        else blockF(a, at, s.srs, s.scs, k, p, base, out, o, m, width, tail);
                     } else {
-                        for (int i = i0; i < n; i++) lineF(a, at + (i - i0) * s.srs, s.scs, k, p, base, NR_F, out, o + (i - i0) * m, width, tail);
+                        for (int i = i0; i < n; i++) lineF(a, at + (i - i0) * s.srs, s.scs, k, p, base, out, o + (i - i0) * m, width, tail);
                     }
                 }
             });
@@ -190,12 +177,12 @@ final class VectorGemm {
                 for (int u = st; u < e; u++) {
                     int sx = s.xMajor ? u / s.panels : u % strips, panel = s.xMajor ? u % s.panels : u / strips;
                     int j0 = sx * STRIP, count = Math.min(STRIP, m - j0), i0 = panel * NR_F, width = Math.min(NR_F, n - i0);
-                    boolean inPlace = panel < s.direct;
-                    float[] v = inPlace ? a : p;
-                    int vAt = inPlace ? ao + i0 : (panel - s.direct) * k * NR_F, vs = inPlace ? n : NR_F;
-                    int x = 0;
-                    for (; x + MR <= count; x += MR) blockF(b, bo + (j0 + x) * s.srs, s.srs, s.scs, k, v, vAt, vs, strip, x * NR_F, NR_F, NR_F, null);
-                    for (; x < count; x++) lineF(b, bo + (j0 + x) * s.srs, s.scs, k, v, vAt, vs, strip, x * NR_F, NR_F, null);
+                    int base = panel * k * NR_F, x = 0;
+                    for (; x + MR <= count; x += MR) {
+                        if (s.scs == 1) blockUnitF(b, bo + (j0 + x) * s.srs, s.srs, k, p, base, strip, x * NR_F, NR_F, NR_F, null);
+                        else blockF(b, bo + (j0 + x) * s.srs, s.srs, s.scs, k, p, base, strip, x * NR_F, NR_F, NR_F, null);
+                    }
+                    for (; x < count; x++) lineF(b, bo + (j0 + x) * s.srs, s.scs, k, p, base, strip, x * NR_F, NR_F, null);
                     // The strip holds result (i0 + y, j0 + x) at x * NR_F + y: each result row is a run of count.
                     for (int y = 0; y < width; y++) {
                         int o = oo + (i0 + y) * m + j0;
@@ -209,14 +196,13 @@ final class VectorGemm {
 
     /**
      * The lane operand's {@code k x len} matrix as panels of NR_F lanes, each k rows of NR_F, zeros
-     * past len; panel {@code firstSkipped} is written at the buffer's start. Stored transposed
+     * past len. Stored transposed
      * ({@code [len, k]}), each lane is a contiguous run of the operand: it is read a cache line
      * (TILE elements) of every lane at a time, so the writes stay within TILE packed rows.
      */
-    private static void packF(float[] v, int vo, int k, int len, boolean trans, float[] packed, int firstSkipped,
-                              int firstPanel, int endPanel) {
+    private static void packF(float[] v, int vo, int k, int len, boolean trans, float[] packed, int firstPanel, int endPanel) {
         for (int panel = firstPanel; panel < endPanel; panel++) {
-            int y0 = panel * NR_F, width = Math.min(NR_F, len - y0), base = (panel - firstSkipped) * k * NR_F;
+            int y0 = panel * NR_F, width = Math.min(NR_F, len - y0), base = panel * k * NR_F;
             if (!trans) {
                 for (int q = 0; q < k; q++) {
                     int to = base + q * NR_F, from = vo + q * len + y0;
@@ -245,15 +231,16 @@ final class VectorGemm {
     }
 
     /**
-     * MR x NR results: broadcast elements (r, q) at {@code at + r * srs + q * scs}, lanes (q, 0..NR)
-     * at {@code vAt + q * vs}; result row r at {@code to + r * ors}, its first {@code width} lanes.
+     * MR x NR results: broadcast elements (r, q) at {@code at + r * srs + q * scs}, packed lanes
+     * (q, 0..NR) at {@code vAt + q * NR_F}; result row r at {@code to + r * ors}, its first
+     * {@code width} lanes.
      */
-    private static void blockF(float[] s, int at, int srs, int scs, int k, float[] v, int vAt, int vs,
+    private static void blockF(float[] s, int at, int srs, int scs, int k, float[] v, int vAt,
                                float[] out, int to, int ors, int width, float[] tail) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
         for (int q = 0; q < k; q++) {
-            int vq = vAt + q * vs, sq = q * scs;
+            int vq = vAt + q * NR_F, sq = q * scs;
             FloatVector b0 = FloatVector.fromArray(F, v, vq), b1 = FloatVector.fromArray(F, v, vq + FL);
             FloatVector x = FloatVector.broadcast(F, s[s0 + sq]);
             c00 = x.fma(b0, c00);
@@ -274,12 +261,43 @@ final class VectorGemm {
         storeF(c30, c31, out, to + 3 * ors, width, tail);
     }
 
+    /**
+     * {@link #blockF} for unit-stride broadcasts ({@code scs == 1}: a row-major a, a transposed b):
+     * with every stride a constant, the JIT proves every index in range once per loop instead of
+     * checking each load.
+     */
+    private static void blockUnitF(float[] s, int at, int srs, int k, float[] v, int vAt,
+                                   float[] out, int to, int ors, int width, float[] tail) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
+        for (int q = 0; q < k; q++) {
+            int vq = vAt + q * NR_F;
+            FloatVector b0 = FloatVector.fromArray(F, v, vq), b1 = FloatVector.fromArray(F, v, vq + FL);
+            FloatVector x = FloatVector.broadcast(F, s[s0 + q]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, s[s1 + q]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, s[s2 + q]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, s[s3 + q]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        storeF(c00, c01, out, to, width, tail);
+        storeF(c10, c11, out, to + ors, width, tail);
+        storeF(c20, c21, out, to + 2 * ors, width, tail);
+        storeF(c30, c31, out, to + 3 * ors, width, tail);
+    }
+
     /** One broadcast element's NR results, as {@link #blockF}. */
-    private static void lineF(float[] s, int at, int scs, int k, float[] v, int vAt, int vs, float[] out, int to, int width,
+    private static void lineF(float[] s, int at, int scs, int k, float[] v, int vAt, float[] out, int to, int width,
                               float[] tail) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0;
         for (int q = 0; q < k; q++) {
-            int vq = vAt + q * vs;
+            int vq = vAt + q * NR_F;
             FloatVector x = FloatVector.broadcast(F, s[at + q * scs]);
             c0 = x.fma(FloatVector.fromArray(F, v, vq), c0);
             c1 = x.fma(FloatVector.fromArray(F, v, vq + FL), c1);
@@ -310,24 +328,21 @@ final class VectorGemm {
         matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB, Path.choose(n, k, m, transA, transB, NR_D));
     }
 
-    /** The f64 product on the given path, as the f32 one. */
+    /** One f32 product on the given path (tests run every path). */
     static void matmul(double[] a, double[] b, double[] out, int ao, int bo, int oo, int n, int k, int m,
                        boolean transA, boolean transB, Path path) {
         Shape s = Shape.of(n, k, m, transA, transB, path, NR_D);
         double[] lanes = path.columns ? a : b, broadcast = path.columns ? b : a;
         int lo = path.columns ? ao : bo, bcast = path.columns ? bo : ao;
-        int need = (s.panels - s.direct) * k * NR_D;
+        int need = s.panels * k * NR_D;
         // Taken from the thread while in use: a product this thread runs while it waits for the
         // split below (a fork-join worker helping) packs into a buffer of its own.
         double[] packed = PACK_D.get();
         PACK_D.set(EMPTY_D);
         if (packed.length < need) packed = new double[need];
         double[] p = packed;
-        if (need > 0) {
-            // Panels are independent: a big operand packs on every core.
-            Parallel.forRange(s.panels - s.direct, (long) k * NR_D,
-                    (st, e) -> packD(lanes, lo, k, s.len, s.laneTransposed, p, s.direct, s.direct + st, s.direct + e));
-        }
+        // Panels are independent: a big operand packs on every core.
+        Parallel.forRange(s.panels, (long) k * NR_D, (st, e) -> packD(lanes, lo, k, s.len, s.laneTransposed, p, st, e));
         if (!path.columns) {
             int xBlocks = (n + MR - 1) / MR;
             Parallel.forRange(xBlocks * s.panels, (long) MR * k * NR_D, (st, e) -> {
@@ -338,9 +353,10 @@ final class VectorGemm {
                     int i0 = xb * MR, j0 = panel * NR_D, width = Math.min(NR_D, m - j0), at = ao + i0 * s.srs;
                     int o = oo + i0 * m + j0, base = panel * k * NR_D;
                     if (i0 + MR <= n) {
-                        blockD(a, at, s.srs, s.scs, k, p, base, NR_D, out, o, m, width, tail);
+                        if (s.scs == 1) blockUnitD(a, at, s.srs, k, p, base, out, o, m, width, tail);
+                        else blockD(a, at, s.srs, s.scs, k, p, base, out, o, m, width, tail);
                     } else {
-                        for (int i = i0; i < n; i++) lineD(a, at + (i - i0) * s.srs, s.scs, k, p, base, NR_D, out, o + (i - i0) * m, width, tail);
+                        for (int i = i0; i < n; i++) lineD(a, at + (i - i0) * s.srs, s.scs, k, p, base, out, o + (i - i0) * m, width, tail);
                     }
                 }
             });
@@ -351,12 +367,12 @@ final class VectorGemm {
                 for (int u = st; u < e; u++) {
                     int sx = s.xMajor ? u / s.panels : u % strips, panel = s.xMajor ? u % s.panels : u / strips;
                     int j0 = sx * STRIP, count = Math.min(STRIP, m - j0), i0 = panel * NR_D, width = Math.min(NR_D, n - i0);
-                    boolean inPlace = panel < s.direct;
-                    double[] v = inPlace ? a : p;
-                    int vAt = inPlace ? ao + i0 : (panel - s.direct) * k * NR_D, vs = inPlace ? n : NR_D;
-                    int x = 0;
-                    for (; x + MR <= count; x += MR) blockD(b, bo + (j0 + x) * s.srs, s.srs, s.scs, k, v, vAt, vs, strip, x * NR_D, NR_D, NR_D, null);
-                    for (; x < count; x++) lineD(b, bo + (j0 + x) * s.srs, s.scs, k, v, vAt, vs, strip, x * NR_D, NR_D, null);
+                    int base = panel * k * NR_D, x = 0;
+                    for (; x + MR <= count; x += MR) {
+                        if (s.scs == 1) blockUnitD(b, bo + (j0 + x) * s.srs, s.srs, k, p, base, strip, x * NR_D, NR_D, NR_D, null);
+                        else blockD(b, bo + (j0 + x) * s.srs, s.srs, s.scs, k, p, base, strip, x * NR_D, NR_D, NR_D, null);
+                    }
+                    for (; x < count; x++) lineD(b, bo + (j0 + x) * s.srs, s.scs, k, p, base, strip, x * NR_D, NR_D, null);
                     // The strip holds result (i0 + y, j0 + x) at x * NR_D + y: each result row is a run of count.
                     for (int y = 0; y < width; y++) {
                         int o = oo + (i0 + y) * m + j0;
@@ -370,14 +386,13 @@ final class VectorGemm {
 
     /**
      * The lane operand's {@code k x len} matrix as panels of NR_D lanes, each k rows of NR_D, zeros
-     * past len; panel {@code firstSkipped} is written at the buffer's start. Stored transposed
+     * past len. Stored transposed
      * ({@code [len, k]}), each lane is a contiguous run of the operand: it is read a cache line
      * (TILE elements) of every lane at a time, so the writes stay within TILE packed rows.
      */
-    private static void packD(double[] v, int vo, int k, int len, boolean trans, double[] packed, int firstSkipped,
-                              int firstPanel, int endPanel) {
+    private static void packD(double[] v, int vo, int k, int len, boolean trans, double[] packed, int firstPanel, int endPanel) {
         for (int panel = firstPanel; panel < endPanel; panel++) {
-            int y0 = panel * NR_D, width = Math.min(NR_D, len - y0), base = (panel - firstSkipped) * k * NR_D;
+            int y0 = panel * NR_D, width = Math.min(NR_D, len - y0), base = panel * k * NR_D;
             if (!trans) {
                 for (int q = 0; q < k; q++) {
                     int to = base + q * NR_D, from = vo + q * len + y0;
@@ -406,16 +421,17 @@ final class VectorGemm {
     }
 
     /**
-     * MR x NR results: broadcast elements (r, q) at {@code at + r * srs + q * scs}, lanes (q, 0..NR)
-     * at {@code vAt + q * vs}; result row r at {@code to + r * ors}, its first {@code width} lanes.
+     * MR x NR results: broadcast elements (r, q) at {@code at + r * srs + q * scs}, packed lanes
+     * (q, 0..NR) at {@code vAt + q * NR_D}; result row r at {@code to + r * ors}, its first
+     * {@code width} lanes.
      */
     // f64 adds the rounded product (acc + a * b, two roundings), never an FMA: the interpreter's bits.
-    private static void blockD(double[] s, int at, int srs, int scs, int k, double[] v, int vAt, int vs,
+    private static void blockD(double[] s, int at, int srs, int scs, int k, double[] v, int vAt,
                                double[] out, int to, int ors, int width, double[] tail) {
         DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
         for (int q = 0; q < k; q++) {
-            int vq = vAt + q * vs, sq = q * scs;
+            int vq = vAt + q * NR_D, sq = q * scs;
             DoubleVector b0 = DoubleVector.fromArray(D, v, vq), b1 = DoubleVector.fromArray(D, v, vq + DL);
             DoubleVector x = DoubleVector.broadcast(D, s[s0 + sq]);
             c00 = c00.add(x.mul(b0));
@@ -436,12 +452,43 @@ final class VectorGemm {
         storeD(c30, c31, out, to + 3 * ors, width, tail);
     }
 
+    /**
+     * {@link #blockD} for unit-stride broadcasts ({@code scs == 1}: a row-major a, a transposed b):
+     * with every stride a constant, the JIT proves every index in range once per loop instead of
+     * checking each load.
+     */
+    private static void blockUnitD(double[] s, int at, int srs, int k, double[] v, int vAt,
+                                   double[] out, int to, int ors, int width, double[] tail) {
+        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
+        for (int q = 0; q < k; q++) {
+            int vq = vAt + q * NR_D;
+            DoubleVector b0 = DoubleVector.fromArray(D, v, vq), b1 = DoubleVector.fromArray(D, v, vq + DL);
+            DoubleVector x = DoubleVector.broadcast(D, s[s0 + q]);
+            c00 = c00.add(x.mul(b0));
+            c01 = c01.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[s1 + q]);
+            c10 = c10.add(x.mul(b0));
+            c11 = c11.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[s2 + q]);
+            c20 = c20.add(x.mul(b0));
+            c21 = c21.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[s3 + q]);
+            c30 = c30.add(x.mul(b0));
+            c31 = c31.add(x.mul(b1));
+        }
+        storeD(c00, c01, out, to, width, tail);
+        storeD(c10, c11, out, to + ors, width, tail);
+        storeD(c20, c21, out, to + 2 * ors, width, tail);
+        storeD(c30, c31, out, to + 3 * ors, width, tail);
+    }
+
     /** One broadcast element's NR results, as {@link #blockD}. */
-    private static void lineD(double[] s, int at, int scs, int k, double[] v, int vAt, int vs, double[] out, int to, int width,
+    private static void lineD(double[] s, int at, int scs, int k, double[] v, int vAt, double[] out, int to, int width,
                               double[] tail) {
         DoubleVector c0 = DoubleVector.zero(D), c1 = c0;
         for (int q = 0; q < k; q++) {
-            int vq = vAt + q * vs;
+            int vq = vAt + q * NR_D;
             DoubleVector x = DoubleVector.broadcast(D, s[at + q * scs]);
             c0 = c0.add(x.mul(DoubleVector.fromArray(D, v, vq)));
             c1 = c1.add(x.mul(DoubleVector.fromArray(D, v, vq + DL)));
