@@ -7,10 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Matrix products on {@code jdk.incubator.vector} lanes. One operand fills the lanes (the
  * <em>lane operand</em>), packed into panels of NR = two vectors' lanes (k-contiguous, zeros past
- * its edge); the other is broadcast an element at a time, its
- * layout, transposed or not, an offset and two strides, so it is never copied. Each
- * {@code MR x NR} block of the result is held in registers while k runs. Which operand fills the
- * lanes is the {@link Path}, chosen by shape ({@link Path#choose}):
+ * its edge); the other is broadcast an element at a time, its layout, transposed or not, an
+ * offset and two strides, so it is never copied. Each {@code MR x NR} block of the result is
+ * held in registers while k runs. Which operand fills the lanes is the {@link Path}, chosen by
+ * shape ({@link Path#choose}):
  * <ul>
  *   <li>{@link Path#ROWS_PACKED}: b's rows fill the lanes (the result's rows are vectors); the
  *       general path, and the fastest where b is the small operand or a's rows are many.</li>
@@ -19,13 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
  *       {@code batch x k}) instead of the weight ({@code m x k}, the whole layer, every step),
  *       and a 10-column {@code h.T @ g} fills every lane instead of 10 of 32.</li>
  * </ul>
- * A columns path computes a strip of blocks into scratch and copies it transposed into the result,
- * a row of the result at a time (stores of single elements a row apart would conflict in the
- * cache when rows are a power of two apart). The lane operand is never read in place: a panel
- * of b's columns read from rows 2 KB apart (m = 512) does not stay in the cache, and reading it
- * from a packed copy measured faster even counting the copy; packed, its stride is a constant,
- * so the JIT checks the loads' bounds once per loop rather than per load. Threads split the result's blocks: a rows path
- * by panels of b, a columns path along the larger operand, so each core reads half of it.
+ * A columns path computes a strip of blocks into scratch and copies it transposed into the
+ * result, a row of the result at a time (stores of single elements a row apart would conflict in
+ * the cache when rows are a power of two apart). The lane operand is never read in place: a
+ * panel of b's columns read from rows 2 KB apart (m = 512) does not stay in the cache, and
+ * reading it from a packed copy measured faster even counting the copy; packed, its stride is a
+ * constant, so the JIT checks the loads' bounds once per loop rather than per load. Threads
+ * split the result's blocks: a rows path by panels of b, a columns path along the larger
+ * operand, so each core reads half of it.
  *
  * <p>The numerics are those of {@link Library}'s scalar loops, bit for bit, on every path: every
  * element is a chain over k in order from zero, in f32 one fused multiply-add per term

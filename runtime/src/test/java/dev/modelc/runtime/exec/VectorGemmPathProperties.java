@@ -51,9 +51,10 @@ class VectorGemmPathProperties {
         assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, true, VectorGemm.NR_F));
         // At batch 256 the weight's copy pays for itself over 64 row blocks.
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, true, VectorGemm.NR_F));
-        // g @ w and h.T @ g pack the operand whose rows fill the lanes, in vector copies.
+        // g @ w and the weight gradients g.T @ x pack the operand whose rows fill the lanes, in vector copies.
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, false, VectorGemm.NR_F));
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(784, 64, 512, true, false, VectorGemm.NR_F));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(512, 64, 784, true, false, VectorGemm.NR_F));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(10, 64, 512, true, false, VectorGemm.NR_F));
         // h.T @ g with 10 columns: h's 512 columns fill the lanes, rather than 10 of every 32 lanes.
         assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(512, 64, 10, true, false, VectorGemm.NR_F));
     }
