@@ -838,15 +838,15 @@ extern "C" __global__ void k11(const float* __restrict__ b16, float* __restrict_
 }
 
 extern "C" __global__ void k12_x8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k12 matmul %18 = %6^T @ %16  (<prelude>:9), 128x128 tiles
+  // k12 matmul %18 = %16^T @ %6  (<prelude>:9), 128x128 tiles
   mc_matmul<float, 8, true, false>(a, b, c, batch, n, k, m);
 }
 extern "C" __global__ void k12_x4(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k12 matmul %18 = %6^T @ %16  (<prelude>:9), 64x64 tiles
+  // k12 matmul %18 = %16^T @ %6  (<prelude>:9), 64x64 tiles
   mc_matmul<float, 4, true, false>(a, b, c, batch, n, k, m);
 }
 extern "C" __global__ void k12(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k12 matmul %18 = %6^T @ %16  (<prelude>:9), 16x16 tiles
+  // k12 matmul %18 = %16^T @ %6  (<prelude>:9), 16x16 tiles
   mc_matmul<float, 1, true, false>(a, b, c, batch, n, k, m);
 }
 
@@ -939,20 +939,8 @@ extern "C" __global__ void k12_splitk_few(const float* __restrict__ a, const flo
   }
 }
 
-extern "C" __global__ void k13(const float* __restrict__ b18, float* __restrict__ b19, long long d_N) {
-  // k13 loop [3, 16]  (<prelude>:9)
-  const long long total = 48LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i1 = rest_i % 16LL; rest_i /= 16LL;
-    const long long i0 = rest_i;
-    const float v0 = b18[i0 + 3LL * i1];  // f32 %38
-    b19[e] = v0;
-  }
-}
-
-extern "C" __global__ void k14(const float* __restrict__ b16, const float* __restrict__ b4, const float* __restrict__ b6, float* __restrict__ b20, long long d_N) {
-  // k14 loop [N, 16]  (iris.model:8)
+extern "C" __global__ void k13(const float* __restrict__ b16, const float* __restrict__ b4, const float* __restrict__ b6, float* __restrict__ b19, long long d_N) {
+  // k13 loop [N, 16]  (iris.model:8)
   const long long total = (16LL * d_N);
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     long long rest_i = e;
@@ -978,17 +966,17 @@ extern "C" __global__ void k14(const float* __restrict__ b16, const float* __res
     const double v17 = (v14 * v16);  // f64 %36
     const double v18 = (v12 + v17);  // f64 %36
     const float v19 = (float) v18;  // f32 %36
-    const float v20 = 1.0f;  // f32 %41
+    const float v20 = 1.0f;  // f32 %40
     const float v21 = b6[16LL * i0 + i1];  // f32 %10
-    const float v22 = v21 * v21;  // f32 %40
-    const float v23 = v20 - v22;  // f32 %42
-    const float v24 = v19 * v23;  // f32 %43
-    b20[e] = v24;
+    const float v22 = v21 * v21;  // f32 %39
+    const float v23 = v20 - v22;  // f32 %41
+    const float v24 = v19 * v23;  // f32 %42
+    b19[e] = v24;
   }
 }
 
-extern "C" __global__ void k15(const float* __restrict__ b20, float* __restrict__ b21, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k15 loop [16] reduce sum over [N]  (<prelude>:9)
+extern "C" __global__ void k14(const float* __restrict__ b19, float* __restrict__ b20, long long d_N, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k14 loop [16] reduce sum over [N]  (<prelude>:9)
   __shared__ double mc_fold[256];
   const long long outer = 16LL;
   const long long inner = d_N;
@@ -997,7 +985,7 @@ extern "C" __global__ void k15(const float* __restrict__ b20, float* __restrict_
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const long long j0 = j;
-      const float v0 = b20[i0 + 16LL * j0];  // f32 %43
+      const float v0 = b19[i0 + 16LL * j0];  // f32 %42
       acc = acc + (double) v0;
     }
     mc_fold[threadIdx.x] = acc;
@@ -1022,29 +1010,29 @@ extern "C" __global__ void k15(const float* __restrict__ b20, float* __restrict_
         }
       }
       if (last) {
-        const float v1 = (float) acc;  // f32 %44
-        b21[o] = v1;
+        const float v1 = (float) acc;  // f32 %43
+        b20[o] = v1;
       }
     }
     __syncthreads();
   }
 }
 
-extern "C" __global__ void k16_x8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k16 matmul %22 = %0^T @ %20  (<prelude>:9), 128x128 tiles
+extern "C" __global__ void k15_x8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k15 matmul %21 = %19^T @ %0  (<prelude>:9), 128x128 tiles
   mc_matmul<float, 8, true, false>(a, b, c, batch, n, k, m);
 }
-extern "C" __global__ void k16_x4(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k16 matmul %22 = %0^T @ %20  (<prelude>:9), 64x64 tiles
+extern "C" __global__ void k15_x4(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k15 matmul %21 = %19^T @ %0  (<prelude>:9), 64x64 tiles
   mc_matmul<float, 4, true, false>(a, b, c, batch, n, k, m);
 }
-extern "C" __global__ void k16(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
-  // k16 matmul %22 = %0^T @ %20  (<prelude>:9), 16x16 tiles
+extern "C" __global__ void k15(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m) {
+  // k15 matmul %21 = %19^T @ %0  (<prelude>:9), 16x16 tiles
   mc_matmul<float, 1, true, false>(a, b, c, batch, n, k, m);
 }
 
-extern "C" __global__ void k16_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k16 as a reduction over k (split-k)
+extern "C" __global__ void k15_splitk(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k15 as a reduction over k (split-k)
   __shared__ double mc_fold[256];
   const long long outer = batch * n * m;
   for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
@@ -1084,8 +1072,8 @@ extern "C" __global__ void k16_splitk(const float* __restrict__ a, const float* 
   }
 }
 
-extern "C" __global__ void k16_splitk_few(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k16 as one pass over k for at most 8 results
+extern "C" __global__ void k15_splitk_few(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c, long long batch, long long n, long long k, long long m, double* __restrict__ partials, unsigned int* __restrict__ counters) {
+  // k15 as one pass over k for at most 8 results
   __shared__ double mc_fold[256];
   __shared__ bool mc_last;
   const int outs = (int) (batch * n * m);
@@ -1129,17 +1117,5 @@ extern "C" __global__ void k16_splitk_few(const float* __restrict__ a, const flo
       c[o] = (float) sum;
     }
     counters[0] = 0;
-  }
-}
-
-extern "C" __global__ void k17(const float* __restrict__ b22, float* __restrict__ b23, long long d_N) {
-  // k17 loop [16, 4]  (<prelude>:9)
-  const long long total = 64LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i1 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i0 = rest_i;
-    const float v0 = b22[i0 + 16LL * i1];  // f32 %47
-    b23[e] = v0;
   }
 }

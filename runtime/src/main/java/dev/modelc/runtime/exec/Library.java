@@ -193,7 +193,7 @@ public final class Library {
             int ao = bt * n * k, bo = bt * k * m, oo = bt * n * m;
             if ((long) n * m <= SPLIT_RESULTS && k >= SPLIT_K) {
                 splitK(a, b, out, ao, bo, oo, n, k, m, transA, transB);
-            } else if (lanes && VectorGemm.fits(k, m)) {
+            } else if (lanes && VectorGemm.fits(n, k, m)) {
                 VectorGemm.matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB);
             } else if (m <= NARROW) {
                 if (Parallel.tasks(n, (long) k * m) <= 1) {
@@ -351,7 +351,7 @@ public final class Library {
                        boolean transA, boolean transB, boolean lanes) {
         for (int bt = 0; bt < batch; bt++) {
             int ao = bt * n * k, bo = bt * k * m, oo = bt * n * m;
-            if (lanes && VectorGemm.fits(k, m)) {
+            if (lanes && VectorGemm.fits(n, k, m)) {
                 VectorGemm.matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB);
                 continue;
             }
