@@ -16,6 +16,7 @@ import dev.modelc.compiler.kernel.Expr;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Let;
+import dev.modelc.compiler.kernel.Store;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.exec.Parallel;
@@ -88,7 +89,9 @@ final class LoopCompiler {
 
     /** Whether the flat loop gets a vector main loop before its scalar one (see {@link VectorLanes}). */
     private final boolean lanes;
-    private int species = -1;
+    /** Whether a full reduction's chunks compute their values on lanes (see {@link VectorLanes#fitsFold}). */
+    private final boolean foldLanes;
+    private int species = -1, laneCount = -1, scratch = -1;
     private final Map<Integer, Integer> laneLocal = new HashMap<>();
 
     /** Several reductions over the same rows, when this renders a {@link Kernel.Reductions} (its row loop is {@link #loop}). */
@@ -96,6 +99,7 @@ final class LoopCompiler {
 
     private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector, List<Integer> buffers) {
         this.lanes = vector && VectorLanes.fits(loop, plan);
+        this.foldLanes = vector && VectorLanes.fitsFold(loop, plan);
         this.loop = loop;
         this.plan = plan;
         this.buffers = buffers;
@@ -239,6 +243,14 @@ final class LoopCompiler {
         Label finish = code.newLabel();
         code.iload(START);
         code.iflt(finish);
+        if (foldLanes) {
+            species = code.allocateLocal(TypeKind.REFERENCE);
+            laneCount = code.allocateLocal(TypeKind.INT);
+            scratch = code.allocateLocal(TypeKind.REFERENCE);
+            code.getstatic(FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES).astore(species);
+            code.aload(species).invokeinterface(SPECIES, "length", MethodTypeDesc.of(CD_int)).istore(laneCount);
+            code.iload(laneCount).newarray(TypeKind.FLOAT).astore(scratch);
+        }
         int c = code.allocateLocal(TypeKind.INT);
         int lo = code.allocateLocal(TypeKind.INT), hi = code.allocateLocal(TypeKind.INT);
         innerFlat = code.allocateLocal(TypeKind.INT);
@@ -249,8 +261,33 @@ final class LoopCompiler {
             code.iload(lo).loadConstant(Parallel.REDUCTION_CHUNK).iadd();
             code.invokestatic(ClassDesc.of(Math.class.getName()), "min", MethodTypeDesc.of(CD_int, CD_int, CD_int));
             code.istore(hi);
+            if (foldLanes) {
+                // Whole vectors from lo: the values on lanes, stored per position, then folded
+                // one lane at a time in order; the rest of the chunk as below.
+                int upper = code.allocateLocal(TypeKind.INT), k = code.allocateLocal(TypeKind.INT);
+                code.iload(lo).aload(species).iload(hi).iload(lo).isub()
+                        .invokeinterface(SPECIES, "loopBound", MethodTypeDesc.of(CD_int, CD_int)).iadd().istore(upper);
+                code.iload(lo).istore(innerFlat);
+                Label test = code.newLabel(), done = code.newLabel();
+                code.labelBinding(test);
+                code.iload(innerFlat).iload(upper).if_icmpge(done);
+                laneLets(r.body());
+                for (Store each : r.each()) {
+                    code.aload(laneLocal.get(each.value())).aload(bufferLocal.get(each.buffer())).iload(innerFlat)
+                            .invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+                }
+                code.aload(laneLocal.get(r.value())).aload(scratch).iconst_0()
+                        .invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+                loop(k, code::iconst_0, () -> code.iload(laneCount), () -> fold(r, () -> code.aload(scratch).iload(k).faload().f2d()));
+                code.iload(innerFlat).iload(laneCount).iadd().istore(innerFlat);
+                code.goto_(test);
+                code.labelBinding(done);
+                laneLocal.clear();
+                code.iload(upper).istore(lo);
+            }
             loop(innerFlat, () -> code.iload(lo), () -> code.iload(hi), () -> fold(r, () -> {
                 for (Let l : r.body()) let(l);
+                eachStore(r);
                 loadAsDouble(r.value());
             }));
             code.aload(partials).iload(c).dload(accumulator).dastore();
@@ -334,7 +371,19 @@ final class LoopCompiler {
 
     /** One vector of the loop: every let a FloatVector (a VectorMask for a bool) in a local, then one intoArray. */
     private void laneBody() {
-        for (Let l : loop.body()) {
+        laneLets(loop.body());
+        code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
+        ownIndex();
+        if (plan.buffer(loop.store().buffer()).dtype() == DType.BOOL) {
+            code.invokevirtual(MASK, "intoArray", MethodTypeDesc.of(CD_void, java.lang.constant.ConstantDescs.CD_boolean.arrayType(), CD_int));
+        } else {
+            code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+        }
+    }
+
+    /** Each let a FloatVector (a VectorMask for a bool) in a local of {@link #laneLocal}. */
+    private void laneLets(List<Let> body) {
+        for (Let l : body) {
             switch (l.expr()) {
                 case Expr.Load ld -> {
                     if (ld.index().isConstant()) {
@@ -410,13 +459,6 @@ final class LoopCompiler {
             int local = code.allocateLocal(TypeKind.REFERENCE);
             code.astore(local);
             laneLocal.put(l.id(), local);
-        }
-        code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
-        ownIndex();
-        if (plan.buffer(loop.store().buffer()).dtype() == DType.BOOL) {
-            code.invokevirtual(MASK, "intoArray", MethodTypeDesc.of(CD_void, java.lang.constant.ConstantDescs.CD_boolean.arrayType(), CD_int));
-        } else {
-            code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
         }
     }
 
@@ -517,6 +559,7 @@ final class LoopCompiler {
             initAccumulator(r);
             Runnable inner = () -> fold(r, () -> {
                 for (Let l : r.body()) let(l);
+                eachStore(r);
                 loadAsDouble(r.value());
             });
             int r0 = loop.outer().size();
@@ -529,6 +572,23 @@ final class LoopCompiler {
         });
         for (Let l : loop.body()) let(l);
         store();
+    }
+
+    /** The reduction's stores per position (a merged pass's results), at the flat inner position. */
+    private void eachStore(Kernel.Reduction r) {
+        if (r.each().isEmpty()) return;
+        if (innerFlat < 0) throw new IllegalStateException("stores per position in a reduction that is not flat: " + loop.name());
+        for (Store each : r.each()) {
+            code.aload(bufferLocal.get(each.buffer()));
+            code.iload(innerFlat);
+            load(each.value());
+            switch (plan.buffer(each.buffer()).dtype()) {
+                case F32 -> code.fastore();
+                case F64 -> code.dastore();
+                case I32 -> code.d2i().iastore();
+                case BOOL -> code.d2i().bastore();
+            }
+        }
     }
 
     /** The loop's value stored at its own position. */

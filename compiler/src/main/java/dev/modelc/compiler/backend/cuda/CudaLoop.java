@@ -48,6 +48,9 @@ final class CudaLoop {
 
     /** The kernel's definition; {@code buffers} orders its pointer parameters. */
     static String render(String function, Kernel.Loop loop, KernelPlan plan, CudaSizes sizes, List<Integer> buffers) {
+        if (loop.reduction().map(r -> !r.each().isEmpty()).orElse(false)) {
+            throw new IllegalStateException(loop.name() + ": device plans are scheduled without merged passes");
+        }
         CudaLoop c = new CudaLoop(loop, plan, sizes);
         c.signature(function, buffers);
         if (loop.reduction().isPresent()) c.reduction(loop.reduction().get());

@@ -168,6 +168,7 @@ final class LoopSource {
             code.addStatement("double acc = $L", init);
             Runnable inner = () -> {
                 for (Let l : r.body()) let(l);
+                eachStore(r);
                 String v = "v" + r.value();
                 switch (r.fn()) {
                     case SUM, MEAN -> code.addStatement("acc += $L", v);
@@ -195,6 +196,21 @@ final class LoopSource {
             case BOOL -> v + " != 0";
         };
         code.addStatement("$L[$L] = $L", out, ownIndex(), value);
+    }
+
+    /** The reduction's stores per position (a merged pass's results), at the flat inner position. */
+    private void eachStore(Kernel.Reduction r) {
+        if (r.each().isEmpty()) return;
+        if (innerFlat == null) throw new IllegalStateException("stores per position in a reduction that is not flat: " + loop.name());
+        for (var each : r.each()) {
+            String v = "v" + each.value();
+            String value = switch (plan.buffer(each.buffer()).dtype()) {
+                case F32, F64 -> v;
+                case I32 -> "(int) " + v;
+                case BOOL -> v + " != 0";
+            };
+            code.addStatement("$L[$L] = $L", bufferNames.get(each.buffer()), innerFlat, value);
+        }
     }
 
     private String ownIndex() {
