@@ -48,6 +48,9 @@ final class LoopCompiler {
     private static final MethodTypeDesc D_D = MethodTypeDesc.of(CD_double, CD_double);
     private static final MethodTypeDesc DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
     private static final MethodTypeDesc DDD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double, CD_double);
+    private static final ClassDesc MATH = ClassDesc.of(Math.class.getName());
+    private static final MethodTypeDesc F_F = MethodTypeDesc.of(CD_float, CD_float);
+    private static final MethodTypeDesc FF_F = MethodTypeDesc.of(CD_float, CD_float, CD_float);
     private static final MethodTypeDesc DFF_F = MethodTypeDesc.of(CD_float, CD_double, CD_float, CD_float);
 
     private static final int B = 1, D = 2, START = 3, END = 4;
@@ -730,6 +733,7 @@ final class LoopCompiler {
     private void unary(Expr.Unary u, DType t) {
         switch (u.arithmetic()) {
             case F32 -> {
+                if (u.fn() == UnaryFn.RECIPROCAL) code.fconst_1();
                 load(u.x());
                 switch (u.fn()) {
                     case NEG -> code.fneg();
@@ -737,6 +741,10 @@ final class LoopCompiler {
                         load(u.x());
                         code.fmul();
                     }
+                    case ABS -> code.invokestatic(MATH, "abs", F_F);
+                    // max(x, +0): x when x > 0 or NaN, else +0 (-0 is ordered below +0).
+                    case RELU -> code.fconst_0().invokestatic(MATH, "max", FF_F);
+                    case RECIPROCAL -> code.fdiv();
                     default -> throw new IllegalStateException(u.fn() + " has no float instruction");
                 }
             }
@@ -758,6 +766,8 @@ final class LoopCompiler {
                     case SUB -> code.fsub();
                     case MUL -> code.fmul();
                     case DIV -> code.fdiv();
+                    case MAX -> code.invokestatic(MATH, "max", FF_F);
+                    case MIN -> code.invokestatic(MATH, "min", FF_F);
                     default -> throw new IllegalStateException(b.fn() + " has no float instruction");
                 }
             }

@@ -281,6 +281,9 @@ final class LoopSource {
             case F32 -> switch (u.fn()) {
                 case NEG -> "-v" + u.x();
                 case SQUARE -> "v" + u.x() + " * v" + u.x();
+                case ABS -> "Math.abs(v" + u.x() + ")";
+                case RELU -> "Math.max(v" + u.x() + ", 0.0f)";
+                case RECIPROCAL -> "1.0f / v" + u.x();
                 default -> throw new IllegalStateException(u.fn() + " has no float operator");
             };
             case F64 -> narrow(CodeBlock.of("$T.$L(v$L)", SCALARS, u.fn().scalarsMethod(), u.x()).toString(), t, false);
@@ -289,13 +292,15 @@ final class LoopSource {
 
     private static String binary(Expr.Binary b, DType t) {
         return switch (b.arithmetic()) {
-            case F32 -> "v" + b.a() + " " + switch (b.fn()) {
-                case ADD -> "+";
-                case SUB -> "-";
-                case MUL -> "*";
-                case DIV -> "/";
+            case F32 -> switch (b.fn()) {
+                case ADD -> "v" + b.a() + " + v" + b.b();
+                case SUB -> "v" + b.a() + " - v" + b.b();
+                case MUL -> "v" + b.a() + " * v" + b.b();
+                case DIV -> "v" + b.a() + " / v" + b.b();
+                case MAX -> "Math.max(v" + b.a() + ", v" + b.b() + ")";
+                case MIN -> "Math.min(v" + b.a() + ", v" + b.b() + ")";
                 default -> throw new IllegalStateException(b.fn() + " has no float operator");
-            } + " v" + b.b();
+            };
             case F64 -> narrow(CodeBlock.of("$T.$L(v$L, v$L)", SCALARS, b.fn().scalarsMethod(), b.a(), b.b()).toString(), t, false);
         };
     }
