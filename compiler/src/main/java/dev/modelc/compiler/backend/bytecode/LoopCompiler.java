@@ -441,6 +441,19 @@ final class LoopCompiler {
                         }
                     }
                 }
+                case Expr.Binary b when l.dtype() == DType.BOOL -> {
+                    // A comparison of two f32 vectors: a mask.
+                    code.aload(laneLocal.get(b.a())).getstatic(OPERATORS, b.fn().name(), COMPARISON).aload(laneLocal.get(b.b()))
+                            .invokevirtual(FLOAT_VECTOR, "compare", COMPARE_V);
+                }
+                // A mask as 0 or 1: zeros with ones blended in where it is set.
+                case Expr.Convert c -> {
+                    code.aload(species).loadConstant(0f);
+                    broadcast();
+                    code.aload(species).loadConstant(1f);
+                    broadcast();
+                    code.aload(laneLocal.get(c.x())).invokevirtual(FLOAT_VECTOR, "blend", BLEND);
+                }
                 case Expr.Binary b -> {
                     code.aload(laneLocal.get(b.a())).aload(laneLocal.get(b.b()));
                     String method = switch (b.fn()) {

@@ -28,6 +28,11 @@ public final class VectorLanes {
 
     private static final Set<BinaryFn> BINARY = Set.of(BinaryFn.ADD, BinaryFn.SUB, BinaryFn.MUL, BinaryFn.DIV,
             BinaryFn.MAX, BinaryFn.MIN);
+    /**
+     * Comparisons of two f32 values, as masks: IEEE comparisons, exact (NaN compares unequal and
+     * unordered, as Java's operators, which {@code Scalars.lt} ... use on the widened values).
+     */
+    static final Set<BinaryFn> COMPARE = Set.of(BinaryFn.LT, BinaryFn.LE, BinaryFn.GT, BinaryFn.GE, BinaryFn.EQ, BinaryFn.NE);
 
     /** Whether this JVM can run vector lanes (and the {@code modelc.vector} property does not turn them off): {@link Lanes#current()}. */
     public static boolean available() {
@@ -81,6 +86,7 @@ public final class VectorLanes {
 
     /** Whether every let has lanes; collects the bool lets (masks) into {@code masks}. */
     private static boolean fits(List<Let> lets, KernelPlan plan, Set<Integer> masks) {
+        Set<Integer> known = new HashSet<>();   // the lets with lanes so far: all f32 vectors but the masks
         for (Let l : lets) {
             boolean ok = switch (l.dtype()) {
                 case F32 -> switch (l.expr()) {
@@ -91,15 +97,21 @@ public final class VectorLanes {
                     case Expr.Binary b -> BINARY.contains(b.fn()) && !masks.contains(b.a()) && !masks.contains(b.b());
                     case Expr.Select w -> masks.contains(w.mask()) && !masks.contains(w.a()) && !masks.contains(w.b());
                     case Expr.Position p -> false;
-                    case Expr.Convert c -> false;
+                    // A mask made 0 or 1 (relu's derivative, g * f32(x > 0)): exact.
+                    case Expr.Convert c -> masks.contains(c.x());
                     case Expr.Accumulated a -> false;
                 };
-                case BOOL -> l.expr() instanceof Expr.Unary u && u.fn().givesBool() && u.fn().lanes() != UnaryFn.Lanes.NONE
-                        && !masks.contains(u.x());
+                case BOOL -> switch (l.expr()) {
+                    case Expr.Unary u -> u.fn().givesBool() && u.fn().lanes() != UnaryFn.Lanes.NONE && !masks.contains(u.x());
+                    case Expr.Binary b -> COMPARE.contains(b.fn()) && !masks.contains(b.a()) && !masks.contains(b.b())
+                            && known.contains(b.a()) && known.contains(b.b());
+                    default -> false;
+                };
                 case F64, I32 -> false;
             };
             if (!ok) return false;
             if (l.dtype() == DType.BOOL) masks.add(l.id());
+            known.add(l.id());
         }
         return true;
     }
