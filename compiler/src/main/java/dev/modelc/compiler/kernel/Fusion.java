@@ -16,7 +16,8 @@ import java.util.Set;
  * elementwise (matmul, reductions, softmax, ...: each is its own kernel, with its elementwise
  * producers fused into it), when a matmul, library call or reshape needs its operand in memory,
  * or when it would be recomputed in two kernels and recomputing is not cheap (anything with
- * arithmetic). Decided consumers-first, so each node knows which kernels would inline it.
+ * arithmetic beyond what {@link Recomputation} allows in JVM plans). Decided consumers-first, so
+ * each node knows which kernels would inline it.
  */
 final class Fusion {
     /** Beyond this many kernels even an index-only node is stored rather than recomputed. */
@@ -132,7 +133,7 @@ final class Fusion {
         List<Merge> merges = new ArrayList<>(rowReductions ? mergeCandidates(g, groups) : List.of());
         merges.removeIf(m -> refusedMerges.contains(m.reduction()));
         while (true) {
-            Fusion f = decideWithCuts(g, groups, merges);
+            Fusion f = decideWithCuts(g, groups, merges, rowReductions ? Recomputation.of(g) : null);
             int bad = f.misplacedGroup(g);
             if (bad >= 0) {
                 groups.remove(bad);
@@ -205,12 +206,12 @@ final class Fusion {
         return null;
     }
 
-    private static Fusion decideWithCuts(Graph g, List<RowReductions.Group> groups, List<Merge> merges) {
+    private static Fusion decideWithCuts(Graph g, List<RowReductions.Group> groups, List<Merge> merges, Recomputation recompute) {
         boolean[] cut = new boolean[g.size()];
         while (true) {
             // Each round stores at least one more node, so this ends; the decision returned is
             // one no cut was needed for (cutting marks the decision it inspects).
-            Fusion f = decide(g, cut, groups, merges);
+            Fusion f = decide(g, cut, groups, merges, recompute);
             if (!f.cutLargeRegions(g, cut)) return f;
         }
     }
@@ -261,7 +262,8 @@ final class Fusion {
         return latest;
     }
 
-    private static Fusion decide(Graph g, boolean[] cut, List<RowReductions.Group> groups, List<Merge> merges) {
+    private static Fusion decide(Graph g, boolean[] cut, List<RowReductions.Group> groups, List<Merge> merges,
+                                 Recomputation recompute) {
         int n = g.size();
         Fusion f = new Fusion(n, groups, merges);
         List<List<Integer>> consumers = new ArrayList<>();
@@ -280,7 +282,9 @@ final class Fusion {
                 if (f.materialized[c]) kernels.add(f.kernelOf(c));
                 else kernels.addAll(roots.get(c));
             }
-            boolean shared = kernels.size() > 1;
+            // Read by several kernels: stored, unless it only moves data or is cheap enough to
+            // compute in each (Recomputation says what that means; JVM plans only).
+            boolean shared = kernels.size() > 1 && !(recompute != null && recompute.allows(id, kernels.size()));
             boolean member = f.groupOf[id] >= 0;
             boolean m = needsBuffer[id] || !(isFusible(node.op()) || isSmallContraction(g, node))
                     || (shared && (!isCheap(node.op()) || kernels.size() > MAX_CHEAP_COPIES));
