@@ -695,31 +695,30 @@ public final class CropYieldLinear {
         private static PlanRunner lossAndGradientsPlan() {
             Plan plan = PlanText.read("plan CropYieldLinear.lossAndGradients\n"
                             + "symbols N\n"
-                            + "slots 6\n"
+                            + "slots 5\n"
                             + "buffer 0 input x f32 [N, 3]\n"
                             + "buffer 1 input y f32 [N, 2]\n"
                             + "buffer 2 param linear.weight f32 [2, 3]\n"
                             + "buffer 3 param linear.bias f32 [2]\n"
                             + "buffer 4 temporary t11 f32 [] slot 0\n"
-                            + "buffer 5 temporary t14 f32 [] slot 3\n"
-                            + "buffer 6 temporary t15 f32 [1, 2] slot 1\n"
-                            + "buffer 7 temporary t20 f32 [2] slot 4\n"
-                            + "buffer 8 temporary t22 f32 [3, 2] slot 2\n"
-                            + "buffer 9 temporary t27 f32 [2, 3] slot 5\n"
-                            + "loop k0 kernel 0 buffers 0 2 3 1 6 5 8 4 7 9 writes 4 elements 1 range 1 inner N lets 78 65 split partials 9\n"
+                            + "buffer 5 temporary t15 f32 [1, 2] slot 1\n"
+                            + "buffer 6 temporary t20 f32 [2] slot 3\n"
+                            + "buffer 7 temporary t22 f32 [3, 2] slot 2\n"
+                            + "buffer 8 temporary t27 f32 [2, 3] slot 4\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 5 7 4 6 8 writes 4 elements 1 range 1 inner N lets 79 65 split partials 9\n"
                             + "result loss 4 [] loss\n"
-                            + "result gradient 9 [2, 3] linear.weight\n"
-                            + "result gradient 7 [2] linear.bias\n");
+                            + "result gradient 8 [2, 3] linear.weight\n"
+                            + "result gradient 6 [2] linear.bias\n");
             return new PlanRunner(plan, JvmTarget.of(List.of(
-                    (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (float[]) b[9], (double[]) b[10], (int) d[0], s, e))));
+                    (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (double[]) b[9], (int) d[0], s, e))));
         }
 
         /**
          * &lt;prelude&gt;:13: <code>def mse_loss(a: float[*S], b: float[*S]) = mean((a - b) ** 2)</code>
          */
         private static void lossAndGradientsK0(float[] x, float[] linear_weight,
-                float[] linear_bias, float[] y, float[] t15, float[] t14, float[] t22, float[] t11,
-                float[] t20, float[] t27, double[] partials, int N, int start, int end) {
+                float[] linear_bias, float[] y, float[] t15, float[] t22, float[] t11, float[] t20,
+                float[] t27, double[] partials, int N, int start, int end) {
             double acc0 = 0.0;
             double acc1 = 0.0;
             double acc2 = 0.0;
@@ -871,28 +870,26 @@ public final class CropYieldLinear {
             t22[3] = (float) acc6;
             t22[4] = (float) acc7;
             t22[5] = (float) acc8;
-            for (int i = 0; i < 1; i++) {
-                float v0 = 1.0f;
-                float v1 = (float) ((long) 2 * N);
-                float v2 = v0 / v1;
-                t14[i] = v2;
-            }
             for (int i = 0; i < 2; i++) {
                 float v0 = t15[i];
                 float v1 = 2.0f;
                 float v2 = v0 * v1;
-                float v3 = t14[0];
-                float v4 = v2 * v3;
-                t20[i] = v4;
+                float v3 = 1.0f;
+                float v4 = (float) ((long) 2 * N);
+                float v5 = v3 / v4;
+                float v6 = v2 * v5;
+                t20[i] = v6;
             }
             for (int i0 = 0; i0 < 2; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = t22[i0 + 2 * i1];
                     float v1 = 2.0f;
                     float v2 = v0 * v1;
-                    float v3 = t14[0];
-                    float v4 = v2 * v3;
-                    t27[3 * i0 + i1] = v4;
+                    float v3 = 1.0f;
+                    float v4 = (float) ((long) 2 * N);
+                    float v5 = v3 / v4;
+                    float v6 = v2 * v5;
+                    t27[3 * i0 + i1] = v6;
                 }
             }
         }

@@ -590,31 +590,30 @@ public final class CropYieldManual {
         private static PlanRunner lossAndGradientsPlan() {
             Plan plan = PlanText.read("plan CropYieldManual.lossAndGradients\n"
                             + "symbols N\n"
-                            + "slots 6\n"
+                            + "slots 5\n"
                             + "buffer 0 input x f32 [N, 3]\n"
                             + "buffer 1 input y f32 [N, 2]\n"
                             + "buffer 2 param w f32 [2, 3]\n"
                             + "buffer 3 param b f32 [2]\n"
                             + "buffer 4 temporary t11 f32 [] slot 0\n"
-                            + "buffer 5 temporary t14 f32 [] slot 3\n"
-                            + "buffer 6 temporary t16 f32 [3, 2] slot 1\n"
-                            + "buffer 7 temporary t21 f32 [2, 3] slot 4\n"
-                            + "buffer 8 temporary t22 f32 [1, 2] slot 2\n"
-                            + "buffer 9 temporary t27 f32 [2] slot 5\n"
-                            + "loop k0 kernel 0 buffers 0 2 3 1 6 5 8 4 7 9 writes 4 elements 1 range 1 inner N lets 78 65 split partials 9\n"
+                            + "buffer 5 temporary t16 f32 [3, 2] slot 1\n"
+                            + "buffer 6 temporary t21 f32 [2, 3] slot 3\n"
+                            + "buffer 7 temporary t22 f32 [1, 2] slot 2\n"
+                            + "buffer 8 temporary t27 f32 [2] slot 4\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 5 7 4 6 8 writes 4 elements 1 range 1 inner N lets 79 65 split partials 9\n"
                             + "result loss 4 [] loss\n"
-                            + "result gradient 7 [2, 3] w\n"
-                            + "result gradient 9 [2] b\n");
+                            + "result gradient 6 [2, 3] w\n"
+                            + "result gradient 8 [2] b\n");
             return new PlanRunner(plan, JvmTarget.of(List.of(
-                    (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (float[]) b[9], (double[]) b[10], (int) d[0], s, e))));
+                    (b, d, s, e) -> lossAndGradientsK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (double[]) b[9], (int) d[0], s, e))));
         }
 
         /**
          * crop_yield.model:23: <code>loss = mean((preds - y) ** 2)</code>
          */
         private static void lossAndGradientsK0(float[] x, float[] w, float[] b, float[] y,
-                float[] t16, float[] t14, float[] t22, float[] t11, float[] t21, float[] t27,
-                double[] partials, int N, int start, int end) {
+                float[] t16, float[] t22, float[] t11, float[] t21, float[] t27, double[] partials,
+                int N, int start, int end) {
             double acc0 = 0.0;
             double acc1 = 0.0;
             double acc2 = 0.0;
@@ -766,29 +765,27 @@ public final class CropYieldManual {
             t16[5] = (float) acc6;
             t22[0] = (float) acc7;
             t22[1] = (float) acc8;
-            for (int i = 0; i < 1; i++) {
-                float v0 = 1.0f;
-                float v1 = (float) ((long) 2 * N);
-                float v2 = v0 / v1;
-                t14[i] = v2;
-            }
             for (int i0 = 0; i0 < 2; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = t16[i0 + 2 * i1];
                     float v1 = 2.0f;
                     float v2 = v0 * v1;
-                    float v3 = t14[0];
-                    float v4 = v2 * v3;
-                    t21[3 * i0 + i1] = v4;
+                    float v3 = 1.0f;
+                    float v4 = (float) ((long) 2 * N);
+                    float v5 = v3 / v4;
+                    float v6 = v2 * v5;
+                    t21[3 * i0 + i1] = v6;
                 }
             }
             for (int i = 0; i < 2; i++) {
                 float v0 = t22[i];
                 float v1 = 2.0f;
                 float v2 = v0 * v1;
-                float v3 = t14[0];
-                float v4 = v2 * v3;
-                t27[i] = v4;
+                float v3 = 1.0f;
+                float v4 = (float) ((long) 2 * N);
+                float v5 = v3 / v4;
+                float v6 = v2 * v5;
+                t27[i] = v6;
             }
         }
 
@@ -1094,31 +1091,30 @@ public final class CropYieldManual {
         private static PlanRunner updateStepPlan() {
             Plan plan = PlanText.read("plan CropYieldManual.updateStep\n"
                             + "symbols N\n"
-                            + "slots 6\n"
+                            + "slots 5\n"
                             + "buffer 0 input x f32 [N, 3]\n"
                             + "buffer 1 input y f32 [N, 2]\n"
                             + "buffer 2 param w f32 [2, 3]\n"
                             + "buffer 3 param b f32 [2]\n"
                             + "buffer 4 temporary t11 f32 [] slot 0\n"
-                            + "buffer 5 temporary t14 f32 [] slot 3\n"
-                            + "buffer 6 temporary t16 f32 [3, 2] slot 1\n"
-                            + "buffer 7 temporary t24 f32 [2, 3] slot 4\n"
-                            + "buffer 8 temporary t25 f32 [1, 2] slot 2\n"
-                            + "buffer 9 temporary t33 f32 [2] slot 5\n"
-                            + "loop k0 kernel 0 buffers 0 2 3 1 6 5 8 4 7 9 writes 4 elements 1 range 1 inner N lets 86 65 split partials 9\n"
+                            + "buffer 5 temporary t16 f32 [3, 2] slot 1\n"
+                            + "buffer 6 temporary t24 f32 [2, 3] slot 3\n"
+                            + "buffer 7 temporary t25 f32 [1, 2] slot 2\n"
+                            + "buffer 8 temporary t33 f32 [2] slot 4\n"
+                            + "loop k0 kernel 0 buffers 0 2 3 1 5 7 4 6 8 writes 4 elements 1 range 1 inner N lets 87 65 split partials 9\n"
                             + "result loss 4 [] loss\n"
-                            + "result update 7 [2, 3] w\n"
-                            + "result update 9 [2] b\n");
+                            + "result update 6 [2, 3] w\n"
+                            + "result update 8 [2] b\n");
             return new PlanRunner(plan, JvmTarget.of(List.of(
-                    (b, d, s, e) -> updateStepK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (float[]) b[9], (double[]) b[10], (int) d[0], s, e))));
+                    (b, d, s, e) -> updateStepK0((float[]) b[0], (float[]) b[1], (float[]) b[2], (float[]) b[3], (float[]) b[4], (float[]) b[5], (float[]) b[6], (float[]) b[7], (float[]) b[8], (double[]) b[9], (int) d[0], s, e))));
         }
 
         /**
          * crop_yield.model:23: <code>loss = mean((preds - y) ** 2)</code>
          */
         private static void updateStepK0(float[] x, float[] w, float[] b, float[] y, float[] t16,
-                float[] t14, float[] t25, float[] t11, float[] t24, float[] t33, double[] partials,
-                int N, int start, int end) {
+                float[] t25, float[] t11, float[] t24, float[] t33, double[] partials, int N,
+                int start, int end) {
             double acc0 = 0.0;
             double acc1 = 0.0;
             double acc2 = 0.0;
@@ -1270,12 +1266,6 @@ public final class CropYieldManual {
             t16[5] = (float) acc6;
             t25[0] = (float) acc7;
             t25[1] = (float) acc8;
-            for (int i = 0; i < 1; i++) {
-                float v0 = 1.0f;
-                float v1 = (float) ((long) 2 * N);
-                float v2 = v0 / v1;
-                t14[i] = v2;
-            }
             for (int i0 = 0; i0 < 2; i0++) {
                 for (int i1 = 0; i1 < 3; i1++) {
                     float v0 = w[3 * i0 + i1];
@@ -1283,11 +1273,13 @@ public final class CropYieldManual {
                     float v2 = t16[i0 + 2 * i1];
                     float v3 = 2.0f;
                     float v4 = v2 * v3;
-                    float v5 = t14[0];
-                    float v6 = v4 * v5;
-                    float v7 = v1 * v6;
-                    float v8 = v0 - v7;
-                    t24[3 * i0 + i1] = v8;
+                    float v5 = 1.0f;
+                    float v6 = (float) ((long) 2 * N);
+                    float v7 = v5 / v6;
+                    float v8 = v4 * v7;
+                    float v9 = v1 * v8;
+                    float v10 = v0 - v9;
+                    t24[3 * i0 + i1] = v10;
                 }
             }
             for (int i = 0; i < 2; i++) {
@@ -1296,11 +1288,13 @@ public final class CropYieldManual {
                 float v2 = t25[i];
                 float v3 = 2.0f;
                 float v4 = v2 * v3;
-                float v5 = t14[0];
-                float v6 = v4 * v5;
-                float v7 = v1 * v6;
-                float v8 = v0 - v7;
-                t33[i] = v8;
+                float v5 = 1.0f;
+                float v6 = (float) ((long) 2 * N);
+                float v7 = v5 / v6;
+                float v8 = v4 * v7;
+                float v9 = v1 * v8;
+                float v10 = v0 - v9;
+                t33[i] = v10;
             }
         }
 

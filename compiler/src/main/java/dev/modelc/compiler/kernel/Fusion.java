@@ -16,7 +16,8 @@ import java.util.Set;
  * elementwise (matmul, reductions, softmax, ...: each is its own kernel, with its elementwise
  * producers fused into it), when a matmul, library call or reshape needs its operand in memory,
  * or when it would be recomputed in two kernels and recomputing is not cheap (anything with
- * arithmetic). Decided consumers-first, so each node knows which kernels would inline it.
+ * arithmetic beyond what {@link Recomputation} allows in JVM plans). Decided consumers-first, so
+ * each node knows which kernels would inline it.
  */
 final class Fusion {
     /** Beyond this many kernels even an index-only node is stored rather than recomputed. */
@@ -37,8 +38,15 @@ final class Fusion {
     final int[] groupOf;
     /** For each group, the member whose place in the plan its kernel takes. */
     final int[] placedAt;
+    /**
+     * For an elementwise result computed in the pass of a full reduction (see {@link Merge}): the
+     * reduction's node, else -1.
+     */
+    final int[] mergedInto;
+    /** The multi-output loops: each a full reduction and the elementwise results its pass stores. */
+    final List<Merge> merges;
 
-    private Fusion(int n, List<RowReductions.Group> groups) {
+    private Fusion(int n, List<RowReductions.Group> groups, List<Merge> merges) {
         materialized = new boolean[n];
         transposedInPlace = new boolean[n];
         accumulatedBy = new int[n];
@@ -48,11 +56,51 @@ final class Fusion {
         groupOf = new int[n];
         java.util.Arrays.fill(groupOf, -1);
         for (int k = 0; k < groups.size(); k++) for (int m : groups.get(k).members()) groupOf[m] = k;
+        this.merges = List.copyOf(merges);
+        mergedInto = new int[n];
+        java.util.Arrays.fill(mergedInto, -1);
+        for (Merge m : merges) for (int e : m.results()) mergedInto[e] = m.reduction();
     }
 
-    /** The kernel a stored node is computed in: its group's (named by its last member) or its own. */
+    /**
+     * Fusion by sharing a pass: a reduction of everything to one value ({@code f = sum(q)}) and
+     * results over the same positions as its operand ({@code dx}, whose loop reads q and q's
+     * producers) are computed in one loop, the reduction's, which stores each result at its
+     * position while it folds. Their common producers are then read by one kernel, so they are
+     * computed once per position in it rather than stored and loaded back (Smooth's f and df/dx:
+     * five loops and about 190 MB of traffic become one loop reading x and writing dx). The
+     * reduction folds its values in the same order as alone, and every let is computed as it
+     * would be in its own loop, so the results keep their bits. The kernel runs at the place of
+     * its last member.
+     */
+    record Merge(int reduction, List<Integer> results) {
+        Merge {
+            results = List.copyOf(results);
+        }
+
+        int last() {
+            return Math.max(reduction, results.stream().mapToInt(Integer::intValue).max().orElse(reduction));
+        }
+
+        int first() {
+            return Math.min(reduction, results.stream().mapToInt(Integer::intValue).min().orElse(reduction));
+        }
+
+        boolean contains(int id) {
+            return id == reduction || results.contains(id);
+        }
+    }
+
+    /** The kernel a stored node is computed in: its group's (named by its last member), its merge's (the reduction's), or its own. */
     private int kernelOf(int id) {
+        if (mergedInto[id] >= 0) return mergedInto[id];
         return groupOf[id] < 0 ? id : groups.get(groupOf[id]).last();
+    }
+
+    /** The merge whose pass stores or folds node {@code id}, or null. */
+    Merge mergeOf(int id) {
+        for (Merge m : merges) if (m.contains(id)) return m;
+        return null;
     }
 
     /**
@@ -71,27 +119,99 @@ final class Fusion {
      * a group is dropped when a kernel between its first and last member would read one of them.
      */
     static Fusion decide(Graph g, boolean rowReductions) {
-        return decide(g, rowReductions, Set.of());
+        return decide(g, rowReductions, Set.of(), Set.of());
     }
 
-    /** As {@link #decide(Graph, boolean)}, leaving out the groups whose first member is in {@code refused}. */
-    static Fusion decide(Graph g, boolean rowReductions, Set<Integer> refused) {
+    /**
+     * As {@link #decide(Graph, boolean)}, leaving out the groups whose first member is in
+     * {@code refused} and the merges (JVM plans only, as groups) whose reduction is in
+     * {@code refusedMerges}.
+     */
+    static Fusion decide(Graph g, boolean rowReductions, Set<Integer> refused, Set<Integer> refusedMerges) {
         List<RowReductions.Group> groups = new ArrayList<>(rowReductions ? RowReductions.candidates(g) : List.of());
         groups.removeIf(group -> refused.contains(group.first()));
+        List<Merge> merges = new ArrayList<>(rowReductions ? mergeCandidates(g, groups) : List.of());
+        merges.removeIf(m -> refusedMerges.contains(m.reduction()));
         while (true) {
-            Fusion f = decideWithCuts(g, groups);
+            Fusion f = decideWithCuts(g, groups, merges, rowReductions ? Recomputation.of(g) : null);
             int bad = f.misplacedGroup(g);
-            if (bad < 0) return f;
-            groups.remove(bad);
+            if (bad >= 0) {
+                groups.remove(bad);
+                continue;
+            }
+            Merge wrong = f.misplacedMerge(g);
+            if (wrong == null) return f;
+            merges.remove(wrong);
         }
     }
 
-    private static Fusion decideWithCuts(Graph g, List<RowReductions.Group> groups) {
+    /**
+     * The candidate merges: each full reduction (sum, mean, max or min of every axis of a
+     * tensor of rank 1 or more, not in a row-reduction group) with the results of the graph
+     * that have its operand's shape and are computed elementwise. Whether one holds is checked
+     * once the nodes are decided ({@link #misplacedMerge}); whether its loop is flat, when it is
+     * built (the scheduler refuses it otherwise).
+     */
+    private static List<Merge> mergeCandidates(Graph g, List<RowReductions.Group> groups) {
+        Set<Integer> grouped = new HashSet<>();
+        for (RowReductions.Group group : groups) grouped.addAll(group.members());
+        Set<Integer> outputs = new java.util.LinkedHashSet<>();
+        for (Graph.Output o : g.outputs()) outputs.add(o.node());
+        Set<Integer> taken = new HashSet<>();
+        List<Merge> out = new ArrayList<>();
+        for (Node node : g.nodes()) {
+            if (!(node.op() instanceof Op.Reduce r) || !isFoldable(r) || grouped.contains(node.id())) continue;
+            var operand = g.node(node.input(0)).type().shape();
+            if (operand.rank() == 0 || r.axes().size() != operand.rank()) continue;
+            List<Integer> results = new ArrayList<>();
+            for (int e : outputs) {
+                Node en = g.node(e);
+                // A reshape result may be a view of its operand's buffer, with no kernel of its own.
+                if (e == node.id() || taken.contains(e) || !isPointwise(g, en) || en.op() instanceof Op.Reshape) continue;
+                if (!en.type().shape().dims().equals(operand.dims())) continue;
+                results.add(e);
+            }
+            if (results.isEmpty()) continue;
+            taken.addAll(results);
+            out.add(new Merge(node.id(), results));
+        }
+        return out;
+    }
+
+    /**
+     * A merge that does not hold in this decision, or null. It holds when its reduction is a
+     * kernel of its own (stored, not folded into another loop), no result is folded into a loop
+     * with a reduction of its own, no member depends on another (a result reading the sum
+     * needs it before the pass has it), and no kernel between its first and last member reads
+     * a member (it would run before the pass, which runs at the place of the last).
+     */
+    private Merge misplacedMerge(Graph g) {
+        for (Merge m : merges) {
+            if (!materialized[m.reduction()] || groupOf[m.reduction()] >= 0) return m;
+            for (int e : m.results()) if (!materialized[e] || accumulatedBy[e] >= 0 || groupOf[e] >= 0) return m;
+            int first = m.first(), last = m.last();
+            boolean[] reaches = new boolean[last - first + 1];
+            for (int id = first; id <= last; id++) {
+                boolean r = false;
+                for (int in : g.node(id).inputs()) r |= in >= first && reaches[in - first];
+                if (m.contains(id)) {
+                    if (r) return m;
+                    reaches[id - first] = true;
+                } else {
+                    if (r && materialized[id]) return m;
+                    reaches[id - first] = r;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Fusion decideWithCuts(Graph g, List<RowReductions.Group> groups, List<Merge> merges, Recomputation recompute) {
         boolean[] cut = new boolean[g.size()];
         while (true) {
             // Each round stores at least one more node, so this ends; the decision returned is
             // one no cut was needed for (cutting marks the decision it inspects).
-            Fusion f = decide(g, cut, groups);
+            Fusion f = decide(g, cut, groups, merges, recompute);
             if (!f.cutLargeRegions(g, cut)) return f;
         }
     }
@@ -142,9 +262,10 @@ final class Fusion {
         return latest;
     }
 
-    private static Fusion decide(Graph g, boolean[] cut, List<RowReductions.Group> groups) {
+    private static Fusion decide(Graph g, boolean[] cut, List<RowReductions.Group> groups, List<Merge> merges,
+                                 Recomputation recompute) {
         int n = g.size();
-        Fusion f = new Fusion(n, groups);
+        Fusion f = new Fusion(n, groups, merges);
         List<List<Integer>> consumers = new ArrayList<>();
         for (int i = 0; i < n; i++) consumers.add(new ArrayList<>());
         for (Node node : g.nodes()) for (int in : node.inputs()) consumers.get(in).add(node.id());
@@ -161,7 +282,9 @@ final class Fusion {
                 if (f.materialized[c]) kernels.add(f.kernelOf(c));
                 else kernels.addAll(roots.get(c));
             }
-            boolean shared = kernels.size() > 1;
+            // Read by several kernels: stored, unless it only moves data or is cheap enough to
+            // compute in each (Recomputation says what that means; JVM plans only).
+            boolean shared = kernels.size() > 1 && !(recompute != null && recompute.allows(id, kernels.size()));
             boolean member = f.groupOf[id] >= 0;
             boolean m = needsBuffer[id] || !(isFusible(node.op()) || isSmallContraction(g, node))
                     || (shared && (!isCheap(node.op()) || kernels.size() > MAX_CHEAP_COPIES));

@@ -58,6 +58,14 @@ public sealed interface Kernel {
             return store.buffer();
         }
 
+        /** The loop's store, then those its reduction makes at each inner position (see {@link Reduction#each}). */
+        public List<Integer> written() {
+            java.util.LinkedHashSet<Integer> out = new java.util.LinkedHashSet<>();
+            out.add(store.buffer());
+            reduction.ifPresent(r -> r.each().forEach(s -> out.add(s.buffer())));
+            return List.copyOf(out);
+        }
+
         public int variables() {
             return outer.size() + reduction.map(r -> r.inner().size()).orElse(0);
         }
@@ -74,11 +82,23 @@ public sealed interface Kernel {
     /**
      * An inner loop nest folding one value per position with {@code fn} (sum, mean, max or min),
      * in f64, in row-major order: the interpreter's order, so sums come out the same.
+     *
+     * @param each elementwise results computed in the same pass (fusion's multi-output loops:
+     *             {@code f = sum(q)} and {@code dx}, which reads q's producers, over the same
+     *             positions), each let stored at the inner position, which is then the
+     *             result's own flat position; only in a full, flat reduction (no outer axes),
+     *             and only in the JVM plans (see {@code Fusion})
      */
-    record Reduction(ReduceFn fn, List<Dim> inner, List<Let> body, int value, boolean flat) {
+    record Reduction(ReduceFn fn, List<Dim> inner, List<Let> body, int value, boolean flat, List<Store> each) {
         public Reduction {
             inner = List.copyOf(inner);
             body = List.copyOf(body);
+            each = List.copyOf(each);
+        }
+
+        /** A reduction that stores nothing per position. */
+        public Reduction(ReduceFn fn, List<Dim> inner, List<Let> body, int value, boolean flat) {
+            this(fn, inner, body, value, flat, List.of());
         }
 
         /** How many values each position folds (the divisor of a mean). */

@@ -37,6 +37,11 @@ final class LoopBuilder {
     private Kernel.Reduction reduction;
     /** The node the loop's reduction folds and the let holding its value, once folded. */
     private int reducedNode = -1, reducedLet = -1;
+    /** The builder of the reduction's body and the position it computes the operand at, once folded. */
+    private LoopBuilder innerBody;
+    private List<Affine> innerPosition;
+    /** Stored nodes this builder computes rather than loads: the results of a merged pass ({@link Fusion.Merge}). */
+    private final java.util.Set<Integer> computedHere = new java.util.HashSet<>();
 
     private record Key(int node, List<Affine> position) {
     }
@@ -80,6 +85,8 @@ final class LoopBuilder {
         body.folded = folded;
         body.outerRank = outer.size();
         int value = body.at(id, position);
+        Fusion.Merge merge = fusion.mergeOf(id);
+        if (merge != null && merge.reduction() == id) body.storeEach(merge.results());
         List<Let> all = new ArrayList<>(body.lets);
         if (body.reduction != null) all.addAll(body.reduction.body());
         return new Kernel.Loop(name, outer, Optional.ofNullable(body.reduction), body.lets, new Store(out, value),
@@ -213,7 +220,7 @@ final class LoopBuilder {
 
     private int compute(int id, List<Affine> position) {
         Node node = graph.node(id);
-        if (id != root && fusion.materialized[id] || isSource(node.op())) {
+        if (id != root && fusion.materialized[id] && !computedHere.contains(id) || isSource(node.op())) {
             return load(id, node.type().shape(), position);
         }
         var dtype = node.type().dtype();
@@ -346,10 +353,25 @@ final class LoopBuilder {
         }
         LoopBuilder body = new LoopBuilder(graph, fusion, bufferOf, vars, nextId, dtypes);
         int value = body.at(x.id(), p);
+        innerBody = body;
+        innerPosition = p;
         reduction = new Kernel.Reduction(r.fn(), inner, body.lets, value, isFlat(body.lets, inner, outerRank, vars));
         reducedNode = node.id();
         reducedLet = add(new Let(nextId[0]++, node.type().dtype(), new Expr.Accumulated(), node.id()));
         return reducedLet;
+    }
+
+    /**
+     * Computes {@code results} (stored nodes with the reduction's operand's shape) in the
+     * reduction's body at its position, sharing the lets already there, and stores each there.
+     */
+    private void storeEach(List<Integer> results) {
+        LoopBuilder in = innerBody;
+        in.computedHere.addAll(results);
+        List<Store> stores = new ArrayList<>();
+        for (int e : results) stores.add(new Store(bufferOf[e], in.at(e, innerPosition)));
+        reduction = new Kernel.Reduction(reduction.fn(), reduction.inner(), in.lets, reduction.value(),
+                isFlat(in.lets, reduction.inner(), outerRank, vars), stores);
     }
 
     private static boolean isSource(Op op) {

@@ -88,6 +88,7 @@ public final class PlanPrinter {
                 l.reduction().ifPresent(r -> {
                     for (Let let : r.body()) s.append("    ").append(let(let, names)).append('\n');
                     s.append("    fold v").append(r.value()).append('\n');
+                    for (Store each : r.each()) s.append("    store %").append(each.buffer()).append(" = v").append(each.value()).append('\n');
                 });
                 for (Let let : l.body()) s.append("  ").append(let(let, names)).append('\n');
                 s.append("  store %").append(l.store().buffer()).append(" = v").append(l.store().value()).append('\n');

@@ -34,9 +34,9 @@ public final class Scheduler {
      */
     public static KernelPlan schedule(String name, Graph g, boolean rowReductions) {
         // A pass too long for the JIT is refused and the plan scheduled again without it (rare: a few at most).
-        Set<Integer> refused = new HashSet<>();
+        Set<Integer> refused = new HashSet<>(), refusedMerges = new HashSet<>();
         while (true) {
-            KernelPlan plan = schedule(name, g, rowReductions, refused);
+            KernelPlan plan = schedule(name, g, rowReductions, refused, refusedMerges);
             if (plan != null) return plan;
         }
     }
@@ -48,9 +48,13 @@ public final class Scheduler {
      */
     static final int MAX_PASS_LETS = 512;
 
-    /** The plan, or null after adding to {@code refused} the first member of a group whose pass is too long. */
-    private static KernelPlan schedule(String name, Graph g, boolean rowReductions, Set<Integer> refused) {
-        Fusion fusion = Fusion.decide(g, rowReductions, refused);
+    /**
+     * The plan, or null after adding to {@code refused} the first member of a group whose pass is
+     * too long, or to {@code refusedMerges} the reduction of a merge whose loop is not flat.
+     */
+    private static KernelPlan schedule(String name, Graph g, boolean rowReductions, Set<Integer> refused,
+                                       Set<Integer> refusedMerges) {
+        Fusion fusion = Fusion.decide(g, rowReductions, refused, refusedMerges);
         int[] bufferOf = new int[g.size()];
         Arrays.fill(bufferOf, -1);
         List<Buffer> buffers = new ArrayList<>();
@@ -107,6 +111,19 @@ public final class Scheduler {
                     }
                     kernels.add(pass);
                 }
+                continue;
+            }
+            Fusion.Merge merge = fusion.mergeOf(id);
+            if (merge != null) {
+                // A multi-output loop runs at the place of its last member; its pass must run as
+                // one flat loop (chunks on all cores), else the merge is refused.
+                if (merge.last() != id) continue;
+                Kernel.Loop pass = LoopBuilder.build(kname, g, fusion, bufferOf, merge.reduction(), bufferOf[merge.reduction()]);
+                if (!pass.isSplittable()) {
+                    refusedMerges.add(merge.reduction());
+                    return null;
+                }
+                kernels.add(pass);
                 continue;
             }
             kernels.add(switch (node.op()) {

@@ -69,12 +69,12 @@ class ArithmeticTest {
             """;
 
     @Test
-    void inF32OnlyIeeeArithmeticNegationAndSquaresRunInFloat() {
+    void inF32OnlyTheExactFunctionsRunInFloat() {
         Map<String, Arithmetic> got = decisions(forward(FUNCTIONS.replace("DT", "f32")));
         Map<String, Arithmetic> want = new TreeMap<>(Map.of(
                 "f32 add", Arithmetic.F32, "f32 sub", Arithmetic.F32, "f32 mul", Arithmetic.F32,
                 "f32 div", Arithmetic.F32, "f32 neg", Arithmetic.F32, "f32 square", Arithmetic.F32,
-                "f32 exp", Arithmetic.F64, "f32 maximum", Arithmetic.F64, "f32 floor", Arithmetic.F64,
+                "f32 exp", Arithmetic.F64, "f32 maximum", Arithmetic.F32, "f32 floor", Arithmetic.F64,
                 "bool gt", Arithmetic.F64));
         want.put("i32 add", Arithmetic.F64);
         assertEquals(want, got);
@@ -121,6 +121,9 @@ class ArithmeticTest {
                 float native_ = switch (fn) {
                     case NEG -> -x;
                     case SQUARE -> x * x;
+                    case ABS -> Math.abs(x);
+                    case RELU -> Math.max(x, 0f);
+                    case RECIPROCAL -> 1f / x;
                     default -> throw new AssertionError(fn + " is computed in f32: say here which float instruction renders it");
                 };
                 assertBits((float) fn.apply(x), native_, fn + "(" + x + ")");
@@ -136,13 +139,15 @@ class ArithmeticTest {
                         case SUB -> a - b;
                         case MUL -> a * b;
                         case DIV -> a / b;
+                        case MAX -> Math.max(a, b);
+                        case MIN -> Math.min(a, b);
                         default -> throw new AssertionError(fn + " is computed in f32: say here which float instruction renders it");
                     };
                     assertBits((float) scalar(fn, a, b), native_, fn + "(" + a + ", " + b + ")");
                 }
             }
         }
-        assertEquals(6, checked, "add, sub, mul, div, neg and square run in f32");
+        assertEquals(11, checked, "add, sub, mul, div, maximum, minimum, neg, square, abs, relu and reciprocal run in f32");
     }
 
     @Test
@@ -159,6 +164,8 @@ class ArithmeticTest {
             case SUB -> Scalars.sub(a, b);
             case MUL -> Scalars.mul(a, b);
             case DIV -> Scalars.div(a, b);
+            case MAX -> Scalars.maximum(a, b);
+            case MIN -> Scalars.minimum(a, b);
             default -> throw new AssertionError(fn.toString());
         };
     }

@@ -14,10 +14,10 @@ public final class KernelOrder {
     private KernelOrder() {
     }
 
-    /** The buffers it reads, then the one it writes (if not also read). */
+    /** The buffers it reads, then those it writes (if not also read): its store, then its reduction's stores per position. */
     public static List<Integer> of(Kernel.Loop loop) {
         LinkedHashSet<Integer> out = new LinkedHashSet<>(loop.reads());
-        out.add(loop.writes());
+        out.addAll(loop.written());
         return new ArrayList<>(out);
     }
 

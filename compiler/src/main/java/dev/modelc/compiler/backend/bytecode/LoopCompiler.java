@@ -17,6 +17,7 @@ import dev.modelc.compiler.kernel.Expr;
 import dev.modelc.compiler.kernel.Kernel;
 import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.Let;
+import dev.modelc.compiler.kernel.Store;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.exec.Parallel;
@@ -49,6 +50,8 @@ final class LoopCompiler {
     private static final MethodTypeDesc D_D = MethodTypeDesc.of(CD_double, CD_double);
     private static final MethodTypeDesc DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
     private static final MethodTypeDesc DDD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double, CD_double);
+    private static final MethodTypeDesc F_F = MethodTypeDesc.of(CD_float, CD_float);
+    private static final MethodTypeDesc FF_F = MethodTypeDesc.of(CD_float, CD_float, CD_float);
     private static final MethodTypeDesc DFF_F = MethodTypeDesc.of(CD_float, CD_double, CD_float, CD_float);
 
     private static final int B = 1, D = 2, START = 3, END = 4;
@@ -90,7 +93,9 @@ final class LoopCompiler {
 
     /** Whether the flat loop gets a vector main loop before its scalar one (see {@link VectorLanes}). */
     private final boolean lanes;
-    private int species = -1;
+    /** Whether a full reduction's chunks compute their values on lanes (see {@link VectorLanes#fitsFold}). */
+    private final boolean foldLanes;
+    private int species = -1, laneCount = -1, scratch = -1;
     private final Map<Integer, Integer> laneLocal = new HashMap<>();
 
     /** Several reductions over the same rows, when this renders a {@link Kernel.Reductions} (its row loop is {@link #loop}). */
@@ -100,6 +105,7 @@ final class LoopCompiler {
 
     private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector, List<Integer> buffers) {
         this.lanes = vector && VectorLanes.fits(loop, plan);
+        this.foldLanes = vector && VectorLanes.fitsFold(loop, plan);
         this.loop = loop;
         this.plan = plan;
         this.buffers = buffers;
@@ -248,6 +254,14 @@ final class LoopCompiler {
         code.iload(START).iconst_m1().if_icmpeq(finish);
         // Assigned before the chunk loop too, so it is on every path to the body.
         initAccumulator(r);
+        if (foldLanes) {
+            species = code.allocateLocal(TypeKind.REFERENCE);
+            laneCount = code.allocateLocal(TypeKind.INT);
+            scratch = code.allocateLocal(TypeKind.REFERENCE);
+            code.getstatic(FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES).astore(species);
+            code.aload(species).invokeinterface(SPECIES, "length", MethodTypeDesc.of(CD_int)).istore(laneCount);
+            code.iload(laneCount).newarray(TypeKind.FLOAT).astore(scratch);
+        }
         int c = code.allocateLocal(TypeKind.INT);
         int lo = code.allocateLocal(TypeKind.INT), hi = code.allocateLocal(TypeKind.INT);
         innerFlat = code.allocateLocal(TypeKind.INT);
@@ -258,8 +272,33 @@ final class LoopCompiler {
             code.iload(lo).loadConstant(Parallel.REDUCTION_CHUNK).iadd();
             code.invokestatic(ClassDesc.of(Math.class.getName()), "min", MethodTypeDesc.of(CD_int, CD_int, CD_int));
             code.istore(hi);
+            if (foldLanes) {
+                // Whole vectors from lo: the values on lanes, stored per position, then folded
+                // one lane at a time in order; the rest of the chunk as below.
+                int upper = code.allocateLocal(TypeKind.INT), k = code.allocateLocal(TypeKind.INT);
+                code.iload(lo).aload(species).iload(hi).iload(lo).isub()
+                        .invokeinterface(SPECIES, "loopBound", MethodTypeDesc.of(CD_int, CD_int)).iadd().istore(upper);
+                code.iload(lo).istore(innerFlat);
+                Label test = code.newLabel(), done = code.newLabel();
+                code.labelBinding(test);
+                code.iload(innerFlat).iload(upper).if_icmpge(done);
+                laneLets(r.body());
+                for (Store each : r.each()) {
+                    code.aload(laneLocal.get(each.value())).aload(bufferLocal.get(each.buffer())).iload(innerFlat)
+                            .invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+                }
+                code.aload(laneLocal.get(r.value())).aload(scratch).iconst_0()
+                        .invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+                loop(k, code::iconst_0, () -> code.iload(laneCount), () -> fold(r, () -> code.aload(scratch).iload(k).faload().f2d()));
+                code.iload(innerFlat).iload(laneCount).iadd().istore(innerFlat);
+                code.goto_(test);
+                code.labelBinding(done);
+                laneLocal.clear();
+                code.iload(upper).istore(lo);
+            }
             loop(innerFlat, () -> code.iload(lo), () -> code.iload(hi), () -> fold(r, () -> {
                 for (Let l : r.body()) let(l);
+                eachStore(r);
                 loadAsDouble(r.value());
             }));
             Label kept = code.newLabel();
@@ -384,7 +423,19 @@ final class LoopCompiler {
 
     /** One vector of the loop: every let a FloatVector (a VectorMask for a bool) in a local, then one intoArray. */
     private void laneBody() {
-        for (Let l : loop.body()) {
+        laneLets(loop.body());
+        code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
+        ownIndex();
+        if (plan.buffer(loop.store().buffer()).dtype() == DType.BOOL) {
+            code.invokevirtual(MASK, "intoArray", MethodTypeDesc.of(CD_void, java.lang.constant.ConstantDescs.CD_boolean.arrayType(), CD_int));
+        } else {
+            code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
+        }
+    }
+
+    /** Each let a FloatVector (a VectorMask for a bool) in a local of {@link #laneLocal}. */
+    private void laneLets(List<Let> body) {
+        for (Let l : body) {
             switch (l.expr()) {
                 case Expr.Load ld -> {
                     if (ld.index().isConstant()) {
@@ -439,6 +490,19 @@ final class LoopCompiler {
                         }
                     }
                 }
+                case Expr.Binary b when l.dtype() == DType.BOOL -> {
+                    // A comparison of two f32 vectors: a mask.
+                    code.aload(laneLocal.get(b.a())).getstatic(OPERATORS, b.fn().name(), COMPARISON).aload(laneLocal.get(b.b()))
+                            .invokevirtual(FLOAT_VECTOR, "compare", COMPARE_V);
+                }
+                // A mask as 0 or 1: zeros with ones blended in where it is set.
+                case Expr.Convert c -> {
+                    code.aload(species).loadConstant(0f);
+                    broadcast();
+                    code.aload(species).loadConstant(1f);
+                    broadcast();
+                    code.aload(laneLocal.get(c.x())).invokevirtual(FLOAT_VECTOR, "blend", BLEND);
+                }
                 case Expr.Binary b -> {
                     code.aload(laneLocal.get(b.a())).aload(laneLocal.get(b.b()));
                     String method = switch (b.fn()) {
@@ -460,13 +524,6 @@ final class LoopCompiler {
             int local = code.allocateLocal(TypeKind.REFERENCE);
             code.astore(local);
             laneLocal.put(l.id(), local);
-        }
-        code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
-        ownIndex();
-        if (plan.buffer(loop.store().buffer()).dtype() == DType.BOOL) {
-            code.invokevirtual(MASK, "intoArray", MethodTypeDesc.of(CD_void, java.lang.constant.ConstantDescs.CD_boolean.arrayType(), CD_int));
-        } else {
-            code.invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
         }
     }
 
@@ -567,6 +624,7 @@ final class LoopCompiler {
             initAccumulator(r);
             Runnable inner = () -> fold(r, () -> {
                 for (Let l : r.body()) let(l);
+                eachStore(r);
                 loadAsDouble(r.value());
             });
             int r0 = loop.outer().size();
@@ -579,6 +637,23 @@ final class LoopCompiler {
         });
         for (Let l : loop.body()) let(l);
         store();
+    }
+
+    /** The reduction's stores per position (a merged pass's results), at the flat inner position. */
+    private void eachStore(Kernel.Reduction r) {
+        if (r.each().isEmpty()) return;
+        if (innerFlat < 0) throw new IllegalStateException("stores per position in a reduction that is not flat: " + loop.name());
+        for (Store each : r.each()) {
+            code.aload(bufferLocal.get(each.buffer()));
+            code.iload(innerFlat);
+            load(each.value());
+            switch (plan.buffer(each.buffer()).dtype()) {
+                case F32 -> code.fastore();
+                case F64 -> code.dastore();
+                case I32 -> code.d2i().iastore();
+                case BOOL -> code.d2i().bastore();
+            }
+        }
     }
 
     /** The loop's value stored at its own position. */
@@ -720,6 +795,7 @@ final class LoopCompiler {
     private void unary(Expr.Unary u, DType t) {
         switch (u.arithmetic()) {
             case F32 -> {
+                if (u.fn() == UnaryFn.RECIPROCAL) code.fconst_1();
                 load(u.x());
                 switch (u.fn()) {
                     case NEG -> code.fneg();
@@ -727,6 +803,10 @@ final class LoopCompiler {
                         load(u.x());
                         code.fmul();
                     }
+                    case ABS -> code.invokestatic(MATH, "abs", F_F);
+                    // max(x, +0): x when x > 0 or NaN, else +0 (-0 is ordered below +0).
+                    case RELU -> code.fconst_0().invokestatic(MATH, "max", FF_F);
+                    case RECIPROCAL -> code.fdiv();
                     default -> throw new IllegalStateException(u.fn() + " has no float instruction");
                 }
             }
@@ -761,6 +841,8 @@ final class LoopCompiler {
                     case SUB -> code.fsub();
                     case MUL -> code.fmul();
                     case DIV -> code.fdiv();
+                    case MAX -> code.invokestatic(MATH, "max", FF_F);
+                    case MIN -> code.invokestatic(MATH, "min", FF_F);
                     default -> throw new IllegalStateException(b.fn() + " has no float instruction");
                 }
             }

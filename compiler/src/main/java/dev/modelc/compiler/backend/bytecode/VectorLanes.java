@@ -9,6 +9,7 @@ import dev.modelc.compiler.kernel.Let;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Lanes;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,6 +28,11 @@ public final class VectorLanes {
 
     private static final Set<BinaryFn> BINARY = Set.of(BinaryFn.ADD, BinaryFn.SUB, BinaryFn.MUL, BinaryFn.DIV,
             BinaryFn.MAX, BinaryFn.MIN);
+    /**
+     * Comparisons of two f32 values, as masks: IEEE comparisons, exact (NaN compares unequal and
+     * unordered, as Java's operators, which {@code Scalars.lt} ... use on the widened values).
+     */
+    static final Set<BinaryFn> COMPARE = Set.of(BinaryFn.LT, BinaryFn.LE, BinaryFn.GT, BinaryFn.GE, BinaryFn.EQ, BinaryFn.NE);
 
     /** Whether this JVM can run vector lanes (and the {@code modelc.vector} property does not turn them off): {@link Lanes#current()}. */
     public static boolean available() {
@@ -48,7 +54,40 @@ public final class VectorLanes {
         DType stored = plan.buffer(loop.store().buffer()).dtype();
         if (stored != DType.F32 && stored != DType.BOOL) return false;
         Set<Integer> masks = new HashSet<>();
-        for (Let l : loop.body()) {
+        if (!fits(loop.body(), plan, masks)) return false;
+        return masks.contains(loop.store().value()) == (stored == DType.BOOL);
+    }
+
+    /**
+     * Whether a full reduction's pass can compute its values on lanes ({@link #fits} for its
+     * body; its stores per position into f32 buffers), each vector's values then folded one by
+     * one in order, in f64, as the scalar pass folds them: so the order of the sum is the same,
+     * and the values are those lanes give in an elementwise loop. Only when the body computes
+     * something (a plain sum of a buffer gains nothing from lanes).
+     */
+    static boolean fitsFold(Kernel.Loop loop, KernelPlan plan) {
+        if (!loop.isSplittable()) return false;
+        Kernel.Reduction r = loop.reduction().orElseThrow();
+        Set<Integer> masks = new HashSet<>();
+        if (!fits(r.body(), plan, masks)) return false;
+        boolean computes = r.body().stream().anyMatch(l -> l.expr() instanceof Expr.Unary || l.expr() instanceof Expr.Binary
+                || l.expr() instanceof Expr.Select);
+        if (!computes || masks.contains(r.value()) || dtypeOf(r.body(), r.value()) != DType.F32) return false;
+        for (var each : r.each()) {
+            if (plan.buffer(each.buffer()).dtype() != DType.F32 || masks.contains(each.value())) return false;
+        }
+        return true;
+    }
+
+    private static DType dtypeOf(List<Let> lets, int id) {
+        for (Let l : lets) if (l.id() == id) return l.dtype();
+        return null;
+    }
+
+    /** Whether every let has lanes; collects the bool lets (masks) into {@code masks}. */
+    private static boolean fits(List<Let> lets, KernelPlan plan, Set<Integer> masks) {
+        Set<Integer> known = new HashSet<>();   // the lets with lanes so far: all f32 vectors but the masks
+        for (Let l : lets) {
             boolean ok = switch (l.dtype()) {
                 case F32 -> switch (l.expr()) {
                     case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == DType.F32;
@@ -58,16 +97,22 @@ public final class VectorLanes {
                     case Expr.Binary b -> BINARY.contains(b.fn()) && !masks.contains(b.a()) && !masks.contains(b.b());
                     case Expr.Select w -> masks.contains(w.mask()) && !masks.contains(w.a()) && !masks.contains(w.b());
                     case Expr.Position p -> false;
-                    case Expr.Convert c -> false;
+                    // A mask made 0 or 1 (relu's derivative, g * f32(x > 0)): exact.
+                    case Expr.Convert c -> masks.contains(c.x());
                     case Expr.Accumulated a -> false;
                 };
-                case BOOL -> l.expr() instanceof Expr.Unary u && u.fn().givesBool() && u.fn().lanes() != UnaryFn.Lanes.NONE
-                        && !masks.contains(u.x());
+                case BOOL -> switch (l.expr()) {
+                    case Expr.Unary u -> u.fn().givesBool() && u.fn().lanes() != UnaryFn.Lanes.NONE && !masks.contains(u.x());
+                    case Expr.Binary b -> COMPARE.contains(b.fn()) && !masks.contains(b.a()) && !masks.contains(b.b())
+                            && known.contains(b.a()) && known.contains(b.b());
+                    default -> false;
+                };
                 case F64, I32 -> false;
             };
             if (!ok) return false;
             if (l.dtype() == DType.BOOL) masks.add(l.id());
+            known.add(l.id());
         }
-        return masks.contains(loop.store().value()) == (stored == DType.BOOL);
+        return true;
     }
 }

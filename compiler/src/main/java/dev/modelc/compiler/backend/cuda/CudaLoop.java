@@ -48,6 +48,9 @@ final class CudaLoop {
 
     /** The kernel's definition; {@code buffers} orders its pointer parameters. */
     static String render(String function, Kernel.Loop loop, KernelPlan plan, CudaSizes sizes, List<Integer> buffers) {
+        if (loop.reduction().map(r -> !r.each().isEmpty()).orElse(false)) {
+            throw new IllegalStateException(loop.name() + ": device plans are scheduled without merged passes");
+        }
         CudaLoop c = new CudaLoop(loop, plan, sizes);
         c.signature(function, buffers);
         if (loop.reduction().isPresent()) c.reduction(loop.reduction().get());
@@ -179,18 +182,21 @@ final class CudaLoop {
                 case F32 -> switch (u.fn()) {
                     case NEG -> "-v" + u.x();
                     case SQUARE -> "v" + u.x() + " * v" + u.x();
-                    default -> throw new IllegalStateException(u.fn() + " has no float operator");
+                    // abs, relu, reciprocal: the f64 helper on the widened value, rounded back,
+                    // which gives the same bits (see Arithmetic); a float helper would too.
+                    default -> narrow(CudaScalars.unary(u.fn(), operand(u.x())), l.dtype());
                 };
                 case F64 -> narrow(CudaScalars.unary(u.fn(), operand(u.x())), l.dtype());
             };
             case Expr.Binary b -> switch (b.arithmetic()) {
-                case F32 -> "v" + b.a() + " " + switch (b.fn()) {
-                    case ADD -> "+";
-                    case SUB -> "-";
-                    case MUL -> "*";
-                    case DIV -> "/";
-                    default -> throw new IllegalStateException(b.fn() + " has no float operator");
-                } + " v" + b.b();
+                case F32 -> switch (b.fn()) {
+                    case ADD -> "v" + b.a() + " + v" + b.b();
+                    case SUB -> "v" + b.a() + " - v" + b.b();
+                    case MUL -> "v" + b.a() + " * v" + b.b();
+                    case DIV -> "v" + b.a() + " / v" + b.b();
+                    // maximum, minimum: the f64 helper on the widened values, the same bits (see Arithmetic).
+                    default -> narrow(CudaScalars.binary(b.fn(), operand(b.a()), operand(b.b())), l.dtype());
+                };
                 case F64 -> narrow(CudaScalars.binary(b.fn(), operand(b.a()), operand(b.b())), l.dtype());
             };
             case Expr.Select s -> "v" + s.mask() + " != 0 ? v" + s.a() + " : v" + s.b();

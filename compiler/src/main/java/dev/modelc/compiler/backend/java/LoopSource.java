@@ -179,6 +179,7 @@ final class LoopSource {
             code.addStatement("double acc = $L", init);
             Runnable inner = () -> {
                 for (Let l : r.body()) let(l);
+                eachStore(r);
                 String v = "v" + r.value();
                 switch (r.fn()) {
                     case SUM, MEAN -> code.addStatement("acc += $L", v);
@@ -206,6 +207,21 @@ final class LoopSource {
             case BOOL -> v + " != 0";
         };
         code.addStatement("$L[$L] = $L", out, ownIndex(), value);
+    }
+
+    /** The reduction's stores per position (a merged pass's results), at the flat inner position. */
+    private void eachStore(Kernel.Reduction r) {
+        if (r.each().isEmpty()) return;
+        if (innerFlat == null) throw new IllegalStateException("stores per position in a reduction that is not flat: " + loop.name());
+        for (var each : r.each()) {
+            String v = "v" + each.value();
+            String value = switch (plan.buffer(each.buffer()).dtype()) {
+                case F32, F64 -> v;
+                case I32 -> "(int) " + v;
+                case BOOL -> v + " != 0";
+            };
+            code.addStatement("$L[$L] = $L", bufferNames.get(each.buffer()), innerFlat, value);
+        }
     }
 
     private String ownIndex() {
@@ -276,6 +292,9 @@ final class LoopSource {
             case F32 -> switch (u.fn()) {
                 case NEG -> "-v" + u.x();
                 case SQUARE -> "v" + u.x() + " * v" + u.x();
+                case ABS -> "Math.abs(v" + u.x() + ")";
+                case RELU -> "Math.max(v" + u.x() + ", 0.0f)";
+                case RECIPROCAL -> "1.0f / v" + u.x();
                 default -> throw new IllegalStateException(u.fn() + " has no float operator");
             };
             case F64 -> narrow(CodeBlock.of("$T.$L(v$L)", SCALARS, u.fn().scalarsMethod(), u.x()).toString(), t, false);
@@ -284,13 +303,15 @@ final class LoopSource {
 
     private static String binary(Expr.Binary b, DType t) {
         return switch (b.arithmetic()) {
-            case F32 -> "v" + b.a() + " " + switch (b.fn()) {
-                case ADD -> "+";
-                case SUB -> "-";
-                case MUL -> "*";
-                case DIV -> "/";
+            case F32 -> switch (b.fn()) {
+                case ADD -> "v" + b.a() + " + v" + b.b();
+                case SUB -> "v" + b.a() + " - v" + b.b();
+                case MUL -> "v" + b.a() + " * v" + b.b();
+                case DIV -> "v" + b.a() + " / v" + b.b();
+                case MAX -> "Math.max(v" + b.a() + ", v" + b.b() + ")";
+                case MIN -> "Math.min(v" + b.a() + ", v" + b.b() + ")";
                 default -> throw new IllegalStateException(b.fn() + " has no float operator");
-            } + " v" + b.b();
+            };
             case F64 -> narrow(CodeBlock.of("$T.$L(v$L, v$L)", SCALARS, b.fn().scalarsMethod(), b.a(), b.b()).toString(), t, false);
         };
     }

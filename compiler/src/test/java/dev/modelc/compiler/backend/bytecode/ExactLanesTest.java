@@ -68,6 +68,12 @@ class ExactLanesTest {
             "where(isnan(x), 0.0, x)",
             "where(isfinite(x), floor(x) * 2.0, -x)",
             "isfinite(round(x) / x)",
+            "where(x > 0.5, x, -x)",
+            "x * f32(x > 0.0)",
+            "x >= -1.0",
+            "where(x != x, 0.0, x)",
+            "f32(x == 0.0) + f32(x < 1.5) * 2.0 - f32(x <= -0.5)",
+            "where(abs(x) > 1.0, minimum(x, 1.0), relu(x))",
     })
     void masksGiveTheInterpretersBits(String expression) {
         onLanesAsTheInterpreter(expression);
@@ -89,6 +95,37 @@ class ExactLanesTest {
             int w = Float.floatToIntBits((float) want[i]), g = Float.floatToIntBits((float) got[i]);
             int at = i;
             assertEquals(w, g, () -> fn + " at x = " + xs[at] + ": " + (float) want[at] + " from the interpreter, " + (float) got[at] + " on lanes");
+        }
+    }
+
+    /**
+     * relu's derivative, {@code g * f32(x > 0)}: the backward loop of a relu layer runs on lanes
+     * (a comparison as a mask, the mask made 0 or 1) and gives the interpreter's bits.
+     */
+    @org.junit.jupiter.api.Test
+    void reluBackwardRunsOnLanes() {
+        assumeTrue(VectorLanes.present(), "the JVM runs without jdk.incubator.vector");
+        Compilation c = Compiler.compile(new SourceFile("lanes.model", """
+                model Lanes {
+                  input x: f32[N]
+                  input g: f32[N]
+                  output dx = grad(sum(relu(x) * g), x)
+                }
+                """));
+        assertFalse(c.hasErrors(), c::render);
+        Graph g = EntryPoint.FORWARD.graph(c.program().orElseThrow().models().getFirst().graph());
+        KernelPlan plan = Scheduler.schedule("Lanes.forward", g);
+        assertEquals(1, plan.kernels().size(), () -> PlanPrinter.print(plan));
+        assertTrue(VectorLanes.fits((Kernel.Loop) plan.kernels().getFirst(), plan), () -> PlanPrinter.print(plan));
+        float[] xs = samples(), gs = new float[xs.length];
+        for (int i = 0; i < xs.length; i++) gs[i] = xs[(i * 7 + 3) % xs.length];
+        Map<String, Tensor> in = Map.of("x", Tensor.of(xs, xs.length), "g", Tensor.of(gs, gs.length));
+        double[] want = Interpreter.results(g, in, Interpreter.Precision.DECLARED, 0).getFirst().toDoubleArray();
+        double[] got = BytecodeModel.compile(plan, true).run(in, 0).getFirst().toDoubleArray();
+        for (int i = 0; i < xs.length; i++) {
+            int at = i;
+            assertEquals(Float.floatToIntBits((float) want[i]), Float.floatToIntBits((float) got[i]),
+                    () -> "dx at x = " + xs[at] + ", g = " + gs[at] + ": " + (float) want[at] + " wanted, " + (float) got[at] + " on lanes");
         }
     }
 
