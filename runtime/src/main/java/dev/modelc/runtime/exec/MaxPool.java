@@ -99,6 +99,11 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
             return ph == 0 && pw == 0;
         }
 
+        /** Whether the windows tile each plane: stride = kernel, no padding, every position in one window. */
+        boolean tiled() {
+            return unpadded() && sh == kh && sw == kw && oh * kh == h && ow * kw == w;
+        }
+
         /** Whether windows share positions along some axis, so a SCATTER may add several values at one. */
         boolean overlapping() {
             return sh < kh || sw < kw;
@@ -147,6 +152,22 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
         if (z.unpadded()) {
             // Every window lies inside its plane: no bounds tests, the first offset the start.
             int row = base + h0 * z.w + w0, at = row;
+            if (z.kh == 2 && z.kw == 2) {
+                // The CNNs' 2 x 2 window, straight-line, the tests combined with | and the choices
+                // as selects: the JIT makes conditional moves of them, where branches on data this
+                // random (a ReLU's output, half zeros) mispredict about every other window.
+                float best = x[row], v = x[row + 1];
+                boolean take = v > best | v != v;
+                best = take ? v : best;
+                at = take ? row + 1 : at;
+                v = x[row + z.w];
+                take = v > best | v != v;
+                best = take ? v : best;
+                at = take ? row + z.w : at;
+                v = x[row + z.w + 1];
+                take = v > best | v != v;
+                return take ? row + z.w + 1 : at;
+            }
             float best = x[at];
             for (int i = 0; i < z.kh; i++, row += z.w) {
                 for (int j = i == 0 ? 1 : 0; j < z.kw; j++) {
@@ -224,6 +245,10 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
 
     private void planes(float[] x, float[] b, float[] out, Sizes z, int start, int end) {
         int plane = z.h * z.w, pooled = z.oh * z.ow;
+        if (kind == Kind.SCATTER && z.tiled()) {
+            scatterTiles(x, b, out, z, start, end);
+            return;
+        }
         double[] sums = kind == Kind.SCATTER && z.overlapping() ? new double[plane] : null;
         for (int p = start; p < end; p++) {
             int base = p * plane;
@@ -246,6 +271,27 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
                 }
             }
             if (sums != null) for (int k = 0; k < plane; k++) out[base + k] = (float) sums[k];
+        }
+    }
+
+    /**
+     * A SCATTER whose windows tile the planes: each window writes all its positions, {@code 0 +
+     * g} at the winner (the reference's sum, so a -0 gradient lands as +0) and 0 elsewhere, with
+     * no separate pass to zero the result.
+     */
+    private static void scatterTiles(float[] x, float[] g, float[] out, Sizes z, int start, int end) {
+        int plane = z.h * z.w, pooled = z.oh * z.ow;
+        for (int p = start; p < end; p++) {
+            int base = p * plane;
+            for (int oi = 0; oi < z.oh; oi++) {
+                for (int oj = 0; oj < z.ow; oj++) {
+                    int at = winner(x, base, z, oi, oj), row = base + oi * z.kh * z.w + oj * z.kw;
+                    float v = 0f + g[p * pooled + oi * z.ow + oj];
+                    for (int i = 0; i < z.kh; i++, row += z.w) {
+                        for (int j = 0; j < z.kw; j++) out[row + j] = row + j == at ? v : 0f;
+                    }
+                }
+            }
         }
     }
 
