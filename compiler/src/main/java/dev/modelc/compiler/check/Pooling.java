@@ -31,7 +31,10 @@ import java.util.List;
  * come from those ops' rules.
  */
 final class Pooling {
-    /** The most offsets a window may have: each is a slice (and, for max, a where) of its own in the graph. */
+    /**
+     * The most offsets a window may have: each is a slice of its own in an average pool's graph
+     * (a max pool's op has no such cost, but keeps the one limit the language states for both).
+     */
     static final long MAX_WINDOW = 1024;
 
     private Pooling() {

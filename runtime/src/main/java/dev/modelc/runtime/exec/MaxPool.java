@@ -153,20 +153,17 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
             // Every window lies inside its plane: no bounds tests, the first offset the start.
             int row = base + h0 * z.w + w0, at = row;
             if (z.kh == 2 && z.kw == 2) {
-                // The CNNs' 2 x 2 window, straight-line, the tests combined with | and the choices
-                // as selects: the JIT makes conditional moves of them, where branches on data this
-                // random (a ReLU's output, half zeros) mispredict about every other window.
-                float best = x[row], v = x[row + 1];
-                boolean take = v > best | v != v;
-                best = take ? v : best;
-                at = take ? row + 1 : at;
-                v = x[row + z.w];
-                take = v > best | v != v;
-                best = take ? v : best;
-                at = take ? row + z.w : at;
-                v = x[row + z.w + 1];
-                take = v > best | v != v;
-                return take ? row + z.w + 1 : at;
+                // The CNNs' 2 x 2 window, straight-line: the first maximum of each row's pair, then
+                // the second row's beats the first's only if greater or NaN (the same winner as the
+                // running comparison, in two steps instead of three). Tests combined with | and the
+                // choices as selects, so the JIT can use conditional moves: on a ReLU's output
+                // (half zeros) branches would mispredict about every other window.
+                int below = row + z.w;
+                float a = x[row], b = x[row + 1], c = x[below], d = x[below + 1];
+                boolean first = b > a | b != b, second = d > c | d != d;
+                float top = first ? b : a, bottom = second ? d : c;
+                int topAt = first ? row + 1 : row, bottomAt = second ? below + 1 : below;
+                return bottom > top | bottom != bottom ? bottomAt : topAt;
             }
             float best = x[at];
             for (int i = 0; i < z.kh; i++, row += z.w) {
@@ -287,6 +284,13 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
                 for (int oj = 0; oj < z.ow; oj++) {
                     int at = winner(x, base, z, oi, oj), row = base + oi * z.kh * z.w + oj * z.kw;
                     float v = 0f + g[p * pooled + oi * z.ow + oj];
+                    if (z.kh == 2 && z.kw == 2) {
+                        out[row] = row == at ? v : 0f;
+                        out[row + 1] = row + 1 == at ? v : 0f;
+                        out[row + z.w] = row + z.w == at ? v : 0f;
+                        out[row + z.w + 1] = row + z.w + 1 == at ? v : 0f;
+                        continue;
+                    }
                     for (int i = 0; i < z.kh; i++, row += z.w) {
                         for (int j = 0; j < z.kw; j++) out[row + j] = row + j == at ? v : 0f;
                     }
