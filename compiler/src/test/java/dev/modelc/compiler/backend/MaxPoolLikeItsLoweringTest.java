@@ -16,10 +16,10 @@ import net.jqwik.api.Property;
  * {@code max_pool1d/2d}, one op since it stopped being lowered to the graph's elementwise ops,
  * gives what that lowering gave: the running {@code where(w > m | isnan(w), w, m)} over strided
  * slices, written here by hand in the language. Values and gradients, on the interpreter and the
- * bytecode backend, in f64 and f32, on data full of ties (a few distinct values, so the first
- * maximum rule decides) and NaNs (the last NaN of a window wins). Bit for bit: a 2 x 2 tiled
- * pool gives each position at most one window's gradient and a 1-D pool of 2 with stride 1 at
- * most two, whose sum does not depend on the order of the adds.
+ * bytecode and Java source backends, in f64 and f32, on data full of ties (a few distinct values,
+ * so the first maximum rule decides) and NaNs (the last NaN of a window wins). Bit for bit: a
+ * 2 x 2 tiled pool gives each position at most one window's gradient and a 1-D pool of 2 with
+ * stride 1 at most two, whose sum does not depend on the order of the adds.
  */
 class MaxPoolLikeItsLoweringTest {
     private static final String SOURCE = """
@@ -53,7 +53,7 @@ class MaxPoolLikeItsLoweringTest {
             Program byHand = Modelc.compile("hand.model", BY_HAND.replace("DT", dtype.spelling()));
             Model want = byHand.model("M", Backend.INTERP).initialize(0).setParam("x", x).setParam("v", v);
             Map<String, Tensor> values = want.forward(inputs), grads = want.gradients(inputs);
-            for (Backend b : new Backend[] {Backend.INTERP, Backend.BYTECODE}) {
+            for (Backend b : new Backend[] {Backend.INTERP, Backend.BYTECODE, Backend.JAVA}) {
                 Model m = op.model("M", b).initialize(0).setParam("x", x).setParam("v", v);
                 Map<String, Tensor> got = m.forward(inputs), gotGrads = m.gradients(inputs);
                 String what = " on " + b + " in " + dtype;
