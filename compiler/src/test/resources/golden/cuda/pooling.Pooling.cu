@@ -106,373 +106,60 @@ __device__ __forceinline__ void mc_philox(unsigned int c[4], unsigned int k0, un
   }
 }
 
-extern "C" __global__ void k0(const double* __restrict__ b0, double* __restrict__ b1, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k0 loop [2, 3, 2, 3] reduce sum over [2, 2]  (pooling.model:7)
-  __shared__ double mc_fold[256];
-  const long long outer = 36LL;
-  const long long inner = 4LL;
-  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
-    long long rest_i = o;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 2LL; rest_i /= 2LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    double acc = 0.0;
-    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      long long rest_j = j;
-      const long long j1 = rest_j % 2LL; rest_j /= 2LL;
-      const long long j0 = rest_j;
-      const double v0 = (double) (j0);  // i32 %24
-      const double v1 = 2.0;  // i32 %27
-      const double v2 = mc_wrap_i32((v0 * v1));  // i32 %28
-      const double v3 = (double) (j1);  // i32 %24
-      const double v4 = mc_wrap_i32((v2 + v3));  // i32 %31
-      const double v5 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 7LL];  // f64 %1
-      const double v6 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL];  // f64 %1
-      const double v7 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 1LL];  // f64 %1
-      const double v8 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3];  // f64 %1
-      const double v9 = mc_to_bool((v7 > v8 ? 1.0 : 0.0));  // bool %5
-      const double v10 = mc_to_bool((mc_isnan(v7) ? 1.0 : 0.0));  // bool %6
-      const double v11 = mc_to_bool((v9 != 0 || v10 != 0 ? 1.0 : 0.0));  // bool %7
-      const double v12 = v11 != 0 ? v7 : v8;  // f64 %8
-      const double v13 = mc_to_bool((v6 > v12 ? 1.0 : 0.0));  // bool %12
-      const double v14 = mc_to_bool((mc_isnan(v6) ? 1.0 : 0.0));  // bool %13
-      const double v15 = mc_to_bool((v13 != 0 || v14 != 0 ? 1.0 : 0.0));  // bool %14
-      const double v16 = v15 != 0 ? v6 : v12;  // f64 %15
-      const double v17 = mc_to_bool((v5 > v16 ? 1.0 : 0.0));  // bool %19
-      const double v18 = mc_to_bool((mc_isnan(v5) ? 1.0 : 0.0));  // bool %20
-      const double v19 = mc_to_bool((v17 != 0 || v18 != 0 ? 1.0 : 0.0));  // bool %21
-      const double v20 = 3.0;  // i32 %22
-      const double v21 = 2.0;  // i32 %16
-      const double v22 = 1.0;  // i32 %9
-      const double v23 = 0.0;  // i32 %3
-      const double v24 = v11 != 0 ? v22 : v23;  // i32 %10
-      const double v25 = v15 != 0 ? v21 : v24;  // i32 %17
-      const double v26 = v19 != 0 ? v20 : v25;  // i32 %23
-      const double v27 = mc_to_bool((v4 == v26 ? 1.0 : 0.0));  // bool %34
-      const double v28 = b0[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL * j0 + j1];  // f64 %1
-      const double v29 = 0.0;  // f64 %35
-      const double v30 = v27 != 0 ? v28 : v29;  // f64 %36
-      acc = acc + v30;
-    }
-    mc_fold[threadIdx.x] = acc;
-    __syncthreads();
-    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
-      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
-      __syncthreads();
-    }
-    if (threadIdx.x == 0) {
-      acc = mc_fold[0];
-      bool last = true;
-      if (gridDim.x > 1) {
-        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
-        partials[o * gridDim.x + blockIdx.x] = acc;
-        __threadfence();
-        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
-        if (last) {
-          __threadfence();
-          acc = 0.0;
-          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
-          counters[o] = 0;
+extern "C" __global__ void k0(const double* __restrict__ a, double* __restrict__ y) {
+  // k0 max_pool[kernel=(2,2) stride=(2,2) padding=(0,0)]  (pooling.model:7): a thread per result element
+  const long long P = 1LL * 2LL * 3LL, H = 4LL, W = 6LL, OH = 2LL, OW = 3LL;
+  const long long KH = 2, KW = 2, SH = 2, SW = 2, PH = 0, PW = 0;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < P * OH * OW; r += (long long) gridDim.x * blockDim.x) {
+    const long long j = r % OW, i = (r / OW) % OH, p = r / (OW * OH), base = p * H * W;
+    long long at = -1;
+    double best = 0;
+    bool first = true;
+    for (long long ki = 0; ki < KH; ki++) {
+      const long long hh = i * SH - PH + ki;
+      for (long long kj = 0; kj < KW; kj++) {
+        const long long ww = j * SW - PW + kj;
+        const bool inside = hh >= 0 && hh < H && ww >= 0 && ww < W;
+        const double v = inside ? a[base + hh * W + ww] : (double) -MC_INF;
+        if (first || v > best || v != v) {
+          best = v;
+          at = inside ? base + hh * W + ww : -1;
+          first = false;
         }
       }
-      if (last) {
-        const double v31 = acc;  // f64 %37
-        b1[o] = v31;
+    }
+    y[r] = at < 0 ? (double) -MC_INF : a[at];
+  }
+}
+
+extern "C" __global__ void k1(const double* __restrict__ a, double* __restrict__ y) {
+  // k1 max_pool[kernel=(3,3) stride=(1,2) padding=(1,1)]  (pooling.model:8): a thread per result element
+  const long long P = 1LL * 2LL * 3LL, H = 4LL, W = 6LL, OH = 4LL, OW = 3LL;
+  const long long KH = 3, KW = 3, SH = 1, SW = 2, PH = 1, PW = 1;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < P * OH * OW; r += (long long) gridDim.x * blockDim.x) {
+    const long long j = r % OW, i = (r / OW) % OH, p = r / (OW * OH), base = p * H * W;
+    long long at = -1;
+    double best = 0;
+    bool first = true;
+    for (long long ki = 0; ki < KH; ki++) {
+      const long long hh = i * SH - PH + ki;
+      for (long long kj = 0; kj < KW; kj++) {
+        const long long ww = j * SW - PW + kj;
+        const bool inside = hh >= 0 && hh < H && ww >= 0 && ww < W;
+        const double v = inside ? a[base + hh * W + ww] : (double) -MC_INF;
+        if (first || v > best || v != v) {
+          best = v;
+          at = inside ? base + hh * W + ww : -1;
+          first = false;
+        }
       }
     }
-    __syncthreads();
+    y[r] = at < 0 ? (double) -MC_INF : a[at];
   }
 }
 
-extern "C" __global__ void k1(const double* __restrict__ x0, double* __restrict__ y) {
-  // k1 pad[starts=(0, 0, 1, 1) steps=(1, 1, 1, 1)]  (pooling.model:8): a thread per output element
-  const long long n = 288LL;
-  for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
-    long long rest = o;
-    const long long i3 = rest % 8LL; rest /= 8LL;
-    const long long i2 = rest % 6LL; rest /= 6LL;
-    const long long i1 = rest % 3LL; rest /= 3LL;
-    const long long i0 = rest % 2LL; rest /= 2LL;
-    long long from = 0;
-    bool placed = true;
-    if ((i0 - 0LL) < 0LL || (i0 - 0LL) % 1LL != 0LL || (i0 - 0LL) / 1LL >= 2LL) placed = false;
-    else from += (i0 - 0LL) / 1LL * 72LL;
-    if ((i1 - 0LL) < 0LL || (i1 - 0LL) % 1LL != 0LL || (i1 - 0LL) / 1LL >= 3LL) placed = false;
-    else from += (i1 - 0LL) / 1LL * 24LL;
-    if ((i2 - 1LL) < 0LL || (i2 - 1LL) % 1LL != 0LL || (i2 - 1LL) / 1LL >= 4LL) placed = false;
-    else from += (i2 - 1LL) / 1LL * 6LL;
-    if ((i3 - 1LL) < 0LL || (i3 - 1LL) % 1LL != 0LL || (i3 - 1LL) / 1LL >= 6LL) placed = false;
-    else from += (i3 - 1LL) / 1LL * 1LL;
-    y[o] = placed ? (double) x0[from] : (double) 0;
-  }
-}
-
-extern "C" __global__ void k2(const double* __restrict__ b2, double* __restrict__ b3) {
-  // k2 loop [2, 3, 6, 8]  (pooling.model:8)
-  const long long total = 288LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 8LL; rest_i /= 8LL;
-    const long long i2 = rest_i % 6LL; rest_i /= 6LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = (double) (i3);  // i32 %49
-    const double v1 = 1.0;  // i32 %51
-    const double v2 = mc_to_bool((v0 < v1 ? 1.0 : 0.0));  // bool %52
-    const double v3 = 7.0;  // i32 %53
-    const double v4 = mc_to_bool((v0 >= v3 ? 1.0 : 0.0));  // bool %54
-    const double v5 = mc_to_bool((v2 != 0 || v4 != 0 ? 1.0 : 0.0));  // bool %55
-    const double v6 = (-MC_INF);  // f64 %47
-    const double v7 = (double) (i2);  // i32 %39
-    const double v8 = 1.0;  // i32 %41
-    const double v9 = mc_to_bool((v7 < v8 ? 1.0 : 0.0));  // bool %42
-    const double v10 = 5.0;  // i32 %43
-    const double v11 = mc_to_bool((v7 >= v10 ? 1.0 : 0.0));  // bool %44
-    const double v12 = mc_to_bool((v9 != 0 || v11 != 0 ? 1.0 : 0.0));  // bool %45
-    const double v13 = b2[144LL * i0 + 48LL * i1 + 8LL * i2 + i3];  // f64 %38
-    const double v14 = v12 != 0 ? v6 : v13;  // f64 %48
-    const double v15 = v5 != 0 ? v6 : v14;  // f64 %57
-    b3[e] = v15;
-  }
-}
-
-extern "C" __global__ void k3(const double* __restrict__ b3, double* __restrict__ b4) {
-  // k3 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 1LL];  // f64 %57
-    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3];  // f64 %57
-    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %60
-    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %61
-    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %62
-    const double v5 = v4 != 0 ? v0 : v1;  // f64 %63
-    b4[e] = v5;
-  }
-}
-
-extern "C" __global__ void k4(const double* __restrict__ b3, const double* __restrict__ b4, unsigned char* __restrict__ b5) {
-  // k4 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 2LL];  // f64 %57
-    const double v1 = b4[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %63
-    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %65
-    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %66
-    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %67
-    b5[e] = (unsigned char) (v4 != 0);
-  }
-}
-
-extern "C" __global__ void k5(const unsigned char* __restrict__ b5, const double* __restrict__ b3, const double* __restrict__ b4, double* __restrict__ b6) {
-  // k5 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = (b5[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %67
-    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 2LL];  // f64 %57
-    const double v2 = b4[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %63
-    const double v3 = v0 != 0 ? v1 : v2;  // f64 %68
-    b6[e] = v3;
-  }
-}
-
-extern "C" __global__ void k6(const double* __restrict__ b3, const double* __restrict__ b6, unsigned char* __restrict__ b7) {
-  // k6 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 8LL];  // f64 %57
-    const double v1 = b6[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %68
-    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %70
-    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %71
-    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %72
-    b7[e] = (unsigned char) (v4 != 0);
-  }
-}
-
-extern "C" __global__ void k7(const unsigned char* __restrict__ b7, const double* __restrict__ b3, const double* __restrict__ b6, double* __restrict__ b8) {
-  // k7 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = (b7[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %72
-    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 8LL];  // f64 %57
-    const double v2 = b6[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %68
-    const double v3 = v0 != 0 ? v1 : v2;  // f64 %73
-    b8[e] = v3;
-  }
-}
-
-extern "C" __global__ void k8(const double* __restrict__ b3, const double* __restrict__ b8, unsigned char* __restrict__ b9) {
-  // k8 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 9LL];  // f64 %57
-    const double v1 = b8[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %73
-    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %75
-    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %76
-    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %77
-    b9[e] = (unsigned char) (v4 != 0);
-  }
-}
-
-extern "C" __global__ void k9(const unsigned char* __restrict__ b9, const double* __restrict__ b3, const double* __restrict__ b8, double* __restrict__ b10) {
-  // k9 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = (b9[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %77
-    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 9LL];  // f64 %57
-    const double v2 = b8[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %73
-    const double v3 = v0 != 0 ? v1 : v2;  // f64 %78
-    b10[e] = v3;
-  }
-}
-
-extern "C" __global__ void k10(const double* __restrict__ b3, const double* __restrict__ b10, unsigned char* __restrict__ b11) {
-  // k10 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 10LL];  // f64 %57
-    const double v1 = b10[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %78
-    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %80
-    b11[e] = (unsigned char) (v2 != 0);
-  }
-}
-
-extern "C" __global__ void k11(const double* __restrict__ b3, const unsigned char* __restrict__ b11, const double* __restrict__ b10, double* __restrict__ b12) {
-  // k11 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 16LL];  // f64 %57
-    const double v1 = (b11[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %80
-    const double v2 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 10LL];  // f64 %57
-    const double v3 = mc_to_bool((mc_isnan(v2) ? 1.0 : 0.0));  // bool %81
-    const double v4 = mc_to_bool((v1 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %82
-    const double v5 = b10[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %78
-    const double v6 = v4 != 0 ? v2 : v5;  // f64 %83
-    const double v7 = mc_to_bool((v0 > v6 ? 1.0 : 0.0));  // bool %85
-    const double v8 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %86
-    const double v9 = mc_to_bool((v7 != 0 || v8 != 0 ? 1.0 : 0.0));  // bool %87
-    const double v10 = v9 != 0 ? v0 : v6;  // f64 %88
-    b12[e] = v10;
-  }
-}
-
-extern "C" __global__ void k12(const double* __restrict__ b3, const double* __restrict__ b12, unsigned char* __restrict__ b13) {
-  // k12 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 17LL];  // f64 %57
-    const double v1 = b12[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %88
-    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %90
-    const double v3 = mc_to_bool((mc_isnan(v0) ? 1.0 : 0.0));  // bool %91
-    const double v4 = mc_to_bool((v2 != 0 || v3 != 0 ? 1.0 : 0.0));  // bool %92
-    b13[e] = (unsigned char) (v4 != 0);
-  }
-}
-
-extern "C" __global__ void k13(const unsigned char* __restrict__ b13, const double* __restrict__ b3, const double* __restrict__ b12, double* __restrict__ b14) {
-  // k13 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = (b13[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %92
-    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 17LL];  // f64 %57
-    const double v2 = b12[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %88
-    const double v3 = v0 != 0 ? v1 : v2;  // f64 %93
-    b14[e] = v3;
-  }
-}
-
-extern "C" __global__ void k14(const double* __restrict__ b3, const double* __restrict__ b14, unsigned char* __restrict__ b15) {
-  // k14 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 18LL];  // f64 %57
-    const double v1 = b14[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %93
-    const double v2 = mc_to_bool((v0 > v1 ? 1.0 : 0.0));  // bool %95
-    b15[e] = (unsigned char) (v2 != 0);
-  }
-}
-
-extern "C" __global__ void k15(const unsigned char* __restrict__ b15, const double* __restrict__ b3, const double* __restrict__ b14, double* __restrict__ b16) {
-  // k15 loop [2, 3, 4, 3]  (pooling.model:8)
-  const long long total = 72LL;
-  for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    long long rest_i = e;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 4LL; rest_i /= 4LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    const double v0 = (b15[36LL * i0 + 12LL * i1 + 3LL * i2 + i3] ? 1.0 : 0.0);  // bool %95
-    const double v1 = b3[144LL * i0 + 48LL * i1 + 8LL * i2 + 2LL * i3 + 18LL];  // f64 %57
-    const double v2 = mc_to_bool((mc_isnan(v1) ? 1.0 : 0.0));  // bool %96
-    const double v3 = mc_to_bool((v0 != 0 || v2 != 0 ? 1.0 : 0.0));  // bool %97
-    const double v4 = b14[36LL * i0 + 12LL * i1 + 3LL * i2 + i3];  // f64 %93
-    const double v5 = v3 != 0 ? v1 : v4;  // f64 %98
-    b16[e] = v5;
-  }
-}
-
-extern "C" __global__ void k16(const double* __restrict__ x0, double* __restrict__ y) {
-  // k16 pad[starts=(0, 0, 1, 0) steps=(1, 1, 1, 1)]  (pooling.model:9): a thread per output element
+extern "C" __global__ void k2(const double* __restrict__ x0, double* __restrict__ y) {
+  // k2 pad[starts=(0, 0, 1, 0) steps=(1, 1, 1, 1)]  (pooling.model:9): a thread per output element
   const long long n = 216LL;
   for (long long o = (long long) blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (long long) gridDim.x * blockDim.x) {
     long long rest = o;
@@ -494,8 +181,8 @@ extern "C" __global__ void k16(const double* __restrict__ x0, double* __restrict
   }
 }
 
-extern "C" __global__ void k17(const double* __restrict__ b17, double* __restrict__ b18) {
-  // k17 loop [2, 3, 5, 4]  (pooling.model:9)
+extern "C" __global__ void k3(const double* __restrict__ b3, double* __restrict__ b4) {
+  // k3 loop [2, 3, 5, 4]  (pooling.model:9)
   const long long total = 120LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
     long long rest_i = e;
@@ -503,20 +190,20 @@ extern "C" __global__ void k17(const double* __restrict__ b17, double* __restric
     const long long i2 = rest_i % 5LL; rest_i /= 5LL;
     const long long i1 = rest_i % 3LL; rest_i /= 3LL;
     const long long i0 = rest_i;
-    const double v0 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3];  // f64 %99
-    const double v1 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 1LL];  // f64 %99
-    const double v2 = (v0 + v1);  // f64 %102
-    const double v3 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 2LL];  // f64 %99
-    const double v4 = (v2 + v3);  // f64 %104
-    const double v5 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 6LL];  // f64 %99
-    const double v6 = (v4 + v5);  // f64 %106
-    const double v7 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 7LL];  // f64 %99
-    const double v8 = (v6 + v7);  // f64 %108
-    const double v9 = b17[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 8LL];  // f64 %99
-    const double v10 = (v8 + v9);  // f64 %110
-    const double v11 = 6.0;  // f64 %111
-    const double v12 = (v10 / v11);  // f64 %112
-    b18[e] = v12;
+    const double v0 = b3[108LL * i0 + 36LL * i1 + 6LL * i2 + i3];  // f64 %3
+    const double v1 = b3[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 1LL];  // f64 %3
+    const double v2 = (v0 + v1);  // f64 %6
+    const double v3 = b3[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 2LL];  // f64 %3
+    const double v4 = (v2 + v3);  // f64 %8
+    const double v5 = b3[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 6LL];  // f64 %3
+    const double v6 = (v4 + v5);  // f64 %10
+    const double v7 = b3[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 7LL];  // f64 %3
+    const double v8 = (v6 + v7);  // f64 %12
+    const double v9 = b3[108LL * i0 + 36LL * i1 + 6LL * i2 + i3 + 8LL];  // f64 %3
+    const double v10 = (v8 + v9);  // f64 %14
+    const double v11 = 6.0;  // f64 %15
+    const double v12 = (v10 / v11);  // f64 %16
+    b4[e] = v12;
   }
 }
 // ===== Pooling.lossAndGradients =====
@@ -627,82 +314,29 @@ __device__ __forceinline__ void mc_philox(unsigned int c[4], unsigned int k0, un
   }
 }
 
-extern "C" __global__ void k0(const double* __restrict__ b1, double* __restrict__ b2, double* __restrict__ partials, unsigned int* __restrict__ counters) {
-  // k0 loop [2, 3, 2, 3] reduce sum over [2, 2]  (pooling.model:7)
-  __shared__ double mc_fold[256];
-  const long long outer = 36LL;
-  const long long inner = 4LL;
-  for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
-    long long rest_i = o;
-    const long long i3 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i2 = rest_i % 2LL; rest_i /= 2LL;
-    const long long i1 = rest_i % 3LL; rest_i /= 3LL;
-    const long long i0 = rest_i;
-    double acc = 0.0;
-    for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      long long rest_j = j;
-      const long long j1 = rest_j % 2LL; rest_j /= 2LL;
-      const long long j0 = rest_j;
-      const double v0 = (double) (j0);  // i32 %25
-      const double v1 = 2.0;  // i32 %28
-      const double v2 = mc_wrap_i32((v0 * v1));  // i32 %29
-      const double v3 = (double) (j1);  // i32 %25
-      const double v4 = mc_wrap_i32((v2 + v3));  // i32 %32
-      const double v5 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 7LL];  // f64 %2
-      const double v6 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL];  // f64 %2
-      const double v7 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 1LL];  // f64 %2
-      const double v8 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3];  // f64 %2
-      const double v9 = mc_to_bool((v7 > v8 ? 1.0 : 0.0));  // bool %6
-      const double v10 = mc_to_bool((mc_isnan(v7) ? 1.0 : 0.0));  // bool %7
-      const double v11 = mc_to_bool((v9 != 0 || v10 != 0 ? 1.0 : 0.0));  // bool %8
-      const double v12 = v11 != 0 ? v7 : v8;  // f64 %9
-      const double v13 = mc_to_bool((v6 > v12 ? 1.0 : 0.0));  // bool %13
-      const double v14 = mc_to_bool((mc_isnan(v6) ? 1.0 : 0.0));  // bool %14
-      const double v15 = mc_to_bool((v13 != 0 || v14 != 0 ? 1.0 : 0.0));  // bool %15
-      const double v16 = v15 != 0 ? v6 : v12;  // f64 %16
-      const double v17 = mc_to_bool((v5 > v16 ? 1.0 : 0.0));  // bool %20
-      const double v18 = mc_to_bool((mc_isnan(v5) ? 1.0 : 0.0));  // bool %21
-      const double v19 = mc_to_bool((v17 != 0 || v18 != 0 ? 1.0 : 0.0));  // bool %22
-      const double v20 = 3.0;  // i32 %23
-      const double v21 = 2.0;  // i32 %17
-      const double v22 = 1.0;  // i32 %10
-      const double v23 = 0.0;  // i32 %4
-      const double v24 = v11 != 0 ? v22 : v23;  // i32 %11
-      const double v25 = v15 != 0 ? v21 : v24;  // i32 %18
-      const double v26 = v19 != 0 ? v20 : v25;  // i32 %24
-      const double v27 = mc_to_bool((v4 == v26 ? 1.0 : 0.0));  // bool %35
-      const double v28 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL * j0 + j1];  // f64 %2
-      const double v29 = 0.0;  // f64 %36
-      const double v30 = v27 != 0 ? v28 : v29;  // f64 %37
-      acc = acc + v30;
-    }
-    mc_fold[threadIdx.x] = acc;
-    __syncthreads();
-    for (unsigned int s = blockDim.x / 2; s > 0; s >>= 1) {
-      if (threadIdx.x < s) mc_fold[threadIdx.x] = mc_fold[threadIdx.x] + mc_fold[threadIdx.x + s];
-      __syncthreads();
-    }
-    if (threadIdx.x == 0) {
-      acc = mc_fold[0];
-      bool last = true;
-      if (gridDim.x > 1) {
-        // Publish this block's part; the block that takes the last ticket adds them all, in block order.
-        partials[o * gridDim.x + blockIdx.x] = acc;
-        __threadfence();
-        last = atomicAdd(&counters[o], 1u) == gridDim.x - 1;
-        if (last) {
-          __threadfence();
-          acc = 0.0;
-          for (unsigned int b = 0; b < gridDim.x; b++) acc = acc + ((volatile double*) partials)[o * gridDim.x + b];
-          counters[o] = 0;
+extern "C" __global__ void k0(const double* __restrict__ a, double* __restrict__ y) {
+  // k0 max_pool[kernel=(2,2) stride=(2,2) padding=(0,0)]  (pooling.model:7): a thread per result element
+  const long long P = 1LL * 2LL * 3LL, H = 4LL, W = 6LL, OH = 2LL, OW = 3LL;
+  const long long KH = 2, KW = 2, SH = 2, SW = 2, PH = 0, PW = 0;
+  for (long long r = (long long) blockIdx.x * blockDim.x + threadIdx.x; r < P * OH * OW; r += (long long) gridDim.x * blockDim.x) {
+    const long long j = r % OW, i = (r / OW) % OH, p = r / (OW * OH), base = p * H * W;
+    long long at = -1;
+    double best = 0;
+    bool first = true;
+    for (long long ki = 0; ki < KH; ki++) {
+      const long long hh = i * SH - PH + ki;
+      for (long long kj = 0; kj < KW; kj++) {
+        const long long ww = j * SW - PW + kj;
+        const bool inside = hh >= 0 && hh < H && ww >= 0 && ww < W;
+        const double v = inside ? a[base + hh * W + ww] : (double) -MC_INF;
+        if (first || v > best || v != v) {
+          best = v;
+          at = inside ? base + hh * W + ww : -1;
+          first = false;
         }
       }
-      if (last) {
-        const double v31 = acc;  // f64 %38
-        b2[o] = v31;
-      }
     }
-    __syncthreads();
+    y[r] = at < 0 ? (double) -MC_INF : a[at];
   }
 }
 
@@ -722,7 +356,7 @@ extern "C" __global__ void k1(const double* __restrict__ b1, double* __restrict_
       long long rest_j = j;
       const long long j1 = rest_j % 2LL; rest_j /= 2LL;
       const long long j0 = rest_j;
-      const double v0 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL * j0 + j1];  // f64 %2
+      const double v0 = b1[72LL * i0 + 24LL * i1 + 12LL * i2 + 2LL * i3 + 6LL * j0 + j1];  // f64 %4
       acc = acc + v0;
     }
     mc_fold[threadIdx.x] = acc;
@@ -747,7 +381,7 @@ extern "C" __global__ void k1(const double* __restrict__ b1, double* __restrict_
         }
       }
       if (last) {
-        const double v1 = (acc / (double) 4LL);  // f64 %40
+        const double v1 = (acc / (double) 4LL);  // f64 %5
         b3[o] = v1;
       }
     }
@@ -763,10 +397,10 @@ extern "C" __global__ void k2(const double* __restrict__ b2, const double* __res
   for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      const double v0 = b2[j];  // f64 %38
-      const double v1 = tanh(v0);  // f64 %39
-      const double v2 = b3[j];  // f64 %40
-      const double v3 = (v1 * v2);  // f64 %41
+      const double v0 = b2[j];  // f64 %2
+      const double v1 = tanh(v0);  // f64 %3
+      const double v2 = b3[j];  // f64 %5
+      const double v3 = (v1 * v2);  // f64 %6
       acc = acc + v3;
     }
     mc_fold[threadIdx.x] = acc;
@@ -791,7 +425,7 @@ extern "C" __global__ void k2(const double* __restrict__ b2, const double* __res
         }
       }
       if (last) {
-        const double v4 = acc;  // f64 %42
+        const double v4 = acc;  // f64 %7
         b4[o] = v4;
       }
     }
@@ -808,7 +442,7 @@ extern "C" __global__ void k3(const double* __restrict__ b0, double* __restrict_
     const long long i0 = rest_i;
     const double v0 = b0[8LL * i0 + i1];  // f64 %0
     const double v1 = b0[8LL * i0 + i1 + 4LL];  // f64 %0
-    const double v2 = (v0 * v1);  // f64 %46
+    const double v2 = (v0 * v1);  // f64 %11
     b5[e] = v2;
   }
 }
@@ -817,9 +451,9 @@ extern "C" __global__ void k4(const double* __restrict__ b5, const double* __res
   // k4 loop [1, 4]  (pooling.model:10)
   const long long total = 4LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const double v0 = b5[e];  // f64 %46
+    const double v0 = b5[e];  // f64 %11
     const double v1 = b0[e + 8LL];  // f64 %0
-    const double v2 = (v0 * v1);  // f64 %47
+    const double v2 = (v0 * v1);  // f64 %12
     b6[e] = v2;
   }
 }
@@ -832,8 +466,8 @@ extern "C" __global__ void k5(const double* __restrict__ b6, double* __restrict_
   for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      const double v0 = b6[j];  // f64 %47
-      const double v1 = (v0 * v0);  // f64 %49
+      const double v0 = b6[j];  // f64 %12
+      const double v1 = (v0 * v0);  // f64 %14
       acc = acc + v1;
     }
     mc_fold[threadIdx.x] = acc;
@@ -858,7 +492,7 @@ extern "C" __global__ void k5(const double* __restrict__ b6, double* __restrict_
         }
       }
       if (last) {
-        const double v2 = acc;  // f64 %50
+        const double v2 = acc;  // f64 %15
         b7[o] = v2;
       }
     }
@@ -874,9 +508,9 @@ extern "C" __global__ void k6(unsigned char* __restrict__ b8) {
     const long long i2 = rest_i % 4LL; rest_i /= 4LL;
     const long long i1 = rest_i % 4LL; rest_i /= 4LL;
     const long long i0 = rest_i;
-    const double v0 = (double) (i2);  // i32 %54
-    const double v1 = (double) (i1);  // i32 %54
-    const double v2 = mc_to_bool((v0 <= v1 ? 1.0 : 0.0));  // bool %59
+    const double v0 = (double) (i2);  // i32 %19
+    const double v1 = (double) (i1);  // i32 %19
+    const double v2 = mc_to_bool((v0 <= v1 ? 1.0 : 0.0));  // bool %24
     b8[e] = (unsigned char) (v2 != 0);
   }
 }
@@ -892,10 +526,10 @@ extern "C" __global__ void k7(const unsigned char* __restrict__ b8, const double
     const long long i0 = rest_i;
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      const double v0 = (b8[4LL * i1 + j] ? 1.0 : 0.0);  // bool %59
+      const double v0 = (b8[4LL * i1 + j] ? 1.0 : 0.0);  // bool %24
       const double v1 = b0[4LL * i0 + j];  // f64 %0
-      const double v2 = 0.0;  // f64 %61
-      const double v3 = v0 != 0 ? v1 : v2;  // f64 %62
+      const double v2 = 0.0;  // f64 %26
+      const double v3 = v0 != 0 ? v1 : v2;  // f64 %27
       acc = acc + v3;
     }
     mc_fold[threadIdx.x] = acc;
@@ -920,7 +554,7 @@ extern "C" __global__ void k7(const unsigned char* __restrict__ b8, const double
         }
       }
       if (last) {
-        const double v4 = acc;  // f64 %63
+        const double v4 = acc;  // f64 %28
         b9[o] = v4;
       }
     }
@@ -936,9 +570,9 @@ extern "C" __global__ void k8(const double* __restrict__ b9, const double* __res
   for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      const double v0 = b9[j];  // f64 %63
+      const double v0 = b9[j];  // f64 %28
       const double v1 = b0[j];  // f64 %0
-      const double v2 = (v0 * v1);  // f64 %64
+      const double v2 = (v0 * v1);  // f64 %29
       acc = acc + v2;
     }
     mc_fold[threadIdx.x] = acc;
@@ -963,7 +597,7 @@ extern "C" __global__ void k8(const double* __restrict__ b9, const double* __res
         }
       }
       if (last) {
-        const double v3 = acc;  // f64 %65
+        const double v3 = acc;  // f64 %30
         b10[o] = v3;
       }
     }
@@ -1095,8 +729,8 @@ extern "C" __global__ void k11(const double* __restrict__ b12, const double* __r
   for (long long o = blockIdx.y; o < outer; o += gridDim.y) {
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
-      const double v5 = b12[j];  // f64 %71
-      const double v6 = (v5 * v5);  // f64 %72
+      const double v5 = b12[j];  // f64 %36
+      const double v6 = (v5 * v5);  // f64 %37
       acc = acc + v6;
     }
     mc_fold[threadIdx.x] = acc;
@@ -1121,13 +755,13 @@ extern "C" __global__ void k11(const double* __restrict__ b12, const double* __r
         }
       }
       if (last) {
-        const double v0 = b4[0LL];  // f64 %42
-        const double v1 = b7[0LL];  // f64 %50
-        const double v2 = (v0 + v1);  // f64 %51
-        const double v3 = b10[0LL];  // f64 %65
-        const double v4 = (v2 + v3);  // f64 %66
-        const double v7 = acc;  // f64 %73
-        const double v8 = (v4 + v7);  // f64 %74
+        const double v0 = b4[0LL];  // f64 %7
+        const double v1 = b7[0LL];  // f64 %15
+        const double v2 = (v0 + v1);  // f64 %16
+        const double v3 = b10[0LL];  // f64 %30
+        const double v4 = (v2 + v3);  // f64 %31
+        const double v7 = acc;  // f64 %38
+        const double v8 = (v4 + v7);  // f64 %39
         b13[o] = v8;
       }
     }
@@ -1139,9 +773,9 @@ extern "C" __global__ void k12(const double* __restrict__ b12, double* __restric
   // k12 loop [2, 6]  (pooling.model:10)
   const long long total = 12LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const double v0 = 2.0;  // f64 %75
-    const double v1 = b12[e];  // f64 %71
-    const double v2 = (v0 * v1);  // f64 %76
+    const double v0 = 2.0;  // f64 %40
+    const double v1 = b12[e];  // f64 %36
+    const double v2 = (v0 * v1);  // f64 %41
     b14[e] = v2;
   }
 }
@@ -1252,9 +886,9 @@ extern "C" __global__ void k14(const double* __restrict__ b6, double* __restrict
   // k14 loop [4]  (pooling.model:10)
   const long long total = 4LL;
   for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long) gridDim.x * blockDim.x) {
-    const double v0 = 2.0;  // f64 %88
-    const double v1 = b6[e];  // f64 %47
-    const double v2 = (v0 * v1);  // f64 %89
+    const double v0 = 2.0;  // f64 %53
+    const double v1 = b6[e];  // f64 %12
+    const double v2 = (v0 * v1);  // f64 %54
     b16[e] = v2;
   }
 }
@@ -1266,9 +900,9 @@ extern "C" __global__ void k15(const double* __restrict__ b16, const double* __r
     long long rest_i = e;
     const long long i1 = rest_i % 4LL; rest_i /= 4LL;
     const long long i0 = rest_i;
-    const double v0 = b16[i1];  // f64 %89
+    const double v0 = b16[i1];  // f64 %54
     const double v1 = b0[4LL * i0 + i1 + 8LL];  // f64 %0
-    const double v2 = (v0 * v1);  // f64 %91
+    const double v2 = (v0 * v1);  // f64 %56
     b17[e] = v2;
   }
 }
@@ -1280,9 +914,9 @@ extern "C" __global__ void k16(const double* __restrict__ b16, const double* __r
     long long rest_i = e;
     const long long i1 = rest_i % 4LL; rest_i /= 4LL;
     const long long i0 = rest_i;
-    const double v0 = b16[i1];  // f64 %89
-    const double v1 = b5[4LL * i0 + i1];  // f64 %46
-    const double v2 = (v0 * v1);  // f64 %92
+    const double v0 = b16[i1];  // f64 %54
+    const double v1 = b5[4LL * i0 + i1];  // f64 %11
+    const double v2 = (v0 * v1);  // f64 %57
     b18[e] = v2;
   }
 }
@@ -1294,9 +928,9 @@ extern "C" __global__ void k17(const double* __restrict__ b17, const double* __r
     long long rest_i = e;
     const long long i1 = rest_i % 4LL; rest_i /= 4LL;
     const long long i0 = rest_i;
-    const double v0 = b17[4LL * i0 + i1];  // f64 %91
+    const double v0 = b17[4LL * i0 + i1];  // f64 %56
     const double v1 = b0[8LL * i0 + i1 + 4LL];  // f64 %0
-    const double v2 = (v0 * v1);  // f64 %93
+    const double v2 = (v0 * v1);  // f64 %58
     b19[e] = v2;
   }
 }
@@ -1308,9 +942,9 @@ extern "C" __global__ void k18(const double* __restrict__ b17, const double* __r
     long long rest_i = e;
     const long long i1 = rest_i % 4LL; rest_i /= 4LL;
     const long long i0 = rest_i;
-    const double v0 = b17[4LL * i0 + i1];  // f64 %91
+    const double v0 = b17[4LL * i0 + i1];  // f64 %56
     const double v1 = b0[8LL * i0 + i1];  // f64 %0
-    const double v2 = (v0 * v1);  // f64 %94
+    const double v2 = (v0 * v1);  // f64 %59
     b20[e] = v2;
   }
 }
@@ -1378,10 +1012,10 @@ extern "C" __global__ void k22(const unsigned char* __restrict__ b8, const doubl
     double acc = 0.0;
     for (long long j = (long long) blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (long long) gridDim.x * blockDim.x) {
       const long long j0 = j;
-      const double v3 = (b8[i1 + 4LL * j0] ? 1.0 : 0.0);  // bool %59
+      const double v3 = (b8[i1 + 4LL * j0] ? 1.0 : 0.0);  // bool %24
       const double v4 = b0[4LL * i0 + j0];  // f64 %0
-      const double v5 = 0.0;  // f64 %61
-      const double v6 = v3 != 0 ? v4 : v5;  // f64 %84
+      const double v5 = 0.0;  // f64 %26
+      const double v6 = v3 != 0 ? v4 : v5;  // f64 %49
       acc = acc + v6;
     }
     mc_fold[threadIdx.x] = acc;
@@ -1406,17 +1040,17 @@ extern "C" __global__ void k22(const unsigned char* __restrict__ b8, const doubl
         }
       }
       if (last) {
-        const double v0 = b15[4LL * i0 + i1];  // f64 %80
-        const double v1 = b9[4LL * i0 + i1];  // f64 %63
-        const double v2 = (v0 + v1);  // f64 %81
-        const double v7 = acc;  // f64 %85
-        const double v8 = (v2 + v7);  // f64 %87
-        const double v9 = b21[4LL * i0 + i1];  // f64 %95
-        const double v10 = (v8 + v9);  // f64 %96
-        const double v11 = b22[4LL * i0 + i1];  // f64 %97
-        const double v12 = (v10 + v11);  // f64 %98
-        const double v13 = b23[4LL * i0 + i1];  // f64 %99
-        const double v14 = (v12 + v13);  // f64 %100
+        const double v0 = b15[4LL * i0 + i1];  // f64 %45
+        const double v1 = b9[4LL * i0 + i1];  // f64 %28
+        const double v2 = (v0 + v1);  // f64 %46
+        const double v7 = acc;  // f64 %50
+        const double v8 = (v2 + v7);  // f64 %52
+        const double v9 = b21[4LL * i0 + i1];  // f64 %60
+        const double v10 = (v8 + v9);  // f64 %61
+        const double v11 = b22[4LL * i0 + i1];  // f64 %62
+        const double v12 = (v10 + v11);  // f64 %63
+        const double v13 = b23[4LL * i0 + i1];  // f64 %64
+        const double v14 = (v12 + v13);  // f64 %65
         b24[o] = v14;
       }
     }

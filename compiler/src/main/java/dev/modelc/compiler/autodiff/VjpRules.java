@@ -65,6 +65,7 @@ final class VjpRules {
             case Op.Gather gt -> Arrays.asList(e.scatterAdd(g, n.input(1), gt.axis(), e.shape(x)), null);
             case Op.ScatterAdd sa -> Arrays.asList(e.gather(g, n.input(1), sa.axis()), null);
             case Op.Conv c -> conv(e, c.conv(), n, g, wanted);
+            case Op.MaxPool m -> maxPool(e, m.pool(), n, g, wanted);
             case Op.Softmax s -> one(softmax(e, s, y, g));
             // C = A @ B: dA = dC @ B^T, dB = A^T @ dC (batched over leading axes).
             case Op.MatMul m -> matmul(e, n, g, wanted);
@@ -119,6 +120,21 @@ final class VjpRules {
                     wanted.test(1) ? e.convWeightGrad(c, h, a, e.shape(b)) : null);
             case WEIGHT_GRAD -> Arrays.asList(wanted.test(0) ? e.convInputGrad(c, b, h, e.shape(a)) : null,
                     wanted.test(1) ? e.conv(c, a, h) : null);
+        };
+    }
+
+    /**
+     * Nothing flows to x through a max pool (its winners do not move away from ties); the moved
+     * value's gradient is the other of the pair SCATTER/SELECT, each the other's adjoint:
+     * y = max_pool(x) gives dx = scatter(x, h); dx = scatter(x, g) gives dg = select(x, h);
+     * y = select(x, u) gives du = scatter(x, h) (h the incoming gradient).
+     */
+    private static List<Integer> maxPool(Emitter e, dev.modelc.runtime.exec.MaxPool p, Node n, int h, IntPredicate wanted) {
+        int x = n.input(0);
+        return switch (p.kind()) {
+            case MAX -> one(e.maxPoolScatter(p, x, h));
+            case SCATTER -> Arrays.asList(null, wanted.test(1) ? e.maxPoolSelect(p, x, h, e.shape(n.input(1))) : null);
+            case SELECT -> Arrays.asList(null, wanted.test(1) ? e.maxPoolScatter(p, x, h) : null);
         };
     }
 

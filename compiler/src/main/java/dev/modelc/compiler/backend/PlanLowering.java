@@ -111,6 +111,7 @@ public final class PlanLowering {
             case Op.Gather gt -> new LibraryCall.Gather(gt.axis(), IndexSite.describe(span));
             case Op.ScatterAdd sa -> new LibraryCall.ScatterAdd(sa.axis(), IndexSite.describe(span));
             case Op.Conv c -> new LibraryCall.Conv(c.conv());
+            case Op.MaxPool m -> new LibraryCall.MaxPool(m.pool());
             case Op.Random r -> new LibraryCall.Random(r.distribution() == Op.Random.Distribution.NORMAL, r.a(), r.b(), r.stream());
             case Op.Draw r -> new LibraryCall.Draw(r.normal(), r.site());
             default -> throw new IllegalStateException("no library call for " + op.label());

@@ -1,14 +1,13 @@
 package dev.modelc.compiler.check;
 
 import dev.modelc.compiler.check.Value.Tensor;
-import dev.modelc.compiler.graph.BinaryFn;
 import dev.modelc.compiler.graph.Emitter;
 import dev.modelc.compiler.graph.ReduceFn;
-import dev.modelc.compiler.graph.UnaryFn;
 import dev.modelc.compiler.types.Dim;
 import dev.modelc.compiler.types.Shape;
 import dev.modelc.compiler.types.TensorType;
 import dev.modelc.runtime.DType;
+import dev.modelc.runtime.exec.MaxPool;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,17 +15,26 @@ import java.util.List;
 /**
  * {@code max_pool1d/2d(x, kernel, stride = kernel, padding = 0)} and {@code avg_pool1d/2d},
  * PyTorch's {@code F.max_pool*d} and {@code F.avg_pool*d} (with {@code count_include_pad}) on the
- * trailing one or two axes. A pool is lowered to ops the graph already has: the input padded
- * ({@code pad}; for max pooling the padding made -inf by a {@code where}), one strided
- * {@code slice} per window offset, and the slices combined elementwise, so every backend runs
- * it as one fused loop and its derivatives (of any order) come from those ops' rules. Max
- * pooling keeps a running maximum {@code m = where(w > m | isnan(w), w, m)} over the offsets
- * in row-major order: a later equal value does not win, so the gradient (the upstream gradient
- * passed back through the wheres, linear in it) reaches the first maximum of each window, as
- * in PyTorch's CPU kernel, and a NaN propagates as there.
+ * trailing one or two axes.
+ *
+ * <p>Max pooling is one graph op, {@code Op.MaxPool} (the runtime's {@link MaxPool}): each
+ * window's first maximum (a running {@code v > best || isnan(v)} over its offsets in row-major
+ * order, padding read as -inf, as in PyTorch's CPU kernel), and its gradient the op that adds
+ * the upstream gradient at those positions, whose own derivative reads at them again: every
+ * backend runs each as one pass over the input. Lowered to the graph's elementwise ops instead
+ * (a running {@code where} over strided slices, as it once was), the fused loop that masks each
+ * window recomputed the window's maximum at every position of it, 4 times for a 2 x 2 pool.
+ *
+ * <p>Average pooling is lowered to ops the graph already has: the input padded, one strided
+ * {@code slice} per window offset summed (or, when the windows tile the input, a mean over the
+ * split axes), so every backend runs it as one fused loop and its derivatives (of any order)
+ * come from those ops' rules.
  */
 final class Pooling {
-    /** The most offsets a window may have: each is a slice (and, for max, a where) of its own in the graph. */
+    /**
+     * The most offsets a window may have: each is a slice of its own in an average pool's graph
+     * (a max pool's op has no such cost, but keeps the one limit the language states for both).
+     */
     static final long MAX_WINDOW = 1024;
 
     private Pooling() {
@@ -96,20 +104,19 @@ final class Pooling {
         Emitter e = s.at();
         int v = s.lowering().as(x, d);
         Shape outShape = new Shape(out);
+        if (max) {
+            MaxPool pool = new MaxPool(MaxPool.Kind.MAX, ints(kernel), ints(stride), ints(padding));
+            return new Tensor(t.withShape(outShape), x.constant(), null, e.maxPool(pool, v, outShape));
+        }
         List<Dim> split = tiles(shape, kernel, stride, padding, outShape);
         if (split != null) {
-            int tiled = max ? tiledMax(e, v, kernel, new Shape(split), outShape) : tiledMean(e, v, kernel, new Shape(split));
+            int tiled = tiledMean(e, v, kernel, new Shape(split));
             return new Tensor(t.withShape(outShape), x.constant(), null, tiled);
         }
         if (padding[0] != 0 || padding[axes - 1] != 0) {
             List<Dim> starts = new ArrayList<>(Collections.nCopies(rank, Dim.of(0)));
             for (int j = 0; j < axes; j++) starts.set(rank - axes + j, Dim.of(padding[j]));
             v = e.pad(v, starts, Collections.nCopies(rank, 1L), new Shape(padded));
-            if (max) {
-                for (int j = 0; j < axes; j++) {
-                    if (padding[j] > 0) v = minusInfinityOutside(e, v, rank - axes + j, padding[j], shape.dim(rank - axes + j));
-                }
-            }
         }
         List<Long> steps = new ArrayList<>(Collections.nCopies(rank, 1L));
         for (int j = 0; j < axes; j++) steps.set(rank - axes + j, stride[j]);
@@ -122,11 +129,9 @@ final class Pooling {
                 rest /= kernel[j];
             }
             int w = e.slice(v, starts, steps, outShape);
-            if (result < 0) result = w;
-            else if (max) result = e.where(e.binary(BinaryFn.OR, e.binary(BinaryFn.GT, w, result), e.unary(UnaryFn.ISNAN, w)), w, result);
-            else result = e.add(result, w);
+            result = result < 0 ? w : e.add(result, w);
         }
-        if (!max) result = e.div(result, e.full(area, d, Shape.SCALAR));
+        result = e.div(result, e.full(area, d, Shape.SCALAR));
         return new Tensor(t.withShape(outShape), x.constant(), null, result);
     }
 
@@ -161,62 +166,10 @@ final class Pooling {
         return e.reduce(ReduceFn.MEAN, e.reshape(v, split), windowAxes(split.rank(), kernel.length), false);
     }
 
-    /**
-     * A tiled max pool: the position of each window's first maximum (a running maximum over the
-     * offsets in row-major order, as for overlapping windows, that also keeps the offset where
-     * it last changed: an i32 value, not differentiated), then the window summed with every
-     * other position masked to 0. The gradient is the upstream gradient broadcast to the window
-     * and masked the same way: the scatter to the first maximum, in one loop.
-     */
-    private static int tiledMax(Emitter e, int v, long[] kernel, Shape split, Shape out) {
-        int tiles = e.reshape(v, split);
-        int rank = split.rank(), axes = kernel.length;
-        List<Integer> window = windowAxes(rank, axes);
-        List<Long> steps = Collections.nCopies(rank, 1L);
-        Shape one = split;
-        for (int a : window) one = one.with(a, Dim.of(1));
-        long area = 1;
-        for (long k : kernel) area *= k;
-        int best = -1, where = -1;
-        for (long offset = 0; offset < area; offset++) {
-            List<Dim> starts = new ArrayList<>(Collections.nCopies(rank, Dim.of(0)));
-            long rest = offset;
-            for (int j = axes - 1; j >= 0; j--) {
-                starts.set(window.get(j), Dim.of(rest % kernel[j]));
-                rest /= kernel[j];
-            }
-            int w = e.slice(tiles, starts, steps, one);
-            int at = e.full(offset, DType.I32, Shape.SCALAR);
-            if (best < 0) {
-                best = w;
-                where = e.broadcast(at, one);
-                continue;
-            }
-            int wins = e.binary(BinaryFn.OR, e.binary(BinaryFn.GT, w, best), e.unary(UnaryFn.ISNAN, w));
-            best = e.where(wins, w, best);
-            where = e.where(wins, at, where);
-        }
-        // Each position's offset in its window: i * kw + j for 2-D.
-        int position = e.full(0, DType.I32, Shape.SCALAR);
-        for (int j = 0; j < axes; j++) {
-            List<Dim> dims = new ArrayList<>(Collections.nCopies(rank, Dim.of(1)));
-            dims.set(window.get(j), Dim.of(kernel[j]));
-            int along = e.reshape(e.iota(Dim.of(kernel[j]), DType.I32), new Shape(dims));
-            position = e.add(e.mul(position, e.full(kernel[j], DType.I32, Shape.SCALAR)), along);
-        }
-        int chosen = e.where(e.binary(BinaryFn.EQ, position, where), tiles, e.full(0, e.dtype(v), Shape.SCALAR));
-        return e.reshape(e.sum(chosen, window, false), out);
-    }
-
-    /** {@code v} with -inf in the {@code padding} positions at both ends of {@code axis} (the input's size there is {@code size}). */
-    private static int minusInfinityOutside(Emitter e, int v, int axis, long padding, Dim size) {
-        Shape shape = e.shape(v);
-        List<Dim> column = new ArrayList<>(Collections.nCopies(shape.rank(), Dim.of(1)));
-        column.set(axis, shape.dim(axis));
-        int position = e.reshape(e.iota(shape.dim(axis), DType.I32), new Shape(column));
-        int before = e.binary(BinaryFn.LT, position, e.full(padding, DType.I32, Shape.SCALAR));
-        int after = e.binary(BinaryFn.GE, position, e.size(size.plus(Dim.of(padding)), DType.I32));
-        return e.where(e.binary(BinaryFn.OR, before, after), e.full(Double.NEGATIVE_INFINITY, e.dtype(v), Shape.SCALAR), v);
+    private static List<Integer> ints(long[] v) {
+        List<Integer> out = new ArrayList<>();
+        for (long x : v) out.add(Math.toIntExact(x));
+        return out;
     }
 
     /**

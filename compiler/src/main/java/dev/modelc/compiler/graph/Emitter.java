@@ -352,6 +352,32 @@ public final class Emitter {
         return b.add(new Op.Conv(c.as(Convolution.Kind.WEIGHT_GRAD)), type(g).withShape(to), span, x, g);
     }
 
+    /** Max pooling of x over its trailing axes ({@link dev.modelc.runtime.exec.MaxPool.Kind#MAX}), pooled to {@code out}. */
+    public int maxPool(dev.modelc.runtime.exec.MaxPool p, int x, Shape out) {
+        return b.add(new Op.MaxPool(p.as(dev.modelc.runtime.exec.MaxPool.Kind.MAX)), type(x).withShape(out), span, x);
+    }
+
+    /** The pooled {@code g} added at the first maximum of each window of x: shape of x. */
+    public int maxPoolScatter(dev.modelc.runtime.exec.MaxPool p, int x, int g) {
+        return b.add(new Op.MaxPool(p.as(dev.modelc.runtime.exec.MaxPool.Kind.SCATTER)), type(g).withShape(shape(x)), span, x, g);
+    }
+
+    /** {@code u} (shape of x) read at the first maximum of each window of x: the pooled shape {@code out}. */
+    public int maxPoolSelect(dev.modelc.runtime.exec.MaxPool p, int x, int u, Shape out) {
+        return b.add(new Op.MaxPool(p.as(dev.modelc.runtime.exec.MaxPool.Kind.SELECT)), type(u).withShape(out), span, x, u);
+    }
+
+    /**
+     * The pooled size of an axis of {@code size} under a max pool's axis {@code a}: {@code (size
+     * + 2 padding - kernel) / stride + 1}; null when a symbolic size is not divisible by the stride.
+     */
+    public static Dim poolOutput(dev.modelc.runtime.exec.MaxPool p, int a, Dim size) {
+        Dim span = size.plus(Dim.of(2L * p.padding().get(a) - p.kernel().get(a)));
+        if (span.isConstant()) return Dim.of(Math.floorDiv(span.constant(), p.stride().get(a)) + 1);
+        Dim steps = p.stride().get(a) == 1 ? span : span.dividedBy(Dim.of(p.stride().get(a)));
+        return steps == null ? null : steps.plus(Dim.of(1));
+    }
+
     /**
      * The output size of spatial axis {@code a}: {@code (size + 2 padding - dilation (kernel - 1) - 1) / stride + 1},
      * rounded down; a symbolic size only with stride 1, where it is the polynomial {@code size + (2 padding - dilation (kernel - 1))}.

@@ -178,6 +178,7 @@ public final class GraphVerifier {
                     : !in.get(0).shape().equals(in.get(1).shape()) ? "operand should have the indices' shape"
                     : t.dtype() != in.get(0).dtype() ? "dtype changes" : null;
             case Op.Conv c -> arity(n, 2) != null ? arity(n, 2) : conv(c.conv(), in, t);
+            case Op.MaxPool m -> arity(n, m.pool().arity()) != null ? arity(n, m.pool().arity()) : maxPool(m.pool(), in, t);
         };
     }
 
@@ -205,6 +206,33 @@ public final class GraphVerifier {
             if (!kernel.isConstant() || (!size.isConstant() && c.stride().get(a) != 1)) return "axis " + (2 + a) + " must be static";
             if (!Emitter.convOutput(c, a, size, kernel).equals(y.shape().dim(2 + a))) return "output axis " + (2 + a) + " should be "
                     + Emitter.convOutput(c, a, size, kernel);
+        }
+        return null;
+    }
+
+    /**
+     * A max pool's operands and result: x (rank at least the pooled axes, floating), the pooled
+     * shape y by the output rule, and the moved value in the role its kind gives it; one dtype.
+     */
+    private static String maxPool(dev.modelc.runtime.exec.MaxPool p, List<TensorType> in, TensorType t) {
+        TensorType x = in.get(0);
+        TensorType y = switch (p.kind()) {
+            case MAX -> t;
+            case SCATTER -> in.get(1);
+            case SELECT -> t;
+        };
+        TensorType full = switch (p.kind()) {
+            case MAX -> x;
+            case SCATTER -> t;
+            case SELECT -> in.get(1);
+        };
+        if (!x.isFloating() || t.dtype() != x.dtype() || in.stream().anyMatch(o -> o.dtype() != x.dtype())) return "dtypes differ or are not floating";
+        if (!full.shape().equals(x.shape())) return "operand " + full + " should have the shape of x " + x;
+        int rank = x.rank(), lead = rank - p.spatial();
+        if (lead < 0 || y.rank() != rank) return "x " + x + " and the pooled " + y + " do not fit " + p.spatial() + " pooled axes";
+        for (int a = 0; a < rank; a++) {
+            Dim want = a < lead ? x.shape().dim(a) : Emitter.poolOutput(p, a - lead, x.shape().dim(a));
+            if (want == null || !want.equals(y.shape().dim(a))) return "pooled axis " + a + " should be " + want;
         }
         return null;
     }

@@ -300,6 +300,18 @@ public sealed interface Op {
     }
 
     /**
+     * {@code max_pool1d}/{@code max_pool2d} of the first operand, or one of the two ops its
+     * derivatives need (the second operand's value moved to or read at each window's first
+     * maximum): {@link dev.modelc.runtime.exec.MaxPool} says which, its geometry and its loops.
+     * Each kind's derivative is again one of them.
+     */
+    record MaxPool(dev.modelc.runtime.exec.MaxPool pool) implements Op {
+        public String label() {
+            return pool.label();
+        }
+    }
+
+    /**
      * A named value ({@code v = ...}, a def's argument): the identity, but never merged with
      * another node, so {@code grad(y, v)} differentiates with respect to this value and not to
      * every equal expression. Simplification removes it once gradients are built.

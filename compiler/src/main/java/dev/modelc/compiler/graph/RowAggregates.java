@@ -215,7 +215,17 @@ public final class RowAggregates {
             case Op.Conv c -> in(n, 0) instanceof Fixed && in(n, 1) instanceof Fixed ? FIXED
                     : c.conv().kind() != dev.modelc.runtime.exec.Convolution.Kind.WEIGHT_GRAD && in(n, 0) instanceof Rows r
                     && r.axis() == 0 && in(n, 1) instanceof Fixed ? r : OTHER;
+            // A pool works within the trailing axes: rows along a leading axis stay rows.
+            case Op.MaxPool m -> maxPool(n, m.pool().spatial());
         };
+    }
+
+    /** A max pool's node: its operands' rows when they share a row axis before the pooled ones. */
+    private Kind maxPool(Node n, int spatial) {
+        List<Kind> ks = new ArrayList<>();
+        for (int i = 0; i < n.inputs().size(); i++) ks.add(in(n, i));
+        Kind k = rowLocal(ks);
+        return k instanceof Rows r && r.axis() >= n.type().rank() - spatial ? OTHER : k;
     }
 
     /** Elementwise ops of several operands: rows stay rows when they share the row axis; fixed values ride along. */

@@ -187,7 +187,10 @@ public enum UnaryFn {
             case COS -> e.neg(e.mul(g, e.unary(SIN, x)));
             case TANH -> e.mul(g, e.sub(c(e, 1, y), e.mul(y, y)));  // 1 - tanh^2
             case SIGMOID -> e.mul(g, e.mul(y, e.sub(c(e, 1, y), y)));  // s(1 - s)
-            case RELU -> e.mul(g, e.cast(e.binary(BinaryFn.GT, x, c(e, 0, x)), e.dtype(x)));  // relu'(0) = 0
+            // relu'(0) = 0. The mask reads the result (y > 0 exactly where x > 0, NaN in neither), so
+            // the backward pass needs only relu's output, and relu fuses into the loop that makes x
+            // (a convolution's bias, a layer's) instead of x being stored for the mask.
+            case RELU -> e.mul(g, e.cast(e.binary(BinaryFn.GT, y, c(e, 0, x)), e.dtype(x)));
             case SOFTPLUS -> e.mul(g, e.unary(SIGMOID, x));
             case SIGN -> e.full(0, e.type(x));
             case RECIPROCAL -> e.safeMul(g, e.neg(e.mul(y, y)));  // -1/x^2

@@ -210,6 +210,7 @@ public final class Interpreter {
             case Op.IndexAdd i -> Reference.indexAdd(x, v[node.input(1)], shapes[node.input(1)], shape, indexing(node));
             case Op.Gather gt -> Reference.gather(x, xs, v[node.input(1)], shapes[node.input(1)], gt.axis(), indexing(node));
             case Op.Conv c -> c.conv().reference(x, xs, v[node.input(1)], shapes[node.input(1)], shape);
+            case Op.MaxPool m -> m.pool().reference(x, xs, node.inputs().size() > 1 ? v[node.input(1)] : null);
             case Op.ScatterAdd sa -> Reference.scatterAdd(x, v[node.input(1)], shapes[node.input(1)], sa.axis(), shape, indexing(node));
         };
     }

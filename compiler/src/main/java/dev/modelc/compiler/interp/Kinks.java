@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Where a graph is not smooth: relu, abs and sign (at 0), floor, ceil, trunc and round (at
- * their steps), maximum, minimum and comparisons (where the operands meet), and max/min reductions (where the extreme changes hands). The arguments of
+ * their steps), maximum, minimum and comparisons (where the operands meet), max/min reductions and max pools (where the extreme changes hands). The arguments of
  * these nodes are added to a graph as extra results named {@code kink%<id>}, so one interpreter
  * run gives both the results and what is needed to see how far the point is from every kink
  * ({@link #margin}) and which side of each it is on ({@link #signature}). A finite difference is
@@ -40,6 +40,7 @@ public final class Kinks {
                 default -> false;
             };
             case Op.Reduce r -> r.fn() == ReduceFn.MAX || r.fn() == ReduceFn.MIN;
+            case Op.MaxPool m -> true;
             default -> false;
         };
     }
@@ -91,6 +92,7 @@ public final class Kinks {
                     double[] best = extremes(g, n, r, x, dims);
                     for (int k = 0; k < x.length; k++) margin = closer(margin, Math.abs(best[k] - x[k]));
                 }
+                case Op.MaxPool m -> margin = Math.min(margin, m.pool().nearestTie(x, dims.eval(g.node(n.input(0)).type().shape())));
                 default -> throw new IllegalStateException(n.toString());
             }
         }
@@ -125,6 +127,9 @@ public final class Kinks {
                 case Op.Reduce r -> {
                     double[] best = extremes(g, n, r, x, dims);
                     for (int k = 0; k < x.length; k++) s.append(x[k] == best[k] ? '*' : '.');
+                }
+                case Op.MaxPool m -> {
+                    for (int at : m.pool().winners(x, dims.eval(g.node(n.input(0)).type().shape()))) s.append(at).append(',');
                 }
                 default -> throw new IllegalStateException(n.toString());
             }

@@ -323,6 +323,7 @@ final class Fusion {
                 case Op.Gather gt -> node.inputs().forEach(in -> needsBuffer[in] = true);
                 case Op.ScatterAdd sa -> node.inputs().forEach(in -> needsBuffer[in] = true);
                 case Op.Conv c -> node.inputs().forEach(in -> needsBuffer[in] = true);
+                case Op.MaxPool mp -> node.inputs().forEach(in -> needsBuffer[in] = true);
                 default -> {
                 }
             }
@@ -502,6 +503,7 @@ final class Fusion {
             case Op.Gather gt -> false;
             case Op.ScatterAdd sa -> false;
             case Op.Conv c -> false;
+            case Op.MaxPool m -> false;
         };
     }
 

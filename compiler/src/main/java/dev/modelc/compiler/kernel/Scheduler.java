@@ -139,6 +139,7 @@ public final class Scheduler {
                 case Op.Gather gt -> call(kname, g, node, bufferOf);
                 case Op.ScatterAdd sa -> call(kname, g, node, bufferOf);
                 case Op.Conv c -> call(kname, g, node, bufferOf);
+                case Op.MaxPool m -> call(kname, g, node, bufferOf);
                 case Op.Random r -> call(kname, g, node, bufferOf);
                 case Op.Draw r -> call(kname, g, node, bufferOf);
                 default -> LoopBuilder.build(kname, g, fusion, bufferOf, id, bufferOf[id]);

@@ -81,9 +81,11 @@ final class Im2Col {
                             // per-element test was a third of a LeNet layer's time).
                             int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)),
                                     j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
-                            java.util.Arrays.fill(cols, at, at + j0, 0f);
+                            // The padding at either end is a value or two: a loop, not a call of Arrays.fill
+                            // (which the profile of the CNN sample's step showed at 4 %).
+                            for (int j = 0; j < j0; j++) cols[at + j] = 0f;
                             if (j1 > j0) System.arraycopy(x, xr + j0 + off, cols, at + j0, j1 - j0);
-                            java.util.Arrays.fill(cols, at + j1, at + z.ow(), 0f);
+                            for (int j = j1; j < z.ow(); j++) cols[at + j] = 0f;
                             continue;
                         }
                         for (int j = 0; j < z.ow(); j++) {
@@ -111,6 +113,14 @@ final class Im2Col {
                             int ih = i * z.sh() + kh * z.dh() - z.ph();
                             if (ih < 0 || ih >= z.h()) continue;
                             int xr = xo + ih * z.w(), at = base + n * p + i * z.ow();
+                            if (z.sw() == 1) {
+                                // The columns that land inside the row, found once (as unfold does), the
+                                // same adds in the same order without a test per element.
+                                int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)),
+                                        j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
+                                for (int j = j0; j < j1; j++) dx[xr + j + off] += cols[at + j];
+                                continue;
+                            }
                             for (int j = 0; j < z.ow(); j++) {
                                 int iw = j * z.sw() + kw * z.dw() - z.pw();
                                 if (iw >= 0 && iw < z.w()) dx[xr + iw] += cols[at + j];

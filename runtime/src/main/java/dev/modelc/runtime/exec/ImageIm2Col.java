@@ -232,9 +232,10 @@ final class ImageIm2Col {
                     // per-element test was a third of a LeNet layer's time).
                     int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)),
                             j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
-                    Arrays.fill(to, at, at + j0, 0f);
+                    // The padding at either end is a value or two: a loop, not a call of Arrays.fill.
+                    for (int j = 0; j < j0; j++) to[at + j] = 0f;
                     if (j1 > j0) System.arraycopy(x, xr + j0 + off, to, at + j0, j1 - j0);
-                    Arrays.fill(to, at + j1, at + z.ow(), 0f);
+                    for (int j = j1; j < z.ow(); j++) to[at + j] = 0f;
                     continue;
                 }
                 for (int j = 0; j < z.ow(); j++) {
@@ -254,6 +255,12 @@ final class ImageIm2Col {
             int ih = i * z.sh() + kh * z.dh() - z.ph();
             if (ih < 0 || ih >= z.h()) continue;
             int xr = xo + ih * z.w(), at = i * z.ow();
+            if (z.sw() == 1) {
+                // The columns that land inside the row, found once: the same adds, no test per element.
+                int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)), j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
+                for (int j = j0; j < j1; j++) dx[xr + j + off] += dcols[at + j];
+                continue;
+            }
             for (int j = 0; j < z.ow(); j++) {
                 int iw = j * z.sw() + kw * z.dw() - z.pw();
                 if (iw >= 0 && iw < z.w()) dx[xr + iw] += dcols[at + j];

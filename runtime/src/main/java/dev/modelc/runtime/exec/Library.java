@@ -147,6 +147,18 @@ public final class Library {
         store(conv.reference(in(a, as), as, in(b, bs), bs, os), out);
     }
 
+    /**
+     * Max pooling of {@code x} (shape {@code xs}) or one of its derivatives' ops, {@code b} the
+     * value SCATTER and SELECT move (null for MAX): f32 and f64 arrays in place, one pass.
+     */
+    public static void maxPool(MaxPool pool, Object x, int[] xs, Object b, int[] bs, Object out) {
+        if ((x instanceof float[] && out instanceof float[]) || (x instanceof double[] && out instanceof double[])) {
+            pool.run(x, xs, b, out);
+            return;
+        }
+        store(pool.reference(in(x, xs), xs, b == null ? null : in(b, bs)), out);
+    }
+
     /** A random initializer of {@code size} elements: draws from the stream named {@code stream} of {@code seed}. */
     /** A step draw into {@code out}: see {@link Reference#draw}; f32 when {@code out} is a float array. */
     public static void draw(boolean normal, int site, long key, int size, Object out) {

@@ -162,6 +162,8 @@ public final class JvmTarget implements Target {
             case LibraryCall.Random r -> Library.random(r.normal(), r.a(), r.b(), seed, r.stream(), Tensor.numel(os), out);
             case LibraryCall.Conv c -> Library.conv(c.conv(), x, xs, parts[1], shapes[1], os, out);
             case LibraryCall.Draw d -> Library.draw(d.normal(), d.site(), seed, Tensor.numel(os), out);
+            case LibraryCall.MaxPool m -> Library.maxPool(m.pool(), x, xs, parts.length > 1 ? parts[1] : null,
+                    parts.length > 1 ? shapes[1] : null, out);
         }
     }
 

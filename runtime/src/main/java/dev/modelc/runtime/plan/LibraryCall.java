@@ -76,6 +76,10 @@ public sealed interface LibraryCall {
     record Draw(boolean normal, int site) implements LibraryCall {
     }
 
+    /** Max pooling or one of the two ops of its derivatives ({@code exec.MaxPool}): x, then the value it moves. */
+    record MaxPool(dev.modelc.runtime.exec.MaxPool pool) implements LibraryCall {
+    }
+
     /** Its name in plans and errors. */
     default String label() {
         return switch (this) {
@@ -92,6 +96,7 @@ public sealed interface LibraryCall {
             case Random r -> r.normal() ? "normal" : "uniform";
             case Conv c -> c.conv().kind().spelling();
             case Draw d -> d.normal() ? "randn_like" : "rand_like";
+            case MaxPool m -> m.pool().kind().spelling();
         };
     }
 }

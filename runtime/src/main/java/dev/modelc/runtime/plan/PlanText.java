@@ -2,6 +2,7 @@ package dev.modelc.runtime.plan;
 
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.exec.Convolution;
+import dev.modelc.runtime.exec.MaxPool;
 import dev.modelc.runtime.model.Size;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,6 +103,7 @@ public final class PlanText {
             case LibraryCall.Random r -> "random " + r.normal() + " " + r.a() + " " + r.b() + " " + escape(r.stream());
             case LibraryCall.Conv cv -> conv(cv.conv());
             case LibraryCall.Draw d -> "draw " + d.normal() + " " + d.site();
+            case LibraryCall.MaxPool m -> maxPool(m.pool());
         };
     }
 
@@ -248,6 +250,7 @@ public final class PlanText {
                     Double.parseDouble(l.word()), unescape(l.rest()));
             case "conv", "conv_input_grad", "conv_weight_grad" -> conv(Convolution.Kind.of(word), l);
             case "draw" -> new LibraryCall.Draw(Boolean.parseBoolean(l.word()), l.integer());
+            case "max_pool", "max_pool_scatter", "max_pool_select" -> maxPool(MaxPool.Kind.of(word), l);
             default -> throw l.bad();
         };
     }
@@ -268,6 +271,24 @@ public final class PlanText {
             v.add(axes);
         }
         return new LibraryCall.Conv(new Convolution(kind, v.get(0), v.get(1), v.get(2), groups));
+    }
+
+    /** {@code max_pool 2 2 2 2 2 0 0}: the kind, the pooled axes, then kernel, stride and padding per axis. */
+    private static String maxPool(MaxPool m) {
+        StringBuilder b = new StringBuilder(m.kind().spelling()).append(' ').append(m.spatial());
+        for (List<Integer> v : List.of(m.kernel(), m.stride(), m.padding())) for (int i : v) b.append(' ').append(i);
+        return b.toString();
+    }
+
+    private static LibraryCall maxPool(MaxPool.Kind kind, Line l) {
+        int spatial = l.integer();
+        List<List<Integer>> v = new ArrayList<>();
+        for (int list = 0; list < 3; list++) {
+            List<Integer> axes = new ArrayList<>();
+            for (int a = 0; a < spatial; a++) axes.add(l.integer());
+            v.add(axes);
+        }
+        return new LibraryCall.MaxPool(new MaxPool(kind, v.get(0), v.get(1), v.get(2)));
     }
 
     /** A size as one word ({@code 2*N+1}): sizes in brackets may have spaces, a lone one may not. */

@@ -22,7 +22,7 @@ import java.util.Optional;
  *       order {@code Reference} adds them, so the sums round alike), pad (the adjoint of a
  *       strided slice), concat (a copy from the part that holds the element), and convolutions
  *       and their adjoints ({@link CudaConv}: each result element one f64 sum in the reference
- *       loops' order).
+ *       loops' order), and max pooling and its derivatives' ops ({@link CudaMaxPool}).
  * </ul>
  * One-hot, row selection and gather run a thread per output element too, and check their indices
  * through an error word ({@link #renderChecked}). The others stay on the host, each for a reason:
@@ -56,6 +56,7 @@ final class CudaLibrary {
             case Op.Pad p -> Optional.of(perOutput(function, c, plan, sizes, pad(c, p, sizes), ""));
             case Op.Concat k -> Optional.of(perOutput(function, c, plan, sizes, concat(c, k.axis(), sizes), ""));
             case Op.Conv cv -> Optional.of(CudaConv.render(function, c, plan, sizes, cv.conv()));
+            case Op.MaxPool m -> Optional.of(CudaMaxPool.render(function, c, plan, sizes, m.pool()));
             // The step key comes after the symbols (see CudaPhilox); normals stay on the host.
             case Op.Draw d when !d.normal() && plan.buffer(c.out()).dtype().isFloating() ->
                     Optional.of(perOutput(function, c, plan, sizes, CudaPhilox.uniform(d.site(), plan.buffer(c.out()).dtype()),
