@@ -79,7 +79,12 @@ final class VjpRules {
      * (and {@code dA = (B @ dC^T)^T}): simplification cancels the two transposes and w's gradient
      * is one product written in w's layout, with no transposing copy of w's size after it (a
      * strided pass that took a sixth of the quickstart's epoch). Each element sums the same terms
-     * in the same order, only the factors of each term swapped, so the values are the same bits.
+     * in the same order, only the factors of each term swapped, so the values are the same bits
+     * wherever a product sums each element in k order (f64 everywhere, and f32 on the vector and
+     * scalar dot loops); one f32 path differs in the last bits: a tall product with few results
+     * ({@code Library.splitK}, at most 64 results over 32,768 rows or more) pairs its columns,
+     * and swapping the operands changes which result falls in the unpaired last column, which
+     * sums with another count of running sums (f32's documented product tolerance still holds).
      * A small matrix (at most {@link #SMALL_ADJOINT} elements, a regression's weight) keeps
      * {@code x.T @ g}: the scheduler folds that product into the pass over the rows that computes
      * the loss and the bias gradient ({@code kernel.RowReductions}), transpose included.

@@ -226,10 +226,13 @@ final class Fusion {
     private int misplacedGroup(Graph g) {
         for (int k = 0; k < groups.size(); k++) {
             RowReductions.Group group = groups.get(k);
-            if (latestRead(g, group) < group.first()) {
+            int latest = latestRead(g, group);
+            if (latest < group.first()) {
                 placedAt[k] = group.first();
                 continue;
             }
+            // A merged pass writes its members where its last member is, which may come after the group's last.
+            if (latest > group.last()) return k;
             boolean[] reaches = new boolean[g.size()];
             for (int id = group.first(); id < group.last(); id++) {
                 boolean r = groupOf[id] == k;
@@ -242,7 +245,11 @@ final class Fusion {
         return -1;
     }
 
-    /** The last stored node (not an input, param or constant) a group's loop reads, or -1. */
+    /**
+     * Where the last stored node (not an input, param or constant) a group's loop reads is
+     * written, or -1: its own place, or for a member of a merge, the place of the merge's last
+     * member, where the merged pass runs.
+     */
     private int latestRead(Graph g, RowReductions.Group group) {
         int latest = -1;
         ArrayDeque<Integer> todo = new ArrayDeque<>();
@@ -254,7 +261,8 @@ final class Fusion {
             Node node = g.node(id);
             if (node.op() instanceof Op.Input || node.op() instanceof Op.Param || node.op() instanceof Op.Constant) continue;
             if (materialized[id]) {
-                latest = Math.max(latest, id);
+                Merge m = mergeOf(id);
+                latest = Math.max(latest, m == null ? id : m.last());
                 continue;
             }
             todo.addAll(node.inputs());

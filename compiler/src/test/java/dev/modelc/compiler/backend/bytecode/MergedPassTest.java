@@ -174,4 +174,46 @@ class MergedPassTest {
             }
         }
     }
+
+    /**
+     * A merged pass runs where its last member is: a row-reduction group that reads a member
+     * must run after it, even when the group's first member comes earlier in the graph (the
+     * group is otherwise placed there). Here {@code e} is merged with {@code r}'s sum and the
+     * group {@code s}, {@code b} reads {@code e}; run twice with different inputs so that a
+     * group reading its slot before the pass writes it cannot pass on the previous run's values.
+     */
+    @Test
+    void aGroupReadingAMergedResultRunsAfterThePass() {
+        Graph g = graph("""
+                model M {
+                  input x: f64[N, 5, 4]
+                  input z: f64[N, 3]
+                  output e = exp(x)
+                  output s = sum(z, axis = 0)
+                  output r = sum(x * x)
+                  output b = sum(e, axis = [0, 2])
+                }
+                """);
+        KernelPlan plan = Scheduler.schedule("M.forward", g);
+        var model = BytecodeModel.compile(plan, false);
+        for (long seed : new long[] {5, 6}) {
+            Generator gen = Generator.of(seed, "merged");
+            double[] xv = new double[100 * 20], zv = new double[100 * 3];
+            for (int i = 0; i < xv.length; i++) xv[i] = gen.nextUniform(-2, 2);
+            for (int i = 0; i < zv.length; i++) zv[i] = gen.nextUniform(-2, 2);
+            Map<String, Tensor> in = Map.of("x", Tensor.of(DType.F64, new int[] {100, 5, 4}, xv),
+                    "z", Tensor.of(DType.F64, new int[] {100, 3}, zv));
+            List<Tensor> want = Interpreter.results(g, in, Interpreter.Precision.DECLARED, 0);
+            List<Tensor> got = model.run(in, 0);
+            for (int i = 0; i < want.size(); i++) {
+                String name = plan.results().get(i).output().name();
+                double[] w = want.get(i).toDoubleArray(), d = got.get(i).toDoubleArray();
+                for (int k = 0; k < w.length; k++) {
+                    int at = k;
+                    assertEquals(w[k], d[k], 1e-12 * Math.max(1, Math.abs(w[k])),
+                            () -> name + " at " + at + " (seed " + seed + "):\n" + PlanPrinter.print(plan));
+                }
+            }
+        }
+    }
 }
