@@ -105,7 +105,12 @@ final class Pooling {
         int v = s.lowering().as(x, d);
         Shape outShape = new Shape(out);
         if (max) {
-            MaxPool pool = new MaxPool(MaxPool.Kind.MAX, ints(kernel), ints(stride), ints(padding));
+            // The kernel is at most MAX_WINDOW and the padding half of it; a stride past an int's
+            // range is past every axis's padded size too (sizes are ints), so it means one window
+            // from the start, as the largest int stride does.
+            long[] clamped = stride.clone();
+            for (int j = 0; j < axes; j++) clamped[j] = Math.min(clamped[j], Integer.MAX_VALUE);
+            MaxPool pool = new MaxPool(MaxPool.Kind.MAX, ints(kernel), ints(clamped), ints(padding));
             return new Tensor(t.withShape(outShape), x.constant(), null, e.maxPool(pool, v, outShape));
         }
         List<Dim> split = tiles(shape, kernel, stride, padding, outShape);

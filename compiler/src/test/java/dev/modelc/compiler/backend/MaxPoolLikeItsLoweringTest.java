@@ -83,4 +83,26 @@ class MaxPoolLikeItsLoweringTest {
         assertEquals(w.length, g.length, what);
         for (int i = 0; i < w.length; i++) assertEquals(Double.doubleToLongBits(w[i]), Double.doubleToLongBits(g[i]), what + " at " + i);
     }
+
+    /**
+     * A stride past an int's range (the op's geometry is ints) is past every axis, so it pools
+     * one window from the start, as a stride of the axis's size does; the fuzzer found the
+     * compiler failing on it.
+     */
+    @org.junit.jupiter.api.Test
+    void aStridePastAnIntsRangeIsOneWindow() {
+        Program p = Modelc.compile("stride.model", """
+                model M {
+                  input x: f64[2, 3, 7]
+                  output far = max_pool1d(x, 3, stride = 4294967296)
+                  output near = max_pool1d(x, 3, stride = 7)
+                }
+                """);
+        Tensor x = ties(new Random(4), DType.F64, 2, 3, 7);
+        for (Backend b : new Backend[] {Backend.INTERP, Backend.BYTECODE, Backend.JAVA}) {
+            Map<String, Tensor> out = p.model("M", b).forward(Map.of("x", x));
+            assertEquals(java.util.List.of(2, 3, 1), java.util.Arrays.stream(out.get("far").shape()).boxed().toList(), b.toString());
+            same(out.get("near"), out.get("far"), "stride 2^32 against 7 on " + b);
+        }
+    }
 }
