@@ -1,5 +1,7 @@
 package dev.modelc.cuda;
 
+import static dev.modelc.cuda.TrainingBits.bits;
+import static dev.modelc.cuda.TrainingBits.recording;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -184,23 +186,6 @@ class EmulatedOptimizerTest {
         return tests.stream();
     }
 
-    /** A listener that adds each batch's loss to {@code losses}. */
-    private static TrainingListener recording(List<Double> losses) {
-        return new TrainingListener() {
-            @Override
-            public void batch(int epoch, int batch, double loss) {
-                losses.add(loss);
-            }
-        };
-    }
-
-    /** Every value's bits, by name: equality of these is equality bit for bit (NaN payloads and -0 included). */
-    private static Map<String, List<Long>> bits(Map<String, Tensor> tensors) {
-        Map<String, List<Long>> out = new java.util.TreeMap<>();
-        tensors.forEach((k, t) -> out.put(k + " " + t.dtype() + Arrays.toString(t.shape()),
-                Arrays.stream(t.toDoubleArray()).mapToObj(Double::doubleToRawLongBits).toList()));
-        return out;
-    }
 
     /**
      * A device that counts what crosses between host and device. After the first step (which

@@ -1,5 +1,7 @@
 package dev.modelc.cuda;
 
+import static dev.modelc.cuda.TrainingBits.bits;
+import static dev.modelc.cuda.TrainingBits.recording;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -363,21 +365,5 @@ class EmulatedStepKernelTest {
         double[] labels = new double[8];
         for (int i = 0; i < labels.length; i++) labels[i] = Math.floor(g.nextUniform(0, 4));
         return new TensorDataset(Map.of("x", Tensor.randn(DType.F32, g, 8, 3), "y", Tensor.of(DType.I32, new int[] {8}, labels)));
-    }
-
-    private static TrainingListener recording(List<Double> losses) {
-        return new TrainingListener() {
-            @Override
-            public void batch(int epoch, int batch, double loss) {
-                losses.add(loss);
-            }
-        };
-    }
-
-    private static Map<String, List<Long>> bits(Map<String, Tensor> tensors) {
-        Map<String, List<Long>> out = new java.util.TreeMap<>();
-        tensors.forEach((k, t) -> out.put(k + " " + t.dtype() + Arrays.toString(t.shape()),
-                Arrays.stream(t.toDoubleArray()).mapToObj(Double::doubleToRawLongBits).toList()));
-        return out;
     }
 }
