@@ -44,15 +44,13 @@ public final class Rows {
         return copy(t, shape, indices);
     }
 
+    /** The rows at {@code indices} of {@code t}, copied a row at a time in the dtype's own storage (so every value keeps its bits). */
     private static Tensor copy(Tensor t, int[] shape, int[] indices) {
         int[] full = t.shape();
         int rowSize = Tensor.numel(Arrays.copyOfRange(full, 1, full.length));
-        double[] values = new double[indices.length * rowSize];
-        for (int k = 0; k < indices.length; k++) {
-            int base = indices[k] * rowSize;
-            for (int j = 0; j < rowSize; j++) values[k * rowSize + j] = t.getDouble(base + j);
-        }
-        // Exact for every dtype: f32, i32 and bool values all survive a round trip through double.
-        return Tensor.of(t.dtype(), shape, values);
+        Object from = t.storage();
+        Object to = java.lang.reflect.Array.newInstance(from.getClass().getComponentType(), indices.length * rowSize);
+        for (int k = 0; k < indices.length; k++) System.arraycopy(from, indices[k] * rowSize, to, k * rowSize, rowSize);
+        return Tensor.wrap(t.dtype(), shape, to);
     }
 }

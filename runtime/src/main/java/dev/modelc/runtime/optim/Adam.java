@@ -109,6 +109,12 @@ public final class Adam implements Optimizer {
 
     @Override
     public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        return step(params, grads, new ParamBuffers());
+    }
+
+    @Override
+    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
+        if (ParamState.plainF32(params, grads)) return stepF32(params, grads, into);
         Map<String, Slot> slots = ParamState.slots(params, grads);
         for (Slot s : slots.values()) {
             if (expAvg.containsKey(s.path())) {
@@ -143,13 +149,67 @@ public final class Adam implements Optimizer {
                 double denom = s.r(s.r(s.r(Math.sqrt(v[i])) / c.biasCorrection2Sqrt()) + c.eps());
                 next[i] = s.r(p[i] + s.r(s.r(c.negStepSize() * m[i]) / denom));
             }
-            out.put(s.path(), s.result(next));
+            out.put(s.path(), into.store(s.path(), s.param(), next));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #step} on f32 params with f32 gradients in float arithmetic, without the general path's
+     * f64 copies of params, gradients and results: each operation there is a float operation computed
+     * in double and rounded once to float (the square root too), which gives the float result, so the
+     * bits are the same. The moments stay f64 arrays holding f32 values, as the general path keeps
+     * them. Each block of new values is checked for NaN and infinities right after it is written.
+     */
+    private Map<String, Tensor> stepF32(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
+        for (var e : params.entrySet()) {
+            if (grads.containsKey(e.getKey()) && expAvg.containsKey(e.getKey())) {
+                expAvg.get(e.getKey()).check(EXP_AVG, e.getKey(), e.getValue());
+                expAvgSq.get(e.getKey()).check(EXP_AVG_SQ, e.getKey(), e.getValue());
+            }
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>(params);
+        for (var e : params.entrySet()) {
+            String path = e.getKey();
+            Tensor param = e.getValue(), grad = grads.get(path);
+            if (grad == null) continue;
+            float[] p = (float[]) param.storage(), g = (float[]) grad.storage();
+            int n = p.length;
+            double[] m = expAvg.computeIfAbsent(path, k -> Buffer.zeros(param)).values();
+            double[] v = expAvgSq.computeIfAbsent(path, k -> Buffer.zeros(param)).values();
+            long step = steps.merge(path, 1L, Long::sum);
+            StepRule.AdamScalars c = rule().scalars(true, step);
+            boolean decay = weightDecay != 0 && decoupled, l2 = weightDecay != 0 && !decoupled, small = c.small();
+            float cDecay = (float) c.decay(), cWeightDecay = (float) c.weightDecay(), w = (float) c.w(),
+                    oneMinusW = (float) c.oneMinusW(), beta2 = (float) c.beta2(), oneMinusBeta2 = (float) c.oneMinusBeta2(),
+                    bc2Sqrt = (float) c.biasCorrection2Sqrt(), eps = (float) c.eps(), negStepSize = (float) c.negStepSize();
+            float[] next = (float[]) into.next(path, DType.F32, n);
+            boolean finite = true;
+            for (int start = 0; start < n; start += ParamBuffers.BLOCK) {
+                int end = Math.min(n, start + ParamBuffers.BLOCK);
+                for (int i = start; i < end; i++) {
+                    float pi = decay ? p[i] * cDecay : p[i];
+                    float gi = l2 ? g[i] + cWeightDecay * p[i] : g[i];
+                    float mi = (float) m[i];
+                    float diff = gi - mi;
+                    mi = small ? mi + w * diff : gi - diff * oneMinusW;
+                    float vi = (float) v[i] * beta2;
+                    vi = vi + (oneMinusBeta2 * gi) * gi;
+                    m[i] = mi;
+                    v[i] = vi;
+                    float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+                    next[i] = pi + (negStepSize * mi) / denom;
+                }
+                finite &= ParamBuffers.finite(next, start, end);
+            }
+            into.wrote(next, finite);
+            out.put(path, Tensor.wrap(DType.F32, param.shape(), next));
         }
         return out;
     }
 
     private static Buffer zeros(Slot s) {
-        return new Buffer(s.param().dtype(), s.param().shape(), new double[s.p().length]);
+        return Buffer.zeros(s.param());
     }
 
     /** This optimizer's settings now, for a device that runs its steps ({@link StepRule.Adam#scalars}, which {@link #step} uses too). */

@@ -45,6 +45,17 @@ public interface Optimizer {
     Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads);
 
     /**
+     * {@link #step(Map, Map)}, for a training loop that owns its params' storage: the updated params
+     * may be written into arrays from {@code buffers} (whose Javadoc says which arrays those can be),
+     * with the same values, bit for bit, as {@link #step(Map, Map)} gives. An optimizer that does so
+     * keeps no tensor of {@code params} past the call. The default ignores {@code buffers}; the
+     * built-in optimizers use them.
+     */
+    default Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers buffers) {
+        return step(params, grads);
+    }
+
+    /**
      * The optimizer's state for a checkpoint, keyed {@code "<kind>/<param path>"} (such as
      * {@code "momentum_buffer/linear.weight"}), in the names PyTorch uses for its per-param state.
      */

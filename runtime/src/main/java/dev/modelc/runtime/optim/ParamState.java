@@ -18,10 +18,6 @@ final class ParamState {
             return f32 ? (float) x : x;
         }
 
-        /** The updated param, of the param's dtype and shape. */
-        Tensor result(double[] values) {
-            return Tensor.of(param.dtype(), param.shape(), values);
-        }
     }
 
     /** The params that have gradients, checked; a gradient for a missing param is an error. */
@@ -48,6 +44,18 @@ final class ParamState {
         return out;
     }
 
+    /**
+     * Whether every gradient is an f32 tensor of its f32 param's shape: the usual case, which the
+     * optimizers' float paths serve (anything else, errors included, takes the general path).
+     */
+    static boolean plainF32(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        for (var e : grads.entrySet()) {
+            Tensor p = params.get(e.getKey()), g = e.getValue();
+            if (p == null || p.dtype() != DType.F32 || g.dtype() != DType.F32 || !Arrays.equals(p.shape(), g.shape())) return false;
+        }
+        return true;
+    }
+
     /** A per-param state buffer, such as a momentum buffer, with the param's dtype and shape. */
     record Buffer(DType dtype, int[] shape, double[] values) {
         static Buffer of(Tensor t) {
@@ -60,10 +68,20 @@ final class ParamState {
 
         /** Checks that this buffer, loaded or kept, still fits the param it belongs to. */
         void check(String kind, Slot slot) {
-            if (!Arrays.equals(shape, slot.param().shape()) || dtype != slot.param().dtype()) {
-                throw new IllegalStateException(kind + " of \"" + slot.path() + "\" is " + dtype + Arrays.toString(shape)
-                        + " but the param is " + slot.param().dtype() + Arrays.toString(slot.param().shape()));
+            check(kind, slot.path(), slot.param());
+        }
+
+        /** Checks that this buffer, loaded or kept, still fits {@code param}, the param at {@code path}. */
+        void check(String kind, String path, Tensor param) {
+            if (!Arrays.equals(shape, param.shape()) || dtype != param.dtype()) {
+                throw new IllegalStateException(kind + " of \"" + path + "\" is " + dtype + Arrays.toString(shape)
+                        + " but the param is " + param.dtype() + Arrays.toString(param.shape()));
             }
+        }
+
+        /** A buffer of zeros for {@code param}. */
+        static Buffer zeros(Tensor param) {
+            return new Buffer(param.dtype(), param.shape(), new double[param.numel()]);
         }
     }
 

@@ -4,7 +4,6 @@ import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.optim.ParamState.Buffer;
 import dev.modelc.runtime.optim.ParamState.Slot;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,7 +80,12 @@ public final class Sgd implements Optimizer {
 
     @Override
     public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads) {
-        if (momentum == 0 && weightDecay == 0 && plainF32(params, grads)) return stepF32(params, grads);
+        return step(params, grads, new ParamBuffers());
+    }
+
+    @Override
+    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
+        if (momentum == 0 && weightDecay == 0 && ParamState.plainF32(params, grads)) return stepF32(params, grads, into);
         Map<String, Slot> slots = ParamState.slots(params, grads);
         for (Slot s : slots.values()) {
             Buffer buf = buffers.get(s.path());
@@ -117,34 +121,33 @@ public final class Sgd implements Optimizer {
             }
             double[] next = new double[n];
             for (int i = 0; i < n; i++) next[i] = s.r(p[i] + s.r(c.negLr() * g[i]));
-            out.put(s.path(), s.result(next));
+            out.put(s.path(), into.store(s.path(), s.param(), next));
         }
         return out;
-    }
-
-    /** Whether every gradient is an f32 tensor of its f32 param's shape (the usual case, which {@link #stepF32} serves). */
-    private static boolean plainF32(Map<String, Tensor> params, Map<String, Tensor> grads) {
-        for (var e : grads.entrySet()) {
-            Tensor p = params.get(e.getKey()), g = e.getValue();
-            if (p == null || p.dtype() != DType.F32 || g.dtype() != DType.F32 || !Arrays.equals(p.shape(), g.shape())) return false;
-        }
-        return true;
     }
 
     /**
      * Plain SGD on f32 params in float arithmetic, without the f64 copies of the general path:
      * {@code p + (-lr) * g}, each operation rounded to float, is what the general path computes in
      * double and rounds after each operation (a float product or sum computed in double and rounded
-     * once is the float result), so the bits are the same.
+     * once is the float result), so the bits are the same. Each block of new values is checked for
+     * NaN and infinities right after it is written, while it is in cache.
      */
-    private Map<String, Tensor> stepF32(Map<String, Tensor> params, Map<String, Tensor> grads) {
+    private Map<String, Tensor> stepF32(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
         float negLr = (float) -lr;
         Map<String, Tensor> out = new LinkedHashMap<>(params);
         for (var e : grads.entrySet()) {
             Tensor param = params.get(e.getKey());
             float[] p = (float[]) param.storage(), g = (float[]) e.getValue().storage();
-            float[] next = new float[p.length];
-            for (int i = 0; i < p.length; i++) next[i] = p[i] + negLr * g[i];
+            int n = p.length;
+            float[] next = (float[]) into.next(e.getKey(), DType.F32, n);
+            boolean finite = true;
+            for (int start = 0; start < n; start += ParamBuffers.BLOCK) {
+                int end = Math.min(n, start + ParamBuffers.BLOCK);
+                for (int i = start; i < end; i++) next[i] = p[i] + negLr * g[i];
+                finite &= ParamBuffers.finite(next, start, end);
+            }
+            into.wrote(next, finite);
             out.put(e.getKey(), Tensor.wrap(DType.F32, param.shape(), next));
         }
         return out;

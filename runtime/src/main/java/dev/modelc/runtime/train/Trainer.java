@@ -11,6 +11,7 @@ import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.GradClip;
 import dev.modelc.runtime.optim.Optimizer;
+import dev.modelc.runtime.optim.ParamBuffers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -255,6 +256,9 @@ public final class Trainer {
         // A device that runs the optimizer's steps keeps params and state there; clipping needs the host's gradients.
         ResidentTraining resident = o.optimizer() == null || o.clipGradNorm().isPresent() ? null
                 : stepping.residentTraining(o.optimizer(), current).orElse(null);
+        // The arrays the optimizer writes each step's params into: the ones of the params two steps ago, which no one
+        // else holds (the caller's params and the model's states are never written; see ParamBuffers).
+        ParamBuffers buffers = new ParamBuffers();
         run:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
             int epochIndex = o.start().epoch() + epoch;
@@ -300,16 +304,17 @@ public final class Trainer {
                     Map<String, Tensor> grads = o.clipGradNorm().isPresent()
                             ? GradClip.byTotalNorm(g.gradients(), o.clipGradNorm().getAsDouble()) : g.gradients();
                     // The optimizer sees the params' gradients only; the states take their rules' values.
-                    next = new LinkedHashMap<>(o.optimizer().step(current, grads));
+                    next = new LinkedHashMap<>(o.optimizer().step(current, grads, buffers));
                     next.putAll(g.states());
                 }
                 if (!o.allowNonFinite() && resident == null) {
-                    String bad = NonFinite.firstName(next);
+                    String bad = firstNonFinite(next, buffers);
                     if (bad != null) {
                         ending = diverged(epoch + 1, b + 1, loss, bad, next.get(bad));
                         break run;
                     }
                 }
+                buffers.accept(next);
                 current = new LinkedHashMap<>(next);
                 steps++;
                 at = b + 1 == batches.size() ? new Position(epochIndex + 1, 0) : new Position(epochIndex, b + 1);
@@ -326,6 +331,8 @@ public final class Trainer {
             double epochLoss = model.hasLoss() ? loss(evaluating, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
             losses.add(epochLoss);
             listener.epochParams(epoch + 1, Collections.unmodifiableMap(current));
+            // The listener may keep them (a best-params file, say): their arrays are never written again.
+            buffers.handedOut();
             listener.epoch(epoch + 1, o.epochs(), epochLoss);
             if (model.hasLoss() && !o.allowNonFinite() && !Double.isFinite(epochLoss)) {
                 ending = new Ending.Diverged(epoch + 1, 0, epochLoss, null, null, false);
@@ -341,6 +348,16 @@ public final class Trainer {
         // A stop keeps the params as they are, and where in the epoch they are.
         if (ending instanceof Ending.Stopped && !at.equals(saved) && save(o, current, at, order, firstStep + steps, listener)) saved = at;
         return new Result(current, losses, ending, at, Optional.ofNullable(saved), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The name of the first of the step's params (in map order) holding a NaN or infinity, or null:
+     * {@link NonFinite#firstName}, without reading again the params the optimizer found finite as it
+     * wrote them.
+     */
+    private static String firstNonFinite(Map<String, Tensor> next, ParamBuffers buffers) {
+        for (var e : next.entrySet()) if (!buffers.knownFinite(e.getValue()) && NonFinite.first(e.getValue()) >= 0) return e.getKey();
+        return null;
     }
 
     /** The step on batch {@code batch} of epoch {@code epoch} made param {@code name} (now {@code t}) non-finite. */
