@@ -209,6 +209,12 @@ public final class Trainer {
      * params as they are and of the position in the epoch, so that resuming from it gives the
      * same params, bit for bit, as a run that was never stopped.
      *
+     * <p>{@code params} and its tensors are never changed. With a built-in optimizer the run keeps
+     * its params in arrays of its own and writes each step's into those of the params two steps
+     * before ({@link ParamBuffers}); the params it hands out (to {@link TrainingListener#epochParams},
+     * in the result) are never written after. So {@code model} must keep no param tensor from one
+     * call to the next (the compiled models read params only during a call).
+     *
      * @throws IllegalArgumentException for options that do not fit the model or the data, and
      *     for data holding NaN or infinities (unless {@code allowNonFinite})
      */
