@@ -8,8 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Matrix products on {@code jdk.incubator.vector} lanes. One operand fills the lanes (the
  * <em>lane operand</em>), packed into panels of NR = two vectors' lanes (k-contiguous, zeros past
  * its edge); the other is broadcast an element at a time, its layout, transposed or not, an
- * offset and two strides, so it is never copied. Each {@code MR x NR} block of the result is
- * held in registers while k runs. Which operand fills the lanes is the {@link Path}, chosen by
+ * offset and two strides, so it is never copied. Each {@code MR x NR} block of the result (12
+ * rows of two vectors: {@link FloatBlocks}, {@link DoubleBlocks}) is held in registers while a
+ * k-block of at most {@link #KC} terms runs; between k-blocks its partial sums wait in the
+ * result. A thread runs its blocks k-block by k-block, so a panel's k-block stays in L1 while the
+ * broadcast rows stream past it. Which operand fills the lanes is the {@link Path}, chosen by
  * shape ({@link Path#choose}):
  * <ul>
  *   <li>{@link Path#ROWS_PACKED}: b's rows fill the lanes (the result's rows are vectors); the
@@ -32,26 +35,32 @@ import jdk.incubator.vector.VectorSpecies;
  * element is a chain over k in order from zero, in f32 one fused multiply-add per term
  * ({@code acc = fma(a, b, acc)}, as {@link Math#fma}), in f64 a multiply and an add, each rounded
  * (the interpreter's {@link Reference#matmul}). Only the order in which elements are computed
- * changes, never the order of an element's terms; lanes past the result's edge are computed from
- * zero padding and dropped.
+ * changes, never the order of an element's terms (a k-block resumes from the stored partial sum,
+ * which is the value the register held); lanes past the result's edge are computed from zero
+ * padding and dropped.
  *
  * <p>Only {@link Library} touches this class, and only when the vector module is in the boot
  * layer: loading it without the module would fail.
  */
 final class VectorGemm {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Broadcast elements of a register block: 4 x 2 vectors are 8 independent accumulators, enough to cover the FMA latency. */
-    static final int MR = 4;
-    /** Broadcast elements of a columns path's strip: 16 blocks, so each row of the result is written 64 elements at a time. */
-    static final int STRIP = 16 * MR;
+    private static final VectorSpecies<Float> F = FloatBlocks.F;
+    private static final VectorSpecies<Double> D = DoubleBlocks.D;
+    /** Broadcast rows of a full register block ({@link FloatBlocks}, {@link DoubleBlocks}). */
+    static final int MR = FloatBlocks.MR;
+    /** Broadcast elements of a columns path's strip: 8 blocks, so each row of the result is written 96 elements at a time. */
+    static final int STRIP = 8 * MR;
     private static final int FL = F.length();
     private static final int DL = D.length();
     /** Lanes of a panel: two vectors. */
-    static final int NR_F = 2 * FL;
-    static final int NR_D = 2 * DL;
+    static final int NR_F = FloatBlocks.NR;
+    static final int NR_D = DoubleBlocks.NR;
     /** A transposing copy reads this many elements of each lane at a time: one cache line of f32. */
     private static final int TILE = 16;
+    /**
+     * The longest k-block: a panel's KC rows of two vectors (32 KB in f32 and f64 alike on
+     * AVX-512) stay in the 48 KB L1 beside a block's broadcast rows while the block runs.
+     */
+    static final int KC = 256;
 
     /**
      * Packed panels of at most this many elements are kept per thread for the next product; a
@@ -104,6 +113,16 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * The length of the k-blocks a product's k is cut into: at most {@link #KC}, the blocks as
+     * equal as can be (784 is four blocks of 196, not three of 256 and one of 16, whose
+     * loads and stores of the partial sums would cost as much as their arithmetic).
+     */
+    static int kBlock(int k) {
+        int blocks = Math.max(1, (k + KC - 1) / KC);
+        return Math.max(1, (k + blocks - 1) / blocks);
+    }
+
     /** Whether packed panels of either operand fit one Java array (else the scalar loops run it). */
     static boolean fits(int n, int k, int m) {
         return (long) k * (Math.max(n, m) + NR_F) < Integer.MAX_VALUE - 16;
@@ -143,9 +162,9 @@ final class VectorGemm {
     static void matmul(float[] a, float[] b, float[] out, int ao, int bo, int oo, int n, int k, int m,
                        boolean transA, boolean transB, Path path) {
         Shape s = Shape.of(n, k, m, transA, transB, path, NR_F);
-        float[] lanes = path.columns ? a : b, broadcast = path.columns ? b : a;
-        int lo = path.columns ? ao : bo, bcast = path.columns ? bo : ao;
-        int need = s.panels * k * NR_F;
+        float[] lanes = path.columns ? a : b;
+        int lo = path.columns ? ao : bo;
+        int need = s.panels * k * NR_F, kc = kBlock(k);
         // Taken from the thread while in use: a product this thread runs while it waits for the
         // split below (a fork-join worker helping) packs into a buffer of its own.
         float[] packed = PACK_F.get();
@@ -157,18 +176,31 @@ final class VectorGemm {
         if (!path.columns) {
             int xBlocks = (n + MR - 1) / MR;
             Parallel.forRange(xBlocks * s.panels, (long) MR * k * NR_F, (st, e) -> {
-                float[] tail = new float[NR_F];
-                for (int u = st; u < e; u++) {
-                    // Panel-major: a task's panel stays in cache while a's rows stream past it.
-                    int xb = u % xBlocks, panel = u / xBlocks;
-                    int i0 = xb * MR, j0 = panel * NR_F, width = Math.min(NR_F, m - j0), at = ao + i0 * s.srs;
-                    int o = oo + i0 * m + j0, base = panel * k * NR_F;
-                    if (i0 + MR <= n) {
-                        if (s.scs == 1) blockUnitF(a, at, s.srs, k, p, base, out, o, m, width, tail);
-                        else blockF(a, at, s.srs, s.scs, k, p, base, out, o, m, width, tail);
-                    } else {
-                        for (int i = i0; i < n; i++) lineF(a, at + (i - i0) * s.srs, s.scs, k, p, base, out, o + (i - i0) * m, width, tail);
+                // k-blocks outermost: a panel's KC rows stay in L1 while a's rows stream past
+                // them, and a's KC columns stay in L2 from one panel to the next. (k = 0 runs
+                // one empty block, which stores the zeros.)
+                for (int q0 = 0; q0 == 0 || q0 < k; q0 += kc) {
+                    int q1 = Math.min(k, q0 + kc);
+                    for (int u = st; u < e; u++) {
+                        // Panel-major: consecutive units share a panel.
+                        int xb = u % xBlocks, panel = u / xBlocks, i0 = xb * MR, j0 = panel * NR_F;
+                        if (m - j0 < NR_F) continue;
+                        blocksF(a, ao + i0 * s.srs, s, Math.min(MR, n - i0), q0, q1, p, panel * k * NR_F, out, oo + i0 * m + j0, m);
                     }
+                }
+                // The last panel, narrower than the lanes, runs its k-blocks in a scratch block of
+                // full rows and keeps their first columns (a store past the last column would
+                // overwrite the next row, or run past the array).
+                float[] edge = null;
+                for (int u = st; u < e; u++) {
+                    int xb = u % xBlocks, panel = u / xBlocks, i0 = xb * MR, j0 = panel * NR_F, width = m - j0;
+                    if (width >= NR_F) continue;
+                    if (edge == null) edge = new float[MR * NR_F];
+                    int rows = Math.min(MR, n - i0);
+                    for (int q0 = 0; q0 == 0 || q0 < k; q0 += kc) {
+                        blocksF(a, ao + i0 * s.srs, s, rows, q0, Math.min(k, q0 + kc), p, panel * k * NR_F, edge, 0, NR_F);
+                    }
+                    for (int r = 0; r < rows; r++) System.arraycopy(edge, r * NR_F, out, oo + (i0 + r) * m + j0, width);
                 }
             });
         } else {
@@ -178,12 +210,13 @@ final class VectorGemm {
                 for (int u = st; u < e; u++) {
                     int sx = s.xMajor ? u / s.panels : u % strips, panel = s.xMajor ? u % s.panels : u / strips;
                     int j0 = sx * STRIP, count = Math.min(STRIP, m - j0), i0 = panel * NR_F, width = Math.min(NR_F, n - i0);
-                    int base = panel * k * NR_F, x = 0;
-                    for (; x + MR <= count; x += MR) {
-                        if (s.scs == 1) blockUnitF(b, bo + (j0 + x) * s.srs, s.srs, k, p, base, strip, x * NR_F, NR_F, NR_F, null);
-                        else blockF(b, bo + (j0 + x) * s.srs, s.srs, s.scs, k, p, base, strip, x * NR_F, NR_F, NR_F, null);
+                    int base = panel * k * NR_F;
+                    for (int q0 = 0; q0 == 0 || q0 < k; q0 += kc) {
+                        int q1 = Math.min(k, q0 + kc);
+                        for (int x = 0; x < count; x += MR) {
+                            blocksF(b, bo + (j0 + x) * s.srs, s, Math.min(MR, count - x), q0, q1, p, base, strip, x * NR_F, NR_F);
+                        }
                     }
-                    for (; x < count; x++) lineF(b, bo + (j0 + x) * s.srs, s.scs, k, p, base, strip, x * NR_F, NR_F, null);
                     // The strip holds result (i0 + y, j0 + x) at x * NR_F + y: each result row is a run of count.
                     for (int y = 0; y < width; y++) {
                         int o = oo + (i0 + y) * m + j0;
@@ -193,6 +226,26 @@ final class VectorGemm {
             });
         }
         if (packed.length <= KEEP) PACK_F.set(packed);
+    }
+
+    /**
+     * {@code rows} (at most MR) broadcast rows from {@code at} times one panel over k in
+     * {@code [q0, q1)}: a full block on the kernel for its layout, the rows a block leaves four
+     * and then one at a time. The sums start from zero in the first k-block and from the stored
+     * partial sums after it.
+     */
+    private static void blocksF(float[] s, int at, Shape sh, int rows, int q0, int q1, float[] v, int vAt,
+                                float[] out, int to, int ors) {
+        boolean acc = q0 > 0;
+        if (rows == MR) {
+            // Shape: a broadcast operand not contiguous along k has its rows adjacent.
+            if (sh.scs == 1) FloatBlocks.alongK(s, at, sh.srs, q0, q1, v, vAt, out, to, ors, acc);
+            else FloatBlocks.acrossRows(s, at, sh.scs, q0, q1, v, vAt, out, to, ors, acc);
+            return;
+        }
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) FloatBlocks.four(s, at + r * sh.srs, sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+        for (; r < rows; r++) FloatBlocks.line(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, acc);
     }
 
     /**
@@ -231,111 +284,19 @@ final class VectorGemm {
         }
     }
 
-    /**
-     * MR x NR results: broadcast elements (r, q) at {@code at + r * srs + q * scs}, packed lanes
-     * (q, 0..NR) at {@code vAt + q * NR_F}; result row r at {@code to + r * ors}, its first
-     * {@code width} lanes.
-     */
-    private static void blockF(float[] s, int at, int srs, int scs, int k, float[] v, int vAt,
-                               float[] out, int to, int ors, int width, float[] tail) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
-        for (int q = 0; q < k; q++) {
-            int vq = vAt + q * NR_F, sq = q * scs;
-            FloatVector b0 = FloatVector.fromArray(F, v, vq), b1 = FloatVector.fromArray(F, v, vq + FL);
-            FloatVector x = FloatVector.broadcast(F, s[s0 + sq]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, s[s1 + sq]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, s[s2 + sq]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, s[s3 + sq]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        storeF(c00, c01, out, to, width, tail);
-        storeF(c10, c11, out, to + ors, width, tail);
-        storeF(c20, c21, out, to + 2 * ors, width, tail);
-        storeF(c30, c31, out, to + 3 * ors, width, tail);
-    }
-
-    /**
-     * {@link #blockF} for unit-stride broadcasts ({@code scs == 1}: a row-major a, a transposed b):
-     * with every stride a constant, the JIT proves every index in range once per loop instead of
-     * checking each load.
-     */
-    private static void blockUnitF(float[] s, int at, int srs, int k, float[] v, int vAt,
-                                   float[] out, int to, int ors, int width, float[] tail) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
-        for (int q = 0; q < k; q++) {
-            int vq = vAt + q * NR_F;
-            FloatVector b0 = FloatVector.fromArray(F, v, vq), b1 = FloatVector.fromArray(F, v, vq + FL);
-            FloatVector x = FloatVector.broadcast(F, s[s0 + q]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, s[s1 + q]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, s[s2 + q]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, s[s3 + q]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        storeF(c00, c01, out, to, width, tail);
-        storeF(c10, c11, out, to + ors, width, tail);
-        storeF(c20, c21, out, to + 2 * ors, width, tail);
-        storeF(c30, c31, out, to + 3 * ors, width, tail);
-    }
-
-    /** One broadcast element's NR results, as {@link #blockF}. */
-    private static void lineF(float[] s, int at, int scs, int k, float[] v, int vAt, float[] out, int to, int width,
-                              float[] tail) {
-        FloatVector c0 = FloatVector.zero(F), c1 = c0;
-        for (int q = 0; q < k; q++) {
-            int vq = vAt + q * NR_F;
-            FloatVector x = FloatVector.broadcast(F, s[at + q * scs]);
-            c0 = x.fma(FloatVector.fromArray(F, v, vq), c0);
-            c1 = x.fma(FloatVector.fromArray(F, v, vq + FL), c1);
-        }
-        storeF(c0, c1, out, to, width, tail);
-    }
-
-    /**
-     * The first {@code width} of a block row's NR lanes (all of them when width >= NR_F).
-     * A partial row goes through {@code tail}, not a masked store: a masked store reaching past
-     * the array's end takes the Vector API's Java fallback (seen in a profile of the MLP's
-     * 10-column products).
-     */
-    private static void storeF(FloatVector c0, FloatVector c1, float[] out, int to, int width, float[] tail) {
-        if (width >= NR_F) {
-            c0.intoArray(out, to);
-            c1.intoArray(out, to + FL);
-        } else {
-            c0.intoArray(tail, 0);
-            c1.intoArray(tail, FL);
-            System.arraycopy(tail, 0, out, to, width);
-        }
-    }
-
     /** The f64 product on the path {@link Path#choose} picks. */
     static void matmul(double[] a, double[] b, double[] out, int ao, int bo, int oo, int n, int k, int m,
                        boolean transA, boolean transB) {
         matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB, Path.choose(n, k, m, transA, transB, NR_D));
     }
 
-    /** One f32 product on the given path (tests run every path). */
+    /** One f64 product on the given path (tests run every path). */
     static void matmul(double[] a, double[] b, double[] out, int ao, int bo, int oo, int n, int k, int m,
                        boolean transA, boolean transB, Path path) {
         Shape s = Shape.of(n, k, m, transA, transB, path, NR_D);
-        double[] lanes = path.columns ? a : b, broadcast = path.columns ? b : a;
-        int lo = path.columns ? ao : bo, bcast = path.columns ? bo : ao;
-        int need = s.panels * k * NR_D;
+        double[] lanes = path.columns ? a : b;
+        int lo = path.columns ? ao : bo;
+        int need = s.panels * k * NR_D, kc = kBlock(k);
         // Taken from the thread while in use: a product this thread runs while it waits for the
         // split below (a fork-join worker helping) packs into a buffer of its own.
         double[] packed = PACK_D.get();
@@ -347,18 +308,31 @@ final class VectorGemm {
         if (!path.columns) {
             int xBlocks = (n + MR - 1) / MR;
             Parallel.forRange(xBlocks * s.panels, (long) MR * k * NR_D, (st, e) -> {
-                double[] tail = new double[NR_D];
-                for (int u = st; u < e; u++) {
-                    // Panel-major: a task's panel stays in cache while a's rows stream past it.
-                    int xb = u % xBlocks, panel = u / xBlocks;
-                    int i0 = xb * MR, j0 = panel * NR_D, width = Math.min(NR_D, m - j0), at = ao + i0 * s.srs;
-                    int o = oo + i0 * m + j0, base = panel * k * NR_D;
-                    if (i0 + MR <= n) {
-                        if (s.scs == 1) blockUnitD(a, at, s.srs, k, p, base, out, o, m, width, tail);
-                        else blockD(a, at, s.srs, s.scs, k, p, base, out, o, m, width, tail);
-                    } else {
-                        for (int i = i0; i < n; i++) lineD(a, at + (i - i0) * s.srs, s.scs, k, p, base, out, o + (i - i0) * m, width, tail);
+                // k-blocks outermost: a panel's KC rows stay in L1 while a's rows stream past
+                // them, and a's KC columns stay in L2 from one panel to the next. (k = 0 runs
+                // one empty block, which stores the zeros.)
+                for (int q0 = 0; q0 == 0 || q0 < k; q0 += kc) {
+                    int q1 = Math.min(k, q0 + kc);
+                    for (int u = st; u < e; u++) {
+                        // Panel-major: consecutive units share a panel.
+                        int xb = u % xBlocks, panel = u / xBlocks, i0 = xb * MR, j0 = panel * NR_D;
+                        if (m - j0 < NR_D) continue;
+                        blocksD(a, ao + i0 * s.srs, s, Math.min(MR, n - i0), q0, q1, p, panel * k * NR_D, out, oo + i0 * m + j0, m);
                     }
+                }
+                // The last panel, narrower than the lanes, runs its k-blocks in a scratch block of
+                // full rows and keeps their first columns (a store past the last column would
+                // overwrite the next row, or run past the array).
+                double[] edge = null;
+                for (int u = st; u < e; u++) {
+                    int xb = u % xBlocks, panel = u / xBlocks, i0 = xb * MR, j0 = panel * NR_D, width = m - j0;
+                    if (width >= NR_D) continue;
+                    if (edge == null) edge = new double[MR * NR_D];
+                    int rows = Math.min(MR, n - i0);
+                    for (int q0 = 0; q0 == 0 || q0 < k; q0 += kc) {
+                        blocksD(a, ao + i0 * s.srs, s, rows, q0, Math.min(k, q0 + kc), p, panel * k * NR_D, edge, 0, NR_D);
+                    }
+                    for (int r = 0; r < rows; r++) System.arraycopy(edge, r * NR_D, out, oo + (i0 + r) * m + j0, width);
                 }
             });
         } else {
@@ -368,12 +342,13 @@ final class VectorGemm {
                 for (int u = st; u < e; u++) {
                     int sx = s.xMajor ? u / s.panels : u % strips, panel = s.xMajor ? u % s.panels : u / strips;
                     int j0 = sx * STRIP, count = Math.min(STRIP, m - j0), i0 = panel * NR_D, width = Math.min(NR_D, n - i0);
-                    int base = panel * k * NR_D, x = 0;
-                    for (; x + MR <= count; x += MR) {
-                        if (s.scs == 1) blockUnitD(b, bo + (j0 + x) * s.srs, s.srs, k, p, base, strip, x * NR_D, NR_D, NR_D, null);
-                        else blockD(b, bo + (j0 + x) * s.srs, s.srs, s.scs, k, p, base, strip, x * NR_D, NR_D, NR_D, null);
+                    int base = panel * k * NR_D;
+                    for (int q0 = 0; q0 == 0 || q0 < k; q0 += kc) {
+                        int q1 = Math.min(k, q0 + kc);
+                        for (int x = 0; x < count; x += MR) {
+                            blocksD(b, bo + (j0 + x) * s.srs, s, Math.min(MR, count - x), q0, q1, p, base, strip, x * NR_D, NR_D);
+                        }
                     }
-                    for (; x < count; x++) lineD(b, bo + (j0 + x) * s.srs, s.scs, k, p, base, strip, x * NR_D, NR_D, null);
                     // The strip holds result (i0 + y, j0 + x) at x * NR_D + y: each result row is a run of count.
                     for (int y = 0; y < width; y++) {
                         int o = oo + (i0 + y) * m + j0;
@@ -383,6 +358,26 @@ final class VectorGemm {
             });
         }
         if (packed.length <= KEEP) PACK_D.set(packed);
+    }
+
+    /**
+     * {@code rows} (at most MR) broadcast rows from {@code at} times one panel over k in
+     * {@code [q0, q1)}: a full block on the kernel for its layout, the rows a block leaves four
+     * and then one at a time. The sums start from zero in the first k-block and from the stored
+     * partial sums after it.
+     */
+    private static void blocksD(double[] s, int at, Shape sh, int rows, int q0, int q1, double[] v, int vAt,
+                                double[] out, int to, int ors) {
+        boolean acc = q0 > 0;
+        if (rows == MR) {
+            // Shape: a broadcast operand not contiguous along k has its rows adjacent.
+            if (sh.scs == 1) DoubleBlocks.alongK(s, at, sh.srs, q0, q1, v, vAt, out, to, ors, acc);
+            else DoubleBlocks.acrossRows(s, at, sh.scs, q0, q1, v, vAt, out, to, ors, acc);
+            return;
+        }
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) DoubleBlocks.four(s, at + r * sh.srs, sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+        for (; r < rows; r++) DoubleBlocks.line(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, acc);
     }
 
     /**
@@ -418,99 +413,6 @@ final class VectorGemm {
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * MR x NR results: broadcast elements (r, q) at {@code at + r * srs + q * scs}, packed lanes
-     * (q, 0..NR) at {@code vAt + q * NR_D}; result row r at {@code to + r * ors}, its first
-     * {@code width} lanes.
-     */
-    // f64 adds the rounded product (acc + a * b, two roundings), never an FMA: the interpreter's bits.
-    private static void blockD(double[] s, int at, int srs, int scs, int k, double[] v, int vAt,
-                               double[] out, int to, int ors, int width, double[] tail) {
-        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
-        for (int q = 0; q < k; q++) {
-            int vq = vAt + q * NR_D, sq = q * scs;
-            DoubleVector b0 = DoubleVector.fromArray(D, v, vq), b1 = DoubleVector.fromArray(D, v, vq + DL);
-            DoubleVector x = DoubleVector.broadcast(D, s[s0 + sq]);
-            c00 = c00.add(x.mul(b0));
-            c01 = c01.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s1 + sq]);
-            c10 = c10.add(x.mul(b0));
-            c11 = c11.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s2 + sq]);
-            c20 = c20.add(x.mul(b0));
-            c21 = c21.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s3 + sq]);
-            c30 = c30.add(x.mul(b0));
-            c31 = c31.add(x.mul(b1));
-        }
-        storeD(c00, c01, out, to, width, tail);
-        storeD(c10, c11, out, to + ors, width, tail);
-        storeD(c20, c21, out, to + 2 * ors, width, tail);
-        storeD(c30, c31, out, to + 3 * ors, width, tail);
-    }
-
-    /**
-     * {@link #blockD} for unit-stride broadcasts ({@code scs == 1}: a row-major a, a transposed b):
-     * with every stride a constant, the JIT proves every index in range once per loop instead of
-     * checking each load.
-     */
-    private static void blockUnitD(double[] s, int at, int srs, int k, double[] v, int vAt,
-                                   double[] out, int to, int ors, int width, double[] tail) {
-        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
-        for (int q = 0; q < k; q++) {
-            int vq = vAt + q * NR_D;
-            DoubleVector b0 = DoubleVector.fromArray(D, v, vq), b1 = DoubleVector.fromArray(D, v, vq + DL);
-            DoubleVector x = DoubleVector.broadcast(D, s[s0 + q]);
-            c00 = c00.add(x.mul(b0));
-            c01 = c01.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s1 + q]);
-            c10 = c10.add(x.mul(b0));
-            c11 = c11.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s2 + q]);
-            c20 = c20.add(x.mul(b0));
-            c21 = c21.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s3 + q]);
-            c30 = c30.add(x.mul(b0));
-            c31 = c31.add(x.mul(b1));
-        }
-        storeD(c00, c01, out, to, width, tail);
-        storeD(c10, c11, out, to + ors, width, tail);
-        storeD(c20, c21, out, to + 2 * ors, width, tail);
-        storeD(c30, c31, out, to + 3 * ors, width, tail);
-    }
-
-    /** One broadcast element's NR results, as {@link #blockD}. */
-    private static void lineD(double[] s, int at, int scs, int k, double[] v, int vAt, double[] out, int to, int width,
-                              double[] tail) {
-        DoubleVector c0 = DoubleVector.zero(D), c1 = c0;
-        for (int q = 0; q < k; q++) {
-            int vq = vAt + q * NR_D;
-            DoubleVector x = DoubleVector.broadcast(D, s[at + q * scs]);
-            c0 = c0.add(x.mul(DoubleVector.fromArray(D, v, vq)));
-            c1 = c1.add(x.mul(DoubleVector.fromArray(D, v, vq + DL)));
-        }
-        storeD(c0, c1, out, to, width, tail);
-    }
-
-    /**
-     * The first {@code width} of a block row's NR lanes (all of them when width >= NR_D).
-     * A partial row goes through {@code tail}, not a masked store: a masked store reaching past
-     * the array's end takes the Vector API's Java fallback (seen in a profile of the MLP's
-     * 10-column products).
-     */
-    private static void storeD(DoubleVector c0, DoubleVector c1, double[] out, int to, int width, double[] tail) {
-        if (width >= NR_D) {
-            c0.intoArray(out, to);
-            c1.intoArray(out, to + DL);
-        } else {
-            c0.intoArray(tail, 0);
-            c1.intoArray(tail, DL);
-            System.arraycopy(tail, 0, out, to, width);
         }
     }
 }
