@@ -47,8 +47,12 @@ final class VectorGemm {
     private static final VectorSpecies<Double> D = DoubleBlocks.D;
     /** Broadcast rows of a full register block ({@link FloatBlocks}, {@link DoubleBlocks}). */
     static final int MR = FloatBlocks.MR;
-    /** Broadcast elements of a columns path's strip: 8 blocks, so each row of the result is written 96 elements at a time. */
-    static final int STRIP = 8 * MR;
+    /**
+     * Broadcast elements of a columns path's strip: 4 blocks, so each row of the result is written
+     * 48 elements at a time. Small enough that two threads get even shares of a layer's 512
+     * outputs (11 strips: 96-element strips made 6, split 288 to 224).
+     */
+    static final int STRIP = 4 * MR;
     private static final int FL = F.length();
     private static final int DL = D.length();
     /** Lanes of a panel: two vectors. */
@@ -96,15 +100,16 @@ final class VectorGemm {
          * The cheapest path by a cost model in element moves, fitted to single-core timings of the
          * MLPs' products (docs/benchmarks.md): each lane computed (padding included) a sixteenth of
          * a move; a plain packing copy half a move an element (vector copies), a transposing one
-         * two; a columns path's result one move an element (its transposed copy), and b's elements
-         * a move each when b is not stored transposed. Rows win ties.
+         * two; a columns path's result one move an element (its transposed copy). Rows win ties.
+         * (Broadcast from a b stored {@code [k, m]}, a columns path reads b's rows m apart; with
+         * 4-row blocks that cost a move an element, but the 12 elements a block reads at each k
+         * share a cache line or two: at {@code 64 x 512 x 512}, {@code g @ w}, the columns path
+         * then measured 14 % faster than packing w.)
          */
         static Path choose(int n, int k, int m, boolean transA, boolean transB, int nr) {
             long rows = (long) n * k * roundUp(m, nr) / 16 + (transB ? 2L * k * m : (long) k * roundUp(m, nr) / 2);
             long colsPack = transA ? (long) roundUp(n, nr) * k / 2 : 2L * n * k;
-            // Broadcast from b stored [k, m], the columns path reads rows m apart: at m = 512 (2 KB)
-            // they do not stay in the cache, so that costs as much as reading b once more.
-            long cols = (long) m * k * roundUp(n, nr) / 16 + colsPack + (long) n * m + (transB ? 0 : (long) k * m);
+            long cols = (long) m * k * roundUp(n, nr) / 16 + colsPack + (long) n * m;
             return rows <= cols ? ROWS_PACKED : COLUMNS_PACKED;
         }
 
@@ -255,29 +260,38 @@ final class VectorGemm {
      * (TILE elements) of every lane at a time, so the writes stay within TILE packed rows.
      */
     private static void packF(float[] v, int vo, int k, int len, boolean trans, float[] packed, int firstPanel, int endPanel) {
+        if (!trans) {
+            // Row by row across the task's panels: each row of the operand is read once, in order
+            // (panel by panel, its rows len apart, 2 KB at len = 512, would each miss the cache).
+            int full = Math.max(firstPanel, Math.min(endPanel, len / NR_F));
+            for (int q = 0; q < k; q++) {
+                int from = vo + q * len, to = q * NR_F;
+                for (int panel = firstPanel; panel < full; panel++) {
+                    int f = from + panel * NR_F, t = to + panel * k * NR_F;
+                    FloatVector.fromArray(F, v, f).intoArray(packed, t);
+                    FloatVector.fromArray(F, v, f + FL).intoArray(packed, t + FL);
+                }
+            }
+            if (full < endPanel) {
+                int y0 = full * NR_F, width = len - y0, base = full * k * NR_F;
+                for (int q = 0; q < k; q++) {
+                    int to = base + q * NR_F;
+                    System.arraycopy(v, vo + q * len + y0, packed, to, width);
+                    for (int c = width; c < NR_F; c++) packed[to + c] = 0f;
+                }
+            }
+            return;
+        }
         for (int panel = firstPanel; panel < endPanel; panel++) {
             int y0 = panel * NR_F, width = Math.min(NR_F, len - y0), base = panel * k * NR_F;
-            if (!trans) {
-                for (int q = 0; q < k; q++) {
-                    int to = base + q * NR_F, from = vo + q * len + y0;
-                    if (width == NR_F) {
-                        FloatVector.fromArray(F, v, from).intoArray(packed, to);
-                        FloatVector.fromArray(F, v, from + FL).intoArray(packed, to + FL);
+            for (int q0 = 0; q0 < k; q0 += TILE) {
+                int q1 = Math.min(k, q0 + TILE);
+                for (int c = 0; c < NR_F; c++) {
+                    int from = vo + (y0 + c) * k;
+                    if (c < width) {
+                        for (int q = q0; q < q1; q++) packed[base + q * NR_F + c] = v[from + q];
                     } else {
-                        System.arraycopy(v, from, packed, to, width);
-                        for (int c = width; c < NR_F; c++) packed[to + c] = 0f;
-                    }
-                }
-            } else {
-                for (int q0 = 0; q0 < k; q0 += TILE) {
-                    int q1 = Math.min(k, q0 + TILE);
-                    for (int c = 0; c < NR_F; c++) {
-                        int from = vo + (y0 + c) * k;
-                        if (c < width) {
-                            for (int q = q0; q < q1; q++) packed[base + q * NR_F + c] = v[from + q];
-                        } else {
-                            for (int q = q0; q < q1; q++) packed[base + q * NR_F + c] = 0f;
-                        }
+                        for (int q = q0; q < q1; q++) packed[base + q * NR_F + c] = 0f;
                     }
                 }
             }
@@ -387,29 +401,38 @@ final class VectorGemm {
      * (TILE elements) of every lane at a time, so the writes stay within TILE packed rows.
      */
     private static void packD(double[] v, int vo, int k, int len, boolean trans, double[] packed, int firstPanel, int endPanel) {
+        if (!trans) {
+            // Row by row across the task's panels: each row of the operand is read once, in order
+            // (panel by panel, its rows len apart, 2 KB at len = 512, would each miss the cache).
+            int full = Math.max(firstPanel, Math.min(endPanel, len / NR_D));
+            for (int q = 0; q < k; q++) {
+                int from = vo + q * len, to = q * NR_D;
+                for (int panel = firstPanel; panel < full; panel++) {
+                    int f = from + panel * NR_D, t = to + panel * k * NR_D;
+                    DoubleVector.fromArray(D, v, f).intoArray(packed, t);
+                    DoubleVector.fromArray(D, v, f + DL).intoArray(packed, t + DL);
+                }
+            }
+            if (full < endPanel) {
+                int y0 = full * NR_D, width = len - y0, base = full * k * NR_D;
+                for (int q = 0; q < k; q++) {
+                    int to = base + q * NR_D;
+                    System.arraycopy(v, vo + q * len + y0, packed, to, width);
+                    for (int c = width; c < NR_D; c++) packed[to + c] = 0d;
+                }
+            }
+            return;
+        }
         for (int panel = firstPanel; panel < endPanel; panel++) {
             int y0 = panel * NR_D, width = Math.min(NR_D, len - y0), base = panel * k * NR_D;
-            if (!trans) {
-                for (int q = 0; q < k; q++) {
-                    int to = base + q * NR_D, from = vo + q * len + y0;
-                    if (width == NR_D) {
-                        DoubleVector.fromArray(D, v, from).intoArray(packed, to);
-                        DoubleVector.fromArray(D, v, from + DL).intoArray(packed, to + DL);
+            for (int q0 = 0; q0 < k; q0 += TILE) {
+                int q1 = Math.min(k, q0 + TILE);
+                for (int c = 0; c < NR_D; c++) {
+                    int from = vo + (y0 + c) * k;
+                    if (c < width) {
+                        for (int q = q0; q < q1; q++) packed[base + q * NR_D + c] = v[from + q];
                     } else {
-                        System.arraycopy(v, from, packed, to, width);
-                        for (int c = width; c < NR_D; c++) packed[to + c] = 0d;
-                    }
-                }
-            } else {
-                for (int q0 = 0; q0 < k; q0 += TILE) {
-                    int q1 = Math.min(k, q0 + TILE);
-                    for (int c = 0; c < NR_D; c++) {
-                        int from = vo + (y0 + c) * k;
-                        if (c < width) {
-                            for (int q = q0; q < q1; q++) packed[base + q * NR_D + c] = v[from + q];
-                        } else {
-                            for (int q = q0; q < q1; q++) packed[base + q * NR_D + c] = 0d;
-                        }
+                        for (int q = q0; q < q1; q++) packed[base + q * NR_D + c] = 0d;
                     }
                 }
             }

@@ -74,8 +74,10 @@ class VectorGemmPathProperties {
         assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, true, VectorGemm.NR_F));
         // At batch 256 the weight's copy pays for itself over 64 row blocks.
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, true, VectorGemm.NR_F));
-        // g @ w and the weight gradients g.T @ x pack the operand whose rows fill the lanes, in vector copies.
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, false, VectorGemm.NR_F));
+        // g @ w at batch 64 packs g's 64 columns and reads w in place, 12 adjacent elements at each k.
+        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, false, VectorGemm.NR_F));
+        // At batch 256, and for the weight gradients g.T @ x, the operand whose rows fill the lanes is packed, in vector copies.
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, false, VectorGemm.NR_F));
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(512, 64, 784, true, false, VectorGemm.NR_F));
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(10, 64, 512, true, false, VectorGemm.NR_F));
         // h.T @ g with 10 columns: h's 512 columns fill the lanes, rather than 10 of every 32 lanes.
