@@ -4,7 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link VectorGemm}'s register blocks in f64: up to {@value #MR} broadcast rows times NR = two
+ * {@link VectorGemm}'s register blocks in f64: up to 12 broadcast rows times NR = two
  * vectors' lanes of the result, held in registers while a k-block runs. 12 x 2 vectors are 24
  * accumulators of AVX-512's 32 vector registers, so each k step's two loads of the packed panel
  * serve 24 multiply-add pairs (a 4-row block served 8: its panel, streamed from L2, was what it waited
@@ -22,8 +22,12 @@ final class DoubleBlocks {
     static final int DL = D.length();
     /** Lanes of a packed panel: two vectors. */
     static final int NR = 2 * DL;
-    /** Broadcast rows of a full block. */
-    static final int MR = 12;
+    /**
+     * Broadcast rows of a full block: 12 where vectors are 512 bits (AVX-512, 32 vector
+     * registers), else 4 ({@link #four}: AVX2 has 16 registers, which 24 accumulators would
+     * spill out of).
+     */
+    static final int MR = DL >= 8 ? 12 : 4;
 
     private DoubleBlocks() {
     }

@@ -48,11 +48,11 @@ final class VectorGemm {
     /** Broadcast rows of a full register block ({@link FloatBlocks}, {@link DoubleBlocks}). */
     static final int MR = FloatBlocks.MR;
     /**
-     * Broadcast elements of a columns path's strip: 4 blocks, so each row of the result is written
-     * 48 elements at a time. Small enough that two threads get even shares of a layer's 512
-     * outputs (11 strips: 96-element strips made 6, split 288 to 224).
+     * Broadcast elements of a columns path's strip (a multiple of MR), so each row of the result
+     * is written 48 elements at a time. Small enough that two threads get even shares of a
+     * layer's 512 outputs (11 strips: 96-element strips made 6, split 288 to 224).
      */
-    static final int STRIP = 4 * MR;
+    static final int STRIP = 48;
     private static final int FL = F.length();
     private static final int DL = D.length();
     /** Lanes of a panel: two vectors. */
@@ -242,7 +242,7 @@ final class VectorGemm {
     private static void blocksF(float[] s, int at, Shape sh, int rows, int q0, int q1, float[] v, int vAt,
                                 float[] out, int to, int ors) {
         boolean acc = q0 > 0;
-        if (rows == MR) {
+        if (rows == 12) {
             // Shape: a broadcast operand not contiguous along k has its rows adjacent.
             if (sh.scs == 1) FloatBlocks.alongK(s, at, sh.srs, q0, q1, v, vAt, out, to, ors, acc);
             else FloatBlocks.acrossRows(s, at, sh.scs, q0, q1, v, vAt, out, to, ors, acc);
@@ -383,7 +383,7 @@ final class VectorGemm {
     private static void blocksD(double[] s, int at, Shape sh, int rows, int q0, int q1, double[] v, int vAt,
                                 double[] out, int to, int ors) {
         boolean acc = q0 > 0;
-        if (rows == MR) {
+        if (rows == 12) {
             // Shape: a broadcast operand not contiguous along k has its rows adjacent.
             if (sh.scs == 1) DoubleBlocks.alongK(s, at, sh.srs, q0, q1, v, vAt, out, to, ors, acc);
             else DoubleBlocks.acrossRows(s, at, sh.scs, q0, q1, v, vAt, out, to, ors, acc);
