@@ -1,8 +1,13 @@
 package dev.modelc.bench;
 
+import dev.modelc.api.Driver;
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.Library;
+import dev.modelc.runtime.model.CompiledModel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -12,11 +17,12 @@ import java.util.Random;
  * plan calls it ({@code ./modelc compile FILE --emit kernels}). Prints each product's GFLOP/s
  * and each step's total from the CPU time of the calling thread, best of the rounds, so it can
  * compare two builds on a busy machine: run it under {@code -XX:ActiveProcessorCount=1} (one
- * thread, no fork-join split) against each build's runtime classes, alternating.
+ * thread, no fork-join split) against each build, alternating. {@code --step} also times the
+ * MLP workload's whole step ({@link MlpBench}'s step loop) the same way.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:ActiveProcessorCount=1 \
- *   -cp benchmarks/target/classes:runtime/target/classes dev.modelc.bench.ProductBench [rounds]
+ *   -cp benchmarks/target/benchmarks.jar dev.modelc.bench.ProductBench [rounds] [--step]
  * </pre>
  */
 public final class ProductBench {
@@ -55,6 +61,19 @@ public final class ProductBench {
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         System.out.printf("threads: %d, rounds: %d%n", Runtime.getRuntime().availableProcessors(), rounds);
+        if (java.util.Arrays.asList(args).contains("--step")) {
+            Map<String, Tensor> data = Workloads.mlpData(256);
+            CompiledModel model = Workloads.model("Mlp", Backend.BYTECODE);
+            Driver.Steps loop = Driver.stepLoop(model, model.initialParams(0), data);
+            ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+            long best = Long.MAX_VALUE;
+            for (int round = -10; round < rounds * 4; round++) {
+                long t0 = bean.getCurrentThreadCpuTime();
+                loop.run(20);
+                if (round >= 0) best = Math.min(best, (bean.getCurrentThreadCpuTime() - t0) / 20);
+            }
+            System.out.printf("mlp b256 step (step loop): %.3f ms%n", best / 1e6);
+        }
         for (Product[] step : new Product[][] {MLP, QUICKSTART}) {
             long[] best = measure(step, rounds);
             double total = 0, flops = 0;
