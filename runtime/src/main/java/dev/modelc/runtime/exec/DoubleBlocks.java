@@ -156,7 +156,10 @@ final class DoubleBlocks {
         r11a.intoArray(out, to + 11 * ors); r11b.intoArray(out, to + 11 * ors + DL);
     }
 
-    /** 4 x NR results for the rows a block of 12 leaves, any strides: {@code s[at + r * srs + q * scs]}. */
+    /**
+     * 4 x NR results, any strides ({@code s[at + r * srs + q * scs]}): the rows a 12-row block
+     * leaves, or every block where blocks are 4 rows.
+     */
     static void four(double[] s, int at, int srs, int scs, int q0, int q1, double[] v, int vAt,
                      double[] out, int to, int ors, boolean acc) {
         DoubleVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
