@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
  * the plain loop's bits in f32 (each element's k terms chained in order through fused
  * multiply-adds) and the interpreter's {@link Reference#matmul} bits in f64, for every layout
  * (both transposes): odd sizes, one row, one column, sizes that are not a multiple of the vector width
- * or of a panel (two vectors) or of a columns path's strip, operands at offsets inside larger
- * arrays (as a batched product reads them). {@link MatMulProperties} covers the chosen path
+ * or of a panel (two vectors) or of a register block's rows or of a columns path's strip, k cut
+ * into several k-blocks (partial sums stored and resumed) and k not a multiple of them, operands
+ * at offsets inside larger arrays (as a batched product reads them). {@link MatMulProperties} covers the chosen path
  * through {@link Library#matmul}, with and without lanes.
  */
 class VectorGemmPathProperties {
@@ -29,11 +30,33 @@ class VectorGemmPathProperties {
         for (VectorGemm.Path path : VectorGemm.Path.values()) check(n, k, m, ta, tb, offset, path, new Random(seed));
     }
 
+    @Property(tries = 60)
+    void kCutIntoBlocksGivesThePlainLoopsBits(
+            @ForAll @IntRange(min = 1, max = 40) int n,
+            @ForAll @IntRange(min = VectorGemm.KC - 3, max = 3 * VectorGemm.KC + 50) int k,
+            @ForAll @IntRange(min = 1, max = 70) int m,
+            @ForAll boolean ta, @ForAll boolean tb,
+            @ForAll @IntRange(min = 0, max = 3) int offset, @ForAll long seed) {
+        for (VectorGemm.Path path : VectorGemm.Path.values()) check(n, k, m, ta, tb, offset, path, new Random(seed));
+    }
+
+    @Test
+    void kBlocksAreAtMostKcAndAsEqualAsCanBe() {
+        assertEquals(VectorGemm.KC, VectorGemm.kBlock(VectorGemm.KC));
+        assertEquals(196, VectorGemm.kBlock(784));
+        assertEquals(129, VectorGemm.kBlock(VectorGemm.KC + 1));
+        assertEquals(10, VectorGemm.kBlock(10));
+        assertEquals(1, VectorGemm.kBlock(1));
+        assertEquals(1, VectorGemm.kBlock(0));
+    }
+
     @Test
     void theMlpsShapesGiveThePlainLoopsBitsOnEveryPath() {
         // The products of a 784-512-512-10 training step at batch 64 and a few edge shapes.
         int[][] shapes = {{64, 784, 512}, {64, 512, 512}, {64, 512, 10}, {64, 10, 512}, {512, 64, 10}, {784, 64, 512},
-            {1, 1, 1}, {1, 300, 17}, {17, 300, 1}, {33, 5, 65}, {97, 3, 200}};
+            {1, 1, 1}, {1, 300, 17}, {17, 300, 1}, {33, 5, 65}, {97, 3, 200},
+            // Register blocks of 12 rows and their leftovers (4-row blocks, single rows), k-blocks, k = 0.
+            {12, 257, 32}, {13, 513, 33}, {24, 256, 64}, {27, 770, 31}, {11, 300, 5}, {5, 0, 40}, {40, 0, 5}};
         Random r = new Random(16);
         for (int[] s : shapes) {
             for (int layout = 0; layout < 4; layout++) {
@@ -51,8 +74,10 @@ class VectorGemmPathProperties {
         assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, true, VectorGemm.NR_F));
         // At batch 256 the weight's copy pays for itself over 64 row blocks.
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, true, VectorGemm.NR_F));
-        // g @ w and the weight gradients g.T @ x pack the operand whose rows fill the lanes, in vector copies.
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, false, VectorGemm.NR_F));
+        // g @ w at batch 64 packs g's 64 columns and reads w in place, 12 adjacent elements at each k.
+        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, false, VectorGemm.NR_F));
+        // At batch 256, and for the weight gradients g.T @ x, the operand whose rows fill the lanes is packed, in vector copies.
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, false, VectorGemm.NR_F));
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(512, 64, 784, true, false, VectorGemm.NR_F));
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(10, 64, 512, true, false, VectorGemm.NR_F));
         // h.T @ g with 10 columns: h's 512 columns fill the lanes, rather than 10 of every 32 lanes.
