@@ -233,10 +233,11 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
 
     /**
      * Whether 2 x 2 windows of stride 2 run on {@code jdk.incubator.vector} lanes
-     * ({@link VectorPairPool}) or as scalar code ({@link PairPool}): as
-     * {@link dev.modelc.runtime.Lanes#current()} says. Both give the same bits.
+     * ({@link VectorPairPool}) or as scalar code ({@link PairPool}): lanes when
+     * {@link dev.modelc.runtime.Lanes#current()} says so and the lanes' permutes are compiled
+     * ({@link VectorPairPool#compiled()}). Both give the same bits.
      */
-    private static final boolean LANES = dev.modelc.runtime.Lanes.current().on();
+    private static final boolean LANES = dev.modelc.runtime.Lanes.current().on() && VectorPairPool.compiled();
 
     /** {@link #run(Object, int[], Object, Object)} with 2 x 2 windows of stride 2 on lanes or not (tests run both). */
     void run(Object x, int[] xs, Object b, Object out, boolean lanes) {

@@ -69,6 +69,8 @@ class PairPoolProperties {
 
     @Test
     void theRuntimesTestsRunWithLanes() {
+        // The properties above call both paths whatever the machine (run() itself picks the lanes
+        // only where their permutes are compiled, VectorPairPool.compiled()).
         assertTrue(Lanes.current().on(), "the runtime's tests run with " + Lanes.MODULE + " (surefire's argLine)");
     }
 
