@@ -99,6 +99,14 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
             return ph == 0 && pw == 0;
         }
 
+        /**
+         * Whether the windows are the CNNs' 2 x 2 of stride 2, unpadded: each row pair cut in
+         * column pairs, which {@link PairPool} and {@link VectorPairPool} run.
+         */
+        boolean pairs() {
+            return unpadded() && kh == 2 && kw == 2 && sh == 2 && sw == 2;
+        }
+
         /** Whether the windows tile each plane: stride = kernel, no padding, every position in one window. */
         boolean tiled() {
             return unpadded() && sh == kh && sw == kw && oh * kh == h && ow * kw == w;
@@ -152,19 +160,8 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
         if (z.unpadded()) {
             // Every window lies inside its plane: no bounds tests, the first offset the start.
             int row = base + h0 * z.w + w0, at = row;
-            if (z.kh == 2 && z.kw == 2) {
-                // The CNNs' 2 x 2 window, straight-line: the first maximum of each row's pair, then
-                // the second row's beats the first's only if greater or NaN (the same winner as the
-                // running comparison, in two steps instead of three). Tests combined with | and the
-                // choices as selects, so the JIT can use conditional moves: on a ReLU's output
-                // (half zeros) branches would mispredict about every other window.
-                int below = row + z.w;
-                float a = x[row], b = x[row + 1], c = x[below], d = x[below + 1];
-                boolean first = b > a | b != b, second = d > c | d != d;
-                float top = first ? b : a, bottom = second ? d : c;
-                int topAt = first ? row + 1 : row, bottomAt = second ? below + 1 : below;
-                return bottom > top | bottom != bottom ? bottomAt : topAt;
-            }
+            // A 2 x 2 window at any stride: straight-line, without branches on the values.
+            if (z.kh == 2 && z.kw == 2) return PairPool.winner(x, row, z.w);
             float best = x[at];
             for (int i = 0; i < z.kh; i++, row += z.w) {
                 for (int j = i == 0 ? 1 : 0; j < z.kw; j++) {
@@ -226,17 +223,36 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
      * Runs this op on the JVM's arrays (the operands and {@code out} all float[] or all
      * double[]): one pass over x, planes on all cores. f64 runs {@link #reference}'s loops in
      * place; f32 compares in f32 and, for a SCATTER of overlapping windows, sums a plane in f64
-     * before rounding, so both give the reference's bits.
+     * before rounding, so both give the reference's bits. Unpadded 2 x 2 windows of stride 2
+     * (the CNNs' pool) run on loops of their own, {@link VectorPairPool} on vector lanes where the
+     * JVM has them, else {@link PairPool}, with the same bits.
      */
     public void run(Object x, int[] xs, Object b, Object out) {
+        run(x, xs, b, out, LANES);
+    }
+
+    /**
+     * Whether 2 x 2 windows of stride 2 run on {@code jdk.incubator.vector} lanes
+     * ({@link VectorPairPool}) or as scalar code ({@link PairPool}): lanes when
+     * {@link dev.modelc.runtime.Lanes#current()} says so and the lanes' permutes are compiled
+     * ({@link VectorPairPool#compiled()}). Both give the same bits.
+     */
+    private static final boolean LANES = dev.modelc.runtime.Lanes.current().on() && VectorPairPool.compiled();
+
+    /** {@link #run(Object, int[], Object, Object)} with 2 x 2 windows of stride 2 on lanes or not (tests run both). */
+    void run(Object x, int[] xs, Object b, Object out, boolean lanes) {
         Sizes z = sizes(xs);
         long work = (long) z.h * z.w + (long) z.oh * z.ow * z.kh * z.kw;
         if (x instanceof float[] fx) {
             float[] fb = (float[]) b, fo = (float[]) out;
-            Parallel.forRange(z.planes, work, (s, e) -> planes(fx, fb, fo, z, s, e));
+            if (z.pairs() && lanes) Parallel.forRange(z.planes, work, (s, e) -> VectorPairPool.planes(kind, fx, fb, fo, z, s, e));
+            else if (z.pairs()) Parallel.forRange(z.planes, work, (s, e) -> PairPool.planes(kind, fx, fb, fo, z, s, e));
+            else Parallel.forRange(z.planes, work, (s, e) -> planes(fx, fb, fo, z, s, e));
         } else {
             double[] dx = (double[]) x, db = (double[]) b, dout = (double[]) out;
-            Parallel.forRange(z.planes, work, (s, e) -> planes(dx, db, dout, z, s, e));
+            if (z.pairs() && lanes) Parallel.forRange(z.planes, work, (s, e) -> VectorPairPool.planes(kind, dx, db, dout, z, s, e));
+            else if (z.pairs()) Parallel.forRange(z.planes, work, (s, e) -> PairPool.planes(kind, dx, db, dout, z, s, e));
+            else Parallel.forRange(z.planes, work, (s, e) -> planes(dx, db, dout, z, s, e));
         }
     }
 
@@ -284,13 +300,6 @@ public record MaxPool(Kind kind, List<Integer> kernel, List<Integer> stride, Lis
                 for (int oj = 0; oj < z.ow; oj++) {
                     int at = winner(x, base, z, oi, oj), row = base + oi * z.kh * z.w + oj * z.kw;
                     float v = 0f + g[p * pooled + oi * z.ow + oj];
-                    if (z.kh == 2 && z.kw == 2) {
-                        out[row] = row == at ? v : 0f;
-                        out[row + 1] = row + 1 == at ? v : 0f;
-                        out[row + z.w] = row + z.w == at ? v : 0f;
-                        out[row + z.w + 1] = row + z.w + 1 == at ? v : 0f;
-                        continue;
-                    }
                     for (int i = 0; i < z.kh; i++, row += z.w) {
                         for (int j = 0; j < z.kw; j++) out[row + j] = row + j == at ? v : 0f;
                     }
