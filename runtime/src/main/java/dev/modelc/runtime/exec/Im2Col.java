@@ -1,33 +1,71 @@
 package dev.modelc.runtime.exec;
 
 /**
- * The f32 convolutions as matrix products ({@link Library#matmul}, the runtime's one GEMM): the
- * input's windows unrolled into columns ({@code cols [G, K, N * P]}, K = C / groups * KH * KW
- * taps, P = OH * OW output positions), then per group
+ * The f32 convolutions as matrix products ({@link Library#matmul}, the runtime's one GEMM) on the
+ * input's windows unrolled, K = C / groups * KH * KW taps by P = OH * OW output positions per
+ * image:
  * <ul>
- *   <li>forward: {@code y[G, Og, N * P] = w[G, Og, K] @ cols}, scattered to {@code [N, O, P]};</li>
+ *   <li>forward, when the taps fill a {@link VectorGemm} panel (K at least its NR lanes): a chunk of
+ *       images at a time unrolled into rows ({@link Im2Row}, {@code rows[G, n * P, K]}), then
+ *       {@code y^T[G, n * P, Og] = rows @ w^T}, whose [P, Og] blocks are transposed into
+ *       {@code [N, O, P]}. The product reads the rows in place (its broadcast operand, unit stride)
+ *       and packs only w; a chunk's rows ({@link #CHUNK} elements at most) stay in the core's cache
+ *       from the copy to the product, and chunks run on all cores;</li>
+ *   <li>forward with fewer taps (a first layer's 3x3 on one channel: K = 9 would fill 9 of 32 lanes
+ *       of w's panel), the whole batch's columns ({@code cols [G, K, N * P]}) and
+ *       {@code y[G, Og, N * P] = w[G, Og, K] @ cols}, scattered to {@code [N, O, P]};</li>
  *   <li>input gradient: {@code dcols = w^T @ dy[G, Og, N * P]}, whose columns are added back into
  *       the input's positions (col2im);</li>
- *   <li>weight gradient: {@code dw[G, Og, K] = dy[G, Og, N * P] @ cols^T}, straight into w's layout.</li>
+ *   <li>weight gradient: {@code dw[G, Og, K] = dy[G, Og, N * P] @ cols^T}, straight into w's layout:
+ *       the columns are its broadcast operand, read in place; a sum over the whole batch, so one
+ *       product over all of it.</li>
  * </ul>
- * The path on vector lanes ({@link VectorGemm} is register-blocked, and fastest on the whole
- * batch's columns); without lanes {@link ImageIm2Col} runs an image at a time, with the same bits.
- * Each result element is a sum in f32 in another order than the reference loops' f64 sums
- * ({@link Convolution#reference}), so f32 results agree with the interpreter within f32 rounding
- * of the sums (1e-4 of the largest value, as matmuls do), not bit for bit.
+ * Measured at the CNN sample's second layer (16 -> 32 channels, 3x3, 14x14, batch 64), the
+ * forward by rows took 3.0 ms of one core's time against 4.6 by columns, whose product packed the
+ * 1.8 million unrolled values once more (docs/benchmarks.md). This is the path on vector lanes
+ * ({@link VectorGemm} is register-blocked); without lanes {@link ImageIm2Col} runs an image at a
+ * time, with the same bits: every element is the same chain of fused multiply-adds whichever
+ * layout, chunk or path computes it. Each result element is a sum in f32 in another order than the
+ * reference loops' f64 sums ({@link Convolution#reference}), so f32 results agree with the
+ * interpreter within f32 rounding of the sums (1e-4 of the largest value, as matmuls do), not bit
+ * for bit.
  */
 final class Im2Col {
-    /** Scratch buffers of each thread, grown as needed, so a training step allocates nothing after the first. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+    /**
+     * Scratch buffers of each thread, grown as needed, so a training step allocates nothing after
+     * the first: 0 and 1 the unrolled input and the product, 2 {@link Im2Row}'s padded image.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(Im2Col::buffers);
+
+    /**
+     * A chunk's unrolled rows stay below this many elements (512 KB, a quarter of this machine's
+     * second-level cache): 2^16 to 2^18 measured the same, the whole batch at once 25 % slower.
+     */
+    static final int CHUNK = 1 << 17;
 
     private Im2Col() {
     }
 
+    /** Whether the forward unrolls into rows: when the taps fill at least one panel of w's lanes. */
+    static boolean forwardByRows(Convolution.Sizes z) {
+        return z.cg() * z.kh() * z.kw() >= VectorGemm.NR_F;
+    }
+
     static void run(Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z) {
+        run(conv, a, b, out, z, forwardByRows(z), CHUNK);
+    }
+
+    /** {@link #run} with the forward's layout and chunk size given (tests run both layouts and small chunks). */
+    static void run(Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z, boolean rows, int chunk) {
+        if (conv.kind() == Convolution.Kind.FORWARD && rows) {
+            forwardRows(a, b, out, z, chunk);
+            return;
+        }
         int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), np = z.n() * p, og = z.og();
+        float[][] held = take();
         switch (conv.kind()) {
             case FORWARD -> {
-                float[] cols = scratch(0, (long) g * k * np), y = scratch(1, (long) z.o() * np);
+                float[] cols = grow(held, 0, (long) g * k * np), y = grow(held, 1, (long) z.o() * np);
                 unfold(a, cols, z);
                 Library.matmul(b, cols, y, g, og, k, np, false, false);
                 // y[o, n * P + q] -> out[n, o, q]
@@ -38,25 +76,66 @@ final class Im2Col {
                 });
             }
             case INPUT_GRAD -> {
-                float[] dy = scratch(0, (long) z.o() * np), dcols = scratch(1, (long) g * k * np);
+                float[] dy = grow(held, 0, (long) z.o() * np), dcols = grow(held, 1, (long) g * k * np);
                 regroup(a, dy, z);
                 Library.matmul(b, dy, dcols, g, k, og, np, true, false);
                 fold(dcols, out, z);
             }
             case WEIGHT_GRAD -> {
-                float[] cols = scratch(0, (long) g * k * np), dy = scratch(1, (long) z.o() * np);
+                float[] cols = grow(held, 0, (long) g * k * np), dy = grow(held, 1, (long) z.o() * np);
                 unfold(a, cols, z);
                 regroup(b, dy, z);
                 Library.matmul(dy, cols, out, g, og, np, k, false, true);
             }
         }
+        SCRATCH.set(held);
     }
 
-    private static float[] scratch(int which, long size) {
+    /** The forward by rows, chunks of images whose rows stay below {@code chunk} elements on all cores. */
+    private static void forwardRows(float[] x, float[] w, float[] out, Convolution.Sizes z, int chunk) {
+        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), og = z.og();
+        long perImage = (long) g * k * p;
+        int images = (int) Math.max(1, Math.min(z.n(), chunk / perImage));
+        int chunks = (z.n() + images - 1) / images;
+        Parallel.forRange(chunks, images * perImage * og, (s, e) -> {
+            float[][] held = take();
+            for (int ch = s; ch < e; ch++) {
+                int n0 = ch * images, n1 = Math.min(z.n(), n0 + images), len = (n1 - n0) * p;
+                float[] rows = grow(held, 0, (long) g * len * k + Im2Row.SLACK), yT = grow(held, 1, (long) z.o() * len);
+                Im2Row.unfold(x, rows, grow(held, 2, Im2Row.paddedSize(z)), z, n0, n1);
+                Library.matmul(rows, w, yT, g, len, k, og, false, true);
+                // yT[g, (n - n0) * P + q, o] -> out[n, g * Og + o, q], an image's [P, Og] block at a time (in cache).
+                for (int n = n0; n < n1; n++) {
+                    for (int gr = 0; gr < g; gr++) {
+                        for (int o = 0; o < og; o++) {
+                            int from = (gr * len + (n - n0) * p) * og + o, to = (n * z.o() + gr * og + o) * p;
+                            for (int q = 0; q < p; q++) out[to + q] = yT[from + q * og];
+                        }
+                    }
+                }
+            }
+            SCRATCH.set(held);
+        });
+    }
+
+    /**
+     * This thread's scratch, taken while in use: a thread waiting for a split's other half may run
+     * another task meanwhile (a fork-join worker helping), and one of this class allocates its own.
+     */
+    private static float[][] take() {
+        float[][] held = SCRATCH.get();
+        SCRATCH.set(null);
+        return held != null ? held : buffers();
+    }
+
+    private static float[] grow(float[][] held, int which, long size) {
         if (size > Integer.MAX_VALUE - 8) throw new ExecutionError("a convolution's unrolled input needs " + size + " elements, more than an array holds");
-        float[][] s = SCRATCH.get();
-        if (s[which].length < size) s[which] = new float[(int) size];
-        return s[which];
+        if (held[which].length < size) held[which] = new float[(int) size];
+        return held[which];
+    }
+
+    private static float[][] buffers() {
+        return new float[][] {new float[0], new float[0], new float[0]};
     }
 
     /** {@code cols[c * KH * KW + kh * KW + kw, n * P + i * OW + j] = x[n, c, i * SH + kh * DH - PH, j * SW + kw * DW - PW]}, 0 outside. */

@@ -10,8 +10,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The f32 convolutions (both paths: {@link Im2Col}, the whole batch through {@link Library#matmul},
- * and {@link ImageIm2Col}, an image at a time on scalar loops) on random geometries (conv1d
+ * The f32 convolutions (every path: {@link Im2Col} through {@link Library#matmul}, its forward
+ * unrolled into columns or into rows ({@link Im2Row}) in chunks of one image or of all of them, and
+ * {@link ImageIm2Col}, an image at a time on scalar loops) on random geometries (conv1d
  * and conv2d, strides, paddings, dilations, groups, channel counts that are not a multiple of the
  * four rows computed together, one image or several): the same bits as plain loops summing in
  * the order the class documents (one f32 fused multiply-add per term from zero, padding as zero
@@ -21,6 +22,18 @@ import net.jqwik.api.constraints.IntRange;
 class Im2ColProperties {
     /** f32's unit roundoff. */
     private static final double U = 0x1p-24;
+
+    /** Which code computes the convolutions. */
+    enum Path {
+        /** {@link ImageIm2Col}. */
+        IMAGES,
+        /** {@link Im2Col}, the forward by columns. */
+        COLUMNS,
+        /** {@link Im2Col}, the forward by rows, all images in one chunk. */
+        ROWS,
+        /** {@link Im2Col}, the forward by rows, an image per chunk. */
+        ROWS_BY_IMAGE
+    }
 
     @Property(tries = 300)
     void everyKindGivesThePlainLoopsBitsAndStaysWithinF32sBoundOfTheReference(
@@ -36,8 +49,31 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 1, max = 3) int stride,
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
-            @ForAll boolean batched,
+            @ForAll Path path,
             @ForAll long seed) {
+        convolutions(oneD, n, groups, cg, og, h, w, kh, kw, stride, padding, dilation, path, seed);
+    }
+
+    /**
+     * Kernels wider than a vector's lanes (whose rows {@link Im2Row} copies tap by tap) and rows
+     * wider than one vector, as conv1d: the same checks.
+     */
+    @Property(tries = 100)
+    void wideKernelsAndWideRowsGiveThePlainLoopsBits(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 3) int cg,
+            @ForAll @IntRange(min = 1, max = 5) int og,
+            @ForAll @IntRange(min = 1, max = 48) int w,
+            @ForAll @IntRange(min = 1, max = 20) int kw,
+            @ForAll @IntRange(min = 1, max = 2) int stride,
+            @ForAll @IntRange(min = 0, max = 4) int padding,
+            @ForAll Path path,
+            @ForAll long seed) {
+        convolutions(true, n, 1, cg, og, 1, w, 1, kw, stride, padding, 1, path, seed);
+    }
+
+    private static void convolutions(boolean oneD, int n, int groups, int cg, int og, int h, int w, int kh, int kw, int stride,
+                                     int padding, int dilation, Path path, long seed) {
         if (oneD) {
             h = 1;
             kh = 1;
@@ -55,27 +91,31 @@ class Im2ColProperties {
         float[] x = gaussian(r, n * c * h * w), wt = gaussian(r, o * cg * kh * kw), dy = gaussian(r, n * o * oh * ow);
         String where = (oneD ? "conv1d" : "conv2d") + " n=" + n + " groups=" + groups + " cg=" + cg + " og=" + og + " h=" + h + " w=" + w
                 + " k=" + kh + "x" + kw + " stride=" + stride + " padding=" + padding + " dilation=" + dilation
-                + (batched ? " (Im2Col)" : " (ImageIm2Col)");
+                + " (" + path + ")";
         Convolution.Sizes z = conv.sizes(xs, ws, ys);
 
         float[] y = new float[n * o * oh * ow];
-        run(batched, conv, x, wt, y, z);
+        run(path, conv, x, wt, y, z);
         check(where + " forward", plainForward(x, wt, z), y, conv, x, xs, wt, ws, ys, (cg * kh * kw) + 1);
 
         Convolution input = conv.as(Convolution.Kind.INPUT_GRAD);
         float[] dx = new float[x.length];
-        run(batched, input, dy, wt, dx, z);
+        run(path, input, dy, wt, dx, z);
         check(where + " input gradient", plainInputGrad(dy, wt, z), dx, input, dy, ys, wt, ws, xs, (og + 1) * kh * kw + 1);
 
         Convolution weight = conv.as(Convolution.Kind.WEIGHT_GRAD);
         float[] dw = new float[wt.length];
-        run(batched, weight, x, dy, dw, z);
+        run(path, weight, x, dy, dw, z);
         check(where + " weight gradient", plainWeightGrad(x, dy, z), dw, weight, x, xs, dy, ys, ws, n * oh * ow + 1);
     }
 
-    private static void run(boolean batched, Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z) {
-        if (batched) Im2Col.run(conv, a, b, out, z);
-        else ImageIm2Col.run(conv, a, b, out, z);
+    private static void run(Path path, Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z) {
+        switch (path) {
+            case IMAGES -> ImageIm2Col.run(conv, a, b, out, z);
+            case COLUMNS -> Im2Col.run(conv, a, b, out, z, false, Im2Col.CHUNK);
+            case ROWS -> Im2Col.run(conv, a, b, out, z, true, Integer.MAX_VALUE);
+            case ROWS_BY_IMAGE -> Im2Col.run(conv, a, b, out, z, true, 1);
+        }
     }
 
     private static float[] gaussian(Random r, int size) {
