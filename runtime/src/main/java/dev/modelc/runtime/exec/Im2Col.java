@@ -57,63 +57,94 @@ final class Im2Col {
 
     /** {@link #run} with the forward's layout and chunk size given (tests run both layouts and small chunks). */
     static void run(Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z, boolean rows, int chunk) {
-        if (conv.kind() == Convolution.Kind.FORWARD && rows) {
-            forwardRows(a, b, out, z, chunk);
-            return;
-        }
-        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), np = z.n() * p, og = z.og();
-        float[][] held = take();
         switch (conv.kind()) {
             case FORWARD -> {
-                float[] cols = grow(held, 0, (long) g * k * np), y = grow(held, 1, (long) z.o() * np);
-                unfold(a, cols, z);
-                Library.matmul(b, cols, y, g, og, k, np, false, false);
-                // y[o, n * P + q] -> out[n, o, q]
-                Parallel.forRange(z.n(), (long) z.o() * p, (s, e) -> {
-                    for (int n = s; n < e; n++) {
-                        for (int o = 0; o < z.o(); o++) System.arraycopy(y, o * np + n * p, out, (n * z.o() + o) * p, p);
-                    }
-                });
+                if (rows) forwardRows(a, b, out, z, chunk);
+                else forwardColumns(a, b, out, z);
             }
-            case INPUT_GRAD -> {
-                float[] dy = grow(held, 0, (long) z.o() * np), dcols = grow(held, 1, (long) g * k * np);
-                regroup(a, dy, z);
-                Library.matmul(b, dy, dcols, g, k, og, np, true, false);
-                fold(dcols, out, z);
-            }
-            case WEIGHT_GRAD -> {
-                float[] cols = grow(held, 0, (long) g * k * np), dy = grow(held, 1, (long) z.o() * np);
-                unfold(a, cols, z);
-                regroup(b, dy, z);
-                Library.matmul(dy, cols, out, g, og, np, k, false, true);
-            }
+            case INPUT_GRAD -> inputGrad(a, b, out, z, chunk);
+            case WEIGHT_GRAD -> weightGrad(a, b, out, z);
         }
+    }
+
+    /** The forward by the whole batch's columns. */
+    private static void forwardColumns(float[] x, float[] w, float[] out, Convolution.Sizes z) {
+        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), np = z.n() * p;
+        float[][] held = take();
+        float[] cols = grow(held, 0, (long) g * k * np), y = grow(held, 1, (long) z.o() * np);
+        unfold(x, cols, z);
+        Library.matmul(w, cols, y, g, z.og(), k, np, false, false);
+        // y[o, n * P + q] -> out[n, o, q]
+        Parallel.forRange(z.n(), (long) z.o() * p, (s, e) -> {
+            for (int n = s; n < e; n++) {
+                for (int o = 0; o < z.o(); o++) System.arraycopy(y, o * np + n * p, out, (n * z.o() + o) * p, p);
+            }
+        });
+        SCRATCH.set(held);
+    }
+
+    /** The weight gradient: one product over the whole batch's columns, so that each weight's sum runs over the batch in order. */
+    private static void weightGrad(float[] x, float[] dy, float[] dw, Convolution.Sizes z) {
+        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), np = z.n() * z.oh() * z.ow();
+        float[][] held = take();
+        float[] cols = grow(held, 0, (long) g * k * np), grouped = grow(held, 1, (long) z.o() * np);
+        unfold(x, cols, z);
+        regroup(dy, grouped, z);
+        Library.matmul(grouped, cols, dw, g, z.og(), np, k, false, true);
         SCRATCH.set(held);
     }
 
     /** The forward by rows, chunks of images whose rows stay below {@code chunk} elements on all cores. */
     private static void forwardRows(float[] x, float[] w, float[] out, Convolution.Sizes z, int chunk) {
         int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), og = z.og();
-        long perImage = (long) g * k * p;
-        int images = (int) Math.max(1, Math.min(z.n(), chunk / perImage));
-        int chunks = (z.n() + images - 1) / images;
-        Parallel.forRange(chunks, images * perImage * og, (s, e) -> {
-            float[][] held = take();
-            for (int ch = s; ch < e; ch++) {
-                int n0 = ch * images, n1 = Math.min(z.n(), n0 + images), len = (n1 - n0) * p;
-                float[] rows = grow(held, 0, (long) g * len * k + Im2Row.SLACK), yT = grow(held, 1, (long) z.o() * len);
-                Im2Row.unfold(x, rows, grow(held, 2, Im2Row.paddedSize(z)), z, n0, n1);
-                Library.matmul(rows, w, yT, g, len, k, og, false, true);
-                // yT[g, (n - n0) * P + q, o] -> out[n, g * Og + o, q], an image's [P, Og] block at a time (in cache).
-                for (int n = n0; n < n1; n++) {
-                    for (int gr = 0; gr < g; gr++) {
-                        for (int o = 0; o < og; o++) {
-                            int from = (gr * len + (n - n0) * p) * og + o, to = (n * z.o() + gr * og + o) * p;
-                            for (int q = 0; q < p; q++) out[to + q] = yT[from + q * og];
-                        }
+        byImages(z, (long) g * k * p, chunk, (n0, n1, held) -> {
+            int len = (n1 - n0) * p;
+            float[] rows = grow(held, 0, (long) g * len * k + Im2Row.SLACK), yT = grow(held, 1, (long) z.o() * len);
+            Im2Row.unfold(x, rows, grow(held, 2, Im2Row.paddedSize(z)), z, n0, n1);
+            Library.matmul(rows, w, yT, g, len, k, og, false, true);
+            // yT[g, (n - n0) * P + q, o] -> out[n, g * Og + o, q], an image's [P, Og] block at a time (in cache).
+            for (int n = n0; n < n1; n++) {
+                for (int gr = 0; gr < g; gr++) {
+                    for (int o = 0; o < og; o++) {
+                        int from = (gr * len + (n - n0) * p) * og + o, to = (n * z.o() + gr * og + o) * p;
+                        for (int q = 0; q < p; q++) out[to + q] = yT[from + q * og];
                     }
                 }
             }
+        });
+    }
+
+    /**
+     * The input gradient, a chunk of images at a time (their columns stay in the core's cache from
+     * the product to col2im): {@code dcols = w^T @ dy}, then each column added into the input.
+     */
+    private static void inputGrad(float[] dy, float[] w, float[] dx, Convolution.Sizes z, int chunk) {
+        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), og = z.og();
+        byImages(z, (long) g * k * p, chunk, (n0, n1, held) -> {
+            int len = (n1 - n0) * p;
+            float[] grouped = grow(held, 0, (long) z.o() * len), dcols = grow(held, 1, (long) g * k * len);
+            // dy[n, o, q] -> grouped[o, (n - n0) * P + q] (= [G, Og, len])
+            for (int o = 0; o < z.o(); o++) {
+                for (int n = n0; n < n1; n++) System.arraycopy(dy, (n * z.o() + o) * p, grouped, o * len + (n - n0) * p, p);
+            }
+            Library.matmul(w, grouped, dcols, g, k, og, len, true, false);
+            fold(dcols, dx, z, n0, n1);
+        });
+    }
+
+    /** A body run over images {@code [n0, n1)} with a thread's scratch buffers. */
+    @FunctionalInterface
+    private interface Images {
+        void run(int n0, int n1, float[][] held);
+    }
+
+    /** Runs {@code body} over chunks of images of at most {@code chunk} elements ({@code perImage} an image), chunks on all cores. */
+    private static void byImages(Convolution.Sizes z, long perImage, int chunk, Images body) {
+        int images = (int) Math.max(1, Math.min(z.n(), chunk / Math.max(1, perImage)));
+        int chunks = (z.n() + images - 1) / images;
+        Parallel.forRange(chunks, images * perImage * z.og(), (s, e) -> {
+            float[][] held = take();
+            for (int ch = s; ch < e; ch++) body.run(ch * images, Math.min(z.n(), (ch + 1) * images), held);
             SCRATCH.set(held);
         });
     }
@@ -163,7 +194,7 @@ final class Im2Col {
                             // The padding at either end is a value or two: a loop, not a call of Arrays.fill
                             // (which the profile of the CNN sample's step showed at 4 %).
                             for (int j = 0; j < j0; j++) cols[at + j] = 0f;
-                            if (j1 > j0) System.arraycopy(x, xr + j0 + off, cols, at + j0, j1 - j0);
+                            Runs.copy(x, xr + j0 + off, cols, at + j0, j1 - j0);
                             for (int j = j1; j < z.ow(); j++) cols[at + j] = 0f;
                             continue;
                         }
@@ -177,38 +208,38 @@ final class Im2Col {
         });
     }
 
-    /** The adjoint of {@link #unfold}: each column entry added into the input position it was read from. */
-    private static void fold(float[] cols, float[] dx, Convolution.Sizes z) {
-        int p = z.oh() * z.ow(), np = z.n() * p, taps = z.kh() * z.kw();
-        // By channel, so no two tasks write the same element; within a channel the taps add in order.
-        Parallel.forRange(z.c(), (long) taps * np, (s, e) -> {
-            for (int c = s; c < e; c++) {
-                for (int n = 0; n < z.n(); n++) java.util.Arrays.fill(dx, (n * z.c() + c) * z.h() * z.w(), (n * z.c() + c + 1) * z.h() * z.w(), 0f);
+    /**
+     * The adjoint of {@link #unfold} for images {@code [n0, n1)} ({@code cols [C * KH * KW, (n1 - n0) * P]}):
+     * each column entry added into the input position it was read from, into zeros, a position's
+     * taps in order.
+     */
+    private static void fold(float[] cols, float[] dx, Convolution.Sizes z, int n0, int n1) {
+        int p = z.oh() * z.ow(), len = (n1 - n0) * p, taps = z.kh() * z.kw(), plane = z.h() * z.w();
+        for (int n = n0; n < n1; n++) {
+            for (int c = 0; c < z.c(); c++) {
+                int xo = (n * z.c() + c) * plane;
+                java.util.Arrays.fill(dx, xo, xo + plane, 0f);
                 for (int t = 0; t < taps; t++) {
-                    int kh = t / z.kw(), kw = t % z.kw(), base = (c * taps + t) * np;
-                    for (int n = 0; n < z.n(); n++) {
-                        int xo = (n * z.c() + c) * z.h() * z.w();
-                        for (int i = 0; i < z.oh(); i++) {
-                            int ih = i * z.sh() + kh * z.dh() - z.ph();
-                            if (ih < 0 || ih >= z.h()) continue;
-                            int xr = xo + ih * z.w(), at = base + n * p + i * z.ow();
-                            if (z.sw() == 1) {
-                                // The columns that land inside the row, found once (as unfold does), the
-                                // same adds in the same order without a test per element.
-                                int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)),
-                                        j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
-                                for (int j = j0; j < j1; j++) dx[xr + j + off] += cols[at + j];
-                                continue;
-                            }
-                            for (int j = 0; j < z.ow(); j++) {
-                                int iw = j * z.sw() + kw * z.dw() - z.pw();
-                                if (iw >= 0 && iw < z.w()) dx[xr + iw] += cols[at + j];
-                            }
+                    int kh = t / z.kw(), kw = t % z.kw(), base = (c * taps + t) * len + (n - n0) * p;
+                    // The columns that land inside the row, found once (as unfold does): the same adds
+                    // in the same order without a test per element.
+                    int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)), j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
+                    for (int i = 0; i < z.oh(); i++) {
+                        int ih = i * z.sh() + kh * z.dh() - z.ph();
+                        if (ih < 0 || ih >= z.h()) continue;
+                        int xr = xo + ih * z.w(), at = base + i * z.ow();
+                        if (z.sw() == 1) {
+                            Runs.add(cols, at + j0, dx, xr + j0 + off, j1 - j0);
+                            continue;
+                        }
+                        for (int j = 0; j < z.ow(); j++) {
+                            int iw = j * z.sw() + kw * z.dw() - z.pw();
+                            if (iw >= 0 && iw < z.w()) dx[xr + iw] += cols[at + j];
                         }
                     }
                 }
             }
-        });
+        }
     }
 
     /** {@code dy[N, O, P]} as {@code [O, N * P]} (= {@code [G, Og, N * P]}). */

@@ -11,7 +11,8 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The f32 convolutions (every path: {@link Im2Col} through {@link Library#matmul}, its forward
- * unrolled into columns or into rows ({@link Im2Row}) in chunks of one image or of all of them, and
+ * unrolled into columns or into rows ({@link Im2Row}), its forward by rows and its input gradient
+ * in chunks of one image or of all of them, and
  * {@link ImageIm2Col}, an image at a time on scalar loops) on random geometries (conv1d
  * and conv2d, strides, paddings, dilations, groups, channel counts that are not a multiple of the
  * four rows computed together, one image or several): the same bits as plain loops summing in
@@ -29,9 +30,9 @@ class Im2ColProperties {
         IMAGES,
         /** {@link Im2Col}, the forward by columns. */
         COLUMNS,
-        /** {@link Im2Col}, the forward by rows, all images in one chunk. */
+        /** {@link Im2Col}, the forward by rows; it and the input gradient all images in one chunk. */
         ROWS,
-        /** {@link Im2Col}, the forward by rows, an image per chunk. */
+        /** {@link Im2Col}, the forward by rows; it and the input gradient an image per chunk. */
         ROWS_BY_IMAGE
     }
 
