@@ -194,7 +194,7 @@ final class Im2Col {
                             // The padding at either end is a value or two: a loop, not a call of Arrays.fill
                             // (which the profile of the CNN sample's step showed at 4 %).
                             for (int j = 0; j < j0; j++) cols[at + j] = 0f;
-                            Runs.copy(x, xr + j0 + off, cols, at + j0, j1 - j0);
+                            if (j1 > j0) System.arraycopy(x, xr + j0 + off, cols, at + j0, j1 - j0);
                             for (int j = j1; j < z.ow(); j++) cols[at + j] = 0f;
                             continue;
                         }
