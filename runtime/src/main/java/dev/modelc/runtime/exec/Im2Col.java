@@ -14,15 +14,17 @@ package dev.modelc.runtime.exec;
  *   <li>forward with fewer taps (a first layer's 3x3 on one channel: K = 9 would fill 9 of 32 lanes
  *       of w's panel), the whole batch's columns ({@code cols [G, K, N * P]}) and
  *       {@code y[G, Og, N * P] = w[G, Og, K] @ cols}, scattered to {@code [N, O, P]};</li>
- *   <li>input gradient: {@code dcols = w^T @ dy[G, Og, N * P]}, whose columns are added back into
- *       the input's positions (col2im);</li>
+ *   <li>input gradient, a chunk of images at a time as well: {@code dcols = w^T @ dy[G, Og, n * P]},
+ *       whose columns are added back into the input's positions (col2im, each run of OW values on
+ *       vector lanes by {@link Runs}) while they are still in cache;</li>
  *   <li>weight gradient: {@code dw[G, Og, K] = dy[G, Og, N * P] @ cols^T}, straight into w's layout:
  *       the columns are its broadcast operand, read in place; a sum over the whole batch, so one
  *       product over all of it.</li>
  * </ul>
  * Measured at the CNN sample's second layer (16 -> 32 channels, 3x3, 14x14, batch 64), the
  * forward by rows took 3.0 ms of one core's time against 4.6 by columns, whose product packed the
- * 1.8 million unrolled values once more (docs/benchmarks.md). This is the path on vector lanes
+ * 1.8 million unrolled values once more, and the input gradient by chunks 2.9 against 5.4 for the
+ * whole batch (docs/benchmarks.md). This is the path on vector lanes
  * ({@link VectorGemm} is register-blocked); without lanes {@link ImageIm2Col} runs an image at a
  * time, with the same bits: every element is the same chain of fused multiply-adds whichever
  * layout, chunk or path computes it. Each result element is a sum in f32 in another order than the
@@ -39,7 +41,8 @@ final class Im2Col {
 
     /**
      * A chunk's unrolled rows stay below this many elements (512 KB, a quarter of this machine's
-     * second-level cache): 2^16 to 2^18 measured the same, the whole batch at once 25 % slower.
+     * second-level cache): 2^15 to 2^18 measured the same, the whole batch at once about a fifth
+     * slower (the forward at the CNN sample's second layer).
      */
     static final int CHUNK = 1 << 17;
 

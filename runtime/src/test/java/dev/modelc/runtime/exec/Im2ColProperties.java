@@ -50,9 +50,15 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 1, max = 3) int stride,
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll @IntRange(min = 1, max = 3) int strideH,
+            @ForAll @IntRange(min = 0, max = 2) int paddingH,
+            @ForAll @IntRange(min = 1, max = 2) int dilationH,
             @ForAll Path path,
             @ForAll long seed) {
-        convolutions(oneD, n, groups, cg, og, h, w, kh, kw, stride, padding, dilation, path, seed);
+        // The height's geometry drawn apart from the width's: Im2Row copies a kernel row's taps at once
+        // along the width (dilation 1 there) and steps rows by the height's stride and dilation.
+        convolutions(oneD, n, groups, cg, og, h, w, kh, kw, new int[] {strideH, stride}, new int[] {paddingH, padding},
+                new int[] {dilationH, dilation}, path, seed);
     }
 
     /**
@@ -70,19 +76,20 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 0, max = 4) int padding,
             @ForAll Path path,
             @ForAll long seed) {
-        convolutions(true, n, 1, cg, og, 1, w, 1, kw, stride, padding, 1, path, seed);
+        convolutions(true, n, 1, cg, og, 1, w, 1, kw, new int[] {1, stride}, new int[] {0, padding}, new int[] {1, 1}, path, seed);
     }
 
-    private static void convolutions(boolean oneD, int n, int groups, int cg, int og, int h, int w, int kh, int kw, int stride,
-                                     int padding, int dilation, Path path, long seed) {
+    /** {@code stride}, {@code padding}, {@code dilation}: height's then width's (a conv1d takes the width's). */
+    private static void convolutions(boolean oneD, int n, int groups, int cg, int og, int h, int w, int kh, int kw, int[] stride,
+                                     int[] padding, int[] dilation, Path path, long seed) {
         if (oneD) {
             h = 1;
             kh = 1;
         }
         // The padded input must hold the dilated kernel on every axis (Convolution.checkFits).
-        if (h + 2 * (oneD ? 0 : padding) < dilation * (kh - 1) + 1 || w + 2 * padding < dilation * (kw - 1) + 1) return;
-        List<Integer> s = oneD ? List.of(stride) : List.of(stride, stride), p = oneD ? List.of(padding) : List.of(padding, padding),
-                d = oneD ? List.of(dilation) : List.of(dilation, dilation);
+        if (h + 2 * (oneD ? 0 : padding[0]) < dilation[0] * (kh - 1) + 1 || w + 2 * padding[1] < dilation[1] * (kw - 1) + 1) return;
+        List<Integer> s = oneD ? List.of(stride[1]) : List.of(stride[0], stride[1]), p = oneD ? List.of(padding[1]) : List.of(padding[0], padding[1]),
+                d = oneD ? List.of(dilation[1]) : List.of(dilation[0], dilation[1]);
         Convolution conv = new Convolution(Convolution.Kind.FORWARD, s, p, d, groups);
         int c = cg * groups, o = og * groups;
         int oh = oneD ? 1 : (int) conv.outputSize(0, h, kh), ow = (int) conv.outputSize(oneD ? 0 : 1, w, kw);
@@ -91,7 +98,7 @@ class Im2ColProperties {
         Random r = new Random(seed);
         float[] x = gaussian(r, n * c * h * w), wt = gaussian(r, o * cg * kh * kw), dy = gaussian(r, n * o * oh * ow);
         String where = (oneD ? "conv1d" : "conv2d") + " n=" + n + " groups=" + groups + " cg=" + cg + " og=" + og + " h=" + h + " w=" + w
-                + " k=" + kh + "x" + kw + " stride=" + stride + " padding=" + padding + " dilation=" + dilation
+                + " k=" + kh + "x" + kw + " stride=" + s + " padding=" + p + " dilation=" + d
                 + " (" + path + ")";
         Convolution.Sizes z = conv.sizes(xs, ws, ys);
 
