@@ -1,62 +1,175 @@
 package dev.modelc.runtime.exec;
 
 /**
- * The f32 convolutions as matrix products ({@link Library#matmul}, the runtime's one GEMM): the
- * input's windows unrolled into columns ({@code cols [G, K, N * P]}, K = C / groups * KH * KW
- * taps, P = OH * OW output positions), then per group
+ * The f32 convolutions as matrix products ({@link Library#matmul}, the runtime's one GEMM) on the
+ * input's windows unrolled, K = C / groups * KH * KW taps by P = OH * OW output positions per
+ * image:
  * <ul>
- *   <li>forward: {@code y[G, Og, N * P] = w[G, Og, K] @ cols}, scattered to {@code [N, O, P]};</li>
- *   <li>input gradient: {@code dcols = w^T @ dy[G, Og, N * P]}, whose columns are added back into
- *       the input's positions (col2im);</li>
- *   <li>weight gradient: {@code dw[G, Og, K] = dy[G, Og, N * P] @ cols^T}, straight into w's layout.</li>
+ *   <li>forward, when the taps fill a {@link VectorGemm} panel (K at least its NR lanes): a chunk of
+ *       images at a time unrolled into rows ({@link Im2Row}, {@code rows[G, n * P, K]}), then
+ *       {@code y^T[G, n * P, Og] = rows @ w^T}, whose [P, Og] blocks are transposed into
+ *       {@code [N, O, P]}. The product reads the rows in place (its broadcast operand, unit stride)
+ *       and packs only w; a chunk's rows ({@link #CHUNK} elements at most) stay in the core's cache
+ *       from the copy to the product, and chunks run on all cores;</li>
+ *   <li>forward with fewer taps (a first layer's 3x3 on one channel: K = 9 would fill 9 of 32 lanes
+ *       of w's panel), the whole batch's columns ({@code cols [G, K, N * P]}) and
+ *       {@code y[G, Og, N * P] = w[G, Og, K] @ cols}, scattered to {@code [N, O, P]};</li>
+ *   <li>input gradient, a chunk of images at a time as well: {@code dcols = w^T @ dy[G, Og, n * P]},
+ *       whose columns are added back into the input's positions (col2im, each run of OW values on
+ *       vector lanes by {@link Runs}) while they are still in cache;</li>
+ *   <li>weight gradient: {@code dw[G, Og, K] = dy[G, Og, N * P] @ cols^T}, straight into w's layout:
+ *       the columns are its broadcast operand, read in place; a sum over the whole batch, so one
+ *       product over all of it.</li>
  * </ul>
- * The path on vector lanes ({@link VectorGemm} is register-blocked, and fastest on the whole
- * batch's columns); without lanes {@link ImageIm2Col} runs an image at a time, with the same bits.
- * Each result element is a sum in f32 in another order than the reference loops' f64 sums
- * ({@link Convolution#reference}), so f32 results agree with the interpreter within f32 rounding
- * of the sums (1e-4 of the largest value, as matmuls do), not bit for bit.
+ * Measured at the CNN sample's second layer (16 -> 32 channels, 3x3, 14x14, batch 64), the
+ * forward by rows took 3.0 ms of one core's time against 4.6 by columns, whose product packed the
+ * 1.8 million unrolled values once more, and the input gradient by chunks 2.9 against 5.4 for the
+ * whole batch (docs/benchmarks.md). This is the path on vector lanes
+ * ({@link VectorGemm} is register-blocked); without lanes {@link ImageIm2Col} runs an image at a
+ * time, with the same bits: every element is the same chain of fused multiply-adds whichever
+ * layout, chunk or path computes it. Each result element is a sum in f32 in another order than the
+ * reference loops' f64 sums ({@link Convolution#reference}), so f32 results agree with the
+ * interpreter within f32 rounding of the sums (1e-4 of the largest value, as matmuls do), not bit
+ * for bit.
  */
 final class Im2Col {
-    /** Scratch buffers of each thread, grown as needed, so a training step allocates nothing after the first. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+    /**
+     * Scratch buffers of each thread, grown as needed, so a training step allocates nothing after
+     * the first: 0 and 1 the unrolled input and the product, 2 {@link Im2Row}'s padded image.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(Im2Col::buffers);
+
+    /**
+     * A chunk's unrolled rows stay below this many elements (512 KB, a quarter of this machine's
+     * second-level cache): 2^15 to 2^18 measured the same, the whole batch at once about a fifth
+     * slower (the forward at the CNN sample's second layer).
+     */
+    static final int CHUNK = 1 << 17;
 
     private Im2Col() {
     }
 
+    /** Whether the forward unrolls into rows: when the taps fill at least one panel of w's lanes. */
+    static boolean forwardByRows(Convolution.Sizes z) {
+        return z.cg() * z.kh() * z.kw() >= VectorGemm.NR_F;
+    }
+
     static void run(Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z) {
-        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), np = z.n() * p, og = z.og();
+        run(conv, a, b, out, z, forwardByRows(z), CHUNK);
+    }
+
+    /** {@link #run} with the forward's layout and chunk size given (tests run both layouts and small chunks). */
+    static void run(Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z, boolean rows, int chunk) {
         switch (conv.kind()) {
             case FORWARD -> {
-                float[] cols = scratch(0, (long) g * k * np), y = scratch(1, (long) z.o() * np);
-                unfold(a, cols, z);
-                Library.matmul(b, cols, y, g, og, k, np, false, false);
-                // y[o, n * P + q] -> out[n, o, q]
-                Parallel.forRange(z.n(), (long) z.o() * p, (s, e) -> {
-                    for (int n = s; n < e; n++) {
-                        for (int o = 0; o < z.o(); o++) System.arraycopy(y, o * np + n * p, out, (n * z.o() + o) * p, p);
-                    }
-                });
+                if (rows) forwardRows(a, b, out, z, chunk);
+                else forwardColumns(a, b, out, z);
             }
-            case INPUT_GRAD -> {
-                float[] dy = scratch(0, (long) z.o() * np), dcols = scratch(1, (long) g * k * np);
-                regroup(a, dy, z);
-                Library.matmul(b, dy, dcols, g, k, og, np, true, false);
-                fold(dcols, out, z);
-            }
-            case WEIGHT_GRAD -> {
-                float[] cols = scratch(0, (long) g * k * np), dy = scratch(1, (long) z.o() * np);
-                unfold(a, cols, z);
-                regroup(b, dy, z);
-                Library.matmul(dy, cols, out, g, og, np, k, false, true);
-            }
+            case INPUT_GRAD -> inputGrad(a, b, out, z, chunk);
+            case WEIGHT_GRAD -> weightGrad(a, b, out, z);
         }
     }
 
-    private static float[] scratch(int which, long size) {
+    /** The forward by the whole batch's columns. */
+    private static void forwardColumns(float[] x, float[] w, float[] out, Convolution.Sizes z) {
+        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), np = z.n() * p;
+        float[][] held = take();
+        float[] cols = grow(held, 0, (long) g * k * np), y = grow(held, 1, (long) z.o() * np);
+        unfold(x, cols, z);
+        Library.matmul(w, cols, y, g, z.og(), k, np, false, false);
+        // y[o, n * P + q] -> out[n, o, q]
+        Parallel.forRange(z.n(), (long) z.o() * p, (s, e) -> {
+            for (int n = s; n < e; n++) {
+                for (int o = 0; o < z.o(); o++) System.arraycopy(y, o * np + n * p, out, (n * z.o() + o) * p, p);
+            }
+        });
+        SCRATCH.set(held);
+    }
+
+    /** The weight gradient: one product over the whole batch's columns, so that each weight's sum runs over the batch in order. */
+    private static void weightGrad(float[] x, float[] dy, float[] dw, Convolution.Sizes z) {
+        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), np = z.n() * z.oh() * z.ow();
+        float[][] held = take();
+        float[] cols = grow(held, 0, (long) g * k * np), grouped = grow(held, 1, (long) z.o() * np);
+        unfold(x, cols, z);
+        regroup(dy, grouped, z);
+        Library.matmul(grouped, cols, dw, g, z.og(), np, k, false, true);
+        SCRATCH.set(held);
+    }
+
+    /** The forward by rows, chunks of images whose rows stay below {@code chunk} elements on all cores. */
+    private static void forwardRows(float[] x, float[] w, float[] out, Convolution.Sizes z, int chunk) {
+        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), og = z.og();
+        byImages(z, (long) g * k * p, chunk, (n0, n1, held) -> {
+            int len = (n1 - n0) * p;
+            float[] rows = grow(held, 0, (long) g * len * k + Im2Row.SLACK), yT = grow(held, 1, (long) z.o() * len);
+            Im2Row.unfold(x, rows, grow(held, 2, Im2Row.paddedSize(z)), z, n0, n1);
+            Library.matmul(rows, w, yT, g, len, k, og, false, true);
+            // yT[g, (n - n0) * P + q, o] -> out[n, g * Og + o, q], an image's [P, Og] block at a time (in cache).
+            for (int n = n0; n < n1; n++) {
+                for (int gr = 0; gr < g; gr++) {
+                    for (int o = 0; o < og; o++) {
+                        int from = (gr * len + (n - n0) * p) * og + o, to = (n * z.o() + gr * og + o) * p;
+                        for (int q = 0; q < p; q++) out[to + q] = yT[from + q * og];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The input gradient, a chunk of images at a time (their columns stay in the core's cache from
+     * the product to col2im): {@code dcols = w^T @ dy}, then each column added into the input.
+     */
+    private static void inputGrad(float[] dy, float[] w, float[] dx, Convolution.Sizes z, int chunk) {
+        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), og = z.og();
+        byImages(z, (long) g * k * p, chunk, (n0, n1, held) -> {
+            int len = (n1 - n0) * p;
+            float[] grouped = grow(held, 0, (long) z.o() * len), dcols = grow(held, 1, (long) g * k * len);
+            // dy[n, o, q] -> grouped[o, (n - n0) * P + q] (= [G, Og, len])
+            for (int o = 0; o < z.o(); o++) {
+                for (int n = n0; n < n1; n++) System.arraycopy(dy, (n * z.o() + o) * p, grouped, o * len + (n - n0) * p, p);
+            }
+            Library.matmul(w, grouped, dcols, g, k, og, len, true, false);
+            fold(dcols, dx, z, n0, n1);
+        });
+    }
+
+    /** A body run over images {@code [n0, n1)} with a thread's scratch buffers. */
+    @FunctionalInterface
+    private interface Images {
+        void run(int n0, int n1, float[][] held);
+    }
+
+    /** Runs {@code body} over chunks of images of at most {@code chunk} elements ({@code perImage} an image), chunks on all cores. */
+    private static void byImages(Convolution.Sizes z, long perImage, int chunk, Images body) {
+        int images = (int) Math.max(1, Math.min(z.n(), chunk / Math.max(1, perImage)));
+        int chunks = (z.n() + images - 1) / images;
+        Parallel.forRange(chunks, images * perImage * z.og(), (s, e) -> {
+            float[][] held = take();
+            for (int ch = s; ch < e; ch++) body.run(ch * images, Math.min(z.n(), (ch + 1) * images), held);
+            SCRATCH.set(held);
+        });
+    }
+
+    /**
+     * This thread's scratch, taken while in use: a thread waiting for a split's other half may run
+     * another task meanwhile (a fork-join worker helping), and one of this class allocates its own.
+     */
+    private static float[][] take() {
+        float[][] held = SCRATCH.get();
+        SCRATCH.set(null);
+        return held != null ? held : buffers();
+    }
+
+    private static float[] grow(float[][] held, int which, long size) {
         if (size > Integer.MAX_VALUE - 8) throw new ExecutionError("a convolution's unrolled input needs " + size + " elements, more than an array holds");
-        float[][] s = SCRATCH.get();
-        if (s[which].length < size) s[which] = new float[(int) size];
-        return s[which];
+        if (held[which].length < size) held[which] = new float[(int) size];
+        return held[which];
+    }
+
+    private static float[][] buffers() {
+        return new float[][] {new float[0], new float[0], new float[0]};
     }
 
     /** {@code cols[c * KH * KW + kh * KW + kw, n * P + i * OW + j] = x[n, c, i * SH + kh * DH - PH, j * SW + kw * DW - PW]}, 0 outside. */
@@ -98,38 +211,38 @@ final class Im2Col {
         });
     }
 
-    /** The adjoint of {@link #unfold}: each column entry added into the input position it was read from. */
-    private static void fold(float[] cols, float[] dx, Convolution.Sizes z) {
-        int p = z.oh() * z.ow(), np = z.n() * p, taps = z.kh() * z.kw();
-        // By channel, so no two tasks write the same element; within a channel the taps add in order.
-        Parallel.forRange(z.c(), (long) taps * np, (s, e) -> {
-            for (int c = s; c < e; c++) {
-                for (int n = 0; n < z.n(); n++) java.util.Arrays.fill(dx, (n * z.c() + c) * z.h() * z.w(), (n * z.c() + c + 1) * z.h() * z.w(), 0f);
+    /**
+     * The adjoint of {@link #unfold} for images {@code [n0, n1)} ({@code cols [C * KH * KW, (n1 - n0) * P]}):
+     * each column entry added into the input position it was read from, into zeros, a position's
+     * taps in order.
+     */
+    private static void fold(float[] cols, float[] dx, Convolution.Sizes z, int n0, int n1) {
+        int p = z.oh() * z.ow(), len = (n1 - n0) * p, taps = z.kh() * z.kw(), plane = z.h() * z.w();
+        for (int n = n0; n < n1; n++) {
+            for (int c = 0; c < z.c(); c++) {
+                int xo = (n * z.c() + c) * plane;
+                java.util.Arrays.fill(dx, xo, xo + plane, 0f);
                 for (int t = 0; t < taps; t++) {
-                    int kh = t / z.kw(), kw = t % z.kw(), base = (c * taps + t) * np;
-                    for (int n = 0; n < z.n(); n++) {
-                        int xo = (n * z.c() + c) * z.h() * z.w();
-                        for (int i = 0; i < z.oh(); i++) {
-                            int ih = i * z.sh() + kh * z.dh() - z.ph();
-                            if (ih < 0 || ih >= z.h()) continue;
-                            int xr = xo + ih * z.w(), at = base + n * p + i * z.ow();
-                            if (z.sw() == 1) {
-                                // The columns that land inside the row, found once (as unfold does), the
-                                // same adds in the same order without a test per element.
-                                int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)),
-                                        j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
-                                for (int j = j0; j < j1; j++) dx[xr + j + off] += cols[at + j];
-                                continue;
-                            }
-                            for (int j = 0; j < z.ow(); j++) {
-                                int iw = j * z.sw() + kw * z.dw() - z.pw();
-                                if (iw >= 0 && iw < z.w()) dx[xr + iw] += cols[at + j];
-                            }
+                    int kh = t / z.kw(), kw = t % z.kw(), base = (c * taps + t) * len + (n - n0) * p;
+                    // The columns that land inside the row, found once (as unfold does): the same adds
+                    // in the same order without a test per element.
+                    int off = kw * z.dw() - z.pw(), j0 = Math.min(z.ow(), Math.max(0, -off)), j1 = Math.max(j0, Math.min(z.ow(), z.w() - off));
+                    for (int i = 0; i < z.oh(); i++) {
+                        int ih = i * z.sh() + kh * z.dh() - z.ph();
+                        if (ih < 0 || ih >= z.h()) continue;
+                        int xr = xo + ih * z.w(), at = base + i * z.ow();
+                        if (z.sw() == 1) {
+                            Runs.add(cols, at + j0, dx, xr + j0 + off, j1 - j0);
+                            continue;
+                        }
+                        for (int j = 0; j < z.ow(); j++) {
+                            int iw = j * z.sw() + kw * z.dw() - z.pw();
+                            if (iw >= 0 && iw < z.w()) dx[xr + iw] += cols[at + j];
                         }
                     }
                 }
             }
-        });
+        }
     }
 
     /** {@code dy[N, O, P]} as {@code [O, N * P]} (= {@code [G, Og, N * P]}). */

@@ -127,9 +127,10 @@ public final class Library {
     /**
      * One of the three convolutions ({@link Convolution.Kind}) of {@code a} (shape {@code as}) and
      * {@code b} (shape {@code bs}) into {@code out} (shape {@code os}). In f32 as matrix products
-     * (f32 sums, as PyTorch's CPU convolutions): on vector lanes the whole batch's windows at once
-     * through {@link VectorGemm} ({@link Im2Col}), else (and for a weight gradient of few taps) an
-     * image at a time on scalar loops ({@link ImageIm2Col}); both give the same bits. Otherwise on f64 copies with the reference
+     * (f32 sums, as PyTorch's CPU convolutions): on vector lanes through {@link VectorGemm}, the
+     * windows unrolled by chunks of images or the whole batch ({@link Im2Col}), else (and for a
+     * weight gradient of few taps) an image at a time on scalar loops ({@link ImageIm2Col}); both
+     * give the same bits. Otherwise on f64 copies with the reference
      * loops, rounded once to the result's dtype: the interpreter's bits.
      */
     public static void conv(Convolution conv, Object a, int[] as, Object b, int[] bs, int[] os, Object out) {

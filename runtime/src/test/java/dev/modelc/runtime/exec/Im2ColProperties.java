@@ -10,8 +10,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The f32 convolutions (both paths: {@link Im2Col}, the whole batch through {@link Library#matmul},
- * and {@link ImageIm2Col}, an image at a time on scalar loops) on random geometries (conv1d
+ * The f32 convolutions (every path: {@link Im2Col} through {@link Library#matmul}, its forward
+ * unrolled into columns or into rows ({@link Im2Row}), its forward by rows and its input gradient
+ * in chunks of one image or of all of them, and
+ * {@link ImageIm2Col}, an image at a time on scalar loops) on random geometries (conv1d
  * and conv2d, strides, paddings, dilations, groups, channel counts that are not a multiple of the
  * four rows computed together, one image or several): the same bits as plain loops summing in
  * the order the class documents (one f32 fused multiply-add per term from zero, padding as zero
@@ -21,6 +23,18 @@ import net.jqwik.api.constraints.IntRange;
 class Im2ColProperties {
     /** f32's unit roundoff. */
     private static final double U = 0x1p-24;
+
+    /** Which code computes the convolutions. */
+    enum Path {
+        /** {@link ImageIm2Col}. */
+        IMAGES,
+        /** {@link Im2Col}, the forward by columns. */
+        COLUMNS,
+        /** {@link Im2Col}, the forward by rows; it and the input gradient all images in one chunk. */
+        ROWS,
+        /** {@link Im2Col}, the forward by rows; it and the input gradient an image per chunk. */
+        ROWS_BY_IMAGE
+    }
 
     @Property(tries = 300)
     void everyKindGivesThePlainLoopsBitsAndStaysWithinF32sBoundOfTheReference(
@@ -36,16 +50,46 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 1, max = 3) int stride,
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
-            @ForAll boolean batched,
+            @ForAll @IntRange(min = 1, max = 3) int strideH,
+            @ForAll @IntRange(min = 0, max = 2) int paddingH,
+            @ForAll @IntRange(min = 1, max = 2) int dilationH,
+            @ForAll Path path,
             @ForAll long seed) {
+        // The height's geometry drawn apart from the width's: Im2Row copies a kernel row's taps at once
+        // along the width (dilation 1 there) and steps rows by the height's stride and dilation.
+        convolutions(oneD, n, groups, cg, og, h, w, kh, kw, new int[] {strideH, stride}, new int[] {paddingH, padding},
+                new int[] {dilationH, dilation}, path, seed);
+    }
+
+    /**
+     * Kernels wider than a vector's lanes (whose rows {@link Im2Row} copies tap by tap) and rows
+     * wider than one vector, as conv1d: the same checks.
+     */
+    @Property(tries = 100)
+    void wideKernelsAndWideRowsGiveThePlainLoopsBits(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 3) int cg,
+            @ForAll @IntRange(min = 1, max = 5) int og,
+            @ForAll @IntRange(min = 1, max = 48) int w,
+            @ForAll @IntRange(min = 1, max = 20) int kw,
+            @ForAll @IntRange(min = 1, max = 2) int stride,
+            @ForAll @IntRange(min = 0, max = 4) int padding,
+            @ForAll Path path,
+            @ForAll long seed) {
+        convolutions(true, n, 1, cg, og, 1, w, 1, kw, new int[] {1, stride}, new int[] {0, padding}, new int[] {1, 1}, path, seed);
+    }
+
+    /** {@code stride}, {@code padding}, {@code dilation}: height's then width's (a conv1d takes the width's). */
+    private static void convolutions(boolean oneD, int n, int groups, int cg, int og, int h, int w, int kh, int kw, int[] stride,
+                                     int[] padding, int[] dilation, Path path, long seed) {
         if (oneD) {
             h = 1;
             kh = 1;
         }
         // The padded input must hold the dilated kernel on every axis (Convolution.checkFits).
-        if (h + 2 * (oneD ? 0 : padding) < dilation * (kh - 1) + 1 || w + 2 * padding < dilation * (kw - 1) + 1) return;
-        List<Integer> s = oneD ? List.of(stride) : List.of(stride, stride), p = oneD ? List.of(padding) : List.of(padding, padding),
-                d = oneD ? List.of(dilation) : List.of(dilation, dilation);
+        if (h + 2 * (oneD ? 0 : padding[0]) < dilation[0] * (kh - 1) + 1 || w + 2 * padding[1] < dilation[1] * (kw - 1) + 1) return;
+        List<Integer> s = oneD ? List.of(stride[1]) : List.of(stride[0], stride[1]), p = oneD ? List.of(padding[1]) : List.of(padding[0], padding[1]),
+                d = oneD ? List.of(dilation[1]) : List.of(dilation[0], dilation[1]);
         Convolution conv = new Convolution(Convolution.Kind.FORWARD, s, p, d, groups);
         int c = cg * groups, o = og * groups;
         int oh = oneD ? 1 : (int) conv.outputSize(0, h, kh), ow = (int) conv.outputSize(oneD ? 0 : 1, w, kw);
@@ -54,28 +98,32 @@ class Im2ColProperties {
         Random r = new Random(seed);
         float[] x = gaussian(r, n * c * h * w), wt = gaussian(r, o * cg * kh * kw), dy = gaussian(r, n * o * oh * ow);
         String where = (oneD ? "conv1d" : "conv2d") + " n=" + n + " groups=" + groups + " cg=" + cg + " og=" + og + " h=" + h + " w=" + w
-                + " k=" + kh + "x" + kw + " stride=" + stride + " padding=" + padding + " dilation=" + dilation
-                + (batched ? " (Im2Col)" : " (ImageIm2Col)");
+                + " k=" + kh + "x" + kw + " stride=" + s + " padding=" + p + " dilation=" + d
+                + " (" + path + ")";
         Convolution.Sizes z = conv.sizes(xs, ws, ys);
 
         float[] y = new float[n * o * oh * ow];
-        run(batched, conv, x, wt, y, z);
+        run(path, conv, x, wt, y, z);
         check(where + " forward", plainForward(x, wt, z), y, conv, x, xs, wt, ws, ys, (cg * kh * kw) + 1);
 
         Convolution input = conv.as(Convolution.Kind.INPUT_GRAD);
         float[] dx = new float[x.length];
-        run(batched, input, dy, wt, dx, z);
+        run(path, input, dy, wt, dx, z);
         check(where + " input gradient", plainInputGrad(dy, wt, z), dx, input, dy, ys, wt, ws, xs, (og + 1) * kh * kw + 1);
 
         Convolution weight = conv.as(Convolution.Kind.WEIGHT_GRAD);
         float[] dw = new float[wt.length];
-        run(batched, weight, x, dy, dw, z);
+        run(path, weight, x, dy, dw, z);
         check(where + " weight gradient", plainWeightGrad(x, dy, z), dw, weight, x, xs, dy, ys, ws, n * oh * ow + 1);
     }
 
-    private static void run(boolean batched, Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z) {
-        if (batched) Im2Col.run(conv, a, b, out, z);
-        else ImageIm2Col.run(conv, a, b, out, z);
+    private static void run(Path path, Convolution conv, float[] a, float[] b, float[] out, Convolution.Sizes z) {
+        switch (path) {
+            case IMAGES -> ImageIm2Col.run(conv, a, b, out, z);
+            case COLUMNS -> Im2Col.run(conv, a, b, out, z, false, Im2Col.CHUNK);
+            case ROWS -> Im2Col.run(conv, a, b, out, z, true, Integer.MAX_VALUE);
+            case ROWS_BY_IMAGE -> Im2Col.run(conv, a, b, out, z, true, 1);
+        }
     }
 
     private static float[] gaussian(Random r, int size) {
