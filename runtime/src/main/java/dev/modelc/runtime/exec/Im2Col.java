@@ -27,10 +27,10 @@ package dev.modelc.runtime.exec;
  * whole batch (docs/benchmarks.md). This is the path on vector lanes
  * ({@link VectorGemm} is register-blocked); without lanes {@link ImageIm2Col} runs an image at a
  * time, with the same bits: every element is the same chain of fused multiply-adds whichever
- * layout, chunk or path computes it. Each result element is a sum in f32 in another order than the
- * reference loops' f64 sums ({@link Convolution#reference}), so f32 results agree with the
- * interpreter within f32 rounding of the sums (1e-4 of the largest value, as matmuls do), not bit
- * for bit.
+ * layout, chunk or path computes it (the products never split k: {@link Library#chainedMatmul}).
+ * Each result element is a sum in f32 in another order than the reference loops' f64 sums
+ * ({@link Convolution#reference}), so f32 results agree with the interpreter within f32 rounding
+ * of the sums (1e-4 of the largest value, as matmuls do), not bit for bit.
  */
 final class Im2Col {
     /**
@@ -76,7 +76,7 @@ final class Im2Col {
         float[][] held = take();
         float[] cols = grow(held, 0, (long) g * k * np), y = grow(held, 1, (long) z.o() * np);
         unfold(x, cols, z);
-        Library.matmul(w, cols, y, g, z.og(), k, np, false, false);
+        Library.chainedMatmul(w, cols, y, g, z.og(), k, np, false, false);
         // y[o, n * P + q] -> out[n, o, q]
         Parallel.forRange(z.n(), (long) z.o() * p, (s, e) -> {
             for (int n = s; n < e; n++) {
@@ -93,7 +93,7 @@ final class Im2Col {
         float[] cols = grow(held, 0, (long) g * k * np), grouped = grow(held, 1, (long) z.o() * np);
         unfold(x, cols, z);
         regroup(dy, grouped, z);
-        Library.matmul(grouped, cols, dw, g, z.og(), np, k, false, true);
+        Library.chainedMatmul(grouped, cols, dw, g, z.og(), np, k, false, true);
         SCRATCH.set(held);
     }
 
@@ -104,7 +104,7 @@ final class Im2Col {
             int len = (n1 - n0) * p;
             float[] rows = grow(held, 0, (long) g * len * k + Im2Row.SLACK), yT = grow(held, 1, (long) z.o() * len);
             Im2Row.unfold(x, rows, grow(held, 2, Im2Row.paddedSize(z)), z, n0, n1);
-            Library.matmul(rows, w, yT, g, len, k, og, false, true);
+            Library.chainedMatmul(rows, w, yT, g, len, k, og, false, true);
             // yT[g, (n - n0) * P + q, o] -> out[n, g * Og + o, q], an image's [P, Og] block at a time (in cache).
             for (int n = n0; n < n1; n++) {
                 for (int gr = 0; gr < g; gr++) {
@@ -130,7 +130,7 @@ final class Im2Col {
             for (int o = 0; o < z.o(); o++) {
                 for (int n = n0; n < n1; n++) System.arraycopy(dy, (n * z.o() + o) * p, grouped, o * len + (n - n0) * p, p);
             }
-            Library.matmul(w, grouped, dcols, g, k, og, len, true, false);
+            Library.chainedMatmul(w, grouped, dcols, g, k, og, len, true, false);
             fold(dcols, dx, z, n0, n1);
         });
     }

@@ -276,14 +276,24 @@ final class ImageIm2Col {
     private static final class Scratch {
         private final float[][][] sets = {new float[0][0], new float[0][0], new float[0][0]};
 
+        /**
+         * At least {@code count} rows of at least {@code length}. Grown to the larger of the kept
+         * and the needed size on each axis, unless that would hold more than twice what is needed
+         * now: one layer's many channels and another's long rows would otherwise pin the product of
+         * the two (32,768 taps by 40,000 positions: 5 GB), so such a call gets rows of its own size.
+         */
         float[][] rows(int which, int count, int length) {
             float[][] s = sets[which];
             if (s.length < count || (count > 0 && s[0].length < length)) {
-                long size = (long) Math.max(count, s.length) * Math.max(length, s.length == 0 ? 0 : s[0].length);
-                if (size > Integer.MAX_VALUE - 8) {
-                    throw new ExecutionError("a convolution's unrolled image needs " + size + " elements, more than an array holds");
+                long need = (long) count * length;
+                if (need > Integer.MAX_VALUE - 8) {
+                    throw new ExecutionError("a convolution's unrolled image needs " + need + " elements, more than an array holds");
                 }
-                s = sets[which] = new float[Math.max(count, s.length)][Math.max(length, s.length == 0 ? 0 : s[0].length)];
+                int rows = Math.max(count, s.length), columns = Math.max(length, s.length == 0 ? 0 : s[0].length);
+                if ((long) rows * columns > 2 * need) {
+                    return new float[count][length];
+                }
+                s = sets[which] = new float[rows][columns];
             }
             return s;
         }

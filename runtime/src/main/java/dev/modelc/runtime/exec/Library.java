@@ -202,9 +202,26 @@ public final class Library {
     /** {@link #matmul(float[], float[], float[], int, int, int, int, boolean, boolean)} on lanes or on the scalar loops (tests run both). */
     static void matmul(float[] a, float[] b, float[] out, int batch, int n, int k, int m,
                        boolean transA, boolean transB, boolean lanes) {
+        matmul(a, b, out, batch, n, k, m, transA, transB, lanes, true);
+    }
+
+    /**
+     * {@link #matmul(float[], float[], float[], int, int, int, int, boolean, boolean)} without the
+     * split along k: every element one chain of fused multiply-adds over k in order, whatever the
+     * shape. The convolutions on lanes ({@link Im2Col}) use it, so they keep the bits of the
+     * image-at-a-time path ({@link ImageIm2Col}) even where a chunk of images or a tiny layer makes
+     * a product of at most {@link #SPLIT_RESULTS} results over {@link #SPLIT_K} terms or more.
+     */
+    static void chainedMatmul(float[] a, float[] b, float[] out, int batch, int n, int k, int m,
+                              boolean transA, boolean transB) {
+        matmul(a, b, out, batch, n, k, m, transA, transB, LANES, false);
+    }
+
+    private static void matmul(float[] a, float[] b, float[] out, int batch, int n, int k, int m,
+                               boolean transA, boolean transB, boolean lanes, boolean split) {
         for (int bt = 0; bt < batch; bt++) {
             int ao = bt * n * k, bo = bt * k * m, oo = bt * n * m;
-            if ((long) n * m <= SPLIT_RESULTS && k >= SPLIT_K) {
+            if (split && (long) n * m <= SPLIT_RESULTS && k >= SPLIT_K) {
                 splitK(a, b, out, ao, bo, oo, n, k, m, transA, transB);
             } else if (lanes && VectorGemm.fits(n, k, m)) {
                 VectorGemm.matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -77,6 +78,22 @@ class Im2ColProperties {
             @ForAll Path path,
             @ForAll long seed) {
         convolutions(true, n, 1, cg, og, 1, w, 1, kw, new int[] {1, stride}, new int[] {0, padding}, new int[] {1, 1}, path, seed);
+    }
+
+    /**
+     * Products of at most 64 results over 2^15 terms or more, which {@link Library#matmul} would
+     * split along k (other bits): a 1x1 forward over 32,768 channels, an input gradient from 32,768
+     * output channels, a weight gradient over 39,998 positions; every path keeps one chain per
+     * element (found in review: chunks of images made such forwards reachable at any batch).
+     */
+    @Example
+    void productsWithFewResultsAndManyTermsKeepOneChainPerElement() {
+        int[] one = {1, 1}, none = {0, 0};
+        for (Path path : Path.values()) {
+            convolutions(false, 2, 1, 1 << 15, 8, 1, 1, 1, 1, one, none, one, path, 1);
+            convolutions(false, 1, 1, 1, 1 << 15, 1, 1, 1, 1, one, none, one, path, 2);
+            convolutions(true, 1, 1, 1, 2, 1, 40_000, 1, 3, one, none, one, path, 3);
+        }
     }
 
     /** {@code stride}, {@code padding}, {@code dilation}: height's then width's (a conv1d takes the width's). */
