@@ -93,16 +93,17 @@ public final class ParamBuffers {
 
     /**
      * Whether values {@code from} to {@code to} of {@code v} are all finite: the largest magnitude, a
-     * branch-free max reduction that C2 vectorizes, is NaN or infinite when one of them is.
+     * branch-free max reduction that C2 vectorizes, is NaN or infinite when one of them is. Also the
+     * trainer's scan ({@code train.NonFinite}) of what the optimizers did not write.
      */
-    static boolean finite(float[] v, int from, int to) {
+    public static boolean finite(float[] v, int from, int to) {
         float largest = 0;
         for (int i = from; i < to; i++) largest = Math.max(largest, Math.abs(v[i]));
         return largest <= Float.MAX_VALUE;
     }
 
     /** {@link #finite(float[], int, int)} for doubles. */
-    static boolean finite(double[] v, int from, int to) {
+    public static boolean finite(double[] v, int from, int to) {
         double largest = 0;
         for (int i = from; i < to; i++) largest = Math.max(largest, Math.abs(v[i]));
         return largest <= Double.MAX_VALUE;

@@ -1,6 +1,7 @@
 package dev.modelc.runtime.train;
 
 import dev.modelc.runtime.Tensor;
+import dev.modelc.runtime.optim.ParamBuffers;
 import java.util.Map;
 
 /** Finding NaN and infinities in tensors: in data before training, in params after each step. */
@@ -14,9 +15,9 @@ public final class NonFinite {
     /**
      * The flat index of the first NaN or infinity in {@code t}, or -1 (always -1 for i32 and bool).
      * The trainer asks this of every param after every step, so it reads the storage array in
-     * blocks with a branch-free test (the largest magnitude, a max reduction C2 may vectorize:
-     * NaN if the block holds one, infinite if it holds an infinity), and looks for the position
-     * only in a block that failed.
+     * blocks with the optimizers' branch-free test ({@link ParamBuffers#finite}: the largest
+     * magnitude, NaN if the block holds one, infinite if it holds an infinity), and looks for the
+     * position only in a block that failed.
      */
     public static int first(Tensor t) {
         return switch (t.storage()) {
@@ -29,9 +30,7 @@ public final class NonFinite {
     private static int first(float[] v) {
         for (int start = 0; start < v.length; start += BLOCK) {
             int end = Math.min(v.length, start + BLOCK);
-            float largest = 0;
-            for (int i = start; i < end; i++) largest = Math.max(largest, Math.abs(v[i]));
-            if (!(largest <= Float.MAX_VALUE)) {
+            if (!ParamBuffers.finite(v, start, end)) {
                 for (int i = start; i < end; i++) if (!Float.isFinite(v[i])) return i;
             }
         }
@@ -41,9 +40,7 @@ public final class NonFinite {
     private static int first(double[] v) {
         for (int start = 0; start < v.length; start += BLOCK) {
             int end = Math.min(v.length, start + BLOCK);
-            double largest = 0;
-            for (int i = start; i < end; i++) largest = Math.max(largest, Math.abs(v[i]));
-            if (!(largest <= Double.MAX_VALUE)) {
+            if (!ParamBuffers.finite(v, start, end)) {
                 for (int i = start; i < end; i++) if (!Double.isFinite(v[i])) return i;
             }
         }
