@@ -41,6 +41,14 @@ class LauncherTest {
     private static final String NO_MODULE = "vector lanes: off (the JVM runs without jdk.incubator.vector; "
             + "start it with --add-modules jdk.incubator.vector)";
     private static final String TURNED_OFF = "vector lanes: off (-Dmodelc.vector=false turns them off)";
+    /** The HotSpot options of the short commands: C1 alone, the serial collector. */
+    private static final String SHORT_JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    /** Of train and predict on the scalar loops: the full tiered compiler. */
+    private static final String SCALAR_JVM = "-XX:+UseSerialGC";
+    /** Of train and predict on lanes: the lane kernels' compiles are waited for, not run in the background. */
+    private static final String LANES_JVM = "-XX:+UseSerialGC -XX:CompileCommand=quiet"
+            + " -XX:CompileCommand=BackgroundCompilation,dev.modelc.runtime.*::*,false"
+            + " -XX:CompileCommand=BackgroundCompilation,jdk.incubator.vector.*::*,false";
 
     @TempDir
     static Path dir;
@@ -94,15 +102,15 @@ class LauncherTest {
         b.environment().put("MODELC_JAR", jar.toString());
     }
 
-    private static String probeOut(Run r, String lanes, String args) {
-        return "pid " + r.pid() + "\n" + lanes + "\nargs " + args + "\n";
+    private static String probeOut(Run r, String lanes, String args, String jvm) {
+        return "pid " + r.pid() + "\n" + lanes + "\nargs " + args + "\njvm " + jvm + "\n";
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"train", "predict"})
     void trainAndPredictRunOnLanesAndTheNoticeNeverReachesStderr(String command) throws Exception {
         Run r = launch(probe, Map.of("PROBE_EXIT", "3"), command, "a.model", "--data", "x=a b.csv");
-        assertEquals(probeOut(r, ON, command + " a.model --data x=a b.csv"), r.out(), "the JVM is the launcher's process, on lanes");
+        assertEquals(probeOut(r, ON, command + " a.model --data x=a b.csv", LANES_JVM), r.out(), "the JVM is the launcher's process, on lanes");
         assertEquals(PROBE_ERR, r.err());
         assertEquals(3, r.code());
     }
@@ -111,7 +119,7 @@ class LauncherTest {
     @ValueSource(strings = {"check", "eval", "graph", "compile", "sample"})
     void shortCommandsRunScalar(String command) throws Exception {
         Run r = launch(probe, Map.of(), command, "a.model");
-        assertEquals(probeOut(r, NO_MODULE, command + " a.model"), r.out());
+        assertEquals(probeOut(r, NO_MODULE, command + " a.model", SHORT_JVM), r.out());
         assertEquals(PROBE_ERR, r.err());
         assertEquals(0, r.code());
     }
@@ -119,7 +127,7 @@ class LauncherTest {
     @Test
     void modelcVector0RunsTheScalarLoops() throws Exception {
         Run r = launch(probe, Map.of("MODELC_VECTOR", "0"), "train", "a.model");
-        assertEquals(probeOut(r, TURNED_OFF, "train a.model"), r.out());
+        assertEquals(probeOut(r, TURNED_OFF, "train a.model", SCALAR_JVM), r.out());
         assertEquals(PROBE_ERR, r.err());
         assertEquals(0, r.code());
     }
@@ -127,21 +135,21 @@ class LauncherTest {
     @Test
     void modelcVector1IsTheDefault() throws Exception {
         Run r = launch(probe, Map.of("MODELC_VECTOR", "1"), "predict");
-        assertEquals(probeOut(r, ON, "predict"), r.out());
+        assertEquals(probeOut(r, ON, "predict", LANES_JVM), r.out());
         assertEquals(PROBE_ERR, r.err());
     }
 
     @Test
     void modelcVector0WinsOverTheModuleInMODELC_OPTSAndLeavesThatNoticeAlone() throws Exception {
         Run r = launch(probe, Map.of("MODELC_VECTOR", "0", "MODELC_OPTS", "--add-modules jdk.incubator.vector"), "train");
-        assertEquals(probeOut(r, TURNED_OFF, "train"), r.out());
+        assertEquals(probeOut(r, TURNED_OFF, "train", SCALAR_JVM), r.out());
         assertEquals(NOTICE + PROBE_ERR, r.err(), "the module the user asked for is announced as the JVM announces it");
     }
 
     @Test
     void linesBeforeTheNoticePassThrough() throws Exception {
         Run r = launch(probe, Map.of("JAVA_TOOL_OPTIONS", "-Dprobe=1"), "train");
-        assertEquals(probeOut(r, ON, "train"), r.out());
+        assertEquals(probeOut(r, ON, "train", LANES_JVM), r.out());
         assertEquals("Picked up JAVA_TOOL_OPTIONS: -Dprobe=1\n" + PROBE_ERR, r.err());
     }
 
@@ -183,7 +191,7 @@ class LauncherTest {
         assertTrue(java.toFile().setExecutable(true));
         Files.writeString(home.resolveSibling("release"), "JAVA_VERSION=\"25\"\nMODULES=\"java.base java.logging jdk.unsupported\"\n");
         Run r = launch(probe, Map.of("JAVA_HOME", home.getParent().toString()), "train");
-        assertEquals(probeOut(r, NO_MODULE, "train"), r.out());
+        assertEquals(probeOut(r, NO_MODULE, "train", SCALAR_JVM), r.out());
         assertEquals(PROBE_ERR, r.err());
         assertEquals(0, r.code());
     }
