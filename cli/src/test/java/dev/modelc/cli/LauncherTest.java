@@ -45,10 +45,13 @@ class LauncherTest {
     private static final String SHORT_JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
     /** Of train and predict on the scalar loops: the full tiered compiler. */
     private static final String SCALAR_JVM = "-XX:+UseSerialGC";
+    /** The classes whose compiles train and predict on lanes wait for (class-name prefixes). */
+    private static final List<String> LANE_CLASSES = List.of("dev.modelc.runtime.exec.FloatBlocks", "dev.modelc.runtime.exec.DoubleBlocks",
+            "dev.modelc.runtime.exec.VectorGemm", "dev.modelc.runtime.exec.VectorPairPool", "dev.modelc.runtime.exec.Runs",
+            "dev.modelc.runtime.exec.Im2Row", "dev.modelc.compiler.backend.bytecode.Kernel_", "jdk.incubator.vector.");
     /** Of train and predict on lanes: the lane kernels' compiles are waited for, not run in the background. */
-    private static final String LANES_JVM = "-XX:+UseSerialGC -XX:CompileCommand=quiet"
-            + " -XX:CompileCommand=BackgroundCompilation,dev.modelc.runtime.*::*,false"
-            + " -XX:CompileCommand=BackgroundCompilation,jdk.incubator.vector.*::*,false";
+    private static final String LANES_JVM = "-XX:+UseSerialGC -XX:CompileCommand=quiet" + LANE_CLASSES.stream()
+            .map(c -> " -XX:CompileCommand=BackgroundCompilation," + c + "*::*,false").collect(Collectors.joining());
 
     @TempDir
     static Path dir;
@@ -122,6 +125,45 @@ class LauncherTest {
         assertEquals(probeOut(r, NO_MODULE, command + " a.model", SHORT_JVM), r.out());
         assertEquals(PROBE_ERR, r.err());
         assertEquals(0, r.code());
+    }
+
+    /**
+     * Every class of the runtime that uses the Vector API (its class file names a
+     * {@code jdk/incubator/vector/} class) is among those whose compiles the launcher has train
+     * wait for, as the JVM was given them: a new lane kernel left off the list would run its slow
+     * fallback while C2 compiles it.
+     */
+    @Test
+    void everyRuntimeClassOnLanesIsWaitedFor() throws Exception {
+        Run r = launch(probe, Map.of(), "train");
+        String jvm = r.out().lines().filter(l -> l.startsWith("jvm ")).findFirst().orElseThrow();
+        List<String> waited = Stream.of(jvm.split(" "))
+                .filter(o -> o.startsWith("-XX:CompileCommand=BackgroundCompilation,") && o.endsWith("*::*,false"))
+                .map(o -> o.substring("-XX:CompileCommand=BackgroundCompilation,".length(), o.length() - "*::*,false".length()))
+                .toList();
+        List<String> onLanes = laneClassesOfTheRuntime();
+        assertTrue(onLanes.contains("dev.modelc.runtime.exec.VectorGemm"), onLanes.toString());
+        for (String c : onLanes) {
+            assertTrue(waited.stream().anyMatch(c::startsWith), c + " uses the Vector API but the launcher does not wait for its compiles: " + waited);
+        }
+    }
+
+    /** The runtime's classes (its classes folder or jar) whose class files name a class of {@code jdk.incubator.vector}. */
+    private static List<String> laneClassesOfTheRuntime() throws Exception {
+        Path runtime = Path.of(dev.modelc.runtime.Lanes.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (java.nio.file.FileSystem jar = Files.isDirectory(runtime) ? null : java.nio.file.FileSystems.newFileSystem(runtime)) {
+            Path root = jar == null ? runtime : jar.getPath("/");
+            try (Stream<Path> files = Files.walk(root)) {
+                List<String> found = new ArrayList<>();
+                for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                    if (new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("jdk/incubator/vector/")) {
+                        String name = root.relativize(f).toString();
+                        found.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                    }
+                }
+                return found;
+            }
+        }
     }
 
     @Test
