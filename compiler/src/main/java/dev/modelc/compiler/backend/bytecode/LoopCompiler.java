@@ -104,6 +104,10 @@ final class LoopCompiler {
     private final boolean lanes;
     /** Whether a full reduction's chunks compute their values on lanes (see {@link VectorLanes#fitsFold}). */
     private final boolean foldLanes;
+    /** Whether the loop's last axis runs on lanes, row by row (see {@link VectorLanes#fitsRows}). */
+    private final boolean rowLanes;
+    /** The end of a row's whole vectors, computed in the prologue (a row lanes loop). */
+    private int rowUpper = -1;
     /** Whether the loop's reduction runs for {@link #JAM} positions of its last outer axis at a time (see {@link #jams}). */
     private final boolean jam;
     private int species = -1, laneCount = -1, scratch = -1;
@@ -118,6 +122,7 @@ final class LoopCompiler {
         this.lanes = vector && VectorLanes.fits(loop, plan);
         this.foldLanes = vector && VectorLanes.fitsFold(loop, plan);
         this.jam = jams(loop);
+        this.rowLanes = vector && VectorLanes.fitsRows(loop, plan);
         this.loop = loop;
         this.plan = plan;
         this.buffers = buffers;
@@ -171,7 +176,17 @@ final class LoopCompiler {
             splitReduction(loop.reduction().orElseThrow());
             return;
         }
-        if (lanes) {
+        if (rowLanes) {
+            species = code.allocateLocal(TypeKind.REFERENCE);
+            laneCount = code.allocateLocal(TypeKind.INT);
+            rowUpper = code.allocateLocal(TypeKind.INT);
+            code.getstatic(FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES).astore(species);
+            code.aload(species).invokeinterface(SPECIES, "length", MethodTypeDesc.of(CD_int)).istore(laneCount);
+            code.aload(species);
+            dim(loop.outer().getLast());
+            code.invokeinterface(SPECIES, "loopBound", MethodTypeDesc.of(CD_int, CD_int)).istore(rowUpper);
+            loops(() -> code.iload(START), () -> code.iload(END));
+        } else if (lanes) {
             // Lanes from START up to the last whole vector, then the scalar loop for the rest.
             int i = code.allocateLocal(TypeKind.INT), upper = code.allocateLocal(TypeKind.INT), len = code.allocateLocal(TypeKind.INT);
             species = code.allocateLocal(TypeKind.REFERENCE);
@@ -240,6 +255,20 @@ final class LoopCompiler {
         Dim e = extentOf(from);
         if (jam && from == loop.outer().size() - 1) {
             jammed(w -> varLocal[from] = w, v, code::iconst_0, () -> dim(e));
+            return;
+        }
+        if (rowLanes && from == loop.outer().size() - 1) {
+            // The row's whole vectors, then its last elements one by one.
+            Label test = code.newLabel(), done = code.newLabel();
+            code.iconst_0().istore(v);
+            code.labelBinding(test);
+            code.iload(v).iload(rowUpper).if_icmpge(done);
+            laneBody();
+            laneLocal.clear();
+            code.iload(v).iload(laneCount).iadd().istore(v);
+            code.goto_(test);
+            code.labelBinding(done);
+            loop(v, () -> code.iload(v), () -> dim(e), then);
             return;
         }
         if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL && e.constant() * lets.size() * (jam ? JAM : 1) <= UNROLLED_LETS) {
@@ -534,7 +563,7 @@ final class LoopCompiler {
         for (Let l : body) {
             switch (l.expr()) {
                 case Expr.Load ld -> {
-                    if (ld.index().isConstant()) {
+                    if (ld.index().isConstant() || rowLanes && ld.index().coefs().get(loop.outer().size() - 1).isConstant(0)) {
                         code.aload(species);
                         code.aload(bufferLocal.get(ld.buffer()));
                         index(ld.index());
