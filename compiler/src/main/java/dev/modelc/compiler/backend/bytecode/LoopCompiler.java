@@ -118,7 +118,8 @@ final class LoopCompiler {
     /** Whether sums of products of two f32 values in f64 are fused multiply-adds where the hardware has them (a row pass). */
     private boolean exactProducts;
 
-    private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector, List<Integer> buffers) {
+    private LoopCompiler(Kernel.Loop kernel, KernelPlan plan, boolean vector, List<Integer> buffers) {
+        Kernel.Loop loop = CollapsedAxes.of(kernel);
         this.lanes = vector && VectorLanes.fits(loop, plan);
         this.foldLanes = vector && VectorLanes.fitsFold(loop, plan);
         this.jam = jams(loop);

@@ -138,6 +138,32 @@ class JammedReductionsTest {
     }
 
     /**
+     * A convolution's bias gradient: a sum per channel over {@code [B, H, W]}, 8 channels at a
+     * time, the reduction's H and W run as one axis ({@link CollapsedAxes}); 11 channels, so 3
+     * past the group.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void sumsPerChannel(DType dtype) {
+        String t = dtype.name().toLowerCase();
+        Graph g = graph("""
+                model M {
+                  input x: %s[B, 11, 5, 6]
+                  output s = sum(x, axis = [0, 2, 3])
+                  output m = max(x * x, axis = [0, 2, 3])
+                }
+                """.formatted(t), EntryPoint.FORWARD);
+        KernelPlan plan = Scheduler.schedule("M.forward", g);
+        for (Kernel k : plan.kernels()) {
+            if (k instanceof Kernel.Loop l && l.reduction().isPresent()) {
+                assertEquals(List.of(l.reduction().get().inner().getFirst(), dev.modelc.compiler.types.Dim.of(30)),
+                        CollapsedAxes.of(l).reduction().orElseThrow().inner(), () -> PlanPrinter.print(plan));
+            }
+        }
+        againstTheInterpreter(g, "M.forward", Map.of("x", random(dtype, 12, 7, 11, 5, 6)), 2);
+    }
+
+    /**
      * The perceptron's step: bias gradients are column sums folded into the update
      * {@code b - lr * sum(g, axis=0)}. In f64, where every kernel gives the interpreter's bits
      * (in f32 the matmuls' sums do not, see docs/architecture.md, Agreement).

@@ -18,6 +18,7 @@ import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.compiler.kernel.PlanPrinter;
 import dev.modelc.compiler.kernel.Scheduler;
 import dev.modelc.compiler.passes.Pipeline;
+import dev.modelc.compiler.types.Dim;
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
 import java.util.List;
@@ -67,7 +68,7 @@ class RowLanesTest {
     private static void onRowLanes(Graph g, Map<String, Tensor> in) {
         assumeTrue(VectorLanes.present(), "the JVM runs without jdk.incubator.vector");
         KernelPlan plan = Scheduler.schedule("M.forward", g);
-        long rows = plan.kernels().stream().filter(k -> k instanceof Kernel.Loop l && VectorLanes.fitsRows(l, plan)).count();
+        long rows = plan.kernels().stream().filter(k -> k instanceof Kernel.Loop l && VectorLanes.fitsRows(CollapsedAxes.of(l), plan)).count();
         assertTrue(rows >= 1, () -> PlanPrinter.print(plan));
         List<Tensor> want = Interpreter.results(g, in, Interpreter.Precision.DECLARED, 0);
         List<Tensor> got = BytecodeModel.compile(plan, true).run(in, 0);
@@ -103,6 +104,49 @@ class RowLanesTest {
         onRowLanes(g, Map.of("x", values(5, 4, 3, 45), "c", values(6, 3, 1)));
     }
 
+    /**
+     * A convolution's bias and relu over {@code [B, C, H, W]}: every access reads H and W as one
+     * axis, so the loop runs over {@code [B, C, H*W]} ({@link CollapsedAxes}), on lanes along
+     * H*W (35: two vectors of 16 and 3 more), though W alone (7) is too short for them.
+     */
+    @Test
+    void imageAxesMergedIntoOneRow() {
+        Graph g = graph("""
+                model M {
+                  input x: f32[B, 3, 5, 7]
+                  input c: f32[3, 1, 1]
+                  output y = relu(x + c)
+                }
+                """);
+        KernelPlan plan = Scheduler.schedule("M.forward", g);
+        Kernel.Loop loop = (Kernel.Loop) plan.kernels().getFirst();
+        assertEquals(4, loop.outer().size(), () -> PlanPrinter.print(plan));
+        Kernel.Loop merged = CollapsedAxes.of(loop);
+        assertEquals(List.of(loop.outer().get(0), loop.outer().get(1), Dim.of(35)), merged.outer());
+        onRowLanes(g, Map.of("x", values(8, 6, 3, 5, 7), "c", values(9, 3, 1, 1)));
+        // Scalar too: the merged loop without lanes gives the same bits.
+        List<Tensor> want = Interpreter.results(g, Map.of("x", values(8, 2, 3, 5, 7), "c", values(9, 3, 1, 1)), Interpreter.Precision.DECLARED, 0);
+        List<Tensor> got = BytecodeModel.compile(plan, false).run(Map.of("x", values(8, 2, 3, 5, 7), "c", values(9, 3, 1, 1)), 0);
+        sameBits(want.getFirst(), got.getFirst(), "y scalar");
+    }
+
+    /** A bias along W: C and H merge (nothing reads them apart), H and W do not (the bias reads W alone). */
+    @Test
+    void axesReadApartStayApart() {
+        Graph g = graph("""
+                model M {
+                  input x: f32[B, 3, 5, 20]
+                  input w: f32[20]
+                  output y = relu(x + w)
+                }
+                """);
+        KernelPlan plan = Scheduler.schedule("M.forward", g);
+        Kernel.Loop loop = (Kernel.Loop) plan.kernels().getFirst();
+        assertEquals(List.of(loop.outer().get(0), Dim.of(15), Dim.of(20)),
+                CollapsedAxes.of(loop).outer(), () -> PlanPrinter.print(plan));
+        onRowLanes(g, Map.of("x", values(10, 3, 3, 5, 20), "w", values(11, 20)));
+    }
+
     /** A transposed read moves by more than one element along the last axis: scalar. A short constant row: scalar. */
     @Test
     void stridesAndShortRowsStayScalar() {
@@ -121,7 +165,7 @@ class RowLanesTest {
                 """));
         for (KernelPlan p : List.of(transposed, shortRows)) {
             for (Kernel k : p.kernels()) {
-                if (k instanceof Kernel.Loop l) assertFalse(VectorLanes.fitsRows(l, p), () -> PlanPrinter.print(p));
+                if (k instanceof Kernel.Loop l) assertFalse(VectorLanes.fitsRows(CollapsedAxes.of(l), p), () -> PlanPrinter.print(p));
             }
         }
     }
