@@ -237,6 +237,15 @@ public final class PlanRunner {
             if (!plan.buffer(buffer).isExternal()) throw new IllegalArgumentException("%" + buffer + " is not an input or param");
             frame.storage[buffer] = storage;
         }
+
+        /**
+         * Points a temporary at other storage of the same dtype and size: the bytecode step
+         * loop's update written straight into its param, where the compiler proved it safe.
+         */
+        public void rebindTemporary(int buffer, Object storage) {
+            if (plan.buffer(buffer).isExternal()) throw new IllegalArgumentException("%" + buffer + " is an input or param");
+            frame.storage[buffer] = storage;
+        }
     }
 
     private Frame allocate(long[] d) {

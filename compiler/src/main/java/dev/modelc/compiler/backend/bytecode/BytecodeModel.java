@@ -62,7 +62,7 @@ public final class BytecodeModel extends StagedModel {
      */
     public StepLoop stepLoop(Map<String, Tensor> params, Map<String, Tensor> batch) {
         if (!hasUpdateRules()) throw new IllegalStateException("model " + name() + " has no update rules");
-        return new StepLoop(runner(EntryPoint.UPDATE), params, batch);
+        return new StepLoop(runner(EntryPoint.UPDATE), plan(EntryPoint.UPDATE), params, batch);
     }
 
     /**

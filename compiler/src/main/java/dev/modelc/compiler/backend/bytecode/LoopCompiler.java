@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Renders one {@link Kernel.Loop} as the bytecode of a {@link RangeKernel}: the loop nest with
@@ -62,6 +63,14 @@ final class LoopCompiler {
      * compiled by the JIT, so a long body is better left a loop.
      */
     private static final int UNROLL = 4, UNROLLED_LETS = 256;
+
+    /**
+     * Positions of a reduction loop's last outer axis folded together ({@link #jammed}): the
+     * column sums {@code sum(g, axis=0)} of a {@code [B, F]} gradient read 8 adjacent columns
+     * per row instead of one column at stride F, and 8 independent additions are in flight
+     * instead of one chain waiting on each add's latency.
+     */
+    static final int JAM = 8;
 
     private final Kernel.Loop loop;
     private final KernelPlan plan;
@@ -95,6 +104,12 @@ final class LoopCompiler {
     private final boolean lanes;
     /** Whether a full reduction's chunks compute their values on lanes (see {@link VectorLanes#fitsFold}). */
     private final boolean foldLanes;
+    /** Whether the loop's last axis runs on lanes, row by row (see {@link VectorLanes#fitsRows}). */
+    private final boolean rowLanes;
+    /** The end of a row's whole vectors, computed in the prologue (a row lanes loop). */
+    private int rowUpper = -1;
+    /** Whether the loop's reduction runs for {@link #JAM} positions of its last outer axis at a time (see {@link #jams}). */
+    private final boolean jam;
     private int species = -1, laneCount = -1, scratch = -1;
     private final Map<Integer, Integer> laneLocal = new HashMap<>();
 
@@ -103,9 +118,12 @@ final class LoopCompiler {
     /** Whether sums of products of two f32 values in f64 are fused multiply-adds where the hardware has them (a row pass). */
     private boolean exactProducts;
 
-    private LoopCompiler(Kernel.Loop loop, KernelPlan plan, boolean vector, List<Integer> buffers) {
+    private LoopCompiler(Kernel.Loop kernel, KernelPlan plan, boolean vector, List<Integer> buffers) {
+        Kernel.Loop loop = CollapsedAxes.of(kernel);
         this.lanes = vector && VectorLanes.fits(loop, plan);
         this.foldLanes = vector && VectorLanes.fitsFold(loop, plan);
+        this.jam = jams(loop);
+        this.rowLanes = vector && VectorLanes.fitsRows(loop, plan);
         this.loop = loop;
         this.plan = plan;
         this.buffers = buffers;
@@ -159,7 +177,17 @@ final class LoopCompiler {
             splitReduction(loop.reduction().orElseThrow());
             return;
         }
-        if (lanes) {
+        if (rowLanes) {
+            species = code.allocateLocal(TypeKind.REFERENCE);
+            laneCount = code.allocateLocal(TypeKind.INT);
+            rowUpper = code.allocateLocal(TypeKind.INT);
+            code.getstatic(FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES).astore(species);
+            code.aload(species).invokeinterface(SPECIES, "length", MethodTypeDesc.of(CD_int)).istore(laneCount);
+            code.aload(species);
+            dim(loop.outer().getLast());
+            code.invokeinterface(SPECIES, "loopBound", MethodTypeDesc.of(CD_int, CD_int)).istore(rowUpper);
+            loops(() -> code.iload(START), () -> code.iload(END));
+        } else if (lanes) {
             // Lanes from START up to the last whole vector, then the scalar loop for the rest.
             int i = code.allocateLocal(TypeKind.INT), upper = code.allocateLocal(TypeKind.INT), len = code.allocateLocal(TypeKind.INT);
             species = code.allocateLocal(TypeKind.REFERENCE);
@@ -189,7 +217,12 @@ final class LoopCompiler {
         List<Dim> outer = loop.outer();
         if (loop.flat() || outer.isEmpty()) {
             outerFlat = code.allocateLocal(TypeKind.INT);
-            loop(outerFlat, from, to, this::outerBody);
+            if (jam) jammed(v -> outerFlat = v, outerFlat, from, to);
+            else loop(outerFlat, from, to, this::outerBody);
+        } else if (jam && outer.size() == 1) {
+            int i0 = code.allocateLocal(TypeKind.INT);
+            varLocal[0] = i0;
+            jammed(v -> varLocal[0] = v, i0, from, to);
         } else {
             int i0 = code.allocateLocal(TypeKind.INT);
             varLocal[0] = i0;
@@ -221,7 +254,25 @@ final class LoopCompiler {
         int v = code.allocateLocal(TypeKind.INT);
         varLocal[from] = v;
         Dim e = extentOf(from);
-        if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL && e.constant() * lets.size() <= UNROLLED_LETS) {
+        if (jam && from == loop.outer().size() - 1) {
+            jammed(w -> varLocal[from] = w, v, code::iconst_0, () -> dim(e));
+            return;
+        }
+        if (rowLanes && from == loop.outer().size() - 1) {
+            // The row's whole vectors, then its last elements one by one.
+            Label test = code.newLabel(), done = code.newLabel();
+            code.iconst_0().istore(v);
+            code.labelBinding(test);
+            code.iload(v).iload(rowUpper).if_icmpge(done);
+            laneBody();
+            laneLocal.clear();
+            code.iload(v).iload(laneCount).iadd().istore(v);
+            code.goto_(test);
+            code.labelBinding(done);
+            loop(v, () -> code.iload(v), () -> dim(e), then);
+            return;
+        }
+        if (from == to - 1 && e.isConstant() && e.constant() <= UNROLL && e.constant() * lets.size() * (jam ? JAM : 1) <= UNROLLED_LETS) {
             // A short innermost loop ([N, 2] with a broadcast bias) is written out: no loop
             // overhead per element, and C2 sees straight-line code.
             for (int c = 0; c < e.constant(); c++) {
@@ -231,6 +282,81 @@ final class LoopCompiler {
             return;
         }
         loop(v, code::iconst_0, () -> dim(e), () -> nested(from + 1, to, then));
+    }
+
+    /**
+     * Whether {@link #jammed} renders the loop: a reduction per position (not a full one, no
+     * stores per position), over a last outer axis of at least {@link #JAM} positions or a
+     * symbolic one, with few enough lets that the copies stay far from the JIT's method limit.
+     */
+    static boolean jams(Kernel.Loop loop) {
+        if (loop.reduction().isEmpty() || loop.outer().isEmpty() || loop.isSplittable()) return false;
+        Kernel.Reduction r = loop.reduction().get();
+        if (!r.each().isEmpty()) return false;
+        Dim last = loop.outer().getLast();
+        if (loop.flat()) {
+            last = Dim.of(1);
+            for (Dim d : loop.outer()) last = last.times(d);
+        }
+        if (last.isConstant() && last.constant() < JAM) return false;
+        return JAM * (loop.body().size() + r.body().size()) <= UNROLLED_LETS;
+    }
+
+    /**
+     * The last outer axis (the flat variable of a flat loop) from {@code from} to {@code to},
+     * {@link #JAM} positions at a time: each position its own f64 accumulator, the reduction's
+     * loop nest run once for all of them (at each inner position, the positions' terms in
+     * turn), then each position's body and store; the positions past the last whole group as
+     * before. Every accumulator folds its terms in the order of the plain loop, so the bits are
+     * the same. {@code at} points the variable at a local (the index code reads it from there).
+     */
+    private void jammed(IntConsumer at, int own, Runnable from, Runnable to) {
+        Kernel.Reduction r = loop.reduction().orElseThrow();
+        int base = code.allocateLocal(TypeKind.INT), upper = code.allocateLocal(TypeKind.INT);
+        int[] position = new int[JAM], acc = new int[JAM];
+        for (int k = 0; k < JAM; k++) {
+            position[k] = code.allocateLocal(TypeKind.INT);
+            acc[k] = code.allocateLocal(TypeKind.DOUBLE);
+        }
+        // upper = from + (to - from) / JAM * JAM, the end of the last whole group.
+        from.run();
+        code.istore(base);
+        to.run();
+        code.iload(base).isub().loadConstant(JAM).idiv().loadConstant(JAM).imul().iload(base).iadd().istore(upper);
+        Label test = code.newLabel(), done = code.newLabel();
+        code.labelBinding(test);
+        code.iload(base).iload(upper).if_icmpge(done);
+        for (int k = 0; k < JAM; k++) {
+            code.iload(base).loadConstant(k).iadd().istore(position[k]);
+            initAccumulator(r.fn(), acc[k]);
+        }
+        Runnable terms = () -> {
+            for (int k = 0; k < JAM; k++) {
+                at.accept(position[k]);
+                fold(r.fn(), acc[k], () -> {
+                    for (Let l : r.body()) let(l);
+                    loadAsDouble(r.value());
+                });
+            }
+        };
+        int r0 = loop.outer().size();
+        if (r.flat() || r.inner().isEmpty()) {
+            innerFlat = code.allocateLocal(TypeKind.INT);
+            loop(innerFlat, code::iconst_0, () -> dim(r.count()), terms);
+        } else {
+            nested(r0, r0 + r.inner().size(), terms);
+        }
+        for (int k = 0; k < JAM; k++) {
+            at.accept(position[k]);
+            accumulator = acc[k];
+            for (Let l : loop.body()) let(l);
+            store();
+        }
+        code.iload(base).loadConstant(JAM).iadd().istore(base);
+        code.goto_(test);
+        code.labelBinding(done);
+        at.accept(own);
+        loop(own, () -> code.iload(upper), to, this::outerBody);
     }
 
     private Dim extentOf(int variable) {
@@ -438,7 +564,7 @@ final class LoopCompiler {
         for (Let l : body) {
             switch (l.expr()) {
                 case Expr.Load ld -> {
-                    if (ld.index().isConstant()) {
+                    if (ld.index().isConstant() || rowLanes && ld.index().coefs().get(loop.outer().size() - 1).isConstant(0)) {
                         code.aload(species);
                         code.aload(bufferLocal.get(ld.buffer()));
                         index(ld.index());

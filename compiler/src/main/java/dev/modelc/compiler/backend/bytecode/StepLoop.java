@@ -1,5 +1,6 @@
 package dev.modelc.compiler.backend.bytecode;
 
+import dev.modelc.compiler.kernel.KernelPlan;
 import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.exec.Shapes;
 import dev.modelc.runtime.plan.Plan;
@@ -13,13 +14,16 @@ import java.util.Map;
  * Full-batch training with a model's own update rules, with nothing allocated per step: the
  * update plan is bound once to the batch and to copies of the params it owns, and after each
  * step the new values are copied over the old (the update kernels wrote them to slots, so no
- * kernel ever reads a param it is overwriting). What the seed's 100 epochs of gradient descent
+ * kernel ever reads a param it is overwriting), except where the update kernel may write the
+ * param itself ({@link InPlaceUpdates}: a plain SGD rule, {@code w - lr * grad(loss, w)}). What the seed's 100 epochs of gradient descent
  * cost when the per-step work is a few fused loops.
  */
 public final class StepLoop {
     private final Plan plan;
     private final PlanRunner.Bound bound;
     private final List<int[]> copies = new ArrayList<>();     // {update result buffer, param buffer, length}
+    /** Index-aligned with {@link #copies}: whether the update kernel writes into the param itself ({@link InPlaceUpdates}), so nothing is copied. */
+    private final List<Boolean> inPlace = new ArrayList<>();
     /**
      * For a rule whose new value is another param's current one ({@code update b = a}): that
      * value, saved before any param is overwritten (index-aligned with {@link #copies}, else null).
@@ -28,7 +32,7 @@ public final class StepLoop {
     private final Map<String, Integer> paramBuffers = new LinkedHashMap<>();
     private final int lossBuffer;
 
-    StepLoop(PlanRunner runner, Map<String, Tensor> params, Map<String, Tensor> batch) {
+    StepLoop(PlanRunner runner, KernelPlan kernels, Map<String, Tensor> params, Map<String, Tensor> batch) {
         this.plan = runner.plan();
         Map<String, Tensor> values = new java.util.HashMap<>(batch);
         values.putAll(params);
@@ -45,7 +49,11 @@ public final class StepLoop {
             } else {
                 int param = paramBuffers.get(r.name());
                 copies.add(new int[] {r.buffer(), param, java.lang.reflect.Array.getLength(bound.storage(param))});
-                staged.add(plan.buffer(r.buffer()).isExternal() ? copy(bound.storage(param)) : null);
+                boolean external = plan.buffer(r.buffer()).isExternal();
+                staged.add(external ? copy(bound.storage(param)) : null);
+                boolean direct = !external && InPlaceUpdates.fits(kernels, r.buffer(), param);
+                if (direct) bound.rebindTemporary(r.buffer(), bound.storage(param));
+                inPlace.add(direct);
             }
         }
         this.lossBuffer = loss;
@@ -59,7 +67,9 @@ public final class StepLoop {
         Object[] from = new Object[n], to = new Object[n], results = new Object[n];
         int[] length = new int[n];
         boolean anyStaged = false;
+        boolean[] direct = new boolean[n];
         for (int i = 0; i < n; i++) {
+            direct[i] = inPlace.get(i);
             int[] c = copies.get(i);
             results[i] = bound.storage(c[0]);
             from[i] = staged.get(i) != null ? staged.get(i) : results[i];
@@ -72,7 +82,7 @@ public final class StepLoop {
             if (anyStaged) {
                 for (int i = 0; i < n; i++) if (from[i] != results[i]) System.arraycopy(results[i], 0, from[i], 0, length[i]);
             }
-            for (int i = 0; i < n; i++) System.arraycopy(from[i], 0, to[i], 0, length[i]);
+            for (int i = 0; i < n; i++) if (!direct[i]) System.arraycopy(from[i], 0, to[i], 0, length[i]);
         }
         return lossBuffer < 0 ? Double.NaN : java.lang.reflect.Array.getDouble(bound.storage(lossBuffer), 0);
     }

@@ -59,6 +59,34 @@ public final class VectorLanes {
     }
 
     /**
+     * Whether a loop over several axes that is not flat can run on lanes along its last axis
+     * (the bias and relu of {@code relu(x @ w + b)} over {@code [B, F]}, {@code b} read at the
+     * column): every load moves with the last axis one element at a time (a vector of adjacent
+     * values) or not at all (one value broadcast), the body as {@link #fits} asks, and the last
+     * axis symbolic or at least {@link #ROW} long, so a row holds a whole vector or more of the
+     * preferred species on AVX-512 (16 floats).
+     */
+    static boolean fitsRows(Kernel.Loop loop, KernelPlan plan) {
+        if (loop.flat() || loop.reduction().isPresent() || loop.outer().size() < 2) return false;
+        var last = loop.outer().getLast();
+        if (last.isConstant() && last.constant() < ROW) return false;
+        DType stored = plan.buffer(loop.store().buffer()).dtype();
+        if (stored != DType.F32 && stored != DType.BOOL) return false;
+        int v = loop.outer().size() - 1;
+        for (Let l : loop.body()) {
+            if (l.expr() instanceof Expr.Load ld && !(ld.index().coefs().get(v).isConstant(0) || ld.index().coefs().get(v).isConstant(1))) {
+                return false;
+            }
+        }
+        Set<Integer> masks = new HashSet<>();
+        if (!fits(loop.body(), plan, masks)) return false;
+        return masks.contains(loop.store().value()) == (stored == DType.BOOL);
+    }
+
+    /** The shortest constant last axis {@link #fitsRows} takes. */
+    static final int ROW = 16;
+
+    /**
      * Whether a full reduction's pass can compute its values on lanes ({@link #fits} for its
      * body; its stores per position into f32 buffers), each vector's values then folded one by
      * one in order, in f64, as the scalar pass folds them: so the order of the sum is the same,
