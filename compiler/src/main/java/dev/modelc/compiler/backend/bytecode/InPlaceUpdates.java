@@ -16,7 +16,8 @@ import java.util.List;
  * it is overwritten, by the same thread, and no later kernel needs the old value, so the step
  * gives the values it gave with a temporary and a copy, without the copy (a pass over the
  * param: 800 KB for the perceptron's first layer). Not when a rule reads the param's old value
- * after the step ({@code update b = a}).
+ * after the step ({@code update b = a}), nor when two rules share the result (equal expressions
+ * merged into one buffer).
  */
 final class InPlaceUpdates {
     private InPlaceUpdates() {
@@ -30,7 +31,14 @@ final class InPlaceUpdates {
         }
         // A rule that takes the param's current value as another's new one (update b = a) reads
         // it after the step: it must still be the old value then.
-        for (KernelPlan.Result res : plan.results()) if (res.buffer() == param) return false;
+        // Two rules with the same expression share one result buffer (the graph merges equal
+        // expressions): it cannot be both params' storage, so neither rule writes in place.
+        int rules = 0;
+        for (KernelPlan.Result res : plan.results()) {
+            if (res.buffer() == param) return false;
+            if (res.buffer() == result) rules++;
+        }
+        if (rules > 1) return false;
         int writer = -1;
         List<Kernel> kernels = plan.kernels();
         for (int k = 0; k < kernels.size(); k++) {

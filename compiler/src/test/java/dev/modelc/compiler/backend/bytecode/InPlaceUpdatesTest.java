@@ -120,4 +120,37 @@ class InPlaceUpdatesTest {
         KernelPlan plan = m.plan(EntryPoint.UPDATE);
         assertFalse(InPlaceUpdates.fits(plan, update(plan, "w"), buffer(plan, "w")), () -> PlanPrinter.print(plan));
     }
+    @Test
+    void twoRulesSharingOneResultKeepTheirCopies() {
+        // Equal expressions are one buffer in the plan: written into a's storage and then into
+        // b's, a would never change again and b would follow a's old value.
+        BytecodeModel m = model("""
+                model Tied {
+                  input x: f32[B, 4]
+                  input y: f32[B]
+                  param a: f32[4] = uniform(-1, 1)
+                  param b: f32[4] = uniform(-1, 1)
+                  loss = mean((x @ a - y) ** 2) + sum(b * b) * 0.001
+                  update a = a - 0.1 * grad(loss, a)
+                  update b = a - 0.1 * grad(loss, a)
+                }
+                """);
+        KernelPlan plan = m.plan(EntryPoint.UPDATE);
+        assertEquals(update(plan, "a"), update(plan, "b"), () -> "the two rules should share a buffer\n" + PlanPrinter.print(plan));
+        for (String name : new String[] {"a", "b"}) {
+            assertFalse(InPlaceUpdates.fits(plan, update(plan, name), buffer(plan, name)), () -> name + "\n" + PlanPrinter.print(plan));
+        }
+        Generator g = Generator.of(5, "tied");
+        float[] x = new float[9 * 4];
+        for (int i = 0; i < x.length; i++) x[i] = (float) g.nextUniform(-1, 1);
+        float[] y = new float[9];
+        for (int i = 0; i < y.length; i++) y[i] = (float) g.nextUniform(-1, 1);
+        Map<String, Tensor> batch = Map.of("x", Tensor.of(x, 9, 4), "y", Tensor.of(y, 9));
+        Map<String, Tensor> p = m.initialParams(0);
+        StepLoop loop = m.stepLoop(p, batch);
+        for (int s = 0; s < 3; s++) p = m.updateStep(p, batch).params();
+        loop.run(3);
+        Map<String, Tensor> got = loop.params();
+        for (String name : p.keySet()) assertArrayEquals(p.get(name).toDoubleArray(), got.get(name).toDoubleArray(), 0.0, name);
+    }
 }
