@@ -139,9 +139,11 @@ public final class Library {
             conv.checkFits(z);
             // A weight gradient with fewer taps than a VectorGemm panel's columns (a 3x3 kernel on one
             // channel: 9 of 32) would mostly multiply padding: an image at a time is faster there
-            // (measured at the CNN sample's first layer: about half the CPU time).
-            boolean batched = LANES && (conv.kind() != Convolution.Kind.WEIGHT_GRAD || z.cg() * z.kh() * z.kw() >= VectorGemm.NR_F);
-            if (batched) Im2Col.run(conv, fa, fb, fo, z);
+            // (measured at the CNN sample's first layer: about half the CPU time), on lanes along
+            // the taps of each image's rows (RowsWeightGrad).
+            boolean few = conv.kind() == Convolution.Kind.WEIGHT_GRAD && z.cg() * z.kh() * z.kw() < VectorGemm.NR_F;
+            if (LANES && few) RowsWeightGrad.run(fa, fb, fo, z);
+            else if (LANES) Im2Col.run(conv, fa, fb, fo, z);
             else ImageIm2Col.run(conv, fa, fb, fo, z);
             return;
         }
