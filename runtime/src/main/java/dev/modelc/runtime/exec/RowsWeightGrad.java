@@ -23,6 +23,8 @@ final class RowsWeightGrad {
     private static final int L = F.length();
     /** Output channels whose sums a pass keeps in registers (with their broadcasts, 17 of the 32 AVX-512 registers). */
     private static final int OB = 8;
+    /** The lanes of one task: four vectors. */
+    private static final int SPAN = 4 * L;
 
     /** Scratch of each thread: 0 an image's rows, 1 {@link Im2Row}'s padded image. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
@@ -32,10 +34,12 @@ final class RowsWeightGrad {
 
     static void run(float[] x, float[] dy, float[] dw, Convolution.Sizes z) {
         int k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), og = z.og(), v = (k + L - 1) / L, kp = v * L;
-        int blocks = (og + OB - 1) / OB;
+        // Tasks: a group's block of eight output channels (or what is left) and a span of at most
+        // SPAN lanes, so that a layer of few output channels and many taps still runs on all cores.
+        int blocks = (og + OB - 1) / OB, spans = (kp + SPAN - 1) / SPAN;
         // acc[(g * Og + o) * kp + t]: the sums, lanes past K dropped at the end.
         float[] acc = new float[z.o() * kp];
-        Parallel.forRange(z.groups() * blocks, (long) z.n() * p * OB * kp, (s, e) -> {
+        Parallel.forRange(z.groups() * blocks * spans, (long) z.n() * p * OB * SPAN, (s, e) -> {
             float[][] held = SCRATCH.get();
             SCRATCH.set(null);
             if (held == null) held = new float[][] {new float[0], new float[0]};
@@ -43,12 +47,14 @@ final class RowsWeightGrad {
             for (int n = 0; n < z.n(); n++) {
                 Im2Row.unfold(x, rows, padded, z, n, n + 1);
                 for (int task = s; task < e; task++) {
-                    int g = task / blocks, o0 = (task % blocks) * OB, count = Math.min(OB, og - o0);
+                    int g = task / (blocks * spans), o0 = (task / spans % blocks) * OB, count = Math.min(OB, og - o0);
+                    int lane = (task % spans) * SPAN, end = Math.min(kp, lane + SPAN);
                     int base = g * p * k, d = (n * z.o() + g * og + o0) * p, a = (g * og + o0) * kp;
-                    for (int lane = 0; lane < kp; lane += L) {
-                        if (count == OB) {
-                            eight(rows, base + lane, k, p, dy, d, acc, a + lane, kp);
-                        } else {
+                    if (count == OB) {
+                        for (; lane + 2 * L <= end; lane += 2 * L) eightByTwo(rows, base + lane, k, p, dy, d, acc, a + lane, kp);
+                        if (lane < end) eight(rows, base + lane, k, p, dy, d, acc, a + lane, kp);
+                    } else {
+                        for (; lane < end; lane += L) {
                             for (int o = 0; o < count; o++) one(rows, base + lane, k, p, dy, d + o * p, acc, a + o * kp + lane);
                         }
                     }
@@ -87,6 +93,61 @@ final class RowsWeightGrad {
         a5.intoArray(acc, a + 5 * kp);
         a6.intoArray(acc, a + 6 * kp);
         a7.intoArray(acc, a + 7 * kp);
+    }
+
+    /** {@link #eight} for two vectors of lanes at once: each broadcast serves two fused multiply-adds. */
+    private static void eightByTwo(float[] rows, int base, int k, int p, float[] dy, int d, float[] acc, int a, int kp) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + kp),
+                a2 = FloatVector.fromArray(F, acc, a + 2 * kp), a3 = FloatVector.fromArray(F, acc, a + 3 * kp),
+                a4 = FloatVector.fromArray(F, acc, a + 4 * kp), a5 = FloatVector.fromArray(F, acc, a + 5 * kp),
+                a6 = FloatVector.fromArray(F, acc, a + 6 * kp), a7 = FloatVector.fromArray(F, acc, a + 7 * kp);
+        FloatVector b0 = FloatVector.fromArray(F, acc, a + L), b1 = FloatVector.fromArray(F, acc, a + kp + L),
+                b2 = FloatVector.fromArray(F, acc, a + 2 * kp + L), b3 = FloatVector.fromArray(F, acc, a + 3 * kp + L),
+                b4 = FloatVector.fromArray(F, acc, a + 4 * kp + L), b5 = FloatVector.fromArray(F, acc, a + 5 * kp + L),
+                b6 = FloatVector.fromArray(F, acc, a + 6 * kp + L), b7 = FloatVector.fromArray(F, acc, a + 7 * kp + L);
+        for (int q = 0, r = base; q < p; q++, r += k) {
+            FloatVector t = FloatVector.fromArray(F, rows, r), u = FloatVector.fromArray(F, rows, r + L);
+            FloatVector c = FloatVector.broadcast(F, dy[d + q]);
+            a0 = c.fma(t, a0);
+            b0 = c.fma(u, b0);
+            c = FloatVector.broadcast(F, dy[d + p + q]);
+            a1 = c.fma(t, a1);
+            b1 = c.fma(u, b1);
+            c = FloatVector.broadcast(F, dy[d + 2 * p + q]);
+            a2 = c.fma(t, a2);
+            b2 = c.fma(u, b2);
+            c = FloatVector.broadcast(F, dy[d + 3 * p + q]);
+            a3 = c.fma(t, a3);
+            b3 = c.fma(u, b3);
+            c = FloatVector.broadcast(F, dy[d + 4 * p + q]);
+            a4 = c.fma(t, a4);
+            b4 = c.fma(u, b4);
+            c = FloatVector.broadcast(F, dy[d + 5 * p + q]);
+            a5 = c.fma(t, a5);
+            b5 = c.fma(u, b5);
+            c = FloatVector.broadcast(F, dy[d + 6 * p + q]);
+            a6 = c.fma(t, a6);
+            b6 = c.fma(u, b6);
+            c = FloatVector.broadcast(F, dy[d + 7 * p + q]);
+            a7 = c.fma(t, a7);
+            b7 = c.fma(u, b7);
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + kp);
+        a2.intoArray(acc, a + 2 * kp);
+        a3.intoArray(acc, a + 3 * kp);
+        a4.intoArray(acc, a + 4 * kp);
+        a5.intoArray(acc, a + 5 * kp);
+        a6.intoArray(acc, a + 6 * kp);
+        a7.intoArray(acc, a + 7 * kp);
+        b0.intoArray(acc, a + L);
+        b1.intoArray(acc, a + kp + L);
+        b2.intoArray(acc, a + 2 * kp + L);
+        b3.intoArray(acc, a + 3 * kp + L);
+        b4.intoArray(acc, a + 4 * kp + L);
+        b5.intoArray(acc, a + 5 * kp + L);
+        b6.intoArray(acc, a + 6 * kp + L);
+        b7.intoArray(acc, a + 7 * kp + L);
     }
 
     /** {@link #eight} for one output channel. */
