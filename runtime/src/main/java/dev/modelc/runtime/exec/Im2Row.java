@@ -85,6 +85,20 @@ final class Im2Row {
     /** {@link #windows}' copies with vectors of four lanes (kernel rows of at most four taps). */
     private static void copy4(float[] padded, float[] rows, int at, int k, int cg, int kh, int kw, int plane, int wp, Convolution.Sizes z) {
         int step = z.dh() * wp;
+        if (kh == 3 && kw == 3) {
+            // The common 3x3 kernel unrolled: a channel's three kernel rows, nine taps, per iteration.
+            for (int i = 0; i < z.oh(); i++) {
+                for (int j = 0; j < z.ow(); j++, at += k) {
+                    int from = i * z.sh() * wp + j * z.sw();
+                    for (int c = 0, t = at; c < cg; c++, from += plane, t += 9) {
+                        FloatVector.fromArray(QUARTER, padded, from).intoArray(rows, t);
+                        FloatVector.fromArray(QUARTER, padded, from + step).intoArray(rows, t + 3);
+                        FloatVector.fromArray(QUARTER, padded, from + 2 * step).intoArray(rows, t + 6);
+                    }
+                }
+            }
+            return;
+        }
         for (int i = 0; i < z.oh(); i++) {
             for (int j = 0; j < z.ow(); j++, at += k) {
                 int window = i * z.sh() * wp + j * z.sw(), t = at;
