@@ -14,14 +14,19 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each weight's sum is the chain {@link ImageIm2Col} computes (one fused multiply-add per term
  * from zero, in the order batch, output row, output column; the sums of a block wait in memory
- * between images, stored and loaded back exactly), so the two give the same bits. Measured at the
- * CNN sample's first layer (3x3 on one channel, 28x28, batch 64, one core): see
- * docs/benchmarks.md.
+ * between images, stored and loaded back exactly), so the two give the same bits, and so do
+ * {@link Im2Col}'s other products. It replaced, on lanes, {@code ImageIm2Col} for few taps (the
+ * CNN sample's first layer, 3x3 on one channel: its transposed copy of dy and its 16-wide C2
+ * loops) and {@code dw = dy @ cols^T} over the whole batch's columns for many (the second layer:
+ * the unroll into 7 MB of columns and the regrouping of dy); measured in docs/benchmarks.md.
  */
 final class RowsWeightGrad {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    /** Output channels whose sums a pass keeps in registers (with their broadcasts, 17 of the 32 AVX-512 registers). */
+    /**
+     * Output channels whose sums a pass keeps in registers: by two vectors of taps, 16 sums, two
+     * rows' vectors and a broadcast, 19 of AVX-512's 32 registers.
+     */
     private static final int OB = 8;
     /** The lanes of one task: four vectors. */
     private static final int SPAN = 4 * L;
