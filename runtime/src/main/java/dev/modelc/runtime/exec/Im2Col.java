@@ -17,9 +17,10 @@ package dev.modelc.runtime.exec;
  *   <li>input gradient, a chunk of images at a time as well: {@code dcols = w^T @ dy[G, Og, n * P]},
  *       whose columns are added back into the input's positions (col2im, each run of OW values on
  *       vector lanes by {@link Runs}) while they are still in cache;</li>
- *   <li>weight gradient: {@code dw[G, Og, K] = dy[G, Og, N * P] @ cols^T}, straight into w's layout:
- *       the columns are its broadcast operand, read in place; a sum over the whole batch, so one
- *       product over all of it.</li>
+ *   <li>weight gradient: {@link RowsWeightGrad}, an image's rows at a time (its own kernel on lanes
+ *       along the taps, each weight's sum running over the batch in order; it was
+ *       {@code dw = dy @ cols^T} over the whole batch's columns, which the unroll into 7 MB of
+ *       columns and the regrouping of dy made slower).</li>
  * </ul>
  * Measured at the CNN sample's second layer (16 -> 32 channels, 3x3, 14x14, batch 64), the
  * forward by rows took 3.0 ms of one core's time against 4.6 by columns, whose product packed the
@@ -66,7 +67,7 @@ final class Im2Col {
                 else forwardColumns(a, b, out, z);
             }
             case INPUT_GRAD -> inputGrad(a, b, out, z, chunk);
-            case WEIGHT_GRAD -> weightGrad(a, b, out, z);
+            case WEIGHT_GRAD -> RowsWeightGrad.run(a, b, out, z);
         }
     }
 
@@ -83,17 +84,6 @@ final class Im2Col {
                 for (int o = 0; o < z.o(); o++) System.arraycopy(y, o * np + n * p, out, (n * z.o() + o) * p, p);
             }
         });
-        SCRATCH.set(held);
-    }
-
-    /** The weight gradient: one product over the whole batch's columns, so that each weight's sum runs over the batch in order. */
-    private static void weightGrad(float[] x, float[] dy, float[] dw, Convolution.Sizes z) {
-        int g = z.groups(), k = z.cg() * z.kh() * z.kw(), np = z.n() * z.oh() * z.ow();
-        float[][] held = take();
-        float[] cols = grow(held, 0, (long) g * k * np), grouped = grow(held, 1, (long) z.o() * np);
-        unfold(x, cols, z);
-        regroup(dy, grouped, z);
-        Library.chainedMatmul(grouped, cols, dw, g, z.og(), np, k, false, true);
         SCRATCH.set(held);
     }
 
@@ -243,15 +233,5 @@ final class Im2Col {
                 }
             }
         }
-    }
-
-    /** {@code dy[N, O, P]} as {@code [O, N * P]} (= {@code [G, Og, N * P]}). */
-    private static void regroup(float[] dy, float[] out, Convolution.Sizes z) {
-        int p = z.oh() * z.ow(), np = z.n() * p;
-        Parallel.forRange(z.o(), (long) np, (s, e) -> {
-            for (int o = s; o < e; o++) {
-                for (int n = 0; n < z.n(); n++) System.arraycopy(dy, (n * z.o() + o) * p, out, o * np + n * p, p);
-            }
-        });
     }
 }

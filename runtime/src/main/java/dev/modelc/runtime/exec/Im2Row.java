@@ -16,6 +16,9 @@ final class Im2Row {
     }
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Four and eight lanes, where narrower than the preferred vector (else null). */
+    private static final VectorSpecies<Float> QUARTER = F.length() > 4 ? FloatVector.SPECIES_128 : null;
+    private static final VectorSpecies<Float> HALF = F.length() > 8 ? FloatVector.SPECIES_256 : null;
     /** Elements past the end that {@link #unfold} may write into {@code rows} and {@code padded} may be read at. */
     static final int SLACK = F.length();
 
@@ -58,12 +61,65 @@ final class Im2Row {
         }
         int p = z.oh() * z.ow(), len = (n1 - n0) * p, k = cg * kh * kw;
         int at = (g * len + (n - n0) * p) * k;
+        // The narrowest vector that holds a kernel row: a 3-wide row copied with 4 lanes instead of
+        // 16 crosses a cache line at one store in four instead of nearly every one (measured: see
+        // docs/benchmarks.md).
+        if (kw <= 4 && QUARTER != null) {
+            copy4(padded, rows, at, k, cg, kh, kw, plane, wp, z);
+        } else if (kw <= 8 && HALF != null) {
+            copy8(padded, rows, at, k, cg, kh, kw, plane, wp, z);
+        } else {
+            for (int i = 0; i < z.oh(); i++) {
+                for (int j = 0; j < z.ow(); j++, at += k) {
+                    int window = i * z.sh() * wp + j * z.sw(), t = at;
+                    for (int c = 0; c < cg; c++) {
+                        for (int r = 0, from = c * plane + window; r < kh; r++, from += z.dh() * wp, t += kw) {
+                            FloatVector.fromArray(F, padded, from).intoArray(rows, t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #windows}' copies with vectors of four lanes (kernel rows of at most four taps). */
+    private static void copy4(float[] padded, float[] rows, int at, int k, int cg, int kh, int kw, int plane, int wp, Convolution.Sizes z) {
+        int step = z.dh() * wp;
+        if (kh == 3 && kw == 3) {
+            // The common 3x3 kernel unrolled: a channel's three kernel rows, nine taps, per iteration.
+            for (int i = 0; i < z.oh(); i++) {
+                for (int j = 0; j < z.ow(); j++, at += k) {
+                    int from = i * z.sh() * wp + j * z.sw();
+                    for (int c = 0, t = at; c < cg; c++, from += plane, t += 9) {
+                        FloatVector.fromArray(QUARTER, padded, from).intoArray(rows, t);
+                        FloatVector.fromArray(QUARTER, padded, from + step).intoArray(rows, t + 3);
+                        FloatVector.fromArray(QUARTER, padded, from + 2 * step).intoArray(rows, t + 6);
+                    }
+                }
+            }
+            return;
+        }
         for (int i = 0; i < z.oh(); i++) {
             for (int j = 0; j < z.ow(); j++, at += k) {
                 int window = i * z.sh() * wp + j * z.sw(), t = at;
                 for (int c = 0; c < cg; c++) {
-                    for (int r = 0, from = c * plane + window; r < kh; r++, from += z.dh() * wp, t += kw) {
-                        FloatVector.fromArray(F, padded, from).intoArray(rows, t);
+                    for (int r = 0, from = c * plane + window; r < kh; r++, from += step, t += kw) {
+                        FloatVector.fromArray(QUARTER, padded, from).intoArray(rows, t);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #windows}' copies with vectors of eight lanes (kernel rows of at most eight taps). */
+    private static void copy8(float[] padded, float[] rows, int at, int k, int cg, int kh, int kw, int plane, int wp, Convolution.Sizes z) {
+        int step = z.dh() * wp;
+        for (int i = 0; i < z.oh(); i++) {
+            for (int j = 0; j < z.ow(); j++, at += k) {
+                int window = i * z.sh() * wp + j * z.sw(), t = at;
+                for (int c = 0; c < cg; c++) {
+                    for (int r = 0, from = c * plane + window; r < kh; r++, from += step, t += kw) {
+                        FloatVector.fromArray(HALF, padded, from).intoArray(rows, t);
                     }
                 }
             }

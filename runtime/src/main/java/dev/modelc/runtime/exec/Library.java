@@ -128,20 +128,16 @@ public final class Library {
      * One of the three convolutions ({@link Convolution.Kind}) of {@code a} (shape {@code as}) and
      * {@code b} (shape {@code bs}) into {@code out} (shape {@code os}). In f32 as matrix products
      * (f32 sums, as PyTorch's CPU convolutions): on vector lanes through {@link VectorGemm}, the
-     * windows unrolled by chunks of images or the whole batch ({@link Im2Col}), else (and for a
-     * weight gradient of few taps) an image at a time on scalar loops ({@link ImageIm2Col}); both
-     * give the same bits. Otherwise on f64 copies with the reference
+     * windows unrolled by chunks of images or the whole batch ({@link Im2Col}; the weight gradient
+     * an image at a time, {@link RowsWeightGrad}), else an image at a time on scalar loops
+     * ({@link ImageIm2Col}); both give the same bits. Otherwise on f64 copies with the reference
      * loops, rounded once to the result's dtype: the interpreter's bits.
      */
     public static void conv(Convolution conv, Object a, int[] as, Object b, int[] bs, int[] os, Object out) {
         if (a instanceof float[] fa && b instanceof float[] fb && out instanceof float[] fo) {
             Convolution.Sizes z = conv.sizes(as, bs, os);
             conv.checkFits(z);
-            // A weight gradient with fewer taps than a VectorGemm panel's columns (a 3x3 kernel on one
-            // channel: 9 of 32) would mostly multiply padding: an image at a time is faster there
-            // (measured at the CNN sample's first layer: about half the CPU time).
-            boolean batched = LANES && (conv.kind() != Convolution.Kind.WEIGHT_GRAD || z.cg() * z.kh() * z.kw() >= VectorGemm.NR_F);
-            if (batched) Im2Col.run(conv, fa, fb, fo, z);
+            if (LANES) Im2Col.run(conv, fa, fb, fo, z);
             else ImageIm2Col.run(conv, fa, fb, fo, z);
             return;
         }

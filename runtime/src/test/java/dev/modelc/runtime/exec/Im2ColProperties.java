@@ -34,7 +34,9 @@ class Im2ColProperties {
         /** {@link Im2Col}, the forward by rows; it and the input gradient all images in one chunk. */
         ROWS,
         /** {@link Im2Col}, the forward by rows; it and the input gradient an image per chunk. */
-        ROWS_BY_IMAGE
+        ROWS_BY_IMAGE,
+        /** {@link Im2Col} by rows, and the weight gradient on lanes along each image's rows ({@link RowsWeightGrad}). */
+        WEIGHT_BY_ROWS
     }
 
     @Property(tries = 300)
@@ -78,6 +80,29 @@ class Im2ColProperties {
             @ForAll Path path,
             @ForAll long seed) {
         convolutions(true, n, 1, cg, og, 1, w, 1, kw, new int[] {1, stride}, new int[] {0, padding}, new int[] {1, 1}, path, seed);
+    }
+
+    /**
+     * {@link RowsWeightGrad} with enough output channels per group for its blocks of eight (and the
+     * channels left over), taps of one vector or several, groups, odd sizes and one image: the
+     * same checks.
+     */
+    @Property(tries = 100)
+    void theWeightGradientByRowsGivesThePlainLoopsBits(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 2) int groups,
+            @ForAll @IntRange(min = 1, max = 5) int cg,
+            @ForAll @IntRange(min = 1, max = 20) int og,
+            @ForAll @IntRange(min = 1, max = 15) int h,
+            @ForAll @IntRange(min = 1, max = 15) int w,
+            @ForAll @IntRange(min = 1, max = 5) int kh,
+            @ForAll @IntRange(min = 1, max = 5) int kw,
+            @ForAll @IntRange(min = 1, max = 2) int stride,
+            @ForAll @IntRange(min = 0, max = 2) int padding,
+            @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll long seed) {
+        convolutions(false, n, groups, cg, og, h, w, kh, kw, new int[] {stride, stride}, new int[] {padding, padding},
+                new int[] {dilation, dilation}, Path.WEIGHT_BY_ROWS, seed);
     }
 
     /**
@@ -140,6 +165,10 @@ class Im2ColProperties {
             case COLUMNS -> Im2Col.run(conv, a, b, out, z, false, Im2Col.CHUNK);
             case ROWS -> Im2Col.run(conv, a, b, out, z, true, Integer.MAX_VALUE);
             case ROWS_BY_IMAGE -> Im2Col.run(conv, a, b, out, z, true, 1);
+            case WEIGHT_BY_ROWS -> {
+                if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z);
+                else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
+            }
         }
     }
 
