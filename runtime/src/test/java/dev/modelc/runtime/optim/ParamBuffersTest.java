@@ -212,4 +212,33 @@ class ParamBuffersTest {
         assertFalse(buffers.knownFinite(next.get("w")));
         assertEquals(Float.NEGATIVE_INFINITY, ((float[]) next.get("w").storage())[2999]);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    void aLargeParamSplitAcrossCoresGivesTheGeneralPathsBitsAndSeesANanInAnyChunk(DType dtype) {
+        // Plain SGD's float and double paths split a param this large in chunks across the cores;
+        // gradients of the other dtype send the same values down the general path.
+        DType other = dtype == DType.F32 ? DType.F64 : DType.F32;
+        int[] shape = {3, 10 * Sgd.CHUNK + 77};
+        Map<String, Tensor> p = Map.of("w", values(dtype, shape, 1));
+        Tensor g = values(DType.F32, shape, 2);
+        ParamBuffers buffers = new ParamBuffers();
+        Map<String, Tensor> fast = new Sgd(0.05).step(p, Map.of("w", g.to(dtype)), buffers);
+        Map<String, Tensor> general = new Sgd(0.05).step(p, Map.of("w", g.to(other)));
+        assertSameBits(general, fast, dtype.toString());
+        assertTrue(buffers.knownFinite(fast.get("w")));
+        int n = Tensor.numel(shape);
+        for (int at : new int[] {0, Sgd.CHUNK - 1, Sgd.CHUNK, n / 2, n - 78, n - 1}) {
+            double[] bad = g.toDoubleArray();
+            bad[at] = at % 2 == 0 ? Double.NaN : Double.POSITIVE_INFINITY;
+            ParamBuffers into = new ParamBuffers();
+            Tensor w = new Sgd(0.05).step(p, Map.of("w", Tensor.of(dtype, shape, bad)), into).get("w");
+            assertFalse(into.knownFinite(w), "bad gradient at " + at);
+            assertTrue(Double.isNaN(w.toDoubleArray()[at]) || Double.isInfinite(w.toDoubleArray()[at]), "at " + at);
+        }
+    }
+
+    static List<DType> dtypes() {
+        return List.of(DType.F32, DType.F64);
+    }
 }
