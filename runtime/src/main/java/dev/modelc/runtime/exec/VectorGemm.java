@@ -282,7 +282,24 @@ final class VectorGemm {
             }
             return;
         }
-        for (int panel = firstPanel; panel < endPanel; panel++) {
+        // Full panels: packed row q is column q of NR_F consecutive lanes (rows of the operand, k
+        // apart), two gathers of a vector's lanes each; the FL rows a gather reads stay in L1 over
+        // the next columns, so each cache line is read from memory once. (Element by element,
+        // the copy cost two to three times as much: a bounds-checked load and store each.)
+        int full = Math.max(firstPanel, Math.min(endPanel, len / NR_F));
+        if (firstPanel < full) {
+            int[] apart = new int[FL];
+            for (int c = 0; c < FL; c++) apart[c] = c * k;
+            for (int panel = firstPanel; panel < full; panel++) {
+                int from = vo + panel * NR_F * k, base = panel * k * NR_F;
+                for (int q = 0; q < k; q++) {
+                    FloatVector.fromArray(F, v, from + q, apart, 0).intoArray(packed, base + q * NR_F);
+                    FloatVector.fromArray(F, v, from + FL * k + q, apart, 0).intoArray(packed, base + q * NR_F + FL);
+                }
+            }
+        }
+        // The last panel, narrower than the lanes, element by element with zeros past len.
+        for (int panel = full; panel < endPanel; panel++) {
             int y0 = panel * NR_F, width = Math.min(NR_F, len - y0), base = panel * k * NR_F;
             for (int q0 = 0; q0 < k; q0 += TILE) {
                 int q1 = Math.min(k, q0 + TILE);
@@ -423,7 +440,21 @@ final class VectorGemm {
             }
             return;
         }
-        for (int panel = firstPanel; panel < endPanel; panel++) {
+        // Full panels by gathers, as packF.
+        int full = Math.max(firstPanel, Math.min(endPanel, len / NR_D));
+        if (firstPanel < full) {
+            int[] apart = new int[DL];
+            for (int c = 0; c < DL; c++) apart[c] = c * k;
+            for (int panel = firstPanel; panel < full; panel++) {
+                int from = vo + panel * NR_D * k, base = panel * k * NR_D;
+                for (int q = 0; q < k; q++) {
+                    DoubleVector.fromArray(D, v, from + q, apart, 0).intoArray(packed, base + q * NR_D);
+                    DoubleVector.fromArray(D, v, from + DL * k + q, apart, 0).intoArray(packed, base + q * NR_D + DL);
+                }
+            }
+        }
+        // The last panel, narrower than the lanes, element by element with zeros past len.
+        for (int panel = full; panel < endPanel; panel++) {
             int y0 = panel * NR_D, width = Math.min(NR_D, len - y0), base = panel * k * NR_D;
             for (int q0 = 0; q0 < k; q0 += TILE) {
                 int q1 = Math.min(k, q0 + TILE);
