@@ -74,10 +74,20 @@ final class VectorGemm {
     private static final int KEEP = 1 << 22;
     private static final float[] EMPTY_F = new float[0];
     private static final double[] EMPTY_D = new double[0];
+    /** Offsets of a vector's lanes in a columns path's strip: consecutive result columns are a panel (NR) apart. */
+    private static final int[] STRIP_APART_F = apart(FL, NR_F);
+    private static final int[] STRIP_APART_D = apart(DL, NR_D);
     private static final ThreadLocal<float[]> PACK_F = ThreadLocal.withInitial(() -> EMPTY_F);
     private static final ThreadLocal<double[]> PACK_D = ThreadLocal.withInitial(() -> EMPTY_D);
 
     private VectorGemm() {
+    }
+
+    /** {@code lanes} offsets {@code step} apart, from zero: a gather's index map. */
+    private static int[] apart(int lanes, int step) {
+        int[] out = new int[lanes];
+        for (int c = 0; c < lanes; c++) out[c] = c * step;
+        return out;
     }
 
     /**
@@ -223,9 +233,12 @@ final class VectorGemm {
                         }
                     }
                     // The strip holds result (i0 + y, j0 + x) at x * NR_F + y: each result row is a run of count.
+                    // A vector of a row at a time gathers lanes NR_F apart; the rest element by element.
+                    int whole = count - count % FL;
                     for (int y = 0; y < width; y++) {
-                        int o = oo + (i0 + y) * m + j0;
-                        for (int c = 0; c < count; c++) out[o + c] = strip[c * NR_F + y];
+                        int o = oo + (i0 + y) * m + j0, c = 0;
+                        for (; c < whole; c += FL) FloatVector.fromArray(F, strip, c * NR_F + y, STRIP_APART_F, 0).intoArray(out, o + c);
+                        for (; c < count; c++) out[o + c] = strip[c * NR_F + y];
                     }
                 }
             });
@@ -288,8 +301,7 @@ final class VectorGemm {
         // the copy cost two to three times as much: a bounds-checked load and store each.)
         int full = Math.max(firstPanel, Math.min(endPanel, len / NR_F));
         if (firstPanel < full) {
-            int[] apart = new int[FL];
-            for (int c = 0; c < FL; c++) apart[c] = c * k;
+            int[] apart = apart(FL, k);
             for (int panel = firstPanel; panel < full; panel++) {
                 int from = vo + panel * NR_F * k, base = panel * k * NR_F;
                 for (int q = 0; q < k; q++) {
@@ -381,9 +393,12 @@ final class VectorGemm {
                         }
                     }
                     // The strip holds result (i0 + y, j0 + x) at x * NR_D + y: each result row is a run of count.
+                    // A vector of a row at a time gathers lanes NR_D apart; the rest element by element.
+                    int whole = count - count % DL;
                     for (int y = 0; y < width; y++) {
-                        int o = oo + (i0 + y) * m + j0;
-                        for (int c = 0; c < count; c++) out[o + c] = strip[c * NR_D + y];
+                        int o = oo + (i0 + y) * m + j0, c = 0;
+                        for (; c < whole; c += DL) DoubleVector.fromArray(D, strip, c * NR_D + y, STRIP_APART_D, 0).intoArray(out, o + c);
+                        for (; c < count; c++) out[o + c] = strip[c * NR_D + y];
                     }
                 }
             });
@@ -443,8 +458,7 @@ final class VectorGemm {
         // Full panels by gathers, as packF.
         int full = Math.max(firstPanel, Math.min(endPanel, len / NR_D));
         if (firstPanel < full) {
-            int[] apart = new int[DL];
-            for (int c = 0; c < DL; c++) apart[c] = c * k;
+            int[] apart = apart(DL, k);
             for (int panel = firstPanel; panel < full; panel++) {
                 int from = vo + panel * NR_D * k, base = panel * k * NR_D;
                 for (int q = 0; q < k; q++) {
