@@ -3,11 +3,12 @@ package dev.modelc.runtime.optim;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Updates} on {@code jdk.incubator.vector} lanes: plain SGD's {@code p + negLr * g} and the
- * finite test in one pass over the arrays. The same bits as the scalar loops: each lane does what
+ * {@link Updates} on {@code jdk.incubator.vector} lanes: plain SGD's {@code p + negLr * g}, Adam's
+ * f32 step and the finite test, each in one pass over the arrays. The same bits as the scalar loops: each lane does what
  * one iteration does, a multiply then an add, each rounded ({@code mul} and {@code add} are never
  * fused into an FMA). The finite test accumulates {@code x - x}, which is {@code +0} for a finite
  * x and NaN for an infinity or a NaN, with lane-wise adds (NaN stays NaN): two instructions a
@@ -20,6 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class LaneUpdates {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Floats in half a vector: as many lanes as {@link #D}, for loops over f32 values and f64 moments. */
+    private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
     private LaneUpdates() {
     }
@@ -54,6 +57,44 @@ final class LaneUpdates {
         double tail = 0;
         for (; i < to; i++) {
             double x = p[i] + negLr * g[i];
+            next[i] = x;
+            tail += x - x;
+        }
+        return nan.reduceLanes(VectorOperators.ADD) + tail == 0;
+    }
+
+    /**
+     * Adam's f32 step ({@link Updates#adam}) a vector at a time: the f64 moments converted to
+     * float lanes (exactly: they hold f32 values) and back, so a vector holds as many floats as
+     * the moments' vector holds doubles; each lane's operations are the scalar loop's, in its
+     * order (the square root of a float lane is the float square root, as {@code (float)
+     * Math.sqrt} of it is).
+     */
+    static boolean adam(float[] p, float[] g, double[] m, double[] v, float[] next, int from, int to, Updates.AdamFloats c) {
+        boolean decay = c.decay(), l2 = c.l2(), small = c.small();
+        float cDecay = c.cDecay(), weightDecay = c.weightDecay(), w = c.w(), oneMinusW = c.oneMinusW(), beta2 = c.beta2(),
+                oneMinusBeta2 = c.oneMinusBeta2(), bc2Sqrt = c.biasCorrection2Sqrt(), eps = c.eps(), negStepSize = c.negStepSize();
+        FloatVector nan = FloatVector.zero(HALF);
+        int i = from;
+        for (int bound = from + D.loopBound(to - from); i < bound; i += D.length()) {
+            FloatVector pv = FloatVector.fromArray(HALF, p, i), gv = FloatVector.fromArray(HALF, g, i);
+            FloatVector pi = decay ? pv.mul(cDecay) : pv;
+            FloatVector gi = l2 ? gv.add(pv.mul(weightDecay)) : gv;
+            FloatVector mi = (FloatVector) DoubleVector.fromArray(D, m, i).convertShape(VectorOperators.D2F, HALF, 0);
+            FloatVector diff = gi.sub(mi);
+            mi = small ? mi.add(diff.mul(w)) : gi.sub(diff.mul(oneMinusW));
+            FloatVector vi = ((FloatVector) DoubleVector.fromArray(D, v, i).convertShape(VectorOperators.D2F, HALF, 0)).mul(beta2);
+            vi = vi.add(gi.mul(oneMinusBeta2).mul(gi));
+            ((DoubleVector) mi.convertShape(VectorOperators.F2D, D, 0)).intoArray(m, i);
+            ((DoubleVector) vi.convertShape(VectorOperators.F2D, D, 0)).intoArray(v, i);
+            FloatVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
+            FloatVector x = pi.add(mi.mul(negStepSize).div(denom));
+            x.intoArray(next, i);
+            nan = nan.add(x.sub(x));
+        }
+        float tail = 0;
+        for (; i < to; i++) {
+            float x = Updates.adam(p, g, m, v, i, c);
             next[i] = x;
             tail += x - x;
         }

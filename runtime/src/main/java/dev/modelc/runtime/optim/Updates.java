@@ -5,8 +5,8 @@ import dev.modelc.runtime.Lanes;
 /**
  * The element loops of the optimizers' float paths that run on vector lanes where the JVM has
  * them ({@link LaneUpdates}) and as scalar Java otherwise, with the same bits and the same
- * answers either way (tests run both): plain SGD's update with its finite test in one pass, and
- * the finite test alone.
+ * answers either way (tests run both): plain SGD's update and Adam's f32 update, each with its
+ * finite test in the same pass, and the finite test alone.
  */
 final class Updates {
     /** Whether the loops run on lanes: as {@link Lanes#current()} says. */
@@ -42,6 +42,52 @@ final class Updates {
             finite &= finiteScalar(next, start, end);
         }
         return finite;
+    }
+
+    /**
+     * Adam's (and AdamW's) scalars for an f32 param, rounded to float ({@link StepRule.AdamScalars}),
+     * and which of the optional terms apply: AdamW's {@code decay} of p, Adam's {@code l2} term
+     * added to g, the lerp's {@code small} form.
+     */
+    record AdamFloats(boolean decay, boolean l2, boolean small, float cDecay, float weightDecay, float w, float oneMinusW,
+                      float beta2, float oneMinusBeta2, float biasCorrection2Sqrt, float eps, float negStepSize) {
+        static AdamFloats of(StepRule.AdamScalars c, boolean decay, boolean l2) {
+            return new AdamFloats(decay, l2, c.small(), (float) c.decay(), (float) c.weightDecay(), (float) c.w(),
+                    (float) c.oneMinusW(), (float) c.beta2(), (float) c.oneMinusBeta2(), (float) c.biasCorrection2Sqrt(),
+                    (float) c.eps(), (float) c.negStepSize());
+        }
+    }
+
+    /**
+     * One Adam step of f32 elements {@code [from, to)} in float arithmetic ({@link Adam}'s formula,
+     * each operation rounded to float; the moments {@code m} and {@code v} are f64 arrays holding
+     * f32 values, updated in place); whether every new value is finite.
+     */
+    static boolean adam(float[] p, float[] g, double[] m, double[] v, float[] next, int from, int to, AdamFloats c,
+                        boolean lanes) {
+        if (lanes) return LaneUpdates.adam(p, g, m, v, next, from, to, c);
+        boolean finite = true;
+        for (int start = from; start < to; start += ParamBuffers.BLOCK) {
+            int end = Math.min(to, start + ParamBuffers.BLOCK);
+            for (int i = start; i < end; i++) next[i] = adam(p, g, m, v, i, c);
+            finite &= finiteScalar(next, start, end);
+        }
+        return finite;
+    }
+
+    /** Element {@code i} of {@link #adam(float[], float[], double[], double[], float[], int, int, AdamFloats, boolean)}: its moments updated, its new value returned. */
+    static float adam(float[] p, float[] g, double[] m, double[] v, int i, AdamFloats c) {
+        float pi = c.decay() ? p[i] * c.cDecay() : p[i];
+        float gi = c.l2() ? g[i] + c.weightDecay() * p[i] : g[i];
+        float mi = (float) m[i];
+        float diff = gi - mi;
+        mi = c.small() ? mi + c.w() * diff : gi - diff * c.oneMinusW();
+        float vi = (float) v[i] * c.beta2();
+        vi = vi + (c.oneMinusBeta2() * gi) * gi;
+        m[i] = mi;
+        v[i] = vi;
+        float denom = (float) Math.sqrt(vi) / c.biasCorrection2Sqrt() + c.eps();
+        return pi + (c.negStepSize() * mi) / denom;
     }
 
     /** Whether values {@code from} to {@code to} of {@code v} are all finite, on lanes or not. */

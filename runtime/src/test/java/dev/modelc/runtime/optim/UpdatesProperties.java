@@ -80,6 +80,46 @@ class UpdatesProperties {
         }
     }
 
+    @Property(tries = 300)
+    void adamF32OnLanesGivesTheScalarLoopsBits(
+            @ForAll @IntRange(min = 0, max = 5000) int length, @ForAll @IntRange(min = 0, max = 40) int from,
+            @ForAll @IntRange(min = 0, max = KINDS - 1) int kind, @ForAll @IntRange(min = 0, max = 2) int decayKind,
+            @ForAll boolean smallLerp, @ForAll @IntRange(min = 1, max = 2000) int step, @ForAll long seed) {
+        Random r = new Random(seed);
+        int n = from + length + r.nextInt(20);
+        float[] p = new float[n], g = new float[n];
+        double[] m = new double[n], v = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = (float) (r.nextGaussian() * Math.pow(2, r.nextInt(20) - 10));
+            g[i] = (float) (r.nextGaussian() * Math.pow(2, r.nextInt(20) - 10));
+            m[i] = (float) (r.nextGaussian() * 0.1);
+            v[i] = (float) Math.abs(r.nextGaussian() * 0.01);
+        }
+        int at = length == 0 ? -1 : from + pick(r, length);
+        if (at >= 0) plant(kind, at, p, g, r);
+        // beta1 below or above one half picks the lerp's two forms; weight decay none, Adam's (l2) or AdamW's.
+        double beta1 = smallLerp ? 0.9 : 0.3, weightDecay = decayKind == 0 ? 0 : r.nextDouble() * 0.1;
+        StepRule.AdamScalars c = new StepRule.Adam(r.nextDouble() * 0.01, beta1, 0.999, 1e-8, weightDecay, decayKind == 2)
+                .scalars(true, step);
+        Updates.AdamFloats floats = Updates.AdamFloats.of(c, decayKind == 2, decayKind == 1);
+        assertEquals(smallLerp, floats.small());
+
+        float[] want = new float[n];
+        double[] wantM = m.clone(), wantV = v.clone();
+        boolean wantFinite = Updates.adam(p, g, wantM, wantV, want, from, from + length, floats, false);
+        boolean allFinite = true;
+        for (int i = from; i < from + length; i++) allFinite &= Float.isFinite(want[i]);
+        assertEquals(allFinite, wantFinite, "scalar, planted " + kind + " at " + at);
+        if (!Updates.LANES) return;
+        float[] next = new float[n];
+        double[] laneM = m.clone(), laneV = v.clone();
+        boolean finite = Updates.adam(p, g, laneM, laneV, next, from, from + length, floats, true);
+        assertArrayEquals(want, next);
+        assertArrayEquals(wantM, laneM);
+        assertArrayEquals(wantV, laneV);
+        assertEquals(wantFinite, finite, "planted " + kind + " at " + at);
+    }
+
     @Test
     void everyPositionOfAShortRangeIsTested() {
         // Each position of ranges up to a few vectors long, the scalar tail's included, on both paths.
