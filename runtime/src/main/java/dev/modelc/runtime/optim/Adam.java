@@ -160,7 +160,7 @@ public final class Adam implements Optimizer {
      * in double and rounded once to float (the square root too), which gives the float result, so the
      * bits are the same. The moments stay f64 arrays holding f32 values, as the general path keeps
      * them. The new values are tested for NaN and infinities in the same pass ({@link Updates#adam},
-     * on vector lanes where the JVM has them).
+     * on vector lanes where the JVM has them), a large param split across cores.
      */
     private Map<String, Tensor> stepF32(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
         for (var e : params.entrySet()) {
@@ -182,8 +182,7 @@ public final class Adam implements Optimizer {
             StepRule.AdamScalars c = rule().scalars(true, step);
             Updates.AdamFloats floats = Updates.AdamFloats.of(c, weightDecay != 0 && decoupled, weightDecay != 0 && !decoupled);
             float[] next = (float[]) into.next(path, DType.F32, n);
-            boolean finite = Updates.adam(p, g, m, v, next, 0, n, floats, Updates.LANES);
-            into.wrote(next, finite);
+            into.wrote(next, Updates.split(n, (from, to) -> Updates.adam(p, g, m, v, next, from, to, floats, Updates.LANES)));
             out.put(path, Tensor.wrap(DType.F32, param.shape(), next));
         }
         return out;

@@ -2,7 +2,6 @@ package dev.modelc.runtime.optim;
 
 import dev.modelc.runtime.DType;
 import dev.modelc.runtime.Tensor;
-import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.optim.ParamState.Buffer;
 import dev.modelc.runtime.optim.ParamState.Slot;
 import java.util.HashMap;
@@ -146,7 +145,7 @@ public final class Sgd implements Optimizer {
             float[] p = (float[]) param.storage(), g = (float[]) e.getValue().storage();
             int n = p.length;
             float[] next = (float[]) into.next(e.getKey(), DType.F32, n);
-            into.wrote(next, split(n, (from, to) -> Updates.sgd(p, g, negLr, next, from, to, Updates.LANES)));
+            into.wrote(next, Updates.split(n, (from, to) -> Updates.sgd(p, g, negLr, next, from, to, Updates.LANES)));
             out.put(e.getKey(), Tensor.wrap(DType.F32, param.shape(), next));
         }
         return out;
@@ -161,34 +160,10 @@ public final class Sgd implements Optimizer {
             double[] p = (double[]) param.storage(), g = (double[]) e.getValue().storage();
             int n = p.length;
             double[] next = (double[]) into.next(e.getKey(), DType.F64, n);
-            into.wrote(next, split(n, (from, to) -> Updates.sgd(p, g, negLr, next, from, to, Updates.LANES)));
+            into.wrote(next, Updates.split(n, (from, to) -> Updates.sgd(p, g, negLr, next, from, to, Updates.LANES)));
             out.put(e.getKey(), Tensor.wrap(DType.F64, param.shape(), next));
         }
         return out;
-    }
-
-    /** A pass over elements {@code [from, to)} that says whether every value it wrote is finite. */
-    @FunctionalInterface
-    private interface Pass {
-        boolean run(int from, int to);
-    }
-
-    /** Elements of a param a core updates at least: a fork-join hop costs about as much as updating this many. */
-    static final int CHUNK = 1 << 14;
-
-    /**
-     * Runs {@code pass} over {@code [0, n)}, split across cores in chunks when the param is
-     * large (the update is bound by memory, which two cores read faster than one); whether every
-     * value is finite. Which core writes an element changes no bit.
-     */
-    private static boolean split(int n, Pass pass) {
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        if (Parallel.tasks(chunks, CHUNK) <= 1) return pass.run(0, n);
-        boolean[] nonFinite = new boolean[chunks];
-        // Each task writes the slot of its first chunk only.
-        Parallel.forRange(chunks, CHUNK, (s, e) -> nonFinite[s] = !pass.run(s * CHUNK, Math.min(n, e * CHUNK)));
-        for (boolean bad : nonFinite) if (bad) return false;
-        return true;
     }
 
     /** This optimizer's settings now, for a device that runs its steps ({@link StepRule.Sgd#scalars}, which {@link #step} uses too). */

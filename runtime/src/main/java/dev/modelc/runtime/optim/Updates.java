@@ -1,6 +1,7 @@
 package dev.modelc.runtime.optim;
 
 import dev.modelc.runtime.Lanes;
+import dev.modelc.runtime.exec.Parallel;
 
 /**
  * The element loops of the optimizers' float paths that run on vector lanes where the JVM has
@@ -115,5 +116,29 @@ final class Updates {
         double largest = 0;
         for (int i = from; i < to; i++) largest = Math.max(largest, Math.abs(v[i]));
         return largest <= Double.MAX_VALUE;
+    }
+
+    /** A pass over elements {@code [from, to)} that says whether every value it wrote is finite. */
+    @FunctionalInterface
+    interface Pass {
+        boolean run(int from, int to);
+    }
+
+    /** Elements of a param a core updates at least: a fork-join hop costs about as much as updating this many. */
+    static final int CHUNK = 1 << 14;
+
+    /**
+     * Runs {@code pass} over {@code [0, n)}, split across cores in chunks when the param is
+     * large (the update is bound by memory, which two cores read faster than one); whether every
+     * value is finite. Which core writes an element changes no bit.
+     */
+    static boolean split(int n, Pass pass) {
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        if (Parallel.tasks(chunks, CHUNK) <= 1) return pass.run(0, n);
+        boolean[] nonFinite = new boolean[chunks];
+        // Each task writes the slot of its first chunk only.
+        Parallel.forRange(chunks, CHUNK, (s, e) -> nonFinite[s] = !pass.run(s * CHUNK, Math.min(n, e * CHUNK)));
+        for (boolean bad : nonFinite) if (bad) return false;
+        return true;
     }
 }
