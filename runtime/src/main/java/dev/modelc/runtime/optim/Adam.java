@@ -159,7 +159,8 @@ public final class Adam implements Optimizer {
      * f64 copies of params, gradients and results: each operation there is a float operation computed
      * in double and rounded once to float (the square root too), which gives the float result, so the
      * bits are the same. The moments stay f64 arrays holding f32 values, as the general path keeps
-     * them. Each block of new values is checked for NaN and infinities right after it is written.
+     * them. The new values are tested for NaN and infinities in the same pass ({@link Updates#adam},
+     * on vector lanes where the JVM has them), a large param split across cores.
      */
     private Map<String, Tensor> stepF32(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
         for (var e : params.entrySet()) {
@@ -179,30 +180,9 @@ public final class Adam implements Optimizer {
             double[] v = expAvgSq.computeIfAbsent(path, k -> Buffer.zeros(param)).values();
             long step = steps.merge(path, 1L, Long::sum);
             StepRule.AdamScalars c = rule().scalars(true, step);
-            boolean decay = weightDecay != 0 && decoupled, l2 = weightDecay != 0 && !decoupled, small = c.small();
-            float cDecay = (float) c.decay(), cWeightDecay = (float) c.weightDecay(), w = (float) c.w(),
-                    oneMinusW = (float) c.oneMinusW(), beta2 = (float) c.beta2(), oneMinusBeta2 = (float) c.oneMinusBeta2(),
-                    bc2Sqrt = (float) c.biasCorrection2Sqrt(), eps = (float) c.eps(), negStepSize = (float) c.negStepSize();
+            Updates.AdamFloats floats = Updates.AdamFloats.of(c, weightDecay != 0 && decoupled, weightDecay != 0 && !decoupled);
             float[] next = (float[]) into.next(path, DType.F32, n);
-            boolean finite = true;
-            for (int start = 0; start < n; start += ParamBuffers.BLOCK) {
-                int end = Math.min(n, start + ParamBuffers.BLOCK);
-                for (int i = start; i < end; i++) {
-                    float pi = decay ? p[i] * cDecay : p[i];
-                    float gi = l2 ? g[i] + cWeightDecay * p[i] : g[i];
-                    float mi = (float) m[i];
-                    float diff = gi - mi;
-                    mi = small ? mi + w * diff : gi - diff * oneMinusW;
-                    float vi = (float) v[i] * beta2;
-                    vi = vi + (oneMinusBeta2 * gi) * gi;
-                    m[i] = mi;
-                    v[i] = vi;
-                    float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-                    next[i] = pi + (negStepSize * mi) / denom;
-                }
-                finite &= ParamBuffers.finite(next, start, end);
-            }
-            into.wrote(next, finite);
+            into.wrote(next, Updates.split(n, (from, to) -> Updates.adam(p, g, m, v, next, from, to, floats, Updates.LANES)));
             out.put(path, Tensor.wrap(DType.F32, param.shape(), next));
         }
         return out;

@@ -92,21 +92,18 @@ public final class ParamBuffers {
     static final int BLOCK = 2048;
 
     /**
-     * Whether values {@code from} to {@code to} of {@code v} are all finite: the largest magnitude, a
-     * branch-free max reduction that C2 vectorizes, is NaN or infinite when one of them is. Also the
-     * trainer's scan ({@code train.NonFinite}) of what the optimizers did not write.
+     * Whether values {@code from} to {@code to} of {@code v} are all finite: on vector lanes where
+     * the JVM has them, else the largest magnitude, a branch-free max reduction, is tested
+     * ({@link Updates#finite}). Also the trainer's scan ({@code train.NonFinite}) of what the
+     * optimizers did not write.
      */
     public static boolean finite(float[] v, int from, int to) {
-        float largest = 0;
-        for (int i = from; i < to; i++) largest = Math.max(largest, Math.abs(v[i]));
-        return largest <= Float.MAX_VALUE;
+        return Updates.finite(v, from, to, Updates.LANES);
     }
 
     /** {@link #finite(float[], int, int)} for doubles. */
     public static boolean finite(double[] v, int from, int to) {
-        double largest = 0;
-        for (int i = from; i < to; i++) largest = Math.max(largest, Math.abs(v[i]));
-        return largest <= Double.MAX_VALUE;
+        return Updates.finite(v, from, to, Updates.LANES);
     }
 
     /**

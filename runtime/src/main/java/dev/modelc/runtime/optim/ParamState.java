@@ -49,9 +49,14 @@ final class ParamState {
      * optimizers' float paths serve (anything else, errors included, takes the general path).
      */
     static boolean plainF32(Map<String, Tensor> params, Map<String, Tensor> grads) {
+        return plain(params, grads, DType.F32);
+    }
+
+    /** Whether every gradient is a {@code dtype} tensor of its {@code dtype} param's shape (f64: plain SGD's double path). */
+    static boolean plain(Map<String, Tensor> params, Map<String, Tensor> grads, DType dtype) {
         for (var e : grads.entrySet()) {
             Tensor p = params.get(e.getKey()), g = e.getValue();
-            if (p == null || p.dtype() != DType.F32 || g.dtype() != DType.F32 || !Arrays.equals(p.shape(), g.shape())) return false;
+            if (p == null || p.dtype() != dtype || g.dtype() != dtype || !Arrays.equals(p.shape(), g.shape())) return false;
         }
         return true;
     }

@@ -85,7 +85,10 @@ public final class Sgd implements Optimizer {
 
     @Override
     public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
-        if (momentum == 0 && weightDecay == 0 && ParamState.plainF32(params, grads)) return stepF32(params, grads, into);
+        if (momentum == 0 && weightDecay == 0) {
+            if (ParamState.plain(params, grads, DType.F32)) return stepF32(params, grads, into);
+            if (ParamState.plain(params, grads, DType.F64)) return stepF64(params, grads, into);
+        }
         Map<String, Slot> slots = ParamState.slots(params, grads);
         for (Slot s : slots.values()) {
             Buffer buf = buffers.get(s.path());
@@ -130,8 +133,9 @@ public final class Sgd implements Optimizer {
      * Plain SGD on f32 params in float arithmetic, without the f64 copies of the general path:
      * {@code p + (-lr) * g}, each operation rounded to float, is what the general path computes in
      * double and rounds after each operation (a float product or sum computed in double and rounded
-     * once is the float result), so the bits are the same. Each block of new values is checked for
-     * NaN and infinities right after it is written, while it is in cache.
+     * once is the float result), so the bits are the same. The new values are tested for NaN and
+     * infinities in the same pass ({@link Updates#sgd}, on vector lanes where the JVM has them),
+     * a large param split across cores.
      */
     private Map<String, Tensor> stepF32(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
         float negLr = (float) -lr;
@@ -141,14 +145,23 @@ public final class Sgd implements Optimizer {
             float[] p = (float[]) param.storage(), g = (float[]) e.getValue().storage();
             int n = p.length;
             float[] next = (float[]) into.next(e.getKey(), DType.F32, n);
-            boolean finite = true;
-            for (int start = 0; start < n; start += ParamBuffers.BLOCK) {
-                int end = Math.min(n, start + ParamBuffers.BLOCK);
-                for (int i = start; i < end; i++) next[i] = p[i] + negLr * g[i];
-                finite &= ParamBuffers.finite(next, start, end);
-            }
-            into.wrote(next, finite);
+            into.wrote(next, Updates.split(n, (from, to) -> Updates.sgd(p, g, negLr, next, from, to, Updates.LANES)));
             out.put(e.getKey(), Tensor.wrap(DType.F32, param.shape(), next));
+        }
+        return out;
+    }
+
+    /** {@link #stepF32} for f64 params and gradients: {@code p + (-lr) * g} in double, the general path's bits. */
+    private Map<String, Tensor> stepF64(Map<String, Tensor> params, Map<String, Tensor> grads, ParamBuffers into) {
+        double negLr = -lr;
+        Map<String, Tensor> out = new LinkedHashMap<>(params);
+        for (var e : grads.entrySet()) {
+            Tensor param = params.get(e.getKey());
+            double[] p = (double[]) param.storage(), g = (double[]) e.getValue().storage();
+            int n = p.length;
+            double[] next = (double[]) into.next(e.getKey(), DType.F64, n);
+            into.wrote(next, Updates.split(n, (from, to) -> Updates.sgd(p, g, negLr, next, from, to, Updates.LANES)));
+            out.put(e.getKey(), Tensor.wrap(DType.F64, param.shape(), next));
         }
         return out;
     }

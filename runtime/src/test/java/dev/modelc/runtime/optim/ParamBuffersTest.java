@@ -212,4 +212,58 @@ class ParamBuffersTest {
         assertFalse(buffers.knownFinite(next.get("w")));
         assertEquals(Float.NEGATIVE_INFINITY, ((float[]) next.get("w").storage())[2999]);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    void aLargeParamSplitAcrossCoresGivesTheGeneralPathsBitsAndSeesANanInAnyChunk(DType dtype) {
+        // Plain SGD's float and double paths split a param this large in chunks across the cores;
+        // gradients of the other dtype send the same values down the general path.
+        DType other = dtype == DType.F32 ? DType.F64 : DType.F32;
+        int[] shape = {3, 10 * Updates.CHUNK + 77};
+        Map<String, Tensor> p = Map.of("w", values(dtype, shape, 1));
+        Tensor g = values(DType.F32, shape, 2);
+        ParamBuffers buffers = new ParamBuffers();
+        Map<String, Tensor> fast = new Sgd(0.05).step(p, Map.of("w", g.to(dtype)), buffers);
+        Map<String, Tensor> general = new Sgd(0.05).step(p, Map.of("w", g.to(other)));
+        assertSameBits(general, fast, dtype.toString());
+        assertTrue(buffers.knownFinite(fast.get("w")));
+        int n = Tensor.numel(shape);
+        for (int at : new int[] {0, Updates.CHUNK - 1, Updates.CHUNK, n / 2, n - 78, n - 1}) {
+            double[] bad = g.toDoubleArray();
+            bad[at] = at % 2 == 0 ? Double.NaN : Double.POSITIVE_INFINITY;
+            ParamBuffers into = new ParamBuffers();
+            Tensor w = new Sgd(0.05).step(p, Map.of("w", Tensor.of(dtype, shape, bad)), into).get("w");
+            assertFalse(into.knownFinite(w), "bad gradient at " + at);
+            assertTrue(Double.isNaN(w.toDoubleArray()[at]) || Double.isInfinite(w.toDoubleArray()[at]), "at " + at);
+        }
+    }
+
+    @Test
+    void adamSplitsALargeF32ParamAcrossCoresWithTheGeneralPathsBitsAndSeesANanInAnyChunk() {
+        int[] shape = {3, 10 * Updates.CHUNK + 77};
+        int n = Tensor.numel(shape);
+        Map<String, Tensor> p = Map.of("w", values(DType.F32, shape, 1));
+        Tensor g = values(DType.F32, shape, 2);
+        Optimizer floats = Adam.decoupled(0.01, 0.9, 0.999, 1e-8, 0.1), general = Adam.decoupled(0.01, 0.9, 0.999, 1e-8, 0.1);
+        Map<String, Tensor> f = p, d = p;
+        for (int step = 1; step <= 3; step++) {
+            ParamBuffers buffers = new ParamBuffers();
+            f = floats.step(f, Map.of("w", g), buffers);
+            d = general.step(d, Map.of("w", g.to(DType.F64)));
+            assertSameBits(d, f, "step " + step);
+            assertSameBits(general.stateDict(), floats.stateDict(), "state, step " + step);
+            assertTrue(buffers.knownFinite(f.get("w")));
+        }
+        for (int at : new int[] {0, Updates.CHUNK, n / 2, n - 1}) {
+            double[] bad = g.toDoubleArray();
+            bad[at] = Double.NaN;
+            ParamBuffers into = new ParamBuffers();
+            Tensor w = new Adam(0.01).step(p, Map.of("w", Tensor.of(DType.F32, shape, bad)), into).get("w");
+            assertFalse(into.knownFinite(w), "NaN gradient at " + at);
+        }
+    }
+
+    static List<DType> dtypes() {
+        return List.of(DType.F32, DType.F64);
+    }
 }
