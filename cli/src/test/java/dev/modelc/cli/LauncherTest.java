@@ -50,8 +50,10 @@ class LauncherTest {
             "dev.modelc.runtime.exec.VectorGemm", "dev.modelc.runtime.exec.VectorPairPool", "dev.modelc.runtime.exec.Runs",
             "dev.modelc.runtime.exec.Im2Row", "dev.modelc.runtime.exec.RowsWeightGrad", "dev.modelc.runtime.optim.LaneUpdates",
             "dev.modelc.compiler.backend.bytecode.Kernel_", "jdk.incubator.vector.");
-    /** Of train and predict on lanes: the lane kernels' compiles are waited for, not run in the background. */
-    private static final String LANES_JVM = "-XX:+UseSerialGC -XX:CompileCommand=quiet" + LANE_CLASSES.stream()
+    /** Of train and predict on lanes: every compile in the background, as the JVM does by default. */
+    private static final String LANES_JVM = "-XX:+UseSerialGC";
+    /** Of train and predict on lanes with MODELC_WAIT_FOR_JIT=1: the lane kernels' compiles are waited for, not run in the background. */
+    private static final String WAITING_JVM = "-XX:+UseSerialGC -XX:CompileCommand=quiet" + LANE_CLASSES.stream()
             .map(c -> " -XX:CompileCommand=BackgroundCompilation," + c + "*::*,false").collect(Collectors.joining());
 
     @TempDir
@@ -99,7 +101,7 @@ class LauncherTest {
 
     /** The launcher's settings of this test in {@code b}'s environment, and none of the caller's JVM options. */
     private static void clean(ProcessBuilder b, Path jar) {
-        for (String v : List.of("MODELC_VECTOR", "MODELC_OPTS", "JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+        for (String v : List.of("MODELC_VECTOR", "MODELC_WAIT_FOR_JIT", "MODELC_OPTS", "JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
             b.environment().remove(v);
         }
         b.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -136,7 +138,7 @@ class LauncherTest {
      */
     @Test
     void everyRuntimeClassOnLanesIsWaitedFor() throws Exception {
-        Run r = launch(probe, Map.of(), "train");
+        Run r = launch(probe, Map.of("MODELC_WAIT_FOR_JIT", "1"), "train");
         String jvm = r.out().lines().filter(l -> l.startsWith("jvm ")).findFirst().orElseThrow();
         List<String> waited = Stream.of(jvm.split(" "))
                 .filter(o -> o.startsWith("-XX:CompileCommand=BackgroundCompilation,") && o.endsWith("*::*,false"))
@@ -165,6 +167,20 @@ class LauncherTest {
                 return found;
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "predict"})
+    void modelcWaitForJit1WaitsForTheLaneKernelsCompiles(String command) throws Exception {
+        Run r = launch(probe, Map.of("MODELC_WAIT_FOR_JIT", "1"), command);
+        assertEquals(probeOut(r, ON, command, WAITING_JVM), r.out());
+        assertEquals(PROBE_ERR, r.err());
+    }
+
+    @Test
+    void modelcWaitForJitWithoutLanesAddsNothing() throws Exception {
+        Run r = launch(probe, Map.of("MODELC_WAIT_FOR_JIT", "1", "MODELC_VECTOR", "0"), "train");
+        assertEquals(probeOut(r, TURNED_OFF, "train", SCALAR_JVM), r.out());
     }
 
     @Test
