@@ -117,6 +117,12 @@ final class DataArgs {
      */
     static Map<String, Tensor> load(CompiledModel model, List<Source> sources, List<String> needed, DType floating,
                                     String neededBy, PrintWriter err) throws UserError {
+        return load(model, sources, needed, floating, neededBy, err, DataPrefetch.NONE);
+    }
+
+    /** {@link #load(CompiledModel, List, List, DType, String, PrintWriter)} taking the files {@code read} has read ahead. */
+    static Map<String, Tensor> load(CompiledModel model, List<Source> sources, List<String> needed, DType floating,
+                                    String neededBy, PrintWriter err, DataPrefetch read) throws UserError {
         Map<String, TensorSpec> inputs = new LinkedHashMap<>();
         for (TensorSpec s : model.inputs()) inputs.put(s.name(), s);
         Map<String, Source> byInput = new LinkedHashMap<>();
@@ -148,9 +154,9 @@ final class DataArgs {
                         .computeIfAbsent(want == DType.F32 ? DType.F32 : DType.F64, d -> new LinkedHashMap<>())
                         .put(s.input(), s.columns());
             } else if (s.format() == Format.IDX) {
-                raw.put(s.input(), readIdx(s, want));
+                raw.put(s.input(), readIdx(s, want, read));
             } else {
-                raw.put(s.input(), readNpy(s));
+                raw.put(s.input(), readNpy(s, read));
             }
         }
         for (var file : csvGroups.entrySet()) {
@@ -220,9 +226,9 @@ final class DataArgs {
         }
     }
 
-    private static Tensor readNpy(Source s) throws UserError {
+    private static Tensor readNpy(Source s, DataPrefetch read) throws UserError {
         try {
-            return Npy.read(s.file());
+            return read.npy(s);
         } catch (NoSuchFileException e) {
             throw UserError.line(s.describe() + ": no such file: " + s.file());
         } catch (Npy.FormatException e) {
@@ -237,9 +243,9 @@ final class DataArgs {
      * {@code [0, 1]} as torchvision's {@code ToTensor} scales images (pixels 0 to 255); into an
      * {@code i32} input (labels) they are kept as stored.
      */
-    private static Tensor readIdx(Source s, DType want) throws UserError {
+    private static Tensor readIdx(Source s, DType want, DataPrefetch read) throws UserError {
         try {
-            Idx.Array a = Idx.read(s.file());
+            Idx.Array a = read.idx(s);
             return a.type() == Idx.Type.UBYTE && want.isFloating() ? Idx.scaled(a.values(), want) : a.values();
         } catch (NoSuchFileException e) {
             throw UserError.line(s.describe() + ": no such file: " + s.file());

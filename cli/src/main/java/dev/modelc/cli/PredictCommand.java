@@ -85,6 +85,8 @@ final class PredictCommand implements Callable<Integer> {
         String format = format();
         List<DataArgs.Source> sources = new ArrayList<>();
         for (String d : data) sources.add(DataArgs.parse(d));
+        // The data files are read on another core while this one checks and compiles the model (DataPrefetch).
+        DataPrefetch prefetch = DataPrefetch.enabled() ? DataPrefetch.start(sources) : DataPrefetch.NONE;
         CheckedModel checked = target.load(err);
         ModelMemory.check(checked, floating, "running", 1, "");
         CompiledModel m = backend.compile(checked, floating);
@@ -132,7 +134,7 @@ final class PredictCommand implements Callable<Integer> {
             new OutputFile("--out", outFile).check(format.equals("npy") ? new OutputFile.Replaceable.NpyFile()
                     : new OutputFile.Replaceable.OutputTable(all), read);
         }
-        Map<String, Tensor> inputs = DataArgs.load(m, sources, needed, floating, neededBy, err);
+        Map<String, Tensor> inputs = DataArgs.load(m, sources, needed, floating, neededBy, err, prefetch);
         Map<String, Tensor> trained = ParamsFile.read(params, m, floating, "--params");
 
         Map<String, Tensor> results;

@@ -2,6 +2,7 @@ package dev.modelc.cli;
 
 import dev.modelc.runtime.train.Checkpoint;
 
+import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.api.Driver;
 import dev.modelc.runtime.exec.ExecutionError;
@@ -150,6 +151,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stop-after-batches", hidden = true, paramLabel = "K")
     Integer stopAfterBatches;
 
+    /** Made-up steps the warm-up runs before the trainer starts, however soon the data are read (for tests that it changes nothing). */
+    @Option(names = "--warmup-steps", hidden = true, paramLabel = "K")
+    int warmupSteps;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -234,6 +239,10 @@ final class TrainCommand implements Callable<Integer> {
         for (String d : data) sources.add(DataArgs.parse(d));
         List<DataArgs.Source> valSources = new ArrayList<>();
         for (String d : val) valSources.add(DataArgs.parse("--val", d));
+        // The data files are read on another core while this one checks and compiles the model (DataPrefetch).
+        List<DataArgs.Source> all = new ArrayList<>(sources);
+        all.addAll(valSources);
+        DataPrefetch prefetch = DataPrefetch.enabled() ? DataPrefetch.start(all) : DataPrefetch.NONE;
         CheckedModel checked = target.load(err);
         ModelMemory.checkSizes(checked);
         CompiledModel m = backend.compile(checked, floating);
@@ -250,9 +259,34 @@ final class TrainCommand implements Callable<Integer> {
 
         List<String> needed = Driver.inputsForTraining(checked);
         if (needed.isEmpty()) throw UserError.line(where + ": its loss uses no inputs, so there is no data to train on");
-        TensorDataset dataset = rows("--data", DataArgs.load(m, sources, needed, floating, "the loss of " + m.name(), err), sources);
+        // The training step on made-up data runs on another core while this one reads the data (Warmup says why).
+        try (Warmup warmup = warmup(m, config, needed, floating)) {
+            return train(out, err, floating, checked, m, opt, needed, sources, valSources, warmup, prefetch);
+        }
+    }
+
+    /**
+     * The warm-up for batches of the rows the run will take: --batch or the train block's; a run
+     * of all rows in one batch, whose count is known only once the data are read, warms on 64.
+     */
+    private Warmup warmup(CompiledModel m, TrainConfig config, List<String> needed, DType floating) throws UserError {
+        long rows = batch != null ? batch : config.batch().orElse(64);
+        boolean jvm = backend.backend() == Backend.BYTECODE || backend.backend() == Backend.JAVA;
+        return Warmup.training(m, jvm, needed, floating, (int) Math.min(rows, Integer.MAX_VALUE),
+                m.hasUpdateRules() ? null : optimizer(m, config), warmupSteps);
+    }
+
+    private int train(PrintWriter out, PrintWriter err, DType floating, CheckedModel checked, CompiledModel m, Optimizer opt,
+                      List<String> needed, List<DataArgs.Source> sources, List<DataArgs.Source> valSources, Warmup warmup,
+                      DataPrefetch prefetch)
+            throws UserError {
+        String where = target.file + ": " + m.name();
+        TrainConfig config = m.trainConfig();
+        TensorDataset dataset = rows("--data", DataArgs.load(m, sources, needed, floating, "the loss of " + m.name(), err, prefetch), sources);
         TensorDataset valData = valSources.isEmpty() ? null
-                : rows("--val", DataArgs.load(m, valSources, needed, floating, "the loss of " + m.name(), err), valSources);
+                : rows("--val", DataArgs.load(m, valSources, needed, floating, "the loss of " + m.name(), err, prefetch), valSources);
+        // From here on the model runs on this thread (its initializers, the trainer), so the warm-up ends first.
+        warmup.close();
 
         long seedUsed = seed != null ? seed : config.seed();
         long epochCount = epochs != null ? epochs : config.epochs();

@@ -101,7 +101,7 @@ class LauncherTest {
 
     /** The launcher's settings of this test in {@code b}'s environment, and none of the caller's JVM options. */
     private static void clean(ProcessBuilder b, Path jar) {
-        for (String v : List.of("MODELC_VECTOR", "MODELC_WAIT_FOR_JIT", "MODELC_OPTS", "JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+        for (String v : List.of("MODELC_VECTOR", "MODELC_WAIT_FOR_JIT", "MODELC_WARMUP", "MODELC_OPTS", "JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
             b.environment().remove(v);
         }
         b.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -218,6 +218,20 @@ class LauncherTest {
         assertEquals("", r.out());
         assertEquals("modelc: MODELC_VECTOR must be 0 (scalar loops) or 1 (vector lanes, the default), not 'yes'\n", r.err());
         assertEquals(1, r.code());
+    }
+
+    @Test
+    void modelcWarmup0TurnsTheWarmUpOffAnd1IsTheDefault() throws Exception {
+        Run off = launch(probe, Map.of("MODELC_WARMUP", "0"), "train", "a.model");
+        assertEquals(probeOut(off, ON, "train a.model", LANES_JVM + " -Dmodelc.warmup=false"), off.out());
+        assertEquals(PROBE_ERR, off.err());
+        Run on = launch(probe, Map.of("MODELC_WARMUP", "1"), "train", "a.model");
+        assertEquals(probeOut(on, ON, "train a.model", LANES_JVM), on.out());
+        Run refused = launch(probe, Map.of("MODELC_WARMUP", "no"), "train");
+        assertEquals("", refused.out());
+        assertEquals("modelc: MODELC_WARMUP must be 0 (no warm-up) or 1 (a warm-up while train reads its data, the default), not 'no'\n",
+                refused.err());
+        assertEquals(1, refused.code());
     }
 
     /**

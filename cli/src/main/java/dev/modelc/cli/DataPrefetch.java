@@ -1,0 +1,96 @@
+package dev.modelc.cli;
+
+import dev.modelc.runtime.Idx;
+import dev.modelc.runtime.Npy;
+import dev.modelc.runtime.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The {@code --data} and {@code --val} files of {@code train} and {@code predict} read on a
+ * background thread from the command's start, while the model file is parsed, checked and
+ * compiled on the main thread: unzipping and decoding an IDX file (Fashion-MNIST's 60,000
+ * images: about a second) or reading a .npy file needs nothing from the model. What turns the
+ * values into the input's dtype and shape, and every check of them against the model, stays
+ * where it was ({@link DataArgs#load}), in the same order, so a run reports the same mistakes
+ * with the same messages, first the model's and then the data's. CSV files are not read ahead:
+ * how their columns parse depends on the inputs' dtypes.
+ *
+ * <p>Each file is read once per source, in the order given; a failure (a missing file, a malformed one, memory)
+ * is kept and thrown where the file would have been read without this.
+ */
+final class DataPrefetch {
+    /** Reads nothing ahead: every file is read when asked for. */
+    static final DataPrefetch NONE = new DataPrefetch(Map.of());
+
+    /** By source, not by file: two inputs read from one file get arrays of their own, as they did before. */
+    private final Map<DataArgs.Source, CompletableFuture<Object>> files;
+
+    private DataPrefetch(Map<DataArgs.Source, CompletableFuture<Object>> files) {
+        this.files = files;
+    }
+
+    /** Whether files are read ahead: unless {@code -Dmodelc.prefetch=false} (for measuring; MODELC_WARMUP=0 does not turn it off). */
+    static boolean enabled() {
+        return !"false".equals(System.getProperty("modelc.prefetch"));
+    }
+
+    /** Starts reading the IDX and .npy files of {@code sources} on a daemon thread. */
+    static DataPrefetch start(List<DataArgs.Source> sources) {
+        Map<DataArgs.Source, CompletableFuture<Object>> files = new LinkedHashMap<>();
+        for (DataArgs.Source s : sources) if (!s.csv()) files.putIfAbsent(s, new CompletableFuture<>());
+        if (files.isEmpty()) return NONE;
+        Thread.ofPlatform().daemon().name("modelc-data").start(() -> {
+            for (var f : files.entrySet()) {
+                CompletableFuture<Object> done = f.getValue();
+                Path file = f.getKey().file();
+                try {
+                    done.complete(f.getKey().format() == DataArgs.Format.IDX ? Idx.read(file) : Npy.read(file));
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            }
+        });
+        return new DataPrefetch(files);
+    }
+
+    /** The IDX file's array, as {@link Idx#read} gives it (or throws). */
+    Idx.Array idx(DataArgs.Source s) throws IOException {
+        CompletableFuture<Object> f = files.get(s);
+        return f == null ? Idx.read(s.file()) : (Idx.Array) await(f);
+    }
+
+    /** The .npy file's tensor, as {@link Npy#read} gives it (or throws). */
+    Tensor npy(DataArgs.Source s) throws IOException {
+        CompletableFuture<Object> f = files.get(s);
+        return f == null ? Npy.read(s.file()) : (Tensor) await(f);
+    }
+
+    /** The file's value, or what reading it threw, thrown as it was. */
+    private static Object await(CompletableFuture<Object> f) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // a read in progress finishes; Ctrl-C is handled by the trainer
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case IOException io -> throw io;
+                        case RuntimeException r -> throw r;
+                        case Error err -> throw err;
+                        default -> throw new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+}
