@@ -48,6 +48,14 @@ final class Warmup implements AutoCloseable {
     static final long MAX_TIME_NANOS = 10_000_000_000L;
     /** The most values a made-up batch holds (a batch of a million rows is no short run's, and would cost memory to copy). */
     private static final long MAX_BATCH_ELEMENTS = 1 << 22;
+    /**
+     * The rows of the first made-up step. That step builds the graph and the kernels, which the
+     * run needs whatever happens, but its kernels run cold; when the data are read before it ends
+     * (the CNN sample's 3,000 rows take a few tenths of a second) the trainer waits for it, so it
+     * is kept small: 2 rows, not 1, as batch norm needs two. The steps after it take the run's
+     * batch size, so the kernels warm up on the paths the run's shapes choose.
+     */
+    static final int FIRST_ROWS = 2;
     /** The warm-up's own seed for initializers, data and step keys (any value: nothing of it reaches the run). */
     private static final long SEED = 0x5741524dL;
 
@@ -82,8 +90,10 @@ final class Warmup implements AutoCloseable {
         if (!enabled() || !runsOnJvmKernels || rows < 1) return none();
         Map<String, Tensor> batch = batch(model, needed, floating, rows);
         if (batch == null || tooLarge(model)) return none();
+        Map<String, Tensor> first = rows <= FIRST_ROWS ? batch : batch(model, needed, floating, FIRST_ROWS);
         Warmup w = new Warmup();
-        w.thread = Thread.ofPlatform().daemon().name("modelc-warmup").start(() -> w.train(model, batch, optimizer, atLeast));
+        w.thread = Thread.ofPlatform().daemon().name("modelc-warmup")
+                .start(() -> w.train(model, first == null ? batch : first, batch, optimizer, atLeast));
         return w;
     }
 
@@ -92,7 +102,7 @@ final class Warmup implements AutoCloseable {
         return steps;
     }
 
-    private void train(CompiledModel model, Map<String, Tensor> batch, Optimizer opt, int atLeast) {
+    private void train(CompiledModel model, Map<String, Tensor> first, Map<String, Tensor> batch, Optimizer opt, int atLeast) {
         try {
             CompiledModel stepping = model.inMode(Mode.TRAINING);
             Map<String, Tensor> params = new LinkedHashMap<>(model.initialParams(SEED));
@@ -100,10 +110,11 @@ final class Warmup implements AutoCloseable {
             long start = System.nanoTime();
             for (int i = 0; i < atLeast || i < MAX_STEPS && !stop && System.nanoTime() - start < MAX_TIME_NANOS; i++) {
                 StepKey key = new StepKey(SEED, i);
+                Map<String, Tensor> rows = i == 0 ? first : batch;
                 if (opt == null) {
-                    params = new LinkedHashMap<>(stepping.updateStep(params, batch, key).params());
+                    params = new LinkedHashMap<>(stepping.updateStep(params, rows, key).params());
                 } else {
-                    CompiledModel.Gradients g = stepping.lossAndGradients(params, batch, key);
+                    CompiledModel.Gradients g = stepping.lossAndGradients(params, rows, key);
                     Map<String, Tensor> next = new LinkedHashMap<>(opt.step(params, g.gradients(), buffers));
                     next.putAll(g.states());
                     buffers.accept(next);
