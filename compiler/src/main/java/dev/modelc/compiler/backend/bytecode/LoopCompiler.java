@@ -586,7 +586,7 @@ final class LoopCompiler {
         code.dstore(accumulator);
     }
 
-    /** One vector of the loop: every let a FloatVector (a VectorMask for a bool) in a local, then one intoArray. */
+    /** One vector of the loop: every let a FloatVector or DoubleVector (a VectorMask for a bool) in a local, then one intoArray. */
     private void laneBody() {
         laneLets(loop.body());
         code.aload(laneLocal.get(loop.store().value())).aload(bufferLocal.get(loop.store().buffer()));
@@ -598,7 +598,7 @@ final class LoopCompiler {
         }
     }
 
-    /** Each let a FloatVector (a VectorMask for a bool) in a local of {@link #laneLocal}. */
+    /** Each let a vector of {@link #vec} (a VectorMask for a bool) in a local of {@link #laneLocal}. */
     private void laneLets(List<Let> body) {
         for (Let l : body) {
             switch (l.expr()) {

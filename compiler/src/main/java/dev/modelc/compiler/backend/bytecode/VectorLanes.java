@@ -15,12 +15,14 @@ import java.util.Set;
 /**
  * When a loop may also run on {@code jdk.incubator.vector} lanes: the module must be in the
  * boot layer (the JVM started with {@code --add-modules jdk.incubator.vector}; the {@code modelc}
- * launcher does so for train and predict unless {@code MODELC_VECTOR=0}), and the loop must be a flat f32 loop made of
- * loads, constants and functions lanes have (the op table says which: {@link UnaryFn#lanes()}).
- * Lanes compute exp, log, sin, cos and tanh to within an ulp or so of the correctly rounded
- * value ({@link UnaryFn.Lanes#CLOSE}, not bit for bit like {@code (float) Math.exp(x)}), so such
- * loops agree with the interpreter within the f32 tolerance, not exactly; + - * / max min and
- * the {@link UnaryFn.Lanes#EXACT} functions (sqrt, neg, abs, floor, round, ...) give its bits.
+ * launcher does so for train and predict unless {@code MODELC_VECTOR=0}), and the loop must be a flat loop of one
+ * floating dtype, f32 or f64 ({@link #laneType}), made of loads, constants and functions lanes
+ * have (the op table says which: {@link UnaryFn#lanes()}). Lanes compute exp, log, sin, cos and
+ * tanh to within an ulp or so ({@link UnaryFn.Lanes#CLOSE}, not bit for bit like
+ * {@code (float) Math.exp(x)} or {@code Math.exp(x)}), so such loops agree with the interpreter
+ * within the dtype's tolerance, not exactly; + - * / max min and the {@link UnaryFn.Lanes#EXACT}
+ * functions (sqrt, neg, abs, floor, round, ...) give its bits. Floor, ceil, round and trunc are
+ * composed of f32 operations ({@code LoopCompiler.integral}), so f64 loops with them run scalar.
  */
 public final class VectorLanes {
     private VectorLanes() {
