@@ -89,4 +89,52 @@ class StepLoopTest {
             }
         }
     }
+
+    /**
+     * Rules for params the update plan never reads: {@code u} is in no expression (its gradient
+     * is zero, so its rule folds to {@code u} itself), {@code z} gets a constant. The loop takes
+     * the same steps as {@code updateStep}: {@code u} left as it was (as PyTorch's SGD leaves a
+     * param without a gradient), {@code z} zero after the first step, {@code v} (no rule, so
+     * frozen) returned as given, {@code w} trained.
+     */
+    @Test
+    void rulesForParamsThePlanNeverReadsTakeTheSameSteps() {
+        String source = """
+                model Unread {
+                  input x: f64[N, 2]
+                  input y: f64[N]
+                  param w: f64[2] = [0.5, -0.25]
+                  param u: f64[3] = [1, 2, 3]
+                  param z: f64[2] = [4, 5]
+                  param v: f64 = full(7)
+                  loss = mean((x @ w - y) ** 2)
+                  update w = w - 0.1 * grad(loss, w)
+                  update u = u - 0.1 * grad(loss, u)
+                  update z = 0
+                }
+                """;
+        Compilation c = Compiler.compile(new SourceFile("unread.model", source));
+        assertFalse(c.hasErrors(), c::render);
+        BytecodeModel m = new BytecodeModel(c.program().orElseThrow().models().getFirst());
+        Map<String, Tensor> start = m.initialParams(0);
+        StepLoop loop = m.stepLoop(start, batch());
+        Map<String, Tensor> p = start;
+        for (int steps : new int[] {1, 3}) {
+            double lastLoss = Double.NaN;
+            for (int s = 0; s < steps; s++) {
+                CompiledModel.Step step = m.updateStep(p, batch());
+                p = step.params();
+                lastLoss = step.loss().item();
+            }
+            assertEquals(lastLoss, loop.run(steps), 0.0, "loss before the last of " + steps + " steps");
+            Map<String, Tensor> got = loop.params();
+            assertEquals(p.keySet(), got.keySet());
+            for (String name : p.keySet()) {
+                assertArrayEquals(p.get(name).toDoubleArray(), got.get(name).toDoubleArray(), 0.0, name);
+            }
+        }
+        assertArrayEquals(new double[] {1, 2, 3}, loop.params().get("u").toDoubleArray(), 0.0);
+        assertArrayEquals(new double[] {0, 0}, loop.params().get("z").toDoubleArray(), 0.0);
+        assertArrayEquals(new double[] {7}, loop.params().get("v").toDoubleArray(), 0.0);
+    }
 }

@@ -21,7 +21,9 @@ import java.util.Map;
 public final class StepLoop {
     private final Plan plan;
     private final PlanRunner.Bound bound;
-    private final List<int[]> copies = new ArrayList<>();     // {update result buffer, param buffer, length}
+    private final List<int[]> copies = new ArrayList<>();     // {update result buffer, length}
+    /** Index-aligned with {@link #copies}: the array holding the param the rule updates. */
+    private final List<Object> targets = new ArrayList<>();
     /** Index-aligned with {@link #copies}: whether the update kernel writes into the param itself ({@link InPlaceUpdates}), so nothing is copied. */
     private final List<Boolean> inPlace = new ArrayList<>();
     /**
@@ -30,6 +32,12 @@ public final class StepLoop {
      */
     private final List<Object> staged = new ArrayList<>();
     private final Map<String, Integer> paramBuffers = new LinkedHashMap<>();
+    /**
+     * The params the update plan never reads (in no expression, or with a gradient of zero by
+     * construction, so that their rule folded to a constant or to the param itself): copies held
+     * here, written by their rule's result after each step, returned as they are otherwise.
+     */
+    private final Map<String, Tensor> unread = new LinkedHashMap<>();
     private final int lossBuffer;
 
     StepLoop(PlanRunner runner, KernelPlan kernels, Map<String, Tensor> params, Map<String, Tensor> batch) {
@@ -47,16 +55,30 @@ public final class StepLoop {
             if (r.role() == Plan.Role.LOSS) {
                 loss = r.buffer();
             } else {
-                int param = paramBuffers.get(r.name());
-                copies.add(new int[] {r.buffer(), param, java.lang.reflect.Array.getLength(bound.storage(param))});
+                Integer param = paramBuffers.get(r.name());
+                Object target = param != null ? bound.storage(param) : unreadParam(r.name(), params).storage();
+                copies.add(new int[] {r.buffer(), java.lang.reflect.Array.getLength(target)});
+                targets.add(target);
                 boolean external = plan.buffer(r.buffer()).isExternal();
-                staged.add(external ? copy(bound.storage(param)) : null);
-                boolean direct = !external && InPlaceUpdates.fits(kernels, r.buffer(), param);
-                if (direct) bound.rebindTemporary(r.buffer(), bound.storage(param));
+                staged.add(external ? copy(target) : null);
+                boolean direct = param != null && !external && InPlaceUpdates.fits(kernels, r.buffer(), param);
+                if (direct) bound.rebindTemporary(r.buffer(), target);
                 inPlace.add(direct);
             }
         }
+        for (Map.Entry<String, Tensor> p : params.entrySet()) {
+            if (!paramBuffers.containsKey(p.getKey())) unreadParam(p.getKey(), params);
+        }
         this.lossBuffer = loss;
+    }
+
+    /** The loop's own copy of a param its plan does not read. */
+    private Tensor unreadParam(String name, Map<String, Tensor> params) {
+        return unread.computeIfAbsent(name, n -> {
+            Tensor given = params.get(n);
+            if (given == null) throw new IllegalArgumentException("no value for param '" + n + "'");
+            return Shapes.result(given.dtype(), given.shape(), copy(given.storage()));
+        });
     }
 
     /** Runs {@code steps} steps; returns the loss before the last one. */
@@ -73,8 +95,8 @@ public final class StepLoop {
             int[] c = copies.get(i);
             results[i] = bound.storage(c[0]);
             from[i] = staged.get(i) != null ? staged.get(i) : results[i];
-            to[i] = bound.storage(c[1]);
-            length[i] = c[2];
+            to[i] = targets.get(i);
+            length[i] = c[1];
             anyStaged |= staged.get(i) != null;
         }
         for (int s = 0; s < steps; s++) {
@@ -91,6 +113,7 @@ public final class StepLoop {
     public Map<String, Tensor> params() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         paramBuffers.forEach((name, id) -> out.put(name, Shapes.result(plan.buffer(id).dtype(), bound.shape(id), bound.storage(id))));
+        unread.forEach((name, t) -> out.put(name, Shapes.result(t.dtype(), t.shape(), t.storage())));
         return out;
     }
 

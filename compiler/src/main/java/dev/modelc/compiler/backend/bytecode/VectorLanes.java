@@ -15,12 +15,14 @@ import java.util.Set;
 /**
  * When a loop may also run on {@code jdk.incubator.vector} lanes: the module must be in the
  * boot layer (the JVM started with {@code --add-modules jdk.incubator.vector}; the {@code modelc}
- * launcher does so for train and predict unless {@code MODELC_VECTOR=0}), and the loop must be a flat f32 loop made of
- * loads, constants and functions lanes have (the op table says which: {@link UnaryFn#lanes()}).
- * Lanes compute exp, log, sin, cos and tanh to within an ulp or so of the correctly rounded
- * value ({@link UnaryFn.Lanes#CLOSE}, not bit for bit like {@code (float) Math.exp(x)}), so such
- * loops agree with the interpreter within the f32 tolerance, not exactly; + - * / max min and
- * the {@link UnaryFn.Lanes#EXACT} functions (sqrt, neg, abs, floor, round, ...) give its bits.
+ * launcher does so for train and predict unless {@code MODELC_VECTOR=0}), and the loop must be a flat loop of one
+ * floating dtype, f32 or f64 ({@link #laneType}), made of loads, constants and functions lanes
+ * have (the op table says which: {@link UnaryFn#lanes()}). Lanes compute exp, log, sin, cos and
+ * tanh to within an ulp or so ({@link UnaryFn.Lanes#CLOSE}, not bit for bit like
+ * {@code (float) Math.exp(x)} or {@code Math.exp(x)}), so such loops agree with the interpreter
+ * within the dtype's tolerance, not exactly; + - * / max min and the {@link UnaryFn.Lanes#EXACT}
+ * functions (sqrt, neg, abs, floor, round, ...) give its bits. Floor, ceil, round and trunc are
+ * composed of f32 operations ({@code LoopCompiler.integral}), so f64 loops with them run scalar.
  */
 public final class VectorLanes {
     private VectorLanes() {
@@ -32,6 +34,12 @@ public final class VectorLanes {
      * Comparisons of two f32 values, as masks: IEEE comparisons, exact (NaN compares unequal and
      * unordered, as Java's operators, which {@code Scalars.lt} ... use on the widened values).
      */
+    /**
+     * The functions {@code LoopCompiler.integral} composes of exact f32 operations (its constant
+     * is f32's 2^23): f64 loops that use them stay scalar.
+     */
+    private static final Set<UnaryFn> INTEGRAL = Set.of(UnaryFn.FLOOR, UnaryFn.CEIL, UnaryFn.ROUND, UnaryFn.TRUNC);
+
     static final Set<BinaryFn> COMPARE = Set.of(BinaryFn.LT, BinaryFn.LE, BinaryFn.GT, BinaryFn.GE, BinaryFn.EQ, BinaryFn.NE);
 
     /** Whether this JVM can run vector lanes (and the {@code modelc.vector} property does not turn them off): {@link Lanes#current()}. */
@@ -51,11 +59,30 @@ public final class VectorLanes {
      */
     static boolean fits(Kernel.Loop loop, KernelPlan plan) {
         if (!loop.flat() || loop.reduction().isPresent() || loop.outer().isEmpty()) return false;
+        DType lane = laneType(loop.body(), plan);
         DType stored = plan.buffer(loop.store().buffer()).dtype();
-        if (stored != DType.F32 && stored != DType.BOOL) return false;
+        if (stored != lane && stored != DType.BOOL) return false;
         Set<Integer> masks = new HashSet<>();
-        if (!fits(loop.body(), plan, masks)) return false;
+        if (!fits(loop.body(), plan, masks, lane)) return false;
         return masks.contains(loop.store().value()) == (stored == DType.BOOL);
+    }
+
+    /**
+     * The dtype of a loop's lanes: f64 when its body computes or loads f64 values (an f64 model,
+     * or {@code --dtype f64}), else f32. A body mixing the two has no lanes ({@link #fits} finds
+     * a let or a load of the other dtype).
+     */
+    static DType laneType(List<Let> lets, KernelPlan plan) {
+        for (Let l : lets) {
+            if (l.dtype() == DType.F64) return DType.F64;
+            if (l.expr() instanceof Expr.Load ld && plan.buffer(ld.buffer()).dtype() == DType.F64) return DType.F64;
+        }
+        return DType.F32;
+    }
+
+    /** The dtype of the loop's lanes ({@link #laneType(List, KernelPlan)} of its body, or of its reduction's). */
+    static DType laneType(Kernel.Loop loop, KernelPlan plan) {
+        return laneType(loop.reduction().isPresent() && loop.isSplittable() ? loop.reduction().get().body() : loop.body(), plan);
     }
 
     /**
@@ -70,8 +97,9 @@ public final class VectorLanes {
         if (loop.flat() || loop.reduction().isPresent() || loop.outer().size() < 2) return false;
         var last = loop.outer().getLast();
         if (last.isConstant() && last.constant() < ROW) return false;
+        DType lane = laneType(loop.body(), plan);
         DType stored = plan.buffer(loop.store().buffer()).dtype();
-        if (stored != DType.F32 && stored != DType.BOOL) return false;
+        if (stored != lane && stored != DType.BOOL) return false;
         int v = loop.outer().size() - 1;
         for (Let l : loop.body()) {
             if (l.expr() instanceof Expr.Load ld && !(ld.index().coefs().get(v).isConstant(0) || ld.index().coefs().get(v).isConstant(1))) {
@@ -79,7 +107,7 @@ public final class VectorLanes {
             }
         }
         Set<Integer> masks = new HashSet<>();
-        if (!fits(loop.body(), plan, masks)) return false;
+        if (!fits(loop.body(), plan, masks, lane)) return false;
         return masks.contains(loop.store().value()) == (stored == DType.BOOL);
     }
 
@@ -96,13 +124,14 @@ public final class VectorLanes {
     static boolean fitsFold(Kernel.Loop loop, KernelPlan plan) {
         if (!loop.isSplittable()) return false;
         Kernel.Reduction r = loop.reduction().orElseThrow();
+        DType lane = laneType(r.body(), plan);
         Set<Integer> masks = new HashSet<>();
-        if (!fits(r.body(), plan, masks)) return false;
+        if (!fits(r.body(), plan, masks, lane)) return false;
         boolean computes = r.body().stream().anyMatch(l -> l.expr() instanceof Expr.Unary || l.expr() instanceof Expr.Binary
                 || l.expr() instanceof Expr.Select);
-        if (!computes || masks.contains(r.value()) || dtypeOf(r.body(), r.value()) != DType.F32) return false;
+        if (!computes || masks.contains(r.value()) || dtypeOf(r.body(), r.value()) != lane) return false;
         for (var each : r.each()) {
-            if (plan.buffer(each.buffer()).dtype() != DType.F32 || masks.contains(each.value())) return false;
+            if (plan.buffer(each.buffer()).dtype() != lane || masks.contains(each.value())) return false;
         }
         return true;
     }
@@ -113,15 +142,16 @@ public final class VectorLanes {
     }
 
     /** Whether every let has lanes; collects the bool lets (masks) into {@code masks}. */
-    private static boolean fits(List<Let> lets, KernelPlan plan, Set<Integer> masks) {
-        Set<Integer> known = new HashSet<>();   // the lets with lanes so far: all f32 vectors but the masks
+    private static boolean fits(List<Let> lets, KernelPlan plan, Set<Integer> masks, DType lane) {
+        Set<Integer> known = new HashSet<>();   // the lets with lanes so far: all vectors of the lane type but the masks
         for (Let l : lets) {
             boolean ok = switch (l.dtype()) {
-                case F32 -> switch (l.expr()) {
-                    case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == DType.F32;
+                case F32, F64 -> l.dtype() == lane && switch (l.expr()) {
+                    case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == lane;
                     case Expr.Constant c -> true;
                     case Expr.SizeOf s -> true;
-                    case Expr.Unary u -> u.fn().lanes() != UnaryFn.Lanes.NONE && !masks.contains(u.x());
+                    case Expr.Unary u -> u.fn().lanes() != UnaryFn.Lanes.NONE && !masks.contains(u.x())
+                            && (lane == DType.F32 || !INTEGRAL.contains(u.fn()));
                     case Expr.Binary b -> BINARY.contains(b.fn()) && !masks.contains(b.a()) && !masks.contains(b.b());
                     case Expr.Select w -> masks.contains(w.mask()) && !masks.contains(w.a()) && !masks.contains(w.b());
                     case Expr.Position p -> false;
@@ -135,7 +165,7 @@ public final class VectorLanes {
                             && known.contains(b.a()) && known.contains(b.b());
                     default -> false;
                 };
-                case F64, I32 -> false;
+                case I32 -> false;
             };
             if (!ok) return false;
             if (l.dtype() == DType.BOOL) masks.add(l.id());
