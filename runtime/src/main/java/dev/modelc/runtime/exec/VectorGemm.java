@@ -105,10 +105,11 @@ final class VectorGemm {
          * b's rows in the lanes, packed, and a's rows packed too: each block of MR rows as k runs
          * of MR adjacent elements, so a block's broadcasts read one contiguous run rather than MR
          * elements from each of k rows of a transposed a (a weight gradient's {@code x.T}, rows
-         * 784 elements apart). Chosen for a transposed a of at least {@link #PACK_A_MIN}
-         * elements: at 784 x 256 x 256 (the MLP's {@code x.T @ g1}) it measured 15 % less
-         * time than {@link #ROWS_PACKED}; at 512 x 64 x 784 and 256 x 256 x 256 (a's 32 K and
-         * 64 K elements) the two were within the noise, so those copy nothing.
+         * 784 elements apart). Chosen for a transposed a of at least {@link #PACK_A_MIN} elements
+         * and a result of at least {@link #PACK_A_MIN_M} columns: at 784 x 256 x 256 (the MLP's
+         * {@code x.T @ g1}) it measured 15 % less time than {@link #ROWS_PACKED}; at
+         * 512 x 64 x 784 and 256 x 256 x 256 (a's 32 K and 64 K elements) the two were within
+         * the noise, so those copy nothing.
          */
         ROWS_BOTH_PACKED(false),
         /** a's columns in the lanes, packed; the result stored through a transposed strip. */
@@ -135,11 +136,16 @@ final class VectorGemm {
             long colsPack = transA ? (long) roundUp(n, nr) * k / 2 : 2L * n * k;
             long cols = (long) m * k * roundUp(n, nr) / 16 + colsPack + (long) n * m;
             if (rows > cols) return COLUMNS_PACKED;
-            return transA && (long) n * k >= PACK_A_MIN ? ROWS_BOTH_PACKED : ROWS_PACKED;
+            // The copy of a costs about a sixteenth of the lanes' work per column of the result:
+            // only where m is wide does it stay small (an im2col weight gradient, m a layer's 32
+            // channels and a in the millions, keeps reading a in place).
+            return transA && (long) n * k >= PACK_A_MIN && m >= PACK_A_MIN_M ? ROWS_BOTH_PACKED : ROWS_PACKED;
         }
 
         /** The smallest transposed a whose rows {@link #ROWS_BOTH_PACKED} packs (2^17 elements, 512 KB of f32). */
         static final long PACK_A_MIN = 1L << 17;
+        /** The fewest result columns for which {@link #ROWS_BOTH_PACKED} packs a's rows (its copy then at most 1/8 of the lanes' work). */
+        static final int PACK_A_MIN_M = 128;
 
         private static long roundUp(int x, int to) {
             return (long) (x + to - 1) / to * to;

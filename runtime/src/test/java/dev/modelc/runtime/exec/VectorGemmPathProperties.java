@@ -85,6 +85,8 @@ class VectorGemmPathProperties {
         // The MLP's x.T @ g1 at batch 256: x (256 x 784) read transposed, its rows packed as well.
         assertEquals(VectorGemm.Path.ROWS_BOTH_PACKED, VectorGemm.Path.choose(784, 256, 256, true, false, VectorGemm.NR_F));
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, true, false, VectorGemm.NR_F));
+        // An im2col weight gradient (a 288 x 50,176 transposed a, 32 channels): a is read in place.
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(288, 50176, 32, true, false, VectorGemm.NR_F));
         // h.T @ g with 10 columns: h's 512 columns fill the lanes, rather than 10 of every 32 lanes.
         assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(512, 64, 10, true, false, VectorGemm.NR_F));
     }
