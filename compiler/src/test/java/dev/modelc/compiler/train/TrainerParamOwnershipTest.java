@@ -31,8 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The trainer writes each step's params into arrays it owns (double-buffered): over several epochs
- * its params are, bit for bit, those of the same loop written with the allocating optimizer step,
- * and the params a caller gave and those a listener was handed are never changed.
+ * its params are, bit for bit, those of the same loop written with the allocating optimizer step
+ * (on the bytecode backend the trainer's optimizer reads gradients the plan lends,
+ * {@code LentGradients}; the loop's are copies), and the params a caller gave and those a listener
+ * was handed are never changed.
  */
 class TrainerParamOwnershipTest {
     private static final String SOURCE = """

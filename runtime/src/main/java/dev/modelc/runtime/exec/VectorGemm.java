@@ -17,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>{@link Path#ROWS_PACKED}: b's rows fill the lanes (the result's rows are vectors); the
  *       general path, and the fastest where b is the small operand or a's rows are many.</li>
+ *   <li>{@link Path#ROWS_BOTH_PACKED}: as ROWS_PACKED, with a large transposed a's rows packed
+ *       in blocks too, so the broadcasts read contiguous runs.</li>
  *   <li>{@link Path#COLUMNS_PACKED}: a's columns fill the lanes and b is broadcast, so a layer's
  *       {@code x @ w.T} at a small batch packs the small x (a transposing copy of
  *       {@code batch x k}) instead of the weight ({@code m x k}, the whole layer, every step),
@@ -78,7 +80,9 @@ final class VectorGemm {
     private static final int[] STRIP_APART_F = apart(FL, NR_F);
     private static final int[] STRIP_APART_D = apart(DL, NR_D);
     private static final ThreadLocal<float[]> PACK_F = ThreadLocal.withInitial(() -> EMPTY_F);
+    private static final ThreadLocal<float[]> PACK_A_F = ThreadLocal.withInitial(() -> EMPTY_F);
     private static final ThreadLocal<double[]> PACK_D = ThreadLocal.withInitial(() -> EMPTY_D);
+    private static final ThreadLocal<double[]> PACK_A_D = ThreadLocal.withInitial(() -> EMPTY_D);
 
     private VectorGemm() {
     }
@@ -97,6 +101,17 @@ final class VectorGemm {
     enum Path {
         /** b's rows in the lanes, packed. */
         ROWS_PACKED(false),
+        /**
+         * b's rows in the lanes, packed, and a's rows packed too: each block of MR rows as k runs
+         * of MR adjacent elements, so a block's broadcasts read one contiguous run rather than MR
+         * elements from each of k rows of a transposed a (a weight gradient's {@code x.T}, rows
+         * 784 elements apart). Chosen for a transposed a of at least {@link #PACK_A_MIN} elements
+         * and a result of at least {@link #PACK_A_MIN_M} columns: at 784 x 256 x 256 (the MLP's
+         * {@code x.T @ g1}) it measured 15 % less time than {@link #ROWS_PACKED}; at
+         * 512 x 64 x 784 and 256 x 256 x 256 (a's 32 K and 64 K elements) the two were within
+         * the noise, so those copy nothing.
+         */
+        ROWS_BOTH_PACKED(false),
         /** a's columns in the lanes, packed; the result stored through a transposed strip. */
         COLUMNS_PACKED(true);
 
@@ -120,8 +135,17 @@ final class VectorGemm {
             long rows = (long) n * k * roundUp(m, nr) / 16 + (transB ? 2L * k * m : (long) k * roundUp(m, nr) / 2);
             long colsPack = transA ? (long) roundUp(n, nr) * k / 2 : 2L * n * k;
             long cols = (long) m * k * roundUp(n, nr) / 16 + colsPack + (long) n * m;
-            return rows <= cols ? ROWS_PACKED : COLUMNS_PACKED;
+            if (rows > cols) return COLUMNS_PACKED;
+            // The copy of a costs about a sixteenth of the lanes' work per column of the result:
+            // only where m is wide does it stay small (an im2col weight gradient, m a layer's 32
+            // channels and a in the millions, keeps reading a in place).
+            return transA && (long) n * k >= PACK_A_MIN && m >= PACK_A_MIN_M ? ROWS_BOTH_PACKED : ROWS_PACKED;
         }
+
+        /** The smallest transposed a whose rows {@link #ROWS_BOTH_PACKED} packs (2^17 elements, 512 KB of f32). */
+        static final long PACK_A_MIN = 1L << 17;
+        /** The fewest result columns for which {@link #ROWS_BOTH_PACKED} packs a's rows (its copy then at most 1/8 of the lanes' work). */
+        static final int PACK_A_MIN_M = 128;
 
         private static long roundUp(int x, int to) {
             return (long) (x + to - 1) / to * to;
@@ -190,6 +214,18 @@ final class VectorGemm {
         Parallel.forRange(s.panels, (long) k * NR_F, (st, e) -> packF(lanes, lo, k, s.len, s.laneTransposed, p, st, e));
         if (!path.columns) {
             int xBlocks = (n + MR - 1) / MR;
+            // With a's rows packed, block xb's rows are at xb * MR * k, element (r, q) at q * MR + r.
+            boolean packA = path == Path.ROWS_BOTH_PACKED;
+            float[] heldA = packA ? PACK_A_F.get() : null;
+            if (packA) {
+                PACK_A_F.set(EMPTY_F);
+                if (heldA.length < xBlocks * MR * k + FL) heldA = new float[xBlocks * MR * k + FL];
+                float[] pa = heldA;
+                Parallel.forRange(xBlocks, (long) MR * k, (st, e) -> packRowsF(a, ao, s.srs, s.scs, n, k, pa, st, e));
+            }
+            float[] src = packA ? heldA : a;
+            int srcAt = packA ? 0 : ao, rowStep = packA ? k : s.srs;
+            Shape bs = packA ? new Shape(s.len, s.xLen, s.panels, s.laneTransposed, 1, MR, s.xMajor) : s;
             Parallel.forRange(xBlocks * s.panels, (long) MR * k * NR_F, (st, e) -> {
                 // k-blocks outermost: a panel's KC rows stay in L1 while a's rows stream past
                 // them, and a's KC columns stay in L2 from one panel to the next. (k = 0 runs
@@ -200,7 +236,7 @@ final class VectorGemm {
                         // Panel-major: consecutive units share a panel.
                         int xb = u % xBlocks, panel = u / xBlocks, i0 = xb * MR, j0 = panel * NR_F;
                         if (m - j0 < NR_F) continue;
-                        blocksF(a, ao + i0 * s.srs, s, Math.min(MR, n - i0), q0, q1, p, panel * k * NR_F, out, oo + i0 * m + j0, m);
+                        blocksF(src, srcAt + i0 * rowStep, bs, Math.min(MR, n - i0), q0, q1, p, panel * k * NR_F, out, oo + i0 * m + j0, m);
                     }
                 }
                 // The last panel, narrower than the lanes, runs its k-blocks in a scratch block of
@@ -213,11 +249,12 @@ final class VectorGemm {
                     if (edge == null) edge = new float[MR * NR_F];
                     int rows = Math.min(MR, n - i0);
                     for (int q0 = 0; q0 == 0 || q0 < k; q0 += kc) {
-                        blocksF(a, ao + i0 * s.srs, s, rows, q0, Math.min(k, q0 + kc), p, panel * k * NR_F, edge, 0, NR_F);
+                        blocksF(src, srcAt + i0 * rowStep, bs, rows, q0, Math.min(k, q0 + kc), p, panel * k * NR_F, edge, 0, NR_F);
                     }
                     for (int r = 0; r < rows; r++) System.arraycopy(edge, r * NR_F, out, oo + (i0 + r) * m + j0, width);
                 }
             });
+            if (packA && heldA.length <= KEEP) PACK_A_F.set(heldA);
         } else {
             int strips = (m + STRIP - 1) / STRIP;
             Parallel.forRange(strips * s.panels, (long) STRIP * k * NR_F, (st, e) -> {
@@ -264,6 +301,48 @@ final class VectorGemm {
         int r = 0;
         for (; r + 4 <= rows; r += 4) FloatBlocks.four(s, at + r * sh.srs, sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
         for (; r < rows; r++) FloatBlocks.line(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, acc);
+    }
+
+    /**
+     * The broadcast operand's rows (element (i, q) at {@code v[vo + i * srs + q * scs]}) in blocks
+     * of MR rows, block xb at {@code xb * MR * k}, its element (r, q) at {@code q * MR + r}; a
+     * last block of fewer rows leaves the rest of its runs unread.
+     */
+    private static void packRowsF(float[] v, int vo, int srs, int scs, int n, int k, float[] packed, int firstBlock, int endBlock) {
+        for (int xb = firstBlock; xb < endBlock; xb++) {
+            int i0 = xb * MR, rows = Math.min(MR, n - i0), base = xb * MR * k;
+            if (srs == 1) {
+                // Each run is MR adjacent elements: a vector's first MR lanes, stored over the next
+                // run's start (the last run by a copy: past it begins the next block, perhaps another thread's).
+                int whole = rows == MR && FL >= MR ? Math.max(0, k - 1) : 0;
+                for (int q = 0; q < whole; q++) {
+                    int from = vo + i0 + q * scs;
+                    if (from + FL <= v.length) FloatVector.fromArray(F, v, from).intoArray(packed, base + q * MR);
+                    else System.arraycopy(v, from, packed, base + q * MR, MR);
+                }
+                for (int q = whole; q < k; q++) System.arraycopy(v, vo + i0 + q * scs, packed, base + q * MR, rows);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    int from = vo + (i0 + r) * srs;
+                    for (int q = 0; q < k; q++) packed[base + q * MR + r] = v[from + q * scs];
+                }
+            }
+        }
+    }
+
+    /** {@link #packRowsF} in f64: a run of MR adjacent elements a copy each. */
+    private static void packRowsD(double[] v, int vo, int srs, int scs, int n, int k, double[] packed, int firstBlock, int endBlock) {
+        for (int xb = firstBlock; xb < endBlock; xb++) {
+            int i0 = xb * MR, rows = Math.min(MR, n - i0), base = xb * MR * k;
+            if (srs == 1) {
+                for (int q = 0; q < k; q++) System.arraycopy(v, vo + i0 + q * scs, packed, base + q * MR, rows);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    int from = vo + (i0 + r) * srs;
+                    for (int q = 0; q < k; q++) packed[base + q * MR + r] = v[from + q * scs];
+                }
+            }
+        }
     }
 
     /**
@@ -352,6 +431,18 @@ final class VectorGemm {
         Parallel.forRange(s.panels, (long) k * NR_D, (st, e) -> packD(lanes, lo, k, s.len, s.laneTransposed, p, st, e));
         if (!path.columns) {
             int xBlocks = (n + MR - 1) / MR;
+            // With a's rows packed, block xb's rows are at xb * MR * k, element (r, q) at q * MR + r.
+            boolean packA = path == Path.ROWS_BOTH_PACKED;
+            double[] heldA = packA ? PACK_A_D.get() : null;
+            if (packA) {
+                PACK_A_D.set(EMPTY_D);
+                if (heldA.length < xBlocks * MR * k) heldA = new double[xBlocks * MR * k];
+                double[] pa = heldA;
+                Parallel.forRange(xBlocks, (long) MR * k, (st, e) -> packRowsD(a, ao, s.srs, s.scs, n, k, pa, st, e));
+            }
+            double[] src = packA ? heldA : a;
+            int srcAt = packA ? 0 : ao, rowStep = packA ? k : s.srs;
+            Shape bs = packA ? new Shape(s.len, s.xLen, s.panels, s.laneTransposed, 1, MR, s.xMajor) : s;
             Parallel.forRange(xBlocks * s.panels, (long) MR * k * NR_D, (st, e) -> {
                 // k-blocks outermost: a panel's KC rows stay in L1 while a's rows stream past
                 // them, and a's KC columns stay in L2 from one panel to the next. (k = 0 runs
@@ -362,7 +453,7 @@ final class VectorGemm {
                         // Panel-major: consecutive units share a panel.
                         int xb = u % xBlocks, panel = u / xBlocks, i0 = xb * MR, j0 = panel * NR_D;
                         if (m - j0 < NR_D) continue;
-                        blocksD(a, ao + i0 * s.srs, s, Math.min(MR, n - i0), q0, q1, p, panel * k * NR_D, out, oo + i0 * m + j0, m);
+                        blocksD(src, srcAt + i0 * rowStep, bs, Math.min(MR, n - i0), q0, q1, p, panel * k * NR_D, out, oo + i0 * m + j0, m);
                     }
                 }
                 // The last panel, narrower than the lanes, runs its k-blocks in a scratch block of
@@ -375,11 +466,12 @@ final class VectorGemm {
                     if (edge == null) edge = new double[MR * NR_D];
                     int rows = Math.min(MR, n - i0);
                     for (int q0 = 0; q0 == 0 || q0 < k; q0 += kc) {
-                        blocksD(a, ao + i0 * s.srs, s, rows, q0, Math.min(k, q0 + kc), p, panel * k * NR_D, edge, 0, NR_D);
+                        blocksD(src, srcAt + i0 * rowStep, bs, rows, q0, Math.min(k, q0 + kc), p, panel * k * NR_D, edge, 0, NR_D);
                     }
                     for (int r = 0; r < rows; r++) System.arraycopy(edge, r * NR_D, out, oo + (i0 + r) * m + j0, width);
                 }
             });
+            if (packA && heldA.length <= KEEP) PACK_A_D.set(heldA);
         } else {
             int strips = (m + STRIP - 1) / STRIP;
             Parallel.forRange(strips * s.panels, (long) STRIP * k * NR_D, (st, e) -> {

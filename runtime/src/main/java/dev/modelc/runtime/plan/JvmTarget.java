@@ -6,6 +6,7 @@ import dev.modelc.runtime.exec.Library;
 import dev.modelc.runtime.exec.Parallel;
 import dev.modelc.runtime.exec.RangeKernel;
 import dev.modelc.runtime.exec.Shapes;
+import java.lang.reflect.Array;
 import java.util.List;
 
 /**
@@ -71,6 +72,13 @@ public final class JvmTarget implements Target {
     @Override
     public Tensor result(DType dtype, int[] shape, Object storage) {
         return Shapes.result(dtype, shape, storage);
+    }
+
+    @Override
+    public Tensor lend(DType dtype, int[] shape, Object storage) {
+        // A slot shared with a longer temporary is longer than the result: that one is copied.
+        return Array.getLength(storage) == Tensor.numel(shape)
+                ? Tensor.wrap(dtype, shape, storage) : Shapes.result(dtype, shape, storage);
     }
 
     @Override

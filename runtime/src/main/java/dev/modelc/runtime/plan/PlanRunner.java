@@ -14,7 +14,8 @@ import java.util.Map;
  * Runs a {@link Plan} with the kernels and storage of a {@link Target}: binds the symbolic sizes
  * from the tensors given (the runtime's {@link SizeBinder}), checks the plan's index limits and
  * allocates the slots once per set of sizes (a new batch size allocates, the next call with the
- * same one does not), runs the steps in order, and copies the results out of the reused slots.
+ * same one does not), runs the steps in order, and copies the results out of the reused slots
+ * (inside {@link LentGradients#during}, a gradient's slot is handed out instead).
  * The one class that runs plans, for every backend.
  *
  * <p>One call at a time: the slots are shared between calls, so {@link #run} and {@link #bind}
@@ -78,13 +79,28 @@ public final class PlanRunner {
         Bound b = bind(given, false);
         b.run(seed);
         Tensor[] out = new Tensor[plan.results().size()];
+        boolean lend = LentGradients.lending();
         for (int i = 0; i < out.length; i++) {
             Plan.Result r = plan.results().get(i);
             Plan.Buffer buf = plan.buffer(r.buffer());
-            out[i] = target.result(buf.dtype(), shape(r.shape(), b.frame.d), b.frame.storage[buf.id()]);
+            int[] shape = shape(r.shape(), b.frame.d);
+            Object storage = b.frame.storage[buf.id()];
+            // A gradient in a slot of its own (never an input's or param's array) may be lent; each buffer once.
+            out[i] = lend && r.role() == Plan.Role.GRADIENT && buf.kind() == Plan.Kind.TEMPORARY && !lentBefore(i, b.frame)
+                    ? target.lend(buf.dtype(), shape, storage) : target.result(buf.dtype(), shape, storage);
         }
         target.finished(plan, out, b.frame.storage);
         return out;
+    }
+
+    /** Whether a result before number {@code i} was lent its buffer's storage (two tensors must not share an array). */
+    private boolean lentBefore(int i, Frame f) {
+        Object storage = f.storage[plan.results().get(i).buffer()];
+        for (int j = 0; j < i; j++) {
+            Plan.Result r = plan.results().get(j);
+            if (r.role() == Plan.Role.GRADIENT && f.storage[r.buffer()] == storage) return true;
+        }
+        return false;
     }
 
     /**

@@ -42,6 +42,15 @@ public interface Target {
     Tensor result(DType dtype, int[] shape, Object storage);
 
     /**
+     * A gradient inside {@link LentGradients#during}: {@code storage} itself where it holds
+     * exactly the result (the caller reads it before the plan runs again), else a copy as
+     * {@link #result}; a device copies it as always.
+     */
+    default Tensor lend(DType dtype, int[] shape, Object storage) {
+        return result(dtype, shape, storage);
+    }
+
+    /**
      * What step number {@code step} of {@code plan} needs besides storage for one binding of the
      * sizes {@code d} (arguments, sizes evaluated once, scratch, launch geometry), handed back to
      * every run of the step; null when it needs nothing.

@@ -9,9 +9,12 @@ import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.ResidentTraining;
 import dev.modelc.runtime.model.StepKey;
 import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.optim.Adam;
 import dev.modelc.runtime.optim.GradClip;
 import dev.modelc.runtime.optim.Optimizer;
 import dev.modelc.runtime.optim.ParamBuffers;
+import dev.modelc.runtime.optim.Sgd;
+import dev.modelc.runtime.plan.LentGradients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -265,6 +268,7 @@ public final class Trainer {
         // The arrays the optimizer writes each step's params into: the ones of the params two steps ago, which no one
         // else holds (the caller's params and the model's states are never written; see ParamBuffers).
         ParamBuffers buffers = new ParamBuffers();
+        boolean lendable = o.optimizer() instanceof Sgd || o.optimizer() instanceof Adam;
         run:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
             int epochIndex = o.start().epoch() + epoch;
@@ -300,7 +304,11 @@ public final class Trainer {
                     }
                     next = step.params();
                 } else {
-                    CompiledModel.Gradients g = stepping.lossAndGradients(current, batch, key);
+                    Map<String, Tensor> stepParams = current;
+                    // The runtime's optimizers read the gradients and keep nothing of them: the plan lends its slots.
+                    CompiledModel.Gradients g = lendable
+                            ? LentGradients.during(() -> stepping.lossAndGradients(stepParams, batch, key))
+                            : stepping.lossAndGradients(current, batch, key);
                     loss = g.loss().item();
                     // Checked before the step, so that the optimizer's state is never fed a NaN.
                     if (!o.allowNonFinite() && !Double.isFinite(loss)) {

@@ -34,6 +34,23 @@ class RowsTest {
     }
 
     @Test
+    void consecutiveRowsAreCopiedInOneRunWithTheirBits() {
+        float nan = Float.intBitsToFloat(0x7fc00123);
+        Tensor f = Tensor.of(new float[] {1, 2, nan, -0f, 5, 6}, 3, 2);
+        Tensor mid = Rows.gather(f, new int[] {1, 2});
+        assertArrayEquals(new int[] {2, 2}, mid.shape());
+        float[] got = (float[]) mid.storage();
+        assertEquals(0x7fc00123, Float.floatToRawIntBits(got[0]));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(got[1]));
+        assertArrayEquals(new float[] {5, 6}, java.util.Arrays.copyOfRange(got, 2, 4));
+        Tensor i = Tensor.of(new int[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        assertArrayEquals(new int[] {3, 4, 5, 6}, (int[]) Rows.slice(i, 1, 3).storage());
+        Tensor none = Rows.slice(i, 3, 3);
+        assertArrayEquals(new int[] {0, 2}, none.shape());
+        assertEquals(0, ((int[]) none.storage()).length);
+    }
+
+    @Test
     void aGatherNeverSharesStorageWithItsSource() {
         float[] values = {1, 2, 3, 4};
         Tensor t = Tensor.of(values, 2, 2);

@@ -56,7 +56,9 @@ class VectorGemmPathProperties {
         int[][] shapes = {{64, 784, 512}, {64, 512, 512}, {64, 512, 10}, {64, 10, 512}, {512, 64, 10}, {784, 64, 512},
             {1, 1, 1}, {1, 300, 17}, {17, 300, 1}, {33, 5, 65}, {97, 3, 200},
             // Register blocks of 12 rows and their leftovers (4-row blocks, single rows), k-blocks, k = 0.
-            {12, 257, 32}, {13, 513, 33}, {24, 256, 64}, {27, 770, 31}, {11, 300, 5}, {5, 0, 40}, {40, 0, 5}};
+            {12, 257, 32}, {13, 513, 33}, {24, 256, 64}, {27, 770, 31}, {11, 300, 5}, {5, 0, 40}, {40, 0, 5},
+            // A transposed a of more than PACK_A_MIN elements (its rows packed when chosen), 12-row blocks and 6 rows left, 4 k-blocks.
+            {150, 900, 20}};
         Random r = new Random(16);
         for (int[] s : shapes) {
             for (int layout = 0; layout < 4; layout++) {
@@ -80,6 +82,11 @@ class VectorGemmPathProperties {
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, false, VectorGemm.NR_F));
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(512, 64, 784, true, false, VectorGemm.NR_F));
         assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(10, 64, 512, true, false, VectorGemm.NR_F));
+        // The MLP's x.T @ g1 at batch 256: x (256 x 784) read transposed, its rows packed as well.
+        assertEquals(VectorGemm.Path.ROWS_BOTH_PACKED, VectorGemm.Path.choose(784, 256, 256, true, false, VectorGemm.NR_F));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, true, false, VectorGemm.NR_F));
+        // An im2col weight gradient (a 288 x 50,176 transposed a, 32 channels): a is read in place.
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(288, 50176, 32, true, false, VectorGemm.NR_F));
         // h.T @ g with 10 columns: h's 512 columns fill the lanes, rather than 10 of every 32 lanes.
         assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(512, 64, 10, true, false, VectorGemm.NR_F));
     }
