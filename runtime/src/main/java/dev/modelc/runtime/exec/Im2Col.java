@@ -14,7 +14,10 @@ package dev.modelc.runtime.exec;
  *   <li>forward with fewer taps (a first layer's 3x3 on one channel: K = 9 would fill 9 of 32 lanes
  *       of w's panel), the whole batch's columns ({@code cols [G, K, N * P]}) and
  *       {@code y[G, Og, N * P] = w[G, Og, K] @ cols}, scattered to {@code [N, O, P]};</li>
- *   <li>input gradient, a chunk of images at a time as well: {@code dcols = w^T @ dy[G, Og, n * P]},
+ *   <li>input gradient at a stride of 1 with at least eight input channels per group and finite
+ *       weights: {@link DirectInputGrad}, each input pixel's sum over its taps computed in registers,
+ *       no columns in memory and no col2im;</li>
+ *   <li>other input gradients, a chunk of images at a time as well: {@code dcols = w^T @ dy[G, Og, n * P]},
  *       whose columns are added back into the input's positions (col2im, each run of OW values on
  *       vector lanes by {@link Runs}) while they are still in cache;</li>
  *   <li>weight gradient: {@link RowsWeightGrad}, an image's rows at a time (its own kernel on lanes
@@ -66,7 +69,10 @@ final class Im2Col {
                 if (rows) forwardRows(a, b, out, z, chunk);
                 else forwardColumns(a, b, out, z);
             }
-            case INPUT_GRAD -> inputGrad(a, b, out, z, chunk);
+            case INPUT_GRAD -> {
+                if (DirectInputGrad.applies(z, b)) DirectInputGrad.run(a, b, out, z);
+                else inputGrad(a, b, out, z, chunk);
+            }
             case WEIGHT_GRAD -> RowsWeightGrad.run(a, b, out, z);
         }
     }

@@ -36,7 +36,12 @@ class Im2ColProperties {
         /** {@link Im2Col}, the forward by rows; it and the input gradient an image per chunk. */
         ROWS_BY_IMAGE,
         /** {@link Im2Col} by rows, and the weight gradient on lanes along each image's rows ({@link RowsWeightGrad}). */
-        WEIGHT_BY_ROWS
+        WEIGHT_BY_ROWS,
+        /**
+         * {@link Im2Col} by rows, and the input gradient by {@link DirectInputGrad} wherever the stride
+         * is 1, whatever the channel count (the channels past its blocks of eight one at a time).
+         */
+        DIRECT
     }
 
     @Property(tries = 300)
@@ -106,6 +111,51 @@ class Im2ColProperties {
     }
 
     /**
+     * {@link DirectInputGrad} with blocks of eight input channels and channels left over, groups,
+     * rows of one vector or several (W up to 40), paddings wider than the kernel's reach, dilation
+     * and one image: the same checks (its input gradient; the other two by {@link Im2Col}).
+     */
+    @Property(tries = 100)
+    void theDirectInputGradientGivesThePlainLoopsBits(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 2) int groups,
+            @ForAll @IntRange(min = 1, max = 20) int cg,
+            @ForAll @IntRange(min = 1, max = 12) int og,
+            @ForAll @IntRange(min = 1, max = 15) int h,
+            @ForAll @IntRange(min = 1, max = 40) int w,
+            @ForAll @IntRange(min = 1, max = 5) int kh,
+            @ForAll @IntRange(min = 1, max = 5) int kw,
+            @ForAll @IntRange(min = 0, max = 3) int paddingH,
+            @ForAll @IntRange(min = 0, max = 3) int padding,
+            @ForAll @IntRange(min = 1, max = 2) int dilationH,
+            @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll long seed) {
+        convolutions(false, n, groups, cg, og, h, w, kh, kw, new int[] {1, 1}, new int[] {paddingH, padding},
+                new int[] {dilationH, dilation}, Path.DIRECT, seed);
+    }
+
+    /**
+     * A weight that is not finite: {@link DirectInputGrad} would add a tap outside dy as
+     * {@code inf * 0 = NaN}, where the plain loops add nothing, so {@link Im2Col} keeps col2im for
+     * such weights: the pixels no tap of the infinite weight reads stay finite, with the plain loops' bits.
+     */
+    @Example
+    void anInfiniteWeightLeavesThePixelsItDoesNotReadAsThePlainLoops() {
+        Convolution conv = new Convolution(Convolution.Kind.INPUT_GRAD, List.of(1, 1), List.of(1, 1), List.of(1, 1), 1);
+        int[] xs = {1, 8, 5, 5}, ws = {2, 8, 3, 3}, ys = {1, 2, 5, 5};
+        Convolution.Sizes z = conv.sizes(ys, ws, xs);
+        Random r = new Random(4);
+        float[] wt = gaussian(r, 2 * 8 * 9), dy = gaussian(r, 2 * 25);
+        wt[0] = Float.POSITIVE_INFINITY; // o = 0, c = 0, tap (0, 0): read by channel 0's pixels of rows and columns 0 to 3
+        assertTrue(!DirectInputGrad.applies(z, wt));
+        float[] dx = new float[8 * 25];
+        Im2Col.run(conv, dy, wt, dx, z);
+        float[] plain = plainInputGrad(dy, wt, z);
+        for (int i = 0; i < dx.length; i++) assertEquals(Float.floatToIntBits(plain[i]), Float.floatToIntBits(dx[i]), "at " + i);
+        assertTrue(!Float.isFinite(dx[0]) && Float.isFinite(dx[24]), dx[0] + " " + dx[24]);
+    }
+
+    /**
      * Products of at most 64 results over 2^15 terms or more, which {@link Library#matmul} would
      * split along k (other bits): a 1x1 forward over 32,768 channels, an input gradient from 32,768
      * output channels, a weight gradient over 39,998 positions; every path keeps one chain per
@@ -167,6 +217,10 @@ class Im2ColProperties {
             case ROWS_BY_IMAGE -> Im2Col.run(conv, a, b, out, z, true, 1);
             case WEIGHT_BY_ROWS -> {
                 if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z);
+                else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
+            }
+            case DIRECT -> {
+                if (conv.kind() == Convolution.Kind.INPUT_GRAD && z.sh() == 1 && z.sw() == 1) DirectInputGrad.run(a, b, out, z);
                 else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
             }
         }
