@@ -38,10 +38,13 @@ class Im2ColProperties {
         /** {@link Im2Col} by rows, and the weight gradient on lanes along each image's rows ({@link RowsWeightGrad}). */
         WEIGHT_BY_ROWS,
         /**
-         * {@link Im2Col} by rows, and the input gradient by {@link DirectInputGrad} wherever the stride
-         * is 1, whatever the channel count (the channels past its blocks of eight one at a time).
+         * {@link DirectForward} and {@link DirectInputGrad} wherever the stride is 1, whatever the
+         * channel counts (the channels past their blocks of eight one at a time), else {@link Im2Col}
+         * by rows; the weight gradient by {@link RowsWeightGrad}.
          */
-        DIRECT
+        DIRECT,
+        /** What {@link Library#conv} runs on lanes: {@link Im2Col#run(Convolution, float[], float[], float[], Convolution.Sizes)}'s choice. */
+        CHOSEN
     }
 
     @Property(tries = 300)
@@ -111,16 +114,16 @@ class Im2ColProperties {
     }
 
     /**
-     * {@link DirectInputGrad} with blocks of eight input channels and channels left over, groups,
-     * rows of one vector or several (W up to 40), paddings wider than the kernel's reach, dilation
-     * and one image: the same checks (its input gradient; the other two by {@link Im2Col}).
+     * {@link DirectForward} and {@link DirectInputGrad} with blocks of eight channels and channels
+     * left over, groups, rows of one vector or several (W up to 40), paddings wider than the
+     * kernel's reach, dilation and one image, and what {@link Library#conv} chooses: the same checks.
      */
-    @Property(tries = 100)
-    void theDirectInputGradientGivesThePlainLoopsBits(
+    @Property(tries = 150)
+    void theDirectKernelsGiveThePlainLoopsBits(
             @ForAll @IntRange(min = 1, max = 3) int n,
             @ForAll @IntRange(min = 1, max = 2) int groups,
             @ForAll @IntRange(min = 1, max = 20) int cg,
-            @ForAll @IntRange(min = 1, max = 12) int og,
+            @ForAll @IntRange(min = 1, max = 20) int og,
             @ForAll @IntRange(min = 1, max = 15) int h,
             @ForAll @IntRange(min = 1, max = 40) int w,
             @ForAll @IntRange(min = 1, max = 5) int kh,
@@ -129,9 +132,10 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 0, max = 3) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilationH,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll boolean chosen,
             @ForAll long seed) {
         convolutions(false, n, groups, cg, og, h, w, kh, kw, new int[] {1, 1}, new int[] {paddingH, padding},
-                new int[] {dilationH, dilation}, Path.DIRECT, seed);
+                new int[] {dilationH, dilation}, chosen ? Path.CHOSEN : Path.DIRECT, seed);
     }
 
     /**
@@ -220,9 +224,20 @@ class Im2ColProperties {
                 else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
             }
             case DIRECT -> {
-                if (conv.kind() == Convolution.Kind.INPUT_GRAD && z.sh() == 1 && z.sw() == 1) DirectInputGrad.run(a, b, out, z);
-                else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
+                boolean one = z.sh() == 1 && z.sw() == 1;
+                switch (conv.kind()) {
+                    case FORWARD -> {
+                        if (one) DirectForward.run(a, b, out, z);
+                        else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
+                    }
+                    case INPUT_GRAD -> {
+                        if (one) DirectInputGrad.run(a, b, out, z);
+                        else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
+                    }
+                    case WEIGHT_GRAD -> RowsWeightGrad.run(a, b, out, z);
+                }
             }
+            case CHOSEN -> Im2Col.run(conv, a, b, out, z);
         }
     }
 
