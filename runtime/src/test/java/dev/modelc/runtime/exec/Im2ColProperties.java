@@ -40,7 +40,8 @@ class Im2ColProperties {
         /**
          * {@link DirectForward} and {@link DirectInputGrad} wherever the stride is 1, whatever the
          * channel counts (the channels past their blocks of eight one at a time), else {@link Im2Col}
-         * by rows; the weight gradient by {@link RowsWeightGrad}.
+         * by rows; the weight gradient by {@link ChannelsWeightGrad} where the input channels fill
+         * whole vectors, else by {@link RowsWeightGrad}.
          */
         DIRECT,
         /** What {@link Library#conv} runs on lanes: {@link Im2Col#run(Convolution, float[], float[], float[], Convolution.Sizes)}'s choice. */
@@ -139,6 +140,32 @@ class Im2ColProperties {
     }
 
     /**
+     * {@link ChannelsWeightGrad}: input channels of one or two vectors per group, output channels
+     * in blocks of eight and left over, an odd or even number of taps (pairs and the one left),
+     * strides, paddings, dilations, groups and one image: the same checks (the forward and the
+     * input gradient by the direct kernels or im2col).
+     */
+    @Property(tries = 60)
+    void theWeightGradientByChannelsGivesThePlainLoopsBits(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 2) int groups,
+            @ForAll @IntRange(min = 1, max = 2) int vectors,
+            @ForAll @IntRange(min = 1, max = 18) int og,
+            @ForAll @IntRange(min = 1, max = 9) int h,
+            @ForAll @IntRange(min = 1, max = 9) int w,
+            @ForAll @IntRange(min = 1, max = 3) int kh,
+            @ForAll @IntRange(min = 1, max = 4) int kw,
+            @ForAll @IntRange(min = 1, max = 2) int stride,
+            @ForAll @IntRange(min = 0, max = 2) int padding,
+            @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll long seed) {
+        convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {stride, 1}, new int[] {padding, 1},
+                new int[] {dilation, 1}, Path.DIRECT, seed);
+        convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {1, stride}, new int[] {1, padding},
+                new int[] {1, dilation}, Path.CHOSEN, seed);
+    }
+
+    /**
      * A weight that is not finite: {@link DirectInputGrad} would add a tap outside dy as
      * {@code inf * 0 = NaN}, where the plain loops add nothing, so {@link Im2Col} keeps col2im for
      * such weights: the pixels no tap of the infinite weight reads stay finite, with the plain loops' bits.
@@ -234,7 +261,10 @@ class Im2ColProperties {
                         if (one) DirectInputGrad.run(a, b, out, z);
                         else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
                     }
-                    case WEIGHT_GRAD -> RowsWeightGrad.run(a, b, out, z);
+                    case WEIGHT_GRAD -> {
+                        if (ChannelsWeightGrad.applies(z)) ChannelsWeightGrad.run(a, b, out, z);
+                        else RowsWeightGrad.run(a, b, out, z);
+                    }
                 }
             }
             case CHOSEN -> Im2Col.run(conv, a, b, out, z);
