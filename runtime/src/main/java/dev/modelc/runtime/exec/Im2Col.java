@@ -26,7 +26,7 @@ package dev.modelc.runtime.exec;
  *       vector lanes by {@link Runs}) while they are still in cache;</li>
  *   <li>weight gradient where the input channels per group fill whole vectors: {@link ChannelsWeightGrad},
  *       lanes along the channels of each image copied once, channels last (at the CNN sample's
- *       second layer 1.49-1.51 ms of one core against 1.81-1.84 by rows);</li>
+ *       second layer 1.04-1.25 ms of one core against 1.81-1.84 by rows);</li>
  *   <li>other weight gradients: {@link RowsWeightGrad}, an image's rows at a time (its own kernel on lanes
  *       along the taps, each weight's sum running over the batch in order; it was
  *       {@code dw = dy @ cols^T} over the whole batch's columns, which the unroll into 7 MB of
