@@ -127,10 +127,11 @@ public final class Library {
     /**
      * One of the three convolutions ({@link Convolution.Kind}) of {@code a} (shape {@code as}) and
      * {@code b} (shape {@code bs}) into {@code out} (shape {@code os}). In f32 as matrix products
-     * (f32 sums, as PyTorch's CPU convolutions): on vector lanes through {@link VectorGemm}, the
-     * windows unrolled by chunks of images or the whole batch ({@link Im2Col}; the weight gradient
-     * an image at a time, {@link RowsWeightGrad}), else an image at a time on scalar loops
-     * ({@link ImageIm2Col}); both give the same bits. Otherwise on f64 copies with the reference
+     * (f32 sums, as PyTorch's CPU convolutions): on vector lanes ({@link Im2Col} chooses) by direct
+     * kernels at a stride of 1 ({@link DirectForward}, {@link DirectInputGrad},
+     * {@link ChannelsWeightGrad}) or through {@link VectorGemm}, the windows unrolled by chunks of
+     * images or the whole batch (the weight gradient an image at a time, {@link RowsWeightGrad}),
+     * else an image at a time on scalar loops ({@link ImageIm2Col}); all give the same bits. Otherwise on f64 copies with the reference
      * loops, rounded once to the result's dtype: the interpreter's bits.
      */
     public static void conv(Convolution conv, Object a, int[] as, Object b, int[] bs, int[] os, Object out) {

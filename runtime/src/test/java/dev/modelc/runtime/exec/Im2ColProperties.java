@@ -36,7 +36,16 @@ class Im2ColProperties {
         /** {@link Im2Col}, the forward by rows; it and the input gradient an image per chunk. */
         ROWS_BY_IMAGE,
         /** {@link Im2Col} by rows, and the weight gradient on lanes along each image's rows ({@link RowsWeightGrad}). */
-        WEIGHT_BY_ROWS
+        WEIGHT_BY_ROWS,
+        /**
+         * {@link DirectForward} and {@link DirectInputGrad} wherever the stride is 1, whatever the
+         * channel counts (the channels past their blocks of eight one at a time), else {@link Im2Col}
+         * by rows; the weight gradient by {@link ChannelsWeightGrad} where the input channels fill
+         * whole vectors, else by {@link RowsWeightGrad}.
+         */
+        DIRECT,
+        /** What {@link Library#conv} runs on lanes: {@link Im2Col#run(Convolution, float[], float[], float[], Convolution.Sizes)}'s choice. */
+        CHOSEN
     }
 
     @Property(tries = 300)
@@ -106,6 +115,78 @@ class Im2ColProperties {
     }
 
     /**
+     * {@link DirectForward} and {@link DirectInputGrad} with blocks of eight channels and channels
+     * left over, groups, rows of one vector or several (W up to 40), paddings wider than the
+     * kernel's reach, dilation and one image, and what {@link Library#conv} chooses: the same checks.
+     */
+    @Property(tries = 150)
+    void theDirectKernelsGiveThePlainLoopsBits(
+            @ForAll @IntRange(min = 1, max = 3) int n,
+            @ForAll @IntRange(min = 1, max = 2) int groups,
+            @ForAll @IntRange(min = 1, max = 20) int cg,
+            @ForAll @IntRange(min = 1, max = 20) int og,
+            @ForAll @IntRange(min = 1, max = 15) int h,
+            @ForAll @IntRange(min = 1, max = 40) int w,
+            @ForAll @IntRange(min = 1, max = 5) int kh,
+            @ForAll @IntRange(min = 1, max = 5) int kw,
+            @ForAll @IntRange(min = 0, max = 3) int paddingH,
+            @ForAll @IntRange(min = 0, max = 3) int padding,
+            @ForAll @IntRange(min = 1, max = 2) int dilationH,
+            @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll boolean chosen,
+            @ForAll long seed) {
+        convolutions(false, n, groups, cg, og, h, w, kh, kw, new int[] {1, 1}, new int[] {paddingH, padding},
+                new int[] {dilationH, dilation}, chosen ? Path.CHOSEN : Path.DIRECT, seed);
+    }
+
+    /**
+     * {@link ChannelsWeightGrad}: input channels of one or two vectors per group, output channels
+     * in blocks of eight and left over, an odd or even number of taps (pairs and the one left),
+     * strides, paddings, dilations, groups and one image: the same checks (the forward and the
+     * input gradient by the direct kernels or im2col).
+     */
+    @Property(tries = 60)
+    void theWeightGradientByChannelsGivesThePlainLoopsBits(
+            @ForAll @IntRange(min = 1, max = 2) int n,
+            @ForAll @IntRange(min = 1, max = 2) int groups,
+            @ForAll @IntRange(min = 1, max = 2) int vectors,
+            @ForAll @IntRange(min = 1, max = 18) int og,
+            @ForAll @IntRange(min = 1, max = 9) int h,
+            @ForAll @IntRange(min = 1, max = 9) int w,
+            @ForAll @IntRange(min = 1, max = 3) int kh,
+            @ForAll @IntRange(min = 1, max = 4) int kw,
+            @ForAll @IntRange(min = 1, max = 2) int stride,
+            @ForAll @IntRange(min = 0, max = 2) int padding,
+            @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll long seed) {
+        convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {stride, 1}, new int[] {padding, 1},
+                new int[] {dilation, 1}, Path.DIRECT, seed);
+        convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {1, stride}, new int[] {1, padding},
+                new int[] {1, dilation}, Path.CHOSEN, seed);
+    }
+
+    /**
+     * A weight that is not finite: {@link DirectInputGrad} would add a tap outside dy as
+     * {@code inf * 0 = NaN}, where the plain loops add nothing, so {@link Im2Col} keeps col2im for
+     * such weights: the pixels no tap of the infinite weight reads stay finite, with the plain loops' bits.
+     */
+    @Example
+    void anInfiniteWeightLeavesThePixelsItDoesNotReadAsThePlainLoops() {
+        Convolution conv = new Convolution(Convolution.Kind.INPUT_GRAD, List.of(1, 1), List.of(1, 1), List.of(1, 1), 1);
+        int[] xs = {1, 8, 5, 5}, ws = {2, 8, 3, 3}, ys = {1, 2, 5, 5};
+        Convolution.Sizes z = conv.sizes(ys, ws, xs);
+        Random r = new Random(4);
+        float[] wt = gaussian(r, 2 * 8 * 9), dy = gaussian(r, 2 * 25);
+        wt[0] = Float.POSITIVE_INFINITY; // o = 0, c = 0, tap (0, 0): read by channel 0's pixels of rows and columns 0 to 3
+        assertTrue(!DirectInputGrad.applies(z, wt));
+        float[] dx = new float[8 * 25];
+        Im2Col.run(conv, dy, wt, dx, z);
+        float[] plain = plainInputGrad(dy, wt, z);
+        for (int i = 0; i < dx.length; i++) assertEquals(Float.floatToIntBits(plain[i]), Float.floatToIntBits(dx[i]), "at " + i);
+        assertTrue(!Float.isFinite(dx[0]) && Float.isFinite(dx[24]), dx[0] + " " + dx[24]);
+    }
+
+    /**
      * Products of at most 64 results over 2^15 terms or more, which {@link Library#matmul} would
      * split along k (other bits): a 1x1 forward over 32,768 channels, an input gradient from 32,768
      * output channels, a weight gradient over 39,998 positions; every path keeps one chain per
@@ -169,6 +250,24 @@ class Im2ColProperties {
                 if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z);
                 else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
             }
+            case DIRECT -> {
+                boolean one = z.sh() == 1 && z.sw() == 1;
+                switch (conv.kind()) {
+                    case FORWARD -> {
+                        if (one) DirectForward.run(a, b, out, z);
+                        else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
+                    }
+                    case INPUT_GRAD -> {
+                        if (one) DirectInputGrad.run(a, b, out, z);
+                        else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
+                    }
+                    case WEIGHT_GRAD -> {
+                        if (ChannelsWeightGrad.applies(z)) ChannelsWeightGrad.run(a, b, out, z);
+                        else RowsWeightGrad.run(a, b, out, z);
+                    }
+                }
+            }
+            case CHOSEN -> Im2Col.run(conv, a, b, out, z);
         }
     }
 

@@ -1,0 +1,213 @@
+package dev.modelc.runtime.exec;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The f32 weight gradient on vector lanes along the input channels, without unrolling the input:
+ * {@code dw[o, c, kh, kw] = sum over images n and positions (i, j) of dy[n, o, i, j] * x[n, c, i SH + kh DH - PH, j SW + kw DW - PW]},
+ * each weight's sum one chain of fused multiply-adds from zero in the order batch, output row,
+ * output column, padding as zero terms: {@link RowsWeightGrad}'s chain, so the same bits.
+ * {@link RowsWeightGrad} runs its lanes along the K taps of an unrolled row ({@link Im2Row}: nine
+ * copies of the image at a 3x3 kernel); here each image is copied once, channels last and
+ * zero-padded ({@code xp[ih][iw][c]}), so that a tap's L channels at a position are one vector
+ * load, and the lanes run along the input channels (which must fill whole vectors:
+ * {@link #applies}). The register block is {@link RowsWeightGrad}'s: eight output channels' sums
+ * for two taps (sixteen vectors) stay in registers while an image's positions stream past, each
+ * dy value broadcast once for two fused multiply-adds; between images the sums wait in memory,
+ * stored and loaded back exactly. Tasks (blocks of output channels, pairs of taps, vectors of
+ * channels) run on all cores, each over every image in order.
+ */
+final class ChannelsWeightGrad {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** The lanes of a vector: the input channels per group must be a multiple. */
+    static final int L = F.length();
+    /** Output channels whose sums a task keeps in registers, as {@link RowsWeightGrad}. */
+    private static final int OB = 8;
+
+    /** Scratch of each thread: an image's channels last, zero-padded. */
+    private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
+
+    private ChannelsWeightGrad() {
+    }
+
+    /** Whether this kernel computes the weight gradient of {@code z}: input channels per group filling whole vectors. */
+    static boolean applies(Convolution.Sizes z) {
+        return z.cg() % L == 0;
+    }
+
+    static void run(float[] x, float[] dy, float[] dw, Convolution.Sizes z) {
+        if (z.cg() % L != 0) throw new IllegalArgumentException("the weight gradient by channels needs whole vectors of input channels");
+        int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
+        int hp = z.h() + 2 * z.ph(), wp = z.w() + 2 * z.pw(), image = z.groups() * hp * wp * cg;
+        int blocks = (og + OB - 1) / OB, pairs = (taps + 1) / 2, vectors = cg / L;
+        // acc[((g * Og + o) * taps + t) * Cg + c]: the sums, moved into w's layout at the end.
+        float[] acc = new float[z.o() * taps * cg];
+        int tasks = z.groups() * blocks * pairs * vectors;
+        Parallel.forRange(tasks, (long) z.n() * p * OB * 2 * L, (s, e) -> {
+            float[] xp = SCRATCH.get();
+            SCRATCH.set(null);
+            if (xp == null || xp.length < image) xp = new float[image];
+            Arrays.fill(xp, 0, image, 0f);
+            for (int n = 0; n < z.n(); n++) {
+                channelsLast(x, xp, z, n, hp, wp);
+                for (int task = s; task < e; task++) {
+                    int cv = task % vectors, pair = task / vectors % pairs, block = task / (vectors * pairs) % blocks,
+                            g = task / (vectors * pairs * blocks);
+                    int o0 = block * OB, count = Math.min(OB, og - o0), t0 = 2 * pair, t1 = t0 + 1;
+                    int x0 = g * hp * wp * cg + tapOffset(z, t0, wp, cg) + cv * L, d = (n * z.o() + g * og + o0) * p;
+                    int a0 = ((g * og + o0) * taps + t0) * cg + cv * L, stride = taps * cg;
+                    if (count == OB && t1 < taps) {
+                        eightByTwo(xp, x0, x0 - tapOffset(z, t0, wp, cg) + tapOffset(z, t1, wp, cg), z, wp, cg, dy, d, p, acc, a0, cg, stride);
+                    } else if (count == OB) {
+                        eight(xp, x0, z, wp, cg, dy, d, p, acc, a0, stride);
+                    } else {
+                        for (int o = 0; o < count; o++) {
+                            for (int t = t0; t < Math.min(taps, t1 + 1); t++) {
+                                one(xp, x0 - tapOffset(z, t0, wp, cg) + tapOffset(z, t, wp, cg), z, wp, cg, dy, d + o * p, acc,
+                                        a0 + o * stride + (t - t0) * cg);
+                            }
+                        }
+                    }
+                }
+            }
+            SCRATCH.set(xp);
+        });
+        for (int o = 0; o < z.o(); o++) {
+            for (int t = 0; t < taps; t++) {
+                for (int c = 0; c < cg; c++) dw[(o * cg + c) * taps + t] = acc[(o * taps + t) * cg + c];
+            }
+        }
+    }
+
+    /** Where tap t's value for position (0, 0) lies in a group's padded image, channels last. */
+    private static int tapOffset(Convolution.Sizes z, int t, int wp, int cg) {
+        int kh = t / z.kw(), kw = t % z.kw();
+        return (kh * z.dh() * wp + kw * z.dw()) * cg;
+    }
+
+    /** Image n's channels last: {@code xp[((g * HP + PH + ih) * WP + PW + iw) * Cg + c] = x[n, g * Cg + c, ih, iw]}; the padding stays zero. */
+    private static void channelsLast(float[] x, float[] xp, Convolution.Sizes z, int n, int hp, int wp) {
+        int cg = z.cg();
+        for (int g = 0; g < z.groups(); g++) {
+            for (int c = 0; c < cg; c++) {
+                int from = (n * z.c() + g * cg + c) * z.h() * z.w();
+                for (int ih = 0; ih < z.h(); ih++) {
+                    int to = ((g * hp + z.ph() + ih) * wp + z.pw()) * cg + c;
+                    for (int iw = 0; iw < z.w(); iw++, to += cg) xp[to] = x[from + ih * z.w() + iw];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code acc[a + i * stride + r * cg + lane] += sum over positions q of dy[d + i * p + q] * xp[(r == 0 ? x0 : x1) + position(q) + lane]}
+     * for the eight output channels i and the two taps r, the positions in order.
+     */
+    private static void eightByTwo(float[] xp, int x0, int x1, Convolution.Sizes z, int wp, int cg, float[] dy, int d, int p,
+                                   float[] acc, int a, int tapStep, int stride) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + stride),
+                a2 = FloatVector.fromArray(F, acc, a + 2 * stride), a3 = FloatVector.fromArray(F, acc, a + 3 * stride),
+                a4 = FloatVector.fromArray(F, acc, a + 4 * stride), a5 = FloatVector.fromArray(F, acc, a + 5 * stride),
+                a6 = FloatVector.fromArray(F, acc, a + 6 * stride), a7 = FloatVector.fromArray(F, acc, a + 7 * stride);
+        int b = a + tapStep;
+        FloatVector b0 = FloatVector.fromArray(F, acc, b), b1 = FloatVector.fromArray(F, acc, b + stride),
+                b2 = FloatVector.fromArray(F, acc, b + 2 * stride), b3 = FloatVector.fromArray(F, acc, b + 3 * stride),
+                b4 = FloatVector.fromArray(F, acc, b + 4 * stride), b5 = FloatVector.fromArray(F, acc, b + 5 * stride),
+                b6 = FloatVector.fromArray(F, acc, b + 6 * stride), b7 = FloatVector.fromArray(F, acc, b + 7 * stride);
+        int rowStep = z.sh() * wp * cg, step = z.sw() * cg, q = d;
+        for (int i = 0; i < z.oh(); i++) {
+            for (int j = 0, r = i * rowStep; j < z.ow(); j++, r += step, q++) {
+                FloatVector t = FloatVector.fromArray(F, xp, x0 + r), u = FloatVector.fromArray(F, xp, x1 + r);
+                FloatVector c = FloatVector.broadcast(F, dy[q]);
+                a0 = c.fma(t, a0);
+                b0 = c.fma(u, b0);
+                c = FloatVector.broadcast(F, dy[q + p]);
+                a1 = c.fma(t, a1);
+                b1 = c.fma(u, b1);
+                c = FloatVector.broadcast(F, dy[q + 2 * p]);
+                a2 = c.fma(t, a2);
+                b2 = c.fma(u, b2);
+                c = FloatVector.broadcast(F, dy[q + 3 * p]);
+                a3 = c.fma(t, a3);
+                b3 = c.fma(u, b3);
+                c = FloatVector.broadcast(F, dy[q + 4 * p]);
+                a4 = c.fma(t, a4);
+                b4 = c.fma(u, b4);
+                c = FloatVector.broadcast(F, dy[q + 5 * p]);
+                a5 = c.fma(t, a5);
+                b5 = c.fma(u, b5);
+                c = FloatVector.broadcast(F, dy[q + 6 * p]);
+                a6 = c.fma(t, a6);
+                b6 = c.fma(u, b6);
+                c = FloatVector.broadcast(F, dy[q + 7 * p]);
+                a7 = c.fma(t, a7);
+                b7 = c.fma(u, b7);
+            }
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + stride);
+        a2.intoArray(acc, a + 2 * stride);
+        a3.intoArray(acc, a + 3 * stride);
+        a4.intoArray(acc, a + 4 * stride);
+        a5.intoArray(acc, a + 5 * stride);
+        a6.intoArray(acc, a + 6 * stride);
+        a7.intoArray(acc, a + 7 * stride);
+        b0.intoArray(acc, b);
+        b1.intoArray(acc, b + stride);
+        b2.intoArray(acc, b + 2 * stride);
+        b3.intoArray(acc, b + 3 * stride);
+        b4.intoArray(acc, b + 4 * stride);
+        b5.intoArray(acc, b + 5 * stride);
+        b6.intoArray(acc, b + 6 * stride);
+        b7.intoArray(acc, b + 7 * stride);
+    }
+
+    /**
+     * {@link #eightByTwo} for one tap (the last of an odd number): eight independent chains still,
+     * where one output channel at a time would wait on each fused multiply-add's latency (measured:
+     * the last of nine taps took a third of this class's time so).
+     */
+    private static void eight(float[] xp, int x0, Convolution.Sizes z, int wp, int cg, float[] dy, int d, int p, float[] acc, int a,
+                              int stride) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + stride),
+                a2 = FloatVector.fromArray(F, acc, a + 2 * stride), a3 = FloatVector.fromArray(F, acc, a + 3 * stride),
+                a4 = FloatVector.fromArray(F, acc, a + 4 * stride), a5 = FloatVector.fromArray(F, acc, a + 5 * stride),
+                a6 = FloatVector.fromArray(F, acc, a + 6 * stride), a7 = FloatVector.fromArray(F, acc, a + 7 * stride);
+        int rowStep = z.sh() * wp * cg, step = z.sw() * cg, q = d;
+        for (int i = 0; i < z.oh(); i++) {
+            for (int j = 0, r = i * rowStep; j < z.ow(); j++, r += step, q++) {
+                FloatVector t = FloatVector.fromArray(F, xp, x0 + r);
+                a0 = FloatVector.broadcast(F, dy[q]).fma(t, a0);
+                a1 = FloatVector.broadcast(F, dy[q + p]).fma(t, a1);
+                a2 = FloatVector.broadcast(F, dy[q + 2 * p]).fma(t, a2);
+                a3 = FloatVector.broadcast(F, dy[q + 3 * p]).fma(t, a3);
+                a4 = FloatVector.broadcast(F, dy[q + 4 * p]).fma(t, a4);
+                a5 = FloatVector.broadcast(F, dy[q + 5 * p]).fma(t, a5);
+                a6 = FloatVector.broadcast(F, dy[q + 6 * p]).fma(t, a6);
+                a7 = FloatVector.broadcast(F, dy[q + 7 * p]).fma(t, a7);
+            }
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + stride);
+        a2.intoArray(acc, a + 2 * stride);
+        a3.intoArray(acc, a + 3 * stride);
+        a4.intoArray(acc, a + 4 * stride);
+        a5.intoArray(acc, a + 5 * stride);
+        a6.intoArray(acc, a + 6 * stride);
+        a7.intoArray(acc, a + 7 * stride);
+    }
+
+    /** {@link #eightByTwo} for one output channel and one tap. */
+    private static void one(float[] xp, int x0, Convolution.Sizes z, int wp, int cg, float[] dy, int d, float[] acc, int a) {
+        FloatVector s = FloatVector.fromArray(F, acc, a);
+        int rowStep = z.sh() * wp * cg, step = z.sw() * cg, q = d;
+        for (int i = 0; i < z.oh(); i++) {
+            for (int j = 0, r = i * rowStep; j < z.ow(); j++, r += step, q++) {
+                s = FloatVector.broadcast(F, dy[q]).fma(FloatVector.fromArray(F, xp, x0 + r), s);
+            }
+        }
+        s.intoArray(acc, a);
+    }
+}
