@@ -314,7 +314,9 @@ final class VectorGemm {
             if (srs == 1) {
                 // Each run is MR adjacent elements: a vector's first MR lanes, stored over the next
                 // run's start (the last run by a copy: past it begins the next block, perhaps another thread's).
-                int whole = rows == MR && FL >= MR ? Math.max(0, k - 1) : 0;
+                // A store reaches FL - MR past its run, so at most one run further: FL <= 2 * MR
+                // (16 lanes of 12 rows; wider vectors take the copies).
+                int whole = rows == MR && FL >= MR && FL <= 2 * MR ? Math.max(0, k - 1) : 0;
                 for (int q = 0; q < whole; q++) {
                     int from = vo + i0 + q * scs;
                     if (from + FL <= v.length) FloatVector.fromArray(F, v, from).intoArray(packed, base + q * MR);
