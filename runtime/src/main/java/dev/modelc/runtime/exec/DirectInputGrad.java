@@ -76,9 +76,10 @@ final class DirectInputGrad {
         // row ih (up to H, one past the last: rows go in pairs) reads at tap (kh, kw) output row
         // ih + PH - kh DH, from PH - (KH - 1) DH to H + PH, and lanes iw in [0, s) read columns
         // iw + PW - kw DW, from PW - (KW - 1) DW to s - 1 + PW: a and b rows and columns of room
-        // before, so that every load lies inside; the room holds zeros.
+        // before, so that every load lies inside; the room holds zeros. A row's pitch also holds
+        // dy's OW values from column b (a padding wider than the kernel reaches makes OW > s + PW).
         int a = Math.max(0, (z.kh() - 1) * z.dh() - z.ph()), rd = a + Math.max(z.oh(), z.h() + z.ph() + 1);
-        int b = Math.max(0, (z.kw() - 1) * z.dw() - z.pw()), sd = b + s + z.pw();
+        int b = Math.max(0, (z.kw() - 1) * z.dw() - z.pw()), sd = b + Math.max(s + z.pw(), z.ow());
         Geometry geo = new Geometry(z, vs, a, b, sd, rd * sd);
         int taps = z.kh() * z.kw();
         float[] kept = PACKED.get();

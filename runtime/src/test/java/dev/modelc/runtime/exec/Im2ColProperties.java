@@ -187,6 +187,30 @@ class Im2ColProperties {
     }
 
     /**
+     * Paddings wider than the kernel reaches with rows of exactly a vector (or just under): dy's
+     * rows are then wider than the lanes' reach, and {@link DirectInputGrad}'s row pitch must hold
+     * them (found in review: each row spilled into the next and, in a thread's first, exact-size
+     * scratch, past its end). On a new thread, so the scratch is that first one.
+     */
+    @Example
+    void dyRowsWiderThanTheLanesReachFitTheirPitchInAFreshScratch() throws InterruptedException {
+        int[] one = {1, 1};
+        int l = ChannelsWeightGrad.L;
+        Throwable[] failed = new Throwable[1];
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                convolutions(false, 1, 1, 8, 8, 4, l, 1, 1, one, new int[] {1, 1}, one, Path.DIRECT, 5);
+                convolutions(false, 1, 1, 9, 4, 2, l, 1, 3, one, new int[] {3, 3}, one, Path.DIRECT, 6);
+                convolutions(false, 1, 1, 8, 8, 3, l - 1, 1, 1, one, new int[] {2, 2}, one, Path.DIRECT, 7);
+            } catch (Throwable e) {
+                failed[0] = e;
+            }
+        });
+        t.join();
+        if (failed[0] != null) throw new AssertionError(failed[0]);
+    }
+
+    /**
      * Products of at most 64 results over 2^15 terms or more, which {@link Library#matmul} would
      * split along k (other bits): a 1x1 forward over 32,768 channels, an input gradient from 32,768
      * output channels, a weight gradient over 39,998 positions; every path keeps one chain per
