@@ -5,6 +5,7 @@ import dev.modelc.runtime.Npy;
 import dev.modelc.runtime.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,8 @@ import java.util.concurrent.ExecutionException;
  * not kept for the whole run; a second request for the same source reads the file again.
  */
 final class DataPrefetch {
-    /** Reads nothing ahead: every file is read when asked for. */
-    static final DataPrefetch NONE = new DataPrefetch(Map.of());
+    /** Reads nothing ahead: every file is read when asked for (an empty map whose remove finds nothing, never throws). */
+    static final DataPrefetch NONE = new DataPrefetch(Collections.emptyMap());
 
     /**
      * By source, not by file: two inputs read from one file get arrays of their own, as they did
@@ -69,13 +70,13 @@ final class DataPrefetch {
 
     /** The IDX file's array, as {@link Idx#read} gives it (or throws). */
     Idx.Array idx(DataArgs.Source s) throws IOException {
-        CompletableFuture<Object> f = files.isEmpty() ? null : files.remove(s);
+        CompletableFuture<Object> f = files.remove(s);
         return f == null ? Idx.read(s.file()) : (Idx.Array) await(f);
     }
 
     /** The .npy file's tensor, as {@link Npy#read} gives it (or throws). */
     Tensor npy(DataArgs.Source s) throws IOException {
-        CompletableFuture<Object> f = files.isEmpty() ? null : files.remove(s);
+        CompletableFuture<Object> f = files.remove(s);
         return f == null ? Npy.read(s.file()) : (Tensor) await(f);
     }
 
