@@ -24,10 +24,22 @@ final class DoubleBlocks {
     static final int NR = 2 * DL;
     /**
      * Broadcast rows of a full block: 12 where vectors are 512 bits (AVX-512, 32 vector
-     * registers), else 4 ({@link #four}: AVX2 has 16 registers, which 24 accumulators would
-     * spill out of).
+     * registers), else 4 ({@link #fourAlongK}, {@link #fourAcrossRows}): AVX2 has 16 registers, which 24
+     * accumulators would spill out of. (Six rows, 12 accumulators and 15 vectors with the
+     * panel's two and the broadcast, measured 42 GFLOP/s in f32 on one Zen 3 core against
+     * 85-93 for four rows.)
      */
     static final int MR = DL >= 8 ? 12 : 4;
+
+    /**
+     * A block's first k-block starts its sums from these: each kernel loads its accumulators,
+     * from here or from the partial sums a previous k-block stored, rather than choosing between
+     * {@code zero()} and loads. With that choice a kernel that met both ran at 46-50 GFLOP/s
+     * on one Zen 3 core (256 x 784 x 256, f32, four k-blocks) against 77-82 with loads either
+     * way, or with k in one block (docs/benchmarks.md). Never written: {@code +0.0} in every
+     * lane, the value {@code zero()} gives, so the chains and their bits are unchanged.
+     */
+    private static final double[] ZEROS = new double[NR];
 
     private DoubleBlocks() {
     }
@@ -43,25 +55,22 @@ final class DoubleBlocks {
         DoubleVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
         DoubleVector r4a, r4b, r5a, r5b, r6a, r6b, r7a, r7b;
         DoubleVector r8a, r8b, r9a, r9b, r10a, r10b, r11a, r11b;
-        if (acc) {
-            r0a = DoubleVector.fromArray(D, out, to); r0b = DoubleVector.fromArray(D, out, to + DL);
-            r1a = DoubleVector.fromArray(D, out, to + ors); r1b = DoubleVector.fromArray(D, out, to + ors + DL);
-            r2a = DoubleVector.fromArray(D, out, to + 2 * ors); r2b = DoubleVector.fromArray(D, out, to + 2 * ors + DL);
-            r3a = DoubleVector.fromArray(D, out, to + 3 * ors); r3b = DoubleVector.fromArray(D, out, to + 3 * ors + DL);
-            r4a = DoubleVector.fromArray(D, out, to + 4 * ors); r4b = DoubleVector.fromArray(D, out, to + 4 * ors + DL);
-            r5a = DoubleVector.fromArray(D, out, to + 5 * ors); r5b = DoubleVector.fromArray(D, out, to + 5 * ors + DL);
-            r6a = DoubleVector.fromArray(D, out, to + 6 * ors); r6b = DoubleVector.fromArray(D, out, to + 6 * ors + DL);
-            r7a = DoubleVector.fromArray(D, out, to + 7 * ors); r7b = DoubleVector.fromArray(D, out, to + 7 * ors + DL);
-            r8a = DoubleVector.fromArray(D, out, to + 8 * ors); r8b = DoubleVector.fromArray(D, out, to + 8 * ors + DL);
-            r9a = DoubleVector.fromArray(D, out, to + 9 * ors); r9b = DoubleVector.fromArray(D, out, to + 9 * ors + DL);
-            r10a = DoubleVector.fromArray(D, out, to + 10 * ors); r10b = DoubleVector.fromArray(D, out, to + 10 * ors + DL);
-            r11a = DoubleVector.fromArray(D, out, to + 11 * ors); r11b = DoubleVector.fromArray(D, out, to + 11 * ors + DL);
-        } else {
-            DoubleVector zero = DoubleVector.zero(D);
-            r0a = r0b = r1a = r1b = r2a = r2b = r3a = r3b = zero;
-            r4a = r4b = r5a = r5b = r6a = r6b = r7a = r7b = zero;
-            r8a = r8b = r9a = r9b = r10a = r10b = r11a = r11b = zero;
-        }
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        double[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0, frs = acc ? ors : 0;
+        r0a = DoubleVector.fromArray(D, from, fa); r0b = DoubleVector.fromArray(D, from, fa + DL);
+        r1a = DoubleVector.fromArray(D, from, fa + frs); r1b = DoubleVector.fromArray(D, from, fa + frs + DL);
+        r2a = DoubleVector.fromArray(D, from, fa + 2 * frs); r2b = DoubleVector.fromArray(D, from, fa + 2 * frs + DL);
+        r3a = DoubleVector.fromArray(D, from, fa + 3 * frs); r3b = DoubleVector.fromArray(D, from, fa + 3 * frs + DL);
+        r4a = DoubleVector.fromArray(D, from, fa + 4 * frs); r4b = DoubleVector.fromArray(D, from, fa + 4 * frs + DL);
+        r5a = DoubleVector.fromArray(D, from, fa + 5 * frs); r5b = DoubleVector.fromArray(D, from, fa + 5 * frs + DL);
+        r6a = DoubleVector.fromArray(D, from, fa + 6 * frs); r6b = DoubleVector.fromArray(D, from, fa + 6 * frs + DL);
+        r7a = DoubleVector.fromArray(D, from, fa + 7 * frs); r7b = DoubleVector.fromArray(D, from, fa + 7 * frs + DL);
+        r8a = DoubleVector.fromArray(D, from, fa + 8 * frs); r8b = DoubleVector.fromArray(D, from, fa + 8 * frs + DL);
+        r9a = DoubleVector.fromArray(D, from, fa + 9 * frs); r9b = DoubleVector.fromArray(D, from, fa + 9 * frs + DL);
+        r10a = DoubleVector.fromArray(D, from, fa + 10 * frs); r10b = DoubleVector.fromArray(D, from, fa + 10 * frs + DL);
+        r11a = DoubleVector.fromArray(D, from, fa + 11 * frs); r11b = DoubleVector.fromArray(D, from, fa + 11 * frs + DL);
         for (int q = q0; q < q1; q++) {
             int vq = vAt + q * NR;
             DoubleVector b0 = DoubleVector.fromArray(D, v, vq), b1 = DoubleVector.fromArray(D, v, vq + DL);
@@ -105,25 +114,22 @@ final class DoubleBlocks {
         DoubleVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
         DoubleVector r4a, r4b, r5a, r5b, r6a, r6b, r7a, r7b;
         DoubleVector r8a, r8b, r9a, r9b, r10a, r10b, r11a, r11b;
-        if (acc) {
-            r0a = DoubleVector.fromArray(D, out, to); r0b = DoubleVector.fromArray(D, out, to + DL);
-            r1a = DoubleVector.fromArray(D, out, to + ors); r1b = DoubleVector.fromArray(D, out, to + ors + DL);
-            r2a = DoubleVector.fromArray(D, out, to + 2 * ors); r2b = DoubleVector.fromArray(D, out, to + 2 * ors + DL);
-            r3a = DoubleVector.fromArray(D, out, to + 3 * ors); r3b = DoubleVector.fromArray(D, out, to + 3 * ors + DL);
-            r4a = DoubleVector.fromArray(D, out, to + 4 * ors); r4b = DoubleVector.fromArray(D, out, to + 4 * ors + DL);
-            r5a = DoubleVector.fromArray(D, out, to + 5 * ors); r5b = DoubleVector.fromArray(D, out, to + 5 * ors + DL);
-            r6a = DoubleVector.fromArray(D, out, to + 6 * ors); r6b = DoubleVector.fromArray(D, out, to + 6 * ors + DL);
-            r7a = DoubleVector.fromArray(D, out, to + 7 * ors); r7b = DoubleVector.fromArray(D, out, to + 7 * ors + DL);
-            r8a = DoubleVector.fromArray(D, out, to + 8 * ors); r8b = DoubleVector.fromArray(D, out, to + 8 * ors + DL);
-            r9a = DoubleVector.fromArray(D, out, to + 9 * ors); r9b = DoubleVector.fromArray(D, out, to + 9 * ors + DL);
-            r10a = DoubleVector.fromArray(D, out, to + 10 * ors); r10b = DoubleVector.fromArray(D, out, to + 10 * ors + DL);
-            r11a = DoubleVector.fromArray(D, out, to + 11 * ors); r11b = DoubleVector.fromArray(D, out, to + 11 * ors + DL);
-        } else {
-            DoubleVector zero = DoubleVector.zero(D);
-            r0a = r0b = r1a = r1b = r2a = r2b = r3a = r3b = zero;
-            r4a = r4b = r5a = r5b = r6a = r6b = r7a = r7b = zero;
-            r8a = r8b = r9a = r9b = r10a = r10b = r11a = r11b = zero;
-        }
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        double[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0, frs = acc ? ors : 0;
+        r0a = DoubleVector.fromArray(D, from, fa); r0b = DoubleVector.fromArray(D, from, fa + DL);
+        r1a = DoubleVector.fromArray(D, from, fa + frs); r1b = DoubleVector.fromArray(D, from, fa + frs + DL);
+        r2a = DoubleVector.fromArray(D, from, fa + 2 * frs); r2b = DoubleVector.fromArray(D, from, fa + 2 * frs + DL);
+        r3a = DoubleVector.fromArray(D, from, fa + 3 * frs); r3b = DoubleVector.fromArray(D, from, fa + 3 * frs + DL);
+        r4a = DoubleVector.fromArray(D, from, fa + 4 * frs); r4b = DoubleVector.fromArray(D, from, fa + 4 * frs + DL);
+        r5a = DoubleVector.fromArray(D, from, fa + 5 * frs); r5b = DoubleVector.fromArray(D, from, fa + 5 * frs + DL);
+        r6a = DoubleVector.fromArray(D, from, fa + 6 * frs); r6b = DoubleVector.fromArray(D, from, fa + 6 * frs + DL);
+        r7a = DoubleVector.fromArray(D, from, fa + 7 * frs); r7b = DoubleVector.fromArray(D, from, fa + 7 * frs + DL);
+        r8a = DoubleVector.fromArray(D, from, fa + 8 * frs); r8b = DoubleVector.fromArray(D, from, fa + 8 * frs + DL);
+        r9a = DoubleVector.fromArray(D, from, fa + 9 * frs); r9b = DoubleVector.fromArray(D, from, fa + 9 * frs + DL);
+        r10a = DoubleVector.fromArray(D, from, fa + 10 * frs); r10b = DoubleVector.fromArray(D, from, fa + 10 * frs + DL);
+        r11a = DoubleVector.fromArray(D, from, fa + 11 * frs); r11b = DoubleVector.fromArray(D, from, fa + 11 * frs + DL);
         int p = at + q0 * scs;
         for (int q = q0; q < q1; q++, p += scs) {
             int vq = vAt + q * NR;
@@ -157,30 +163,63 @@ final class DoubleBlocks {
     }
 
     /**
-     * 4 x NR results, any strides ({@code s[at + r * srs + q * scs]}): the rows a 12-row block
-     * leaves, or every block where blocks are 4 rows.
+     * 4 x NR results, as {@link #alongK} ({@code s[at + r * srs + q]}): every block where blocks
+     * are 4 rows (AVX2), and the rows a 12-row block leaves. Written out for its layout, as the
+     * 12-row kernels are: one index stepped by the row stride, so each k step's four broadcasts
+     * cost four loads and no index arithmetic (a kernel taking both strides, {@code s[s0 + q * scs]}
+     * per row, ran at 55-65 GFLOP/s on one Zen 3 core where this runs at 85-93: docs/benchmarks.md).
      */
-    static void four(double[] s, int at, int srs, int scs, int q0, int q1, double[] v, int vAt,
-                     double[] out, int to, int ors, boolean acc) {
+    static void fourAlongK(double[] s, int at, int srs, int q0, int q1, double[] v, int vAt,
+                           double[] out, int to, int ors, boolean acc) {
         DoubleVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
-        if (acc) {
-            r0a = DoubleVector.fromArray(D, out, to); r0b = DoubleVector.fromArray(D, out, to + DL);
-            r1a = DoubleVector.fromArray(D, out, to + ors); r1b = DoubleVector.fromArray(D, out, to + ors + DL);
-            r2a = DoubleVector.fromArray(D, out, to + 2 * ors); r2b = DoubleVector.fromArray(D, out, to + 2 * ors + DL);
-            r3a = DoubleVector.fromArray(D, out, to + 3 * ors); r3b = DoubleVector.fromArray(D, out, to + 3 * ors + DL);
-        } else {
-            DoubleVector zero = DoubleVector.zero(D);
-            r0a = r0b = r1a = r1b = r2a = r2b = r3a = r3b = zero;
-        }
-        int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        double[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0, frs = acc ? ors : 0;
+        r0a = DoubleVector.fromArray(D, from, fa); r0b = DoubleVector.fromArray(D, from, fa + DL);
+        r1a = DoubleVector.fromArray(D, from, fa + frs); r1b = DoubleVector.fromArray(D, from, fa + frs + DL);
+        r2a = DoubleVector.fromArray(D, from, fa + 2 * frs); r2b = DoubleVector.fromArray(D, from, fa + 2 * frs + DL);
+        r3a = DoubleVector.fromArray(D, from, fa + 3 * frs); r3b = DoubleVector.fromArray(D, from, fa + 3 * frs + DL);
         for (int q = q0; q < q1; q++) {
-            int vq = vAt + q * NR, sq = q * scs;
+            int vq = vAt + q * NR;
+            DoubleVector b0 = DoubleVector.fromArray(D, v, vq), b1 = DoubleVector.fromArray(D, v, vq + DL);
+            int i = at + q;
+            DoubleVector x;
+            x = DoubleVector.broadcast(D, s[i]); r0a = r0a.add(x.mul(b0)); r0b = r0b.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[i += srs]); r1a = r1a.add(x.mul(b0)); r1b = r1b.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[i += srs]); r2a = r2a.add(x.mul(b0)); r2b = r2b.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[i += srs]); r3a = r3a.add(x.mul(b0)); r3b = r3b.add(x.mul(b1));
+        }
+        r0a.intoArray(out, to); r0b.intoArray(out, to + DL);
+        r1a.intoArray(out, to + ors); r1b.intoArray(out, to + ors + DL);
+        r2a.intoArray(out, to + 2 * ors); r2b.intoArray(out, to + 2 * ors + DL);
+        r3a.intoArray(out, to + 3 * ors); r3b.intoArray(out, to + 3 * ors + DL);
+    }
+
+    /**
+     * 4 x NR results, as {@link #acrossRows} ({@code s[at + q * scs + r]}: a transposed a, or a's
+     * rows packed four to a run).
+     */
+    static void fourAcrossRows(double[] s, int at, int scs, int q0, int q1, double[] v, int vAt,
+                               double[] out, int to, int ors, boolean acc) {
+        DoubleVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        double[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0, frs = acc ? ors : 0;
+        r0a = DoubleVector.fromArray(D, from, fa); r0b = DoubleVector.fromArray(D, from, fa + DL);
+        r1a = DoubleVector.fromArray(D, from, fa + frs); r1b = DoubleVector.fromArray(D, from, fa + frs + DL);
+        r2a = DoubleVector.fromArray(D, from, fa + 2 * frs); r2b = DoubleVector.fromArray(D, from, fa + 2 * frs + DL);
+        r3a = DoubleVector.fromArray(D, from, fa + 3 * frs); r3b = DoubleVector.fromArray(D, from, fa + 3 * frs + DL);
+        int p = at + q0 * scs;
+        for (int q = q0; q < q1; q++, p += scs) {
+            int vq = vAt + q * NR;
             DoubleVector b0 = DoubleVector.fromArray(D, v, vq), b1 = DoubleVector.fromArray(D, v, vq + DL);
             DoubleVector x;
-            x = DoubleVector.broadcast(D, s[s0 + sq]); r0a = r0a.add(x.mul(b0)); r0b = r0b.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s1 + sq]); r1a = r1a.add(x.mul(b0)); r1b = r1b.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s2 + sq]); r2a = r2a.add(x.mul(b0)); r2b = r2b.add(x.mul(b1));
-            x = DoubleVector.broadcast(D, s[s3 + sq]); r3a = r3a.add(x.mul(b0)); r3b = r3b.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[p]); r0a = r0a.add(x.mul(b0)); r0b = r0b.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[p + 1]); r1a = r1a.add(x.mul(b0)); r1b = r1b.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[p + 2]); r2a = r2a.add(x.mul(b0)); r2b = r2b.add(x.mul(b1));
+            x = DoubleVector.broadcast(D, s[p + 3]); r3a = r3a.add(x.mul(b0)); r3b = r3b.add(x.mul(b1));
         }
         r0a.intoArray(out, to); r0b.intoArray(out, to + DL);
         r1a.intoArray(out, to + ors); r1b.intoArray(out, to + ors + DL);
@@ -192,12 +231,11 @@ final class DoubleBlocks {
     static void line(double[] s, int at, int scs, int q0, int q1, double[] v, int vAt,
                      double[] out, int to, boolean acc) {
         DoubleVector r0a, r0b;
-        if (acc) {
-            r0a = DoubleVector.fromArray(D, out, to); r0b = DoubleVector.fromArray(D, out, to + DL);
-        } else {
-            DoubleVector zero = DoubleVector.zero(D);
-            r0a = r0b = zero;
-        }
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        double[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0;
+        r0a = DoubleVector.fromArray(D, from, fa); r0b = DoubleVector.fromArray(D, from, fa + DL);
         for (int q = q0; q < q1; q++) {
             int vq = vAt + q * NR;
             DoubleVector b0 = DoubleVector.fromArray(D, v, vq), b1 = DoubleVector.fromArray(D, v, vq + DL);

@@ -24,10 +24,22 @@ final class FloatBlocks {
     static final int NR = 2 * FL;
     /**
      * Broadcast rows of a full block: 12 where vectors are 512 bits (AVX-512, 32 vector
-     * registers), else 4 ({@link #four}: AVX2 has 16 registers, which 24 accumulators would
-     * spill out of).
+     * registers), else 4 ({@link #fourAlongK}, {@link #fourAcrossRows}): AVX2 has 16 registers, which 24
+     * accumulators would spill out of. (Six rows, 12 accumulators and 15 vectors with the
+     * panel's two and the broadcast, measured 42 GFLOP/s in f32 on one Zen 3 core against
+     * 75-90 for four rows.)
      */
     static final int MR = FL >= 16 ? 12 : 4;
+
+    /**
+     * A block's first k-block starts its sums from these: each kernel loads its accumulators,
+     * from here or from the partial sums a previous k-block stored, rather than choosing between
+     * {@code zero()} and loads. With that choice a kernel that met both ran at 46-50 GFLOP/s
+     * on one Zen 3 core (256 x 784 x 256, f32, four k-blocks) against 77-82 with loads either
+     * way, or with k in one block (docs/benchmarks.md). Never written: {@code +0.0} in every
+     * lane, the value {@code zero()} gives, so the chains and their bits are unchanged.
+     */
+    private static final float[] ZEROS = new float[NR];
 
     private FloatBlocks() {
     }
@@ -43,25 +55,22 @@ final class FloatBlocks {
         FloatVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
         FloatVector r4a, r4b, r5a, r5b, r6a, r6b, r7a, r7b;
         FloatVector r8a, r8b, r9a, r9b, r10a, r10b, r11a, r11b;
-        if (acc) {
-            r0a = FloatVector.fromArray(F, out, to); r0b = FloatVector.fromArray(F, out, to + FL);
-            r1a = FloatVector.fromArray(F, out, to + ors); r1b = FloatVector.fromArray(F, out, to + ors + FL);
-            r2a = FloatVector.fromArray(F, out, to + 2 * ors); r2b = FloatVector.fromArray(F, out, to + 2 * ors + FL);
-            r3a = FloatVector.fromArray(F, out, to + 3 * ors); r3b = FloatVector.fromArray(F, out, to + 3 * ors + FL);
-            r4a = FloatVector.fromArray(F, out, to + 4 * ors); r4b = FloatVector.fromArray(F, out, to + 4 * ors + FL);
-            r5a = FloatVector.fromArray(F, out, to + 5 * ors); r5b = FloatVector.fromArray(F, out, to + 5 * ors + FL);
-            r6a = FloatVector.fromArray(F, out, to + 6 * ors); r6b = FloatVector.fromArray(F, out, to + 6 * ors + FL);
-            r7a = FloatVector.fromArray(F, out, to + 7 * ors); r7b = FloatVector.fromArray(F, out, to + 7 * ors + FL);
-            r8a = FloatVector.fromArray(F, out, to + 8 * ors); r8b = FloatVector.fromArray(F, out, to + 8 * ors + FL);
-            r9a = FloatVector.fromArray(F, out, to + 9 * ors); r9b = FloatVector.fromArray(F, out, to + 9 * ors + FL);
-            r10a = FloatVector.fromArray(F, out, to + 10 * ors); r10b = FloatVector.fromArray(F, out, to + 10 * ors + FL);
-            r11a = FloatVector.fromArray(F, out, to + 11 * ors); r11b = FloatVector.fromArray(F, out, to + 11 * ors + FL);
-        } else {
-            FloatVector zero = FloatVector.zero(F);
-            r0a = r0b = r1a = r1b = r2a = r2b = r3a = r3b = zero;
-            r4a = r4b = r5a = r5b = r6a = r6b = r7a = r7b = zero;
-            r8a = r8b = r9a = r9b = r10a = r10b = r11a = r11b = zero;
-        }
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        float[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0, frs = acc ? ors : 0;
+        r0a = FloatVector.fromArray(F, from, fa); r0b = FloatVector.fromArray(F, from, fa + FL);
+        r1a = FloatVector.fromArray(F, from, fa + frs); r1b = FloatVector.fromArray(F, from, fa + frs + FL);
+        r2a = FloatVector.fromArray(F, from, fa + 2 * frs); r2b = FloatVector.fromArray(F, from, fa + 2 * frs + FL);
+        r3a = FloatVector.fromArray(F, from, fa + 3 * frs); r3b = FloatVector.fromArray(F, from, fa + 3 * frs + FL);
+        r4a = FloatVector.fromArray(F, from, fa + 4 * frs); r4b = FloatVector.fromArray(F, from, fa + 4 * frs + FL);
+        r5a = FloatVector.fromArray(F, from, fa + 5 * frs); r5b = FloatVector.fromArray(F, from, fa + 5 * frs + FL);
+        r6a = FloatVector.fromArray(F, from, fa + 6 * frs); r6b = FloatVector.fromArray(F, from, fa + 6 * frs + FL);
+        r7a = FloatVector.fromArray(F, from, fa + 7 * frs); r7b = FloatVector.fromArray(F, from, fa + 7 * frs + FL);
+        r8a = FloatVector.fromArray(F, from, fa + 8 * frs); r8b = FloatVector.fromArray(F, from, fa + 8 * frs + FL);
+        r9a = FloatVector.fromArray(F, from, fa + 9 * frs); r9b = FloatVector.fromArray(F, from, fa + 9 * frs + FL);
+        r10a = FloatVector.fromArray(F, from, fa + 10 * frs); r10b = FloatVector.fromArray(F, from, fa + 10 * frs + FL);
+        r11a = FloatVector.fromArray(F, from, fa + 11 * frs); r11b = FloatVector.fromArray(F, from, fa + 11 * frs + FL);
         for (int q = q0; q < q1; q++) {
             int vq = vAt + q * NR;
             FloatVector b0 = FloatVector.fromArray(F, v, vq), b1 = FloatVector.fromArray(F, v, vq + FL);
@@ -105,25 +114,22 @@ final class FloatBlocks {
         FloatVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
         FloatVector r4a, r4b, r5a, r5b, r6a, r6b, r7a, r7b;
         FloatVector r8a, r8b, r9a, r9b, r10a, r10b, r11a, r11b;
-        if (acc) {
-            r0a = FloatVector.fromArray(F, out, to); r0b = FloatVector.fromArray(F, out, to + FL);
-            r1a = FloatVector.fromArray(F, out, to + ors); r1b = FloatVector.fromArray(F, out, to + ors + FL);
-            r2a = FloatVector.fromArray(F, out, to + 2 * ors); r2b = FloatVector.fromArray(F, out, to + 2 * ors + FL);
-            r3a = FloatVector.fromArray(F, out, to + 3 * ors); r3b = FloatVector.fromArray(F, out, to + 3 * ors + FL);
-            r4a = FloatVector.fromArray(F, out, to + 4 * ors); r4b = FloatVector.fromArray(F, out, to + 4 * ors + FL);
-            r5a = FloatVector.fromArray(F, out, to + 5 * ors); r5b = FloatVector.fromArray(F, out, to + 5 * ors + FL);
-            r6a = FloatVector.fromArray(F, out, to + 6 * ors); r6b = FloatVector.fromArray(F, out, to + 6 * ors + FL);
-            r7a = FloatVector.fromArray(F, out, to + 7 * ors); r7b = FloatVector.fromArray(F, out, to + 7 * ors + FL);
-            r8a = FloatVector.fromArray(F, out, to + 8 * ors); r8b = FloatVector.fromArray(F, out, to + 8 * ors + FL);
-            r9a = FloatVector.fromArray(F, out, to + 9 * ors); r9b = FloatVector.fromArray(F, out, to + 9 * ors + FL);
-            r10a = FloatVector.fromArray(F, out, to + 10 * ors); r10b = FloatVector.fromArray(F, out, to + 10 * ors + FL);
-            r11a = FloatVector.fromArray(F, out, to + 11 * ors); r11b = FloatVector.fromArray(F, out, to + 11 * ors + FL);
-        } else {
-            FloatVector zero = FloatVector.zero(F);
-            r0a = r0b = r1a = r1b = r2a = r2b = r3a = r3b = zero;
-            r4a = r4b = r5a = r5b = r6a = r6b = r7a = r7b = zero;
-            r8a = r8b = r9a = r9b = r10a = r10b = r11a = r11b = zero;
-        }
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        float[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0, frs = acc ? ors : 0;
+        r0a = FloatVector.fromArray(F, from, fa); r0b = FloatVector.fromArray(F, from, fa + FL);
+        r1a = FloatVector.fromArray(F, from, fa + frs); r1b = FloatVector.fromArray(F, from, fa + frs + FL);
+        r2a = FloatVector.fromArray(F, from, fa + 2 * frs); r2b = FloatVector.fromArray(F, from, fa + 2 * frs + FL);
+        r3a = FloatVector.fromArray(F, from, fa + 3 * frs); r3b = FloatVector.fromArray(F, from, fa + 3 * frs + FL);
+        r4a = FloatVector.fromArray(F, from, fa + 4 * frs); r4b = FloatVector.fromArray(F, from, fa + 4 * frs + FL);
+        r5a = FloatVector.fromArray(F, from, fa + 5 * frs); r5b = FloatVector.fromArray(F, from, fa + 5 * frs + FL);
+        r6a = FloatVector.fromArray(F, from, fa + 6 * frs); r6b = FloatVector.fromArray(F, from, fa + 6 * frs + FL);
+        r7a = FloatVector.fromArray(F, from, fa + 7 * frs); r7b = FloatVector.fromArray(F, from, fa + 7 * frs + FL);
+        r8a = FloatVector.fromArray(F, from, fa + 8 * frs); r8b = FloatVector.fromArray(F, from, fa + 8 * frs + FL);
+        r9a = FloatVector.fromArray(F, from, fa + 9 * frs); r9b = FloatVector.fromArray(F, from, fa + 9 * frs + FL);
+        r10a = FloatVector.fromArray(F, from, fa + 10 * frs); r10b = FloatVector.fromArray(F, from, fa + 10 * frs + FL);
+        r11a = FloatVector.fromArray(F, from, fa + 11 * frs); r11b = FloatVector.fromArray(F, from, fa + 11 * frs + FL);
         int p = at + q0 * scs;
         for (int q = q0; q < q1; q++, p += scs) {
             int vq = vAt + q * NR;
@@ -157,30 +163,63 @@ final class FloatBlocks {
     }
 
     /**
-     * 4 x NR results, any strides ({@code s[at + r * srs + q * scs]}): the rows a 12-row block
-     * leaves, or every block where blocks are 4 rows.
+     * 4 x NR results, as {@link #alongK} ({@code s[at + r * srs + q]}): every block where blocks
+     * are 4 rows (AVX2), and the rows a 12-row block leaves. Written out for its layout, as the
+     * 12-row kernels are: one index stepped by the row stride, so each k step's four broadcasts
+     * cost four loads and no index arithmetic (a kernel taking both strides, {@code s[s0 + q * scs]}
+     * per row, ran at 55-65 GFLOP/s on one Zen 3 core where this one runs at 75-90: docs/benchmarks.md).
      */
-    static void four(float[] s, int at, int srs, int scs, int q0, int q1, float[] v, int vAt,
-                     float[] out, int to, int ors, boolean acc) {
+    static void fourAlongK(float[] s, int at, int srs, int q0, int q1, float[] v, int vAt,
+                           float[] out, int to, int ors, boolean acc) {
         FloatVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
-        if (acc) {
-            r0a = FloatVector.fromArray(F, out, to); r0b = FloatVector.fromArray(F, out, to + FL);
-            r1a = FloatVector.fromArray(F, out, to + ors); r1b = FloatVector.fromArray(F, out, to + ors + FL);
-            r2a = FloatVector.fromArray(F, out, to + 2 * ors); r2b = FloatVector.fromArray(F, out, to + 2 * ors + FL);
-            r3a = FloatVector.fromArray(F, out, to + 3 * ors); r3b = FloatVector.fromArray(F, out, to + 3 * ors + FL);
-        } else {
-            FloatVector zero = FloatVector.zero(F);
-            r0a = r0b = r1a = r1b = r2a = r2b = r3a = r3b = zero;
-        }
-        int s0 = at, s1 = at + srs, s2 = at + 2 * srs, s3 = at + 3 * srs;
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        float[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0, frs = acc ? ors : 0;
+        r0a = FloatVector.fromArray(F, from, fa); r0b = FloatVector.fromArray(F, from, fa + FL);
+        r1a = FloatVector.fromArray(F, from, fa + frs); r1b = FloatVector.fromArray(F, from, fa + frs + FL);
+        r2a = FloatVector.fromArray(F, from, fa + 2 * frs); r2b = FloatVector.fromArray(F, from, fa + 2 * frs + FL);
+        r3a = FloatVector.fromArray(F, from, fa + 3 * frs); r3b = FloatVector.fromArray(F, from, fa + 3 * frs + FL);
         for (int q = q0; q < q1; q++) {
-            int vq = vAt + q * NR, sq = q * scs;
+            int vq = vAt + q * NR;
+            FloatVector b0 = FloatVector.fromArray(F, v, vq), b1 = FloatVector.fromArray(F, v, vq + FL);
+            int i = at + q;
+            FloatVector x;
+            x = FloatVector.broadcast(F, s[i]); r0a = x.fma(b0, r0a); r0b = x.fma(b1, r0b);
+            x = FloatVector.broadcast(F, s[i += srs]); r1a = x.fma(b0, r1a); r1b = x.fma(b1, r1b);
+            x = FloatVector.broadcast(F, s[i += srs]); r2a = x.fma(b0, r2a); r2b = x.fma(b1, r2b);
+            x = FloatVector.broadcast(F, s[i += srs]); r3a = x.fma(b0, r3a); r3b = x.fma(b1, r3b);
+        }
+        r0a.intoArray(out, to); r0b.intoArray(out, to + FL);
+        r1a.intoArray(out, to + ors); r1b.intoArray(out, to + ors + FL);
+        r2a.intoArray(out, to + 2 * ors); r2b.intoArray(out, to + 2 * ors + FL);
+        r3a.intoArray(out, to + 3 * ors); r3b.intoArray(out, to + 3 * ors + FL);
+    }
+
+    /**
+     * 4 x NR results, as {@link #acrossRows} ({@code s[at + q * scs + r]}: a transposed a, or a's
+     * rows packed four to a run).
+     */
+    static void fourAcrossRows(float[] s, int at, int scs, int q0, int q1, float[] v, int vAt,
+                               float[] out, int to, int ors, boolean acc) {
+        FloatVector r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b;
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        float[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0, frs = acc ? ors : 0;
+        r0a = FloatVector.fromArray(F, from, fa); r0b = FloatVector.fromArray(F, from, fa + FL);
+        r1a = FloatVector.fromArray(F, from, fa + frs); r1b = FloatVector.fromArray(F, from, fa + frs + FL);
+        r2a = FloatVector.fromArray(F, from, fa + 2 * frs); r2b = FloatVector.fromArray(F, from, fa + 2 * frs + FL);
+        r3a = FloatVector.fromArray(F, from, fa + 3 * frs); r3b = FloatVector.fromArray(F, from, fa + 3 * frs + FL);
+        int p = at + q0 * scs;
+        for (int q = q0; q < q1; q++, p += scs) {
+            int vq = vAt + q * NR;
             FloatVector b0 = FloatVector.fromArray(F, v, vq), b1 = FloatVector.fromArray(F, v, vq + FL);
             FloatVector x;
-            x = FloatVector.broadcast(F, s[s0 + sq]); r0a = x.fma(b0, r0a); r0b = x.fma(b1, r0b);
-            x = FloatVector.broadcast(F, s[s1 + sq]); r1a = x.fma(b0, r1a); r1b = x.fma(b1, r1b);
-            x = FloatVector.broadcast(F, s[s2 + sq]); r2a = x.fma(b0, r2a); r2b = x.fma(b1, r2b);
-            x = FloatVector.broadcast(F, s[s3 + sq]); r3a = x.fma(b0, r3a); r3b = x.fma(b1, r3b);
+            x = FloatVector.broadcast(F, s[p]); r0a = x.fma(b0, r0a); r0b = x.fma(b1, r0b);
+            x = FloatVector.broadcast(F, s[p + 1]); r1a = x.fma(b0, r1a); r1b = x.fma(b1, r1b);
+            x = FloatVector.broadcast(F, s[p + 2]); r2a = x.fma(b0, r2a); r2b = x.fma(b1, r2b);
+            x = FloatVector.broadcast(F, s[p + 3]); r3a = x.fma(b0, r3a); r3b = x.fma(b1, r3b);
         }
         r0a.intoArray(out, to); r0b.intoArray(out, to + FL);
         r1a.intoArray(out, to + ors); r1b.intoArray(out, to + ors + FL);
@@ -192,12 +231,11 @@ final class FloatBlocks {
     static void line(float[] s, int at, int scs, int q0, int q1, float[] v, int vAt,
                      float[] out, int to, boolean acc) {
         FloatVector r0a, r0b;
-        if (acc) {
-            r0a = FloatVector.fromArray(F, out, to); r0b = FloatVector.fromArray(F, out, to + FL);
-        } else {
-            FloatVector zero = FloatVector.zero(F);
-            r0a = r0b = zero;
-        }
+        // Loads either way, from the stored partial sums or from zeros, so the accumulators
+        // enter the loop from one place (see ZEROS).
+        float[] from = acc ? out : ZEROS;
+        int fa = acc ? to : 0;
+        r0a = FloatVector.fromArray(F, from, fa); r0b = FloatVector.fromArray(F, from, fa + FL);
         for (int q = q0; q < q1; q++) {
             int vq = vAt + q * NR;
             FloatVector b0 = FloatVector.fromArray(F, v, vq), b1 = FloatVector.fromArray(F, v, vq + FL);

@@ -126,24 +126,35 @@ final class VectorGemm {
          * MLPs' products (docs/benchmarks.md): each lane computed (padding included) a sixteenth of
          * a move; a plain packing copy half a move an element (vector copies), a transposing one
          * two; a columns path's result one move an element (its transposed copy). Rows win ties.
-         * (Broadcast from a b stored {@code [k, m]}, a columns path reads b's rows m apart; with
-         * 4-row blocks that cost a move an element, but the 12 elements a block reads at each k
-         * share a cache line or two: at {@code 64 x 512 x 512}, {@code g @ w}, the columns path
-         * then measured 14 % faster than packing w.)
+         * Broadcast from a b stored {@code [k, m]}, a columns path reads b's rows m apart, {@code mr}
+         * adjacent elements at each k: 12 (AVX-512's blocks) share a cache line or two, and at
+         * {@code 64 x 512 x 512}, {@code g @ w}, the columns path measured 14 % faster than
+         * packing w; 4 (AVX2's blocks) use a quarter of a line, which costs about a move an
+         * element of b (on a Zen 3 core the columns path then ran at 53 GFLOP/s and packing w at 71).
+         * {@code nr}: a panel's lanes; {@code mr}: a full block's broadcast rows.
          */
-        static Path choose(int n, int k, int m, boolean transA, boolean transB, int nr) {
+        static Path choose(int n, int k, int m, boolean transA, boolean transB, int nr, int mr) {
+            boolean narrow = mr < 8;
             long rows = (long) n * k * roundUp(m, nr) / 16 + (transB ? 2L * k * m : (long) k * roundUp(m, nr) / 2);
             long colsPack = transA ? (long) roundUp(n, nr) * k / 2 : 2L * n * k;
-            long cols = (long) m * k * roundUp(n, nr) / 16 + colsPack + (long) n * m;
+            long cols = (long) m * k * roundUp(n, nr) / 16 + colsPack + (long) n * m + (narrow && !transB ? (long) k * m : 0);
             if (rows > cols) return COLUMNS_PACKED;
             // The copy of a costs about a sixteenth of the lanes' work per column of the result:
             // only where m is wide does it stay small (an im2col weight gradient, m a layer's 32
-            // channels and a in the millions, keeps reading a in place).
-            return transA && (long) n * k >= PACK_A_MIN && m >= PACK_A_MIN_M ? ROWS_BOTH_PACKED : ROWS_PACKED;
+            // channels and a in the millions, keeps reading a in place). Narrow blocks read a
+            // quarter of each line of a transposed a at each k, so packing pays from a smaller a.
+            long packMin = narrow ? PACK_A_MIN_NARROW : PACK_A_MIN;
+            return transA && (long) n * k >= packMin && m >= PACK_A_MIN_M ? ROWS_BOTH_PACKED : ROWS_PACKED;
         }
 
         /** The smallest transposed a whose rows {@link #ROWS_BOTH_PACKED} packs (2^17 elements, 512 KB of f32). */
         static final long PACK_A_MIN = 1L << 17;
+        /**
+         * {@link #PACK_A_MIN} for 4-row blocks (2^15 elements): on a Zen 3 core, f32, packing a
+         * measured 6-10 % faster at 512 x 64 x 512 and 512 x 64 x 784 (a's 32 K elements) and
+         * 20 % at 256 x 256 x 256, and 3 % slower at 128 x 128 x 128.
+         */
+        static final long PACK_A_MIN_NARROW = 1L << 15;
         /** The fewest result columns for which {@link #ROWS_BOTH_PACKED} packs a's rows (its copy then at most 1/8 of the lanes' work). */
         static final int PACK_A_MIN_M = 128;
 
@@ -194,7 +205,7 @@ final class VectorGemm {
     /** One f32 product {@code out[oo..] = op(a) @ op(b)} on the path {@link Path#choose} picks. */
     static void matmul(float[] a, float[] b, float[] out, int ao, int bo, int oo, int n, int k, int m,
                        boolean transA, boolean transB) {
-        matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB, Path.choose(n, k, m, transA, transB, NR_F));
+        matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB, Path.choose(n, k, m, transA, transB, NR_F, MR));
     }
 
     /** One f32 product on the given path (tests run every path). */
@@ -286,7 +297,7 @@ final class VectorGemm {
     /**
      * {@code rows} (at most MR) broadcast rows from {@code at} times one panel over k in
      * {@code [q0, q1)}: a full block on the kernel for its layout, the rows a block leaves four
-     * and then one at a time. The sums start from zero in the first k-block and from the stored
+     * (on the four-row kernel for the layout) and then one at a time. The sums start from zero in the first k-block and from the stored
      * partial sums after it.
      */
     private static void blocksF(float[] s, int at, Shape sh, int rows, int q0, int q1, float[] v, int vAt,
@@ -299,7 +310,10 @@ final class VectorGemm {
             return;
         }
         int r = 0;
-        for (; r + 4 <= rows; r += 4) FloatBlocks.four(s, at + r * sh.srs, sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+        for (; r + 4 <= rows; r += 4) {
+            if (sh.scs == 1) FloatBlocks.fourAlongK(s, at + r * sh.srs, sh.srs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+            else FloatBlocks.fourAcrossRows(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+        }
         for (; r < rows; r++) FloatBlocks.line(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, acc);
     }
 
@@ -413,7 +427,7 @@ final class VectorGemm {
     /** The f64 product on the path {@link Path#choose} picks. */
     static void matmul(double[] a, double[] b, double[] out, int ao, int bo, int oo, int n, int k, int m,
                        boolean transA, boolean transB) {
-        matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB, Path.choose(n, k, m, transA, transB, NR_D));
+        matmul(a, b, out, ao, bo, oo, n, k, m, transA, transB, Path.choose(n, k, m, transA, transB, NR_D, MR));
     }
 
     /** One f64 product on the given path (tests run every path). */
@@ -505,7 +519,7 @@ final class VectorGemm {
     /**
      * {@code rows} (at most MR) broadcast rows from {@code at} times one panel over k in
      * {@code [q0, q1)}: a full block on the kernel for its layout, the rows a block leaves four
-     * and then one at a time. The sums start from zero in the first k-block and from the stored
+     * (on the four-row kernel for the layout) and then one at a time. The sums start from zero in the first k-block and from the stored
      * partial sums after it.
      */
     private static void blocksD(double[] s, int at, Shape sh, int rows, int q0, int q1, double[] v, int vAt,
@@ -518,7 +532,10 @@ final class VectorGemm {
             return;
         }
         int r = 0;
-        for (; r + 4 <= rows; r += 4) DoubleBlocks.four(s, at + r * sh.srs, sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+        for (; r + 4 <= rows; r += 4) {
+            if (sh.scs == 1) DoubleBlocks.fourAlongK(s, at + r * sh.srs, sh.srs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+            else DoubleBlocks.fourAcrossRows(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+        }
         for (; r < rows; r++) DoubleBlocks.line(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, acc);
     }
 

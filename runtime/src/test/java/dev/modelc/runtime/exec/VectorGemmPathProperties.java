@@ -77,31 +77,38 @@ class VectorGemmPathProperties {
         // The choices on AVX-512's 32-lane panels (the machine the cost model was fitted on); the
         // model takes the panel width, so these hold on any machine.
         // x @ w.T (w stored [out, in], as Linear keeps it) at batch 64 packs the 64 x 784 x, not the 512 x 784 weight.
-        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 784, 512, false, true, AVX512));
-        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, true, AVX512));
+        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 784, 512, false, true, AVX512, 12));
+        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, true, AVX512, 12));
         // At batch 256 the weight's copy pays for itself over 64 row blocks.
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, true, AVX512));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, true, AVX512, 12));
         // g @ w at batch 64 packs g's 64 columns and reads w in place, 12 adjacent elements at each k.
-        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, false, AVX512));
+        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, false, AVX512, 12));
         // At batch 256, and for the weight gradients g.T @ x, the operand whose rows fill the lanes is packed, in vector copies.
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, false, AVX512));
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(512, 64, 784, true, false, AVX512));
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(10, 64, 512, true, false, AVX512));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, false, false, AVX512, 12));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(512, 64, 784, true, false, AVX512, 12));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(10, 64, 512, true, false, AVX512, 12));
         // The MLP's x.T @ g1 at batch 256: x (256 x 784) read transposed, its rows packed as well.
-        assertEquals(VectorGemm.Path.ROWS_BOTH_PACKED, VectorGemm.Path.choose(784, 256, 256, true, false, AVX512));
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, true, false, AVX512));
+        assertEquals(VectorGemm.Path.ROWS_BOTH_PACKED, VectorGemm.Path.choose(784, 256, 256, true, false, AVX512, 12));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 256, true, false, AVX512, 12));
         // An im2col weight gradient (a 288 x 50,176 transposed a, 32 channels): a is read in place.
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(288, 50176, 32, true, false, AVX512));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(288, 50176, 32, true, false, AVX512, 12));
         // h.T @ g with 10 columns: h's 512 columns fill the lanes, rather than 10 of every 32 lanes.
-        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(512, 64, 10, true, false, AVX512));
+        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(512, 64, 10, true, false, AVX512, 12));
     }
 
     @Test
-    void tenColumnsFillSixteenLanesWellEnoughToReadTheRowsInPlace() {
-        // On AVX2 a panel is 16 lanes: 10 columns waste 6 of them, not 22 of 32, and packing h's
-        // 512 columns no longer pays (the cost model's lanes term halves).
-        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(512, 64, 10, true, false, AVX2));
-        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 784, 512, false, true, AVX2));
+    void fourRowBlocksChooseByTheirOwnCosts() {
+        // AVX2: 16-lane panels, 4-row blocks (the choices measured fastest on a Zen 3 core, f32).
+        // 10 columns waste 6 of 16 lanes, not 22 of 32: h's 512 columns are not packed.
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(512, 64, 10, true, false, AVX2, 4));
+        assertEquals(VectorGemm.Path.COLUMNS_PACKED, VectorGemm.Path.choose(64, 784, 512, false, true, AVX2, 4));
+        // g @ w at batch 64: four adjacent elements of w a k step use a quarter of a line; w is packed.
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(64, 512, 512, false, false, AVX2, 4));
+        // Weight gradients from a transposed a of 32 K elements and more pack a's rows.
+        assertEquals(VectorGemm.Path.ROWS_BOTH_PACKED, VectorGemm.Path.choose(512, 64, 512, true, false, AVX2, 4));
+        assertEquals(VectorGemm.Path.ROWS_BOTH_PACKED, VectorGemm.Path.choose(256, 256, 256, true, false, AVX2, 4));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(128, 128, 128, true, false, AVX2, 4));
+        assertEquals(VectorGemm.Path.ROWS_PACKED, VectorGemm.Path.choose(256, 256, 10, true, false, AVX2, 4));
     }
 
     private static void check(int n, int k, int m, boolean ta, boolean tb, int offset, VectorGemm.Path path, Random r) {
