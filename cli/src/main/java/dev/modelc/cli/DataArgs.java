@@ -245,8 +245,11 @@ final class DataArgs {
      */
     private static Tensor readIdx(Source s, DType want, DataPrefetch read) throws UserError {
         try {
-            Idx.Array a = read.idx(s);
-            return a.type() == Idx.Type.UBYTE && want.isFloating() ? Idx.scaled(a.values(), want) : a.values();
+            DataPrefetch.IdxFile f = read.idx(s);
+            Idx.Array a = f.array();
+            if (a.type() != Idx.Type.UBYTE || !want.isFloating()) return a.values();
+            // Scaled on the reading thread when read ahead; else, or for another dtype, here.
+            return want == DType.F32 && f.scaledF32() != null ? f.scaledF32() : Idx.scaled(a.values(), want);
         } catch (NoSuchFileException e) {
             throw UserError.line(s.describe() + ": no such file: " + s.file());
         } catch (Idx.FormatException e) {

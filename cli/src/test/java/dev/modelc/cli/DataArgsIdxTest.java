@@ -28,13 +28,34 @@ class DataArgsIdxTest {
     private static final byte[] LABELS = {0, 0, 8, 1, 0, 0, 0, 2, 7, 3};
 
     private Map<String, Tensor> load(String declared, DType floating) throws Exception {
+        return load(declared, floating, false);
+    }
+
+    /** {@code ahead}: the files read (and the pixels scaled to f32) on {@link DataPrefetch}'s thread. */
+    private Map<String, Tensor> load(String declared, DType floating, boolean ahead) throws Exception {
         Files.write(dir.resolve("x-idx3-ubyte"), IMAGES);
         Files.write(dir.resolve("y-idx1-ubyte"), LABELS);
         CompiledModel m = Modelc.compile("m.model", "model M {\n  input x: " + declared + "\n  input y: i32[N]\n"
                 + "  param w: f32[] = zeros()\n  loss = mean(f32(y)) * sum(x) * w\n}\n").model("M").compiled();
         List<DataArgs.Source> sources = List.of(DataArgs.parse("x=" + dir.resolve("x-idx3-ubyte")),
                 DataArgs.parse("y=" + dir.resolve("y-idx1-ubyte")));
-        return DataArgs.load(m, sources, List.of("x", "y"), floating, "the loss", new PrintWriter(new StringWriter()));
+        PrintWriter err = new PrintWriter(new StringWriter());
+        return ahead
+                ? DataArgs.load(m, sources, List.of("x", "y"), floating, "the loss", err, DataPrefetch.start(sources))
+                : DataArgs.load(m, sources, List.of("x", "y"), floating, "the loss", err);
+    }
+
+    @Test
+    void readAheadGivesTheSameValuesInEveryDtype() throws Exception {
+        for (DType floating : new DType[] {null, DType.F64}) {
+            Map<String, Tensor> here = load("f32[N, 2, 2]", floating, false), ahead = load("f32[N, 2, 2]", floating, true);
+            assertEquals(here.get("x").dtype(), ahead.get("x").dtype());
+            assertEquals(here.get("x").toString(), ahead.get("x").toString());
+            assertArrayEquals(here.get("x").toDoubleArray(), ahead.get("x").toDoubleArray(), 0.0);
+            assertArrayEquals((int[]) here.get("y").storage(), (int[]) ahead.get("y").storage());
+        }
+        assertArrayEquals(new float[] {1f, 0f, 51 / 255f, 1 / 255f, 0f, 128 / 255f, 0f, 2 / 255f},
+                (float[]) load("f32[N, 2, 2]", null, true).get("x").storage());
     }
 
     @Test
