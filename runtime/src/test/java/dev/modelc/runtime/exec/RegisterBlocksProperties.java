@@ -17,8 +17,53 @@ import net.jqwik.api.constraints.IntRange;
  * than +0.0 would show; the NR lanes of each block row are written and nothing else.
  */
 class RegisterBlocksProperties {
-    /** A kernel's layout: its rows along k ({@code s[at + r * srs + q]}) or across rows ({@code s[at + q * scs + r]}). */
-    private enum Layout { ALONG_K, ACROSS_ROWS }
+    /**
+     * One call's geometry: kernel 0 {@code alongK}, 1 {@code acrossRows}, 2 {@code fourAlongK}, 3
+     * {@code fourAcrossRows}, 4 {@code line} (its one row along k); k in {@code [q0, q1)}; the broadcast rows at
+     * {@code at} with {@code stride} (between rows along k, between k steps across rows); the
+     * panel at {@code pad}, NR lanes a k step; result row r at {@code pad + r * ors}; {@code pad}
+     * elements around everything.
+     */
+    private record Call(int kernel, int rows, boolean alongK, int k, int q0, int q1, int stride, int pad, int nr) {
+        static Call of(int kernel, int k, int pad, int nr, Random r) {
+            int rows = kernel < 2 ? 12 : kernel < 4 ? 4 : 1;
+            boolean alongK = kernel % 2 == 0;
+            int q0 = r.nextInt(k + 1), q1 = q0 + r.nextInt(k - q0 + 1);
+            return new Call(kernel, rows, alongK, k, q0, q1, alongK ? k + pad : rows + pad, pad, nr);
+        }
+
+        int sLength() {
+            return 2 * pad + (alongK ? rows * stride : k * stride + rows);
+        }
+
+        int vLength() {
+            return 2 * pad + k * nr;
+        }
+
+        int ors() {
+            return nr + pad;
+        }
+
+        int outLength() {
+            return 2 * pad + rows * ors();
+        }
+
+        /** Element (row, q) of the broadcast operand. */
+        int s(int row, int q) {
+            return alongK ? pad + row * stride + q : pad + q * stride + row;
+        }
+
+        /** The block's row and lane at {@code i} of the result, or null outside the block. */
+        int[] inBlock(int i) {
+            int row = (i - pad) / ors(), lane = (i - pad) % ors();
+            return i >= pad && row < rows && lane < nr ? new int[] {row, lane} : null;
+        }
+
+        @Override
+        public String toString() {
+            return "kernel " + kernel + " k=[" + q0 + ", " + q1 + ")";
+        }
+    }
 
     @Property(tries = 200)
     void f32BlocksChainEachElementInOrder(@ForAll @IntRange(min = 0, max = 4) int kernel,
@@ -26,39 +71,23 @@ class RegisterBlocksProperties {
                                           @ForAll @IntRange(min = 0, max = 5) int pad,
                                           @ForAll boolean acc, @ForAll long seed) {
         Random r = new Random(seed);
-        int rows = kernel < 2 ? 12 : kernel < 4 ? 4 : 1;
-        Layout layout = kernel % 2 == 0 || kernel == 4 ? Layout.ALONG_K : Layout.ACROSS_ROWS;
-        int nr = FloatBlocks.NR, q0 = k == 0 ? 0 : r.nextInt(k + 1), q1 = q0 + r.nextInt(k - q0 + 1);
-        // s holds `rows` rows of k values at a stride of at least k (along k) or at least `rows` (across).
-        int stride = layout == Layout.ALONG_K ? k + pad : rows + pad, at = pad;
-        float[] s = new float[at + (layout == Layout.ALONG_K ? rows * stride : k * stride + rows) + pad];
-        float[] v = new float[pad + k * nr + pad];
-        int ors = nr + pad, to = pad;
-        float[] out = new float[to + rows * ors + pad];
-        for (int i = 0; i < s.length; i++) s[i] = value(r);
-        for (int i = 0; i < v.length; i++) v[i] = value(r);
-        for (int i = 0; i < out.length; i++) out[i] = value(r);
-        float[] before = out.clone();
+        Call c = Call.of(kernel, k, pad, FloatBlocks.NR, r);
+        float[] s = values(r, c.sLength()), v = values(r, c.vLength()), out = values(r, c.outLength()), before = out.clone();
         switch (kernel) {
-            case 0 -> FloatBlocks.alongK(s, at, stride, q0, q1, v, pad, out, to, ors, acc);
-            case 1 -> FloatBlocks.acrossRows(s, at, stride, q0, q1, v, pad, out, to, ors, acc);
-            case 2 -> FloatBlocks.fourAlongK(s, at, stride, q0, q1, v, pad, out, to, ors, acc);
-            case 3 -> FloatBlocks.fourAcrossRows(s, at, stride, q0, q1, v, pad, out, to, ors, acc);
-            default -> FloatBlocks.line(s, at, 1, q0, q1, v, pad, out, to, acc);
+            case 0 -> FloatBlocks.alongK(s, pad, c.stride(), c.q0(), c.q1(), v, pad, out, pad, c.ors(), acc);
+            case 1 -> FloatBlocks.acrossRows(s, pad, c.stride(), c.q0(), c.q1(), v, pad, out, pad, c.ors(), acc);
+            case 2 -> FloatBlocks.fourAlongK(s, pad, c.stride(), c.q0(), c.q1(), v, pad, out, pad, c.ors(), acc);
+            case 3 -> FloatBlocks.fourAcrossRows(s, pad, c.stride(), c.q0(), c.q1(), v, pad, out, pad, c.ors(), acc);
+            default -> FloatBlocks.line(s, pad, 1, c.q0(), c.q1(), v, pad, out, pad, acc);
         }
-        String where = "kernel " + kernel + " k=[" + q0 + ", " + q1 + ") acc=" + acc;
         for (int i = 0; i < out.length; i++) {
-            int row = (i - to) / ors, lane = (i - to) % ors;
-            boolean inBlock = i >= to && row < rows && lane < nr;
+            int[] at = c.inBlock(i);
             float want = before[i];
-            if (inBlock) {
+            if (at != null) {
                 want = acc ? before[i] : 0f;
-                for (int q = q0; q < q1; q++) {
-                    int si = layout == Layout.ALONG_K ? at + row * stride + q : at + q * stride + row;
-                    want = Math.fma(s[si], v[pad + q * nr + lane], want);
-                }
+                for (int q = c.q0(); q < c.q1(); q++) want = Math.fma(s[c.s(at[0], q)], v[pad + q * c.nr() + at[1]], want);
             }
-            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(out[i]), where + " at " + i);
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(out[i]), c + " acc=" + acc + " at " + i);
         }
     }
 
@@ -68,47 +97,43 @@ class RegisterBlocksProperties {
                                                @ForAll @IntRange(min = 0, max = 5) int pad,
                                                @ForAll boolean acc, @ForAll long seed) {
         Random r = new Random(seed);
-        int rows = kernel < 2 ? 12 : kernel < 4 ? 4 : 1;
-        Layout layout = kernel % 2 == 0 || kernel == 4 ? Layout.ALONG_K : Layout.ACROSS_ROWS;
-        int nr = DoubleBlocks.NR, q0 = k == 0 ? 0 : r.nextInt(k + 1), q1 = q0 + r.nextInt(k - q0 + 1);
-        int stride = layout == Layout.ALONG_K ? k + pad : rows + pad, at = pad;
-        double[] s = new double[at + (layout == Layout.ALONG_K ? rows * stride : k * stride + rows) + pad];
-        double[] v = new double[pad + k * nr + pad];
-        int ors = nr + pad, to = pad;
-        double[] out = new double[to + rows * ors + pad];
-        for (int i = 0; i < s.length; i++) s[i] = value(r);
-        for (int i = 0; i < v.length; i++) v[i] = value(r);
-        for (int i = 0; i < out.length; i++) out[i] = value(r);
+        Call c = Call.of(kernel, k, pad, DoubleBlocks.NR, r);
+        double[] s = widen(values(r, c.sLength())), v = widen(values(r, c.vLength())), out = widen(values(r, c.outLength()));
         double[] before = out.clone();
         switch (kernel) {
-            case 0 -> DoubleBlocks.alongK(s, at, stride, q0, q1, v, pad, out, to, ors, acc);
-            case 1 -> DoubleBlocks.acrossRows(s, at, stride, q0, q1, v, pad, out, to, ors, acc);
-            case 2 -> DoubleBlocks.fourAlongK(s, at, stride, q0, q1, v, pad, out, to, ors, acc);
-            case 3 -> DoubleBlocks.fourAcrossRows(s, at, stride, q0, q1, v, pad, out, to, ors, acc);
-            default -> DoubleBlocks.line(s, at, 1, q0, q1, v, pad, out, to, acc);
+            case 0 -> DoubleBlocks.alongK(s, pad, c.stride(), c.q0(), c.q1(), v, pad, out, pad, c.ors(), acc);
+            case 1 -> DoubleBlocks.acrossRows(s, pad, c.stride(), c.q0(), c.q1(), v, pad, out, pad, c.ors(), acc);
+            case 2 -> DoubleBlocks.fourAlongK(s, pad, c.stride(), c.q0(), c.q1(), v, pad, out, pad, c.ors(), acc);
+            case 3 -> DoubleBlocks.fourAcrossRows(s, pad, c.stride(), c.q0(), c.q1(), v, pad, out, pad, c.ors(), acc);
+            default -> DoubleBlocks.line(s, pad, 1, c.q0(), c.q1(), v, pad, out, pad, acc);
         }
-        String where = "kernel " + kernel + " k=[" + q0 + ", " + q1 + ") acc=" + acc;
         for (int i = 0; i < out.length; i++) {
-            int row = (i - to) / ors, lane = (i - to) % ors;
-            boolean inBlock = i >= to && row < rows && lane < nr;
+            int[] at = c.inBlock(i);
             double want = before[i];
-            if (inBlock) {
+            if (at != null) {
                 want = acc ? before[i] : 0d;
-                for (int q = q0; q < q1; q++) {
-                    int si = layout == Layout.ALONG_K ? at + row * stride + q : at + q * stride + row;
-                    want = want + s[si] * v[pad + q * nr + lane];
-                }
+                for (int q = c.q0(); q < c.q1(); q++) want = want + s[c.s(at[0], q)] * v[pad + q * c.nr() + at[1]];
             }
-            assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(out[i]), where + " at " + i);
+            assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(out[i]), c + " acc=" + acc + " at " + i);
         }
     }
 
     /** Mostly Gaussian values, with signed zeros often enough to meet them in a chain's first term. */
-    private static float value(Random r) {
-        return switch (r.nextInt(8)) {
-            case 0 -> 0f;
-            case 1 -> -0f;
-            default -> (float) r.nextGaussian();
-        };
+    private static float[] values(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = switch (r.nextInt(8)) {
+                case 0 -> 0f;
+                case 1 -> -0f;
+                default -> (float) r.nextGaussian();
+            };
+        }
+        return x;
+    }
+
+    private static double[] widen(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i];
+        return d;
     }
 }
