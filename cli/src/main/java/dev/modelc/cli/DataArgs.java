@@ -246,10 +246,9 @@ final class DataArgs {
     private static Tensor readIdx(Source s, DType want, DataPrefetch read) throws UserError {
         try {
             DataPrefetch.IdxFile f = read.idx(s);
-            Idx.Array a = f.array();
-            if (a.type() != Idx.Type.UBYTE || !want.isFloating()) return a.values();
-            // Scaled on the reading thread when read ahead; else, or for another dtype, here.
-            return want == DType.F32 && f.scaledF32() != null ? f.scaledF32() : Idx.scaled(a.values(), want);
+            // Bytes read ahead as their f32 scaling: the same values in any dtype (Idx.rescaled).
+            if (f.scaledF32()) return Idx.rescaled(f.values(), want.isFloating() ? want : DType.I32);
+            return f.type() == Idx.Type.UBYTE && want.isFloating() ? Idx.scaled(f.values(), want) : f.values();
         } catch (NoSuchFileException e) {
             throw UserError.line(s.describe() + ": no such file: " + s.file());
         } catch (Idx.FormatException e) {

@@ -29,14 +29,17 @@ import java.util.concurrent.ExecutionException;
  * training images) are garbage as soon as the loader has turned them into the input's tensor,
  * not kept for the whole run; a second request for the same source reads the file again.
  *
- * <p>An IDX file of unsigned bytes (images) is also scaled to f32 on the reading thread
- * ({@link IdxFile#scaledF32}), the dtype nearly every model reads images into: scaling
- * Fashion-MNIST's 47 million pixels, a fresh 188 MB array filled by code not yet compiled, took
- * about half a second on the command's thread after the model was compiled. A model that wants
- * another dtype scales the bytes itself, as before; the values are the same either way
- * ({@link Idx#scaled}).
+ * <p>A large IDX file of unsigned bytes (images: at least {@link #SCALE_AHEAD} values) is kept
+ * as its f32 scaling alone ({@link IdxFile#scaledF32}), made on the reading thread: f32 is the
+ * dtype nearly every model reads images into, and scaling Fashion-MNIST's 47 million pixels after
+ * the model was compiled took about half a second of the command's thread. The bytes' ints are
+ * dropped once scaled, so no more is held than before (one 188 MB array); an input of another
+ * dtype gets the bytes back exactly ({@link Idx#rescaled}). Labels, small, stay ints.
  */
 final class DataPrefetch {
+    /** The fewest unsigned bytes an IDX file holds for the reading thread to keep them scaled to f32 (a million: images, not labels). */
+    static final int SCALE_AHEAD = 1 << 20;
+
     /** Reads nothing ahead: every file is read when asked for (an empty map whose remove finds nothing, never throws). */
     static final DataPrefetch NONE = new DataPrefetch(Collections.emptyMap());
 
@@ -57,6 +60,11 @@ final class DataPrefetch {
 
     /** Starts reading the IDX and .npy files of {@code sources} on a daemon thread. */
     static DataPrefetch start(List<DataArgs.Source> sources) {
+        return start(sources, SCALE_AHEAD);
+    }
+
+    /** {@link #start}, unsigned bytes kept scaled from {@code scaleAhead} values (tests scale small files). */
+    static DataPrefetch start(List<DataArgs.Source> sources, int scaleAhead) {
         Map<DataArgs.Source, CompletableFuture<Object>> files = new LinkedHashMap<>();
         for (DataArgs.Source s : sources) if (!s.csv()) files.putIfAbsent(s, new CompletableFuture<>());
         if (files.isEmpty()) return NONE;
@@ -67,7 +75,7 @@ final class DataPrefetch {
                 CompletableFuture<Object> done = f.getValue();
                 Path file = f.getKey().file();
                 try {
-                    done.complete(f.getKey().format() == DataArgs.Format.IDX ? IdxFile.scaledAhead(Idx.read(file)) : Npy.read(file));
+                    done.complete(f.getKey().format() == DataArgs.Format.IDX ? IdxFile.read(file, scaleAhead) : Npy.read(file));
                 } catch (Throwable e) {
                     done.completeExceptionally(e);
                 }
@@ -77,19 +85,24 @@ final class DataPrefetch {
     }
 
     /**
-     * An IDX file's array, as {@link Idx#read} gives it, and when it was read ahead and holds
-     * unsigned bytes, those bytes scaled to f32 ({@code null} otherwise).
+     * An IDX file's element type and values: as {@link Idx#read} gives them, or, {@code scaledF32},
+     * unsigned bytes as their f32 scaling ({@link Idx#scaled}) with the bytes' ints dropped.
      */
-    record IdxFile(Idx.Array array, Tensor scaledF32) {
-        static IdxFile scaledAhead(Idx.Array a) {
-            return new IdxFile(a, a.type() == Idx.Type.UBYTE ? Idx.scaled(a.values(), DType.F32) : null);
+    record IdxFile(Idx.Type type, Tensor values, boolean scaledF32) {
+        /** The file, its unsigned bytes kept scaled to f32 when there are at least {@code scaleAhead} of them. */
+        static IdxFile read(Path file, int scaleAhead) throws IOException {
+            Idx.Array a = Idx.read(file);
+            boolean scale = a.type() == Idx.Type.UBYTE && a.values().numel() >= scaleAhead;
+            return new IdxFile(a.type(), scale ? Idx.scaled(a.values(), DType.F32) : a.values(), scale);
         }
     }
 
     /** The IDX file (or what reading it threw). */
     IdxFile idx(DataArgs.Source s) throws IOException {
         CompletableFuture<Object> f = files.remove(s);
-        return f == null ? new IdxFile(Idx.read(s.file()), null) : (IdxFile) await(f);
+        if (f != null) return (IdxFile) await(f);
+        Idx.Array a = Idx.read(s.file());
+        return new IdxFile(a.type(), a.values(), false);
     }
 
     /** The .npy file's tensor, as {@link Npy#read} gives it (or throws). */

@@ -31,7 +31,7 @@ class DataArgsIdxTest {
         return load(declared, floating, false);
     }
 
-    /** {@code ahead}: the files read (and the pixels scaled to f32) on {@link DataPrefetch}'s thread. */
+    /** {@code ahead}: the files read on {@link DataPrefetch}'s thread, every file of unsigned bytes kept scaled to f32. */
     private Map<String, Tensor> load(String declared, DType floating, boolean ahead) throws Exception {
         Files.write(dir.resolve("x-idx3-ubyte"), IMAGES);
         Files.write(dir.resolve("y-idx1-ubyte"), LABELS);
@@ -41,12 +41,17 @@ class DataArgsIdxTest {
                 DataArgs.parse("y=" + dir.resolve("y-idx1-ubyte")));
         PrintWriter err = new PrintWriter(new StringWriter());
         return ahead
-                ? DataArgs.load(m, sources, List.of("x", "y"), floating, "the loss", err, DataPrefetch.start(sources))
+                ? DataArgs.load(m, sources, List.of("x", "y"), floating, "the loss", err, DataPrefetch.start(sources, 1))
                 : DataArgs.load(m, sources, List.of("x", "y"), floating, "the loss", err);
     }
 
     @Test
     void readAheadGivesTheSameValuesInEveryDtype() throws Exception {
+        Files.write(dir.resolve("x-idx3-ubyte"), IMAGES);
+        DataArgs.Source images = DataArgs.parse("x=" + dir.resolve("x-idx3-ubyte"));
+        assertTrue(DataPrefetch.start(List.of(images), 1).idx(images).scaledF32(), "small files are scaled ahead when asked");
+        assertTrue(!DataPrefetch.start(List.of(images)).idx(images).scaledF32(), "8 pixels are fewer than SCALE_AHEAD");
+        // The labels file is unsigned bytes too: read ahead as f32, they come back as the same ints.
         for (DType floating : new DType[] {null, DType.F64}) {
             Map<String, Tensor> here = load("f32[N, 2, 2]", floating, false), ahead = load("f32[N, 2, 2]", floating, true);
             assertEquals(here.get("x").dtype(), ahead.get("x").dtype());

@@ -153,13 +153,13 @@ class WarmupTest {
         List<DataArgs.Source> sources = List.of(DataArgs.parse("x=" + data[0]), DataArgs.parse("y=" + data[1]),
                 DataArgs.parse("z=" + dir.resolve("missing-idx1-ubyte.gz")));
         DataPrefetch ahead = DataPrefetch.start(sources);
-        dev.modelc.runtime.Idx.Array first = ahead.idx(sources.get(0)).array();
+        DataPrefetch.IdxFile first = ahead.idx(sources.get(0));
         assertEquals(dev.modelc.runtime.Idx.read(data[0]).values(), first.values());
         // Handed out once and forgotten (not kept for the whole run): asked again, the file is read again.
-        dev.modelc.runtime.Idx.Array again = ahead.idx(sources.get(0)).array();
+        DataPrefetch.IdxFile again = ahead.idx(sources.get(0));
         assertNotSame(first, again);
         assertEquals(first.values(), again.values());
-        assertEquals(dev.modelc.runtime.Idx.read(data[1]).values(), ahead.idx(sources.get(1)).array().values());
+        assertEquals(dev.modelc.runtime.Idx.read(data[1]).values(), ahead.idx(sources.get(1)).values());
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> ahead.idx(sources.get(2)));
         assertEquals(dir.resolve("missing-idx1-ubyte.gz").toString(), e.getFile());
         // Through train: the data's mistakes are reported as without reading ahead, after the model's.

@@ -169,27 +169,27 @@ public final class Idx {
                         for (int k = 0; k < want; k++) out[i + k] = type == Type.UBYTE ? chunk[k] & 0xff : chunk[k];
                         i += want;
                     }
-                    return Tensor.of(out, shape);
+                    return Tensor.wrap(DType.I32, shape, out);
                 }
                 case SHORT -> {
                     int[] out = new int[n];
                     for (; i < n; i++) out[i] = in.readShort();
-                    return Tensor.of(out, shape);
+                    return Tensor.wrap(DType.I32, shape, out);
                 }
                 case INT -> {
                     int[] out = new int[n];
                     for (; i < n; i++) out[i] = in.readInt();
-                    return Tensor.of(out, shape);
+                    return Tensor.wrap(DType.I32, shape, out);
                 }
                 case FLOAT -> {
                     float[] out = new float[n];
                     for (; i < n; i++) out[i] = in.readFloat();
-                    return Tensor.of(out, shape);
+                    return Tensor.wrap(DType.F32, shape, out);
                 }
                 case DOUBLE -> {
                     double[] out = new double[n];
                     for (; i < n; i++) out[i] = in.readDouble();
-                    return Tensor.of(out, shape);
+                    return Tensor.wrap(DType.F64, shape, out);
                 }
             }
         } catch (EOFException e) {
@@ -210,14 +210,38 @@ public final class Idx {
             case F32 -> {
                 float[] out = new float[v.length];
                 for (int i = 0; i < v.length; i++) out[i] = v[i] / 255f;
-                yield Tensor.of(out, bytes.shape());
+                yield Tensor.wrap(DType.F32, bytes.shape(), out);
             }
             case F64 -> {
                 double[] out = new double[v.length];
                 for (int i = 0; i < v.length; i++) out[i] = v[i] / 255.0;
-                yield Tensor.of(out, bytes.shape());
+                yield Tensor.wrap(DType.F64, bytes.shape(), out);
             }
             case I32, BOOL -> throw new IllegalArgumentException("scaled bytes are floating, not " + dtype);
+        };
+    }
+
+    /**
+     * The bytes behind {@link #scaled}'s f32 values, as {@code dtype}: {@code I32} the bytes
+     * themselves, {@code F64} the bytes scaled in f64 (what {@link #scaled} gives in f64),
+     * {@code F32} the values. Exact: {@code Math.round(v * 255f)} is b for every {@code v = b / 255f}
+     * (IdxTest checks all 256), so a file read ahead as f32 can still feed an input of another dtype.
+     */
+    public static Tensor rescaled(Tensor scaledF32, DType dtype) {
+        float[] v = (float[]) scaledF32.storage();
+        return switch (dtype) {
+            case F32 -> scaledF32;
+            case F64 -> {
+                double[] out = new double[v.length];
+                for (int i = 0; i < v.length; i++) out[i] = Math.round(v[i] * 255f) / 255.0;
+                yield Tensor.wrap(DType.F64, scaledF32.shape(), out);
+            }
+            case I32 -> {
+                int[] out = new int[v.length];
+                for (int i = 0; i < v.length; i++) out[i] = Math.round(v[i] * 255f);
+                yield Tensor.wrap(DType.I32, scaledF32.shape(), out);
+            }
+            case BOOL -> throw new IllegalArgumentException("bytes are numbers, not " + dtype);
         };
     }
 

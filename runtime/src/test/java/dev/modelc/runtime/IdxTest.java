@@ -2,6 +2,7 @@ package dev.modelc.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,5 +145,16 @@ class IdxTest {
     private void m(Path p, String expected) {
         String m = refusal(p);
         assertTrue(m.contains(expected) && m.startsWith(p.toString()), m);
+    }
+
+    @Test
+    void bytesScaledToF32ComeBackExactlyInEveryDtype() {
+        int[] bytes = new int[256];
+        for (int b = 0; b < 256; b++) bytes[b] = b;
+        Tensor raw = Tensor.of(bytes, 256);
+        Tensor f32 = Idx.scaled(raw, DType.F32);
+        assertArrayEquals(bytes, (int[]) Idx.rescaled(f32, DType.I32).storage());
+        assertArrayEquals((double[]) Idx.scaled(raw, DType.F64).storage(), (double[]) Idx.rescaled(f32, DType.F64).storage(), 0.0);
+        assertSame(f32, Idx.rescaled(f32, DType.F32));
     }
 }

@@ -167,7 +167,8 @@ final class DoubleBlocks {
      * are 4 rows (AVX2), and the rows a 12-row block leaves. Written out for its layout, as the
      * 12-row kernels are: one index stepped by the row stride, so each k step's four broadcasts
      * cost four loads and no index arithmetic (a kernel taking both strides, {@code s[s0 + q * scs]}
-     * per row, ran at 55-65 GFLOP/s on one Zen 3 core where this runs at 85-93: docs/benchmarks.md).
+     * per row, ran at 55-65 GFLOP/s on one Zen 3 core where this one runs at 75-90, both measured in
+     * f32: docs/benchmarks.md).
      */
     static void fourAlongK(double[] s, int at, int srs, int q0, int q1, double[] v, int vAt,
                            double[] out, int to, int ors, boolean acc) {

@@ -312,7 +312,10 @@ final class VectorGemm {
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             if (sh.scs == 1) FloatBlocks.fourAlongK(s, at + r * sh.srs, sh.srs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
-            else FloatBlocks.fourAcrossRows(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+            else {
+                assert sh.srs == 1 : "a broadcast operand strided along k has its rows adjacent";
+                FloatBlocks.fourAcrossRows(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+            }
         }
         for (; r < rows; r++) FloatBlocks.line(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, acc);
     }
@@ -534,7 +537,10 @@ final class VectorGemm {
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             if (sh.scs == 1) DoubleBlocks.fourAlongK(s, at + r * sh.srs, sh.srs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
-            else DoubleBlocks.fourAcrossRows(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+            else {
+                assert sh.srs == 1 : "a broadcast operand strided along k has its rows adjacent";
+                DoubleBlocks.fourAcrossRows(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, ors, acc);
+            }
         }
         for (; r < rows; r++) DoubleBlocks.line(s, at + r * sh.srs, sh.scs, q0, q1, v, vAt, out, to + r * ors, acc);
     }
