@@ -36,7 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Measured at the CNN sample's second layer (16 -> 32 channels, 3x3, 14x14, batch 64, one
  * core's CPU time, best of 300): 1.40 ms against 1.72 through col2im on AVX-512; on AVX2 (a Zen 3
- * core, best of 200) 2.63-2.65 ms in blocks of four against 2.98-3.12 through col2im and
+ * core, best of 200) 2.46-2.50 ms in blocks of four against 2.95-3.12 through col2im and
  * 3.28-3.53 in blocks of eight (docs/benchmarks.md).
  */
 final class DirectInputGrad {
@@ -263,15 +263,22 @@ final class DirectInputGrad {
                     p3 = k.fma(d, p3);
                     q3 = k.fma(e, q3);
                 }
-                p0.intoArray(cols, 0);
-                q0.intoArray(cols, L);
-                p1.intoArray(cols, 2 * L);
-                q1.intoArray(cols, 3 * L);
-                p2.intoArray(cols, 4 * L);
-                q2.intoArray(cols, 5 * L);
-                p3.intoArray(cols, 6 * L);
-                q3.intoArray(cols, 7 * L);
-                addColumns(cols, 4, out, to, s, r0, r1);
+                // Each chain added into its channel's row straight from its register: eight adds inline
+                // leave the method small enough for C2 to keep the vectors unboxed (eight's sixteen did
+                // not), and at the CNN sample's second layer on AVX2 it took 2.46-2.50 ms against
+                // 2.64-2.65 through cols and addColumns.
+                if (r0) {
+                    add(out, to, p0);
+                    add(out, to + 2 * s, p1);
+                    add(out, to + 4 * s, p2);
+                    add(out, to + 6 * s, p3);
+                }
+                if (r1) {
+                    add(out, to + s, q0);
+                    add(out, to + 3 * s, q1);
+                    add(out, to + 5 * s, q2);
+                    add(out, to + 7 * s, q3);
+                }
             }
         }
     }
