@@ -55,6 +55,14 @@ final class DirectInputGrad {
      * alone, took 2.06-2.13 ms on AVX2 against 1.41-1.46 through col2im.
      */
     static final int MIN_CHANNELS = 8;
+    /**
+     * Whether channels past the blocks may run here one at a time (else such groups go through
+     * col2im): where blocks are eight, as before this width's choice was measured; where they are
+     * four, no: with 16 output channels, 5x5, 14x14, batch 64 on a Zen 3 core, 9, 10, 11 and 13
+     * input channels took 2.19-3.58 ms against 2.02-2.83 through col2im, while 8, 12 and 16 were
+     * faster here (the lead's review, loaded machine).
+     */
+    static final boolean LEFTOVERS = CB == 8;
 
     /** Scratch of each thread: 0 an image's dy rows with room around them, 1 two rows of a block's channels, 2 a tap's chains. */
     private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
@@ -69,12 +77,13 @@ final class DirectInputGrad {
 
     /**
      * Whether this kernel computes the input gradient of {@code z} with weights {@code w}: a stride
-     * of 1, at least {@link #MIN_CHANNELS} input channels per group, and finite weights (a tap
+     * of 1, at least {@link #MIN_CHANNELS} input channels per group (a multiple of the block unless
+     * {@link #LEFTOVERS}), and finite weights (a tap
      * outside dy is added as a chain of {@code fma(w, 0, .)} from zero, which is +0 and leaves the
      * sum's bits as they are only when every w is finite: {@code inf * 0} is NaN).
      */
     static boolean applies(Convolution.Sizes z, float[] w) {
-        if (z.sh() != 1 || z.sw() != 1 || z.cg() < MIN_CHANNELS) return false;
+        if (z.sh() != 1 || z.sw() != 1 || z.cg() < MIN_CHANNELS || (!LEFTOVERS && z.cg() % CB != 0)) return false;
         for (float v : w) if (!Float.isFinite(v)) return false;
         return true;
     }
@@ -157,7 +166,7 @@ final class DirectInputGrad {
             java.util.Arrays.fill(out, 0, count * 2 * s, 0f);
             for (int v = 0; v < geo.vs(); v++) {
                 if (count == 8) eight(w, rows, out, cols, geo, g, c, ih, v);
-                else if (count == 4) four(w, rows, out, cols, geo, g, c, ih, v);
+                else if (count == 4) four(w, rows, out, geo, g, c, ih, v);
                 else one(w, rows, out, geo, g, c, ih, v);
             }
             for (int k = 0; k < count; k++) {
@@ -237,7 +246,7 @@ final class DirectInputGrad {
     }
 
     /** {@link #eight} for the four channels from {@code c}: eight chains, whose eleven vectors fit AVX2's sixteen registers. */
-    private static void four(float[] w, float[] rows, float[] out, float[] cols, Geometry geo, int g, int c, int ih, int v) {
+    private static void four(float[] w, float[] rows, float[] out, Geometry geo, int g, int c, int ih, int v) {
         Convolution.Sizes z = geo.z();
         int taps = z.kh() * z.kw(), og = z.og(), plane = geo.plane(), s = geo.vs() * L, to = v * L;
         FloatVector zero = FloatVector.zero(F);

@@ -80,7 +80,7 @@ final class RowsWeightGrad {
                     } else {
                         // The channels past the blocks of eight: four by fourByTwo first where that is the
                         // register block, then one at a time (one chain each, latency-bound: LeNet's first
-                        // layer, 1 -> 6 channels, 5x5 on 28x28, batch 64, took 1.16-1.18 ms on AVX2 so
+                        // layer, 1 -> 6 channels, 5x5 on 28x28, batch 64, took 1.16-1.18 ms on AVX2 this way
                         // against 1.94-1.95 all six alone).
                         int o = 0;
                         if (pairBlock == 4 && count >= 4) {

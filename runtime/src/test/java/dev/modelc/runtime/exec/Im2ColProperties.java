@@ -222,6 +222,11 @@ class Im2ColProperties {
         Convolution.Sizes z2 = second.sizes(new int[] {64, 6, 14, 14}, new int[] {16, 6, 5, 5}, new int[] {64, 16, 10, 10});
         assertTrue(DirectForward.applies(z2));
         assertTrue(!DirectInputGrad.applies(z2, new float[16 * 6 * 25]));
+        // Input channels past the blocks of four run one at a time, slower than col2im on AVX2: 9 and 13 go there, 12 does not.
+        for (int c : new int[] {9, 12, 13, 16}) {
+            Convolution.Sizes z = second.sizes(new int[] {64, c, 14, 14}, new int[] {16, c, 5, 5}, new int[] {64, 16, 10, 10});
+            assertEquals(DirectInputGrad.LEFTOVERS || c % DirectInputGrad.CB == 0, DirectInputGrad.applies(z, new float[16 * c * 25]), c + " channels");
+        }
     }
 
     /**
