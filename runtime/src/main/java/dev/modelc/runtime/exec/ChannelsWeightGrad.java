@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * copies of the image at a 3x3 kernel); here each image is copied once, channels last and
  * zero-padded ({@code xp[ih][iw][c]}), so that a tap's L channels at a position are one vector
  * load, and the lanes run along the input channels (which must fill whole vectors:
- * {@link #applies}). The register block is {@link RowsWeightGrad}'s: eight output channels' sums
- * for two taps (sixteen vectors) stay in registers while an image's positions stream past, each
+ * {@link #applies}). The register block is {@link RowsWeightGrad}'s ({@link #PAIR_BLOCK}): eight
+ * output channels' sums for two taps (sixteen vectors) where vectors are 512 bits, four channels'
+ * (eight vectors) on narrower ones, stay in registers while an image's positions stream past, each
  * dy value broadcast once for two fused multiply-adds; between images the sums wait in memory,
  * stored and loaded back exactly. Tasks (blocks of output channels, pairs of taps, vectors of
  * channels) run on all cores, each over every image in order.
@@ -23,8 +24,15 @@ final class ChannelsWeightGrad {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** The lanes of a vector: the input channels per group must be a multiple. */
     static final int L = F.length();
-    /** Output channels whose sums a task keeps in registers, as {@link RowsWeightGrad}. */
+    /** Output channels of a task: one block of {@link #PAIR_BLOCK} or two. */
     private static final int OB = 8;
+    /**
+     * Output channels whose sums for two taps a kernel keeps in registers, as {@link RowsWeightGrad}:
+     * 8 where vectors are 512 bits (sixteen sums, two loads and a broadcast, 19 of AVX-512's 32
+     * registers), else 4 (eleven of AVX2's 16; at the CNN sample's second layer on a Zen 3 core
+     * 2.08-2.13 ms against 2.55-2.61 by eight and 2.70 by eight channels for one tap at a time).
+     */
+    static final int PAIR_BLOCK = L >= 16 ? 8 : 4;
 
     /** Scratch of each thread: an image's channels last, zero-padded. */
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
@@ -38,6 +46,15 @@ final class ChannelsWeightGrad {
     }
 
     static void run(float[] x, float[] dy, float[] dw, Convolution.Sizes z) {
+        run(x, dy, dw, z, PAIR_BLOCK);
+    }
+
+    /**
+     * {@link #run} with two taps' sums of {@code pairBlock} output channels at a time, 8 or 4
+     * whatever the vectors' width (the tests run both: each weight's sum is the same chain).
+     */
+    static void run(float[] x, float[] dy, float[] dw, Convolution.Sizes z, int pairBlock) {
+        if (pairBlock != 8 && pairBlock != 4) throw new IllegalArgumentException("blocks of " + pairBlock + " output channels: 8 or 4");
         if (z.cg() % L != 0) throw new IllegalArgumentException("the weight gradient by channels needs whole vectors of input channels");
         int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
         int hp = z.h() + 2 * z.ph(), wp = z.w() + 2 * z.pw(), image = z.groups() * hp * wp * cg;
@@ -59,7 +76,12 @@ final class ChannelsWeightGrad {
                     int x0 = g * hp * wp * cg + tapOffset(z, t0, wp, cg) + cv * L, d = (n * z.o() + g * og + o0) * p;
                     int a0 = ((g * og + o0) * taps + t0) * cg + cv * L, stride = taps * cg;
                     if (count == OB && t1 < taps) {
-                        eightByTwo(xp, x0, x0 - tapOffset(z, t0, wp, cg) + tapOffset(z, t1, wp, cg), z, wp, cg, dy, d, p, acc, a0, cg, stride);
+                        int x1 = x0 - tapOffset(z, t0, wp, cg) + tapOffset(z, t1, wp, cg);
+                        if (pairBlock == 8) eightByTwo(xp, x0, x1, z, wp, cg, dy, d, p, acc, a0, cg, stride);
+                        else {
+                            fourByTwo(xp, x0, x1, z, wp, cg, dy, d, p, acc, a0, cg, stride);
+                            fourByTwo(xp, x0, x1, z, wp, cg, dy, d + 4 * p, p, acc, a0 + 4 * stride, cg, stride);
+                        }
                     } else if (count == OB) {
                         eight(xp, x0, z, wp, cg, dy, d, p, acc, a0, stride);
                     } else {
@@ -162,6 +184,42 @@ final class ChannelsWeightGrad {
         b5.intoArray(acc, b + 5 * stride);
         b6.intoArray(acc, b + 6 * stride);
         b7.intoArray(acc, b + 7 * stride);
+    }
+
+    /** {@link #eightByTwo} for four output channels: eight sums, whose eleven vectors fit AVX2's sixteen registers. */
+    private static void fourByTwo(float[] xp, int x0, int x1, Convolution.Sizes z, int wp, int cg, float[] dy, int d, int p,
+                                  float[] acc, int a, int tapStep, int stride) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + stride),
+                a2 = FloatVector.fromArray(F, acc, a + 2 * stride), a3 = FloatVector.fromArray(F, acc, a + 3 * stride);
+        int b = a + tapStep;
+        FloatVector b0 = FloatVector.fromArray(F, acc, b), b1 = FloatVector.fromArray(F, acc, b + stride),
+                b2 = FloatVector.fromArray(F, acc, b + 2 * stride), b3 = FloatVector.fromArray(F, acc, b + 3 * stride);
+        int rowStep = z.sh() * wp * cg, step = z.sw() * cg, q = d;
+        for (int i = 0; i < z.oh(); i++) {
+            for (int j = 0, r = i * rowStep; j < z.ow(); j++, r += step, q++) {
+                FloatVector t = FloatVector.fromArray(F, xp, x0 + r), u = FloatVector.fromArray(F, xp, x1 + r);
+                FloatVector c = FloatVector.broadcast(F, dy[q]);
+                a0 = c.fma(t, a0);
+                b0 = c.fma(u, b0);
+                c = FloatVector.broadcast(F, dy[q + p]);
+                a1 = c.fma(t, a1);
+                b1 = c.fma(u, b1);
+                c = FloatVector.broadcast(F, dy[q + 2 * p]);
+                a2 = c.fma(t, a2);
+                b2 = c.fma(u, b2);
+                c = FloatVector.broadcast(F, dy[q + 3 * p]);
+                a3 = c.fma(t, a3);
+                b3 = c.fma(u, b3);
+            }
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + stride);
+        a2.intoArray(acc, a + 2 * stride);
+        a3.intoArray(acc, a + 3 * stride);
+        b0.intoArray(acc, b);
+        b1.intoArray(acc, b + stride);
+        b2.intoArray(acc, b + 2 * stride);
+        b3.intoArray(acc, b + 3 * stride);
     }
 
     /**

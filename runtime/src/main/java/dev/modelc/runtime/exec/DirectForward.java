@@ -16,16 +16,22 @@ import jdk.incubator.vector.VectorSpecies;
  * by w and transposes the [P, Og] result into {@code [N, O, P]}; here the lanes run along an
  * output row (OW values are ceil(OW / L) vectors, the lanes past OW computed and dropped), each
  * term one load from the image's channels copied with their zero padding (and zeros past it, so
- * every load lies inside) and one broadcast weight. Eight output channels of two output rows are
- * computed at once, {@link DirectInputGrad}'s register block: each vector of x serves eight fused
- * multiply-adds, each broadcast weight two, and the sixteen chains are independent. The weights
- * are packed in the order the chains read them. Images run on all cores.
+ * every load lies inside) and one broadcast weight. A block of output channels of two output rows
+ * is computed at once, {@link DirectInputGrad}'s register block ({@link #OB}): eight channels where
+ * vectors are 512 bits (each vector of x serves eight fused multiply-adds, each broadcast weight
+ * two, sixteen independent chains), four on narrower vectors (eight chains). The weights are
+ * packed in the order the chains read them. Images run on all cores.
  */
 final class DirectForward {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    /** Output channels computed together, each on two rows: as {@link DirectInputGrad#CB}. */
-    static final int OB = 8;
+    /**
+     * Output channels computed together, each on two rows: 8 where vectors are 512 bits (sixteen
+     * chains, two loads and a broadcast: 19 of AVX-512's 32 vector registers), else 4 (eleven of
+     * AVX2's 16: the block of eight spilled there; at the CNN sample's second layer on a Zen 3
+     * core 1.87-1.90 ms against 2.59-2.63, docs/benchmarks.md). As {@link DirectInputGrad#CB}.
+     */
+    static final int OB = L >= 16 ? 8 : 4;
 
     /** Scratch of each thread: 0 an image's group of channels padded, 1 two rows of a block's channels, 2 the terms' offsets. */
     private static final ThreadLocal<Object[]> SCRATCH = new ThreadLocal<>();
@@ -35,13 +41,26 @@ final class DirectForward {
     private DirectForward() {
     }
 
-    /** Whether this kernel computes the forward of {@code z}: a stride of 1 and a block of output channels. */
+    /**
+     * Whether this kernel computes the forward of {@code z}: a stride of 1 and a block of output
+     * channels (on AVX2 LeNet's first layer, six channels: a block of four and two one at a time,
+     * 0.61-0.63 ms against 1.71 by columns).
+     */
     static boolean applies(Convolution.Sizes z) {
         return z.sh() == 1 && z.sw() == 1 && z.og() >= OB;
     }
 
-    /** {@code y = conv(x, w)} for a stride of 1 (any output channel count: those past the blocks of eight one at a time). */
+    /** {@code y = conv(x, w)} for a stride of 1 (any output channel count: those past the blocks one at a time). */
     static void run(float[] x, float[] w, float[] y, Convolution.Sizes z) {
+        run(x, w, y, z, OB);
+    }
+
+    /**
+     * {@link #run} in blocks of {@code ob} output channels, 8 or 4 whatever the vectors' width (the
+     * tests run both: the bits are the same, each output one chain whichever block computes it).
+     */
+    static void run(float[] x, float[] w, float[] y, Convolution.Sizes z, int ob) {
+        if (ob != 8 && ob != 4) throw new IllegalArgumentException("blocks of " + ob + " output channels: 8 or 4");
         if (z.sh() != 1 || z.sw() != 1) throw new IllegalArgumentException("the direct forward needs a stride of 1");
         int vs = (z.ow() + L - 1) / L, s = vs * L;
         // x(c, ih, iw) of the group's channel c at c * xplane + (PH + ih) * xs + PW + iw. Output row
@@ -52,12 +71,12 @@ final class DirectForward {
         int k = z.cg() * z.kh() * z.kw();
         float[] kept = PACKED.get();
         PACKED.set(null);
-        float[] packed = pack(w, z, kept);
+        float[] packed = pack(w, z, kept, ob);
         Parallel.forRange(z.n(), (long) z.o() * z.oh() * s * k, (n0, n1) -> {
             Object[] held = SCRATCH.get();
             SCRATCH.set(null);
             if (held == null) held = new Object[] {new float[0], new float[0], new int[0]};
-            float[] padded = grow(held, 0, (long) z.cg() * xplane), out = grow(held, 1, (long) OB * 2 * s);
+            float[] padded = grow(held, 0, (long) z.cg() * xplane), out = grow(held, 1, (long) ob * 2 * s);
             int[] offsets = (int[]) held[2];
             if (offsets.length < k) held[2] = offsets = new int[k];
             for (int c = 0, t = 0; c < z.cg(); c++) {
@@ -75,7 +94,7 @@ final class DirectForward {
                         }
                     }
                     int o = 0;
-                    for (; o + OB <= z.og(); o += OB) block(packed, w, padded, offsets, y, out, z, n, g, o, OB, xs, vs, k);
+                    for (; o + ob <= z.og(); o += ob) block(packed, w, padded, offsets, y, out, z, n, g, o, ob, xs, vs, k);
                     for (; o < z.og(); o++) block(packed, w, padded, offsets, y, out, z, n, g, o, 1, xs, vs, k);
                 }
             }
@@ -84,7 +103,7 @@ final class DirectForward {
         PACKED.set(packed);
     }
 
-    /** Output channels {@code [o, o + count)} of group g of image n ({@code count} eight or one), two rows at a time. */
+    /** Output channels {@code [o, o + count)} of group g of image n ({@code count} eight, four or one), two rows at a time. */
     private static void block(float[] packed, float[] w, float[] padded, int[] offsets, float[] y, float[] out, Convolution.Sizes z,
                               int n, int g, int o, int count, int xs, int vs, int k) {
         int s = vs * L, p = z.oh() * z.ow();
@@ -92,7 +111,8 @@ final class DirectForward {
         for (int i = 0; i < z.oh(); i += 2) {
             for (int v = 0; v < vs; v++) {
                 int at = i * xs + v * L;
-                if (count == OB) eight(packed, ((g * (z.og() / OB) + o / OB) * k) * OB, padded, offsets, at, xs, k, out, v * L, s);
+                if (count == 8) eight(packed, ((g * (z.og() / 8) + o / 8) * k) * 8, padded, offsets, at, xs, k, out, v * L, s);
+                else if (count == 4) four(packed, ((g * (z.og() / 4) + o / 4) * k) * 4, padded, offsets, at, xs, k, out, v * L, s);
                 else one(w, ((g * z.og()) + o) * k, padded, offsets, at, xs, k, out, v * L, s);
             }
             for (int c = 0; c < count; c++) {
@@ -110,7 +130,7 @@ final class DirectForward {
         FloatVector zero = FloatVector.zero(F);
         FloatVector p0 = zero, p1 = zero, p2 = zero, p3 = zero, p4 = zero, p5 = zero, p6 = zero, p7 = zero;
         FloatVector q0 = zero, q1 = zero, q2 = zero, q3 = zero, q4 = zero, q5 = zero, q6 = zero, q7 = zero;
-        for (int t = 0; t < k; t++, wo += OB) {
+        for (int t = 0; t < k; t++, wo += 8) {
             int from = at + offsets[t];
             FloatVector d = FloatVector.fromArray(F, x, from), e = FloatVector.fromArray(F, x, from + xs);
             FloatVector c = FloatVector.broadcast(F, w[wo]);
@@ -156,7 +176,38 @@ final class DirectForward {
         q7.intoArray(out, to + 15 * s);
     }
 
-    /** {@link #eight} for one output channel (those left over after the blocks of eight), w read in place from {@code wo}. */
+    /** {@link #eight} for four output channels: eight chains, whose eleven vectors fit AVX2's sixteen registers. */
+    private static void four(float[] w, int wo, float[] x, int[] offsets, int at, int xs, int k, float[] out, int to, int s) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector p0 = zero, p1 = zero, p2 = zero, p3 = zero;
+        FloatVector q0 = zero, q1 = zero, q2 = zero, q3 = zero;
+        for (int t = 0; t < k; t++, wo += 4) {
+            int from = at + offsets[t];
+            FloatVector d = FloatVector.fromArray(F, x, from), e = FloatVector.fromArray(F, x, from + xs);
+            FloatVector c = FloatVector.broadcast(F, w[wo]);
+            p0 = c.fma(d, p0);
+            q0 = c.fma(e, q0);
+            c = FloatVector.broadcast(F, w[wo + 1]);
+            p1 = c.fma(d, p1);
+            q1 = c.fma(e, q1);
+            c = FloatVector.broadcast(F, w[wo + 2]);
+            p2 = c.fma(d, p2);
+            q2 = c.fma(e, q2);
+            c = FloatVector.broadcast(F, w[wo + 3]);
+            p3 = c.fma(d, p3);
+            q3 = c.fma(e, q3);
+        }
+        p0.intoArray(out, to);
+        q0.intoArray(out, to + s);
+        p1.intoArray(out, to + 2 * s);
+        q1.intoArray(out, to + 3 * s);
+        p2.intoArray(out, to + 4 * s);
+        q2.intoArray(out, to + 5 * s);
+        p3.intoArray(out, to + 6 * s);
+        q3.intoArray(out, to + 7 * s);
+    }
+
+    /** {@link #eight} for one output channel (those left over after the blocks), w read in place from {@code wo}. */
     private static void one(float[] w, int wo, float[] x, int[] offsets, int at, int xs, int k, float[] out, int to, int s) {
         FloatVector p = FloatVector.zero(F), q = p;
         for (int t = 0; t < k; t++) {
@@ -170,17 +221,17 @@ final class DirectForward {
     }
 
     /**
-     * The weights of the blocks of eight output channels, in the order {@link #eight} reads them:
-     * {@code packed[((g * blocks + o / 8) * K + t) * 8 + o % 8] = w[g * Og + o, t]}.
+     * The weights of the blocks of {@code ob} output channels, in the order {@link #eight} and
+     * {@link #four} read them: {@code packed[((g * blocks + o / ob) * K + t) * ob + o % ob] = w[g * Og + o, t]}.
      */
-    private static float[] pack(float[] w, Convolution.Sizes z, float[] kept) {
-        int k = z.cg() * z.kh() * z.kw(), og = z.og(), blocks = og / OB, size = z.groups() * blocks * k * OB;
+    private static float[] pack(float[] w, Convolution.Sizes z, float[] kept, int ob) {
+        int k = z.cg() * z.kh() * z.kw(), og = z.og(), blocks = og / ob, size = z.groups() * blocks * k * ob;
         float[] packed = kept != null && kept.length >= size ? kept : new float[size];
         for (int g = 0; g < z.groups(); g++) {
             for (int b = 0; b < blocks; b++) {
                 for (int t = 0; t < k; t++) {
-                    int to = ((g * blocks + b) * k + t) * OB, from = (g * og + b * OB) * k + t;
-                    for (int c = 0; c < OB; c++) packed[to + c] = w[from + c * k];
+                    int to = ((g * blocks + b) * k + t) * ob, from = (g * og + b * ob) * k + t;
+                    for (int c = 0; c < ob; c++) packed[to + c] = w[from + c * k];
                 }
             }
         }

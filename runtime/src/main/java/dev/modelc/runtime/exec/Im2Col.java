@@ -5,10 +5,11 @@ package dev.modelc.runtime.exec;
  * input's windows unrolled, K = C / groups * KH * KW taps by P = OH * OW output positions per
  * image:
  * <ul>
- *   <li>forward at a stride of 1 with at least eight output channels per group: {@link DirectForward},
- *       each output row's chains over the taps in registers, read from the padded image, no rows
- *       unrolled and nothing transposed (at the CNN sample's second layer 1.30-1.34 ms of one core
- *       against 1.65-1.73 by rows);</li>
+ *   <li>forward at a stride of 1 with a register block of output channels per group (eight, four
+ *       where vectors are 256 bits or narrower): {@link DirectForward}, each output row's chains
+ *       over the taps in registers, read from the padded image, no rows unrolled and nothing
+ *       transposed (at the CNN sample's second layer 1.30-1.34 ms of one core against 1.65-1.73
+ *       by rows on AVX-512, 1.89-1.90 against 2.77-2.95 on AVX2);</li>
  *   <li>other forwards, when the taps fill a {@link VectorGemm} panel (K at least its NR lanes): a chunk of
  *       images at a time unrolled into rows ({@link Im2Row}, {@code rows[G, n * P, K]}), then
  *       {@code y^T[G, n * P, Og] = rows @ w^T}, whose [P, Og] blocks are transposed into
@@ -19,14 +20,16 @@ package dev.modelc.runtime.exec;
  *       of w's panel), the whole batch's columns ({@code cols [G, K, N * P]}) and
  *       {@code y[G, Og, N * P] = w[G, Og, K] @ cols}, scattered to {@code [N, O, P]};</li>
  *   <li>input gradient at a stride of 1 with at least eight input channels per group and finite
- *       weights: {@link DirectInputGrad}, each input pixel's sum over its taps computed in registers,
- *       no columns in memory and no col2im;</li>
+ *       weights (on either width: {@link DirectInputGrad#MIN_CHANNELS}): {@link DirectInputGrad},
+ *       each input pixel's sum over its taps computed in registers, no columns in memory and no
+ *       col2im;</li>
  *   <li>other input gradients, a chunk of images at a time as well: {@code dcols = w^T @ dy[G, Og, n * P]},
  *       whose columns are added back into the input's positions (col2im, each run of OW values on
  *       vector lanes by {@link Runs}) while they are still in cache;</li>
  *   <li>weight gradient where the input channels per group fill whole vectors: {@link ChannelsWeightGrad},
  *       lanes along the channels of each image copied once, channels last (at the CNN sample's
- *       second layer 1.04-1.25 ms of one core against 1.81-1.84 by rows);</li>
+ *       second layer 1.04-1.25 ms of one core against 1.81-1.84 by rows on AVX-512, 2.07-2.12
+ *       against 2.29-2.51 on AVX2);</li>
  *   <li>other weight gradients: {@link RowsWeightGrad}, an image's rows at a time (its own kernel on lanes
  *       along the taps, each weight's sum running over the batch in order; it was
  *       {@code dw = dy @ cols^T} over the whole batch's columns, which the unroll into 7 MB of

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -19,7 +22,8 @@ import net.jqwik.api.constraints.IntRange;
  * four rows computed together, one image or several): the same bits as plain loops summing in
  * the order the class documents (one f32 fused multiply-add per term from zero, padding as zero
  * terms; col2im adding taps in order), and within f32's error bound of the interpreter's f64
- * loops ({@link Convolution#reference}).
+ * loops ({@link Convolution#reference}). The kernels' register blocks of eight channels (vectors of
+ * 512 bits) and of four (narrower) both run here, whatever this machine's vectors.
  */
 class Im2ColProperties {
     /** f32's unit roundoff. */
@@ -35,15 +39,22 @@ class Im2ColProperties {
         ROWS,
         /** {@link Im2Col}, the forward by rows; it and the input gradient an image per chunk. */
         ROWS_BY_IMAGE,
-        /** {@link Im2Col} by rows, and the weight gradient on lanes along each image's rows ({@link RowsWeightGrad}). */
+        /**
+         * {@link Im2Col} by rows, and the weight gradient on lanes along each image's rows
+         * ({@link RowsWeightGrad}, eight output channels' sums at a time).
+         */
         WEIGHT_BY_ROWS,
+        /** {@link #WEIGHT_BY_ROWS} with four output channels' sums at a time (AVX2's block). */
+        WEIGHT_BY_ROWS_IN_FOURS,
         /**
          * {@link DirectForward} and {@link DirectInputGrad} wherever the stride is 1, whatever the
          * channel counts (the channels past their blocks of eight one at a time), else {@link Im2Col}
          * by rows; the weight gradient by {@link ChannelsWeightGrad} where the input channels fill
-         * whole vectors, else by {@link RowsWeightGrad}.
+         * whole vectors, else by {@link RowsWeightGrad}: the blocks of eight channels of AVX-512.
          */
         DIRECT,
+        /** {@link #DIRECT} in blocks of four channels, AVX2's. */
+        DIRECT_IN_FOURS,
         /** What {@link Library#conv} runs on lanes: {@link Im2Col#run(Convolution, float[], float[], float[], Convolution.Sizes)}'s choice. */
         CHOSEN
     }
@@ -92,11 +103,11 @@ class Im2ColProperties {
     }
 
     /**
-     * {@link RowsWeightGrad} with enough output channels per group for its blocks of eight (and the
-     * channels left over), taps of one vector or several, groups, odd sizes and one image: the
-     * same checks.
+     * {@link RowsWeightGrad} with enough output channels per group for its blocks of eight or four
+     * (and the channels left over: in blocks of four, four of them first), taps of one vector or
+     * several, groups, odd sizes and one image: the same checks.
      */
-    @Property(tries = 100)
+    @Property(tries = 150)
     void theWeightGradientByRowsGivesThePlainLoopsBits(
             @ForAll @IntRange(min = 1, max = 3) int n,
             @ForAll @IntRange(min = 1, max = 2) int groups,
@@ -109,17 +120,18 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 1, max = 2) int stride,
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
+            @ForAll boolean inFours,
             @ForAll long seed) {
         convolutions(false, n, groups, cg, og, h, w, kh, kw, new int[] {stride, stride}, new int[] {padding, padding},
-                new int[] {dilation, dilation}, Path.WEIGHT_BY_ROWS, seed);
+                new int[] {dilation, dilation}, inFours ? Path.WEIGHT_BY_ROWS_IN_FOURS : Path.WEIGHT_BY_ROWS, seed);
     }
 
     /**
-     * {@link DirectForward} and {@link DirectInputGrad} with blocks of eight channels and channels
-     * left over, groups, rows of one vector or several (W up to 40), paddings wider than the
-     * kernel's reach, dilation and one image, and what {@link Library#conv} chooses: the same checks.
+     * {@link DirectForward} and {@link DirectInputGrad} with blocks of eight or four channels and
+     * channels left over, groups, rows of one vector or several (W up to 40), paddings wider than
+     * the kernel's reach, dilation and one image, and what {@link Library#conv} chooses: the same checks.
      */
-    @Property(tries = 150)
+    @Property(tries = 200)
     void theDirectKernelsGiveThePlainLoopsBits(
             @ForAll @IntRange(min = 1, max = 3) int n,
             @ForAll @IntRange(min = 1, max = 2) int groups,
@@ -133,17 +145,23 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 0, max = 3) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilationH,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
-            @ForAll boolean chosen,
+            @ForAll("direct") Path path,
             @ForAll long seed) {
         convolutions(false, n, groups, cg, og, h, w, kh, kw, new int[] {1, 1}, new int[] {paddingH, padding},
-                new int[] {dilationH, dilation}, chosen ? Path.CHOSEN : Path.DIRECT, seed);
+                new int[] {dilationH, dilation}, path, seed);
+    }
+
+    @Provide
+    Arbitrary<Path> direct() {
+        return Arbitraries.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.CHOSEN);
     }
 
     /**
      * {@link ChannelsWeightGrad}: input channels of one or two vectors per group, output channels
      * in blocks of eight and left over, an odd or even number of taps (pairs and the one left),
-     * strides, paddings, dilations, groups and one image: the same checks (the forward and the
-     * input gradient by the direct kernels or im2col).
+     * strides, paddings, dilations, groups and one image, two taps' sums of eight or four output
+     * channels at a time: the same checks (the forward and the input gradient by the direct kernels
+     * or im2col).
      */
     @Property(tries = 60)
     void theWeightGradientByChannelsGivesThePlainLoopsBits(
@@ -159,8 +177,10 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
             @ForAll long seed) {
-        convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {stride, 1}, new int[] {padding, 1},
-                new int[] {dilation, 1}, Path.DIRECT, seed);
+        for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS)) {
+            convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {stride, 1}, new int[] {padding, 1},
+                    new int[] {dilation, 1}, path, seed);
+        }
         convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {1, stride}, new int[] {1, padding},
                 new int[] {1, dilation}, Path.CHOSEN, seed);
     }
@@ -187,6 +207,29 @@ class Im2ColProperties {
     }
 
     /**
+     * Which of LeNet's shapes take the direct kernels: the first layer's forward (six output
+     * channels) where the block is four channels (AVX2: a block and two alone measured faster than
+     * by columns), not where it is eight; the second layer's input gradient (six input channels) on
+     * neither (two channels alone cost more than col2im), its forward (sixteen) on both.
+     */
+    @Example
+    void leNetsSixChannelsTakeTheDirectKernelsWhereTheyWereMeasuredFaster() {
+        List<Integer> one = List.of(1, 1);
+        Convolution first = new Convolution(Convolution.Kind.FORWARD, one, List.of(2, 2), one, 1);
+        Convolution.Sizes z1 = first.sizes(new int[] {64, 1, 28, 28}, new int[] {6, 1, 5, 5}, new int[] {64, 6, 28, 28});
+        assertEquals(DirectForward.OB == 4, DirectForward.applies(z1));
+        Convolution second = new Convolution(Convolution.Kind.FORWARD, one, List.of(0, 0), one, 1);
+        Convolution.Sizes z2 = second.sizes(new int[] {64, 6, 14, 14}, new int[] {16, 6, 5, 5}, new int[] {64, 16, 10, 10});
+        assertTrue(DirectForward.applies(z2));
+        assertTrue(!DirectInputGrad.applies(z2, new float[16 * 6 * 25]));
+        // Input channels past the blocks of four run one at a time, slower than col2im on AVX2: 9 and 13 go there, 12 does not.
+        for (int c : new int[] {9, 12, 13, 16}) {
+            Convolution.Sizes z = second.sizes(new int[] {64, c, 14, 14}, new int[] {16, c, 5, 5}, new int[] {64, 16, 10, 10});
+            assertEquals(DirectInputGrad.LEFTOVERS || c % DirectInputGrad.CB == 0, DirectInputGrad.applies(z, new float[16 * c * 25]), c + " channels");
+        }
+    }
+
+    /**
      * Paddings wider than the kernel reaches with rows of exactly a vector (or just under): dy's
      * rows are then wider than the lanes' reach, and {@link DirectInputGrad}'s row pitch must hold
      * them (found in review: each row spilled into the next and, in a thread's first, exact-size
@@ -199,9 +242,11 @@ class Im2ColProperties {
         Throwable[] failed = new Throwable[1];
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                convolutions(false, 1, 1, 8, 8, 4, l, 1, 1, one, new int[] {1, 1}, one, Path.DIRECT, 5);
-                convolutions(false, 1, 1, 9, 4, 2, l, 1, 3, one, new int[] {3, 3}, one, Path.DIRECT, 6);
-                convolutions(false, 1, 1, 8, 8, 3, l - 1, 1, 1, one, new int[] {2, 2}, one, Path.DIRECT, 7);
+                for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS)) {
+                    convolutions(false, 1, 1, 8, 8, 4, l, 1, 1, one, new int[] {1, 1}, one, path, 5);
+                    convolutions(false, 1, 1, 9, 4, 2, l, 1, 3, one, new int[] {3, 3}, one, path, 6);
+                    convolutions(false, 1, 1, 8, 8, 3, l - 1, 1, 1, one, new int[] {2, 2}, one, path, 7);
+                }
             } catch (Throwable e) {
                 failed[0] = e;
             }
@@ -270,24 +315,25 @@ class Im2ColProperties {
             case COLUMNS -> Im2Col.run(conv, a, b, out, z, false, Im2Col.CHUNK);
             case ROWS -> Im2Col.run(conv, a, b, out, z, true, Integer.MAX_VALUE);
             case ROWS_BY_IMAGE -> Im2Col.run(conv, a, b, out, z, true, 1);
-            case WEIGHT_BY_ROWS -> {
-                if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z);
+            case WEIGHT_BY_ROWS, WEIGHT_BY_ROWS_IN_FOURS -> {
+                if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z, path == Path.WEIGHT_BY_ROWS ? 8 : 4);
                 else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
             }
-            case DIRECT -> {
+            case DIRECT, DIRECT_IN_FOURS -> {
                 boolean one = z.sh() == 1 && z.sw() == 1;
+                int block = path == Path.DIRECT ? 8 : 4;
                 switch (conv.kind()) {
                     case FORWARD -> {
-                        if (one) DirectForward.run(a, b, out, z);
+                        if (one) DirectForward.run(a, b, out, z, block);
                         else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
                     }
                     case INPUT_GRAD -> {
-                        if (one) DirectInputGrad.run(a, b, out, z);
+                        if (one) DirectInputGrad.run(a, b, out, z, block);
                         else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
                     }
                     case WEIGHT_GRAD -> {
-                        if (ChannelsWeightGrad.applies(z)) ChannelsWeightGrad.run(a, b, out, z);
-                        else RowsWeightGrad.run(a, b, out, z);
+                        if (ChannelsWeightGrad.applies(z)) ChannelsWeightGrad.run(a, b, out, z, block);
+                        else RowsWeightGrad.run(a, b, out, z, block);
                     }
                 }
             }
