@@ -43,6 +43,14 @@ public final class VectorLanes {
      */
     private static final Set<UnaryFn> INTEGRAL = Set.of(UnaryFn.FLOOR, UnaryFn.CEIL, UnaryFn.ROUND, UnaryFn.TRUNC);
 
+    /**
+     * The most bytes of code the copies of {@code LaneMath}'s functions may add to one loop
+     * ({@link LaneMathInliner#size}, about 250 for exp to 900 for log): HotSpot never compiles a
+     * method of over 8,000 bytes, and a loop of Vector API calls left to the interpreter is many
+     * times slower than the scalar loop. A loop past it runs scalar.
+     */
+    static final int LANE_MATH_BYTES = 4000;
+
     static final Set<BinaryFn> COMPARE = Set.of(BinaryFn.LT, BinaryFn.LE, BinaryFn.GT, BinaryFn.GE, BinaryFn.EQ, BinaryFn.NE);
 
     /** Whether this JVM can run vector lanes (and the {@code modelc.vector} property does not turn them off): {@link Lanes#current()}. */
@@ -144,9 +152,17 @@ public final class VectorLanes {
         return null;
     }
 
-    /** Whether every let has lanes; collects the bool lets (masks) into {@code masks}. */
+    /**
+     * Whether every let has lanes, and the copies of {@code LaneMath}'s functions fit in
+     * {@link #LANE_MATH_BYTES}; collects the bool lets (masks) into {@code masks}.
+     */
     private static boolean fits(List<Let> lets, KernelPlan plan, Set<Integer> masks, DType lane) {
         Set<Integer> known = new HashSet<>();   // the lets with lanes so far: all vectors of the lane type but the masks
+        int laneMathBytes = 0;
+        for (Let l : lets) {
+            if (l.expr() instanceof Expr.Unary u && LaneMathInliner.FUNCTIONS.contains(u.fn())) laneMathBytes += LaneMathInliner.size(u.fn());
+        }
+        if (laneMathBytes > LANE_MATH_BYTES) return false;
         for (Let l : lets) {
             boolean ok = switch (l.dtype()) {
                 case F32, F64 -> l.dtype() == lane && switch (l.expr()) {
