@@ -8,8 +8,8 @@ package dev.modelc.runtime;
  * with {@code --add-modules jdk.incubator.vector}; the {@code modelc} launcher gives it for
  * {@code train} and {@code predict}), and {@code -Dmodelc.vector=false} turns them off. Without
  * lanes the same products and loops run as scalar Java, which C2 vectorizes where it can: the
- * matrix products give the same bits either way, the f32 loops of exp, log, sin, cos and tanh
- * agree within an ulp or so. The answer is fixed when the class loads, as the module set and the
+ * matrix products give the same bits either way, the f32 loops of exp, log, log1p, sin, cos and
+ * tanh agree within 1 ulp ({@code exec.LaneMath}, the same bits on every run). The answer is fixed when the class loads, as the module set and the
  * property are for a JVM's life.
  *
  * @param on     whether lanes are used

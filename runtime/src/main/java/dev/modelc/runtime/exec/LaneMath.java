@@ -184,7 +184,12 @@ public final class LaneMath {
     private static FloatVector logs(FloatVector x, boolean onePlus) {
         DoubleVector lo = (DoubleVector) x.convertShape(VectorOperators.F2D, DoubleVector.SPECIES_PREFERRED, 0);
         DoubleVector hi = (DoubleVector) x.convertShape(VectorOperators.F2D, DoubleVector.SPECIES_PREFERRED, 1);
-        FloatVector y = onePlus ? join(log(lo.add(1)), log(hi.add(1))) : join(log(lo), log(hi));
+        if (onePlus) {
+            lo = lo.add(1);
+            hi = hi.add(1);
+        }
+        // One copy of the core per half: the loops copy this method's bytecode (LaneMath's Javadoc).
+        FloatVector y = join(log(lo), log(hi));
         float pole = onePlus ? -1 : 0;
         if (onePlus) y = y.blend(x, x.abs().compare(VectorOperators.LT, LOG1P_TINY));
         // Where the core is not defined: NaN and +infinity are themselves, the pole -infinity, below it NaN.
