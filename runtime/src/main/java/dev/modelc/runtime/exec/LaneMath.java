@@ -79,9 +79,9 @@ public final class LaneMath {
 
     /** e^x per lane, within 1 ulp (SLEEF's {@code expf_u10} method, in f32). */
     public static FloatVector exp(FloatVector x) {
-        // e^x = 2^n e^r, n = rint(x / ln2), |r| <= ln2 / 2; x clamped to [-104, 89] first (NaN
-        // passes): e^x is 0 in f32 below and infinite above, and n stays within [-150, 128].
-        x = x.max(-104f).min(89f);
+        // e^x = 2^n e^r, n = rint(x / ln2), |r| <= ln2 / 2. Past [-104, 104] (e^x is 0 or infinite
+        // in f32) the lanes are set at the end; within, n is within [-150, 150], and e^x past 88.73
+        // overflows to infinity in the last product.
         FloatVector t = x.lanewise(VectorOperators.FMA, LOG2E_F, ROUNDER_F);
         FloatVector n = t.sub(ROUNDER_F);
         FloatVector r = n.lanewise(VectorOperators.FMA, -LN2_LO_F, n.lanewise(VectorOperators.FMA, -LN2_HI_F, x));
@@ -94,7 +94,8 @@ public final class LaneMath {
         IntVector k = t.reinterpretAsInts().sub(ROUNDER_F_BITS);
         IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
         p = p.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-        return p.mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        p = p.mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        return p.blend(0f, x.compare(VectorOperators.LT, -104f)).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 104f));
     }
 
     /** sin x per lane, within 1 ulp; {@code Math.sin} itself for |x| > {@link #TRIG_REDUCED}. */
@@ -208,12 +209,14 @@ public final class LaneMath {
 
     /** log x for positive finite x, within an ulp of f64 (fdlibm's method); other lanes are garbage. */
     private static DoubleVector log(DoubleVector x) {
-        // x = 2^k m, m in [sqrt(2)/2, sqrt(2)): k from the bits of x over sqrt(1/2)'s leading bits.
+        // x = 2^k m, m in [sqrt(2)/2, sqrt(2)): k + 1024 from the bits of x over sqrt(1/2)'s
+        // leading bits, biased so the shift is a logical one (AVX2 has no 64-bit arithmetic shift;
+        // x below 2^129 here, so the biased bits stay positive).
         LongVector bits = x.reinterpretAsLongs();
-        LongVector k = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 52);
-        DoubleVector m = bits.sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
-        // k as a double without a long-to-double conversion (AVX2 has none): (1.5 * 2^52 + k) - 1.5 * 2^52.
-        DoubleVector kd = k.add(ROUNDER_BITS).reinterpretAsDoubles().sub(ROUNDER);
+        LongVector biased = bits.sub(SQRT_HALF_BITS - (1024L << 52)).lanewise(VectorOperators.LSHR, 52);
+        DoubleVector m = bits.sub(biased.lanewise(VectorOperators.LSHL, 52)).add(1024L << 52).reinterpretAsDoubles();
+        // k as a double without a long-to-double conversion (AVX2 has none): (1.5 * 2^52 + k + 1024) - 1.5 * 2^52 - 1024.
+        DoubleVector kd = biased.add(ROUNDER_BITS).reinterpretAsDoubles().sub(ROUNDER + 1024);
         // log m = f - f^2/2 + s (f^2/2 + R(s^2)), s = f / (2 + f), f = m - 1 (fdlibm's form).
         DoubleVector f = m.sub(1);
         DoubleVector s = f.div(f.add(2));
@@ -259,7 +262,6 @@ public final class LaneMath {
 
     /** e^x with the bits of {@link #exp(FloatVector)}'s lanes. */
     public static float exp(float x) {
-        x = Math.min(Math.max(x, -104f), 89f);
         float t = Math.fma(x, LOG2E_F, ROUNDER_F);
         float n = t - ROUNDER_F;
         float r = Math.fma(n, -LN2_LO_F, Math.fma(n, -LN2_HI_F, x));
@@ -268,7 +270,8 @@ public final class LaneMath {
         int k = Float.floatToRawIntBits(t) - ROUNDER_F_BITS;
         int k1 = k >> 1;
         p = p * Float.intBitsToFloat((k1 + 127) << 23);
-        return p * Float.intBitsToFloat((k - k1 + 127) << 23);
+        p = p * Float.intBitsToFloat((k - k1 + 127) << 23);
+        return x < -104f ? 0f : x > 104f ? Float.POSITIVE_INFINITY : p;
     }
 
     /** sin x with the bits of {@link #sin(FloatVector)}'s lanes. */
@@ -333,9 +336,9 @@ public final class LaneMath {
 
     private static double log(double x) {
         long bits = Double.doubleToRawLongBits(x);
-        long k = (bits - SQRT_HALF_BITS) >> 52;
-        double m = Double.longBitsToDouble(bits - (k << 52));
-        double kd = Double.longBitsToDouble(k + ROUNDER_BITS) - ROUNDER;
+        long biased = (bits - (SQRT_HALF_BITS - (1024L << 52))) >>> 52;
+        double m = Double.longBitsToDouble(bits - (biased << 52) + (1024L << 52));
+        double kd = Double.longBitsToDouble(biased + ROUNDER_BITS) - (ROUNDER + 1024);
         double f = m - 1;
         double s = f / (f + 2);
         double z = s * s, w = z * z;
