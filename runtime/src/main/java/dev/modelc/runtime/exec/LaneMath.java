@@ -17,12 +17,12 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Each result is within 1 ulp of the correctly rounded value ({@code LaneMathTest} checks a
  * dense sweep of all f32 and the edge cases against {@code (float) Math.f((double) x)}, the
- * scalar path's value, {@link Scalars}). exp, sin and cos compute in f32 (range reduction,
+ * scalar path's value, {@link Scalars}). exp, log, sin and cos compute in f32 (range reduction,
  * then a polynomial with fused multiply-adds, the last addition the only rounding of the size
- * of an ulp: about 0.4 % (exp) and 0.1 % (sin, cos) of values are the scalar path's neighbour);
- * log, log1p and tanh widen to f64 lanes (exact), compute there to about 2^-50 and round once,
- * so they give the scalar path's bits but where the exact value lies within about 2^-50 of a
- * midpoint between two floats. Special values are {@code Math}'s: NaN stays NaN, exp overflows to
+ * of an ulp: about 0.4 % (exp), 0.3 % (log) and 0.1 % (sin, cos) of values are the scalar
+ * path's neighbour); log1p and tanh widen to f64 lanes (exact), compute there to about 2^-50
+ * and round once, so they give the scalar path's bits but where the exact value lies within
+ * about 2^-50 of a midpoint between two floats. Special values are {@code Math}'s: NaN stays NaN, exp overflows to
  * infinity and underflows through the subnormals (rounded once) to 0, log of 0 is -infinity and
  * of a negative number NaN, -0 keeps its sign where {@code Math} keeps it. sin and cos reduce |x|
  * up to {@link #TRIG_REDUCED}; lanes beyond it (large arguments, rare in models; infinities)
@@ -72,6 +72,10 @@ public final class LaneMath {
     private static final double LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01,
             LG3 = 2.857142874366239149e-01, LG4 = 2.222219843214978396e-01, LG5 = 1.818357216161805012e-01,
             LG6 = 1.531383769920937332e-01, LG7 = 1.479819860511658591e-01;
+    // log in f32 (FreeBSD's e_logf.c): the same form with Lg1..Lg4 fitted for f32, ln2 in two parts.
+    private static final int SQRT_HALF_F_BITS = 0x3f3504f3;
+    private static final float LGF1 = 0xaaaaaa.0p-24f, LGF2 = 0xccce13.0p-25f, LGF3 = 0x91e9ee.0p-25f, LGF4 = 0xf89e26.0p-26f;
+    private static final float LN2_HI_LOGF = 6.9313812256e-01f, LN2_LO_LOGF = 9.0580006145e-06f;
     /** Below this |x|, log1p(x) rounds to x in f32 (x - x^2/2 is within a quarter ulp of x). */
     private static final float LOG1P_TINY = 0x1p-29f;
     /** Below this |x|, tanh takes its odd series (1 - 2 / (e^2x + 1) would cancel). */
@@ -108,14 +112,33 @@ public final class LaneMath {
         return sinCos(x, 1);
     }
 
-    /** log x per lane, within 1 ulp: NaN below 0, -infinity at +-0. */
+    /** log x per lane, within 1 ulp (FreeBSD's {@code logf} method, in f32): NaN below 0, -infinity at +-0. */
     public static FloatVector log(FloatVector x) {
-        return logs(x, false);
+        // Subnormals scaled into the normals first, 23 taken off the exponent after.
+        VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        FloatVector u = x.blend(x.mul(0x1p23f), subnormal);
+        // u = 2^k m, m in [sqrt(2)/2, sqrt(2)): k from the bits of u over sqrt(1/2)'s.
+        IntVector bits = u.reinterpretAsInts();
+        IntVector k = bits.sub(SQRT_HALF_F_BITS).lanewise(VectorOperators.ASHR, 23);
+        FloatVector m = bits.sub(k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+        FloatVector kf = ((FloatVector) k.convert(VectorOperators.I2F, 0)).sub(FloatVector.zero(FloatVector.SPECIES_PREFERRED).blend(23f, subnormal));
+        // log m = f - f^2/2 + s (f^2/2 + R(s^2)), s = f / (2 + f), f = m - 1 (exact).
+        FloatVector f = m.sub(1f);
+        FloatVector s = f.div(f.add(2f));
+        FloatVector z = s.mul(s), w = z.mul(z);
+        FloatVector r = w.lanewise(VectorOperators.FMA, LGF4, LGF2).mul(w).add(w.lanewise(VectorOperators.FMA, LGF3, LGF1).mul(z));
+        FloatVector halfSquare = f.mul(f).mul(0.5f);
+        FloatVector inner = s.fma(halfSquare.add(r), kf.mul(LN2_LO_LOGF));
+        FloatVector y = kf.lanewise(VectorOperators.FMA, LN2_HI_LOGF, halfSquare.sub(inner).sub(f).neg());
+        // Where the core is not defined: NaN and +infinity are themselves, 0 gives -infinity, below it NaN.
+        y = y.blend(x, x.test(VectorOperators.IS_NAN).or(x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)));
+        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        return y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
     }
 
     /** log(1 + x) per lane, within 1 ulp: NaN below -1, -infinity at -1, x itself for |x| < 2^-29. */
     public static FloatVector log1p(FloatVector x) {
-        return logs(x, true);
+        return onePlusLog(x);
     }
 
     /** tanh x per lane, within 1 ulp. */
@@ -178,25 +201,17 @@ public final class LaneMath {
     }
 
     /**
-     * log x, or log(1 + x) where {@code onePlus}, in f64: 1 + x is exact for f32 x from 2^-29 on
-     * (and within 2^-53 relative, harmless to the log, past 2^53), and below that log1p(x)
-     * rounds to x in f32.
+     * log(1 + x) in f64: 1 + x is exact for f32 x from 2^-29 on (and within 2^-53 relative,
+     * harmless to the log, past 2^53), and below that log1p(x) rounds to x in f32.
      */
-    private static FloatVector logs(FloatVector x, boolean onePlus) {
-        DoubleVector lo = (DoubleVector) x.convertShape(VectorOperators.F2D, DoubleVector.SPECIES_PREFERRED, 0);
-        DoubleVector hi = (DoubleVector) x.convertShape(VectorOperators.F2D, DoubleVector.SPECIES_PREFERRED, 1);
-        if (onePlus) {
-            lo = lo.add(1);
-            hi = hi.add(1);
-        }
-        // One copy of the core per half: the loops copy this method's bytecode (LaneMath's Javadoc).
-        FloatVector y = join(log(lo), log(hi));
-        float pole = onePlus ? -1 : 0;
-        if (onePlus) y = y.blend(x, x.abs().compare(VectorOperators.LT, LOG1P_TINY));
-        // Where the core is not defined: NaN and +infinity are themselves, the pole -infinity, below it NaN.
+    private static FloatVector onePlusLog(FloatVector x) {
+        DoubleVector lo = ((DoubleVector) x.convertShape(VectorOperators.F2D, DoubleVector.SPECIES_PREFERRED, 0)).add(1);
+        DoubleVector hi = ((DoubleVector) x.convertShape(VectorOperators.F2D, DoubleVector.SPECIES_PREFERRED, 1)).add(1);
+        FloatVector y = join(log(lo), log(hi)).blend(x, x.abs().compare(VectorOperators.LT, LOG1P_TINY));
+        // Where the core is not defined: NaN and +infinity are themselves, -1 gives -infinity, below it NaN.
         y = y.blend(x, x.test(VectorOperators.IS_NAN).or(x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)));
-        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, pole));
-        return y.blend(Float.NaN, x.compare(VectorOperators.LT, pole));
+        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, -1f));
+        return y.blend(Float.NaN, x.compare(VectorOperators.LT, -1f));
     }
 
     /** Each lane rounded once to f32, {@code lo}'s in the lower half and {@code hi}'s in the upper. */
@@ -286,12 +301,31 @@ public final class LaneMath {
 
     /** log x with the bits of {@link #log(FloatVector)}'s lanes. */
     public static float log(float x) {
-        return logs(x, false);
+        boolean subnormal = x < Float.MIN_NORMAL;
+        float u = subnormal ? x * 0x1p23f : x;
+        int bits = Float.floatToRawIntBits(u);
+        int k = (bits - SQRT_HALF_F_BITS) >> 23;
+        float m = Float.intBitsToFloat(bits - (k << 23));
+        float kf = (float) k - (subnormal ? 23f : 0f);
+        float f = m - 1f;
+        float s = f / (f + 2f);
+        float z = s * s, w = z * z;
+        float r = Math.fma(w, LGF4, LGF2) * w + Math.fma(w, LGF3, LGF1) * z;
+        float halfSquare = f * f * 0.5f;
+        float inner = Math.fma(s, halfSquare + r, kf * LN2_LO_LOGF);
+        float y = Math.fma(kf, LN2_HI_LOGF, -((halfSquare - inner) - f));
+        if (Float.isNaN(x) || x == Float.POSITIVE_INFINITY) y = x;
+        if (x == 0) y = Float.NEGATIVE_INFINITY;
+        return x < 0 ? Float.NaN : y;
     }
 
     /** log(1 + x) with the bits of {@link #log1p(FloatVector)}'s lanes. */
     public static float log1p(float x) {
-        return logs(x, true);
+        float y = (float) log((double) x + 1);
+        if (Math.abs(x) < LOG1P_TINY) y = x;
+        if (Float.isNaN(x) || x == Float.POSITIVE_INFINITY) y = x;
+        if (x == -1f) y = Float.NEGATIVE_INFINITY;
+        return x < -1f ? Float.NaN : y;
     }
 
     /** tanh x with the bits of {@link #tanh(FloatVector)}'s lanes. */
@@ -322,16 +356,6 @@ public final class LaneMath {
         float y = (quadrant & 1) != 0 ? cos : sin;
         y = Float.intBitsToFloat(Float.floatToRawIntBits(y) ^ (quadrant << 30 & Integer.MIN_VALUE));
         return offset == 0 && Math.abs(x) < 0x1p-12f ? x : y;
-    }
-
-    private static float logs(float x, boolean onePlus) {
-        double u = onePlus ? (double) x + 1 : x;
-        float y = (float) log(u);
-        float pole = onePlus ? -1 : 0;
-        if (onePlus && Math.abs(x) < LOG1P_TINY) y = x;
-        if (Float.isNaN(x) || x == Float.POSITIVE_INFINITY) y = x;
-        if (x == pole) y = Float.NEGATIVE_INFINITY;
-        return x < pole ? Float.NaN : y;
     }
 
     private static double log(double x) {
