@@ -18,6 +18,7 @@ import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.ExceptionCatch;
 import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.IncrementInstruction;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LoadInstruction;
@@ -44,7 +45,7 @@ import java.util.Set;
  * locals of the loop, their labels fresh labels, their return a jump to the end; calls of
  * {@code LaneMath}'s private methods are copied too, its public ones (the rare {@code far} lanes)
  * stay calls; anything else of the class (a field that is not a compile-time constant, a
- * switch, an exception handler) is refused, so the runtime class must stay within that.
+ * switch, an exception handler, an invokedynamic) is refused, so the runtime class must stay within that.
  */
 final class LaneMathInliner {
     private LaneMathInliner() {
@@ -146,6 +147,8 @@ final class LaneMathInliner {
                 case TableSwitchInstruction s -> throw new IllegalStateException("LaneMath." + m.methodName() + " has a switch");
                 case LookupSwitchInstruction s -> throw new IllegalStateException("LaneMath." + m.methodName() + " has a switch");
                 case ExceptionCatch c -> throw new IllegalStateException("LaneMath." + m.methodName() + " catches exceptions");
+                // A lambda or string concatenation would link against LaneMath's private members from the loop's class.
+                case InvokeDynamicInstruction d -> throw new IllegalStateException("LaneMath." + m.methodName() + " has an invokedynamic");
                 case Instruction i -> code.with(i);
                 // Line numbers, local variable names: they describe the runtime's source, not the loop.
                 case PseudoInstruction p -> {

@@ -46,7 +46,7 @@ public final class VectorLanes {
 
     /**
      * The most bytes of code the copies of {@code LaneMath}'s functions may add to one loop
-     * ({@link LaneMathInliner#size}: 212 for exp, 291 for log, 436 for sin or cos, 706 for log1p, 839 for tanh): HotSpot never compiles a
+     * ({@link LaneMathInliner#size}: 212 for exp, 291 for log, 436 for sin or cos, 672 for log1p, 839 for tanh): HotSpot never compiles a
      * method of over 8,000 bytes, and a loop of Vector API calls left to the interpreter is many
      * times slower than the scalar loop. A loop past it runs scalar.
      */
