@@ -28,10 +28,10 @@ import java.util.Map;
  * zeros, a valid class or index, for integer ones), its optimizer is a fresh instance that the
  * run never sees, and its step keys are its own. The kernels are pure functions of their inputs
  * and the compiled program is the same whoever builds it first, so the run's losses and params
- * are bit for bit those of a run without it (WarmupTest) — with one exception that is the
- * JVM's, not the warm-up's: f32 loops with exp, log, sin, cos or tanh on vector lanes get
- * {@code Math}'s values per lane until C2 compiles them and the SVML stubs' after, an ulp apart
- * at some points, and the warm-up moves when that happens (docs/language.md). {@link #close} stops it and waits for
+ * are bit for bit those of a run without it (WarmupTest), f32 loops with exp, log, sin, cos or
+ * tanh on vector lanes included: those are {@code LaneMath}'s, made of exactly specified
+ * operations, so they give the same bits before and after C2 compiles them (the Vector API's
+ * {@code lanewise(EXP)} did not, and the warm-up moved when its values changed). {@link #close} stops it and waits for
  * the step in progress before the trainer starts, so the model never runs on two threads at once.
  *
  * <p>It is bounded ({@link #MAX_STEPS}, {@link #MAX_TIME_NANOS}), ignores its own failures (a

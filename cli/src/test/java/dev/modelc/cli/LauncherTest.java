@@ -49,7 +49,8 @@ class LauncherTest {
     private static final List<String> LANE_CLASSES = List.of("dev.modelc.runtime.exec.FloatBlocks", "dev.modelc.runtime.exec.DoubleBlocks",
             "dev.modelc.runtime.exec.VectorGemm", "dev.modelc.runtime.exec.VectorPairPool", "dev.modelc.runtime.exec.Runs",
             "dev.modelc.runtime.exec.Im2Row", "dev.modelc.runtime.exec.RowsWeightGrad", "dev.modelc.runtime.exec.DirectForward",
-            "dev.modelc.runtime.exec.DirectInputGrad", "dev.modelc.runtime.exec.ChannelsWeightGrad", "dev.modelc.runtime.optim.LaneUpdates",
+            "dev.modelc.runtime.exec.DirectInputGrad", "dev.modelc.runtime.exec.ChannelsWeightGrad", "dev.modelc.runtime.exec.LaneMath",
+            "dev.modelc.runtime.optim.LaneUpdates",
             "dev.modelc.compiler.backend.bytecode.Kernel_", "jdk.incubator.vector.");
     /** Of train and predict on lanes: every compile in the background, as the JVM does by default. */
     private static final String LANES_JVM = "-XX:+UseSerialGC";

@@ -1,6 +1,7 @@
 package dev.modelc.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +32,13 @@ class LanesTest {
     @Test
     void thisJvmRunsLanes() {
         assertEquals(Lanes.of(true, null), Lanes.current());
+    }
+
+    @Test
+    void withoutHardwareFmaLanesAreOffAndSaySo() {
+        Lanes off = Lanes.of(true, null, false);
+        assertEquals(false, off.on());
+        assertTrue(off.reason().contains("fused multiply-add"), off.reason());
+        assertEquals(Lanes.of(true, "false"), Lanes.of(true, "false", false));
     }
 }

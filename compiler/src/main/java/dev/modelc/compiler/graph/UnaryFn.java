@@ -62,9 +62,11 @@ public enum UnaryFn {
         /** Lanes give the scalar path's bits: IEEE-exact operations, or an exact composition of them (floor, round, ...). */
         EXACT,
         /**
-         * Lanes compute it within an ulp or so of the correctly rounded value (the Vector API's
-         * exp, log, sin, ...), not bit for bit like {@code (float) Math.exp(x)}: inside the f32
-         * tolerance of the backend properties.
+         * f32 lanes compute it with {@code dev.modelc.runtime.exec.LaneMath}: within 1 ulp of the
+         * correctly rounded value, not always bit for bit like {@code (float) Math.exp(x)}, but
+         * deterministic: made of operations the Vector API specifies exactly, so the same on
+         * every machine and JIT tier, and the loop's scalar remainder calls the same function's
+         * scalar twin. f64 loops with such a function run scalar (f64 promises {@code Math}'s bits).
          */
         CLOSE
     }
@@ -162,7 +164,8 @@ public enum UnaryFn {
     /**
      * Whether {@code jdk.incubator.vector} lanes compute it, and how closely: the bytecode renderer
      * writes NEG, ABS, SQUARE, RECIPROCAL, RELU, FLOOR, CEIL, ROUND, TRUNC, ISNAN and ISFINITE
-     * itself and the rest as {@code VectorOperators.<NAME>}.
+     * itself, SQRT as {@code VectorOperators.SQRT} and the {@link Lanes#CLOSE} ones by copying
+     * {@code LaneMath}'s methods into the loop ({@code backend.bytecode.LaneMathInliner}).
      */
     public Lanes lanes() {
         return lanes;

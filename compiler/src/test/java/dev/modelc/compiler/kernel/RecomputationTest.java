@@ -71,7 +71,7 @@ class RecomputationTest {
                 for (int i = 0; i < n; i++) {
                     int at = i, out = k;
                     if (shared.contains("exp") && lanes && !Double.isNaN(w[i])) {
-                        // exp on lanes is within an ulp or so, not the scalar bits (UnaryFn.Lanes.CLOSE).
+                        // exp on lanes is within 1 ulp, not always the scalar bits (UnaryFn.Lanes.CLOSE).
                         assertEquals(w[i], d[i], 1e-5 * Math.max(1, Math.abs(w[i])));
                     } else {
                         assertEquals(Float.floatToIntBits((float) w[i]), Float.floatToIntBits((float) d[i]),

@@ -75,7 +75,7 @@ class BackendProperties {
 
     /**
      * The same in f32 with {@code jdk.incubator.vector} lanes for the flat loops that fit them:
-     * exp, sin and friends are within an ulp or so of the scalar path, inside the same tolerance.
+     * exp, sin and friends ({@code LaneMath}) are within 1 ulp of the scalar path, inside the same tolerance.
      */
     @Property(tries = TRIES / 2)
     void bytecodeBackendWithVectorLanesMatchesTheInterpreterInF32(@ForAll("programs") Program program) {

@@ -31,8 +31,10 @@ import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -121,6 +123,14 @@ final class LoopCompiler {
     private final boolean rowLanes;
     /** The end of a row's whole vectors, computed in the prologue (a row lanes loop). */
     private int rowUpper = -1;
+    /**
+     * The lets whose scalar code is the remainder of lanes (the elements past a loop's, a row's
+     * or a chunk's last whole vector): their exp, log, log1p, sin, cos and tanh call
+     * {@code LaneMath}'s scalar twins, the lanes' bits, not {@link Scalars}, so an element's
+     * value does not depend on where the vectors of its loop start and end (the vector width,
+     * the split into tasks and chunks).
+     */
+    private final Set<Integer> laneTwins = new HashSet<>();
     /** Whether the loop's reduction runs for {@link #JAM} positions of its last outer axis at a time (see {@link #jams}). */
     private final boolean jam;
     private int species = -1, laneCount = -1, scratch = -1, doubleSpecies = -1;
@@ -150,6 +160,8 @@ final class LoopCompiler {
         this.varLocal = new int[loop.variables()];
         loop.body().forEach(l -> lets.put(l.id(), l));
         loop.reduction().ifPresent(r -> r.body().forEach(l -> lets.put(l.id(), l)));
+        if (lanes || rowLanes) loop.body().forEach(l -> laneTwins.add(l.id()));
+        if (foldLanes) loop.reduction().orElseThrow().body().forEach(l -> laneTwins.add(l.id()));
     }
 
     /** The class file of a {@link RangeKernel} named {@code name} running {@code loop}. */
@@ -653,6 +665,14 @@ final class LoopCompiler {
                         // Masks: IEEE tests, exact.
                         case ISNAN -> code.getstatic(OPERATORS, "IS_NAN", TEST).invokevirtual(vec, "test", TEST_OF);
                         case ISFINITE -> code.getstatic(OPERATORS, "IS_FINITE", TEST).invokevirtual(vec, "test", TEST_OF);
+                        // Our own lane functions, copied into the loop (LaneMathInliner), not the Vector
+                        // API's lanewise(EXP) and the like: JDK 25 computes those with Math per lane
+                        // until C2 compiles the loop and with its SVML stubs after, different bits.
+                        case EXP, LOG, LOG1P, SIN, COS, TANH -> {
+                            if (laneType != DType.F32) throw new IllegalStateException(u.fn() + " has no " + laneType + " lanes");
+                            LaneMathInliner.inline(code, u.fn());
+                        }
+                        // sqrt: correctly rounded, as Math.sqrt.
                         default -> {
                             code.getstatic(OPERATORS, u.fn().name(), UNARY_OPERATOR);
                             code.invokevirtual(vec, "lanewise", MethodTypeDesc.of(vec, UNARY_OPERATOR));
@@ -932,7 +952,7 @@ final class LoopCompiler {
                 code.i2d();
                 if (f) code.d2f();
             }
-            case Expr.Unary u -> unary(u, l.dtype());
+            case Expr.Unary u -> unary(u, l);
             case Expr.Binary b -> binary(b, l.dtype());
             case Expr.Select s -> {
                 loadAsDouble(s.mask());
@@ -969,7 +989,13 @@ final class LoopCompiler {
     }
 
     /** {@code fn(x)} as the kernel IR's {@link Arithmetic} says: a float instruction, or {@code Scalars} in f64 rounded once. */
-    private void unary(Expr.Unary u, DType t) {
+    private void unary(Expr.Unary u, Let l) {
+        DType t = l.dtype();
+        if (laneTwins.contains(l.id()) && t == DType.F32 && LaneMathInliner.FUNCTIONS.contains(u.fn())) {
+            load(u.x());
+            code.invokestatic(LaneMathInliner.OWNER, u.fn().scalarsMethod(), F_F);
+            return;
+        }
         switch (u.arithmetic()) {
             case F32 -> {
                 if (u.fn() == UnaryFn.RECIPROCAL) code.fconst_1();

@@ -17,15 +17,16 @@ import java.util.Set;
  * boot layer (the JVM started with {@code --add-modules jdk.incubator.vector}; the {@code modelc}
  * launcher does so for train and predict unless {@code MODELC_VECTOR=0}), and the loop must be a flat loop of one
  * floating dtype, f32 or f64 ({@link #laneType}), made of loads, constants and functions lanes
- * have (the op table says which: {@link UnaryFn#lanes()}). Lanes compute exp, log, sin, cos and
- * tanh to within an ulp or so ({@link UnaryFn.Lanes#CLOSE}, not bit for bit like
- * {@code (float) Math.exp(x)} or {@code Math.exp(x)}), so such loops agree with the interpreter
- * within the dtype's tolerance, not exactly; + - * / max min and the {@link UnaryFn.Lanes#EXACT}
- * functions (sqrt, neg, abs, floor, round, ...) give its bits. Floor, ceil, round and trunc are
- * composed of f32 operations ({@code LoopCompiler.integral}), so f64 loops with them run scalar;
- * f64 loops with a {@code CLOSE} function run scalar too, so f64 results keep the interpreter's
- * bits (JDK 25's lanes compute those functions with {@code Math} per lane until C2 compiles the
- * loop and with the SVML stubs after: in f32 a value can differ by an ulp between the two).
+ * have (the op table says which: {@link UnaryFn#lanes()}). + - * / max min and the
+ * {@link UnaryFn.Lanes#EXACT} functions (sqrt, neg, abs, floor, round, ...) give the
+ * interpreter's bits. exp, log, log1p, sin, cos and tanh ({@link UnaryFn.Lanes#CLOSE}) are
+ * {@code dev.modelc.runtime.exec.LaneMath}'s, copied into the loop ({@link LaneMathInliner}):
+ * within 1 ulp of {@code (float) Math.exp(x)}, and the same bits interpreted or compiled, on
+ * any machine, lanes or the loop's scalar remainder (which calls their scalar twins), so an f32
+ * run is deterministic; a loop whose copies would pass {@link #LANE_MATH_BYTES} runs scalar.
+ * Floor, ceil, round and trunc are composed of f32 operations ({@code LoopCompiler.integral}),
+ * and {@code LaneMath} is f32 only, so f64 loops with them run scalar, keeping the
+ * interpreter's bits.
  */
 public final class VectorLanes {
     private VectorLanes() {
@@ -42,6 +43,14 @@ public final class VectorLanes {
      * is f32's 2^23): f64 loops that use them stay scalar.
      */
     private static final Set<UnaryFn> INTEGRAL = Set.of(UnaryFn.FLOOR, UnaryFn.CEIL, UnaryFn.ROUND, UnaryFn.TRUNC);
+
+    /**
+     * The most bytes of code the copies of {@code LaneMath}'s functions may add to one loop
+     * ({@link LaneMathInliner#size}: 212 for exp, 291 for log, 436 for sin or cos, 672 for log1p, 839 for tanh): HotSpot never compiles a
+     * method of over 8,000 bytes, and a loop of Vector API calls left to the interpreter is many
+     * times slower than the scalar loop. A loop past it runs scalar.
+     */
+    static final int LANE_MATH_BYTES = 4000;
 
     static final Set<BinaryFn> COMPARE = Set.of(BinaryFn.LT, BinaryFn.LE, BinaryFn.GT, BinaryFn.GE, BinaryFn.EQ, BinaryFn.NE);
 
@@ -144,18 +153,25 @@ public final class VectorLanes {
         return null;
     }
 
-    /** Whether every let has lanes; collects the bool lets (masks) into {@code masks}. */
+    /**
+     * Whether every let has lanes, and the copies of {@code LaneMath}'s functions fit in
+     * {@link #LANE_MATH_BYTES}; collects the bool lets (masks) into {@code masks}.
+     */
     private static boolean fits(List<Let> lets, KernelPlan plan, Set<Integer> masks, DType lane) {
         Set<Integer> known = new HashSet<>();   // the lets with lanes so far: all vectors of the lane type but the masks
+        int laneMathBytes = 0;
+        for (Let l : lets) {
+            if (l.expr() instanceof Expr.Unary u && LaneMathInliner.FUNCTIONS.contains(u.fn())) laneMathBytes += LaneMathInliner.size(u.fn());
+        }
+        if (laneMathBytes > LANE_MATH_BYTES) return false;
         for (Let l : lets) {
             boolean ok = switch (l.dtype()) {
                 case F32, F64 -> l.dtype() == lane && switch (l.expr()) {
                     case Expr.Load ld -> plan.buffer(ld.buffer()).dtype() == lane;
                     case Expr.Constant c -> true;
                     case Expr.SizeOf s -> true;
-                    // f64 takes only the exact functions: the Vector API's exp, sin, ... are not
-                    // Math's, and differ by JIT tier (Math per lane until C2 compiles, then the
-                    // SVML stubs), where f64 results promise the interpreter's bits.
+                    // f64 takes only the exact functions: LaneMath's exp, sin, ... are f32 and
+                    // within an ulp, where f64 results promise the interpreter's bits (Math's).
                     case Expr.Unary u -> u.fn().lanes() != UnaryFn.Lanes.NONE && !masks.contains(u.x())
                             && (lane == DType.F32 || (u.fn().lanes() == UnaryFn.Lanes.EXACT && !INTEGRAL.contains(u.fn())));
                     case Expr.Binary b -> BINARY.contains(b.fn()) && !masks.contains(b.a()) && !masks.contains(b.b());

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * f64 loops on vector lanes ({@code DoubleVector}): flat loops, rows and a merged pass's values.
  * Exact operations give the interpreter's bits, lanes and scalar tail alike (odd lengths). An
- * f64 loop with a {@code CLOSE} function (exp, sin, cos, ...: the Vector API's are not
- * {@code Math}'s), one mixing f32 and f64, or one with floor, ceil, round or trunc (composed of
+ * f64 loop with a {@code CLOSE} function (exp, sin, cos, ...: lanes have them in f32 only,
+ * within an ulp, not {@code Math}'s bits), one mixing f32 and f64, or one with floor, ceil, round or trunc (composed of
  * f32 operations on lanes) runs scalar, so f64 results keep the interpreter's bits.
  */
 class F64LanesTest {
@@ -137,9 +137,8 @@ class F64LanesTest {
     }
 
     /**
-     * Smooth in f64 (exp, sin, cos) stays scalar: the Vector API's transcendental functions are
-     * not {@code Math}'s, and on JDK 25 they even differ by JIT tier ({@code Math} per lane until
-     * C2 compiles the loop, the SVML stubs after), where f64 results promise the interpreter's bits.
+     * Smooth in f64 (exp, sin, cos) stays scalar: lanes' transcendental functions
+     * ({@code LaneMath}) are f32 and within an ulp, not {@code Math}'s bits, which f64 results promise.
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 15, 30_011})
