@@ -115,6 +115,7 @@ class TrainResumeTest {
     void aRealCtrlCAtARandomMomentResumesToTheUninterruptedParams() throws Exception {
         assumeTrue(!System.getProperty("os.name").toLowerCase().startsWith("windows") && Files.isExecutable(Path.of("/bin/kill")),
                 "needs a Unix kill");
+        assumeTrue(!SignalDisposition.sigintIgnored(), "SIGINT is ignored in this JVM (started in the background by a script), so in its children too");
         // 300 epochs of 4 batches, a checkpoint forced to disk after each: about a second of
         // training, long enough for a signal at a random moment to land at a random batch.
         int epochs = 300;
