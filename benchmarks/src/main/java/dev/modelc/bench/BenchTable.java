@@ -20,8 +20,13 @@ import java.util.Map;
  * in docs/benchmarks.md). Each row is the median of repeated timings after a warm-up of many
  * short calls (a few long calls can leave a kernel in slow code). libtorch runs in a JVM of its
  * own ({@code dev.modelc.torch.peer.BenchPeer}, the torch module) on the inputs this class
- * writes ({@code --write-inputs DIR}); its results come back as a file ({@code --torch FILE}),
- * and the table checks that both sides computed the same losses. JMH measures the same
+ * writes ({@code --write-inputs DIR}): with {@code --peer PROGRAM} this class starts that program
+ * ({@code scripts/bench} writes it) with {@code --only W} just before measuring each workload W
+ * itself, and waits for it, so the two never compete for the cores and each ratio compares
+ * measurements a minute apart (this machine's speed wanders by up to 1.5x over a run, and a run
+ * that measured all of libtorch first put that drift into the ratios); {@code --torch FILE}
+ * reads results measured earlier instead. The table checks that both sides computed the same
+ * losses. JMH measures the same
  * workloads with forks and error bars ({@code java -jar benchmarks/target/benchmarks.jar --jmh});
  * this table trades those for one quick, comparable picture.
  */
@@ -33,13 +38,20 @@ public final class BenchTable {
     /** Per workload key, the value libtorch must agree with (a loss, or f), from an untimed run. */
     private final Map<String, Double> checks = new java.util.LinkedHashMap<>();
     private final boolean quick;
-    private final TorchResults torch;
+    /** What libtorch measured so far: read from {@code --torch}, or gathered from the peer, workload by workload. */
+    private TorchResults torch;
+    /** The program that runs libtorch's side of one workload ({@code --peer}), or null. */
+    private final Path peer;
     private boolean disagreed;
 
-    private BenchTable(boolean quick, TorchResults torch) {
+    private BenchTable(boolean quick, TorchResults torch, Path peer) {
         this.quick = quick;
         this.torch = torch;
+        this.peer = peer;
     }
+
+    /** The workloads, in the table's order ({@code --only} names one). */
+    private static final List<String> WORKLOADS = List.of("compile", "seed", "linreg", "smooth", "mlp", "conv", "cnn");
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--jmh")) {
@@ -57,14 +69,27 @@ public final class BenchTable {
         String which = only >= 0 && only + 1 < args.length ? args[only + 1] : "all";
         int torchAt = flags.indexOf("--torch");
         TorchResults torch = torchAt >= 0 && torchAt + 1 < args.length ? TorchResults.read(Path.of(args[torchAt + 1])) : null;
-        BenchTable t = new BenchTable(quick, torch);
-        if (which.equals("all") || which.equals("compile")) t.compileLatency();
-        if (which.equals("all") || which.equals("seed")) t.seed();
-        if (which.equals("all") || which.equals("linreg")) t.linreg();
-        if (which.equals("all") || which.equals("smooth")) t.smooth();
-        if (which.equals("all") || which.equals("mlp")) t.mlp();
-        if (which.equals("all") || which.equals("conv")) t.conv();
-        if (which.equals("all") || which.equals("cnn")) t.cnn();
+        int peerAt = flags.indexOf("--peer");
+        Path peer = peerAt >= 0 && peerAt + 1 < args.length ? Path.of(args[peerAt + 1]) : null;
+        if (!which.equals("all") && !WORKLOADS.contains(which)) {
+            System.err.println("scripts/bench: --only takes one of " + String.join(", ", WORKLOADS) + ", not '" + which + "'");
+            System.exit(2);
+        }
+        BenchTable t = new BenchTable(quick, torch, peer);
+        for (String w : WORKLOADS) {
+            if (!which.equals("all") && !which.equals(w)) continue;
+            t.runPeer(w);
+            switch (w) {
+                case "compile" -> t.compileLatency();
+                case "seed" -> t.seed();
+                case "linreg" -> t.linreg();
+                case "smooth" -> t.smooth();
+                case "mlp" -> t.mlp();
+                case "conv" -> t.conv();
+                case "cnn" -> t.cnn();
+                default -> throw new AssertionError(w);
+            }
+        }
         String table = t.table();
         System.out.print(table);
         for (int i = 0; i < args.length - 1; i++) {
@@ -244,7 +269,28 @@ public final class BenchTable {
         return (float[]) t.to(dev.modelc.runtime.DType.F32).storage();
     }
 
-    /** The libtorch row of a workload, from the peer's results (measured before this JVM started). */
+    /**
+     * libtorch's side of {@code workload}, measured now by the peer program in a JVM of its own,
+     * while this JVM waits (so the two thread pools never compete), and added to {@link #torch}.
+     * The compile-latency row has no peer.
+     */
+    private void runPeer(String workload) throws IOException, InterruptedException {
+        if (peer == null || workload.equals("compile")) return;
+        Path out = Files.createTempFile("modelc-bench-peer", ".tsv");
+        try {
+            List<String> command = new ArrayList<>(List.of(peer.toString(), "--only", workload));
+            if (quick) command.add("--quick");
+            int exit = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start().waitFor();
+            if (exit != 0) throw new IOException("the libtorch peer (" + peer + " --only " + workload + ") failed with exit status " + exit);
+            TorchResults measured = TorchResults.read(out);
+            torch = torch == null ? measured : torch.with(measured);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The libtorch row of a workload, from the peer's results (measured just before this workload, or before this JVM started). */
     private void libtorch(String workload, String key) {
         if (torch == null || !torch.seconds().containsKey(key)) return;
         add(workload, key, "libtorch CPU (" + torch.threads() + " threads)", torch.seconds().get(key));
@@ -254,7 +300,8 @@ public final class BenchTable {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Machine: %s, %d cores; %s %s; %s%n%n", cpu(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), quick ? "quick run (--quick)" : "full run"));
-        if (torch != null) s.append("libtorch: ").append(torch.describe()).append(", measured in its own JVM just before this one.\n\n");
+        if (torch != null) s.append("libtorch: ").append(torch.describe()).append(peer != null
+                ? ", measured in its own JVM just before each workload here.\n\n" : ", measured in its own JVM before this one.\n\n");
         s.append("| workload | variant | median time | vs hand-written | vs libtorch |\n");
         s.append("| --- | --- | ---: | ---: | ---: |\n");
         for (Row r : rows) {

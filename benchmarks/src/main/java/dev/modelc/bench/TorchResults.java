@@ -28,6 +28,14 @@ record TorchResults(Map<String, Double> seconds, Map<String, Double> checks, int
         return new TorchResults(seconds, checks, threads);
     }
 
+    /** These results with {@code later}'s added (a workload measured again takes its later value). */
+    TorchResults with(TorchResults later) {
+        Map<String, Double> s = new HashMap<>(seconds), c = new HashMap<>(checks);
+        s.putAll(later.seconds());
+        c.putAll(later.checks());
+        return new TorchResults(s, c, later.threads());
+    }
+
     String describe() {
         return "libtorch CPU through DJL (the torch module's BenchPeer), " + threads + " intra-op threads";
     }
