@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,21 +33,27 @@ import java.util.Map;
  * this table trades those for one quick, comparable picture.
  */
 public final class BenchTable {
-    private record Row(String workload, String key, String variant, double seconds) {
+    /** One timing: a variant of a workload, in round {@code round} (0-based; see {@code --rounds}). */
+    record Row(String workload, String key, String variant, int round, double seconds) {
     }
 
     private final List<Row> rows = new ArrayList<>();
     /** Per workload key, the value libtorch must agree with (a loss, or f), from an untimed run. */
     private final Map<String, Double> checks = new java.util.LinkedHashMap<>();
     private final boolean quick;
+    /** How many times each workload is measured, libtorch's side and then modelc's each time ({@code --rounds}). */
+    private final int rounds;
+    /** The round being measured. */
+    private int round;
     /** What libtorch measured so far: read from {@code --torch}, or gathered from the peer, workload by workload. */
     private TorchResults torch;
     /** The program that runs libtorch's side of one workload ({@code --peer}), or null. */
     private final Path peer;
     private boolean disagreed;
 
-    private BenchTable(boolean quick, TorchResults torch, Path peer) {
+    private BenchTable(boolean quick, int rounds, TorchResults torch, Path peer) {
         this.quick = quick;
+        this.rounds = rounds;
         this.torch = torch;
         this.peer = peer;
     }
@@ -75,19 +83,27 @@ public final class BenchTable {
             System.err.println("scripts/bench: --only takes one of " + String.join(", ", WORKLOADS) + ", not '" + which + "'");
             System.exit(2);
         }
-        BenchTable t = new BenchTable(quick, torch, peer);
+        int roundsAt = flags.indexOf("--rounds");
+        int rounds = roundsAt >= 0 && roundsAt + 1 < args.length ? Integer.parseInt(args[roundsAt + 1]) : 1;
+        if (rounds < 1) {
+            System.err.println("scripts/bench: --rounds must be at least 1, not " + rounds);
+            System.exit(2);
+        }
+        BenchTable t = new BenchTable(quick, rounds, torch, peer);
         for (String w : WORKLOADS) {
             if (!which.equals("all") && !which.equals(w)) continue;
-            t.runPeer(w);
-            switch (w) {
-                case "compile" -> t.compileLatency();
-                case "seed" -> t.seed();
-                case "linreg" -> t.linreg();
-                case "smooth" -> t.smooth();
-                case "mlp" -> t.mlp();
-                case "conv" -> t.conv();
-                case "cnn" -> t.cnn();
-                default -> throw new AssertionError(w);
+            for (t.round = 0; t.round < rounds; t.round++) {
+                t.runPeer(w);
+                switch (w) {
+                    case "compile" -> t.compileLatency();
+                    case "seed" -> t.seed();
+                    case "linreg" -> t.linreg();
+                    case "smooth" -> t.smooth();
+                    case "mlp" -> t.mlp();
+                    case "conv" -> t.conv();
+                    case "cnn" -> t.cnn();
+                    default -> throw new AssertionError(w);
+                }
             }
         }
         String table = t.table();
@@ -119,7 +135,7 @@ public final class BenchTable {
     }
 
     private void add(String workload, String key, String variant, double seconds) {
-        rows.add(new Row(workload, key, variant, seconds));
+        rows.add(new Row(workload, key, variant, round, seconds));
         System.err.printf(Locale.ROOT, "%-48s %-34s %s%n", workload, variant, format(seconds));
     }
 
@@ -298,25 +314,57 @@ public final class BenchTable {
 
     private String table() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "Machine: %s, %d cores; %s %s; %s%n%n", cpu(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"), quick ? "quick run (--quick)" : "full run"));
+        s.append(String.format(Locale.ROOT, "Machine: %s, %d cores; %s %s; %s%s%n%n", cpu(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), quick ? "quick run (--quick)" : "full run",
+                rounds > 1 ? ", " + rounds + " rounds" : ""));
         if (torch != null) s.append("libtorch: ").append(torch.describe()).append(peer != null
                 ? ", measured in its own JVM just before each workload here.\n\n" : ", measured in its own JVM before this one.\n\n");
+        if (rounds > 1) {
+            s.append("Each workload measured ").append(rounds).append(" times in turn with libtorch: the time is the median of the"
+                    + " rounds' medians (from fastest to slowest round in parentheses), a ratio the median of the rounds' ratios.\n\n");
+        }
         s.append("| workload | variant | median time | vs hand-written | vs libtorch |\n");
         s.append("| --- | --- | ---: | ---: | ---: |\n");
-        for (Row r : rows) {
-            Row hand = first(r.key(), "hand-written"), peer = first(r.key(), "libtorch");
-            String vsHand = hand == null || hand == r || r == peer ? "" : ratio(r.seconds(), hand.seconds());
-            String vsTorch = peer == null ? (torch == null ? "not measured" : "") : peer == r ? "" : ratio(r.seconds(), peer.seconds());
-            s.append("| ").append(r.workload()).append(" | ").append(r.variant()).append(" | ").append(format(r.seconds()))
+        Map<String, List<Row>> byVariant = new LinkedHashMap<>();
+        for (Row r : rows) byVariant.computeIfAbsent(r.key() + "\t" + r.variant(), k -> new ArrayList<>()).add(r);
+        for (List<Row> rs : byVariant.values()) {
+            Row r = rs.getFirst();
+            List<Row> hand = first(byVariant, r.key(), "hand-written"), peerRows = first(byVariant, r.key(), "libtorch");
+            String vsHand = hand == null || hand == rs || rs == peerRows ? "" : ratio(rs, hand);
+            String vsTorch = peerRows == null ? (torch == null ? "not measured" : "") : peerRows == rs ? "" : ratio(rs, peerRows);
+            s.append("| ").append(r.workload()).append(" | ").append(r.variant()).append(" | ").append(time(rs))
                     .append(" | ").append(vsHand).append(" | ").append(vsTorch).append(" |\n");
         }
         if (torch != null) s.append('\n').append(crossCheck());
         return s.toString();
     }
 
-    private Row first(String key, String variantPrefix) {
-        return rows.stream().filter(o -> o.key().equals(key) && o.variant().startsWith(variantPrefix)).findFirst().orElse(null);
+    /** The first variant of {@code key} whose name starts with {@code variantPrefix}, its rows by round; or null. */
+    private static List<Row> first(Map<String, List<Row>> byVariant, String key, String variantPrefix) {
+        return byVariant.values().stream().filter(rs -> rs.getFirst().key().equals(key) && rs.getFirst().variant().startsWith(variantPrefix))
+                .findFirst().orElse(null);
+    }
+
+    /** A variant's time: its one timing, or the median over rounds with the range. */
+    static String time(List<Row> rs) {
+        double[] t = rs.stream().mapToDouble(Row::seconds).sorted().toArray();
+        if (t.length == 1) return format(t[0]);
+        return format(median(t)) + " (" + format(t[0]) + " to " + format(t[t.length - 1]) + ")";
+    }
+
+    /** {@code mine} against {@code other}: the median over the rounds both were measured in of the rounds' ratios. */
+    static String ratio(List<Row> mine, List<Row> other) {
+        Map<Integer, Double> theirs = new HashMap<>();
+        for (Row o : other) theirs.put(o.round(), o.seconds());
+        double[] ratios = mine.stream().filter(r -> theirs.containsKey(r.round()))
+                .mapToDouble(r -> r.seconds() / theirs.get(r.round())).sorted().toArray();
+        return ratios.length == 0 ? "" : ratio(median(ratios), 1);
+    }
+
+    /** The median of sorted values (the mean of the middle two for an even count). */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**
