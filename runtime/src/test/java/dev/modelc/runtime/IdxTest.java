@@ -60,6 +60,20 @@ class IdxTest {
         assertArrayEquals(new int[] {0, 1, 127, 128, 200, 255}, (int[]) a.values().storage());
     }
 
+    /** Values past the reader's 64 KiB chunks land where they belong, signed and unsigned. */
+    @Test
+    void valuesSpanningManyChunksKeepTheirPlaces() throws IOException {
+        int n = 200_003;
+        byte[] body = new byte[n];
+        for (int i = 0; i < n; i++) body[i] = (byte) (i * 31 + i / 251);
+        int[] unsigned = (int[]) Idx.read(gzip("u", idx(0x08, new int[] {n}, body))).values().storage();
+        int[] signed = (int[]) Idx.read(gzip("s", idx(0x09, new int[] {n}, body))).values().storage();
+        for (int i = 0; i < n; i++) {
+            assertEquals(body[i] & 0xff, unsigned[i], "unsigned at " + i);
+            assertEquals(body[i], signed[i], "signed at " + i);
+        }
+    }
+
     @Test
     void gzipIsRecognizedByItsMagicBytesNotItsName() throws IOException {
         byte[] content = idx(0x08, new int[] {4}, new byte[] {9, 0, 0, 3});
