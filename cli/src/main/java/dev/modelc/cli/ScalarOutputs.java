@@ -5,7 +5,6 @@ import dev.modelc.compiler.backend.Backend;
 import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.check.ModelSignature;
 import dev.modelc.runtime.DType;
-import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.data.TensorDataset;
 import dev.modelc.runtime.train.Evaluator;
 import java.util.ArrayList;
@@ -88,14 +87,5 @@ final class ScalarOutputs {
         StringBuilder sb = new StringBuilder();
         for (Measured m : measured(values)) sb.append(", ").append(m);
         return sb.toString();
-    }
-
-    /**
-     * The scalar outputs on {@code data} with {@code params} as {@code describe} prints them, in a
-     * pass of their own: for a run whose trainer evaluated none (one of no epochs).
-     */
-    String describe(Map<String, Tensor> params, TensorDataset data, int batchSize) {
-        Evaluator e = evaluator(data);
-        return e == null ? "" : describe(e.evaluate(params, data, batchSize).outputs());
     }
 }

@@ -406,14 +406,8 @@ final class TrainCommand implements Callable<Integer> {
                 case Trainer.Ending.Completed c -> {
                 }
             }
-            String outputs;
-            try {
-                // From the pass that gave the final loss; a run of no epochs has none, and takes a pass of its own.
-                outputs = r.epochLosses().isEmpty() ? scalars.describe(r.params(), dataset, batchSize) : scalars.describe(r.outputs());
-            } catch (OutOfMemoryError e) {
-                throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
-                        + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
-            }
+            // From the pass that gave the final loss (a completed run has at least one epoch: --epochs is at least 1).
+            String outputs = scalars.describe(r.outputs());
             out.println("trained " + m.name() + " for " + done + (done == 1 ? " epoch" : " epochs")
                     + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss()) + outputs
                     + (progress.lastValidation == null ? "" : "; " + progress.lastValidation));
