@@ -56,7 +56,8 @@ public final class Trainer {
      * the number its draws are keyed by, so a resumed run continues the sequence of the run it resumes;
      * {@code evaluator} (null for none) is what each epoch's end evaluates on the training data: the
      * loss over all rows and, in the same pass, the scalar outputs the result reports
-     * ({@link Result#outputs}); without one the loss alone is evaluated ({@link #loss}).
+     * ({@link Result#outputs}), the loss combined over batches as the evaluator's own aggregate says;
+     * without one the loss alone is evaluated ({@link #loss}, with {@code lossAggregate}).
      */
     public record Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
                           Position start, boolean allowNonFinite, RowAggregate lossAggregate, TrainConfig.Schedule schedule,
