@@ -315,7 +315,7 @@ final class TrainCommand implements Callable<Integer> {
             params = m.initialParams(seedUsed);
         }
         RowAggregate lossAggregate = Driver.lossAggregate(checked);
-        ScalarOutputs scalars = new ScalarOutputs(checked, m, backend.backend(), backend.device(), floating);
+        ScalarOutputs scalars = new ScalarOutputs(checked, backend.backend(), backend.device(), floating);
         TrainConfig.Schedule scheduleUsed = schedule != null ? scheduleSet : config.schedule().orElse(null);
         OptionalDouble clipUsed = clipGradNorm != null ? OptionalDouble.of(clipGradNorm) : config.clipGradNorm();
         if (opt == null && (scheduleUsed != null || clipUsed.isPresent())) {
@@ -324,7 +324,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         // The step counter goes on from the checkpoint's, so the step's draws (dropout) continue the run's sequence.
         Trainer.Options options = new Trainer.Options((int) epochCount, batchSize, shuffled, seedUsed, opt, save, start,
-                allowNonFinite, lossAggregate, scheduleUsed, clipUsed, stepsDone);
+                allowNonFinite, lossAggregate, scheduleUsed, clipUsed, stepsDone)
+                // Each epoch's loss with the scalar outputs in the same pass: the last epoch's are the final line's.
+                .evaluatingWith(scalars.evaluator(dataset));
         int batches = (dataset.size() + batchSize - 1) / batchSize;
         out.println("training " + m.name() + " on " + dataset.size() + (dataset.size() == 1 ? " row: " : " rows: ") + epochCount
                 + (epochCount == 1 ? " epoch" : " epochs") + " of " + batches + (batches == 1 ? " batch" : " batches")
@@ -346,7 +348,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainProgress progress = TrainProgress.interactive()
                 ? TrainProgress.bar(out, System.err, "train " + m.name())
                 : TrainProgress.lines(out, printEvery);
-        if (valData != null) progress.validating(new Validation(m, valData, batchSize, lossAggregate, scalars));
+        if (valData != null) progress.validating(new Validation(m, valData, batchSize, lossAggregate, scalars.evaluator(valData), scalars));
         BestParams best = saveBest == null ? null : new BestParams(saveBest);
         if (best != null) progress.savingBest(best);
         if (scheduleUsed != null) {
@@ -404,13 +406,8 @@ final class TrainCommand implements Callable<Integer> {
                 case Trainer.Ending.Completed c -> {
                 }
             }
-            String outputs;
-            try {
-                outputs = scalars.describe(r.params(), dataset, batchSize);
-            } catch (OutOfMemoryError e) {
-                throw UserError.line(OutOfMemory.message("evaluating the outputs of " + m.name() + " on the training data", true)
-                        + (r.saved().isPresent() ? "; the params are saved to " + save : ""));
-            }
+            // From the pass that gave the final loss (a completed run has at least one epoch: --epochs is at least 1).
+            String outputs = scalars.describe(r.outputs());
             out.println("trained " + m.name() + " for " + done + (done == 1 ? " epoch" : " epochs")
                     + " in " + duration(r.time()) + "; final loss " + TrainProgress.fixed4(r.finalLoss()) + outputs
                     + (progress.lastValidation == null ? "" : "; " + progress.lastValidation));

@@ -34,6 +34,7 @@ import dev.modelc.runtime.Tensor;
 import dev.modelc.runtime.model.CompiledModel;
 import dev.modelc.runtime.model.Mode;
 import dev.modelc.runtime.model.TrainConfig;
+import dev.modelc.runtime.train.Evaluator;
 import dev.modelc.runtime.train.RowAggregate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,6 +113,40 @@ public final class Driver {
     public static CompiledModel outputsModel(CheckedModel m, List<String> names, Backend backend, DType floating, int device) {
         List<Graph.Output> chosen = names.stream().map(n -> output(m, n)).toList();
         return backend.compile(GraphModel.of("Outputs", Pipeline.optimize(m.graph().withOutputs(chosen), false)), floating, device);
+    }
+
+    /**
+     * The loss of {@code m} and its scalar outputs {@code names}, evaluated over a data set in one
+     * pass: a model of these results alone (named {@code Evaluation}; the loss is its output
+     * {@link Evaluator#lossOutput}, named as the loss unless an output of {@code names} has that
+     * name), optimized and compiled by {@code backend}, with how each combines over batches of
+     * rows ({@link #lossAggregate}, {@link #outputAggregate}). What {@code modelc train} evaluates
+     * after each epoch, on the training data and on {@code --val}. It is the model's own graph with
+     * fewer results, so its values are those of the model's {@code loss} and {@code forward}.
+     *
+     * @throws IllegalArgumentException when {@code m} has no loss, or an output named is not a scalar
+     * @throws NoSuchElementException when {@code m} has no output of a name
+     */
+    public static Evaluator evaluator(CheckedModel m, List<String> names, Backend backend, DType floating, int device) {
+        Graph g = m.graph();
+        Graph.Output loss = g.outputs(Graph.Role.LOSS).stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("model " + m.name() + " has no loss"));
+        List<Graph.Output> results = new ArrayList<>();
+        List<Evaluator.Scalar> scalars = new ArrayList<>();
+        for (String name : names) {
+            Graph.Output o = output(m, name);
+            if (!g.node(o.node()).type().isScalar()) {
+                throw new IllegalArgumentException("output '" + name + "' of " + m.name() + " is not a scalar, so it has no value over rows");
+            }
+            results.add(o);
+            scalars.add(new Evaluator.Scalar(name, RowAggregates.of(g, o.node())));
+        }
+        // The loss as one more output, under a name none of the chosen outputs has.
+        String lossName = loss.name();
+        while (names.contains(lossName)) lossName += "_";
+        results.add(new Graph.Output(lossName, Graph.Role.OUTPUT, loss.node()));
+        CompiledModel c = backend.compile(GraphModel.of("Evaluation", Pipeline.optimize(g.withOutputs(results), false)), floating, device);
+        return new Evaluator(c, lossName, RowAggregates.ofLoss(g), scalars);
     }
 
     /**

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modelc.api.Driver;
 import dev.modelc.compiler.Compilation;
+import dev.modelc.compiler.backend.Backend;
+import dev.modelc.compiler.check.CheckedModel;
 import dev.modelc.compiler.Compiler;
 import dev.modelc.compiler.diagnostics.SourceFile;
 import dev.modelc.compiler.interp.InterpretedModel;
@@ -18,6 +21,7 @@ import dev.modelc.runtime.model.TensorSpec;
 import dev.modelc.runtime.model.TrainConfig;
 import dev.modelc.runtime.optim.Sgd;
 import dev.modelc.runtime.train.Checkpoint;
+import dev.modelc.runtime.train.Evaluator;
 import dev.modelc.runtime.train.Position;
 import dev.modelc.runtime.train.RowAggregate;
 import dev.modelc.runtime.train.Trainer;
@@ -37,12 +41,14 @@ class TrainerEvaluationTest {
               input x: f64[N, 2]
               input y: f64[N]
               param w: f64[2] = zeros()
+              output mae = mean(abs(x @ w - y))
               loss = mse_loss(x @ w, y)
             }
             """;
 
     /** The interpreted model, recording the rows of every batch its loss is evaluated on, and failing when told. */
     private static final class Watched implements CompiledModel {
+        final CheckedModel checked;
         final InterpretedModel inner;
         final List<Integer> evaluatedRows = new ArrayList<>();
         boolean exhausted;
@@ -50,7 +56,8 @@ class TrainerEvaluationTest {
         Watched() {
             Compilation c = Compiler.compile(new SourceFile("line.model", SOURCE));
             assertFalse(c.hasErrors(), c::render);
-            inner = new InterpretedModel(c.program().orElseThrow().models().getFirst());
+            checked = c.program().orElseThrow().models().getFirst();
+            inner = new InterpretedModel(checked);
         }
 
         public String name() { return inner.name(); }
@@ -89,6 +96,52 @@ class TrainerEvaluationTest {
         assertEquals(List.of(100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 3), m.evaluatedRows);
         double whole = m.inner.loss(r.params(), data.columns()).item();
         assertEquals(whole, r.finalLoss(), 1e-12 * whole);
+    }
+
+    /** A model that records the rows of every batch it runs forward on. */
+    private record Counted(CompiledModel inner, List<Integer> forwardRows) implements CompiledModel {
+        public String name() { return inner.name(); }
+        public List<TensorSpec> inputs() { return inner.inputs(); }
+        public List<TensorSpec> params() { return inner.params(); }
+        public List<String> outputs() { return inner.outputs(); }
+        public boolean hasLoss() { return inner.hasLoss(); }
+        public boolean hasUpdateRules() { return inner.hasUpdateRules(); }
+        public TrainConfig trainConfig() { return inner.trainConfig(); }
+        public Map<String, Tensor> initialParams(long seed) { return inner.initialParams(seed); }
+        public Tensor loss(Map<String, Tensor> p, Map<String, Tensor> b) { throw new AssertionError("the loss alone is never run"); }
+        public Gradients lossAndGradients(Map<String, Tensor> p, Map<String, Tensor> b) { return inner.lossAndGradients(p, b); }
+        public Step updateStep(Map<String, Tensor> p, Map<String, Tensor> b) { return inner.updateStep(p, b); }
+
+        public Map<String, Tensor> forward(Map<String, Tensor> p, Map<String, Tensor> in) {
+            forwardRows.add(in.get("x").size(0));
+            return inner.forward(p, in);
+        }
+    }
+
+    @Test
+    void withAnEvaluatorEachEpochRunsEveryBatchOnceForTheLossAndTheScalarsAndTheNumbersAreTheSeparatePasses() {
+        Watched m = new Watched();
+        TensorDataset data = data(1003);
+        Evaluator compiled = Driver.evaluator(m.checked, List.of("mae"), Backend.INTERP, null, 0);
+        Counted counted = new Counted(compiled.model(), new ArrayList<>());
+        Evaluator e = new Evaluator(counted, compiled.lossOutput(), compiled.lossAggregate(), compiled.scalars());
+        Trainer.Options o = new Trainer.Options(2, 100, true, 0, new Sgd(0.1), null);
+        Trainer.Result r = Trainer.fit(m, m.initialParams(0), data, o.evaluatingWith(e), TrainingListener.NONE, () -> false);
+        assertEquals(List.of(), m.evaluatedRows, "no pass of the loss alone");
+        List<Integer> epoch = List.of(100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 3);
+        List<Integer> twice = new ArrayList<>(epoch);
+        twice.addAll(epoch);
+        assertEquals(twice, counted.forwardRows(), "each batch once per epoch");
+        // The separate passes with the same params: the same epoch loss and output, bit for bit.
+        Trainer.Result apart = Trainer.fit(m, m.initialParams(0), data, o, TrainingListener.NONE, () -> false);
+        assertEquals(List.of(), apart.outputs());
+        assertEquals(apart.epochLosses(), r.epochLosses());
+        RowAggregate.Accumulator mae = RowAggregate.MEAN.accumulator();
+        for (int from = 0; from < data.size(); from += 100) {
+            int to = Math.min(data.size(), from + 100);
+            mae.add(m.inner.forward(r.params(), data.slice(from, to)).get("mae").item(), to - from);
+        }
+        assertEquals(List.of(new Evaluator.Value("mae", mae.value(), false)), r.outputs());
     }
 
     @Test

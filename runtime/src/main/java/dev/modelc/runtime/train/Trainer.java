@@ -53,11 +53,15 @@ public final class Trainer {
      * {@code clipGradNorm} (empty for none) scales the gradients of each step as
      * {@link GradClip#byTotalNorm} does, before the optimizer sees them; {@code stepsDone} (empty:
      * as many as {@code start} holds, {@code epoch * batches + batch}) numbers the run's first step,
-     * the number its draws are keyed by, so a resumed run continues the sequence of the run it resumes.
+     * the number its draws are keyed by, so a resumed run continues the sequence of the run it resumes;
+     * {@code evaluator} (null for none) is what each epoch's end evaluates on the training data: the
+     * loss over all rows and, in the same pass, the scalar outputs the result reports
+     * ({@link Result#outputs}), the loss combined over batches as the evaluator's own aggregate says;
+     * without one the loss alone is evaluated ({@link #loss}, with {@code lossAggregate}).
      */
     public record Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
                           Position start, boolean allowNonFinite, RowAggregate lossAggregate, TrainConfig.Schedule schedule,
-                          OptionalDouble clipGradNorm, java.util.OptionalLong stepsDone) {
+                          OptionalDouble clipGradNorm, java.util.OptionalLong stepsDone, Evaluator evaluator) {
         public Options {
             Objects.requireNonNull(stepsDone, "stepsDone == null");
             if (stepsDone.isPresent() && stepsDone.getAsLong() < 0) {
@@ -74,6 +78,14 @@ public final class Trainer {
             if ((long) start.epoch() + epochs > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(epochs + " epochs after epoch " + start.epoch() + " are more than an int counts");
             }
+        }
+
+        /** A run whose epochs' ends evaluate the loss alone. */
+        public Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
+                       Position start, boolean allowNonFinite, RowAggregate lossAggregate, TrainConfig.Schedule schedule,
+                       OptionalDouble clipGradNorm, java.util.OptionalLong stepsDone) {
+            this(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule, clipGradNorm,
+                    stepsDone, null);
         }
 
         /** A fresh run. */
@@ -105,37 +117,37 @@ public final class Trainer {
         /** These options, starting at {@code position} (such as a checkpoint's). */
         public Options from(Position position) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, position, allowNonFinite, lossAggregate, schedule,
-                    clipGradNorm, stepsDone);
+                    clipGradNorm, stepsDone, evaluator);
         }
 
         /** These options, for {@code count} epochs. */
         public Options withEpochs(int count) {
             return new Options(count, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule,
-                    clipGradNorm, stepsDone);
+                    clipGradNorm, stepsDone, evaluator);
         }
 
         /** These options, going on past non-finite values or not. */
         public Options allowingNonFinite(boolean allow) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allow, lossAggregate, schedule,
-                    clipGradNorm, stepsDone);
+                    clipGradNorm, stepsDone, evaluator);
         }
 
         /** These options, with the learning rate of each epoch set by {@code s} (null: constant). */
         public Options scheduled(TrainConfig.Schedule s) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, s,
-                    clipGradNorm, stepsDone);
+                    clipGradNorm, stepsDone, evaluator);
         }
 
         /** These options, with each step's gradients clipped to a total 2-norm of {@code maxNorm} (empty: not clipped). */
         public Options clippingGradNorm(OptionalDouble maxNorm) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate,
-                    schedule, maxNorm, stepsDone);
+                    schedule, maxNorm, stepsDone, evaluator);
         }
 
         /** These options, with the epoch loss combined from batches as {@code how}. */
         public Options lossCombinedBy(RowAggregate how) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, how, schedule,
-                    clipGradNorm, stepsDone);
+                    clipGradNorm, stepsDone, evaluator);
         }
 
         /**
@@ -144,7 +156,16 @@ public final class Trainer {
          */
         public Options afterSteps(java.util.OptionalLong steps) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule,
-                    clipGradNorm, steps);
+                    clipGradNorm, steps, evaluator);
+        }
+
+        /**
+         * These options, with each epoch's end evaluating {@code e} on the training data (the loss
+         * and, in the same pass, scalar outputs; null: the loss alone).
+         */
+        public Options evaluatingWith(Evaluator e) {
+            return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule,
+                    clipGradNorm, stepsDone, e);
         }
     }
 
@@ -183,13 +204,22 @@ public final class Trainer {
     /**
      * How a run ended: the params (for a diverged run, the last finite ones, before the step that
      * went wrong), the loss after each completed epoch, why it ended, where it ended, the last
-     * checkpoint written by this run if any, and the time taken.
+     * checkpoint written by this run if any, the time taken, and the scalar outputs on the training
+     * data that the options' {@link Evaluator} gave with the last epoch's loss (empty without one,
+     * or when no epoch ended).
      */
     public record Result(Map<String, Tensor> params, List<Double> epochLosses, Ending ending, Position position,
-                         Optional<Position> saved, Duration time) {
+                         Optional<Position> saved, Duration time, List<Evaluator.Value> outputs) {
         public Result {
             params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // keeps declaration order
             epochLosses = List.copyOf(epochLosses);
+            outputs = List.copyOf(outputs);
+        }
+
+        /** A result without scalar outputs. */
+        public Result(Map<String, Tensor> params, List<Double> epochLosses, Ending ending, Position position,
+                      Optional<Position> saved, Duration time) {
+            this(params, epochLosses, ending, position, saved, time, List.of());
         }
 
         /** The loss after the last completed epoch, or NaN when none completed. */
@@ -253,6 +283,7 @@ public final class Trainer {
             current.put(spec.name(), t);
         }
         List<Double> losses = new ArrayList<>();
+        List<Evaluator.Value> outputs = List.of();
         // The training step's program (training is true, the states' rules run); the epoch's loss is evaluated outside it.
         CompiledModel stepping = model.inMode(Mode.TRAINING);
         CompiledModel evaluating = model.inMode(Mode.EVALUATION);
@@ -342,7 +373,17 @@ public final class Trainer {
             if (resident != null) current = new LinkedHashMap<>(resident.params());
             // The checkpoint comes first: evaluating can fail (memory) or take long, and must not lose the epoch.
             if (save(o, current, at, order, firstStep + steps, listener)) saved = at;
-            double epochLoss = model.hasLoss() ? loss(evaluating, current, data, o.batchSize(), o.lossAggregate()) : Double.NaN;
+            double epochLoss;
+            if (!model.hasLoss()) {
+                epochLoss = Double.NaN;
+            } else if (o.evaluator() != null) {
+                // The loss and the scalar outputs in one pass; those of the run's last epoch go in the result.
+                Evaluator.Evaluated e = o.evaluator().evaluate(current, data, o.batchSize());
+                epochLoss = e.loss();
+                outputs = e.outputs();
+            } else {
+                epochLoss = loss(evaluating, current, data, o.batchSize(), o.lossAggregate());
+            }
             losses.add(epochLoss);
             listener.epochParams(epoch + 1, Collections.unmodifiableMap(current));
             // The listener may keep them (a best-params file, say): their arrays are never written again.
@@ -361,7 +402,7 @@ public final class Trainer {
         }
         // A stop keeps the params as they are, and where in the epoch they are.
         if (ending instanceof Ending.Stopped && !at.equals(saved) && save(o, current, at, order, firstStep + steps, listener)) saved = at;
-        return new Result(current, losses, ending, at, Optional.ofNullable(saved), Duration.ofNanos(System.nanoTime() - start));
+        return new Result(current, losses, ending, at, Optional.ofNullable(saved), Duration.ofNanos(System.nanoTime() - start), outputs);
     }
 
     /**
