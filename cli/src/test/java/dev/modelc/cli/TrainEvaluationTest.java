@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code train} prints of an evaluation (the final loss and scalar outputs on the training
- * data, the {@code --val} loss and outputs) comes from one pass per data set and equals what the
- * separate passes give with the saved params: the loss over the batches, then each output's
- * forward over them, combined as its aggregate says.
+ * data, the {@code --val} loss and outputs) equals what separate passes give with the saved
+ * params: the loss over the batches, then each output's forward over them, combined as its
+ * aggregate says. (That the trainer makes them one pass is {@code TrainerEvaluationTest}'s
+ * forward count; here the numbers as printed.)
  */
 class TrainEvaluationTest {
     @TempDir

@@ -128,25 +128,29 @@ public final class Driver {
      * @throws NoSuchElementException when {@code m} has no output of a name
      */
     public static Evaluator evaluator(CheckedModel m, List<String> names, Backend backend, DType floating, int device) {
-        Graph g = m.graph();
+        // The evaluation program alone: given the graph of both modes, a backend compiles a training
+        // program too (batch norm, dropout), which evaluating never runs (for --backend java, a second javac run).
+        CheckedModel evaluation = m.inMode(Mode.EVALUATION);
+        Graph g = evaluation.graph();
         Graph.Output loss = g.outputs(Graph.Role.LOSS).stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("model " + m.name() + " has no loss"));
         List<Graph.Output> results = new ArrayList<>();
         List<Evaluator.Scalar> scalars = new ArrayList<>();
         for (String name : names) {
-            Graph.Output o = output(m, name);
+            Graph.Output o = output(evaluation, name);
             if (!g.node(o.node()).type().isScalar()) {
                 throw new IllegalArgumentException("output '" + name + "' of " + m.name() + " is not a scalar, so it has no value over rows");
             }
             results.add(o);
-            scalars.add(new Evaluator.Scalar(name, RowAggregates.of(g, o.node())));
+            // How it combines over batches as the model declares it (outputAggregate), whatever the mode.
+            scalars.add(new Evaluator.Scalar(name, outputAggregate(m, name)));
         }
         // The loss as one more output, under a name none of the chosen outputs has.
         String lossName = loss.name();
         while (names.contains(lossName)) lossName += "_";
         results.add(new Graph.Output(lossName, Graph.Role.OUTPUT, loss.node()));
         CompiledModel c = backend.compile(GraphModel.of("Evaluation", Pipeline.optimize(g.withOutputs(results), false)), floating, device);
-        return new Evaluator(c, lossName, RowAggregates.ofLoss(g), scalars);
+        return new Evaluator(c, lossName, lossAggregate(m), scalars);
     }
 
     /**

@@ -54,10 +54,11 @@ public final class Trainer {
      * {@link GradClip#byTotalNorm} does, before the optimizer sees them; {@code stepsDone} (empty:
      * as many as {@code start} holds, {@code epoch * batches + batch}) numbers the run's first step,
      * the number its draws are keyed by, so a resumed run continues the sequence of the run it resumes;
-     * {@code evaluator} (null for none) is what each epoch's end evaluates on the training data: the
-     * loss over all rows and, in the same pass, the scalar outputs the result reports
-     * ({@link Result#outputs}), the loss combined over batches as the evaluator's own aggregate says;
-     * without one the loss alone is evaluated ({@link #loss}, with {@code lossAggregate}).
+     * {@code evaluator} (null for none) is what the run's last epoch's end evaluates on the training
+     * data: the loss over all rows and, in the same pass, the scalar outputs the result reports
+     * ({@link Result#outputs}), the loss combined over batches as the evaluator's own aggregate says
+     * (the same bits as {@link #loss} gives); other epochs, and every epoch without one, evaluate
+     * the loss alone ({@link #loss}, with {@code lossAggregate}).
      */
     public record Options(int epochs, int batchSize, boolean shuffle, long seed, Optimizer optimizer, Path checkpoint,
                           Position start, boolean allowNonFinite, RowAggregate lossAggregate, TrainConfig.Schedule schedule,
@@ -160,8 +161,8 @@ public final class Trainer {
         }
 
         /**
-         * These options, with each epoch's end evaluating {@code e} on the training data (the loss
-         * and, in the same pass, scalar outputs; null: the loss alone).
+         * These options, with the last epoch's end evaluating {@code e} on the training data (the
+         * loss and, in the same pass, scalar outputs; null: the loss alone).
          */
         public Options evaluatingWith(Evaluator e) {
             return new Options(epochs, batchSize, shuffle, seed, optimizer, checkpoint, start, allowNonFinite, lossAggregate, schedule,
@@ -206,7 +207,7 @@ public final class Trainer {
      * went wrong), the loss after each completed epoch, why it ended, where it ended, the last
      * checkpoint written by this run if any, the time taken, and the scalar outputs on the training
      * data that the options' {@link Evaluator} gave with the last epoch's loss (empty without one,
-     * or when no epoch ended).
+     * or when the run ended before its last epoch did).
      */
     public record Result(Map<String, Tensor> params, List<Double> epochLosses, Ending ending, Position position,
                          Optional<Position> saved, Duration time, List<Evaluator.Value> outputs) {
@@ -376,8 +377,9 @@ public final class Trainer {
             double epochLoss;
             if (!model.hasLoss()) {
                 epochLoss = Double.NaN;
-            } else if (o.evaluator() != null) {
-                // The loss and the scalar outputs in one pass; those of the run's last epoch go in the result.
+            } else if (o.evaluator() != null && epoch + 1 == o.epochs()) {
+                // The run's last epoch: the loss and the scalar outputs for the result in one pass. Earlier
+                // epochs evaluate the loss alone (the same bits): their scalars would be computed for nothing.
                 Evaluator.Evaluated e = o.evaluator().evaluate(current, data, o.batchSize());
                 epochLoss = e.loss();
                 outputs = e.outputs();
