@@ -22,7 +22,7 @@ import java.util.Map;
  * in docs/benchmarks.md). Each row is the median of repeated timings after a warm-up of many
  * short calls (a few long calls can leave a kernel in slow code). libtorch runs in a JVM of its
  * own ({@code dev.modelc.torch.peer.BenchPeer}, the torch module) on the inputs this class
- * writes ({@code --write-inputs DIR}): with {@code --peer PROGRAM} this class starts that program
+ * writes ({@code --write-inputs DIR}): with {@code --peer SCRIPT} this class runs that bash script
  * ({@code scripts/bench} writes it) with {@code --only W} just before measuring each workload W
  * itself, and waits for it, so the two never compete for the cores and each ratio compares
  * measurements a minute apart (this machine's speed wanders by up to 1.5x over a run, and a run
@@ -45,10 +45,14 @@ public final class BenchTable {
     private final int rounds;
     /** The round being measured. */
     private int round;
-    /** What libtorch measured so far: read from {@code --torch}, or gathered from the peer, workload by workload. */
+    /** What libtorch measured: read from {@code --torch}, or gathered from the peer, workload by workload. */
     private TorchResults torch;
-    /** The program that runs libtorch's side of one workload ({@code --peer}), or null. */
+    /** The bash script that runs libtorch's side of one workload ({@code --peer}), or null. */
     private final Path peer;
+    /** With a peer, what it measured for the workload and round being measured (null when it failed). */
+    private TorchResults latest;
+    /** With a peer, each of its runs that failed, as the table's notes say it. */
+    private final List<String> peerFailures = new ArrayList<>();
     private boolean disagreed;
 
     private BenchTable(boolean quick, int rounds, TorchResults torch, Path peer) {
@@ -84,9 +88,10 @@ public final class BenchTable {
             System.exit(2);
         }
         int roundsAt = flags.indexOf("--rounds");
-        int rounds = roundsAt >= 0 && roundsAt + 1 < args.length ? Integer.parseInt(args[roundsAt + 1]) : 1;
+        String roundsText = roundsAt >= 0 && roundsAt + 1 < args.length ? args[roundsAt + 1] : "1";
+        int rounds = roundsText.matches("[0-9]{1,4}") ? Integer.parseInt(roundsText) : 0;
         if (rounds < 1) {
-            System.err.println("scripts/bench: --rounds must be at least 1, not " + rounds);
+            System.err.println("scripts/bench: --rounds takes a whole number from 1 to 9999, not '" + roundsText + "'");
             System.exit(2);
         }
         BenchTable t = new BenchTable(quick, rounds, torch, peer);
@@ -113,6 +118,10 @@ public final class BenchTable {
         }
         if (t.disagreed) {
             System.err.println("scripts/bench: modelc and libtorch computed different values (the cross-check above)");
+            System.exit(1);
+        }
+        if (!t.peerFailures.isEmpty()) {
+            System.err.println("scripts/bench: libtorch's side failed " + t.peerFailures.size() + " time(s) (the notes below the table)");
             System.exit(1);
         }
     }
@@ -286,30 +295,50 @@ public final class BenchTable {
     }
 
     /**
-     * libtorch's side of {@code workload}, measured now by the peer program in a JVM of its own,
-     * while this JVM waits (so the two thread pools never compete), and added to {@link #torch}.
-     * The compile-latency row has no peer.
+     * libtorch's side of {@code workload}, measured now by the peer script in a JVM of its own,
+     * while this JVM waits (so the two thread pools never compete): {@link #latest}, and added to
+     * {@link #torch}. A peer that fails leaves this round without a libtorch row, noted under the
+     * table: the rest of the run, and the rows measured so far, are not lost. The compile-latency
+     * row has no peer.
      */
     private void runPeer(String workload) throws IOException, InterruptedException {
         if (peer == null || workload.equals("compile")) return;
+        latest = null;
         Path out = Files.createTempFile("modelc-bench-peer", ".tsv");
+        String run = "libtorch's side of " + workload + (rounds > 1 ? " (round " + (round + 1) + ")" : "");
         try {
-            List<String> command = new ArrayList<>(List.of(peer.toString(), "--only", workload));
+            // Through bash, so the script needs no execute permission (a temporary directory may be noexec).
+            List<String> command = new ArrayList<>(List.of("bash", peer.toString(), "--only", workload));
             if (quick) command.add("--quick");
             int exit = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start().waitFor();
-            if (exit != 0) throw new IOException("the libtorch peer (" + peer + " --only " + workload + ") failed with exit status " + exit);
-            TorchResults measured = TorchResults.read(out);
-            torch = torch == null ? measured : torch.with(measured);
+            if (exit != 0) {
+                peerFailed(run + ": the peer exited with status " + exit + " (its messages above)");
+                return;
+            }
+            latest = TorchResults.read(out);
+            torch = torch == null ? latest : torch.with(latest);
+        } catch (IOException | RuntimeException e) {
+            peerFailed(run + ": " + e);
         } finally {
             Files.deleteIfExists(out);
         }
     }
 
-    /** The libtorch row of a workload, from the peer's results (measured just before this workload, or before this JVM started). */
+    private void peerFailed(String what) {
+        peerFailures.add(what);
+        System.err.println("scripts/bench: " + what);
+    }
+
+    /**
+     * The libtorch row of a workload: with a peer, what it measured just before this workload
+     * in this round (none if it failed or left the key out, never an earlier round's); else from
+     * the results read before this JVM started.
+     */
     private void libtorch(String workload, String key) {
-        if (torch == null || !torch.seconds().containsKey(key)) return;
-        add(workload, key, "libtorch CPU (" + torch.threads() + " threads)", torch.seconds().get(key));
+        TorchResults from = peer != null ? latest : torch;
+        if (from == null || !from.seconds().containsKey(key)) return;
+        add(workload, key, "libtorch CPU (" + from.threads() + " threads)", from.seconds().get(key));
     }
 
     private String table() {
@@ -331,11 +360,15 @@ public final class BenchTable {
             Row r = rs.getFirst();
             List<Row> hand = first(byVariant, r.key(), "hand-written"), peerRows = first(byVariant, r.key(), "libtorch");
             String vsHand = hand == null || hand == rs || rs == peerRows ? "" : ratio(rs, hand);
-            String vsTorch = peerRows == null ? (torch == null ? "not measured" : "") : peerRows == rs ? "" : ratio(rs, peerRows);
+            String vsTorch = peerRows == null ? (torch == null && peerFailures.isEmpty() ? "not measured" : "") : peerRows == rs ? "" : ratio(rs, peerRows);
             s.append("| ").append(r.workload()).append(" | ").append(r.variant()).append(" | ").append(time(rs))
                     .append(" | ").append(vsHand).append(" | ").append(vsTorch).append(" |\n");
         }
         if (torch != null) s.append('\n').append(crossCheck());
+        if (!peerFailures.isEmpty()) {
+            s.append("\nlibtorch's side failed, so these have no libtorch row:\n\n");
+            for (String f : peerFailures) s.append("- ").append(f).append('\n');
+        }
         return s.toString();
     }
 
