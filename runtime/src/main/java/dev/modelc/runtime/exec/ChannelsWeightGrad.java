@@ -18,7 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * (eight vectors) on narrower ones, stay in registers while an image's positions stream past, each
  * dy value broadcast once for two fused multiply-adds; between images the sums wait in memory,
  * stored and loaded back exactly. Tasks (blocks of output channels, pairs of taps, vectors of
- * channels) run on all cores, each over every image in order.
+ * channels) run on all cores, each over every image in order. On narrower vectors the blocks are
+ * {@link DirectForward}'s: five channels (ten sums) while the channels left stay a multiple of four,
+ * then four ({@link #PAIR_BLOCK}).
  */
 final class ChannelsWeightGrad {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -29,10 +31,11 @@ final class ChannelsWeightGrad {
     /**
      * Output channels whose sums for two taps a kernel keeps in registers, as {@link RowsWeightGrad}:
      * 8 where vectors are 512 bits (sixteen sums, two loads and a broadcast, 19 of AVX-512's 32
-     * registers), else 4 (eleven of AVX2's 16; at the CNN sample's second layer on a Zen 3 core
-     * 2.08-2.13 ms against 2.55-2.61 by eight and 2.70 by eight channels for one tap at a time).
+     * registers), else 5 ({@link #byFives}: ten sums, two loads and up to four broadcasts; at the
+     * CNN sample's second layer on a Zen 3 core, see docs/benchmarks.md). Blocks of four took
+     * 2.08-2.13 ms there against 2.55-2.61 by eight and 2.70 by eight channels for one tap at a time.
      */
-    static final int PAIR_BLOCK = L >= 16 ? 8 : 4;
+    static final int PAIR_BLOCK = L >= 16 ? 8 : 5;
 
     /** Scratch of each thread: an image's channels last, zero-padded. */
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
@@ -50,17 +53,33 @@ final class ChannelsWeightGrad {
     }
 
     /**
-     * {@link #run} with two taps' sums of {@code pairBlock} output channels at a time, 8 or 4
-     * whatever the vectors' width (the tests run both: each weight's sum is the same chain).
+     * {@link #run} with two taps' sums of {@code pairBlock} output channels at a time, 8, 5 (in
+     * {@link DirectForward#blockAt}'s blocks of five and four) or 4 whatever the vectors' width (the
+     * tests run all three: each weight's sum is the same chain).
      */
     static void run(float[] x, float[] dy, float[] dw, Convolution.Sizes z, int pairBlock) {
-        if (pairBlock != 8 && pairBlock != 4) throw new IllegalArgumentException("blocks of " + pairBlock + " output channels: 8 or 4");
+        if (pairBlock != 8 && pairBlock != 5 && pairBlock != 4) {
+            throw new IllegalArgumentException("blocks of " + pairBlock + " output channels: 8, 5 or 4");
+        }
         if (z.cg() % L != 0) throw new IllegalArgumentException("the weight gradient by channels needs whole vectors of input channels");
         int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
         int hp = z.h() + 2 * z.ph(), wp = z.w() + 2 * z.pw(), image = z.groups() * hp * wp * cg;
         int blocks = (og + OB - 1) / OB, pairs = (taps + 1) / 2, vectors = cg / L;
         // acc[((g * Og + o) * taps + t) * Cg + c]: the sums, moved into w's layout at the end.
         float[] acc = new float[z.o() * taps * cg];
+        if (pairBlock == 5) byFives(x, dy, acc, z, hp, wp, image);
+        else byEights(x, dy, acc, z, pairBlock, hp, wp, image);
+        for (int o = 0; o < z.o(); o++) {
+            for (int t = 0; t < taps; t++) {
+                for (int c = 0; c < cg; c++) dw[(o * cg + c) * taps + t] = acc[(o * taps + t) * cg + c];
+            }
+        }
+    }
+
+    /** The sums into acc in tasks of eight output channels (two blocks of {@code pairBlock} 4, or one of 8). */
+    private static void byEights(float[] x, float[] dy, float[] acc, Convolution.Sizes z, int pairBlock, int hp, int wp, int image) {
+        int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
+        int blocks = (og + OB - 1) / OB, pairs = (taps + 1) / 2, vectors = cg / L;
         int tasks = z.groups() * blocks * pairs * vectors;
         Parallel.forRange(tasks, (long) z.n() * p * OB * 2 * L, (s, e) -> {
             float[] xp = SCRATCH.get();
@@ -96,11 +115,65 @@ final class ChannelsWeightGrad {
             }
             SCRATCH.set(xp);
         });
-        for (int o = 0; o < z.o(); o++) {
-            for (int t = 0; t < taps; t++) {
-                for (int c = 0; c < cg; c++) dw[(o * cg + c) * taps + t] = acc[(o * taps + t) * cg + c];
-            }
+    }
+
+    /**
+     * The sums into acc in tasks of one block of {@link DirectForward#blockAt}'s five, four or one
+     * output channels, a pair of taps and a vector of channels, the positions of an image in one
+     * loop (their offsets in the padded image from a table, not a loop per output row: rows of 14
+     * positions left the loop's start and end in every row). The last of an odd number of taps
+     * pairs a vector of channels with the next one (x and the sums one vector apart) so that it
+     * keeps ten or eight chains; the last of an odd number of vectors computes that tap's chains
+     * twice over the same sums (both store the same values).
+     */
+    private static void byFives(float[] x, float[] dy, float[] acc, Convolution.Sizes z, int hp, int wp, int image) {
+        int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
+        int pairs = (taps + 1) / 2, vectors = cg / L, stride = taps * cg;
+        int[] starts = new int[og];
+        int blocks = 0;
+        for (int o = 0; o < og; o += DirectForward.blockAt(og, o, 5)) starts[blocks++] = o;
+        int[] positions = new int[p];
+        for (int i = 0, q = 0; i < z.oh(); i++) {
+            for (int j = 0; j < z.ow(); j++, q++) positions[q] = (i * z.sh() * wp + j * z.sw()) * cg;
         }
+        int tasks = z.groups() * blocks * pairs * vectors, blockCount = blocks;
+        Parallel.forRange(tasks, (long) z.n() * p * 10 * L, (s, e) -> {
+            float[] xp = SCRATCH.get();
+            SCRATCH.set(null);
+            if (xp == null || xp.length < image) xp = new float[image];
+            Arrays.fill(xp, 0, image, 0f);
+            for (int n = 0; n < z.n(); n++) {
+                channelsLast(x, xp, z, n, hp, wp);
+                for (int task = s; task < e; task++) {
+                    int cv = task % vectors, pair = task / vectors % pairs, block = task / (vectors * pairs) % blockCount,
+                            g = task / (vectors * pairs * blockCount);
+                    int o0 = starts[block], count = DirectForward.blockAt(og, o0, 5), t0 = 2 * pair, t1 = t0 + 1;
+                    int x0 = g * hp * wp * cg + tapOffset(z, t0, wp, cg) + cv * L, d = (n * z.o() + g * og + o0) * p;
+                    int a0 = ((g * og + o0) * taps + t0) * cg + cv * L, x1, second;
+                    if (t1 < taps) {
+                        x1 = x0 - tapOffset(z, t0, wp, cg) + tapOffset(z, t1, wp, cg);
+                        second = cg;
+                    } else if (cv % 2 == 1) {
+                        continue; // the previous vector's task took it
+                    } else if (cv + 1 < vectors) {
+                        x1 = x0 + L;
+                        second = L;
+                    } else {
+                        x1 = x0;
+                        second = 0;
+                    }
+                    switch (count) {
+                        case 5 -> fiveByTwo(xp, x0, x1, positions, dy, d, p, acc, a0, second, stride);
+                        case 4 -> fourByTwoInFives(xp, x0, x1, positions, dy, d, p, acc, a0, second, stride);
+                        default -> {
+                            one(xp, x0, z, wp, cg, dy, d, acc, a0);
+                            if (second != 0) one(xp, x1, z, wp, cg, dy, d, acc, a0 + second);
+                        }
+                    }
+                }
+            }
+            SCRATCH.set(xp);
+        });
     }
 
     /** Where tap t's value for position (0, 0) lies in a group's padded image, channels last. */
@@ -184,6 +257,85 @@ final class ChannelsWeightGrad {
         b5.intoArray(acc, b + 5 * stride);
         b6.intoArray(acc, b + 6 * stride);
         b7.intoArray(acc, b + 7 * stride);
+    }
+
+    /**
+     * {@code acc[a + i * stride + r * second + lane] += sum over positions q of dy[d + i * p + q] * xp[(r == 0 ? x0 : x1) + positions[q] + lane]}
+     * for the five output channels i and the two (taps' or vectors') r, the positions in order:
+     * ten sums, two loads and up to four broadcasts, within AVX2's sixteen registers.
+     */
+    private static void fiveByTwo(float[] xp, int x0, int x1, int[] positions, float[] dy, int d, int p,
+                                  float[] acc, int a, int second, int stride) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + stride),
+                a2 = FloatVector.fromArray(F, acc, a + 2 * stride), a3 = FloatVector.fromArray(F, acc, a + 3 * stride),
+                a4 = FloatVector.fromArray(F, acc, a + 4 * stride);
+        int b = a + second;
+        FloatVector b0 = FloatVector.fromArray(F, acc, b), b1 = FloatVector.fromArray(F, acc, b + stride),
+                b2 = FloatVector.fromArray(F, acc, b + 2 * stride), b3 = FloatVector.fromArray(F, acc, b + 3 * stride),
+                b4 = FloatVector.fromArray(F, acc, b + 4 * stride);
+        for (int q = 0; q < p; q++) {
+            int r = positions[q];
+            FloatVector t = FloatVector.fromArray(F, xp, x0 + r), u = FloatVector.fromArray(F, xp, x1 + r);
+            FloatVector c = FloatVector.broadcast(F, dy[d + q]);
+            a0 = c.fma(t, a0);
+            b0 = c.fma(u, b0);
+            c = FloatVector.broadcast(F, dy[d + q + p]);
+            a1 = c.fma(t, a1);
+            b1 = c.fma(u, b1);
+            c = FloatVector.broadcast(F, dy[d + q + 2 * p]);
+            a2 = c.fma(t, a2);
+            b2 = c.fma(u, b2);
+            c = FloatVector.broadcast(F, dy[d + q + 3 * p]);
+            a3 = c.fma(t, a3);
+            b3 = c.fma(u, b3);
+            c = FloatVector.broadcast(F, dy[d + q + 4 * p]);
+            a4 = c.fma(t, a4);
+            b4 = c.fma(u, b4);
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + stride);
+        a2.intoArray(acc, a + 2 * stride);
+        a3.intoArray(acc, a + 3 * stride);
+        a4.intoArray(acc, a + 4 * stride);
+        b0.intoArray(acc, b);
+        b1.intoArray(acc, b + stride);
+        b2.intoArray(acc, b + 2 * stride);
+        b3.intoArray(acc, b + 3 * stride);
+        b4.intoArray(acc, b + 4 * stride);
+    }
+
+    /** {@link #fiveByTwo} for four output channels ({@link #byFives}' blocks past the fives). */
+    private static void fourByTwoInFives(float[] xp, int x0, int x1, int[] positions, float[] dy, int d, int p,
+                                  float[] acc, int a, int second, int stride) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + stride),
+                a2 = FloatVector.fromArray(F, acc, a + 2 * stride), a3 = FloatVector.fromArray(F, acc, a + 3 * stride);
+        int b = a + second;
+        FloatVector b0 = FloatVector.fromArray(F, acc, b), b1 = FloatVector.fromArray(F, acc, b + stride),
+                b2 = FloatVector.fromArray(F, acc, b + 2 * stride), b3 = FloatVector.fromArray(F, acc, b + 3 * stride);
+        for (int q = 0; q < p; q++) {
+            int r = positions[q];
+            FloatVector t = FloatVector.fromArray(F, xp, x0 + r), u = FloatVector.fromArray(F, xp, x1 + r);
+            FloatVector c = FloatVector.broadcast(F, dy[d + q]);
+            a0 = c.fma(t, a0);
+            b0 = c.fma(u, b0);
+            c = FloatVector.broadcast(F, dy[d + q + p]);
+            a1 = c.fma(t, a1);
+            b1 = c.fma(u, b1);
+            c = FloatVector.broadcast(F, dy[d + q + 2 * p]);
+            a2 = c.fma(t, a2);
+            b2 = c.fma(u, b2);
+            c = FloatVector.broadcast(F, dy[d + q + 3 * p]);
+            a3 = c.fma(t, a3);
+            b3 = c.fma(u, b3);
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + stride);
+        a2.intoArray(acc, a + 2 * stride);
+        a3.intoArray(acc, a + 3 * stride);
+        b0.intoArray(acc, b);
+        b1.intoArray(acc, b + stride);
+        b2.intoArray(acc, b + 2 * stride);
+        b3.intoArray(acc, b + 3 * stride);
     }
 
     /** {@link #eightByTwo} for four output channels: eight sums, whose eleven vectors fit AVX2's sixteen registers. */

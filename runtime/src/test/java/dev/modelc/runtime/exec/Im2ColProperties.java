@@ -53,8 +53,14 @@ class Im2ColProperties {
          * whole vectors, else by {@link RowsWeightGrad}: the blocks of eight channels of AVX-512.
          */
         DIRECT,
-        /** {@link #DIRECT} in blocks of four channels, AVX2's. */
+        /** {@link #DIRECT} in blocks of four channels. */
         DIRECT_IN_FOURS,
+        /**
+         * {@link #DIRECT} with AVX2's blocks: {@link DirectForward} and {@link ChannelsWeightGrad} in
+         * blocks of five output channels then four ({@link DirectForward#blockAt}), {@link DirectInputGrad}
+         * in blocks of four.
+         */
+        DIRECT_IN_FIVES,
         /** What {@link Library#conv} runs on lanes: {@link Im2Col#run(Convolution, float[], float[], float[], Convolution.Sizes)}'s choice. */
         CHOSEN
     }
@@ -153,7 +159,7 @@ class Im2ColProperties {
 
     @Provide
     Arbitrary<Path> direct() {
-        return Arbitraries.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.CHOSEN);
+        return Arbitraries.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.DIRECT_IN_FIVES, Path.CHOSEN);
     }
 
     /**
@@ -177,7 +183,7 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
             @ForAll long seed) {
-        for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS)) {
+        for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.DIRECT_IN_FIVES)) {
             convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {stride, 1}, new int[] {padding, 1},
                     new int[] {dilation, 1}, path, seed);
         }
@@ -230,6 +236,50 @@ class Im2ColProperties {
     }
 
     /**
+     * The blocks of five and four: as many fives as leave a multiple of four (the CNN sample's 32
+     * output channels: four fives and three fours), none where no number does (then fours and the
+     * channels past them one at a time, as before).
+     */
+    @Example
+    void blocksOfFiveComeFirstWhileTheChannelsLeftAreAMultipleOfFour() {
+        assertEquals(4, DirectForward.fives(32));
+        assertEquals(0, DirectForward.fives(16));
+        assertEquals(1, DirectForward.fives(9));
+        assertEquals(1, DirectForward.fives(13));
+        assertEquals(0, DirectForward.fives(6));
+        assertEquals(0, DirectForward.fives(4));
+        List<Integer> blocks = new java.util.ArrayList<>();
+        for (int o = 0; o < 32; o += DirectForward.blockAt(32, o, 5)) blocks.add(DirectForward.blockAt(32, o, 5));
+        assertEquals(List.of(5, 5, 5, 5, 4, 4, 4), blocks);
+        blocks.clear();
+        for (int o = 0; o < 7; o += DirectForward.blockAt(7, o, 5)) blocks.add(DirectForward.blockAt(7, o, 5));
+        assertEquals(List.of(4, 1, 1, 1), blocks);
+        assertEquals(DirectForward.OB == 4 ? 5 : 8, DirectForward.BLOCK);
+        assertEquals(DirectForward.BLOCK, ChannelsWeightGrad.PAIR_BLOCK);
+    }
+
+    /**
+     * The CNN sample's second layer's channel counts (16 -> 32) on small odd images, padding 0 and 1,
+     * kernels of nine taps (the last tap paired with the next vector of channels, or computed twice
+     * where the vectors are odd) and of four (pairs only), and one, two or three vectors of input
+     * channels, on every blocking: the same checks.
+     */
+    @Example
+    void theCnnLayersChannelCountsGiveThePlainLoopsBitsInEveryBlocking() {
+        int l = ChannelsWeightGrad.L;
+        for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.DIRECT_IN_FIVES)) {
+            for (int padding = 0; padding <= 1; padding++) {
+                int[] p = {padding, padding}, one = {1, 1};
+                convolutions(false, 2, 1, 16, 32, 5, 7, 3, 3, one, p, one, path, 11 + padding);
+                convolutions(false, 1, 1, l, 32, 3, 9, 3, 3, one, p, one, path, 13 + padding);
+                convolutions(false, 1, 1, 3 * l, 13, 4, 5, 3, 3, one, p, one, path, 15 + padding);
+                convolutions(false, 1, 2, 2 * l, 9, 6, 3, 2, 2, one, p, one, path, 17 + padding);
+                convolutions(false, 2, 1, 1, 5, 5, 11, 3, 3, one, p, one, path, 19 + padding);
+            }
+        }
+    }
+
+    /**
      * Paddings wider than the kernel reaches with rows of exactly a vector (or just under): dy's
      * rows are then wider than the lanes' reach, and {@link DirectInputGrad}'s row pitch must hold
      * them (found in review: each row spilled into the next and, in a thread's first, exact-size
@@ -242,7 +292,7 @@ class Im2ColProperties {
         Throwable[] failed = new Throwable[1];
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS)) {
+                for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.DIRECT_IN_FIVES)) {
                     convolutions(false, 1, 1, 8, 8, 4, l, 1, 1, one, new int[] {1, 1}, one, path, 5);
                     convolutions(false, 1, 1, 9, 4, 2, l, 1, 3, one, new int[] {3, 3}, one, path, 6);
                     convolutions(false, 1, 1, 8, 8, 3, l - 1, 1, 1, one, new int[] {2, 2}, one, path, 7);
@@ -319,21 +369,25 @@ class Im2ColProperties {
                 if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z, path == Path.WEIGHT_BY_ROWS ? 8 : 4);
                 else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
             }
-            case DIRECT, DIRECT_IN_FOURS -> {
+            case DIRECT, DIRECT_IN_FOURS, DIRECT_IN_FIVES -> {
                 boolean one = z.sh() == 1 && z.sw() == 1;
-                int block = path == Path.DIRECT ? 8 : 4;
+                int block = switch (path) {
+                    case DIRECT -> 8;
+                    case DIRECT_IN_FIVES -> 5;
+                    default -> 4;
+                };
                 switch (conv.kind()) {
                     case FORWARD -> {
                         if (one) DirectForward.run(a, b, out, z, block);
                         else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
                     }
                     case INPUT_GRAD -> {
-                        if (one) DirectInputGrad.run(a, b, out, z, block);
+                        if (one) DirectInputGrad.run(a, b, out, z, block == 5 ? 4 : block);
                         else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
                     }
                     case WEIGHT_GRAD -> {
                         if (ChannelsWeightGrad.applies(z)) ChannelsWeightGrad.run(a, b, out, z, block);
-                        else RowsWeightGrad.run(a, b, out, z, block);
+                        else RowsWeightGrad.run(a, b, out, z, block == 5 ? 4 : block);
                     }
                 }
             }
