@@ -54,8 +54,8 @@ final class DirectForward {
 
     /**
      * Whether this kernel computes the forward of {@code z}: a stride of 1 and a block of output
-     * channels (on AVX2 LeNet's first layer, six channels: a block of four and two one at a time,
-     * 0.61-0.63 ms against 1.71 by columns).
+     * channels (on AVX2 LeNet's first layer, six channels: a block of four and two one at a time
+     * took 0.61-0.63 ms against 1.71 by columns; a block of five and one alone, 0.45-0.52).
      */
     static boolean applies(Convolution.Sizes z) {
         return z.sh() == 1 && z.sw() == 1 && z.og() >= OB;
@@ -128,13 +128,15 @@ final class DirectForward {
     }
 
     /**
-     * How many blocks of five a group of {@code og} output channels starts with: the most that leave
-     * a multiple of four (32: four, and three of four), none where no number does (6, 7, 11: fours
-     * and channels one at a time, as before).
+     * How many blocks of five a group of {@code og} output channels starts with: those that leave
+     * the fewest channels past the blocks of four (each one at a time runs a chain per row, which
+     * waits on every fused multiply-add's latency), and of those the most (32: four fives and three
+     * fours; 16: four fours; 6: a five and one alone, not a four and two alone).
      */
     static int fives(int og) {
-        for (int a = og / 5; a > 0; a--) if ((og - 5 * a) % 4 == 0) return a;
-        return 0;
+        int best = 0;
+        for (int a = 1; 5 * a <= og; a++) if ((og - 5 * a) % 4 <= (og - 5 * best) % 4) best = a;
+        return best;
     }
 
     /**

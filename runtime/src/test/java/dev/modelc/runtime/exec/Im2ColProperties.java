@@ -236,9 +236,9 @@ class Im2ColProperties {
     }
 
     /**
-     * The blocks of five and four: as many fives as leave a multiple of four (the CNN sample's 32
-     * output channels: four fives and three fours), none where no number does (then fours and the
-     * channels past them one at a time, as before).
+     * The blocks of five and four: the fives that leave the fewest channels one at a time, and of
+     * those the most (the CNN sample's 32 output channels: four fives and three fours; its 16: four
+     * fours; LeNet's six: a five and one alone).
      */
     @Example
     void blocksOfFiveComeFirstWhileTheChannelsLeftAreAMultipleOfFour() {
@@ -246,16 +246,25 @@ class Im2ColProperties {
         assertEquals(0, DirectForward.fives(16));
         assertEquals(1, DirectForward.fives(9));
         assertEquals(1, DirectForward.fives(13));
-        assertEquals(0, DirectForward.fives(6));
+        assertEquals(1, DirectForward.fives(6));
+        assertEquals(4, DirectForward.fives(20));
         assertEquals(0, DirectForward.fives(4));
-        List<Integer> blocks = new java.util.ArrayList<>();
-        for (int o = 0; o < 32; o += DirectForward.blockAt(32, o, 5)) blocks.add(DirectForward.blockAt(32, o, 5));
-        assertEquals(List.of(5, 5, 5, 5, 4, 4, 4), blocks);
-        blocks.clear();
-        for (int o = 0; o < 7; o += DirectForward.blockAt(7, o, 5)) blocks.add(DirectForward.blockAt(7, o, 5));
-        assertEquals(List.of(4, 1, 1, 1), blocks);
+        assertEquals(0, DirectForward.fives(3));
+        assertEquals(List.of(5, 5, 5, 5, 4, 4, 4), blocks(32, 5));
+        assertEquals(List.of(4, 4, 4, 4), blocks(16, 5));
+        assertEquals(List.of(5, 1), blocks(6, 5));
+        assertEquals(List.of(5, 1, 1), blocks(7, 5));
+        assertEquals(List.of(4, 1, 1, 1), blocks(7, 4));
+        assertEquals(List.of(8, 1, 1, 1), blocks(11, 8));
         assertEquals(DirectForward.OB == 4 ? 5 : 8, DirectForward.BLOCK);
         assertEquals(DirectForward.BLOCK, ChannelsWeightGrad.PAIR_BLOCK);
+    }
+
+    /** The channel counts of the blocks {@link DirectForward#blockAt} makes of og channels. */
+    private static List<Integer> blocks(int og, int ob) {
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (int o = 0; o < og; o += counts.getLast()) counts.add(DirectForward.blockAt(og, o, ob));
+        return counts;
     }
 
     /**
