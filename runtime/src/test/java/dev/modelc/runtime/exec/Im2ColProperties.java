@@ -44,8 +44,10 @@ class Im2ColProperties {
          * ({@link RowsWeightGrad}, eight output channels' sums at a time).
          */
         WEIGHT_BY_ROWS,
-        /** {@link #WEIGHT_BY_ROWS} with four output channels' sums at a time (AVX2's block). */
+        /** {@link #WEIGHT_BY_ROWS} with four output channels' sums at a time. */
         WEIGHT_BY_ROWS_IN_FOURS,
+        /** {@link #WEIGHT_BY_ROWS_IN_FOURS} with five first among the channels past the blocks of eight (AVX2's blocks). */
+        WEIGHT_BY_ROWS_IN_FIVES,
         /**
          * {@link DirectForward} and {@link DirectInputGrad} wherever the stride is 1, whatever the
          * channel counts (the channels past their blocks of eight one at a time), else {@link Im2Col}
@@ -57,8 +59,8 @@ class Im2ColProperties {
         DIRECT_IN_FOURS,
         /**
          * {@link #DIRECT} with AVX2's blocks: {@link DirectForward} and {@link ChannelsWeightGrad} in
-         * blocks of five output channels then four ({@link DirectForward#blockAt}), {@link DirectInputGrad}
-         * in blocks of four.
+         * blocks of five output channels then four ({@link DirectForward#blockAt}), {@link RowsWeightGrad}
+         * as {@link #WEIGHT_BY_ROWS_IN_FIVES}, {@link DirectInputGrad} in blocks of four.
          */
         DIRECT_IN_FIVES,
         /** What {@link Library#conv} runs on lanes: {@link Im2Col#run(Convolution, float[], float[], float[], Convolution.Sizes)}'s choice. */
@@ -110,7 +112,8 @@ class Im2ColProperties {
 
     /**
      * {@link RowsWeightGrad} with enough output channels per group for its blocks of eight or four
-     * (and the channels left over: in blocks of four, four of them first), taps of one vector or
+     * (and the channels left over: in blocks of four, four of them first, or five where there are
+     * five or more in {@link Path#WEIGHT_BY_ROWS_IN_FIVES}), taps of one vector or
      * several, groups, odd sizes and one image: the same checks.
      */
     @Property(tries = 150)
@@ -126,10 +129,15 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 1, max = 2) int stride,
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
-            @ForAll boolean inFours,
+            @ForAll("byRows") Path path,
             @ForAll long seed) {
         convolutions(false, n, groups, cg, og, h, w, kh, kw, new int[] {stride, stride}, new int[] {padding, padding},
-                new int[] {dilation, dilation}, inFours ? Path.WEIGHT_BY_ROWS_IN_FOURS : Path.WEIGHT_BY_ROWS, seed);
+                new int[] {dilation, dilation}, path, seed);
+    }
+
+    @Provide
+    Arbitrary<Path> byRows() {
+        return Arbitraries.of(Path.WEIGHT_BY_ROWS, Path.WEIGHT_BY_ROWS_IN_FOURS, Path.WEIGHT_BY_ROWS_IN_FIVES);
     }
 
     /**
@@ -258,6 +266,7 @@ class Im2ColProperties {
         assertEquals(List.of(8, 1, 1, 1), blocks(11, 8));
         assertEquals(DirectForward.OB == 4 ? 5 : 8, DirectForward.BLOCK);
         assertEquals(DirectForward.BLOCK, ChannelsWeightGrad.PAIR_BLOCK);
+        assertEquals(DirectForward.BLOCK, RowsWeightGrad.PAIR_BLOCK);
     }
 
     /** The channel counts of the blocks {@link DirectForward#blockAt} makes of og channels. */
@@ -271,7 +280,7 @@ class Im2ColProperties {
      * The CNN sample's second layer's channel counts (16 -> 32) on small odd images, padding 0 and 1,
      * kernels of nine taps (the last tap paired with the next vector of channels, or computed twice
      * where the vectors are odd) and of four (pairs only), and one, two or three vectors of input
-     * channels, on every blocking: the same checks.
+     * channels, and LeNet's first layer's channel counts, on every blocking: the same checks.
      */
     @Example
     void theCnnLayersChannelCountsGiveThePlainLoopsBitsInEveryBlocking() {
@@ -285,6 +294,10 @@ class Im2ColProperties {
                 convolutions(false, 1, 2, 2 * l, 9, 6, 3, 2, 2, one, p, one, path, 17 + padding);
                 convolutions(false, 2, 1, 1, 5, 5, 11, 3, 3, one, p, one, path, 19 + padding);
             }
+            // LeNet's first layer's six output channels (a five and one alone) and fifteen (eight, then
+            // five and two alone by rows), 5x5 with padding 2.
+            convolutions(false, 2, 1, 1, 6, 9, 7, 5, 5, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, path, 21);
+            convolutions(false, 1, 1, 2, 15, 6, 6, 5, 5, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, path, 22);
         }
     }
 
@@ -374,8 +387,13 @@ class Im2ColProperties {
             case COLUMNS -> Im2Col.run(conv, a, b, out, z, false, Im2Col.CHUNK);
             case ROWS -> Im2Col.run(conv, a, b, out, z, true, Integer.MAX_VALUE);
             case ROWS_BY_IMAGE -> Im2Col.run(conv, a, b, out, z, true, 1);
-            case WEIGHT_BY_ROWS, WEIGHT_BY_ROWS_IN_FOURS -> {
-                if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z, path == Path.WEIGHT_BY_ROWS ? 8 : 4);
+            case WEIGHT_BY_ROWS, WEIGHT_BY_ROWS_IN_FOURS, WEIGHT_BY_ROWS_IN_FIVES -> {
+                int block = switch (path) {
+                    case WEIGHT_BY_ROWS -> 8;
+                    case WEIGHT_BY_ROWS_IN_FIVES -> 5;
+                    default -> 4;
+                };
+                if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z, block);
                 else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
             }
             case DIRECT, DIRECT_IN_FOURS, DIRECT_IN_FIVES -> {
@@ -396,7 +414,7 @@ class Im2ColProperties {
                     }
                     case WEIGHT_GRAD -> {
                         if (ChannelsWeightGrad.applies(z)) ChannelsWeightGrad.run(a, b, out, z, block);
-                        else RowsWeightGrad.run(a, b, out, z, block == 5 ? 4 : block);
+                        else RowsWeightGrad.run(a, b, out, z, block);
                     }
                 }
             }
