@@ -129,9 +129,10 @@ final class ChannelsWeightGrad {
     private static void byFives(float[] x, float[] dy, float[] acc, Convolution.Sizes z, int hp, int wp, int image) {
         int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
         int pairs = (taps + 1) / 2, vectors = cg / L, stride = taps * cg;
-        int[] starts = new int[og];
-        int blocks = 0;
-        for (int o = 0; o < og; o += DirectForward.blockAt(og, o, 5)) starts[blocks++] = o;
+        // The blocks' channel counts and first channels, made once per call, not per task and image.
+        int[] counts = DirectForward.blocks(og, 5), starts = new int[counts.length];
+        for (int b = 1; b < counts.length; b++) starts[b] = starts[b - 1] + counts[b - 1];
+        int blocks = counts.length;
         int[] positions = new int[p];
         for (int i = 0, q = 0; i < z.oh(); i++) {
             for (int j = 0; j < z.ow(); j++, q++) positions[q] = (i * z.sh() * wp + j * z.sw()) * cg;
@@ -147,7 +148,7 @@ final class ChannelsWeightGrad {
                 for (int task = s; task < e; task++) {
                     int cv = task % vectors, pair = task / vectors % pairs, block = task / (vectors * pairs) % blockCount,
                             g = task / (vectors * pairs * blockCount);
-                    int o0 = starts[block], count = DirectForward.blockAt(og, o0, 5), t0 = 2 * pair, t1 = t0 + 1;
+                    int o0 = starts[block], count = counts[block], t0 = 2 * pair, t1 = t0 + 1;
                     int x0 = g * hp * wp * cg + tapOffset(z, t0, wp, cg) + cv * L, d = (n * z.o() + g * og + o0) * p;
                     int a0 = ((g * og + o0) * taps + t0) * cg + cv * L, x1, second;
                     if (t1 < taps) {

@@ -83,7 +83,8 @@ final class DirectForward {
         int k = z.cg() * z.kh() * z.kw();
         float[] kept = PACKED.get();
         PACKED.set(null);
-        float[] packed = pack(w, z, kept, ob);
+        int[] plan = blocks(z.og(), ob);
+        float[] packed = pack(w, z, kept, plan);
         Parallel.forRange(z.n(), (long) z.o() * z.oh() * s * k, (n0, n1) -> {
             Object[] held = SCRATCH.get();
             SCRATCH.set(null);
@@ -105,9 +106,8 @@ final class DirectForward {
                             System.arraycopy(x, from + ih * z.w(), padded, c * xplane + (z.ph() + ih) * xs + z.pw(), z.w());
                         }
                     }
-                    for (int o = 0, count; o < z.og(); o += count) {
-                        count = blockAt(z.og(), o, ob);
-                        block(count == 1 ? w : packed, padded, offsets, y, out, z, n, g, o, count, xs, vs, k);
+                    for (int b = 0, o = 0; b < plan.length; o += plan[b++]) {
+                        block(plan[b] == 1 ? w : packed, padded, offsets, y, out, z, n, g, o, plan[b], xs, vs, k);
                     }
                 }
             }
@@ -125,6 +125,14 @@ final class DirectForward {
         if (ob == 5 && o < 5 * fives(og)) return 5;
         int full = ob == 5 ? 4 : ob;
         return og - o >= full ? full : 1;
+    }
+
+    /** The channel counts of the blocks {@link #blockAt} makes of a group's {@code og} output channels, in order. */
+    static int[] blocks(int og, int ob) {
+        int[] counts = new int[og];
+        int b = 0;
+        for (int o = 0; o < og; o += counts[b++]) counts[b] = blockAt(og, o, ob);
+        return Arrays.copyOf(counts, b);
     }
 
     /**
@@ -299,17 +307,17 @@ final class DirectForward {
     }
 
     /**
-     * The weights of the blocks {@link #blockAt} makes of {@code ob}, in the order the kernels read
+     * The weights of a group's blocks of {@code plan} ({@link #blocks}), in the order the kernels read
      * them: a block of {@code count} channels from o at w's own offset of its first channel,
      * {@code packed[(g * Og + o) * K + t * count + i] = w[g * Og + o + i, t]} (the channels one at a
      * time read w as given).
      */
-    private static float[] pack(float[] w, Convolution.Sizes z, float[] kept, int ob) {
+    private static float[] pack(float[] w, Convolution.Sizes z, float[] kept, int[] plan) {
         int k = z.cg() * z.kh() * z.kw(), og = z.og(), size = z.o() * k;
         float[] packed = kept != null && kept.length >= size ? kept : new float[size];
         for (int g = 0; g < z.groups(); g++) {
-            for (int o = 0, count; o < og; o += count) {
-                count = blockAt(og, o, ob);
+            for (int b = 0, o = 0; b < plan.length; o += plan[b++]) {
+                int count = plan[b];
                 if (count == 1) continue;
                 int from = (g * og + o) * k;
                 for (int t = 0; t < k; t++) {

@@ -269,11 +269,9 @@ class Im2ColProperties {
         assertEquals(DirectForward.BLOCK, RowsWeightGrad.PAIR_BLOCK);
     }
 
-    /** The channel counts of the blocks {@link DirectForward#blockAt} makes of og channels. */
+    /** {@link DirectForward#blocks} as a list. */
     private static List<Integer> blocks(int og, int ob) {
-        List<Integer> counts = new java.util.ArrayList<>();
-        for (int o = 0; o < og; o += counts.getLast()) counts.add(DirectForward.blockAt(og, o, ob));
-        return counts;
+        return java.util.Arrays.stream(DirectForward.blocks(og, ob)).boxed().toList();
     }
 
     /**
