@@ -38,7 +38,7 @@ final class DirectForward {
      * of five channels first (ten chains, two loads and up to four broadcasts: at most 16 of AVX2's
      * registers, and C2 keeps them there) while the channels left stay a multiple of four, then
      * blocks of four. Eight chains leave AVX2's two FMA pipes no slack over their four-cycle latency
-     * and the loop's other instructions; ten measured 6-8 % faster at the CNN sample's second layer
+     * and the loop's other instructions; ten measured 3-8 % faster at the CNN sample's second layer
      * (32 channels: four blocks of five and three of four) on a Zen 3 core. Six channels (twelve
      * chains, 15 vectors) spilled a chain to the stack there and took 3.1 ms against 1.9.
      */
