@@ -13,14 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * copies of the image at a 3x3 kernel); here each image is copied once, channels last and
  * zero-padded ({@code xp[ih][iw][c]}), so that a tap's L channels at a position are one vector
  * load, and the lanes run along the input channels (which must fill whole vectors:
- * {@link #applies}). The register block is {@link RowsWeightGrad}'s ({@link #PAIR_BLOCK}): eight
- * output channels' sums for two taps (sixteen vectors) where vectors are 512 bits, four channels'
- * (eight vectors) on narrower ones, stay in registers while an image's positions stream past, each
- * dy value broadcast once for two fused multiply-adds; between images the sums wait in memory,
- * stored and loaded back exactly. Tasks (blocks of output channels, pairs of taps, vectors of
- * channels) run on all cores, each over every image in order. On narrower vectors the blocks are
- * {@link DirectForward}'s: five channels (ten sums) while the channels left stay a multiple of four,
- * then four ({@link #PAIR_BLOCK}).
+ * {@link #applies}). A block of output channels' sums for two taps stays in registers while an
+ * image's positions stream past, each dy value broadcast once for two fused multiply-adds
+ * ({@link #PAIR_BLOCK}): eight channels (sixteen sums) where vectors are 512 bits; on narrower ones
+ * {@link DirectForward#blocks}' five and four channels (ten and eight sums), as many fives as leave
+ * the fewest channels one at a time. Between images the sums wait in memory, stored and loaded back
+ * exactly. Tasks (blocks of output channels, pairs of taps, vectors of channels) run on all cores,
+ * each over every image in order.
  */
 final class ChannelsWeightGrad {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -17,27 +17,29 @@ import jdk.incubator.vector.VectorSpecies;
  * output row (OW values are ceil(OW / L) vectors, the lanes past OW computed and dropped), each
  * term one load from the image's channels copied with their zero padding (and zeros past it, so
  * every load lies inside) and one broadcast weight. A block of output channels of two output rows
- * is computed at once, {@link DirectInputGrad}'s register block ({@link #OB}): eight channels where
- * vectors are 512 bits (each vector of x serves eight fused multiply-adds, each broadcast weight
- * two, sixteen independent chains); on narrower vectors five channels (ten chains) as long as the
- * channels left are a multiple of four, then four (eight chains): see {@link #BLOCK}. The weights
- * are packed in the order the chains read them. Images run on all cores.
+ * is computed at once ({@link #BLOCK}): eight channels where vectors are 512 bits, as
+ * {@link DirectInputGrad}'s register block (each vector of x serves eight fused multiply-adds, each
+ * broadcast weight two, sixteen independent chains); on narrower vectors blocks of five channels
+ * (ten chains) and of four (eight chains), as many fives as leave the fewest channels one at a
+ * time ({@link #fives}). The weights are packed in the order the chains read them. Images run on
+ * all cores.
  */
 final class DirectForward {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     /**
-     * Output channels computed together, each on two rows: 8 where vectors are 512 bits (sixteen
-     * chains, two loads and a broadcast: 19 of AVX-512's 32 vector registers), else 4 (eleven of
-     * AVX2's 16: the block of eight spilled there; at the CNN sample's second layer on a Zen 3
-     * core 1.87-1.90 ms against 2.59-2.63, docs/benchmarks.md). As {@link DirectInputGrad#CB}.
+     * The fewest output channels per group this kernel takes ({@link #applies}): a group must fill
+     * at least one of {@link #BLOCK}'s blocks, not run every channel one at a time. 8 where vectors
+     * are 512 bits, there also the register block (sixteen chains, two loads and a broadcast: 19 of
+     * AVX-512's 32 vector registers); else 4, AVX2's smallest block (blocks of eight spilled there:
+     * at the CNN sample's second layer on a Zen 3 core 2.59-2.63 ms against 1.87-1.90 by fours).
      */
     static final int OB = L >= 16 ? 8 : 4;
     /**
      * The blocks {@link #run} takes ({@link #blockAt}): 8 where vectors are 512 bits; else 5, blocks
      * of five channels first (ten chains, two loads and up to four broadcasts: at most 16 of AVX2's
-     * registers, and C2 keeps them there) while the channels left stay a multiple of four, then
-     * blocks of four. Eight chains leave AVX2's two FMA pipes no slack over their four-cycle latency
+     * registers, and C2 keeps them there), as many as leave the fewest channels one at a time past
+     * the blocks of four that follow, and of those counts the most ({@link #fives}). Eight chains leave AVX2's two FMA pipes no slack over their four-cycle latency
      * and the loop's other instructions; ten measured 3-8 % faster at the CNN sample's second layer
      * (32 channels: four blocks of five and three of four) on a Zen 3 core. Six channels (twelve
      * chains, 15 vectors) spilled a chain to the stack there and took 3.1 ms against 1.9.

@@ -249,7 +249,7 @@ class Im2ColProperties {
      * fours; LeNet's six: a five and one alone).
      */
     @Example
-    void blocksOfFiveComeFirstWhileTheChannelsLeftAreAMultipleOfFour() {
+    void theFivesLeaveTheFewestChannelsOneAtATimeAndAreTheMostThatDo() {
         assertEquals(4, DirectForward.fives(32));
         assertEquals(0, DirectForward.fives(16));
         assertEquals(1, DirectForward.fives(9));
