@@ -25,12 +25,12 @@ final class ChannelsWeightGrad {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** The lanes of a vector: the input channels per group must be a multiple. */
     static final int L = F.length();
-    /** Output channels of a task: one block of {@link #PAIR_BLOCK} or two. */
+    /** Output channels of a task of {@link #byEights}. */
     private static final int OB = 8;
     /**
      * Output channels whose sums for two taps a kernel keeps in registers, as {@link RowsWeightGrad}:
      * 8 where vectors are 512 bits (sixteen sums, two loads and a broadcast, 19 of AVX-512's 32
-     * registers), else 5 ({@link #byFives}: ten sums, two loads and up to four broadcasts; at the
+     * registers), else 5 ({@link #byPlan}: ten sums, two loads and up to four broadcasts; at the
      * CNN sample's second layer on a Zen 3 core, see docs/benchmarks.md). Blocks of four took
      * 2.08-2.13 ms there against 2.55-2.61 by eight and 2.70 by eight channels for one tap at a time.
      */
@@ -52,22 +52,21 @@ final class ChannelsWeightGrad {
     }
 
     /**
-     * {@link #run} with two taps' sums of {@code pairBlock} output channels at a time, 8, 5 (in
-     * {@link DirectForward#blockAt}'s blocks of five and four) or 4 whatever the vectors' width (the
-     * tests run all three: each weight's sum is the same chain).
+     * {@link #run} with two taps' sums of {@code pairBlock} output channels at a time, 8, or 5 or 4
+     * in {@link DirectForward#blocks}' plan of them, whatever the vectors' width (the tests run all
+     * three: each weight's sum is the same chain).
      */
     static void run(float[] x, float[] dy, float[] dw, Convolution.Sizes z, int pairBlock) {
         if (pairBlock != 8 && pairBlock != 5 && pairBlock != 4) {
             throw new IllegalArgumentException("blocks of " + pairBlock + " output channels: 8, 5 or 4");
         }
         if (z.cg() % L != 0) throw new IllegalArgumentException("the weight gradient by channels needs whole vectors of input channels");
-        int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
+        int taps = z.kh() * z.kw(), cg = z.cg();
         int hp = z.h() + 2 * z.ph(), wp = z.w() + 2 * z.pw(), image = z.groups() * hp * wp * cg;
-        int blocks = (og + OB - 1) / OB, pairs = (taps + 1) / 2, vectors = cg / L;
         // acc[((g * Og + o) * taps + t) * Cg + c]: the sums, moved into w's layout at the end.
         float[] acc = new float[z.o() * taps * cg];
-        if (pairBlock == 5) byFives(x, dy, acc, z, hp, wp, image);
-        else byEights(x, dy, acc, z, pairBlock, hp, wp, image);
+        if (pairBlock == 8) byEights(x, dy, acc, z, hp, wp, image);
+        else byPlan(x, dy, acc, z, pairBlock, hp, wp, image);
         for (int o = 0; o < z.o(); o++) {
             for (int t = 0; t < taps; t++) {
                 for (int c = 0; c < cg; c++) dw[(o * cg + c) * taps + t] = acc[(o * taps + t) * cg + c];
@@ -75,8 +74,8 @@ final class ChannelsWeightGrad {
         }
     }
 
-    /** The sums into acc in tasks of eight output channels (two blocks of {@code pairBlock} 4, or one of 8). */
-    private static void byEights(float[] x, float[] dy, float[] acc, Convolution.Sizes z, int pairBlock, int hp, int wp, int image) {
+    /** The sums into acc in tasks of eight output channels (AVX-512's block), those past the blocks one at a time. */
+    private static void byEights(float[] x, float[] dy, float[] acc, Convolution.Sizes z, int hp, int wp, int image) {
         int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
         int blocks = (og + OB - 1) / OB, pairs = (taps + 1) / 2, vectors = cg / L;
         int tasks = z.groups() * blocks * pairs * vectors;
@@ -95,11 +94,7 @@ final class ChannelsWeightGrad {
                     int a0 = ((g * og + o0) * taps + t0) * cg + cv * L, stride = taps * cg;
                     if (count == OB && t1 < taps) {
                         int x1 = x0 - tapOffset(z, t0, wp, cg) + tapOffset(z, t1, wp, cg);
-                        if (pairBlock == 8) eightByTwo(xp, x0, x1, z, wp, cg, dy, d, p, acc, a0, cg, stride);
-                        else {
-                            fourByTwo(xp, x0, x1, z, wp, cg, dy, d, p, acc, a0, cg, stride);
-                            fourByTwo(xp, x0, x1, z, wp, cg, dy, d + 4 * p, p, acc, a0 + 4 * stride, cg, stride);
-                        }
+                        eightByTwo(xp, x0, x1, z, wp, cg, dy, d, p, acc, a0, cg, stride);
                     } else if (count == OB) {
                         eight(xp, x0, z, wp, cg, dy, d, p, acc, a0, stride);
                     } else {
@@ -117,28 +112,27 @@ final class ChannelsWeightGrad {
     }
 
     /**
-     * The sums into acc in tasks of one block of {@link DirectForward#blockAt}'s five, four or one
-     * output channels, a pair of taps and a vector of channels, the positions of an image in one
-     * loop (their offsets in the padded image from a table, not a loop per output row: rows of 14
-     * positions left the loop's start and end in every row). The last of an odd number of taps
-     * pairs a vector of channels with the next one (x and the sums one vector apart) so that it
-     * keeps ten or eight chains; where the last of an odd number of vectors has no next one, a block
-     * of five runs that tap alone ({@link #five}: 8->24 channels 0.85-0.87 ms against 0.87-0.90 for
-     * ten chains over the same sums) and a block of four computes its chains twice over the same sums
-     * (both store the same values: eight chains' work takes the time four chains wait on latency).
+     * The sums into acc in tasks of one block of {@link DirectForward#blocks}' five, four or one
+     * output channels ({@code pairBlock} 5 or 4), a pair of taps and a vector of channels, the
+     * positions of an image in one loop (their offsets in the padded image from a table, not a loop
+     * per output row: rows of 14 positions left the loop's start and end in every row). The last of
+     * an odd number of taps pairs a vector of channels with the next one (x and the sums one vector
+     * apart), keeping ten or eight chains; with no next vector a block of five runs that tap alone
+     * ({@link #five}: 8->24 channels 0.85-0.87 ms against 0.87-0.90 for ten chains over the same
+     * sums), and a block of four computes its chains twice over the same sums (both store the same
+     * values: eight chains' work takes the time four chains wait on latency).
      */
-    private static void byFives(float[] x, float[] dy, float[] acc, Convolution.Sizes z, int hp, int wp, int image) {
+    private static void byPlan(float[] x, float[] dy, float[] acc, Convolution.Sizes z, int pairBlock, int hp, int wp, int image) {
         int taps = z.kh() * z.kw(), og = z.og(), cg = z.cg(), p = z.oh() * z.ow();
         int pairs = (taps + 1) / 2, vectors = cg / L, stride = taps * cg;
         // The blocks' channel counts and first channels, made once per call, not per task and image.
-        int[] counts = DirectForward.blocks(og, 5), starts = new int[counts.length];
+        int[] counts = DirectForward.blocks(og, pairBlock), starts = new int[counts.length];
         for (int b = 1; b < counts.length; b++) starts[b] = starts[b - 1] + counts[b - 1];
-        int blocks = counts.length;
         int[] positions = new int[p];
         for (int i = 0, q = 0; i < z.oh(); i++) {
             for (int j = 0; j < z.ow(); j++, q++) positions[q] = (i * z.sh() * wp + j * z.sw()) * cg;
         }
-        int tasks = z.groups() * blocks * pairs * vectors, blockCount = blocks;
+        int blocks = counts.length, tasks = z.groups() * blocks * pairs * vectors;
         Parallel.forRange(tasks, (long) z.n() * p * 10 * L, (s, e) -> {
             float[] xp = SCRATCH.get();
             SCRATCH.set(null);
@@ -147,11 +141,11 @@ final class ChannelsWeightGrad {
             for (int n = 0; n < z.n(); n++) {
                 channelsLast(x, xp, z, n, hp, wp);
                 for (int task = s; task < e; task++) {
-                    int cv = task % vectors, pair = task / vectors % pairs, block = task / (vectors * pairs) % blockCount,
-                            g = task / (vectors * pairs * blockCount);
+                    int cv = task % vectors, pair = task / vectors % pairs, block = task / (vectors * pairs) % blocks,
+                            g = task / (vectors * pairs * blocks);
                     int o0 = starts[block], count = counts[block], t0 = 2 * pair, t1 = t0 + 1;
                     int x0 = g * hp * wp * cg + tapOffset(z, t0, wp, cg) + cv * L, d = (n * z.o() + g * og + o0) * p;
-                    int a0 = ((g * og + o0) * taps + t0) * cg + cv * L, x1, second;
+                    int a0 = ((g * og + o0) * taps + t0) * cg + cv * L, x1 = x0, second = 0; // no next vector: the tap alone
                     if (t1 < taps) {
                         x1 = x0 - tapOffset(z, t0, wp, cg) + tapOffset(z, t1, wp, cg);
                         second = cg;
@@ -160,16 +154,13 @@ final class ChannelsWeightGrad {
                     } else if (cv + 1 < vectors) {
                         x1 = x0 + L;
                         second = L;
-                    } else {
-                        x1 = x0;
-                        second = 0;
                     }
                     switch (count) {
                         case 5 -> {
                             if (second != 0) fiveByTwo(xp, x0, x1, positions, dy, d, p, acc, a0, second, stride);
                             else five(xp, x0, positions, dy, d, p, acc, a0, stride);
                         }
-                        case 4 -> fourByTwoInFives(xp, x0, x1, positions, dy, d, p, acc, a0, second, stride);
+                        case 4 -> fourByTwo(xp, x0, x1, positions, dy, d, p, acc, a0, second, stride);
                         default -> {
                             one(xp, x0, z, wp, cg, dy, d, acc, a0);
                             if (second != 0) one(xp, x1, z, wp, cg, dy, d, acc, a0 + second);
@@ -309,10 +300,7 @@ final class ChannelsWeightGrad {
         b4.intoArray(acc, b + 4 * stride);
     }
 
-    /**
-     * {@link #fiveByTwo} for one tap: the last of an odd number where there is no next vector of
-     * channels to pair it with (ten chains over the same sums did five chains' work twice).
-     */
+    /** {@link #fiveByTwo} for one tap ({@link #byPlan}'s last of an odd number with no next vector to pair). */
     private static void five(float[] xp, int x0, int[] positions, float[] dy, int d, int p, float[] acc, int a, int stride) {
         FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + stride),
                 a2 = FloatVector.fromArray(F, acc, a + 2 * stride), a3 = FloatVector.fromArray(F, acc, a + 3 * stride),
@@ -332,8 +320,8 @@ final class ChannelsWeightGrad {
         a4.intoArray(acc, a + 4 * stride);
     }
 
-    /** {@link #fiveByTwo} for four output channels ({@link #byFives}' blocks past the fives). */
-    private static void fourByTwoInFives(float[] xp, int x0, int x1, int[] positions, float[] dy, int d, int p,
+    /** {@link #fiveByTwo} for four output channels ({@link #byPlan}'s blocks of four). */
+    private static void fourByTwo(float[] xp, int x0, int x1, int[] positions, float[] dy, int d, int p,
                                   float[] acc, int a, int second, int stride) {
         FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + stride),
                 a2 = FloatVector.fromArray(F, acc, a + 2 * stride), a3 = FloatVector.fromArray(F, acc, a + 3 * stride);
@@ -355,42 +343,6 @@ final class ChannelsWeightGrad {
             c = FloatVector.broadcast(F, dy[d + q + 3 * p]);
             a3 = c.fma(t, a3);
             b3 = c.fma(u, b3);
-        }
-        a0.intoArray(acc, a);
-        a1.intoArray(acc, a + stride);
-        a2.intoArray(acc, a + 2 * stride);
-        a3.intoArray(acc, a + 3 * stride);
-        b0.intoArray(acc, b);
-        b1.intoArray(acc, b + stride);
-        b2.intoArray(acc, b + 2 * stride);
-        b3.intoArray(acc, b + 3 * stride);
-    }
-
-    /** {@link #eightByTwo} for four output channels: eight sums, whose eleven vectors fit AVX2's sixteen registers. */
-    private static void fourByTwo(float[] xp, int x0, int x1, Convolution.Sizes z, int wp, int cg, float[] dy, int d, int p,
-                                  float[] acc, int a, int tapStep, int stride) {
-        FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + stride),
-                a2 = FloatVector.fromArray(F, acc, a + 2 * stride), a3 = FloatVector.fromArray(F, acc, a + 3 * stride);
-        int b = a + tapStep;
-        FloatVector b0 = FloatVector.fromArray(F, acc, b), b1 = FloatVector.fromArray(F, acc, b + stride),
-                b2 = FloatVector.fromArray(F, acc, b + 2 * stride), b3 = FloatVector.fromArray(F, acc, b + 3 * stride);
-        int rowStep = z.sh() * wp * cg, step = z.sw() * cg, q = d;
-        for (int i = 0; i < z.oh(); i++) {
-            for (int j = 0, r = i * rowStep; j < z.ow(); j++, r += step, q++) {
-                FloatVector t = FloatVector.fromArray(F, xp, x0 + r), u = FloatVector.fromArray(F, xp, x1 + r);
-                FloatVector c = FloatVector.broadcast(F, dy[q]);
-                a0 = c.fma(t, a0);
-                b0 = c.fma(u, b0);
-                c = FloatVector.broadcast(F, dy[q + p]);
-                a1 = c.fma(t, a1);
-                b1 = c.fma(u, b1);
-                c = FloatVector.broadcast(F, dy[q + 2 * p]);
-                a2 = c.fma(t, a2);
-                b2 = c.fma(u, b2);
-                c = FloatVector.broadcast(F, dy[q + 3 * p]);
-                a3 = c.fma(t, a3);
-                b3 = c.fma(u, b3);
-            }
         }
         a0.intoArray(acc, a);
         a1.intoArray(acc, a + stride);

@@ -173,8 +173,8 @@ class Im2ColProperties {
     /**
      * {@link ChannelsWeightGrad}: input channels of one or two vectors per group, output channels
      * in blocks of eight and left over, an odd or even number of taps (pairs and the one left),
-     * strides, paddings, dilations, groups and one image, two taps' sums of eight or four output
-     * channels at a time: the same checks (the forward and the input gradient by the direct kernels
+     * strides, paddings, dilations, groups and one image, two taps' sums of eight output channels
+     * at a time, or of {@link DirectForward#blocks}' fives and fours or fours: the same checks (the forward and the input gradient by the direct kernels
      * or im2col).
      */
     @Property(tries = 60)
