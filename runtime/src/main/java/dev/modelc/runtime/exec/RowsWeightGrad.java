@@ -27,11 +27,11 @@ final class RowsWeightGrad {
     private static final int OB = 8;
     /**
      * Output channels whose sums by two vectors of taps a pass keeps in registers: 8 where vectors
-     * are 512 bits (16 sums, two rows' vectors and a broadcast, 19 of AVX-512's 32 registers), else
-     * 4 (eleven of AVX2's 16; at the CNN sample's first layer on a Zen 3 core, 1 -> 16 channels,
-     * K = 9 taps in two vectors of eight, 0.60-0.61 ms against 0.76-0.77 by eight), given as 5 where
-     * five or more channels past the blocks of eight start with a block of five (ten sums, as
-     * {@link DirectForward#BLOCK}).
+     * are 512 bits (16 sums, two rows' vectors and a broadcast, 19 of AVX-512's 32 registers); else
+     * 5: fours inside the blocks of eight (eight sums, eleven of AVX2's 16; at the CNN sample's first
+     * layer on a Zen 3 core, 1 -> 16 channels, K = 9 taps in two vectors of eight, 0.60-0.61 ms
+     * against 0.76-0.77 by eight), and among the channels past them a five first where five or more
+     * are left, else a four (ten sums, as {@link DirectForward#BLOCK}).
      */
     static final int PAIR_BLOCK = L >= 16 ? 8 : 5;
     /** The lanes of one task: four vectors. */
