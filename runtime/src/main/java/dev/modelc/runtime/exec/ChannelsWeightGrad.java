@@ -30,9 +30,9 @@ final class ChannelsWeightGrad {
     /**
      * Output channels whose sums for two taps a kernel keeps in registers, as {@link RowsWeightGrad}:
      * 8 where vectors are 512 bits (sixteen sums, two loads and a broadcast, 19 of AVX-512's 32
-     * registers), else 5 ({@link #byPlan}: ten sums, two loads and up to four broadcasts; at the
-     * CNN sample's second layer on a Zen 3 core, see docs/benchmarks.md). Blocks of four took
-     * 2.08-2.13 ms there against 2.55-2.61 by eight and 2.70 by eight channels for one tap at a time.
+     * registers), else 5 ({@link #byPlan}: ten sums, two loads and up to four broadcasts; timed at the
+     * CNN sample's second layer on a Zen 3 core in docs/architecture.md, "Register blocks by vector
+     * width"; fours took 2.08-2.13 ms there, eights 2.55-2.61, eights one tap at a time 2.70).
      */
     static final int PAIR_BLOCK = L >= 16 ? 8 : 5;
 
@@ -355,9 +355,8 @@ final class ChannelsWeightGrad {
     }
 
     /**
-     * {@link #eightByTwo} for one tap (the last of an odd number): eight independent chains still,
-     * where one output channel at a time would wait on each fused multiply-add's latency (measured:
-     * the last of nine taps took a third of this class's time so).
+     * {@link #eightByTwo} for one tap (the last of an odd number): eight chains still (one output
+     * channel at a time, waiting on each fused multiply-add, the last of nine taps took a third of the time).
      */
     private static void eight(float[] xp, int x0, Convolution.Sizes z, int wp, int cg, float[] dy, int d, int p, float[] acc, int a,
                               int stride) {

@@ -57,7 +57,7 @@ final class DirectForward {
     /**
      * Whether this kernel computes the forward of {@code z}: a stride of 1 and a block of output
      * channels (on AVX2 LeNet's first layer, six channels: a block of four and two one at a time
-     * took 0.61-0.63 ms against 1.71 by columns; a block of five and one alone, 0.45-0.52).
+     * took 0.61-0.63 ms against 1.71 by columns; a block of five and one alone, 0.42-0.52).
      */
     static boolean applies(Convolution.Sizes z) {
         return z.sh() == 1 && z.sw() == 1 && z.og() >= OB;
