@@ -27,11 +27,13 @@ final class RowsWeightGrad {
     private static final int OB = 8;
     /**
      * Output channels whose sums by two vectors of taps a pass keeps in registers: 8 where vectors
-     * are 512 bits (16 sums, two rows' vectors and a broadcast, 19 of AVX-512's 32 registers), else
-     * 4 (eleven of AVX2's 16; at the CNN sample's first layer on a Zen 3 core, 1 -> 16 channels,
-     * K = 9 taps in two vectors of eight, 0.60-0.61 ms against 0.76-0.77 by eight).
+     * are 512 bits (16 sums, two rows' vectors and a broadcast, 19 of AVX-512's 32 registers); else
+     * 5: fours inside the blocks of eight (eight sums, eleven of AVX2's 16; at the CNN sample's first
+     * layer on a Zen 3 core, 1 -> 16 channels, K = 9 taps in two vectors of eight, 0.60-0.61 ms
+     * against 0.76-0.77 by eight), and among the channels past them a five first where five or more
+     * are left, else a four (ten sums, as {@link DirectForward#BLOCK}).
      */
-    static final int PAIR_BLOCK = L >= 16 ? 8 : 4;
+    static final int PAIR_BLOCK = L >= 16 ? 8 : 5;
     /** The lanes of one task: four vectors. */
     private static final int SPAN = 4 * L;
 
@@ -47,10 +49,14 @@ final class RowsWeightGrad {
 
     /**
      * {@link #run} with two vectors' sums of {@code pairBlock} output channels at a time, 8 or 4
-     * whatever the vectors' width (the tests run both: each weight's sum is the same chain).
+     * whatever the vectors' width, or 5: blocks of four, and five first among the channels past
+     * the blocks of eight where there are five or more (the tests run all three: each weight's sum
+     * is the same chain).
      */
     static void run(float[] x, float[] dy, float[] dw, Convolution.Sizes z, int pairBlock) {
-        if (pairBlock != 8 && pairBlock != 4) throw new IllegalArgumentException("blocks of " + pairBlock + " output channels: 8 or 4");
+        if (pairBlock != 8 && pairBlock != 5 && pairBlock != 4) {
+            throw new IllegalArgumentException("blocks of " + pairBlock + " output channels: 8, 5 or 4");
+        }
         int k = z.cg() * z.kh() * z.kw(), p = z.oh() * z.ow(), og = z.og(), v = (k + L - 1) / L, kp = v * L;
         // Tasks: a group's block of eight output channels (or what is left) and a span of at most
         // SPAN lanes, so that a layer of few output channels and many taps still runs on all cores.
@@ -78,18 +84,21 @@ final class RowsWeightGrad {
                         }
                         if (lane < end) eight(rows, base + lane, k, p, dy, d, acc, a + lane, kp);
                     } else {
-                        // The channels past the blocks of eight: four by fourByTwo first where that is the
-                        // register block, then one at a time (one chain each, latency-bound: LeNet's first
-                        // layer, 1 -> 6 channels, 5x5 on 28x28, batch 64, took 1.16-1.18 ms on AVX2 this way
-                        // against 1.94-1.95 all six alone).
+                        // The channels past the blocks of eight: five by fiveByTwo or four by fourByTwo first
+                        // where that is the register block, then one at a time (one chain each,
+                        // latency-bound: LeNet's first layer, 1 -> 6 channels, 5x5 on 28x28, batch 64, took
+                        // 1.16-1.18 ms on AVX2 as a four and two alone against 1.94-1.95 all six alone).
                         int o = 0;
-                        if (pairBlock == 4 && count >= 4) {
-                            int l = lane;
-                            for (; l + 2 * L <= end; l += 2 * L) fourByTwo(rows, base + l, k, p, dy, d, acc, a + l, kp);
-                            for (; l < end; l += L) {
-                                for (int c = 0; c < 4; c++) one(rows, base + l, k, p, dy, d + c * p, acc, a + c * kp + l);
+                        if (pairBlock != 8 && count >= 4) {
+                            int l = lane, first = pairBlock == 5 && count >= 5 ? 5 : 4;
+                            for (; l + 2 * L <= end; l += 2 * L) {
+                                if (first == 5) fiveByTwo(rows, base + l, k, p, dy, d, acc, a + l, kp);
+                                else fourByTwo(rows, base + l, k, p, dy, d, acc, a + l, kp);
                             }
-                            o = 4;
+                            for (; l < end; l += L) {
+                                for (int c = 0; c < first; c++) one(rows, base + l, k, p, dy, d + c * p, acc, a + c * kp + l);
+                            }
+                            o = first;
                         }
                         for (; lane < end; lane += L) {
                             for (int c = o; c < count; c++) one(rows, base + lane, k, p, dy, d + c * p, acc, a + c * kp + lane);
@@ -185,6 +194,44 @@ final class RowsWeightGrad {
         b5.intoArray(acc, a + 5 * kp + L);
         b6.intoArray(acc, a + 6 * kp + L);
         b7.intoArray(acc, a + 7 * kp + L);
+    }
+
+    /** {@link #eightByTwo} for five output channels: ten sums, which with two loads and the broadcasts fit AVX2's sixteen registers. */
+    private static void fiveByTwo(float[] rows, int base, int k, int p, float[] dy, int d, float[] acc, int a, int kp) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, a), a1 = FloatVector.fromArray(F, acc, a + kp),
+                a2 = FloatVector.fromArray(F, acc, a + 2 * kp), a3 = FloatVector.fromArray(F, acc, a + 3 * kp),
+                a4 = FloatVector.fromArray(F, acc, a + 4 * kp);
+        FloatVector b0 = FloatVector.fromArray(F, acc, a + L), b1 = FloatVector.fromArray(F, acc, a + kp + L),
+                b2 = FloatVector.fromArray(F, acc, a + 2 * kp + L), b3 = FloatVector.fromArray(F, acc, a + 3 * kp + L),
+                b4 = FloatVector.fromArray(F, acc, a + 4 * kp + L);
+        for (int q = 0, r = base; q < p; q++, r += k) {
+            FloatVector t = FloatVector.fromArray(F, rows, r), u = FloatVector.fromArray(F, rows, r + L);
+            FloatVector c = FloatVector.broadcast(F, dy[d + q]);
+            a0 = c.fma(t, a0);
+            b0 = c.fma(u, b0);
+            c = FloatVector.broadcast(F, dy[d + p + q]);
+            a1 = c.fma(t, a1);
+            b1 = c.fma(u, b1);
+            c = FloatVector.broadcast(F, dy[d + 2 * p + q]);
+            a2 = c.fma(t, a2);
+            b2 = c.fma(u, b2);
+            c = FloatVector.broadcast(F, dy[d + 3 * p + q]);
+            a3 = c.fma(t, a3);
+            b3 = c.fma(u, b3);
+            c = FloatVector.broadcast(F, dy[d + 4 * p + q]);
+            a4 = c.fma(t, a4);
+            b4 = c.fma(u, b4);
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + kp);
+        a2.intoArray(acc, a + 2 * kp);
+        a3.intoArray(acc, a + 3 * kp);
+        a4.intoArray(acc, a + 4 * kp);
+        b0.intoArray(acc, a + L);
+        b1.intoArray(acc, a + kp + L);
+        b2.intoArray(acc, a + 2 * kp + L);
+        b3.intoArray(acc, a + 3 * kp + L);
+        b4.intoArray(acc, a + 4 * kp + L);
     }
 
     /** {@link #eightByTwo} for four output channels: eight sums, whose eleven vectors fit AVX2's sixteen registers. */

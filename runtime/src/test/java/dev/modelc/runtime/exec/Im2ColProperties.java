@@ -44,8 +44,10 @@ class Im2ColProperties {
          * ({@link RowsWeightGrad}, eight output channels' sums at a time).
          */
         WEIGHT_BY_ROWS,
-        /** {@link #WEIGHT_BY_ROWS} with four output channels' sums at a time (AVX2's block). */
+        /** {@link #WEIGHT_BY_ROWS} with four output channels' sums at a time. */
         WEIGHT_BY_ROWS_IN_FOURS,
+        /** {@link #WEIGHT_BY_ROWS_IN_FOURS} with five first among the channels past the blocks of eight (AVX2's blocks). */
+        WEIGHT_BY_ROWS_IN_FIVES,
         /**
          * {@link DirectForward} and {@link DirectInputGrad} wherever the stride is 1, whatever the
          * channel counts (the channels past their blocks of eight one at a time), else {@link Im2Col}
@@ -53,8 +55,14 @@ class Im2ColProperties {
          * whole vectors, else by {@link RowsWeightGrad}: the blocks of eight channels of AVX-512.
          */
         DIRECT,
-        /** {@link #DIRECT} in blocks of four channels, AVX2's. */
+        /** {@link #DIRECT} in blocks of four channels. */
         DIRECT_IN_FOURS,
+        /**
+         * {@link #DIRECT} with AVX2's blocks: {@link DirectForward} and {@link ChannelsWeightGrad} in
+         * blocks of five output channels then four ({@link DirectForward#blockAt}), {@link RowsWeightGrad}
+         * as {@link #WEIGHT_BY_ROWS_IN_FIVES}, {@link DirectInputGrad} in blocks of four.
+         */
+        DIRECT_IN_FIVES,
         /** What {@link Library#conv} runs on lanes: {@link Im2Col#run(Convolution, float[], float[], float[], Convolution.Sizes)}'s choice. */
         CHOSEN
     }
@@ -104,7 +112,8 @@ class Im2ColProperties {
 
     /**
      * {@link RowsWeightGrad} with enough output channels per group for its blocks of eight or four
-     * (and the channels left over: in blocks of four, four of them first), taps of one vector or
+     * (and the channels left over: in blocks of four, four of them first, or five where there are
+     * five or more in {@link Path#WEIGHT_BY_ROWS_IN_FIVES}), taps of one vector or
      * several, groups, odd sizes and one image: the same checks.
      */
     @Property(tries = 150)
@@ -120,10 +129,15 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 1, max = 2) int stride,
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
-            @ForAll boolean inFours,
+            @ForAll("byRows") Path path,
             @ForAll long seed) {
         convolutions(false, n, groups, cg, og, h, w, kh, kw, new int[] {stride, stride}, new int[] {padding, padding},
-                new int[] {dilation, dilation}, inFours ? Path.WEIGHT_BY_ROWS_IN_FOURS : Path.WEIGHT_BY_ROWS, seed);
+                new int[] {dilation, dilation}, path, seed);
+    }
+
+    @Provide
+    Arbitrary<Path> byRows() {
+        return Arbitraries.of(Path.WEIGHT_BY_ROWS, Path.WEIGHT_BY_ROWS_IN_FOURS, Path.WEIGHT_BY_ROWS_IN_FIVES);
     }
 
     /**
@@ -153,14 +167,14 @@ class Im2ColProperties {
 
     @Provide
     Arbitrary<Path> direct() {
-        return Arbitraries.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.CHOSEN);
+        return Arbitraries.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.DIRECT_IN_FIVES, Path.CHOSEN);
     }
 
     /**
      * {@link ChannelsWeightGrad}: input channels of one or two vectors per group, output channels
      * in blocks of eight and left over, an odd or even number of taps (pairs and the one left),
-     * strides, paddings, dilations, groups and one image, two taps' sums of eight or four output
-     * channels at a time: the same checks (the forward and the input gradient by the direct kernels
+     * strides, paddings, dilations, groups and one image, two taps' sums of eight output channels
+     * at a time, or of {@link DirectForward#blocks}' fives and fours or fours: the same checks (the forward and the input gradient by the direct kernels
      * or im2col).
      */
     @Property(tries = 60)
@@ -177,7 +191,7 @@ class Im2ColProperties {
             @ForAll @IntRange(min = 0, max = 2) int padding,
             @ForAll @IntRange(min = 1, max = 2) int dilation,
             @ForAll long seed) {
-        for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS)) {
+        for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.DIRECT_IN_FIVES)) {
             convolutions(false, n, groups, vectors * ChannelsWeightGrad.L, og, h, w, kh, kw, new int[] {stride, 1}, new int[] {padding, 1},
                     new int[] {dilation, 1}, path, seed);
         }
@@ -230,6 +244,63 @@ class Im2ColProperties {
     }
 
     /**
+     * The blocks of five and four: the fives that leave the fewest channels one at a time, and of
+     * those the most (the CNN sample's 32 output channels: four fives and three fours; its 16: four
+     * fours; LeNet's six: a five and one alone).
+     */
+    @Example
+    void theFivesLeaveTheFewestChannelsOneAtATimeAndAreTheMostThatDo() {
+        assertEquals(4, DirectForward.fives(32));
+        assertEquals(0, DirectForward.fives(16));
+        assertEquals(1, DirectForward.fives(9));
+        assertEquals(1, DirectForward.fives(13));
+        assertEquals(1, DirectForward.fives(6));
+        assertEquals(4, DirectForward.fives(20));
+        assertEquals(0, DirectForward.fives(4));
+        assertEquals(0, DirectForward.fives(3));
+        assertEquals(List.of(5, 5, 5, 5, 4, 4, 4), blocks(32, 5));
+        assertEquals(List.of(4, 4, 4, 4), blocks(16, 5));
+        assertEquals(List.of(5, 1), blocks(6, 5));
+        assertEquals(List.of(5, 1, 1), blocks(7, 5));
+        assertEquals(List.of(4, 1, 1, 1), blocks(7, 4));
+        assertEquals(List.of(8, 1, 1, 1), blocks(11, 8));
+        // Every group the forward takes (applies: OB channels or more) fills a block, not all one at a time.
+        for (int og = DirectForward.OB; og <= 40; og++) assertTrue(blocks(og, DirectForward.BLOCK).get(0) >= DirectForward.OB, "og " + og);
+        assertEquals(DirectForward.BLOCK, ChannelsWeightGrad.PAIR_BLOCK);
+        assertEquals(DirectForward.BLOCK, RowsWeightGrad.PAIR_BLOCK);
+    }
+
+    /** {@link DirectForward#blocks} as a list. */
+    private static List<Integer> blocks(int og, int ob) {
+        return java.util.Arrays.stream(DirectForward.blocks(og, ob)).boxed().toList();
+    }
+
+    /**
+     * The CNN sample's second layer's channel counts (16 -> 32) on small odd images, padding 0 and 1,
+     * kernels of nine taps (the last tap paired with the next vector of channels, or computed twice
+     * where the vectors are odd) and of four (pairs only), and one, two or three vectors of input
+     * channels, and LeNet's first layer's channel counts, on every blocking: the same checks.
+     */
+    @Example
+    void theCnnLayersChannelCountsGiveThePlainLoopsBitsInEveryBlocking() {
+        int l = ChannelsWeightGrad.L;
+        for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.DIRECT_IN_FIVES)) {
+            for (int padding = 0; padding <= 1; padding++) {
+                int[] p = {padding, padding}, one = {1, 1};
+                convolutions(false, 2, 1, 16, 32, 5, 7, 3, 3, one, p, one, path, 11 + padding);
+                convolutions(false, 1, 1, l, 32, 3, 9, 3, 3, one, p, one, path, 13 + padding);
+                convolutions(false, 1, 1, 3 * l, 13, 4, 5, 3, 3, one, p, one, path, 15 + padding);
+                convolutions(false, 1, 2, 2 * l, 9, 6, 3, 2, 2, one, p, one, path, 17 + padding);
+                convolutions(false, 2, 1, 1, 5, 5, 11, 3, 3, one, p, one, path, 19 + padding);
+            }
+            // LeNet's first layer's six output channels (a five and one alone) and fifteen (eight, then
+            // five and two alone by rows), 5x5 with padding 2.
+            convolutions(false, 2, 1, 1, 6, 9, 7, 5, 5, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, path, 21);
+            convolutions(false, 1, 1, 2, 15, 6, 6, 5, 5, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, path, 22);
+        }
+    }
+
+    /**
      * Paddings wider than the kernel reaches with rows of exactly a vector (or just under): dy's
      * rows are then wider than the lanes' reach, and {@link DirectInputGrad}'s row pitch must hold
      * them (found in review: each row spilled into the next and, in a thread's first, exact-size
@@ -242,7 +313,7 @@ class Im2ColProperties {
         Throwable[] failed = new Throwable[1];
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS)) {
+                for (Path path : List.of(Path.DIRECT, Path.DIRECT_IN_FOURS, Path.DIRECT_IN_FIVES)) {
                     convolutions(false, 1, 1, 8, 8, 4, l, 1, 1, one, new int[] {1, 1}, one, path, 5);
                     convolutions(false, 1, 1, 9, 4, 2, l, 1, 3, one, new int[] {3, 3}, one, path, 6);
                     convolutions(false, 1, 1, 8, 8, 3, l - 1, 1, 1, one, new int[] {2, 2}, one, path, 7);
@@ -315,20 +386,29 @@ class Im2ColProperties {
             case COLUMNS -> Im2Col.run(conv, a, b, out, z, false, Im2Col.CHUNK);
             case ROWS -> Im2Col.run(conv, a, b, out, z, true, Integer.MAX_VALUE);
             case ROWS_BY_IMAGE -> Im2Col.run(conv, a, b, out, z, true, 1);
-            case WEIGHT_BY_ROWS, WEIGHT_BY_ROWS_IN_FOURS -> {
-                if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z, path == Path.WEIGHT_BY_ROWS ? 8 : 4);
+            case WEIGHT_BY_ROWS, WEIGHT_BY_ROWS_IN_FOURS, WEIGHT_BY_ROWS_IN_FIVES -> {
+                int block = switch (path) {
+                    case WEIGHT_BY_ROWS -> 8;
+                    case WEIGHT_BY_ROWS_IN_FIVES -> 5;
+                    default -> 4;
+                };
+                if (conv.kind() == Convolution.Kind.WEIGHT_GRAD) RowsWeightGrad.run(a, b, out, z, block);
                 else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
             }
-            case DIRECT, DIRECT_IN_FOURS -> {
+            case DIRECT, DIRECT_IN_FOURS, DIRECT_IN_FIVES -> {
                 boolean one = z.sh() == 1 && z.sw() == 1;
-                int block = path == Path.DIRECT ? 8 : 4;
+                int block = switch (path) {
+                    case DIRECT -> 8;
+                    case DIRECT_IN_FIVES -> 5;
+                    default -> 4;
+                };
                 switch (conv.kind()) {
                     case FORWARD -> {
                         if (one) DirectForward.run(a, b, out, z, block);
                         else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
                     }
                     case INPUT_GRAD -> {
-                        if (one) DirectInputGrad.run(a, b, out, z, block);
+                        if (one) DirectInputGrad.run(a, b, out, z, block == 5 ? 4 : block);
                         else Im2Col.run(conv, a, b, out, z, true, Im2Col.CHUNK);
                     }
                     case WEIGHT_GRAD -> {
