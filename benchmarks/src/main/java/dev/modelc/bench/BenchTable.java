@@ -85,14 +85,14 @@ public final class BenchTable {
         Path peer = peerAt >= 0 && peerAt + 1 < args.length ? Path.of(args[peerAt + 1]) : null;
         if (!which.equals("all") && !WORKLOADS.contains(which)) {
             System.err.println("scripts/bench: --only takes one of " + String.join(", ", WORKLOADS) + ", not '" + which + "'");
-            System.exit(2);
+            System.exit(1);
         }
         int roundsAt = flags.indexOf("--rounds");
         String roundsText = roundsAt >= 0 && roundsAt + 1 < args.length ? args[roundsAt + 1] : "1";
         int rounds = roundsText.matches("[0-9]{1,4}") ? Integer.parseInt(roundsText) : 0;
         if (rounds < 1) {
             System.err.println("scripts/bench: --rounds takes a whole number from 1 to 9999, not '" + roundsText + "'");
-            System.exit(2);
+            System.exit(1);
         }
         BenchTable t = new BenchTable(quick, rounds, torch, peer);
         for (String w : WORKLOADS) {
